@@ -1,0 +1,40 @@
+"""Test set-up shared by every suite: offscreen Qt, a fresh data folder per test and an
+in-memory keyring, so no test touches the developer's own data or credentials."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+# Never let a test run pick up the machine's locale for the UI language.
+os.environ.setdefault("VEILIGBALIE_LANG", "nl")
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import keyring  # noqa: E402
+import pytest  # noqa: E402
+
+from veiligbalie import paths  # noqa: E402
+from veiligbalie.secrets import MemoryKeyring  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh, empty data folder for every test."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    monkeypatch.setenv(paths.ENV_DATA_DIR, str(folder))
+    paths.set_data_dir(None)
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> MemoryKeyring:
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    return backend

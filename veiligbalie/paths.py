@@ -1,0 +1,67 @@
+"""Where VeiligBalie keeps its data, logs and shipped resources.
+
+The data folder comes from ``--data-dir``, then ``VEILIGBALIE_DATA_DIR``, then the
+platform's user data folder (platformdirs). Logs live in a ``logs`` folder inside the data
+folder when it was overridden (tests, portable installs), else in the user log folder.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_data_path, user_log_path
+
+APP_NAME = "VeiligBalie"
+APP_AUTHOR = "VeiligBalie"
+ENV_DATA_DIR = "VEILIGBALIE_DATA_DIR"
+
+_override: Path | None = None
+
+
+def set_data_dir(path: str | os.PathLike[str] | None) -> None:
+    """Use ``path`` as the data folder for this process (from ``--data-dir``)."""
+    global _override
+    _override = Path(path).expanduser().resolve() if path else None
+
+
+def _explicit_data_dir() -> Path | None:
+    if _override is not None:
+        return _override
+    env = os.environ.get(ENV_DATA_DIR)
+    return Path(env).expanduser().resolve() if env else None
+
+
+def data_dir() -> Path:
+    path = _explicit_data_dir() or user_data_path(APP_NAME, APP_AUTHOR)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def log_dir() -> Path:
+    explicit = _explicit_data_dir()
+    path = explicit / "logs" if explicit else user_log_path(APP_NAME, APP_AUTHOR)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def database_path() -> Path:
+    return data_dir() / "veiligbalie.sqlite3"
+
+
+def attachments_dir() -> Path:
+    path = data_dir() / "attachments"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+#: The source checkout (or the frozen bundle's root): holds resources/ and i18n/.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def resources_dir() -> Path:
+    return PROJECT_ROOT / "resources"
+
+
+def i18n_dir() -> Path:
+    return PROJECT_ROOT / "i18n"

@@ -1,0 +1,1 @@
+"""Application services: QObjects with signals that the UI listens to and calls."""
