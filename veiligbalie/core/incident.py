@@ -167,3 +167,84 @@ def validate(incident: Incident, now: datetime | None = None) -> list[Validation
 def format_reference(year: int, number: int, prefix: str = "VB") -> str:
     """The human reference of a report, e.g. ``VB-2026-000123``."""
     return f"{prefix}-{year:04d}-{number:06d}"
+
+
+def incident_to_dict(incident: Incident) -> dict[str, object]:
+    """A JSON-ready dict of the report: the payload of an ``incident.created`` change."""
+    return {
+        "id": str(incident.id),
+        "reference": incident.reference,
+        "occurred_at": incident.occurred_at.isoformat(),
+        "location": incident.location,
+        "channel": incident.channel.value,
+        "categories": sorted(c.value for c in incident.categories),
+        "severity": incident.severity.value,
+        "description": incident.description,
+        "reporter": incident.reporter,
+        "on_behalf_of": incident.on_behalf_of,
+        "perpetrator_known": incident.perpetrator_known,
+        "perpetrator_description": incident.perpetrator_description,
+        "perpetrator_reference": incident.perpetrator_reference,
+        "witnesses": list(incident.witnesses),
+        "injury": incident.injury,
+        "damage": incident.damage,
+        "damage_amount_cents": incident.damage_amount_cents,
+        "absence": incident.absence,
+        "police_called": incident.police_called,
+        "arrest": incident.arrest,
+        "police_report_intended": incident.police_report_intended,
+        "aftercare_wanted": incident.aftercare_wanted,
+        "team_lead_only": incident.team_lead_only,
+        "alarm_id": str(incident.alarm_id) if incident.alarm_id else None,
+        "status": incident.status.value,
+        "created_at": incident.created_at.isoformat(),
+    }
+
+
+def incident_from_dict(data: dict[str, object]) -> Incident:
+    """The inverse of :func:`incident_to_dict`; raises KeyError/ValueError on bad data."""
+
+    def text(key: str, default: str = "") -> str:
+        value = data.get(key, default)
+        return "" if value is None else str(value)
+
+    def flag(key: str) -> bool:
+        return bool(data.get(key, False))
+
+    amount = data.get("damage_amount_cents")
+    alarm = data.get("alarm_id")
+    on_behalf = data.get("on_behalf_of")
+    witnesses = data.get("witnesses") or []
+    categories = data.get("categories") or []
+    if not isinstance(witnesses, list | tuple) or not isinstance(categories, list | tuple):
+        raise ValueError("witnesses and categories must be lists")
+    return Incident(
+        id=uuid.UUID(text("id")),
+        reference=data.get("reference") and text("reference") or None,
+        occurred_at=datetime.fromisoformat(text("occurred_at")),
+        location=text("location"),
+        channel=Channel(text("channel", Channel.COUNTER.value)),
+        categories=frozenset(Category(str(c)) for c in categories),
+        severity=Severity(text("severity", Severity.MEDIUM.value)),
+        description=text("description"),
+        reporter=text("reporter"),
+        on_behalf_of=None if on_behalf is None else str(on_behalf),
+        perpetrator_known=flag("perpetrator_known"),
+        perpetrator_description=text("perpetrator_description"),
+        perpetrator_reference=text("perpetrator_reference"),
+        witnesses=tuple(str(w) for w in witnesses),
+        injury=flag("injury"),
+        damage=flag("damage"),
+        damage_amount_cents=None if amount is None else int(str(amount)),
+        absence=flag("absence"),
+        police_called=flag("police_called"),
+        arrest=flag("arrest"),
+        police_report_intended=flag("police_report_intended"),
+        aftercare_wanted=flag("aftercare_wanted"),
+        team_lead_only=flag("team_lead_only"),
+        alarm_id=uuid.UUID(str(alarm)) if alarm else None,
+        status=IncidentStatus(text("status", IncidentStatus.SAVED_LOCALLY.value)),
+        created_at=datetime.fromisoformat(text("created_at"))
+        if data.get("created_at")
+        else datetime.now(UTC),
+    )
