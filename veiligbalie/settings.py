@@ -1,0 +1,114 @@
+"""Every setting of the client, declared once with its type, default and title.
+
+The rest of the code reads and writes settings through these declarations, never through
+``QSettings`` with a string key. Values live in an INI file in the data folder, so a
+``--data-dir`` gives a fully separate station (tests, several stations on one machine).
+Secrets never live here: see :mod:`veiligbalie.secrets`.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings
+
+from veiligbalie import paths
+
+T = TypeVar("T")
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Settings", text)
+
+
+@dataclass(frozen=True)
+class Setting(Generic[T]):
+    key: str
+    type: type[T]
+    default: T | Callable[[], T]
+    title: str = ""
+
+    def default_value(self) -> T:
+        return self.default() if callable(self.default) else self.default  # type: ignore[return-value]
+
+    def get(self) -> T:
+        raw = store().value(self.key)
+        if raw is None:
+            return self.default_value()
+        return _convert(raw, self.type, self.default_value())
+
+    def set(self, value: T) -> None:
+        store().setValue(self.key, value)
+
+    def reset(self) -> None:
+        store().remove(self.key)
+
+
+def _convert(raw: Any, kind: type, fallback: Any) -> Any:
+    try:
+        if kind is bool:
+            if isinstance(raw, str):
+                return raw.strip().lower() in ("1", "true", "yes", "on")
+            return bool(raw)
+        if kind is int:
+            return int(raw)
+        if kind is QByteArray:
+            return raw if isinstance(raw, QByteArray) else QByteArray(raw)
+        if kind is list:
+            if raw in ("", None):
+                return []
+            return list(raw) if isinstance(raw, list | tuple) else [raw]
+        return kind(raw)
+    except (TypeError, ValueError):
+        return fallback
+
+
+_settings: QSettings | None = None
+_settings_path: str | None = None
+
+
+def store() -> QSettings:
+    """The settings file of the current data folder (re-opened when the folder changes)."""
+    global _settings, _settings_path
+    path = str(paths.data_dir() / "settings.ini")
+    if _settings is None or _settings_path != path:
+        if _settings is not None:
+            _settings.sync()
+        _settings = QSettings(path, QSettings.Format.IniFormat)
+        _settings_path = path
+    return _settings
+
+
+def sync() -> None:
+    if _settings is not None:
+        _settings.sync()
+
+
+def _hostname() -> str:
+    return socket.gethostname().split(".")[0] or "werkplek"
+
+
+# -- The station --------------------------------------------------------------------------
+STATION_NAME = Setting("station/name", str, _hostname, "Workstation name")
+STATION_LOCATION = Setting("station/location", str, "", "Location of this workstation")
+REPORTER_NAME = Setting("station/reporter", str, "", "Your name (used as reporter)")
+
+# -- Interface ------------------------------------------------------------------------------
+LANGUAGE = Setting("ui/language", str, "", "Language (empty: follow the system)")
+WINDOW_GEOMETRY = Setting("ui/geometry", QByteArray, QByteArray, "Window geometry")
+WINDOW_STATE = Setting("ui/state", QByteArray, QByteArray, "Window state")
+
+# -- Alarm ------------------------------------------------------------------------------------
+ALARM_HOTKEY = Setting("alarm/hotkey", str, "Ctrl+Alt+F12", "Alarm key")
+ALARM_SOUND = Setting("alarm/sound", bool, True, "Play a sound when a colleague raises an alarm")
+
+# -- Server ------------------------------------------------------------------------------------
+SERVER_URL = Setting("server/url", str, "", "Server address")
+SERVER_CA_FILE = Setting("server/ca_file", str, "", "Organisation CA certificate file")
+
+ALL: tuple[Setting[Any], ...] = tuple(
+    value for value in globals().values() if isinstance(value, Setting)
+)
