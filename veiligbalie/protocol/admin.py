@@ -1,0 +1,107 @@
+"""Wire schemas of the administrator's REST routes (sites, workstations, users, tokens)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from veiligbalie.core.vocabulary import Role
+from veiligbalie.protocol.auth import PASSWORD_MAX, PASSWORD_MIN, UserOut, WorkstationOut
+
+__all__ = [
+    "OrganisationIn",
+    "OrganisationOut",
+    "SiteIn",
+    "SiteOut",
+    "SiteUpdate",
+    "WorkstationIn",
+    "WorkstationCreated",
+    "EnrolmentCodeOut",
+    "UserIn",
+    "UserOut",
+    "WorkstationOut",
+    "PasswordResetRequest",
+    "TokenRevokeRequest",
+    "TokenRevokeResponse",
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class OrganisationIn(_Model):
+    name: str = Field(min_length=1, max_length=200)
+    address: str = Field(min_length=1, max_length=1000)  # on letters and police reports
+
+
+class OrganisationOut(_Model):
+    id: uuid.UUID
+    name: str
+    address: str
+
+
+class SiteIn(_Model):
+    name: str = Field(min_length=1, max_length=200)
+    share_log_with_employees: bool = False
+
+
+class SiteUpdate(_Model):
+    share_log_with_employees: bool
+
+
+class SiteOut(_Model):
+    id: uuid.UUID
+    name: str
+    share_log_with_employees: bool
+
+
+class WorkstationIn(_Model):
+    site_id: uuid.UUID
+    name: str = Field(min_length=1, max_length=200)
+    location: str = Field(min_length=1, max_length=200)
+    expires_hours: int = Field(default=24, ge=1, le=24 * 30)
+
+
+class EnrolmentCodeOut(_Model):
+    workstation_id: uuid.UUID
+    code: str  # shown once; the server keeps only its hash
+    expires_at: datetime
+
+
+class WorkstationCreated(_Model):
+    workstation: WorkstationOut
+    enrolment: EnrolmentCodeOut
+
+
+class UserIn(_Model):
+    username: str = Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9._@-]+$")
+    display_name: str = Field(min_length=1, max_length=200)
+    role: Role
+    site_id: uuid.UUID | None = None
+    password: str = Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)
+
+
+class PasswordResetRequest(_Model):
+    password: str = Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)
+
+
+class TokenRevokeRequest(_Model):
+    """Exactly one of the three."""
+
+    user_id: uuid.UUID | None = None
+    workstation_id: uuid.UUID | None = None
+    all: bool = False
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> TokenRevokeRequest:
+        chosen = sum([self.user_id is not None, self.workstation_id is not None, self.all])
+        if chosen != 1:
+            raise ValueError("give exactly one of user_id, workstation_id or all=true")
+        return self
+
+
+class TokenRevokeResponse(_Model):
+    revoked: int

@@ -1,0 +1,87 @@
+"""Wire schemas of enrolment (a workstation joins a site) and of user sign-in."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from veiligbalie.core.vocabulary import Role
+
+PASSWORD_MIN = 10
+PASSWORD_MAX = 1024
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class EnrollRequest(_Model):
+    code: str = Field(min_length=1, max_length=64)
+    device_name: str | None = Field(default=None, max_length=200)
+
+
+class EnrollResponse(_Model):
+    workstation_id: uuid.UUID
+    token: str
+    site_id: uuid.UUID
+    site_name: str
+    location: str
+    org_name: str
+    lan_key: str  # base64 of 32 bytes: the site's LAN alarm key
+    server_epoch: str
+
+
+class LoginRequest(_Model):
+    username: str = Field(min_length=1, max_length=200)
+    password: str = Field(min_length=1, max_length=PASSWORD_MAX)
+
+
+class UserOut(_Model):
+    id: uuid.UUID
+    username: str
+    display_name: str
+    role: Role
+    site_id: uuid.UUID | None
+
+
+class LoginResponse(_Model):
+    token: str
+    expires_at: datetime
+    user: UserOut
+
+
+class PasswordChangeRequest(_Model):
+    old_password: str = Field(min_length=1, max_length=PASSWORD_MAX)
+    new_password: str = Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)
+
+
+class WorkstationOut(_Model):
+    id: uuid.UUID
+    name: str
+    location: str
+    site_id: uuid.UUID
+    enrolled: bool
+    device_name: str | None = None
+    last_seen_at: datetime | None = None
+
+
+class MeResponse(_Model):
+    """Who the token belongs to: a user (``user`` set) or a workstation (``workstation`` set)."""
+
+    kind: Literal["user", "workstation"]
+    user: UserOut | None = None
+    workstation: WorkstationOut | None = None
+    site_id: uuid.UUID | None
+    site_name: str | None
+    share_log_with_employees: bool
+    expires_at: datetime | None
+    server_epoch: str
+
+
+class Message(_Model):
+    """A plain answer without data (logout, password change)."""
+
+    detail: str

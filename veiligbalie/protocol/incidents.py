@@ -1,0 +1,53 @@
+"""Wire schemas of the incident read API (role-filtered summaries and details with timeline)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from veiligbalie.core.vocabulary import IncidentStatus
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class IncidentSummaryOut(_Model):
+    id: uuid.UUID
+    reference: str | None
+    site_id: uuid.UUID
+    occurred_at: datetime
+    categories: list[str]
+    severity: str
+    location: str
+    status: IncidentStatus
+    team_lead_only: bool
+    restricted: bool
+    description_excerpt: str
+    revision: int
+    created_at: datetime
+
+
+class IncidentList(_Model):
+    total: int
+    items: list[IncidentSummaryOut]
+
+
+class TimelineEventOut(_Model):
+    id: uuid.UUID
+    kind: str  # note | status | message | followup | field_edited
+    author: str
+    text: str
+    data: dict[str, Any]
+    created_at: datetime
+
+
+class IncidentDetail(_Model):
+    incident: dict[str, Any]  # core.incident.incident_to_dict shape (+ status, revision)
+    status: IncidentStatus
+    revision: int
+    restricted_stripped: bool
+    timeline: list[TimelineEventOut]

@@ -1,0 +1,223 @@
+"""Wire schemas of sync: push of a device's outbox, pull of the server's change log, and the
+payloads each change kind carries. Shared by the client's sync engine and the server."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from veiligbalie.core.vocabulary import FollowUpKind, IncidentStatus
+
+#: The largest page a pull may ask for.
+PULL_LIMIT_MAX = 5000
+PULL_LIMIT_DEFAULT = 1000
+#: The largest batch a push may carry (the client sends 500 at a time).
+PUSH_BATCH_MAX = 1000
+TEXT_MAX = 4000
+NAME_MAX = 200
+#: device_seq and seq are stored as 64-bit integers.
+INT64_MAX = 2**63 - 1
+
+# Change kinds (keep these strings stable: they are stored on both sides).
+INCIDENT_CREATED = "incident.created"
+INCIDENT_NOTE_ADDED = "incident.note_added"
+INCIDENT_STATUS_CHANGED = "incident.status_changed"
+INCIDENT_MESSAGE = "incident.message"
+INCIDENT_FOLLOWUP = "incident.followup"
+INCIDENT_FIELD_EDITED = "incident.field_edited"
+CHANGE_KINDS = frozenset(
+    {
+        INCIDENT_CREATED,
+        INCIDENT_NOTE_ADDED,
+        INCIDENT_STATUS_CHANGED,
+        INCIDENT_MESSAGE,
+        INCIDENT_FOLLOWUP,
+        INCIDENT_FIELD_EDITED,
+    }
+)
+#: Kinds only a team lead may push.
+TEAM_LEAD_KINDS = frozenset({INCIDENT_STATUS_CHANGED, INCIDENT_MESSAGE, INCIDENT_FOLLOWUP})
+
+#: Report fields an ``incident.field_edited`` change may set.
+EDITABLE_FIELDS = frozenset(
+    {
+        "occurred_at",
+        "location",
+        "channel",
+        "categories",
+        "severity",
+        "description",
+        "on_behalf_of",
+        "perpetrator_known",
+        "perpetrator_description",
+        "perpetrator_reference",
+        "witnesses",
+        "injury",
+        "damage",
+        "damage_amount_cents",
+        "absence",
+        "police_called",
+        "arrest",
+        "police_report_intended",
+        "aftercare_wanted",
+        "team_lead_only",
+    }
+)
+#: Fields that hold restricted (perpetrator) data: team leads and the reporter only.
+RESTRICTED_FIELDS = frozenset({"perpetrator_description", "perpetrator_reference"})
+
+#: Reasons a change is rejected (``Rejection.reason`` starts with one of these).
+REASON_INVALID = "invalid"  # payload does not meet the schema or the domain rules
+REASON_FORBIDDEN = "forbidden"  # the caller's role may not make this change
+REASON_UNKNOWN_KIND = "unknown_kind"
+REASON_UNKNOWN_INCIDENT = "unknown_incident"  # not permanent: may arrive later
+REASON_DUPLICATE_ENTITY = "duplicate_entity"  # incident id already used by another device
+
+
+def _reject_nul(value: Any) -> Any:
+    """NUL characters cannot be stored in PostgreSQL text; refuse them at the door."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("text must not contain NUL characters")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _reject_nul(key)
+            _reject_nul(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _reject_nul(item)
+    return value
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class Change(_Model):
+    """One outbox row of a device, as pushed."""
+
+    change_id: uuid.UUID
+    device_seq: int = Field(ge=1, le=INT64_MAX)
+    kind: str = Field(min_length=1, max_length=64)
+    entity_id: uuid.UUID
+    payload: dict[str, Any]
+    base_revision: int | None = Field(default=None, ge=0, le=INT64_MAX)
+    created_at: datetime
+
+    @field_validator("payload", "kind")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        return _reject_nul(value)
+
+
+class PushRequest(_Model):
+    device_id: uuid.UUID
+    epoch: str | None = Field(default=None, max_length=64)
+    changes: list[Change] = Field(max_length=PUSH_BATCH_MAX)
+
+
+class Rejection(_Model):
+    device_seq: int
+    reason: str
+    permanent: bool
+
+
+class Conflict(_Model):
+    """A stale field edit: someone else changed the field after ``base_revision``."""
+
+    device_seq: int
+    entity_id: uuid.UUID
+    field: str
+    server_value: Any = None
+    your_value: Any = None
+    server_revision: int
+
+
+class PushResponse(_Model):
+    epoch: str
+    accepted: list[int] = []
+    rejected: list[Rejection] = []
+    conflicts: list[Conflict] = []
+
+
+class EpochMismatch(_Model):
+    """Body of the 409 answer to a push made against another server epoch."""
+
+    detail: str
+    epoch: str
+
+
+class ServerChange(_Model):
+    seq: int
+    kind: str
+    entity_id: uuid.UUID
+    payload: dict[str, Any]
+    created_at: datetime
+    origin_device: uuid.UUID | None = None
+
+
+class PullResponse(_Model):
+    epoch: str
+    cursor: int
+    has_more: bool
+    changes: list[ServerChange]
+
+
+# --- payloads of each change kind -------------------------------------------------------
+
+
+class NoteAddedPayload(_Model):
+    event_id: uuid.UUID
+    author: str = Field(min_length=1, max_length=NAME_MAX)
+    text: str = Field(min_length=1, max_length=TEXT_MAX)
+    created_at: datetime | None = None
+
+
+class StatusChangedPayload(_Model):
+    event_id: uuid.UUID
+    status: IncidentStatus
+
+
+class MessagePayload(_Model):
+    event_id: uuid.UUID
+    author: str = Field(min_length=1, max_length=NAME_MAX)
+    text: str = Field(min_length=1, max_length=TEXT_MAX)
+
+
+class FollowUpPayload(_Model):
+    event_id: uuid.UUID
+    kind: FollowUpKind
+    due: datetime | None = None
+    done: bool = False
+    note: str = Field(default="", max_length=TEXT_MAX)
+
+
+class FieldEditedPayload(_Model):
+    event_id: uuid.UUID
+    field: str
+    value: Any = None
+
+    @field_validator("field")
+    @classmethod
+    def _editable(cls, value: str) -> str:
+        if value not in EDITABLE_FIELDS:
+            raise ValueError(f"field {value!r} cannot be edited")
+        return value
+
+
+PAYLOAD_MODELS: dict[str, type[BaseModel]] = {
+    INCIDENT_NOTE_ADDED: NoteAddedPayload,
+    INCIDENT_STATUS_CHANGED: StatusChangedPayload,
+    INCIDENT_MESSAGE: MessagePayload,
+    INCIDENT_FOLLOWUP: FollowUpPayload,
+    INCIDENT_FIELD_EDITED: FieldEditedPayload,
+}
+
+
+class HealthResponse(_Model):
+    status: Literal["ok"] = "ok"
+    epoch: str
+    database: Literal["sqlite", "postgresql"]
