@@ -1,0 +1,268 @@
+"""Follow-up steps after an incident: which steps apply, their deadlines and their status.
+
+Deadlines run from the moment the incident *occurred* (not from when it was registered):
+the norm's clock starts with the incident, so a late registration shows a late task.
+Three kinds of deadline exist:
+
+- elapsed time (``within``): "within 24 hours" is 24 real hours, nights and weekends
+  included, because care and a reaction to the perpetrator should not wait for Monday;
+- working days (``working_days``): the end of the n-th Dutch working day after the day of
+  the incident (see :mod:`veiligbalie.core.workdays`);
+- calendar days (``calendar_days``): the end of the local day n days after the incident;
+  when that day is not a working day the deadline moves to the end of the next working
+  day, as the Algemene termijnenwet does for statutory terms.
+
+Pure data, no I/O: the store and the UI keep and show the tasks this module computes.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Literal
+
+from veiligbalie.core.incident import Incident
+from veiligbalie.core.vocabulary import Category, Channel, FollowUpKind
+from veiligbalie.core.workdays import (
+    AMSTERDAM,
+    add_working_days,
+    end_of_day,
+    local_date,
+    next_working_day,
+    start_of_day,
+)
+
+TaskStatus = Literal["open", "due_soon", "overdue", "done"]
+
+#: How long before its deadline an open task is shown as "due soon".
+DUE_SOON = timedelta(hours=24)
+
+#: Channels where the organisation deals with the person directly and can react to them.
+DIRECT_CHANNELS = frozenset(
+    {Channel.COUNTER, Channel.PHONE, Channel.EMAIL_LETTER, Channel.HOME_VISIT}
+)
+
+
+class Reason(StrEnum):
+    """Why a step was put in the plan; the UI shows each as a short sentence."""
+
+    PHYSICAL_VIOLENCE = "physical_violence"
+    THREAT = "threat"
+    REPORT_INTENDED = "report_intended"
+    ARREST = "arrest"
+    AFTERCARE_WANTED = "aftercare_wanted"
+    INJURY = "injury"
+    PERPETRATOR_KNOWN = "perpetrator_known"
+    DIRECT_CONTACT = "direct_contact"
+    DAMAGE = "damage"
+    ABSENCE = "absence"
+    ALWAYS = "always"
+
+
+@dataclass(frozen=True)
+class FollowUpRule:
+    """How the deadline of one follow-up step is computed.
+
+    Exactly one of ``within``, ``working_days`` and ``calendar_days`` is set.
+    ``window_from_days`` opens a window: the step should not happen before the start of the
+    local day that many days after the incident (the aftercare follow-ups).
+    """
+
+    kind: FollowUpKind
+    within: timedelta | None = None
+    working_days: int | None = None
+    calendar_days: int | None = None
+    window_from_days: int | None = None
+
+    def __post_init__(self) -> None:
+        set_ = [v for v in (self.within, self.working_days, self.calendar_days) if v is not None]
+        if len(set_) != 1:
+            raise ValueError(
+                f"{self.kind}: give exactly one of within, working_days, calendar_days"
+            )
+        if self.within is not None and self.within <= timedelta(0):
+            raise ValueError(f"{self.kind}: within must be positive")
+        for name in ("working_days", "calendar_days", "window_from_days"):
+            value = getattr(self, name)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+                raise TypeError(f"{self.kind}: {name} must be an int")
+            if value is not None and value < 0:
+                raise ValueError(f"{self.kind}: {name} must not be negative")
+        if self.window_from_days is not None:
+            if self.calendar_days is None:
+                raise ValueError(f"{self.kind}: a window needs calendar_days as its end")
+            if self.window_from_days > self.calendar_days:
+                raise ValueError(f"{self.kind}: the window opens after it closes")
+
+    def schedule(
+        self, occurred_at: datetime, extra_closed: Collection[date] = ()
+    ) -> tuple[datetime | None, datetime]:
+        """``(due_from, due)`` for an incident at ``occurred_at`` (aware), in Amsterdam time."""
+        _require_aware(occurred_at, "occurred_at")
+        due_from = None
+        if self.window_from_days is not None:
+            due_from = start_of_day(local_date(occurred_at) + timedelta(days=self.window_from_days))
+        if self.within is not None:
+            # Through UTC: a deadline in hours is real elapsed time, also across a DST change.
+            due = (occurred_at.astimezone(UTC) + self.within).astimezone(AMSTERDAM)
+        elif self.working_days is not None:
+            due = add_working_days(occurred_at, self.working_days, extra_closed)
+        else:
+            # __post_init__ guarantees calendar_days is the one set here.
+            last = local_date(occurred_at) + timedelta(days=self.calendar_days or 0)
+            due = end_of_day(next_working_day(last, extra_closed))
+        return due_from, due
+
+
+#: The defaults. Those from the norm's guidance: reaction to the perpetrator within 24 h,
+#: police report within 2 working days (ELA agreements), aftercare talk within 72 h,
+#: follow-ups at about 2 weeks (days 12-16) and at 6-8 weeks. Organisation defaults, to be
+#: overridden through ``rules``: damage recovery started within 10 working days (joining the
+#: criminal case as injured party must happen before the hearing, and VPT cases are handled
+#: fast), evaluation within 4 weeks.
+DEFAULT_RULES: Mapping[FollowUpKind, FollowUpRule] = MappingProxyType(
+    {
+        FollowUpKind.PERPETRATOR_RESPONSE: FollowUpRule(
+            FollowUpKind.PERPETRATOR_RESPONSE, within=timedelta(hours=24)
+        ),
+        FollowUpKind.POLICE_REPORT: FollowUpRule(FollowUpKind.POLICE_REPORT, working_days=2),
+        FollowUpKind.AFTERCARE_TALK: FollowUpRule(
+            FollowUpKind.AFTERCARE_TALK, within=timedelta(hours=72)
+        ),
+        FollowUpKind.AFTERCARE_FOLLOW_UP_2W: FollowUpRule(
+            FollowUpKind.AFTERCARE_FOLLOW_UP_2W, window_from_days=12, calendar_days=16
+        ),
+        FollowUpKind.AFTERCARE_FOLLOW_UP_6W: FollowUpRule(
+            FollowUpKind.AFTERCARE_FOLLOW_UP_6W, window_from_days=42, calendar_days=56
+        ),
+        FollowUpKind.DAMAGE_RECOVERY: FollowUpRule(FollowUpKind.DAMAGE_RECOVERY, working_days=10),
+        FollowUpKind.EVALUATION: FollowUpRule(FollowUpKind.EVALUATION, calendar_days=28),
+    }
+)
+
+
+@dataclass(frozen=True)
+class FollowUpTask:
+    """One follow-up step of one incident. ``due_from`` is set for a window."""
+
+    kind: FollowUpKind
+    due: datetime
+    reason: Reason
+    due_from: datetime | None = None
+    incident_id: uuid.UUID | None = None
+    done_at: datetime | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.done_at is not None
+
+
+def _require_aware(moment: datetime, name: str) -> None:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{name} must carry a time zone")
+
+
+def applicable_steps(incident: Incident) -> dict[FollowUpKind, Reason]:
+    """The follow-up steps that apply to ``incident``, each with its first reason."""
+    cats = incident.categories
+    steps: dict[FollowUpKind, Reason] = {}
+
+    # Perpetrator response: someone to react to, or a channel where the organisation
+    # knows who it is dealing with.
+    if incident.perpetrator_known:
+        steps[FollowUpKind.PERPETRATOR_RESPONSE] = Reason.PERPETRATOR_KNOWN
+    elif incident.channel in DIRECT_CHANNELS:
+        steps[FollowUpKind.PERPETRATOR_RESPONSE] = Reason.DIRECT_CONTACT
+
+    # Police report: always suggested for physical violence or threats (ELA agreements).
+    if Category.PHYSICAL_VIOLENCE in cats:
+        steps[FollowUpKind.POLICE_REPORT] = Reason.PHYSICAL_VIOLENCE
+    elif Category.THREAT in cats:
+        steps[FollowUpKind.POLICE_REPORT] = Reason.THREAT
+    elif incident.police_report_intended:
+        steps[FollowUpKind.POLICE_REPORT] = Reason.REPORT_INTENDED
+    elif incident.arrest:
+        # An arrest leads nowhere without a report from the organisation.
+        steps[FollowUpKind.POLICE_REPORT] = Reason.ARREST
+
+    aftercare: Reason | None = None
+    if incident.aftercare_wanted:
+        aftercare = Reason.AFTERCARE_WANTED
+    elif incident.injury:
+        aftercare = Reason.INJURY
+    elif Category.PHYSICAL_VIOLENCE in cats:
+        aftercare = Reason.PHYSICAL_VIOLENCE
+    elif Category.THREAT in cats:
+        aftercare = Reason.THREAT
+    if aftercare is not None:
+        steps[FollowUpKind.AFTERCARE_TALK] = aftercare
+        steps[FollowUpKind.AFTERCARE_FOLLOW_UP_2W] = aftercare
+        steps[FollowUpKind.AFTERCARE_FOLLOW_UP_6W] = aftercare
+
+    # Damage recovery: the victim's damage (injury) and the organisation's (property,
+    # continued salary during absence).
+    if incident.damage or Category.PROPERTY_DAMAGE in cats:
+        steps[FollowUpKind.DAMAGE_RECOVERY] = Reason.DAMAGE
+    elif incident.injury:
+        steps[FollowUpKind.DAMAGE_RECOVERY] = Reason.INJURY
+    elif incident.absence:
+        steps[FollowUpKind.DAMAGE_RECOVERY] = Reason.ABSENCE
+
+    steps[FollowUpKind.EVALUATION] = Reason.ALWAYS
+    return steps
+
+
+def default_plan(
+    incident: Incident,
+    extra_closed: Collection[date] = (),
+    rules: Mapping[FollowUpKind, FollowUpRule] | None = None,
+) -> list[FollowUpTask]:
+    """The follow-up tasks for ``incident``, earliest deadline first.
+
+    ``extra_closed`` are the organisation's bridge days and closing days; ``rules``
+    replaces some or all of :data:`DEFAULT_RULES` (organisation settings).
+    """
+    _require_aware(incident.occurred_at, "occurred_at")
+    table = {**DEFAULT_RULES, **(rules or {})}
+    closed = frozenset(extra_closed)
+    tasks = []
+    for kind, reason in applicable_steps(incident).items():
+        rule = table[kind]
+        if rule.kind is not kind:
+            raise ValueError(f"rule for {kind} is declared for {rule.kind}")
+        due_from, due = rule.schedule(incident.occurred_at, closed)
+        tasks.append(FollowUpTask(kind, due, reason, due_from, incident.id))
+    order = list(FollowUpKind)
+    tasks.sort(key=lambda t: (t.due, order.index(t.kind)))
+    return tasks
+
+
+def complete(task: FollowUpTask, at: datetime) -> FollowUpTask:
+    """A copy of ``task`` marked done at ``at``."""
+    _require_aware(at, "at")
+    return replace(task, done_at=at)
+
+
+def is_overdue(task: FollowUpTask, now: datetime) -> bool:
+    """Whether the task is still open after its deadline."""
+    _require_aware(now, "now")
+    return not task.done and now > task.due
+
+
+def status(task: FollowUpTask, now: datetime, soon: timedelta = DUE_SOON) -> TaskStatus:
+    """``done``, ``overdue``, ``due_soon`` (deadline within ``soon``, or the task's window
+    has opened) or ``open``."""
+    _require_aware(now, "now")
+    if task.done:
+        return "done"
+    if now > task.due:
+        return "overdue"
+    if now >= task.due - soon:
+        return "due_soon"
+    if task.due_from is not None and now >= task.due_from:
+        return "due_soon"
+    return "open"
