@@ -1,0 +1,225 @@
+"""The local SQLite database: opening (with PRAGMAs and in-process Alembic migration),
+sessions, and the BEGIN IMMEDIATE write transaction that serialises writers across processes."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, select
+from sqlalchemy.orm import Session
+
+from veiligbalie import paths
+from veiligbalie.core.ids import uuid7
+from veiligbalie.store.schema import meta
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+DEVICE_ID_KEY = "device_id"
+BUSY_TIMEOUT_MS = 10_000
+#: Connection execution option read by the ``begin`` hook: which BEGIN to emit.
+_BEGIN_OPTION = "veiligbalie_begin"
+
+
+class SchemaTooNewError(RuntimeError):
+    """The database was written by a newer VeiligBalie; it is left untouched."""
+
+    def __init__(self, path: Path, revision: str) -> None:
+        super().__init__(
+            f"The database {path} was written by a newer version of VeiligBalie "
+            f"(schema revision {revision!r}, unknown to this version). It has not been "
+            "changed. Install the newer VeiligBalie again, or open a different data folder."
+        )
+        self.path = path
+        self.revision = revision
+
+
+class NotADatabaseError(RuntimeError):
+    """The file at the database path is not a SQLite database; it is left untouched."""
+
+
+def alembic_config() -> Config:
+    """A programmatic Alembic configuration pointing at the migrations inside the package."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("path_separator", "os")
+    return cfg
+
+
+@lru_cache(maxsize=1)
+def _script_revisions() -> tuple[str, frozenset[str]]:
+    """The head revision of this code and every revision it knows (parsed once per process)."""
+    script = ScriptDirectory.from_config(alembic_config())
+    heads = script.get_heads()
+    if len(heads) != 1:
+        raise RuntimeError(f"the local store migrations have {len(heads)} heads, expected one")
+    known = frozenset(rev.revision for rev in script.walk_revisions())
+    return heads[0], known
+
+
+def head_revision() -> str:
+    return _script_revisions()[0]
+
+
+def _peek_revision(path: Path) -> str | None:
+    """The Alembic revision stored in ``path``, read without writing anything to the file."""
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    try:
+        with closing(sqlite3.connect(uri, uri=True)) as conn:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            has_table = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+            ).fetchone()
+            if not has_table:
+                return None
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            return row[0] if row else None
+    except sqlite3.DatabaseError as exc:
+        if "not a database" in str(exc) or "malformed" in str(exc):
+            raise NotADatabaseError(
+                f"The file {path} is not a VeiligBalie database (or it is damaged). "
+                "It has not been changed."
+            ) from exc
+        raise
+
+
+def _current_revision(conn: Connection) -> str | None:
+    has_table = conn.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+    ).first()
+    if not has_table:
+        return None
+    return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+
+
+def _make_engine(path: Path) -> Engine:
+    engine = create_engine(f"sqlite+pysqlite:///{path}")
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control away from the sqlite3 module: it would skip BEGIN for
+        # SELECT and DDL, and it cannot emit BEGIN IMMEDIATE. The "begin" hook does it.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            # busy_timeout first: switching to WAL may itself have to wait for a lock.
+            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = FULL")
+            cursor.execute("PRAGMA foreign_keys = ON")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        mode = conn.get_execution_options().get(_BEGIN_OPTION, "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+class Database:
+    """One open local database file. Create with :meth:`open`."""
+
+    def __init__(self, path: Path, engine: Engine, device_id: uuid.UUID) -> None:
+        self.path = path
+        self.engine = engine
+        self.device_id = device_id
+        # Connections from this engine start their transaction with BEGIN IMMEDIATE: the
+        # write lock is taken up front, so two writers queue (busy_timeout) instead of
+        # one failing on lock upgrade.
+        self._write_engine = engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
+
+    @classmethod
+    def open(cls, path: Path | None = None) -> Database:
+        """Open (creating if needed) and migrate the database; refuse a newer schema."""
+        path = Path(path) if path is not None else paths.database_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        head, known = _script_revisions()
+        if path.exists() and path.stat().st_size > 0:
+            stored = _peek_revision(path)
+            if stored is not None and stored not in known:
+                raise SchemaTooNewError(path, stored)
+        engine = _make_engine(path)
+        try:
+            device_id = cls._prepare(engine, path, head, known)
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(path, engine, device_id)
+
+    @staticmethod
+    def _read_device_id(conn: Connection) -> uuid.UUID | None:
+        value = conn.execute(select(meta.c.value).where(meta.c.key == DEVICE_ID_KEY)).scalar()
+        return uuid.UUID(value) if value else None
+
+    @classmethod
+    def _prepare(cls, engine: Engine, path: Path, head: str, known: frozenset[str]) -> uuid.UUID:
+        # Fast path (every normal start): already at head with a device id; no write lock.
+        with engine.connect() as conn:
+            if _current_revision(conn) == head:
+                device_id = cls._read_device_id(conn)
+                if device_id is not None:
+                    return device_id
+        # Slow path under the write lock; another process may be doing the same right now,
+        # so everything is decided again inside the lock.
+        with engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"}).connect() as conn:
+            with conn.begin():
+                current = _current_revision(conn)
+                if current is not None and current not in known:
+                    raise SchemaTooNewError(path, current)
+                if current != head:
+                    log.info("Migrating local database from %s to %s", current, head)
+                    cfg = alembic_config()
+                    cfg.attributes["connection"] = conn
+                    command.upgrade(cfg, "head")
+                device_id = cls._read_device_id(conn)
+                if device_id is None:
+                    device_id = uuid7()
+                    conn.execute(meta.insert().values(key=DEVICE_ID_KEY, value=str(device_id)))
+        return device_id
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session in a deferred transaction: commit on success, rollback on error.
+
+        Use :meth:`write` for anything that writes; a deferred transaction that starts
+        reading and then writes can fail with "database is locked" under contention.
+        """
+        with Session(self.engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A BEGIN IMMEDIATE transaction: commit on success (durable), rollback on error."""
+        with Session(self._write_engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,517 @@
+"""Incident reports in the local store: saving a new report with its reference number and
+outbox change in one transaction, listing, and the append-only timeline of follow-up events."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, Row, func, insert, select, text, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+
+from veiligbalie import paths
+from veiligbalie.core.ids import uuid7
+from veiligbalie.core.incident import (
+    DESCRIPTION_MAX,
+    Incident,
+    ValidationError,
+    format_reference,
+    incident_to_dict,
+    validate,
+)
+from veiligbalie.core.vocabulary import Category, Channel, IncidentStatus, Severity
+from veiligbalie.store.attachments import AttachmentInfo, check_count
+from veiligbalie.store.database import Database
+from veiligbalie.store.outbox import Outbox
+from veiligbalie.store.schema import attachments as attachments_table
+from veiligbalie.store.schema import incident_events, incidents
+
+log = logging.getLogger(__name__)
+
+#: The reference year is the calendar year at the office, not in UTC (New Year's Eve).
+OFFICE_TZ = ZoneInfo("Europe/Amsterdam")
+EXCERPT_MAX = 120
+LOCAL = "local"
+SERVER = "server"
+#: Event kinds from the server the reporter has not seen yet ("what became of my report").
+_UNREAD_KINDS = frozenset({"status", "message"})
+
+
+class IncidentValidationError(ValueError):
+    """The report breaks a rule of :func:`veiligbalie.core.incident.validate`."""
+
+    def __init__(self, errors: Sequence[ValidationError]) -> None:
+        listed = ", ".join(f"{e.field.value}: {e.problem.value}" for e in errors)
+        super().__init__(f"The report cannot be saved ({listed}).")
+        self.errors = list(errors)
+
+
+class IncidentExistsError(ValueError):
+    """A report with this id was saved before (e.g. the save button pressed twice)."""
+
+
+class IncidentNotFoundError(LookupError):
+    """No report with this id in the local store."""
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    id: uuid.UUID
+    incident_id: uuid.UUID
+    kind: str
+    author: str
+    text: str
+    data: dict[str, Any] = field(default_factory=dict)
+    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    origin: str = LOCAL
+
+
+@dataclass(frozen=True)
+class IncidentSummary:
+    id: uuid.UUID
+    reference: str
+    occurred_at: datetime
+    categories: frozenset[Category]
+    severity: Severity
+    location: str
+    status: IncidentStatus
+    description_excerpt: str
+    has_unread: bool
+    created_at: datetime
+
+
+_INSERT_INCIDENT = insert(incidents)
+_INSERT_ATTACHMENT = insert(attachments_table)
+_INSERT_EVENT = insert(incident_events)
+# One statement for the yearly counter: creates it at 1 or adds one, under the write lock.
+_NEXT_NUMBER = text(
+    "INSERT INTO meta (key, value) VALUES (:key, '1') "
+    "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1 "
+    "RETURNING CAST(value AS INTEGER)"
+)
+_SUMMARY_COLUMNS = (
+    incidents.c.id,
+    incidents.c.reference,
+    incidents.c.occurred_at,
+    incidents.c.categories,
+    incidents.c.severity,
+    incidents.c.location,
+    incidents.c.status,
+    # Only the head of the text is read: a list of 100,000 reports stays light.
+    func.substr(incidents.c.description, 1, EXCERPT_MAX * 2).label("head"),
+    incidents.c.unread,
+    incidents.c.created_at,
+)
+
+
+def reference_counter_key(year: int) -> str:
+    return f"reference.{year:04d}"
+
+
+def excerpt(description: str, limit: int = EXCERPT_MAX) -> str:
+    """The description on one line, at most ``limit`` characters (an ellipsis when cut)."""
+    flat = " ".join(description.split())
+    if len(flat) <= limit:
+        return flat
+    return flat[: limit - 1].rstrip() + "…"
+
+
+def _incident_row(incident: Incident, now: datetime, origin: str) -> dict[str, Any]:
+    return {
+        "id": incident.id,
+        "reference": incident.reference or "",
+        "occurred_at": incident.occurred_at,
+        "location": incident.location,
+        "channel": incident.channel.value,
+        "categories": sorted(c.value for c in incident.categories),
+        "severity": incident.severity.value,
+        "description": incident.description,
+        "reporter": incident.reporter,
+        "on_behalf_of": incident.on_behalf_of,
+        "perpetrator_known": incident.perpetrator_known,
+        "perpetrator_description": incident.perpetrator_description,
+        "perpetrator_reference": incident.perpetrator_reference,
+        "witnesses": list(incident.witnesses),
+        "injury": incident.injury,
+        "damage": incident.damage,
+        "damage_amount_cents": incident.damage_amount_cents,
+        "absence": incident.absence,
+        "police_called": incident.police_called,
+        "arrest": incident.arrest,
+        "police_report_intended": incident.police_report_intended,
+        "aftercare_wanted": incident.aftercare_wanted,
+        "team_lead_only": incident.team_lead_only,
+        "alarm_id": incident.alarm_id,
+        "status": incident.status.value,
+        "origin": origin,
+        "created_at": incident.created_at,
+        "updated_at": now,
+    }
+
+
+def _incident(row: Row[Any]) -> Incident:
+    return Incident(
+        id=row.id,
+        reference=row.reference or None,
+        occurred_at=row.occurred_at,
+        location=row.location,
+        channel=Channel(row.channel),
+        categories=frozenset(Category(c) for c in row.categories),
+        severity=Severity(row.severity),
+        description=row.description,
+        reporter=row.reporter,
+        on_behalf_of=row.on_behalf_of,
+        perpetrator_known=bool(row.perpetrator_known),
+        perpetrator_description=row.perpetrator_description,
+        perpetrator_reference=row.perpetrator_reference,
+        witnesses=tuple(row.witnesses),
+        injury=bool(row.injury),
+        damage=bool(row.damage),
+        damage_amount_cents=row.damage_amount_cents,
+        absence=bool(row.absence),
+        police_called=bool(row.police_called),
+        arrest=bool(row.arrest),
+        police_report_intended=bool(row.police_report_intended),
+        aftercare_wanted=bool(row.aftercare_wanted),
+        team_lead_only=bool(row.team_lead_only),
+        alarm_id=row.alarm_id,
+        status=IncidentStatus(row.status),
+        created_at=row.created_at,
+    )
+
+
+def _summary(row: Row[Any]) -> IncidentSummary:
+    return IncidentSummary(
+        id=row.id,
+        reference=row.reference,
+        occurred_at=row.occurred_at,
+        categories=frozenset(Category(c) for c in row.categories),
+        severity=Severity(row.severity),
+        location=row.location,
+        status=IncidentStatus(row.status),
+        description_excerpt=excerpt(row.head),
+        has_unread=bool(row.unread),
+        created_at=row.created_at,
+    )
+
+
+def _event(row: Row[Any]) -> TimelineEvent:
+    return TimelineEvent(
+        id=row.id,
+        incident_id=row.incident_id,
+        kind=row.kind,
+        author=row.author,
+        text=row.text,
+        data=row.data,
+        created_at=row.created_at,
+        origin=row.origin,
+    )
+
+
+def _attachment_path(stored: str) -> Path:
+    path = Path(stored)
+    return path if path.is_absolute() else paths.attachments_dir() / path
+
+
+def _stored_text(path: Path) -> str:
+    try:
+        return path.relative_to(paths.attachments_dir()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+class IncidentRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._outbox = Outbox(db)
+
+    # --- writing -------------------------------------------------------------------------
+
+    def save_new(self, incident: Incident, attachments: Sequence[AttachmentInfo] = ()) -> Incident:
+        """Save a new report with its next reference number and its outbox change, all in
+        one BEGIN IMMEDIATE transaction; returns the report with ``reference`` set.
+
+        Raises :class:`IncidentValidationError` (a ValueError) when the report breaks a
+        rule, AttachmentError for too many files, :class:`IncidentExistsError` when the id
+        was saved before. On any error nothing is written.
+        """
+        errors = validate(incident)
+        if errors:
+            raise IncidentValidationError(errors)
+        if incident.created_at.tzinfo is None:
+            raise ValueError("created_at must be timezone-aware")
+        check_count([a.stored_path for a in attachments])
+        unique: dict[str, AttachmentInfo] = {}
+        for info in attachments:
+            unique.setdefault(info.sha256, info)  # the same file attached twice counts once
+
+        year = incident.created_at.astimezone(OFFICE_TZ).year
+        now = datetime.now(UTC)
+        try:
+            with self._db.write() as session:
+                conn = session.connection()
+                number = conn.execute(_NEXT_NUMBER, {"key": reference_counter_key(year)})
+                saved = replace(
+                    incident,
+                    reference=format_reference(year, int(number.scalar_one())),
+                    status=IncidentStatus.SAVED_LOCALLY,
+                )
+                conn.execute(_INSERT_INCIDENT, _incident_row(saved, now, LOCAL))
+                if unique:
+                    conn.execute(
+                        _INSERT_ATTACHMENT,
+                        [
+                            {
+                                "id": uuid7(),
+                                "incident_id": saved.id,
+                                "sha256": info.sha256,
+                                "original_name": info.original_name,
+                                "size": info.size,
+                                "mime_type": info.mime_type,
+                                "stored_path": _stored_text(info.stored_path),
+                                "created_at": now,
+                            }
+                            for info in unique.values()
+                        ],
+                    )
+                payload = incident_to_dict(saved)
+                payload["attachments"] = [info.to_dict() for info in unique.values()]
+                self._outbox.enqueue(session, "incident.created", saved.id, payload)
+        except IntegrityError as exc:
+            if "incidents.id" in str(exc.orig):
+                raise IncidentExistsError(f"The report {incident.id} was saved before.") from exc
+            raise
+        return saved
+
+    def add_note(self, incident_id: uuid.UUID, author: str, text: str) -> TimelineEvent:
+        """Append the reporter's extra information to the timeline (and queue it for sync)."""
+        if not author.strip():
+            raise ValueError("A note needs an author.")
+        if not text.strip():
+            raise ValueError("A note cannot be empty.")
+        if len(text) > DESCRIPTION_MAX:
+            raise ValueError(f"A note can be at most {DESCRIPTION_MAX} characters.")
+        event = TimelineEvent(
+            id=uuid7(),
+            incident_id=incident_id,
+            kind="note",
+            author=author,
+            text=text,
+            data={},
+            created_at=datetime.now(UTC),
+            origin=LOCAL,
+        )
+        with self._db.write() as session:
+            conn = session.connection()
+            self._require(conn, incident_id)
+            conn.execute(_INSERT_EVENT, self._event_row(event))
+            conn.execute(
+                update(incidents)
+                .where(incidents.c.id == incident_id)
+                .values(updated_at=event.created_at)
+            )
+            self._outbox.enqueue(
+                session,
+                "incident.note_added",
+                incident_id,
+                {
+                    "event_id": str(event.id),
+                    "author": author,
+                    "text": text,
+                    "created_at": event.created_at.isoformat(),
+                },
+            )
+        return event
+
+    def set_status(self, incident_id: uuid.UUID, status: IncidentStatus) -> None:
+        """Move the report's status forward; a status at or behind the current one is ignored
+        (sync may deliver news late or twice)."""
+        status = IncidentStatus(status)
+        with self._db.write() as session:
+            conn = session.connection()
+            self._advance_status(conn, incident_id, status, self._require(conn, incident_id))
+
+    def apply_remote_event(self, event: TimelineEvent) -> bool:
+        """Store a timeline event pulled from the server. Idempotent by event id: returns
+        False (and changes nothing) when it is already present. Writes no outbox row."""
+        if not event.kind:
+            raise ValueError("A timeline event needs a kind.")
+        stmt = (
+            sqlite_insert(incident_events)
+            .values(**self._event_row(event))
+            .on_conflict_do_nothing(index_elements=[incident_events.c.id])
+        )
+        with self._db.write() as session:
+            conn = session.connection()
+            current = self._require(conn, event.incident_id)
+            if conn.execute(stmt).rowcount == 0:
+                return False
+            changes: dict[str, Any] = {"updated_at": datetime.now(UTC)}
+            if event.kind in _UNREAD_KINDS and event.origin == SERVER:
+                changes["unread"] = True
+            conn.execute(
+                update(incidents).where(incidents.c.id == event.incident_id).values(**changes)
+            )
+            if event.kind == "status" and "status" in event.data:
+                new = IncidentStatus(str(event.data["status"]))
+                self._advance_status(conn, event.incident_id, new, current)
+        return True
+
+    def apply_remote_incident(self, incident: Incident, revision: int = 1) -> bool:
+        """Store a report pulled from the server (written elsewhere, or ours coming back).
+
+        Returns True when it was new here. A report already present keeps its content;
+        only its status moves forward and its revision is raised. Writes no outbox row.
+        """
+        now = datetime.now(UTC)
+        row = _incident_row(incident, now, SERVER)
+        row["revision"] = revision
+        row["unread"] = False
+        stmt = (
+            sqlite_insert(incidents)
+            .values(**row)
+            .on_conflict_do_nothing(index_elements=[incidents.c.id])
+        )
+        with self._db.write() as session:
+            conn = session.connection()
+            if conn.execute(stmt).rowcount:
+                return True
+            current = self._require(conn, incident.id)
+            conn.execute(
+                update(incidents)
+                .where(incidents.c.id == incident.id)
+                .where(incidents.c.revision < revision)
+                .values(revision=revision, updated_at=now)
+            )
+            self._advance_status(conn, incident.id, incident.status, current)
+        return False
+
+    def mark_read(self, incident_id: uuid.UUID) -> None:
+        """The reporter has seen the latest news on this report."""
+        with self._db.write() as session:
+            session.connection().execute(
+                update(incidents)
+                .where(incidents.c.id == incident_id)
+                .where(incidents.c.unread.is_(True))
+                .values(unread=False)
+            )
+
+    # --- reading -------------------------------------------------------------------------
+
+    def get(self, incident_id: uuid.UUID) -> Incident | None:
+        with self._db.engine.connect() as conn:
+            row = conn.execute(select(incidents).where(incidents.c.id == incident_id)).first()
+        return _incident(row) if row is not None else None
+
+    def revision(self, incident_id: uuid.UUID) -> int | None:
+        """The server revision the local copy is based on (base_revision of field edits)."""
+        with self._db.engine.connect() as conn:
+            return conn.execute(
+                select(incidents.c.revision).where(incidents.c.id == incident_id)
+            ).scalar()
+
+    def list_by_reporter(
+        self, reporter: str, limit: int = 200, offset: int = 0
+    ) -> list[IncidentSummary]:
+        """The reporter's own reports, newest first (*Mijn meldingen*)."""
+        query = (
+            select(*_SUMMARY_COLUMNS)
+            .where(incidents.c.reporter == reporter)
+            .order_by(incidents.c.created_at.desc(), incidents.c.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        with self._db.engine.connect() as conn:
+            return [_summary(row) for row in conn.execute(query)]
+
+    def list_all(
+        self, limit: int = 200, offset: int = 0, include_team_lead_only: bool = True
+    ) -> list[IncidentSummary]:
+        """Every report in the local store, newest first."""
+        query = select(*_SUMMARY_COLUMNS)
+        if not include_team_lead_only:
+            query = query.where(incidents.c.team_lead_only.is_(False))
+        query = (
+            query.order_by(incidents.c.created_at.desc(), incidents.c.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        with self._db.engine.connect() as conn:
+            return [_summary(row) for row in conn.execute(query)]
+
+    def count(self) -> int:
+        with self._db.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(incidents)).scalar_one())
+
+    def timeline(self, incident_id: uuid.UUID) -> list[TimelineEvent]:
+        """The report's follow-up events, oldest first."""
+        query = (
+            select(incident_events)
+            .where(incident_events.c.incident_id == incident_id)
+            .order_by(incident_events.c.created_at, incident_events.c.id)
+        )
+        with self._db.engine.connect() as conn:
+            return [_event(row) for row in conn.execute(query)]
+
+    def attachments(self, incident_id: uuid.UUID) -> list[AttachmentInfo]:
+        query = (
+            select(attachments_table)
+            .where(attachments_table.c.incident_id == incident_id)
+            .order_by(attachments_table.c.created_at, attachments_table.c.id)
+        )
+        with self._db.engine.connect() as conn:
+            return [
+                AttachmentInfo(
+                    sha256=row.sha256,
+                    original_name=row.original_name,
+                    size=row.size,
+                    mime_type=row.mime_type,
+                    stored_path=_attachment_path(row.stored_path),
+                )
+                for row in conn.execute(query)
+            ]
+
+    # --- helpers -------------------------------------------------------------------------
+
+    @staticmethod
+    def _require(conn: Connection, incident_id: uuid.UUID) -> IncidentStatus:
+        """The report's current status; raises IncidentNotFoundError when it is not here."""
+        status = conn.execute(
+            select(incidents.c.status).where(incidents.c.id == incident_id)
+        ).scalar()
+        if status is None:
+            raise IncidentNotFoundError(f"No report {incident_id} in the local store.")
+        return IncidentStatus(status)
+
+    @staticmethod
+    def _advance_status(
+        conn: Connection, incident_id: uuid.UUID, new: IncidentStatus, current: IncidentStatus
+    ) -> None:
+        if new.rank <= current.rank:
+            log.debug("Status of %s stays %s (not moving back to %s)", incident_id, current, new)
+            return
+        conn.execute(
+            update(incidents)
+            .where(incidents.c.id == incident_id)
+            .values(status=new.value, updated_at=datetime.now(UTC))
+        )
+
+    @staticmethod
+    def _event_row(event: TimelineEvent) -> dict[str, Any]:
+        return {
+            "id": event.id,
+            "incident_id": event.incident_id,
+            "kind": event.kind,
+            "author": event.author,
+            "text": event.text,
+            "data": dict(event.data),
+            "created_at": event.created_at,
+            "origin": event.origin,
+        }

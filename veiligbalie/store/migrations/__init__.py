@@ -1,0 +1,1 @@
+"""Alembic migrations of the local store; applied in-process by Database.open()."""

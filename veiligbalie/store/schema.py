@@ -1,0 +1,172 @@
+"""The tables of the local store (SQLAlchemy Core). Alembic migrations create them; this
+module is what the repositories query, and a test keeps both in step."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+
+from veiligbalie.store.types import JSONText, UtcDateTime, UUIDText
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING)
+
+#: Small key/value facts of this database: device id, reference counters, sync cursor.
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(100), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+incidents = Table(
+    "incidents",
+    metadata,
+    Column("id", UUIDText, primary_key=True),
+    Column("reference", String(32), nullable=False),
+    Column("occurred_at", UtcDateTime, nullable=False),
+    Column("location", Text, nullable=False),
+    Column("channel", String(32), nullable=False),
+    Column("categories", JSONText, nullable=False),
+    Column("severity", String(16), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("reporter", Text, nullable=False),
+    Column("on_behalf_of", Text, nullable=True),
+    Column("perpetrator_known", Boolean, nullable=False),
+    # Restricted (AVG): only team leads may read these two; never logged.
+    Column("perpetrator_description", Text, nullable=False),
+    Column("perpetrator_reference", Text, nullable=False),
+    Column("witnesses", JSONText, nullable=False),
+    Column("injury", Boolean, nullable=False),
+    Column("damage", Boolean, nullable=False),
+    Column("damage_amount_cents", Integer, nullable=True),
+    Column("absence", Boolean, nullable=False),
+    Column("police_called", Boolean, nullable=False),
+    Column("arrest", Boolean, nullable=False),
+    Column("police_report_intended", Boolean, nullable=False),
+    Column("aftercare_wanted", Boolean, nullable=False),
+    Column("team_lead_only", Boolean, nullable=False),
+    Column("alarm_id", UUIDText, nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("revision", Integer, nullable=False, server_default=text("1")),
+    Column("unread", Boolean, nullable=False, server_default=text("0")),
+    # "local": written on this device (carries one of our reference numbers); "server": pulled.
+    Column("origin", String(8), nullable=False, server_default=text("'local'")),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_incidents_reporter_created_at", "reporter", "created_at"),
+    Index("ix_incidents_created_at", "created_at"),
+    # Our own numbers never repeat; pulled reports carry other devices' numbers.
+    Index(
+        "uq_incidents_local_reference",
+        "reference",
+        unique=True,
+        sqlite_where=text("origin = 'local'"),
+    ),
+)
+
+#: The append-only timeline of a report (an UPDATE trigger refuses edits).
+incident_events = Table(
+    "incident_events",
+    metadata,
+    Column("id", UUIDText, primary_key=True),
+    Column("incident_id", UUIDText, ForeignKey("incidents.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("author", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("data", JSONText, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("origin", String(8), nullable=False),
+    Index("ix_incident_events_incident_id_created_at", "incident_id", "created_at"),
+)
+
+attachments = Table(
+    "attachments",
+    metadata,
+    Column("id", UUIDText, primary_key=True),
+    Column("incident_id", UUIDText, ForeignKey("incidents.id", ondelete="CASCADE"), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("original_name", Text, nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("mime_type", String(100), nullable=False),
+    # Relative to the attachments folder when inside it, so a moved data folder still works.
+    Column("stored_path", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("incident_id", "sha256"),
+)
+
+drafts = Table(
+    "drafts",
+    metadata,
+    Column("id", UUIDText, primary_key=True),
+    Column("state", JSONText, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_drafts_updated_at", "updated_at"),
+)
+
+#: The sync queue. device_seq is AUTOINCREMENT: never reused, assigned under the write lock.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("device_seq", Integer, primary_key=True, autoincrement=True),
+    Column("id", UUIDText, nullable=False, unique=True),
+    Column("kind", String(64), nullable=False),
+    Column("entity_id", UUIDText, nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("base_revision", Integer, nullable=True),
+    Column("state", String(8), nullable=False, server_default=text("'pending'")),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("last_error", Text, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("sent_at", UtcDateTime, nullable=True),
+    CheckConstraint("state IN ('pending', 'sent', 'dead')", name="state"),
+    Index("ix_outbox_state_device_seq", "state", "device_seq"),
+    sqlite_autoincrement=True,
+)
+
+alarms = Table(
+    "alarms",
+    metadata,
+    Column("id", UUIDText, primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("station", Text, nullable=False),
+    Column("location", Text, nullable=False),
+    Column("raised_at", UtcDateTime, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("test", Boolean, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_alarms_state", "state"),
+)
+
+alarm_events = Table(
+    "alarm_events",
+    metadata,
+    Column("id", UUIDText, primary_key=True),
+    Column("alarm_id", UUIDText, ForeignKey("alarms.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("path", String(16), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("data", JSONText, nullable=False),
+    Index("ix_alarm_events_alarm_id_at", "alarm_id", "at"),
+)
