@@ -1,0 +1,208 @@
+"""Client entry point: parse the command line, set up logging and language, open the local
+store, build the services and show the main window.
+
+One instance per data folder: a second launch asks the first one (over a QLocalServer) to
+come to the front and exits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import logging
+import logging.handlers
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from veiligbalie import __version__, paths, secrets, settings
+
+log = logging.getLogger("veiligbalie")
+
+_PROCESS_START = time.perf_counter()
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="veiligbalie",
+        description="VeiligBalie: alarm, incident registration and follow-up at the counter.",
+    )
+    parser.add_argument("--data-dir", help="folder for the local database, settings and logs")
+    parser.add_argument("--lang", choices=("nl", "en"), help="language of the interface")
+    parser.add_argument("--version", action="version", version=f"VeiligBalie {__version__}")
+    parser.add_argument(
+        "--no-single-instance",
+        action="store_true",
+        help=argparse.SUPPRESS,  # several stations on one machine for tests use --data-dir
+    )
+    return parser.parse_args(list(argv))
+
+
+def setup_logging() -> Path:
+    """One rotating log file in the log folder; never a secret or a perpetrator's name."""
+    logfile = paths.log_dir() / "veiligbalie.log"
+    handler = logging.handlers.RotatingFileHandler(
+        logfile, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if getattr(h, "_veiligbalie", False)]:
+        root.removeHandler(old)
+        old.close()
+    handler._veiligbalie = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return logfile
+
+
+def choose_language(cli: str | None) -> str:
+    """--lang, then VEILIGBALIE_LANG, then the setting, then the system locale."""
+    for candidate in (cli, os.environ.get("VEILIGBALIE_LANG"), settings.LANGUAGE.get()):
+        if candidate in ("nl", "en"):
+            return candidate
+    return "nl" if QLocale.system().language() == QLocale.Language.Dutch else "en"
+
+
+def install_translations(app: QApplication, language: str) -> list[QTranslator]:
+    """Our strings and Qt's own (dialog buttons), kept alive by the returned list."""
+    translators: list[QTranslator] = []
+    if language == "en":
+        return translators
+    ours = QTranslator(app)
+    if ours.load(str(paths.i18n_dir() / f"veiligbalie_{language}.qm")):
+        translators.append(ours)
+    else:
+        log.warning("Translation veiligbalie_%s.qm not found; run 'make setup'", language)
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    qt_base = QTranslator(app)
+    if qt_base.load(f"qtbase_{language}", qt_dir):
+        translators.append(qt_base)
+    for translator in translators:
+        app.installTranslator(translator)
+    QLocale.setDefault(QLocale(QLocale.Language.Dutch, QLocale.Country.Netherlands))
+    return translators
+
+
+def instance_name() -> str:
+    """One instance per data folder and user."""
+    digest = hashlib.sha256(str(paths.data_dir()).encode()).hexdigest()[:16]
+    return f"veiligbalie-{digest}"
+
+
+def ask_running_instance_to_show(name: str) -> bool:
+    socket = QLocalSocket()
+    socket.connectToServer(name)
+    if not socket.waitForConnected(500):
+        return False
+    socket.write(b"show\n")
+    socket.flush()
+    socket.waitForBytesWritten(500)
+    socket.disconnectFromServer()
+    return True
+
+
+def listen_for_second_launch(name: str, on_show: object) -> QLocalServer:
+    server = QLocalServer()
+    server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+    if not server.listen(name):
+        # A stale socket file from a crashed instance: nobody answered above, so remove it.
+        QLocalServer.removeServer(name)
+        server.listen(name)
+
+    def accept() -> None:
+        while server.hasPendingConnections():
+            conn = server.nextPendingConnection()
+            conn.readyRead.connect(lambda c=conn: (c.readAll(), on_show()))  # type: ignore[operator]
+            conn.disconnected.connect(conn.deleteLater)
+
+    server.newConnection.connect(accept)
+    return server
+
+
+def has_display() -> bool:
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    if not has_display():
+        print(
+            "VeiligBalie needs a display, and none was found (DISPLAY and WAYLAND_DISPLAY are "
+            "empty).\nStart it from a desktop session, or on a headless machine under a "
+            "virtual screen: xvfb-run -a veiligbalie",
+            file=sys.stderr,
+        )
+        return 1
+    if args.data_dir:
+        paths.set_data_dir(args.data_dir)
+    logfile = setup_logging()
+    log.info("VeiligBalie %s starting; data folder %s", __version__, paths.data_dir())
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("VeiligBalie")
+    app.setOrganizationName("VeiligBalie")
+    app.setApplicationVersion(__version__)
+    app.setQuitOnLastWindowClosed(False)
+
+    name = instance_name()
+    if not args.no_single_instance and ask_running_instance_to_show(name):
+        log.info("Another VeiligBalie runs on this data folder; asked it to come forward")
+        return 0
+
+    language = choose_language(args.lang)
+    translators = install_translations(app, language)
+    log.info("Credentials backend: %s", secrets.backend_description())
+
+    from veiligbalie.services.context import AppContext
+    from veiligbalie.store.database import Database, SchemaTooNewError
+    from veiligbalie.ui.main_window import MainWindow
+
+    try:
+        db = Database.open()
+    except SchemaTooNewError as exc:
+        log.error("%s", exc)
+        QMessageBox.critical(
+            None,
+            "VeiligBalie",
+            app.translate(
+                "App",
+                "The local database was written by a newer version of VeiligBalie. "
+                "It has not been changed. Install the newer version to continue.",
+            )
+            + f"\n\n{paths.database_path()}",
+        )
+        return 3
+
+    context = AppContext.open(db)
+    window = MainWindow(context)
+    server = (
+        None if args.no_single_instance else listen_for_second_launch(name, window.bring_to_front)
+    )
+    window.show()
+    QTimer.singleShot(0, window.offer_draft_recovery)
+    if os.environ.get("VEILIGBALIE_STARTUP_PROBE"):
+        # Benchmarks: report the moment the first frame is shown, then leave.
+        def probe() -> None:
+            print(f"READY {time.perf_counter() - _PROCESS_START:.6f}", flush=True)
+            app.quit()
+
+        QTimer.singleShot(0, probe)
+    log.info("Main window shown; log file %s", logfile)
+    status = app.exec()
+    window.save_geometry()
+    context.close()
+    settings.sync()
+    del translators, server
+    return status
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,86 @@
+"""The alarm button: large, red, always in sight, reachable by keyboard.
+
+One press raises a silent alarm at once, with no confirmation dialog in the way. When no
+delivery path is connected the button says "Alarm niet verbonden" on its face, and a press
+still stores the alarm and tells the user plainly that nobody was reached.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
+
+from veiligbalie import settings
+from veiligbalie.services.alarms import Alarm, AlarmService
+from veiligbalie.ui.resources import icon
+
+STYLE = """
+QPushButton#alarmButton {
+    background: #c62828; color: white; border: 3px solid #8e0000; border-radius: 14px;
+    font-size: 22px; font-weight: bold; padding: 10px; text-align: center;
+}
+QPushButton#alarmButton:hover { background: #d32f2f; }
+QPushButton#alarmButton:pressed { background: #8e0000; }
+QPushButton#alarmButton:focus { border: 4px solid #ffd54f; }
+QPushButton#alarmButton[connected="false"] { border: 4px dashed #ffd54f; }
+"""
+
+
+class AlarmButton(QPushButton):
+    def __init__(self, service: AlarmService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.setObjectName("alarmButton")
+        self.setAccessibleName(self.tr("Alarm"))
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMinimumSize(QSize(200, 120))
+        self.setIcon(icon("alarm"))
+        self.setIconSize(QSize(36, 36))
+        self.setStyleSheet(STYLE)
+        self.setAutoDefault(False)
+        self.clicked.connect(self._raise)
+        service.connectivity_changed.connect(lambda _c: self.update_face())
+        service.delivery_failed.connect(self._tell_not_delivered)
+        self.update_face()
+
+    def update_face(self) -> None:
+        connected = self.service.connected
+        hotkey = settings.ALARM_HOTKEY.get()
+        if connected:
+            detail = self.tr("Press for help")
+        else:
+            detail = self.tr("Alarm not connected")
+        self.setText(self.tr("ALARM") + "\n" + detail)
+        self.setProperty("connected", "true" if connected else "false")
+        self.setAccessibleDescription(
+            self.tr("Raises a silent alarm at once. Key: %1").replace("%1", hotkey)
+            + ("" if connected else " " + self.tr("Alarm not connected"))
+        )
+        self.setToolTip(self.accessibleDescription())
+        self.style().unpolish(self)
+        self.style().polish(self)
+
+    def _raise(self) -> None:
+        self.service.raise_alarm()
+
+    def _tell_not_delivered(self, _alarm: Alarm) -> None:
+        box = QMessageBox(self.window())
+        box.setObjectName("alarmNotDeliveredBox")
+        box.setIcon(QMessageBox.Icon.Critical)
+        box.setWindowTitle(self.tr("Alarm not connected"))
+        box.setText(
+            self.tr(
+                "This alarm reached nobody: this workstation has no connection to the server "
+                "or to colleagues' workstations."
+            )
+        )
+        box.setInformativeText(
+            self.tr(
+                "Call for help another way: call a colleague or security. "
+                "In immediate danger call 112. The alarm has been recorded."
+            )
+        )
+        box.setStandardButtons(QMessageBox.StandardButton.Ok)
+        box.setWindowModality(Qt.WindowModality.NonModal)
+        box.show()
+        self._box = box

@@ -1,0 +1,256 @@
+"""The main window: the alarm button always in sight, and the areas of the application.
+
+Areas: Melden (new incident), Mijn meldingen, Hulp, Logboek (team lead), Instellingen.
+The window only listens to services and calls them; it never touches the store itself.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QMainWindow,
+    QMenu,
+    QPushButton,
+    QStackedWidget,
+    QSystemTrayIcon,
+    QVBoxLayout,
+    QWidget,
+)
+
+from veiligbalie import settings
+from veiligbalie.services.context import AppContext
+from veiligbalie.ui.alarm_button import AlarmButton
+from veiligbalie.ui.connection_status import ConnectionStatus
+from veiligbalie.ui.help_view import HelpView
+from veiligbalie.ui.incident_form import IncidentForm, offer_recovery
+from veiligbalie.ui.log_view import LogView
+from veiligbalie.ui.my_reports import MyReportsView
+from veiligbalie.ui.resources import icon
+from veiligbalie.ui.settings_view import SettingsView
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    """The station's window. Closing it hides it to the tray when a tray exists, because an
+    alarm must still reach this workstation; "Afsluiten" in the tray quits."""
+
+    area_changed = Signal(str)
+
+    AREAS = ("report", "my_reports", "help", "log", "settings")
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self._quitting = False
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("VeiligBalie")
+        self.setWindowIcon(icon("veiligbalie"))
+        self.setMinimumSize(900, 600)
+
+        self.alarm_button = AlarmButton(context.alarms, self)
+
+        self.incident_form = IncidentForm(context.incidents, self)
+        self.my_reports = MyReportsView(context.incidents, self)
+        self.help_view = HelpView(self)
+        self.log_view = LogView(context.incidents, self)
+        self.settings_view = SettingsView(context, self)
+
+        self.stack = QStackedWidget(self)
+        self.stack.setObjectName("areaStack")
+        self._pages: dict[str, QWidget] = {
+            "report": self.incident_form,
+            "my_reports": self.my_reports,
+            "help": self.help_view,
+            "log": self.log_view,
+            "settings": self.settings_view,
+        }
+        for page in self._pages.values():
+            self.stack.addWidget(page)
+
+        self._nav = QButtonGroup(self)
+        self._nav.setExclusive(True)
+        self._nav_buttons: dict[str, QPushButton] = {}
+        nav_column = QVBoxLayout()
+        nav_column.setSpacing(6)
+        nav_column.addWidget(self.alarm_button)
+        nav_column.addSpacing(12)
+        # No mnemonics here: Alt+letter belongs to the incident form's fields and sections;
+        # the areas are reached with Ctrl+1 … Ctrl+5.
+        titles = {
+            "report": self.tr("Report"),
+            "my_reports": self.tr("My reports"),
+            "help": self.tr("Help"),
+            "log": self.tr("Log"),
+            "settings": self.tr("Settings"),
+        }
+        for index, (key, title) in enumerate(titles.items(), start=1):
+            button = QPushButton(title, self)
+            button.setObjectName(f"nav_{key}")
+            button.setAccessibleName(title)
+            button.setToolTip(f"{title} (Ctrl+{index})")
+            button.setCheckable(True)
+            button.setMinimumHeight(40)
+            button.setProperty("nav", True)
+            button.clicked.connect(lambda _=False, k=key: self.show_area(k))
+            self._nav.addButton(button)
+            self._nav_buttons[key] = button
+            nav_column.addWidget(button)
+        nav_column.addStretch(1)
+
+        nav_frame = QFrame(self)
+        nav_frame.setObjectName("navigation")
+        nav_frame.setLayout(nav_column)
+        nav_frame.setFixedWidth(220)
+
+        central = QWidget(self)
+        row = QHBoxLayout(central)
+        row.setContentsMargins(8, 8, 8, 8)
+        row.addWidget(nav_frame)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.connection_status = ConnectionStatus(context, self)
+        self.statusBar().addPermanentWidget(self.connection_status)
+        self.statusBar().setSizeGripEnabled(False)
+
+        self._install_shortcuts()
+        self._install_tray()
+
+        self.incident_form.saved.connect(self._on_incident_saved)
+        self.incident_form.cancelled.connect(lambda: self.show_area("my_reports"))
+
+        self._restore_geometry()
+        self.show_area("report")
+        self.incident_form.start_new()
+
+    # -- Areas -----------------------------------------------------------------------------
+    def show_area(self, key: str) -> None:
+        page = self._pages[key]
+        self.stack.setCurrentWidget(page)
+        self._nav_buttons[key].setChecked(True)
+        refresh = getattr(page, "refresh", None)
+        if callable(refresh):
+            refresh()
+        self.area_changed.emit(key)
+
+    def current_area(self) -> str:
+        current = self.stack.currentWidget()
+        return next(k for k, page in self._pages.items() if page is current)
+
+    def show_new_incident(self, prefill: dict | None = None) -> None:
+        """Open the form for a new report (Ctrl+N, tray, and later a resolved alarm)."""
+        self.bring_to_front()
+        if self.current_area() != "report" or prefill is not None:
+            self.show_area("report")
+            if prefill is not None or not self.incident_form.has_content():
+                self.incident_form.start_new(prefill)
+        self.incident_form.focus_first_field()
+
+    def _on_incident_saved(self, _incident: object) -> None:
+        self.my_reports.refresh()
+        self.log_view.refresh()
+
+    # -- Start-up duties --------------------------------------------------------------------
+    def offer_draft_recovery(self) -> bool:
+        """After a crash or restart: offer the unsaved report back (called once shown)."""
+        if not self.context.incidents.recoverable_drafts():
+            return False
+        self.show_area("report")
+        return offer_recovery(self.incident_form, self)
+
+    # -- Shortcuts and tray -----------------------------------------------------------------
+    def _install_shortcuts(self) -> None:
+        new = QShortcut(QKeySequence.StandardKey.New, self)
+        new.setContext(Qt.ShortcutContext.ApplicationShortcut)
+        new.activated.connect(self.show_new_incident)
+        alarm = QShortcut(QKeySequence(settings.ALARM_HOTKEY.get()), self)
+        alarm.setContext(Qt.ShortcutContext.ApplicationShortcut)
+        alarm.activated.connect(self.alarm_button.click)
+        self._alarm_shortcut = alarm
+        for index, key in enumerate(self.AREAS, start=1):
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{index}"), self)
+            shortcut.activated.connect(lambda k=key: self.show_area(k))
+
+    def _install_tray(self) -> None:
+        self.tray = QSystemTrayIcon(icon("veiligbalie"), self)
+        self.tray.setObjectName("trayIcon")
+        self.tray.setToolTip("VeiligBalie")
+        menu = QMenu(self)
+        self.tray_alarm_action = QAction(icon("alarm"), self.tr("Alarm"), menu)
+        self.tray_alarm_action.setObjectName("trayAlarmAction")
+        self.tray_alarm_action.triggered.connect(self.alarm_button.click)
+        self.tray_new_action = QAction(self.tr("New report"), menu)
+        self.tray_new_action.setObjectName("trayNewIncidentAction")
+        self.tray_new_action.triggered.connect(self.show_new_incident)
+        show_action = QAction(self.tr("Show window"), menu)
+        show_action.triggered.connect(self.bring_to_front)
+        quit_action = QAction(self.tr("Quit"), menu)
+        quit_action.triggered.connect(self.quit)
+        menu.addAction(self.tray_alarm_action)
+        menu.addAction(self.tray_new_action)
+        menu.addSeparator()
+        menu.addAction(show_action)
+        menu.addAction(quit_action)
+        self.tray.setContextMenu(menu)
+        self.tray.activated.connect(self._on_tray_activated)
+        self._tray_menu = menu
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray.show()
+
+    def _on_tray_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason in (
+            QSystemTrayIcon.ActivationReason.Trigger,
+            QSystemTrayIcon.ActivationReason.DoubleClick,
+        ):
+            self.bring_to_front()
+
+    def bring_to_front(self) -> None:
+        """Show, un-minimise and raise the window (second launch, tray, shortcuts)."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    # -- Geometry and closing ---------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        geometry = settings.WINDOW_GEOMETRY.get()
+        if geometry.isEmpty() or not self.restoreGeometry(geometry):
+            self.resize(1180, 780)
+        state = settings.WINDOW_STATE.get()
+        if not state.isEmpty():
+            self.restoreState(state)
+
+    def save_geometry(self) -> None:
+        settings.WINDOW_GEOMETRY.set(self.saveGeometry())
+        settings.WINDOW_STATE.set(self.saveState())
+        settings.sync()
+
+    def quit(self) -> None:
+        self._quitting = True
+        self.close()
+        QApplication.quit()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt naming)
+        self.save_geometry()
+        self.incident_form.flush_draft()
+        if not self._quitting and self.tray.isVisible():
+            # An alarm must still reach this station: keep running in the tray.
+            event.ignore()
+            self.hide()
+            self.tray.showMessage(
+                "VeiligBalie",
+                self.tr("VeiligBalie keeps running in the tray so that alarms still reach you."),
+                QSystemTrayIcon.MessageIcon.Information,
+                4000,
+            )
+            return
+        event.accept()
