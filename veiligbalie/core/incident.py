@@ -101,6 +101,14 @@ class Incident:
         return bool(self.perpetrator_description or self.perpetrator_reference)
 
 
+def _is_member(enum: type[StrEnum], value: object) -> bool:
+    try:
+        enum(value)
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
 def validate(incident: Incident, now: datetime | None = None) -> list[ValidationError]:
     """Every reason the report cannot be saved, in form order (empty: it can be saved)."""
     now = now or datetime.now(UTC)
@@ -122,8 +130,16 @@ def validate(incident: Incident, now: datetime | None = None) -> list[Validation
     elif len(incident.location) > SHORT_TEXT_MAX:
         add(Field.LOCATION, Problem.TOO_LONG, SHORT_TEXT_MAX)
 
+    # Channel and severity have defaults; a value outside the vocabulary (raw data from an
+    # older client or a hand-written import) is refused rather than stored.
+    if not _is_member(Channel, incident.channel):
+        add(Field.CHANNEL, Problem.REQUIRED)
+
     if not incident.categories:
         add(Field.CATEGORIES, Problem.REQUIRED)
+
+    if not _is_member(Severity, incident.severity):
+        add(Field.SEVERITY, Problem.REQUIRED)
 
     text = incident.description.strip()
     if not text:
