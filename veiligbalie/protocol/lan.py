@@ -1,0 +1,493 @@
+"""The signed LAN alarm packet: how stations that share a site key tell each other about
+alarms (and that they are alive) over UDP when the server may be down.
+
+Wire format (version 1, all integers big-endian)::
+
+    magic      4 bytes   b"VBL1" (the digit is the format version)
+    site_len   1 byte    length of the site id, 1..64
+    site_id    n bytes   UTF-8
+    sender     16 bytes  station UUID
+    type       1 byte    message type code (see MESSAGE_CODES)
+    alarm_id   16 bytes  UUID (nil UUID for heartbeats)
+    timestamp  8 bytes   sender's wall clock, Unix milliseconds
+    nonce      12 bytes  random (96 bits)
+    copy       1 byte    which copy of a repeated send (0, 1, ...); signed, so a replayed
+                         copy is told apart from the sender's own second copy
+    body_len   2 bytes   length of the body
+    body       n bytes   compact UTF-8 JSON, validated per message type
+    mac        32 bytes  HMAC-SHA256 with the 32-byte site key over everything before it
+
+A packet is at most MAX_PACKET_SIZE bytes so it fits one Ethernet frame without IP
+fragmentation. :func:`decode` checks size, structure, site, signature, body and freshness
+in that order and raises :class:`PacketRejected` with one reason; :class:`ReplayGuard`
+rejects a packet seen before.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import dataclasses
+import hashlib
+import heapq
+import hmac
+import json
+import os
+import secrets
+import struct
+import time
+import unicodedata
+import uuid
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from veiligbalie.core.vocabulary import AlarmKind, AlarmType
+
+MAGIC = b"VBL1"
+MAX_PACKET_SIZE = 1200  # stays under a 1280/1500-byte MTU with IP and UDP headers
+MAX_SITE_ID_BYTES = 64
+KEY_SIZE = 32
+NONCE_SIZE = 12
+MAC_SIZE = 32
+FRESHNESS_MS = 30_000  # packets whose timestamp is further than this from our clock are stale
+# PBKDF2-HMAC-SHA256 iterations for passphrase-derived site keys (OWASP 2023 recommendation).
+# Changing it changes every derived key, so it is part of the format.
+PASSPHRASE_ITERATIONS = 600_000
+MIN_PASSPHRASE_LENGTH = 12
+_SALT_PREFIX = b"veiligbalie-lan-key-v1:"
+
+_HEAD = struct.Struct(">4sB")  # magic, site_len
+_FIXED = struct.Struct(">16sB16sQ12sBH")  # sender, type, alarm, timestamp, nonce, copy, body_len
+MIN_PACKET_SIZE = _HEAD.size + 1 + _FIXED.size + MAC_SIZE
+NIL_ALARM_ID = uuid.UUID(int=0)
+
+
+class MessageType(StrEnum):
+    ALARM_RAISED = "alarm.raised"
+    ALARM_ACKNOWLEDGED = "alarm.acknowledged"
+    ALARM_RESOLVED = "alarm.resolved"
+    ALARM_CANCELLED = "alarm.cancelled"
+    HEARTBEAT = "heartbeat"
+
+
+# Wire codes never change once released; add new ones, never renumber.
+MESSAGE_CODES: dict[MessageType, int] = {
+    MessageType.ALARM_RAISED: 1,
+    MessageType.ALARM_ACKNOWLEDGED: 2,
+    MessageType.ALARM_RESOLVED: 3,
+    MessageType.ALARM_CANCELLED: 4,
+    MessageType.HEARTBEAT: 5,
+}
+_TYPES_BY_CODE = {code: kind for kind, code in MESSAGE_CODES.items()}
+
+
+class RejectReason(StrEnum):
+    OVERSIZED = "oversized"
+    MALFORMED = "malformed"
+    BAD_SIGNATURE = "bad_signature"
+    STALE = "stale"
+    WRONG_SITE = "wrong_site"
+    REPLAYED = "replayed"
+
+
+class PacketRejected(Exception):
+    """A received packet that must be dropped; ``reason`` says why (never the content)."""
+
+    def __init__(self, reason: RejectReason, detail: str = "") -> None:
+        super().__init__(f"{reason.value}: {detail}" if detail else reason.value)
+        self.reason = reason
+        self.detail = detail
+
+
+class PacketTooLarge(ValueError):
+    """Raised by :func:`encode` when a message would not fit in MAX_PACKET_SIZE."""
+
+
+# -- Bodies ------------------------------------------------------------------------------------
+# Strings are bounded so every body fits a packet for normal text; extra fields from newer
+# versions are ignored so an older station still understands the fields it knows.
+
+Name = Annotated[str, Field(max_length=80)]
+Location = Annotated[str, Field(max_length=120)]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
+
+
+class AlarmRaisedBody(_Body):
+    kind: AlarmKind = AlarmKind.SILENT
+    alarm_type: AlarmType = Field(default=AlarmType.AGGRESSION, alias="type")
+    location: Location = ""
+    station_name: Name = ""
+    raised_by: Name = ""  # display name of the employee; may be empty
+    raised_at_ms: int = Field(default=0, ge=0)  # when the alarm was pressed (re-sends keep it)
+    test: bool = False
+
+
+class AlarmAcknowledgedBody(_Body):
+    responder_name: Name = ""
+    station_name: Name = ""
+    location: Location = ""  # where the responder comes from
+    test: bool = False
+
+
+class AlarmResolvedBody(_Body):
+    by_name: Name = ""
+    station_name: Name = ""
+    test: bool = False
+
+
+class AlarmCancelledBody(_Body):
+    by_name: Name = ""
+    station_name: Name = ""
+    test: bool = False
+
+
+class HeartbeatBody(_Body):
+    station_name: Name = ""
+    location: Location = ""
+
+
+LanBody = (
+    AlarmRaisedBody | AlarmAcknowledgedBody | AlarmResolvedBody | AlarmCancelledBody | HeartbeatBody
+)
+
+BODY_MODELS: dict[MessageType, type[_Body]] = {
+    MessageType.ALARM_RAISED: AlarmRaisedBody,
+    MessageType.ALARM_ACKNOWLEDGED: AlarmAcknowledgedBody,
+    MessageType.ALARM_RESOLVED: AlarmResolvedBody,
+    MessageType.ALARM_CANCELLED: AlarmCancelledBody,
+    MessageType.HEARTBEAT: HeartbeatBody,
+}
+
+
+def make_body(message_type: MessageType, body: LanBody | dict[str, Any] | None) -> LanBody:
+    """Validate ``body`` (a model or a plain dict) as the body of ``message_type``."""
+    model = BODY_MODELS[MessageType(message_type)]
+    if body is None:
+        return model()  # type: ignore[return-value]
+    if isinstance(body, model):
+        return body  # type: ignore[return-value]
+    if isinstance(body, BaseModel):
+        raise TypeError(f"{type(body).__name__} is not the body of {message_type}")
+    return model.model_validate(body)  # type: ignore[return-value]
+
+
+# -- Message -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LanMessage:
+    site_id: str
+    sender_id: uuid.UUID
+    message_type: MessageType
+    alarm_id: uuid.UUID
+    timestamp_ms: int
+    nonce: bytes
+    body: LanBody
+    copy: int = 0
+    # Filled in by the receiver (never signed, never encoded): where the datagram came from.
+    sender_address: str = field(default="", compare=False)
+
+
+def wall_clock_ms() -> int:
+    """The wall clock in Unix milliseconds: the timebase of packet timestamps."""
+    return time.time_ns() // 1_000_000
+
+
+def new_message(
+    site_id: str,
+    sender_id: uuid.UUID,
+    message_type: MessageType,
+    alarm_id: uuid.UUID | None = None,
+    body: LanBody | dict[str, Any] | None = None,
+    *,
+    timestamp_ms: int | None = None,
+) -> LanMessage:
+    """A message with a fresh random nonce and the current time (or ``timestamp_ms``)."""
+    message_type = MessageType(message_type)
+    return LanMessage(
+        site_id=site_id,
+        sender_id=sender_id,
+        message_type=message_type,
+        alarm_id=alarm_id if alarm_id is not None else NIL_ALARM_ID,
+        timestamp_ms=wall_clock_ms() if timestamp_ms is None else timestamp_ms,
+        nonce=secrets.token_bytes(NONCE_SIZE),
+        body=make_body(message_type, body),
+    )
+
+
+def _check_key(key: bytes) -> None:
+    if not isinstance(key, bytes | bytearray) or len(key) != KEY_SIZE:
+        raise ValueError(f"the site key must be {KEY_SIZE} bytes")
+
+
+def _site_bytes(site_id: str) -> bytes:
+    raw = site_id.encode("utf-8")
+    if not 1 <= len(raw) <= MAX_SITE_ID_BYTES:
+        raise ValueError(f"the site id must be 1 to {MAX_SITE_ID_BYTES} bytes of UTF-8")
+    return raw
+
+
+def encode(message: LanMessage, key: bytes) -> bytes:
+    """The signed packet for ``message``. Raises PacketTooLarge, ValueError on bad input."""
+    _check_key(key)
+    site = _site_bytes(message.site_id)
+    if len(message.nonce) != NONCE_SIZE:
+        raise ValueError(f"the nonce must be {NONCE_SIZE} bytes")
+    if not 0 <= message.copy <= 255:
+        raise ValueError("copy must be 0..255")
+    if not 0 <= message.timestamp_ms < 2**64:
+        raise ValueError("timestamp out of range")
+    body_model = make_body(message.message_type, message.body)
+    body = json.dumps(
+        body_model.model_dump(mode="json", by_alias=True),
+        separators=(",", ":"),
+        ensure_ascii=False,
+    ).encode("utf-8")
+    size = MIN_PACKET_SIZE - 1 + len(site) + len(body)
+    if size > MAX_PACKET_SIZE:
+        raise PacketTooLarge(f"packet would be {size} bytes; the limit is {MAX_PACKET_SIZE}")
+    signed = b"".join(
+        (
+            _HEAD.pack(MAGIC, len(site)),
+            site,
+            _FIXED.pack(
+                message.sender_id.bytes,
+                MESSAGE_CODES[message.message_type],
+                message.alarm_id.bytes,
+                message.timestamp_ms,
+                message.nonce,
+                message.copy,
+                len(body),
+            ),
+            body,
+        )
+    )
+    return signed + hmac.new(key, signed, hashlib.sha256).digest()
+
+
+def encode_fitting(message: LanMessage, key: bytes) -> bytes:
+    """Like :func:`encode`, but an alarm must never fail to go out because of long text:
+    while the packet is too large, every text field of the body is cut in half."""
+    for _ in range(8):
+        try:
+            return encode(message, key)
+        except PacketTooLarge:
+            fields = message.body.model_dump(by_alias=False)
+            shorter = {
+                name: value[: len(value) // 2] if type(value) is str else value
+                for name, value in fields.items()
+            }
+            body = type(message.body).model_validate(shorter)
+            message = dataclasses.replace(message, body=body)  # type: ignore[arg-type]
+    return encode(message, key)
+
+
+def decode(
+    data: bytes | bytearray | memoryview,
+    key: bytes,
+    now_ms: int,
+    *,
+    site_id: str | None = None,
+) -> LanMessage:
+    """Verify and parse a packet. Raises :class:`PacketRejected` for anything it cannot trust.
+
+    ``site_id``, when given, is our own site: a packet of another site is ``wrong_site``
+    (checked before the signature, since another site's key is not ours to verify with).
+    Replays are not detected here; see :class:`ReplayGuard`.
+    """
+    _check_key(key)
+    data = bytes(data)
+    if len(data) > MAX_PACKET_SIZE:
+        raise PacketRejected(RejectReason.OVERSIZED, f"{len(data)} bytes")
+    if len(data) < MIN_PACKET_SIZE:
+        raise PacketRejected(RejectReason.MALFORMED, "too short")
+    magic, site_len = _HEAD.unpack_from(data, 0)
+    if magic != MAGIC:
+        raise PacketRejected(RejectReason.MALFORMED, "bad magic")
+    if not 1 <= site_len <= MAX_SITE_ID_BYTES:
+        raise PacketRejected(RejectReason.MALFORMED, "bad site id length")
+    offset = _HEAD.size + site_len
+    if len(data) < offset + _FIXED.size + MAC_SIZE:
+        raise PacketRejected(RejectReason.MALFORMED, "truncated")
+    sender, code, alarm, timestamp, nonce, copy, body_len = _FIXED.unpack_from(data, offset)
+    body_start = offset + _FIXED.size
+    if len(data) != body_start + body_len + MAC_SIZE:
+        raise PacketRejected(RejectReason.MALFORMED, "length mismatch")
+    try:
+        packet_site = data[_HEAD.size : offset].decode("utf-8")
+    except UnicodeDecodeError:
+        raise PacketRejected(RejectReason.MALFORMED, "site id is not UTF-8") from None
+    if site_id is not None and packet_site != site_id:
+        raise PacketRejected(RejectReason.WRONG_SITE)
+    signed, mac = data[:-MAC_SIZE], data[-MAC_SIZE:]
+    if not hmac.compare_digest(mac, hmac.new(key, signed, hashlib.sha256).digest()):
+        raise PacketRejected(RejectReason.BAD_SIGNATURE)
+    # From here on the packet is authentic; a failure means a buggy or newer peer.
+    message_type = _TYPES_BY_CODE.get(code)
+    if message_type is None:
+        raise PacketRejected(RejectReason.MALFORMED, f"unknown message type {code}")
+    try:
+        raw_body = json.loads(data[body_start : body_start + body_len].decode("utf-8"))
+        if not isinstance(raw_body, dict):
+            raise ValueError("body is not an object")
+        body = BODY_MODELS[message_type].model_validate(raw_body)
+    except (ValueError, ValidationError, RecursionError):
+        raise PacketRejected(RejectReason.MALFORMED, "bad body") from None
+    if abs(now_ms - timestamp) > FRESHNESS_MS:
+        raise PacketRejected(RejectReason.STALE, f"{now_ms - timestamp} ms off")
+    return LanMessage(
+        site_id=packet_site,
+        sender_id=uuid.UUID(bytes=sender),
+        message_type=message_type,
+        alarm_id=uuid.UUID(bytes=alarm),
+        timestamp_ms=timestamp,
+        nonce=nonce,
+        body=body,  # type: ignore[arg-type]
+        copy=copy,
+    )
+
+
+# -- Replay protection -------------------------------------------------------------------------
+
+
+class ExpiringSet:
+    """Keys remembered until their own expiry time, bounded in size.
+
+    When full, the key closest to expiry is forgotten first. Only authenticated packets
+    are added, so filling it takes more genuine traffic than any site produces
+    (the default holds 65,536 packets within one freshness window).
+    """
+
+    def __init__(self, max_entries: int = 65_536) -> None:
+        if max_entries < 1:
+            raise ValueError("max_entries must be at least 1")
+        self.max_entries = max_entries
+        self._expiry: dict[Any, int] = {}
+        self._heap: list[tuple[int, int, Any]] = []
+        self._order = 0  # tie-breaker so keys never need to be comparable
+        self.evicted = 0
+
+    def __len__(self) -> int:
+        return len(self._expiry)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._expiry
+
+    def purge(self, now_ms: int) -> None:
+        # The heap and the dict always hold the same keys: a key is never re-added while known.
+        while self._heap and self._heap[0][0] <= now_ms:
+            _, _, key = heapq.heappop(self._heap)
+            del self._expiry[key]
+
+    def add(self, key: Any, expires_ms: int, now_ms: int) -> bool:
+        """Remember ``key``; False if it was already there (and not yet expired)."""
+        self.purge(now_ms)
+        if key in self._expiry:
+            return False
+        while len(self._expiry) >= self.max_entries:
+            _, _, old = heapq.heappop(self._heap)
+            del self._expiry[old]
+            self.evicted += 1
+        self._expiry[key] = expires_ms
+        self._order += 1
+        heapq.heappush(self._heap, (expires_ms, self._order, key))
+        return True
+
+
+class ReplayGuard:
+    """Rejects a packet whose (sender, nonce, copy) was accepted before.
+
+    Each entry is kept until the packet's own timestamp leaves the freshness window: after
+    that a replay is rejected as stale by :func:`decode`, so nothing needs remembering longer.
+    """
+
+    def __init__(self, max_entries: int = 65_536, window_ms: int = FRESHNESS_MS) -> None:
+        self.window_ms = window_ms
+        self._seen = ExpiringSet(max_entries)
+
+    def __len__(self) -> int:
+        return len(self._seen)
+
+    @property
+    def evicted(self) -> int:
+        return self._seen.evicted
+
+    def check(self, message: LanMessage, now_ms: int) -> None:
+        """Remember ``message``; raise PacketRejected(replayed) if it was seen before."""
+        key = (message.sender_id, message.nonce, message.copy)
+        if not self._seen.add(key, message.timestamp_ms + self.window_ms + 1, now_ms):
+            raise PacketRejected(RejectReason.REPLAYED)
+
+
+# -- Site keys ---------------------------------------------------------------------------------
+
+
+class KeyFileError(ValueError):
+    """A key file that does not hold a usable site key."""
+
+
+def generate_key() -> bytes:
+    """A new random site key."""
+    return secrets.token_bytes(KEY_SIZE)
+
+
+def key_to_text(key: bytes) -> str:
+    """The base64 text form of a key, as written to a key file."""
+    _check_key(key)
+    return base64.b64encode(key).decode("ascii")
+
+
+def key_from_passphrase(passphrase: str, site_id: str) -> bytes:
+    """Derive the site key from a passphrase: PBKDF2-HMAC-SHA256, PASSPHRASE_ITERATIONS
+    rounds, salted with the site id, so every station of a site derives the same key.
+
+    The passphrase is NFC-normalised so the same text typed on different systems matches.
+    """
+    if not isinstance(passphrase, str) or len(passphrase) < MIN_PASSPHRASE_LENGTH:
+        raise ValueError(f"the passphrase must be at least {MIN_PASSPHRASE_LENGTH} characters")
+    salt = _SALT_PREFIX + _site_bytes(site_id)
+    secret = unicodedata.normalize("NFC", passphrase).encode("utf-8")
+    return hashlib.pbkdf2_hmac("sha256", secret, salt, PASSPHRASE_ITERATIONS, KEY_SIZE)
+
+
+def key_from_file(path: str | os.PathLike[str]) -> bytes:
+    """Read a site key: a file of exactly 32 raw bytes, or those bytes as base64 text."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise KeyFileError(f"cannot read key file {path}: {error.strerror or error}") from None
+    if len(data) == KEY_SIZE:
+        return data
+    if len(data) > 256:
+        raise KeyFileError(
+            f"key file {path} is {len(data)} bytes; expected {KEY_SIZE} raw bytes "
+            f"or {KEY_SIZE} bytes as base64 text"
+        )
+    try:
+        text = data.decode("ascii").strip()
+        key = base64.b64decode(text, validate=True)
+    except (UnicodeDecodeError, binascii.Error, ValueError):
+        key = b""
+    if len(key) != KEY_SIZE:
+        # Never echo the content: it may be (part of) a secret.
+        raise KeyFileError(
+            f"key file {path} holds neither {KEY_SIZE} raw bytes nor {KEY_SIZE} bytes "
+            f"as base64 text ({len(data)} bytes found)"
+        )
+    return key
+
+
+def key_fingerprint(key: bytes) -> str:
+    """A short, non-secret fingerprint so an administrator can check that two stations
+    hold the same site key without showing it."""
+    _check_key(key)
+    digest = hmac.new(key, b"veiligbalie-lan-key-fingerprint", hashlib.sha256).hexdigest()
+    return "-".join(digest[i : i + 4] for i in range(0, 16, 4))
