@@ -13,12 +13,14 @@ from veiligbalie.core.followup import (
     DUE_SOON,
     FollowUpRule,
     FollowUpTask,
-    Reason,
     applicable_steps,
     complete,
     default_plan,
     is_overdue,
     status,
+)
+from veiligbalie.core.followup import (
+    FollowUpReason as Reason,
 )
 from veiligbalie.core.incident import Incident
 from veiligbalie.core.vocabulary import Category, Channel, FollowUpKind

@@ -47,7 +47,7 @@ DIRECT_CHANNELS = frozenset(
 )
 
 
-class Reason(StrEnum):
+class FollowUpReason(StrEnum):
     """Why a step was put in the plan; the UI shows each as a short sentence."""
 
     PHYSICAL_VIOLENCE = "physical_violence"
@@ -151,7 +151,7 @@ class FollowUpTask:
 
     kind: FollowUpKind
     due: datetime
-    reason: Reason
+    reason: FollowUpReason
     due_from: datetime | None = None
     incident_id: uuid.UUID | None = None
     done_at: datetime | None = None
@@ -166,38 +166,38 @@ def _require_aware(moment: datetime, name: str) -> None:
         raise ValueError(f"{name} must carry a time zone")
 
 
-def applicable_steps(incident: Incident) -> dict[FollowUpKind, Reason]:
+def applicable_steps(incident: Incident) -> dict[FollowUpKind, FollowUpReason]:
     """The follow-up steps that apply to ``incident``, each with its first reason."""
     cats = incident.categories
-    steps: dict[FollowUpKind, Reason] = {}
+    steps: dict[FollowUpKind, FollowUpReason] = {}
 
     # Perpetrator response: someone to react to, or a channel where the organisation
     # knows who it is dealing with.
     if incident.perpetrator_known:
-        steps[FollowUpKind.PERPETRATOR_RESPONSE] = Reason.PERPETRATOR_KNOWN
+        steps[FollowUpKind.PERPETRATOR_RESPONSE] = FollowUpReason.PERPETRATOR_KNOWN
     elif incident.channel in DIRECT_CHANNELS:
-        steps[FollowUpKind.PERPETRATOR_RESPONSE] = Reason.DIRECT_CONTACT
+        steps[FollowUpKind.PERPETRATOR_RESPONSE] = FollowUpReason.DIRECT_CONTACT
 
     # Police report: always suggested for physical violence or threats (ELA agreements).
     if Category.PHYSICAL_VIOLENCE in cats:
-        steps[FollowUpKind.POLICE_REPORT] = Reason.PHYSICAL_VIOLENCE
+        steps[FollowUpKind.POLICE_REPORT] = FollowUpReason.PHYSICAL_VIOLENCE
     elif Category.THREAT in cats:
-        steps[FollowUpKind.POLICE_REPORT] = Reason.THREAT
+        steps[FollowUpKind.POLICE_REPORT] = FollowUpReason.THREAT
     elif incident.police_report_intended:
-        steps[FollowUpKind.POLICE_REPORT] = Reason.REPORT_INTENDED
+        steps[FollowUpKind.POLICE_REPORT] = FollowUpReason.REPORT_INTENDED
     elif incident.arrest:
         # An arrest leads nowhere without a report from the organisation.
-        steps[FollowUpKind.POLICE_REPORT] = Reason.ARREST
+        steps[FollowUpKind.POLICE_REPORT] = FollowUpReason.ARREST
 
-    aftercare: Reason | None = None
+    aftercare: FollowUpReason | None = None
     if incident.aftercare_wanted:
-        aftercare = Reason.AFTERCARE_WANTED
+        aftercare = FollowUpReason.AFTERCARE_WANTED
     elif incident.injury:
-        aftercare = Reason.INJURY
+        aftercare = FollowUpReason.INJURY
     elif Category.PHYSICAL_VIOLENCE in cats:
-        aftercare = Reason.PHYSICAL_VIOLENCE
+        aftercare = FollowUpReason.PHYSICAL_VIOLENCE
     elif Category.THREAT in cats:
-        aftercare = Reason.THREAT
+        aftercare = FollowUpReason.THREAT
     if aftercare is not None:
         steps[FollowUpKind.AFTERCARE_TALK] = aftercare
         steps[FollowUpKind.AFTERCARE_FOLLOW_UP_2W] = aftercare
@@ -206,13 +206,13 @@ def applicable_steps(incident: Incident) -> dict[FollowUpKind, Reason]:
     # Damage recovery: the victim's damage (injury) and the organisation's (property,
     # continued salary during absence).
     if incident.damage or Category.PROPERTY_DAMAGE in cats:
-        steps[FollowUpKind.DAMAGE_RECOVERY] = Reason.DAMAGE
+        steps[FollowUpKind.DAMAGE_RECOVERY] = FollowUpReason.DAMAGE
     elif incident.injury:
-        steps[FollowUpKind.DAMAGE_RECOVERY] = Reason.INJURY
+        steps[FollowUpKind.DAMAGE_RECOVERY] = FollowUpReason.INJURY
     elif incident.absence:
-        steps[FollowUpKind.DAMAGE_RECOVERY] = Reason.ABSENCE
+        steps[FollowUpKind.DAMAGE_RECOVERY] = FollowUpReason.ABSENCE
 
-    steps[FollowUpKind.EVALUATION] = Reason.ALWAYS
+    steps[FollowUpKind.EVALUATION] = FollowUpReason.ALWAYS
     return steps
 
 
