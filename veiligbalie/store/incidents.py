@@ -129,9 +129,9 @@ def _incident_row(incident: Incident, now: datetime, origin: str) -> dict[str, A
         "reference": incident.reference or "",
         "occurred_at": incident.occurred_at,
         "location": incident.location,
-        "channel": incident.channel.value,
-        "categories": sorted(c.value for c in incident.categories),
-        "severity": incident.severity.value,
+        "channel": Channel(incident.channel).value,
+        "categories": sorted(Category(c).value for c in incident.categories),
+        "severity": Severity(incident.severity).value,
         "description": incident.description,
         "reporter": incident.reporter,
         "on_behalf_of": incident.on_behalf_of,
@@ -149,7 +149,7 @@ def _incident_row(incident: Incident, now: datetime, origin: str) -> dict[str, A
         "aftercare_wanted": incident.aftercare_wanted,
         "team_lead_only": incident.team_lead_only,
         "alarm_id": incident.alarm_id,
-        "status": incident.status.value,
+        "status": IncidentStatus(incident.status).value,
         "origin": origin,
         "created_at": incident.created_at,
         "updated_at": now,
@@ -390,7 +390,7 @@ class IncidentRepository:
                 .where(incidents.c.revision < revision)
                 .values(revision=revision, updated_at=now)
             )
-            self._advance_status(conn, incident.id, incident.status, current)
+            self._advance_status(conn, incident.id, IncidentStatus(incident.status), current)
         return False
 
     def mark_read(self, incident_id: uuid.UUID) -> None:
