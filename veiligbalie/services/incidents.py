@@ -1,0 +1,168 @@
+"""IncidentService: registering incidents, their drafts and attachments, and the reporter's
+own list (*Mijn meldingen*), on the local store. Widgets call it; it never touches a widget.
+
+Every call is one short local SQLite transaction (or a file copy for an attachment); the
+sync engine reports remote changes back through :meth:`notify_changed`.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from veiligbalie import settings
+from veiligbalie.core.followup import FollowUpTask, default_plan
+from veiligbalie.core.ids import uuid7
+from veiligbalie.core.incident import Incident
+from veiligbalie.core.vocabulary import IncidentStatus
+from veiligbalie.store import attachments as attachment_store
+from veiligbalie.store.attachments import (
+    ALLOWED_SUFFIXES,
+    MAX_ATTACHMENT_BYTES,
+    MAX_ATTACHMENTS,
+    AttachmentError,
+    AttachmentInfo,
+)
+from veiligbalie.store.database import Database
+from veiligbalie.store.drafts import Draft, DraftRepository
+from veiligbalie.store.incidents import IncidentRepository, IncidentSummary, TimelineEvent
+
+log = logging.getLogger(__name__)
+
+# The store's types the UI works with, re-exported so widgets depend on the service only.
+__all__ = [
+    "ALLOWED_SUFFIXES",
+    "MAX_ATTACHMENTS",
+    "MAX_ATTACHMENT_BYTES",
+    "AttachmentError",
+    "AttachmentInfo",
+    "Draft",
+    "FollowUpTask",
+    "IncidentService",
+    "IncidentSummary",
+    "TimelineEvent",
+]
+
+
+class IncidentService(QObject):
+    """Registration and the reporter's view of their reports, local first."""
+
+    saved = Signal(object)  # Incident, with its reference
+    changed = Signal(object)  # UUID of an incident whose status or timeline changed
+    drafts_changed = Signal()
+
+    def __init__(self, db: Database, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._db = db
+        self._incidents = IncidentRepository(db)
+        self._drafts = DraftRepository(db)
+        # Drafts being edited in this process: not "recoverable" while their form is open.
+        self._live_drafts: set[uuid.UUID] = set()
+        self._user: str | None = None
+
+    # -- Who and where ---------------------------------------------------------------------
+    def set_user(self, name: str | None) -> None:
+        """The logged-in user (once sign-in exists); used as reporter when no name is set."""
+        self._user = name.strip() if name and name.strip() else None
+
+    def reporter_name(self) -> str:
+        """The REPORTER_NAME setting, else the logged-in user, else the workstation's name."""
+        return settings.REPORTER_NAME.get().strip() or self._user or settings.STATION_NAME.get()
+
+    def default_location(self) -> str:
+        return settings.STATION_LOCATION.get().strip() or settings.STATION_NAME.get()
+
+    # -- Drafts ----------------------------------------------------------------------------
+    def new_draft_id(self) -> uuid.UUID:
+        return uuid7()
+
+    def save_draft(self, draft_id: uuid.UUID, state: dict) -> None:
+        """Store the form's state; durable when this returns."""
+        self._drafts.save(draft_id, state)
+        if draft_id not in self._live_drafts:
+            self._live_drafts.add(draft_id)
+            self.drafts_changed.emit()
+
+    def release_draft(self, draft_id: uuid.UUID) -> None:
+        """The form let go of this draft without saving: it becomes recoverable."""
+        if draft_id in self._live_drafts:
+            self._live_drafts.discard(draft_id)
+            self.drafts_changed.emit()
+
+    def claim_draft(self, draft_id: uuid.UUID) -> None:
+        """A form took this draft up again; it is no longer offered for recovery."""
+        if draft_id not in self._live_drafts:
+            self._live_drafts.add(draft_id)
+            self.drafts_changed.emit()
+
+    def discard_draft(self, draft_id: uuid.UUID) -> None:
+        self._drafts.discard(draft_id)
+        self._live_drafts.discard(draft_id)
+        self.drafts_changed.emit()
+
+    def recoverable_drafts(self) -> list[Draft]:
+        """Drafts left by a crash, a restart or a form that moved on; newest first."""
+        return [d for d in self._drafts.list() if d.id not in self._live_drafts]
+
+    # -- Reports ---------------------------------------------------------------------------
+    def save(self, incident: Incident, attachments: Sequence[AttachmentInfo] = ()) -> Incident:
+        """Commit the report, its attachments and its outbox entry in one transaction.
+
+        Raises ValueError when the report does not pass core validation.
+        """
+        stored = self._incidents.save_new(incident, attachments)
+        log.info("incident %s saved as %s", stored.id, stored.reference)
+        self.saved.emit(stored)
+        return stored
+
+    def import_attachment(self, path: Path | str) -> AttachmentInfo:
+        """Copy a file into the data folder; raises AttachmentError with a reason."""
+        return attachment_store.import_attachment(Path(path))
+
+    def follow_up_plan(self, incident: Incident) -> list[FollowUpTask]:
+        """The follow-up steps the norm sets for this report, earliest deadline first."""
+        return default_plan(incident)
+
+    def get(self, incident_id: uuid.UUID) -> Incident | None:
+        return self._incidents.get(incident_id)
+
+    def attachments(self, incident_id: uuid.UUID) -> list[AttachmentInfo]:
+        return self._incidents.attachments(incident_id)
+
+    def my_reports(self, reporter: str | None = None) -> list[IncidentSummary]:
+        """The reporter's own reports, newest first (default: the current reporter)."""
+        return self._incidents.list_by_reporter(reporter or self.reporter_name())
+
+    def timeline(self, incident_id: uuid.UUID) -> list[TimelineEvent]:
+        return self._incidents.timeline(incident_id)
+
+    def add_note(self, incident_id: uuid.UUID, author: str, text: str) -> TimelineEvent:
+        """Append information to a report; the original report is never changed."""
+        if not text.strip():
+            raise ValueError("a note needs text")
+        event = self._incidents.add_note(incident_id, author, text)
+        self.changed.emit(incident_id)
+        return event
+
+    def mark_read(self, incident_id: uuid.UUID) -> None:
+        """The reporter opened the report: its news is no longer unread."""
+        self._incidents.mark_read(incident_id)
+
+    # -- From the sync engine ---------------------------------------------------------------
+    def set_status(self, incident_id: uuid.UUID, status: IncidentStatus) -> None:
+        self._incidents.set_status(incident_id, status)
+        self.changed.emit(incident_id)
+
+    def apply_remote_event(self, event: TimelineEvent) -> bool:
+        added = self._incidents.apply_remote_event(event)
+        if added:
+            self.changed.emit(event.incident_id)
+        return added
+
+    def notify_changed(self, incident_id: uuid.UUID) -> None:
+        """Tell the views that a report changed in the store behind this service's back."""
+        self.changed.emit(incident_id)
