@@ -1,0 +1,360 @@
+"""The central server's REST API on QNetworkAccessManager: event driven, no blocking calls.
+
+Every call returns at once; its answer (a protocol model) or an :class:`ApiError` arrives later
+through the callback. Certificates are always verified; an organisation CA file (setting
+``SERVER_CA_FILE``) adds trust anchors, it never switches verification off.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+from urllib.parse import urlencode
+
+from pydantic import BaseModel, ValidationError
+from PySide6.QtCore import QByteArray, QObject, QUrl
+from PySide6.QtNetwork import (
+    QNetworkAccessManager,
+    QNetworkReply,
+    QNetworkRequest,
+    QSsl,
+    QSslCertificate,
+    QSslConfiguration,
+    QSslError,
+    QSslSocket,
+)
+
+from veiligbalie.protocol.auth import (
+    EnrollRequest,
+    EnrollResponse,
+    LoginRequest,
+    LoginResponse,
+    MeResponse,
+    Message,
+    PasswordChangeRequest,
+)
+from veiligbalie.protocol.sync import (
+    PULL_LIMIT_DEFAULT,
+    HealthResponse,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+)
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T", bound=BaseModel)
+
+ErrorKind = Literal["offline", "auth", "rejected", "epoch", "server", "certificate"]
+DEFAULT_TIMEOUT_MS = 15_000
+API_PREFIX = "/api/v1"
+
+# Transport errors that mean "the server could not be reached (now)": retry later.
+_OFFLINE_ERRORS = {
+    QNetworkReply.NetworkError.ConnectionRefusedError,
+    QNetworkReply.NetworkError.RemoteHostClosedError,
+    QNetworkReply.NetworkError.HostNotFoundError,
+    QNetworkReply.NetworkError.TimeoutError,
+    QNetworkReply.NetworkError.OperationCanceledError,  # also what a transfer timeout gives
+    QNetworkReply.NetworkError.TemporaryNetworkFailureError,
+    QNetworkReply.NetworkError.NetworkSessionFailedError,
+    QNetworkReply.NetworkError.UnknownNetworkError,
+    QNetworkReply.NetworkError.ProxyConnectionRefusedError,
+    QNetworkReply.NetworkError.ProxyConnectionClosedError,
+    QNetworkReply.NetworkError.ProxyNotFoundError,
+    QNetworkReply.NetworkError.ProxyTimeoutError,
+}
+
+
+@dataclass
+class ApiError(Exception):
+    """Why a call failed, in a few kinds the sync engine and the UI act on.
+
+    ``offline``: not reachable or timed out (retry later); ``auth``: token missing, expired or
+    revoked, or wrong credentials (401); ``rejected``: the server refused the request (4xx);
+    ``epoch``: the server's database is another one than the client synced with (409 with an
+    epoch; ``epoch`` holds the server's); ``server``: a 5xx or an answer that makes no sense;
+    ``certificate``: the server's TLS certificate is not trusted (never ignored).
+    """
+
+    kind: ErrorKind
+    status: int = 0
+    message: str = ""
+    epoch: str | None = None
+
+    def __str__(self) -> str:
+        status = f" {self.status}" if self.status else ""
+        return f"{self.kind}{status}: {self.message}" if self.message else f"{self.kind}{status}"
+
+    @property
+    def transient(self) -> bool:
+        """Worth retrying later without anyone doing anything."""
+        return self.kind in ("offline", "server")
+
+
+def normalise_base_url(url: str) -> str:
+    """``https://host:port`` without a trailing slash; raises ValueError when unusable."""
+    text = url.strip()
+    if not text:
+        raise ValueError("empty server address")
+    if "://" not in text:
+        text = "https://" + text
+    qurl = QUrl(text)
+    if not qurl.isValid() or qurl.scheme() not in ("http", "https") or not qurl.host():
+        raise ValueError(f"not a server address: {url!r}")
+    return qurl.toString().rstrip("/")
+
+
+def load_ca_certificates(path: str | Path) -> list[QSslCertificate]:
+    """The PEM (or DER) certificates in ``path``; raises ValueError when there are none."""
+    file = Path(path)
+    if not file.is_file():
+        raise ValueError(f"the CA file {file} does not exist")
+    certificates = QSslCertificate.fromPath(str(file), QSsl.EncodingFormat.Pem)
+    if not certificates:
+        certificates = QSslCertificate.fromPath(str(file), QSsl.EncodingFormat.Der)
+    certificates = [c for c in certificates if not c.isNull()]
+    if not certificates:
+        raise ValueError(f"the file {file} holds no certificate")
+    return certificates
+
+
+def ssl_configuration(ca_file: str | Path | None) -> QSslConfiguration:
+    """The system's trust store plus the organisation's CA certificates, peers verified."""
+    config = QSslConfiguration.defaultConfiguration()
+    config.setPeerVerifyMode(QSslSocket.PeerVerifyMode.VerifyPeer)
+    if ca_file:
+        config.setCaCertificates(list(config.caCertificates()) + load_ca_certificates(ca_file))
+    return config
+
+
+class ApiCall(QObject):
+    """One request in flight; :meth:`abort` ends it with an ``offline`` error."""
+
+    def __init__(
+        self,
+        reply: QNetworkReply,
+        model: type[BaseModel] | None,
+        callback: Callable[[Any, ApiError | None], None],
+        parent: QObject,
+    ) -> None:
+        super().__init__(parent)
+        self._reply = reply
+        self._model = model
+        self._callback = callback
+        self._ssl_errors: list[str] = []
+        self._done = False
+        reply.sslErrors.connect(self._on_ssl_errors)
+        reply.finished.connect(self._on_finished)
+
+    def abort(self) -> None:
+        if not self._done:
+            self._reply.abort()
+
+    @property
+    def done(self) -> bool:
+        return self._done
+
+    def _on_ssl_errors(self, errors: list[QSslError]) -> None:
+        # Never ignoreSslErrors(): the handshake fails and the user is told why.
+        self._ssl_errors = [e.errorString() for e in errors]
+
+    def _on_finished(self) -> None:
+        reply = self._reply
+        self._done = True
+        try:
+            result, error = self._decode(reply)
+        finally:
+            reply.deleteLater()
+            self.deleteLater()
+        try:
+            self._callback(result, error)
+        except Exception:
+            log.exception("API callback failed")
+
+    def _decode(self, reply: QNetworkReply) -> tuple[Any, ApiError | None]:
+        status = reply.attribute(QNetworkRequest.Attribute.HttpStatusCodeAttribute) or 0
+        status = int(status)
+        body = bytes(reply.readAll().data())
+        network_error = reply.error()
+        if status == 0:
+            if self._ssl_errors or network_error in (
+                QNetworkReply.NetworkError.SslHandshakeFailedError,
+                QNetworkReply.NetworkError.InsecureRedirectError,
+            ):
+                detail = "; ".join(self._ssl_errors) or reply.errorString()
+                return None, ApiError("certificate", 0, detail)
+            if (
+                network_error in _OFFLINE_ERRORS
+                or network_error != QNetworkReply.NetworkError.NoError
+            ):
+                return None, ApiError("offline", 0, reply.errorString())
+        if 200 <= status < 300:
+            if self._model is None:
+                return None, None
+            try:
+                return self._model.model_validate_json(body), None
+            except ValidationError as exc:
+                return None, ApiError(
+                    "server", status, f"unexpected answer: {exc.error_count()} errors"
+                )
+        detail, epoch = _error_detail(body)
+        if status == 401:
+            return None, ApiError("auth", status, detail)
+        if status == 409 and epoch:
+            return None, ApiError("epoch", status, detail, epoch=epoch)
+        if status in (408, 429) or status >= 500:
+            return None, ApiError("server", status, detail)
+        return None, ApiError("rejected", status, detail)
+
+
+def _error_detail(body: bytes) -> tuple[str, str | None]:
+    """The server's ``detail`` message (FastAPI style) and an ``epoch`` when present."""
+    try:
+        data = json.loads(body) if body else {}
+    except ValueError:
+        return body[:200].decode("utf-8", "replace"), None
+    if not isinstance(data, dict):
+        return "", None
+    detail = data.get("detail", "")
+    if isinstance(detail, list):  # a pydantic validation error list
+        detail = "; ".join(str(item.get("msg", item)) for item in detail if isinstance(item, dict))
+    elif isinstance(detail, dict):
+        epoch = detail.get("epoch")
+        return str(detail.get("detail", detail.get("message", ""))), (str(epoch) if epoch else None)
+    epoch = data.get("epoch")
+    return str(detail), (str(epoch) if epoch else None)
+
+
+class ServerApi(QObject):
+    """Calls on the central server. Configure with :meth:`configure`; every call is async."""
+
+    def __init__(self, parent: QObject | None = None, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> None:
+        super().__init__(parent)
+        self._manager = QNetworkAccessManager(self)
+        self._base_url = ""
+        self._token: str | None = None
+        self._device_id: uuid.UUID | None = None
+        self._ssl = QSslConfiguration.defaultConfiguration()
+        self.timeout_ms = timeout_ms
+
+    # -- Configuration ---------------------------------------------------------------------
+    def configure(
+        self,
+        base_url: str,
+        ca_file: str | Path | None = None,
+        device_id: uuid.UUID | None = None,
+    ) -> None:
+        """Raises ValueError for an unusable address or CA file (nothing changes then)."""
+        normalised = normalise_base_url(base_url) if base_url else ""
+        config = ssl_configuration(ca_file)
+        self._base_url = normalised
+        self._ssl = config
+        if device_id is not None:
+            self._device_id = device_id
+
+    @property
+    def base_url(self) -> str:
+        return self._base_url
+
+    @property
+    def ssl(self) -> QSslConfiguration:
+        return self._ssl
+
+    def set_token(self, token: str | None) -> None:
+        self._token = token or None
+
+    @property
+    def has_token(self) -> bool:
+        return self._token is not None
+
+    def set_device_id(self, device_id: uuid.UUID) -> None:
+        self._device_id = device_id
+
+    # -- Routes ----------------------------------------------------------------------------
+    def health(self, callback: Callable[[HealthResponse | None, ApiError | None], None]) -> ApiCall:
+        return self.call("GET", "/healthz", None, HealthResponse, callback, prefix=False)
+
+    def enroll(
+        self,
+        body: EnrollRequest,
+        callback: Callable[[EnrollResponse | None, ApiError | None], None],
+    ) -> ApiCall:
+        return self.call("POST", "/enroll", body, EnrollResponse, callback, token=False)
+
+    def login(
+        self, body: LoginRequest, callback: Callable[[LoginResponse | None, ApiError | None], None]
+    ) -> ApiCall:
+        return self.call("POST", "/auth/login", body, LoginResponse, callback, token=False)
+
+    def logout(
+        self, token: str, callback: Callable[[Message | None, ApiError | None], None]
+    ) -> ApiCall:
+        return self.call("POST", "/auth/logout", None, None, callback, bearer=token)
+
+    def change_password(
+        self,
+        body: PasswordChangeRequest,
+        callback: Callable[[Message | None, ApiError | None], None],
+    ) -> ApiCall:
+        return self.call("POST", "/auth/password", body, None, callback)
+
+    def me(self, callback: Callable[[MeResponse | None, ApiError | None], None]) -> ApiCall:
+        return self.call("GET", "/me", None, MeResponse, callback)
+
+    def push(
+        self, body: PushRequest, callback: Callable[[PushResponse | None, ApiError | None], None]
+    ) -> ApiCall:
+        return self.call("POST", "/sync/push", body, PushResponse, callback)
+
+    def pull(
+        self,
+        cursor: int,
+        callback: Callable[[PullResponse | None, ApiError | None], None],
+        limit: int = PULL_LIMIT_DEFAULT,
+    ) -> ApiCall:
+        query = urlencode({"cursor": cursor, "limit": limit})
+        return self.call("GET", f"/sync/pull?{query}", None, PullResponse, callback)
+
+    # -- The one request path --------------------------------------------------------------
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: BaseModel | dict[str, Any] | None,
+        model: type[T] | None,
+        callback: Callable[[Any, ApiError | None], None],
+        *,
+        token: bool = True,
+        bearer: str | None = None,
+        prefix: bool = True,
+    ) -> ApiCall:
+        """Send one request; ``callback(result, error)`` runs once, later, on this thread."""
+        if not self._base_url:
+            raise RuntimeError("no server address configured")
+        request = QNetworkRequest(QUrl(self._base_url + (API_PREFIX if prefix else "") + path))
+        request.setTransferTimeout(self.timeout_ms)
+        request.setSslConfiguration(self._ssl)
+        request.setRawHeader(QByteArray(b"Accept"), QByteArray(b"application/json"))
+        chosen = bearer or (self._token if token else None)
+        if chosen:
+            request.setRawHeader(
+                QByteArray(b"Authorization"), QByteArray(f"Bearer {chosen}".encode("ascii"))
+            )
+        if self._device_id is not None:
+            request.setRawHeader(
+                QByteArray(b"X-VB-Device"), QByteArray(str(self._device_id).encode("ascii"))
+            )
+        data = QByteArray()
+        if body is not None:
+            raw = body.model_dump_json() if isinstance(body, BaseModel) else json.dumps(body)
+            data = QByteArray(raw.encode("utf-8"))
+        if method in ("POST", "PUT", "PATCH"):
+            request.setHeader(QNetworkRequest.KnownHeaders.ContentTypeHeader, "application/json")
+        reply = self._manager.sendCustomRequest(request, QByteArray(method.encode("ascii")), data)
+        return ApiCall(reply, model, callback, self)
