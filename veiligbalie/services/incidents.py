@@ -133,9 +133,13 @@ class IncidentService(QObject):
     def attachments(self, incident_id: uuid.UUID) -> list[AttachmentInfo]:
         return self._incidents.attachments(incident_id)
 
-    def my_reports(self, reporter: str | None = None) -> list[IncidentSummary]:
+    def my_reports(
+        self, reporter: str | None = None, limit: int = 200, offset: int = 0
+    ) -> list[IncidentSummary]:
         """The reporter's own reports, newest first (default: the current reporter)."""
-        return self._incidents.list_by_reporter(reporter or self.reporter_name())
+        return self._incidents.list_by_reporter(
+            reporter or self.reporter_name(), limit=limit, offset=offset
+        )
 
     def timeline(self, incident_id: uuid.UUID) -> list[TimelineEvent]:
         return self._incidents.timeline(incident_id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 from veiligbalie.core.incident import Field, Problem, ValidationError
-from veiligbalie.core.vocabulary import Category, Channel, IncidentStatus, Severity
+from veiligbalie.core.vocabulary import Category, Channel, FollowUpKind, IncidentStatus, Severity
 
 _CONTEXT = "Labels"
 
@@ -103,6 +103,19 @@ def timeline_kind_label(kind: str) -> str:
         "followup": _tr("Follow-up"),
     }
     return labels.get(kind, kind)
+
+
+def follow_up_label(kind: FollowUpKind) -> str:
+    labels = {
+        FollowUpKind.PERPETRATOR_RESPONSE: _tr("Response to the perpetrator"),
+        FollowUpKind.POLICE_REPORT: _tr("Police report (aangifte)"),
+        FollowUpKind.AFTERCARE_TALK: _tr("Aftercare talk"),
+        FollowUpKind.AFTERCARE_FOLLOW_UP_2W: _tr("Aftercare follow-up after two weeks"),
+        FollowUpKind.AFTERCARE_FOLLOW_UP_6W: _tr("Aftercare follow-up after six weeks"),
+        FollowUpKind.DAMAGE_RECOVERY: _tr("Recovering the damage"),
+        FollowUpKind.EVALUATION: _tr("Evaluation"),
+    }
+    return labels[kind]
 
 
 def field_label(field: Field) -> str:
