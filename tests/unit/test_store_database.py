@@ -182,3 +182,32 @@ def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
                     "VALUES ('e', 'no-such-alarm', 'ack', 'x', 'lan', 'now', '{}')"
                 )
             )
+
+
+def test_every_pooled_connection_gets_the_pragmas(tmp_path: Path) -> None:
+    with Database.open(tmp_path / "vb.sqlite3") as db:
+        with db.engine.connect() as one, db.engine.connect() as two:
+            for conn in (one, two):
+                assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+                assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+                assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
+
+
+def test_migrations_need_no_ini_file_nor_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    with Database.open(tmp_path / "vb.sqlite3") as db, db.session() as session:
+        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == (
+            head_revision()
+        )
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_an_empty_file_is_initialised(tmp_path: Path) -> None:
+    path = tmp_path / "vb.sqlite3"
+    path.touch()
+    with Database.open(path) as db, db.session() as session:
+        assert session.execute(text("SELECT count(*) FROM incidents")).scalar() == 0

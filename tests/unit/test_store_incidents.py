@@ -254,6 +254,13 @@ def test_short_description_excerpt_is_whole(repo: IncidentRepository) -> None:
     assert summary.description_excerpt == "Scheldwoorden aan de telefoon."
 
 
+def test_excerpt_marks_text_cut_after_much_whitespace(repo: IncidentRepository) -> None:
+    description = "Begin" + " " * 400 + "einde van het verhaal"
+    repo.save_new(make_incident(description=description))
+    (summary,) = repo.list_by_reporter("anna")
+    assert summary.description_excerpt == "Begin…"
+
+
 def test_list_all_can_leave_out_team_lead_only(repo: IncidentRepository) -> None:
     repo.save_new(make_incident())
     secret = repo.save_new(make_incident(team_lead_only=True, reporter="bram"))

@@ -106,6 +106,7 @@ _SUMMARY_COLUMNS = (
     incidents.c.status,
     # Only the head of the text is read: a list of 100,000 reports stays light.
     func.substr(incidents.c.description, 1, EXCERPT_MAX * 2).label("head"),
+    func.length(incidents.c.description).label("length"),
     incidents.c.unread,
     incidents.c.created_at,
 )
@@ -115,10 +116,11 @@ def reference_counter_key(year: int) -> str:
     return f"reference.{year:04d}"
 
 
-def excerpt(description: str, limit: int = EXCERPT_MAX) -> str:
-    """The description on one line, at most ``limit`` characters (an ellipsis when cut)."""
+def excerpt(description: str, limit: int = EXCERPT_MAX, cut: bool = False) -> str:
+    """The description on one line, at most ``limit`` characters, with an ellipsis when it
+    was shortened (``cut``: the text given is already only the head of a longer one)."""
     flat = " ".join(description.split())
-    if len(flat) <= limit:
+    if len(flat) <= limit and not cut:
         return flat
     return flat[: limit - 1].rstrip() + "…"
 
@@ -196,7 +198,7 @@ def _summary(row: Row[Any]) -> IncidentSummary:
         severity=Severity(row.severity),
         location=row.location,
         status=IncidentStatus(row.status),
-        description_excerpt=excerpt(row.head),
+        description_excerpt=excerpt(row.head, cut=row.length > len(row.head)),
         has_unread=bool(row.unread),
         created_at=row.created_at,
     )
