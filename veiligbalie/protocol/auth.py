@@ -21,6 +21,8 @@ class _Model(BaseModel):
 class EnrollRequest(_Model):
     code: str = Field(min_length=1, max_length=64)
     device_name: str | None = Field(default=None, max_length=200)
+    #: The client's local database id (its X-VB-Device): ties user-token pushes to the station.
+    device_id: uuid.UUID | None = None
 
 
 class EnrollResponse(_Model):

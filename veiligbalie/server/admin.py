@@ -1,0 +1,356 @@
+"""Administration of the server: the organisation, sites, workstations with their enrolment
+codes, users and token revocation. Used by both the admin CLI and the admin REST routes;
+every mistake raises :class:`AdminError` with a one-line message."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Row
+
+from veiligbalie.core.ids import uuid7
+from veiligbalie.core.vocabulary import Role
+from veiligbalie.protocol.admin import (
+    EnrolmentCodeOut,
+    OrganisationOut,
+    SiteOut,
+    WorkstationCreated,
+)
+from veiligbalie.protocol.auth import UserOut, WorkstationOut
+from veiligbalie.server import schema as t
+from veiligbalie.server import security
+from veiligbalie.server.store import ServerStore
+
+ENROLMENT_HOURS_DEFAULT = 24
+ENROLMENT_HOURS_MAX = 24 * 30
+
+
+class AdminError(ValueError):
+    """A mistake of the administrator; ``status`` is the HTTP status the REST route answers."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _text(value: str, what: str, limit: int = 200) -> str:
+    value = value.strip()
+    if not value:
+        raise AdminError(f"{what} must not be empty")
+    if len(value) > limit:
+        raise AdminError(f"{what} is longer than {limit} characters")
+    if "\x00" in value:
+        raise AdminError(f"{what} contains a NUL character")
+    return value
+
+
+def _as_uuid(ref: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(ref))
+    except ValueError:
+        return None
+
+
+# --- organisation and sites ------------------------------------------------------------
+
+
+def get_organisation(store: ServerStore) -> OrganisationOut | None:
+    with store.read() as conn:
+        row = conn.execute(sa.select(t.organisations)).first()
+    return OrganisationOut(id=row.id, name=row.name, address=row.address) if row else None
+
+
+def create_organisation(store: ServerStore, name: str, address: str) -> OrganisationOut:
+    name = _text(name, "the organisation name")
+    address = _text(address, "the postal address", 1000)
+    with store.write() as conn:
+        if conn.execute(sa.select(t.organisations.c.id)).first():
+            raise AdminError("an organisation already exists on this server", 409)
+        org_id = uuid7()
+        conn.execute(
+            sa.insert(t.organisations).values(
+                id=org_id, name=name, address=address, created_at=_now()
+            )
+        )
+    return OrganisationOut(id=org_id, name=name, address=address)
+
+
+def _site_out(row: Row) -> SiteOut:
+    return SiteOut(id=row.id, name=row.name, share_log_with_employees=row.share_log_with_employees)
+
+
+def find_site(conn: Connection, ref: str | uuid.UUID) -> Row:
+    """A site by id or by name."""
+    as_id = ref if isinstance(ref, uuid.UUID) else _as_uuid(ref)
+    cond = t.sites.c.id == as_id if as_id else t.sites.c.name == str(ref).strip()
+    row = conn.execute(sa.select(t.sites).where(cond)).first()
+    if row is None:
+        raise AdminError(f"no site {str(ref)!r}; see `admin site list`", 404)
+    return row
+
+
+def create_site(store: ServerStore, name: str, share_log_with_employees: bool = False) -> SiteOut:
+    name = _text(name, "the site name")
+    with store.write() as conn:
+        org = conn.execute(sa.select(t.organisations.c.id)).scalar()
+        if org is None:
+            raise AdminError("create the organisation first (`admin org create`)", 409)
+        if conn.execute(sa.select(t.sites.c.id).where(t.sites.c.name == name)).first():
+            raise AdminError(f"a site named {name!r} already exists", 409)
+        site_id = uuid7()
+        conn.execute(
+            sa.insert(t.sites).values(
+                id=site_id,
+                organisation_id=org,
+                name=name,
+                share_log_with_employees=share_log_with_employees,
+                lan_key=security.new_lan_key(),
+                created_at=_now(),
+            )
+        )
+    return SiteOut(id=site_id, name=name, share_log_with_employees=share_log_with_employees)
+
+
+def list_sites(store: ServerStore) -> list[SiteOut]:
+    with store.read() as conn:
+        rows = conn.execute(sa.select(t.sites).order_by(t.sites.c.name)).all()
+    return [_site_out(r) for r in rows]
+
+
+def set_site_sharing(store: ServerStore, site_ref: str | uuid.UUID, share: bool) -> SiteOut:
+    with store.write() as conn:
+        site = find_site(conn, site_ref)
+        conn.execute(
+            sa.update(t.sites).where(t.sites.c.id == site.id).values(share_log_with_employees=share)
+        )
+        site = find_site(conn, site.id)
+    return _site_out(site)
+
+
+# --- workstations -----------------------------------------------------------------------
+
+
+def workstation_out(row: Row) -> WorkstationOut:
+    return WorkstationOut(
+        id=row.id,
+        name=row.name,
+        location=row.location,
+        site_id=row.site_id,
+        enrolled=row.enrolled_at is not None,
+        device_name=row.device_name,
+        last_seen_at=row.last_seen_at,
+    )
+
+
+def find_workstation(conn: Connection, ref: str | uuid.UUID) -> Row:
+    """A workstation by id, or by name when that name is unique across sites."""
+    as_id = ref if isinstance(ref, uuid.UUID) else _as_uuid(ref)
+    cond = t.workstations.c.id == as_id if as_id else t.workstations.c.name == str(ref).strip()
+    rows = conn.execute(sa.select(t.workstations).where(cond)).all()
+    if not rows:
+        raise AdminError(f"no workstation {str(ref)!r}; see `admin workstation list`", 404)
+    if len(rows) > 1:
+        raise AdminError(f"several workstations are named {str(ref)!r}; give its id", 409)
+    return rows[0]
+
+
+def _issue_code(conn: Connection, workstation_id: uuid.UUID, hours: int) -> EnrolmentCodeOut:
+    if not 1 <= hours <= ENROLMENT_HOURS_MAX:
+        raise AdminError(f"the code must expire within 1 to {ENROLMENT_HOURS_MAX} hours")
+    code = security.new_enrolment_code()
+    expires = _now() + timedelta(hours=hours)
+    # A new code replaces every earlier unused one of the workstation.
+    conn.execute(
+        sa.delete(t.enrolment_codes).where(
+            t.enrolment_codes.c.workstation_id == workstation_id,
+            t.enrolment_codes.c.used_at.is_(None),
+        )
+    )
+    conn.execute(
+        sa.insert(t.enrolment_codes).values(
+            id=uuid7(),
+            workstation_id=workstation_id,
+            code_hash=security.hash_code(code),
+            expires_at=expires,
+            created_at=_now(),
+        )
+    )
+    return EnrolmentCodeOut(workstation_id=workstation_id, code=code, expires_at=expires)
+
+
+def create_workstation(
+    store: ServerStore,
+    site_ref: str | uuid.UUID,
+    name: str,
+    location: str,
+    expires_hours: int = ENROLMENT_HOURS_DEFAULT,
+) -> WorkstationCreated:
+    name = _text(name, "the workstation name")
+    location = _text(location, "the location")
+    with store.write() as conn:
+        site = find_site(conn, site_ref)
+        exists = conn.execute(
+            sa.select(t.workstations.c.id).where(
+                t.workstations.c.site_id == site.id, t.workstations.c.name == name
+            )
+        ).first()
+        if exists:
+            raise AdminError(f"site {site.name!r} already has a workstation named {name!r}", 409)
+        ws_id = uuid7()
+        conn.execute(
+            sa.insert(t.workstations).values(
+                id=ws_id, site_id=site.id, name=name, location=location, created_at=_now()
+            )
+        )
+        code = _issue_code(conn, ws_id, expires_hours)
+        row = find_workstation(conn, ws_id)
+    return WorkstationCreated(workstation=workstation_out(row), enrolment=code)
+
+
+def new_enrolment_code(
+    store: ServerStore, workstation_ref: str | uuid.UUID, expires_hours: int = 24
+) -> EnrolmentCodeOut:
+    with store.write() as conn:
+        ws = find_workstation(conn, workstation_ref)
+        return _issue_code(conn, ws.id, expires_hours)
+
+
+def list_workstations(store: ServerStore) -> list[WorkstationOut]:
+    with store.read() as conn:
+        rows = conn.execute(
+            sa.select(t.workstations).order_by(t.workstations.c.site_id, t.workstations.c.name)
+        ).all()
+    return [workstation_out(r) for r in rows]
+
+
+# --- users ------------------------------------------------------------------------------
+
+
+def user_out(row: Row) -> UserOut:
+    return UserOut(
+        id=row.id,
+        username=row.username,
+        display_name=row.display_name,
+        role=Role(row.role),
+        site_id=row.site_id,
+    )
+
+
+def find_user(conn: Connection, ref: str | uuid.UUID) -> Row:
+    as_id = ref if isinstance(ref, uuid.UUID) else _as_uuid(ref)
+    cond = t.users.c.id == as_id if as_id else t.users.c.username == str(ref).strip()
+    row = conn.execute(sa.select(t.users).where(cond)).first()
+    if row is None:
+        raise AdminError(f"no user {str(ref)!r}; see `admin user list`", 404)
+    return row
+
+
+def create_user(
+    store: ServerStore,
+    username: str,
+    display_name: str,
+    role: Role | str,
+    site_ref: str | uuid.UUID | None,
+    password: str,
+) -> UserOut:
+    username = _text(username, "the username")
+    if not all(ch.isalnum() or ch in "._@-" for ch in username):
+        raise AdminError("the username may hold letters, digits and . _ @ - only")
+    display_name = _text(display_name, "the display name")
+    try:
+        role = Role(role)
+    except ValueError:
+        choices = ", ".join(r.value for r in Role)
+        raise AdminError(f"unknown role {role!r}; choose one of {choices}") from None
+    try:
+        password_hash = security.hash_password(password)
+    except security.WeakPasswordError as exc:
+        raise AdminError(str(exc)) from None
+    with store.write() as conn:
+        if conn.execute(sa.select(t.organisations.c.id)).first() is None:
+            raise AdminError("create the organisation first (`admin org create`)", 409)
+        site_id = None
+        if site_ref is not None and str(site_ref).strip():
+            site_id = find_site(conn, site_ref).id
+        elif role is not Role.ADMINISTRATOR:
+            raise AdminError(f"a user with role {role.value} needs a site (--site)")
+        taken = conn.execute(
+            sa.select(t.users.c.id).where(sa.func.lower(t.users.c.username) == username.lower())
+        ).first()
+        if taken:
+            raise AdminError(f"the username {username!r} is taken", 409)
+        user_id = uuid7()
+        now = _now()
+        conn.execute(
+            sa.insert(t.users).values(
+                id=user_id,
+                username=username,
+                display_name=display_name,
+                role=role.value,
+                site_id=site_id,
+                password_hash=password_hash,
+                created_at=now,
+                password_changed_at=now,
+            )
+        )
+        return user_out(find_user(conn, user_id))
+
+
+def reset_password(store: ServerStore, user_ref: str | uuid.UUID, password: str) -> UserOut:
+    """Set a new password and sign the user out everywhere."""
+    try:
+        password_hash = security.hash_password(password)
+    except security.WeakPasswordError as exc:
+        raise AdminError(str(exc)) from None
+    with store.write() as conn:
+        user = find_user(conn, user_ref)
+        conn.execute(
+            sa.update(t.users)
+            .where(t.users.c.id == user.id)
+            .values(password_hash=password_hash, password_changed_at=_now())
+        )
+        _revoke(conn, t.tokens.c.user_id == user.id)
+        return user_out(user)
+
+
+def list_users(store: ServerStore) -> list[UserOut]:
+    with store.read() as conn:
+        rows = conn.execute(sa.select(t.users).order_by(t.users.c.username)).all()
+    return [user_out(r) for r in rows]
+
+
+# --- tokens -----------------------------------------------------------------------------
+
+
+def _revoke(conn: Connection, condition: sa.ColumnElement[bool]) -> int:
+    result = conn.execute(
+        sa.update(t.tokens)
+        .where(condition, t.tokens.c.revoked_at.is_(None))
+        .values(revoked_at=_now())
+    )
+    return int(result.rowcount or 0)
+
+
+def revoke_tokens(
+    store: ServerStore,
+    *,
+    user: str | uuid.UUID | None = None,
+    workstation: str | uuid.UUID | None = None,
+    everything: bool = False,
+) -> int:
+    """Revoke the tokens of one user, of one workstation, or all; return how many."""
+    if sum([user is not None, workstation is not None, everything]) != 1:
+        raise AdminError("give exactly one of --user, --workstation or --all")
+    with store.write() as conn:
+        if user is not None:
+            return _revoke(conn, t.tokens.c.user_id == find_user(conn, user).id)
+        if workstation is not None:
+            ws = find_workstation(conn, workstation)
+            return _revoke(conn, t.tokens.c.workstation_id == ws.id)
+        return _revoke(conn, sa.true())

@@ -1,0 +1,186 @@
+"""The FastAPI application factory of the central server: store, stream hub, routes, a request
+body cap and exception handlers that turn every kind of bad input into a 4xx."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import sqlalchemy.exc
+from fastapi import FastAPI, Request, status
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+import veiligbalie
+from veiligbalie.protocol.events import PING_INTERVAL_SECONDS
+from veiligbalie.server.admin import AdminError
+from veiligbalie.server.auth import AuthError
+from veiligbalie.server.routes import router
+from veiligbalie.server.store import ServerStore
+from veiligbalie.server.stream import StreamHub
+from veiligbalie.server.stream import router as stream_router
+
+log = logging.getLogger(__name__)
+MAX_BODY_BYTES = 5 * 1024 * 1024
+
+
+class BodyLimitMiddleware:
+    """Answer 413 to a request body above ``max_bytes`` before any route reads it."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        length = headers.get(b"content-length")
+        if length is not None:
+            try:
+                too_big = int(length) > self.max_bytes
+            except ValueError:
+                await _plain(send, 400, "invalid Content-Length")
+                return
+            if too_big:
+                await _plain(send, 413, f"request body larger than {self.max_bytes} bytes")
+                return
+            await self.app(scope, receive, send)
+            return
+        # No length given (chunked): read up to the cap, then replay the body to the app.
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                await self.app(scope, _replay([message]), send)
+                return
+            body = message.get("body", b"")
+            size += len(body)
+            if size > self.max_bytes:
+                await _plain(send, 413, f"request body larger than {self.max_bytes} bytes")
+                return
+            chunks.append(body)
+            if not message.get("more_body", False):
+                break
+        replay: Message = {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+        await self.app(scope, _replay([replay], receive), send)
+
+
+def _replay(messages: list[Message], then: Receive | None = None) -> Receive:
+    async def receive() -> Message:
+        if messages:
+            return messages.pop(0)
+        if then is not None:
+            return await then()
+        return {"type": "http.disconnect"}
+
+    return receive
+
+
+async def _plain(send: Send, code: int, detail: str) -> None:
+    body = json.dumps({"detail": detail}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": code,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def _validation_detail(exc: RequestValidationError) -> list[dict[str, Any]]:
+    # Without "input": the default echoes what was sent back, passwords included.
+    return [
+        {"loc": list(err.get("loc", ())), "msg": err.get("msg", ""), "type": err.get("type", "")}
+        for err in exc.errors()
+    ]
+
+
+def create_app(
+    database_url: str | None = None,
+    *,
+    store: ServerStore | None = None,
+    ping_interval: float = PING_INTERVAL_SECONDS,
+    max_body_bytes: int = MAX_BODY_BYTES,
+) -> FastAPI:
+    """The server app on ``database_url`` (migrated at creation) or an open ``store``."""
+    if store is None:
+        if database_url is None:
+            raise ValueError("give database_url or store")
+        store = ServerStore(database_url)
+    hub = StreamHub()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        hub.attach_loop(asyncio.get_running_loop())
+        yield
+
+    app = FastAPI(
+        title="VeiligBalie server",
+        version=veiligbalie.__version__,
+        description="Central server of VeiligBalie: sync, incidents, administration, stream.",
+        lifespan=lifespan,
+    )
+    app.state.store = store
+    app.state.hub = hub
+    app.state.ping_interval = ping_interval
+    app.include_router(router)
+    app.include_router(stream_router)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse(
+            {"detail": _validation_detail(exc)}, status.HTTP_422_UNPROCESSABLE_CONTENT
+        )
+
+    @app.exception_handler(AdminError)
+    async def _admin(_: Request, exc: AdminError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, exc.status)
+
+    @app.exception_handler(AuthError)
+    async def _auth(_: Request, exc: AuthError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+        return JSONResponse({"detail": str(exc)}, exc.status_code, headers=headers)
+
+    @app.exception_handler(sqlalchemy.exc.DataError)
+    async def _data(_: Request, exc: sqlalchemy.exc.DataError) -> JSONResponse:
+        log.info("refused a value the database cannot store: %s", type(exc.orig).__name__)
+        return JSONResponse({"detail": "a value cannot be stored"}, status.HTTP_400_BAD_REQUEST)
+
+    @app.exception_handler(sqlalchemy.exc.IntegrityError)
+    async def _integrity(_: Request, exc: sqlalchemy.exc.IntegrityError) -> JSONResponse:
+        log.info("integrity error: %s", type(exc.orig).__name__)
+        return JSONResponse(
+            {"detail": "this conflicts with existing data; try again"}, status.HTTP_409_CONFLICT
+        )
+
+    @app.exception_handler(sqlalchemy.exc.OperationalError)
+    async def _busy(_: Request, exc: sqlalchemy.exc.OperationalError) -> JSONResponse:
+        log.warning("database unavailable: %s", type(exc.orig).__name__)
+        return JSONResponse(
+            {"detail": "the database is busy or unavailable; try again"},
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": "2"},
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse(
+            {"detail": exc.detail}, exc.status_code, headers=getattr(exc, "headers", None)
+        )
+
+    return app

@@ -1,0 +1,339 @@
+"""Who is calling: bearer tokens (stored as sha256, with expiry and revocation), workstation
+enrolment with one-time codes, user login/logout/password change, and the FastAPI
+dependencies that enforce roles on every route."""
+
+from __future__ import annotations
+
+import base64
+import os
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+import sqlalchemy as sa
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.engine import Connection
+
+from veiligbalie.core.ids import uuid7
+from veiligbalie.core.vocabulary import Role
+from veiligbalie.protocol.auth import EnrollResponse, LoginResponse, MeResponse
+from veiligbalie.server import schema as t
+from veiligbalie.server import security
+from veiligbalie.server.admin import find_user, find_workstation, user_out, workstation_out
+from veiligbalie.server.store import ServerStore
+
+USER_TOKEN_HOURS = float(os.environ.get("VEILIGBALIE_SERVER_USER_TOKEN_HOURS", "12"))
+#: Counter stations run unattended for years; revocation is the way to end one early.
+WORKSTATION_TOKEN_DAYS = 730
+
+
+class AuthError(Exception):
+    def __init__(self, message: str, status_code: int = status.HTTP_401_UNAUTHORIZED) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The holder of a valid token: a user (with a role) or a workstation."""
+
+    kind: Literal["user", "workstation"]
+    token_id: uuid.UUID
+    expires_at: datetime
+    site_id: uuid.UUID | None
+    share_log_with_employees: bool
+    role: Role | None = None
+    user_id: uuid.UUID | None = None
+    username: str | None = None
+    display_name: str = ""
+    workstation_id: uuid.UUID | None = None
+
+    @property
+    def is_workstation(self) -> bool:
+        return self.kind == "workstation"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def authenticate(conn: Connection, token: str) -> Principal:
+    """The principal of ``token``; raises AuthError when unknown, expired or revoked."""
+    if not token or len(token) > 200:
+        raise AuthError("invalid token")
+    row = conn.execute(
+        sa.select(t.tokens).where(t.tokens.c.token_hash == security.sha256_hex(token))
+    ).first()
+    if row is None:
+        raise AuthError("invalid token")
+    if row.revoked_at is not None:
+        raise AuthError("the token was revoked; sign in again")
+    if row.expires_at <= _now():
+        raise AuthError("the token has expired; sign in again")
+    if row.kind == "workstation":
+        ws = conn.execute(
+            sa.select(t.workstations, t.sites.c.share_log_with_employees)
+            .join(t.sites, t.sites.c.id == t.workstations.c.site_id)
+            .where(t.workstations.c.id == row.workstation_id)
+        ).first()
+        if ws is None:
+            raise AuthError("the workstation no longer exists")
+        return Principal(
+            kind="workstation",
+            token_id=row.id,
+            expires_at=row.expires_at,
+            site_id=ws.site_id,
+            share_log_with_employees=ws.share_log_with_employees,
+            display_name=ws.name,
+            workstation_id=ws.id,
+        )
+    user = conn.execute(sa.select(t.users).where(t.users.c.id == row.user_id)).first()
+    if user is None:
+        raise AuthError("the user no longer exists")
+    share = False
+    if user.site_id is not None:
+        share = bool(
+            conn.execute(
+                sa.select(t.sites.c.share_log_with_employees).where(t.sites.c.id == user.site_id)
+            ).scalar()
+        )
+    return Principal(
+        kind="user",
+        token_id=row.id,
+        expires_at=row.expires_at,
+        site_id=user.site_id,
+        share_log_with_employees=share,
+        role=Role(user.role),
+        user_id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+    )
+
+
+def token_is_live(conn: Connection, token_id: uuid.UUID) -> bool:
+    """Whether the token is still neither revoked nor expired (the stream re-checks it)."""
+    row = conn.execute(
+        sa.select(t.tokens.c.revoked_at, t.tokens.c.expires_at).where(t.tokens.c.id == token_id)
+    ).first()
+    return bool(row and row.revoked_at is None and row.expires_at > _now())
+
+
+def _issue_token(
+    conn: Connection,
+    kind: str,
+    lifetime: timedelta,
+    user_id: uuid.UUID | None = None,
+    workstation_id: uuid.UUID | None = None,
+) -> tuple[str, datetime]:
+    token = security.new_token()
+    now = _now()
+    expires = now + lifetime
+    conn.execute(
+        sa.insert(t.tokens).values(
+            id=uuid7(),
+            token_hash=security.sha256_hex(token),
+            kind=kind,
+            user_id=user_id,
+            workstation_id=workstation_id,
+            created_at=now,
+            expires_at=expires,
+        )
+    )
+    return token, expires
+
+
+def enroll(
+    store: ServerStore,
+    code: str,
+    device_name: str | None = None,
+    device_id: uuid.UUID | None = None,
+) -> EnrollResponse:
+    """Trade a one-time enrolment code for a workstation token and the site's LAN key."""
+    now = _now()
+    with store.write() as conn:
+        row = conn.execute(
+            sa.select(t.enrolment_codes).where(
+                t.enrolment_codes.c.code_hash == security.hash_code(code)
+            )
+        ).first()
+        if row is None:
+            raise AuthError("unknown enrolment code", status.HTTP_400_BAD_REQUEST)
+        if row.used_at is not None:
+            raise AuthError("this enrolment code was already used", status.HTTP_400_BAD_REQUEST)
+        if row.expires_at <= now:
+            raise AuthError(
+                "this enrolment code has expired; ask for a new one", status.HTTP_400_BAD_REQUEST
+            )
+        conn.execute(
+            sa.update(t.enrolment_codes).where(t.enrolment_codes.c.id == row.id).values(used_at=now)
+        )
+        ws = conn.execute(
+            sa.select(t.workstations).where(t.workstations.c.id == row.workstation_id)
+        ).one()
+        site = conn.execute(sa.select(t.sites).where(t.sites.c.id == ws.site_id)).one()
+        org = conn.execute(
+            sa.select(t.organisations).where(t.organisations.c.id == site.organisation_id)
+        ).one()
+        # One station, one live token: a re-enrolment ends the earlier one.
+        conn.execute(
+            sa.update(t.tokens)
+            .where(t.tokens.c.workstation_id == ws.id, t.tokens.c.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+        conn.execute(
+            sa.update(t.workstations)
+            .where(t.workstations.c.id == ws.id)
+            .values(
+                enrolled_at=now,
+                last_seen_at=now,
+                device_name=(device_name or "").strip()[:200] or None,
+                device_id=device_id,
+            )
+        )
+        token, _ = _issue_token(
+            conn, "workstation", timedelta(days=WORKSTATION_TOKEN_DAYS), workstation_id=ws.id
+        )
+    return EnrollResponse(
+        workstation_id=ws.id,
+        token=token,
+        site_id=site.id,
+        site_name=site.name,
+        location=ws.location,
+        org_name=org.name,
+        lan_key=base64.b64encode(site.lan_key).decode("ascii"),
+        server_epoch=store.epoch,
+    )
+
+
+def login(store: ServerStore, username: str, password: str) -> LoginResponse:
+    with store.read() as conn:
+        user = conn.execute(
+            sa.select(t.users).where(sa.func.lower(t.users.c.username) == username.strip().lower())
+        ).first()
+    # Verify even for an unknown user so both answers take the same time.
+    ok = security.verify_password(user.password_hash if user else None, password)
+    if user is None or not ok:
+        raise AuthError("wrong username or password")
+    with store.write() as conn:
+        token, expires = _issue_token(
+            conn, "user", timedelta(hours=USER_TOKEN_HOURS), user_id=user.id
+        )
+    return LoginResponse(token=token, expires_at=expires, user=user_out(user))
+
+
+def logout(store: ServerStore, principal: Principal) -> None:
+    with store.write() as conn:
+        conn.execute(
+            sa.update(t.tokens)
+            .where(t.tokens.c.id == principal.token_id, t.tokens.c.revoked_at.is_(None))
+            .values(revoked_at=_now())
+        )
+
+
+def change_password(
+    store: ServerStore, principal: Principal, old_password: str, new_password: str
+) -> None:
+    """Change one's own password; every other token of the user is revoked."""
+    if principal.user_id is None:
+        raise AuthError("a workstation has no password", status.HTTP_403_FORBIDDEN)
+    with store.read() as conn:
+        user = conn.execute(sa.select(t.users).where(t.users.c.id == principal.user_id)).one()
+    if not security.verify_password(user.password_hash, old_password):
+        raise AuthError("the current password is wrong", status.HTTP_400_BAD_REQUEST)
+    if old_password == new_password:
+        raise AuthError("the new password equals the current one", status.HTTP_400_BAD_REQUEST)
+    try:
+        new_hash = security.hash_password(new_password)
+    except security.WeakPasswordError as exc:
+        raise AuthError(str(exc), status.HTTP_400_BAD_REQUEST) from None
+    with store.write() as conn:
+        conn.execute(
+            sa.update(t.users)
+            .where(t.users.c.id == user.id)
+            .values(password_hash=new_hash, password_changed_at=_now())
+        )
+        conn.execute(
+            sa.update(t.tokens)
+            .where(
+                t.tokens.c.user_id == user.id,
+                t.tokens.c.id != principal.token_id,
+                t.tokens.c.revoked_at.is_(None),
+            )
+            .values(revoked_at=_now())
+        )
+
+
+def describe(store: ServerStore, principal: Principal) -> MeResponse:
+    """What ``GET /me`` answers: the token's user or workstation and its site."""
+    with store.read() as conn:
+        site_name = None
+        if principal.site_id is not None:
+            site_name = conn.execute(
+                sa.select(t.sites.c.name).where(t.sites.c.id == principal.site_id)
+            ).scalar()
+        user = workstation = None
+        if principal.workstation_id is not None:
+            workstation = workstation_out(find_workstation(conn, principal.workstation_id))
+        if principal.user_id is not None:
+            user = user_out(find_user(conn, principal.user_id))
+    return MeResponse(
+        kind=principal.kind,
+        user=user,
+        workstation=workstation,
+        site_id=principal.site_id,
+        site_name=site_name,
+        share_log_with_employees=principal.share_log_with_employees,
+        expires_at=principal.expires_at,
+        server_epoch=store.epoch,
+    )
+
+
+# --- FastAPI dependencies ---------------------------------------------------------------
+
+_bearer = HTTPBearer(auto_error=False, description="A user token (login) or workstation token")
+
+
+def get_store(request: Request) -> ServerStore:
+    return request.app.state.store  # type: ignore[no-any-return]
+
+
+def current_principal(
+    request: Request,
+    credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),  # noqa: B008
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "a bearer token is required",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    store: ServerStore = request.app.state.store
+    try:
+        with store.read() as conn:
+            return authenticate(conn, credentials.credentials)
+    except AuthError as exc:
+        raise HTTPException(
+            exc.status_code, str(exc), headers={"WWW-Authenticate": "Bearer"}
+        ) from None
+
+
+def require(*roles: Role, workstation: bool = False) -> Callable[[Principal], Principal]:
+    """A dependency admitting users with one of ``roles`` (and workstations if asked)."""
+    allowed = frozenset(roles)
+
+    def dependency(principal: Principal = Depends(current_principal)) -> Principal:  # noqa: B008
+        if principal.is_workstation:
+            if workstation:
+                return principal
+        elif principal.role in allowed:
+            return principal
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "your role may not do this")
+
+    return dependency
+
+
+ANY_USER = (Role.EMPLOYEE, Role.TEAM_LEAD, Role.SECURITY, Role.ADMINISTRATOR)
+INCIDENT_READERS = (Role.EMPLOYEE, Role.TEAM_LEAD, Role.SECURITY)

@@ -1,0 +1,371 @@
+"""``veiligbalie-server``: serve the API, run migrations, and administer the organisation,
+sites, workstations, users and tokens. Every mistake ends in one clear line and exit code 2."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+import sqlalchemy.exc
+from sqlalchemy.engine import make_url
+
+from veiligbalie.core.vocabulary import Role
+from veiligbalie.server import admin
+from veiligbalie.server.store import DatabaseError, ServerStore, default_database_url, migrate
+
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A mistake of the person at the keyboard: printed as one line, exit code 2."""
+
+
+def _db_options(parser: argparse.ArgumentParser, *, nested: bool) -> None:
+    # On nested commands the defaults are suppressed so a value given before the
+    # subcommand (``admin --database X user list``) is not overwritten by None.
+    default = argparse.SUPPRESS if nested else None
+    parser.add_argument(
+        "--database",
+        default=default,
+        metavar="URL",
+        help="sqlite:///FILE or postgresql+psycopg://user:pw@host/db "
+        "(default: a SQLite file in the server data folder)",
+    )
+    parser.add_argument(
+        "--data-dir",
+        default=default,
+        metavar="DIR",
+        help="server data folder (default: $VEILIGBALIE_SERVER_DATA_DIR or the platform's)",
+    )
+
+
+def _safe_url(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "(unparsable URL)"
+
+
+def _open_store(args: argparse.Namespace) -> ServerStore:
+    url = args.database or default_database_url(args.data_dir)
+    try:
+        return ServerStore(url)
+    except DatabaseError as exc:
+        raise CliError(str(exc)) from None
+    except sqlalchemy.exc.OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "unknown"
+        raise CliError(f"cannot open the database {_safe_url(url)}: {reason}") from None
+    except sqlalchemy.exc.ArgumentError as exc:
+        raise CliError(f"not a usable database URL: {exc}") from None
+
+
+# --- serve / migrate --------------------------------------------------------------------
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from veiligbalie.server.app import create_app
+
+    if bool(args.tls_cert) != bool(args.tls_key):
+        raise CliError("give both --tls-cert and --tls-key, or neither")
+    for path in (args.tls_cert, args.tls_key):
+        if path:
+            try:
+                with open(path, "rb"):
+                    pass
+            except OSError as exc:
+                raise CliError(f"cannot read {path}: {exc.strerror}") from None
+    store = _open_store(args)
+    port = args.port or (8443 if args.tls_cert else 8080)
+    scheme = "https" if args.tls_cert else "http"
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger(__name__).info(
+        "VeiligBalie server on %s://%s:%d, database %s (%s), epoch %s",
+        scheme,
+        args.host,
+        port,
+        _safe_url(store.url),
+        store.backend,
+        store.epoch,
+    )
+    app = create_app(store=store)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=port,
+        ssl_certfile=args.tls_cert,
+        ssl_keyfile=args.tls_key,
+        log_level="info",
+        ws="websockets-sansio",
+    )
+    store.close()
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    store = _open_store(args)  # opening runs the migrations
+    try:
+        head = migrate(store.engine)
+    finally:
+        store.close()
+    print(f"database {_safe_url(store.url)} is at schema {head}, epoch {store.epoch}")
+    return 0
+
+
+# --- admin ------------------------------------------------------------------------------
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if getattr(args, "password", None) is not None and getattr(args, "password_stdin", False):
+        raise CliError("give --password or --password-stdin, not both")
+    if getattr(args, "password_stdin", False):
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise CliError("no password on standard input")
+        return password
+    if getattr(args, "password", None) is not None:
+        return str(args.password)
+    if not sys.stdin.isatty():
+        raise CliError("no terminal to ask the password: use --password-stdin")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Again: ") != first:
+        raise CliError("the two passwords differ")
+    return first
+
+
+def _admin(
+    action: Callable[[ServerStore, argparse.Namespace], None],
+) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        store = _open_store(args)
+        try:
+            action(store, args)
+        except admin.AdminError as exc:
+            raise CliError(str(exc)) from None
+        finally:
+            store.close()
+        return 0
+
+    return run
+
+
+def _org_create(store: ServerStore, args: argparse.Namespace) -> None:
+    org = admin.create_organisation(store, args.name, args.address)
+    print(f"organisation {org.name} created ({org.id})")
+
+
+def _org_show(store: ServerStore, args: argparse.Namespace) -> None:
+    org = admin.get_organisation(store)
+    if org is None:
+        raise CliError("no organisation yet: `admin org create --name ... --address ...`")
+    print(f"{org.name}\n{org.address}")
+
+
+def _site_create(store: ServerStore, args: argparse.Namespace) -> None:
+    site = admin.create_site(store, args.name, args.share_log)
+    shared = "shared with employees" if site.share_log_with_employees else "not shared"
+    print(f"site {site.name} created ({site.id}); log {shared}")
+
+
+def _site_share(store: ServerStore, args: argparse.Namespace) -> None:
+    site = admin.set_site_sharing(store, args.site, args.share == "on")
+    print(f"site {site.name}: log shared with employees: {site.share_log_with_employees}")
+
+
+def _site_list(store: ServerStore, args: argparse.Namespace) -> None:
+    sites = admin.list_sites(store)
+    if not sites:
+        print("no sites")
+    for s in sites:
+        print(f"{s.id}  {s.name}  share_log={'yes' if s.share_log_with_employees else 'no'}")
+
+
+def _print_code(code: admin.EnrolmentCodeOut) -> None:
+    when = code.expires_at.strftime("%Y-%m-%d %H:%M UTC")
+    print(f"enrolment code: {code.code}")
+    print(f"(one use, valid until {when}; enter it in Instellingen > Koppelen met server)")
+
+
+def _ws_create(store: ServerStore, args: argparse.Namespace) -> None:
+    created = admin.create_workstation(
+        store, args.site, args.name, args.location, args.expires_hours
+    )
+    ws = created.workstation
+    print(f"workstation {ws.name} at {ws.location} created ({ws.id})")
+    _print_code(created.enrolment)
+
+
+def _ws_code(store: ServerStore, args: argparse.Namespace) -> None:
+    _print_code(admin.new_enrolment_code(store, args.workstation, args.expires_hours))
+
+
+def _ws_list(store: ServerStore, args: argparse.Namespace) -> None:
+    sites = {s.id: s.name for s in admin.list_sites(store)}
+    stations = admin.list_workstations(store)
+    if not stations:
+        print("no workstations")
+    for w in stations:
+        state = "enrolled" if w.enrolled else "waiting for enrolment"
+        seen = w.last_seen_at.strftime("%Y-%m-%d %H:%M") if w.last_seen_at else "never"
+        print(f"{w.id}  {sites.get(w.site_id, '?')}  {w.name}  {w.location}  {state}  seen {seen}")
+
+
+def _user_create(store: ServerStore, args: argparse.Namespace) -> None:
+    password = _read_password(args)
+    user = admin.create_user(
+        store, args.username, args.display_name, args.role, args.site, password
+    )
+    print(f"user {user.username} ({user.role.value}) created ({user.id})")
+
+
+def _user_reset(store: ServerStore, args: argparse.Namespace) -> None:
+    password = _read_password(args)
+    user = admin.reset_password(store, args.username, password)
+    print(f"password of {user.username} reset; their sessions were signed out")
+
+
+def _user_list(store: ServerStore, args: argparse.Namespace) -> None:
+    sites = {s.id: s.name for s in admin.list_sites(store)}
+    users = admin.list_users(store)
+    if not users:
+        print("no users")
+    for u in users:
+        site = sites.get(u.site_id, "-") if u.site_id else "-"
+        print(f"{u.id}  {u.username}  {u.display_name}  {u.role.value}  {site}")
+
+
+def _token_revoke(store: ServerStore, args: argparse.Namespace) -> None:
+    count = admin.revoke_tokens(
+        store, user=args.user, workstation=args.workstation, everything=args.all
+    )
+    print(f"{count} token(s) revoked")
+
+
+# --- parser -----------------------------------------------------------------------------
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a mistake in one line (exit code 2) without the usage block."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _password_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--password", help="the password (visible in the process list!)")
+    parser.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="veiligbalie-server", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    serve = commands.add_parser("serve", help="run the API server")
+    _db_options(serve, nested=False)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, help="default 8443 with TLS, else 8080")
+    serve.add_argument("--tls-cert", metavar="FILE", help="PEM certificate (chain)")
+    serve.add_argument("--tls-key", metavar="FILE", help="PEM private key")
+    serve.set_defaults(func=cmd_serve)
+
+    mig = commands.add_parser("migrate", help="create or upgrade the database schema")
+    _db_options(mig, nested=False)
+    mig.set_defaults(func=cmd_migrate)
+
+    adm = commands.add_parser("admin", help="administer organisation, sites, stations, users")
+    _db_options(adm, nested=False)
+    areas = adm.add_subparsers(dest="area", required=True, parser_class=_Parser)
+
+    def leaf(
+        group: argparse._SubParsersAction,  # type: ignore[type-arg]
+        name: str,
+        func: Callable[[ServerStore, argparse.Namespace], None],
+        help_text: str,
+    ) -> argparse.ArgumentParser:
+        p = group.add_parser(name, help=help_text)
+        _db_options(p, nested=True)
+        p.set_defaults(func=_admin(func))
+        return p
+
+    org = areas.add_parser("org", help="the organisation").add_subparsers(
+        dest="action", required=True, parser_class=_Parser
+    )
+    p = leaf(org, "create", _org_create, "create the organisation (once)")
+    p.add_argument("--name", required=True)
+    p.add_argument("--address", required=True, help="postal address for letters and reports")
+    leaf(org, "show", _org_show, "show the organisation")
+
+    site = areas.add_parser("site", help="sites (offices)").add_subparsers(
+        dest="action", required=True, parser_class=_Parser
+    )
+    p = leaf(site, "create", _site_create, "create a site")
+    p.add_argument("--name", required=True)
+    p.add_argument(
+        "--share-log", action="store_true", help="employees may read the site's shared log"
+    )
+    p = leaf(site, "share", _site_share, "turn sharing of the log with employees on or off")
+    p.add_argument("--site", required=True)
+    p.add_argument("share", choices=["on", "off"])
+    leaf(site, "list", _site_list, "list sites")
+
+    ws = areas.add_parser("workstation", help="counter workstations").add_subparsers(
+        dest="action", required=True, parser_class=_Parser
+    )
+    p = leaf(ws, "create", _ws_create, "create a workstation and print its enrolment code")
+    p.add_argument("--site", required=True, help="site name or id")
+    p.add_argument("--name", required=True)
+    p.add_argument("--location", required=True, help="where it stands, e.g. 'Balie 3'")
+    p.add_argument("--expires-hours", type=int, default=admin.ENROLMENT_HOURS_DEFAULT)
+    p = leaf(ws, "code", _ws_code, "print a new enrolment code for a workstation")
+    p.add_argument("--workstation", required=True, help="workstation name or id")
+    p.add_argument("--expires-hours", type=int, default=admin.ENROLMENT_HOURS_DEFAULT)
+    leaf(ws, "list", _ws_list, "list workstations")
+
+    user = areas.add_parser("user", help="users").add_subparsers(
+        dest="action", required=True, parser_class=_Parser
+    )
+    p = leaf(user, "create", _user_create, "create a user")
+    p.add_argument("--username", required=True)
+    p.add_argument("--display-name", required=True)
+    p.add_argument("--role", required=True, choices=[r.value for r in Role])
+    p.add_argument("--site", help="site name or id (not needed for administrators)")
+    _password_options(p)
+    p = leaf(user, "reset-password", _user_reset, "set a new password; signs the user out")
+    p.add_argument("--username", required=True)
+    _password_options(p)
+    leaf(user, "list", _user_list, "list users")
+
+    token = areas.add_parser("token", help="tokens").add_subparsers(
+        dest="action", required=True, parser_class=_Parser
+    )
+    p = leaf(token, "revoke", _token_revoke, "revoke tokens")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--user", help="username")
+    which.add_argument("--workstation", help="workstation name or id")
+    which.add_argument("--all", action="store_true", help="every token: everyone signs in again")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except CliError as exc:
+        print(f"veiligbalie-server: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("veiligbalie-server: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

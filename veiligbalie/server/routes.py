@@ -1,0 +1,252 @@
+"""REST routes under /api/v1 (and /healthz): enrolment, sign-in, sync, incident reads and the
+administrator's routes. Roles are enforced here through the dependencies of server.auth."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response, status
+
+from veiligbalie.core.vocabulary import Role
+from veiligbalie.protocol import admin as pa
+from veiligbalie.protocol import auth as pauth
+from veiligbalie.protocol import sync as ps
+from veiligbalie.protocol.incidents import IncidentDetail, IncidentList
+from veiligbalie.server import admin, auth, sync
+from veiligbalie.server.auth import INCIDENT_READERS, Principal, get_store, require
+from veiligbalie.server.store import ServerStore
+
+Store = Annotated[ServerStore, Depends(get_store)]
+AnyToken = Annotated[Principal, Depends(auth.current_principal)]
+AnyUser = Annotated[Principal, Depends(require(*auth.ANY_USER))]
+SyncCaller = Annotated[Principal, Depends(require(*INCIDENT_READERS, workstation=True))]
+Administrator = Annotated[Principal, Depends(require(Role.ADMINISTRATOR))]
+
+_401 = {401: {"description": "no, unknown, expired or revoked token"}}
+_403 = {403: {"description": "the role may not use this route"}, **_401}
+
+router = APIRouter()
+api = APIRouter(prefix="/api/v1")
+
+
+@router.get("/healthz", response_model=ps.HealthResponse, tags=["health"])
+def healthz(store: Store) -> ps.HealthResponse:
+    return ps.HealthResponse(epoch=store.epoch, database=store.backend)  # type: ignore[arg-type]
+
+
+# --- enrolment and sign-in --------------------------------------------------------------
+
+
+@api.post(
+    "/enroll",
+    response_model=pauth.EnrollResponse,
+    tags=["auth"],
+    responses={400: {"description": "unknown, used or expired code"}},
+)
+def enroll(body: pauth.EnrollRequest, store: Store) -> pauth.EnrollResponse:
+    return auth.enroll(store, body.code, body.device_name, body.device_id)
+
+
+@api.post("/auth/login", response_model=pauth.LoginResponse, tags=["auth"], responses=_401)
+def login(body: pauth.LoginRequest, store: Store) -> pauth.LoginResponse:
+    return auth.login(store, body.username, body.password)
+
+
+@api.post("/auth/logout", response_model=pauth.Message, tags=["auth"], responses=_403)
+def logout(principal: AnyUser, store: Store) -> pauth.Message:
+    auth.logout(store, principal)
+    return pauth.Message(detail="signed out")
+
+
+@api.post("/auth/password", response_model=pauth.Message, tags=["auth"], responses=_403)
+def change_password(
+    body: pauth.PasswordChangeRequest, principal: AnyUser, store: Store
+) -> pauth.Message:
+    auth.change_password(store, principal, body.old_password, body.new_password)
+    return pauth.Message(detail="password changed; other sessions were signed out")
+
+
+@api.get("/me", response_model=pauth.MeResponse, tags=["auth"], responses=_401)
+def me(principal: AnyToken, store: Store) -> pauth.MeResponse:
+    return auth.describe(store, principal)
+
+
+# --- sync -------------------------------------------------------------------------------
+
+
+@api.post(
+    "/sync/push",
+    response_model=ps.PushResponse,
+    tags=["sync"],
+    responses={409: {"model": ps.EpochMismatch, "description": "server epoch changed"}, **_403},
+)
+def push(
+    body: ps.PushRequest,
+    principal: SyncCaller,
+    store: Store,
+    request: Request,
+    x_vb_device: Annotated[uuid.UUID | None, Header()] = None,
+) -> Any:
+    if x_vb_device is not None and x_vb_device != body.device_id:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, "X-VB-Device differs from device_id")
+    try:
+        outcome = sync.push(store, principal, body)
+    except sync.EpochMismatchError as exc:
+        return _epoch_mismatch(exc)
+    if outcome.visibilities:
+        seen = list(outcome.visibilities)
+        request.app.state.hub.publish(
+            outcome.site_id,
+            {"type": "changes", "cursor": outcome.cursor},
+            lambda who: any(sync.may_see(who, v) for v in seen),
+        )
+    return outcome.response
+
+
+def _epoch_mismatch(exc: sync.EpochMismatchError) -> Response:
+    body = ps.EpochMismatch(detail=str(exc), epoch=exc.epoch)
+    return Response(
+        body.model_dump_json(), status_code=status.HTTP_409_CONFLICT, media_type="application/json"
+    )
+
+
+@api.get("/sync/pull", response_model=ps.PullResponse, tags=["sync"], responses=_403)
+def pull(
+    principal: SyncCaller,
+    store: Store,
+    cursor: Annotated[int, Query(ge=0, le=ps.INT64_MAX)] = 0,
+    limit: Annotated[int, Query(ge=1, le=ps.PULL_LIMIT_MAX)] = ps.PULL_LIMIT_DEFAULT,
+) -> Response:
+    # Built as text: payloads are stored as JSON and copied, not parsed (100,000 in seconds).
+    return Response(sync.pull(store, principal, cursor, limit), media_type="application/json")
+
+
+# --- incidents --------------------------------------------------------------------------
+
+
+@api.get("/incidents", response_model=IncidentList, tags=["incidents"], responses=_403)
+def incidents(
+    principal: SyncCaller,
+    store: Store,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    offset: Annotated[int, Query(ge=0, le=ps.INT64_MAX)] = 0,
+) -> IncidentList:
+    return sync.list_incidents(store, principal, limit, offset)
+
+
+@api.get(
+    "/incidents/{incident_id}",
+    response_model=IncidentDetail,
+    tags=["incidents"],
+    responses={404: {"description": "no such incident, or not visible to you"}, **_403},
+)
+def incident(incident_id: uuid.UUID, principal: SyncCaller, store: Store) -> IncidentDetail:
+    try:
+        return sync.incident_detail(store, principal, incident_id)
+    except KeyError:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such incident") from None
+
+
+# --- administration ---------------------------------------------------------------------
+
+_admin_responses: dict[int | str, dict[str, Any]] = {
+    400: {"description": "invalid input"},
+    404: {"description": "not found"},
+    409: {"description": "already exists, or the organisation is missing"},
+    **_403,
+}
+adm = APIRouter(prefix="/admin", tags=["admin"], responses=_admin_responses)
+
+
+@adm.get("/organisation", response_model=pa.OrganisationOut)
+def get_organisation(_: Administrator, store: Store) -> pa.OrganisationOut:
+    org = admin.get_organisation(store)
+    if org is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no organisation yet")
+    return org
+
+
+@adm.post("/organisation", response_model=pa.OrganisationOut, status_code=201)
+def create_organisation(
+    body: pa.OrganisationIn, _: Administrator, store: Store
+) -> pa.OrganisationOut:
+    return admin.create_organisation(store, body.name, body.address)
+
+
+@adm.get("/sites", response_model=list[pa.SiteOut])
+def list_sites(_: Administrator, store: Store) -> list[pa.SiteOut]:
+    return admin.list_sites(store)
+
+
+@adm.post("/sites", response_model=pa.SiteOut, status_code=201)
+def create_site(body: pa.SiteIn, _: Administrator, store: Store) -> pa.SiteOut:
+    return admin.create_site(store, body.name, body.share_log_with_employees)
+
+
+@adm.patch("/sites/{site_id}", response_model=pa.SiteOut)
+def update_site(
+    site_id: uuid.UUID, body: pa.SiteUpdate, _: Administrator, store: Store
+) -> pa.SiteOut:
+    return admin.set_site_sharing(store, site_id, body.share_log_with_employees)
+
+
+@adm.get("/workstations", response_model=list[pauth.WorkstationOut])
+def list_workstations(_: Administrator, store: Store) -> list[pauth.WorkstationOut]:
+    return admin.list_workstations(store)
+
+
+@adm.post("/workstations", response_model=pa.WorkstationCreated, status_code=201)
+def create_workstation(
+    body: pa.WorkstationIn, _: Administrator, store: Store
+) -> pa.WorkstationCreated:
+    return admin.create_workstation(
+        store, body.site_id, body.name, body.location, body.expires_hours
+    )
+
+
+@adm.post(
+    "/workstations/{workstation_id}/enrolment-code",
+    response_model=pa.EnrolmentCodeOut,
+    status_code=201,
+)
+def new_enrolment_code(
+    workstation_id: uuid.UUID,
+    _: Administrator,
+    store: Store,
+    expires_hours: Annotated[int, Query(ge=1, le=admin.ENROLMENT_HOURS_MAX)] = 24,
+) -> pa.EnrolmentCodeOut:
+    return admin.new_enrolment_code(store, workstation_id, expires_hours)
+
+
+@adm.get("/users", response_model=list[pauth.UserOut])
+def list_users(_: Administrator, store: Store) -> list[pauth.UserOut]:
+    return admin.list_users(store)
+
+
+@adm.post("/users", response_model=pauth.UserOut, status_code=201)
+def create_user(body: pa.UserIn, _: Administrator, store: Store) -> pauth.UserOut:
+    return admin.create_user(
+        store, body.username, body.display_name, body.role, body.site_id, body.password
+    )
+
+
+@adm.post("/users/{user_id}/password", response_model=pauth.UserOut)
+def reset_password(
+    user_id: uuid.UUID, body: pa.PasswordResetRequest, _: Administrator, store: Store
+) -> pauth.UserOut:
+    return admin.reset_password(store, user_id, body.password)
+
+
+@adm.post("/tokens/revoke", response_model=pa.TokenRevokeResponse)
+def revoke_tokens(
+    body: pa.TokenRevokeRequest, _: Administrator, store: Store
+) -> pa.TokenRevokeResponse:
+    count = admin.revoke_tokens(
+        store, user=body.user_id, workstation=body.workstation_id, everything=body.all
+    )
+    return pa.TokenRevokeResponse(revoked=count)
+
+
+api.include_router(adm)
+router.include_router(api)

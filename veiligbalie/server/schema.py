@@ -1,0 +1,210 @@
+"""The server's own database schema (SQLAlchemy Core tables), the same on SQLite and PostgreSQL.
+
+The Alembic migrations in ``server/migrations`` create exactly these tables; a test checks
+that the two never drift apart.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+
+
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on both backends (SQLite stores them naive)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+#: The change log's cursor: BIGINT identity on PostgreSQL, INTEGER PRIMARY KEY AUTOINCREMENT
+#: on SQLite (AUTOINCREMENT so that a seq is never reused after the newest row is deleted).
+SeqType = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+server_meta = sa.Table(
+    "server_meta",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+organisations = sa.Table(
+    "organisations",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("address", sa.Text, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+sites = sa.Table(
+    "sites",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("organisation_id", sa.Uuid, sa.ForeignKey("organisations.id"), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("share_log_with_employees", sa.Boolean, nullable=False, default=False),
+    sa.Column("lan_key", sa.LargeBinary(32), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+workstations = sa.Table(
+    "workstations",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("site_id", sa.Uuid, sa.ForeignKey("sites.id"), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("location", sa.String(200), nullable=False),
+    sa.Column("device_name", sa.String(200)),
+    # The local database of the client that enrolled (X-VB-Device): attributes user-token
+    # pushes from that device to the workstation.
+    sa.Column("device_id", sa.Uuid, index=True),
+    sa.Column("enrolled_at", UTCDateTime),
+    sa.Column("last_seen_at", UTCDateTime),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("site_id", "name", name="uq_workstations_site_id_name"),
+)
+
+enrolment_codes = sa.Table(
+    "enrolment_codes",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("workstation_id", sa.Uuid, sa.ForeignKey("workstations.id"), nullable=False),
+    sa.Column("code_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("expires_at", UTCDateTime, nullable=False),
+    sa.Column("used_at", UTCDateTime),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("username", sa.String(200), nullable=False, unique=True),
+    sa.Column("display_name", sa.String(200), nullable=False),
+    sa.Column("role", sa.String(32), nullable=False),
+    sa.Column("site_id", sa.Uuid, sa.ForeignKey("sites.id")),
+    sa.Column("password_hash", sa.Text, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("password_changed_at", UTCDateTime, nullable=False),
+)
+
+tokens = sa.Table(
+    "tokens",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),  # sha256 hex
+    sa.Column("kind", sa.String(16), nullable=False),  # user | workstation
+    sa.Column("user_id", sa.Uuid, sa.ForeignKey("users.id"), index=True),
+    sa.Column("workstation_id", sa.Uuid, sa.ForeignKey("workstations.id"), index=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=False),
+    sa.Column("revoked_at", UTCDateTime),
+)
+
+incidents = sa.Table(
+    "incidents",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("site_id", sa.Uuid, sa.ForeignKey("sites.id"), nullable=False, index=True),
+    sa.Column("reference", sa.String(64)),
+    sa.Column("reporter", sa.String(200), nullable=False),
+    sa.Column("reporter_user_id", sa.Uuid, index=True),
+    sa.Column("workstation_id", sa.Uuid, index=True),
+    sa.Column("origin_device", sa.Uuid, nullable=False),
+    sa.Column("team_lead_only", sa.Boolean, nullable=False),
+    sa.Column("restricted", sa.Boolean, nullable=False),
+    sa.Column("status", sa.String(32), nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    # {field: revision at which it was last edited}: conflicts are per field.
+    sa.Column("field_revisions", sa.JSON, nullable=False),
+    sa.Column("data", sa.JSON, nullable=False),  # incident_to_dict(...) + attachments
+    sa.Column("occurred_at", UTCDateTime, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("received_at", UTCDateTime, nullable=False),
+)
+
+incident_events = sa.Table(
+    "incident_events",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("incident_id", sa.Uuid, sa.ForeignKey("incidents.id"), nullable=False, index=True),
+    sa.Column("kind", sa.String(32), nullable=False),  # note|status|message|followup|field_edited
+    sa.Column("author", sa.String(200), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("data", sa.JSON, nullable=False),
+    sa.Column("audience", sa.String(16), nullable=False),
+    sa.Column("restricted", sa.Boolean, nullable=False),
+    sa.Column("user_id", sa.Uuid),
+    sa.Column("device_id", sa.Uuid),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+changes = sa.Table(
+    "changes",
+    metadata,
+    sa.Column("seq", SeqType, sa.Identity(), primary_key=True),
+    sa.Column("entity_id", sa.Uuid, nullable=False, index=True),
+    sa.Column("kind", sa.String(64), nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),  # JSON text, sent as is on pull
+    # Visibility (copied from the incident; team_lead_only is rewritten when it is edited):
+    sa.Column("site_id", sa.Uuid, nullable=False),
+    sa.Column("reporter_user_id", sa.Uuid),
+    sa.Column("workstation_id", sa.Uuid),
+    sa.Column("team_lead_only", sa.Boolean, nullable=False),
+    sa.Column("restricted", sa.Boolean, nullable=False),  # payload holds perpetrator data
+    sa.Column("audience", sa.String(16), nullable=False),  # summary | all | owner
+    sa.Column("origin_device", sa.Uuid),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sqlite_autoincrement=True,
+)
+sa.Index("ix_changes_site_id_seq", changes.c.site_id, changes.c.seq)
+
+applied_pushes = sa.Table(
+    "applied_pushes",
+    metadata,
+    sa.Column("device_id", sa.Uuid, primary_key=True),
+    sa.Column("device_seq", sa.BigInteger, primary_key=True),
+    sa.Column("change_id", sa.Uuid, nullable=False),
+    sa.Column("outcome", sa.String(16), nullable=False),  # accepted | rejected | conflict
+    sa.Column("detail", sa.JSON),
+    sa.Column("applied_at", UTCDateTime, nullable=False),
+)
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("at", UTCDateTime, nullable=False, index=True),
+    sa.Column("user_id", sa.Uuid),
+    sa.Column("action", sa.String(64), nullable=False),  # e.g. restricted_read
+    sa.Column("incident_id", sa.Uuid, index=True),
+    sa.Column("detail", sa.Text, nullable=False),
+)

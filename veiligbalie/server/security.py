@@ -1,0 +1,68 @@
+"""Secrets of the server: argon2 password hashes, random bearer tokens and enrolment codes,
+both stored only as sha256 hashes."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from veiligbalie.protocol.auth import PASSWORD_MIN
+
+_hasher = PasswordHasher()
+#: Verified against when the username does not exist, so that a wrong username takes as
+#: long as a wrong password (no user enumeration by timing).
+_DUMMY_HASH = _hasher.hash("not-a-real-password-" + secrets.token_hex(8))
+#: No 0/O, 1/I/L: codes are read aloud and typed by hand.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+class WeakPasswordError(ValueError):
+    pass
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < PASSWORD_MIN:
+        raise WeakPasswordError(f"the password must be at least {PASSWORD_MIN} characters")
+    if not password.strip():
+        raise WeakPasswordError("the password must not be only spaces")
+
+
+def hash_password(password: str) -> str:
+    check_password_strength(password)
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def sha256_hex(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def new_enrolment_code() -> str:
+    """12 characters from a 31-letter alphabet (~59 bits), shown as ``XXXX-XXXX-XXXX``."""
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def normalise_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def hash_code(code: str) -> str:
+    return sha256_hex(normalise_code(code))
+
+
+def new_lan_key() -> bytes:
+    return secrets.token_bytes(32)

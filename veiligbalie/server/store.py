@@ -1,0 +1,180 @@
+"""The server's database: engine set-up for SQLite and PostgreSQL, migrations, epoch, and the
+read/write transaction helpers every route uses.
+
+Cursor consistency of the change log: every transaction that appends to ``changes`` runs
+through :meth:`ServerStore.write` with ``log=True``. On SQLite that is ``BEGIN IMMEDIATE``
+(one writer at a time); on PostgreSQL it takes a transaction-scoped advisory lock first. So
+appends to the log are serialised and commit in seq order: once a reader sees seq N, every
+seq below N is committed too, and a pull can never skip a change committed later.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from platformdirs import user_data_path
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+
+from veiligbalie.server import schema
+
+ENV_SERVER_DATA_DIR = "VEILIGBALIE_SERVER_DATA_DIR"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+#: Any fixed number: the key of the advisory lock that serialises appends to the change log.
+CHANGE_LOG_LOCK_KEY = 0x5642_4C4F47  # "VBLOG"
+
+
+class DatabaseError(RuntimeError):
+    """The database URL is unusable or the schema is not what this server expects."""
+
+
+def server_data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """``--data-dir``, else ``VEILIGBALIE_SERVER_DATA_DIR``, else the platform's data folder."""
+    chosen = explicit or os.environ.get(ENV_SERVER_DATA_DIR)
+    path = Path(chosen).expanduser() if chosen else user_data_path("VeiligBalie-server")
+    path.mkdir(parents=True, exist_ok=True)
+    return path.resolve()
+
+
+def default_database_url(data_dir: str | os.PathLike[str] | None = None) -> str:
+    return f"sqlite:///{server_data_dir(data_dir) / 'veiligbalie-server.sqlite3'}"
+
+
+def _parse_url(url: str) -> URL:
+    try:
+        parsed = make_url(url)
+    except Exception as exc:  # sqlalchemy raises ArgumentError, ValueError...
+        raise DatabaseError(f"not a database URL: {url!r}") from exc
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise DatabaseError("the database must be sqlite:///FILE or postgresql+psycopg://...")
+    if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() != "psycopg":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def create_db_engine(url: str) -> Engine:
+    parsed = _parse_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(
+            parsed, connect_args={"timeout": 30, "check_same_thread": False}, pool_size=8
+        )
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
+            # We issue BEGIN ourselves (below) so that writers can use BEGIN IMMEDIATE.
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=FULL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn: Connection) -> None:
+            immediate = conn.get_execution_options().get("sqlite_immediate", False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+        return engine
+    return sa.create_engine(parsed, pool_size=10, max_overflow=10, pool_pre_ping=True)
+
+
+def _alembic_config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    if head is None:
+        raise DatabaseError("the server has no migrations")
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def migrate(engine: Engine) -> str:
+    """Bring the schema to the newest revision and make sure an epoch exists; return the head."""
+    head = head_revision()
+    current = current_revision(engine)
+    if current is not None and current != head:
+        known = {
+            s.revision for s in ScriptDirectory.from_config(_alembic_config()).walk_revisions()
+        }
+        if current not in known:
+            raise DatabaseError(
+                f"the database schema ({current}) is newer than this server; upgrade the server"
+            )
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), "head")
+    with engine.begin() as conn:
+        epoch = conn.execute(
+            sa.select(schema.server_meta.c.value).where(schema.server_meta.c.key == "epoch")
+        ).scalar()
+        if epoch is None:
+            conn.execute(
+                sa.insert(schema.server_meta).values(key="epoch", value=secrets.token_hex(16))
+            )
+    return head
+
+
+class ServerStore:
+    """One server database. Thread-safe: routes run in FastAPI's thread pool."""
+
+    def __init__(self, url: str, *, run_migrations: bool = True) -> None:
+        self.url = url
+        self.engine = create_db_engine(url)
+        self.backend: str = self.engine.dialect.name
+        if run_migrations:
+            migrate(self.engine)
+        elif current_revision(self.engine) != head_revision():
+            raise DatabaseError("the database is not migrated: run `veiligbalie-server migrate`")
+        with self.read() as conn:
+            epoch = conn.execute(
+                sa.select(schema.server_meta.c.value).where(schema.server_meta.c.key == "epoch")
+            ).scalar()
+        if epoch is None:
+            raise DatabaseError("the database has no epoch")
+        self.epoch: str = epoch
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read transaction (one snapshot on SQLite)."""
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def write(self, *, log: bool = False) -> Iterator[Connection]:
+        """A write transaction; ``log=True`` when it may append to the change log."""
+        with self.engine.connect() as conn:
+            if self.backend == "sqlite":
+                conn = conn.execution_options(sqlite_immediate=True)
+            with conn.begin():
+                if log and self.backend == "postgresql":
+                    conn.execute(
+                        sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": CHANGE_LOG_LOCK_KEY}
+                    )
+                yield conn
+
+    def max_seq(self, conn: Connection) -> int:
+        return int(conn.execute(sa.select(sa.func.max(schema.changes.c.seq))).scalar() or 0)
+
+    def close(self) -> None:
+        self.engine.dispose()
