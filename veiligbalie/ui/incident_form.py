@@ -843,6 +843,7 @@ class IncidentForm(QWidget):
         def finished() -> None:
             self._discard_box = None
             clicked = box.clickedButton()
+            box.setObjectName("")  # it lingers until deleteLater runs; never found again
             box.deleteLater()
             if clicked is drop:
                 self._abandon()
