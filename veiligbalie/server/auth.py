@@ -121,7 +121,7 @@ def token_is_live(conn: Connection, token_id: uuid.UUID) -> bool:
     return bool(row and row.revoked_at is None and row.expires_at > _now())
 
 
-def _issue_token(
+def issue_token(
     conn: Connection,
     kind: str,
     lifetime: timedelta,
@@ -193,7 +193,7 @@ def enroll(
                 device_id=device_id,
             )
         )
-        token, _ = _issue_token(
+        token, _ = issue_token(
             conn, "workstation", timedelta(days=WORKSTATION_TOKEN_DAYS), workstation_id=ws.id
         )
     return EnrollResponse(
@@ -218,7 +218,7 @@ def login(store: ServerStore, username: str, password: str) -> LoginResponse:
     if user is None or not ok:
         raise AuthError("wrong username or password")
     with store.write() as conn:
-        token, expires = _issue_token(
+        token, expires = issue_token(
             conn, "user", timedelta(hours=USER_TOKEN_HOURS), user_id=user.id
         )
     return LoginResponse(token=token, expires_at=expires, user=user_out(user))

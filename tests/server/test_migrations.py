@@ -1,0 +1,54 @@
+"""The server's own Alembic migrations on SQLite and PostgreSQL: they build exactly the schema
+the code declares, keep the epoch, and refuse a database from a newer server."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from veiligbalie.server import schema
+from veiligbalie.server.store import DatabaseError, ServerStore, current_revision, head_revision
+
+
+def test_migrations_build_the_declared_schema(store: ServerStore) -> None:
+    assert current_revision(store.engine) == head_revision()
+    with store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), schema.metadata)
+    assert diff == []
+
+
+def test_epoch_is_created_once_and_kept(db_url: str) -> None:
+    first = ServerStore(db_url)
+    epoch = first.epoch
+    first.close()
+    again = ServerStore(db_url)
+    assert again.epoch == epoch and len(epoch) == 32
+    again.close()
+
+
+def test_change_log_seq_is_autoincrement_or_identity(store: ServerStore) -> None:
+    with store.read() as conn:
+        if store.backend == "sqlite":
+            ddl = conn.exec_driver_sql(
+                "SELECT sql FROM sqlite_master WHERE name = 'changes'"
+            ).scalar()
+            assert "AUTOINCREMENT" in ddl
+        else:
+            identity = conn.execute(
+                sa.text(
+                    "SELECT is_identity, data_type FROM information_schema.columns "
+                    "WHERE table_name = 'changes' AND column_name = 'seq'"
+                )
+            ).one()
+            assert identity == ("YES", "bigint")
+
+
+def test_a_newer_schema_is_refused(db_url: str) -> None:
+    store = ServerStore(db_url)
+    with store.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '9999_future'"))
+    store.close()
+    with pytest.raises(DatabaseError, match="newer than this server"):
+        ServerStore(db_url)

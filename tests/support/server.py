@@ -1,0 +1,110 @@
+"""Run a REAL ``veiligbalie-server serve`` process on a free 127.0.0.1 port for tests and
+benchmarks: wait until /healthz answers, hand out the base URL, kill it at the end."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from tests.support.postgres import free_port
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+@dataclass
+class RunningServer:
+    database_url: str
+    port: int
+    data_dir: Path
+    log_path: Path
+    extra_args: Sequence[str] = ()
+    env: dict[str, str] = field(default_factory=dict)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 30.0) -> None:
+        """Start (or restart, on the same port and database) and wait for /healthz."""
+        env = dict(os.environ, PYTHONPATH=str(ROOT), **self.env)
+        env["VEILIGBALIE_SERVER_DATA_DIR"] = str(self.data_dir)
+        cmd = [
+            sys.executable, "-m", "veiligbalie.server.cli", "serve",
+            "--host", "127.0.0.1", "--port", str(self.port),
+            "--database", self.database_url, *self.extra_args,
+        ]  # fmt: skip
+        log = open(self.log_path, "ab")  # noqa: SIM115 - handed to the child
+        self.process = subprocess.Popen(cmd, stdout=log, stderr=log, env=env, cwd=ROOT)
+        log.close()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited early:\n{self.log()}")
+            try:
+                if httpx.get(f"{self.base_url}/healthz", timeout=1.0).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.05)
+        self.kill()
+        raise RuntimeError(f"server did not answer /healthz within {timeout}s:\n{self.log()}")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown handlers run (crash tests)."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def log(self) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-4000:]
+        except OSError:
+            return ""
+
+
+@contextmanager
+def running_server(
+    database_url: str,
+    *,
+    data_dir: Path | None = None,
+    extra_args: Sequence[str] = (),
+    env: dict[str, str] | None = None,
+) -> Iterator[RunningServer]:
+    with tempfile.TemporaryDirectory(prefix="vb-server-") as tmp:
+        folder = data_dir or Path(tmp)
+        server = RunningServer(
+            database_url=database_url,
+            port=free_port(),
+            data_dir=folder,
+            log_path=Path(tmp) / "server.log",
+            extra_args=extra_args,
+            env=env or {},
+        )
+        server.start()
+        try:
+            yield server
+        finally:
+            server.stop()
