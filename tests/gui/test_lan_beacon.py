@@ -322,3 +322,19 @@ def test_nothing_is_sent_until_key_and_interface_are_configured(qtbot, net: Lan)
     beacon.close()
     assert not beacon.is_active()
     assert beacon.send(MessageType.ALARM_RAISED, uuid.uuid4(), {"location": "Hal"}) is False
+
+
+def test_a_long_flood_of_bad_packets_does_not_bring_the_station_down(qtbot, net: Lan) -> None:
+    # Each bad packet emits ``rejected``; on PySide6 6.12 with Python 3.11 every emit used to
+    # drop a reference to True, so a few thousand packets aborted the whole process.
+    station, sender = net.station("Balie 2"), net.station("Balie 1")
+    meet(qtbot, station, sender)
+    total = 0
+    for _ in range(25):
+        for index in range(200):
+            net.inject(b"junk %d" % index)
+        total += 200
+        qtbot.waitUntil(lambda total=total: station.stats["malformed"] == total, timeout=3000)
+    with qtbot.waitSignal(station.message_received, timeout=2000):
+        sender.send(MessageType.ALARM_RAISED, uuid.uuid4(), {"location": "Hal"})
+    assert station.stats["malformed"] == 5000 and len(station.reasons) == 5000
