@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QWidget
 
@@ -101,7 +101,7 @@ def test_files_dropped_on_the_form_are_attached(env, tmp_path: Path):
     data = QMimeData()
     data.setUrls([QUrl.fromLocalFile(str(mail))])
     enter = QDragEnterEvent(
-        QPoint(10, 10),
+        QPointF(10, 10),
         Qt.DropAction.CopyAction,
         data,
         Qt.MouseButton.LeftButton,
