@@ -338,3 +338,12 @@ def test_a_long_flood_of_bad_packets_does_not_bring_the_station_down(qtbot, net:
     with qtbot.waitSignal(station.message_received, timeout=2000):
         sender.send(MessageType.ALARM_RAISED, uuid.uuid4(), {"location": "Hal"})
     assert station.stats["malformed"] == 5000 and len(station.reasons) == 5000
+
+
+def test_an_alarm_with_overlong_text_still_goes_out_shortened(qtbot, net: Lan) -> None:
+    sender, receiver = net.station("Balie 1"), net.station("Balie 2")
+    meet(qtbot, sender, receiver)
+    location = "Publiekshal, balie naast de ingang aan de Markt \U0001f6a8 " * 10
+    with qtbot.waitSignal(receiver.message_received, timeout=2000) as blocker:
+        assert sender.send(MessageType.ALARM_RAISED, uuid.uuid4(), {"location": location})
+    assert blocker.args[0].body.location == location[:120]

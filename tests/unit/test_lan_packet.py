@@ -390,3 +390,19 @@ def test_generated_keys_are_random_and_fingerprints_do_not_reveal_them() -> None
     fingerprint = lan.key_fingerprint(first)
     assert fingerprint == lan.key_fingerprint(first) != lan.key_fingerprint(second)
     assert len(fingerprint) == 19 and first.hex()[:16] not in fingerprint.replace("-", "")
+
+
+def test_trim_cuts_long_text_instead_of_refusing_it() -> None:
+    long_location = "Stadskantoor, tweede verdieping, " * 10
+    body = lan.make_body(
+        MessageType.ALARM_RAISED,
+        {"location": long_location, "type": "medical", "station_name": "B" * 200},
+        trim=True,
+    )
+    assert body.location == long_location[:120]
+    assert body.station_name == "B" * 80
+    assert body.alarm_type is AlarmType.MEDICAL
+    with pytest.raises(ValueError):
+        lan.make_body(MessageType.ALARM_RAISED, {"location": long_location})
+    with pytest.raises(ValueError):  # only length is forgiven, not a wrong value
+        lan.make_body(MessageType.ALARM_RAISED, {"type": "fire"}, trim=True)

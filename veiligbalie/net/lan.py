@@ -342,7 +342,9 @@ class LanBeacon(QObject):
     ) -> bool:
         """Sign and send a message now (alarm messages a second time REPEAT_DELAY_MS later).
 
-        Returns False when not configured or the first datagram could not be sent.
+        Returns False when not configured or the first datagram could not be sent. Text too
+        long for the packet is shortened, never refused; other invalid body values raise
+        ValueError (pydantic's ValidationError).
         """
         if not self.is_active():
             log.info("LAN beacon not configured; %s not sent", message_type)
@@ -355,6 +357,7 @@ class LanBeacon(QObject):
             alarm_id,
             body,
             timestamp_ms=self._clock(),
+            trim=True,
         )
         copies = ALARM_COPIES if message.message_type in _ALARM_TYPES else 1
         sent = self._write(message)

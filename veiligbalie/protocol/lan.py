@@ -166,8 +166,14 @@ BODY_MODELS: dict[MessageType, type[_Body]] = {
 }
 
 
-def make_body(message_type: MessageType, body: LanBody | dict[str, Any] | None) -> LanBody:
-    """Validate ``body`` (a model or a plain dict) as the body of ``message_type``."""
+def make_body(
+    message_type: MessageType, body: LanBody | dict[str, Any] | None, *, trim: bool = False
+) -> LanBody:
+    """Validate ``body`` (a model or a plain dict) as the body of ``message_type``.
+
+    With ``trim``, text longer than a field allows is cut to fit instead of refused: an
+    alarm must not fail to go out because a location name is long.
+    """
     model = BODY_MODELS[MessageType(message_type)]
     if body is None:
         return model()  # type: ignore[return-value]
@@ -175,6 +181,14 @@ def make_body(message_type: MessageType, body: LanBody | dict[str, Any] | None) 
         return body  # type: ignore[return-value]
     if isinstance(body, BaseModel):
         raise TypeError(f"{type(body).__name__} is not the body of {message_type}")
+    if trim:
+        body = dict(body)
+        for name, info in model.model_fields.items():
+            limit = next((m.max_length for m in info.metadata if hasattr(m, "max_length")), None)
+            for key in (name, info.alias):
+                value = body.get(key) if key else None
+                if limit is not None and isinstance(value, str) and len(value) > limit:
+                    body[key] = value[:limit]
     return model.model_validate(body)  # type: ignore[return-value]
 
 
@@ -208,8 +222,10 @@ def new_message(
     body: LanBody | dict[str, Any] | None = None,
     *,
     timestamp_ms: int | None = None,
+    trim: bool = False,
 ) -> LanMessage:
-    """A message with a fresh random nonce and the current time (or ``timestamp_ms``)."""
+    """A message with a fresh random nonce and the current time (or ``timestamp_ms``);
+    ``trim`` as in :func:`make_body`."""
     message_type = MessageType(message_type)
     return LanMessage(
         site_id=site_id,
@@ -218,7 +234,7 @@ def new_message(
         alarm_id=alarm_id if alarm_id is not None else NIL_ALARM_ID,
         timestamp_ms=wall_clock_ms() if timestamp_ms is None else timestamp_ms,
         nonce=secrets.token_bytes(NONCE_SIZE),
-        body=make_body(message_type, body),
+        body=make_body(message_type, body, trim=trim),
     )
 
 
