@@ -104,6 +104,14 @@ WINDOW_STATE = Setting("ui/state", QByteArray, QByteArray, "Window state")
 # -- Alarm ------------------------------------------------------------------------------------
 ALARM_HOTKEY = Setting("alarm/hotkey", str, "Ctrl+Alt+F12", "Alarm key")
 ALARM_SOUND = Setting("alarm/sound", bool, True, "Play a sound when a colleague raises an alarm")
+ALARM_TEST_SOUND = Setting("alarm/test_sound", bool, False, "Play the sound for test alarms too")
+ALARM_LAN_INTERFACE = Setting("alarm/lan_interface", str, "", "Network for alarms between stations")
+ALARM_LAN_PORT = Setting("alarm/lan_port", int, 47470, "UDP port for alarms between stations")
+ALARM_LAN_GROUP = Setting(
+    "alarm/lan_group", str, "239.255.47.47", "Multicast group (empty: broadcast)"
+)
+SITE_ID = Setting("station/site_id", str, "default", "Site (stations of one site alarm each other)")
+STATION_ID = Setting("station/id", str, "", "Workstation id (made once, never shown)")
 
 # -- Server ------------------------------------------------------------------------------------
 SERVER_URL = Setting("server/url", str, "", "Server address")

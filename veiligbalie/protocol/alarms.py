@@ -1,0 +1,164 @@
+"""Alarm wire schemas for the server path: the REST bodies of ``/api/v1/alarms`` and the
+``alarm.*`` stream events. The client's ServerAlarmPath and the server share them.
+
+Routes (all idempotent by alarm id, so a client may repeat them after a reconnect)::
+
+    POST /api/v1/alarms                      RaiseAlarmRequest -> AlarmBody
+    POST /api/v1/alarms/{id}/acknowledge     AckBody           -> AlarmBody
+    POST /api/v1/alarms/{id}/resolve         CloseBody         -> AlarmBody
+    POST /api/v1/alarms/{id}/cancel          CloseBody         -> AlarmBody
+
+Stream events (server -> client), one JSON object each::
+
+    {"type": "alarm.raised",       "alarm": AlarmBody}
+    {"type": "alarm.acknowledged", "alarm": AlarmBody, "ack": AckBody}
+    {"type": "alarm.resolved",     "alarm": AlarmBody, "by": CloseBody}
+    {"type": "alarm.cancelled",    "alarm": AlarmBody, "by": CloseBody}
+    {"type": "alarm.delivered",    "alarm_id": ..., "station_id": ..., "station_name": ..., "at": ...}
+    {"type": "stations.online",    "site_id": ..., "stations": [StationBody, ...]}
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from veiligbalie.core.vocabulary import AlarmKind, AlarmState, AlarmType
+
+ALARMS_PATH = "/alarms"
+
+Name = Annotated[str, Field(max_length=80)]
+Location = Annotated[str, Field(max_length=120)]
+SiteId = Annotated[str, Field(max_length=64)]
+
+
+class _Model(BaseModel):
+    # Newer peers may add fields; an older one keeps understanding the ones it knows.
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class AckBody(_Model):
+    """A responder's "Ik kom eraan"."""
+
+    alarm_id: uuid.UUID
+    responder: Name = ""
+    station_id: uuid.UUID | None = None
+    station_name: Name = ""
+    at: AwareDatetime
+
+
+class CloseBody(_Model):
+    """Who resolved ("Afgehandeld") or cancelled ("Vergissing") an alarm, and when."""
+
+    alarm_id: uuid.UUID
+    by: Name = ""
+    station_id: uuid.UUID | None = None
+    station_name: Name = ""
+    at: AwareDatetime
+
+
+class RaiseAlarmRequest(_Model):
+    """Body of ``POST /api/v1/alarms``. ``id`` is made by the client (UUIDv7), so a repeated
+    request after a lost answer or a server restart raises nothing twice. A hardware-button
+    gateway may leave out everything but what it knows; the server fills the station from
+    the workstation token."""
+
+    id: uuid.UUID
+    kind: AlarmKind = AlarmKind.SILENT
+    type: AlarmType = AlarmType.AGGRESSION
+    station_id: uuid.UUID | None = None
+    station_name: Name = ""
+    location: Location = ""
+    site_id: SiteId = ""
+    raised_by: Name = ""
+    raised_at: AwareDatetime | None = None  # the press; the server's clock when absent
+    test: bool = False
+
+
+class AlarmBody(_Model):
+    """An alarm as the server knows it now (answer of every route, payload of events)."""
+
+    id: uuid.UUID
+    kind: AlarmKind = AlarmKind.SILENT
+    type: AlarmType = AlarmType.AGGRESSION
+    station_id: uuid.UUID | None = None
+    station_name: Name = ""
+    location: Location = ""
+    site_id: SiteId = ""
+    raised_by: Name = ""
+    raised_at: AwareDatetime
+    test: bool = False
+    state: AlarmState = AlarmState.RAISED
+    responders: list[AckBody] = Field(default_factory=list, max_length=500)
+
+
+class StationBody(_Model):
+    station_id: uuid.UUID
+    station_name: Name = ""
+    location: Location = ""
+
+
+class AlarmRaisedEvent(_Model):
+    type: Literal["alarm.raised"] = "alarm.raised"
+    alarm: AlarmBody
+
+
+class AlarmAcknowledgedEvent(_Model):
+    type: Literal["alarm.acknowledged"] = "alarm.acknowledged"
+    alarm: AlarmBody
+    ack: AckBody
+
+
+class AlarmResolvedEvent(_Model):
+    type: Literal["alarm.resolved"] = "alarm.resolved"
+    alarm: AlarmBody
+    by: CloseBody
+
+
+class AlarmCancelledEvent(_Model):
+    type: Literal["alarm.cancelled"] = "alarm.cancelled"
+    alarm: AlarmBody
+    by: CloseBody
+
+
+class AlarmDeliveredEvent(_Model):
+    """Sent to the alarm's sender when the server handed the alarm to another station."""
+
+    type: Literal["alarm.delivered"] = "alarm.delivered"
+    alarm_id: uuid.UUID
+    station_id: uuid.UUID | None = None
+    station_name: Name = ""
+    at: datetime
+
+
+class StationsOnlineEvent(_Model):
+    """The stations of the receiver's site the server can reach now (on hello and on change)."""
+
+    type: Literal["stations.online"] = "stations.online"
+    site_id: SiteId = ""
+    stations: list[StationBody] = Field(default_factory=list, max_length=10_000)
+
+
+ALARM_EVENT_MODELS: dict[str, type[_Model]] = {
+    "alarm.raised": AlarmRaisedEvent,
+    "alarm.acknowledged": AlarmAcknowledgedEvent,
+    "alarm.resolved": AlarmResolvedEvent,
+    "alarm.cancelled": AlarmCancelledEvent,
+    "alarm.delivered": AlarmDeliveredEvent,
+    "stations.online": StationsOnlineEvent,
+}
+
+
+def acknowledge_path(alarm_id: uuid.UUID) -> str:
+    return f"{ALARMS_PATH}/{alarm_id}/acknowledge"
+
+
+def resolve_path(alarm_id: uuid.UUID) -> str:
+    return f"{ALARMS_PATH}/{alarm_id}/resolve"
+
+
+def cancel_path(alarm_id: uuid.UUID) -> str:
+    return f"{ALARMS_PATH}/{alarm_id}/cancel"
