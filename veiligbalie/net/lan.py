@@ -7,11 +7,9 @@ until it has both a site key and an interface (:meth:`LanBeacon.configure`).
 
 from __future__ import annotations
 
-import ctypes
 import dataclasses
 import logging
 import random
-import sys
 import time
 import uuid
 from collections.abc import Callable
@@ -42,25 +40,6 @@ from veiligbalie.protocol.lan import (
 
 log = logging.getLogger(__name__)
 
-
-def _pin_interpreter_singletons() -> None:
-    """Work around a reference-count bug of PySide6 6.12 on CPython before 3.12.
-
-    There, every ``Signal.emit()`` from Python drops a reference to True and every call of
-    a void Qt method (``QTimer.start``, ``QTimer.singleShot``, ...) one to None, so a
-    long-running station ends in "Fatal Python error: deallocating None" -- and a LAN flood
-    of bad packets (each emits ``rejected``) would get there in seconds. CPython 3.12 makes
-    these objects immortal; here they get a reference count no process can use up.
-    """
-    if sys.version_info >= (3, 12):
-        return
-    for singleton in (None, True, False):
-        refcount = ctypes.c_ssize_t.from_address(id(singleton))
-        if refcount.value < 1 << 40:
-            refcount.value += 1 << 48
-
-
-_pin_interpreter_singletons()
 
 DEFAULT_PORT = 47470
 DEFAULT_GROUP = "239.255.47.47"  # organisation-local scope (RFC 2365): never routed off site
