@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from veiligbalie.core.vocabulary import Role
 from veiligbalie.protocol.auth import PASSWORD_MAX, PASSWORD_MIN, UserOut, WorkstationOut
+from veiligbalie.protocol.sync import reject_nul
 
 __all__ = [
     "OrganisationIn",
@@ -30,6 +32,11 @@ __all__ = [
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="ignore")
+
+    @field_validator("*")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        return reject_nul(value)
 
 
 class OrganisationIn(_Model):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from veiligbalie.core.vocabulary import Role
+from veiligbalie.protocol.sync import reject_nul
 
 PASSWORD_MIN = 10
 PASSWORD_MAX = 1024
@@ -16,6 +17,11 @@ PASSWORD_MAX = 1024
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="ignore")
+
+    @field_validator("*")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        return reject_nul(value)
 
 
 class EnrollRequest(_Model):

@@ -77,18 +77,18 @@ REASON_UNKNOWN_INCIDENT = "unknown_incident"  # not permanent: may arrive later
 REASON_DUPLICATE_ENTITY = "duplicate_entity"  # incident id already used by another device
 
 
-def _reject_nul(value: Any) -> Any:
+def reject_nul(value: Any) -> Any:
     """NUL characters cannot be stored in PostgreSQL text; refuse them at the door."""
     if isinstance(value, str):
         if "\x00" in value:
             raise ValueError("text must not contain NUL characters")
     elif isinstance(value, dict):
         for key, item in value.items():
-            _reject_nul(key)
-            _reject_nul(item)
+            reject_nul(key)
+            reject_nul(item)
     elif isinstance(value, list | tuple):
         for item in value:
-            _reject_nul(item)
+            reject_nul(item)
     return value
 
 
@@ -110,7 +110,7 @@ class Change(_Model):
     @field_validator("payload", "kind")
     @classmethod
     def _no_nul(cls, value: Any) -> Any:
-        return _reject_nul(value)
+        return reject_nul(value)
 
 
 class PushRequest(_Model):
