@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -13,10 +14,12 @@ import sqlalchemy.exc
 from sqlalchemy.engine import make_url
 
 from veiligbalie.core.vocabulary import Role
+from veiligbalie.protocol.events import PING_INTERVAL_SECONDS
 from veiligbalie.server import admin
 from veiligbalie.server.store import DatabaseError, ServerStore, default_database_url, migrate
 
 EXIT_USAGE = 2
+ENV_PING_SECONDS = "VEILIGBALIE_SERVER_PING_SECONDS"
 
 
 class CliError(Exception):
@@ -94,7 +97,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         store.backend,
         store.epoch,
     )
-    app = create_app(store=store)
+    # The interval of the stream's pings; tests shorten it to see pings without waiting 15 s.
+    ping = float(os.environ.get(ENV_PING_SECONDS, PING_INTERVAL_SECONDS))
+    app = create_app(store=store, ping_interval=ping)
     uvicorn.run(
         app,
         host=args.host,

@@ -1,0 +1,366 @@
+"""The admin CLI (``veiligbalie-server``): happy paths, and every mistake ends in one clear
+line on stderr with exit code 2, never a traceback."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support.server import ROOT
+from veiligbalie.server import admin
+from veiligbalie.server.cli import main
+from veiligbalie.server.store import ServerStore
+
+
+def run(capsys: pytest.CaptureFixture[str], db_url: str, *args: str) -> tuple[int, str, str]:
+    code = main(["admin", "--database", db_url, *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def ok(capsys: pytest.CaptureFixture[str], db_url: str, *args: str) -> str:
+    code, out, err = run(capsys, db_url, *args)
+    assert code == 0, err
+    return out
+
+
+def fails(capsys: pytest.CaptureFixture[str], db_url: str, *args: str) -> str:
+    code, out, err = run(capsys, db_url, *args)
+    assert code == 2, (out, err)
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "error:" in lines[0], err
+    return lines[0]
+
+
+def test_admin_happy_path(capsys: pytest.CaptureFixture[str], db_url: str) -> None:
+    assert "created" in ok(
+        capsys, db_url, "org", "create", "--name", "Gemeente X", "--address", "Postbus 1, 1000 AA X"
+    )
+    assert "Postbus 1" in ok(capsys, db_url, "org", "show")
+    assert "shared with employees" in ok(
+        capsys, db_url, "site", "create", "--name", "Centrum", "--share-log"
+    )
+    ok(capsys, db_url, "site", "create", "--name", "Noord")
+    assert "share_log=no" in ok(capsys, db_url, "site", "list")
+    assert "True" in ok(capsys, db_url, "site", "share", "--site", "Noord", "on")
+    out = ok(
+        capsys,
+        db_url,
+        "workstation",
+        "create",
+        "--site",
+        "Centrum",
+        "--name",
+        "balie1",
+        "--location",
+        "Balie 1",
+        "--expires-hours",
+        "2",
+    )
+    code_line = next(line for line in out.splitlines() if line.startswith("enrolment code:"))
+    code = code_line.split(":", 1)[1].strip()
+    assert len(code) == 14 and code.count("-") == 2
+    assert "enrolment code:" in ok(capsys, db_url, "workstation", "code", "--workstation", "balie1")
+    assert "waiting for enrolment" in ok(capsys, db_url, "workstation", "list")
+    ok(
+        capsys,
+        db_url,
+        "user",
+        "create",
+        "--username",
+        "tl",
+        "--display-name",
+        "Team Lead",
+        "--role",
+        "team_lead",
+        "--site",
+        "Centrum",
+        "--password",
+        "a long password",
+    )
+    ok(
+        capsys,
+        db_url,
+        "user",
+        "create",
+        "--username",
+        "beheer",
+        "--display-name",
+        "Beheer",
+        "--role",
+        "administrator",
+        "--password",
+        "a long password",
+    )
+    assert "team_lead" in ok(capsys, db_url, "user", "list")
+    assert "signed out" in ok(
+        capsys,
+        db_url,
+        "user",
+        "reset-password",
+        "--username",
+        "tl",
+        "--password",
+        "another long one",
+    )
+    assert "0 token(s) revoked" in ok(capsys, db_url, "token", "revoke", "--all")
+    store = ServerStore(db_url)
+    try:
+        assert [u.username for u in admin.list_users(store)] == ["beheer", "tl"]
+    finally:
+        store.close()
+
+
+def test_password_from_stdin(
+    capsys: pytest.CaptureFixture[str], db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ok(capsys, db_url, "org", "create", "--name", "X", "--address", "Y")
+    ok(capsys, db_url, "site", "create", "--name", "S")
+    monkeypatch.setattr(sys, "stdin", io.StringIO("from standard input\n"))
+    ok(
+        capsys,
+        db_url,
+        "user",
+        "create",
+        "--username",
+        "a",
+        "--display-name",
+        "A",
+        "--role",
+        "employee",
+        "--site",
+        "S",
+        "--password-stdin",
+    )
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    assert "no password on standard input" in fails(
+        capsys, db_url, "user", "reset-password", "--username", "a", "--password-stdin"
+    )
+    assert "no terminal" in fails(capsys, db_url, "user", "reset-password", "--username", "a")
+
+
+def test_every_mistake_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], db_url: str
+) -> None:
+    assert "organisation first" in fails(capsys, db_url, "site", "create", "--name", "A")
+    assert "organisation first" in fails(
+        capsys,
+        db_url,
+        "user",
+        "create",
+        "--username",
+        "u",
+        "--display-name",
+        "U",
+        "--role",
+        "employee",
+        "--site",
+        "A",
+        "--password",
+        "long enough pw",
+    )
+    assert "no organisation yet" in fails(capsys, db_url, "org", "show")
+    ok(capsys, db_url, "org", "create", "--name", "X", "--address", "Y")
+    assert "already exists" in fails(
+        capsys, db_url, "org", "create", "--name", "X", "--address", "Y"
+    )
+    assert "must not be empty" in fails(capsys, db_url, "site", "create", "--name", "  ")
+    ok(capsys, db_url, "site", "create", "--name", "A")
+    assert "already exists" in fails(capsys, db_url, "site", "create", "--name", "A")
+    assert "no site 'B'" in fails(
+        capsys, db_url, "workstation", "create", "--site", "B", "--name", "w", "--location", "l"
+    )
+    assert "within 1 to 720 hours" in fails(
+        capsys,
+        db_url,
+        "workstation",
+        "create",
+        "--site",
+        "A",
+        "--name",
+        "w",
+        "--location",
+        "l",
+        "--expires-hours",
+        "0",
+    )
+    ok(capsys, db_url, "workstation", "create", "--site", "A", "--name", "w", "--location", "l")
+    assert "already has a workstation" in fails(
+        capsys, db_url, "workstation", "create", "--site", "A", "--name", "w", "--location", "l"
+    )
+    assert "no workstation" in fails(capsys, db_url, "workstation", "code", "--workstation", "nope")
+    assert "at least 10" in fails(
+        capsys,
+        db_url,
+        "user",
+        "create",
+        "--username",
+        "u",
+        "--display-name",
+        "U",
+        "--role",
+        "employee",
+        "--site",
+        "A",
+        "--password",
+        "short",
+    )
+    assert "needs a site" in fails(
+        capsys,
+        db_url,
+        "user",
+        "create",
+        "--username",
+        "u",
+        "--display-name",
+        "U",
+        "--role",
+        "employee",
+        "--password",
+        "long enough pw",
+    )
+    assert "letters, digits" in fails(
+        capsys,
+        db_url,
+        "user",
+        "create",
+        "--username",
+        "u u",
+        "--display-name",
+        "U",
+        "--role",
+        "employee",
+        "--site",
+        "A",
+        "--password",
+        "long enough pw",
+    )
+    ok(
+        capsys,
+        db_url,
+        "user",
+        "create",
+        "--username",
+        "u",
+        "--display-name",
+        "U",
+        "--role",
+        "employee",
+        "--site",
+        "A",
+        "--password",
+        "long enough pw",
+    )
+    assert "is taken" in fails(
+        capsys,
+        db_url,
+        "user",
+        "create",
+        "--username",
+        "U",
+        "--display-name",
+        "U",
+        "--role",
+        "employee",
+        "--site",
+        "A",
+        "--password",
+        "long enough pw",
+    )
+    assert "no user 'x'" in fails(
+        capsys, db_url, "user", "reset-password", "--username", "x", "--password", "long enough pw"
+    )
+    assert "no user" in fails(capsys, db_url, "token", "revoke", "--user", "x")
+    assert "not both" in fails(
+        capsys,
+        db_url,
+        "user",
+        "reset-password",
+        "--username",
+        "u",
+        "--password",
+        "long enough pw",
+        "--password-stdin",
+    )
+
+
+def test_argparse_mistakes_are_exit_2(capsys: pytest.CaptureFixture[str], db_url: str) -> None:
+    for argv in (
+        ["admin", "--database", db_url, "user", "create", "--username", "u"],
+        [
+            "admin",
+            "--database",
+            db_url,
+            "user",
+            "create",
+            "--username",
+            "u",
+            "--display-name",
+            "U",
+            "--role",
+            "king",
+            "--site",
+            "A",
+        ],
+        ["admin", "--database", db_url, "token", "revoke"],
+        ["admin", "--database", db_url, "token", "revoke", "--all", "--user", "u"],
+        ["admin", "--database", db_url, "frobnicate"],
+        ["serve", "--port", "notaport"],
+    ):
+        with pytest.raises(SystemExit) as exc:
+            main(argv)
+        assert exc.value.code == 2
+        err = capsys.readouterr().err
+        assert "error:" in err and "Traceback" not in err
+
+
+def test_bad_database_urls(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["admin", "--database", "mysql://x/y", "site", "list"]) == 2
+    assert "sqlite:///FILE or postgresql" in capsys.readouterr().err
+    assert (
+        main(
+            ["admin", "--database", "postgresql+psycopg://nobody@127.0.0.1:1/none", "site", "list"]
+        )
+        == 2
+    )
+    err = capsys.readouterr().err
+    assert "cannot open the database" in err and "Traceback" not in err
+    assert main(["serve", "--database", f"sqlite:///{tmp_path}/a.db", "--tls-cert", "x.pem"]) == 2
+    assert "both --tls-cert and --tls-key" in capsys.readouterr().err
+
+
+def test_migrate_and_default_data_dir(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VEILIGBALIE_SERVER_DATA_DIR", str(tmp_path / "srv"))
+    assert main(["migrate"]) == 0
+    assert "schema 0001" in capsys.readouterr().out
+    assert (tmp_path / "srv" / "veiligbalie-server.sqlite3").exists()
+    assert main(["migrate", "--data-dir", str(tmp_path / "other")]) == 0
+    assert (tmp_path / "other" / "veiligbalie-server.sqlite3").exists()
+
+
+def test_real_entry_point_process(db_url: str) -> None:
+    """The module runs as a program and its errors reach the shell as exit code 2."""
+    cmd = [sys.executable, "-m", "veiligbalie.server.cli", "admin", "--database", db_url]
+    done = subprocess.run(
+        [*cmd, "site", "list"], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert done.returncode == 0 and done.stdout.strip() == "no sites"
+    done = subprocess.run(
+        [*cmd, "site", "create", "--name", "A"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert (
+        done.stderr.strip()
+        == "veiligbalie-server: error: create the organisation first (`admin org create`)"
+    )
