@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QWidget
 
@@ -94,6 +94,8 @@ def test_same_file_twice_is_attached_once(env, tmp_path: Path):
     assert "bericht.png" in _message(form).text()
 
 
+# QDragEnterEvent has only the (deprecated) QPoint constructor in PySide6 6.12.
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_files_dropped_on_the_form_are_attached(env, tmp_path: Path):
     _db, _service, form = env
     mail = tmp_path / "dreigmail.eml"
@@ -101,7 +103,7 @@ def test_files_dropped_on_the_form_are_attached(env, tmp_path: Path):
     data = QMimeData()
     data.setUrls([QUrl.fromLocalFile(str(mail))])
     enter = QDragEnterEvent(
-        QPointF(10, 10),
+        QPoint(10, 10),
         Qt.DropAction.CopyAction,
         data,
         Qt.MouseButton.LeftButton,

@@ -428,6 +428,7 @@ class IncidentForm(QWidget):
         self.perpetrator_description = QPlainTextEdit(body)
         self.perpetrator_description.setTabChangesFocus(True)
         self.perpetrator_description.setMinimumHeight(self.fontMetrics().lineSpacing() * 3)
+        self.perpetrator_description.setMaximumHeight(self.fontMetrics().lineSpacing() * 6)
         self._labelled(
             layout,
             body,
@@ -448,6 +449,7 @@ class IncidentForm(QWidget):
         self.witnesses = QPlainTextEdit(body)
         self.witnesses.setTabChangesFocus(True)
         self.witnesses.setMinimumHeight(self.fontMetrics().lineSpacing() * 3)
+        self.witnesses.setMaximumHeight(self.fontMetrics().lineSpacing() * 6)
         self._labelled(
             layout,
             body,
@@ -1088,9 +1090,15 @@ class IncidentForm(QWidget):
         target = self._widget_for(first)
         if target is not None:
             target.setFocus(Qt.FocusReason.OtherFocusReason)
+        # Scroll once the (maybe just opened) section is laid out: field and message in view.
+        QTimer.singleShot(0, lambda: self._reveal(first))
+
+    def _reveal(self, field: Field) -> None:
+        target = self._widget_for(field)
+        message = self._messages.get(field.value)
+        if target is not None:
             self.scroll.ensureWidgetVisible(target)
-        message = self._messages.get(first.value)
-        if message is not None:
+        if message is not None and message.isVisible():
             self.scroll.ensureWidgetVisible(message)
 
     def _widget_for(self, field: Field) -> QWidget | None:

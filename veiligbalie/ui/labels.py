@@ -118,25 +118,6 @@ def follow_up_label(kind: FollowUpKind) -> str:
     return labels[kind]
 
 
-def field_label(field: Field) -> str:
-    """The name of a field as used in messages and summaries."""
-    labels = {
-        Field.OCCURRED_AT: _tr("When"),
-        Field.LOCATION: _tr("Where"),
-        Field.CHANNEL: _tr("How"),
-        Field.CATEGORIES: _tr("What happened"),
-        Field.SEVERITY: _tr("Severity"),
-        Field.DESCRIPTION: _tr("Description"),
-        Field.REPORTER: _tr("Reporter"),
-        Field.ON_BEHALF_OF: _tr("On behalf of"),
-        Field.PERPETRATOR: _tr("Perpetrator"),
-        Field.PERPETRATOR_REFERENCE: _tr("Client or case number"),
-        Field.WITNESSES: _tr("Witnesses"),
-        Field.DAMAGE_AMOUNT: _tr("Estimated damage"),
-    }
-    return labels[field]
-
-
 def validation_message(error: ValidationError) -> str:
     """A plain sentence saying what is wrong with a field and how to put it right."""
     f, p, limit = error.field, error.problem, error.limit

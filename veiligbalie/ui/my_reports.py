@@ -254,7 +254,7 @@ class MyReportsView(QWidget):
         timeline_label.setBuddy(self.timeline)
         layout.addWidget(self.timeline)
 
-        note_label = QLabel(self.tr("&Add information to this report"), detail)
+        note_label = QLabel(self.tr("Add &information to this report"), detail)
         note_label.setWordWrap(True)
         layout.addWidget(note_label)
         self.note_edit = QPlainTextEdit(detail)

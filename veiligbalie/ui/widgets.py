@@ -117,7 +117,8 @@ class ToggleGroup(QWidget):
         # The plain style's "checked" shade is too faint to see at a glance at the counter.
         self.setStyleSheet(
             "QPushButton { padding: 4px 8px; }"
-            "QPushButton:checked { background-color: #1f5fa8; color: white; font-weight: bold;"
+            # No bold here: the size hint is computed for the normal weight and would clip.
+            "QPushButton:checked { background-color: #1f5fa8; color: white;"
             " border: 1px solid #123a66; border-radius: 3px; }"
         )
         self._update_focus_policies()
