@@ -14,7 +14,7 @@ Stream events (server -> client), one JSON object each::
     {"type": "alarm.acknowledged", "alarm": AlarmBody, "ack": AckBody}
     {"type": "alarm.resolved",     "alarm": AlarmBody, "by": CloseBody}
     {"type": "alarm.cancelled",    "alarm": AlarmBody, "by": CloseBody}
-    {"type": "alarm.delivered",    "alarm_id": ..., "station_id": ..., "station_name": ..., "at": ...}
+    {"type": "alarm.delivered",    "alarm_id", "station_id", "station_name", "at"}
     {"type": "stations.online",    "site_id": ..., "stations": [StationBody, ...]}
 """
 

@@ -1,29 +1,100 @@
-"""Raising and following alarms.
+"""Raising and following alarms: ours and our colleagues'.
 
-Local first: an alarm is written to the local store before anything is sent, so the
-alarm log is complete even when nothing could be delivered. Delivery paths (the server
-stream and the signed LAN beacon) register themselves as :class:`AlarmPath`; with none
-connected the service says so (``connected`` is False) and the UI shows
-"Alarm niet verbonden" in plain sight instead of pretending.
+Local first: an alarm (and every acknowledgement, resolution or cancellation) is written
+to the local store before anything is sent, so the alarm log is complete even when nothing
+could be delivered. Delivery paths (the server stream and the signed LAN beacon) are
+:class:`AlarmPath` objects; every message goes out on all of them at once and receivers
+de-duplicate by alarm id. With no path reaching anyone ``connected`` is False and the UI
+says "Alarm niet verbonden" in plain sight instead of pretending.
+
+A path without memory (the LAN) gets our open alarms again every few seconds and at once
+when a station appears, so a station that starts late still receives them; closing messages
+are repeated for a short while so a station that missed one does not keep a stale pop-up.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import time
 import uuid
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Protocol
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from veiligbalie import settings
+from veiligbalie.core import alarm as rules
 from veiligbalie.core.ids import uuid7
-from veiligbalie.core.vocabulary import AlarmKind, AlarmState, AlarmType
-from veiligbalie.store.alarms import AlarmRepository
+from veiligbalie.core.vocabulary import AlarmKind, AlarmState, AlarmType, Category, Channel
+from veiligbalie.store.alarms import AlarmRecord, AlarmRepository
 from veiligbalie.store.database import Database
 
 log = logging.getLogger(__name__)
+
+#: How often open alarms are announced again on paths without memory (the LAN).
+ANNOUNCE_INTERVAL_MS = 3_000
+#: How long a closing message keeps being repeated on such paths.
+CLOSE_LINGER = timedelta(seconds=30)
+#: Acknowledgements heard before their alarm (a late station) are kept this many per alarm.
+_EARLY_LIMIT = 50
+_CLOSED_MEMORY = 1_000
+
+#: The incident categories a registration after an alarm starts with (the user adjusts).
+CATEGORIES_BY_TYPE: dict[AlarmType, tuple[Category, ...]] = {
+    AlarmType.AGGRESSION: (Category.VERBAL_AGGRESSION,),
+    AlarmType.MEDICAL: (Category.OTHER,),
+    AlarmType.OTHER: (Category.OTHER,),
+}
+
+
+def station_id() -> uuid.UUID:
+    """This workstation's id: made once, then kept in the settings of the data folder."""
+    raw = settings.STATION_ID.get()
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        value = uuid.uuid4()
+        settings.STATION_ID.set(str(value))
+        settings.sync()
+        return value
+
+
+@dataclass(frozen=True)
+class StationIdentity:
+    """Who this workstation is on the alarm paths."""
+
+    station_id: uuid.UUID
+    name: str
+    location: str
+    site_id: str
+
+    @classmethod
+    def from_settings(cls) -> StationIdentity:
+        name = settings.STATION_NAME.get()
+        return cls(
+            station_id=station_id(),
+            name=name,
+            location=settings.STATION_LOCATION.get() or name,
+            site_id=settings.SITE_ID.get() or "default",
+        )
+
+
+@dataclass(frozen=True)
+class Responder:
+    """A colleague who said "Ik kom eraan"."""
+
+    name: str
+    station_id: uuid.UUID | None
+    station_name: str
+    at: datetime
+    path: str = "local"
+
+    @property
+    def key(self) -> str:
+        return str(self.station_id) if self.station_id is not None else f"name:{self.name}"
 
 
 @dataclass(frozen=True)
@@ -36,58 +107,222 @@ class Alarm:
     raised_at: datetime
     state: AlarmState = AlarmState.RAISED
     test: bool = False
+    station_id: uuid.UUID | None = None
+    raised_by: str = ""
+    mine: bool = False  # raised on this workstation
+    responders: tuple[Responder, ...] = ()
+    closed_by: str = ""
+    closed_at: datetime | None = None
+    received_at: datetime | None = None  # when it first reached us (colleagues' alarms)
+    path: str = "local"  # how it first reached us
+
+    @property
+    def is_open(self) -> bool:
+        return AlarmState(self.state).is_open
+
+    @property
+    def responding(self) -> int:
+        """How many colleagues are on their way."""
+        return len({responder.key for responder in self.responders})
 
 
-class AlarmPath(Protocol):
-    """A way to reach responders (server stream, LAN beacon)."""
+@dataclass(frozen=True)
+class Inbound:
+    """What a path heard from another station (or the server)."""
 
-    name: str
+    event: str  # "raised", "acknowledged", "resolved", "cancelled", "delivered"
+    alarm_id: uuid.UUID
+    path: str
+    alarm: Alarm | None = None  # for "raised"
+    actor: str = ""  # responder, or who closed it
+    station_id: uuid.UUID | None = None  # the station that sent it
+    station_name: str = ""
+    at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
-    def is_connected(self) -> bool: ...
 
-    def reachable_responders(self) -> int: ...
+class AlarmPath(QObject):
+    """A way to reach responders. Subclasses: LanAlarmPath, ServerAlarmPath."""
 
-    def send_raise(self, alarm: Alarm) -> bool: ...
+    changed = Signal()  # connectivity or the reachable stations changed
+    received = Signal(object)  # an Inbound
+    newcomer = Signal()  # a station became reachable: tell it about open alarms now
+
+    name = "path"
+    #: True for a path that keeps no state (the LAN): open alarms are announced repeatedly.
+    repeats = False
+
+    def is_connected(self) -> bool:
+        """True when at least one other station (or the server) can be reached."""
+        return False
+
+    def reachable_stations(self) -> set[uuid.UUID]:
+        return set()
+
+    def send_raise(self, alarm: Alarm) -> bool:
+        return False
+
+    def send_acknowledge(self, alarm: Alarm, responder: Responder) -> bool:
+        return False
+
+    def send_close(self, alarm: Alarm) -> bool:
+        return False
 
 
 class AlarmService(QObject):
     raised = Signal(object)  # an Alarm of ours or of a colleague, once per alarm id
+    updated = Signal(object)  # an open Alarm changed (responders, type, state)
+    closed = Signal(object)  # an Alarm was resolved or cancelled
     delivery_failed = Signal(object)  # our Alarm reached no path at all
     connectivity_changed = Signal(bool)
+    responders_changed = Signal(int)  # how many stations an alarm would reach now
+    offer_registration = Signal(object)  # our Alarm was resolved: offer the incident form
 
-    def __init__(self, db: Database, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        parent: QObject | None = None,
+        *,
+        identity: StationIdentity | Callable[[], StationIdentity] | None = None,
+        responder_name: Callable[[], str] | None = None,
+        announce_interval_ms: int = ANNOUNCE_INTERVAL_MS,
+    ) -> None:
         super().__init__(parent)
         self._repo = AlarmRepository(db)
+        self._identity_source = identity
+        self._responder_name = responder_name
         self._paths: list[AlarmPath] = []
+        self._path_connected: dict[int, bool] = {}
+        self._alarms: dict[uuid.UUID, Alarm] = {}
+        self._heard: dict[uuid.UUID, set[str]] = {}  # paths an alarm reached us by
+        self._early: dict[uuid.UUID, list[Inbound]] = {}
+        self._closed_ids: dict[uuid.UUID, float] = {}  # closed here or heard closed (monotonic)
+        self._lingering: dict[uuid.UUID, float] = {}  # closes we repeat on the LAN
+        self._last_connected = False
+        self._last_reachable = 0
+        self._load_own_open_alarms()
 
-    # -- Paths -----------------------------------------------------------------------------
+        self._announce = QTimer(self)
+        self._announce.setInterval(announce_interval_ms)
+        self._announce.timeout.connect(self.announce)
+        self._announce.start()
+
+    # -- Identity ----------------------------------------------------------------------------
+    @property
+    def identity(self) -> StationIdentity:
+        source = self._identity_source
+        if source is None:
+            return StationIdentity.from_settings()
+        return source() if callable(source) else source
+
+    def responder_name(self) -> str:
+        """The logged-in user, else the reporter name, else the workstation name."""
+        if self._responder_name is not None:
+            name = self._responder_name()
+            if name:
+                return name
+        return settings.REPORTER_NAME.get() or self.identity.name
+
+    # -- Paths -------------------------------------------------------------------------------
     def add_path(self, path: AlarmPath) -> None:
         self._paths.append(path)
-        self.connectivity_changed.emit(self.connected)
+        self._path_connected[id(path)] = path.is_connected()
+        path.received.connect(self._on_inbound)
+        path.changed.connect(lambda p=path: self._on_path_changed(p))
+        path.newcomer.connect(lambda p=path: self._announce_on(p))
+        self._on_path_changed(path)
+
+    def paths(self) -> list[AlarmPath]:
+        return list(self._paths)
 
     @property
     def connected(self) -> bool:
         return any(path.is_connected() for path in self._paths)
 
     def reachable_responders(self) -> int:
-        return sum(path.reachable_responders() for path in self._paths if path.is_connected())
+        """Distinct stations reachable now on any path (a station heard both ways counts once)."""
+        stations: set[uuid.UUID] = set()
+        for path in self._paths:
+            if path.is_connected():
+                stations |= path.reachable_stations()
+        stations.discard(self.identity.station_id)
+        return len(stations)
 
-    # -- Raising ---------------------------------------------------------------------------
+    def _on_path_changed(self, path: AlarmPath) -> None:
+        now_connected = path.is_connected()
+        was_connected = self._path_connected.get(id(path), False)
+        self._path_connected[id(path)] = now_connected
+        if now_connected and not was_connected and not path.repeats:
+            # A path with memory (the server) that comes back learns what it missed.
+            self._announce_on(path)
+        connected = self.connected
+        if connected != self._last_connected:
+            self._last_connected = connected
+            log.info("Alarm paths %s", "connected" if connected else "NOT connected")
+        self.connectivity_changed.emit(connected)
+        reachable = self.reachable_responders()
+        if reachable != self._last_reachable:
+            self._last_reachable = reachable
+        self.responders_changed.emit(reachable)
+
+    # -- Reading -----------------------------------------------------------------------------
+    def get(self, alarm_id: uuid.UUID) -> Alarm | None:
+        return self._alarms.get(alarm_id)
+
+    def open_alarms(self) -> list[Alarm]:
+        """Open alarms, newest first."""
+        alarms = [a for a in self._alarms.values() if a.is_open]
+        return sorted(alarms, key=lambda a: a.raised_at, reverse=True)
+
+    def own_open_alarms(self) -> list[Alarm]:
+        return [a for a in self.open_alarms() if a.mine]
+
+    def colleague_open_alarms(self) -> list[Alarm]:
+        return [a for a in self.open_alarms() if not a.mine]
+
+    def can_cancel(self, alarm_id: uuid.UUID, now: datetime | None = None) -> bool:
+        alarm = self._alarms.get(alarm_id)
+        if alarm is None or not alarm.mine:
+            return False
+        now = now or datetime.now(UTC)
+        return rules.can_transition(alarm.state, AlarmState.CANCELLED) and rules.can_cancel(
+            alarm.raised_at, now
+        )
+
+    def log_of(self, alarm_id: uuid.UUID) -> list[Any]:
+        """The stored alarm log (AlarmEventRecord list), oldest first."""
+        return self._repo.events(alarm_id)
+
+    @staticmethod
+    def registration_prefill(alarm: Alarm) -> dict[str, Any]:
+        """What the incident form starts with after an alarm."""
+        return {
+            "occurred_at": alarm.raised_at,
+            "location": alarm.location,
+            "categories": [c.value for c in CATEGORIES_BY_TYPE[AlarmType(alarm.type)]],
+            "channel": Channel.COUNTER.value,
+            "alarm_id": str(alarm.id),
+        }
+
+    # -- Raising -----------------------------------------------------------------------------
     def raise_alarm(
         self,
         kind: AlarmKind = AlarmKind.SILENT,
         alarm_type: AlarmType = AlarmType.AGGRESSION,
         test: bool = False,
     ) -> Alarm:
-        """Store the alarm, then hand it to every connected path at once."""
+        """Store the alarm, then hand it to every path at once."""
+        me = self.identity
         alarm = Alarm(
             id=uuid7(),
-            kind=kind,
-            type=alarm_type,
-            station=settings.STATION_NAME.get(),
-            location=settings.STATION_LOCATION.get() or settings.STATION_NAME.get(),
+            kind=AlarmKind(kind),
+            type=AlarmType(alarm_type),
+            station=me.name,
+            location=me.location,
             raised_at=datetime.now(UTC),
             test=test,
+            station_id=me.station_id,
+            raised_by=self.responder_name(),
+            mine=True,
         )
         self._repo.record_alarm(
             alarm.id,
@@ -99,14 +334,17 @@ class AlarmService(QObject):
             alarm.state,
             alarm.test,
         )
-        self._repo.add_event(alarm.id, "raised", alarm.station, "local", alarm.raised_at, {})
-        delivered = False
-        for path in self._paths:
-            if path.is_connected() and path.send_raise(alarm):
-                delivered = True
-                self._repo.add_event(
-                    alarm.id, "sent", alarm.station, path.name, datetime.now(UTC), {}
-                )
+        self._repo.add_event(
+            alarm.id,
+            "raised",
+            alarm.raised_by or alarm.station,
+            "local",
+            alarm.raised_at,
+            {"station_id": str(me.station_id), "site_id": me.site_id, "kind": alarm.kind.value},
+        )
+        self._alarms[alarm.id] = alarm
+        sent = self._send_everywhere(alarm, lambda path: path.send_raise(alarm))
+        delivered = any(path.is_connected() for path in sent)
         log.warning(
             "Alarm %s raised (%s, %s%s), delivered: %s",
             alarm.id,
@@ -117,8 +355,383 @@ class AlarmService(QObject):
         )
         self.raised.emit(alarm)
         if not delivered:
-            self._repo.add_event(
-                alarm.id, "undelivered", alarm.station, "local", datetime.now(UTC), {}
-            )
+            self._repo.add_event(alarm.id, "undelivered", me.name, "local", datetime.now(UTC), {})
             self.delivery_failed.emit(alarm)
         return alarm
+
+    def set_type(self, alarm_id: uuid.UUID, alarm_type: AlarmType) -> Alarm:
+        """Change the type of our open alarm afterwards; it is announced again."""
+        alarm = self._own_open(alarm_id)
+        if alarm.type == AlarmType(alarm_type):
+            return alarm
+        alarm = dataclasses.replace(alarm, type=AlarmType(alarm_type))
+        self._repo.set_type(alarm.id, alarm.type)
+        self._log(alarm, "type_changed", alarm.raised_by or alarm.station, "local", {})
+        self._alarms[alarm.id] = alarm
+        self._send_everywhere(alarm, lambda path: path.send_raise(alarm), log_kind="resent")
+        self.updated.emit(alarm)
+        return alarm
+
+    def cancel(self, alarm_id: uuid.UUID) -> Alarm:
+        """The sender's "Vergissing" within the cancel window; InvalidTransition after it."""
+        alarm = self._own_open(alarm_id)
+        now = datetime.now(UTC)
+        state = rules.cancel(alarm.state, alarm.raised_at, now)
+        return self._close(alarm, state, self.responder_name(), now)
+
+    def resolve(self, alarm_id: uuid.UUID) -> Alarm:
+        """ "Afgehandeld": closes the alarm for everyone."""
+        alarm = self._alarms.get(alarm_id)
+        if alarm is None:
+            raise LookupError(f"No alarm {alarm_id} known here.")
+        state = rules.transition(alarm.state, AlarmState.RESOLVED)
+        return self._close(alarm, state, self.responder_name(), datetime.now(UTC))
+
+    def acknowledge(self, alarm_id: uuid.UUID) -> Alarm:
+        """ "Ik kom eraan" for a colleague's open alarm (again: nothing changes)."""
+        alarm = self._alarms.get(alarm_id)
+        if alarm is None:
+            raise LookupError(f"No alarm {alarm_id} known here.")
+        if not alarm.is_open:
+            raise rules.InvalidTransition(alarm.state, AlarmState.ACKNOWLEDGED, "it is closed")
+        me = self.identity
+        mine = self._own_response(alarm)
+        if mine is not None:
+            return alarm
+        responder = Responder(self.responder_name(), me.station_id, me.name, datetime.now(UTC))
+        alarm = self._add_responder(alarm, responder)
+        self._send_everywhere(alarm, lambda path: path.send_acknowledge(alarm, responder))
+        return alarm
+
+    # -- Internals: changing state -------------------------------------------------------------
+    def _own_open(self, alarm_id: uuid.UUID) -> Alarm:
+        alarm = self._alarms.get(alarm_id)
+        if alarm is None or not alarm.mine:
+            raise LookupError(f"No alarm {alarm_id} of this workstation.")
+        if not alarm.is_open:
+            raise rules.InvalidTransition(alarm.state, AlarmState.CANCELLED, "it is closed")
+        return alarm
+
+    def _own_response(self, alarm: Alarm) -> Responder | None:
+        me = self.identity.station_id
+        return next((r for r in alarm.responders if r.station_id == me), None)
+
+    def _add_responder(self, alarm: Alarm, responder: Responder) -> Alarm:
+        state = alarm.state
+        if rules.can_transition(state, AlarmState.ACKNOWLEDGED):
+            state = AlarmState.ACKNOWLEDGED
+        alarm = dataclasses.replace(alarm, state=state, responders=alarm.responders + (responder,))
+        if state != self._alarms[alarm.id].state:
+            self._repo.set_state(alarm.id, state)
+        latency = (responder.at - alarm.raised_at).total_seconds() * 1000
+        self._log(
+            alarm,
+            "acknowledged",
+            responder.name,
+            responder.path,
+            {
+                "station_id": str(responder.station_id) if responder.station_id else None,
+                "station_name": responder.station_name,
+                "after_ms": round(latency),
+            },
+            at=responder.at,
+        )
+        self._alarms[alarm.id] = alarm
+        self.updated.emit(alarm)
+        return alarm
+
+    def _close(self, alarm: Alarm, state: AlarmState, by: str, at: datetime) -> Alarm:
+        alarm = dataclasses.replace(alarm, state=state, closed_by=by, closed_at=at)
+        self._repo.set_state(alarm.id, state)
+        self._log(alarm, state.value, by, "local", {"station_name": self.identity.name}, at=at)
+        self._alarms[alarm.id] = alarm
+        self._remember_closed(alarm.id)
+        self._lingering[alarm.id] = time.monotonic()
+        self._send_everywhere(alarm, lambda path: path.send_close(alarm))
+        self._closed(alarm)
+        return alarm
+
+    def _closed(self, alarm: Alarm) -> None:
+        self.closed.emit(alarm)
+        if alarm.mine and alarm.state == AlarmState.RESOLVED and not alarm.test:
+            self.offer_registration.emit(alarm)
+
+    def _remember_closed(self, alarm_id: uuid.UUID) -> None:
+        self._closed_ids[alarm_id] = time.monotonic()
+        if len(self._closed_ids) > _CLOSED_MEMORY:
+            oldest = min(self._closed_ids, key=self._closed_ids.__getitem__)
+            del self._closed_ids[oldest]
+            self._alarms.pop(oldest, None)
+
+    def _send_everywhere(
+        self, alarm: Alarm, send: Callable[[AlarmPath], bool], log_kind: str = "sent"
+    ) -> list[AlarmPath]:
+        """Send on every path; log each path it went out on. Returns those paths."""
+        sent: list[AlarmPath] = []
+        for path in self._paths:
+            try:
+                ok = send(path)
+            except Exception:  # one broken path must never keep the others from sending
+                log.exception("Alarm path %s failed to send", path.name)
+                ok = False
+            if ok:
+                sent.append(path)
+        if sent:
+            self._log(
+                alarm,
+                log_kind,
+                self.identity.name,
+                ",".join(p.name for p in sent),
+                {"paths": [p.name for p in sent], "reachable": self.reachable_responders()},
+            )
+        return sent
+
+    def _log(
+        self,
+        alarm: Alarm,
+        kind: str,
+        actor: str,
+        path: str,
+        data: dict[str, Any],
+        at: datetime | None = None,
+    ) -> None:
+        try:
+            self._repo.add_event(alarm.id, kind, actor, path[:16], at or datetime.now(UTC), data)
+        except Exception:  # the log must never stop an alarm from being shown or sent
+            log.exception("Alarm log entry %s for %s not stored", kind, alarm.id)
+
+    # -- Internals: announcing ----------------------------------------------------------------
+    def announce(self) -> None:
+        """Tell paths without memory about our open alarms, our answers and recent closes."""
+        for path in self._paths:
+            if path.repeats:
+                self._announce_on(path)
+
+    def _announce_on(self, path: AlarmPath) -> None:
+        now = time.monotonic()
+        for alarm_id, since in list(self._lingering.items()):
+            if now - since > CLOSE_LINGER.total_seconds():
+                del self._lingering[alarm_id]
+        for alarm in self._alarms.values():
+            try:
+                if alarm.is_open:
+                    if alarm.mine:
+                        path.send_raise(alarm)
+                    own = self._own_response(alarm)
+                    if own is not None:
+                        path.send_acknowledge(alarm, own)
+                elif alarm.id in self._lingering:
+                    path.send_close(alarm)
+            except Exception:
+                log.exception("Announcing alarm %s on %s failed", alarm.id, path.name)
+
+    def _load_own_open_alarms(self) -> None:
+        """After a restart our own open alarms are announced again (a colleague's come back
+        by their sender's announcements)."""
+        for record in self._repo.open_alarms():
+            events = self._repo.events(record.id)
+            raised = next((e for e in events if e.kind == "raised" and e.path == "local"), None)
+            if raised is None:
+                continue
+            alarm = self._from_record(record, raised.data, raised.actor)
+            responders = tuple(
+                Responder(
+                    e.actor,
+                    _uuid_or_none(e.data.get("station_id")),
+                    str(e.data.get("station_name") or ""),
+                    e.at,
+                    e.path,
+                )
+                for e in events
+                if e.kind == "acknowledged"
+            )
+            self._alarms[alarm.id] = dataclasses.replace(alarm, responders=responders)
+
+    @staticmethod
+    def _from_record(record: AlarmRecord, data: dict[str, Any], actor: str) -> Alarm:
+        return Alarm(
+            id=record.id,
+            kind=record.kind,
+            type=record.type,
+            station=record.station,
+            location=record.location,
+            raised_at=record.raised_at,
+            state=record.state,
+            test=record.test,
+            station_id=_uuid_or_none(data.get("station_id")),
+            raised_by=actor,
+            mine=True,
+        )
+
+    # -- Internals: receiving -----------------------------------------------------------------
+    def _on_inbound(self, inbound: Inbound) -> None:
+        try:
+            if inbound.event == "raised" and inbound.alarm is not None:
+                self._on_raised(inbound, inbound.alarm)
+            elif inbound.event == "acknowledged":
+                self._on_acknowledged(inbound)
+            elif inbound.event in ("resolved", "cancelled"):
+                self._on_closed(inbound)
+            elif inbound.event == "delivered":
+                alarm = self._alarms.get(inbound.alarm_id)
+                if alarm is not None:
+                    self._log(
+                        alarm,
+                        "delivered",
+                        inbound.station_name,
+                        inbound.path,
+                        {"station_id": str(inbound.station_id) if inbound.station_id else None},
+                        at=inbound.at,
+                    )
+        except Exception:  # a bad message must not take the alarm service down
+            log.exception("Could not handle %s for alarm %s", inbound.event, inbound.alarm_id)
+
+    def _on_raised(self, inbound: Inbound, incoming: Alarm) -> None:
+        me = self.identity.station_id
+        if incoming.station_id == me:
+            return  # our own alarm, echoed by the server
+        known = self._alarms.get(incoming.id)
+        if known is None and incoming.id in self._closed_ids:
+            return  # a late copy of an alarm that is already over
+        heard = self._heard.setdefault(incoming.id, set())
+        if known is not None:
+            if inbound.path not in heard:
+                heard.add(inbound.path)
+                self._log(known, "received", known.station, inbound.path, {})
+            if known.is_open and (known.type, known.kind) != (incoming.type, incoming.kind):
+                changed = dataclasses.replace(known, type=incoming.type, kind=incoming.kind)
+                self._repo.set_type(changed.id, changed.type)
+                self._log(changed, "type_changed", known.station, inbound.path, {})
+                self._alarms[changed.id] = changed
+                self.updated.emit(changed)
+            for responder in incoming.responders:
+                self._merge_responder(incoming.id, responder)
+            return
+        stored = self._repo.get(incoming.id)
+        if stored is not None and not stored.state.is_open:
+            self._remember_closed(incoming.id)
+            return
+        heard.add(inbound.path)
+        now = datetime.now(UTC)
+        alarm = dataclasses.replace(
+            incoming,
+            mine=False,
+            responders=(),
+            state=AlarmState.RAISED,
+            received_at=now,
+            path=inbound.path,
+        )
+        self._repo.record_alarm(
+            alarm.id,
+            alarm.kind,
+            alarm.type,
+            alarm.station,
+            alarm.location,
+            alarm.raised_at,
+            alarm.state,
+            alarm.test,
+        )
+        self._alarms[alarm.id] = alarm
+        latency_ms = round((now - alarm.raised_at).total_seconds() * 1000)
+        self._log(
+            alarm,
+            "received",
+            alarm.station,
+            inbound.path,
+            {
+                "station_id": str(alarm.station_id) if alarm.station_id else None,
+                "by_station": self.identity.name,
+                "after_ms": latency_ms,
+                "test": alarm.test,
+            },
+            at=now,
+        )
+        log.warning(
+            "Alarm %s from %s received by %s after %d ms%s",
+            alarm.id,
+            alarm.station,
+            inbound.path,
+            latency_ms,
+            " (test)" if alarm.test else "",
+        )
+        self.raised.emit(alarm)
+        for responder in incoming.responders:
+            self._merge_responder(alarm.id, responder)
+        for early in self._early.pop(alarm.id, []):
+            self._on_inbound(early)
+
+    def _merge_responder(self, alarm_id: uuid.UUID, responder: Responder) -> None:
+        alarm = self._alarms.get(alarm_id)
+        if alarm is None or not alarm.is_open:
+            return
+        if any(r.key == responder.key for r in alarm.responders):
+            return
+        self._add_responder(alarm, responder)
+
+    def _on_acknowledged(self, inbound: Inbound) -> None:
+        if inbound.station_id == self.identity.station_id:
+            return
+        alarm = self._alarms.get(inbound.alarm_id)
+        if alarm is None:
+            if inbound.alarm_id not in self._closed_ids:
+                early = self._early.setdefault(inbound.alarm_id, [])
+                if len(early) < _EARLY_LIMIT:
+                    early.append(inbound)
+            return
+        responder = Responder(
+            inbound.actor or inbound.station_name,
+            inbound.station_id,
+            inbound.station_name,
+            inbound.at,
+            inbound.path,
+        )
+        self._merge_responder(alarm.id, responder)
+
+    def _on_closed(self, inbound: Inbound) -> None:
+        alarm = self._alarms.get(inbound.alarm_id)
+        if alarm is None:
+            self._remember_closed(inbound.alarm_id)
+            self._early.pop(inbound.alarm_id, None)
+            stored = self._repo.get(inbound.alarm_id)
+            if stored is not None and stored.state.is_open:
+                self._repo.set_state(inbound.alarm_id, AlarmState(inbound.event))
+            return
+        if not alarm.is_open:
+            return
+        state = AlarmState(inbound.event)
+        if not rules.can_transition(alarm.state, state):
+            # A cancellation after an acknowledgement: the sender's word still ends it.
+            state = AlarmState.RESOLVED if state == AlarmState.CANCELLED else state
+            if not rules.can_transition(alarm.state, state):
+                return
+        alarm = dataclasses.replace(
+            alarm,
+            state=state,
+            closed_by=inbound.actor or inbound.station_name,
+            closed_at=inbound.at,
+        )
+        self._repo.set_state(alarm.id, state)
+        self._log(
+            alarm,
+            state.value,
+            alarm.closed_by,
+            inbound.path,
+            {
+                "station_id": str(inbound.station_id) if inbound.station_id else None,
+                "station_name": inbound.station_name,
+            },
+            at=inbound.at,
+        )
+        self._alarms[alarm.id] = alarm
+        self._remember_closed(alarm.id)
+        if alarm.mine:
+            # We own it: keep repeating the close so every station lets go of it.
+            self._lingering[alarm.id] = time.monotonic()
+        self._closed(alarm)
+
+
+def _uuid_or_none(value: object) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value)) if value else None
+    except ValueError:
+        return None

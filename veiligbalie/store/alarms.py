@@ -115,6 +115,17 @@ class AlarmRepository:
             if result.rowcount == 0:
                 raise LookupError(f"No alarm {alarm_id} in the local store.")
 
+    def set_type(self, alarm_id: uuid.UUID, type: AlarmType) -> None:
+        """Record a changed alarm type (the sender may correct it after the press)."""
+        with self._db.write() as session:
+            result = session.connection().execute(
+                update(alarms)
+                .where(alarms.c.id == alarm_id)
+                .values(type=AlarmType(type).value, updated_at=datetime.now(UTC))
+            )
+            if result.rowcount == 0:
+                raise LookupError(f"No alarm {alarm_id} in the local store.")
+
     def add_event(
         self,
         alarm_id: uuid.UUID,
