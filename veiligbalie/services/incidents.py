@@ -141,6 +141,22 @@ class IncidentService(QObject):
             reporter or self.reporter_name(), limit=limit, offset=offset
         )
 
+    def count(self) -> int:
+        """How many reports the local store holds."""
+        return self._incidents.count()
+
+    def shared_log(
+        self, limit: int = 200, offset: int = 0, include_team_lead_only: bool = True
+    ) -> list[IncidentSummary]:
+        """Every report on this workstation, newest first (the team lead's log).
+
+        Colleagues' views pass ``include_team_lead_only=False``: reports marked "only
+        visible to my team lead" are then left out.
+        """
+        return self._incidents.list_all(
+            limit=limit, offset=offset, include_team_lead_only=include_team_lead_only
+        )
+
     def timeline(self, incident_id: uuid.UUID) -> list[TimelineEvent]:
         return self._incidents.timeline(incident_id)
 
