@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from tests.support.postgres import create_database, pg_url  # noqa: F401 (fixture)
+from tests.support.server import RunningServer, running_server
 from veiligbalie.core.ids import uuid7
 from veiligbalie.core.incident import Incident, incident_to_dict
 from veiligbalie.core.vocabulary import Category, Role
@@ -186,3 +187,22 @@ def pull_all(client: Any, headers: dict[str, str], limit: int = 1000) -> list[di
         cursor = body["cursor"]
         if not body["has_more"]:
             return out
+
+
+@dataclass
+class Live:
+    """A real ``veiligbalie-server serve`` process on a seeded database."""
+
+    server: RunningServer
+    world: World
+
+    @property
+    def url(self) -> str:
+        return self.server.base_url
+
+
+@pytest.fixture
+def live(store: ServerStore, db_url: str) -> Iterator[Live]:
+    world = seed_world(store)
+    with running_server(db_url, env={"VEILIGBALIE_SERVER_PING_SECONDS": "0.5"}) as server:
+        yield Live(server, world)

@@ -1,0 +1,166 @@
+"""Walk EVERY route of the running server's /openapi.json without a token and with a token of
+each role and of a workstation, and check each answer against the role table below."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from tests.server.conftest import PASSWORD, Live, add_user, change, incident_payload, user_token
+from veiligbalie.core.ids import uuid7
+from veiligbalie.core.vocabulary import Role
+
+CALLERS = ("none", "employee", "team_lead", "security", "administrator", "workstation")
+PUBLIC = frozenset(CALLERS)
+USERS = frozenset({"employee", "team_lead", "security", "administrator"})
+TOKENS = USERS | {"workstation"}
+INCIDENT_ROLES = frozenset({"employee", "team_lead", "security", "workstation"})
+ADMIN = frozenset({"administrator"})
+
+#: (method, path) -> who may call it. Everyone else: 401 without a token, 403 with one.
+ROLE_TABLE: dict[tuple[str, str], frozenset[str]] = {
+    ("GET", "/healthz"): PUBLIC,
+    ("POST", "/api/v1/enroll"): PUBLIC,
+    ("POST", "/api/v1/auth/login"): PUBLIC,
+    ("POST", "/api/v1/auth/logout"): USERS,
+    ("POST", "/api/v1/auth/password"): USERS,
+    ("GET", "/api/v1/me"): TOKENS,
+    ("POST", "/api/v1/sync/push"): INCIDENT_ROLES,
+    ("GET", "/api/v1/sync/pull"): INCIDENT_ROLES,
+    ("GET", "/api/v1/incidents"): INCIDENT_ROLES,
+    ("GET", "/api/v1/incidents/{incident_id}"): INCIDENT_ROLES,
+    ("GET", "/api/v1/admin/organisation"): ADMIN,
+    ("POST", "/api/v1/admin/organisation"): ADMIN,
+    ("GET", "/api/v1/admin/sites"): ADMIN,
+    ("POST", "/api/v1/admin/sites"): ADMIN,
+    ("PATCH", "/api/v1/admin/sites/{site_id}"): ADMIN,
+    ("GET", "/api/v1/admin/workstations"): ADMIN,
+    ("POST", "/api/v1/admin/workstations"): ADMIN,
+    ("POST", "/api/v1/admin/workstations/{workstation_id}/enrolment-code"): ADMIN,
+    ("GET", "/api/v1/admin/users"): ADMIN,
+    ("POST", "/api/v1/admin/users"): ADMIN,
+    ("POST", "/api/v1/admin/users/{user_id}/password"): ADMIN,
+    ("POST", "/api/v1/admin/tokens/revoke"): ADMIN,
+}
+
+#: What an allowed caller gets with the bodies below (a business answer, not an auth one).
+ALLOWED_STATUS: dict[tuple[str, str], int] = {
+    ("POST", "/api/v1/enroll"): 400,  # an unknown code: the route is reachable without token
+    ("POST", "/api/v1/auth/password"): 400,  # wrong current password on purpose
+    ("POST", "/api/v1/admin/organisation"): 409,  # exists already
+    ("POST", "/api/v1/admin/sites"): 201,
+    ("POST", "/api/v1/admin/workstations"): 201,
+    ("POST", "/api/v1/admin/workstations/{workstation_id}/enrolment-code"): 201,
+    ("POST", "/api/v1/admin/users"): 201,
+}
+
+
+def bodies(live: Live, victim: uuid.UUID) -> dict[tuple[str, str], Callable[[], Any]]:
+    w = live.world
+    return {
+        ("POST", "/api/v1/enroll"): lambda: {"code": "NOPE-NOPE-NOPE"},
+        ("POST", "/api/v1/auth/login"): lambda: {"username": "emp", "password": PASSWORD},
+        ("POST", "/api/v1/auth/password"): lambda: {
+            "old_password": "not the password",
+            "new_password": "something long enough",
+        },
+        ("POST", "/api/v1/sync/push"): lambda: {
+            "device_id": str(uuid.uuid4()),
+            "changes": [change(1, payload=incident_payload(id=uuid7()))],
+        },
+        ("POST", "/api/v1/admin/organisation"): lambda: {"name": "X", "address": "Y"},
+        ("POST", "/api/v1/admin/sites"): lambda: {"name": f"site-{uuid.uuid4().hex[:8]}"},
+        ("PATCH", "/api/v1/admin/sites/{site_id}"): lambda: {"share_log_with_employees": True},
+        ("POST", "/api/v1/admin/workstations"): lambda: {
+            "site_id": str(w.site_a),
+            "name": f"ws-{uuid.uuid4().hex[:8]}",
+            "location": "Balie 9",
+        },
+        ("POST", "/api/v1/admin/users"): lambda: {
+            "username": f"u{uuid.uuid4().hex[:8]}",
+            "display_name": "Nieuw",
+            "role": "employee",
+            "site_id": str(w.site_a),
+            "password": "a long password",
+        },
+        ("POST", "/api/v1/admin/users/{user_id}/password"): lambda: {
+            "password": "another long password"
+        },
+        ("POST", "/api/v1/admin/tokens/revoke"): lambda: {"user_id": str(victim)},
+    }
+
+
+def test_every_route_against_the_role_table(live: Live) -> None:
+    w = live.world
+    base = live.url
+    spec = httpx.get(f"{base}/openapi.json").json()
+    routes = {
+        (method.upper(), path)
+        for path, ops in spec["paths"].items()
+        for method in ops
+        if method in ("get", "post", "put", "patch", "delete")
+    }
+    assert routes == set(ROLE_TABLE), f"routes not in the role table: {routes ^ set(ROLE_TABLE)}"
+    for path, ops in spec["paths"].items():
+        for op in ops.values():
+            assert "200" in op["responses"] or "201" in op["responses"], path
+    # An incident every incident role may read: pushed by the workstation, shared log on.
+    incident_id = uuid7()
+    pushed = httpx.post(
+        f"{base}/api/v1/sync/push",
+        headers=w.h("ws"),
+        json={
+            "device_id": str(w.device),
+            "changes": [change(1, payload=incident_payload(id=incident_id))],
+        },
+    )
+    assert pushed.json()["accepted"] == [1]
+    victim = add_user(w.store, "victim", Role.EMPLOYEE, w.site_a)
+    params = {
+        "incident_id": str(incident_id),
+        "site_id": str(w.site_a),
+        "workstation_id": str(w.workstation),
+        "user_id": str(victim),
+    }
+    body_of = bodies(live, victim)
+    users = {"employee": "emp", "team_lead": "lead", "security": "sec", "administrator": "admin"}
+
+    def token_of(caller: str) -> str | None:
+        if caller == "none":
+            return None
+        if caller == "workstation":
+            return w.tokens["ws"]
+        # A fresh token per call: logout and revocation must not spoil the next call.
+        return user_token(w.store, w.users[users[caller]])
+
+    checked = 0
+    with httpx.Client(base_url=base, timeout=20) as http:
+        for method, path in sorted(ROLE_TABLE):
+            url = path.format(**params)
+            for caller in CALLERS:
+                token = token_of(caller)
+                headers = {"Authorization": f"Bearer {token}"} if token else {}
+                make = body_of.get((method, path))
+                r = http.request(method, url, headers=headers, json=make() if make else None)
+                allowed = caller in ROLE_TABLE[(method, path)]
+                if allowed:
+                    expected = ALLOWED_STATUS.get((method, path), 200)
+                elif caller == "none":
+                    expected = 401
+                else:
+                    expected = 403
+                assert r.status_code == expected, (method, path, caller, r.status_code, r.text)
+                checked += 1
+    assert checked == len(ROLE_TABLE) * len(CALLERS)
+
+
+def test_docs_are_public(live: Live) -> None:
+    for path in ("/openapi.json", "/docs", "/redoc"):
+        assert httpx.get(f"{live.url}{path}").status_code == 200
+    spec = httpx.get(f"{live.url}/openapi.json").json()
+    pull = spec["paths"]["/api/v1/sync/pull"]["get"]["responses"]["200"]
+    assert pull["content"]["application/json"]["schema"]["$ref"].endswith("/PullResponse")
+    assert "409" in spec["paths"]["/api/v1/sync/push"]["post"]["responses"]
