@@ -1,8 +1,9 @@
 """The alarm button: large, red, always in sight, reachable by keyboard.
 
-One press raises a silent alarm at once, with no confirmation dialog in the way. When no
-delivery path is connected the button says "Alarm niet verbonden" on its face, and a press
-still stores the alarm and tells the user plainly that nobody was reached.
+One press raises a silent aggression alarm at once, with no confirmation dialog or chooser
+in the way (the type can be corrected afterwards in the indicator). The face shows how many
+colleagues an alarm would reach now; when no delivery path reaches anyone it says "Alarm niet
+verbonden", and a press still stores the alarm and tells the user plainly nobody was reached.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from veiligbalie.ui.resources import icon
 STYLE = """
 QPushButton#alarmButton {
     background: #c62828; color: white; border: 3px solid #8e0000; border-radius: 14px;
-    font-size: 22px; font-weight: bold; padding: 10px; text-align: center;
+    font-size: 20px; font-weight: bold; padding: 8px; text-align: center;
 }
 QPushButton#alarmButton:hover { background: #d32f2f; }
 QPushButton#alarmButton:pressed { background: #8e0000; }
@@ -40,6 +41,7 @@ class AlarmButton(QPushButton):
         self.setAutoDefault(False)
         self.clicked.connect(self._raise)
         service.connectivity_changed.connect(lambda _c: self.update_face())
+        service.responders_changed.connect(lambda _n: self.update_face())
         service.delivery_failed.connect(self._tell_not_delivered)
         self.update_face()
 
@@ -47,7 +49,8 @@ class AlarmButton(QPushButton):
         connected = self.service.connected
         hotkey = settings.ALARM_HOTKEY.get()
         if connected:
-            detail = self.tr("Press for help")
+            reachable = self.service.reachable_responders()
+            detail = self.tr("Press for help") + "\n" + self.tr("%n reachable", "", reachable)
         else:
             detail = self.tr("Alarm not connected")
         self.setText(self.tr("ALARM") + "\n" + detail)
