@@ -24,8 +24,16 @@ LUPDATE = Path(sys.executable).parent / "pyside6-lupdate"
 
 
 def sources() -> list[str]:
-    files = sorted((ROOT / "veiligbalie").rglob("*.py"))
-    return [str(f.relative_to(ROOT)) for f in files if "/server/" not in str(f)]
+    """The client's Python files that git tracks (work in progress elsewhere stays out)."""
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "veiligbalie"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.split()
+        files = [ROOT / name for name in listed if name.endswith(".py")]
+    except (OSError, subprocess.CalledProcessError):
+        files = sorted((ROOT / "veiligbalie").rglob("*.py"))
+    rel = [str(f.relative_to(ROOT)) for f in files if f.exists()]
+    return sorted(name for name in rel if not name.startswith("veiligbalie/server/"))
 
 
 def run_lupdate(target: Path) -> None:
@@ -66,8 +74,17 @@ def update() -> int:
                 element = message.find("translation")
                 if element is None:
                     element = ET.SubElement(message, "translation")
-                element.text = translation
                 element.attrib.pop("type", None)
+                if message.get("numerus") == "yes":
+                    # Dutch has two forms: [one, other]; a plain string serves both.
+                    forms = translation if isinstance(translation, list) else [translation] * 2
+                    for child in list(element):
+                        element.remove(child)
+                    element.text = None
+                    for form in forms:
+                        ET.SubElement(element, "numerusform").text = form
+                else:
+                    element.text = translation
                 merged += 1
         if missing == 0:
             pending.unlink()
@@ -94,7 +111,8 @@ def problems() -> list[str]:
             found.append(f"missing: [{key[0]}] {key[1]!r}")
     for key, message in committed.items():
         element = message.find("translation")
-        if element is None or not (element.text or "").strip():
+        text = "".join(element.itertext()) if element is not None else ""
+        if element is None or not text.strip():
             found.append(f"untranslated: [{key[0]}] {key[1]!r}")
         elif element.get("type") in ("unfinished", "vanished", "obsolete"):
             found.append(f"{element.get('type')}: [{key[0]}] {key[1]!r}")

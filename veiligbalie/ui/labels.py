@@ -11,11 +11,7 @@ from PySide6.QtCore import QCoreApplication
 from veiligbalie.core.incident import Field, Problem, ValidationError
 from veiligbalie.core.vocabulary import Category, Channel, FollowUpKind, IncidentStatus, Severity
 
-_CONTEXT = "Labels"
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate(_CONTEXT, text)
+# lupdate reads the context from each call, so it is written out as "Labels" every time.
 
 
 #: The order categories appear in the form; their number key is the position + 1.
@@ -34,48 +30,52 @@ CATEGORY_ORDER: tuple[Category, ...] = (
 
 def category_label(category: Category) -> str:
     labels = {
-        Category.VERBAL_AGGRESSION: _tr("Verbal aggression"),
-        Category.THREAT: _tr("Threat (to you or your family)"),
-        Category.INTIMIDATION: _tr("Intimidation (also sexual)"),
-        Category.DISCRIMINATION: _tr("Discrimination"),
-        Category.PHYSICAL_VIOLENCE: _tr("Physical violence"),
-        Category.PROPERTY_DAMAGE: _tr("Damage or vandalism"),
-        Category.ONLINE_ABUSE: _tr("Online abuse (social media, mail, phone)"),
-        Category.DOXING: _tr("Doxing (personal data spread)"),
-        Category.OTHER: _tr("Other"),
+        Category.VERBAL_AGGRESSION: QCoreApplication.translate("Labels", "Verbal aggression"),
+        Category.THREAT: QCoreApplication.translate("Labels", "Threat (to you or your family)"),
+        Category.INTIMIDATION: QCoreApplication.translate("Labels", "Intimidation (also sexual)"),
+        Category.DISCRIMINATION: QCoreApplication.translate("Labels", "Discrimination"),
+        Category.PHYSICAL_VIOLENCE: QCoreApplication.translate("Labels", "Physical violence"),
+        Category.PROPERTY_DAMAGE: QCoreApplication.translate("Labels", "Damage or vandalism"),
+        Category.ONLINE_ABUSE: QCoreApplication.translate(
+            "Labels", "Online abuse (social media, mail, phone)"
+        ),
+        Category.DOXING: QCoreApplication.translate("Labels", "Doxing (personal data spread)"),
+        Category.OTHER: QCoreApplication.translate("Labels", "Other"),
     }
     return labels[category]
 
 
 def channel_label(channel: Channel) -> str:
     labels = {
-        Channel.COUNTER: _tr("At the counter"),
-        Channel.PHONE: _tr("By phone"),
-        Channel.EMAIL_LETTER: _tr("By e-mail or letter"),
-        Channel.ONLINE: _tr("Online or social media"),
-        Channel.HOME_VISIT: _tr("During a home visit"),
-        Channel.OUTDOORS: _tr("Outdoors"),
+        Channel.COUNTER: QCoreApplication.translate("Labels", "At the counter"),
+        Channel.PHONE: QCoreApplication.translate("Labels", "By phone"),
+        Channel.EMAIL_LETTER: QCoreApplication.translate("Labels", "By e-mail or letter"),
+        Channel.ONLINE: QCoreApplication.translate("Labels", "Online or social media"),
+        Channel.HOME_VISIT: QCoreApplication.translate("Labels", "During a home visit"),
+        Channel.OUTDOORS: QCoreApplication.translate("Labels", "Outdoors"),
     }
     return labels[channel]
 
 
 def severity_label(severity: Severity) -> str:
     labels = {
-        Severity.LOW: _tr("Minor"),
-        Severity.MEDIUM: _tr("Serious"),
-        Severity.HIGH: _tr("Very serious"),
-        Severity.CRITICAL: _tr("Critical"),
+        Severity.LOW: QCoreApplication.translate("Labels", "Minor"),
+        Severity.MEDIUM: QCoreApplication.translate("Labels", "Serious"),
+        Severity.HIGH: QCoreApplication.translate("Labels", "Very serious"),
+        Severity.CRITICAL: QCoreApplication.translate("Labels", "Critical"),
     }
     return labels[severity]
 
 
 def status_label(status: IncidentStatus) -> str:
     labels = {
-        IncidentStatus.SAVED_LOCALLY: _tr("Saved on this workstation"),
-        IncidentStatus.SENT: _tr("Sent"),
-        IncidentStatus.RECEIVED: _tr("Received by team lead"),
-        IncidentStatus.IN_PROGRESS: _tr("In progress"),
-        IncidentStatus.CLOSED: _tr("Closed"),
+        IncidentStatus.SAVED_LOCALLY: QCoreApplication.translate(
+            "Labels", "Saved on this workstation"
+        ),
+        IncidentStatus.SENT: QCoreApplication.translate("Labels", "Sent"),
+        IncidentStatus.RECEIVED: QCoreApplication.translate("Labels", "Received by team lead"),
+        IncidentStatus.IN_PROGRESS: QCoreApplication.translate("Labels", "In progress"),
+        IncidentStatus.CLOSED: QCoreApplication.translate("Labels", "Closed"),
     }
     return labels[status]
 
@@ -83,37 +83,52 @@ def status_label(status: IncidentStatus) -> str:
 def status_explanation(status: IncidentStatus) -> str:
     """One sentence on what the status means for the reporter."""
     labels = {
-        IncidentStatus.SAVED_LOCALLY: _tr(
+        IncidentStatus.SAVED_LOCALLY: QCoreApplication.translate(
+            "Labels",
             "Your report is safe on this workstation and will be sent as soon as the server "
-            "can be reached."
+            "can be reached.",
         ),
-        IncidentStatus.SENT: _tr("Your report has reached the server; your team lead can see it."),
-        IncidentStatus.RECEIVED: _tr("Your team lead has read your report."),
-        IncidentStatus.IN_PROGRESS: _tr("Your team lead is working on the follow-up."),
-        IncidentStatus.CLOSED: _tr("The follow-up is finished."),
+        IncidentStatus.SENT: QCoreApplication.translate(
+            "Labels", "Your report has reached the server; your team lead can see it."
+        ),
+        IncidentStatus.RECEIVED: QCoreApplication.translate(
+            "Labels", "Your team lead has read your report."
+        ),
+        IncidentStatus.IN_PROGRESS: QCoreApplication.translate(
+            "Labels", "Your team lead is working on the follow-up."
+        ),
+        IncidentStatus.CLOSED: QCoreApplication.translate("Labels", "The follow-up is finished."),
     }
     return labels[status]
 
 
 def timeline_kind_label(kind: str) -> str:
     labels = {
-        "note": _tr("Information added"),
-        "status": _tr("Status"),
-        "message": _tr("Message from your team lead"),
-        "followup": _tr("Follow-up"),
+        "note": QCoreApplication.translate("Labels", "Information added"),
+        "status": QCoreApplication.translate("Labels", "Status"),
+        "message": QCoreApplication.translate("Labels", "Message from your team lead"),
+        "followup": QCoreApplication.translate("Labels", "Follow-up"),
     }
     return labels.get(kind, kind)
 
 
 def follow_up_label(kind: FollowUpKind) -> str:
     labels = {
-        FollowUpKind.PERPETRATOR_RESPONSE: _tr("Response to the perpetrator"),
-        FollowUpKind.POLICE_REPORT: _tr("Police report (aangifte)"),
-        FollowUpKind.AFTERCARE_TALK: _tr("Aftercare talk"),
-        FollowUpKind.AFTERCARE_FOLLOW_UP_2W: _tr("Aftercare follow-up after two weeks"),
-        FollowUpKind.AFTERCARE_FOLLOW_UP_6W: _tr("Aftercare follow-up after six weeks"),
-        FollowUpKind.DAMAGE_RECOVERY: _tr("Recovering the damage"),
-        FollowUpKind.EVALUATION: _tr("Evaluation"),
+        FollowUpKind.PERPETRATOR_RESPONSE: QCoreApplication.translate(
+            "Labels", "Response to the perpetrator"
+        ),
+        FollowUpKind.POLICE_REPORT: QCoreApplication.translate(
+            "Labels", "Police report (aangifte)"
+        ),
+        FollowUpKind.AFTERCARE_TALK: QCoreApplication.translate("Labels", "Aftercare talk"),
+        FollowUpKind.AFTERCARE_FOLLOW_UP_2W: QCoreApplication.translate(
+            "Labels", "Aftercare follow-up after two weeks"
+        ),
+        FollowUpKind.AFTERCARE_FOLLOW_UP_6W: QCoreApplication.translate(
+            "Labels", "Aftercare follow-up after six weeks"
+        ),
+        FollowUpKind.DAMAGE_RECOVERY: QCoreApplication.translate("Labels", "Recovering the damage"),
+        FollowUpKind.EVALUATION: QCoreApplication.translate("Labels", "Evaluation"),
     }
     return labels[kind]
 
@@ -122,39 +137,57 @@ def validation_message(error: ValidationError) -> str:
     """A plain sentence saying what is wrong with a field and how to put it right."""
     f, p, limit = error.field, error.problem, error.limit
     if p is Problem.TOO_LONG:
-        return _tr(
-            "This is too long: at most {limit} characters. Nothing you typed is lost."
+        return QCoreApplication.translate(
+            "Labels", "This is too long: at most {limit} characters. Nothing you typed is lost."
         ).format(limit=limit)
     if f is Field.OCCURRED_AT:
         if p is Problem.IN_FUTURE:
-            return _tr("This time lies in the future. Choose a time up to now.")
+            return QCoreApplication.translate(
+                "Labels", "This time lies in the future. Choose a time up to now."
+            )
         if p is Problem.TOO_OLD:
-            return _tr("This date is more than five years ago. Please check the year.")
-        return _tr("Choose a valid date and time.")
+            return QCoreApplication.translate(
+                "Labels", "This date is more than five years ago. Please check the year."
+            )
+        return QCoreApplication.translate("Labels", "Choose a valid date and time.")
     if f is Field.LOCATION:
-        return _tr("Fill in where it happened, for example 'Counter 3'.")
+        return QCoreApplication.translate(
+            "Labels", "Fill in where it happened, for example 'Counter 3'."
+        )
     if f is Field.CATEGORIES:
-        return _tr("Choose at least one kind of incident (keys 1 to 9).")
+        return QCoreApplication.translate(
+            "Labels", "Choose at least one kind of incident (keys 1 to 9)."
+        )
     if f is Field.DESCRIPTION:
         if p is Problem.TOO_SHORT:
-            return _tr("Please write a little more: at least {limit} characters.").format(
-                limit=limit
-            )
-        return _tr("Describe briefly what happened.")
+            return QCoreApplication.translate(
+                "Labels", "Please write a little more: at least {limit} characters."
+            ).format(limit=limit)
+        return QCoreApplication.translate("Labels", "Describe briefly what happened.")
     if f is Field.REPORTER:
-        return _tr("Fill in your name.")
+        return QCoreApplication.translate("Labels", "Fill in your name.")
     if f is Field.ON_BEHALF_OF:
-        return _tr("Fill in the name of the colleague you report for.")
+        return QCoreApplication.translate(
+            "Labels", "Fill in the name of the colleague you report for."
+        )
     if f is Field.PERPETRATOR:
-        return _tr("Describe the perpetrator briefly or fill in a client or case number.")
+        return QCoreApplication.translate(
+            "Labels", "Describe the perpetrator briefly or fill in a client or case number."
+        )
     if f is Field.WITNESSES:
-        return _tr("At most {limit} witnesses, one per line.").format(limit=limit)
+        return QCoreApplication.translate(
+            "Labels", "At most {limit} witnesses, one per line."
+        ).format(limit=limit)
     if f is Field.DAMAGE_AMOUNT:
         if p is Problem.NEGATIVE:
-            return _tr("The amount cannot be negative.")
-        return _tr("This amount is higher than EUR 1,000,000. Please check it.")
-    return _tr("Please check this field.")
+            return QCoreApplication.translate("Labels", "The amount cannot be negative.")
+        return QCoreApplication.translate(
+            "Labels", "This amount is higher than EUR 1,000,000. Please check it."
+        )
+    return QCoreApplication.translate("Labels", "Please check this field.")
 
 
 def damage_amount_unreadable() -> str:
-    return _tr("Fill in an amount in euros, for example 150 or 149,95.")
+    return QCoreApplication.translate(
+        "Labels", "Fill in an amount in euros, for example 150 or 149,95."
+    )

@@ -53,7 +53,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle("VeiligBalie")
         self.setWindowIcon(icon("veiligbalie"))
-        self.setMinimumSize(900, 600)
+        self.setMinimumSize(760, 540)
 
         self.alarm_button = AlarmButton(context.alarms, self)
 

@@ -438,11 +438,12 @@ class MyReportsView(QWidget):
         if files:
             rows.append(row(self.tr("Evidence"), esc(", ".join(a.original_name for a in files))))
         description = esc(incident.description).replace("\n", "<br>")
+        heading = esc(self.tr("Description"))
         return (
             "<table cellspacing='2'>"
             + "".join(rows)
             + "</table>"
-            + f"<p><b>{esc(self.tr('Description'))}</b><br>{description}</p>"
+            + f"<p><b>{heading}</b><br>{description}</p>"
         )
 
     def _event_text(self, event: TimelineEvent) -> str:

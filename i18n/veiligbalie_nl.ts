@@ -1,0 +1,1181 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="nl_NL" sourcelanguage="en">
+  <context>
+    <name>AlarmButton</name>
+    <message>
+      <source>Alarm</source>
+      <translation>Alarm</translation>
+    </message>
+    <message>
+      <source>Press for help</source>
+      <translation>Druk voor hulp</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n reachable</source>
+      <translation type="unfinished">
+        <numerusform />
+        <numerusform />
+      </translation>
+    </message>
+    <message>
+      <source>Alarm not connected</source>
+      <translation>Alarm niet verbonden</translation>
+    </message>
+    <message>
+      <source>ALARM</source>
+      <translation>ALARM</translation>
+    </message>
+    <message>
+      <source>Raises a silent alarm at once. Key: %1</source>
+      <translation>Geeft direct een stil alarm. Toets: %1</translation>
+    </message>
+    <message>
+      <source>This alarm reached nobody: this workstation has no connection to the server or to colleagues' workstations.</source>
+      <translation>Dit alarm heeft niemand bereikt: deze werkplek heeft geen verbinding met de server of met de werkplekken van collega's.</translation>
+    </message>
+    <message>
+      <source>Call for help another way: call a colleague or security. In immediate danger call 112. The alarm has been recorded.</source>
+      <translation>Roep op een andere manier hulp in: bel of roep een collega of de beveiliging. Bij direct gevaar: bel 112. Het alarm is vastgelegd.</translation>
+    </message>
+  </context>
+  <context>
+    <name>App</name>
+    <message>
+      <source>The local database was written by a newer version of VeiligBalie. It has not been changed. Install the newer version to continue.</source>
+      <translation>De lokale database is geschreven door een nieuwere versie van VeiligBalie. Er is niets aan veranderd. Installeer de nieuwere versie om verder te gaan.</translation>
+    </message>
+  </context>
+  <context>
+    <name>ConnectionStatus</name>
+    <message>
+      <source>Connection status</source>
+      <translation>Verbindingsstatus</translation>
+    </message>
+    <message>
+      <source>Local</source>
+      <translation>Lokaal</translation>
+    </message>
+    <message>
+      <source>No server configured: everything is kept on this workstation.</source>
+      <translation>Geen server ingesteld: alles wordt op deze werkplek bewaard.</translation>
+    </message>
+    <message>
+      <source>Not connected</source>
+      <translation>Geen verbinding</translation>
+    </message>
+    <message>
+      <source>A server is configured but not reachable.</source>
+      <translation>Er is een server ingesteld, maar die is niet bereikbaar.</translation>
+    </message>
+    <message>
+      <source>Alarm not connected</source>
+      <translation>Alarm niet verbonden</translation>
+    </message>
+    <message>
+      <source>Alarms from this workstation reach nobody.</source>
+      <translation>Alarmen van deze werkplek bereiken niemand.</translation>
+    </message>
+  </context>
+  <context>
+    <name>HelpView</name>
+    <message>
+      <source>Help</source>
+      <translation>Hulp</translation>
+    </message>
+    <message>
+      <source>Feeling unsafe?</source>
+      <translation>Voel je je onveilig?</translation>
+    </message>
+    <message>
+      <source>Press the red alarm button or %1. The alarm is silent: the visitor sees and hears nothing.</source>
+      <translation>Druk op de rode alarmknop of op %1. Het alarm is stil: de bezoeker ziet en hoort niets.</translation>
+    </message>
+    <message>
+      <source>Life in danger?</source>
+      <translation>Levensgevaar?</translation>
+    </message>
+    <message>
+      <source>Call 112. The alarm warns colleagues; it does not call the police.</source>
+      <translation>Bel 112. Het alarm waarschuwt collega's; het belt niet de politie.</translation>
+    </message>
+    <message>
+      <source>After an incident</source>
+      <translation>Na een incident</translation>
+    </message>
+    <message>
+      <source>Report it (Ctrl+N), also when it was “only” shouting. Only what is reported can be followed up, and you see in My reports what happens with it.</source>
+      <translation>Meld het (Ctrl+N), ook als het ‘alleen maar’ schreeuwen was. Alleen wat gemeld is, kan worden opgevolgd, en in Mijn meldingen zie je wat ermee gebeurt.</translation>
+    </message>
+    <message>
+      <source>Aftercare</source>
+      <translation>Nazorg</translation>
+    </message>
+    <message>
+      <source>Ask for an aftercare talk in the report. Your team lead contacts you within 72 hours, and again after about two weeks and six weeks.</source>
+      <translation>Vraag in je melding om een nazorggesprek. Je teamleider neemt binnen 72 uur contact met je op, en opnieuw na ongeveer twee en zes weken.</translation>
+    </message>
+  </context>
+  <context>
+    <name>IncidentForm</name>
+    <message>
+      <source>Report an incident</source>
+      <extracomment>Typing without a pause still reaches the disk this often: at most this much is at risk.</extracomment>
+      <translation>Een incident melden</translation>
+    </message>
+    <message>
+      <source>Only what happened, the kind of incident and a short description are needed. Ctrl+Enter saves.</source>
+      <translation>Alleen wat er gebeurde, de soort voorval en een korte omschrijving zijn nodig. Ctrl+Enter slaat op.</translation>
+    </message>
+    <message>
+      <source>Draft status</source>
+      <translation>Status van het concept</translation>
+    </message>
+    <message>
+      <source>Cancel (Esc)</source>
+      <translation>Annuleren (Esc)</translation>
+    </message>
+    <message>
+      <source>Cancel the report</source>
+      <translation>Melding annuleren</translation>
+    </message>
+    <message>
+      <source>Save report (Ctrl+Enter)</source>
+      <translation>Melding opslaan (Ctrl+Enter)</translation>
+    </message>
+    <message>
+      <source>Save report</source>
+      <translation>Melding opslaan</translation>
+    </message>
+    <message>
+      <source>&amp;When did it happen?</source>
+      <translation>&amp;Wanneer gebeurde het?</translation>
+    </message>
+    <message>
+      <source>Just now</source>
+      <translation>Zojuist</translation>
+    </message>
+    <message>
+      <source>Today at</source>
+      <translation>Vandaag om</translation>
+    </message>
+    <message>
+      <source>Today at a time</source>
+      <translation>Vandaag om een tijdstip</translation>
+    </message>
+    <message>
+      <source>Time today</source>
+      <translation>Tijdstip vandaag</translation>
+    </message>
+    <message>
+      <source>Another day:</source>
+      <translation>Andere dag:</translation>
+    </message>
+    <message>
+      <source>Another date and time</source>
+      <translation>Andere datum en tijd</translation>
+    </message>
+    <message>
+      <source>Date and time</source>
+      <translation>Datum en tijd</translation>
+    </message>
+    <message>
+      <source>Whe&amp;re?</source>
+      <translation>W&amp;aar?</translation>
+    </message>
+    <message>
+      <source>Where</source>
+      <translation>Waar</translation>
+    </message>
+    <message>
+      <source>For example: counter 3, main entrance</source>
+      <translation>Bijvoorbeeld: balie 3, hoofdingang</translation>
+    </message>
+    <message>
+      <source>&amp;How did it reach you?</source>
+      <translation>&amp;Hoe kwam het bij je binnen?</translation>
+    </message>
+    <message>
+      <source>How did it reach you</source>
+      <translation>Hoe kwam het bij je binnen</translation>
+    </message>
+    <message>
+      <source>&amp;Type of incident (keys 1 to 9, several possible)</source>
+      <translation>&amp;Soort voorval (toetsen 1 t/m 9, meer mogelijk)</translation>
+    </message>
+    <message>
+      <source>Type of incident</source>
+      <translation>Soort voorval</translation>
+    </message>
+    <message>
+      <source>&amp;Severity</source>
+      <translation>&amp;Ernst</translation>
+    </message>
+    <message>
+      <source>Severity</source>
+      <translation>Ernst</translation>
+    </message>
+    <message>
+      <source>&amp;Describe what happened</source>
+      <translation>&amp;Omschrijf wat er gebeurde</translation>
+    </message>
+    <message>
+      <source>Description</source>
+      <translation>Omschrijving</translation>
+    </message>
+    <message>
+      <source>What did the person say or do? What did you do?</source>
+      <translation>Wat zei of deed de persoon? Wat deed jij?</translation>
+    </message>
+    <message>
+      <source>Number of characters</source>
+      <translation>Aantal tekens</translation>
+    </message>
+    <message>
+      <source>&amp;People involved</source>
+      <translation>&amp;Personen en getuigen</translation>
+    </message>
+    <message>
+      <source>&amp;Consequences</source>
+      <translation>&amp;Gevolgen</translation>
+    </message>
+    <message>
+      <source>&amp;Aftercare and privacy</source>
+      <translation>&amp;Nazorg en privacy</translation>
+    </message>
+    <message>
+      <source>&amp;Evidence (photos, screenshots, files)</source>
+      <translation>&amp;Bewijs (foto's, schermafbeeldingen, bestanden)</translation>
+    </message>
+    <message>
+      <source>Reporter</source>
+      <translation>Melder</translation>
+    </message>
+    <message>
+      <source>I am reporting on behalf of a colleague</source>
+      <translation>Ik meld namens een collega</translation>
+    </message>
+    <message>
+      <source>Name of the colleague</source>
+      <translation>Naam van de collega</translation>
+    </message>
+    <message>
+      <source>Perpetrator</source>
+      <translation>Dader</translation>
+    </message>
+    <message>
+      <source>Unknown</source>
+      <translation>Onbekend</translation>
+    </message>
+    <message>
+      <source>Perpetrator unknown</source>
+      <translation>Dader onbekend</translation>
+    </message>
+    <message>
+      <source>Known</source>
+      <translation>Bekend</translation>
+    </message>
+    <message>
+      <source>Perpetrator known</source>
+      <translation>Dader bekend</translation>
+    </message>
+    <message>
+      <source>Only visible to team leads. Write only what is needed to follow up.</source>
+      <translation>Alleen zichtbaar voor teamleiders. Schrijf alleen op wat nodig is voor de opvolging.</translation>
+    </message>
+    <message>
+      <source>Short description of the perpetrator</source>
+      <translation>Korte beschrijving van de dader</translation>
+    </message>
+    <message>
+      <source>Client or case number (only visible to team leads)</source>
+      <translation>Cliënt- of zaaknummer (alleen zichtbaar voor teamleiders)</translation>
+    </message>
+    <message>
+      <source>Witnesses: colleagues and visitors, one per line</source>
+      <translation>Getuigen: collega's en bezoekers, één per regel</translation>
+    </message>
+    <message>
+      <source>Someone was injured</source>
+      <translation>Iemand raakte gewond</translation>
+    </message>
+    <message>
+      <source>There is damage</source>
+      <translation>Er is schade</translation>
+    </message>
+    <message>
+      <source>For example 150 or 149,95</source>
+      <translation>Bijvoorbeeld 150 of 149,95</translation>
+    </message>
+    <message>
+      <source>Estimated damage in euros</source>
+      <translation>Geschatte schade in euro</translation>
+    </message>
+    <message>
+      <source>Someone could not work (absence)</source>
+      <translation>Iemand kon niet werken (verzuim)</translation>
+    </message>
+    <message>
+      <source>The police were called</source>
+      <translation>De politie is gebeld</translation>
+    </message>
+    <message>
+      <source>Someone was arrested</source>
+      <translation>Iemand is aangehouden</translation>
+    </message>
+    <message>
+      <source>A police report (aangifte) will be made</source>
+      <translation>Er wordt aangifte gedaan</translation>
+    </message>
+    <message>
+      <source>I would like an aftercare talk</source>
+      <translation>Ik wil graag een nazorggesprek</translation>
+    </message>
+    <message>
+      <source>Only visible to my team lead</source>
+      <translation>Alleen zichtbaar voor mijn teamleider</translation>
+    </message>
+    <message>
+      <source>Colleagues will then not see this report in the shared log.</source>
+      <translation>Collega's zien deze melding dan niet in het gedeelde logboek.</translation>
+    </message>
+    <message>
+      <source>Photos, screenshots, PDF, text, e-mail, sound, video or Word files; at most {count} files of {limit} MB each. You can also drag files onto this form.</source>
+      <translation>Foto's, schermafbeeldingen, pdf, tekst, e-mail, geluid, video of Word-bestanden; hoogstens {count} bestanden van elk {limit} MB. Je kunt bestanden ook op dit formulier slepen.</translation>
+    </message>
+    <message>
+      <source>Attached files</source>
+      <translation>Toegevoegde bestanden</translation>
+    </message>
+    <message>
+      <source>Add file…</source>
+      <translation>Bestand toevoegen…</translation>
+    </message>
+    <message>
+      <source>Add file</source>
+      <translation>Bestand toevoegen</translation>
+    </message>
+    <message>
+      <source>Remove selected file</source>
+      <translation>Gekozen bestand verwijderen</translation>
+    </message>
+    <message>
+      <source>Your report has been saved</source>
+      <translation>Je melding is opgeslagen</translation>
+    </message>
+    <message>
+      <source>Reference number</source>
+      <translation>Meldingsnummer</translation>
+    </message>
+    <message>
+      <source>What happens next</source>
+      <translation>Wat er nu gebeurt</translation>
+    </message>
+    <message>
+      <source>&amp;New report</source>
+      <translation>Nieuwe &amp;melding</translation>
+    </message>
+    <message>
+      <source>New report</source>
+      <translation>Nieuwe melding</translation>
+    </message>
+    <message>
+      <source>Unsaved report restored from {time}.</source>
+      <translation>Niet-opgeslagen melding van {time} teruggezet.</translation>
+    </message>
+    <message>
+      <source>Unsaved report</source>
+      <translation>Niet-opgeslagen melding</translation>
+    </message>
+    <message>
+      <source>An unsaved report was found (last typed {time}: “{excerpt}”). Continue?</source>
+      <translation>Er is een niet-opgeslagen melding gevonden (laatst getypt {time}: “{excerpt}”). Verder gaan?</translation>
+    </message>
+    <message>
+      <source>no description yet</source>
+      <translation>nog geen omschrijving</translation>
+    </message>
+    <message>
+      <source>There are {count} unsaved reports; the others are offered later.</source>
+      <translation>Er zijn {count} niet-opgeslagen meldingen; de andere worden later aangeboden.</translation>
+    </message>
+    <message>
+      <source>Continue</source>
+      <translation>Verder gaan</translation>
+    </message>
+    <message>
+      <source>Later</source>
+      <translation>Later</translation>
+    </message>
+    <message>
+      <source>Discard</source>
+      <translation>Weggooien</translation>
+    </message>
+    <message>
+      <source>“{name}” was not added: a report can carry at most {count} files.</source>
+      <translation>“{name}” is niet toegevoegd: een melding kan hoogstens {count} bestanden hebben.</translation>
+    </message>
+    <message>
+      <source>“{name}” could not be copied: {reason}.</source>
+      <translation>“{name}” kon niet worden gekopieerd: {reason}.</translation>
+    </message>
+    <message>
+      <source>“{name}” is already attached.</source>
+      <translation>“{name}” is al toegevoegd.</translation>
+    </message>
+    <message>
+      <source>Not saved</source>
+      <translation>Niet opgeslagen</translation>
+    </message>
+    <message>
+      <source>Your report could not be saved on this workstation. Everything you typed is still here. Try again, or ask the service desk for help.</source>
+      <translation>Je melding kon niet worden opgeslagen op deze werkplek. Alles wat je hebt getypt staat er nog. Probeer het opnieuw of vraag de servicedesk om hulp.</translation>
+    </message>
+    <message>
+      <source>Discard report?</source>
+      <translation>Melding weggooien?</translation>
+    </message>
+    <message>
+      <source>You have not saved this report. Discard what you entered?</source>
+      <translation>Je hebt deze melding niet opgeslagen. Wat je hebt ingevuld weggooien?</translation>
+    </message>
+    <message>
+      <source>Keep editing</source>
+      <translation>Verder invullen</translation>
+    </message>
+    <message>
+      <source>Discard report</source>
+      <translation>Melding weggooien</translation>
+    </message>
+    <message>
+      <source>Draft could not be saved on this workstation.</source>
+      <translation>Het concept kon niet worden bewaard op deze werkplek.</translation>
+    </message>
+    <message>
+      <source>Draft saved automatically at {time}.</source>
+      <translation>Concept automatisch bewaard om {time}.</translation>
+    </message>
+    <message>
+      <source>Just now ({time})</source>
+      <translation>Zojuist ({time})</translation>
+    </message>
+    <message>
+      <source>{count} of at most {max} characters</source>
+      <translation>{count} van hoogstens {max} tekens</translation>
+    </message>
+    <message>
+      <source>at least {min}</source>
+      <translation>minstens {min}</translation>
+    </message>
+    <message>
+      <source>{over} too many</source>
+      <translation>{over} te veel</translation>
+    </message>
+    <message>
+      <source>“{name}” is too large ({size}); a file can be at most {limit} MB.</source>
+      <translation>“{name}” is te groot ({size}); een bestand mag hoogstens {limit} MB zijn.</translation>
+    </message>
+    <message>
+      <source>“{name}” cannot be attached: files of type “{suffix}” are not accepted. Use a photo, screenshot, PDF, text, e-mail, sound, video or Word file.</source>
+      <translation>“{name}” kan niet worden toegevoegd: bestanden van het type “{suffix}” worden niet geaccepteerd. Gebruik een foto, schermafbeelding, pdf, tekst, e-mail, geluid, video of Word-bestand.</translation>
+    </message>
+    <message>
+      <source>“{name}” is empty.</source>
+      <translation>“{name}” is leeg.</translation>
+    </message>
+    <message>
+      <source>“{name}” cannot be found.</source>
+      <translation>“{name}” is niet gevonden.</translation>
+    </message>
+    <message>
+      <source>Attach evidence</source>
+      <translation>Bewijs toevoegen</translation>
+    </message>
+    <message>
+      <source>Evidence</source>
+      <translation>Bewijs</translation>
+    </message>
+    <message>
+      <source>All files</source>
+      <translation>Alle bestanden</translation>
+    </message>
+    <message>
+      <source>Your team lead is informed and reads your report.</source>
+      <translation>Je teamleider krijgt bericht en leest je melding.</translation>
+    </message>
+    <message>
+      <source>You asked for an aftercare talk: it takes place before {due}.</source>
+      <translation>Je hebt om een nazorggesprek gevraagd: dat vindt plaats vóór {due}.</translation>
+    </message>
+    <message>
+      <source>An aftercare talk is offered to you before {due}.</source>
+      <translation>Je krijgt vóór {due} een nazorggesprek aangeboden.</translation>
+    </message>
+    <message>
+      <source>Advice: report this to the police (aangifte) before {due}. Use the organisation's address, never your own, and mention “VPT”.</source>
+      <translation>Advies: doe vóór {due} aangifte bij de politie. Gebruik het adres van de organisatie, nooit je eigen adres, en noem “VPT”.</translation>
+    </message>
+    <message>
+      <source>Follow your report and add information in My reports.</source>
+      <translation>Volg je melding en voeg informatie toe onder Mijn meldingen.</translation>
+    </message>
+  </context>
+  <context>
+    <name>Labels</name>
+    <message>
+      <source>Verbal aggression</source>
+      <extracomment>The order categories appear in the form; their number key is the position + 1.</extracomment>
+      <translation>Verbale agressie</translation>
+    </message>
+    <message>
+      <source>Threat (to you or your family)</source>
+      <translation>Bedreiging (van jou of je gezin)</translation>
+    </message>
+    <message>
+      <source>Intimidation (also sexual)</source>
+      <translation>Intimidatie (ook seksueel)</translation>
+    </message>
+    <message>
+      <source>Discrimination</source>
+      <translation>Discriminatie</translation>
+    </message>
+    <message>
+      <source>Physical violence</source>
+      <translation>Fysiek geweld</translation>
+    </message>
+    <message>
+      <source>Damage or vandalism</source>
+      <translation>Vernieling of vandalisme</translation>
+    </message>
+    <message>
+      <source>Online abuse (social media, mail, phone)</source>
+      <translation>Online agressie (sociale media, mail, telefoon)</translation>
+    </message>
+    <message>
+      <source>Doxing (personal data spread)</source>
+      <translation>Doxing (persoonsgegevens verspreid)</translation>
+    </message>
+    <message>
+      <source>Other</source>
+      <translation>Anders</translation>
+    </message>
+    <message>
+      <source>At the counter</source>
+      <translation>Aan de balie</translation>
+    </message>
+    <message>
+      <source>By phone</source>
+      <translation>Telefonisch</translation>
+    </message>
+    <message>
+      <source>By e-mail or letter</source>
+      <translation>Per e-mail of brief</translation>
+    </message>
+    <message>
+      <source>Online or social media</source>
+      <translation>Online of sociale media</translation>
+    </message>
+    <message>
+      <source>During a home visit</source>
+      <translation>Tijdens een huisbezoek</translation>
+    </message>
+    <message>
+      <source>Outdoors</source>
+      <translation>Buiten</translation>
+    </message>
+    <message>
+      <source>Minor</source>
+      <translation>Licht</translation>
+    </message>
+    <message>
+      <source>Serious</source>
+      <translation>Ernstig</translation>
+    </message>
+    <message>
+      <source>Very serious</source>
+      <translation>Zeer ernstig</translation>
+    </message>
+    <message>
+      <source>Critical</source>
+      <translation>Levensbedreigend</translation>
+    </message>
+    <message>
+      <source>Saved on this workstation</source>
+      <translation>Opgeslagen op deze werkplek</translation>
+    </message>
+    <message>
+      <source>Sent</source>
+      <translation>Verzonden</translation>
+    </message>
+    <message>
+      <source>Received by team lead</source>
+      <translation>Ontvangen door teamleider</translation>
+    </message>
+    <message>
+      <source>In progress</source>
+      <translation>In behandeling</translation>
+    </message>
+    <message>
+      <source>Closed</source>
+      <translation>Afgesloten</translation>
+    </message>
+    <message>
+      <source>Your report is safe on this workstation and will be sent as soon as the server can be reached.</source>
+      <translation>Opgeslagen op deze werkplek; je melding wordt verzonden zodra de server bereikbaar is.</translation>
+    </message>
+    <message>
+      <source>Your report has reached the server; your team lead can see it.</source>
+      <translation>Je melding is verzonden; je teamleider kan hem zien.</translation>
+    </message>
+    <message>
+      <source>Your team lead has read your report.</source>
+      <translation>Je teamleider heeft je melding gelezen.</translation>
+    </message>
+    <message>
+      <source>Your team lead is working on the follow-up.</source>
+      <translation>Je teamleider werkt aan de opvolging.</translation>
+    </message>
+    <message>
+      <source>The follow-up is finished.</source>
+      <translation>De opvolging is afgerond.</translation>
+    </message>
+    <message>
+      <source>Information added</source>
+      <translation>Informatie toegevoegd</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>Message from your team lead</source>
+      <translation>Bericht van je teamleider</translation>
+    </message>
+    <message>
+      <source>Follow-up</source>
+      <translation>Opvolging</translation>
+    </message>
+    <message>
+      <source>Response to the perpetrator</source>
+      <translation>Reactie naar de dader</translation>
+    </message>
+    <message>
+      <source>Police report (aangifte)</source>
+      <translation>Aangifte bij de politie</translation>
+    </message>
+    <message>
+      <source>Aftercare talk</source>
+      <translation>Nazorggesprek</translation>
+    </message>
+    <message>
+      <source>Aftercare follow-up after two weeks</source>
+      <translation>Nazorg na twee weken</translation>
+    </message>
+    <message>
+      <source>Aftercare follow-up after six weeks</source>
+      <translation>Nazorg na zes weken</translation>
+    </message>
+    <message>
+      <source>Recovering the damage</source>
+      <translation>Schade verhalen</translation>
+    </message>
+    <message>
+      <source>Evaluation</source>
+      <translation>Evaluatie</translation>
+    </message>
+    <message>
+      <source>This is too long: at most {limit} characters. Nothing you typed is lost.</source>
+      <translation>Dit is te lang: hoogstens {limit} tekens. Er gaat niets verloren van wat je typte.</translation>
+    </message>
+    <message>
+      <source>This time lies in the future. Choose a time up to now.</source>
+      <translation>Dit tijdstip ligt in de toekomst. Kies een tijdstip tot nu.</translation>
+    </message>
+    <message>
+      <source>This date is more than five years ago. Please check the year.</source>
+      <translation>Deze datum ligt meer dan vijf jaar terug. Klopt het jaar?</translation>
+    </message>
+    <message>
+      <source>Choose a valid date and time.</source>
+      <translation>Kies een geldige datum en tijd.</translation>
+    </message>
+    <message>
+      <source>Fill in where it happened, for example 'Counter 3'.</source>
+      <translation>Vul in waar het gebeurde, bijvoorbeeld 'Balie 3'.</translation>
+    </message>
+    <message>
+      <source>Choose at least one kind of incident (keys 1 to 9).</source>
+      <translation>Kies minstens één soort voorval (toetsen 1 t/m 9).</translation>
+    </message>
+    <message>
+      <source>Please write a little more: at least {limit} characters.</source>
+      <translation>Schrijf iets meer: minstens {limit} tekens.</translation>
+    </message>
+    <message>
+      <source>Describe briefly what happened.</source>
+      <translation>Omschrijf kort wat er gebeurde.</translation>
+    </message>
+    <message>
+      <source>Fill in your name.</source>
+      <translation>Vul je naam in.</translation>
+    </message>
+    <message>
+      <source>Fill in the name of the colleague you report for.</source>
+      <translation>Vul de naam in van de collega namens wie je meldt.</translation>
+    </message>
+    <message>
+      <source>Describe the perpetrator briefly or fill in a client or case number.</source>
+      <translation>Beschrijf de dader kort of vul een cliënt- of zaaknummer in.</translation>
+    </message>
+    <message>
+      <source>At most {limit} witnesses, one per line.</source>
+      <translation>Hoogstens {limit} getuigen, één per regel.</translation>
+    </message>
+    <message>
+      <source>The amount cannot be negative.</source>
+      <translation>Het bedrag kan niet negatief zijn.</translation>
+    </message>
+    <message>
+      <source>This amount is higher than EUR 1,000,000. Please check it.</source>
+      <translation>Dit bedrag is hoger dan € 1.000.000. Klopt het?</translation>
+    </message>
+    <message>
+      <source>Please check this field.</source>
+      <translation>Controleer dit veld.</translation>
+    </message>
+    <message>
+      <source>Fill in an amount in euros, for example 150 or 149,95.</source>
+      <translation>Vul een bedrag in euro in, bijvoorbeeld 150 of 149,95.</translation>
+    </message>
+  </context>
+  <context>
+    <name>LanAlarmPath</name>
+    <message numerus="yes">
+      <source>Active: %n colleague workstation(s) reachable</source>
+      <extracomment>The keyring entry of the site's LAN key (base64 of 32 bytes), written by enrolment or by the administrator in the alarm settings.</extracomment>
+      <translation type="unfinished">
+        <numerusform />
+        <numerusform />
+      </translation>
+    </message>
+    <message>
+      <source>Not active: %1</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Not set up: no site key on this workstation</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Not set up: choose the network</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Not active</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>LanBeacon</name>
+    <message>
+      <source>Network interface %1 not found</source>
+      <translation>Netwerkinterface %1 niet gevonden</translation>
+    </message>
+    <message>
+      <source>Network interface %1 is down</source>
+      <translation>Netwerkinterface %1 staat uit</translation>
+    </message>
+    <message>
+      <source>Network interface %1 has no IPv4 address</source>
+      <translation>Netwerkinterface %1 heeft geen IPv4-adres</translation>
+    </message>
+    <message>
+      <source>Network interface %1 cannot broadcast</source>
+      <translation>Netwerkinterface %1 kan geen broadcast versturen</translation>
+    </message>
+    <message>
+      <source>Cannot open UDP port %1: %2</source>
+      <translation>Kan UDP-poort %1 niet openen: %2</translation>
+    </message>
+    <message>
+      <source>Cannot use multicast on %1: %2</source>
+      <translation>Kan multicast niet gebruiken op %1: %2</translation>
+    </message>
+  </context>
+  <context>
+    <name>LogModel</name>
+    <message>
+      <source>Reference</source>
+      <translation>Kenmerk</translation>
+    </message>
+    <message>
+      <source>Date</source>
+      <translation>Datum</translation>
+    </message>
+    <message>
+      <source>What happened</source>
+      <translation>Wat er gebeurde</translation>
+    </message>
+    <message>
+      <source>Severity</source>
+      <translation>Ernst</translation>
+    </message>
+    <message>
+      <source>Location</source>
+      <translation>Locatie</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>Status</translation>
+    </message>
+  </context>
+  <context>
+    <name>LogView</name>
+    <message>
+      <source>Log</source>
+      <translation>Logboek</translation>
+    </message>
+    <message>
+      <source>Log of reports</source>
+      <translation>Logboek van meldingen</translation>
+    </message>
+    <message>
+      <source>No reports yet. Reports made on this workstation appear here; once it is linked to a server, the team's shared log does too.</source>
+      <translation>Nog geen meldingen. Meldingen die op deze werkplek zijn gedaan verschijnen hier; zodra de werkplek aan een server is gekoppeld, ook het gedeelde logboek van het team.</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n report(s) on this workstation.</source>
+      <translation>
+        <numerusform>%n melding op deze werkplek.</numerusform>
+        <numerusform>%n meldingen op deze werkplek.</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>MainWindow</name>
+    <message>
+      <source>Report</source>
+      <translation>Melden</translation>
+    </message>
+    <message>
+      <source>My reports</source>
+      <translation>Mijn meldingen</translation>
+    </message>
+    <message>
+      <source>Help</source>
+      <translation>Hulp</translation>
+    </message>
+    <message>
+      <source>Log</source>
+      <translation>Logboek</translation>
+    </message>
+    <message>
+      <source>Settings</source>
+      <translation>Instellingen</translation>
+    </message>
+    <message>
+      <source>Alarm</source>
+      <translation>Alarm</translation>
+    </message>
+    <message>
+      <source>New report</source>
+      <translation>Nieuwe melding</translation>
+    </message>
+    <message>
+      <source>Show window</source>
+      <translation>Venster tonen</translation>
+    </message>
+    <message>
+      <source>Quit</source>
+      <translation>Afsluiten</translation>
+    </message>
+    <message>
+      <source>VeiligBalie keeps running in the tray so that alarms still reach you.</source>
+      <translation>VeiligBalie blijft actief in het systeemvak, zodat alarmen je blijven bereiken.</translation>
+    </message>
+  </context>
+  <context>
+    <name>MyReportsView</name>
+    <message>
+      <source>My reports</source>
+      <translation>Mijn meldingen</translation>
+    </message>
+    <message>
+      <source>You have not made any reports yet. When something happens, report it under Report (Ctrl+N): it takes less than a minute, and here you will see what becomes of it.</source>
+      <translation>Je hebt nog geen meldingen gedaan. Gebeurt er iets, meld het dan onder Melden (Ctrl+N): dat kost minder dan een minuut, en hier zie je wat ermee gebeurt.</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>Your report</source>
+      <translation>Je melding</translation>
+    </message>
+    <message>
+      <source>What happened since</source>
+      <translation>Wat er sindsdien gebeurde</translation>
+    </message>
+    <message>
+      <source>Add &amp;information to this report</source>
+      <translation>Informatie &amp;toevoegen aan deze melding</translation>
+    </message>
+    <message>
+      <source>Add information to this report</source>
+      <translation>Informatie toevoegen aan deze melding</translation>
+    </message>
+    <message>
+      <source>Something you remembered later, or what happened afterwards.</source>
+      <translation>Iets wat je je later herinnerde, of wat er daarna gebeurde.</translation>
+    </message>
+    <message>
+      <source>Add information</source>
+      <translation>Informatie toevoegen</translation>
+    </message>
+    <message>
+      <source>Type the information you want to add.</source>
+      <translation>Typ de informatie die je wilt toevoegen.</translation>
+    </message>
+    <message>
+      <source>This is too long: at most {limit} characters.</source>
+      <translation>Dit is te lang: hoogstens {limit} tekens.</translation>
+    </message>
+    <message>
+      <source>Added. Your original report stays as it was; your team lead sees the addition.</source>
+      <translation>Toegevoegd. Je oorspronkelijke melding blijft zoals hij was; je teamleider ziet de aanvulling.</translation>
+    </message>
+    <message>
+      <source>Nothing yet.</source>
+      <translation>Nog niets.</translation>
+    </message>
+    <message>
+      <source>When</source>
+      <translation>Wanneer</translation>
+    </message>
+    <message>
+      <source>Where</source>
+      <translation>Waar</translation>
+    </message>
+    <message>
+      <source>How</source>
+      <translation>Hoe</translation>
+    </message>
+    <message>
+      <source>What happened</source>
+      <translation>Wat er gebeurde</translation>
+    </message>
+    <message>
+      <source>Severity</source>
+      <translation>Ernst</translation>
+    </message>
+    <message>
+      <source>Reporter</source>
+      <translation>Melder</translation>
+    </message>
+    <message>
+      <source>On behalf of</source>
+      <translation>Namens</translation>
+    </message>
+    <message>
+      <source>Perpetrator</source>
+      <translation>Dader</translation>
+    </message>
+    <message>
+      <source>recorded (only visible to team leads)</source>
+      <translation>vastgelegd (alleen zichtbaar voor teamleiders)</translation>
+    </message>
+    <message>
+      <source>Witnesses</source>
+      <translation>Getuigen</translation>
+    </message>
+    <message>
+      <source>injury</source>
+      <translation>letsel</translation>
+    </message>
+    <message>
+      <source>damage</source>
+      <translation>schade</translation>
+    </message>
+    <message>
+      <source>absence</source>
+      <translation>verzuim</translation>
+    </message>
+    <message>
+      <source>police called</source>
+      <translation>politie gebeld</translation>
+    </message>
+    <message>
+      <source>arrest</source>
+      <translation>aanhouding</translation>
+    </message>
+    <message>
+      <source>police report intended</source>
+      <translation>aangifte voorgenomen</translation>
+    </message>
+    <message>
+      <source>estimated damage {amount}</source>
+      <translation>geschatte schade {amount}</translation>
+    </message>
+    <message>
+      <source>Consequences</source>
+      <translation>Gevolgen</translation>
+    </message>
+    <message>
+      <source>aftercare talk wanted</source>
+      <translation>nazorggesprek gewenst</translation>
+    </message>
+    <message>
+      <source>only visible to my team lead</source>
+      <translation>alleen zichtbaar voor mijn teamleider</translation>
+    </message>
+    <message>
+      <source>Your wishes</source>
+      <translation>Je wensen</translation>
+    </message>
+    <message>
+      <source>Evidence</source>
+      <translation>Bewijs</translation>
+    </message>
+    <message>
+      <source>Description</source>
+      <translation>Omschrijving</translation>
+    </message>
+    <message>
+      <source>done</source>
+      <translation>gedaan</translation>
+    </message>
+  </context>
+  <context>
+    <name>ReportsModel</name>
+    <message>
+      <source>Reference</source>
+      <translation>Nummer</translation>
+    </message>
+    <message>
+      <source>When</source>
+      <translation>Wanneer</translation>
+    </message>
+    <message>
+      <source>What happened</source>
+      <translation>Wat er gebeurde</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>new</source>
+      <translation>nieuw</translation>
+    </message>
+  </context>
+  <context>
+    <name>SettingsView</name>
+    <message>
+      <source>Settings</source>
+      <translation>Instellingen</translation>
+    </message>
+    <message>
+      <source>This workstation</source>
+      <translation>Deze werkplek</translation>
+    </message>
+    <message>
+      <source>Workstation name</source>
+      <translation>Naam van de werkplek</translation>
+    </message>
+    <message>
+      <source>Location (shown with alarms)</source>
+      <translation>Locatie (getoond bij alarmen)</translation>
+    </message>
+    <message>
+      <source>e.g. Town hall, ground floor, desk 3</source>
+      <translation>bijv. Stadskantoor, begane grond, balie 3</translation>
+    </message>
+    <message>
+      <source>Your name</source>
+      <translation>Je naam</translation>
+    </message>
+    <message>
+      <source>Used as reporter; empty: the workstation name</source>
+      <translation>Gebruikt als melder; leeg: de naam van de werkplek</translation>
+    </message>
+    <message>
+      <source>&amp;Workstation name</source>
+      <translation>&amp;Naam van de werkplek</translation>
+    </message>
+    <message>
+      <source>L&amp;ocation</source>
+      <translation>L&amp;ocatie</translation>
+    </message>
+    <message>
+      <source>Your &amp;name</source>
+      <translation>&amp;Je naam</translation>
+    </message>
+    <message>
+      <source>Interface and alarm</source>
+      <translation>Weergave en alarm</translation>
+    </message>
+    <message>
+      <source>Language</source>
+      <translation>Taal</translation>
+    </message>
+    <message>
+      <source>Automatic (system language)</source>
+      <translation>Automatisch (taal van het systeem)</translation>
+    </message>
+    <message>
+      <source>&amp;Language (after restart)</source>
+      <translation>&amp;Taal (na herstart)</translation>
+    </message>
+    <message>
+      <source>Play a sound when a colleague raises an alarm</source>
+      <translation>Geluid afspelen als een collega alarm slaat</translation>
+    </message>
+    <message>
+      <source>Alarm key</source>
+      <translation>Alarmtoets</translation>
+    </message>
+    <message>
+      <source>Storage and security</source>
+      <translation>Opslag en beveiliging</translation>
+    </message>
+    <message>
+      <source>Server</source>
+      <translation>Server</translation>
+    </message>
+    <message>
+      <source>Credentials</source>
+      <translation>Inloggegevens</translation>
+    </message>
+    <message>
+      <source>Data folder</source>
+      <translation>Gegevensmap</translation>
+    </message>
+    <message>
+      <source>Log folder</source>
+      <translation>Logmap</translation>
+    </message>
+    <message>
+      <source>&amp;Save</source>
+      <translation>&amp;Opslaan</translation>
+    </message>
+    <message>
+      <source>Save settings</source>
+      <translation>Instellingen opslaan</translation>
+    </message>
+    <message>
+      <source>Not linked: VeiligBalie works locally on this workstation.</source>
+      <translation>Niet gekoppeld: VeiligBalie werkt lokaal op deze werkplek.</translation>
+    </message>
+    <message>
+      <source>Kept in the system keyring (%1).</source>
+      <translation>Bewaard in de sleutelbos van het systeem (%1).</translation>
+    </message>
+    <message>
+      <source>No system keyring found: credentials are kept in memory for this session only and must be entered again after a restart. Nothing is written to disk.</source>
+      <translation>Geen sleutelbos van het systeem gevonden: inloggegevens blijven alleen tijdens deze sessie in het geheugen en moeten na een herstart opnieuw worden ingevoerd. Er wordt niets op schijf bewaard.</translation>
+    </message>
+    <message>
+      <source>Saved.</source>
+      <translation>Opgeslagen.</translation>
+    </message>
+  </context>
+</TS>

@@ -1,0 +1,193 @@
+"""The main window as a user meets it: alarm button, areas, status, tray, shortcuts."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
+
+from veiligbalie import settings
+from veiligbalie.app import install_translations
+from veiligbalie.services.context import AppContext
+from veiligbalie.store.database import Database
+from veiligbalie.store.incidents import IncidentRepository
+from veiligbalie.ui.main_window import MainWindow
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def dutch(qapp: QApplication):
+    translators = install_translations(qapp, "nl")
+    yield
+    for translator in translators:
+        qapp.removeTranslator(translator)
+
+
+@pytest.fixture
+def window(qtbot, dutch) -> MainWindow:
+    context = AppContext.open(Database.open())
+    win = MainWindow(context)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win._quitting = True
+    win.close()
+    context.close()
+
+
+def test_alarm_button_is_large_red_and_reachable_by_keyboard(window: MainWindow) -> None:
+    button = window.findChild(QPushButton, "alarmButton")
+    assert button is not None and button.isVisible()
+    assert button.accessibleName()
+    assert button.focusPolicy() & Qt.FocusPolicy.TabFocus
+    assert button.width() >= 200 and button.height() >= 100
+    assert "#c62828" in button.styleSheet()
+    for area in window.AREAS:  # always in sight, whatever the area
+        window.show_area(area)
+        assert button.isVisible()
+
+
+def test_window_speaks_dutch_and_says_local(window: MainWindow) -> None:
+    status = window.findChild(QLabel, "connectionStatus")
+    assert status is not None
+    assert status.text().startswith("Lokaal")
+    assert "Alarm niet verbonden" in status.text()
+    titles = [window.findChild(QPushButton, f"nav_{k}").text() for k in window.AREAS]
+    assert titles == ["Melden", "Mijn meldingen", "Hulp", "Logboek", "Instellingen"]
+    assert "Alarm niet verbonden" in window.alarm_button.text()
+
+
+def test_areas_by_keyboard(qtbot, window: MainWindow) -> None:
+    for index, area in enumerate(window.AREAS, start=1):
+        qtbot.keyClick(window, Qt.Key(Qt.Key.Key_0 + index), Qt.KeyboardModifier.ControlModifier)
+        assert window.current_area() == area
+    assert window.findChild(QWidget, "guidancePanel") is not None
+    assert window.findChild(QWidget, "logTable") is not None
+
+
+def test_ctrl_n_opens_the_incident_form(qtbot, window: MainWindow) -> None:
+    window.show_area("help")
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_area() == "report"
+    form = window.findChild(QWidget, "incidentForm")
+    assert form is not None and form.isVisible()
+
+
+def test_tray_offers_alarm_and_new_report(qtbot, window: MainWindow) -> None:
+    actions = window.tray.contextMenu().actions()
+    names = [a.objectName() for a in actions]
+    assert "trayAlarmAction" in names and "trayNewIncidentAction" in names
+    window.show_area("settings")
+    window.tray_new_action.trigger()
+    assert window.current_area() == "report"
+
+
+def test_alarm_without_any_path_is_recorded_and_says_so(qtbot, window: MainWindow) -> None:
+    with qtbot.waitSignal(window.context.alarms.delivery_failed, timeout=2000) as blocker:
+        qtbot.mouseClick(window.alarm_button, Qt.MouseButton.LeftButton)
+    alarm = blocker.args[0]
+    box = window.findChild(QWidget, "alarmNotDeliveredBox")
+    assert box is not None and box.isVisible()
+    from veiligbalie.store.alarms import AlarmRepository
+
+    stored = AlarmRepository(window.context.db).get(alarm.id)
+    assert stored is not None
+
+
+def test_log_lists_saved_reports(qtbot, window: MainWindow) -> None:
+    from datetime import UTC, datetime
+
+    from veiligbalie.core.incident import Incident
+    from veiligbalie.core.vocabulary import Category
+
+    repo = IncidentRepository(window.context.db)
+    for n in range(3):
+        repo.save_new(
+            Incident(
+                description=f"Bezoeker werd boos bij balie, poging {n}",
+                categories=frozenset({Category.VERBAL_AGGRESSION}),
+                occurred_at=datetime.now(UTC),
+                location="Balie 1",
+                reporter="anna",
+            )
+        )
+    window.show_area("log")
+    table = window.log_view.table
+    assert table.model().rowCount() == 3
+    assert table.model().index(0, 0).data().startswith("VB-")
+
+
+def test_settings_are_saved_and_geometry_remembered(qtbot, window: MainWindow) -> None:
+    view = window.settings_view
+    view.station_location.setText("Stadskantoor, balie 3")
+    view.save()
+    assert settings.STATION_LOCATION.get() == "Stadskantoor, balie 3"
+    # Tests run on the in-memory keyring: the screen must say secrets last this session only.
+    assert "deze sessie" in view.keyring_state.text()
+
+    window.resize(780, 580)
+    window.save_geometry()
+    context2 = AppContext.open(window.context.db)
+    second = MainWindow(context2)
+    qtbot.addWidget(second)
+    assert (second.size().width(), second.size().height()) == (780, 580)
+    second._quitting = True
+    second.close()
+
+
+def test_second_launch_brings_the_first_forward(tmp_path: Path) -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", VEILIGBALIE_DATA_DIR=str(tmp_path / "s"))
+    first = subprocess.Popen(
+        [sys.executable, "-m", "veiligbalie.app"],
+        cwd=ROOT,
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        log = tmp_path / "s" / "logs" / "veiligbalie.log"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if log.exists() and "Main window shown" in log.read_text():
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail("first instance did not start")
+        second = subprocess.run(
+            [sys.executable, "-m", "veiligbalie.app"],
+            cwd=ROOT,
+            env=env,
+            timeout=30,
+            capture_output=True,
+            text=True,
+        )
+        assert second.returncode == 0
+        assert "asked it to come forward" in log.read_text()
+        assert first.poll() is None  # the first one still runs
+    finally:
+        first.kill()
+        first.wait()
+
+
+def test_no_display_is_said_plainly(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.pop("QT_QPA_PLATFORM", None)
+    env["VEILIGBALIE_DATA_DIR"] = str(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "veiligbalie.app"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "xvfb-run" in result.stderr

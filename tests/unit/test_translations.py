@@ -1,0 +1,36 @@
+"""Dutch is the first language: every source string has a finished Dutch translation."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QTranslator
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def load_i18n_script():
+    spec = importlib.util.spec_from_file_location("i18n_script", ROOT / "scripts" / "i18n.py")
+    module = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_dutch_file_is_complete_and_current() -> None:
+    problems = load_i18n_script().problems()
+    assert problems == [], "run 'python scripts/i18n.py update' and translate:\n" + "\n".join(
+        problems[:40]
+    )
+
+
+def test_no_pending_translations_left_unmerged() -> None:
+    assert not list((ROOT / "i18n" / "pending").glob("*.json"))
+
+
+def test_compiled_dutch_translations_load(qapp: QCoreApplication) -> None:
+    translator = QTranslator()
+    assert translator.load(str(ROOT / "i18n" / "veiligbalie_nl.qm")), "run 'make setup'"
+    assert translator.translate("MainWindow", "Report") == "Melden"
+    assert translator.translate("ConnectionStatus", "Local") == "Lokaal"
