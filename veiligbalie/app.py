@@ -62,11 +62,17 @@ def setup_logging() -> Path:
 
 
 def choose_language(cli: str | None) -> str:
-    """--lang, then VEILIGBALIE_LANG, then the setting, then the system locale."""
+    """--lang, then VEILIGBALIE_LANG, then the setting (Dutch unless chosen otherwise).
+
+    VeiligBalie serves Dutch public counters, so Dutch is the default even on a machine with
+    an English locale; "system" in the settings follows the system's language instead.
+    """
     for candidate in (cli, os.environ.get("VEILIGBALIE_LANG"), settings.LANGUAGE.get()):
         if candidate in ("nl", "en"):
             return candidate
-    return "nl" if QLocale.system().language() == QLocale.Language.Dutch else "en"
+        if candidate == "system":
+            return "nl" if QLocale.system().language() == QLocale.Language.Dutch else "en"
+    return "nl"
 
 
 def install_translations(app: QApplication, language: str) -> list[QTranslator]:

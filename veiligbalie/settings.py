@@ -13,15 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QSettings
+from PySide6.QtCore import QByteArray, QSettings
 
 from veiligbalie import paths
 
 T = TypeVar("T")
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Settings", text)
 
 
 @dataclass(frozen=True)
@@ -97,7 +93,7 @@ STATION_LOCATION = Setting("station/location", str, "", "Location of this workst
 REPORTER_NAME = Setting("station/reporter", str, "", "Your name (used as reporter)")
 
 # -- Interface ------------------------------------------------------------------------------
-LANGUAGE = Setting("ui/language", str, "", "Language (empty: follow the system)")
+LANGUAGE = Setting("ui/language", str, "nl", "Language: nl, en, or system (follow the system)")
 WINDOW_GEOMETRY = Setting("ui/geometry", QByteArray, QByteArray, "Window geometry")
 WINDOW_STATE = Setting("ui/state", QByteArray, QByteArray, "Window state")
 

@@ -21,8 +21,6 @@ from PySide6.QtWidgets import (
 from veiligbalie import paths, secrets, settings
 from veiligbalie.services.context import AppContext
 
-LANGUAGES = (("", "Automatic"), ("nl", "Nederlands"), ("en", "English"))
-
 
 class SettingsView(QScrollArea):
     """Edits are applied with "Opslaan"; nothing here holds a secret."""
@@ -64,8 +62,9 @@ class SettingsView(QScrollArea):
         self.language = QComboBox(interface)
         self.language.setObjectName("language")
         self.language.setAccessibleName(self.tr("Language"))
-        for code, name in LANGUAGES:
-            self.language.addItem(self.tr(name) if not code else name, code)
+        self.language.addItem("Nederlands", "nl")
+        self.language.addItem("English", "en")
+        self.language.addItem(self.tr("Automatic (system language)"), "system")
         form2.addRow(*self._label(self.tr("&Language (after restart)"), self.language))
         self.alarm_sound = QCheckBox(
             self.tr("Play a sound when a colleague raises an alarm"), interface
@@ -162,7 +161,7 @@ class SettingsView(QScrollArea):
             settings.STATION_NAME.reset()
         settings.STATION_LOCATION.set(self.station_location.text().strip())
         settings.REPORTER_NAME.set(self.reporter_name.text().strip())
-        settings.LANGUAGE.set(self.language.currentData() or "")
+        settings.LANGUAGE.set(self.language.currentData() or "nl")
         settings.ALARM_SOUND.set(self.alarm_sound.isChecked())
         settings.sync()
         self.refresh()
