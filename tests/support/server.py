@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -29,15 +30,17 @@ class RunningServer:
     log_path: Path
     extra_args: Sequence[str] = ()
     env: dict[str, str] = field(default_factory=dict)
+    #: (certificate, key) to serve HTTPS; the certificate also verifies the health check.
+    tls: tuple[Path, Path] | None = None
     process: subprocess.Popen[bytes] | None = None
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     @property
     def ws_url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}"
+        return f"{'wss' if self.tls else 'ws'}://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 30.0) -> None:
         """Start (or restart, on the same port and database) and wait for /healthz."""
@@ -48,6 +51,8 @@ class RunningServer:
             "--host", "127.0.0.1", "--port", str(self.port),
             "--database", self.database_url, *self.extra_args,
         ]  # fmt: skip
+        if self.tls:
+            cmd += ["--tls-cert", str(self.tls[0]), "--tls-key", str(self.tls[1])]
         log = open(self.log_path, "ab")  # noqa: SIM115 - handed to the child
         self.process = subprocess.Popen(cmd, stdout=log, stderr=log, env=env, cwd=ROOT)
         log.close()
@@ -56,7 +61,9 @@ class RunningServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited early:\n{self.log()}")
             try:
-                if httpx.get(f"{self.base_url}/healthz", timeout=1.0).status_code == 200:
+                verify = ssl.create_default_context(cafile=str(self.tls[0])) if self.tls else True
+                r = httpx.get(f"{self.base_url}/healthz", timeout=1.0, verify=verify)
+                if r.status_code == 200:
                     return
             except httpx.HTTPError:
                 pass
@@ -92,6 +99,7 @@ def running_server(
     data_dir: Path | None = None,
     extra_args: Sequence[str] = (),
     env: dict[str, str] | None = None,
+    tls: tuple[Path, Path] | None = None,
 ) -> Iterator[RunningServer]:
     with tempfile.TemporaryDirectory(prefix="vb-server-") as tmp:
         folder = data_dir or Path(tmp)
@@ -102,6 +110,7 @@ def running_server(
             log_path=Path(tmp) / "server.log",
             extra_args=extra_args,
             env=env or {},
+            tls=tls,
         )
         server.start()
         try:
