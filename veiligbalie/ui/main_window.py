@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
 from veiligbalie import settings
 from veiligbalie.services.context import AppContext
 from veiligbalie.ui.alarm_button import AlarmButton
+from veiligbalie.ui.alarm_indicator import AlarmIndicator
+from veiligbalie.ui.alarm_popup import AlarmPopup
 from veiligbalie.ui.connection_status import ConnectionStatus
 from veiligbalie.ui.help_view import HelpView
 from veiligbalie.ui.incident_form import IncidentForm, offer_recovery
@@ -56,6 +58,10 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(760, 540)
 
         self.alarm_button = AlarmButton(context.alarms, self)
+        self.alarm_indicator = AlarmIndicator(context.alarms, self)
+        # Colleagues' alarms: a window of its own that stays on top of every program.
+        self.alarm_popup = AlarmPopup(context.alarms)
+        context.alarms.offer_registration.connect(self._offer_registration)
 
         self.incident_form = IncidentForm(context.incidents, self)
         self.my_reports = MyReportsView(context.incidents, self)
@@ -81,6 +87,7 @@ class MainWindow(QMainWindow):
         nav_column = QVBoxLayout()
         nav_column.setSpacing(6)
         nav_column.addWidget(self.alarm_button)
+        nav_column.addWidget(self.alarm_indicator)
         nav_column.addSpacing(12)
         # No mnemonics here: Alt+letter belongs to the incident form's fields and sections;
         # the areas are reached with Ctrl+1 … Ctrl+5.
@@ -153,6 +160,10 @@ class MainWindow(QMainWindow):
             if prefill is not None or not self.incident_form.has_content():
                 self.incident_form.start_new(prefill)
         self.incident_form.focus_first_field()
+
+    def _offer_registration(self, alarm: object) -> None:
+        """Our alarm was resolved: open the report form prefilled from it."""
+        self.show_new_incident(self.context.alarms.registration_prefill(alarm))
 
     def _on_incident_saved(self, _incident: object) -> None:
         self.my_reports.refresh()

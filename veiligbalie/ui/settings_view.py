@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from veiligbalie import paths, secrets, settings
 from veiligbalie.services.context import AppContext
+from veiligbalie.ui.alarm_settings import AlarmSettings
 
 
 class SettingsView(QScrollArea):
@@ -76,6 +77,8 @@ class SettingsView(QScrollArea):
         self.hotkey.setObjectName("alarmHotkey")
         form2.addRow(self.tr("Alarm key"), self.hotkey)
         column.addWidget(interface)
+        self.alarm_settings = AlarmSettings(context, body)
+        column.addWidget(self.alarm_settings)
 
         storage = QGroupBox(self.tr("Storage and security"), body)
         form3 = QFormLayout(storage)
