@@ -19,10 +19,9 @@ from veiligbalie.core.ids import uuid7
 from veiligbalie.server import admin
 
 
-def open_stream(live: Live, who: str) -> ClientConnection:
-    ws = connect(
-        f"{live.server.ws_url}/api/v1/stream?token={live.world.tokens[who]}", open_timeout=10
-    )
+def open_stream(live: Live, who: str, stack: ExitStack) -> ClientConnection:
+    url = f"{live.server.ws_url}/api/v1/stream?token={live.world.tokens[who]}"
+    ws = stack.enter_context(connect(url, open_timeout=10))
     hello = json.loads(ws.recv(timeout=10))
     assert hello["type"] == "hello" and hello["epoch"] == live.world.store.epoch
     return ws

@@ -51,7 +51,7 @@ def new_token() -> str:
 
 
 def new_enrolment_code() -> str:
-    """12 characters from a 31-letter alphabet (~59 bits), shown as ``XXXX-XXXX-XXXX``."""
+    """12 characters from a 31-letter alphabet (~59 bits), shown as ``ABCD-EFGH-JKMN``."""
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
