@@ -8,8 +8,16 @@ verbonden", and a press still stores the alarm and tells the user plainly nobody
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import QFont, QIcon, QPaintEvent
+from PySide6.QtWidgets import (
+    QMessageBox,
+    QPushButton,
+    QStyle,
+    QStyleOptionButton,
+    QStylePainter,
+    QWidget,
+)
 
 from veiligbalie import settings
 from veiligbalie.services.alarms import Alarm, AlarmService
@@ -18,7 +26,7 @@ from veiligbalie.ui.resources import icon
 STYLE = """
 QPushButton#alarmButton {
     background: #c62828; color: white; border: 3px solid #8e0000; border-radius: 14px;
-    font-size: 20px; font-weight: bold; padding: 8px; text-align: center;
+    font-size: 22px; font-weight: bold; padding: 8px; text-align: center;
 }
 QPushButton#alarmButton:hover { background: #d32f2f; }
 QPushButton#alarmButton:pressed { background: #8e0000; }
@@ -62,6 +70,40 @@ class AlarmButton(QPushButton):
         self.setToolTip(self.accessibleDescription())
         self.style().unpolish(self)
         self.style().polish(self)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 (Qt naming)
+        """The styled face, then "ALARM" large and the detail lines smaller, so the state
+        fits a narrow column (the full text stays in text() for screen readers and tests)."""
+        painter = QStylePainter(self)
+        option = QStyleOptionButton()
+        self.initStyleOption(option)
+        option.text = ""
+        option.icon = QIcon()  # drawn below, beside the headline
+        painter.drawControl(QStyle.ControlElement.CE_PushButton, option)
+        lines = self.text().split("\n")
+        area = self.rect().adjusted(10, 8, -10, -8)
+        icon_size = self.iconSize()
+        self.icon().paint(
+            painter,
+            QRect(area.left(), area.top(), icon_size.width(), icon_size.height()),
+        )
+        painter.setPen(Qt.GlobalColor.white)  # on the red face in every state
+        headline = QFont(self.font())
+        headline.setPixelSize(26)
+        headline.setBold(True)
+        painter.setFont(headline)
+        top = QRect(area.left(), area.top(), area.width(), icon_size.height())
+        painter.drawText(top, Qt.AlignmentFlag.AlignCenter, lines[0])
+        detail = QFont(self.font())
+        detail.setPixelSize(15)
+        detail.setBold(True)
+        painter.setFont(detail)
+        rest = QRect(area.left(), top.bottom() + 4, area.width(), area.bottom() - top.bottom() - 4)
+        painter.drawText(
+            rest,
+            Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
+            "\n".join(lines[1:]),
+        )
 
     def _raise(self) -> None:
         self.service.raise_alarm()

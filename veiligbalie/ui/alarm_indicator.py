@@ -12,6 +12,7 @@ import logging
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -80,15 +81,14 @@ class AlarmIndicator(QFrame):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
         layout.setSpacing(6)
-        column = QHBoxLayout()
-        column.addWidget(self.cancel_button)
-        column.addWidget(self.resolve_button)
-        column.addWidget(self.type_choice)
-        column.addStretch(1)
+        # One control per row: the column beside the window is narrow, and a cut-off
+        # "Vergissing" would be worse than a slightly taller indicator.
         rows = QVBoxLayout()
         rows.setSpacing(3)
         rows.addWidget(self.text)
-        rows.addLayout(column)
+        rows.addWidget(self.cancel_button)
+        rows.addWidget(self.resolve_button)
+        rows.addWidget(self.type_choice)
         layout.addLayout(rows)
 
         self._countdown = QTimer(self)
@@ -164,7 +164,7 @@ class AlarmIndicator(QFrame):
         if alarm is None:
             return ""
         if self._failed and not alarm.responding:
-            text = self.tr("Alarm NOT delivered: nobody reached. Call for help another way.")
+            text = self.tr("Alarm NOT delivered: call for help another way")
         else:
             count = alarm.responding
             if count == 0:
@@ -195,8 +195,23 @@ class AlarmIndicator(QFrame):
         self.style().polish(self)
         self.text.style().unpolish(self.text)
         self.text.style().polish(self.text)
+        self.text.ensurePolished()
+        self._reserve_text_height()  # after polishing: the style decides the font
         self._refresh_buttons()
         self.show()
+
+    def _reserve_text_height(self) -> None:
+        # Word-wrapped text in the narrow column beside the window: reserve the height it
+        # needs for the width it really gets, or the box layout cuts off the last line.
+        parent = self.parentWidget()
+        width = parent.width() if parent is not None else self.width()
+        margins = self.layout().contentsMargins()
+        usable = max(120, width - margins.left() - margins.right() - 24)
+        self.text.setMinimumHeight(self.text.heightForWidth(usable))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt naming)
+        super().resizeEvent(event)
+        self._reserve_text_height()
 
     def _refresh_buttons(self) -> None:
         alarm = self.alarm

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -85,6 +86,8 @@ class AlarmCard(QFrame):
         self.service = service
         self.alarm = alarm
         self.setObjectName("alarmCard")
+        # Never squeezed below what it needs to show: the list scrolls instead.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.setProperty("test", "true" if alarm.test else "false")
         self.setProperty("closed", "false")
         layout = QVBoxLayout(self)
@@ -223,6 +226,8 @@ class AlarmPopup(QWidget):
         self._list.addStretch(1)
         scroll.setWidget(holder)
         outer.addWidget(scroll, 1)
+        self._scroll = scroll
+        self._holder = holder
         self._cards: dict[uuid.UUID, AlarmCard] = {}
 
         self._sound = None
@@ -264,7 +269,11 @@ class AlarmPopup(QWidget):
             return
         card = AlarmCard(self.service, alarm, self)
         self._cards[alarm.id] = card
-        self._list.insertWidget(0, card)  # newest on top
+        # Newest on top, by the moment of the press: an older alarm that reaches us late
+        # (re-announced to a station that just started) goes below newer ones.
+        position = sum(1 for other in self.cards() if other.alarm.raised_at > alarm.raised_at)
+        self._list.insertWidget(position, card)
+        card.show()  # now, not queued: the size below must count it
         self._refresh()
         self.show()
         self.raise_()
@@ -314,11 +323,19 @@ class AlarmPopup(QWidget):
         if self._cards:
             self._clock.start()
             self._keep_on_top.start()
-            self.adjustSize()
+            self._fit()
         else:
             self._clock.stop()
             self._keep_on_top.stop()
             self.hide()
+
+    def _fit(self) -> None:
+        """As tall as the cards need, up to most of the screen (then the list scrolls)."""
+        self._holder.adjustSize()
+        wanted = self._holder.sizeHint().height() + 4
+        screen = self.screen().availableGeometry().height() if self.screen() else 800
+        self._scroll.setMinimumHeight(min(wanted, int(screen * 0.75)))
+        self.adjustSize()
 
     # -- Sound -------------------------------------------------------------------------------
     def _update_sound(self, open_cards: list[AlarmCard]) -> None:
