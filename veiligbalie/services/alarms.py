@@ -198,7 +198,6 @@ class AlarmService(QObject):
         self._closed_ids: dict[uuid.UUID, float] = {}  # closed here or heard closed (monotonic)
         self._lingering: dict[uuid.UUID, float] = {}  # closes we repeat on the LAN
         self._last_connected = False
-        self._last_reachable = 0
         self._load_own_open_alarms()
 
         self._announce = QTimer(self)
@@ -259,10 +258,7 @@ class AlarmService(QObject):
             self._last_connected = connected
             log.info("Alarm paths %s", "connected" if connected else "NOT connected")
         self.connectivity_changed.emit(connected)
-        reachable = self.reachable_responders()
-        if reachable != self._last_reachable:
-            self._last_reachable = reachable
-        self.responders_changed.emit(reachable)
+        self.responders_changed.emit(self.reachable_responders())
 
     # -- Reading -----------------------------------------------------------------------------
     def get(self, alarm_id: uuid.UUID) -> Alarm | None:
@@ -462,6 +458,7 @@ class AlarmService(QObject):
             oldest = min(self._closed_ids, key=self._closed_ids.__getitem__)
             del self._closed_ids[oldest]
             self._alarms.pop(oldest, None)
+            self._heard.pop(oldest, None)
 
     def _send_everywhere(
         self, alarm: Alarm, send: Callable[[AlarmPath], bool], log_kind: str = "sent"
