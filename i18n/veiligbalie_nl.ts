@@ -12,9 +12,9 @@
     </message>
     <message numerus="yes">
       <source>%n reachable</source>
-      <translation type="unfinished">
-        <numerusform />
-        <numerusform />
+      <translation>
+        <numerusform>%n bereikbaar</numerusform>
+        <numerusform>%n bereikbaar</numerusform>
       </translation>
     </message>
     <message>
@@ -36,6 +36,293 @@
     <message>
       <source>Call for help another way: call a colleague or security. In immediate danger call 112. The alarm has been recorded.</source>
       <translation>Roep op een andere manier hulp in: bel of roep een collega of de beveiliging. Bij direct gevaar: bel 112. Het alarm is vastgelegd.</translation>
+    </message>
+  </context>
+  <context>
+    <name>AlarmCard</name>
+    <message>
+      <source>I'm on my way</source>
+      <translation>Ik kom eraan</translation>
+    </message>
+    <message>
+      <source>Resolved</source>
+      <translation>Afgehandeld</translation>
+    </message>
+    <message>
+      <source>Resolved: close this alarm for everyone</source>
+      <translation>Afgehandeld: sluit dit alarm voor iedereen</translation>
+    </message>
+    <message>
+      <source>Close</source>
+      <translation>Sluiten</translation>
+    </message>
+    <message>
+      <source>open alarm</source>
+      <translation>open alarm</translation>
+    </message>
+    <message>
+      <source>silent alarm</source>
+      <translation>stil alarm</translation>
+    </message>
+    <message>
+      <source>TEST</source>
+      <translation>TEST</translation>
+    </message>
+    <message>
+      <source>no action needed</source>
+      <translation>geen actie nodig</translation>
+    </message>
+    <message>
+      <source>From workstation %1</source>
+      <translation>Vanaf werkplek %1</translation>
+    </message>
+    <message>
+      <source>On the way: %1</source>
+      <translation>Onderweg: %1</translation>
+    </message>
+    <message>
+      <source>Nobody is on the way yet</source>
+      <translation>Nog niemand onderweg</translation>
+    </message>
+    <message>
+      <source>You are on your way</source>
+      <translation>Je bent onderweg</translation>
+    </message>
+    <message>
+      <source>Cancelled by the sender (a mistake)</source>
+      <translation>Ingetrokken door de melder (vergissing)</translation>
+    </message>
+    <message>
+      <source>No help needed. Cancelled by %1.</source>
+      <translation>Geen hulp nodig. Ingetrokken door %1.</translation>
+    </message>
+  </context>
+  <context>
+    <name>AlarmIndicator</name>
+    <message>
+      <source>Your alarm</source>
+      <translation>Jouw alarm</translation>
+    </message>
+    <message>
+      <source>Mistake: cancel the alarm</source>
+      <translation>Vergissing: trek het alarm in</translation>
+    </message>
+    <message>
+      <source>Resolved</source>
+      <translation>Afgehandeld</translation>
+    </message>
+    <message>
+      <source>Resolved: close the alarm</source>
+      <translation>Afgehandeld: sluit het alarm</translation>
+    </message>
+    <message>
+      <source>Type of alarm</source>
+      <translation>Soort alarm</translation>
+    </message>
+    <message>
+      <source>Alarm NOT delivered: call for help another way</source>
+      <translation>Alarm NIET afgeleverd: vraag op een andere manier om hulp</translation>
+    </message>
+    <message>
+      <source>waiting for a colleague</source>
+      <translation>wacht op een collega</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n colleague(s) on the way</source>
+      <translation>
+        <numerusform>%n collega onderweg</numerusform>
+        <numerusform>%n collega's onderweg</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>ALARM ACTIVE</source>
+      <translation>ALARM ACTIEF</translation>
+    </message>
+    <message>
+      <source>Alarm sent</source>
+      <translation>Alarm verzonden</translation>
+    </message>
+    <message>
+      <source>TEST</source>
+      <translation>TEST</translation>
+    </message>
+    <message>
+      <source>Mistake (%1)</source>
+      <translation>Vergissing (%1)</translation>
+    </message>
+  </context>
+  <context>
+    <name>AlarmPopup</name>
+    <message>
+      <source>Alarm from a colleague</source>
+      <translation>Alarm van een collega</translation>
+    </message>
+    <message>
+      <source>ALARM: a colleague needs help</source>
+      <translation>ALARM: een collega heeft hulp nodig</translation>
+    </message>
+    <message>
+      <source>%1 colleagues need help</source>
+      <translation>%1 collega's hebben hulp nodig</translation>
+    </message>
+    <message>
+      <source>A colleague needs help</source>
+      <translation>Een collega heeft hulp nodig</translation>
+    </message>
+    <message>
+      <source>TEST ALARM</source>
+      <translation>TESTALARM</translation>
+    </message>
+  </context>
+  <context>
+    <name>AlarmSettings</name>
+    <message>
+      <source>Alarm between workstations</source>
+      <translation>Alarm tussen werkplekken</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>Reachable now</source>
+      <translation>Nu bereikbaar</translation>
+    </message>
+    <message>
+      <source>Key file…</source>
+      <translation>Sleutelbestand…</translation>
+    </message>
+    <message>
+      <source>Passphrase…</source>
+      <translation>Wachtzin…</translation>
+    </message>
+    <message>
+      <source>Site key</source>
+      <translation>Vestigingssleutel</translation>
+    </message>
+    <message>
+      <source>Site</source>
+      <translation>Vestiging</translation>
+    </message>
+    <message>
+      <source>Network</source>
+      <translation>Netwerk</translation>
+    </message>
+    <message>
+      <source>UDP port</source>
+      <translation>UDP-poort</translation>
+    </message>
+    <message>
+      <source>empty: broadcast on the subnet</source>
+      <translation>leeg: broadcast op het subnet</translation>
+    </message>
+    <message>
+      <source>Multicast group</source>
+      <translation>Multicastgroep</translation>
+    </message>
+    <message>
+      <source>Apply network settings</source>
+      <translation>Netwerkinstellingen toepassen</translation>
+    </message>
+    <message>
+      <source>Global alarm key</source>
+      <translation>Globale alarmtoets</translation>
+    </message>
+    <message>
+      <source>Sound for test alarms too</source>
+      <translation>Ook geluid bij testalarmen</translation>
+    </message>
+    <message>
+      <source>Send a test alarm</source>
+      <translation>Testalarm versturen</translation>
+    </message>
+    <message>
+      <source>Runs the whole alarm path, marked TEST everywhere, without sound</source>
+      <translation>Doorloopt de hele alarmroute, overal gemarkeerd als TEST, zonder geluid</translation>
+    </message>
+    <message>
+      <source>Not set: no alarms over the network</source>
+      <translation>Niet ingesteld: geen alarm via het netwerk</translation>
+    </message>
+    <message>
+      <source>%1 (not found)</source>
+      <translation>%1 (niet gevonden)</translation>
+    </message>
+    <message>
+      <source>Set (kept in the keyring)</source>
+      <translation>Ingesteld (bewaard in de sleutelbos)</translation>
+    </message>
+    <message>
+      <source>Not set</source>
+      <translation>Niet ingesteld</translation>
+    </message>
+    <message>
+      <source>Not available</source>
+      <translation>Niet beschikbaar</translation>
+    </message>
+    <message>
+      <source>No colleague workstation heard</source>
+      <translation>Geen werkplek van een collega gehoord</translation>
+    </message>
+    <message>
+      <source>Global hotkey not available on this platform; use the button or the key inside the window</source>
+      <translation>Globale sneltoets niet beschikbaar op dit platform; gebruik de knop of de sneltoets binnen het venster</translation>
+    </message>
+    <message>
+      <source>Site key file</source>
+      <translation>Sleutelbestand van de vestiging</translation>
+    </message>
+    <message>
+      <source>Site passphrase</source>
+      <translation>Wachtzin van de vestiging</translation>
+    </message>
+    <message>
+      <source>The passphrase of this site (the same on every workstation):</source>
+      <translation>De wachtzin van deze vestiging (op elke werkplek dezelfde):</translation>
+    </message>
+    <message>
+      <source>Key not set: %1</source>
+      <translation>Sleutel niet ingesteld: %1</translation>
+    </message>
+    <message>
+      <source>Site key set.</source>
+      <translation>Vestigingssleutel ingesteld.</translation>
+    </message>
+    <message>
+      <source>Fill in the site.</source>
+      <translation>Vul de vestiging in.</translation>
+    </message>
+    <message>
+      <source>Alarms between workstations are on.</source>
+      <translation>Alarm tussen werkplekken staat aan.</translation>
+    </message>
+    <message>
+      <source>Key not usable: %1</source>
+      <translation>Toets niet bruikbaar: %1</translation>
+    </message>
+  </context>
+  <context>
+    <name>AlarmTexts</name>
+    <message>
+      <source>Aggression</source>
+      <extracomment>The pop-up is raised again this often, in case another window covered it. A cancelled alarm stays visible this long, so responders see it was a mistake.</extracomment>
+      <translation>Agressie</translation>
+    </message>
+    <message>
+      <source>Medical</source>
+      <translation>Medisch</translation>
+    </message>
+    <message>
+      <source>Other emergency</source>
+      <translation>Ander noodgeval</translation>
+    </message>
+    <message>
+      <source>%1 s ago</source>
+      <translation>%1 s geleden</translation>
+    </message>
+    <message>
+      <source>%1 min %2 s ago</source>
+      <translation>%1 min %2 s geleden</translation>
     </message>
   </context>
   <context>
@@ -74,6 +361,29 @@
     <message>
       <source>Alarms from this workstation reach nobody.</source>
       <translation>Alarmen van deze werkplek bereiken niemand.</translation>
+    </message>
+  </context>
+  <context>
+    <name>GlobalHotkey</name>
+    <message>
+      <source>Key not usable: %1</source>
+      <translation>Toets niet bruikbaar: %1</translation>
+    </message>
+    <message>
+      <source>Global hotkey not available on this platform; use the button or the key inside the window</source>
+      <translation>Globale sneltoets niet beschikbaar op dit platform; gebruik de knop of de sneltoets binnen het venster</translation>
+    </message>
+    <message>
+      <source>%1 switches to a text console on Linux and cannot be used; choose another key, for example Ctrl+Shift+F12</source>
+      <translation>%1 schakelt onder Linux naar een tekstconsole en is niet bruikbaar; kies een andere toets, bijvoorbeeld Ctrl+Shift+F12</translation>
+    </message>
+    <message>
+      <source>Global hotkey %1 not registered: %2</source>
+      <translation>Globale sneltoets %1 niet vastgelegd: %2</translation>
+    </message>
+    <message>
+      <source>Global hotkey %1 active in every program</source>
+      <translation>Globale sneltoets %1 werkt in elk programma</translation>
     </message>
   </context>
   <context>
@@ -752,26 +1062,26 @@
     <message numerus="yes">
       <source>Active: %n colleague workstation(s) reachable</source>
       <extracomment>The keyring entry of the site's LAN key (base64 of 32 bytes), written by enrolment or by the administrator in the alarm settings.</extracomment>
-      <translation type="unfinished">
-        <numerusform />
-        <numerusform />
+      <translation>
+        <numerusform>Actief: %n werkplek van een collega bereikbaar</numerusform>
+        <numerusform>Actief: %n werkplekken van collega's bereikbaar</numerusform>
       </translation>
     </message>
     <message>
       <source>Not active: %1</source>
-      <translation type="unfinished" />
+      <translation>Niet actief: %1</translation>
     </message>
     <message>
       <source>Not set up: no site key on this workstation</source>
-      <translation type="unfinished" />
+      <translation>Niet ingericht: geen vestigingssleutel op deze werkplek</translation>
     </message>
     <message>
       <source>Not set up: choose the network</source>
-      <translation type="unfinished" />
+      <translation>Niet ingericht: kies het netwerk</translation>
     </message>
     <message>
       <source>Not active</source>
-      <translation type="unfinished" />
+      <translation>Niet actief</translation>
     </message>
   </context>
   <context>
@@ -1128,10 +1438,6 @@
     <message>
       <source>Play a sound when a colleague raises an alarm</source>
       <translation>Geluid afspelen als een collega alarm slaat</translation>
-    </message>
-    <message>
-      <source>Alarm key</source>
-      <translation>Alarmtoets</translation>
     </message>
     <message>
       <source>Storage and security</source>

@@ -98,7 +98,8 @@ WINDOW_GEOMETRY = Setting("ui/geometry", QByteArray, QByteArray, "Window geometr
 WINDOW_STATE = Setting("ui/state", QByteArray, QByteArray, "Window state")
 
 # -- Alarm ------------------------------------------------------------------------------------
-ALARM_HOTKEY = Setting("alarm/hotkey", str, "Ctrl+Alt+F12", "Alarm key")
+# Not Ctrl+Alt+F1-F12: X11 keeps those for switching to a text console.
+ALARM_HOTKEY = Setting("alarm/hotkey", str, "Ctrl+Shift+F12", "Alarm key")
 ALARM_SOUND = Setting("alarm/sound", bool, True, "Play a sound when a colleague raises an alarm")
 ALARM_TEST_SOUND = Setting("alarm/test_sound", bool, False, "Play the sound for test alarms too")
 ALARM_LAN_INTERFACE = Setting("alarm/lan_interface", str, "", "Network for alarms between stations")

@@ -73,9 +73,6 @@ class SettingsView(QScrollArea):
         self.alarm_sound.setObjectName("alarmSound")
         self.alarm_sound.setAccessibleName(self.alarm_sound.text())
         form2.addRow(self.alarm_sound)
-        self.hotkey = QLabel(interface)
-        self.hotkey.setObjectName("alarmHotkey")
-        form2.addRow(self.tr("Alarm key"), self.hotkey)
         column.addWidget(interface)
         self.alarm_settings = AlarmSettings(context, body)
         column.addWidget(self.alarm_settings)
@@ -134,7 +131,6 @@ class SettingsView(QScrollArea):
         index = self.language.findData(settings.LANGUAGE.get())
         self.language.setCurrentIndex(max(index, 0))
         self.alarm_sound.setChecked(settings.ALARM_SOUND.get())
-        self.hotkey.setText(settings.ALARM_HOTKEY.get())
         if settings.SERVER_URL.get():
             self.server_state.setText(settings.SERVER_URL.get())
         else:
