@@ -48,7 +48,7 @@ format: setup
 	$(VENV)/bin/ruff format .
 
 screenshot: setup
-	$(PY) scripts/screenshot.py
+	$(PY) scripts/screenshot.py --all
 
 clean:
 	rm -rf $(VENV) i18n/*.qm build dist *.egg-info

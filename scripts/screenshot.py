@@ -18,6 +18,41 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+def _example_reports(context: object) -> None:
+    """Two reports in the throwaway store, so My reports and the log show what users see."""
+    from datetime import UTC, datetime, timedelta
+
+    from veiligbalie.core.incident import Incident
+    from veiligbalie.core.vocabulary import Category, Channel, Severity
+
+    service = context.incidents  # type: ignore[attr-defined]
+    now = datetime.now(UTC)
+    first = service.save(
+        Incident(
+            description="Bezoeker werd boos over een afgewezen aanvraag, schreeuwde en sloeg "
+            "met de vlakke hand op de balie.",
+            categories=frozenset({Category.VERBAL_AGGRESSION, Category.INTIMIDATION}),
+            occurred_at=now - timedelta(days=2, hours=3),
+            location="Stadskantoor, begane grond, balie 3",
+            reporter=service.reporter_name(),
+            severity=Severity.HIGH,
+            aftercare_wanted=True,
+        )
+    )
+    service.add_note(first.id, service.reporter_name(), "Camerabeelden zijn bewaard.")
+    service.save(
+        Incident(
+            description="Beller dreigde me op te wachten na het werk.",
+            categories=frozenset({Category.THREAT}),
+            occurred_at=now - timedelta(minutes=20),
+            location="Stadskantoor, begane grond, balie 3",
+            channel=Channel.PHONE,
+            reporter=service.reporter_name(),
+            police_report_intended=True,
+        )
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default=str(ROOT / "docs"))
@@ -49,6 +84,7 @@ def main() -> int:
             app.processEvents()
         window.grab().save(str(out / "screenshot-main.png"))
         if args.all:
+            _example_reports(context)
             for key in window.AREAS:
                 window.show_area(key)
                 app.processEvents()
