@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -19,6 +20,8 @@ USERS = frozenset({"employee", "team_lead", "security", "administrator"})
 TOKENS = USERS | {"workstation"}
 INCIDENT_ROLES = frozenset({"employee", "team_lead", "security", "workstation"})
 ADMIN = frozenset({"administrator"})
+ALARM_ROLES = frozenset({"employee", "team_lead", "security", "workstation"})
+WORKSTATION = frozenset({"workstation"})
 
 #: (method, path) -> who may call it. Everyone else: 401 without a token, 403 with one.
 ROLE_TABLE: dict[tuple[str, str], frozenset[str]] = {
@@ -44,6 +47,16 @@ ROLE_TABLE: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/v1/admin/users"): ADMIN,
     ("POST", "/api/v1/admin/users/{user_id}/password"): ADMIN,
     ("POST", "/api/v1/admin/tokens/revoke"): ADMIN,
+    ("POST", "/api/v1/alarms"): ALARM_ROLES,
+    ("GET", "/api/v1/alarms"): ALARM_ROLES,
+    ("GET", "/api/v1/alarms/{alarm_id}"): ALARM_ROLES,
+    ("POST", "/api/v1/alarms/{alarm_id}/acknowledge"): ALARM_ROLES,
+    ("POST", "/api/v1/alarms/{alarm_id}/resolve"): ALARM_ROLES,
+    ("POST", "/api/v1/alarms/{alarm_id}/cancel"): ALARM_ROLES,
+    ("POST", "/api/v1/stations/heartbeat"): WORKSTATION,
+    ("GET", "/api/v1/admin/stations"): ADMIN,
+    ("GET", "/api/v1/admin/sites/{site_id}/escalation"): ADMIN,
+    ("PUT", "/api/v1/admin/sites/{site_id}/escalation"): ADMIN,
 }
 
 #: What an allowed caller gets with the bodies below (a business answer, not an auth one).
@@ -55,12 +68,34 @@ ALLOWED_STATUS: dict[tuple[str, str], int] = {
     ("POST", "/api/v1/admin/workstations"): 201,
     ("POST", "/api/v1/admin/workstations/{workstation_id}/enrolment-code"): 201,
     ("POST", "/api/v1/admin/users"): 201,
+    # The cancel target is a closed alarm of the workstation: refused by the alarm's rules
+    # (after the role check let the caller through).
+    ("POST", "/api/v1/alarms/{alarm_id}/cancel"): 409,
 }
 
 
-def bodies(live: Live, victim: uuid.UUID) -> dict[tuple[str, str], Callable[[], Any]]:
+def bodies(
+    live: Live, victim: uuid.UUID, alarm_id: uuid.UUID, closed_id: uuid.UUID
+) -> dict[tuple[str, str], Callable[[], Any]]:
     w = live.world
+    now = lambda: datetime.now(UTC).isoformat()  # noqa: E731
     return {
+        ("POST", "/api/v1/alarms"): lambda: {},  # a panic-button gateway's minimal raise
+        ("POST", "/api/v1/alarms/{alarm_id}/acknowledge"): lambda: {
+            "alarm_id": str(alarm_id),
+            "at": now(),
+        },
+        ("POST", "/api/v1/alarms/{alarm_id}/resolve"): lambda: {
+            "alarm_id": str(alarm_id),
+            "at": now(),
+        },
+        ("POST", "/api/v1/alarms/{alarm_id}/cancel"): lambda: {
+            "alarm_id": str(closed_id),
+            "at": now(),
+        },
+        ("PUT", "/api/v1/admin/sites/{site_id}/escalation"): lambda: {
+            "levels": [{"delay_seconds": 0, "targets": ["colleagues"]}]
+        },
         ("POST", "/api/v1/enroll"): lambda: {"code": "NOPE-NOPE-NOPE"},
         ("POST", "/api/v1/auth/login"): lambda: {"username": "emp", "password": PASSWORD},
         ("POST", "/api/v1/auth/password"): lambda: {
@@ -119,13 +154,22 @@ def test_every_route_against_the_role_table(live: Live) -> None:
     )
     assert pushed.json()["accepted"] == [1]
     victim = add_user(w.store, "victim", Role.EMPLOYEE, w.site_a)
+    # An open alarm of a user (every caller may answer it) and a closed one of the station.
+    alarm_id, closed_id = uuid7(), uuid7()
+    raised = httpx.post(f"{base}/api/v1/alarms", headers=w.h("lead"), json={"id": str(alarm_id)})
+    assert raised.status_code == 200, raised.text
+    ws_raise = {"id": str(closed_id)}
+    assert httpx.post(f"{base}/api/v1/alarms", headers=w.h("ws"), json=ws_raise).is_success
+    close = {"alarm_id": str(closed_id), "at": datetime.now(UTC).isoformat()}
+    closed = httpx.post(f"{base}/api/v1/alarms/{closed_id}/resolve", headers=w.h("ws"), json=close)
+    assert closed.json()["state"] == "resolved"
     params = {
         "incident_id": str(incident_id),
         "site_id": str(w.site_a),
         "workstation_id": str(w.workstation),
         "user_id": str(victim),
     }
-    body_of = bodies(live, victim)
+    body_of = bodies(live, victim, alarm_id, closed_id)
     users = {"employee": "emp", "team_lead": "lead", "security": "sec", "administrator": "admin"}
 
     def token_of(caller: str) -> str | None:
@@ -139,7 +183,9 @@ def test_every_route_against_the_role_table(live: Live) -> None:
     checked = 0
     with httpx.Client(base_url=base, timeout=20) as http:
         for method, path in sorted(ROLE_TABLE):
-            url = path.format(**params)
+            url = path.format(
+                **params, alarm_id=closed_id if path.endswith("/cancel") else alarm_id
+            )
             for caller in CALLERS:
                 token = token_of(caller)
                 headers = {"Authorization": f"Bearer {token}"} if token else {}

@@ -28,7 +28,7 @@ def open_stream(live: Live, who: str, stack: ExitStack) -> ClientConnection:
 
 
 def messages(ws: ClientConnection, seconds: float) -> list[dict[str, Any]]:
-    """Everything but pings received within ``seconds``."""
+    """Everything but pings and the online-stations list received within ``seconds``."""
     out: list[dict[str, Any]] = []
     deadline = time.monotonic() + seconds
     while (left := deadline - time.monotonic()) > 0:
@@ -36,7 +36,7 @@ def messages(ws: ClientConnection, seconds: float) -> list[dict[str, Any]]:
             event = json.loads(ws.recv(timeout=left))
         except TimeoutError:
             break
-        if event["type"] != "ping":
+        if event["type"] not in ("ping", "stations.online"):
             out.append(event)
     return out
 

@@ -20,6 +20,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 import veiligbalie
 from veiligbalie.protocol.events import PING_INTERVAL_SECONDS
 from veiligbalie.server.admin import AdminError
+from veiligbalie.server.alarm_routes import adm as alarm_admin_router
+from veiligbalie.server.alarm_routes import router as alarm_router
+from veiligbalie.server.alarm_runtime import AlarmRuntime, WebhookPolicy
+from veiligbalie.server.alarms import AlarmError
 from veiligbalie.server.auth import AuthError
 from veiligbalie.server.routes import router
 from veiligbalie.server.store import ServerStore
@@ -115,6 +119,7 @@ def create_app(
     store: ServerStore | None = None,
     ping_interval: float = PING_INTERVAL_SECONDS,
     max_body_bytes: int = MAX_BODY_BYTES,
+    webhook: WebhookPolicy | None = None,
 ) -> FastAPI:
     """The server app on ``database_url`` (migrated at creation) or an open ``store``."""
     if store is None:
@@ -122,22 +127,31 @@ def create_app(
             raise ValueError("give database_url or store")
         store = ServerStore(database_url)
     hub = StreamHub()
+    alarms = AlarmRuntime(store, hub, webhook=webhook)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         hub.attach_loop(asyncio.get_running_loop())
-        yield
+        await alarms.start()
+        try:
+            yield
+        finally:
+            await alarms.stop()
 
     app = FastAPI(
         title="VeiligBalie server",
         version=veiligbalie.__version__,
-        description="Central server of VeiligBalie: sync, incidents, administration, stream.",
+        description="Central server of VeiligBalie: alarms, sync, incidents, administration, "
+        "stream.",
         lifespan=lifespan,
     )
     app.state.store = store
     app.state.hub = hub
     app.state.ping_interval = ping_interval
+    app.state.alarms = alarms
     app.include_router(router)
+    app.include_router(alarm_router)
+    app.include_router(alarm_admin_router)
     app.include_router(stream_router)
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
 
@@ -149,6 +163,10 @@ def create_app(
 
     @app.exception_handler(AdminError)
     async def _admin(_: Request, exc: AdminError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, exc.status)
+
+    @app.exception_handler(AlarmError)
+    async def _alarm(_: Request, exc: AlarmError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, exc.status)
 
     @app.exception_handler(AuthError)

@@ -20,6 +20,8 @@ from veiligbalie.server.store import DatabaseError, ServerStore, default_databas
 
 EXIT_USAGE = 2
 ENV_PING_SECONDS = "VEILIGBALIE_SERVER_PING_SECONDS"
+#: Seconds before the first webhook retry (doubling); tests shorten it.
+ENV_WEBHOOK_BACKOFF = "VEILIGBALIE_SERVER_WEBHOOK_BACKOFF"
 
 
 class CliError(Exception):
@@ -99,7 +101,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     )
     # The interval of the stream's pings; tests shorten it to see pings without waiting 15 s.
     ping = float(os.environ.get(ENV_PING_SECONDS, PING_INTERVAL_SECONDS))
-    app = create_app(store=store, ping_interval=ping)
+    from veiligbalie.server.alarm_runtime import WebhookPolicy
+
+    webhook = WebhookPolicy(backoff=float(os.environ.get(ENV_WEBHOOK_BACKOFF, "0.5")))
+    app = create_app(store=store, ping_interval=ping, webhook=webhook)
     uvicorn.run(
         app,
         host=args.host,

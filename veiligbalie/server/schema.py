@@ -208,3 +208,73 @@ audit_log = sa.Table(
     sa.Column("incident_id", sa.Uuid, index=True),
     sa.Column("detail", sa.Text, nullable=False),
 )
+
+# --- alarms (migration 0002) -------------------------------------------------------------
+
+alarms = sa.Table(
+    "alarms",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),  # the client's UUIDv7 (or the server's)
+    sa.Column("site_id", sa.Uuid, sa.ForeignKey("sites.id"), nullable=False),
+    # The workstation whose token raised it (None when a user token did): only it may cancel.
+    sa.Column("workstation_id", sa.Uuid, index=True),
+    sa.Column("raised_by_user_id", sa.Uuid),
+    # The client's own station id and name as it sent them (what the client compares).
+    sa.Column("station_id", sa.Uuid),
+    sa.Column("station_name", sa.String(80), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("type", sa.String(16), nullable=False),
+    sa.Column("location", sa.String(120), nullable=False),
+    sa.Column("raised_by", sa.String(80), nullable=False),
+    sa.Column("raised_at", UTCDateTime, nullable=False),  # the press, by the sender's clock
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("test", sa.Boolean, nullable=False),
+    # Index of the highest escalation level fired (-1: none). Raised only by a conditional
+    # UPDATE, so with several server processes each level fires exactly once.
+    sa.Column("escalation_level", sa.Integer, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),  # when the server learned it
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+sa.Index("ix_alarms_site_id_state", alarms.c.site_id, alarms.c.state)
+
+alarm_events = sa.Table(
+    "alarm_events",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("alarm_id", sa.Uuid, sa.ForeignKey("alarms.id"), nullable=False, index=True),
+    # raised | delivered | acknowledged | escalated | webhook_sent | webhook_failed |
+    # resolved | cancelled
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("actor", sa.String(80), nullable=False),
+    sa.Column("workstation_id", sa.Uuid),
+    sa.Column("station_id", sa.Uuid),  # the client's station id, when it sent one
+    sa.Column("path", sa.String(16), nullable=False),  # server | lan | webhook
+    sa.Column("data", sa.JSON, nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),  # when it happened (the actor's clock)
+    sa.Column("recorded_at", UTCDateTime, nullable=False),
+)
+
+station_presence = sa.Table(
+    "station_presence",
+    metadata,
+    sa.Column("workstation_id", sa.Uuid, sa.ForeignKey("workstations.id"), primary_key=True),
+    sa.Column("site_id", sa.Uuid, nullable=False, index=True),
+    # The station id the client uses on the alarm paths (learned from its requests).
+    sa.Column("station_id", sa.Uuid),
+    sa.Column("online", sa.Boolean, nullable=False),
+    sa.Column("via", sa.String(16), nullable=False),  # stream | heartbeat
+    sa.Column("last_seen_at", UTCDateTime, nullable=False),
+)
+
+site_escalation = sa.Table(
+    "site_escalation",
+    metadata,
+    sa.Column("site_id", sa.Uuid, sa.ForeignKey("sites.id"), primary_key=True),
+    # [{"delay_seconds": 20.0, "targets": ["security", "team_lead"], "webhook": false}, ...]
+    sa.Column("levels", sa.JSON, nullable=False),
+    sa.Column("webhook_url", sa.String(500)),
+    # The HMAC signing secret of the webhook. Stored as is because the server must use it to
+    # sign; it is never returned by any route and never logged (see server.alarms).
+    sa.Column("webhook_secret", sa.String(200)),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)

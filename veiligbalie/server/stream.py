@@ -1,8 +1,9 @@
 """The stream: WebSocket ``/api/v1/stream`` and the in-process hub that fans events out to the
 connected clients of a site.
 
-:class:`StreamHub` is the one seam for fan-out: the Alarm issue adds a PostgreSQL
-LISTEN/NOTIFY relay that calls :meth:`StreamHub.publish` for events of other processes.
+:class:`StreamHub` is the one seam for fan-out: events are serialised once and queued to each
+subscriber's writer. The alarm runtime (server.alarm_runtime) adds the open alarms and the
+online stations after "hello", and relays events of other server processes through it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
@@ -25,17 +26,42 @@ from veiligbalie.protocol import events
 from veiligbalie.server.auth import AuthError, Principal, authenticate, token_is_live
 from veiligbalie.server.store import ServerStore
 
+if TYPE_CHECKING:
+    from veiligbalie.server.alarm_runtime import AlarmRuntime
+
 log = logging.getLogger(__name__)
-QUEUE_MAX = 256
+QUEUE_MAX = 5_000
 AUTH_TIMEOUT_SECONDS = 10.0
+#: Close code for a client that stopped reading (it reconnects and is sent everything open).
+CLOSE_TOO_SLOW = 4429
+
+
+#: What a subscriber's writer sends: the event's JSON text (serialised once per publish) and
+#: what to call once it went out (the alarm log's "delivered").
+Item = tuple[str, "Callable[[Subscriber], None] | None"]
+_CLOSE: Item = ("", None)
 
 
 @dataclass(eq=False)
 class Subscriber:
     principal: Principal
-    queue: asyncio.Queue[dict[str, Any]] = field(
-        default_factory=lambda: asyncio.Queue(maxsize=QUEUE_MAX)
-    )
+    # Unbounded so an alarm is never dropped; a client that stops reading is disconnected
+    # instead (see QUEUE_MAX) and gets every open alarm again when it reconnects.
+    queue: asyncio.Queue[Item] = field(default_factory=asyncio.Queue)
+    #: The id the client uses on the alarm paths (learned from its requests), its location.
+    station_id: uuid.UUID | None = None
+    location: str = ""
+    closing: bool = False
+
+    def put(self, item: Item) -> None:
+        if self.closing:
+            return
+        if self.queue.qsize() >= QUEUE_MAX:
+            log.warning("a stream client stopped reading; disconnecting it")
+            self.closing = True
+            self.queue.put_nowait(_CLOSE)
+            return
+        self.queue.put_nowait(item)
 
 
 class StreamHub:
@@ -53,10 +79,9 @@ class StreamHub:
     def attach_loop(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
 
-    def subscribe(self, principal: Principal) -> Subscriber:
-        sub = Subscriber(principal)
+    def subscribe(self, sub: Subscriber) -> Subscriber:
         with self._lock:
-            self._by_site.setdefault(principal.site_id, set()).add(sub)
+            self._by_site.setdefault(sub.principal.site_id, set()).add(sub)
         return sub
 
     def unsubscribe(self, sub: Subscriber) -> None:
@@ -73,42 +98,56 @@ class StreamHub:
                 return sum(len(g) for g in self._by_site.values())
             return len(self._by_site.get(site_id, ()))
 
+    def sites(self) -> list[uuid.UUID | None]:
+        with self._lock:
+            return list(self._by_site)
+
+    def subscribers(self, site_id: uuid.UUID | None) -> list[Subscriber]:
+        with self._lock:
+            return list(self._by_site.get(site_id, ()))
+
     def publish(
         self,
         site_id: uuid.UUID,
         event: dict[str, Any],
         visible_to: Callable[[Principal], bool] | None = None,
+        on_sent: Callable[[Subscriber], None] | None = None,
     ) -> None:
-        """Send ``event`` to every subscriber of ``site_id`` (that ``visible_to`` admits)."""
+        """Send ``event`` to every subscriber of ``site_id`` (that ``visible_to`` admits);
+        ``on_sent(subscriber)`` runs on the loop after each successful send."""
         loop = self._loop
         if loop is None or loop.is_closed():
             return
+        # Serialised once, whatever the number of receivers.
+        text = json.dumps(event, separators=(",", ":"), ensure_ascii=False)
         try:
             running = asyncio.get_running_loop()
         except RuntimeError:
             running = None
         if running is loop:
-            self._deliver(site_id, event, visible_to)
+            self._deliver(site_id, text, visible_to, on_sent)
         else:
-            loop.call_soon_threadsafe(self._deliver, site_id, event, visible_to)
+            loop.call_soon_threadsafe(self._deliver, site_id, text, visible_to, on_sent)
 
     def _deliver(
         self,
         site_id: uuid.UUID,
-        event: dict[str, Any],
+        text: str,
         visible_to: Callable[[Principal], bool] | None,
+        on_sent: Callable[[Subscriber], None] | None,
     ) -> None:
         with self._lock:
             targets = list(self._by_site.get(site_id, ()))
+        item = (text, on_sent)
         for sub in targets:
             if visible_to is not None and not visible_to(sub.principal):
                 continue
-            with contextlib.suppress(asyncio.QueueFull):
-                # A client that stopped reading misses nudges, not data: it pulls anyway.
-                sub.queue.put_nowait(event)
+            sub.put(item)
 
 
 router = APIRouter()
+_PING = json.dumps(events.PingEvent().model_dump(), separators=(",", ":"))
+_PONG = json.dumps(events.PongEvent().model_dump(), separators=(",", ":"))
 
 
 async def _authenticate(ws: WebSocket, store: ServerStore) -> Principal | None:
@@ -137,20 +176,35 @@ async def stream(ws: WebSocket) -> None:
     store: ServerStore = ws.app.state.store
     hub: StreamHub = ws.app.state.hub
     interval: float = ws.app.state.ping_interval
+    alarms: AlarmRuntime | None = getattr(ws.app.state, "alarms", None)
     await ws.accept()
     principal = await _authenticate(ws, store)
     if principal is None:
         return
     hub.attach_loop(asyncio.get_running_loop())
-    sub = hub.subscribe(principal)
+    sub = Subscriber(principal)
+    if alarms is not None:
+        await alarms.describe(sub)
+    # Subscribed before the open alarms are read: an alarm raised in between comes twice
+    # at worst (receivers de-duplicate by id), never not at all.
+    hub.subscribe(sub)
 
     def newest() -> int:
         with store.read() as conn:
             return store.max_seq(conn)
 
-    await ws.send_json(
-        events.HelloEvent(epoch=store.epoch, cursor=await run_in_threadpool(newest)).model_dump()
-    )
+    try:
+        hello = events.HelloEvent(epoch=store.epoch, cursor=await run_in_threadpool(newest))
+        await ws.send_json(hello.model_dump())
+        if alarms is not None:
+            for text, on_sent in await alarms.hello_items(sub):
+                await ws.send_text(text)
+                if on_sent is not None:
+                    on_sent(sub)
+            alarms.joined(sub)
+    except (WebSocketDisconnect, RuntimeError, OSError):
+        hub.unsubscribe(sub)
+        return
 
     async def reader() -> None:
         while True:
@@ -160,7 +214,7 @@ async def stream(ws: WebSocket) -> None:
             except ValueError:
                 continue
             if isinstance(message, dict) and message.get("type") == "ping":
-                sub.queue.put_nowait(events.PongEvent().model_dump())
+                sub.put((_PONG, None))
 
     async def pinger() -> None:
         token_id = principal.token_id
@@ -172,23 +226,30 @@ async def stream(ws: WebSocket) -> None:
                     return token_is_live(conn, token_id)
 
             if not await run_in_threadpool(still_valid):
-                await sub.queue.put({"type": "_close"})
+                sub.queue.put_nowait(_CLOSE)
                 return
-            await sub.queue.put(events.PingEvent().model_dump())
+            sub.put((_PING, None))
 
     async def writer() -> None:
         while True:
-            event = await sub.queue.get()
-            if event.get("type") == "_close":
-                await ws.close(events.CLOSE_UNAUTHORIZED, "the token was revoked or expired")
+            text, on_sent = await sub.queue.get()
+            if not text:
+                if sub.closing:
+                    await ws.close(CLOSE_TOO_SLOW, "the client did not read its events")
+                else:
+                    await ws.close(events.CLOSE_UNAUTHORIZED, "the token was revoked or expired")
                 return
-            await ws.send_json(event)
+            await ws.send_text(text)
+            if on_sent is not None:
+                on_sent(sub)
 
     tasks = [asyncio.create_task(f()) for f in (reader, pinger, writer)]
     try:
         await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
     finally:
         hub.unsubscribe(sub)
+        if alarms is not None:
+            alarms.left(sub)
         for task in tasks:
             task.cancel()
         for task in tasks:

@@ -1,0 +1,160 @@
+"""What the central server adds to the alarm contract of :mod:`veiligbalie.protocol.alarms`:
+the escalation event and configuration, the server's alarm log, heartbeats and presence.
+
+Routes (besides those in ``protocol.alarms``)::
+
+    GET  /api/v1/alarms?open=true                       -> AlarmList
+    GET  /api/v1/alarms/{id}                            -> AlarmDetail (with the log)
+    POST /api/v1/stations/heartbeat       HeartbeatRequest -> StationStatus
+    GET  /api/v1/admin/stations                         -> list[StationStatus]
+    GET  /api/v1/admin/sites/{site_id}/escalation       -> EscalationOut
+    PUT  /api/v1/admin/sites/{site_id}/escalation  EscalationIn -> EscalationOut
+
+Stream event (server -> security and team leads, or the whole site, per level)::
+
+    {"type": "alarm.escalated", "alarm": AlarmBody, "level": 1, "targets": [...], "at": ...}
+
+Outgoing webhook (a level with ``webhook``): ``POST`` of :class:`WebhookBody` as JSON with
+``X-VeiligBalie-Timestamp: <unix seconds>`` and ``X-VeiligBalie-Signature: sha256=<hex>``,
+the HMAC-SHA256 with the site's webhook secret of ``"<timestamp>." + body bytes``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+
+from veiligbalie.protocol.alarms import (
+    AlarmBody,
+    Location,
+    Name,
+    RaiseAlarmRequest,
+)
+
+WEBHOOK_SIGNATURE_HEADER = "X-VeiligBalie-Signature"
+WEBHOOK_TIMESTAMP_HEADER = "X-VeiligBalie-Timestamp"
+WEBHOOK_EVENT_HEADER = "X-VeiligBalie-Event"
+#: The escalation target that means "every station and user of the site".
+COLLEAGUES = "colleagues"
+TargetName = Annotated[str, Field(max_length=32)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+def _no_nul(value: Any) -> Any:
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+class ServerRaiseRequest(RaiseAlarmRequest):
+    """``POST /api/v1/alarms`` as the server takes it: like RaiseAlarmRequest, but a hardware
+    panic-button gateway may leave out even the ``id`` (the server makes a UUIDv7) and the
+    location (the workstation's)."""
+
+    id: uuid.UUID | None = None  # type: ignore[assignment]
+
+    @field_validator("station_name", "location", "site_id", "raised_by")
+    @classmethod
+    def _plain_text(cls, value: str) -> str:
+        return _no_nul(value)  # type: ignore[no-any-return]
+
+
+class AlarmList(_Model):
+    alarms: list[AlarmBody]
+
+
+class AlarmLogEntry(_Model):
+    """One line of the server's alarm log."""
+
+    kind: str  # raised|delivered|acknowledged|escalated|webhook_sent|webhook_failed|resolved|...
+    actor: str = ""
+    workstation_id: uuid.UUID | None = None
+    station_id: uuid.UUID | None = None
+    path: str = "server"
+    data: dict[str, Any] = Field(default_factory=dict)
+    at: datetime
+    recorded_at: datetime
+
+
+class AlarmDetail(_Model):
+    alarm: AlarmBody
+    escalation_level: int = -1
+    log: list[AlarmLogEntry] = Field(default_factory=list)
+
+
+class AlarmEscalatedEvent(_Model):
+    """Nobody acknowledged in time: the level's targets are alerted."""
+
+    type: Literal["alarm.escalated"] = "alarm.escalated"
+    alarm: AlarmBody
+    level: int
+    targets: list[TargetName] = Field(default_factory=list)
+    webhook: bool = False
+    at: datetime
+
+
+class HeartbeatRequest(_Model):
+    """A workstation's sign of life; ``station_id`` is the id it uses on the alarm paths."""
+
+    station_id: uuid.UUID | None = None
+    station_name: Name = ""
+    location: Location = ""
+
+    @field_validator("station_name", "location")
+    @classmethod
+    def _plain_text(cls, value: str) -> str:
+        return _no_nul(value)  # type: ignore[no-any-return]
+
+
+class StationStatus(_Model):
+    workstation_id: uuid.UUID
+    site_id: uuid.UUID
+    name: str
+    location: str
+    station_id: uuid.UUID | None = None
+    online: bool
+    via: str = ""  # stream | heartbeat, how it was last seen
+    last_seen_at: datetime | None = None
+
+
+class EscalationLevelModel(_Model):
+    """One rung: after ``delay_seconds`` without acknowledgement, alert ``targets`` (role
+    names or ``"colleagues"``) and/or call the webhook."""
+
+    delay_seconds: float = Field(ge=0, le=24 * 3600)
+    targets: list[TargetName] = Field(default_factory=list, max_length=8)
+    webhook: bool = False
+
+
+class EscalationIn(_Model):
+    """The administrator's escalation ladder of a site. ``webhook_secret`` is write-only:
+    leave it out (or null) to keep the stored one, send ``""`` to remove it."""
+
+    levels: list[EscalationLevelModel] = Field(min_length=1, max_length=10)
+    webhook_url: Annotated[str, Field(max_length=500)] | None = None
+    webhook_secret: Annotated[str, Field(max_length=200)] | None = None
+
+
+class EscalationOut(_Model):
+    site_id: uuid.UUID
+    levels: list[EscalationLevelModel]
+    webhook_url: str | None = None
+    #: Whether a signing secret is stored. The secret itself is never sent back.
+    webhook_secret_set: bool = False
+    default: bool = False  # no configuration stored: the built-in ladder applies
+
+
+class WebhookBody(_Model):
+    """What the outgoing webhook receives."""
+
+    type: Literal["alarm.escalated"] = "alarm.escalated"
+    alarm: AlarmBody
+    level: int
+    site_name: str = ""
+    sent_at: AwareDatetime

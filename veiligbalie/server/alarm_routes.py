@@ -1,0 +1,164 @@
+"""REST routes of the alarm: raise, acknowledge, resolve, cancel, read (with the log),
+station heartbeats, and the administrator's station list and escalation ladder.
+
+Every change is committed first, then published to the stream (and, on PostgreSQL, to the
+other server processes) by the app's :class:`~veiligbalie.server.alarm_runtime.AlarmRuntime`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, status
+
+from veiligbalie.core.vocabulary import AlarmState, Role
+from veiligbalie.protocol import alarm_server as ps
+from veiligbalie.protocol import alarms as wire
+from veiligbalie.server import alarms
+from veiligbalie.server.auth import Principal, get_store, require
+from veiligbalie.server.store import ServerStore
+
+Store = Annotated[ServerStore, Depends(get_store)]
+#: Alarms are raised and answered by workstations and by the site's users.
+AlarmCaller = Annotated[
+    Principal, Depends(require(Role.EMPLOYEE, Role.TEAM_LEAD, Role.SECURITY, workstation=True))
+]
+Workstation = Annotated[Principal, Depends(require(workstation=True))]
+Administrator = Annotated[Principal, Depends(require(Role.ADMINISTRATOR))]
+
+_401 = {401: {"description": "no, unknown, expired or revoked token"}}
+_403 = {403: {"description": "the role may not use this route"}, **_401}
+_change: dict[int | str, dict[str, Any]] = {
+    400: {"description": "the body does not fit the path"},
+    404: {"description": "no such alarm at your site"},
+    409: {"description": "the alarm's rules refuse this change (the message says why)"},
+    **_403,
+}
+
+router = APIRouter(prefix="/api/v1", tags=["alarms"])
+
+
+def _publish(request: Request, outcome: alarms.Outcome) -> wire.AlarmBody:
+    runtime = getattr(request.app.state, "alarms", None)
+    if runtime is not None:
+        runtime.published(outcome)
+    return outcome.alarm
+
+
+@router.post(
+    wire.ALARMS_PATH,
+    response_model=wire.AlarmBody,
+    responses={
+        409: {"description": "the alarm id belongs to another site"},
+        **_403,
+    },
+)
+def raise_alarm(
+    body: ps.ServerRaiseRequest, principal: AlarmCaller, store: Store, request: Request
+) -> wire.AlarmBody:
+    """Raise an alarm. Idempotent by ``id``: a repeat (after a lost answer, a reconnect or
+    through another path) answers the stored alarm and notifies nobody again. A hardware
+    panic-button gateway may send ``{}`` with its workstation token."""
+    return _publish(request, alarms.raise_alarm(store, principal, body))
+
+
+@router.post(
+    f"{wire.ALARMS_PATH}/{{alarm_id}}/acknowledge", response_model=wire.AlarmBody, responses=_change
+)
+def acknowledge(
+    alarm_id: uuid.UUID, body: wire.AckBody, principal: AlarmCaller, store: Store, request: Request
+) -> wire.AlarmBody:
+    """ "Ik kom eraan". The same station again changes nothing; escalation stops."""
+    return _publish(request, alarms.acknowledge(store, principal, alarm_id, body))
+
+
+@router.post(
+    f"{wire.ALARMS_PATH}/{{alarm_id}}/resolve", response_model=wire.AlarmBody, responses=_change
+)
+def resolve(
+    alarm_id: uuid.UUID,
+    body: wire.CloseBody,
+    principal: AlarmCaller,
+    store: Store,
+    request: Request,
+) -> wire.AlarmBody:
+    """ "Afgehandeld" for everyone. Resolving a resolved alarm again changes nothing."""
+    outcome = alarms.close(store, principal, alarm_id, body, AlarmState.RESOLVED)
+    return _publish(request, outcome)
+
+
+@router.post(
+    f"{wire.ALARMS_PATH}/{{alarm_id}}/cancel", response_model=wire.AlarmBody, responses=_change
+)
+def cancel(
+    alarm_id: uuid.UUID,
+    body: wire.CloseBody,
+    principal: AlarmCaller,
+    store: Store,
+    request: Request,
+) -> wire.AlarmBody:
+    """ "Vergissing": only the station (or user) that raised it, within the cancel window."""
+    outcome = alarms.close(store, principal, alarm_id, body, AlarmState.CANCELLED)
+    return _publish(request, outcome)
+
+
+@router.get(wire.ALARMS_PATH, response_model=ps.AlarmList, responses=_403)
+def list_alarms(
+    principal: AlarmCaller,
+    store: Store,
+    open: Annotated[bool, Query(description="only alarms still open")] = False,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> ps.AlarmList:
+    """The site's alarms: the open ones (``open=true``) or the newest ``limit``."""
+    return alarms.list_alarms(store, principal, open, limit)
+
+
+@router.get(
+    f"{wire.ALARMS_PATH}/{{alarm_id}}",
+    response_model=ps.AlarmDetail,
+    responses={404: {"description": "no such alarm at your site"}, **_403},
+)
+def alarm_detail(alarm_id: uuid.UUID, principal: AlarmCaller, store: Store) -> ps.AlarmDetail:
+    """One alarm with its log: raised, delivered, acknowledged, escalated, closed."""
+    return alarms.alarm_detail(store, principal, alarm_id)
+
+
+@router.post("/stations/heartbeat", response_model=ps.StationStatus, responses=_403)
+def heartbeat(
+    principal: Workstation, store: Store, body: ps.HeartbeatRequest | None = None
+) -> ps.StationStatus:
+    """A workstation's sign of life (the stream counts as one too); ``station_id`` tells the
+    server which id the station uses on the alarm paths."""
+    return alarms.heartbeat(store, principal, body or ps.HeartbeatRequest())
+
+
+_admin: dict[int | str, dict[str, Any]] = {
+    400: {"description": "invalid input"},
+    404: {"description": "no such site"},
+    **_403,
+}
+adm = APIRouter(prefix="/api/v1/admin", tags=["admin"], responses=_admin)
+
+
+@adm.get("/stations", response_model=list[ps.StationStatus])
+def stations(_: Administrator, store: Store) -> list[ps.StationStatus]:
+    """Every workstation, and whether it is online now."""
+    return alarms.list_stations(store)
+
+
+@adm.get("/sites/{site_id}/escalation", response_model=ps.EscalationOut)
+def get_escalation(site_id: uuid.UUID, _: Administrator, store: Store) -> ps.EscalationOut:
+    return alarms.get_escalation(store, site_id)
+
+
+@adm.put(
+    "/sites/{site_id}/escalation",
+    response_model=ps.EscalationOut,
+    status_code=status.HTTP_200_OK,
+)
+def set_escalation(
+    site_id: uuid.UUID, body: ps.EscalationIn, _: Administrator, store: Store
+) -> ps.EscalationOut:
+    """Set the site's escalation ladder. The webhook secret is write-only."""
+    return alarms.set_escalation(store, site_id, body)
