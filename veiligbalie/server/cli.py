@@ -14,8 +14,9 @@ import sqlalchemy.exc
 from sqlalchemy.engine import make_url
 
 from veiligbalie.core.vocabulary import Role
+from veiligbalie.protocol.alarm_server import EscalationIn, EscalationLevelModel, EscalationOut
 from veiligbalie.protocol.events import PING_INTERVAL_SECONDS
-from veiligbalie.server import admin
+from veiligbalie.server import admin, alarms
 from veiligbalie.server.store import DatabaseError, ServerStore, default_database_url, migrate
 
 EXIT_USAGE = 2
@@ -257,6 +258,85 @@ def _token_revoke(store: ServerStore, args: argparse.Namespace) -> None:
     print(f"{count} token(s) revoked")
 
 
+def parse_delay(text: str) -> float:
+    """``"20s"``, ``"0.3s"``, ``"1m"``, ``"500ms"`` or plain seconds, as seconds."""
+    text = text.strip().lower()
+    for unit, factor in (("ms", 0.001), ("s", 1.0), ("m", 60.0)):
+        if text.endswith(unit):
+            number, scale = text[: -len(unit)], factor
+            break
+    else:
+        number, scale = text, 1.0
+    try:
+        value = float(number) * scale
+    except ValueError:
+        raise CliError(f"not a delay: {text!r} (write e.g. 20s, 1m or 500ms)") from None
+    if not 0 <= value <= 24 * 3600:
+        raise CliError(f"a delay must be between 0 and 24 hours, not {text!r}")
+    return value
+
+
+def parse_level(text: str) -> EscalationLevelModel:
+    """``"20s:security,team_lead"`` or ``"60s:webhook"`` (targets may include ``webhook``)."""
+    delay, sep, targets = text.partition(":")
+    if not sep or not targets.strip():
+        raise CliError(
+            f"write a level as DELAY:TARGET[,TARGET...], e.g. 20s:security; not {text!r}"
+        )
+    names = [name.strip() for name in targets.split(",") if name.strip()]
+    try:
+        return EscalationLevelModel(
+            delay_seconds=parse_delay(delay),
+            targets=[name for name in names if name != "webhook"],
+            webhook="webhook" in names,
+        )
+    except ValueError as exc:
+        raise CliError(f"invalid level {text!r}: {str(exc).splitlines()[0]}") from None
+
+
+def _print_escalation(config: EscalationOut) -> None:
+    source = "built-in default" if config.default else "configured"
+    print(f"escalation of site {config.site_id} ({source}):")
+    for number, level in enumerate(config.levels):
+        who = ", ".join(level.targets + (["webhook"] if level.webhook else []))
+        print(f"  level {number}: after {level.delay_seconds:g} s -> {who}")
+    if config.webhook_url:
+        secret = "set" if config.webhook_secret_set else "NOT set"
+        print(f"  webhook: {config.webhook_url} (signing secret {secret})")
+
+
+def _escalation_set(store: ServerStore, args: argparse.Namespace) -> None:
+    secret = None
+    if args.webhook_secret_stdin:
+        secret = sys.stdin.readline().rstrip("\r\n")
+        if not secret:
+            raise CliError("no webhook secret on standard input")
+    levels = [parse_level(text) for text in args.level]
+    try:
+        body = EscalationIn(levels=levels, webhook_url=args.webhook_url, webhook_secret=secret)
+    except ValueError as exc:
+        raise CliError(f"invalid escalation: {str(exc).splitlines()[0]}") from None
+    _print_escalation(alarms.set_escalation(store, args.site, body))
+
+
+def _escalation_show(store: ServerStore, args: argparse.Namespace) -> None:
+    _print_escalation(alarms.get_escalation(store, args.site))
+
+
+def _escalation_reset(store: ServerStore, args: argparse.Namespace) -> None:
+    _print_escalation(alarms.reset_escalation(store, args.site))
+
+
+def _station_list(store: ServerStore, args: argparse.Namespace) -> None:
+    stations = alarms.list_stations(store)
+    if not stations:
+        print("no workstations")
+    for st in stations:
+        seen = st.last_seen_at.strftime("%Y-%m-%d %H:%M:%S") if st.last_seen_at else "never"
+        state = "ONLINE " if st.online else "offline"
+        print(f"{st.workstation_id}  {state}  {st.name}  {st.location}  seen {seen} {st.via}")
+
+
 # --- parser -----------------------------------------------------------------------------
 
 
@@ -361,6 +441,34 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--user", help="username")
     which.add_argument("--workstation", help="workstation name or id")
     which.add_argument("--all", action="store_true", help="every token: everyone signs in again")
+
+    esc = areas.add_parser("escalation", help="alarm escalation per site").add_subparsers(
+        dest="action", required=True, parser_class=_Parser
+    )
+    p = leaf(esc, "set", _escalation_set, "set the escalation ladder of a site")
+    p.add_argument("--site", required=True, help="site name or id")
+    p.add_argument(
+        "--level",
+        action="append",
+        required=True,
+        metavar="DELAY:TARGETS",
+        help="e.g. 0s:colleagues, 20s:security,team_lead, 60s:webhook (repeat, in order)",
+    )
+    p.add_argument("--webhook-url", help="http(s) URL the webhook level posts to")
+    p.add_argument(
+        "--webhook-secret-stdin",
+        action="store_true",
+        help="read the webhook signing secret from standard input (kept if not given)",
+    )
+    p = leaf(esc, "show", _escalation_show, "show the escalation ladder of a site")
+    p.add_argument("--site", required=True)
+    p = leaf(esc, "reset", _escalation_reset, "back to the built-in ladder")
+    p.add_argument("--site", required=True)
+
+    station = areas.add_parser("station", help="which workstations are online").add_subparsers(
+        dest="action", required=True, parser_class=_Parser
+    )
+    leaf(station, "list", _station_list, "list workstations with their online state")
     return parser
 
 
