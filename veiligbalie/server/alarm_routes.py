@@ -39,9 +39,15 @@ _change: dict[int | str, dict[str, Any]] = {
 router = APIRouter(prefix="/api/v1", tags=["alarms"])
 
 
-def _publish(request: Request, outcome: alarms.Outcome) -> wire.AlarmBody:
+def _publish(
+    request: Request,
+    outcome: alarms.Outcome,
+    principal: Principal,
+    station_id: uuid.UUID | None,
+) -> wire.AlarmBody:
     runtime = getattr(request.app.state, "alarms", None)
     if runtime is not None:
+        runtime.learn(principal, station_id)
         runtime.published(outcome)
     return outcome.alarm
 
@@ -60,7 +66,8 @@ def raise_alarm(
     """Raise an alarm. Idempotent by ``id``: a repeat (after a lost answer, a reconnect or
     through another path) answers the stored alarm and notifies nobody again. A hardware
     panic-button gateway may send ``{}`` with its workstation token."""
-    return _publish(request, alarms.raise_alarm(store, principal, body))
+    outcome = alarms.raise_alarm(store, principal, body)
+    return _publish(request, outcome, principal, body.station_id)
 
 
 @router.post(
@@ -70,7 +77,8 @@ def acknowledge(
     alarm_id: uuid.UUID, body: wire.AckBody, principal: AlarmCaller, store: Store, request: Request
 ) -> wire.AlarmBody:
     """ "Ik kom eraan". The same station again changes nothing; escalation stops."""
-    return _publish(request, alarms.acknowledge(store, principal, alarm_id, body))
+    outcome = alarms.acknowledge(store, principal, alarm_id, body)
+    return _publish(request, outcome, principal, body.station_id)
 
 
 @router.post(
@@ -85,7 +93,7 @@ def resolve(
 ) -> wire.AlarmBody:
     """ "Afgehandeld" for everyone. Resolving a resolved alarm again changes nothing."""
     outcome = alarms.close(store, principal, alarm_id, body, AlarmState.RESOLVED)
-    return _publish(request, outcome)
+    return _publish(request, outcome, principal, body.station_id)
 
 
 @router.post(
@@ -100,7 +108,7 @@ def cancel(
 ) -> wire.AlarmBody:
     """ "Vergissing": only the station (or user) that raised it, within the cancel window."""
     outcome = alarms.close(store, principal, alarm_id, body, AlarmState.CANCELLED)
-    return _publish(request, outcome)
+    return _publish(request, outcome, principal, body.station_id)
 
 
 @router.get(wire.ALARMS_PATH, response_model=ps.AlarmList, responses=_403)
@@ -126,11 +134,19 @@ def alarm_detail(alarm_id: uuid.UUID, principal: AlarmCaller, store: Store) -> p
 
 @router.post("/stations/heartbeat", response_model=ps.StationStatus, responses=_403)
 def heartbeat(
-    principal: Workstation, store: Store, body: ps.HeartbeatRequest | None = None
+    principal: Workstation,
+    store: Store,
+    request: Request,
+    body: ps.HeartbeatRequest | None = None,
 ) -> ps.StationStatus:
     """A workstation's sign of life (the stream counts as one too); ``station_id`` tells the
     server which id the station uses on the alarm paths."""
-    return alarms.heartbeat(store, principal, body or ps.HeartbeatRequest())
+    body = body or ps.HeartbeatRequest()
+    status_now = alarms.heartbeat(store, principal, body)
+    runtime = getattr(request.app.state, "alarms", None)
+    if runtime is not None:
+        runtime.learn(principal, body.station_id)
+    return status_now
 
 
 _admin: dict[int | str, dict[str, Any]] = {

@@ -203,6 +203,24 @@ class AlarmRuntime:
             # The other processes catch up on their stations' next connect (hello).
             log.warning("NOTIFY %s failed: %s", event, type(exc).__name__)
 
+    def learn(self, principal: Principal, station_id: uuid.UUID | None) -> None:
+        """A workstation told its alarm-path station id: use it for its live subscribers.
+        Thread-safe (routes call it after their commit)."""
+        ws, site, loop = principal.workstation_id, principal.site_id, self._loop
+        if ws is None or site is None or station_id is None or loop is None:
+            return
+
+        def apply() -> None:
+            changed = False
+            for sub in self.hub.subscribers(site):
+                if sub.principal.workstation_id == ws and sub.station_id != station_id:
+                    sub.station_id = station_id
+                    changed = True
+            if changed:
+                self._schedule_online(site)
+
+        loop.call_soon_threadsafe(apply)
+
     # -- the stream's hooks --------------------------------------------------------------------
     async def describe(self, sub: Subscriber) -> None:
         """Fill in the station id and location of a workstation's subscriber."""
