@@ -211,3 +211,41 @@ def test_an_empty_file_is_initialised(tmp_path: Path) -> None:
     path.touch()
     with Database.open(path) as db, db.session() as session:
         assert session.execute(text("SELECT count(*) FROM incidents")).scalar() == 0
+
+
+def test_revisions_read_from_files_agree_with_alembic() -> None:
+    """Start-up reads the migration files directly; Alembic must see the same graph."""
+    from alembic.script import ScriptDirectory
+
+    from veiligbalie.store.database import _script_revisions, alembic_config
+
+    script = ScriptDirectory.from_config(alembic_config())
+    head, known = _script_revisions()
+    assert [head] == list(script.get_heads())
+    assert known == {rev.revision for rev in script.walk_revisions()}
+
+
+def test_normal_start_does_not_import_alembic(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    db = tmp_path / "x.sqlite3"
+    code = (
+        "import sys; from veiligbalie.store.database import Database; "
+        f"Database.open({str(db)!r}).close(); "
+        f"Database.open({str(db)!r}).close(); "  # the second open is a normal start
+        "print('alembic' in sys.modules)"
+    )
+    first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert first.stdout.strip() == "True"  # creating the database migrates
+    again = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import sys; from veiligbalie.store.database import Database; "
+            f"Database.open({str(db)!r}).close(); print('alembic' in sys.modules)",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert again.stdout.strip() == "False", again.stderr

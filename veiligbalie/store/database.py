@@ -4,23 +4,24 @@ sessions, and the BEGIN IMMEDIATE write transaction that serialises writers acro
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 import uuid
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, select
 from sqlalchemy.orm import Session
 
 from veiligbalie import paths
 from veiligbalie.core.ids import uuid7
 from veiligbalie.store.schema import meta
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -50,21 +51,44 @@ class NotADatabaseError(RuntimeError):
 
 def alembic_config() -> Config:
     """A programmatic Alembic configuration pointing at the migrations inside the package."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.set_main_option("path_separator", "os")
     return cfg
 
 
+_REVISION = re.compile(r"^revision(?:\s*:[^=]+)?\s*=\s*[\"']([^\"']+)[\"']", re.M)
+_DOWN_REVISION = re.compile(
+    r"^down_revision(?:\s*:[^=]+)?\s*=\s*(?:[\"']([^\"']+)[\"']|None)", re.M
+)
+
+
 @lru_cache(maxsize=1)
 def _script_revisions() -> tuple[str, frozenset[str]]:
-    """The head revision of this code and every revision it knows (parsed once per process)."""
-    script = ScriptDirectory.from_config(alembic_config())
-    heads = script.get_heads()
+    """The head revision of this code and every revision it knows (read once per process).
+
+    Read straight from the migration files rather than through Alembic: importing Alembic
+    costs a noticeable part of the client's start-up, and every normal start only needs to
+    compare one revision string. Alembic is loaded when a migration really has to run; a
+    test checks that this reading agrees with Alembic's own.
+    """
+    known: set[str] = set()
+    parents: set[str] = set()
+    for file in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
+        text = file.read_text(encoding="utf-8")
+        revision = _REVISION.search(text)
+        if revision is None:
+            continue
+        known.add(revision.group(1))
+        down = _DOWN_REVISION.search(text)
+        if down is not None and down.group(1):
+            parents.add(down.group(1))
+    heads = known - parents
     if len(heads) != 1:
         raise RuntimeError(f"the local store migrations have {len(heads)} heads, expected one")
-    known = frozenset(rev.revision for rev in script.walk_revisions())
-    return heads[0], known
+    return next(iter(heads)), frozenset(known)
 
 
 def head_revision() -> str:
@@ -180,6 +204,8 @@ class Database:
                     raise SchemaTooNewError(path, current)
                 if current != head:
                     log.info("Migrating local database from %s to %s", current, head)
+                    from alembic import command
+
                     cfg = alembic_config()
                     cfg.attributes["connection"] = conn
                     command.upgrade(cfg, "head")
