@@ -113,6 +113,16 @@ STATION_ID = Setting("station/id", str, "", "Workstation id (made once, never sh
 # -- Server ------------------------------------------------------------------------------------
 SERVER_URL = Setting("server/url", str, "", "Server address")
 SERVER_CA_FILE = Setting("server/ca_file", str, "", "Organisation CA certificate file")
+# Filled in by enrolment ("Koppelen met server"); names only, never a token or key.
+SERVER_ORG_NAME = Setting("server/org_name", str, "", "Organisation")
+SERVER_SITE_NAME = Setting("server/site_name", str, "", "Site")
+SERVER_SITE_ID = Setting("server/site_id", str, "", "Site id on the server")
+SERVER_WORKSTATION_ID = Setting("server/workstation_id", str, "", "Workstation id on the server")
+
+# -- Session (the signed-in user; the token itself is in the keyring) -------------------------
+LOGGED_IN_USER = Setting("session/display_name", str, "", "Signed-in user (reporter name)")
+LOGGED_IN_USERNAME = Setting("session/username", str, "", "Signed-in username")
+LOGGED_IN_ROLE = Setting("session/role", str, "", "Role of the signed-in user")
 
 ALL: tuple[Setting[Any], ...] = tuple(
     value for value in globals().values() if isinstance(value, Setting)

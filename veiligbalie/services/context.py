@@ -11,6 +11,8 @@ from veiligbalie.services.alarm_paths import LanAlarmPath
 from veiligbalie.services.alarms import AlarmService
 from veiligbalie.services.hotkey import GlobalHotkey
 from veiligbalie.services.incidents import IncidentService
+from veiligbalie.services.session import Session
+from veiligbalie.services.sync import SyncEngine
 from veiligbalie.store.database import Database
 
 
@@ -22,6 +24,9 @@ class AppContext:
     # The LAN alarm path (silent until a site key and a network are set) and the global key.
     lan_alarms: LanAlarmPath | None = field(default=None)
     hotkey: GlobalHotkey | None = field(default=None)
+    # Server link: who we are to the server, and the engine that keeps data in step.
+    session: Session | None = field(default=None)
+    sync: SyncEngine | None = field(default=None)
 
     @classmethod
     def open(cls, db: Database) -> AppContext:
@@ -33,15 +38,55 @@ class AppContext:
         hotkey.activated.connect(lambda: alarms.raise_alarm())
         if QGuiApplication.instance() is not None:
             hotkey.register(settings.ALARM_HOTKEY.get())
-        return cls(
+        incidents = IncidentService(db)
+        session = Session(alarms)
+        engine = SyncEngine(db, alarms)
+        context = cls(
             db=db,
-            incidents=IncidentService(db),
+            incidents=incidents,
             alarms=alarms,
             lan_alarms=lan,
             hotkey=hotkey,
+            session=session,
+            sync=engine,
         )
+        context.wire_sync()
+        engine.start()
+        return context
+
+    def wire_sync(self) -> None:
+        """Connect session, sync engine and incident service (called once by :meth:`open`)."""
+        session, engine, incidents = self.session, self.sync, self.incidents
+        if session is None or engine is None:
+            return
+        incidents.saved.connect(engine.notify_local_change)
+        incidents.changed.connect(engine.notify_local_change)
+        engine.incidents_changed.connect(self._on_pulled)
+        session.changed.connect(self.apply_session)
+        self.apply_session()
+
+    def _on_pulled(self, incident_ids: list) -> None:
+        # A few known reports: refresh each (an open detail follows); else one general nudge.
+        for incident_id in incident_ids or [None]:
+            self.incidents.notify_changed(incident_id)
+
+    def apply_session(self) -> None:
+        """The server link or the signed-in user changed: tell the engine and the reporter."""
+        session, engine = self.session, self.sync
+        if session is None or engine is None:
+            return
+        self.incidents.set_user(session.user_display_name or None)
+        try:
+            engine.configure(
+                session.server_url, session.token(), session.ca_file or None, session.identity()
+            )
+        except ValueError:
+            # A CA file that went missing: stay local and let Instellingen show why.
+            engine.configure("", None)
 
     def close(self) -> None:
+        if self.sync is not None:
+            self.sync.stop()
         if self.hotkey is not None:
             self.hotkey.unregister()
         if self.lan_alarms is not None:

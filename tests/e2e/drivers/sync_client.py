@@ -1,0 +1,172 @@
+"""A headless VeiligBalie client for end-to-end sync tests: the real Session, SyncEngine,
+IncidentService and store on the data folder in VEILIGBALIE_DATA_DIR, driven by one JSON
+command per line on stdin (read with a QSocketNotifier, no threads); it reports JSON lines
+on stdout."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+
+import keyring  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QSocketNotifier  # noqa: E402
+
+from veiligbalie.core.incident import Incident  # noqa: E402
+from veiligbalie.core.vocabulary import Category, IncidentStatus  # noqa: E402
+from veiligbalie.protocol import sync as p  # noqa: E402
+from veiligbalie.secrets import MemoryKeyring  # noqa: E402
+from veiligbalie.services.incidents import IncidentService  # noqa: E402
+from veiligbalie.services.session import Session  # noqa: E402
+from veiligbalie.services.sync import SyncEngine  # noqa: E402
+from veiligbalie.services.sync_logic import queue_event  # noqa: E402
+from veiligbalie.store.database import Database  # noqa: E402
+
+
+def report(**fields: Any) -> None:
+    sys.stdout.write(json.dumps(fields, default=str) + "\n")
+    sys.stdout.flush()
+
+
+class Driver:
+    def __init__(self) -> None:
+        self.db = Database.open()
+        self.incidents = IncidentService(self.db)
+        self.session = Session()
+        self.engine = SyncEngine(
+            self.db, backoff_min_ms=200, backoff_max_ms=1_000, interval_ms=2_000
+        )
+        self.engine.stream.backoff_min_ms = 200
+        self.engine.stream.backoff_max_ms = 1_000
+        self.incidents.saved.connect(self.engine.notify_local_change)
+        self.incidents.changed.connect(self.engine.notify_local_change)
+        self.session.changed.connect(self.apply_session)
+        self.session.enrol_finished.connect(
+            lambda e: report(event="enrolled", ok=e is None, error=str(e or ""))
+        )
+        self.session.login_finished.connect(
+            lambda e: report(event="logged_in", ok=e is None, error=str(e or ""))
+        )
+        self.engine.pending_changed.connect(lambda n: report(event="pending", pending=n))
+        self.engine.state_changed.connect(lambda s: report(event="engine_state", state=s))
+        self.engine.synced.connect(
+            lambda: report(
+                event="synced", pending=self.engine.pending, cursor=self.engine.logic.cursor
+            )
+        )
+        self.engine.incidents_changed.connect(lambda ids: report(event="pulled", ids=ids))
+        self.engine.start()
+        self.apply_session()
+        self.notifier = QSocketNotifier(sys.stdin.fileno(), QSocketNotifier.Type.Read)
+        self.notifier.activated.connect(self.read)
+
+    def apply_session(self) -> None:
+        self.incidents.set_user(self.session.user_display_name or None)
+        self.engine.configure(
+            self.session.server_url,
+            self.session.token(),
+            self.session.ca_file or None,
+            self.session.identity(),
+        )
+
+    def read(self) -> None:
+        line = sys.stdin.readline()
+        if not line:
+            QCoreApplication.quit()
+            return
+        try:
+            self.handle(json.loads(line))
+        except Exception as exc:  # report, keep running: the test decides
+            report(event="error", error=f"{type(exc).__name__}: {exc}")
+
+    def handle(self, command: dict[str, Any]) -> None:
+        cmd = command["cmd"]
+        if cmd == "enrol":
+            self.session.enrol(command["url"], command["code"], command.get("ca_file", ""))
+        elif cmd == "login":
+            self.session.login(command["username"], command["password"])
+        elif cmd == "save":
+            ids = []
+            for number in range(int(command.get("count", 1))):
+                incident = Incident(
+                    description=f"{command.get('text', 'Klant werd agressief')} ({number})",
+                    categories=frozenset({Category.VERBAL_AGGRESSION}),
+                    occurred_at=datetime.now(UTC) - timedelta(minutes=10),
+                    location="Balie 1",
+                    reporter=self.incidents.reporter_name(),
+                )
+                ids.append(str(self.incidents.save(incident).id))
+            report(event="saved", ids=ids if len(ids) <= 10 else [], count=len(ids))
+        elif cmd == "status":
+            event_id = queue_event(
+                self.db,
+                uuid.UUID(command["incident"]),
+                p.INCIDENT_STATUS_CHANGED,
+                {"status": IncidentStatus(command["status"])},
+                self.session.user_display_name,
+            )
+            self.engine.notify_local_change()
+            report(event="queued", event_id=str(event_id))
+        elif cmd == "message":
+            event_id = queue_event(
+                self.db,
+                uuid.UUID(command["incident"]),
+                p.INCIDENT_MESSAGE,
+                {"author": self.session.user_display_name, "text": command["text"]},
+                self.session.user_display_name,
+            )
+            self.engine.notify_local_change()
+            report(event="queued", event_id=str(event_id))
+        elif cmd == "timeline":
+            incident_id = uuid.UUID(command["incident"])
+            stored = self.incidents.get(incident_id)
+            report(
+                event="timeline",
+                status=stored.status.value if stored else None,
+                events=[
+                    {"id": str(e.id), "kind": e.kind, "text": e.text, "data": e.data}
+                    for e in self.incidents.timeline(incident_id)
+                ],
+            )
+        elif cmd == "state":
+            report(
+                event="state",
+                state=self.engine.state,
+                pending=self.engine.logic.pending_count(),
+                dead=len(self.engine.dead_letters()),
+                incidents=self.incidents_count(),
+                cursor=self.engine.logic.cursor,
+                busy=self.engine.busy,
+                stream=self.engine.stream.is_connected,
+            )
+        elif cmd == "sync":
+            self.engine.sync_now()
+        elif cmd == "quit":
+            self.engine.stop()
+            self.db.close()
+            QCoreApplication.quit()
+        else:
+            report(event="error", error=f"unknown command {cmd}")
+
+    def incidents_count(self) -> int:
+        with self.db.engine.connect() as conn:
+            return int(conn.exec_driver_sql("SELECT count(*) FROM incidents").scalar_one())
+
+
+def main() -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    keyring.set_keyring(MemoryKeyring())  # this process only: a test station
+    app = QCoreApplication(sys.argv)
+    driver = Driver()
+    report(event="ready", device=str(driver.db.device_id))
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
