@@ -93,7 +93,8 @@ class SyncEngine(QObject):
         self._nudge.timeout.connect(self._cycle)
         self.stream.event.connect(self._on_stream_event)
         self.stream.connected.connect(self._on_stream_connected)
-        self.stream.disconnected.connect(self._update_state)
+        # A dropped stream may mean the server is gone: a cycle finds out (and says so).
+        self.stream.disconnected.connect(self.sync_now)
         self.stream.auth_failed.connect(self.auth_failed)
 
     # -- Configuration and control ---------------------------------------------------------

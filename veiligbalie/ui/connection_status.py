@@ -1,14 +1,17 @@
 """The connection status in the status bar (objectName ``connectionStatus``).
 
-"Lokaal" when no server is configured: everything is kept on this workstation.
+"Lokaal" when no server is configured (everything is kept on this workstation), "Verbonden"
+while the stream is up or the last sync succeeded, "Geen verbinding sinds HH:MM" otherwise;
+then how many changes wait to be sent, and "Alarm niet verbonden" when an alarm would reach
+nobody.
 """
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QWidget
 
-from veiligbalie import settings
 from veiligbalie.services.context import AppContext
+from veiligbalie.services.sync import CONNECTED, LOCAL
 
 
 class ConnectionStatus(QLabel):
@@ -19,16 +22,41 @@ class ConnectionStatus(QLabel):
         self.setAccessibleName(self.tr("Connection status"))
         self.setMargin(4)
         context.alarms.connectivity_changed.connect(lambda _c: self.refresh())
+        engine = context.sync
+        if engine is not None:
+            engine.state_changed.connect(lambda _s: self.refresh())
+            engine.pending_changed.connect(lambda _n: self.refresh())
+            engine.synced.connect(self.refresh)
         self.refresh()
 
     def refresh(self) -> None:
         parts: list[str] = []
-        if not settings.SERVER_URL.get():
+        engine = self.context.sync
+        state = engine.state if engine is not None else LOCAL
+        if state == LOCAL:
             parts.append(self.tr("Local"))
             tip = self.tr("No server configured: everything is kept on this workstation.")
+        elif state == CONNECTED:
+            parts.append(self.tr("Connected"))
+            tip = self.tr("Connected with the server: reports are shared.")
         else:
-            parts.append(self.tr("Not connected"))
-            tip = self.tr("A server is configured but not reachable.")
+            since = engine.last_contact if engine is not None else None
+            if since is not None:
+                text = self.tr("No connection since %1").replace(
+                    "%1", since.astimezone().strftime("%H:%M")
+                )
+            else:
+                text = self.tr("No connection")
+            parts.append(text)
+            tip = self.tr(
+                "The server cannot be reached. Everything is kept here and sent as soon as "
+                "it can be reached again."
+            )
+        pending = engine.pending if engine is not None else 0
+        if pending == 1:
+            parts.append(self.tr("1 change waiting"))
+        elif pending > 1:
+            parts.append(self.tr("%1 changes waiting").replace("%1", str(pending)))
         if not self.context.alarms.connected:
             parts.append(self.tr("Alarm not connected"))
             tip += " " + self.tr("Alarms from this workstation reach nobody.")

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from veiligbalie import paths, secrets, settings
 from veiligbalie.services.context import AppContext
 from veiligbalie.ui.alarm_settings import AlarmSettings
+from veiligbalie.ui.server_settings import ServerSettings
 
 
 class SettingsView(QScrollArea):
@@ -76,6 +77,8 @@ class SettingsView(QScrollArea):
         column.addWidget(interface)
         self.alarm_settings = AlarmSettings(context, body)
         column.addWidget(self.alarm_settings)
+        self.server_settings = ServerSettings(context, body)
+        column.addWidget(self.server_settings)
 
         storage = QGroupBox(self.tr("Storage and security"), body)
         form3 = QFormLayout(storage)

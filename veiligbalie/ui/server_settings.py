@@ -1,0 +1,470 @@
+"""Instellingen, server part: link this workstation with the server (*Koppelen met server*),
+sign in and out, change the password, the organisation's CA file, and how sync is doing:
+its state, what waits, what the server refused (with its reason) and edit conflicts."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from veiligbalie import settings
+from veiligbalie.net.api import ApiError, load_ca_certificates
+from veiligbalie.protocol.auth import PASSWORD_MIN
+from veiligbalie.services.context import AppContext
+from veiligbalie.services.sync import CONNECTED, LOCAL
+
+_ERROR_STYLE = "color: #b00020;"
+_OK_STYLE = "color: #1b5e20;"
+
+
+class PasswordDialog(QDialog):
+    """*Wachtwoord wijzigen*: the current password and the new one twice."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("changePasswordDialog")
+        self.setWindowTitle(self.tr("Change password"))
+        form = QFormLayout(self)
+        self.old = self._field("oldPassword", self.tr("Current password"))
+        self.new = self._field("newPassword", self.tr("New password"))
+        self.repeat = self._field("repeatPassword", self.tr("New password again"))
+        form.addRow(self.tr("&Current password"), self.old)
+        form.addRow(self.tr("&New password"), self.new)
+        form.addRow(self.tr("New password &again"), self.repeat)
+        self.message = QLabel(self)
+        self.message.setObjectName("passwordMessage")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet(_ERROR_STYLE)
+        form.addRow(self.message)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _field(self, name: str, accessible: str) -> QLineEdit:
+        edit = QLineEdit(self)
+        edit.setObjectName(name)
+        edit.setAccessibleName(accessible)
+        edit.setEchoMode(QLineEdit.EchoMode.Password)
+        return edit
+
+    def _check(self) -> None:
+        if not self.old.text():
+            self.message.setText(self.tr("Enter your current password."))
+        elif len(self.new.text()) < PASSWORD_MIN:
+            self.message.setText(
+                self.tr("The new password needs at least %1 characters.").replace(
+                    "%1", str(PASSWORD_MIN)
+                )
+            )
+        elif self.new.text() != self.repeat.text():
+            self.message.setText(self.tr("The two new passwords differ."))
+        else:
+            self.accept()
+
+
+class ServerSettings(QWidget):
+    """The server groups of the Instellingen page (objectName ``serverSettings``)."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.session = context.session
+        self.engine = context.sync
+        self.setObjectName("serverSettings")
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+
+        # -- Koppelen met server -------------------------------------------------------------
+        link = QGroupBox(self.tr("Link with server"), self)
+        link.setObjectName("serverLinkGroup")
+        form = QFormLayout(link)
+        self.link_state = QLabel(link)
+        self.link_state.setObjectName("serverLinkState")
+        self.link_state.setWordWrap(True)
+        form.addRow(self.link_state)
+        self.server_url = self._line(link, "serverUrl", self.tr("Server address"))
+        self.server_url.setPlaceholderText("https://veiligbalie.gemeente.nl")
+        form.addRow(*self._label(self.tr("Server &address"), self.server_url))
+        self.enrol_code = self._line(link, "enrolmentCode", self.tr("Enrolment code"))
+        self.enrol_code.setPlaceholderText(self.tr("One-time code from the administrator"))
+        form.addRow(*self._label(self.tr("Enrolment &code"), self.enrol_code))
+        ca_row = QHBoxLayout()
+        self.ca_file = self._line(link, "caFile", self.tr("Organisation CA certificate file"))
+        self.ca_file.setPlaceholderText(self.tr("Only when the administrator gives you one"))
+        self.ca_button = QPushButton(self.tr("Choose…"), link)
+        self.ca_button.setObjectName("caFileButton")
+        self.ca_button.setAccessibleName(self.tr("Choose CA certificate file"))
+        self.ca_button.clicked.connect(self._choose_ca)
+        ca_row.addWidget(self.ca_file, 1)
+        ca_row.addWidget(self.ca_button)
+        ca_label = QLabel(self.tr("CA &certificate"), link)
+        ca_label.setBuddy(self.ca_file)
+        form.addRow(ca_label, ca_row)
+        buttons = QHBoxLayout()
+        self.enrol_button = QPushButton(self.tr("&Link"), link)
+        self.enrol_button.setObjectName("enrolButton")
+        self.enrol_button.setAccessibleName(self.tr("Link with server"))
+        self.enrol_button.clicked.connect(self.enrol)
+        self.unlink_button = QPushButton(self.tr("Unlink"), link)
+        self.unlink_button.setObjectName("unlinkButton")
+        self.unlink_button.clicked.connect(self.unlink)
+        buttons.addWidget(self.enrol_button)
+        buttons.addWidget(self.unlink_button)
+        buttons.addStretch(1)
+        form.addRow(buttons)
+        self.enrol_message = self._message(link, "enrolMessage")
+        form.addRow(self.enrol_message)
+        column.addWidget(link)
+
+        # -- Inloggen ----------------------------------------------------------------------
+        signin = QGroupBox(self.tr("Sign in"), self)
+        signin.setObjectName("serverLoginGroup")
+        form2 = QFormLayout(signin)
+        self.login_state = QLabel(signin)
+        self.login_state.setObjectName("loginState")
+        self.login_state.setWordWrap(True)
+        form2.addRow(self.login_state)
+        self.username = self._line(signin, "loginUsername", self.tr("Username"))
+        form2.addRow(*self._label(self.tr("&Username"), self.username))
+        self.password = self._line(signin, "loginPassword", self.tr("Password"))
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setMaxLength(1024)
+        self.password.returnPressed.connect(self.login)
+        form2.addRow(*self._label(self.tr("&Password"), self.password))
+        row = QHBoxLayout()
+        self.login_button = QPushButton(self.tr("Sign &in"), signin)
+        self.login_button.setObjectName("loginButton")
+        self.login_button.clicked.connect(self.login)
+        self.logout_button = QPushButton(self.tr("Sign &out"), signin)
+        self.logout_button.setObjectName("logoutButton")
+        self.logout_button.clicked.connect(self.logout)
+        self.password_button = QPushButton(self.tr("Change password…"), signin)
+        self.password_button.setObjectName("changePasswordButton")
+        self.password_button.clicked.connect(self.change_password)
+        for button in (self.login_button, self.logout_button, self.password_button):
+            button.setAccessibleName(button.text().replace("&", ""))
+            row.addWidget(button)
+        row.addStretch(1)
+        form2.addRow(row)
+        self.login_message = self._message(signin, "loginMessage")
+        form2.addRow(self.login_message)
+        column.addWidget(signin)
+
+        # -- Synchronisatie ----------------------------------------------------------------
+        sync = QGroupBox(self.tr("Synchronisation"), self)
+        sync.setObjectName("syncGroup")
+        form3 = QFormLayout(sync)
+        self.sync_state = QLabel(sync)
+        self.sync_state.setObjectName("syncState")
+        self.sync_state.setWordWrap(True)
+        form3.addRow(self.tr("State"), self.sync_state)
+        self.sync_pending = QLabel(sync)
+        self.sync_pending.setObjectName("syncPending")
+        form3.addRow(self.tr("Waiting to be sent"), self.sync_pending)
+        self.sync_button = QPushButton(self.tr("Synchronise &now"), sync)
+        self.sync_button.setObjectName("syncNowButton")
+        self.sync_button.clicked.connect(self._sync_now)
+        form3.addRow(self.sync_button)
+        self.dead_letters = QListWidget(sync)
+        self.dead_letters.setObjectName("deadLetters")
+        self.dead_letters.setAccessibleName(self.tr("Changes the server refused"))
+        self.dead_letters.setMaximumHeight(120)
+        form3.addRow(self.tr("Refused by the server"), self.dead_letters)
+        self.conflicts = QListWidget(sync)
+        self.conflicts.setObjectName("syncConflicts")
+        self.conflicts.setAccessibleName(self.tr("Edit conflicts"))
+        self.conflicts.setMaximumHeight(120)
+        form3.addRow(self.tr("Conflicts"), self.conflicts)
+        self.dismiss_button = QPushButton(self.tr("Mark conflict as seen"), sync)
+        self.dismiss_button.setObjectName("dismissConflictButton")
+        self.dismiss_button.clicked.connect(self._dismiss_conflict)
+        form3.addRow(self.dismiss_button)
+        column.addWidget(sync)
+
+        if self.session is not None:
+            self.session.changed.connect(self.refresh)
+            self.session.enrol_finished.connect(self._on_enrolled)
+            self.session.login_finished.connect(self._on_logged_in)
+            self.session.password_finished.connect(self._on_password_changed)
+        if self.engine is not None:
+            for signal in (
+                self.engine.state_changed,
+                self.engine.pending_changed,
+                self.engine.dead_letters_changed,
+                self.engine.conflicts_changed,
+                self.engine.synced,
+                self.engine.error,
+            ):
+                signal.connect(lambda *_a: self.refresh_sync())
+        self.refresh()
+
+    # -- Building blocks -------------------------------------------------------------------
+    def _line(self, parent: QWidget, name: str, accessible: str) -> QLineEdit:
+        edit = QLineEdit(parent)
+        edit.setObjectName(name)
+        edit.setAccessibleName(accessible)
+        edit.setMaxLength(500)
+        return edit
+
+    def _label(self, text: str, buddy: QWidget) -> tuple[QLabel, QWidget]:
+        label = QLabel(text, buddy.parentWidget())
+        label.setBuddy(buddy)
+        return label, buddy
+
+    def _message(self, parent: QWidget, name: str) -> QLabel:
+        label = QLabel(parent)
+        label.setObjectName(name)
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        return label
+
+    def _say(self, label: QLabel, text: str, ok: bool = False) -> None:
+        label.setStyleSheet(_OK_STYLE if ok else _ERROR_STYLE)
+        label.setText(text)
+
+    # -- Explaining errors -----------------------------------------------------------------
+    def explain(self, error: ApiError, during: str) -> str:
+        """A plain sentence for an ApiError; ``during`` is "enrol", "login" or "password"."""
+        if error.kind == "offline":
+            return self.tr(
+                "The server cannot be reached. Check the address and the network connection."
+            )
+        if error.kind == "certificate":
+            return self.tr(
+                "The server's certificate is not trusted (%1). Choose the organisation's CA "
+                "certificate file, or ask the administrator."
+            ).replace("%1", error.message or "?")
+        if during == "enrol" and error.kind in ("rejected", "auth"):
+            if "already used" in error.message:
+                return self.tr(
+                    "This enrolment code was already used. Ask the administrator for a new code."
+                )
+            if "expired" in error.message:
+                return self.tr(
+                    "This enrolment code has expired. Ask the administrator for a new code."
+                )
+            if error.status == 404:
+                return self.tr("No VeiligBalie server answers at this address.")
+            return self.tr(
+                "The enrolment code is unknown. Check it, or ask the administrator for a new one."
+            )
+        if during == "login" and error.kind == "auth":
+            return self.tr("The username or the password is wrong.")
+        if during == "password" and error.kind in ("rejected", "auth"):
+            if "current password" in error.message:
+                return self.tr("The current password is wrong.")
+            return self.tr("The server did not accept the new password: %1").replace(
+                "%1", error.message
+            )
+        if error.kind == "auth":
+            return self.tr("Your session has ended. Sign in again.")
+        return self.tr("The server reported a problem (%1). Try again later.").replace(
+            "%1", str(error.status or error.kind)
+        )
+
+    # -- Actions ---------------------------------------------------------------------------
+    def _choose_ca(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Organisation CA certificate"),
+            self.ca_file.text(),
+            self.tr("Certificates (*.pem *.crt *.cer);;All files (*)"),
+        )
+        if path:
+            self.ca_file.setText(path)
+
+    def enrol(self) -> None:
+        if self.session is None:
+            return
+        url, code, ca = self.server_url.text().strip(), self.enrol_code.text(), self.ca_file.text()
+        if not url:
+            self._say(self.enrol_message, self.tr("Enter the server address."))
+            return
+        if not code.strip():
+            self._say(self.enrol_message, self.tr("Enter the enrolment code."))
+            return
+        if ca.strip():
+            try:
+                load_ca_certificates(ca.strip())
+            except ValueError:
+                self._say(
+                    self.enrol_message,
+                    self.tr("The CA file cannot be used: it holds no certificate."),
+                )
+                return
+        try:
+            self.session.enrol(url, code, ca.strip())
+        except ValueError:
+            self._say(self.enrol_message, self.tr("This is not a server address."))
+            return
+        self.enrol_button.setEnabled(False)
+        self._say(self.enrol_message, self.tr("Linking…"), ok=True)
+
+    def _on_enrolled(self, error: ApiError | None) -> None:
+        self.enrol_button.setEnabled(True)
+        if error is None:
+            self.enrol_code.clear()
+            self._say(self.enrol_message, self.tr("Linked with the server."), ok=True)
+        else:
+            self._say(self.enrol_message, self.explain(error, "enrol"))
+        self.refresh()
+
+    def unlink(self) -> None:
+        if self.session is not None:
+            self.session.unlink()
+            self._say(self.enrol_message, self.tr("No longer linked."), ok=True)
+
+    def login(self) -> None:
+        if self.session is None:
+            return
+        username, password = self.username.text(), self.password.text()
+        if not username.strip() or not password:
+            self._say(self.login_message, self.tr("Enter your username and password."))
+            return
+        try:
+            self.session.login(username, password)
+        except ValueError:
+            self._say(self.login_message, self.tr("Link this workstation with a server first."))
+            return
+        self.password.clear()  # never kept in a widget longer than needed
+        self.login_button.setEnabled(False)
+        self._say(self.login_message, self.tr("Signing in…"), ok=True)
+
+    def _on_logged_in(self, error: ApiError | None) -> None:
+        self.login_button.setEnabled(True)
+        if error is None:
+            self._say(self.login_message, self.tr("Signed in."), ok=True)
+        else:
+            self._say(self.login_message, self.explain(error, "login"))
+        self.refresh()
+
+    def logout(self) -> None:
+        if self.session is not None:
+            self.session.logout()
+            self._say(self.login_message, self.tr("Signed out."), ok=True)
+
+    def change_password(self) -> None:
+        if self.session is None or not self.session.logged_in:
+            return
+        dialog = PasswordDialog(self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self.submit_password_change(dialog.old.text(), dialog.new.text())
+
+    def submit_password_change(self, old: str, new: str) -> None:
+        if self.session is None:
+            return
+        try:
+            self.session.change_password(old, new)
+        except ValueError:
+            self._say(self.login_message, self.tr("The new password is not valid."))
+            return
+        self._say(self.login_message, self.tr("Changing the password…"), ok=True)
+
+    def _on_password_changed(self, error: ApiError | None) -> None:
+        if error is None:
+            self._say(self.login_message, self.tr("The password was changed."), ok=True)
+        else:
+            self._say(self.login_message, self.explain(error, "password"))
+
+    def _sync_now(self) -> None:
+        if self.engine is not None:
+            self.engine.sync_now()
+
+    def _dismiss_conflict(self) -> None:
+        item = self.conflicts.currentItem()
+        if item is not None and self.engine is not None:
+            self.engine.dismiss_conflict(int(item.data(Qt.ItemDataRole.UserRole)))
+
+    # -- Showing state ---------------------------------------------------------------------
+    def refresh(self) -> None:
+        session = self.session
+        enrolled = bool(session and session.enrolled)
+        logged_in = bool(session and session.logged_in)
+        if enrolled:
+            self.link_state.setText(
+                self.tr("Linked with %1 (%2, %3) at %4.")
+                .replace("%1", settings.SERVER_ORG_NAME.get())
+                .replace("%2", settings.SERVER_SITE_NAME.get())
+                .replace("%3", settings.STATION_LOCATION.get())
+                .replace("%4", settings.SERVER_URL.get())
+            )
+        else:
+            self.link_state.setText(
+                self.tr("Not linked: VeiligBalie works locally on this workstation.")
+            )
+        if not self.server_url.text():
+            self.server_url.setText(settings.SERVER_URL.get())
+        if not self.ca_file.text():
+            self.ca_file.setText(settings.SERVER_CA_FILE.get())
+        self.unlink_button.setEnabled(enrolled)
+        for widget in (self.username, self.password, self.login_button):
+            widget.setEnabled(enrolled and not logged_in)
+        self.logout_button.setEnabled(logged_in)
+        self.password_button.setEnabled(logged_in)
+        if logged_in and session is not None:
+            self.login_state.setText(
+                self.tr("Signed in as %1.").replace("%1", session.user_display_name)
+            )
+        elif enrolled:
+            self.login_state.setText(
+                self.tr("Nobody is signed in: reports are sent in the workstation's name.")
+            )
+        else:
+            self.login_state.setText(self.tr("Link this workstation first, then sign in."))
+        self.refresh_sync()
+
+    def refresh_sync(self) -> None:
+        engine = self.engine
+        if engine is None:
+            return
+        if engine.state == LOCAL:
+            self.sync_state.setText(self.tr("Local only"))
+        elif engine.state == CONNECTED:
+            self.sync_state.setText(self.tr("Connected"))
+        elif engine.last_error is not None:
+            self.sync_state.setText(
+                self.tr("No connection: %1").replace("%1", self.explain(engine.last_error, "sync"))
+            )
+        else:
+            self.sync_state.setText(self.tr("No connection"))
+        self.sync_pending.setText(str(engine.pending))
+        self.sync_button.setEnabled(engine.configured)
+        self.dead_letters.clear()
+        for item in engine.dead_letters():
+            entry = QListWidgetItem(
+                self.tr("Change %1 (%2): %3")
+                .replace("%1", str(item.device_seq))
+                .replace("%2", item.kind)
+                .replace("%3", item.last_error or "")
+            )
+            entry.setData(Qt.ItemDataRole.UserRole, item.device_seq)
+            self.dead_letters.addItem(entry)
+        self.conflicts.clear()
+        for conflict in engine.conflicts():
+            entry = QListWidgetItem(
+                self.tr("Field %1 was changed by someone else: server has %2, yours was %3")
+                .replace("%1", str(conflict.get("field", "")))
+                .replace("%2", str(conflict.get("server_value")))
+                .replace("%3", str(conflict.get("your_value")))
+            )
+            entry.setData(Qt.ItemDataRole.UserRole, conflict.get("device_seq"))
+            self.conflicts.addItem(entry)
+        self.dismiss_button.setEnabled(self.conflicts.count() > 0)
