@@ -152,7 +152,11 @@ def test_fan_out_to_the_site_only_and_delivered_to_the_sender(site: Site) -> Non
         assert streams["emp_b"].drain(0.2) == []
 
     def delivered_to() -> set[str]:
-        return {e["actor"] for e in log_of(site, alarm["id"]) if e["kind"] == "delivered"}
+        log = log_of(site, alarm["id"])
+        sent = [s for e in log if e["kind"] == "delivered" for s in e["data"]["stations"]]
+        raised = datetime.fromisoformat(alarm["raised_at"])
+        assert all(datetime.fromisoformat(s["at"]) >= raised for s in sent)
+        return {s["name"] for s in sent}
 
     assert wait_until(lambda: delivered_to() == {"balie2"})  # users are not stations
 

@@ -145,7 +145,8 @@ class AlarmRuntime:
         self._fan_out(outcome.site_id, outcome.kind, outcome.event, outcome.workstation_id)
         self.notify(outcome.alarm.id, outcome.kind)
         if outcome.kind == "raised" and outcome.created_at is not None and self._loop:
-            pending = alarms.Pending(outcome.alarm.id, outcome.site_id, outcome.created_at, -1)
+            level = int(outcome.extra.get("escalation_level", -1))
+            pending = alarms.Pending(outcome.alarm.id, outcome.site_id, outcome.created_at, level)
             asyncio.run_coroutine_threadsafe(self._escalator.watch(pending), self._loop)
 
     def _fan_out(
@@ -173,15 +174,21 @@ class AlarmRuntime:
             self._delivered[key] = None
             if len(self._delivered) > _DELIVERED_MEMORY:
                 self._delivered.popitem(last=False)
-            at = _now()
+            at = time.time()
             station_id = sub.station_id or ws
             name = sub.principal.display_name
-            self._deliveries.append(alarms.Delivery(alarm_id, ws, station_id, name, at))
-            if raiser is not None:
+            self._deliveries.append((alarm_id, ws, station_id, name, at))
+            senders = self.hub.of_workstation(raiser) if raiser is not None else []
+            if senders:
                 event = wire.AlarmDeliveredEvent(
-                    alarm_id=alarm_id, station_id=station_id, station_name=name[:80], at=at
+                    alarm_id=alarm_id,
+                    station_id=station_id,
+                    station_name=name[:80],
+                    at=datetime.fromtimestamp(at, UTC),
                 ).model_dump(mode="json")
-                self.hub.publish(site_id, event, lambda p: p.workstation_id == raiser)
+                text = _compact(event)
+                for sender in senders:
+                    sender.put((text, None))
 
         return delivered
 
@@ -212,8 +219,8 @@ class AlarmRuntime:
 
         def apply() -> None:
             changed = False
-            for sub in self.hub.subscribers(site):
-                if sub.principal.workstation_id == ws and sub.station_id != station_id:
+            for sub in self.hub.of_workstation(ws):
+                if sub.station_id != station_id:
                     sub.station_id = station_id
                     changed = True
             if changed:
@@ -264,7 +271,7 @@ class AlarmRuntime:
         ws, site = sub.principal.workstation_id, sub.principal.site_id
         if ws is None or site is None:
             return
-        if not any(s.principal.workstation_id == ws for s in self.hub.subscribers(site)):
+        if not self.hub.of_workstation(ws):
             self._presence[ws] = (site, False)
             self._schedule_online(site)
 
@@ -288,23 +295,26 @@ class AlarmRuntime:
         self.hub.publish(site_id, await self._online_event(site_id))
 
     async def _online_event(self, site_id: uuid.UUID) -> dict[str, Any]:
-        local: dict[uuid.UUID, wire.StationBody] = {}
+        """The StationsOnlineEvent of a site as a plain dict (built for every hello, so it
+        stops at ONLINE_LIST_MAX stations instead of walking a big site)."""
+        local: dict[uuid.UUID, dict[str, str]] = {}
         for sub in self.hub.subscribers(site_id):
             ws = sub.principal.workstation_id
-            if ws is not None and not sub.closing:
-                local[ws] = wire.StationBody(
-                    station_id=sub.station_id or ws,
-                    station_name=sub.principal.display_name[:80],
-                    location=sub.location[:120],
-                )
-        if self.store.backend == "postgresql":  # stations on the other processes
+            if ws is not None and not sub.closing and ws not in local:
+                local[ws] = {
+                    "station_id": str(sub.station_id or ws),
+                    "station_name": sub.principal.display_name[:80],
+                    "location": sub.location[:120],
+                }
+                if len(local) >= ONLINE_LIST_MAX:
+                    break
+        if self.store.backend == "postgresql" and len(local) < ONLINE_LIST_MAX:
+            # Stations connected to the other server processes.
             elsewhere = await run_in_threadpool(self._read, _online_elsewhere, site_id)
             for ws, body in elsewhere.items():
                 local.setdefault(ws, body)
         stations = list(local.values())[:ONLINE_LIST_MAX]
-        return wire.StationsOnlineEvent(site_id=str(site_id), stations=stations).model_dump(
-            mode="json"
-        )
+        return {"type": "stations.online", "site_id": str(site_id), "stations": stations}
 
     # -- background loops ----------------------------------------------------------------------
     # The buffers are only touched on the event loop; the thread pool gets a taken batch.
@@ -436,11 +446,11 @@ def _online_elsewhere(conn: sa.Connection, site_id: uuid.UUID) -> dict[uuid.UUID
         .limit(ONLINE_LIST_MAX)
     ).all()
     return {
-        r.workstation_id: wire.StationBody(
-            station_id=r.station_id or r.workstation_id,
-            station_name=r.name[:80],
-            location=r.location[:120],
-        )
+        r.workstation_id: {
+            "station_id": str(r.station_id or r.workstation_id),
+            "station_name": r.name[:80],
+            "location": r.location[:120],
+        }
         for r in rows
     }
 

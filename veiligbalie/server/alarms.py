@@ -229,37 +229,45 @@ def log_event(
     )
 
 
-@dataclass(frozen=True)
-class Delivery:
-    alarm_id: uuid.UUID
-    workstation_id: uuid.UUID | None
-    station_id: uuid.UUID | None
-    name: str
-    at: datetime
+#: One send to a station: (alarm, workstation, station id, station name, unix time). A plain
+#: tuple because the stream makes one per station per alarm on the event loop.
+Delivery = tuple[uuid.UUID, uuid.UUID, uuid.UUID | None, str, float]
 
 
 def record_deliveries(store: ServerStore, deliveries: Iterable[Delivery]) -> int:
-    """Log "delivered via server to station X" for many sends in one transaction."""
+    """Log "delivered via server" for many sends: one log entry per alarm per batch, listing
+    each station with its own time (a fan-out to hundreds of stations stays one insert)."""
+    by_alarm: dict[uuid.UUID, list[dict[str, Any]]] = {}
+    for alarm_id, workstation_id, station_id, name, at in deliveries:
+        by_alarm.setdefault(alarm_id, []).append(
+            {
+                "workstation_id": str(workstation_id),
+                "station_id": str(station_id) if station_id else None,
+                "name": _clean(name, 80),
+                "at": datetime.fromtimestamp(at, UTC).isoformat(),
+            }
+        )
+    if not by_alarm:
+        return 0
     now = _now()
     rows = [
         {
             "id": uuid7(),
-            "alarm_id": d.alarm_id,
+            "alarm_id": alarm_id,
             "kind": "delivered",
-            "actor": _clean(d.name, 80),
-            "workstation_id": d.workstation_id,
-            "station_id": d.station_id,
+            "actor": "",
+            "workstation_id": None,
+            "station_id": None,
             "path": "server",
-            "data": {},
-            "at": d.at,
+            "data": {"stations": stations},
+            "at": datetime.fromisoformat(stations[0]["at"]),
             "recorded_at": now,
         }
-        for d in deliveries
+        for alarm_id, stations in by_alarm.items()
     ]
-    if rows:
-        with store.write() as conn:
-            conn.execute(sa.insert(t.alarm_events), rows)
-    return len(rows)
+    with store.write() as conn:
+        conn.execute(sa.insert(t.alarm_events), rows)
+    return sum(len(stations) for stations in by_alarm.values())
 
 
 # --- changing ---------------------------------------------------------------------------
@@ -330,7 +338,11 @@ def raise_alarm(store: ServerStore, principal: Principal, body: ps.ServerRaiseRe
             at=values["raised_at"],
         )
         _learn_station(conn, principal, body.station_id)
-        alarm = _body(_row(conn, alarm_id), [])  # type: ignore[arg-type]
+        _fire_with_raise(conn, alarm_id, site_id)
+        row = _row(conn, alarm_id)
+        assert row is not None
+        escalation_level = row.escalation_level
+        alarm = _body(row, [])
     return Outcome(
         alarm=alarm,
         site_id=site_id,
@@ -338,7 +350,36 @@ def raise_alarm(store: ServerStore, principal: Principal, body: ps.ServerRaiseRe
         kind="raised",
         workstation_id=principal.workstation_id,
         created_at=now,
+        extra={"escalation_level": escalation_level},
     )
+
+
+def _fire_with_raise(conn: Connection, alarm_id: uuid.UUID, site_id: uuid.UUID) -> None:
+    """The leading "colleagues at once" levels are the raise's own fan-out: logged as fired
+    in the raise's transaction, so the escalator starts at the first level that waits."""
+    fired = -1
+    for number, level in enumerate(site_escalation(conn, site_id).levels):
+        if level.delay_seconds > 0 or level.webhook or level.targets != [ps.COLLEAGUES]:
+            break
+        fired = number
+        log_event(
+            conn,
+            alarm_id,
+            "escalated",
+            actor="server",
+            data={
+                "level": number,
+                "delay_seconds": 0.0,
+                "targets": [ps.COLLEAGUES],
+                "webhook": False,
+                "alerts": False,
+                "with_raise": True,
+            },
+        )
+    if fired >= 0:
+        conn.execute(
+            sa.update(t.alarms).where(t.alarms.c.id == alarm_id).values(escalation_level=fired)
+        )
 
 
 def _load_for_change(conn: Connection, principal: Principal, alarm_id: uuid.UUID) -> Row:
@@ -528,16 +569,43 @@ def set_presence(
     seen: Iterable[tuple[uuid.UUID, uuid.UUID]],
     gone: Iterable[tuple[uuid.UUID, uuid.UUID]] = (),
 ) -> None:
-    """Mark (workstation, site) pairs connected to our stream as seen now, others gone."""
+    """Mark (workstation, site) pairs connected to our stream as seen now, others gone.
+    A few statements whatever the number of stations (a big site refreshes them all)."""
     now = _now()
-    seen, gone = list(seen), list(gone)
-    if not seen and not gone:
+    table = t.station_presence
+    groups = [(True, dict(seen)), (False, dict(gone))]
+    if not any(pairs for _, pairs in groups):
         return
     with store.write() as conn:
-        for workstation_id, site_id in seen:
-            touch_presence(conn, workstation_id, site_id, at=now)
-        for workstation_id, site_id in gone:
-            touch_presence(conn, workstation_id, site_id, online=False, at=now)
+        for online, pairs in groups:
+            ids = list(pairs)
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                known = set(
+                    conn.execute(
+                        sa.select(table.c.workstation_id).where(table.c.workstation_id.in_(chunk))
+                    ).scalars()
+                )
+                if known:
+                    conn.execute(
+                        sa.update(table)
+                        .where(table.c.workstation_id.in_(known))
+                        .values(online=online, via="stream", last_seen_at=now)
+                    )
+                new = [
+                    {
+                        "workstation_id": ws,
+                        "site_id": pairs[ws],
+                        "online": online,
+                        "via": "stream",
+                        "last_seen_at": now,
+                    }
+                    for ws in chunk
+                    if ws not in known
+                ]
+                if new:  # another process may insert the same row meanwhile: its row is fresh
+                    insert = _upsert_insert(conn)(table).on_conflict_do_nothing()
+                    conn.execute(insert, new)
 
 
 def station_ids(conn: Connection, workstation_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Any]:

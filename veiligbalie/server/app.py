@@ -27,7 +27,7 @@ from veiligbalie.server.alarms import AlarmError
 from veiligbalie.server.auth import AuthError
 from veiligbalie.server.routes import router
 from veiligbalie.server.store import ServerStore
-from veiligbalie.server.stream import StreamHub
+from veiligbalie.server.stream import RawSendMiddleware, StreamHub
 from veiligbalie.server.stream import router as stream_router
 
 log = logging.getLogger(__name__)
@@ -154,6 +154,7 @@ def create_app(
     app.include_router(alarm_admin_router)
     app.include_router(stream_router)
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
+    app.add_middleware(RawSendMiddleware)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -42,6 +42,62 @@ Item = tuple[str, "Callable[[Subscriber], None] | None"]
 _CLOSE: Item = ("", None)
 
 
+#: Where the app's outermost middleware leaves the server's own ASGI ``send`` for a
+#: WebSocket (see :class:`RawSendMiddleware`).
+RAW_SEND_KEY = "veiligbalie.raw_send"
+
+
+class DirectWriter:
+    """Writes a text frame straight through uvicorn's sans-I/O WebSocket protocol, without a
+    task switch and the framework's per-message layers: the fan-out's hot path (measured by
+    tests/bench/bench_alarm_fanout.py). Only used while the connection is open, the transport
+    is not applying back-pressure and nothing is queued before it; otherwise the subscriber's
+    writer task sends, so order and flow control are kept. :func:`direct_writer` returns None
+    for any server it does not recognise, and then the writer task does all the sending."""
+
+    __slots__ = ("_protocol",)
+
+    def __init__(self, protocol: Any) -> None:
+        self._protocol = protocol
+
+    def ready(self) -> bool:
+        p = self._protocol
+        return bool(
+            p.handshake_complete
+            and not p.close_sent
+            and not p.disconnected
+            and p.writable.is_set()
+            and not p.transport.is_closing()
+        )
+
+    def send(self, text: str) -> None:
+        p = self._protocol
+        p.conn.send_text(text.encode())
+        p.transport.write(b"".join(p.conn.data_to_send()))
+
+
+def direct_writer(send: Any) -> DirectWriter | None:
+    protocol = getattr(send, "__self__", None)
+    if type(protocol).__name__ != "WebSocketsSansIOProtocol":
+        return None
+    needed = ("conn", "transport", "writable", "handshake_complete", "close_sent", "disconnected")
+    if not all(hasattr(protocol, name) for name in needed):
+        return None
+    return DirectWriter(protocol)
+
+
+class RawSendMiddleware:
+    """Keeps the server's ASGI ``send`` of each WebSocket in the scope (for DirectWriter)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "websocket":
+            scope[RAW_SEND_KEY] = send
+        await self.app(scope, receive, send)
+
+
 @dataclass(eq=False)
 class Subscriber:
     principal: Principal
@@ -52,6 +108,24 @@ class Subscriber:
     station_id: uuid.UUID | None = None
     location: str = ""
     closing: bool = False
+    direct: DirectWriter | None = None
+    live: bool = False  # hello and the open alarms are out: direct writes may start
+
+    def offer(self, item: Item) -> None:
+        """Send at once when the connection can take it and nothing waits before it, else
+        queue for the writer task."""
+        direct = self.direct
+        if self.live and direct is not None and self.queue.empty() and direct.ready():
+            text, on_sent = item
+            try:
+                direct.send(text)
+            except Exception:  # a connection dying under us: the writer finds out too
+                self.put(item)
+                return
+            if on_sent is not None:
+                on_sent(self)
+            return
+        self.put(item)
 
     def put(self, item: Item) -> None:
         if self.closing:
@@ -73,6 +147,7 @@ class StreamHub:
 
     def __init__(self) -> None:
         self._by_site: dict[uuid.UUID | None, set[Subscriber]] = {}
+        self._by_workstation: dict[uuid.UUID, set[Subscriber]] = {}
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -82,6 +157,9 @@ class StreamHub:
     def subscribe(self, sub: Subscriber) -> Subscriber:
         with self._lock:
             self._by_site.setdefault(sub.principal.site_id, set()).add(sub)
+            ws = sub.principal.workstation_id
+            if ws is not None:
+                self._by_workstation.setdefault(ws, set()).add(sub)
         return sub
 
     def unsubscribe(self, sub: Subscriber) -> None:
@@ -91,6 +169,12 @@ class StreamHub:
                 group.discard(sub)
                 if not group:
                     del self._by_site[sub.principal.site_id]
+            ws = sub.principal.workstation_id
+            mine = self._by_workstation.get(ws) if ws is not None else None
+            if mine is not None:
+                mine.discard(sub)
+                if not mine:
+                    del self._by_workstation[ws]  # type: ignore[arg-type]
 
     def count(self, site_id: uuid.UUID | None = None) -> int:
         with self._lock:
@@ -101,6 +185,11 @@ class StreamHub:
     def sites(self) -> list[uuid.UUID | None]:
         with self._lock:
             return list(self._by_site)
+
+    def of_workstation(self, workstation_id: uuid.UUID) -> list[Subscriber]:
+        """The live subscribers of one workstation (usually one)."""
+        with self._lock:
+            return list(self._by_workstation.get(workstation_id, ()))
 
     def subscribers(self, site_id: uuid.UUID | None) -> list[Subscriber]:
         with self._lock:
@@ -142,7 +231,7 @@ class StreamHub:
         for sub in targets:
             if visible_to is not None and not visible_to(sub.principal):
                 continue
-            sub.put(item)
+            sub.offer(item)
 
 
 router = APIRouter()
@@ -182,7 +271,7 @@ async def stream(ws: WebSocket) -> None:
     if principal is None:
         return
     hub.attach_loop(asyncio.get_running_loop())
-    sub = Subscriber(principal)
+    sub = Subscriber(principal, direct=direct_writer(ws.scope.get(RAW_SEND_KEY)))
     if alarms is not None:
         await alarms.describe(sub)
     # Subscribed before the open alarms are read: an alarm raised in between comes twice
@@ -202,6 +291,7 @@ async def stream(ws: WebSocket) -> None:
                 if on_sent is not None:
                     on_sent(sub)
             alarms.joined(sub)
+        sub.live = True
     except (WebSocketDisconnect, RuntimeError, OSError):
         hub.unsubscribe(sub)
         return
