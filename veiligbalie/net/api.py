@@ -133,6 +133,10 @@ def ssl_configuration(ca_file: str | Path | None) -> QSslConfiguration:
     return config
 
 
+def _ca_list(config: QSslConfiguration) -> list[bytes]:
+    return [bytes(c.toDer().data()) for c in config.caCertificates()]
+
+
 class ApiCall(QObject):
     """One request in flight; :meth:`abort` ends it with an ``offline`` error."""
 
@@ -253,6 +257,11 @@ class ServerApi(QObject):
         """Raises ValueError for an unusable address or CA file (nothing changes then)."""
         normalised = normalise_base_url(base_url) if base_url else ""
         config = ssl_configuration(ca_file)
+        if (normalised, _ca_list(config)) != (self._base_url, _ca_list(self._ssl)):
+            # Qt keeps connections (and their TLS trust) per host: drop them, or a newly
+            # trusted CA would only count after the old connection ends.
+            self._manager.clearConnectionCache()
+            self._manager.clearAccessCache()
         self._base_url = normalised
         self._ssl = config
         if device_id is not None:
