@@ -28,7 +28,7 @@ from hypothesis.stateful import (
 )
 
 fastapi_testclient = pytest.importorskip("fastapi.testclient")
-TestClient = fastapi_testclient.TestClient
+AppClient = fastapi_testclient.TestClient
 
 from veiligbalie.core.incident import Incident  # noqa: E402
 from veiligbalie.core.vocabulary import Category, IncidentStatus  # noqa: E402
@@ -83,7 +83,7 @@ def _server_template() -> tuple[Path, dict[str, str]]:
         finally:
             store.close()
         tokens: dict[str, str] = {}
-        with TestClient(create_app(f"sqlite:///{path}")) as client:
+        with AppClient(create_app(f"sqlite:///{path}")) as client:
             for username, _display, _role in USERS:
                 answer = client.post(
                     "/api/v1/auth/login", json={"username": username, "password": PASSWORD}
@@ -143,7 +143,7 @@ class SyncMachine(RuleBasedStateMachine):
         if self.client is not None:
             self.client.__exit__(None, None, None)
             self.client.app.state.store.close()
-        self.client = TestClient(create_app(f"sqlite:///{self.server_path}"))
+        self.client = AppClient(create_app(f"sqlite:///{self.server_path}"))
         self.client.__enter__()
 
     def _post_push(self, replica: Replica, request: p.PushRequest) -> Any:
