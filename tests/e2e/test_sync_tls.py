@@ -83,3 +83,12 @@ def login_verified(server: Any, cert: Path) -> str:
     )
     answer.raise_for_status()
     return str(answer.json()["token"])
+
+
+def test_stream_with_a_refused_token_stops_and_says_so(qtbot: Any, tmp_path: Path) -> None:
+    with running_server(f"sqlite:///{tmp_path / 'server.sqlite3'}") as server:
+        stream = Stream(backoff_min_ms=50, backoff_max_ms=100)
+        stream.configure(server.base_url, "not-a-token")
+        with qtbot.waitSignal(stream.auth_failed, timeout=10000):
+            stream.start()
+        assert not stream.running and not stream.is_connected

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.e2e.drivers.sync_kit import PASSWORD, setup_site
+from tests.e2e.drivers.sync_kit import PASSWORD, admin, setup_site
 from tests.support.server import RunningServer, running_server
 from veiligbalie import paths, secrets, settings
 from veiligbalie.services.context import AppContext
@@ -31,7 +31,7 @@ USERS = (("mdewit", "Marieke de Wit", "employee"),)
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningServer, list[str]]]:
     folder = tmp_path_factory.mktemp("server")
     with running_server(f"sqlite:///{folder / 'server.sqlite3'}") as running:
-        site = setup_site(running, workstations=4, users=USERS)
+        site = setup_site(running, workstations=5, users=USERS)
         yield running, site.codes
 
 
@@ -197,6 +197,25 @@ def test_refused_change_lands_in_dead_letters_with_the_servers_reason(
     assert "forbidden" in page.dead_letters.item(0).text()
     assert "incident.status_changed" in page.dead_letters.item(0).text()
     assert context.sync.pending == 0  # a dead letter never blocks the queue
+
+
+def test_revoked_user_token_signs_out_here_and_sync_goes_on(
+    qtbot: Any, server: tuple[RunningServer, list[str]], page: ServerSettings, context: AppContext
+) -> None:
+    running, codes = server
+    _enrol(qtbot, page, running.base_url, codes[4])
+    page.username.setText("mdewit")
+    page.password.setText(PASSWORD)
+    with qtbot.waitSignal(page.session.login_finished, timeout=15000):
+        page.login()
+    qtbot.waitUntil(lambda: context.sync.state == "connected", timeout=15000)
+    admin(running, "token", "revoke", "--user", "mdewit")
+    context.sync.sync_now()
+    qtbot.waitUntil(lambda: secrets.get_secret(USER_TOKEN) is None, timeout=15000)
+    assert page.login_state.text().startswith("Nobody is signed in")
+    assert secrets.get_secret(WORKSTATION_TOKEN)
+    # The workstation's own token carries on.
+    qtbot.waitUntil(lambda: context.sync.state == "connected", timeout=15000)
 
 
 def test_connection_status_texts(qtbot: Any, context: AppContext, tmp_path: Path) -> None:

@@ -63,6 +63,7 @@ class AppContext:
         incidents.changed.connect(engine.notify_local_change)
         engine.incidents_changed.connect(self._on_pulled)
         session.changed.connect(self.apply_session)
+        engine.auth_failed.connect(session.token_refused)
         self.apply_session()
 
     def _on_pulled(self, incident_ids: list) -> None:

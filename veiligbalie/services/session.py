@@ -215,6 +215,17 @@ class Session(QObject):
             )
         self.logout_finished.emit()
 
+    def token_refused(self) -> None:
+        """The server refused our token (expired or revoked). A user's token is dropped here,
+        so the workstation carries on in its own name until someone signs in again; a
+        refused workstation token needs a new enrolment and is left for the user to see."""
+        if secrets.get_secret(USER_TOKEN):
+            log.info("The server refused the user's token; signed out here")
+            secrets.delete_secret(USER_TOKEN)
+            self._forget_user_settings()
+            settings.sync()
+            self.changed.emit()
+
     def change_password(self, old_password: str, new_password: str) -> None:
         """``password_finished`` tells the outcome. Raises ValueError when nobody is signed in
         or the new password breaks the length rule (checked again by the server)."""
