@@ -158,6 +158,9 @@ def run(stations: int) -> dict[str, Any]:
 
 
 async def stations_main(ws_url: str, token_file: str) -> None:
+    import gc
+
+    gc.disable()  # measuring tool: its own collector pauses are not the server's latency
     from websockets.asyncio.client import connect
 
     tokens: list[str] = json.loads(Path(token_file).read_text())

@@ -120,14 +120,18 @@ def create_app(
     ping_interval: float = PING_INTERVAL_SECONDS,
     max_body_bytes: int = MAX_BODY_BYTES,
     webhook: WebhookPolicy | None = None,
+    quiet_gc: bool = False,
 ) -> FastAPI:
-    """The server app on ``database_url`` (migrated at creation) or an open ``store``."""
+    """The server app on ``database_url`` (migrated at creation) or an open ``store``.
+
+    ``quiet_gc`` (the ``serve`` command sets it) keeps full garbage collections out of
+    alarm fan-outs; it changes process-wide collector settings, so embedders choose."""
     if store is None:
         if database_url is None:
             raise ValueError("give database_url or store")
         store = ServerStore(database_url)
     hub = StreamHub()
-    alarms = AlarmRuntime(store, hub, webhook=webhook)
+    alarms = AlarmRuntime(store, hub, webhook=webhook, quiet_gc=quiet_gc)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

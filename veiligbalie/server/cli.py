@@ -105,7 +105,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from veiligbalie.server.alarm_runtime import WebhookPolicy
 
     webhook = WebhookPolicy(backoff=float(os.environ.get(ENV_WEBHOOK_BACKOFF, "0.5")))
-    app = create_app(store=store, ping_interval=ping, webhook=webhook)
+    app = create_app(store=store, ping_interval=ping, webhook=webhook, quiet_gc=True)
     uvicorn.run(
         app,
         host=args.host,
