@@ -54,22 +54,6 @@ ErrorKind = Literal["offline", "auth", "rejected", "epoch", "server", "certifica
 DEFAULT_TIMEOUT_MS = 15_000
 API_PREFIX = "/api/v1"
 
-# Transport errors that mean "the server could not be reached (now)": retry later.
-_OFFLINE_ERRORS = {
-    QNetworkReply.NetworkError.ConnectionRefusedError,
-    QNetworkReply.NetworkError.RemoteHostClosedError,
-    QNetworkReply.NetworkError.HostNotFoundError,
-    QNetworkReply.NetworkError.TimeoutError,
-    QNetworkReply.NetworkError.OperationCanceledError,  # also what a transfer timeout gives
-    QNetworkReply.NetworkError.TemporaryNetworkFailureError,
-    QNetworkReply.NetworkError.NetworkSessionFailedError,
-    QNetworkReply.NetworkError.UnknownNetworkError,
-    QNetworkReply.NetworkError.ProxyConnectionRefusedError,
-    QNetworkReply.NetworkError.ProxyConnectionClosedError,
-    QNetworkReply.NetworkError.ProxyNotFoundError,
-    QNetworkReply.NetworkError.ProxyTimeoutError,
-}
-
 
 @dataclass
 class ApiError(Exception):
@@ -193,11 +177,8 @@ class ApiCall(QObject):
             ):
                 detail = "; ".join(self._ssl_errors) or reply.errorString()
                 return None, ApiError("certificate", 0, detail)
-            if (
-                network_error in _OFFLINE_ERRORS
-                or network_error != QNetworkReply.NetworkError.NoError
-            ):
-                return None, ApiError("offline", 0, reply.errorString())
+            # No HTTP answer at all: refused, unreachable, reset or timed out. Retry later.
+            return None, ApiError("offline", 0, reply.errorString())
         if 200 <= status < 300:
             if self._model is None:
                 return None, None
