@@ -344,15 +344,35 @@
     </message>
     <message>
       <source>No server configured: everything is kept on this workstation.</source>
-      <translation>Geen server ingesteld: alles wordt op deze werkplek bewaard.</translation>
+      <translation>Geen server ingesteld: alles blijft op deze werkplek.</translation>
     </message>
     <message>
-      <source>Not connected</source>
+      <source>Connected</source>
+      <translation>Verbonden</translation>
+    </message>
+    <message>
+      <source>Connected with the server: reports are shared.</source>
+      <translation>Verbonden met de server: meldingen worden gedeeld.</translation>
+    </message>
+    <message>
+      <source>No connection since %1</source>
+      <translation>Geen verbinding sinds %1</translation>
+    </message>
+    <message>
+      <source>No connection</source>
       <translation>Geen verbinding</translation>
     </message>
     <message>
-      <source>A server is configured but not reachable.</source>
-      <translation>Er is een server ingesteld, maar die is niet bereikbaar.</translation>
+      <source>The server cannot be reached. Everything is kept here and sent as soon as it can be reached again.</source>
+      <translation>De server is niet bereikbaar. Alles wordt hier bewaard en verstuurd zodra de server weer bereikbaar is.</translation>
+    </message>
+    <message>
+      <source>1 change waiting</source>
+      <translation>1 wijziging wacht</translation>
+    </message>
+    <message>
+      <source>%1 changes waiting</source>
+      <translation>%1 wijzigingen wachten</translation>
     </message>
     <message>
       <source>Alarm not connected</source>
@@ -1355,6 +1375,49 @@
     </message>
   </context>
   <context>
+    <name>PasswordDialog</name>
+    <message>
+      <source>Change password</source>
+      <translation>Wachtwoord wijzigen</translation>
+    </message>
+    <message>
+      <source>Current password</source>
+      <translation>Huidig wachtwoord</translation>
+    </message>
+    <message>
+      <source>New password</source>
+      <translation>Nieuw wachtwoord</translation>
+    </message>
+    <message>
+      <source>New password again</source>
+      <translation>Nieuw wachtwoord nogmaals</translation>
+    </message>
+    <message>
+      <source>&amp;Current password</source>
+      <translation>&amp;Huidig wachtwoord</translation>
+    </message>
+    <message>
+      <source>&amp;New password</source>
+      <translation>&amp;Nieuw wachtwoord</translation>
+    </message>
+    <message>
+      <source>New password &amp;again</source>
+      <translation>Nieuw wachtwoord n&amp;ogmaals</translation>
+    </message>
+    <message>
+      <source>Enter your current password.</source>
+      <translation>Vul je huidige wachtwoord in.</translation>
+    </message>
+    <message>
+      <source>The new password needs at least %1 characters.</source>
+      <translation>Het nieuwe wachtwoord moet minstens %1 tekens hebben.</translation>
+    </message>
+    <message>
+      <source>The two new passwords differ.</source>
+      <translation>De twee nieuwe wachtwoorden zijn niet gelijk.</translation>
+    </message>
+  </context>
+  <context>
     <name>ReportsModel</name>
     <message>
       <source>Reference</source>
@@ -1375,6 +1438,285 @@
     <message>
       <source>new</source>
       <translation>nieuw</translation>
+    </message>
+  </context>
+  <context>
+    <name>ServerSettings</name>
+    <message>
+      <source>Link with server</source>
+      <translation>Koppelen met server</translation>
+    </message>
+    <message>
+      <source>Server address</source>
+      <translation>Serveradres</translation>
+    </message>
+    <message>
+      <source>Server &amp;address</source>
+      <translation>Server&amp;adres</translation>
+    </message>
+    <message>
+      <source>Enrolment code</source>
+      <translation>Koppelcode</translation>
+    </message>
+    <message>
+      <source>One-time code from the administrator</source>
+      <translation>Eenmalige code van de beheerder</translation>
+    </message>
+    <message>
+      <source>Enrolment &amp;code</source>
+      <translation>Koppel&amp;code</translation>
+    </message>
+    <message>
+      <source>Organisation CA certificate file</source>
+      <translation>CA-certificaatbestand van de organisatie</translation>
+    </message>
+    <message>
+      <source>Only when the administrator gives you one</source>
+      <translation>Alleen als de beheerder je er een geeft</translation>
+    </message>
+    <message>
+      <source>Choose…</source>
+      <translation>Kiezen…</translation>
+    </message>
+    <message>
+      <source>Choose CA certificate file</source>
+      <translation>CA-certificaatbestand kiezen</translation>
+    </message>
+    <message>
+      <source>CA &amp;certificate</source>
+      <translation>CA-&amp;certificaat</translation>
+    </message>
+    <message>
+      <source>&amp;Link</source>
+      <translation>&amp;Koppelen</translation>
+    </message>
+    <message>
+      <source>Unlink</source>
+      <translation>Ontkoppelen</translation>
+    </message>
+    <message>
+      <source>Sign in</source>
+      <translation>Inloggen</translation>
+    </message>
+    <message>
+      <source>Username</source>
+      <translation>Gebruikersnaam</translation>
+    </message>
+    <message>
+      <source>&amp;Username</source>
+      <translation>&amp;Gebruikersnaam</translation>
+    </message>
+    <message>
+      <source>Password</source>
+      <translation>Wachtwoord</translation>
+    </message>
+    <message>
+      <source>&amp;Password</source>
+      <translation>&amp;Wachtwoord</translation>
+    </message>
+    <message>
+      <source>Sign &amp;in</source>
+      <translation>&amp;Inloggen</translation>
+    </message>
+    <message>
+      <source>Sign &amp;out</source>
+      <translation>&amp;Uitloggen</translation>
+    </message>
+    <message>
+      <source>Change password…</source>
+      <translation>Wachtwoord wijzigen…</translation>
+    </message>
+    <message>
+      <source>Synchronisation</source>
+      <translation>Synchronisatie</translation>
+    </message>
+    <message>
+      <source>State</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>Waiting to be sent</source>
+      <translation>Wacht op verzending</translation>
+    </message>
+    <message>
+      <source>Synchronise &amp;now</source>
+      <translation>&amp;Nu synchroniseren</translation>
+    </message>
+    <message>
+      <source>Changes the server refused</source>
+      <translation>Wijzigingen die de server weigerde</translation>
+    </message>
+    <message>
+      <source>Refused by the server</source>
+      <translation>Geweigerd door de server</translation>
+    </message>
+    <message>
+      <source>Edit conflicts</source>
+      <translation>Wijzigingsconflicten</translation>
+    </message>
+    <message>
+      <source>Conflicts</source>
+      <translation>Conflicten</translation>
+    </message>
+    <message>
+      <source>Mark conflict as seen</source>
+      <translation>Conflict als gezien markeren</translation>
+    </message>
+    <message>
+      <source>The server cannot be reached. Check the address and the network connection.</source>
+      <translation>De server is niet bereikbaar. Controleer het adres en de netwerkverbinding.</translation>
+    </message>
+    <message>
+      <source>The server's certificate is not trusted (%1). Choose the organisation's CA certificate file, or ask the administrator.</source>
+      <translation>Het certificaat van de server wordt niet vertrouwd (%1). Kies het CA-certificaatbestand van de organisatie, of vraag het de beheerder.</translation>
+    </message>
+    <message>
+      <source>This enrolment code was already used. Ask the administrator for a new code.</source>
+      <translation>Deze koppelcode is al gebruikt. Vraag de beheerder om een nieuwe code.</translation>
+    </message>
+    <message>
+      <source>This enrolment code has expired. Ask the administrator for a new code.</source>
+      <translation>Deze koppelcode is verlopen. Vraag de beheerder om een nieuwe code.</translation>
+    </message>
+    <message>
+      <source>No VeiligBalie server answers at this address.</source>
+      <translation>Op dit adres antwoordt geen VeiligBalie-server.</translation>
+    </message>
+    <message>
+      <source>The enrolment code is unknown. Check it, or ask the administrator for a new one.</source>
+      <translation>De koppelcode is onbekend. Controleer de code, of vraag de beheerder om een nieuwe.</translation>
+    </message>
+    <message>
+      <source>The username or the password is wrong.</source>
+      <translation>De gebruikersnaam of het wachtwoord klopt niet.</translation>
+    </message>
+    <message>
+      <source>The current password is wrong.</source>
+      <translation>Het huidige wachtwoord klopt niet.</translation>
+    </message>
+    <message>
+      <source>The server did not accept the new password: %1</source>
+      <translation>De server accepteerde het nieuwe wachtwoord niet: %1</translation>
+    </message>
+    <message>
+      <source>Your session has ended. Sign in again.</source>
+      <translation>Je sessie is verlopen. Log opnieuw in.</translation>
+    </message>
+    <message>
+      <source>The server reported a problem (%1). Try again later.</source>
+      <translation>De server meldde een probleem (%1). Probeer het later opnieuw.</translation>
+    </message>
+    <message>
+      <source>Organisation CA certificate</source>
+      <translation>CA-certificaat van de organisatie</translation>
+    </message>
+    <message>
+      <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
+      <translation>Certificaten (*.pem *.crt *.cer);;Alle bestanden (*)</translation>
+    </message>
+    <message>
+      <source>Enter the server address.</source>
+      <translation>Vul het serveradres in.</translation>
+    </message>
+    <message>
+      <source>Enter the enrolment code.</source>
+      <translation>Vul de koppelcode in.</translation>
+    </message>
+    <message>
+      <source>The CA file cannot be used: it holds no certificate.</source>
+      <translation>Het CA-bestand is niet bruikbaar: er staat geen certificaat in.</translation>
+    </message>
+    <message>
+      <source>This is not a server address.</source>
+      <translation>Dit is geen serveradres.</translation>
+    </message>
+    <message>
+      <source>Linking…</source>
+      <translation>Bezig met koppelen…</translation>
+    </message>
+    <message>
+      <source>Linked with the server.</source>
+      <translation>Gekoppeld met de server.</translation>
+    </message>
+    <message>
+      <source>No longer linked.</source>
+      <translation>Niet meer gekoppeld.</translation>
+    </message>
+    <message>
+      <source>Enter your username and password.</source>
+      <translation>Vul je gebruikersnaam en wachtwoord in.</translation>
+    </message>
+    <message>
+      <source>Link this workstation with a server first.</source>
+      <translation>Koppel deze werkplek eerst met een server.</translation>
+    </message>
+    <message>
+      <source>Signing in…</source>
+      <translation>Bezig met inloggen…</translation>
+    </message>
+    <message>
+      <source>Signed in.</source>
+      <translation>Ingelogd.</translation>
+    </message>
+    <message>
+      <source>Signed out.</source>
+      <translation>Uitgelogd.</translation>
+    </message>
+    <message>
+      <source>The new password is not valid.</source>
+      <translation>Het nieuwe wachtwoord is niet geldig.</translation>
+    </message>
+    <message>
+      <source>Changing the password…</source>
+      <translation>Bezig met wachtwoord wijzigen…</translation>
+    </message>
+    <message>
+      <source>The password was changed.</source>
+      <translation>Het wachtwoord is gewijzigd.</translation>
+    </message>
+    <message>
+      <source>Linked with %1 (%2, %3) at %4.</source>
+      <translation>Gekoppeld met %1 (%2, %3) op %4.</translation>
+    </message>
+    <message>
+      <source>Not linked: VeiligBalie works locally on this workstation.</source>
+      <translation>Niet gekoppeld: VeiligBalie werkt lokaal op deze werkplek.</translation>
+    </message>
+    <message>
+      <source>Signed in as %1.</source>
+      <translation>Ingelogd als %1.</translation>
+    </message>
+    <message>
+      <source>Nobody is signed in: reports are sent in the workstation's name.</source>
+      <translation>Niemand is ingelogd: meldingen worden op naam van de werkplek verstuurd.</translation>
+    </message>
+    <message>
+      <source>Link this workstation first, then sign in.</source>
+      <translation>Koppel eerst deze werkplek, log daarna in.</translation>
+    </message>
+    <message>
+      <source>Local only</source>
+      <translation>Alleen lokaal</translation>
+    </message>
+    <message>
+      <source>Connected</source>
+      <translation>Verbonden</translation>
+    </message>
+    <message>
+      <source>No connection: %1</source>
+      <translation>Geen verbinding: %1</translation>
+    </message>
+    <message>
+      <source>No connection</source>
+      <translation>Geen verbinding</translation>
+    </message>
+    <message>
+      <source>Change %1 (%2): %3</source>
+      <translation>Wijziging %1 (%2): %3</translation>
+    </message>
+    <message>
+      <source>Field %1 was changed by someone else: server has %2, yours was %3</source>
+      <translation>Veld %1 is door iemand anders gewijzigd: de server heeft %2, jouw waarde was %3</translation>
     </message>
   </context>
   <context>

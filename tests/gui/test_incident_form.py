@@ -374,3 +374,17 @@ def test_parse_euros(text, cents):
 def test_parse_euros_refuses_words():
     with pytest.raises(ValueError):
         parse_euros("twintig")
+
+
+def test_signed_in_user_is_the_reporter_even_with_a_name_set(qtbot, tmp_path) -> None:
+    from veiligbalie import settings
+    from veiligbalie.services.incidents import IncidentService
+    from veiligbalie.store.database import Database
+
+    settings.REPORTER_NAME.set("Balie drie")
+    service = IncidentService(Database.open(tmp_path / "r.sqlite3"))
+    assert service.reporter_name() == "Balie drie"
+    service.set_user("Marieke de Wit")
+    assert service.reporter_name() == "Marieke de Wit"
+    service.set_user(None)
+    assert service.reporter_name() == "Balie drie"

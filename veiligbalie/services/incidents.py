@@ -66,12 +66,15 @@ class IncidentService(QObject):
 
     # -- Who and where ---------------------------------------------------------------------
     def set_user(self, name: str | None) -> None:
-        """The logged-in user (once sign-in exists); used as reporter when no name is set."""
+        """The signed-in user: the reporter of new reports while signed in."""
         self._user = name.strip() if name and name.strip() else None
 
     def reporter_name(self) -> str:
-        """The REPORTER_NAME setting, else the logged-in user, else the workstation's name."""
-        return settings.REPORTER_NAME.get().strip() or self._user or settings.STATION_NAME.get()
+        """The signed-in user, else the REPORTER_NAME setting, else the workstation's name.
+
+        A signed-in user is who the server knows; the setting is for a personal
+        workstation without a server."""
+        return self._user or settings.REPORTER_NAME.get().strip() or settings.STATION_NAME.get()
 
     def default_location(self) -> str:
         return settings.STATION_LOCATION.get().strip() or settings.STATION_NAME.get()
