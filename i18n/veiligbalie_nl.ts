@@ -7,6 +7,14 @@
       <translation>Alarm</translation>
     </message>
     <message>
+      <source>Sending…</source>
+      <translation>Wordt verzonden…</translation>
+    </message>
+    <message>
+      <source>Starting…</source>
+      <translation>Bezig met starten…</translation>
+    </message>
+    <message>
       <source>Press for help</source>
       <translation>Druk voor hulp</translation>
     </message>
@@ -330,6 +338,10 @@
     <message>
       <source>The local database was written by a newer version of VeiligBalie. It has not been changed. Install the newer version to continue.</source>
       <translation>De lokale database is geschreven door een nieuwere versie van VeiligBalie. Er is niets aan veranderd. Installeer de nieuwere versie om verder te gaan.</translation>
+    </message>
+    <message>
+      <source>The local database file is damaged or is not a VeiligBalie database. It has not been changed. Ask your administrator for help.</source>
+      <translation>Het lokale databasebestand is beschadigd of is geen VeiligBalie-database. Er is niets aan veranderd. Vraag je beheerder om hulp.</translation>
     </message>
   </context>
   <context>
@@ -1182,6 +1194,10 @@
   </context>
   <context>
     <name>MainWindow</name>
+    <message>
+      <source>Starting…</source>
+      <translation>Bezig met starten…</translation>
+    </message>
     <message>
       <source>Report</source>
       <translation>Melden</translation>

@@ -13,19 +13,20 @@ import logging
 import logging.handlers
 import os
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from veiligbalie import __version__, paths, secrets, settings
+from veiligbalie import __version__, paths, settings
+
+if TYPE_CHECKING:
+    from veiligbalie.services.context import AppContext
 
 log = logging.getLogger("veiligbalie")
-
-_PROCESS_START = time.perf_counter()
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -165,49 +166,81 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     language = choose_language(args.lang)
     translators = install_translations(app, language)
-    log.info("Credentials backend: %s", secrets.backend_description())
 
-    from veiligbalie.services.context import AppContext
-    from veiligbalie.store.database import Database, SchemaTooNewError
+    # Step one: the window with its alarm button, on screen as fast as a bare Qt window.
     from veiligbalie.ui.main_window import MainWindow
 
-    try:
-        db = Database.open()
-    except SchemaTooNewError as exc:
-        log.error("%s", exc)
-        QMessageBox.critical(
-            None,
-            "VeiligBalie",
-            app.translate(
-                "App",
-                "The local database was written by a newer version of VeiligBalie. "
-                "It has not been changed. Install the newer version to continue.",
-            )
-            + f"\n\n{paths.database_path()}",
-        )
-        return 3
-
-    context = AppContext.open(db)
-    window = MainWindow(context)
+    window = MainWindow()
     server = (
         None if args.no_single_instance else listen_for_second_launch(name, window.bring_to_front)
     )
     window.show()
-    QTimer.singleShot(0, window.offer_draft_recovery)
-    if os.environ.get("VEILIGBALIE_STARTUP_PROBE"):
-        # Benchmarks: report the moment the first frame is shown, then leave.
-        def probe() -> None:
-            print(f"READY {time.perf_counter() - _PROCESS_START:.6f}", flush=True)
-            app.quit()
-
-        QTimer.singleShot(0, probe)
+    probe = bool(os.environ.get("VEILIGBALIE_STARTUP_PROBE"))
+    if probe:
+        app.processEvents()  # the first frame is painted
+        print("SHOWN", flush=True)
     log.info("Main window shown; log file %s", logfile)
+
+    # Step two, on the next turn of the event loop: database, services, the areas.
+    opened: list[AppContext] = []
+
+    def start_services() -> None:
+        context = open_services(app)
+        if context is None:
+            app.exit(3)
+            return
+        opened.append(context)
+        window.attach(context)
+        from veiligbalie import secrets  # the keyring's import is not needed for the first frame
+
+        log.info("Services started; credentials backend: %s", secrets.backend_description())
+        if probe:
+            print("READY", flush=True)
+            app.quit()
+            return
+        window.offer_draft_recovery()
+
+    QTimer.singleShot(0, start_services)
     status = app.exec()
     window.save_geometry()
-    context.close()
+    for context in opened:
+        context.close()
     settings.sync()
     del translators, server
     return status
+
+
+def open_services(app: QApplication) -> AppContext | None:
+    """Open the local store and build the services; None (after telling the user) when the
+    database cannot be used."""
+    from veiligbalie.services.context import AppContext
+    from veiligbalie.store.database import Database, NotADatabaseError, SchemaTooNewError
+
+    try:
+        db = Database.open()
+    except (SchemaTooNewError, NotADatabaseError) as exc:
+        log.error("%s", exc)
+        newer = isinstance(exc, SchemaTooNewError)
+        QMessageBox.critical(
+            None,
+            "VeiligBalie",
+            (
+                app.translate(
+                    "App",
+                    "The local database was written by a newer version of VeiligBalie. "
+                    "It has not been changed. Install the newer version to continue.",
+                )
+                if newer
+                else app.translate(
+                    "App",
+                    "The local database file is damaged or is not a VeiligBalie database. "
+                    "It has not been changed. Ask your administrator for help.",
+                )
+            )
+            + f"\n\n{paths.database_path()}",
+        )
+        return None
+    return AppContext.open(db)
 
 
 if __name__ == "__main__":

@@ -191,3 +191,25 @@ def test_no_display_is_said_plainly(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert "xvfb-run" in result.stderr
+
+
+def test_alarm_pressed_while_starting_is_raised_once_services_are_up(qtbot, dutch) -> None:
+    shell = MainWindow()  # step one of start-up: no services yet
+    qtbot.addWidget(shell)
+    shell.show()
+    assert shell.findChild(QLabel, "connectionStatus") is None
+    qtbot.mouseClick(shell.alarm_button, Qt.MouseButton.LeftButton)
+    assert shell.alarm_button.pending_press
+    assert "Wordt verzonden" in shell.alarm_button.text()
+    shell.show_area("log")  # chosen while starting: shown once the areas exist
+
+    context = AppContext.open(Database.open())
+    with qtbot.waitSignal(context.alarms.raised, timeout=2000) as raised:
+        shell.attach(context)
+    assert raised.args[0].station
+    assert not shell.alarm_button.pending_press
+    assert shell.current_area() == "log"
+    assert shell.findChild(QLabel, "connectionStatus") is not None
+    shell._quitting = True
+    shell.close()
+    context.close()

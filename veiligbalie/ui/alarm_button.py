@@ -4,9 +4,14 @@ One press raises a silent aggression alarm at once, with no confirmation dialog 
 in the way (the type can be corrected afterwards in the indicator). The face shows how many
 colleagues an alarm would reach now; when no delivery path reaches anyone it says "Alarm niet
 verbonden", and a press still stores the alarm and tells the user plainly nobody was reached.
+
+The button is on screen before the services have started (see MainWindow.attach); a press in
+that moment is kept and raised the instant the alarm service is attached.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QFont, QIcon, QPaintEvent
@@ -20,8 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from veiligbalie import settings
-from veiligbalie.services.alarms import Alarm, AlarmService
 from veiligbalie.ui.resources import icon
+
+if TYPE_CHECKING:
+    from veiligbalie.services.alarms import Alarm, AlarmService
 
 STYLE = """
 QPushButton#alarmButton {
@@ -36,9 +43,10 @@ QPushButton#alarmButton[connected="false"] { border: 4px dashed #ffd54f; }
 
 
 class AlarmButton(QPushButton):
-    def __init__(self, service: AlarmService, parent: QWidget | None = None) -> None:
+    def __init__(self, service: AlarmService | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.service = service
+        self.service: AlarmService | None = None
+        self.pending_press = False
         self.setObjectName("alarmButton")
         self.setAccessibleName(self.tr("Alarm"))
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -48,14 +56,33 @@ class AlarmButton(QPushButton):
         self.setStyleSheet(STYLE)
         self.setAutoDefault(False)
         self.clicked.connect(self._raise)
+        if service is not None:
+            self.attach(service)
+        else:
+            self.update_face()
+
+    def attach(self, service: AlarmService) -> None:
+        """The alarm service is up: follow it, and raise a press made while it started."""
+        self.service = service
         service.connectivity_changed.connect(lambda _c: self.update_face())
         service.responders_changed.connect(lambda _n: self.update_face())
         service.delivery_failed.connect(self._tell_not_delivered)
         self.update_face()
+        if self.pending_press:
+            self.pending_press = False
+            service.raise_alarm()
 
     def update_face(self) -> None:
-        connected = self.service.connected
         hotkey = settings.ALARM_HOTKEY.get()
+        if self.service is None:
+            detail = self.tr("Sending…") if self.pending_press else self.tr("Starting…")
+            self.setText(self.tr("ALARM") + "\n" + detail)
+            self.setAccessibleDescription(
+                self.tr("Raises a silent alarm at once. Key: %1").replace("%1", hotkey)
+            )
+            self.setToolTip(self.accessibleDescription())
+            return
+        connected = self.service.connected
         if connected:
             reachable = self.service.reachable_responders()
             detail = self.tr("Press for help") + "\n" + self.tr("%n reachable", "", reachable)
@@ -106,6 +133,10 @@ class AlarmButton(QPushButton):
         )
 
     def _raise(self) -> None:
+        if self.service is None:
+            self.pending_press = True
+            self.update_face()
+            return
         self.service.raise_alarm()
 
     def _tell_not_delivered(self, _alarm: Alarm) -> None:

@@ -7,6 +7,7 @@ The window only listens to services and calls them; it never touches the store i
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
     QHBoxLayout,
+    QLabel,
     QMainWindow,
     QMenu,
     QPushButton,
@@ -25,69 +27,56 @@ from PySide6.QtWidgets import (
 )
 
 from veiligbalie import settings
-from veiligbalie.services.context import AppContext
 from veiligbalie.ui.alarm_button import AlarmButton
-from veiligbalie.ui.alarm_indicator import AlarmIndicator
-from veiligbalie.ui.alarm_popup import AlarmPopup
-from veiligbalie.ui.connection_status import ConnectionStatus
-from veiligbalie.ui.help_view import HelpView
-from veiligbalie.ui.incident_form import IncidentForm, offer_recovery
-from veiligbalie.ui.log_view import LogView
-from veiligbalie.ui.my_reports import MyReportsView
 from veiligbalie.ui.resources import icon
-from veiligbalie.ui.settings_view import SettingsView
+
+if TYPE_CHECKING:
+    from veiligbalie.services.context import AppContext
 
 log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
     """The station's window. Closing it hides it to the tray when a tray exists, because an
-    alarm must still reach this workstation; "Afsluiten" in the tray quits."""
+    alarm must still reach this workstation; "Afsluiten" in the tray quits.
+
+    The window is built in two steps so it is on screen as fast as a bare Qt window: the
+    shell (alarm button, navigation, tray, shortcuts) needs only Qt, and :meth:`attach`
+    adds the areas once the services (database, sync, alarm paths) are up. A press of the
+    alarm button in between is kept and raised at attach.
+    """
 
     area_changed = Signal(str)
+    attached = Signal()
 
     AREAS = ("report", "my_reports", "help", "log", "settings")
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, context: AppContext | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.context = context
+        self.context: AppContext | None = None
         self._quitting = False
+        self._pages: dict[str, QWidget] = {}
+        self._pending_area = "report"
         self.setObjectName("mainWindow")
         self.setWindowTitle("VeiligBalie")
         self.setWindowIcon(icon("veiligbalie"))
         self.setMinimumSize(760, 540)
 
-        self.alarm_button = AlarmButton(context.alarms, self)
-        self.alarm_indicator = AlarmIndicator(context.alarms, self)
-        # Colleagues' alarms: a window of its own that stays on top of every program.
-        self.alarm_popup = AlarmPopup(context.alarms)
-        context.alarms.offer_registration.connect(self._offer_registration)
-
-        self.incident_form = IncidentForm(context.incidents, self)
-        self.my_reports = MyReportsView(context.incidents, self)
-        self.help_view = HelpView(self)
-        self.log_view = LogView(context.incidents, self)
-        self.settings_view = SettingsView(context, self)
+        self.alarm_button = AlarmButton(None, self)
 
         self.stack = QStackedWidget(self)
         self.stack.setObjectName("areaStack")
-        self._pages: dict[str, QWidget] = {
-            "report": self.incident_form,
-            "my_reports": self.my_reports,
-            "help": self.help_view,
-            "log": self.log_view,
-            "settings": self.settings_view,
-        }
-        for page in self._pages.values():
-            self.stack.addWidget(page)
+        self._starting = QLabel(self.tr("Starting…"), self.stack)
+        self._starting.setObjectName("startingPage")
+        self._starting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self._starting)
 
         self._nav = QButtonGroup(self)
         self._nav.setExclusive(True)
         self._nav_buttons: dict[str, QPushButton] = {}
-        nav_column = QVBoxLayout()
+        self._nav_column = nav_column = QVBoxLayout()
         nav_column.setSpacing(6)
         nav_column.addWidget(self.alarm_button)
-        nav_column.addWidget(self.alarm_indicator)
         nav_column.addSpacing(12)
         # No mnemonics here: Alt+letter belongs to the incident form's fields and sections;
         # the areas are reached with Ctrl+1 … Ctrl+5.
@@ -111,6 +100,7 @@ class MainWindow(QMainWindow):
             self._nav_buttons[key] = button
             nav_column.addWidget(button)
         nav_column.addStretch(1)
+        self._nav_buttons["report"].setChecked(True)
 
         nav_frame = QFrame(self)
         nav_frame.setObjectName("navigation")
@@ -123,23 +113,66 @@ class MainWindow(QMainWindow):
         row.addWidget(nav_frame)
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-
-        self.connection_status = ConnectionStatus(context, self)
-        self.statusBar().addPermanentWidget(self.connection_status)
         self.statusBar().setSizeGripEnabled(False)
 
         self._install_shortcuts()
         self._install_tray()
+        self._restore_geometry()
+        if context is not None:
+            self.attach(context)
+
+    def attach(self, context: AppContext) -> None:
+        """The services are up: build the areas, the alarm indicator, pop-up and status."""
+        from veiligbalie.ui.alarm_indicator import AlarmIndicator
+        from veiligbalie.ui.alarm_popup import AlarmPopup
+        from veiligbalie.ui.connection_status import ConnectionStatus
+        from veiligbalie.ui.help_view import HelpView
+        from veiligbalie.ui.incident_form import IncidentForm
+        from veiligbalie.ui.log_view import LogView
+        from veiligbalie.ui.my_reports import MyReportsView
+        from veiligbalie.ui.settings_view import SettingsView
+
+        self.context = context
+        self.alarm_indicator = AlarmIndicator(context.alarms, self)
+        self._nav_column.insertWidget(1, self.alarm_indicator)
+        # Colleagues' alarms: a window of its own that stays on top of every program.
+        self.alarm_popup = AlarmPopup(context.alarms)
+        context.alarms.offer_registration.connect(self._offer_registration)
+
+        self.incident_form = IncidentForm(context.incidents, self)
+        self.my_reports = MyReportsView(context.incidents, self)
+        self.help_view = HelpView(self)
+        self.log_view = LogView(context.incidents, self)
+        self.settings_view = SettingsView(context, self)
+        self._pages = {
+            "report": self.incident_form,
+            "my_reports": self.my_reports,
+            "help": self.help_view,
+            "log": self.log_view,
+            "settings": self.settings_view,
+        }
+        for page in self._pages.values():
+            self.stack.addWidget(page)
+
+        self.connection_status = ConnectionStatus(context, self)
+        self.statusBar().addPermanentWidget(self.connection_status)
 
         self.incident_form.saved.connect(self._on_incident_saved)
         self.incident_form.cancelled.connect(lambda: self.show_area("my_reports"))
-
-        self._restore_geometry()
-        self.show_area("report")
         self.incident_form.start_new()
+        self.show_area(self._pending_area)
+        self.stack.removeWidget(self._starting)
+        self._starting.deleteLater()
+        # Last: a press made while starting is raised now, with the indicator in place.
+        self.alarm_button.attach(context.alarms)
+        self.attached.emit()
 
     # -- Areas -----------------------------------------------------------------------------
     def show_area(self, key: str) -> None:
+        if key not in self._pages:  # still starting: go there once the areas exist
+            self._pending_area = key
+            self._nav_buttons[key].setChecked(True)
+            return
         page = self._pages[key]
         self.stack.setCurrentWidget(page)
         self._nav_buttons[key].setChecked(True)
@@ -150,11 +183,14 @@ class MainWindow(QMainWindow):
 
     def current_area(self) -> str:
         current = self.stack.currentWidget()
-        return next(k for k, page in self._pages.items() if page is current)
+        return next((k for k, page in self._pages.items() if page is current), self._pending_area)
 
     def show_new_incident(self, prefill: dict | None = None) -> None:
         """Open the form for a new report (Ctrl+N, tray, and later a resolved alarm)."""
         self.bring_to_front()
+        if self.context is None:
+            self.show_area("report")  # the form opens there as soon as it exists
+            return
         if self.current_area() != "report" or prefill is not None:
             self.show_area("report")
             if prefill is not None or not self.incident_form.has_content():
@@ -163,6 +199,7 @@ class MainWindow(QMainWindow):
 
     def _offer_registration(self, alarm: object) -> None:
         """Our alarm was resolved: open the report form prefilled from it."""
+        assert self.context is not None
         self.show_new_incident(self.context.alarms.registration_prefill(alarm))
 
     def _on_incident_saved(self, _incident: object) -> None:
@@ -171,9 +208,11 @@ class MainWindow(QMainWindow):
 
     # -- Start-up duties --------------------------------------------------------------------
     def offer_draft_recovery(self) -> bool:
-        """After a crash or restart: offer the unsaved report back (called once shown)."""
-        if not self.context.incidents.recoverable_drafts():
+        """After a crash or restart: offer the unsaved report back (called once attached)."""
+        if self.context is None or not self.context.incidents.recoverable_drafts():
             return False
+        from veiligbalie.ui.incident_form import offer_recovery
+
         self.show_area("report")
         return offer_recovery(self.incident_form, self)
 
@@ -252,7 +291,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt naming)
         self.save_geometry()
-        self.incident_form.flush_draft()
+        if self.context is not None:
+            self.incident_form.flush_draft()
         if not self._quitting and self.tray.isVisible():
             # An alarm must still reach this station: keep running in the tray.
             event.ignore()
