@@ -364,3 +364,17 @@ def test_real_entry_point_process(db_url: str) -> None:
         done.stderr.strip()
         == "veiligbalie-server: error: create the organisation first (`admin org create`)"
     )
+
+
+def test_epoch_rotate_after_restore(capsys: pytest.CaptureFixture[str], db_url: str) -> None:
+    store = ServerStore(db_url)
+    before = store.epoch
+    store.close()
+    out = ok(capsys, db_url, "epoch", "rotate")
+    assert before in out
+    reopened = ServerStore(db_url)
+    try:
+        assert reopened.epoch != before
+        assert reopened.epoch in out
+    finally:
+        reopened.close()

@@ -166,6 +166,13 @@ def _admin(
     return run
 
 
+def _epoch_rotate(store: ServerStore, args: argparse.Namespace) -> None:
+    old = store.epoch
+    new = store.rotate_epoch()
+    print(f"epoch changed from {old} to {new}")
+    print("clients upload what they hold again and pull from the start at their next sync")
+
+
 def _org_create(store: ServerStore, args: argparse.Namespace) -> None:
     org = admin.create_organisation(store, args.name, args.address)
     print(f"organisation {org.name} created ({org.id})")
@@ -464,6 +471,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--site", required=True)
     p = leaf(esc, "reset", _escalation_reset, "back to the built-in ladder")
     p.add_argument("--site", required=True)
+
+    epoch = areas.add_parser(
+        "epoch", help="the database's epoch (after restoring a backup)"
+    ).add_subparsers(dest="action", required=True, parser_class=_Parser)
+    leaf(
+        epoch,
+        "rotate",
+        _epoch_rotate,
+        "new epoch after a restore: clients re-upload, nothing is silently lost",
+    )
 
     station = areas.add_parser("station", help="which workstations are online").add_subparsers(
         dest="action", required=True, parser_class=_Parser

@@ -173,6 +173,23 @@ class ServerStore:
                     )
                 yield conn
 
+    def rotate_epoch(self) -> str:
+        """Give the database a new epoch, after restoring it from a backup.
+
+        A restored database may lack changes that clients already saw as sent; a new epoch
+        makes every client upload what it has again (the server applies each once) and pull
+        from the start, so nothing is silently lost. Run with the server stopped.
+        """
+        epoch = secrets.token_hex(16)
+        with self.write(log=True) as conn:
+            conn.execute(
+                sa.update(schema.server_meta)
+                .where(schema.server_meta.c.key == "epoch")
+                .values(value=epoch)
+            )
+        self.epoch = epoch
+        return epoch
+
     def max_seq(self, conn: Connection) -> int:
         return int(conn.execute(sa.select(sa.func.max(schema.changes.c.seq))).scalar() or 0)
 
