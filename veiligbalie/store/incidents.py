@@ -126,36 +126,18 @@ def excerpt(description: str, limit: int = EXCERPT_MAX, cut: bool = False) -> st
 
 
 def _incident_row(incident: Incident, now: datetime, origin: str) -> dict[str, Any]:
-    return {
-        "id": incident.id,
-        "reference": incident.reference or "",
-        "occurred_at": incident.occurred_at,
-        "location": incident.location,
-        "channel": Channel(incident.channel).value,
-        "categories": sorted(Category(c).value for c in incident.categories),
-        "severity": Severity(incident.severity).value,
-        "description": incident.description,
-        "reporter": incident.reporter,
-        "on_behalf_of": incident.on_behalf_of,
-        "perpetrator_known": incident.perpetrator_known,
-        "perpetrator_description": incident.perpetrator_description,
-        "perpetrator_reference": incident.perpetrator_reference,
-        "witnesses": list(incident.witnesses),
-        "injury": incident.injury,
-        "damage": incident.damage,
-        "damage_amount_cents": incident.damage_amount_cents,
-        "absence": incident.absence,
-        "police_called": incident.police_called,
-        "arrest": incident.arrest,
-        "police_report_intended": incident.police_report_intended,
-        "aftercare_wanted": incident.aftercare_wanted,
-        "team_lead_only": incident.team_lead_only,
-        "alarm_id": incident.alarm_id,
-        "status": IncidentStatus(incident.status).value,
-        "origin": origin,
-        "created_at": incident.created_at,
-        "updated_at": now,
-    }
+    """The incidents row: the wire dict, with the columns that keep their own types."""
+    row: dict[str, Any] = incident_to_dict(incident)
+    row.update(
+        id=incident.id,
+        reference=incident.reference or "",
+        occurred_at=incident.occurred_at,
+        created_at=incident.created_at,
+        alarm_id=incident.alarm_id,
+        origin=origin,
+        updated_at=now,
+    )
+    return row
 
 
 def _incident(row: Row[Any]) -> Incident:
