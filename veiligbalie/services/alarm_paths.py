@@ -21,6 +21,7 @@ from veiligbalie.core.vocabulary import AlarmState
 from veiligbalie.net.api import ApiError, ServerApi
 from veiligbalie.net.lan import LanBeacon, PeerInfo
 from veiligbalie.net.stream import Stream
+from veiligbalie.protocol import alarm_server as ps
 from veiligbalie.protocol import alarms as wire
 from veiligbalie.protocol.lan import (
     KEY_SIZE,
@@ -273,11 +274,22 @@ def alarm_from_body(body: wire.AlarmBody) -> Alarm:
     )
 
 
+_EVENT_MODELS: dict[str, type[Any]] = {
+    **wire.ALARM_EVENT_MODELS,
+    "alarm.escalated": ps.AlarmEscalatedEvent,
+}
+
+#: Where a workstation tells the server the id it uses on the alarm paths.
+HEARTBEAT_PATH = "/stations/heartbeat"
+
+
 class ServerAlarmPath(AlarmPath):
     """Alarms through the central server: REST to send, the stream to hear.
 
     The server keeps state, so nothing is repeated on a timer; when the stream comes back
     the AlarmService hands this path our open alarms again (the routes are idempotent).
+    It speaks with the workstation's token (the server counts stations, not users, as
+    reachable), and on every connect tells the server its station id by a heartbeat.
     """
 
     name = "server"
@@ -296,9 +308,53 @@ class ServerAlarmPath(AlarmPath):
         self.api = api
         self._identity = identity
         self._stations: set[uuid.UUID] = set()
+        self._extra: list[Stream] = []
         stream.event.connect(self._on_event)
+        # The heartbeat first: the server then lists us under our own id at once.
+        stream.connected.connect(self.send_heartbeat)
         stream.connected.connect(self.changed.emit)
         stream.disconnected.connect(self._on_disconnected)
+
+    # -- Configuration -----------------------------------------------------------------------
+    def configure(self, base_url: str, token: str | None, ca_file: str | None = None) -> None:
+        """Point REST and stream at a server with the workstation token and connect; an
+        empty address or no token disconnects. Raises ValueError for an unusable address or
+        CA file (nothing changes then)."""
+        if base_url and token:
+            self.api.configure(base_url, ca_file or None)
+            self.stream.configure(base_url, token, ca_file or None)
+            self.api.set_token(token)
+            if not self.stream.running:
+                self.stream.start()
+        else:
+            self.stream.stop()
+            self.api.set_token(None)
+        self.changed.emit()
+
+    def also_hear(self, stream: Stream) -> None:
+        """Escalations from another stream of this client (the signed-in user's): the server
+        sends a level meant for security or team leads to users with that role only."""
+        if stream is not self.stream and stream not in self._extra:
+            self._extra.append(stream)
+            stream.event.connect(self._on_extra_event)
+
+    def send_heartbeat(self) -> bool:
+        """Tell the server this station's id on the alarm paths (POST /stations/heartbeat)."""
+        if not self.api.base_url or not self.api.has_token:
+            return False
+        me = self._me()
+        body = ps.HeartbeatRequest(
+            station_id=me.station_id,
+            station_name=_cut(me.name, 80),
+            location=_cut(me.location, 120),
+        )
+
+        def done(_result: object, error: ApiError | None) -> None:
+            if error is not None:
+                log.warning("Server did not take the station heartbeat: %s", error)
+
+        self.api.call("POST", HEARTBEAT_PATH, body, ps.StationStatus, done)
+        return True
 
     def _me(self) -> StationIdentity:
         source = self._identity
@@ -371,9 +427,13 @@ class ServerAlarmPath(AlarmPath):
         self._stations.clear()
         self.changed.emit()
 
+    def _on_extra_event(self, event: dict) -> None:
+        if event.get("type") == "alarm.escalated":
+            self._on_event(event)
+
     def _on_event(self, event: dict) -> None:
         kind = event.get("type")
-        model = wire.ALARM_EVENT_MODELS.get(kind) if isinstance(kind, str) else None
+        model = _EVENT_MODELS.get(kind) if isinstance(kind, str) else None
         if model is None:
             return
         try:
@@ -398,6 +458,23 @@ class ServerAlarmPath(AlarmPath):
             )
         elif isinstance(parsed, wire.AlarmRaisedEvent):
             self._emit_alarm(parsed.alarm)
+        elif isinstance(parsed, ps.AlarmEscalatedEvent):
+            if not parsed.alarm.state.is_open:
+                return
+            self.received.emit(
+                Inbound(
+                    "escalated",
+                    parsed.alarm.id,
+                    self.name,
+                    alarm=alarm_from_body(parsed.alarm),
+                    at=parsed.at,
+                    data={
+                        "level": parsed.level,
+                        "targets": list(parsed.targets),
+                        "webhook": parsed.webhook,
+                    },
+                )
+            )
         elif isinstance(parsed, wire.AlarmAcknowledgedEvent):
             # The body carries the alarm too: a station that missed the raise learns it here.
             self._emit_alarm(parsed.alarm)

@@ -115,6 +115,10 @@ class Alarm:
     closed_at: datetime | None = None
     received_at: datetime | None = None  # when it first reached us (colleagues' alarms)
     path: str = "local"  # how it first reached us
+    #: The server's escalation: the highest level fired (-1: none) and whom it alerted
+    #: (role names, "colleagues"; "webhook" when an alarm centre was called).
+    escalation_level: int = -1
+    escalated_to: tuple[str, ...] = ()
 
     @property
     def is_open(self) -> bool:
@@ -130,7 +134,7 @@ class Alarm:
 class Inbound:
     """What a path heard from another station (or the server)."""
 
-    event: str  # "raised", "acknowledged", "resolved", "cancelled", "delivered"
+    event: str  # "raised", "acknowledged", "resolved", "cancelled", "delivered", "escalated"
     alarm_id: uuid.UUID
     path: str
     alarm: Alarm | None = None  # for "raised"
@@ -138,6 +142,8 @@ class Inbound:
     station_id: uuid.UUID | None = None  # the station that sent it
     station_name: str = ""
     at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    #: For "escalated": {"level": int, "targets": [str, ...], "webhook": bool}.
+    data: dict[str, Any] = field(default_factory=dict)
 
 
 class AlarmPath(QObject):
@@ -176,6 +182,7 @@ class AlarmService(QObject):
     connectivity_changed = Signal(bool)
     responders_changed = Signal(int)  # how many stations an alarm would reach now
     offer_registration = Signal(object)  # our Alarm was resolved: offer the incident form
+    escalated = Signal(object)  # an open Alarm was escalated by the server (a new level)
 
     def __init__(
         self,
@@ -572,14 +579,23 @@ class AlarmService(QObject):
             elif inbound.event == "delivered":
                 alarm = self._alarms.get(inbound.alarm_id)
                 if alarm is not None:
+                    # Who it reached and how fast: what a weekly test alarm is read for.
+                    after_ms = round((inbound.at - alarm.raised_at).total_seconds() * 1000)
                     self._log(
                         alarm,
                         "delivered",
                         inbound.station_name,
                         inbound.path,
-                        {"station_id": str(inbound.station_id) if inbound.station_id else None},
+                        {
+                            "station_id": str(inbound.station_id) if inbound.station_id else None,
+                            "station_name": inbound.station_name,
+                            "after_ms": after_ms,
+                            "test": alarm.test,
+                        },
                         at=inbound.at,
                     )
+            elif inbound.event == "escalated":
+                self._on_escalated(inbound)
         except Exception:  # a bad message must not take the alarm service down
             log.exception("Could not handle %s for alarm %s", inbound.event, inbound.alarm_id)
 
@@ -603,6 +619,7 @@ class AlarmService(QObject):
                 self.updated.emit(changed)
             for responder in incoming.responders:
                 self._merge_responder(incoming.id, responder)
+            self._answer_again(inbound, incoming)
             return
         stored = self._repo.get(incoming.id)
         if stored is not None and not stored.state.is_open:
@@ -656,6 +673,52 @@ class AlarmService(QObject):
             self._merge_responder(alarm.id, responder)
         for early in self._early.pop(alarm.id, []):
             self._on_inbound(early)
+
+    def _answer_again(self, inbound: Inbound, incoming: Alarm) -> None:
+        """A path with memory (the server) tells an alarm without our "Ik kom eraan" that we
+        gave (over the LAN while the server was away, or before it knew the alarm): send it
+        there again, so the server's log and escalation know we are coming."""
+        known = self._alarms.get(incoming.id)
+        if known is None or not known.is_open:
+            return
+        own = self._own_response(known)
+        if own is None or any(r.key == own.key for r in incoming.responders):
+            return
+        path = next((p for p in self._paths if p.name == inbound.path), None)
+        if path is None or path.repeats:
+            return
+        try:
+            path.send_acknowledge(known, own)
+        except Exception:
+            log.exception("Acknowledgement of %s not sent again on %s", known.id, path.name)
+
+    def _on_escalated(self, inbound: Inbound) -> None:
+        """The server alerted the next level (security, team leads, an alarm centre)."""
+        if inbound.alarm is not None and inbound.alarm_id not in self._alarms:
+            # A responder alerted only by the escalation (security) has not seen the alarm.
+            self._on_raised(inbound, inbound.alarm)
+        alarm = self._alarms.get(inbound.alarm_id)
+        if alarm is None or not alarm.is_open:
+            return
+        level = int(inbound.data.get("level", -1))
+        if level <= alarm.escalation_level:
+            return  # the same step heard again (another stream, a reconnect)
+        targets = tuple(str(t) for t in inbound.data.get("targets") or ())
+        if inbound.data.get("webhook"):
+            targets += ("webhook",)
+        alarm = dataclasses.replace(alarm, escalation_level=level, escalated_to=targets)
+        self._alarms[alarm.id] = alarm
+        self._log(
+            alarm,
+            "escalated",
+            "server",
+            inbound.path,
+            {"level": level, "targets": list(targets)},
+            at=inbound.at,
+        )
+        log.warning("Alarm %s escalated to level %d: %s", alarm.id, level, ", ".join(targets))
+        self.escalated.emit(alarm)
+        self.updated.emit(alarm)
 
     def _merge_responder(self, alarm_id: uuid.UUID, responder: Responder) -> None:
         alarm = self._alarms.get(alarm_id)

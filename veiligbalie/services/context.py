@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 
 from PySide6.QtGui import QGuiApplication
 
 from veiligbalie import settings
-from veiligbalie.services.alarm_paths import LanAlarmPath
+from veiligbalie.net.api import ServerApi
+from veiligbalie.net.stream import Stream
+from veiligbalie.services.alarm_paths import LanAlarmPath, ServerAlarmPath, load_site_key
 from veiligbalie.services.alarms import AlarmService
 from veiligbalie.services.hotkey import GlobalHotkey
 from veiligbalie.services.incidents import IncidentService
@@ -27,13 +30,21 @@ class AppContext:
     # Server link: who we are to the server, and the engine that keeps data in step.
     session: Session | None = field(default=None)
     sync: SyncEngine | None = field(default=None)
+    # The alarm path through the server: its own stream in the workstation's name.
+    server_alarms: ServerAlarmPath | None = field(default=None)
+    # What the LAN beacon was last started with (station id, site, key), to restart it
+    # only when enrolment changed one of them.
+    _lan_started: tuple[uuid.UUID, str, bytes | None] | None = field(default=None, repr=False)
 
     @classmethod
     def open(cls, db: Database) -> AppContext:
         alarms = AlarmService(db)
         lan = LanAlarmPath(parent=alarms)
         alarms.add_path(lan)
-        lan.configure_from_settings(alarms.identity)
+        identity = alarms.identity
+        lan.configure_from_settings(identity)
+        server_alarms = ServerAlarmPath(Stream(alarms), ServerApi(alarms), alarms)
+        alarms.add_path(server_alarms)
         hotkey = GlobalHotkey(alarms)
         hotkey.activated.connect(lambda: alarms.raise_alarm())
         if QGuiApplication.instance() is not None:
@@ -41,6 +52,7 @@ class AppContext:
         incidents = IncidentService(db)
         session = Session(alarms)
         engine = SyncEngine(db, alarms)
+        server_alarms.also_hear(engine.stream)
         context = cls(
             db=db,
             incidents=incidents,
@@ -49,6 +61,8 @@ class AppContext:
             hotkey=hotkey,
             session=session,
             sync=engine,
+            server_alarms=server_alarms,
+            _lan_started=(identity.station_id, identity.site_id, load_site_key()),
         )
         context.wire_sync()
         engine.start()
@@ -76,6 +90,7 @@ class AppContext:
         session, engine = self.session, self.sync
         if session is None or engine is None:
             return
+        self.apply_alarm_link()
         self.incidents.set_user(session.user_display_name or None)
         try:
             engine.configure(
@@ -85,7 +100,27 @@ class AppContext:
             # A CA file that went missing: stay local and let Instellingen show why.
             engine.configure("", None)
 
+    def apply_alarm_link(self) -> None:
+        """Enrolment changed: the server alarm path follows the workstation's token, and
+        the LAN beacon restarts when the station id, site or site key changed."""
+        session = self.session
+        if self.server_alarms is not None and session is not None:
+            try:
+                self.server_alarms.configure(
+                    session.server_url, session.workstation_token(), session.ca_file or None
+                )
+            except ValueError:
+                self.server_alarms.configure("", None)
+        if self.lan_alarms is not None:
+            identity = self.alarms.identity
+            wanted = (identity.station_id, identity.site_id, load_site_key())
+            if wanted != self._lan_started:
+                self._lan_started = wanted
+                self.lan_alarms.configure_from_settings(identity)
+
     def close(self) -> None:
+        if self.server_alarms is not None:
+            self.server_alarms.configure("", None)
         if self.sync is not None:
             self.sync.stop()
         if self.hotkey is not None:

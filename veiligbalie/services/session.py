@@ -81,6 +81,13 @@ class Session(QObject):
             return None
         return secrets.get_secret(USER_TOKEN) or secrets.get_secret(WORKSTATION_TOKEN)
 
+    def workstation_token(self) -> str | None:
+        """The workstation's own token (the alarm path speaks as the station, whoever is
+        signed in); None when not linked."""
+        if not self.server_url:
+            return None
+        return secrets.get_secret(WORKSTATION_TOKEN)
+
     def identity(self) -> str:
         if secrets.get_secret(USER_TOKEN):
             return f"user:{settings.LOGGED_IN_USERNAME.get()}"
@@ -140,6 +147,9 @@ class Session(QObject):
         settings.SERVER_SITE_ID.set(str(answer.site_id))
         settings.SITE_ID.set(str(answer.site_id))  # LAN alarms: the stations of this site
         settings.SERVER_WORKSTATION_ID.set(str(answer.workstation_id))
+        # One id on every alarm path: the server lists and fans out by workstation, so a
+        # station that used another id on the LAN would count itself as a colleague.
+        settings.STATION_ID.set(str(answer.workstation_id))
         settings.STATION_LOCATION.set(answer.location)
         self._forget_user_settings()
         settings.sync()

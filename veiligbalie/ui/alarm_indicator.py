@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from veiligbalie.core.alarm import CANCEL_WINDOW, InvalidTransition
 from veiligbalie.core.vocabulary import AlarmKind, AlarmType
 from veiligbalie.services.alarms import Alarm, AlarmService
-from veiligbalie.ui.alarm_popup import type_label
+from veiligbalie.ui.alarm_popup import escalation_text, type_label
 
 log = logging.getLogger(__name__)
 
@@ -175,6 +175,9 @@ class AlarmIndicator(QFrame):
                 text = self.tr("ALARM ACTIVE") + " · " + help_text
             else:
                 text = self.tr("Alarm sent") + " · " + help_text
+        escalated = escalation_text(alarm)
+        if escalated:
+            text += " · " + escalated
         if alarm.test:
             text = self.tr("TEST") + " · " + text
         return text

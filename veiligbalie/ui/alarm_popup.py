@@ -48,6 +48,7 @@ QFrame#alarmCard[test="true"] QLabel#alarmCardTitle { color: #6a1b9a; }
 QLabel#alarmCardLocation { font-size: 17px; font-weight: bold; }
 QLabel#alarmCardElapsed { font-size: 15px; }
 QLabel#alarmCardResponders { font-size: 14px; color: #1b5e20; }
+QLabel#alarmCardEscalation { font-size: 14px; font-weight: bold; color: #e65100; }
 QPushButton#alarmAcknowledgeButton {
     background: #2e7d32; color: white; font-size: 16px; font-weight: bold;
     padding: 10px 18px; border-radius: 6px;
@@ -64,6 +65,35 @@ def type_label(alarm_type: AlarmType) -> str:
         AlarmType.OTHER: QCoreApplication.translate("AlarmTexts", "Other emergency"),
     }
     return names[AlarmType(alarm_type)]
+
+
+#: The escalation target meaning every station of the site (as in protocol.alarm_server).
+_COLLEAGUES = "colleagues"
+
+
+def escalation_text(alarm: Alarm) -> str:
+    """Whom the server alerted because nobody answered in time; empty when nobody yet."""
+    targets = set(alarm.escalated_to)
+    if alarm.escalation_level < 0 or not targets:
+        return ""
+    parts = []
+    if _COLLEAGUES in targets:
+        parts.append(QCoreApplication.translate("AlarmTexts", "All colleagues of the site alerted"))
+    elif {"security", "team_lead"} <= targets:
+        parts.append(QCoreApplication.translate("AlarmTexts", "Security and team leads alerted"))
+    elif "security" in targets:
+        parts.append(QCoreApplication.translate("AlarmTexts", "Security alerted"))
+    elif "team_lead" in targets:
+        parts.append(QCoreApplication.translate("AlarmTexts", "Team leads alerted"))
+    elif targets - {"webhook"}:
+        parts.append(
+            QCoreApplication.translate("AlarmTexts", "Escalated (level %1)").replace(
+                "%1", str(alarm.escalation_level)
+            )
+        )
+    if "webhook" in targets:
+        parts.append(QCoreApplication.translate("AlarmTexts", "Alarm centre notified"))
+    return " · ".join(parts)
 
 
 def elapsed_text(since: datetime, now: datetime | None = None) -> str:
@@ -108,7 +138,18 @@ class AlarmCard(QFrame):
         self.responders = QLabel(self)
         self.responders.setObjectName("alarmCardResponders")
         self.responders.setWordWrap(True)
-        for label in (self.title, self.location, self.station, self.elapsed, self.responders):
+        self.escalation = QLabel(self)
+        self.escalation.setObjectName("alarmCardEscalation")
+        self.escalation.setWordWrap(True)
+        self.escalation.hide()
+        for label in (
+            self.title,
+            self.location,
+            self.station,
+            self.elapsed,
+            self.responders,
+            self.escalation,
+        ):
             layout.addWidget(label)
 
         buttons = QHBoxLayout()
@@ -160,6 +201,9 @@ class AlarmCard(QFrame):
             self.responders.setText(self.tr("On the way: %1").replace("%1", names))
         else:
             self.responders.setText(self.tr("Nobody is on the way yet"))
+        escalation = escalation_text(alarm) if alarm.is_open else ""
+        self.escalation.setText(escalation)
+        self.escalation.setVisible(bool(escalation))
         if self.acknowledged_here():
             self.acknowledge_button.setEnabled(False)
             self.acknowledge_button.setText(self.tr("You are on your way"))
