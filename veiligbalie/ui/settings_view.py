@@ -113,6 +113,9 @@ class SettingsView(QScrollArea):
         column.addLayout(buttons)
         column.addStretch(1)
         self.setWidget(body)
+        if context.session is not None:
+            # Linking sets the station's location and site: show what the server gave.
+            context.session.changed.connect(self.refresh)
         self.refresh()
 
     def _line(self, parent: QWidget, name: str, accessible: str) -> QLineEdit:
@@ -128,6 +131,7 @@ class SettingsView(QScrollArea):
         return label, buddy
 
     def refresh(self) -> None:
+        self.alarm_settings.refresh()
         self.station_name.setText(settings.STATION_NAME.get())
         self.station_location.setText(settings.STATION_LOCATION.get())
         self.reporter_name.setText(settings.REPORTER_NAME.get())
