@@ -10,10 +10,20 @@ takes commands, one per line, on stdin::
     resolve <alarm-id>
     cancel <alarm-id>
     status
+    log <alarm-id>                 the local alarm log
+    stats                          the LAN beacon's counters (received, rejected by reason)
+    enrol <server-url> <code>      (--app only) link with a server, as Instellingen does
     quit
 
-``python tests/e2e/drivers/alarm_station.py --data-dir D --port P --group G --name N``;
-the site key comes base64-encoded in VEILIGBALIE_LAN_KEY (never on the command line).
+LAN only: ``python tests/e2e/drivers/alarm_station.py --data-dir D --port P --group G
+--name N``; the site key comes base64-encoded in VEILIGBALIE_LAN_KEY (never on the command
+line).
+
+``--app``: the station is built by :meth:`AppContext.open` like the real client (Session,
+SyncEngine, LAN path and server path), with the alarm pop-up and the sender's indicator on
+an offscreen QApplication. The LAN (when ``--port`` and ``--group`` are given) uses
+127.0.0.1 and starts once enrolment has brought the site key; the server path once
+``enrol`` succeeds. The enrolment code comes on stdin, never on the command line.
 """
 
 from __future__ import annotations
@@ -26,6 +36,7 @@ import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[3]
 if str(ROOT) not in sys.path:
@@ -87,6 +98,8 @@ def build_station(
 
 def describe(alarm: Alarm) -> dict[str, object]:
     return {
+        "escalation_level": alarm.escalation_level,
+        "escalated_to": list(alarm.escalated_to),
         "alarm_id": str(alarm.id),
         "kind": alarm.kind.value,
         "type": alarm.type.value,
@@ -106,14 +119,32 @@ def emit(event: str, **fields: object) -> None:
 
 
 class Driver:
-    def __init__(self, station: Station) -> None:
-        self.station = station
+    def __init__(
+        self,
+        service: AlarmService,
+        beacon: LanBeacon | None,
+        context: Any = None,
+        ui: Any = None,
+    ) -> None:
+        self.service = service
+        self.beacon = beacon
+        self.context = context  # AppContext in --app mode
+        self.ui = ui  # (AlarmPopup, AlarmIndicator) in --app mode
         self._pending = b""
-        service = station.service
         service.raised.connect(lambda a: emit("raised", **describe(a)))
         service.updated.connect(lambda a: emit("updated", **describe(a)))
         service.closed.connect(lambda a: emit("closed", **describe(a)))
+        service.escalated.connect(lambda a: emit("escalated", **describe(a)))
         service.responders_changed.connect(lambda n: emit("reachable", count=n))
+        if context is not None and context.session is not None:
+            context.session.enrol_finished.connect(
+                lambda error: emit(
+                    "enrolled",
+                    ok=error is None,
+                    error=str(error or ""),
+                    station_id=str(service.identity.station_id),
+                )
+            )
 
     def on_stdin(self) -> None:
         chunk = os.read(sys.stdin.fileno(), 65536)
@@ -128,20 +159,56 @@ class Driver:
             except Exception as error:  # report, keep the station running
                 emit("error", message=f"{type(error).__name__}: {error}")
 
+    def status(self) -> dict[str, object]:
+        service = self.service
+        state: dict[str, object] = {
+            "connected": service.connected,
+            "reachable": service.reachable_responders(),
+            "station_id": str(service.identity.station_id),
+            "paths": {path.name: path.is_connected() for path in service.paths()},
+            "stations": {
+                path.name: sorted(str(s) for s in path.reachable_stations())
+                for path in service.paths()
+            },
+            "open": [describe(a) for a in service.open_alarms()],
+        }
+        if self.ui is not None:
+            popup, indicator = self.ui
+            state["popup"] = {
+                "visible": popup.isVisible(),
+                "cards": [str(card.alarm_id) for card in popup.cards()],
+                "escalation": [card.escalation.text() for card in popup.cards()],
+            }
+            state["indicator"] = indicator.status_text() if indicator.isVisible() else ""
+        return state
+
     def command(self, words: list[str]) -> None:
         if not words:
             return
         verb, args = words[0], words[1:]
-        service = self.station.service
+        service = self.service
         if verb == "quit":
             QCoreApplication.quit()
         elif verb == "status":
-            emit(
-                "status",
-                connected=service.connected,
-                reachable=service.reachable_responders(),
-                open=[describe(a) for a in service.open_alarms()],
-            )
+            emit("status", **self.status())
+        elif verb == "log":
+            entries = [
+                {
+                    "kind": e.kind,
+                    "actor": e.actor,
+                    "path": e.path,
+                    "at": e.at.isoformat(),
+                    "data": e.data,
+                }
+                for e in service.log_of(uuid.UUID(args[0]))
+            ]
+            emit("log", alarm_id=args[0], entries=entries)
+        elif verb == "stats":
+            emit("stats", **(self.beacon.stats if self.beacon is not None else {}))
+        elif verb == "enrol":
+            if self.context is None or self.context.session is None:
+                raise ValueError("enrol needs --app")
+            self.context.session.enrol(args[0], args[1])
         elif verb == "raise":
             kind = AlarmKind(args[0]) if args else AlarmKind.SILENT
             alarm_type = AlarmType(args[1]) if len(args) > 1 else AlarmType.AGGRESSION
@@ -158,18 +225,61 @@ class Driver:
             emit("error", message=f"unknown command {verb}")
 
 
+def build_app(name: str, lan: tuple[int, str] | None) -> tuple[Any, Any]:
+    """The client as app.py builds it (AppContext.open), with the pop-up and indicator.
+
+    Runs in its own process: the keyring is this process's memory, the data folder is
+    VEILIGBALIE_DATA_DIR. Reconnects are tuned to a test's pace (100-500 ms)."""
+    import keyring
+
+    from veiligbalie import settings
+    from veiligbalie.secrets import MemoryKeyring
+    from veiligbalie.services.context import AppContext
+    from veiligbalie.ui.alarm_indicator import AlarmIndicator
+    from veiligbalie.ui.alarm_popup import AlarmPopup
+
+    keyring.set_keyring(MemoryKeyring())
+    settings.STATION_NAME.set(name)
+    settings.STATION_LOCATION.set(f"{name}, publiekshal")
+    settings.REPORTER_NAME.set(f"Collega {name}")
+    settings.ALARM_SOUND.set(False)  # offscreen test stations stay quiet
+    if lan is not None:
+        settings.ALARM_LAN_INTERFACE.set(LOOPBACK)
+        settings.ALARM_LAN_PORT.set(lan[0])
+        settings.ALARM_LAN_GROUP.set(lan[1])
+    else:
+        settings.ALARM_LAN_INTERFACE.set("")
+    settings.sync()
+    context = AppContext.open(Database.open())
+    streams = [context.sync.stream] if context.sync is not None else []
+    if context.server_alarms is not None:
+        streams.append(context.server_alarms.stream)
+    for stream in streams:
+        stream.backoff_min_ms, stream.backoff_max_ms = 100, 500
+    if context.sync is not None:
+        context.sync.backoff_min_ms, context.sync.backoff_max_ms = 200, 1_000
+    indicator = AlarmIndicator(context.alarms)
+    popup = AlarmPopup(context.alarms)
+    return context, (popup, indicator)
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data-dir", required=True)
-    parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--group", required=True)
+    parser.add_argument("--port", type=int)
+    parser.add_argument("--group")
+    parser.add_argument("--app", action="store_true", help="the real AppContext, enrol later")
     parser.add_argument("--site", default="e2e-site")
     parser.add_argument("--name", required=True)
     parser.add_argument("--heartbeat-ms", type=int, default=1_000)
     parser.add_argument("--announce-ms", type=int, default=1_000)
     options = parser.parse_args(argv)
-    key = base64.b64decode(os.environ["VEILIGBALIE_LAN_KEY"])
     os.environ["VEILIGBALIE_DATA_DIR"] = options.data_dir
+    if options.app:
+        return main_app(options)
+    if options.port is None or options.group is None:
+        parser.error("--port and --group are needed without --app")
+    key = base64.b64decode(os.environ["VEILIGBALIE_LAN_KEY"])
 
     app = QCoreApplication([])
     try:
@@ -186,12 +296,29 @@ def main(argv: list[str]) -> int:
     except RuntimeError as error:
         emit("error", message=str(error))
         return 2
-    driver = Driver(station)
+    driver = Driver(station.service, station.beacon)
     notifier = QSocketNotifier(sys.stdin.fileno(), QSocketNotifier.Type.Read)
     notifier.activated.connect(driver.on_stdin)
     emit("ready", station_id=str(station.identity.station_id), name=options.name)
     app.exec()
     station.close()
+    return 0
+
+
+def main_app(options: argparse.Namespace) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = QApplication([])
+    lan = (options.port, options.group) if options.port and options.group else None
+    context, ui = build_app(options.name, lan)
+    beacon = context.lan_alarms.beacon if context.lan_alarms is not None else None
+    driver = Driver(context.alarms, beacon, context, ui)
+    notifier = QSocketNotifier(sys.stdin.fileno(), QSocketNotifier.Type.Read)
+    notifier.activated.connect(driver.on_stdin)
+    emit("ready", station_id=str(context.alarms.identity.station_id), name=options.name)
+    app.exec()
+    context.close()
     return 0
 
 

@@ -1,0 +1,363 @@
+"""The alarm end to end with a REAL server (SQLite) and REAL client processes: each station is
+alarm_station.py --app, built by AppContext.open like the client (Session, SyncEngine, the
+server alarm path on its own stream, the LAN beacon), enrolled with a one-time code, with
+the pop-up and the sender's indicator on an offscreen QApplication.
+
+(a) raise -> pop-up at every other station -> "Ik kom eraan" -> the sender sees one
+    colleague on the way -> resolve clears everywhere; the server's log has it all;
+    packets forged or replayed on the LAN afterwards are ignored;
+(b) the server SIGKILLed before the press: the LAN still delivers and carries the
+    acknowledgement; after a restart the server learns the alarm and the acknowledgement;
+(c) two stations on the server path only each count one colleague (not themselves); a test
+    alarm's log says who got it and how fast; a station that connects late still gets the
+    open alarm; an escalation reaches the stations and shows on pop-up and indicator.
+
+Network: 127.0.0.1 only; the LAN is multicast on the loopback interface with TTL 1.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import random
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.e2e.drivers.sync_kit import Site, login, setup_site
+from tests.support.server import ROOT, RunningServer, running_server
+from veiligbalie.protocol import lan
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
+
+DRIVER = Path(__file__).resolve().parent / "drivers" / "alarm_station.py"
+LOOPBACK = "127.0.0.1"
+LEAD = ("tlead", "Tom Leider", "team_lead")
+
+
+class AppStation:
+    """One alarm_station.py --app process; its JSON lines are collected by a reader thread."""
+
+    def __init__(self, name: str, folder: Path, network: tuple[int, str] | None) -> None:
+        self.name = name
+        folder.mkdir(parents=True, exist_ok=True)
+        env = dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen")
+        args = [sys.executable, str(DRIVER), "--app", "--data-dir", str(folder), "--name", name]
+        if network is not None:
+            args += ["--port", str(network[0]), "--group", network[1]]
+        self.stderr_path = folder / "driver.err"
+        self._stderr = open(self.stderr_path, "wb")  # noqa: SIM115 - handed to the child
+        self.proc = subprocess.Popen(
+            args,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._stderr,
+            text=True,
+            env=env,
+            cwd=ROOT,
+        )
+        self.events: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+        threading.Thread(target=self._read, daemon=True).start()
+        self.station_id = ""
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            try:
+                event = json.loads(line)
+            except ValueError:
+                continue
+            with self._lock:
+                self.events.append(event)
+
+    def snapshot(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return list(self.events)
+
+    def find(self, event: str, **fields: object) -> list[dict[str, Any]]:
+        return [
+            e
+            for e in self.snapshot()
+            if e["event"] == event and all(e.get(k) == v for k, v in fields.items())
+        ]
+
+    def wait(self, event: str, timeout: float = 10, **fields: object) -> dict[str, Any]:
+        wait_for(lambda: bool(self.find(event, **fields)), timeout, f"{self.name}: {event}", self)
+        return self.find(event, **fields)[0]
+
+    def command(self, line: str) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+
+    def ask(self, line: str, answer: str, timeout: float = 10) -> dict[str, Any]:
+        """Send a command; the first ``answer`` event after it."""
+        before = len(self.find(answer))
+        self.command(line)
+        wait_for(lambda: len(self.find(answer)) > before, timeout, f"{self.name}: {answer}", self)
+        return self.find(answer)[before]
+
+    def until_status(self, check: Callable[[dict[str, Any]], bool], timeout: float = 15) -> dict:
+        """Ask for the status until ``check`` holds (paths connect in the background)."""
+        deadline = time.monotonic() + timeout
+        status: dict[str, Any] = {}
+        while time.monotonic() < deadline:
+            status = self.ask("status", "status")
+            if check(status):
+                return status
+            time.sleep(0.1)
+        raise AssertionError(f"{self.name}: status never matched; last {status}\n{self.tail()}")
+
+    def tail(self) -> str:
+        return self.stderr_path.read_text(errors="replace")[-3000:]
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                self.command("quit")
+                self.proc.wait(timeout=10)
+            except (OSError, subprocess.TimeoutExpired):
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        self._stderr.close()
+
+
+def wait_for(
+    condition: Callable[[], bool], timeout: float, what: str, station: AppStation | None = None
+) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        if station is not None and station.proc.poll() is not None:
+            raise AssertionError(f"{station.name} exited:\n{station.tail()}")
+        time.sleep(0.02)
+    detail = f"\n{station.snapshot()[-5:]}\n{station.tail()}" if station is not None else ""
+    raise AssertionError(f"timed out waiting for {what}{detail}")
+
+
+def free_udp_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.bind((LOOPBACK, 0))
+        return probe.getsockname()[1]
+
+
+class Office:
+    """A real server with one site, its workstation codes, and the stations started."""
+
+    def __init__(self, server: RunningServer, site: Site, folder: Path) -> None:
+        self.server = server
+        self.site = site
+        self.folder = folder
+        self.network = (
+            free_udp_port(),
+            f"239.255.{random.randint(0, 255)}.{random.randint(1, 254)}",
+        )
+        self.stations: list[AppStation] = []
+        self._codes = list(site.codes)
+
+    def start(self, name: str, *, on_lan: bool = True) -> AppStation:
+        station = AppStation(name, self.folder / name, self.network if on_lan else None)
+        self.stations.append(station)
+        return station
+
+    def enrol(self, station: AppStation) -> None:
+        station.wait("ready", 60)
+        answer = station.ask(f"enrol {self.server.base_url} {self._codes.pop(0)}", "enrolled", 30)
+        assert answer["ok"], answer
+        station.station_id = answer["station_id"]
+
+    def started(self, *names: str, on_lan: bool = True) -> list[AppStation]:
+        """Start the processes together (they import in parallel), then enrol each."""
+        stations = [self.start(name, on_lan=on_lan) for name in names]
+        for station in stations:
+            self.enrol(station)
+        return stations
+
+    def lead_token(self) -> str:
+        return login(self.server, LEAD[0])
+
+    def detail(self, alarm_id: str, token: str) -> dict[str, Any] | None:
+        answer = httpx.get(
+            f"{self.server.base_url}/api/v1/alarms/{alarm_id}",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=10,
+        )
+        if answer.status_code == 404:
+            return None
+        answer.raise_for_status()
+        return dict(answer.json())
+
+    def lan_secrets(self) -> tuple[bytes, str]:
+        """The site's LAN key and site id, as a workstation gets them at enrolment (the
+        test enrols one more workstation by HTTP to tap and forge on the LAN)."""
+        answer = httpx.post(
+            f"{self.server.base_url}/api/v1/enroll",
+            json={"code": self._codes.pop(), "device_name": "test tap"},
+            timeout=10,
+        )
+        answer.raise_for_status()
+        body = answer.json()
+        return base64.b64decode(body["lan_key"]), str(body["site_id"])
+
+    def stop(self) -> None:
+        for station in self.stations:
+            station.stop()
+
+
+@pytest.fixture
+def office(tmp_path: Path) -> Iterator[Office]:
+    url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
+    with running_server(url, env={"VEILIGBALIE_SERVER_PING_SECONDS": "2"}) as server:
+        site = setup_site(server, workstations=5, users=(LEAD,))
+        made = Office(server, site, tmp_path)
+        try:
+            yield made
+        finally:
+            made.stop()
+
+
+def both_paths(others: list[AppStation]) -> Callable[[dict[str, Any]], bool]:
+    """The status check: LAN and server connected, and exactly ``others`` reachable."""
+    ids = sorted(o.station_id for o in others)
+
+    def check(status: dict[str, Any]) -> bool:
+        return (
+            status["paths"] == {"lan": True, "server": True}
+            and sorted(status["stations"]["lan"]) == ids
+            and sorted(status["stations"]["server"]) == ids
+            and status["reachable"] == len(ids)
+        )
+
+    return check
+
+
+def capture(tap: socket.socket, key: bytes, site_id: str, alarm_id: str) -> bytes:
+    """The sender's first copy of the alarm as it crossed the loopback group."""
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline:
+        try:
+            packet = tap.recv(65535)
+        except TimeoutError:
+            continue
+        message = lan.decode(packet, key, lan.wall_clock_ms(), site_id=site_id)
+        if (
+            str(message.alarm_id) == alarm_id
+            and message.message_type is lan.MessageType.ALARM_RAISED
+            and message.copy == 0
+        ):
+            return packet
+    raise AssertionError("the alarm was not seen on the LAN")
+
+
+def dropped(station: AppStation, reason: str) -> bool:
+    return int(station.ask("stats", "stats").get(reason, 0)) >= 1
+
+
+def log_kinds(detail: dict[str, Any]) -> list[str]:
+    return [entry["kind"] for entry in detail["log"]]
+
+
+def test_raise_ack_resolve_through_server_and_lan_then_forged_packets(office: Office) -> None:
+    key, site_id = office.lan_secrets()
+    sender, first, second = office.started("Balie 1", "Balie 2", "Balie 3")
+    everyone = [sender, first, second]
+    for station in everyone:
+        # One id per station on both paths: each counts the other two, never itself.
+        station.until_status(both_paths([s for s in everyone if s is not station]))
+
+    # A tap on the loopback group, to capture a real packet for the replay below.
+    port, group = office.network
+    tap = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    injector = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        tap.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        tap.bind(("", port))
+        membership = struct.pack("4s4s", socket.inet_aton(group), socket.inet_aton(LOOPBACK))
+        tap.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, membership)
+        tap.settimeout(0.05)
+        injector.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton(LOOPBACK))
+        injector.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
+
+        pressed = time.monotonic()
+        alarm_id = sender.ask("raise silent aggression", "sent")["alarm_id"]
+        for station in (first, second):
+            raised = station.wait("raised", 3, alarm_id=alarm_id)
+            assert raised["mine"] is False and raised["station"] == "Balie 1"
+            assert raised["location"] == "Balie 1"  # the location the administrator set
+        assert time.monotonic() - pressed < 3.0
+        captured = capture(tap, key, site_id, alarm_id)
+        for station in (first, second):
+            status = station.until_status(lambda s: alarm_id in s["popup"]["cards"], 5)
+            assert status["popup"]["visible"] is True
+            assert len(station.find("raised", alarm_id=alarm_id)) == 1  # both paths, shown once
+
+        first.command(f"ack {alarm_id}")
+        update = sender.wait("updated", 5, alarm_id=alarm_id, responding=1)
+        assert update["responders"] == ["Collega Balie 2"] and update["state"] == "acknowledged"
+        status = sender.until_status(lambda s: "1 colleague" in s["indicator"], 5)
+        assert status["indicator"].startswith("Alarm sent")
+        second.wait("updated", 5, alarm_id=alarm_id, responding=1)  # the others see it too
+
+        sender.command(f"resolve {alarm_id}")
+        for station in (first, second):
+            closed = station.wait("closed", 5, alarm_id=alarm_id)
+            assert closed["state"] == "resolved"
+            status = station.until_status(lambda s: s["popup"]["cards"] == [], 5)
+            assert status["open"] == []
+
+        token = office.lead_token()
+        wait_for(
+            lambda: (
+                {"raised", "delivered", "acknowledged", "resolved"}
+                <= set(log_kinds(office.detail(alarm_id, token) or {"log": []}))
+            ),
+            10,
+            "the server's alarm log",
+        )
+        detail = office.detail(alarm_id, token)
+        assert detail is not None and detail["alarm"]["state"] == "resolved"
+        delivered = [e for e in detail["log"] if e["kind"] == "delivered"]
+        reached = {s["station_id"] for e in delivered for s in e["data"]["stations"]}
+        assert reached == {first.station_id, second.station_id}
+        (ack,) = [e for e in detail["log"] if e["kind"] == "acknowledged"]
+        assert ack["station_id"] == first.station_id and ack["actor"] == "Collega Balie 2"
+
+        # Forged (another key) and replayed (the sender's real packet again) are dropped.
+        forged_id = uuid.uuid4()
+        forged = lan.encode(
+            lan.new_message(site_id, uuid.uuid4(), lan.MessageType.ALARM_RAISED, forged_id, {}),
+            lan.generate_key(),
+        )
+        counts = {s.name: len(s.snapshot()) for s in (first, second)}
+        injector.sendto(captured, (group, port))
+        injector.sendto(forged, (group, port))
+        for station in (first, second):
+            wait_for(
+                lambda s=station: dropped(s, "replayed") and dropped(s, "bad_signature"),
+                5,
+                f"{station.name} to drop the injected packets",
+                station,
+            )
+            news = [
+                e
+                for e in station.snapshot()[counts[station.name] :]
+                if e["event"] not in ("stats", "reachable")
+            ]
+            assert news == []  # nothing shown, nothing printed
+            assert station.find("raised", alarm_id=str(forged_id)) == []
+    finally:
+        tap.close()
+        injector.close()
