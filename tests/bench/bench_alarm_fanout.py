@@ -1,9 +1,13 @@
 """Alarm fan-out on the server path: a real server process (SQLite), N stations simulated as
-stream clients in a SEPARATE process (asyncio + websockets), 100 alarms raised one after the
-other through ``POST /api/v1/alarms``.
+stream clients in a SEPARATE process (tests/bench/ws_stations.py: raw sockets on epoll, the
+WebSocket protocol by hand, so the stations' own per-message cost stays small on the two
+cores they share with the server), 100 alarms raised one after the other through
+``POST /api/v1/alarms``.
 
 Latency of one delivery = arrival at a station minus the moment just before the POST, both
 read from ``time.monotonic()`` (CLOCK_MONOTONIC, one clock for every process on Linux).
+Every station must get every alarm exactly once; otherwise the benchmark prints no figure
+and exits non-zero.
 Prints, for N = 500 and N = 2000::
 
     {"bench": "alarm_fanout", "stations": 500, "alarms": 100, "p50_ms": ..., "p99_ms": ...,
@@ -16,8 +20,9 @@ over alarms of the time until the LAST station had it.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
+import os
+import selectors
 import statistics
 import subprocess
 import sys
@@ -39,7 +44,15 @@ from veiligbalie.server.store import ServerStore
 
 ALARMS = 100
 SIZES = (500, 2000)
-CHILDREN = 2
+#: Processes the stations are spread over (the lean stations keep up in one).
+CHILDREN = 1
+#: Longest wait for the stations' processes to connect, and for one alarm to reach all.
+CONNECT_SECONDS = 120.0
+ALARM_SECONDS = 30.0
+
+
+class BenchFailure(Exception):
+    """The fan-out was wrong (a station missed, doubled or lost something): no figure."""
 
 
 def seed(store: ServerStore, stations: int) -> tuple[str, list[str]]:
@@ -75,7 +88,49 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[k]
 
 
-def run(stations: int) -> dict[str, Any]:
+class Child:
+    """One process of stations, read line by line with a deadline."""
+
+    def __init__(self, ws_host: str, port: int, token_file: Path) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.bench.ws_stations", ws_host, str(port), str(token_file)],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+        assert self.proc.stdout is not None
+        self.fd = self.proc.stdout.fileno()
+        self.buf = b""
+
+    def line(self, timeout: float) -> str:
+        deadline = time.monotonic() + timeout
+        with selectors.DefaultSelector() as sel:
+            sel.register(self.fd, selectors.EVENT_READ)
+            while b"\n" not in self.buf:
+                left = deadline - time.monotonic()
+                if left <= 0 or not sel.select(left):
+                    raise BenchFailure(f"stations silent for {timeout:.0f} s")
+                data = os.read(self.fd, 1 << 20)
+                if not data:
+                    raise BenchFailure(f"stations' process ended (exit {self.proc.wait()})")
+                self.buf += data
+        line, _, self.buf = self.buf.partition(b"\n")
+        text = line.decode()
+        if text.startswith("ERROR"):
+            raise BenchFailure(f"stations: {text}")
+        return text
+
+    def tell(self, line: str) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(line.encode() + b"\n")
+        self.proc.stdin.flush()
+
+    def stop(self) -> None:
+        self.proc.kill()
+        self.proc.wait()
+
+
+def run(stations: int, children: int = CHILDREN) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="vb-bench-fanout-") as tmp:
         url = f"sqlite:///{Path(tmp) / 'server.sqlite3'}"
         store = ServerStore(url)
@@ -83,35 +138,16 @@ def run(stations: int) -> dict[str, Any]:
         store.close()
         env = {"VEILIGBALIE_SERVER_PING_SECONDS": "300"}
         with running_server(url, env=env) as server:
-            # The stations are split over CHILDREN processes so that the receiving side
-            # (websockets parses each frame in Python) is not what the figure measures.
-            share = [tokens[i::CHILDREN] for i in range(CHILDREN)]
-            children = []
-            for i, part in enumerate(share):
-                token_file = Path(tmp) / f"tokens{i}.json"
-                token_file.write_text(json.dumps(part))
-                children.append(
-                    subprocess.Popen(
-                        [
-                            sys.executable,
-                            "-m",
-                            "tests.bench.bench_alarm_fanout",
-                            "--child",
-                            server.ws_url,
-                            str(token_file),
-                        ],
-                        cwd=ROOT,
-                        stdin=subprocess.PIPE,
-                        stdout=subprocess.PIPE,
-                        text=True,
-                    )  # fmt: skip
-                )
+            share = [tokens[i::children] for i in range(children)]
+            procs: list[Child] = []
             try:
-                for child in children:
-                    assert child.stdout is not None
-                    line = child.stdout.readline()
-                    if line.strip() != "READY":
-                        raise RuntimeError(f"stations did not connect: {line!r}")
+                for i, part in enumerate(share):
+                    token_file = Path(tmp) / f"tokens{i}.json"
+                    token_file.write_text(json.dumps(part))
+                    procs.append(Child("127.0.0.1", server.port, token_file))
+                for child, part in zip(procs, share, strict=True):
+                    if child.line(CONNECT_SECONDS) != f"READY {len(part)}":
+                        raise BenchFailure("stations did not all connect")
                 # Let the debounced online-stations lists settle before timing.
                 time.sleep(max(2.0, stations / 200 + 1.5))
                 sent: dict[str, float] = {}
@@ -124,23 +160,23 @@ def run(stations: int) -> dict[str, Any]:
                         r = http.post("/api/v1/alarms", json=body, headers=headers)
                         sent[alarm_id] = start
                         r.raise_for_status()
-                        for child in children:
-                            assert child.stdout is not None
-                            done = child.stdout.readline().split()
-                            if done != ["DONE", alarm_id]:
-                                raise RuntimeError(f"unexpected from stations: {done}")
+                        for child in procs:
+                            done = child.line(ALARM_SECONDS)
+                            if done != f"DONE {alarm_id}":
+                                raise BenchFailure(f"unexpected from stations: {done!r}")
                         time.sleep(0.05)
                 arrivals: dict[str, list[float]] = {}
-                for child in children:
-                    assert child.stdin is not None and child.stdout is not None
-                    child.stdin.write("report\n")
-                    child.stdin.flush()
-                    for alarm_id, times in json.loads(child.stdout.readline()).items():
+                online = 0
+                for child in procs:
+                    child.tell("report")
+                    report = json.loads(child.line(ALARM_SECONDS))
+                    online += report["online"]
+                    for alarm_id, times in report["arrivals"].items():
                         arrivals.setdefault(alarm_id, []).extend(times)
             finally:
-                for child in children:
-                    child.kill()
-                    child.wait()
+                for child in procs:
+                    child.stop()
+    check(sent, arrivals, stations)
     every = [(at - sent[a]) * 1000 for a, times in arrivals.items() for at in times]
     last = [(max(times) - sent[a]) * 1000 for a, times in arrivals.items()]
     return {
@@ -154,73 +190,31 @@ def run(stations: int) -> dict[str, Any]:
     }
 
 
-# --- the stations' process ----------------------------------------------------------------
-
-
-async def stations_main(ws_url: str, token_file: str) -> None:
-    import gc
-
-    gc.disable()  # measuring tool: its own collector pauses are not the server's latency
-    from websockets.asyncio.client import connect
-
-    tokens: list[str] = json.loads(Path(token_file).read_text())
-    arrivals: dict[str, list[float]] = {}
-    expected = len(tokens)
-    ready = asyncio.Event()
-    connected = 0
-    out = sys.stdout
-
-    async def station(token: str) -> None:
-        nonlocal connected
-        async with connect(
-            f"{ws_url}/api/v1/stream?token={token}",
-            open_timeout=120,
-            ping_interval=None,
-            max_size=None,
-            compression=None,
-        ) as ws:
-            first = json.loads(await ws.recv())
-            assert first["type"] == "hello"
-            connected += 1
-            if connected == expected:
-                ready.set()
-            async for message in ws:
-                now = time.monotonic()
-                if '"alarm.raised"' not in message:
-                    continue
-                alarm_id = json.loads(message)["alarm"]["id"]
-                times = arrivals.setdefault(alarm_id, [])
-                times.append(now)
-                if len(times) == expected:
-                    out.write(f"DONE {alarm_id}\n")
-                    out.flush()
-
-    tasks = []
-    for i, token in enumerate(tokens):
-        tasks.append(asyncio.create_task(station(token)))
-        if i % 50 == 49:
-            await asyncio.sleep(0.05)  # do not storm the accept queue
-    await ready.wait()
-    out.write("READY\n")
-    out.flush()
-    loop = asyncio.get_running_loop()
-    await loop.run_in_executor(None, sys.stdin.readline)
-    out.write(json.dumps(arrivals) + "\n")
-    out.flush()
-    for task in tasks:
-        task.cancel()
+def check(sent: dict[str, float], arrivals: dict[str, list[float]], stations: int) -> None:
+    """Every alarm raised reached every station once (the stations' process refuses a second
+    copy at one station), and nothing else arrived."""
+    if set(arrivals) != set(sent):
+        extra, missing = set(arrivals) - set(sent), set(sent) - set(arrivals)
+        raise BenchFailure(f"alarms not raised arrived {extra or ''}; missing {missing or ''}")
+    for alarm_id, times in arrivals.items():
+        if len(times) != stations:
+            raise BenchFailure(f"alarm {alarm_id} reached {len(times)} of {stations} stations")
+        if min(times) < sent[alarm_id]:
+            raise BenchFailure(f"alarm {alarm_id} arrived before it was raised")
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--child", nargs=2, metavar=("WS_URL", "TOKENS"))
     parser.add_argument("--stations", type=int, nargs="*", default=list(SIZES))
+    parser.add_argument("--children", type=int, default=CHILDREN)
     args = parser.parse_args(argv)
-    if args.child:
-        asyncio.run(stations_main(*args.child))
-        return 0
     for n in args.stations:
-        print(json.dumps(run(n)), flush=True)
+        try:
+            figure = run(n, args.children)
+        except BenchFailure as exc:
+            print(f"alarm_fanout with {n} stations FAILED: {exc}", file=sys.stderr)
+            return 1
+        print(json.dumps(figure), flush=True)
     return 0
 
 
