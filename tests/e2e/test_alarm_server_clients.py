@@ -35,7 +35,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.drivers.sync_kit import Site, login, setup_site
+from tests.e2e.drivers.sync_kit import PASSWORD, Site, admin, login, setup_site
 from tests.support.server import ROOT, RunningServer, running_server
 from veiligbalie.protocol import lan
 
@@ -221,7 +221,7 @@ class Office:
 def office(tmp_path: Path) -> Iterator[Office]:
     url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
     with running_server(url, env={"VEILIGBALIE_SERVER_PING_SECONDS": "2"}) as server:
-        site = setup_site(server, workstations=5, users=(LEAD,))
+        site = setup_site(server, workstations=4, users=(LEAD,))
         made = Office(server, site, tmp_path)
         try:
             yield made
@@ -361,3 +361,142 @@ def test_raise_ack_resolve_through_server_and_lan_then_forged_packets(office: Of
     finally:
         tap.close()
         injector.close()
+
+
+def test_server_killed_before_the_press_learns_alarm_and_ack_after_restart(office: Office) -> None:
+    sender, first, second = office.started("Balie 1", "Balie 2", "Balie 3")
+    everyone = [sender, first, second]
+    for station in everyone:
+        station.until_status(both_paths([s for s in everyone if s is not station]))
+
+    office.server.kill()  # SIGKILL: no goodbye to the streams
+    for station in everyone:
+        station.until_status(lambda s: s["paths"] == {"lan": True, "server": False}, 10)
+
+    alarm_id = sender.ask("raise open medical", "sent")["alarm_id"]
+    for station in (first, second):
+        raised = station.wait("raised", 3, alarm_id=alarm_id)
+        assert raised["kind"] == "open" and raised["type"] == "medical"
+    first.command(f"ack {alarm_id}")
+    sender.wait("updated", 3, alarm_id=alarm_id, responding=1)
+    assert "server" not in {e["path"] for e in sender.ask(f"log {alarm_id}", "log")["entries"]}
+
+    office.server.start()  # same port, same database
+    for station in everyone:
+        station.until_status(lambda s: s["paths"]["server"] is True, 15)
+    token = office.lead_token()
+
+    def learned() -> bool:
+        detail = office.detail(alarm_id, token)
+        return detail is not None and [r["station_id"] for r in detail["alarm"]["responders"]] == [
+            first.station_id
+        ]
+
+    wait_for(learned, 15, "the server to learn the alarm and the acknowledgement")
+    detail = office.detail(alarm_id, token)
+    assert detail is not None
+    alarm = detail["alarm"]
+    assert alarm["state"] == "acknowledged" and alarm["kind"] == "open"
+    assert alarm["station_id"] == sender.station_id and alarm["type"] == "medical"
+    assert alarm["responders"][0]["responder"] == "Collega Balie 2"
+    kinds = log_kinds(detail)
+    assert kinds.count("raised") == 1 and kinds.count("acknowledged") == 1
+
+    sender.command(f"resolve {alarm_id}")
+    wait_for(
+        lambda: (
+            (office.detail(alarm_id, token) or {"alarm": {}})["alarm"].get("state") == "resolved"
+        ),
+        10,
+        "the resolve to reach the server",
+    )
+    for station in (first, second):
+        assert station.wait("closed", 5, alarm_id=alarm_id)["state"] == "resolved"
+
+
+def test_server_path_only_counts_colleagues_logs_a_test_alarm_and_serves_a_late_station(
+    office: Office,
+) -> None:
+    sender, lead = office.started("Balie 1", "Balie 2", on_lan=False)
+    answer = lead.ask(f"login {LEAD[0]} {PASSWORD}", "logged_in", 30)
+    assert answer["ok"], answer
+    for station, other in ((sender, lead), (lead, sender)):
+        # Each counts exactly the other one: its own id is the one the server lists it by.
+        status = station.until_status(
+            lambda s, o=other: s["stations"]["server"] == [o.station_id] and s["reachable"] == 1
+        )
+        assert status["paths"] == {"lan": False, "server": True}
+        assert status["station_id"] not in status["stations"]["server"]
+
+    # Level 1 only for security and team leads (a signed-in team lead hears it on the
+    # user's stream), level 2 for everyone: the sender sees it on the indicator.
+    admin(
+        office.server,
+        "escalation", "set", "--site", "Stadhuis",
+        "--level", "0s:colleagues", "--level", "1s:security,team_lead",
+        "--level", "2s:colleagues",
+    )  # fmt: skip
+    alarm_id = sender.ask("raise silent aggression test", "sent")["alarm_id"]
+    raised = lead.wait("raised", 5, alarm_id=alarm_id)
+    assert raised["test"] is True and raised["mine"] is False
+
+    escalated = lead.wait("escalated", 10, alarm_id=alarm_id, escalation_level=1)
+    assert escalated["escalated_to"] == ["security", "team_lead"]
+    status = lead.until_status(lambda s: s["popup"]["escalation"] != [""], 5)
+    assert status["popup"]["escalation"] == ["Security and team leads alerted"]
+    sender.wait("escalated", 10, alarm_id=alarm_id, escalation_level=2)
+    status = sender.until_status(lambda s: "alerted" in s["indicator"], 5)
+    assert status["indicator"].startswith("TEST · Alarm sent")
+    assert "All colleagues of the site alerted" in status["indicator"]
+
+    lead.command(f"ack {alarm_id}")
+    sender.wait("updated", 5, alarm_id=alarm_id, responding=1)
+
+    # Who got the test alarm and how fast, in the sender's own log ...
+    entries = sender.ask(f"log {alarm_id}", "log")["entries"]
+    (delivered,) = [e for e in entries if e["kind"] == "delivered"]
+    assert delivered["path"] == "server" and delivered["data"]["station_id"] == lead.station_id
+    assert 0 <= delivered["data"]["after_ms"] < 5_000 and delivered["data"]["test"] is True
+    (ack,) = [e for e in entries if e["kind"] == "acknowledged"]
+    assert ack["actor"] == "Collega Balie 2" and ack["data"]["station_id"] == lead.station_id
+    assert ack["data"]["after_ms"] >= 2_000  # after the level-2 escalation
+    assert [e["data"]["level"] for e in entries if e["kind"] == "escalated"] == [2]
+    # ... the receiver's (received, after how long) ...
+    received = lead.ask(f"log {alarm_id}", "log")["entries"]
+    (seen,) = [e for e in received if e["kind"] == "received"]
+    assert seen["path"] == "server" and 0 <= seen["data"]["after_ms"] < 5_000
+    # ... and the server's.
+    token = office.lead_token()
+    detail = office.detail(alarm_id, token)
+    assert detail is not None and detail["alarm"]["test"] is True
+    (raised_entry,) = [e for e in detail["log"] if e["kind"] == "raised"]
+    # Enrolment made the workstation's server id the station's id on every path.
+    assert raised_entry["workstation_id"] == raised_entry["station_id"] == sender.station_id
+    wait_for(
+        lambda: "delivered" in log_kinds(office.detail(alarm_id, token) or {"log": []}),
+        5,
+        "the server's delivered entry",
+    )
+    detail = office.detail(alarm_id, token)
+    assert detail is not None
+    reached = [
+        s["station_id"]
+        for e in detail["log"]
+        if e["kind"] == "delivered"
+        for s in e["data"]["stations"]
+    ]
+    assert reached == [lead.station_id]
+    assert [e["data"]["level"] for e in detail["log"] if e["kind"] == "escalated"] == [0, 1, 2]
+
+    # A station that starts after the raise gets the open alarm on hello, with its responder.
+    late = office.start("Balie 4", on_lan=False)
+    office.enrol(late)
+    raised = late.wait("raised", 10, alarm_id=alarm_id)
+    assert raised["mine"] is False and raised["test"] is True
+    late.wait("updated", 5, alarm_id=alarm_id, responding=1)
+    status = late.until_status(lambda s: alarm_id in s["popup"]["cards"], 5)
+    assert status["popup"]["visible"] is True
+
+    sender.command(f"resolve {alarm_id}")
+    for station in (lead, late):
+        assert station.wait("closed", 5, alarm_id=alarm_id)["state"] == "resolved"

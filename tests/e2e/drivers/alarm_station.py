@@ -13,6 +13,7 @@ takes commands, one per line, on stdin::
     log <alarm-id>                 the local alarm log
     stats                          the LAN beacon's counters (received, rejected by reason)
     enrol <server-url> <code>      (--app only) link with a server, as Instellingen does
+    login <username> <password>    (--app only) sign a user in on this station
     quit
 
 LAN only: ``python tests/e2e/drivers/alarm_station.py --data-dir D --port P --group G
@@ -145,6 +146,9 @@ class Driver:
                     station_id=str(service.identity.station_id),
                 )
             )
+            context.session.login_finished.connect(
+                lambda error: emit("logged_in", ok=error is None, error=str(error or ""))
+            )
 
     def on_stdin(self) -> None:
         chunk = os.read(sys.stdin.fileno(), 65536)
@@ -209,6 +213,10 @@ class Driver:
             if self.context is None or self.context.session is None:
                 raise ValueError("enrol needs --app")
             self.context.session.enrol(args[0], args[1])
+        elif verb == "login":
+            if self.context is None or self.context.session is None:
+                raise ValueError("login needs --app")
+            self.context.session.login(args[0], " ".join(args[1:]))
         elif verb == "raise":
             kind = AlarmKind(args[0]) if args else AlarmKind.SILENT
             alarm_type = AlarmType(args[1]) if len(args) > 1 else AlarmType.AGGRESSION
