@@ -420,6 +420,9 @@ def test_server_path_only_counts_colleagues_logs_a_test_alarm_and_serves_a_late_
     sender, lead = office.started("Balie 1", "Balie 2", on_lan=False)
     answer = lead.ask(f"login {LEAD[0]} {PASSWORD}", "logged_in", 30)
     assert answer["ok"], answer
+    lead.until_status(
+        lambda s: s["session"] == {"identity": f"user:{LEAD[0]}", "sync_stream": True}
+    )
     for station, other in ((sender, lead), (lead, sender)):
         # Each counts exactly the other one: its own id is the one the server lists it by.
         status = station.until_status(

@@ -176,6 +176,13 @@ class Driver:
             },
             "open": [describe(a) for a in service.open_alarms()],
         }
+        context = self.context
+        if context is not None and context.session is not None and context.sync is not None:
+            # Who the sync stream speaks for (a signed-in user hears role escalations on it).
+            state["session"] = {
+                "identity": context.session.identity(),
+                "sync_stream": context.sync.stream.is_connected,
+            }
         if self.ui is not None:
             popup, indicator = self.ui
             state["popup"] = {
