@@ -325,6 +325,31 @@
       <translation>Ander noodgeval</translation>
     </message>
     <message>
+      <source>All colleagues of the site alerted</source>
+      <extracomment>The escalation target meaning every station of the site (as in protocol.alarm_server).</extracomment>
+      <translation>Alle collega's van de locatie gewaarschuwd</translation>
+    </message>
+    <message>
+      <source>Security and team leads alerted</source>
+      <translation>Beveiliging en teamleiders gewaarschuwd</translation>
+    </message>
+    <message>
+      <source>Security alerted</source>
+      <translation>Beveiliging gewaarschuwd</translation>
+    </message>
+    <message>
+      <source>Team leads alerted</source>
+      <translation>Teamleiders gewaarschuwd</translation>
+    </message>
+    <message>
+      <source>Escalated (level %1)</source>
+      <translation>Opgeschaald (niveau %1)</translation>
+    </message>
+    <message>
+      <source>Alarm centre notified</source>
+      <translation>Meldkamer gewaarschuwd</translation>
+    </message>
+    <message>
       <source>%1 s ago</source>
       <translation>%1 s geleden</translation>
     </message>
