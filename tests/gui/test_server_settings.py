@@ -71,6 +71,9 @@ def test_enrol_login_logout_keeps_secrets_out_of_settings(
     lan_key = secrets.get_secret(LAN_KEY)
     assert token and lan_key
     assert "Stadhuis" in page.link_state.text() and "Balie 1" in page.link_state.text()
+    # The station takes the name and location the administrator gave it.
+    assert settings.STATION_NAME.get() == "balie-1"
+    assert settings.STATION_LOCATION.get() == "Balie 1"
     text = _settings_text()
     assert running.base_url in text
     assert token not in text and lan_key not in text

@@ -33,6 +33,7 @@ class EnrollRequest(_Model):
 
 class EnrollResponse(_Model):
     workstation_id: uuid.UUID
+    workstation_name: str = ""  # as the administrator named it; older servers leave it out
     token: str
     site_id: uuid.UUID
     site_name: str

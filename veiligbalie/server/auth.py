@@ -198,6 +198,7 @@ def enroll(
         )
     return EnrollResponse(
         workstation_id=ws.id,
+        workstation_name=ws.name,
         token=token,
         site_id=site.id,
         site_name=site.name,

@@ -151,6 +151,9 @@ class Session(QObject):
         # station that used another id on the LAN would count itself as a colleague.
         settings.STATION_ID.set(str(answer.workstation_id))
         settings.STATION_LOCATION.set(answer.location)
+        if answer.workstation_name:
+            # The name colleagues see with an alarm: the one the administrator gave it.
+            settings.STATION_NAME.set(answer.workstation_name)
         self._forget_user_settings()
         settings.sync()
         log.info("Linked to %s as workstation %s", url, answer.workstation_id)
