@@ -11,10 +11,11 @@ and exits non-zero.
 Prints, for N = 500 and N = 2000::
 
     {"bench": "alarm_fanout", "stations": 500, "alarms": 100, "p50_ms": ..., "p99_ms": ...,
-     "p99_last_ms": ..., "path": "server"}
+     "p99_last_ms": ..., "p50_first_ms": ..., "path": "server"}
 
 ``p50_ms``/``p99_ms`` are over every (alarm, station) delivery; ``p99_last_ms`` is the p99
-over alarms of the time until the LAST station had it.
+over alarms of the time until the LAST station had it, ``p50_first_ms`` the median until the
+FIRST had it (the request's own path before the fan-out).
 """
 
 from __future__ import annotations
@@ -150,6 +151,8 @@ def run(stations: int, children: int = CHILDREN) -> dict[str, Any]:
                         raise BenchFailure("stations did not all connect")
                 # Let the debounced online-stations lists settle before timing.
                 time.sleep(max(2.0, stations / 200 + 1.5))
+                for child in procs:
+                    child.tell("mark")
                 sent: dict[str, float] = {}
                 with httpx.Client(base_url=server.base_url, timeout=30) as http:
                     headers = {"Authorization": f"Bearer {sender}"}
@@ -166,19 +169,41 @@ def run(stations: int, children: int = CHILDREN) -> dict[str, Any]:
                                 raise BenchFailure(f"unexpected from stations: {done!r}")
                         time.sleep(0.05)
                 arrivals: dict[str, list[float]] = {}
-                online = 0
+                kernel: dict[str, list[float]] = {}
+                online = messages = 0
+                cpu = user = 0.0
                 for child in procs:
                     child.tell("report")
                     report = json.loads(child.line(ALARM_SECONDS))
                     online += report["online"]
+                    messages += report["messages"]
+                    cpu += report["cpu"]
+                    user += report["user"]
                     for alarm_id, times in report["arrivals"].items():
                         arrivals.setdefault(alarm_id, []).extend(times)
+                    for alarm_id, times in report["kernel"].items():
+                        kernel.setdefault(alarm_id, []).extend(times)
             finally:
                 for child in procs:
                     child.stop()
     check(sent, arrivals, stations)
+    print(
+        f"stations: {messages} messages ({online} online lists), "
+        f"{cpu / max(1, messages) * 1e6:.1f} us of CPU each "
+        f"({user / max(1, messages) * 1e6:.1f} us in Python, the rest in the kernel)",
+        file=sys.stderr,
+    )
     every = [(at - sent[a]) * 1000 for a, times in arrivals.items() for at in times]
     last = [(max(times) - sent[a]) * 1000 for a, times in arrivals.items()]
+    first = [(min(times) - sent[a]) * 1000 for a, times in arrivals.items()]
+    # The same from the kernel's receive stamps, when every delivery had one.
+    wire = [(at - sent[a]) * 1000 for a, times in kernel.items() for at in times]
+    figures = {}
+    if len(wire) == len(every):
+        figures = {
+            "p50_rx_ms": round(statistics.median(wire), 2),
+            "p99_rx_ms": round(percentile(wire, 99), 2),
+        }
     return {
         "bench": "alarm_fanout",
         "stations": stations,
@@ -186,6 +211,8 @@ def run(stations: int, children: int = CHILDREN) -> dict[str, Any]:
         "p50_ms": round(statistics.median(every), 2),
         "p99_ms": round(percentile(every, 99), 2),
         "p99_last_ms": round(percentile(last, 99), 2),
+        "p50_first_ms": round(statistics.median(first), 2),
+        **figures,
         "path": "server",
     }
 

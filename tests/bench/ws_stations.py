@@ -5,15 +5,20 @@ Each connection stands for a separate machine, so what it costs here per message
 same two cores as the server under test) is an artefact of the benchmark and is kept small:
 one handshake per connection, then only frame headers are parsed and, for ``alarm.raised``,
 the alarm id is found in the payload bytes; the arrival time is ``time.monotonic()`` read as
-soon as that frame is complete.
+soon as that frame is complete. Beside it, the kernel's receive stamp of the frame's last
+segment (SO_TIMESTAMPNS) is kept: when the bytes reached the station's socket, whatever this
+process was doing then.
 
 Run as a child process (``python -m tests.bench.ws_stations HOST PORT TOKENS_FILE``); it
 speaks line by line with its parent:
 
 - to the parent: ``READY <n>`` once every station had "hello"; ``DONE <alarm id>`` when every
   station of this process has that alarm; ``ERROR <text>`` (then exit 1) on any failure;
-- from the parent: ``report`` answers one JSON line ``{"arrivals": {alarm id: [times]},
-  "online": <stations.online messages seen>}``; end of input ends the process.
+- from the parent: ``mark`` starts counting messages and CPU time; ``report`` answers one
+  JSON line ``{"arrivals": {alarm id: [times]}, "kernel": {alarm id: [kernel receive
+  times, monotonic]}, "online": <stations.online messages>,
+  "messages": <all messages>, "cpu": <seconds>}`` (counts since the mark); end of input
+  ends the process.
 """
 
 from __future__ import annotations
@@ -36,6 +41,10 @@ CONNECTING_MAX = 64
 #: The whole process ends by itself after this long, whatever happens.
 LIFETIME_SECONDS = 600.0
 OP_CONT, OP_TEXT, OP_BINARY, OP_CLOSE, OP_PING, OP_PONG = 0x0, 0x1, 0x2, 0x8, 0x9, 0xA
+#: SO_TIMESTAMPNS (asm-generic/socket.h; Python's socket module does not name it): the kernel
+#: stamps each received segment with CLOCK_REALTIME, handed over with recvmsg.
+SO_TIMESTAMPNS = 35
+STAMP_SPACE = socket.CMSG_SPACE(16)
 RAISED_PREFIX = b'{"type":"alarm.raised"'
 ALARM_KEY = b'"alarm":{'
 ID_KEY = b'"id":"'
@@ -89,7 +98,7 @@ def alarm_id_of(payload: bytes) -> str | None:
 class Station:
     """One connection: handshake, then frames. ``feed`` returns complete text messages."""
 
-    __slots__ = ("sock", "token", "key", "state", "buf", "out", "got", "frag", "closed")
+    __slots__ = ("sock", "token", "key", "state", "buf", "out", "got", "frag", "closed", "rx")
 
     def __init__(self, sock: socket.socket, token: str) -> None:
         self.sock = sock
@@ -101,6 +110,7 @@ class Station:
         self.got: set[str] = set()
         self.frag: bytearray | None = None  # a fragmented text message being collected
         self.closed = False
+        self.rx: float | None = None  # kernel receive time (realtime) of the last read
 
     def upgrade_request(self, host: str, port: int) -> bytes:
         return (
@@ -200,8 +210,12 @@ class Stations:
         self.hello = 0
         self.online = 0
         self.arrivals: dict[str, list[float]] = {}
+        self.kernel: dict[str, list[float]] = {}
+        self.view = memoryview(bytearray(262144))
         self.ready_sent = False
         self.commands = bytearray()
+        self.messages = 0  # since "mark"
+        self.cpu_at_ready = self.user_at_ready = 0.0
         self.out = sys.stdout
 
     def say(self, line: str) -> None:
@@ -212,6 +226,7 @@ class Stations:
         while self.todo and self.connecting < CONNECTING_MAX:
             sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
             sock.setblocking(False)
             station = Station(sock, self.todo.pop())
             err = sock.connect_ex((self.host, self.port))
@@ -247,12 +262,19 @@ class Stations:
 
     def on_readable(self, station: Station) -> None:
         try:
-            data = station.sock.recv(262144)
+            # Into one buffer kept for the process: a fresh 256 KiB bytes object per read is
+            # an mmap, page faults and a munmap each time (measured: most of the kernel time).
+            size, ancillary, _, _ = station.sock.recvmsg_into([self.view], STAMP_SPACE)
         except (BlockingIOError, InterruptedError):
             return
-        if not data:
+        station.rx = None
+        for level, kind, stamp in ancillary:
+            if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS and len(stamp) >= 16:
+                seconds, nanoseconds = struct.unpack_from("qq", stamp)
+                station.rx = seconds + nanoseconds * 1e-9
+        if not size:
             raise StationError(f"the server closed a connection ({station.state})")
-        station.buf += data
+        station.buf += self.view[:size]
         if station.state == "handshake":
             if not station.finish_handshake():
                 return
@@ -284,6 +306,7 @@ class Stations:
             self.connecting -= 1
             self.hello += 1
             return
+        self.messages += 1
         alarm_id = alarm_id_of(payload)
         if alarm_id is None:
             if payload.startswith(b'{"type":"stations.online"'):
@@ -296,7 +319,12 @@ class Stations:
         times = self.arrivals.get(alarm_id)
         if times is None:
             times = self.arrivals[alarm_id] = []
+            self.kernel[alarm_id] = []
         times.append(now)
+        if station.rx is not None:
+            # The kernel's stamp of the frame's last segment, on the monotonic clock: how
+            # long ago (realtime) it came in, taken from now (monotonic).
+            self.kernel[alarm_id].append(now - (time.time() - station.rx))
         if len(times) == self.expected:
             self.say(f"DONE {alarm_id}")
 
@@ -309,8 +337,22 @@ class Stations:
         while b"\n" in self.commands:
             line, _, rest = bytes(self.commands).partition(b"\n")
             self.commands = bytearray(rest)
-            if line.strip() == b"report":
-                self.say(json.dumps({"arrivals": self.arrivals, "online": self.online}))
+            if line.strip() == b"mark":
+                self.cpu_at_ready = time.process_time()
+                self.user_at_ready = os.times().user
+                self.messages = self.online = 0
+            elif line.strip() == b"report":
+                cpu = time.process_time() - self.cpu_at_ready
+                user = os.times().user - self.user_at_ready
+                report = {
+                    "arrivals": self.arrivals,
+                    "kernel": self.kernel,
+                    "online": self.online,
+                    "messages": self.messages,
+                    "cpu": cpu,
+                    "user": user,
+                }
+                self.say(json.dumps(report))
         return True
 
     def run(self) -> None:
