@@ -40,7 +40,7 @@ from veiligbalie.server import alarms
 from veiligbalie.server import schema as t
 from veiligbalie.server.auth import Principal
 from veiligbalie.server.store import ServerStore
-from veiligbalie.server.stream import StreamHub, Subscriber
+from veiligbalie.server.stream import Message, OnSent, StreamHub, Subscriber
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,8 @@ _DELIVERED_MEMORY = 200_000
 #: The quiet collector (see AlarmRuntime._gc_loop): how often, and after how much calm.
 GC_INTERVAL_SECONDS = 30.0
 QUIET_SECONDS = 2.0
+#: How long a route's thread waits for its fan-out on the loop (see StreamHub.publish).
+FAN_OUT_WAIT_SECONDS = 2.0
 
 
 def _now() -> datetime:
@@ -103,6 +105,7 @@ class AlarmRuntime:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._deliveries: list[alarms.Delivery] = []
+        self._flush_now: asyncio.Event | None = None
         self._delivered: OrderedDict[tuple[uuid.UUID, uuid.UUID], None] = OrderedDict()
         self._presence: dict[uuid.UUID, tuple[uuid.UUID, bool]] = {}
         self._online_due: dict[uuid.UUID, asyncio.TimerHandle] = {}
@@ -114,6 +117,7 @@ class AlarmRuntime:
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
         self.hub.attach_loop(self._loop)
+        self._flush_now = asyncio.Event()
         self._http = httpx.AsyncClient(timeout=self.webhook.timeout, follow_redirects=False)
         self._tasks = [
             asyncio.create_task(self._flush_loop(), name="alarm-deliveries"),
@@ -150,7 +154,13 @@ class AlarmRuntime:
         """Fan the outcome's event out here, tell the other processes, watch escalation."""
         if outcome.event is None:
             return
-        self._fan_out(outcome.site_id, outcome.kind, outcome.event, outcome.workstation_id)
+        self._fan_out(
+            outcome.site_id,
+            outcome.kind,
+            outcome.event,
+            outcome.workstation_id,
+            wait=FAN_OUT_WAIT_SECONDS,
+        )
         self.notify(outcome.alarm.id, outcome.kind)
         if outcome.kind == "raised" and outcome.created_at is not None and self._loop:
             level = int(outcome.extra.get("escalation_level", -1))
@@ -163,41 +173,51 @@ class AlarmRuntime:
         kind: str,
         event: dict[str, Any],
         raiser: uuid.UUID | None,
+        wait: float = 0.0,
     ) -> None:
         self._last_fan_out = time.monotonic()
         on_sent = None
         if kind == "raised":
             on_sent = self._delivery_hook(uuid.UUID(str(event["alarm"]["id"])), site_id, raiser)
-        self.hub.publish(site_id, event, on_sent=on_sent)
+        self.hub.publish(site_id, event, on_sent=on_sent, wait=wait)
 
     def _delivery_hook(
         self, alarm_id: uuid.UUID, site_id: uuid.UUID, raiser: uuid.UUID | None
-    ) -> Callable[[Subscriber], None]:
-        def delivered(sub: Subscriber) -> None:
-            ws = sub.principal.workstation_id
-            if ws is None or ws == raiser:
-                return
-            key = (alarm_id, ws)
-            if key in self._delivered:
-                return
-            self._delivered[key] = None
-            if len(self._delivered) > _DELIVERED_MEMORY:
-                self._delivered.popitem(last=False)
+    ) -> OnSent:
+        """What runs, on the loop, with the subscribers an alarm was written to: after every
+        frame of a fan-out is out, so none of this is on the path to the stations."""
+
+        def delivered(subs: list[Subscriber]) -> None:
             at = time.time()
-            station_id = sub.station_id or ws
-            name = sub.principal.display_name
-            self._deliveries.append((alarm_id, ws, station_id, name, at))
+            seen = self._delivered
+            batch: list[alarms.Delivery] = []
+            for sub in subs:
+                ws = sub.principal.workstation_id
+                if ws is None or ws == raiser:
+                    continue
+                key = (alarm_id, ws)
+                if key in seen:
+                    continue
+                seen[key] = None
+                batch.append((alarm_id, ws, sub.station_id or ws, sub.principal.display_name, at))
+            if not batch:
+                return
+            while len(seen) > _DELIVERED_MEMORY:
+                seen.popitem(last=False)
+            self._deliveries.extend(batch)
+            if self._flush_now is not None:
+                self._flush_now.set()
             senders = self.hub.of_workstation(raiser) if raiser is not None else []
-            if senders:
+            if not senders:
+                return
+            when = datetime.fromtimestamp(at, UTC)
+            for _, _, station_id, name, _ in batch:
                 event = wire.AlarmDeliveredEvent(
-                    alarm_id=alarm_id,
-                    station_id=station_id,
-                    station_name=name[:80],
-                    at=datetime.fromtimestamp(at, UTC),
+                    alarm_id=alarm_id, station_id=station_id, station_name=name[:80], at=when
                 ).model_dump(mode="json")
-                text = _compact(event)
+                message = Message(_compact(event))
                 for sender in senders:
-                    sender.put((text, None))
+                    sender.put(message)
 
         return delivered
 
@@ -254,19 +274,19 @@ class AlarmRuntime:
 
         sub.station_id, sub.location = await run_in_threadpool(read)
 
-    async def hello_items(self, sub: Subscriber) -> list[tuple[str, Any]]:
+    async def hello_items(self, sub: Subscriber) -> list[Message]:
         """What follows "hello": every open alarm of the site, then the online stations."""
         site_id = sub.principal.site_id
         if site_id is None:
             return []
         open_now = await run_in_threadpool(self._read, alarms.open_alarms, site_id)
-        items: list[tuple[str, Any]] = []
+        items: list[Message] = []
         for alarm in open_now:
             event = wire.AlarmRaisedEvent(alarm=alarm).model_dump(mode="json")
             raiser = await run_in_threadpool(self._read, _raiser_of, alarm.id)
-            items.append((_compact(event), self._delivery_hook(alarm.id, site_id, raiser)))
+            items.append(Message(_compact(event), self._delivery_hook(alarm.id, site_id, raiser)))
         online = await self._online_event(site_id)
-        items.append((_compact(online), None))
+        items.append(Message(_compact(online)))
         return items
 
     def joined(self, sub: Subscriber) -> None:
@@ -336,8 +356,16 @@ class AlarmRuntime:
             alarms.record_deliveries(self.store, batch)
 
     async def _flush_loop(self) -> None:
+        """Write the delivered log right after a fan-out (kicked by the delivery hook), and
+        every ``flush_interval`` for what the writer tasks sent one by one."""
+        kick = self._flush_now
+        assert kick is not None
         while True:
-            await asyncio.sleep(self.flush_interval)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(kick.wait(), self.flush_interval)
+            kick.clear()
+            if not self._deliveries:
+                continue
             try:
                 await run_in_threadpool(self._write_deliveries, self._take_deliveries())
             except Exception as exc:

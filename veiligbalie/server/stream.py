@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import struct
 import threading
 import uuid
 from collections.abc import Callable
@@ -36,10 +37,34 @@ AUTH_TIMEOUT_SECONDS = 10.0
 CLOSE_TOO_SLOW = 4429
 
 
-#: What a subscriber's writer sends: the event's JSON text (serialised once per publish) and
-#: what to call once it went out (the alarm log's "delivered").
-Item = tuple[str, "Callable[[Subscriber], None] | None"]
-_CLOSE: Item = ("", None)
+class Message:
+    """One event on its way to subscribers: its JSON text (serialised once per publish), its
+    UTF-8 bytes, the unmasked server text frame built from them once (the same bytes for
+    every connection without an extension), and what to call with the subscribers it went
+    out to (the alarm log's "delivered")."""
+
+    __slots__ = ("text", "data", "frame", "on_sent")
+
+    def __init__(self, text: str, on_sent: OnSent | None = None) -> None:
+        self.text = text
+        self.data = text.encode()
+        self.frame = text_frame(self.data) if text else b""
+        self.on_sent = on_sent
+
+
+#: Called with the subscribers a message was written to (a batch after a fan-out, or one).
+OnSent = Callable[[list["Subscriber"]], None]
+_CLOSE = Message("")
+
+
+def text_frame(data: bytes) -> bytes:
+    """A final, unmasked WebSocket text frame (RFC 6455 5.2): what a server sends."""
+    n = len(data)
+    if n < 126:
+        return bytes((0x81, n)) + data
+    if n < 65536:
+        return struct.pack("!BBH", 0x81, 126, n) + data
+    return struct.pack("!BBQ", 0x81, 127, n) + data
 
 
 #: Where the app's outermost middleware leaves the server's own ASGI ``send`` for a
@@ -48,17 +73,22 @@ RAW_SEND_KEY = "veiligbalie.raw_send"
 
 
 class DirectWriter:
-    """Writes a text frame straight through uvicorn's sans-I/O WebSocket protocol, without a
-    task switch and the framework's per-message layers: the fan-out's hot path (measured by
-    tests/bench/bench_alarm_fanout.py). Only used while the connection is open, the transport
-    is not applying back-pressure and nothing is queued before it; otherwise the subscriber's
-    writer task sends, so order and flow control are kept. :func:`direct_writer` returns None
-    for any server it does not recognise, and then the writer task does all the sending."""
+    """Writes a text frame straight to the transport of uvicorn's sans-I/O WebSocket protocol,
+    without a task switch and the framework's per-message layers: the fan-out's hot path
+    (measured by tests/bench/bench_alarm_fanout.py). Only used while the connection is open,
+    the transport is not applying back-pressure and nothing is queued or being sent before
+    it; otherwise the subscriber's writer task sends, so order and flow control are kept.
+    :func:`direct_writer` returns None for any server it does not recognise, and then the
+    writer task does all the sending."""
 
-    __slots__ = ("_protocol",)
+    __slots__ = ("_protocol", "_conn", "_shared")
 
     def __init__(self, protocol: Any) -> None:
         self._protocol = protocol
+        self._conn = protocol.conn
+        # A frame is the same bytes for every connection unless an extension (compression)
+        # rewrites it per connection; then the connection's own encoder builds each one.
+        self._shared: bool | None = None
 
     def ready(self) -> bool:
         p = self._protocol
@@ -70,10 +100,32 @@ class DirectWriter:
             and not p.transport.is_closing()
         )
 
-    def send(self, text: str) -> None:
-        p = self._protocol
-        p.conn.send_text(text.encode())
-        p.transport.write(b"".join(p.conn.data_to_send()))
+    def send(self, message: Message) -> None:
+        p, conn = self._protocol, self._conn
+        shared = self._shared
+        if shared is None:
+            shared = self._shared = not conn.extensions
+        if (
+            shared
+            and conn.state is _OPEN
+            and not conn.expect_continuation_frame
+            and not conn.writes  # uvicorn drains them after every call; checked all the same
+        ):
+            p.transport.write(message.frame)
+            return
+        conn.send_text(message.data)
+        p.transport.write(b"".join(conn.data_to_send()))
+
+
+def _open_state() -> Any:
+    try:
+        from websockets.protocol import State
+    except ImportError:  # no websockets: direct_writer never recognises a protocol
+        return object()
+    return State.OPEN
+
+
+_OPEN = _open_state()
 
 
 def direct_writer(send: Any) -> DirectWriter | None:
@@ -82,6 +134,11 @@ def direct_writer(send: Any) -> DirectWriter | None:
         return None
     needed = ("conn", "transport", "writable", "handshake_complete", "close_sent", "disconnected")
     if not all(hasattr(protocol, name) for name in needed):
+        return None
+    conn = protocol.conn
+    if not all(hasattr(conn, n) for n in ("state", "extensions", "writes", "send_text")):
+        return None
+    if not hasattr(conn, "expect_continuation_frame"):
         return None
     return DirectWriter(protocol)
 
@@ -103,31 +160,42 @@ class Subscriber:
     principal: Principal
     # Unbounded so an alarm is never dropped; a client that stops reading is disconnected
     # instead (see QUEUE_MAX) and gets every open alarm again when it reconnects.
-    queue: asyncio.Queue[Item] = field(default_factory=asyncio.Queue)
+    queue: asyncio.Queue[Message] = field(default_factory=asyncio.Queue)
     #: The id the client uses on the alarm paths (learned from its requests), its location.
     station_id: uuid.UUID | None = None
     location: str = ""
     closing: bool = False
     direct: DirectWriter | None = None
     live: bool = False  # hello and the open alarms are out: direct writes may start
+    sending: bool = False  # the writer task is inside a send: a direct write would overtake
 
-    def offer(self, item: Item) -> None:
-        """Send at once when the connection can take it and nothing waits before it, else
-        queue for the writer task."""
+    def write_now(self, message: Message) -> bool:
+        """Write at once when the connection can take it and nothing waits before it; True
+        when written. The caller runs ``on_sent`` (batched over a fan-out)."""
         direct = self.direct
-        if self.live and direct is not None and self.queue.empty() and direct.ready():
-            text, on_sent = item
-            try:
-                direct.send(text)
-            except Exception:  # a connection dying under us: the writer finds out too
-                self.put(item)
-                return
-            if on_sent is not None:
-                on_sent(self)
-            return
-        self.put(item)
+        if (
+            direct is None
+            or not self.live
+            or self.sending
+            or not self.queue.empty()
+            or not direct.ready()
+        ):
+            return False
+        try:
+            direct.send(message)
+        except Exception:  # a connection dying under us: the writer finds out too
+            return False
+        return True
 
-    def put(self, item: Item) -> None:
+    def offer(self, message: Message) -> None:
+        """Send at once if possible, else queue for the writer task."""
+        if self.write_now(message):
+            if message.on_sent is not None:
+                message.on_sent([self])
+        else:
+            self.put(message)
+
+    def put(self, message: Message) -> None:
         if self.closing:
             return
         if self.queue.qsize() >= QUEUE_MAX:
@@ -135,7 +203,7 @@ class Subscriber:
             self.closing = True
             self.queue.put_nowait(_CLOSE)
             return
-        self.queue.put_nowait(item)
+        self.queue.put_nowait(message)
 
 
 class StreamHub:
@@ -200,43 +268,66 @@ class StreamHub:
         site_id: uuid.UUID,
         event: dict[str, Any],
         visible_to: Callable[[Principal], bool] | None = None,
-        on_sent: Callable[[Subscriber], None] | None = None,
+        on_sent: OnSent | None = None,
+        *,
+        wait: float = 0.0,
     ) -> None:
         """Send ``event`` to every subscriber of ``site_id`` (that ``visible_to`` admits);
-        ``on_sent(subscriber)`` runs on the loop after each successful send."""
+        ``on_sent(subscribers)`` runs on the loop once the frames are written (a batch for
+        the direct writes of the fan-out, later one by one for those that were queued).
+
+        From another thread, ``wait`` > 0 blocks up to that many seconds until the fan-out
+        on the loop is done, so that the caller's own Python work does not compete with it
+        for the interpreter lock."""
         loop = self._loop
         if loop is None or loop.is_closed():
             return
-        # Serialised once, whatever the number of receivers.
+        # Serialised and framed once, whatever the number of receivers, and off the loop
+        # when called from a route's thread.
         text = json.dumps(event, separators=(",", ":"), ensure_ascii=False)
+        message = Message(text, on_sent)
         try:
             running = asyncio.get_running_loop()
         except RuntimeError:
             running = None
         if running is loop:
-            self._deliver(site_id, text, visible_to, on_sent)
-        else:
-            loop.call_soon_threadsafe(self._deliver, site_id, text, visible_to, on_sent)
+            self._deliver(site_id, message, visible_to, None)
+            return
+        done = threading.Event() if wait > 0 else None
+        loop.call_soon_threadsafe(self._deliver, site_id, message, visible_to, done)
+        if done is not None:
+            done.wait(wait)
 
     def _deliver(
         self,
         site_id: uuid.UUID,
-        text: str,
+        message: Message,
         visible_to: Callable[[Principal], bool] | None,
-        on_sent: Callable[[Subscriber], None] | None,
+        done: threading.Event | None,
     ) -> None:
-        with self._lock:
-            targets = list(self._by_site.get(site_id, ()))
-        item = (text, on_sent)
-        for sub in targets:
-            if visible_to is not None and not visible_to(sub.principal):
-                continue
-            sub.offer(item)
+        try:
+            with self._lock:
+                targets = list(self._by_site.get(site_id, ()))
+            written: list[Subscriber] = []
+            # The hot loop: the same frame bytes to every transport that can take them now;
+            # everything per subscriber beyond that (the delivered log) waits until after.
+            for sub in targets:
+                if visible_to is not None and not visible_to(sub.principal):
+                    continue
+                if sub.write_now(message):
+                    written.append(sub)
+                else:
+                    sub.put(message)
+        finally:
+            if done is not None:
+                done.set()
+        if written and message.on_sent is not None:
+            message.on_sent(written)
 
 
 router = APIRouter()
-_PING = json.dumps(events.PingEvent().model_dump(), separators=(",", ":"))
-_PONG = json.dumps(events.PongEvent().model_dump(), separators=(",", ":"))
+_PING = Message(json.dumps(events.PingEvent().model_dump(), separators=(",", ":")))
+_PONG = Message(json.dumps(events.PongEvent().model_dump(), separators=(",", ":")))
 
 
 async def _authenticate(ws: WebSocket, store: ServerStore) -> Principal | None:
@@ -286,10 +377,10 @@ async def stream(ws: WebSocket) -> None:
         hello = events.HelloEvent(epoch=store.epoch, cursor=await run_in_threadpool(newest))
         await ws.send_json(hello.model_dump())
         if alarms is not None:
-            for text, on_sent in await alarms.hello_items(sub):
-                await ws.send_text(text)
-                if on_sent is not None:
-                    on_sent(sub)
+            for message in await alarms.hello_items(sub):
+                await ws.send_text(message.text)
+                if message.on_sent is not None:
+                    message.on_sent([sub])
             alarms.joined(sub)
         sub.live = True
     except (WebSocketDisconnect, RuntimeError, OSError):
@@ -304,7 +395,7 @@ async def stream(ws: WebSocket) -> None:
             except ValueError:
                 continue
             if isinstance(message, dict) and message.get("type") == "ping":
-                sub.put((_PONG, None))
+                sub.put(_PONG)
 
     async def pinger() -> None:
         token_id = principal.token_id
@@ -318,20 +409,24 @@ async def stream(ws: WebSocket) -> None:
             if not await run_in_threadpool(still_valid):
                 sub.queue.put_nowait(_CLOSE)
                 return
-            sub.put((_PING, None))
+            sub.put(_PING)
 
     async def writer() -> None:
         while True:
-            text, on_sent = await sub.queue.get()
-            if not text:
+            message = await sub.queue.get()
+            if not message.text:
                 if sub.closing:
                     await ws.close(CLOSE_TOO_SLOW, "the client did not read its events")
                 else:
                     await ws.close(events.CLOSE_UNAUTHORIZED, "the token was revoked or expired")
                 return
-            await ws.send_text(text)
-            if on_sent is not None:
-                on_sent(sub)
+            sub.sending = True
+            try:
+                await ws.send_text(message.text)
+            finally:
+                sub.sending = False
+            if message.on_sent is not None:
+                message.on_sent([sub])
 
     tasks = [asyncio.create_task(f()) for f in (reader, pinger, writer)]
     try:
