@@ -394,3 +394,38 @@ def test_apply_remote_incident_is_idempotent(repo: IncidentRepository, db: Datab
     assert repo.revision(theirs.id) == 4
     assert repo.get(mine.id).reference == mine.reference  # type: ignore[union-attr]
     assert Outbox(db).count_pending() == 1
+
+
+def test_forget_pulled_keeps_our_own_reports(tmp_path) -> None:
+    """A team lead signs out: what was pulled for them goes, what was written here stays."""
+    from datetime import UTC, datetime
+
+    from veiligbalie.core.incident import Incident
+    from veiligbalie.core.vocabulary import Category
+    from veiligbalie.store.database import Database
+    from veiligbalie.store.incidents import IncidentRepository
+
+    repo = IncidentRepository(Database.open(tmp_path / "f.sqlite3"))
+
+    def report(text: str, **extra) -> Incident:
+        return Incident(
+            description=text,
+            categories=frozenset({Category.THREAT}),
+            occurred_at=datetime.now(UTC),
+            location="Balie 2",
+            reporter="anna",
+            **extra,
+        )
+
+    own = repo.save_new(report("Bezoeker dreigde met geweld aan de balie"))
+    pulled = report(
+        "Beller noemde het adres van een collega",
+        reference="VB-2026-000777",
+        perpetrator_description="man, ongeveer 40",
+    )
+    assert repo.apply_remote_incident(pulled)
+    assert repo.count() == 2
+    assert repo.forget_pulled() == 1
+    assert repo.get(pulled.id) is None
+    assert repo.get(own.id) is not None
+    assert repo.forget_pulled() == 0

@@ -186,3 +186,31 @@ def test_bad_pulled_change_is_skipped_not_fatal(world: World) -> None:
     result = logic.apply_pull(page)
     assert result.skipped == 2 and result.applied == 0
     assert logic.cursor == 2  # the cursor moves on: sync is never stuck on one change
+
+
+def test_another_identity_does_not_inherit_pulled_reports(qapp, tmp_path: Path) -> None:
+    """Signing a team lead out removes what was pulled for them; the next pull refills."""
+    from veiligbalie.services.sync import SyncEngine
+    from veiligbalie.store.database import Database
+    from veiligbalie.store.incidents import IncidentRepository
+
+    db = Database.open(tmp_path / "id.sqlite3")
+    engine = SyncEngine(db)
+    repo = IncidentRepository(db)
+    engine.configure("http://127.0.0.1:9", "user-token", identity="user:mdewit")
+    pulled = Incident(
+        description="Beller noemde het adres van een collega",
+        categories=frozenset({Category.DOXING}),
+        occurred_at=datetime.now(UTC),
+        location="Balie 2",
+        reporter="piet",
+        reference="VB-2026-000900",
+        perpetrator_reference="dossier 123",
+    )
+    repo.apply_remote_incident(pulled)
+    engine.configure("http://127.0.0.1:9", "user-token", identity="user:mdewit")  # same person
+    assert repo.get(pulled.id) is not None
+    engine.configure("http://127.0.0.1:9", "station-token", identity="workstation")
+    assert repo.get(pulled.id) is None
+    engine.stop()
+    db.close()

@@ -21,6 +21,7 @@ from veiligbalie.net.stream import Stream, backoff_delay
 from veiligbalie.protocol import sync as p
 from veiligbalie.services.sync_logic import PUSH_BATCH, PushBatch, SyncLogic
 from veiligbalie.store.database import Database
+from veiligbalie.store.incidents import IncidentRepository
 from veiligbalie.store.outbox import META_SYNC_CURSOR, OutboxItem
 
 log = logging.getLogger(__name__)
@@ -116,7 +117,12 @@ class SyncEngine(QObject):
             self.api.configure(base_url, ca_file, self.logic.device_id)
             self.stream.configure(base_url, token, ca_file)
             self.api.set_token(token)
-            if self.logic.outbox.get_meta(META_SYNC_IDENTITY) != identity:
+            previous = self.logic.outbox.get_meta(META_SYNC_IDENTITY)
+            if previous != identity:
+                if previous:
+                    # What the previous identity could read (a team lead's restricted data)
+                    # does not stay behind for the next person at this workstation.
+                    IncidentRepository(self.logic.db).forget_pulled()
                 self.logic.outbox.set_meta(META_SYNC_CURSOR, "0")
                 self.logic.outbox.set_meta(META_SYNC_IDENTITY, identity)
             self._configured = True

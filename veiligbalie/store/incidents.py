@@ -348,6 +348,21 @@ class IncidentRepository:
                 self._advance_status(conn, event.incident_id, new, current)
         return True
 
+    def forget_pulled(self) -> int:
+        """Delete every report that was pulled from the server (with its timeline).
+
+        Called when the person the server sends data for changes (a team lead signs out):
+        what they were allowed to read, restricted data included, must not stay on a shared
+        workstation. Reports written here stay; the next pull brings back what the new
+        identity may see. Returns how many reports were removed.
+        """
+        with self._db.write() as session:
+            result = session.execute(incidents.delete().where(incidents.c.origin == "server"))
+        removed = int(result.rowcount or 0)
+        if removed:
+            log.info("Removed %d pulled reports from this workstation", removed)
+        return removed
+
     def apply_remote_incident(self, incident: Incident, revision: int = 1) -> bool:
         """Store a report pulled from the server (written elsewhere, or ours coming back).
 
