@@ -327,16 +327,7 @@ class AlarmService(QObject):
             raised_by=self.responder_name(),
             mine=True,
         )
-        self._repo.record_alarm(
-            alarm.id,
-            alarm.kind,
-            alarm.type,
-            alarm.station,
-            alarm.location,
-            alarm.raised_at,
-            alarm.state,
-            alarm.test,
-        )
+        self._record(alarm)
         self._repo.add_event(
             alarm.id,
             "raised",
@@ -407,6 +398,19 @@ class AlarmService(QObject):
         return alarm
 
     # -- Internals: changing state -------------------------------------------------------------
+    def _record(self, alarm: Alarm) -> bool:
+        """Store the alarm in the local log; True when it was not there yet."""
+        return self._repo.record_alarm(
+            alarm.id,
+            alarm.kind,
+            alarm.type,
+            alarm.station,
+            alarm.location,
+            alarm.raised_at,
+            alarm.state,
+            alarm.test,
+        )
+
     def _own_open(self, alarm_id: uuid.UUID) -> Alarm:
         alarm = self._alarms.get(alarm_id)
         if alarm is None or not alarm.mine:
@@ -635,16 +639,7 @@ class AlarmService(QObject):
             received_at=now,
             path=inbound.path,
         )
-        self._repo.record_alarm(
-            alarm.id,
-            alarm.kind,
-            alarm.type,
-            alarm.station,
-            alarm.location,
-            alarm.raised_at,
-            alarm.state,
-            alarm.test,
-        )
+        self._record(alarm)
         self._alarms[alarm.id] = alarm
         latency_ms = round((now - alarm.raised_at).total_seconds() * 1000)
         self._log(
