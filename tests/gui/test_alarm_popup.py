@@ -227,3 +227,14 @@ def test_elapsed_text_counts_minutes() -> None:
     start = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
     assert elapsed_text(start, start + timedelta(seconds=42)) == "42 s ago"
     assert elapsed_text(start, start + timedelta(seconds=125)) == "2 min 5 s ago"
+
+
+def test_colleague_texts_are_shown_as_plain_text(qtbot, pair: Pair) -> None:
+    """A location or name from another station is never interpreted as HTML."""
+    press(qtbot, pair)
+    qtbot.waitUntil(lambda: bool(pair.popup._cards), timeout=3000)
+    card = next(iter(pair.popup._cards.values()))
+    assert card.location.textFormat() == Qt.TextFormat.PlainText
+    assert card.title.textFormat() == Qt.TextFormat.PlainText
+    assert card.station.textFormat() == Qt.TextFormat.PlainText
+    assert card.responders.textFormat() == Qt.TextFormat.PlainText

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -61,6 +61,7 @@ class AlarmIndicator(QFrame):
         self.setProperty("failed", "false")
 
         self.text = QLabel(self)
+        self.text.setTextFormat(Qt.TextFormat.PlainText)  # carries colleagues' names
         self.text.setObjectName("alarmIndicatorText")
         self.text.setWordWrap(True)
         self.cancel_button = QPushButton(self)

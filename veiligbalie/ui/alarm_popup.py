@@ -150,6 +150,8 @@ class AlarmCard(QFrame):
             self.responders,
             self.escalation,
         ):
+            # Names and locations come from other stations: never interpret them as HTML.
+            label.setTextFormat(Qt.TextFormat.PlainText)
             layout.addWidget(label)
 
         buttons = QHBoxLayout()
