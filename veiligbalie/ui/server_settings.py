@@ -26,7 +26,10 @@ from veiligbalie.net.api import ApiError, load_ca_certificates
 from veiligbalie.protocol.auth import PASSWORD_MIN
 from veiligbalie.services.context import AppContext
 from veiligbalie.services.sync import CONNECTED, LOCAL
+from veiligbalie.ui.widgets import buddy_label, line_edit
 
+#: Longest server address, code, CA path, username or password the form takes.
+_FIELD_MAX = 500
 _ERROR_STYLE = "color: #b00020;"
 _OK_STYLE = "color: #1b5e20;"
 
@@ -99,14 +102,20 @@ class ServerSettings(QWidget):
         self.link_state.setObjectName("serverLinkState")
         self.link_state.setWordWrap(True)
         form.addRow(self.link_state)
-        self.server_url = self._line(link, "serverUrl", self.tr("Server address"))
+        self.server_url = line_edit(
+            link, "serverUrl", self.tr("Server address"), max_length=_FIELD_MAX
+        )
         self.server_url.setPlaceholderText("https://veiligbalie.gemeente.nl")
-        form.addRow(*self._label(self.tr("Server &address"), self.server_url))
-        self.enrol_code = self._line(link, "enrolmentCode", self.tr("Enrolment code"))
+        form.addRow(*buddy_label(self.tr("Server &address"), self.server_url))
+        self.enrol_code = line_edit(
+            link, "enrolmentCode", self.tr("Enrolment code"), max_length=_FIELD_MAX
+        )
         self.enrol_code.setPlaceholderText(self.tr("One-time code from the administrator"))
-        form.addRow(*self._label(self.tr("Enrolment &code"), self.enrol_code))
+        form.addRow(*buddy_label(self.tr("Enrolment &code"), self.enrol_code))
         ca_row = QHBoxLayout()
-        self.ca_file = self._line(link, "caFile", self.tr("Organisation CA certificate file"))
+        self.ca_file = line_edit(
+            link, "caFile", self.tr("Organisation CA certificate file"), max_length=_FIELD_MAX
+        )
         self.ca_file.setPlaceholderText(self.tr("Only when the administrator gives you one"))
         self.ca_button = QPushButton(self.tr("Choose…"), link)
         self.ca_button.setObjectName("caFileButton")
@@ -141,13 +150,17 @@ class ServerSettings(QWidget):
         self.login_state.setObjectName("loginState")
         self.login_state.setWordWrap(True)
         form2.addRow(self.login_state)
-        self.username = self._line(signin, "loginUsername", self.tr("Username"))
-        form2.addRow(*self._label(self.tr("&Username"), self.username))
-        self.password = self._line(signin, "loginPassword", self.tr("Password"))
+        self.username = line_edit(
+            signin, "loginUsername", self.tr("Username"), max_length=_FIELD_MAX
+        )
+        form2.addRow(*buddy_label(self.tr("&Username"), self.username))
+        self.password = line_edit(
+            signin, "loginPassword", self.tr("Password"), max_length=_FIELD_MAX
+        )
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setMaxLength(1024)
         self.password.returnPressed.connect(self.login)
-        form2.addRow(*self._label(self.tr("&Password"), self.password))
+        form2.addRow(*buddy_label(self.tr("&Password"), self.password))
         row = QHBoxLayout()
         self.login_button = QPushButton(self.tr("Sign &in"), signin)
         self.login_button.setObjectName("loginButton")
@@ -216,18 +229,6 @@ class ServerSettings(QWidget):
         self.refresh()
 
     # -- Building blocks -------------------------------------------------------------------
-    def _line(self, parent: QWidget, name: str, accessible: str) -> QLineEdit:
-        edit = QLineEdit(parent)
-        edit.setObjectName(name)
-        edit.setAccessibleName(accessible)
-        edit.setMaxLength(500)
-        return edit
-
-    def _label(self, text: str, buddy: QWidget) -> tuple[QLabel, QWidget]:
-        label = QLabel(text, buddy.parentWidget())
-        label.setBuddy(buddy)
-        return label, buddy
-
     def _message(self, parent: QWidget, name: str) -> QLabel:
         label = QLabel(parent)
         label.setObjectName(name)

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -22,6 +21,10 @@ from veiligbalie import paths, secrets, settings
 from veiligbalie.services.context import AppContext
 from veiligbalie.ui.alarm_settings import AlarmSettings
 from veiligbalie.ui.server_settings import ServerSettings
+from veiligbalie.ui.widgets import buddy_label, line_edit
+
+#: Longest workstation name, location or reporter name the form takes.
+_FIELD_MAX = 200
 
 
 class SettingsView(QScrollArea):
@@ -45,18 +48,25 @@ class SettingsView(QScrollArea):
 
         station = QGroupBox(self.tr("This workstation"), body)
         form = QFormLayout(station)
-        self.station_name = self._line(station, "stationName", self.tr("Workstation name"))
-        self.station_location = self._line(
-            station, "stationLocation", self.tr("Location (shown with alarms)")
+        self.station_name = line_edit(
+            station, "stationName", self.tr("Workstation name"), max_length=_FIELD_MAX
+        )
+        self.station_location = line_edit(
+            station,
+            "stationLocation",
+            self.tr("Location (shown with alarms)"),
+            max_length=_FIELD_MAX,
         )
         self.station_location.setPlaceholderText(self.tr("e.g. Town hall, ground floor, desk 3"))
-        self.reporter_name = self._line(station, "reporterName", self.tr("Your name"))
+        self.reporter_name = line_edit(
+            station, "reporterName", self.tr("Your name"), max_length=_FIELD_MAX
+        )
         self.reporter_name.setPlaceholderText(
             self.tr("Used as reporter; empty: the workstation name")
         )
-        form.addRow(*self._label(self.tr("&Workstation name"), self.station_name))
-        form.addRow(*self._label(self.tr("L&ocation"), self.station_location))
-        form.addRow(*self._label(self.tr("Your &name"), self.reporter_name))
+        form.addRow(*buddy_label(self.tr("&Workstation name"), self.station_name))
+        form.addRow(*buddy_label(self.tr("L&ocation"), self.station_location))
+        form.addRow(*buddy_label(self.tr("Your &name"), self.reporter_name))
         column.addWidget(station)
 
         interface = QGroupBox(self.tr("Interface and alarm"), body)
@@ -67,7 +77,7 @@ class SettingsView(QScrollArea):
         self.language.addItem("Nederlands", "nl")
         self.language.addItem("English", "en")
         self.language.addItem(self.tr("Automatic (system language)"), "system")
-        form2.addRow(*self._label(self.tr("&Language (after restart)"), self.language))
+        form2.addRow(*buddy_label(self.tr("&Language (after restart)"), self.language))
         self.alarm_sound = QCheckBox(
             self.tr("Play a sound when a colleague raises an alarm"), interface
         )
@@ -117,18 +127,6 @@ class SettingsView(QScrollArea):
             # Linking sets the station's location and site: show what the server gave.
             context.session.changed.connect(self.refresh)
         self.refresh()
-
-    def _line(self, parent: QWidget, name: str, accessible: str) -> QLineEdit:
-        edit = QLineEdit(parent)
-        edit.setObjectName(name)
-        edit.setAccessibleName(accessible)
-        edit.setMaxLength(200)
-        return edit
-
-    def _label(self, text: str, buddy: QWidget) -> tuple[QLabel, QWidget]:
-        label = QLabel(text, buddy.parentWidget())
-        label.setBuddy(buddy)
-        return label, buddy
 
     def refresh(self) -> None:
         self.alarm_settings.refresh()

@@ -1,5 +1,6 @@
 """Small shared widgets: a flowing layout, a keyboard-first group of toggle buttons, a
-collapsible section and the red message label that sits under a field."""
+collapsible section, the red message label that sits under a field and the settings forms'
+line-edit/label pair."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QLayoutItem,
+    QLineEdit,
     QPushButton,
     QSizePolicy,
     QToolButton,
@@ -266,3 +268,21 @@ class FieldMessage(QLabel):
         self.setText("")
         self.setAccessibleName("")
         self.setVisible(False)
+
+
+def line_edit(parent: QWidget, name: str, accessible: str, *, max_length: int) -> QLineEdit:
+    """A single-line field with its object name (for tests and style sheets), its name for
+    screen readers and a length cap."""
+    edit = QLineEdit(parent)
+    edit.setObjectName(name)
+    edit.setAccessibleName(accessible)
+    edit.setMaxLength(max_length)
+    return edit
+
+
+def buddy_label(text: str, buddy: QWidget) -> tuple[QLabel, QWidget]:
+    """A label whose mnemonic focuses `buddy`, as the (label, field) pair that
+    `QFormLayout.addRow(*buddy_label(...))` takes."""
+    label = QLabel(text, buddy.parentWidget())
+    label.setBuddy(buddy)
+    return label, buddy
