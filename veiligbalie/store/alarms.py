@@ -106,22 +106,18 @@ class AlarmRepository:
 
     def set_state(self, alarm_id: uuid.UUID, state: AlarmState) -> None:
         """Record the alarm's new state (the rules live in core.alarm; this only stores)."""
-        with self._db.write() as session:
-            result = session.connection().execute(
-                update(alarms)
-                .where(alarms.c.id == alarm_id)
-                .values(state=AlarmState(state).value, updated_at=datetime.now(UTC))
-            )
-            if result.rowcount == 0:
-                raise LookupError(f"No alarm {alarm_id} in the local store.")
+        self._update(alarm_id, state=AlarmState(state).value)
 
     def set_type(self, alarm_id: uuid.UUID, type: AlarmType) -> None:
         """Record a changed alarm type (the sender may correct it after the press)."""
+        self._update(alarm_id, type=AlarmType(type).value)
+
+    def _update(self, alarm_id: uuid.UUID, **values: Any) -> None:
         with self._db.write() as session:
             result = session.connection().execute(
                 update(alarms)
                 .where(alarms.c.id == alarm_id)
-                .values(type=AlarmType(type).value, updated_at=datetime.now(UTC))
+                .values(**values, updated_at=datetime.now(UTC))
             )
             if result.rowcount == 0:
                 raise LookupError(f"No alarm {alarm_id} in the local store.")
