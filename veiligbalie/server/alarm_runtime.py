@@ -405,8 +405,16 @@ class AlarmRuntime:
         last_full = time.monotonic()
         while True:
             await asyncio.sleep(min(0.5, self.presence_interval))
-            if time.monotonic() - last_full >= self.presence_interval:
-                last_full = time.monotonic()
+            now = time.monotonic()
+            # The refresh is a bulk write in the thread pool that would compete with a
+            # fan-out for the interpreter lock: while alarms are going out it waits, but
+            # never past twice its interval (well within PRESENCE_TIMEOUT).
+            alarms_going = now - self._last_fan_out < QUIET_SECONDS
+            since = now - last_full
+            if since >= self.presence_interval and (
+                not alarms_going or since >= 2 * self.presence_interval
+            ):
+                last_full = now
                 for site in list(self.hub.sites()):
                     for sub in self.hub.subscribers(site):
                         ws = sub.principal.workstation_id
