@@ -9,8 +9,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import random
-import socket
 import subprocess
 import sys
 import threading
@@ -21,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from tests.support.net import free_udp_port, random_group
 from veiligbalie.protocol import lan
 
 pytestmark = pytest.mark.e2e
@@ -107,16 +106,10 @@ def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def lan_site(tmp_path: Path) -> Iterator[Callable[[str], StationProcess]]:
-    port = free_port()
-    group = f"239.255.{random.randint(0, 255)}.{random.randint(1, 254)}"
+    port = free_udp_port()
+    group = random_group()
     started: list[StationProcess] = []
 
     def start(name: str) -> StationProcess:

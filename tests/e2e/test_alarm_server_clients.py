@@ -20,7 +20,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import random
 import socket
 import struct
 import subprocess
@@ -36,13 +35,13 @@ import httpx
 import pytest
 
 from tests.e2e.drivers.sync_kit import PASSWORD, Site, admin, login, setup_site
+from tests.support.net import LOOPBACK, free_udp_port, random_group
 from tests.support.server import ROOT, RunningServer, running_server
 from veiligbalie.protocol import lan
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 
 DRIVER = Path(__file__).resolve().parent / "drivers" / "alarm_station.py"
-LOOPBACK = "127.0.0.1"
 LEAD = ("tlead", "Tom Leider", "team_lead")
 
 
@@ -148,12 +147,6 @@ def wait_for(
     raise AssertionError(f"timed out waiting for {what}{detail}")
 
 
-def free_udp_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        probe.bind((LOOPBACK, 0))
-        return probe.getsockname()[1]
-
-
 class Office:
     """A real server with one site, its workstation codes, and the stations started."""
 
@@ -163,7 +156,7 @@ class Office:
         self.folder = folder
         self.network = (
             free_udp_port(),
-            f"239.255.{random.randint(0, 255)}.{random.randint(1, 254)}",
+            random_group(),
         )
         self.stations: list[AppStation] = []
         self._codes = list(site.codes)

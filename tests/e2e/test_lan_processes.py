@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import random
 import socket
 import struct
 import subprocess
@@ -21,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from tests.support.net import LOOPBACK, free_udp_port, random_group
 from veiligbalie.protocol import lan
 from veiligbalie.protocol.lan import MessageType
 
@@ -28,7 +28,6 @@ pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
 DRIVER = Path(__file__).resolve().parent / "drivers" / "lan_station.py"
-LOOPBACK = "127.0.0.1"
 KEY = lan.generate_key()
 SITE = "e2e-site"
 
@@ -111,16 +110,10 @@ def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        probe.bind((LOOPBACK, 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def lan_setup() -> Iterator[tuple[int, str, list[socket.socket]]]:
     sockets: list[socket.socket] = []
-    yield free_port(), f"239.255.{random.randint(0, 255)}.{random.randint(1, 254)}", sockets
+    yield free_udp_port(), random_group(), sockets
     for sock in sockets:
         sock.close()
 

@@ -5,13 +5,12 @@ squeezed cards, the faults the first screenshots showed."""
 from __future__ import annotations
 
 import os
-import random
-import socket
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QWidget
 
 from tests.e2e.drivers.alarm_station import build_station
+from tests.support.net import free_udp_port, random_group
 from veiligbalie import settings
 from veiligbalie.core.vocabulary import AlarmKind, AlarmType
 from veiligbalie.services.context import AppContext
@@ -20,12 +19,6 @@ from veiligbalie.ui.alarm_popup import AlarmPopup
 from veiligbalie.ui.main_window import MainWindow
 
 KEY = bytes(range(5, 37))
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def save(widget: QWidget, name: str, folder: Path) -> Path:
@@ -41,7 +34,7 @@ def save(widget: QWidget, name: str, folder: Path) -> Path:
 def test_sender_indicator_and_popup_render_without_cut_text(qtbot, tmp_path: Path) -> None:
     settings.STATION_NAME.set("Balie 3")
     settings.STATION_LOCATION.set("Stadhuis, publiekshal, balie 3")
-    port, group = free_port(), f"239.255.{random.randint(0, 255)}.{random.randint(1, 254)}"
+    port, group = free_udp_port(), random_group()
     context = AppContext.open(Database.open())
     assert context.lan_alarms.configure(KEY, context.alarms.identity, "127.0.0.1", port, group)
     window = MainWindow(context)

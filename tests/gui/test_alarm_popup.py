@@ -4,8 +4,6 @@ multicast, real widgets offscreen."""
 
 from __future__ import annotations
 
-import random
-import socket
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from tests.e2e.drivers.alarm_station import Station, build_station
+from tests.support.net import free_udp_port, random_group
 from veiligbalie import settings
 from veiligbalie.core.vocabulary import AlarmKind, AlarmState, AlarmType
 from veiligbalie.ui.alarm_button import AlarmButton
@@ -24,18 +23,12 @@ from veiligbalie.ui.alarm_popup import AlarmPopup, elapsed_text
 KEY = bytes(range(1, 33))
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class Pair:
     """Balie 1 (the sender, with button and indicator) and Balie 2 (with the pop-up)."""
 
     def __init__(self, qtbot, root: Path, key: bytes | None = KEY) -> None:  # noqa: ANN001
-        port = free_port()
-        group = f"239.255.{random.randint(0, 255)}.{random.randint(1, 254)}"
+        port = free_udp_port()
+        group = random_group()
         self.desk: Station = build_station(root / "b1", "Balie 1", key, port, group)
         self.colleague: Station = build_station(root / "b2", "Balie 2", key, port, group)
         self.button = AlarmButton(self.desk.service)
@@ -208,7 +201,7 @@ def test_open_alarm_is_shown_plainly_to_the_sender(pair: Pair) -> None:
 
 
 def test_not_connected_says_so_on_the_button(qtbot, tmp_path: Path) -> None:
-    lonely = build_station(tmp_path / "b9", "Balie 9", None, free_port(), "239.255.1.1")
+    lonely = build_station(tmp_path / "b9", "Balie 9", None, free_udp_port(), "239.255.1.1")
     try:
         button = AlarmButton(lonely.service)
         indicator = AlarmIndicator(lonely.service)

@@ -7,8 +7,6 @@ station), so these tests pin the contract the server side builds against."""
 
 from __future__ import annotations
 
-import random
-import socket
 import threading
 import time
 import uuid
@@ -22,6 +20,7 @@ import uvicorn
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect
 
 from tests.e2e.drivers.alarm_station import Station, build_station
+from tests.support.net import free_tcp_port, random_group
 from veiligbalie.core.vocabulary import AlarmState
 from veiligbalie.net.api import ServerApi
 from veiligbalie.net.stream import Stream
@@ -29,12 +28,6 @@ from veiligbalie.protocol import alarms as wire
 from veiligbalie.services.alarm_paths import ServerAlarmPath
 
 KEY = bytes(range(9, 41))
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class StandIn:
@@ -146,7 +139,7 @@ class StandIn:
 @pytest.fixture
 def server() -> Iterator[tuple[StandIn, str]]:
     stand_in = StandIn()
-    port = free_port()
+    port = free_tcp_port()
     config = uvicorn.Config(stand_in.app, host="127.0.0.1", port=port, log_level="warning")
     running = uvicorn.Server(config)
     thread = threading.Thread(target=running.run, daemon=True)
@@ -252,8 +245,8 @@ def test_server_learns_an_alarm_raised_while_it_was_unreachable(
 def test_same_alarm_by_lan_and_server_is_shown_once(qtbot, server, stations, tmp_path) -> None:  # noqa: ANN001
     _stand_in, url = server
     lan = {
-        "port": free_port(),
-        "group": f"239.255.{random.randint(0, 255)}.{random.randint(1, 254)}",
+        "port": free_tcp_port(),
+        "group": random_group(),
     }
     desk = station(stations, tmp_path, "Balie 1", KEY, **lan)
     colleague = station(stations, tmp_path, "Balie 2", KEY, **lan)

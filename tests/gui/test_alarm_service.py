@@ -4,7 +4,6 @@ loopback multicast (TTL 1, random port and group), several stations in one proce
 from __future__ import annotations
 
 import random
-import socket
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -13,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.drivers.alarm_station import Station, build_station
+from tests.support.net import free_udp_port, random_group
 from veiligbalie.core.alarm import InvalidTransition
 from veiligbalie.core.vocabulary import AlarmKind, AlarmState, AlarmType
 from veiligbalie.services.alarms import Alarm
@@ -20,17 +20,11 @@ from veiligbalie.services.alarms import Alarm
 KEY = bytes(range(32))
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class Site:
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.port = free_port()
-        self.group = f"239.255.{random.randint(0, 255)}.{random.randint(1, 254)}"
+        self.port = free_udp_port()
+        self.group = random_group()
         self.stations: list[Station] = []
 
     def station(self, name: str, key: bytes | None = KEY, **options: int) -> Station:
@@ -179,7 +173,7 @@ def test_same_alarm_by_two_paths_is_shown_once(qtbot, site: Site, tmp_path: Path
 
     desk, colleague = site.station("Balie 1"), site.station("Balie 2")
     # A second, independent path between the same two stations (another port and group).
-    port, group = free_port(), f"239.254.{random.randint(0, 255)}.{random.randint(1, 254)}"
+    port, group = free_udp_port(), f"239.254.{random.randint(0, 255)}.{random.randint(1, 254)}"
     for station in (desk, colleague):
         second = LanAlarmPath(LanBeacon(), name="lan2")
         assert second.configure(KEY, station.identity, "127.0.0.1", port, group)

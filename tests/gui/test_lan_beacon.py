@@ -5,7 +5,6 @@ injected from a plain Python socket on the same loopback group."""
 from __future__ import annotations
 
 import logging
-import random
 import socket
 import struct
 import uuid
@@ -13,19 +12,13 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.support.net import LOOPBACK, free_udp_port, random_group
 from veiligbalie.net.lan import LanBeacon, find_interface
 from veiligbalie.protocol import lan
 from veiligbalie.protocol.lan import MessageType
 
 KEY = bytes(range(32))
 SITE = "gemeente-zuid"
-LOOPBACK = "127.0.0.1"
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        probe.bind((LOOPBACK, 0))
-        return probe.getsockname()[1]
 
 
 def raw_sender() -> socket.socket:
@@ -60,8 +53,8 @@ class Lan:
     """One test's private LAN: a port and a group on the loopback interface."""
 
     def __init__(self) -> None:
-        self.port = free_port()
-        self.group = f"239.255.{random.randint(0, 255)}.{random.randint(1, 254)}"
+        self.port = free_udp_port()
+        self.group = random_group()
         self.beacons: list[LanBeacon] = []
         self.sockets: list[socket.socket] = []
         self.sender: socket.socket | None = None

@@ -141,9 +141,9 @@ def test_enrolment_errors_are_explained(
     assert secrets.get_secret(WORKSTATION_TOKEN) is None
     assert settings.SERVER_URL.get() == ""
 
-    from tests.support.postgres import free_port
+    from tests.support.net import free_tcp_port
 
-    _enrol(qtbot, page, f"http://127.0.0.1:{free_port()}", "ABC")
+    _enrol(qtbot, page, f"http://127.0.0.1:{free_tcp_port()}", "ABC")
     assert page.enrol_message.text().startswith("The server cannot be reached")
 
     junk = tmp_path / "ca.pem"

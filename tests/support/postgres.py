@@ -10,7 +10,6 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
@@ -19,6 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from tests.support.net import free_tcp_port
 
 MISSING_REASON = (
     "!!! PostgreSQL binaries not found (/usr/lib/postgresql/*/bin/initdb): "
@@ -38,12 +39,6 @@ def pg_bin_dir() -> Path | None:
         return Path(found[-1]).parent
     initdb = shutil.which("initdb")
     return Path(initdb).parent if initdb else None
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _run(args: list[str], as_postgres: bool, log: Path | None = None) -> None:
@@ -71,7 +66,7 @@ def postgres_cluster(*, durable: bool = False) -> Iterator[str]:
     if as_postgres:
         shutil.chown(tmp, "postgres", "postgres")
     tmp.chmod(0o700)
-    port = free_port()
+    port = free_tcp_port()
     options = f"-p {port} -k {tmp} -c listen_addresses=127.0.0.1 -c max_connections=100"
     if not durable:
         options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"

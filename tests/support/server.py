@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.support.postgres import free_port
+from tests.support.net import free_tcp_port
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -105,7 +105,7 @@ def running_server(
         folder = data_dir or Path(tmp)
         server = RunningServer(
             database_url=database_url,
-            port=free_port(),
+            port=free_tcp_port(),
             data_dir=folder,
             log_path=Path(tmp) / "server.log",
             extra_args=extra_args,
