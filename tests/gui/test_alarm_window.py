@@ -4,9 +4,6 @@ alarm settings turning the LAN on (loopback only) and listing the peers."""
 
 from __future__ import annotations
 
-import random
-import socket
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,33 +11,21 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from tests.e2e.drivers.alarm_station import build_station
+from tests.support.net import free_udp_port, random_group
 from veiligbalie import settings
 from veiligbalie.protocol import lan as lan_protocol
 from veiligbalie.services.alarm_paths import load_site_key
-from veiligbalie.services.context import AppContext
-from veiligbalie.store.database import Database
 from veiligbalie.ui.main_window import MainWindow
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+@pytest.fixture
+def located() -> None:
+    settings.STATION_LOCATION.set("Stadhuis, balie 3")
 
 
 @pytest.fixture
-def window(qtbot) -> Iterator[MainWindow]:  # noqa: ANN001
-    settings.STATION_LOCATION.set("Stadhuis, balie 3")
-    context = AppContext.open(Database.open())
-    win = MainWindow(context)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win._quitting = True
-    win.close()
-    win.alarm_popup.close()
-    context.close()
+def window(located: None, main_window: MainWindow) -> MainWindow:
+    return main_window
 
 
 def test_press_shows_the_indicator_under_the_button(qtbot, window: MainWindow) -> None:
@@ -64,8 +49,8 @@ def test_resolved_alarm_offers_the_prefilled_report(qtbot, window: MainWindow) -
 
 
 def test_settings_turn_the_lan_on_and_list_peers(qtbot, window: MainWindow, tmp_path: Path) -> None:
-    group = f"239.255.{random.randint(0, 255)}.{random.randint(1, 254)}"
-    port = free_port()
+    group = random_group()
+    port = free_udp_port()
     panel = window.settings_view.alarm_settings
     assert panel.lan_status.text() == "Not set up: no site key on this workstation"
 

@@ -31,16 +31,8 @@ def dutch(qapp: QApplication):
 
 
 @pytest.fixture
-def window(qtbot, dutch) -> MainWindow:
-    context = AppContext.open(Database.open())
-    win = MainWindow(context)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win._quitting = True
-    win.close()
-    context.close()
+def window(dutch: None, main_window: MainWindow) -> MainWindow:
+    return main_window
 
 
 def test_alarm_button_is_large_red_and_reachable_by_keyboard(window: MainWindow) -> None:

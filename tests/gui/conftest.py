@@ -1,0 +1,29 @@
+"""Fixtures shared by the GUI tests: the real main window over a fresh local store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from veiligbalie.services.context import AppContext
+from veiligbalie.store.database import Database
+from veiligbalie.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def main_window(qtbot) -> Iterator[MainWindow]:  # noqa: ANN001
+    """The main window, shown, over its own database; closed the way quitting closes it.
+
+    Fixtures that must act before the window exists (settings, translations) are requested
+    before this one."""
+    context = AppContext.open(Database.open())
+    win = MainWindow(context)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win._quitting = True
+    win.close()
+    win.alarm_popup.close()
+    context.close()
