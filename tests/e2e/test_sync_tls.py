@@ -5,7 +5,6 @@ for REST (ServerApi) and for the stream (wss)."""
 from __future__ import annotations
 
 import ssl
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -14,22 +13,12 @@ import pytest
 
 from tests.e2e.drivers.sync_kit import PASSWORD, setup_site
 from tests.support.server import running_server
+from tests.support.tls import self_signed
 from veiligbalie.net.api import ApiError, ServerApi
 from veiligbalie.net.stream import Stream
 from veiligbalie.protocol.sync import HealthResponse
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
-
-
-def _self_signed(folder: Path) -> tuple[Path, Path]:
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key),
-         "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1",
-         "-addext", "subjectAltName=IP:127.0.0.1"],
-        check=True, capture_output=True, timeout=60,
-    )  # fmt: skip
-    return cert, key
 
 
 def _health(qtbot: Any, api: ServerApi) -> tuple[HealthResponse | None, ApiError | None]:
@@ -42,7 +31,7 @@ def _health(qtbot: Any, api: ServerApi) -> tuple[HealthResponse | None, ApiError
 def test_untrusted_certificate_is_an_error_and_the_ca_file_fixes_it(
     qtbot: Any, tmp_path: Path
 ) -> None:
-    cert, key = _self_signed(tmp_path)
+    cert, key = self_signed(tmp_path)
     with running_server(f"sqlite:///{tmp_path / 'server.sqlite3'}", tls=(cert, key)) as server:
         api = ServerApi()
         api.configure(server.base_url)

@@ -4,7 +4,6 @@ under concurrent pushes (no change may be skipped by a puller that follows the c
 from __future__ import annotations
 
 import ssl
-import subprocess
 import threading
 import uuid
 from pathlib import Path
@@ -14,20 +13,10 @@ import pytest
 
 from tests.server.conftest import World, incident_payload
 from tests.support.server import running_server
+from tests.support.tls import self_signed
 from veiligbalie.core.ids import uuid7
 from veiligbalie.protocol.sync import PullResponse, PushRequest
 from veiligbalie.server import auth, sync
-
-
-def self_signed(tmp: Path) -> tuple[Path, Path]:
-    cert, key = tmp / "cert.pem", tmp / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key),
-         "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1",
-         "-addext", "subjectAltName=IP:127.0.0.1"],
-        check=True, capture_output=True, timeout=60,
-    )  # fmt: skip
-    return cert, key
 
 
 def test_serves_https_with_a_certificate(
