@@ -7,103 +7,33 @@ station started late still receives the open alarm. Multicast on the loopback in
 from __future__ import annotations
 
 import base64
-import json
-import os
-import subprocess
-import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.support.net import free_udp_port, random_group
+from tests.support.processes import JsonLinesProcess, wait_for
 from veiligbalie.protocol import lan
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parents[2]
 DRIVER = Path(__file__).resolve().parent / "drivers" / "alarm_station.py"
 KEY = lan.generate_key()
 
 
-class StationProcess:
-    """One alarm_station.py process; its stdout lines are collected by a reader thread."""
+class StationProcess(JsonLinesProcess):
+    """One alarm_station.py process."""
 
     def __init__(self, name: str, folder: Path, port: int, group: str) -> None:
-        self.name = name
-        env = dict(
-            os.environ,
-            PYTHONPATH=str(ROOT),
-            QT_QPA_PLATFORM="offscreen",
-            VEILIGBALIE_LAN_KEY=base64.b64encode(KEY).decode(),
+        super().__init__(
+            name,
+            DRIVER,
+            ["--data-dir", str(folder), "--name", name, "--port", str(port), "--group", group]
+            + ["--heartbeat-ms", "500", "--announce-ms", "1000"],
+            env={"VEILIGBALIE_LAN_KEY": base64.b64encode(KEY).decode()},
         )
-        self.proc = subprocess.Popen(
-            [sys.executable, str(DRIVER), "--data-dir", str(folder), "--name", name]
-            + ["--port", str(port), "--group", group, "--heartbeat-ms", "500"]
-            + ["--announce-ms", "1000"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            env=env,
-            cwd=ROOT,
-        )
-        self.events: list[dict[str, Any]] = []
-        self.times: list[float] = []
-        self._lock = threading.Lock()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            with self._lock:
-                self.events.append(json.loads(line))
-                self.times.append(time.monotonic())
-
-    def snapshot(self) -> list[dict[str, Any]]:
-        with self._lock:
-            return list(self.events)
-
-    def find(self, event: str, **fields: object) -> list[dict[str, Any]]:
-        return [
-            e
-            for e in self.snapshot()
-            if e["event"] == event and all(e.get(k) == v for k, v in fields.items())
-        ]
-
-    def first_time(self, event: str, **fields: object) -> float:
-        with self._lock:
-            pairs = list(zip(self.events, self.times, strict=True))
-        return next(
-            t
-            for e, t in pairs
-            if e["event"] == event and all(e.get(k) == v for k, v in fields.items())
-        )
-
-    def command(self, line: str) -> None:
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(line + "\n")
-        self.proc.stdin.flush()
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            try:
-                self.command("quit")
-                self.proc.wait(timeout=5)
-            except (BrokenPipeError, subprocess.TimeoutExpired):
-                self.proc.kill()
-                self.proc.wait(timeout=5)
-
-
-def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.01)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture

@@ -18,13 +18,8 @@ Network: 127.0.0.1 only; the LAN is multicast on the loopback interface with TTL
 from __future__ import annotations
 
 import base64
-import json
-import os
 import socket
 import struct
-import subprocess
-import sys
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -36,7 +31,8 @@ import pytest
 
 from tests.e2e.drivers.sync_kit import PASSWORD, Site, admin, login, setup_site
 from tests.support.net import LOOPBACK, free_udp_port, random_group
-from tests.support.server import ROOT, RunningServer, running_server
+from tests.support.processes import JsonLinesProcess
+from tests.support.server import RunningServer, running_server
 from veiligbalie.protocol import lan
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
@@ -45,61 +41,22 @@ DRIVER = Path(__file__).resolve().parent / "drivers" / "alarm_station.py"
 LEAD = ("tlead", "Tom Leider", "team_lead")
 
 
-class AppStation:
-    """One alarm_station.py --app process; its JSON lines are collected by a reader thread."""
+class AppStation(JsonLinesProcess):
+    """One alarm_station.py --app process; its stderr goes to a file for failure reports."""
 
     def __init__(self, name: str, folder: Path, network: tuple[int, str] | None) -> None:
-        self.name = name
         folder.mkdir(parents=True, exist_ok=True)
-        env = dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen")
-        args = [sys.executable, str(DRIVER), "--app", "--data-dir", str(folder), "--name", name]
+        args = ["--app", "--data-dir", str(folder), "--name", name]
         if network is not None:
             args += ["--port", str(network[0]), "--group", network[1]]
         self.stderr_path = folder / "driver.err"
         self._stderr = open(self.stderr_path, "wb")  # noqa: SIM115 - handed to the child
-        self.proc = subprocess.Popen(
-            args,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self._stderr,
-            text=True,
-            env=env,
-            cwd=ROOT,
-        )
-        self.events: list[dict[str, Any]] = []
-        self._lock = threading.Lock()
-        threading.Thread(target=self._read, daemon=True).start()
+        super().__init__(name, DRIVER, args, stderr=self._stderr)
         self.station_id = ""
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            try:
-                event = json.loads(line)
-            except ValueError:
-                continue
-            with self._lock:
-                self.events.append(event)
-
-    def snapshot(self) -> list[dict[str, Any]]:
-        with self._lock:
-            return list(self.events)
-
-    def find(self, event: str, **fields: object) -> list[dict[str, Any]]:
-        return [
-            e
-            for e in self.snapshot()
-            if e["event"] == event and all(e.get(k) == v for k, v in fields.items())
-        ]
 
     def wait(self, event: str, timeout: float = 10, **fields: object) -> dict[str, Any]:
         wait_for(lambda: bool(self.find(event, **fields)), timeout, f"{self.name}: {event}", self)
         return self.find(event, **fields)[0]
-
-    def command(self, line: str) -> None:
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(line + "\n")
-        self.proc.stdin.flush()
 
     def ask(self, line: str, answer: str, timeout: float = 10) -> dict[str, Any]:
         """Send a command; the first ``answer`` event after it."""
@@ -122,15 +79,11 @@ class AppStation:
     def tail(self) -> str:
         return self.stderr_path.read_text(errors="replace")[-3000:]
 
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            try:
-                self.command("quit")
-                self.proc.wait(timeout=10)
-            except (OSError, subprocess.TimeoutExpired):
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-        self._stderr.close()
+    def stop(self, timeout: float = 10) -> int:
+        try:
+            return super().stop(timeout)
+        finally:
+            self._stderr.close()
 
 
 def wait_for(

@@ -5,79 +5,38 @@ test are ignored by every station."""
 from __future__ import annotations
 
 import base64
-import json
-import os
 import socket
 import struct
-import subprocess
-import sys
-import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.support.net import LOOPBACK, free_udp_port, random_group
+from tests.support.processes import JsonLinesProcess, wait_for
 from veiligbalie.protocol import lan
 from veiligbalie.protocol.lan import MessageType
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parents[2]
 DRIVER = Path(__file__).resolve().parent / "drivers" / "lan_station.py"
 KEY = lan.generate_key()
 SITE = "e2e-site"
 
 
-class StationProcess:
-    """One lan_station.py process; its stdout lines are collected by a reader thread."""
+class StationProcess(JsonLinesProcess):
+    """One lan_station.py process."""
 
     def __init__(self, name: str, port: int, group: str) -> None:
-        self.name = name
-        env = dict(
-            os.environ,
-            PYTHONPATH=str(ROOT),
-            QT_QPA_PLATFORM="offscreen",
-            VEILIGBALIE_LAN_KEY=base64.b64encode(KEY).decode(),
+        super().__init__(
+            name,
+            DRIVER,
+            ["--port", str(port), "--group", group, "--site", SITE, "--name", name],
+            env={"VEILIGBALIE_LAN_KEY": base64.b64encode(KEY).decode()},
         )
-        self.proc = subprocess.Popen(
-            [sys.executable, str(DRIVER), "--port", str(port), "--group", group]
-            + ["--site", SITE, "--name", name],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            env=env,
-            cwd=ROOT,
-        )
-        self.events: list[dict[str, Any]] = []
-        self._arrivals: list[float] = []
-        self._lock = threading.Lock()
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            event = json.loads(line)
-            with self._lock:
-                self.events.append(event)
-                self._arrivals.append(time.monotonic())
-
-    def snapshot(self) -> list[dict[str, Any]]:
-        with self._lock:
-            return list(self.events)
-
-    def arrival_of(self, predicate: Callable[[dict[str, Any]], bool]) -> float:
-        with self._lock:
-            return next(t for e, t in zip(self.events, self._arrivals, strict=True) if predicate(e))
-
-    def command(self, line: str) -> None:
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(line + "\n")
-        self.proc.stdin.flush()
 
     def received(self, alarm_id: str, message_type: str | None = None) -> list[dict[str, Any]]:
         return [
@@ -90,24 +49,6 @@ class StationProcess:
 
     def rejections(self, reason: str) -> int:
         return sum(1 for e in self.snapshot() if e == {"event": "rejected", "reason": reason})
-
-    def stop(self) -> int:
-        if self.proc.poll() is None:
-            try:
-                self.command("quit")
-                return self.proc.wait(timeout=5)
-            except (BrokenPipeError, subprocess.TimeoutExpired):
-                self.proc.kill()
-        return self.proc.wait(timeout=5)
-
-
-def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.01)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture
