@@ -8,13 +8,19 @@ import json
 import socket
 import struct
 import uuid
+from contextlib import ExitStack
+from pathlib import Path
 
+import httpx
 import pytest
 from websockets.frames import Frame, Opcode
 from websockets.protocol import Protocol, Side
+from websockets.sync.client import connect
 
 from tests.bench import bench_alarm_fanout as bench
 from tests.bench import ws_stations as ws
+from tests.support.server import running_server
+from veiligbalie.server.store import ServerStore
 
 
 def server_frame(opcode: int, payload: bytes, fin: bool = True) -> bytes:
@@ -121,3 +127,38 @@ def test_frame_lengths_match_the_header(station: ws.Station) -> None:
     payload = b"y" * 126
     data = struct.pack("!BBH", 0x81, 126, 126) + payload
     assert feed(station, data, 5) == [(ws.OP_TEXT, payload)]
+
+
+def test_plain_and_compressed_stations_get_the_same_alarms_in_order(tmp_path: Path) -> None:
+    """The shared pre-built frame goes to connections without an extension; a connection
+    with permessage-deflate gets its own compressed frames. Both read the same events."""
+    url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
+    store = ServerStore(url)
+    sender, tokens = bench.seed(store, 2)
+    store.close()
+    with running_server(url) as server, ExitStack() as stack:
+        clients = []
+        for token, compression in zip(tokens, (None, "deflate"), strict=True):
+            client = stack.enter_context(
+                connect(f"{server.ws_url}/api/v1/stream", compression=compression)
+            )
+            client.send(json.dumps({"type": "auth", "token": token}))
+            assert json.loads(client.recv(10))["type"] == "hello"
+            clients.append(client)
+        assert [bool(c.protocol.extensions) for c in clients] == [False, True]
+        ids = [str(uuid.uuid4()) for _ in range(3)]
+        with httpx.Client(base_url=server.base_url, timeout=10) as http:
+            for alarm_id in ids:
+                r = http.post(
+                    "/api/v1/alarms",
+                    json={"id": alarm_id, "test": True},
+                    headers={"Authorization": f"Bearer {sender}"},
+                )
+                r.raise_for_status()
+        for client in clients:
+            got = []
+            while len(got) < len(ids):
+                event = json.loads(client.recv(10))
+                if event["type"] == "alarm.raised":
+                    got.append(event["alarm"]["id"])
+            assert got == ids

@@ -1,9 +1,11 @@
 """The stream: WebSocket ``/api/v1/stream`` and the in-process hub that fans events out to the
 connected clients of a site.
 
-:class:`StreamHub` is the one seam for fan-out: events are serialised once and queued to each
-subscriber's writer. The alarm runtime (server.alarm_runtime) adds the open alarms and the
-online stations after "hello", and relays events of other server processes through it.
+:class:`StreamHub` is the one seam for fan-out: an event is serialised and framed once, and the
+same frame bytes are written straight to every connection that can take them now (else queued
+to that subscriber's writer task, which keeps order). The alarm runtime (server.alarm_runtime)
+adds the open alarms and the online stations after "hello", and relays events of other server
+processes through it.
 """
 
 from __future__ import annotations
