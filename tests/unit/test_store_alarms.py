@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,10 +13,8 @@ from veiligbalie.store.database import Database
 
 
 @pytest.fixture
-def alarms() -> Iterator[AlarmRepository]:
-    db = Database.open()
-    yield AlarmRepository(db)
-    db.close()
+def alarms(db: Database) -> AlarmRepository:
+    return AlarmRepository(db)
 
 
 def record(alarms: AlarmRepository, alarm_id: uuid.UUID, at: datetime) -> bool:

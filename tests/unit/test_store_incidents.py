@@ -4,7 +4,6 @@ outbox change, listing, and the append-only timeline."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -39,13 +38,6 @@ def make_incident(**changes: Any) -> Incident:
     }
     values.update(changes)
     return Incident(**values)
-
-
-@pytest.fixture
-def db() -> Iterator[Database]:
-    database = Database.open()
-    yield database
-    database.close()
 
 
 @pytest.fixture

@@ -4,20 +4,12 @@ change, and the meta bookkeeping."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import text
 
 from veiligbalie.store.database import Database
 from veiligbalie.store.outbox import Outbox
-
-
-@pytest.fixture
-def db() -> Iterator[Database]:
-    database = Database.open()
-    yield database
-    database.close()
 
 
 @pytest.fixture
