@@ -8,7 +8,7 @@ import re
 import sqlite3
 import uuid
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import AbstractContextManager, closing, contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -152,6 +152,19 @@ def _make_engine(path: Path) -> Engine:
     return engine
 
 
+@contextmanager
+def _transaction(engine: Engine) -> Iterator[Session]:
+    """A session on ``engine`` (its execution options pick which BEGIN is emitted):
+    commit on success, rollback on error."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
 class Database:
     """One open local database file. Create with :meth:`open`."""
 
@@ -215,31 +228,17 @@ class Database:
                     conn.execute(meta.insert().values(key=DEVICE_ID_KEY, value=str(device_id)))
         return device_id
 
-    @contextmanager
-    def session(self) -> Iterator[Session]:
+    def session(self) -> AbstractContextManager[Session]:
         """A session in a deferred transaction: commit on success, rollback on error.
 
         Use :meth:`write` for anything that writes; a deferred transaction that starts
         reading and then writes can fail with "database is locked" under contention.
         """
-        with Session(self.engine, expire_on_commit=False) as session:
-            try:
-                yield session
-                session.commit()
-            except BaseException:
-                session.rollback()
-                raise
+        return _transaction(self.engine)
 
-    @contextmanager
-    def write(self) -> Iterator[Session]:
+    def write(self) -> AbstractContextManager[Session]:
         """A BEGIN IMMEDIATE transaction: commit on success (durable), rollback on error."""
-        with Session(self._write_engine, expire_on_commit=False) as session:
-            try:
-                yield session
-                session.commit()
-            except BaseException:
-                session.rollback()
-                raise
+        return _transaction(self._write_engine)
 
     def close(self) -> None:
         self.engine.dispose()
