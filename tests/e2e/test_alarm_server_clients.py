@@ -241,7 +241,9 @@ def test_raise_ack_resolve_through_server_and_lan_then_forged_packets(office: Of
         alarm_id = sender.ask("raise silent aggression", "sent")["alarm_id"]
         for station in (first, second):
             raised = station.wait("raised", 3, alarm_id=alarm_id)
-            assert raised["mine"] is False and raised["station"] == "Balie 1"
+            assert (
+                raised["mine"] is False and raised["station"] == "balie-1"
+            )  # the name the administrator gave it
             assert raised["location"] == "Balie 1"  # the location the administrator set
         assert time.monotonic() - pressed < 3.0
         captured = capture(tap, key, site_id, alarm_id)
