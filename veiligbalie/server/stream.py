@@ -189,14 +189,6 @@ class Subscriber:
             return False
         return True
 
-    def offer(self, message: Message) -> None:
-        """Send at once if possible, else queue for the writer task."""
-        if self.write_now(message):
-            if message.on_sent is not None:
-                message.on_sent([self])
-        else:
-            self.put(message)
-
     def put(self, message: Message) -> None:
         if self.closing:
             return
