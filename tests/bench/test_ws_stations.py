@@ -4,6 +4,7 @@ figure when a station missed or doubled an alarm."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import struct
@@ -162,3 +163,27 @@ def test_plain_and_compressed_stations_get_the_same_alarms_in_order(tmp_path: Pa
                 if event["type"] == "alarm.raised":
                     got.append(event["alarm"]["id"])
             assert got == ids
+
+
+def test_reads_of_one_whole_frame_give_the_same_as_the_general_path() -> None:
+    a, b = socket.socketpair()
+    with a, b:
+        a.setblocking(False)
+        stations = ws.Stations("127.0.0.1", 1, ["token"])
+        station = ws.Station(a, "token")
+        station.state = "open"
+        ids = [str(uuid.uuid4()) for _ in range(4)]
+        pads = [0, 300, 70_000, 10]  # 7-bit, 16-bit and 64-bit lengths
+        for alarm_id, pad in zip(ids, pads, strict=True):
+            event = {"type": "alarm.raised", "alarm": {"id": alarm_id, "pad": "p" * pad}}
+            b.sendall(server_frame(0x1, json.dumps(event, separators=(",", ":")).encode()))
+            for _ in range(100):  # a long frame may take more than one read
+                with contextlib.suppress(BlockingIOError):
+                    stations.on_readable(station)
+                if alarm_id in stations.arrivals:
+                    break
+        assert list(stations.arrivals) == ids
+        assert station.buf == b""
+        b.sendall(Frame(Opcode.TEXT, b"{}").serialize(mask=True))
+        with pytest.raises(ws.StationError, match="masked"):
+            stations.on_readable(station)
