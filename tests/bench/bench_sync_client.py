@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 import uuid
+from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer  # noqa: E402
 
-from tests.bench.bench_sync import seed_incidents, seed_people  # noqa: E402
+from tests.bench.bench_sync import database, seed_incidents, seed_people  # noqa: E402
+from tests.support.postgres import pg_bin_dir  # noqa: E402
 from tests.support.server import running_server  # noqa: E402
 from veiligbalie import paths  # noqa: E402
 from veiligbalie.core.incident import Incident  # noqa: E402
@@ -63,12 +65,11 @@ def _engine(db: Database, base_url: str, token: str, identity: str) -> SyncEngin
     return engine
 
 
-def bench_push(folder: Path) -> dict[str, Any]:
-    url = f"sqlite:///{folder / 'push-server.sqlite3'}"
+def bench_push(folder: Path, backend: str, url: str) -> dict[str, Any]:
     store = ServerStore(url)
     tokens = seed_people(store)
     store.close()
-    db = Database.open(folder / "push-client.sqlite3")
+    db = Database.open(folder / f"push-client-{backend}.sqlite3")
     repo = IncidentRepository(db)
     now = datetime.now(UTC)
     for number in range(PUSH_INCIDENTS):
@@ -93,18 +94,17 @@ def bench_push(folder: Path) -> dict[str, Any]:
         "bench": "sync_push",
         "incidents": PUSH_INCIDENTS,
         "seconds": round(seconds, 3),
-        "backend": "sqlite",
+        "backend": backend,
         "scope": "client+server",
     }
 
 
-def bench_pull(folder: Path) -> dict[str, Any]:
-    url = f"sqlite:///{folder / 'pull-server.sqlite3'}"
+def bench_pull(folder: Path, backend: str, url: str) -> dict[str, Any]:
     store = ServerStore(url)
     tokens = seed_people(store)
     seed_incidents(store, tokens["emp"], PULL_INCIDENTS)
     store.close()
-    db = Database.open(folder / "pull-client.sqlite3")
+    db = Database.open(folder / f"pull-client-{backend}.sqlite3")
     repo = IncidentRepository(db)
     with running_server(url) as server:
         engine = _engine(db, server.base_url, tokens["lead"], f"user:lead-{uuid.uuid4()}")
@@ -123,7 +123,7 @@ def bench_pull(folder: Path) -> dict[str, Any]:
         "bench": "sync_pull",
         "incidents": PULL_INCIDENTS,
         "seconds": round(seconds, 3),
-        "backend": "sqlite",
+        "backend": backend,
         "scope": "client+server",
     }
 
@@ -133,8 +133,11 @@ def main() -> int:
         folder = Path(tmp)
         os.environ[paths.ENV_DATA_DIR] = str(folder / "data")
         app = QCoreApplication.instance() or QCoreApplication(sys.argv)
-        for bench in (bench_push, bench_pull):
-            print(json.dumps(bench(folder)), flush=True)
+        backends = ["sqlite"] + (["postgresql"] if pg_bin_dir() is not None else [])
+        for backend in backends:
+            for bench in (bench_push, bench_pull):
+                with ExitStack() as stack, database(backend, stack, folder) as url:
+                    print(json.dumps(bench(folder, backend, url)), flush=True)
         del app
     return 0
 

@@ -395,6 +395,8 @@ def test_server_path_only_counts_colleagues_logs_a_test_alarm_and_serves_a_late_
     assert escalated["escalated_to"] == ["security", "team_lead"]
     status = lead.until_status(lambda s: s["popup"]["escalation"] != [""], 5)
     assert status["popup"]["escalation"] == ["Security and team leads alerted"]
+    # The sender hears every level, also the one told only to security and team leads.
+    sender.wait("escalated", 10, alarm_id=alarm_id, escalation_level=1)
     sender.wait("escalated", 10, alarm_id=alarm_id, escalation_level=2)
     status = sender.until_status(lambda s: "alerted" in s["indicator"], 5)
     assert status["indicator"].startswith("TEST · Alarm sent")
@@ -411,7 +413,7 @@ def test_server_path_only_counts_colleagues_logs_a_test_alarm_and_serves_a_late_
     (ack,) = [e for e in entries if e["kind"] == "acknowledged"]
     assert ack["actor"] == "Collega Balie 2" and ack["data"]["station_id"] == lead.station_id
     assert ack["data"]["after_ms"] >= 2_000  # after the level-2 escalation
-    assert [e["data"]["level"] for e in entries if e["kind"] == "escalated"] == [2]
+    assert [e["data"]["level"] for e in entries if e["kind"] == "escalated"] == [1, 2]
     # ... the receiver's (received, after how long) ...
     received = lead.ask(f"log {alarm_id}", "log")["entries"]
     (seen,) = [e for e in received if e["kind"] == "received"]

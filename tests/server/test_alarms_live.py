@@ -258,9 +258,9 @@ def test_unanswered_alarm_escalates_in_order_with_a_signed_webhook(
     configure(site, receiver)
     receiver.statuses = [500, 500]  # the receiving centre hiccups twice
     with ExitStack() as stack:
-        streams = {w: Stream(site, w, stack) for w in ("sec", "lead", "emp", "lead_b")}
+        streams = {w: Stream(site, w, stack) for w in ("sec", "lead", "emp", "lead_b", "ws")}
         alarm = post(site, "ws", "/alarms", {})
-        for who in ("sec", "lead"):
+        for who in ("sec", "lead", "ws"):  # the raising station hears who was told, too
             got = streams[who].wait("alarm.escalated", id=alarm["id"])
             assert got["level"] == 1 and got["alarm"]["state"] == "escalated"
             assert sorted(got["targets"]) == ["security", "team_lead"]

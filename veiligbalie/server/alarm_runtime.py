@@ -656,7 +656,12 @@ class Escalator:
         visible_to: Callable[[Principal], bool] | None = None
         if ps.COLLEAGUES not in level.targets:
             roles = {Role(r) for r in level.targets}
-            visible_to = lambda p: p.role in roles  # noqa: E731
+            raiser = alarm.station_id
+
+            def visible_to(p: Principal) -> bool:
+                # The targets, and the sender's own station: its indicator says who was told.
+                return p.role in roles or (raiser is not None and p.workstation_id == raiser)
+
         runtime.hub.publish(site_id, event, visible_to)
 
     async def _webhook(
