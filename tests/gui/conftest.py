@@ -5,10 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtWidgets import QApplication
 
+from veiligbalie.app import install_translations
 from veiligbalie.services.context import AppContext
 from veiligbalie.store.database import Database
 from veiligbalie.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def dutch(qapp: QApplication) -> Iterator[None]:
+    """The interface in Dutch, as users see it by default."""
+    translators = install_translations(qapp, "nl")
+    yield
+    for translator in translators:
+        qapp.removeTranslator(translator)
 
 
 @pytest.fixture

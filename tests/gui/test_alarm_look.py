@@ -31,7 +31,9 @@ def save(widget: QWidget, name: str, folder: Path) -> Path:
     return target
 
 
-def test_sender_indicator_and_popup_render_without_cut_text(qtbot, tmp_path: Path) -> None:
+def test_sender_indicator_and_popup_render_without_cut_text(
+    qtbot, tmp_path: Path, dutch: None
+) -> None:
     settings.STATION_NAME.set("Balie 3")
     settings.STATION_LOCATION.set("Stadhuis, publiekshal, balie 3")
     port, group = free_udp_port(), random_group()

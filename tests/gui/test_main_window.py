@@ -10,24 +10,15 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from veiligbalie import settings
-from veiligbalie.app import install_translations
 from veiligbalie.services.context import AppContext
 from veiligbalie.store.database import Database
 from veiligbalie.store.incidents import IncidentRepository
 from veiligbalie.ui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def dutch(qapp: QApplication):
-    translators = install_translations(qapp, "nl")
-    yield
-    for translator in translators:
-        qapp.removeTranslator(translator)
 
 
 @pytest.fixture
