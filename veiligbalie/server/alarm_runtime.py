@@ -658,9 +658,11 @@ class Escalator:
             roles = {Role(r) for r in level.targets}
             raiser = alarm.station_id
 
-            def visible_to(p: Principal) -> bool:
+            def targets_and_sender(p: Principal) -> bool:
                 # The targets, and the sender's own station: its indicator says who was told.
                 return p.role in roles or (raiser is not None and p.workstation_id == raiser)
+
+            visible_to = targets_and_sender
 
         runtime.hub.publish(site_id, event, visible_to)
 
