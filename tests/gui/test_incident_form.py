@@ -316,6 +316,9 @@ def test_every_field_reaches_the_store(qtbot, env):
     steps = form.confirmation_steps.text()
     assert "aangifte" in steps and "VPT" in steps  # threat: police report advice with date
     assert form.confirmation_steps.text().count("•") >= 4
+    # Deadlines read in Dutch office time (a police report: end of the working day, 23:59),
+    # also on a machine whose clock runs in another time zone.
+    assert "23:59" in steps
 
 
 def test_perpetrator_details_are_dropped_when_unknown(env):

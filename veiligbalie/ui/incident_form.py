@@ -52,6 +52,7 @@ from veiligbalie.core.vocabulary import (
     IncidentStatus,
     Severity,
 )
+from veiligbalie.core.workdays import AMSTERDAM
 from veiligbalie.services.incidents import (
     ALLOWED_SUFFIXES,
     MAX_ATTACHMENT_BYTES,
@@ -1318,7 +1319,10 @@ class IncidentForm(QWidget):
         plan = {task.kind: task for task in self._service.follow_up_plan(incident)}
 
         def when(kind: FollowUpKind) -> str:
-            return QLocale().toString(_to_qt(plan[kind].due), "dddd d MMMM HH:mm")
+            # The norm's deadlines are Dutch office time, whatever the machine's time zone.
+            due = plan[kind].due.astimezone(AMSTERDAM)
+            wall = QDateTime(QDate(due.year, due.month, due.day), QTime(due.hour, due.minute))
+            return QLocale().toString(wall, "dddd d MMMM HH:mm")
 
         if FollowUpKind.AFTERCARE_TALK in plan:
             if incident.aftercare_wanted:
