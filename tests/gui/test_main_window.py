@@ -196,3 +196,25 @@ def test_alarm_pressed_while_starting_is_raised_once_services_are_up(qtbot, dutc
     shell._quitting = True
     shell.close()
     context.close()
+
+
+def test_log_follows_new_and_pulled_reports_without_switching(qtbot, window: MainWindow) -> None:
+    from datetime import UTC, datetime
+
+    from veiligbalie.core.incident import Incident
+    from veiligbalie.core.vocabulary import Category
+
+    window.show_area("log")
+    model = window.log_view.table.model()
+    assert model.rowCount() == 0
+    pulled = Incident(
+        description="Beller noemde het adres van een collega",
+        categories=frozenset({Category.DOXING}),
+        occurred_at=datetime.now(UTC),
+        location="Balie 2",
+        reporter="piet",
+        reference="VB-2026-000900",
+    )
+    IncidentRepository(window.context.db).apply_remote_incident(pulled)
+    window.context.incidents.notify_changed(pulled.id)  # what sync does after a pull
+    qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=2000)

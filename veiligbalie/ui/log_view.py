@@ -7,7 +7,7 @@ through sync.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -152,6 +152,13 @@ class LogView(QWidget):
         column.addWidget(title)
         column.addWidget(self.scope)
         column.addWidget(self.pages, 1)
+        # New and pulled reports: one reload for a burst of changes, not one per report.
+        self._reload = QTimer(self)
+        self._reload.setSingleShot(True)
+        self._reload.setInterval(0)
+        self._reload.timeout.connect(self.refresh)
+        service.saved.connect(self._reload.start)
+        service.changed.connect(self._reload.start)
         self.refresh()
 
     def refresh(self) -> None:

@@ -157,7 +157,6 @@ class MainWindow(QMainWindow):
         self.connection_status = ConnectionStatus(context, self)
         self.statusBar().addPermanentWidget(self.connection_status)
 
-        self.incident_form.saved.connect(self._on_incident_saved)
         self.incident_form.cancelled.connect(lambda: self.show_area("my_reports"))
         self.incident_form.start_new()
         self.show_area(self._pending_area)
@@ -201,10 +200,6 @@ class MainWindow(QMainWindow):
         """Our alarm was resolved: open the report form prefilled from it."""
         assert self.context is not None
         self.show_new_incident(self.context.alarms.registration_prefill(alarm))
-
-    def _on_incident_saved(self, _incident: object) -> None:
-        self.my_reports.refresh()
-        self.log_view.refresh()
 
     # -- Start-up duties --------------------------------------------------------------------
     def offer_draft_recovery(self) -> bool:
