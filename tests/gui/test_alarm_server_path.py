@@ -22,10 +22,10 @@ from fastapi import FastAPI, WebSocket, WebSocketDisconnect
 from tests.e2e.drivers.alarm_station import Station, build_station
 from tests.support.net import free_tcp_port, random_group
 from veiligbalie.core.vocabulary import AlarmState
+from veiligbalie.net.alarm_paths import ServerAlarmPath
 from veiligbalie.net.api import ServerApi
 from veiligbalie.net.stream import Stream
 from veiligbalie.protocol import alarms as wire
-from veiligbalie.services.alarm_paths import ServerAlarmPath
 
 KEY = bytes(range(9, 41))
 

@@ -168,8 +168,8 @@ def test_late_station_receives_the_open_alarm_and_its_responders(qtbot, site: Si
 
 
 def test_same_alarm_by_two_paths_is_shown_once(qtbot, site: Site, tmp_path: Path) -> None:
+    from veiligbalie.net.alarm_paths import LanAlarmPath
     from veiligbalie.net.lan import LanBeacon
-    from veiligbalie.services.alarm_paths import LanAlarmPath
 
     desk, colleague = site.station("Balie 1"), site.station("Balie 2")
     # A second, independent path between the same two stations (another port and group).
@@ -226,3 +226,40 @@ def test_unknown_alarm_id_is_a_clear_error(site: Site) -> None:
         desk.service.acknowledge(uuid.uuid4())
     with pytest.raises(LookupError):
         desk.service.cancel(uuid.uuid4())
+
+
+def test_the_lan_path_hands_the_service_typed_events(qtbot, site: Site) -> None:
+    from veiligbalie.net.alarm_paths import InboundEvent, InboundKind
+
+    desk, colleague = site.station("Balie 1"), site.station("Balie 2")
+    meet(qtbot, desk, colleague)
+    heard_by_desk: list[InboundEvent] = []
+    heard_by_colleague: list[InboundEvent] = []
+    desk.lan.received.connect(heard_by_desk.append)
+    colleague.lan.received.connect(heard_by_colleague.append)
+
+    def kinds(heard: list[InboundEvent], alarm_id: uuid.UUID) -> list[InboundKind]:
+        return list(dict.fromkeys(e.kind for e in heard if e.alarm_id == alarm_id))
+
+    answered = desk.service.raise_alarm()
+    qtbot.waitUntil(lambda: colleague.service.get(answered.id) is not None, timeout=2000)
+    colleague.service.acknowledge(answered.id)
+    qtbot.waitUntil(lambda: desk.service.get(answered.id).responding == 1, timeout=2000)
+    colleague.service.resolve(answered.id)
+    qtbot.waitUntil(lambda: not desk.service.get(answered.id).is_open, timeout=2000)
+    mistake = desk.service.raise_alarm()
+    qtbot.waitUntil(lambda: colleague.service.get(mistake.id) is not None, timeout=2000)
+    desk.service.cancel(mistake.id)
+    qtbot.waitUntil(lambda: not colleague.service.get(mistake.id).is_open, timeout=2000)
+
+    heard = heard_by_desk + heard_by_colleague
+    assert all(type(e) is InboundEvent and type(e.kind) is InboundKind for e in heard)
+    assert kinds(heard_by_colleague, answered.id)[0] == InboundKind.RAISED
+    assert kinds(heard_by_desk, answered.id) == [InboundKind.ACKNOWLEDGED, InboundKind.RESOLVED]
+    assert kinds(heard_by_colleague, mistake.id) == [InboundKind.RAISED, InboundKind.CANCELLED]
+    raised = next(e for e in heard_by_colleague if e.kind == InboundKind.RAISED)
+    assert raised.alarm is not None and raised.alarm.station == "Balie 1"
+    assert raised.path == "lan" and raised.alarm.station_id == desk.identity.station_id
+    ack = next(e for e in heard_by_desk if e.kind == InboundKind.ACKNOWLEDGED)
+    assert ack.actor == "Collega Balie 2" and ack.station_id == colleague.identity.station_id
+    assert ack.alarm is None and ack.escalation is None

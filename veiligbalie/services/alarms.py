@@ -19,7 +19,6 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -27,12 +26,24 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from veiligbalie import settings
 from veiligbalie.core import alarm as rules
+from veiligbalie.core.alarm_types import Alarm, Responder, StationIdentity
 from veiligbalie.core.ids import uuid7
 from veiligbalie.core.vocabulary import AlarmKind, AlarmState, AlarmType, Category, Channel
+from veiligbalie.net.alarm_paths import AlarmPath, InboundEvent, InboundKind
 from veiligbalie.store.alarms import AlarmRecord, AlarmRepository
 from veiligbalie.store.database import Database
 
 log = logging.getLogger(__name__)
+
+# The alarm's types the UI works with, re-exported so widgets depend on the service only.
+__all__ = [
+    "Alarm",
+    "AlarmService",
+    "Responder",
+    "StationIdentity",
+    "identity_from_settings",
+    "station_id",
+]
 
 #: How often open alarms are announced again on paths without memory (the LAN).
 ANNOUNCE_INTERVAL_MS = 3_000
@@ -41,6 +52,12 @@ CLOSE_LINGER = timedelta(seconds=30)
 #: Acknowledgements heard before their alarm (a late station) are kept this many per alarm.
 _EARLY_LIMIT = 50
 _CLOSED_MEMORY = 1_000
+
+#: The alarm state a closing message from elsewhere puts an alarm in.
+_CLOSING = {
+    InboundKind.RESOLVED: AlarmState.RESOLVED,
+    InboundKind.CANCELLED: AlarmState.CANCELLED,
+}
 
 #: The incident categories a registration after an alarm starts with (the user adjusts).
 CATEGORIES_BY_TYPE: dict[AlarmType, tuple[Category, ...]] = {
@@ -62,127 +79,27 @@ def station_id() -> uuid.UUID:
         return value
 
 
-@dataclass(frozen=True)
-class StationIdentity:
-    """Who this workstation is on the alarm paths."""
-
-    station_id: uuid.UUID
-    name: str
-    location: str
-    site_id: str
-
-    @classmethod
-    def from_settings(cls) -> StationIdentity:
-        name = settings.STATION_NAME.get()
-        return cls(
-            station_id=station_id(),
-            name=name,
-            location=settings.STATION_LOCATION.get() or name,
-            site_id=settings.SITE_ID.get() or "default",
-        )
-
-
-@dataclass(frozen=True)
-class Responder:
-    """A colleague who said "Ik kom eraan"."""
-
-    name: str
-    station_id: uuid.UUID | None
-    station_name: str
-    at: datetime
-    path: str = "local"
-
-    @property
-    def key(self) -> str:
-        return str(self.station_id) if self.station_id is not None else f"name:{self.name}"
-
-
-@dataclass(frozen=True)
-class Alarm:
-    id: uuid.UUID
-    kind: AlarmKind
-    type: AlarmType
-    station: str
-    location: str
-    raised_at: datetime
-    state: AlarmState = AlarmState.RAISED
-    test: bool = False
-    station_id: uuid.UUID | None = None
-    raised_by: str = ""
-    mine: bool = False  # raised on this workstation
-    responders: tuple[Responder, ...] = ()
-    closed_by: str = ""
-    closed_at: datetime | None = None
-    received_at: datetime | None = None  # when it first reached us (colleagues' alarms)
-    path: str = "local"  # how it first reached us
-    #: The server's escalation: the highest level fired (-1: none) and whom it alerted
-    #: (role names, "colleagues"; "webhook" when an alarm centre was called).
-    escalation_level: int = -1
-    escalated_to: tuple[str, ...] = ()
-
-    @property
-    def is_open(self) -> bool:
-        return AlarmState(self.state).is_open
-
-    @property
-    def responding(self) -> int:
-        """How many colleagues are on their way."""
-        return len({responder.key for responder in self.responders})
-
-
-@dataclass(frozen=True)
-class Inbound:
-    """What a path heard from another station (or the server)."""
-
-    event: str  # "raised", "acknowledged", "resolved", "cancelled", "delivered", "escalated"
-    alarm_id: uuid.UUID
-    path: str
-    alarm: Alarm | None = None  # for "raised"
-    actor: str = ""  # responder, or who closed it
-    station_id: uuid.UUID | None = None  # the station that sent it
-    station_name: str = ""
-    at: datetime = field(default_factory=lambda: datetime.now(UTC))
-    #: For "escalated": {"level": int, "targets": [str, ...], "webhook": bool}.
-    data: dict[str, Any] = field(default_factory=dict)
-
-
-class AlarmPath(QObject):
-    """A way to reach responders. Subclasses: LanAlarmPath, ServerAlarmPath."""
-
-    changed = Signal()  # connectivity or the reachable stations changed
-    received = Signal(object)  # an Inbound
-    newcomer = Signal()  # a station became reachable: tell it about open alarms now
-
-    name = "path"
-    #: True for a path that keeps no state (the LAN): open alarms are announced repeatedly.
-    repeats = False
-
-    def is_connected(self) -> bool:
-        """True when at least one other station (or the server) can be reached."""
-        return False
-
-    def reachable_stations(self) -> set[uuid.UUID]:
-        return set()
-
-    def send_raise(self, alarm: Alarm) -> bool:
-        return False
-
-    def send_acknowledge(self, alarm: Alarm, responder: Responder) -> bool:
-        return False
-
-    def send_close(self, alarm: Alarm) -> bool:
-        return False
+def identity_from_settings() -> StationIdentity:
+    """This workstation as the settings of its data folder describe it."""
+    name = settings.STATION_NAME.get()
+    return StationIdentity(
+        station_id=station_id(),
+        name=name,
+        location=settings.STATION_LOCATION.get() or name,
+        site_id=settings.SITE_ID.get() or "default",
+    )
 
 
 class AlarmService(QObject):
-    raised = Signal(object)  # an Alarm of ours or of a colleague, once per alarm id
-    updated = Signal(object)  # an open Alarm changed (responders, type, state)
-    closed = Signal(object)  # an Alarm was resolved or cancelled
-    delivery_failed = Signal(object)  # our Alarm reached no path at all
+    # Qt carries Alarm as a PyObject: the declared class documents what every emit sends.
+    raised = Signal(Alarm)  # ours or a colleague's, once per alarm id
+    updated = Signal(Alarm)  # an open alarm changed (responders, type, state)
+    closed = Signal(Alarm)  # resolved or cancelled
+    delivery_failed = Signal(Alarm)  # ours reached no path at all
     connectivity_changed = Signal(bool)
     responders_changed = Signal(int)  # how many stations an alarm would reach now
-    offer_registration = Signal(object)  # our Alarm was resolved: offer the incident form
-    escalated = Signal(object)  # an open Alarm was escalated by the server (a new level)
+    offer_registration = Signal(Alarm)  # ours was resolved: offer the incident form
+    escalated = Signal(Alarm)  # an open alarm was escalated by the server (a new level)
 
     def __init__(
         self,
@@ -201,7 +118,7 @@ class AlarmService(QObject):
         self._path_connected: dict[int, bool] = {}
         self._alarms: dict[uuid.UUID, Alarm] = {}
         self._heard: dict[uuid.UUID, set[str]] = {}  # paths an alarm reached us by
-        self._early: dict[uuid.UUID, list[Inbound]] = {}
+        self._early: dict[uuid.UUID, list[InboundEvent]] = {}
         self._closed_ids: dict[uuid.UUID, float] = {}  # closed here or heard closed (monotonic)
         self._lingering: dict[uuid.UUID, float] = {}  # closes we repeat on the LAN
         self._last_connected = False
@@ -217,7 +134,7 @@ class AlarmService(QObject):
     def identity(self) -> StationIdentity:
         source = self._identity_source
         if source is None:
-            return StationIdentity.from_settings()
+            return identity_from_settings()
         return source() if callable(source) else source
 
     def responder_name(self) -> str:
@@ -572,15 +489,15 @@ class AlarmService(QObject):
         )
 
     # -- Internals: receiving -----------------------------------------------------------------
-    def _on_inbound(self, inbound: Inbound) -> None:
+    def _on_inbound(self, inbound: InboundEvent) -> None:
         try:
-            if inbound.event == "raised" and inbound.alarm is not None:
+            if inbound.kind == InboundKind.RAISED and inbound.alarm is not None:
                 self._on_raised(inbound, inbound.alarm)
-            elif inbound.event == "acknowledged":
+            elif inbound.kind == InboundKind.ACKNOWLEDGED:
                 self._on_acknowledged(inbound)
-            elif inbound.event in ("resolved", "cancelled"):
+            elif inbound.kind in _CLOSING:
                 self._on_closed(inbound)
-            elif inbound.event == "delivered":
+            elif inbound.kind == InboundKind.DELIVERED:
                 alarm = self._alarms.get(inbound.alarm_id)
                 if alarm is not None:
                     # Who it reached and how fast: what a weekly test alarm is read for.
@@ -598,12 +515,12 @@ class AlarmService(QObject):
                         },
                         at=inbound.at,
                     )
-            elif inbound.event == "escalated":
+            elif inbound.kind == InboundKind.ESCALATED:
                 self._on_escalated(inbound)
         except Exception:  # a bad message must not take the alarm service down
-            log.exception("Could not handle %s for alarm %s", inbound.event, inbound.alarm_id)
+            log.exception("Could not handle %s for alarm %s", inbound.kind, inbound.alarm_id)
 
-    def _on_raised(self, inbound: Inbound, incoming: Alarm) -> None:
+    def _on_raised(self, inbound: InboundEvent, incoming: Alarm) -> None:
         me = self.identity.station_id
         if incoming.station_id == me:
             return  # our own alarm, echoed by the server
@@ -669,7 +586,7 @@ class AlarmService(QObject):
         for early in self._early.pop(alarm.id, []):
             self._on_inbound(early)
 
-    def _answer_again(self, inbound: Inbound, incoming: Alarm) -> None:
+    def _answer_again(self, inbound: InboundEvent, incoming: Alarm) -> None:
         """A path with memory (the server) tells an alarm without our "Ik kom eraan" that we
         gave (over the LAN while the server was away, or before it knew the alarm): send it
         there again, so the server's log and escalation know we are coming."""
@@ -687,7 +604,7 @@ class AlarmService(QObject):
         except Exception:
             log.exception("Acknowledgement of %s not sent again on %s", known.id, path.name)
 
-    def _on_escalated(self, inbound: Inbound) -> None:
+    def _on_escalated(self, inbound: InboundEvent) -> None:
         """The server alerted the next level (security, team leads, an alarm centre)."""
         if inbound.alarm is not None and inbound.alarm_id not in self._alarms:
             # A responder alerted only by the escalation (security) has not seen the alarm.
@@ -695,12 +612,11 @@ class AlarmService(QObject):
         alarm = self._alarms.get(inbound.alarm_id)
         if alarm is None or not alarm.is_open:
             return
-        level = int(inbound.data.get("level", -1))
-        if level <= alarm.escalation_level:
-            return  # the same step heard again (another stream, a reconnect)
-        targets = tuple(str(t) for t in inbound.data.get("targets") or ())
-        if inbound.data.get("webhook"):
-            targets += ("webhook",)
+        step = inbound.escalation
+        if step is None or step.level <= alarm.escalation_level:
+            return  # no step, or the same step heard again (another stream, a reconnect)
+        level = step.level
+        targets = step.targets + (("webhook",) if step.webhook else ())
         alarm = dataclasses.replace(alarm, escalation_level=level, escalated_to=targets)
         self._alarms[alarm.id] = alarm
         self._log(
@@ -723,7 +639,7 @@ class AlarmService(QObject):
             return
         self._add_responder(alarm, responder)
 
-    def _on_acknowledged(self, inbound: Inbound) -> None:
+    def _on_acknowledged(self, inbound: InboundEvent) -> None:
         if inbound.station_id == self.identity.station_id:
             return
         alarm = self._alarms.get(inbound.alarm_id)
@@ -742,18 +658,18 @@ class AlarmService(QObject):
         )
         self._merge_responder(alarm.id, responder)
 
-    def _on_closed(self, inbound: Inbound) -> None:
+    def _on_closed(self, inbound: InboundEvent) -> None:
         alarm = self._alarms.get(inbound.alarm_id)
         if alarm is None:
             self._remember_closed(inbound.alarm_id)
             self._early.pop(inbound.alarm_id, None)
             stored = self._repo.get(inbound.alarm_id)
             if stored is not None and stored.state.is_open:
-                self._repo.set_state(inbound.alarm_id, AlarmState(inbound.event))
+                self._repo.set_state(inbound.alarm_id, _CLOSING[inbound.kind])
             return
         if not alarm.is_open:
             return
-        state = AlarmState(inbound.event)
+        state = _CLOSING[inbound.kind]
         if not rules.can_transition(alarm.state, state):
             # A cancellation after an acknowledgement: the sender's word still ends it.
             state = AlarmState.RESOLVED if state == AlarmState.CANCELLED else state

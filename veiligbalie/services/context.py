@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from PySide6.QtGui import QGuiApplication
 
 from veiligbalie import settings
+from veiligbalie.net.alarm_paths import LanAlarmPath, ServerAlarmPath, load_site_key
 from veiligbalie.net.api import ServerApi
 from veiligbalie.net.stream import Stream
-from veiligbalie.services.alarm_paths import LanAlarmPath, ServerAlarmPath, load_site_key
 from veiligbalie.services.alarms import AlarmService
 from veiligbalie.services.hotkey import GlobalHotkey
 from veiligbalie.services.incidents import IncidentService
@@ -43,7 +43,9 @@ class AppContext:
         alarms.add_path(lan)
         identity = alarms.identity
         lan.configure_from_settings(identity)
-        server_alarms = ServerAlarmPath(Stream(alarms), ServerApi(alarms), alarms)
+        server_alarms = ServerAlarmPath(
+            Stream(alarms), ServerApi(alarms), alarms, identity=lambda: alarms.identity
+        )
         alarms.add_path(server_alarms)
         hotkey = GlobalHotkey(alarms)
         hotkey.activated.connect(lambda: alarms.raise_alarm())

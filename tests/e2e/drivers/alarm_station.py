@@ -46,8 +46,8 @@ if str(ROOT) not in sys.path:
 from PySide6.QtCore import QCoreApplication, QSocketNotifier  # noqa: E402
 
 from veiligbalie.core.vocabulary import AlarmKind, AlarmType  # noqa: E402
+from veiligbalie.net.alarm_paths import LanAlarmPath  # noqa: E402
 from veiligbalie.net.lan import LanBeacon  # noqa: E402
-from veiligbalie.services.alarm_paths import LanAlarmPath  # noqa: E402
 from veiligbalie.services.alarms import Alarm, AlarmService, StationIdentity  # noqa: E402
 from veiligbalie.store.database import Database  # noqa: E402
 

@@ -1,0 +1,579 @@
+"""The two ways an alarm travels, as transport adapters: the signed LAN beacon (no server
+needed) and the server (REST to raise and answer, the stream to hear). Both turn what they
+hear into an :class:`InboundEvent` (its :class:`InboundKind` says what happened) for the
+AlarmService, which de-duplicates; the wire schemas stay on this side of the seam.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import ValidationError
+from PySide6.QtCore import QObject, Signal
+
+from veiligbalie import secrets, settings
+from veiligbalie.core.alarm_types import Alarm, Responder, StationIdentity
+from veiligbalie.core.vocabulary import AlarmState
+from veiligbalie.net.api import ApiError, ServerApi
+from veiligbalie.net.lan import LanBeacon, PeerInfo
+from veiligbalie.net.stream import Stream
+from veiligbalie.protocol import alarm_server as ps
+from veiligbalie.protocol import alarms as wire
+from veiligbalie.protocol.lan import (
+    KEY_SIZE,
+    AlarmAcknowledgedBody,
+    AlarmCancelledBody,
+    AlarmRaisedBody,
+    AlarmResolvedBody,
+    LanMessage,
+    MessageType,
+)
+
+log = logging.getLogger(__name__)
+
+#: The keyring entry of the site's LAN key (base64 of 32 bytes), written by enrolment or
+#: by the administrator in the alarm settings.
+SITE_KEY_SECRET = "site-lan-key"
+
+_CLOSE_TYPES = {
+    AlarmState.RESOLVED: MessageType.ALARM_RESOLVED,
+    AlarmState.CANCELLED: MessageType.ALARM_CANCELLED,
+}
+
+
+def load_site_key() -> bytes | None:
+    """The site key from the keyring, or None when absent or unusable (logged, never shown)."""
+    text = secrets.get_secret(SITE_KEY_SECRET)
+    if not text:
+        return None
+    try:
+        key = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        log.error("The stored LAN site key is not base64; set it again in the alarm settings")
+        return None
+    if len(key) != KEY_SIZE:
+        log.error("The stored LAN site key has the wrong length; set it again")
+        return None
+    return key
+
+
+def store_site_key(key: bytes) -> None:
+    if len(key) != KEY_SIZE:
+        raise ValueError(f"the site key must be {KEY_SIZE} bytes")
+    secrets.set_secret(SITE_KEY_SECRET, base64.b64encode(key).decode("ascii"))
+
+
+def _cut(text: str, limit: int) -> str:
+    return text[:limit]
+
+
+def _ms_to_datetime(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, UTC)
+
+
+class InboundKind(StrEnum):
+    """What another station (or the server) told us about an alarm."""
+
+    RAISED = "raised"
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
+    CANCELLED = "cancelled"
+    DELIVERED = "delivered"  # the server: the alarm reached a station
+    ESCALATED = "escalated"  # the server alerted the next level
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """One step of the server's escalation ladder."""
+
+    level: int
+    targets: tuple[str, ...]  # role names, "colleagues"
+    webhook: bool  # an alarm centre was called
+
+
+@dataclass(frozen=True)
+class InboundEvent:
+    """What a path heard from another station (or the server)."""
+
+    kind: InboundKind
+    alarm_id: uuid.UUID
+    path: str
+    alarm: Alarm | None = None  # for RAISED and ESCALATED
+    actor: str = ""  # responder, or who closed it
+    station_id: uuid.UUID | None = None  # the station that sent it
+    station_name: str = ""
+    at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    escalation: Escalation | None = None  # for ESCALATED
+
+
+class AlarmPath(QObject):
+    """A way to reach responders. Subclasses: LanAlarmPath, ServerAlarmPath."""
+
+    changed = Signal()  # connectivity or the reachable stations changed
+    # Qt carries a Python class as PyObject: the type names what is sent, not a check.
+    received = Signal(InboundEvent)
+    newcomer = Signal()  # a station became reachable: tell it about open alarms now
+
+    name = "path"
+    # True for a path that keeps no state (the LAN): open alarms are announced repeatedly.
+    repeats = False
+
+    def is_connected(self) -> bool:
+        """True when at least one other station (or the server) can be reached."""
+        return False
+
+    def reachable_stations(self) -> set[uuid.UUID]:
+        return set()
+
+    def send_raise(self, alarm: Alarm) -> bool:
+        return False
+
+    def send_acknowledge(self, alarm: Alarm, responder: Responder) -> bool:
+        return False
+
+    def send_close(self, alarm: Alarm) -> bool:
+        return False
+
+
+class LanAlarmPath(AlarmPath):
+    """Alarms over the signed LAN beacon. Sends nothing until key and interface are set."""
+
+    name = "lan"
+    repeats = True
+
+    def __init__(
+        self,
+        beacon: LanBeacon | None = None,
+        parent: QObject | None = None,
+        *,
+        name: str = "lan",
+    ) -> None:
+        super().__init__(parent)
+        self.name = name
+        self.beacon = beacon if beacon is not None else LanBeacon(self)
+        self._problem = ""
+        self._station_name = ""
+        self.beacon.message_received.connect(self._on_message)
+        self.beacon.peers_changed.connect(lambda _n: self.changed.emit())
+        self.beacon.peer_joined.connect(lambda _p: self.newcomer.emit())
+
+    # -- Configuration -----------------------------------------------------------------------
+    def configure(
+        self,
+        key: bytes,
+        identity: StationIdentity,
+        interface: str,
+        port: int,
+        group: str | None,
+    ) -> bool:
+        """Start the beacon; False (with :attr:`status`) when the interface cannot be used.
+        Raises ValueError for a bad key, site, port or group."""
+        self._station_name = identity.name
+        ok = self.beacon.configure(
+            key,
+            identity.site_id,
+            identity.station_id,
+            interface,
+            port,
+            group or None,
+            station_name=_cut(identity.name, 80),
+            location=_cut(identity.location, 120),
+        )
+        self._problem = "" if ok else self.beacon.last_error
+        self.changed.emit()
+        return ok
+
+    def configure_from_settings(self, identity: StationIdentity) -> bool:
+        """Key from the keyring, interface, port and group from the settings."""
+        key = load_site_key()
+        interface = settings.ALARM_LAN_INTERFACE.get()
+        if key is None or not interface:
+            self.beacon.close()
+            self._problem = ""
+            self.changed.emit()
+            return False
+        try:
+            return self.configure(
+                key,
+                identity,
+                interface,
+                settings.ALARM_LAN_PORT.get(),
+                settings.ALARM_LAN_GROUP.get(),
+            )
+        except ValueError as error:
+            self.beacon.close()
+            self._problem = str(error)
+            log.error("LAN alarm path not started: %s", error)
+            self.changed.emit()
+            return False
+
+    def close(self) -> None:
+        self.beacon.close()
+        self.changed.emit()
+
+    def is_active(self) -> bool:
+        return self.beacon.is_active()
+
+    @property
+    def status(self) -> str:
+        """One line for the settings: configured or not, and why."""
+        if self.beacon.is_active():
+            return self.tr("Active: %n colleague workstation(s) reachable", "", len(self.peers()))
+        if self._problem:
+            return self.tr("Not active: %1").replace("%1", self._problem)
+        if load_site_key() is None:
+            return self.tr("Not set up: no site key on this workstation")
+        if not settings.ALARM_LAN_INTERFACE.get():
+            return self.tr("Not set up: choose the network")
+        return self.tr("Not active")
+
+    def peers(self) -> list[PeerInfo]:
+        return self.beacon.peers()
+
+    # -- AlarmPath ---------------------------------------------------------------------------
+    def is_connected(self) -> bool:
+        return self.beacon.is_connected()
+
+    def reachable_stations(self) -> set[uuid.UUID]:
+        return {peer.station_id for peer in self.beacon.peers()}
+
+    def send_raise(self, alarm: Alarm) -> bool:
+        body = AlarmRaisedBody(
+            kind=alarm.kind,
+            type=alarm.type,
+            location=_cut(alarm.location, 120),
+            station_name=_cut(alarm.station, 80),
+            raised_by=_cut(alarm.raised_by, 80),
+            raised_at_ms=int(alarm.raised_at.timestamp() * 1000),
+            test=alarm.test,
+        )
+        return self.beacon.send(MessageType.ALARM_RAISED, alarm.id, body)
+
+    def send_acknowledge(self, alarm: Alarm, responder: Responder) -> bool:
+        body = AlarmAcknowledgedBody(
+            responder_name=_cut(responder.name, 80),
+            station_name=_cut(responder.station_name, 80),
+            test=alarm.test,
+        )
+        return self.beacon.send(MessageType.ALARM_ACKNOWLEDGED, alarm.id, body)
+
+    def send_close(self, alarm: Alarm) -> bool:
+        message_type = _CLOSE_TYPES.get(AlarmState(alarm.state))
+        if message_type is None:
+            return False
+        fields = {
+            "by_name": _cut(alarm.closed_by, 80),
+            "station_name": _cut(self._station_name, 80),
+            "test": alarm.test,
+        }
+        body_model = (
+            AlarmResolvedBody if message_type == MessageType.ALARM_RESOLVED else AlarmCancelledBody
+        )
+        return self.beacon.send(message_type, alarm.id, body_model(**fields))
+
+    def _on_message(self, message: LanMessage) -> None:
+        body = message.body
+        at = _ms_to_datetime(message.timestamp_ms)
+        if isinstance(body, AlarmRaisedBody):
+            alarm = Alarm(
+                id=message.alarm_id,
+                kind=body.kind,
+                type=body.alarm_type,
+                station=body.station_name,
+                location=body.location or body.station_name,
+                raised_at=_ms_to_datetime(body.raised_at_ms) if body.raised_at_ms else at,
+                test=body.test,
+                station_id=message.sender_id,
+                raised_by=body.raised_by,
+            )
+            inbound = InboundEvent(InboundKind.RAISED, alarm.id, self.name, alarm=alarm, at=at)
+        elif isinstance(body, AlarmAcknowledgedBody):
+            inbound = InboundEvent(
+                InboundKind.ACKNOWLEDGED,
+                message.alarm_id,
+                self.name,
+                actor=body.responder_name,
+                station_id=message.sender_id,
+                station_name=body.station_name,
+                at=at,
+            )
+        elif isinstance(body, AlarmResolvedBody | AlarmCancelledBody):
+            kind = (
+                InboundKind.RESOLVED
+                if isinstance(body, AlarmResolvedBody)
+                else InboundKind.CANCELLED
+            )
+            inbound = InboundEvent(
+                kind,
+                message.alarm_id,
+                self.name,
+                actor=body.by_name,
+                station_id=message.sender_id,
+                station_name=body.station_name,
+                at=at,
+            )
+        else:
+            return
+        self.received.emit(inbound)
+
+
+def alarm_from_body(body: wire.AlarmBody) -> Alarm:
+    """The service's Alarm for a server AlarmBody (responders included)."""
+    return Alarm(
+        id=body.id,
+        kind=body.kind,
+        type=body.type,
+        station=body.station_name,
+        location=body.location or body.station_name,
+        raised_at=body.raised_at,
+        state=body.state,
+        test=body.test,
+        station_id=body.station_id,
+        raised_by=body.raised_by,
+        responders=tuple(
+            Responder(ack.responder, ack.station_id, ack.station_name, ack.at, "server")
+            for ack in body.responders
+        ),
+    )
+
+
+_EVENT_MODELS: dict[str, type[Any]] = {
+    **wire.ALARM_EVENT_MODELS,
+    "alarm.escalated": ps.AlarmEscalatedEvent,
+}
+
+#: Where a workstation tells the server the id it uses on the alarm paths.
+HEARTBEAT_PATH = "/stations/heartbeat"
+
+
+class ServerAlarmPath(AlarmPath):
+    """Alarms through the central server: REST to send, the stream to hear.
+
+    The server keeps state, so nothing is repeated on a timer; when the stream comes back
+    the AlarmService hands this path our open alarms again (the routes are idempotent).
+    It speaks with the workstation's token (the server counts stations, not users, as
+    reachable), and on every connect tells the server its station id by a heartbeat.
+    """
+
+    name = "server"
+    repeats = False
+
+    def __init__(
+        self,
+        stream: Stream,
+        api: ServerApi,
+        parent: QObject | None = None,
+        *,
+        identity: StationIdentity | Callable[[], StationIdentity],
+    ) -> None:
+        super().__init__(parent)
+        self.stream = stream
+        self.api = api
+        self._identity = identity
+        self._stations: set[uuid.UUID] = set()
+        self._extra: list[Stream] = []
+        stream.event.connect(self._on_event)
+        # The heartbeat first: the server then lists us under our own id at once.
+        stream.connected.connect(self.send_heartbeat)
+        stream.connected.connect(self.changed.emit)
+        stream.disconnected.connect(self._on_disconnected)
+
+    # -- Configuration -----------------------------------------------------------------------
+    def configure(self, base_url: str, token: str | None, ca_file: str | None = None) -> None:
+        """Point REST and stream at a server with the workstation token and connect; an
+        empty address or no token disconnects. Raises ValueError for an unusable address or
+        CA file (nothing changes then)."""
+        if base_url and token:
+            self.api.configure(base_url, ca_file or None)
+            self.stream.configure(base_url, token, ca_file or None)
+            self.api.set_token(token)
+            if not self.stream.running:
+                self.stream.start()
+        else:
+            self.stream.stop()
+            self.api.set_token(None)
+        self.changed.emit()
+
+    def also_hear(self, stream: Stream) -> None:
+        """Escalations from another stream of this client (the signed-in user's): the server
+        sends a level meant for security or team leads to users with that role only."""
+        if stream is not self.stream and stream not in self._extra:
+            self._extra.append(stream)
+            stream.event.connect(self._on_extra_event)
+
+    def send_heartbeat(self) -> bool:
+        """Tell the server this station's id on the alarm paths (POST /stations/heartbeat)."""
+        if not self.api.base_url or not self.api.has_token:
+            return False
+        me = self._me()
+        body = ps.HeartbeatRequest(
+            station_id=me.station_id,
+            station_name=_cut(me.name, 80),
+            location=_cut(me.location, 120),
+        )
+
+        def done(_result: object, error: ApiError | None) -> None:
+            if error is not None:
+                log.warning("Server did not take the station heartbeat: %s", error)
+
+        self.api.call("POST", HEARTBEAT_PATH, body, ps.StationStatus, done)
+        return True
+
+    def _me(self) -> StationIdentity:
+        source = self._identity
+        return source() if callable(source) else source
+
+    # -- AlarmPath ---------------------------------------------------------------------------
+    def is_connected(self) -> bool:
+        return self.stream.is_connected and bool(self.api.base_url)
+
+    def reachable_stations(self) -> set[uuid.UUID]:
+        return set(self._stations)
+
+    def send_raise(self, alarm: Alarm) -> bool:
+        me = self._me()
+        body = wire.RaiseAlarmRequest(
+            id=alarm.id,
+            kind=alarm.kind,
+            type=alarm.type,
+            station_id=alarm.station_id or me.station_id,
+            station_name=_cut(alarm.station, 80),
+            location=_cut(alarm.location, 120),
+            site_id=_cut(me.site_id, 64),
+            raised_by=_cut(alarm.raised_by, 80),
+            raised_at=alarm.raised_at,
+            test=alarm.test,
+        )
+        return self._post(wire.ALARMS_PATH, body, alarm.id)
+
+    def send_acknowledge(self, alarm: Alarm, responder: Responder) -> bool:
+        body = wire.AckBody(
+            alarm_id=alarm.id,
+            responder=_cut(responder.name, 80),
+            station_id=responder.station_id,
+            station_name=_cut(responder.station_name, 80),
+            at=responder.at,
+        )
+        return self._post(wire.acknowledge_path(alarm.id), body, alarm.id)
+
+    def send_close(self, alarm: Alarm) -> bool:
+        state = AlarmState(alarm.state)
+        if state not in _CLOSE_TYPES:
+            return False
+        me = self._me()
+        body = wire.CloseBody(
+            alarm_id=alarm.id,
+            by=_cut(alarm.closed_by, 80),
+            station_id=me.station_id,
+            station_name=_cut(me.name, 80),
+            at=alarm.closed_at or datetime.now(UTC),
+        )
+        route = wire.resolve_path if state == AlarmState.RESOLVED else wire.cancel_path
+        return self._post(route(alarm.id), body, alarm.id)
+
+    def _post(self, route: str, body: Any, alarm_id: uuid.UUID) -> bool:
+        if not self.is_connected():
+            return False
+
+        def done(_result: object, error: ApiError | None) -> None:
+            if error is not None:
+                # Not lost: the service sends our open alarms again when the stream is back.
+                log.warning("Server did not take %s for alarm %s: %s", route, alarm_id, error)
+
+        self.api.call("POST", route, body, wire.AlarmBody, done)
+        return True
+
+    # -- Stream ------------------------------------------------------------------------------
+    def _on_disconnected(self) -> None:
+        self._stations.clear()
+        self.changed.emit()
+
+    def _on_extra_event(self, event: dict) -> None:
+        if event.get("type") == "alarm.escalated":
+            self._on_event(event)
+
+    def _on_event(self, event: dict) -> None:
+        kind = event.get("type")
+        model = _EVENT_MODELS.get(kind) if isinstance(kind, str) else None
+        if model is None:
+            return
+        try:
+            parsed = model.model_validate(event)
+        except ValidationError as error:
+            log.warning("Ignored a malformed %s event (%d errors)", kind, error.error_count())
+            return
+        if isinstance(parsed, wire.StationsOnlineEvent):
+            me = self._me().station_id
+            self._stations = {s.station_id for s in parsed.stations if s.station_id != me}
+            self.changed.emit()
+        elif isinstance(parsed, wire.AlarmDeliveredEvent):
+            self.received.emit(
+                InboundEvent(
+                    InboundKind.DELIVERED,
+                    parsed.alarm_id,
+                    self.name,
+                    station_id=parsed.station_id,
+                    station_name=parsed.station_name,
+                    at=parsed.at,
+                )
+            )
+        elif isinstance(parsed, wire.AlarmRaisedEvent):
+            self._emit_alarm(parsed.alarm)
+        elif isinstance(parsed, ps.AlarmEscalatedEvent):
+            if not parsed.alarm.state.is_open:
+                return
+            self.received.emit(
+                InboundEvent(
+                    InboundKind.ESCALATED,
+                    parsed.alarm.id,
+                    self.name,
+                    alarm=alarm_from_body(parsed.alarm),
+                    at=parsed.at,
+                    escalation=Escalation(
+                        parsed.level, tuple(str(t) for t in parsed.targets), parsed.webhook
+                    ),
+                )
+            )
+        elif isinstance(parsed, wire.AlarmAcknowledgedEvent):
+            # The body carries the alarm too: a station that missed the raise learns it here.
+            self._emit_alarm(parsed.alarm)
+            ack = parsed.ack
+            self.received.emit(
+                InboundEvent(
+                    InboundKind.ACKNOWLEDGED,
+                    parsed.alarm.id,
+                    self.name,
+                    actor=ack.responder,
+                    station_id=ack.station_id,
+                    station_name=ack.station_name,
+                    at=ack.at,
+                )
+            )
+        elif isinstance(parsed, wire.AlarmResolvedEvent | wire.AlarmCancelledEvent):
+            by = parsed.by
+            resolved = isinstance(parsed, wire.AlarmResolvedEvent)
+            self.received.emit(
+                InboundEvent(
+                    InboundKind.RESOLVED if resolved else InboundKind.CANCELLED,
+                    parsed.alarm.id,
+                    self.name,
+                    actor=by.by,
+                    station_id=by.station_id,
+                    station_name=by.station_name,
+                    at=by.at,
+                )
+            )
+
+    def _emit_alarm(self, body: wire.AlarmBody) -> None:
+        if not body.state.is_open:
+            return
+        alarm = alarm_from_body(body)
+        self.received.emit(InboundEvent(InboundKind.RAISED, alarm.id, self.name, alarm=alarm))
