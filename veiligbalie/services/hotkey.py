@@ -11,60 +11,34 @@ from __future__ import annotations
 
 import logging
 import sys
-from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QGuiApplication
+
+from veiligbalie.services.hotkey_base import (
+    ALT,
+    CTRL,
+    META,
+    SHIFT,
+    Chord,
+    HotkeyBackend,
+    console_switch_key,
+    parse_sequence,
+)
 
 log = logging.getLogger(__name__)
 
-CTRL, ALT, SHIFT, META = "ctrl", "alt", "shift", "meta"
-
-
-@dataclass(frozen=True)
-class Chord:
-    """One key with its modifiers, platform neutral."""
-
-    key: Qt.Key
-    modifiers: frozenset[str]
-
-
-def parse_sequence(text: str) -> Chord:
-    """``"Ctrl+Alt+F12"`` -> Chord. ValueError for empty text, several chords, a modifier
-    alone, or a key without any modifier except F13..F35 and Pause (rarely typed by chance)."""
-    sequence = QKeySequence(text.strip())
-    if sequence.isEmpty() or sequence.count() != 1:
-        raise ValueError(f"{text!r} is not a single key combination")
-    combination = sequence[0]
-    key = combination.key()
-    mods = combination.keyboardModifiers()
-    if key in (Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_Shift, Qt.Key.Key_Meta):
-        raise ValueError(f"{text!r} has no key besides its modifiers")
-    if key == Qt.Key.Key_unknown:
-        raise ValueError(f"{text!r} is not a key VeiligBalie knows")
-    modifiers = frozenset(
-        name
-        for flag, name in (
-            (Qt.KeyboardModifier.ControlModifier, CTRL),
-            (Qt.KeyboardModifier.AltModifier, ALT),
-            (Qt.KeyboardModifier.ShiftModifier, SHIFT),
-            (Qt.KeyboardModifier.MetaModifier, META),
-        )
-        if mods & flag
-    )
-    dedicated = key == Qt.Key.Key_Pause or Qt.Key.Key_F13.value <= key.value <= Qt.Key.Key_F35.value
-    if not modifiers - {SHIFT} and not dedicated:
-        raise ValueError(
-            f"{text!r} is too easy to press by accident: add Ctrl or Alt, or use F13-F35 or Pause"
-        )
-    return Chord(key, modifiers)
-
-
-def console_switch_key(chord: Chord) -> bool:
-    """Ctrl+Alt+F1..F12: taken by the X server for switching virtual consoles."""
-    return {CTRL, ALT} <= chord.modifiers and (
-        Qt.Key.Key_F1.value <= chord.key.value <= Qt.Key.Key_F12.value
-    )
+# The key's parsing is re-exported: the settings page checks a key before it is grabbed.
+__all__ = [
+    "ALT",
+    "CTRL",
+    "META",
+    "SHIFT",
+    "Chord",
+    "GlobalHotkey",
+    "console_switch_key",
+    "parse_sequence",
+]
 
 
 class GlobalHotkey(QObject):
@@ -74,7 +48,7 @@ class GlobalHotkey(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._backend: object | None = None
+        self._backend: HotkeyBackend | None = None
         self._sequence = ""
         self._status = ""
 
@@ -128,7 +102,7 @@ class GlobalHotkey(QObject):
             if sys.platform == "win32":
                 from veiligbalie.services.hotkey_windows import WindowsHotkey
 
-                backend: object = WindowsHotkey(chord, self.activated.emit)
+                backend: HotkeyBackend = WindowsHotkey(chord, self.activated.emit)
             else:
                 from veiligbalie.services.hotkey_x11 import X11Hotkey
 
@@ -149,4 +123,4 @@ class GlobalHotkey(QObject):
     def unregister(self) -> None:
         backend, self._backend = self._backend, None
         if backend is not None:
-            backend.close()  # type: ignore[attr-defined]
+            backend.close()

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractNativeEventFilter, QCoreApplication, Qt
 
-from veiligbalie.services.hotkey import ALT, CTRL, META, SHIFT, Chord
+from veiligbalie.services.hotkey_base import ALT, CTRL, META, SHIFT, Chord
 
 log = logging.getLogger(__name__)
 
