@@ -113,10 +113,11 @@ class LanBeacon(QObject):
     sender address only), and reported through ``rejected``.
     """
 
-    message_received = Signal(object)  # LanMessage
+    # Qt carries the Python classes as PyObject: the declared class documents what is sent.
+    message_received = Signal(LanMessage)
     rejected = Signal(str)  # RejectReason value
     peers_changed = Signal(int)  # number of reachable peers
-    peer_joined = Signal(object)  # PeerInfo of a station we had not heard (or had lost)
+    peer_joined = Signal(PeerInfo)  # a station we had not heard (or had lost)
 
     def __init__(
         self,

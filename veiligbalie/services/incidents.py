@@ -51,8 +51,10 @@ __all__ = [
 class IncidentService(QObject):
     """Registration and the reporter's view of their reports, local first."""
 
-    saved = Signal(object)  # Incident, with its reference
-    changed = Signal(object)  # UUID of an incident whose status or timeline changed
+    # Qt carries these Python classes as PyObject: the declared class documents what is sent.
+    saved = Signal(Incident)  # with its reference
+    # An incident whose status or timeline changed; None: many or new ones (after a pull).
+    changed = Signal(uuid.UUID)
     drafts_changed = Signal()
 
     def __init__(self, db: Database, parent: QObject | None = None) -> None:
@@ -186,6 +188,7 @@ class IncidentService(QObject):
             self.changed.emit(event.incident_id)
         return added
 
-    def notify_changed(self, incident_id: uuid.UUID) -> None:
-        """Tell the views that a report changed in the store behind this service's back."""
+    def notify_changed(self, incident_id: uuid.UUID | None) -> None:
+        """Tell the views that a report changed in the store behind this service's back
+        (None: many or new ones)."""
         self.changed.emit(incident_id)
