@@ -18,8 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from veiligbalie.services.incidents import IncidentService
-from veiligbalie.store.incidents import IncidentSummary
+from veiligbalie.services.incidents import IncidentService, IncidentSummary
 from veiligbalie.ui.labels import category_label, severity_label, status_label
 
 PAGE = 200
