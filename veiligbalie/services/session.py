@@ -35,9 +35,10 @@ class Session(QObject):
     """Who this workstation is to the server, and who sits behind it."""
 
     changed = Signal()  # enrolled / unlinked / signed in / signed out
-    enrol_finished = Signal(object)  # None on success, else ApiError
-    login_finished = Signal(object)  # None on success, else ApiError
-    password_finished = Signal(object)  # None on success, else ApiError
+    # ApiError, or None on success (Qt carries both as PyObject).
+    enrol_finished = Signal(ApiError)
+    login_finished = Signal(ApiError)
+    password_finished = Signal(ApiError)
     logout_finished = Signal()
 
     def __init__(self, parent: QObject | None = None, api: ServerApi | None = None) -> None:

@@ -44,9 +44,9 @@ class SyncEngine(QObject):
     dead_letters_changed = Signal()
     conflict = Signal(dict)
     conflicts_changed = Signal()
-    incidents_changed = Signal(object)  # list of changed incident ids; empty: many or new ones
+    incidents_changed = Signal(list)  # changed incident ids (UUID); empty: many or new ones
     synced = Signal()  # a full cycle finished
-    error = Signal(object)  # ApiError of the last failed cycle (the UI explains it)
+    error = Signal(ApiError)  # of the last failed cycle (the UI explains it)
     auth_failed = Signal()  # the token was refused: sign in or enrol again
 
     def __init__(
