@@ -142,6 +142,28 @@ class AlarmPath(QObject):
     def send_close(self, alarm: Alarm) -> bool:
         return False
 
+    def _answered(
+        self,
+        kind: InboundKind,
+        alarm_id: uuid.UUID,
+        actor: str,
+        station_id: uuid.UUID | None,
+        station_name: str,
+        at: datetime,
+    ) -> None:
+        """Another station acknowledged, resolved or cancelled an alarm."""
+        self.received.emit(
+            InboundEvent(
+                kind,
+                alarm_id,
+                self.name,
+                actor=actor,
+                station_id=station_id,
+                station_name=station_name,
+                at=at,
+            )
+        )
+
 
 class LanAlarmPath(AlarmPath):
     """Alarms over the signed LAN beacon. Sends nothing until key and interface are set."""
@@ -294,35 +316,28 @@ class LanAlarmPath(AlarmPath):
                 station_id=message.sender_id,
                 raised_by=body.raised_by,
             )
-            inbound = InboundEvent(InboundKind.RAISED, alarm.id, self.name, alarm=alarm, at=at)
+            self.received.emit(
+                InboundEvent(InboundKind.RAISED, alarm.id, self.name, alarm=alarm, at=at)
+            )
         elif isinstance(body, AlarmAcknowledgedBody):
-            inbound = InboundEvent(
+            self._answered(
                 InboundKind.ACKNOWLEDGED,
                 message.alarm_id,
-                self.name,
-                actor=body.responder_name,
-                station_id=message.sender_id,
-                station_name=body.station_name,
-                at=at,
+                body.responder_name,
+                message.sender_id,
+                body.station_name,
+                at,
             )
         elif isinstance(body, AlarmResolvedBody | AlarmCancelledBody):
-            kind = (
-                InboundKind.RESOLVED
-                if isinstance(body, AlarmResolvedBody)
-                else InboundKind.CANCELLED
-            )
-            inbound = InboundEvent(
-                kind,
+            resolved = isinstance(body, AlarmResolvedBody)
+            self._answered(
+                InboundKind.RESOLVED if resolved else InboundKind.CANCELLED,
                 message.alarm_id,
-                self.name,
-                actor=body.by_name,
-                station_id=message.sender_id,
-                station_name=body.station_name,
-                at=at,
+                body.by_name,
+                message.sender_id,
+                body.station_name,
+                at,
             )
-        else:
-            return
-        self.received.emit(inbound)
 
 
 def alarm_from_body(body: wire.AlarmBody) -> Alarm:
@@ -546,30 +561,24 @@ class ServerAlarmPath(AlarmPath):
             # The body carries the alarm too: a station that missed the raise learns it here.
             self._emit_alarm(parsed.alarm)
             ack = parsed.ack
-            self.received.emit(
-                InboundEvent(
-                    InboundKind.ACKNOWLEDGED,
-                    parsed.alarm.id,
-                    self.name,
-                    actor=ack.responder,
-                    station_id=ack.station_id,
-                    station_name=ack.station_name,
-                    at=ack.at,
-                )
+            self._answered(
+                InboundKind.ACKNOWLEDGED,
+                parsed.alarm.id,
+                ack.responder,
+                ack.station_id,
+                ack.station_name,
+                ack.at,
             )
         elif isinstance(parsed, wire.AlarmResolvedEvent | wire.AlarmCancelledEvent):
             by = parsed.by
             resolved = isinstance(parsed, wire.AlarmResolvedEvent)
-            self.received.emit(
-                InboundEvent(
-                    InboundKind.RESOLVED if resolved else InboundKind.CANCELLED,
-                    parsed.alarm.id,
-                    self.name,
-                    actor=by.by,
-                    station_id=by.station_id,
-                    station_name=by.station_name,
-                    at=by.at,
-                )
+            self._answered(
+                InboundKind.RESOLVED if resolved else InboundKind.CANCELLED,
+                parsed.alarm.id,
+                by.by,
+                by.station_id,
+                by.station_name,
+                by.at,
             )
 
     def _emit_alarm(self, body: wire.AlarmBody) -> None:
