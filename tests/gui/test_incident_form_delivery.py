@@ -69,6 +69,14 @@ def _link(qtbot: Any, context: AppContext, url: str, code: str) -> None:
     qtbot.waitUntil(lambda: context.sync.state == "connected", timeout=15000)
 
 
+def _wait_received(qtbot: Any, context: AppContext, form: IncidentForm, saved: Incident) -> None:
+    """The confirmation changes by itself once the server has the report."""
+    received = labels.status_explanation(IncidentStatus.SENT)
+    qtbot.waitUntil(lambda: form.confirmation_status.text() == received, timeout=30000)
+    assert INFORMED in form.confirmation_steps.text()
+    assert context.incidents.get(saved.id).status is IncidentStatus.SENT
+
+
 def test_without_a_server_the_report_stays_here_and_nobody_is_promised(
     qtbot: Any, dutch: None, context: AppContext
 ) -> None:
@@ -97,10 +105,7 @@ def test_linked_and_reachable_the_text_follows_the_report_to_the_server(
     # Saved and handed to the sync engine; the push runs once the event loop turns.
     assert form.confirmation_status.text() == BEING_SENT
     assert INFORMED_LATER in form.confirmation_steps.text()
-    received = labels.status_explanation(IncidentStatus.SENT)
-    qtbot.waitUntil(lambda: form.confirmation_status.text() == received, timeout=15000)
-    assert context.incidents.get(saved.id).status is IncidentStatus.SENT
-    assert INFORMED in form.confirmation_steps.text()
+    _wait_received(qtbot, context, form, saved)
 
 
 def test_a_form_opened_before_linking_takes_the_location_and_the_name(
@@ -143,7 +148,4 @@ def test_unreachable_then_reachable_the_text_changes_when_the_report_is_sent(
         assert form.confirmation_status.text() == WAITING
     finally:
         running.start()
-    received = labels.status_explanation(IncidentStatus.SENT)
-    qtbot.waitUntil(lambda: form.confirmation_status.text() == received, timeout=30000)
-    assert INFORMED in form.confirmation_steps.text()
-    assert context.incidents.get(saved.id).status is IncidentStatus.SENT
+    _wait_received(qtbot, context, form, saved)

@@ -24,6 +24,18 @@ from veiligbalie.services.incidents import IncidentService, Link
 from veiligbalie.ui import labels
 
 
+def page_title(text: str, parent: QWidget, name: str) -> QLabel:
+    """The large bold title at the top of the form's pages."""
+    title = QLabel(text, parent)
+    title.setObjectName(name)
+    font = title.font()
+    font.setPointSizeF(font.pointSizeF() * 1.4)
+    font.setBold(True)
+    title.setFont(font)
+    title.setWordWrap(True)
+    return title
+
+
 class ConfirmationPage(QScrollArea):
     """Shows one saved report; ``new_button`` starts the next one."""
 
@@ -38,14 +50,9 @@ class ConfirmationPage(QScrollArea):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(24, 24, 24, 24)
         layout.setSpacing(10)
-        title = QLabel(self.tr("Your report has been saved"), page)
-        title.setObjectName("confirmationTitle")
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        title.setFont(font)
-        title.setWordWrap(True)
-        layout.addWidget(title)
+        layout.addWidget(
+            page_title(self.tr("Your report has been saved"), page, "confirmationTitle")
+        )
         layout.addWidget(QLabel(self.tr("Reference number"), page))
         self.reference = QLabel(page)
         self.reference.setObjectName("confirmationReference")

@@ -246,26 +246,27 @@ class Binding:
         return widget.focus_target() if hasattr(widget, "focus_target") else widget
 
 
-class LineBinding(Binding):
-    def read(self, widget: QLineEdit) -> str:
-        return widget.text()
-
-    def write(self, widget: QLineEdit, value: Any) -> None:
-        widget.setText("" if value is None else str(value))
-
-    def changed(self, widget: QLineEdit) -> SignalInstance:
-        return widget.textChanged
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
 
 
-class TextBinding(Binding):
-    def read(self, widget: QPlainTextEdit) -> str:
-        return widget.toPlainText()
+@dataclass(frozen=True)
+class QtBinding(Binding):
+    """A widget read and written through one getter, one setter and one change signal."""
 
-    def write(self, widget: QPlainTextEdit, value: Any) -> None:
-        widget.setPlainText("" if value is None else str(value))
+    getter: str
+    setter: str
+    signal: str
+    coerce: Callable[[Any], Any]
 
-    def changed(self, widget: QPlainTextEdit) -> SignalInstance:
-        return widget.textChanged
+    def read(self, widget: Any) -> Any:
+        return getattr(widget, self.getter)()
+
+    def write(self, widget: Any, value: Any) -> None:
+        getattr(widget, self.setter)(self.coerce(value))
+
+    def changed(self, widget: Any) -> SignalInstance:
+        return getattr(widget, self.signal)
 
 
 class ChoiceBinding(Binding):
@@ -279,17 +280,6 @@ class ChoiceBinding(Binding):
 
     def changed(self, widget: QComboBox) -> SignalInstance:
         return widget.currentIndexChanged
-
-
-class FlagBinding(Binding):
-    def read(self, widget: QCheckBox) -> bool:
-        return widget.isChecked()
-
-    def write(self, widget: QCheckBox, value: Any) -> None:
-        widget.setChecked(bool(value))
-
-    def changed(self, widget: QCheckBox) -> SignalInstance:
-        return widget.toggled
 
 
 class TogglesBinding(Binding):
@@ -399,7 +389,10 @@ class FormField:
     clears: tuple[Field, ...] = ()  # other messages a change here answers
 
 
-_LINE, _TEXT, _CHOICE, _FLAG = LineBinding(), TextBinding(), ChoiceBinding(), FlagBinding()
+_LINE = QtBinding("text", "setText", "textChanged", _text)  # QLineEdit
+_TEXT = QtBinding("toPlainText", "setPlainText", "textChanged", _text)  # QPlainTextEdit
+_FLAG = QtBinding("isChecked", "setChecked", "toggled", bool)  # QCheckBox
+_CHOICE = ChoiceBinding()
 _VALUE, _TOGGLES = Binding(), TogglesBinding()
 
 

@@ -14,11 +14,12 @@ from collections.abc import Iterable
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -35,7 +36,7 @@ from veiligbalie.core.vocabulary import Category, IncidentStatus
 from veiligbalie.services.incidents import AttachmentError, AttachmentInfo, Draft, IncidentService
 from veiligbalie.ui import labels
 from veiligbalie.ui.incident_form.attachments import AttachmentsBox
-from veiligbalie.ui.incident_form.confirmation import ConfirmationPage
+from veiligbalie.ui.incident_form.confirmation import ConfirmationPage, page_title
 from veiligbalie.ui.incident_form.drafts import DraftController
 from veiligbalie.ui.incident_form.fields import (
     BY_DOMAIN,
@@ -54,9 +55,10 @@ from veiligbalie.ui.incident_form.sections import (
     WhenWhereHow,
 )
 from veiligbalie.ui.incident_form.validation import ValidationDisplay
-from veiligbalie.ui.widgets import CollapsibleSection
+from veiligbalie.ui.widgets import CollapsibleSection, ToggleGroup
 
 log = logging.getLogger(__name__)
+W = TypeVar("W", bound=QWidget)
 
 STATE_VERSION = 1
 #: Guidance cards the form asks for when a field makes them relevant.
@@ -144,14 +146,7 @@ class IncidentForm(QWidget):
         column.setContentsMargins(16, 12, 16, 12)
         column.setSpacing(6)
 
-        title = QLabel(self.tr("Report an incident"), content)
-        title.setObjectName("incidentTitle")
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        title.setFont(font)
-        title.setWordWrap(True)
-        column.addWidget(title)
+        column.addWidget(page_title(self.tr("Report an incident"), content, "incidentTitle"))
         intro = QLabel(
             self.tr(
                 "Only what happened, the kind of incident and a short description are "
@@ -263,9 +258,14 @@ class IncidentForm(QWidget):
                     signal.connect(lambda *_, f=answered: self._validation.hide(f))
             if any(other.requires == field.key for other in FIELDS):
                 signal.connect(self._update_enabled)
-        police_report = self._widgets["police_report_intended"]
-        police_report.toggled.connect(self._on_police_report)  # type: ignore[attr-defined]
-        self._widgets["categories"].changed.connect(self._on_categories)  # type: ignore[attr-defined]
+        self._widget("police_report_intended", QCheckBox).toggled.connect(self._on_police_report)
+        self._widget("categories", ToggleGroup).changed.connect(self._on_categories)
+
+    def _widget(self, key: str, kind: type[W]) -> W:
+        """The widget of field ``key``, as the kind the table makes for it."""
+        widget = self._widgets[key]
+        assert isinstance(widget, kind), (key, widget)
+        return widget
 
     # ================================================================== pages
     def _page(self) -> Page:
@@ -573,10 +573,10 @@ class IncidentForm(QWidget):
 
     # ================================================================== small behaviours
     def _when(self) -> WhenPicker:
-        return self._widgets["when"]  # type: ignore[return-value]
+        return self._widget("when", WhenPicker)
 
     def _attachments_box(self) -> AttachmentsBox:
-        return self._widgets["attachments"]  # type: ignore[return-value]
+        return self._widget("attachments", AttachmentsBox)
 
     def _update_enabled(self, *_args: object) -> None:
         for field in FIELDS:
@@ -603,7 +603,7 @@ class IncidentForm(QWidget):
         self.cancelled.emit()
 
     def _online_in_categories(self) -> bool:
-        return bool(_ONLINE & set(self._widgets["categories"].values()))  # type: ignore[attr-defined]
+        return bool(_ONLINE & set(self._widget("categories", ToggleGroup).values()))
 
     def _on_categories(self) -> None:
         online = self._online_in_categories()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
-from PySide6.QtWidgets import QAbstractButton, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractButton, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from veiligbalie.core.incident import DESCRIPTION_MAX, DESCRIPTION_MIN
 from veiligbalie.services.incidents import IncidentService
@@ -97,17 +97,18 @@ class WhatHappened(FieldSection):
     def after(self, field: FormField, widget: QWidget) -> None:
         if field.key != "description":
             return
+        assert isinstance(widget, QPlainTextEdit)
         self._description = widget
         self.counter = QLabel(self)
         self.counter.setObjectName("descriptionCounter")
         self.counter.setAccessibleName(self.tr("Number of characters"))
         self.counter.setWordWrap(True)
         self._layout.addWidget(self.counter)
-        widget.textChanged.connect(self._update_counter)  # type: ignore[attr-defined]
+        widget.textChanged.connect(self._update_counter)
         self._update_counter()
 
     def _update_counter(self) -> None:
-        text = self._description.toPlainText()  # type: ignore[attr-defined]
+        text = self._description.toPlainText()
         length, stripped = len(text), len(text.strip())
         shown = self.tr("{count} of at most {max} characters").format(
             count=length, max=DESCRIPTION_MAX
