@@ -560,8 +560,40 @@
   <context>
     <name>DraftController</name>
     <message>
-      <source>Draft could not be saved on this workstation.</source>
+      <source>Unsaved report restored from {time}.</source>
       <extracomment>Typing without a pause still reaches the disk this often: at most this much is at risk.</extracomment>
+      <translation>Niet-opgeslagen melding van {time} teruggezet.</translation>
+    </message>
+    <message>
+      <source>Unsaved report</source>
+      <translation>Niet-opgeslagen melding</translation>
+    </message>
+    <message>
+      <source>An unsaved report was found (last typed {time}: “{excerpt}”). Continue?</source>
+      <translation>Er is een niet-opgeslagen melding gevonden (laatst getypt {time}: “{excerpt}”). Verder gaan?</translation>
+    </message>
+    <message>
+      <source>no description yet</source>
+      <translation>nog geen omschrijving</translation>
+    </message>
+    <message>
+      <source>There are {count} unsaved reports; the others are offered later.</source>
+      <translation>Er zijn {count} niet-opgeslagen meldingen; de andere worden later aangeboden.</translation>
+    </message>
+    <message>
+      <source>Continue</source>
+      <translation>Verder gaan</translation>
+    </message>
+    <message>
+      <source>Later</source>
+      <translation>Later</translation>
+    </message>
+    <message>
+      <source>Discard</source>
+      <translation>Weggooien</translation>
+    </message>
+    <message>
+      <source>Draft could not be saved on this workstation.</source>
       <translation>Het concept kon niet worden bewaard op deze werkplek.</translation>
     </message>
     <message>
@@ -826,38 +858,6 @@
     <message>
       <source>Hide this line</source>
       <translation>Deze regel verbergen</translation>
-    </message>
-    <message>
-      <source>Unsaved report restored from {time}.</source>
-      <translation>Niet-opgeslagen melding van {time} teruggezet.</translation>
-    </message>
-    <message>
-      <source>Unsaved report</source>
-      <translation>Niet-opgeslagen melding</translation>
-    </message>
-    <message>
-      <source>An unsaved report was found (last typed {time}: “{excerpt}”). Continue?</source>
-      <translation>Er is een niet-opgeslagen melding gevonden (laatst getypt {time}: “{excerpt}”). Verder gaan?</translation>
-    </message>
-    <message>
-      <source>no description yet</source>
-      <translation>nog geen omschrijving</translation>
-    </message>
-    <message>
-      <source>There are {count} unsaved reports; the others are offered later.</source>
-      <translation>Er zijn {count} niet-opgeslagen meldingen; de andere worden later aangeboden.</translation>
-    </message>
-    <message>
-      <source>Continue</source>
-      <translation>Verder gaan</translation>
-    </message>
-    <message>
-      <source>Later</source>
-      <translation>Later</translation>
-    </message>
-    <message>
-      <source>Discard</source>
-      <translation>Weggooien</translation>
     </message>
     <message>
       <source>Filled in from your alarm of {time} — complete it and save.</source>

@@ -1,4 +1,5 @@
-"""Drafts of the incident form: when the form's state is written, and which draft it is.
+"""Drafts of the incident form: when the form's state is written, which draft it is, and
+offering an unsaved report back after a crash or restart.
 
 Typing is written after a short pause, and during typing without pauses at least every
 ``MAX_WAIT_MS``: a crash loses at most about a second. A form back in its untouched state
@@ -12,9 +13,11 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QTime, QTimer, Signal
+from PySide6.QtCore import QLocale, QObject, QTime, QTimer, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from veiligbalie.services.incidents import Draft, IncidentService
+from veiligbalie.ui.incident_form.fields import to_qt
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +79,53 @@ class DraftController(QObject):
         self._id = draft.id
         self._stored = True
         self._service.claim_draft(draft.id)
+        self.status.emit(
+            self.tr("Unsaved report restored from {time}.").format(
+                time=QLocale().toString(to_qt(draft.updated_at), "dd-MM HH:mm")
+            )
+        )
+
+    # -- Recovery ---------------------------------------------------------------------------
+    def offer(self, parent: QWidget) -> Draft | None:
+        """Ask whether to continue the newest unsaved report (left by a crash, a restart or
+        a form that moved on). Returns it to restore; "Later" keeps it, "Discard" drops it."""
+        drafts = self._service.recoverable_drafts()
+        if not drafts:
+            return None
+        draft = drafts[0]
+        excerpt = str(draft.state.get("description", "")).strip().replace("\n", " ")
+        if len(excerpt) > 60:
+            excerpt = excerpt[:59] + "…"
+        started = QLocale().toString(to_qt(draft.updated_at), "dd-MM-yyyy HH:mm")
+        box = QMessageBox(parent)
+        box.setObjectName("draftRecoveryBox")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("Unsaved report"))
+        box.setText(
+            self.tr("An unsaved report was found (last typed {time}: “{excerpt}”). Continue?")
+            .replace("{time}", started)
+            .replace("{excerpt}", excerpt or self.tr("no description yet"))
+        )
+        if len(drafts) > 1:
+            box.setInformativeText(
+                self.tr("There are {count} unsaved reports; the others are offered later.").format(
+                    count=len(drafts)
+                )
+            )
+        resume = box.addButton(self.tr("Continue"), QMessageBox.ButtonRole.AcceptRole)
+        later = box.addButton(self.tr("Later"), QMessageBox.ButtonRole.RejectRole)
+        discard = box.addButton(self.tr("Discard"), QMessageBox.ButtonRole.DestructiveRole)
+        resume.setObjectName("draftResumeButton")
+        later.setObjectName("draftLaterButton")
+        discard.setObjectName("draftDiscardButton")
+        box.setDefaultButton(resume)
+        box.setEscapeButton(later)
+        box.exec()
+        clicked = box.clickedButton()
+        box.deleteLater()
+        if clicked is discard:
+            self._service.discard_draft(draft.id)
+        return draft if clicked is resume else None
 
     def set_aside(self) -> None:
         """Leave the current draft for another report: kept and recoverable if anything was

@@ -302,57 +302,16 @@ class IncidentForm(QWidget):
             self._drafts.set_aside()
         self._reset_fields()
         self._apply_state(draft.state)
-        self._drafts.adopt(draft)
         self._show_page(Page.EDITOR)
-        self._show_draft_status(
-            self.tr("Unsaved report restored from {time}.").format(
-                time=QLocale().toString(to_qt(draft.updated_at), "dd-MM HH:mm")
-            )
-        )
+        self._drafts.adopt(draft)
         self.focus_first_field()
 
     def offer_recovery(self, parent: QWidget | None = None) -> bool:
         """Ask whether to continue the newest unsaved report; True when it was restored."""
-        drafts = self._service.recoverable_drafts()
-        if not drafts:
-            return False
-        draft = drafts[0]
-        excerpt = str(draft.state.get("description", "")).strip().replace("\n", " ")
-        if len(excerpt) > 60:
-            excerpt = excerpt[:59] + "…"
-        started = QLocale().toString(to_qt(draft.updated_at), "dd-MM-yyyy HH:mm")
-        box = QMessageBox(parent or self)
-        box.setObjectName("draftRecoveryBox")
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle(self.tr("Unsaved report"))
-        box.setText(
-            self.tr("An unsaved report was found (last typed {time}: “{excerpt}”). Continue?")
-            .replace("{time}", started)
-            .replace("{excerpt}", excerpt or self.tr("no description yet"))
-        )
-        if len(drafts) > 1:
-            box.setInformativeText(
-                self.tr("There are {count} unsaved reports; the others are offered later.").format(
-                    count=len(drafts)
-                )
-            )
-        resume = box.addButton(self.tr("Continue"), QMessageBox.ButtonRole.AcceptRole)
-        later = box.addButton(self.tr("Later"), QMessageBox.ButtonRole.RejectRole)
-        discard = box.addButton(self.tr("Discard"), QMessageBox.ButtonRole.DestructiveRole)
-        resume.setObjectName("draftResumeButton")
-        later.setObjectName("draftLaterButton")
-        discard.setObjectName("draftDiscardButton")
-        box.setDefaultButton(resume)
-        box.setEscapeButton(later)
-        box.exec()
-        clicked = box.clickedButton()
-        box.deleteLater()
-        if clicked is resume:
+        draft = self._drafts.offer(parent or self)
+        if draft is not None:
             self.restore_draft(draft)
-            return True
-        if clicked is discard:
-            self._service.discard_draft(draft.id)
-        return False
+        return draft is not None
 
     def has_content(self) -> bool:
         """Whether the user entered anything worth keeping (not on the confirmation)."""
