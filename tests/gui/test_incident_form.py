@@ -359,3 +359,23 @@ def test_signed_in_user_is_the_reporter_even_with_a_name_set(qtbot, tmp_path) ->
     assert service.reporter_name() == "Marieke de Wit"
     service.set_user(None)
     assert service.reporter_name() == "Balie drie"
+
+
+def test_the_field_table_covers_every_part_of_a_report(env) -> None:
+    """Each report attribute a user enters comes from exactly one row of the field table,
+    and every row's widget is on the form and in the draft's state."""
+    import dataclasses
+
+    from veiligbalie.core.incident import Incident
+    from veiligbalie.ui.incident_form.fields import FIELDS
+
+    _db, _service, form = env
+    system = {"id", "reference", "alarm_id", "status", "created_at"}
+    attributes = [f.attribute for f in FIELDS if f.attribute is not None]
+    assert len(attributes) == len(set(attributes))
+    assert set(attributes) == {f.name for f in dataclasses.fields(Incident)} - system
+    state = form.state()
+    for field in FIELDS:
+        assert field.key in state, field.key
+        if field.requires:
+            assert field.requires in {f.key for f in FIELDS}, field.key

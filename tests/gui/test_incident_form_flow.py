@@ -102,6 +102,18 @@ def test_report_after_ones_own_alarm_says_why_it_is_filled_in(qtbot, dutch, name
     assert not notice.isVisible()
 
 
+def test_alarm_without_a_location_set_does_not_offer_the_host_name(qtbot, window) -> None:
+    host = settings.STATION_NAME.get()
+    alarm = window.context.alarms.raise_alarm()
+    window.findChild(QWidget, "alarmNotDeliveredBox").close()
+    assert alarm.location == host  # the colleagues' pop-up names the workstation
+    window.context.alarms.resolve(alarm.id)
+    form = window.incident_form
+    assert form.findChild(QWidget, "prefillNotice").isVisible()
+    assert form.location.text() == ""
+    assert form.reporter.text() == ""
+
+
 def test_prefill_line_only_with_an_alarm_time(qtbot, env) -> None:
     _db, _service, form = env
     notice = form.findChild(QWidget, "prefillNotice")
