@@ -1,6 +1,13 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="nl_NL" sourcelanguage="en">
   <context>
+    <name>AftercareAndPrivacy</name>
+    <message>
+      <source>Colleagues will then not see this report in the shared log.</source>
+      <translation>Collega's zien deze melding dan niet in het gedeelde logboek.</translation>
+    </message>
+  </context>
+  <context>
     <name>AlarmButton</name>
     <message>
       <source>Alarm</source>
@@ -370,6 +377,136 @@
     </message>
   </context>
   <context>
+    <name>AttachmentsBox</name>
+    <message>
+      <source>Photos, screenshots, PDF, text, e-mail, sound, video or Word files; at most {count} files of {limit} MB each. You can also drag files onto this form.</source>
+      <translation>Foto's, schermafbeeldingen, pdf, tekst, e-mail, geluid, video of Word-bestanden; hoogstens {count} bestanden van elk {limit} MB. Je kunt bestanden ook op dit formulier slepen.</translation>
+    </message>
+    <message>
+      <source>Attached files</source>
+      <translation>Toegevoegde bestanden</translation>
+    </message>
+    <message>
+      <source>Add file…</source>
+      <translation>Bestand toevoegen…</translation>
+    </message>
+    <message>
+      <source>Add file</source>
+      <translation>Bestand toevoegen</translation>
+    </message>
+    <message>
+      <source>Remove selected file</source>
+      <translation>Gekozen bestand verwijderen</translation>
+    </message>
+    <message>
+      <source>“{name}” could not be copied: {reason}.</source>
+      <translation>“{name}” kon niet worden gekopieerd: {reason}.</translation>
+    </message>
+    <message>
+      <source>“{name}” is already attached.</source>
+      <translation>“{name}” is al toegevoegd.</translation>
+    </message>
+    <message>
+      <source>Attach evidence</source>
+      <translation>Bewijs toevoegen</translation>
+    </message>
+    <message>
+      <source>Evidence</source>
+      <translation>Bewijs</translation>
+    </message>
+    <message>
+      <source>All files</source>
+      <translation>Alle bestanden</translation>
+    </message>
+    <message>
+      <source>“{name}” is too large ({size}); a file can be at most {limit} MB.</source>
+      <translation>“{name}” is te groot ({size}); een bestand mag hoogstens {limit} MB zijn.</translation>
+    </message>
+    <message>
+      <source>“{name}” cannot be attached: files of type “{suffix}” are not accepted. Use a photo, screenshot, PDF, text, e-mail, sound, video or Word file.</source>
+      <translation>“{name}” kan niet worden toegevoegd: bestanden van het type “{suffix}” worden niet geaccepteerd. Gebruik een foto, schermafbeelding, pdf, tekst, e-mail, geluid, video of Word-bestand.</translation>
+    </message>
+    <message>
+      <source>“{name}” is empty.</source>
+      <translation>“{name}” is leeg.</translation>
+    </message>
+    <message>
+      <source>“{name}” cannot be found.</source>
+      <translation>“{name}” is niet gevonden.</translation>
+    </message>
+    <message>
+      <source>“{name}” was not added: a report can carry at most {count} files.</source>
+      <translation>“{name}” is niet toegevoegd: een melding kan hoogstens {count} bestanden hebben.</translation>
+    </message>
+  </context>
+  <context>
+    <name>ConfirmationPage</name>
+    <message>
+      <source>Your report has been saved</source>
+      <translation>Je melding is opgeslagen</translation>
+    </message>
+    <message>
+      <source>Reference number</source>
+      <translation>Meldingsnummer</translation>
+    </message>
+    <message>
+      <source>Where your report is</source>
+      <translation>Waar je melding is</translation>
+    </message>
+    <message>
+      <source>What happens next</source>
+      <translation>Wat er nu gebeurt</translation>
+    </message>
+    <message>
+      <source>&amp;New report</source>
+      <translation>Nieuwe &amp;melding</translation>
+    </message>
+    <message>
+      <source>New report</source>
+      <translation>Nieuwe melding</translation>
+    </message>
+    <message>
+      <source>Your report is saved on this workstation. No server is set up, so it stays here and is not sent anywhere.</source>
+      <translation>Je melding is bewaard op deze werkplek. Er is geen server ingesteld, dus de melding blijft hier en wordt nergens heen verzonden.</translation>
+    </message>
+    <message>
+      <source>Your report is saved on this workstation and is being sent now.</source>
+      <translation>Je melding is bewaard op deze werkplek en wordt nu verzonden.</translation>
+    </message>
+    <message>
+      <source>Your report is saved on this workstation. The server cannot be reached now; it is sent as soon as the server can be reached.</source>
+      <translation>Je melding is bewaard op deze werkplek. De server is nu niet bereikbaar; de melding wordt verzonden zodra de server bereikbaar is.</translation>
+    </message>
+    <message>
+      <source>Your team lead is informed and reads your report.</source>
+      <translation>Je teamleider krijgt bericht en leest je melding.</translation>
+    </message>
+    <message>
+      <source>Tell your team lead about it yourself: without a server nobody is informed automatically.</source>
+      <translation>Vertel het je teamleider zelf: zonder server krijgt niemand automatisch bericht.</translation>
+    </message>
+    <message>
+      <source>Your team lead is informed as soon as your report reaches the server.</source>
+      <translation>Je teamleider krijgt bericht zodra je melding de server bereikt.</translation>
+    </message>
+    <message>
+      <source>You asked for an aftercare talk: it takes place before {due}.</source>
+      <translation>Je hebt om een nazorggesprek gevraagd: dat vindt plaats vóór {due}.</translation>
+    </message>
+    <message>
+      <source>An aftercare talk is offered to you before {due}.</source>
+      <translation>Je krijgt vóór {due} een nazorggesprek aangeboden.</translation>
+    </message>
+    <message>
+      <source>Advice: report this to the police (aangifte) before {due}. Use the organisation's address, never your own, and mention “VPT”.</source>
+      <translation>Advies: doe vóór {due} aangifte bij de politie. Gebruik het adres van de organisatie, nooit je eigen adres, en noem “VPT”.</translation>
+    </message>
+    <message>
+      <source>Follow your report and add information in My reports.</source>
+      <translation>Volg je melding en voeg informatie toe onder Mijn meldingen.</translation>
+    </message>
+  </context>
+  <context>
     <name>ConnectionStatus</name>
     <message>
       <source>Connection status</source>
@@ -418,6 +555,50 @@
     <message>
       <source>Alarms from this workstation reach nobody.</source>
       <translation>Alarmen van deze werkplek bereiken niemand.</translation>
+    </message>
+  </context>
+  <context>
+    <name>DraftController</name>
+    <message>
+      <source>Unsaved report restored from {time}.</source>
+      <extracomment>Typing without a pause still reaches the disk this often: at most this much is at risk.</extracomment>
+      <translation>Niet-opgeslagen melding van {time} teruggezet.</translation>
+    </message>
+    <message>
+      <source>Unsaved report</source>
+      <translation>Niet-opgeslagen melding</translation>
+    </message>
+    <message>
+      <source>An unsaved report was found (last typed {time}: “{excerpt}”). Continue?</source>
+      <translation>Er is een niet-opgeslagen melding gevonden (laatst getypt {time}: “{excerpt}”). Verder gaan?</translation>
+    </message>
+    <message>
+      <source>no description yet</source>
+      <translation>nog geen omschrijving</translation>
+    </message>
+    <message>
+      <source>There are {count} unsaved reports; the others are offered later.</source>
+      <translation>Er zijn {count} niet-opgeslagen meldingen; de andere worden later aangeboden.</translation>
+    </message>
+    <message>
+      <source>Continue</source>
+      <translation>Verder gaan</translation>
+    </message>
+    <message>
+      <source>Later</source>
+      <translation>Later</translation>
+    </message>
+    <message>
+      <source>Discard</source>
+      <translation>Weggooien</translation>
+    </message>
+    <message>
+      <source>Draft could not be saved on this workstation.</source>
+      <translation>Het concept kon niet worden bewaard op deze werkplek.</translation>
+    </message>
+    <message>
+      <source>Draft saved automatically at {time}.</source>
+      <translation>Concept automatisch bewaard om {time}.</translation>
     </message>
   </context>
   <context>
@@ -486,7 +667,7 @@
     <name>IncidentForm</name>
     <message>
       <source>Report an incident</source>
-      <extracomment>Typing without a pause still reaches the disk this often: at most this much is at risk.</extracomment>
+      <extracomment>Guidance cards the form asks for when a field makes them relevant. Fields whose default is who and where this workstation is (they follow sign-in, linking). A guidance card (by id) became relevant: the police report, online abuse.</extracomment>
       <translation>Een incident melden</translation>
     </message>
     <message>
@@ -516,34 +697,6 @@
     <message>
       <source>&amp;When did it happen?</source>
       <translation>&amp;Wanneer gebeurde het?</translation>
-    </message>
-    <message>
-      <source>Just now</source>
-      <translation>Zojuist</translation>
-    </message>
-    <message>
-      <source>Today at</source>
-      <translation>Vandaag om</translation>
-    </message>
-    <message>
-      <source>Today at a time</source>
-      <translation>Vandaag om een tijdstip</translation>
-    </message>
-    <message>
-      <source>Time today</source>
-      <translation>Tijdstip vandaag</translation>
-    </message>
-    <message>
-      <source>Another day:</source>
-      <translation>Andere dag:</translation>
-    </message>
-    <message>
-      <source>Another date and time</source>
-      <translation>Andere datum en tijd</translation>
-    </message>
-    <message>
-      <source>Date and time</source>
-      <translation>Datum en tijd</translation>
     </message>
     <message>
       <source>Whe&amp;re?</source>
@@ -594,11 +747,8 @@
       <translation>Wat zei of deed de persoon? Wat deed jij?</translation>
     </message>
     <message>
-      <source>Number of characters</source>
-      <translation>Aantal tekens</translation>
-    </message>
-    <message>
       <source>&amp;People involved</source>
+      <extracomment>The sections that open on demand, with their (untranslated) header titles; the mnemonics are unique on the form.</extracomment>
       <translation>&amp;Personen en getuigen</translation>
     </message>
     <message>
@@ -634,6 +784,10 @@
       <translation>Onbekend</translation>
     </message>
     <message>
+      <source>Your name</source>
+      <translation>Je naam</translation>
+    </message>
+    <message>
       <source>Perpetrator unknown</source>
       <translation>Dader onbekend</translation>
     </message>
@@ -644,10 +798,6 @@
     <message>
       <source>Perpetrator known</source>
       <translation>Dader bekend</translation>
-    </message>
-    <message>
-      <source>Only visible to team leads. Write only what is needed to follow up.</source>
-      <translation>Alleen zichtbaar voor teamleiders. Schrijf alleen op wat nodig is voor de opvolging.</translation>
     </message>
     <message>
       <source>Short description of the perpetrator</source>
@@ -702,92 +852,16 @@
       <translation>Alleen zichtbaar voor mijn teamleider</translation>
     </message>
     <message>
-      <source>Colleagues will then not see this report in the shared log.</source>
-      <translation>Collega's zien deze melding dan niet in het gedeelde logboek.</translation>
+      <source>Hide</source>
+      <translation>Verbergen</translation>
     </message>
     <message>
-      <source>Photos, screenshots, PDF, text, e-mail, sound, video or Word files; at most {count} files of {limit} MB each. You can also drag files onto this form.</source>
-      <translation>Foto's, schermafbeeldingen, pdf, tekst, e-mail, geluid, video of Word-bestanden; hoogstens {count} bestanden van elk {limit} MB. Je kunt bestanden ook op dit formulier slepen.</translation>
+      <source>Hide this line</source>
+      <translation>Deze regel verbergen</translation>
     </message>
     <message>
-      <source>Attached files</source>
-      <translation>Toegevoegde bestanden</translation>
-    </message>
-    <message>
-      <source>Add file…</source>
-      <translation>Bestand toevoegen…</translation>
-    </message>
-    <message>
-      <source>Add file</source>
-      <translation>Bestand toevoegen</translation>
-    </message>
-    <message>
-      <source>Remove selected file</source>
-      <translation>Gekozen bestand verwijderen</translation>
-    </message>
-    <message>
-      <source>Your report has been saved</source>
-      <translation>Je melding is opgeslagen</translation>
-    </message>
-    <message>
-      <source>Reference number</source>
-      <translation>Meldingsnummer</translation>
-    </message>
-    <message>
-      <source>What happens next</source>
-      <translation>Wat er nu gebeurt</translation>
-    </message>
-    <message>
-      <source>&amp;New report</source>
-      <translation>Nieuwe &amp;melding</translation>
-    </message>
-    <message>
-      <source>New report</source>
-      <translation>Nieuwe melding</translation>
-    </message>
-    <message>
-      <source>Unsaved report restored from {time}.</source>
-      <translation>Niet-opgeslagen melding van {time} teruggezet.</translation>
-    </message>
-    <message>
-      <source>Unsaved report</source>
-      <translation>Niet-opgeslagen melding</translation>
-    </message>
-    <message>
-      <source>An unsaved report was found (last typed {time}: “{excerpt}”). Continue?</source>
-      <translation>Er is een niet-opgeslagen melding gevonden (laatst getypt {time}: “{excerpt}”). Verder gaan?</translation>
-    </message>
-    <message>
-      <source>no description yet</source>
-      <translation>nog geen omschrijving</translation>
-    </message>
-    <message>
-      <source>There are {count} unsaved reports; the others are offered later.</source>
-      <translation>Er zijn {count} niet-opgeslagen meldingen; de andere worden later aangeboden.</translation>
-    </message>
-    <message>
-      <source>Continue</source>
-      <translation>Verder gaan</translation>
-    </message>
-    <message>
-      <source>Later</source>
-      <translation>Later</translation>
-    </message>
-    <message>
-      <source>Discard</source>
-      <translation>Weggooien</translation>
-    </message>
-    <message>
-      <source>“{name}” was not added: a report can carry at most {count} files.</source>
-      <translation>“{name}” is niet toegevoegd: een melding kan hoogstens {count} bestanden hebben.</translation>
-    </message>
-    <message>
-      <source>“{name}” could not be copied: {reason}.</source>
-      <translation>“{name}” kon niet worden gekopieerd: {reason}.</translation>
-    </message>
-    <message>
-      <source>“{name}” is already attached.</source>
-      <translation>“{name}” is al toegevoegd.</translation>
+      <source>Filled in from your alarm of {time} — complete it and save.</source>
+      <translation>Ingevuld vanuit je alarm van {time} — vul aan en sla op.</translation>
     </message>
     <message>
       <source>Not saved</source>
@@ -812,78 +886,6 @@
     <message>
       <source>Discard report</source>
       <translation>Melding weggooien</translation>
-    </message>
-    <message>
-      <source>Draft could not be saved on this workstation.</source>
-      <translation>Het concept kon niet worden bewaard op deze werkplek.</translation>
-    </message>
-    <message>
-      <source>Draft saved automatically at {time}.</source>
-      <translation>Concept automatisch bewaard om {time}.</translation>
-    </message>
-    <message>
-      <source>Just now ({time})</source>
-      <translation>Zojuist ({time})</translation>
-    </message>
-    <message>
-      <source>{count} of at most {max} characters</source>
-      <translation>{count} van hoogstens {max} tekens</translation>
-    </message>
-    <message>
-      <source>at least {min}</source>
-      <translation>minstens {min}</translation>
-    </message>
-    <message>
-      <source>{over} too many</source>
-      <translation>{over} te veel</translation>
-    </message>
-    <message>
-      <source>“{name}” is too large ({size}); a file can be at most {limit} MB.</source>
-      <translation>“{name}” is te groot ({size}); een bestand mag hoogstens {limit} MB zijn.</translation>
-    </message>
-    <message>
-      <source>“{name}” cannot be attached: files of type “{suffix}” are not accepted. Use a photo, screenshot, PDF, text, e-mail, sound, video or Word file.</source>
-      <translation>“{name}” kan niet worden toegevoegd: bestanden van het type “{suffix}” worden niet geaccepteerd. Gebruik een foto, schermafbeelding, pdf, tekst, e-mail, geluid, video of Word-bestand.</translation>
-    </message>
-    <message>
-      <source>“{name}” is empty.</source>
-      <translation>“{name}” is leeg.</translation>
-    </message>
-    <message>
-      <source>“{name}” cannot be found.</source>
-      <translation>“{name}” is niet gevonden.</translation>
-    </message>
-    <message>
-      <source>Attach evidence</source>
-      <translation>Bewijs toevoegen</translation>
-    </message>
-    <message>
-      <source>Evidence</source>
-      <translation>Bewijs</translation>
-    </message>
-    <message>
-      <source>All files</source>
-      <translation>Alle bestanden</translation>
-    </message>
-    <message>
-      <source>Your team lead is informed and reads your report.</source>
-      <translation>Je teamleider krijgt bericht en leest je melding.</translation>
-    </message>
-    <message>
-      <source>You asked for an aftercare talk: it takes place before {due}.</source>
-      <translation>Je hebt om een nazorggesprek gevraagd: dat vindt plaats vóór {due}.</translation>
-    </message>
-    <message>
-      <source>An aftercare talk is offered to you before {due}.</source>
-      <translation>Je krijgt vóór {due} een nazorggesprek aangeboden.</translation>
-    </message>
-    <message>
-      <source>Advice: report this to the police (aangifte) before {due}. Use the organisation's address, never your own, and mention “VPT”.</source>
-      <translation>Advies: doe vóór {due} aangifte bij de politie. Gebruik het adres van de organisatie, nooit je eigen adres, en noem “VPT”.</translation>
-    </message>
-    <message>
-      <source>Follow your report and add information in My reports.</source>
-      <translation>Volg je melding en voeg informatie toe onder Mijn meldingen.</translation>
     </message>
   </context>
   <context>
@@ -1419,6 +1421,7 @@
     <name>PasswordDialog</name>
     <message>
       <source>Change password</source>
+      <extracomment>Longest server address, code, CA path, username or password the form takes.</extracomment>
       <translation>Wachtwoord wijzigen</translation>
     </message>
     <message>
@@ -1456,6 +1459,13 @@
     <message>
       <source>The two new passwords differ.</source>
       <translation>De twee nieuwe wachtwoorden zijn niet gelijk.</translation>
+    </message>
+  </context>
+  <context>
+    <name>People</name>
+    <message>
+      <source>Only visible to team leads. Write only what is needed to follow up.</source>
+      <translation>Alleen zichtbaar voor teamleiders. Schrijf alleen op wat nodig is voor de opvolging.</translation>
     </message>
   </context>
   <context>
@@ -1764,6 +1774,7 @@
     <name>SettingsView</name>
     <message>
       <source>Settings</source>
+      <extracomment>Longest workstation name, location or reporter name the form takes.</extracomment>
       <translation>Instellingen</translation>
     </message>
     <message>
@@ -1865,6 +1876,62 @@
     <message>
       <source>Saved.</source>
       <translation>Opgeslagen.</translation>
+    </message>
+  </context>
+  <context>
+    <name>WhatHappened</name>
+    <message>
+      <source>Number of characters</source>
+      <extracomment>Where a section hands each widget it made (the form keeps them by field key).</extracomment>
+      <translation>Aantal tekens</translation>
+    </message>
+    <message>
+      <source>{count} of at most {max} characters</source>
+      <translation>{count} van hoogstens {max} tekens</translation>
+    </message>
+    <message>
+      <source>at least {min}</source>
+      <translation>minstens {min}</translation>
+    </message>
+    <message>
+      <source>{over} too many</source>
+      <translation>{over} te veel</translation>
+    </message>
+  </context>
+  <context>
+    <name>WhenPicker</name>
+    <message>
+      <source>Just now</source>
+      <extracomment>The translation context of the table's texts (the form's, as before the split).</extracomment>
+      <translation>Zojuist</translation>
+    </message>
+    <message>
+      <source>Today at</source>
+      <translation>Vandaag om</translation>
+    </message>
+    <message>
+      <source>Today at a time</source>
+      <translation>Vandaag om een tijdstip</translation>
+    </message>
+    <message>
+      <source>Time today</source>
+      <translation>Tijdstip vandaag</translation>
+    </message>
+    <message>
+      <source>Another day:</source>
+      <translation>Andere dag:</translation>
+    </message>
+    <message>
+      <source>Another date and time</source>
+      <translation>Andere datum en tijd</translation>
+    </message>
+    <message>
+      <source>Date and time</source>
+      <translation>Datum en tijd</translation>
+    </message>
+    <message>
+      <source>Just now ({time})</source>
+      <translation>Zojuist ({time})</translation>
     </message>
   </context>
 </TS>

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtWidgets import QApplication
 
+from tests.gui.drivers.incident_support import open_service, show_form
+from veiligbalie import settings
 from veiligbalie.app import install_translations
 from veiligbalie.services.context import AppContext
 from veiligbalie.store.database import Database
@@ -38,3 +40,17 @@ def main_window(qtbot) -> Iterator[MainWindow]:  # noqa: ANN001
     win.close()
     win.alarm_popup.close()
     context.close()
+
+
+@pytest.fixture
+def env(qtbot):  # noqa: ANN001
+    """The incident form, shown and active, over the real IncidentService on a fresh store:
+    ``(db, service, form)``. The workstation has a location and the user a name, as set in
+    Instellingen (without them the form asks for both)."""
+    settings.STATION_LOCATION.set("Balie 3")
+    settings.REPORTER_NAME.set("Sanne de Vries")
+    with open_service() as (db, service):
+        form = show_form(service)
+        qtbot.addWidget(form)
+        qtbot.waitUntil(form.isActiveWindow)
+        yield db, service, form

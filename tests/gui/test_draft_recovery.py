@@ -16,6 +16,7 @@ import pytest
 
 from tests.gui.drivers import type_draft
 from tests.gui.drivers.incident_support import open_service
+from veiligbalie import settings
 from veiligbalie.ui.incident_form import IncidentForm
 
 DRIVER = Path(type_draft.__file__)
@@ -24,6 +25,10 @@ KILL_AFTER_CHARACTERS = 40
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX SIGKILL")
 def test_draft_typed_before_sigkill_is_recovered(qtbot, data_dir: Path):
+    # Where and who, as set in Instellingen: the driver's form starts with them.
+    settings.STATION_LOCATION.set("Balie 3")
+    settings.REPORTER_NAME.set("Sanne de Vries")
+    settings.sync()
     env = dict(os.environ, VEILIGBALIE_DATA_DIR=str(data_dir), QT_QPA_PLATFORM="offscreen")
     process = subprocess.Popen(
         [sys.executable, str(DRIVER)],

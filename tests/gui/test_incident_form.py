@@ -9,26 +9,16 @@ import pytest
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
 
-from tests.gui.drivers.incident_support import focused, mnemonic, open_service, press, show_form
+from tests.gui.drivers.incident_support import focused, mnemonic, press
 from veiligbalie import settings
 from veiligbalie.core.incident import DESCRIPTION_MAX
 from veiligbalie.core.vocabulary import Category, Channel, IncidentStatus
 from veiligbalie.store.incidents import IncidentRepository
 from veiligbalie.store.outbox import Outbox
-from veiligbalie.ui.incident_form import IncidentForm, parse_euros
+from veiligbalie.ui.incident_form import IncidentForm
 
 Key = Qt.Key
 Mod = Qt.KeyboardModifier
-
-
-@pytest.fixture
-def env(qtbot):
-    settings.STATION_LOCATION.set("Balie 3")
-    with open_service() as (db, service):
-        form = show_form(service)
-        qtbot.addWidget(form)
-        qtbot.waitUntil(form.isActiveWindow)
-        yield db, service, form
 
 
 def test_keyboard_only_registration_takes_at_most_six_keystrokes(qtbot, env):
@@ -358,29 +348,7 @@ def test_start_new_keeps_a_report_in_progress(env):
     assert [d.state["description"] for d in drafts] == ["Half getypt verhaal"]
 
 
-@pytest.mark.parametrize(
-    "text, cents",
-    [
-        ("150", 15000),
-        ("149,95", 14995),
-        ("1.234,5", 123450),
-        ("1,234.50", 123450),
-        ("€ 20", 2000),
-        ("", None),
-        ("-3", -300),
-    ],
-)
-def test_parse_euros(text, cents):
-    assert parse_euros(text) == cents
-
-
-def test_parse_euros_refuses_words():
-    with pytest.raises(ValueError):
-        parse_euros("twintig")
-
-
 def test_signed_in_user_is_the_reporter_even_with_a_name_set(qtbot, tmp_path) -> None:
-    from veiligbalie import settings
     from veiligbalie.services.incidents import IncidentService
     from veiligbalie.store.database import Database
 
@@ -391,3 +359,23 @@ def test_signed_in_user_is_the_reporter_even_with_a_name_set(qtbot, tmp_path) ->
     assert service.reporter_name() == "Marieke de Wit"
     service.set_user(None)
     assert service.reporter_name() == "Balie drie"
+
+
+def test_the_field_table_covers_every_part_of_a_report(env) -> None:
+    """Each report attribute a user enters comes from exactly one row of the field table,
+    and every row's widget is on the form and in the draft's state."""
+    import dataclasses
+
+    from veiligbalie.core.incident import Incident
+    from veiligbalie.ui.incident_form.fields import FIELDS
+
+    _db, _service, form = env
+    system = {"id", "reference", "alarm_id", "status", "created_at"}
+    attributes = [f.attribute for f in FIELDS if f.attribute is not None]
+    assert len(attributes) == len(set(attributes))
+    assert set(attributes) == {f.name for f in dataclasses.fields(Incident)} - system
+    state = form.state()
+    for field in FIELDS:
+        assert field.key in state, field.key
+        if field.requires:
+            assert field.requires in {f.key for f in FIELDS}, field.key

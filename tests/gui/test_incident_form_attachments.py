@@ -12,19 +12,17 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QWidget
 
-from tests.gui.drivers.incident_support import open_service, show_form
 from veiligbalie.services.incidents import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
 from veiligbalie.store.incidents import IncidentRepository
 
 
 @pytest.fixture
-def env(qtbot):
-    with open_service() as (db, service):
-        form = show_form(service)
-        qtbot.addWidget(form)
-        form.categories.set_values(["online_abuse"])
-        form.description.setPlainText("Dreigende berichten op sociale media na mijn besluit.")
-        yield db, service, form
+def env(env):
+    """The shared form (tests/gui/conftest.py), with what every report here is about."""
+    _db, _service, form = env
+    form.categories.set_values(["online_abuse"])
+    form.description.setPlainText("Dreigende berichten op sociale media na mijn besluit.")
+    return env
 
 
 def _message(form) -> QWidget:

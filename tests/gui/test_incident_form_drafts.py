@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QDateTime, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
@@ -14,14 +13,6 @@ from tests.gui.drivers.incident_support import open_service, show_form
 from veiligbalie.services.incidents import IncidentService
 from veiligbalie.store.drafts import DraftRepository
 from veiligbalie.ui.incident_form import IncidentForm
-
-
-@pytest.fixture
-def env(qtbot):
-    with open_service() as (db, service):
-        form = show_form(service)
-        qtbot.addWidget(form)
-        yield db, service, form
 
 
 def _stored_description(db, form: IncidentForm) -> str | None:

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from tests.gui.drivers.incident_support import open_service
+from veiligbalie import settings
 from veiligbalie.core.vocabulary import Category, IncidentStatus
 from veiligbalie.ui import labels
 from veiligbalie.ui.incident_form import IncidentForm
@@ -16,6 +17,8 @@ from veiligbalie.ui.my_reports import MyReportsView
 
 @pytest.fixture
 def env(qtbot):
+    settings.STATION_LOCATION.set("Balie 3")  # the form asks for where and who without them
+    settings.REPORTER_NAME.set("Sanne de Vries")
     with open_service() as (db, service):
         view = MyReportsView(service)
         view.resize(1000, 700)

@@ -217,7 +217,9 @@ class AlarmService(QObject):
         """What the incident form starts with after an alarm."""
         return {
             "occurred_at": alarm.raised_at,
-            "location": alarm.location,
+            # Without a location set, an alarm names its workstation (for the colleagues'
+            # pop-up); that is no place for the report: the form then asks "Waar?".
+            "location": alarm.location if alarm.location != alarm.station else "",
             "categories": [c.value for c in CATEGORIES_BY_TYPE[AlarmType(alarm.type)]],
             "channel": Channel.COUNTER.value,
             "alarm_id": str(alarm.id),

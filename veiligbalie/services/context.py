@@ -78,9 +78,13 @@ class AppContext:
         incidents.saved.connect(engine.notify_local_change)
         incidents.changed.connect(engine.notify_local_change)
         engine.incidents_changed.connect(self._on_pulled)
+        # What the form's confirmation promises follows the link and the send queue.
+        engine.state_changed.connect(incidents.set_link)
+        engine.pending_changed.connect(incidents.notify_delivery)
         session.changed.connect(self.apply_session)
         engine.auth_failed.connect(session.token_refused)
         self.apply_session()
+        incidents.set_link(engine.state)
 
     def _on_pulled(self, incident_ids: list) -> None:
         # A few known reports: refresh each (an open detail follows); else one general nudge.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Sequence
+from enum import StrEnum
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -44,8 +45,17 @@ __all__ = [
     "FollowUpTask",
     "IncidentService",
     "IncidentSummary",
+    "Link",
     "TimelineEvent",
 ]
+
+
+class Link(StrEnum):
+    """Whether reports saved here reach a server: what a confirmation may promise."""
+
+    LOCAL = "local"  # no server set up: reports stay on this workstation
+    CONNECTED = "connected"  # linked, and the server answered
+    OFFLINE = "offline"  # linked, but the server cannot be reached now
 
 
 class IncidentService(QObject):
@@ -56,6 +66,11 @@ class IncidentService(QObject):
     # An incident whose status or timeline changed; None: many or new ones (after a pull).
     changed = Signal(uuid.UUID)
     drafts_changed = Signal()
+    #: The server link or the queue of unsent changes moved: a shown report's delivery may
+    #: have changed (read it again with :meth:`get` and :meth:`link`).
+    delivery_changed = Signal()
+    #: The signed-in person or the workstation's location changed (sign-in, linking).
+    identity_changed = Signal()
 
     def __init__(self, db: Database, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -65,11 +80,14 @@ class IncidentService(QObject):
         # Drafts being edited in this process: not "recoverable" while their form is open.
         self._live_drafts: set[uuid.UUID] = set()
         self._user: str | None = None
+        self._link = Link.LOCAL
 
     # -- Who and where ---------------------------------------------------------------------
     def set_user(self, name: str | None) -> None:
         """The signed-in user: the reporter of new reports while signed in."""
         self._user = name.strip() if name and name.strip() else None
+        # Called on every change of the session: linking also set the station's location.
+        self.identity_changed.emit()
 
     def reporter_name(self) -> str:
         """The signed-in user, else the REPORTER_NAME setting, else the workstation's name.
@@ -78,8 +96,30 @@ class IncidentService(QObject):
         workstation without a server."""
         return self._user or settings.REPORTER_NAME.get().strip() or settings.STATION_NAME.get()
 
+    def default_reporter(self) -> str:
+        """Who a new report names as reporter: a person (signed in, or the name set in
+        Instellingen), never the computer's name; empty when nobody is known."""
+        return self._user or settings.REPORTER_NAME.get().strip()
+
     def default_location(self) -> str:
-        return settings.STATION_LOCATION.get().strip() or settings.STATION_NAME.get()
+        """Where a new report happened: the location the administrator or the user set for
+        this workstation; empty (never the computer's name) when none is set."""
+        return settings.STATION_LOCATION.get().strip()
+
+    # -- Delivery to the server -------------------------------------------------------------
+    def link(self) -> Link:
+        return self._link
+
+    def set_link(self, state: str) -> None:
+        """The sync engine's state ("local", "connected", "offline")."""
+        link = Link(state)
+        if link is not self._link:
+            self._link = link
+            self.delivery_changed.emit()
+
+    def notify_delivery(self, *_args: object) -> None:
+        """Changes left the queue (or joined it): reports may have reached the server."""
+        self.delivery_changed.emit()
 
     # -- Drafts ----------------------------------------------------------------------------
     def new_draft_id(self) -> uuid.UUID:

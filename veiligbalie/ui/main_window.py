@@ -192,9 +192,9 @@ class MainWindow(QMainWindow):
             return
         if self.current_area() != "report" or prefill is not None:
             self.show_area("report")
-            if prefill is not None or not self.incident_form.has_content():
-                self.incident_form.start_new(prefill)
-        self.incident_form.focus_first_field()
+        # A report in progress is kept (and focused); from the confirmation or an untouched
+        # form a new one opens with the focus on its first field, so no keystroke is lost.
+        self.incident_form.start_new(prefill)
 
     def _offer_registration(self, alarm: object) -> None:
         """Our alarm was resolved: open the report form prefilled from it."""

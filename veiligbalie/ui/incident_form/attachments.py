@@ -1,0 +1,235 @@
+"""Evidence on the incident form: the list of attached files, adding (by dialog or by drop)
+within the size, type and count limits, and the message that names each refused file."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from veiligbalie.services.incidents import (
+    ALLOWED_SUFFIXES,
+    MAX_ATTACHMENT_BYTES,
+    MAX_ATTACHMENTS,
+    AttachmentError,
+    AttachmentInfo,
+    IncidentService,
+)
+from veiligbalie.ui.widgets import FieldMessage, FlowLayout
+
+log = logging.getLogger(__name__)
+
+
+def format_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    return f"{max(size // 1024, 1)} kB"
+
+
+class AttachmentsBox(QWidget):
+    """The evidence field. Its value (for drafts) is a list of JSON-safe dicts; files are
+    copied into the data folder by the service as soon as they are added."""
+
+    changed = Signal()
+
+    def __init__(self, service: IncidentService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._service = service
+        self._infos: list[AttachmentInfo] = []
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        hint = QLabel(
+            self.tr(
+                "Photos, screenshots, PDF, text, e-mail, sound, video or Word files; at most "
+                "{count} files of {limit} MB each. You can also drag files onto this form."
+            ).format(count=MAX_ATTACHMENTS, limit=MAX_ATTACHMENT_BYTES // (1024 * 1024)),
+            self,
+        )
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+        label = QLabel(self.tr("Attached files"), self)
+        label.setWordWrap(True)
+        self.list = QListWidget(self)
+        self.list.setObjectName("attachmentList")
+        self.list.setAccessibleName(self.tr("Attached files"))
+        self.list.setMinimumHeight(self.fontMetrics().lineSpacing() * 4)
+        label.setBuddy(self.list)
+        layout.addWidget(label)
+        layout.addWidget(self.list)
+        self.message = FieldMessage("error_attachments", self)
+        layout.addWidget(self.message)
+        row = QWidget(self)
+        flow = FlowLayout(row)
+        self.add_button = QPushButton(self.tr("Add file…"), row)
+        self.add_button.setObjectName("attachAddButton")
+        self.add_button.setAccessibleName(self.tr("Add file"))
+        self.add_button.clicked.connect(self.choose_files)
+        self.remove_button = QPushButton(self.tr("Remove selected file"), row)
+        self.remove_button.setObjectName("attachRemoveButton")
+        self.remove_button.setAccessibleName(self.tr("Remove selected file"))
+        self.remove_button.clicked.connect(self.remove_selected)
+        flow.addWidget(self.add_button)
+        flow.addWidget(self.remove_button)
+        layout.addWidget(row)
+        self._refresh()
+
+    def parts(self) -> dict[str, QWidget]:
+        return {
+            "attachment_list": self.list,
+            "attach_button": self.add_button,
+            "remove_attachment_button": self.remove_button,
+        }
+
+    # -- The field's value ----------------------------------------------------------------
+    def infos(self) -> list[AttachmentInfo]:
+        return list(self._infos)
+
+    def value(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "sha256": a.sha256,
+                "original_name": a.original_name,
+                "size": a.size,
+                "mime_type": a.mime_type,
+                "stored_path": str(a.stored_path),
+            }
+            for a in self._infos
+        ]
+
+    def set_value(self, value: Iterable[dict[str, Any]]) -> None:
+        # A copy that is gone from the data folder (cleaned up, another machine) is dropped.
+        self._infos = [
+            AttachmentInfo(
+                sha256=str(a["sha256"]),
+                original_name=str(a["original_name"]),
+                size=int(a["size"]),
+                mime_type=str(a["mime_type"]),
+                stored_path=Path(str(a["stored_path"])),
+            )
+            for a in value
+            if Path(str(a.get("stored_path", ""))).is_file()
+        ]
+        self.message.clear_message()
+        self._refresh()
+
+    def focus_target(self) -> QWidget:
+        return self.list
+
+    # -- Adding and removing ---------------------------------------------------------------
+    def add_files(self, files: Iterable[str | Path]) -> list[AttachmentInfo]:
+        """Import files as evidence; refused files are named with the reason under the list."""
+        added: list[AttachmentInfo] = []
+        problems: list[str] = []
+        for raw in files:
+            path = Path(raw)
+            if len(self._infos) >= MAX_ATTACHMENTS:
+                problems.append(self._too_many(path))
+                continue
+            try:
+                info = self._service.import_attachment(path)
+            except AttachmentError as error:
+                problems.append(self.problem(error, path))
+                continue
+            except OSError as error:
+                log.warning("attachment could not be copied: %s", error.strerror)
+                problems.append(
+                    self.tr("“{name}” could not be copied: {reason}.")
+                    .replace("{name}", path.name)
+                    .replace("{reason}", error.strerror or str(error))
+                )
+                continue
+            if any(a.sha256 == info.sha256 for a in self._infos):
+                problems.append(
+                    self.tr("“{name}” is already attached.").replace("{name}", path.name)
+                )
+                continue
+            self._infos.append(info)
+            added.append(info)
+        self._refresh()
+        if problems:
+            self.message.show_message("\n".join(problems))
+        else:
+            self.message.clear_message()
+        if added:
+            self.changed.emit()
+        return added
+
+    def show_problem(self, error: AttachmentError) -> None:
+        """Saving found a file that can no longer be attached (gone, changed)."""
+        self.message.show_message(self.problem(error, error.path))
+        self.list.setFocus()
+
+    def remove_selected(self) -> None:
+        row = self.list.currentRow()
+        if 0 <= row < len(self._infos):
+            # The copy in the data folder stays: another report may share it (same checksum).
+            del self._infos[row]
+            self._refresh()
+            self.changed.emit()
+
+    def choose_files(self) -> None:
+        files, _filter = QFileDialog.getOpenFileNames(
+            self,
+            self.tr("Attach evidence"),
+            "",
+            "{} ({});;{} (*)".format(
+                self.tr("Evidence"),
+                " ".join(f"*{suffix}" for suffix in sorted(ALLOWED_SUFFIXES)),
+                self.tr("All files"),
+            ),
+        )
+        if files:
+            self.add_files(files)
+
+    def problem(self, error: AttachmentError, path: Path) -> str:
+        name = path.name
+        if error.reason == "too_large":
+            size = path.stat().st_size if path.exists() else 0
+            return (
+                self.tr("“{name}” is too large ({size}); a file can be at most {limit} MB.")
+                .replace("{name}", name)
+                .replace("{size}", format_size(size))
+                .replace("{limit}", str(MAX_ATTACHMENT_BYTES // (1024 * 1024)))
+            )
+        if error.reason == "type":
+            return (
+                self.tr(
+                    "“{name}” cannot be attached: files of type “{suffix}” are not accepted. "
+                    "Use a photo, screenshot, PDF, text, e-mail, sound, video or Word file."
+                )
+                .replace("{name}", name)
+                .replace("{suffix}", path.suffix or "?")
+            )
+        if error.reason == "empty":
+            return self.tr("“{name}” is empty.").replace("{name}", name)
+        if error.reason == "too_many":
+            return self._too_many(path)
+        return self.tr("“{name}” cannot be found.").replace("{name}", name)
+
+    def _too_many(self, path: Path) -> str:
+        return (
+            self.tr("“{name}” was not added: a report can carry at most {count} files.")
+            .replace("{name}", path.name)
+            .replace("{count}", str(MAX_ATTACHMENTS))
+        )
+
+    def _refresh(self) -> None:
+        self.list.clear()
+        for info in self._infos:
+            item = QListWidgetItem(f"{info.original_name}  ({format_size(info.size)})")
+            item.setData(Qt.ItemDataRole.UserRole, info.sha256)
+            self.list.addItem(item)
+        self.remove_button.setEnabled(bool(self._infos))
