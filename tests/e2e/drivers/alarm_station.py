@@ -240,12 +240,16 @@ class Driver:
             emit("error", message=f"unknown command {verb}")
 
 
-def build_app(name: str, lan: tuple[int, str] | None) -> tuple[Any, Any]:
+def build_app(
+    name: str, lan: tuple[int, str] | None, *, os_keyring: bool = True
+) -> tuple[Any, Any]:
     """The client as app.py builds it (AppContext.open), with the pop-up and indicator.
 
-    Runs in its own process: the keyring is this process's memory, the data folder is
-    VEILIGBALIE_DATA_DIR. Reconnects are tuned to a test's pace (100-500 ms)."""
+    Runs in its own process: the keyring is this process's memory (``os_keyring=False``:
+    keyring's "fail" backend, as on a Linux PC without a Secret Service), the data folder
+    is VEILIGBALIE_DATA_DIR. Reconnects are tuned to a test's pace (100-500 ms)."""
     import keyring
+    import keyring.backends.fail
 
     from veiligbalie import settings
     from veiligbalie.secrets import MemoryKeyring
@@ -253,7 +257,7 @@ def build_app(name: str, lan: tuple[int, str] | None) -> tuple[Any, Any]:
     from veiligbalie.ui.alarm_indicator import AlarmIndicator
     from veiligbalie.ui.alarm_popup import AlarmPopup
 
-    keyring.set_keyring(MemoryKeyring())
+    keyring.set_keyring(MemoryKeyring() if os_keyring else keyring.backends.fail.Keyring())
     settings.STATION_NAME.set(name)
     settings.STATION_LOCATION.set(f"{name}, publiekshal")
     settings.REPORTER_NAME.set(f"Collega {name}")
