@@ -142,6 +142,7 @@ class SettingsView(QScrollArea):
 
     def refresh(self) -> None:
         self.alarm_settings.refresh()
+        self.server_settings.refresh()
         self.station_name.setText(settings.STATION_NAME.get())
         self.station_location.setText(settings.STATION_LOCATION.get())
         self.reporter_name.setText(settings.REPORTER_NAME.get())
