@@ -121,10 +121,14 @@ class AlarmSettings(QGroupBox):
         self.apply_button = QPushButton(self.tr("Apply network settings"), advanced)
         self.apply_button.setObjectName("alarmLanApply")
         self.apply_button.clicked.connect(self.apply)
-        network.addRow("", self.apply_button)
+        apply_row = QHBoxLayout()
+        apply_row.addWidget(self.apply_button)
+        apply_row.addStretch(1)
+        network.addRow("", apply_row)
         self.message = QLabel(advanced)
         self.message.setObjectName("alarmSettingsMessage")
         self.message.setWordWrap(True)
+        self.message.setVisible(False)
         network.addRow("", self.message)
 
         self.hotkey_edit = QKeySequenceEdit(self)
@@ -147,7 +151,10 @@ class AlarmSettings(QGroupBox):
             self.tr("Runs the whole alarm path, marked TEST everywhere, without sound")
         )
         self.test_button.clicked.connect(lambda: self.context.alarms.raise_alarm(test=True))
-        form.addRow("", self.test_button)
+        test_row = QHBoxLayout()
+        test_row.addWidget(self.test_button)
+        test_row.addStretch(1)
+        form.addRow("", test_row)
 
         if self.lan is not None:
             self.lan.changed.connect(self.refresh_status)
@@ -160,7 +167,9 @@ class AlarmSettings(QGroupBox):
         self.site_name.setText(name or self.tr("Not linked with a server"))
         # The site code salts a passphrase key; a linked station's comes from the server.
         linked = bool(session is not None and session.enrolled)
-        self.site_id.setText("" if linked else settings.SITE_ID.get())
+        # The built-in "default" is no name to show: an empty field means it.
+        own = settings.SITE_ID.get() if settings.SITE_ID.is_set() else ""
+        self.site_id.setText("" if linked else own)
         self.site_id.setEnabled(not linked)
         self.interface.clear()
         self.interface.addItem(self.tr("Off: no alarms over the network"), "")
@@ -208,6 +217,7 @@ class AlarmSettings(QGroupBox):
                     "key inside the window"
                 )
             )
+        self.hotkey_status.setVisible(bool(self.hotkey_status.text()))
 
     # -- Site key ----------------------------------------------------------------------------
     def _choose_key_file(self) -> None:
@@ -255,13 +265,17 @@ class AlarmSettings(QGroupBox):
             site_key.KeyProblem.NO_SITE: self.tr("fill in the site code first."),
         }
         log.warning("Site key not set: %s", error.detail or error.problem.value)
-        self.message.setText(self.tr("Key not set: %1").replace("%1", reasons[error.problem]))
+        self._tell(self.tr("Key not set: %1").replace("%1", reasons[error.problem]))
         return False
 
     def _key_set(self) -> bool:
-        self.message.setText(self.tr("Site key set."))
+        self._tell(self.tr("Site key set."))
         self.apply()
         return True
+
+    def _tell(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
 
     # -- Network -----------------------------------------------------------------------------
     def apply(self) -> bool:
@@ -269,10 +283,10 @@ class AlarmSettings(QGroupBox):
         group = self.group.text().strip()
         if self.site_id.isEnabled():
             site = self.site_id.text().strip()
-            if not site:
-                self.message.setText(self.tr("Fill in the site code."))
-                return False
-            settings.SITE_ID.set(site)
+            if site:
+                settings.SITE_ID.set(site)
+            else:
+                settings.SITE_ID.reset()
         settings.ALARM_LAN_INTERFACE.set(self.interface.currentData() or "")
         settings.ALARM_LAN_PORT.set(self.port.value())
         settings.ALARM_LAN_GROUP.set(group)
@@ -281,9 +295,9 @@ class AlarmSettings(QGroupBox):
             return False
         ok = self.lan.configure_from_settings(self.context.alarms.identity)
         if ok:
-            self.message.setText(self.tr("Alarms between workstations are on."))
+            self._tell(self.tr("Alarms between workstations are on."))
         elif self.lan.status:
-            self.message.setText(self.lan.status)
+            self._tell(self.lan.status)
         self.refresh_status()
         return ok
 
@@ -296,6 +310,7 @@ class AlarmSettings(QGroupBox):
             parse_sequence(text)
         except ValueError as error:
             self.hotkey_status.setText(self.tr("Key not usable: %1").replace("%1", str(error)))
+            self.hotkey_status.setVisible(True)
             return
         settings.ALARM_HOTKEY.set(text)
         settings.sync()

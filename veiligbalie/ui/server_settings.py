@@ -120,9 +120,7 @@ class ServerSettings(QWidget):
         )
         self.enrol_code.setPlaceholderText(self.tr("One-time code from the administrator"))
         form.addRow(*buddy_label(self.tr("Enrolment &code"), self.enrol_code))
-        self.address_note = QLabel(link)
-        self.address_note.setObjectName("serverAddressNote")
-        self.address_note.setWordWrap(True)
+        self.address_note = self._message(link, "serverAddressNote")
         self.server_url.textChanged.connect(self._address_edited)
         form.addRow(self.address_note)
         buttons = QHBoxLayout()
@@ -135,10 +133,7 @@ class ServerSettings(QWidget):
         form.addRow(buttons)
         self.enrol_message = self._message(link, "enrolMessage")
         form.addRow(self.enrol_message)
-        self.storage_note = QLabel(link)
-        self.storage_note.setObjectName("credentialStorage")
-        self.storage_note.setWordWrap(True)
-        self.storage_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.storage_note = self._message(link, "credentialStorage")
         form.addRow(self.storage_note)
         column.addWidget(link)
 
@@ -164,7 +159,10 @@ class ServerSettings(QWidget):
         self.unlink_button = QPushButton(self.tr("Unlink this workstation"), advanced)
         self.unlink_button.setObjectName("unlinkButton")
         self.unlink_button.clicked.connect(self.unlink)
-        form4.addRow(self.unlink_button)
+        unlink_row = QHBoxLayout()
+        unlink_row.addWidget(self.unlink_button)
+        unlink_row.addStretch(1)
+        form4.addRow(unlink_row)
 
         # -- Inloggen ----------------------------------------------------------------------
         signin = QGroupBox(self.tr("Sign in"), self)
@@ -219,7 +217,10 @@ class ServerSettings(QWidget):
         self.sync_button = QPushButton(self.tr("Synchronise &now"), sync)
         self.sync_button.setObjectName("syncNowButton")
         self.sync_button.clicked.connect(self._sync_now)
-        form3.addRow(self.sync_button)
+        sync_row = QHBoxLayout()
+        sync_row.addWidget(self.sync_button)
+        sync_row.addStretch(1)
+        form3.addRow(sync_row)
         self.dead_letters = QListWidget(sync)
         self.dead_letters.setObjectName("deadLetters")
         self.dead_letters.setAccessibleName(self.tr("Changes the server refused"))
@@ -259,11 +260,13 @@ class ServerSettings(QWidget):
         label.setObjectName(name)
         label.setWordWrap(True)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        label.setVisible(False)  # an empty line would only leave a gap
         return label
 
     def _say(self, label: QLabel, text: str, ok: bool = False) -> None:
         label.setStyleSheet(_OK_STYLE if ok else _ERROR_STYLE)
         label.setText(text)
+        label.setVisible(bool(text))
 
     # -- Explaining errors -----------------------------------------------------------------
     def explain(self, error: SessionError | object) -> str:
@@ -485,9 +488,7 @@ class ServerSettings(QWidget):
         self.unlink_button.setEnabled(enrolled)
         note, warn = self.storage_text()
         # Warned where linking happens; where it is kept shows under "Storage and security".
-        self.storage_note.setText(note if warn else "")
-        self.storage_note.setVisible(warn)
-        self.storage_note.setStyleSheet(_ERROR_STYLE)
+        self._say(self.storage_note, note if warn else "")
         for widget in (self.username, self.password, self.login_button):
             widget.setEnabled(enrolled and not logged_in)
         self.logout_button.setEnabled(logged_in)

@@ -43,6 +43,8 @@ class SettingsView(QScrollArea):
         self.setFrameShape(QFrame.Shape.NoFrame)
 
         body = QWidget(self)
+        # Fields no wider than a reader's eye travels; the page stays left-aligned.
+        body.setMaximumWidth(1040)
         column = QVBoxLayout(body)
         title = QLabel(self.tr("Settings"), body)
         title.setStyleSheet("font-size: 20px; font-weight: bold;")
@@ -78,10 +80,6 @@ class SettingsView(QScrollArea):
 
         storage = QGroupBox(self.tr("Storage and security"), body)
         form3 = QFormLayout(storage)
-        self.server_state = QLabel(storage)
-        self.server_state.setObjectName("serverState")
-        self.server_state.setWordWrap(True)
-        form3.addRow(self.tr("Server"), self.server_state)
         self.keyring_state = QLabel(storage)
         self.keyring_state.setObjectName("keyringState")
         self.keyring_state.setWordWrap(True)
@@ -149,12 +147,6 @@ class SettingsView(QScrollArea):
         index = self.language.findData(settings.LANGUAGE.get())
         self.language.setCurrentIndex(max(index, 0))
         self.alarm_sound.setChecked(settings.ALARM_SOUND.get())
-        if settings.SERVER_URL.get():
-            self.server_state.setText(settings.SERVER_URL.get())
-        else:
-            self.server_state.setText(
-                self.tr("Not linked: VeiligBalie works locally on this workstation.")
-            )
         self.keyring_state.setText(self.server_settings.storage_text()[0])
         self.saved_note.clear()
 
