@@ -273,10 +273,6 @@
       <translation>Ingesteld (vingerafdruk %1)</translation>
     </message>
     <message>
-      <source>Fill in the site code.</source>
-      <translation>Vul de vestigingscode in.</translation>
-    </message>
-    <message>
       <source>%1 (not found)</source>
       <translation>%1 (niet gevonden)</translation>
     </message>
@@ -1693,6 +1689,10 @@
       <translation>De koppeling van deze werkplek wordt bewaard in het besturingssysteem (sleutelbos).</translation>
     </message>
     <message>
+      <source>The file with this workstation's link could not be used safely (others could read it, or it is damaged), so it was not used: %1. Link this workstation again; the log says more.</source>
+      <translation>Het bestand met de koppeling van deze werkplek kon niet veilig worden gebruikt (anderen konden het lezen, of het is beschadigd) en is daarom niet gebruikt: %1. Koppel deze werkplek opnieuw; in het logboek staat meer.</translation>
+    </message>
+    <message>
       <source>This system has no keyring: the link of this workstation is kept in a file that only your user can read: %1. Passwords are never stored; whoever signs in does so again after a restart.</source>
       <translation>Dit systeem heeft geen sleutelbos: de koppeling van deze werkplek wordt bewaard in een bestand dat alleen jouw gebruiker kan lezen: %1. Wachtwoorden worden nooit bewaard; wie inlogt, doet dat na een herstart opnieuw.</translation>
     </message>
@@ -1993,10 +1993,6 @@
       <translation>Opslag en beveiliging</translation>
     </message>
     <message>
-      <source>Server</source>
-      <translation>Server</translation>
-    </message>
-    <message>
       <source>Data folder</source>
       <translation>Gegevensmap</translation>
     </message>
@@ -2011,10 +2007,6 @@
     <message>
       <source>Save settings</source>
       <translation>Instellingen opslaan</translation>
-    </message>
-    <message>
-      <source>Not linked: VeiligBalie works locally on this workstation.</source>
-      <translation>Niet gekoppeld: VeiligBalie werkt lokaal op deze werkplek.</translation>
     </message>
     <message>
       <source>Saved.</source>

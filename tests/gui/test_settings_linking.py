@@ -153,6 +153,23 @@ def test_without_a_keyring_the_page_names_the_private_file(
     assert "keyring" not in view.alarm_settings.key_state.text()
 
 
+def test_a_credential_file_others_can_read_is_not_used_and_said_so(
+    view: SettingsView, data_dir: Path
+) -> None:
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    settings.SERVER_URL.set("https://veiligbalie.example")
+    path = data_dir / secrets.CREDENTIAL_FILE
+    path.write_text('{"workstation-token": "planted"}', encoding="utf-8")
+    path.chmod(0o644)
+    view.refresh()
+    assert not view.context.session.enrolled
+    assert view.keyring_state.text().startswith(
+        "The file with this workstation's link could not be used safely"
+    )
+    assert str(path) in view.keyring_state.text()
+    assert view.server_settings.storage_note.isVisible()
+
+
 def test_where_nothing_can_be_kept_linking_warns_first(qtbot: Any, view: SettingsView) -> None:
     # conftest's in-memory backend: the link lasts for this session only, said before linking.
     note = view.server_settings.storage_note

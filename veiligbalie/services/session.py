@@ -240,6 +240,12 @@ class Session(QObject):
     def credential_file() -> Path:
         return secrets.credential_path()
 
+    @staticmethod
+    def credential_file_refused() -> bool:
+        """True when the credential file was found unsafe or damaged and not used (the
+        reason is in the log)."""
+        return bool(secrets.file_problem())
+
     @property
     def site_name(self) -> str:
         """The site as people call it ("Stadhuis"); "" before linking."""

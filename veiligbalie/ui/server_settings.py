@@ -325,6 +325,12 @@ class ServerSettings(QWidget):
             return self.tr(
                 "The link of this workstation is kept in the operating system (keyring)."
             ), False
+        if kept is Storage.FILE and self.session.credential_file_refused():
+            return self.tr(
+                "The file with this workstation's link could not be used safely (others "
+                "could read it, or it is damaged), so it was not used: %1. Link this "
+                "workstation again; the log says more."
+            ).replace("%1", str(self.session.credential_file())), True
         if kept is Storage.FILE:
             return self.tr(
                 "This system has no keyring: the link of this workstation is kept in a file "

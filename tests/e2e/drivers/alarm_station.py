@@ -324,15 +324,18 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def main_app(options: argparse.Namespace) -> int:
+def main_app(
+    options: argparse.Namespace, driver_class: type[Driver] = Driver, *, os_keyring: bool = True
+) -> int:
+    """Run the --app station (``driver_class`` takes its commands) until ``quit``."""
     from PySide6.QtWidgets import QApplication
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = QApplication([])
     lan = (options.port, options.group) if options.port and options.group else None
-    context, ui = build_app(options.name, lan)
+    context, ui = build_app(options.name, lan, os_keyring=os_keyring)
     beacon = context.lan_alarms.beacon if context.lan_alarms is not None else None
-    driver = Driver(context.alarms, beacon, context, ui)
+    driver = driver_class(context.alarms, beacon, context, ui)
     notifier = QSocketNotifier(sys.stdin.fileno(), QSocketNotifier.Type.Read)
     notifier.activated.connect(driver.on_stdin)
     emit("ready", station_id=str(context.alarms.identity.station_id), name=options.name)

@@ -19,10 +19,7 @@ ROOT = Path(__file__).resolve().parents[3]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from PySide6.QtCore import QSocketNotifier  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
-
-from tests.e2e.drivers.alarm_station import Driver, build_app, emit  # noqa: E402
+from tests.e2e.drivers.alarm_station import Driver, emit, main_app  # noqa: E402
 
 
 class SettingsDriver(Driver):
@@ -52,16 +49,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--no-keyring", action="store_true")
     options = parser.parse_args(argv)
     os.environ["VEILIGBALIE_DATA_DIR"] = options.data_dir
-    app = QApplication([])
-    context, ui = build_app(options.name, None, os_keyring=not options.no_keyring)
-    beacon = context.lan_alarms.beacon if context.lan_alarms is not None else None
-    driver = SettingsDriver(context.alarms, beacon, context, ui)
-    notifier = QSocketNotifier(sys.stdin.fileno(), QSocketNotifier.Type.Read)
-    notifier.activated.connect(driver.on_stdin)
-    emit("ready", station_id=str(context.alarms.identity.station_id), name=options.name)
-    app.exec()
-    context.close()
-    return 0
+    options.port = options.group = None  # no LAN of the test's choosing
+    return main_app(options, SettingsDriver, os_keyring=not options.no_keyring)
 
 
 if __name__ == "__main__":
