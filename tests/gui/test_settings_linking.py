@@ -82,6 +82,9 @@ def test_linking_names_the_site_and_turns_the_lan_on_where_the_server_is(
     assert _enrol(qtbot, view, running.base_url, codes[0]) == "Linked with the server."
 
     assert alarm.site_name.text() == "Stadhuis"
+    # Linked: no second link is offered in plain sight (unlinking is under Geavanceerd).
+    page = view.server_settings
+    assert not any(w.isVisible() for w in (page.server_url, page.enrol_code, page.enrol_button))
     link_state = view.server_settings.link_state.text()
     assert "Stadhuis" in link_state and not UUID.search(link_state)
     # A server on 127.0.0.1 is reached over the loopback interface: the LAN runs there.
@@ -103,6 +106,7 @@ def test_a_network_switched_off_on_purpose_stays_off(
     # Unlinking forgets the choice made for that link; the next link chooses anew.
     view.server_settings.unlink()
     assert not settings.ALARM_LAN_INTERFACE.is_set()
+    assert view.server_settings.enrol_button.isVisible()
 
 
 def test_an_address_without_scheme_assumes_https_and_names_a_plain_http_server(

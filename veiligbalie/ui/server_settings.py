@@ -106,6 +106,7 @@ class ServerSettings(QWidget):
         link = QGroupBox(self.tr("Link with server"), self)
         link.setObjectName("serverLinkGroup")
         form = QFormLayout(link)
+        self._link_form = form
         self.link_state = QLabel(link)
         self.link_state.setObjectName("serverLinkState")
         self.link_state.setWordWrap(True)
@@ -131,6 +132,7 @@ class ServerSettings(QWidget):
         buttons.addWidget(self.enrol_button)
         buttons.addStretch(1)
         form.addRow(buttons)
+        self._link_rows = (self.server_url, self.enrol_code, buttons)
         self.enrol_message = self._message(link, "enrolMessage")
         form.addRow(self.enrol_message)
         self.storage_note = self._message(link, "credentialStorage")
@@ -492,6 +494,9 @@ class ServerSettings(QWidget):
         if not self.ca_file.text():
             self.ca_file.setText(settings.SERVER_CA_FILE.get())
         self.unlink_button.setEnabled(enrolled)
+        # Linked: the form would only invite a second link; unlinking is under Geavanceerd.
+        for row in self._link_rows:
+            self._link_form.setRowVisible(row, not enrolled)
         note, warn = self.storage_text()
         # Warned where linking happens; where it is kept shows under "Storage and security".
         self._say(self.storage_note, note if warn else "")
