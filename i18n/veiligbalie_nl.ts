@@ -192,14 +192,6 @@
   <context>
     <name>AlarmSettings</name>
     <message>
-      <source>Alarm between workstations</source>
-      <translation>Alarm tussen werkplekken</translation>
-    </message>
-    <message>
-      <source>Status</source>
-      <translation>Status</translation>
-    </message>
-    <message>
       <source>Reachable now</source>
       <translation>Nu bereikbaar</translation>
     </message>
@@ -218,6 +210,26 @@
     <message>
       <source>Site</source>
       <translation>Vestiging</translation>
+    </message>
+    <message>
+      <source>Alarm</source>
+      <translation>Alarm</translation>
+    </message>
+    <message>
+      <source>Between workstations</source>
+      <translation>Tussen werkplekken</translation>
+    </message>
+    <message>
+      <source>Alarm between workstations (network)</source>
+      <translation>Alarm tussen werkplekken (netwerk)</translation>
+    </message>
+    <message>
+      <source>Site code</source>
+      <translation>Vestigingscode</translation>
+    </message>
+    <message>
+      <source>The same on every workstation of the site</source>
+      <translation>Op elke werkplek van de vestiging dezelfde</translation>
     </message>
     <message>
       <source>Network</source>
@@ -256,16 +268,20 @@
       <translation>Doorloopt de hele alarmroute, overal gemarkeerd als TEST, zonder geluid</translation>
     </message>
     <message>
-      <source>Not set: no alarms over the network</source>
-      <translation>Niet ingesteld: geen alarm via het netwerk</translation>
+      <source>Not linked with a server</source>
+      <translation>Niet gekoppeld met een server</translation>
+    </message>
+    <message>
+      <source>Off: no alarms over the network</source>
+      <translation>Uit: geen alarm via het netwerk</translation>
+    </message>
+    <message>
+      <source>Set (fingerprint %1)</source>
+      <translation>Ingesteld (vingerafdruk %1)</translation>
     </message>
     <message>
       <source>%1 (not found)</source>
       <translation>%1 (niet gevonden)</translation>
-    </message>
-    <message>
-      <source>Set (kept in the keyring)</source>
-      <translation>Ingesteld (bewaard in de sleutelbos)</translation>
     </message>
     <message>
       <source>Not set</source>
@@ -296,16 +312,28 @@
       <translation>De wachtzin van deze vestiging (op elke werkplek dezelfde):</translation>
     </message>
     <message>
+      <source>the file cannot be read.</source>
+      <translation>het bestand kan niet worden gelezen.</translation>
+    </message>
+    <message>
+      <source>this file holds no site key. Ask the administrator for the key file.</source>
+      <translation>dit bestand bevat geen vestigingssleutel. Vraag de beheerder om het sleutelbestand.</translation>
+    </message>
+    <message>
+      <source>the passphrase needs at least %1 characters.</source>
+      <translation>de wachtzin moet minstens %1 tekens hebben.</translation>
+    </message>
+    <message>
+      <source>fill in the site code first.</source>
+      <translation>vul eerst de vestigingscode in.</translation>
+    </message>
+    <message>
       <source>Key not set: %1</source>
       <translation>Sleutel niet ingesteld: %1</translation>
     </message>
     <message>
       <source>Site key set.</source>
       <translation>Vestigingssleutel ingesteld.</translation>
-    </message>
-    <message>
-      <source>Fill in the site.</source>
-      <translation>Vul de vestiging in.</translation>
     </message>
     <message>
       <source>Alarms between workstations are on.</source>
@@ -1518,10 +1546,6 @@
       <translation>Koppel&amp;code</translation>
     </message>
     <message>
-      <source>Organisation CA certificate file</source>
-      <translation>CA-certificaatbestand van de organisatie</translation>
-    </message>
-    <message>
       <source>Only when the administrator gives you one</source>
       <translation>Alleen als de beheerder je er een geeft</translation>
     </message>
@@ -1540,10 +1564,6 @@
     <message>
       <source>&amp;Link</source>
       <translation>&amp;Koppelen</translation>
-    </message>
-    <message>
-      <source>Unlink</source>
-      <translation>Ontkoppelen</translation>
     </message>
     <message>
       <source>Sign in</source>
@@ -1614,24 +1634,12 @@
       <translation>Conflict als gezien markeren</translation>
     </message>
     <message>
-      <source>The server cannot be reached. Check the address and the network connection.</source>
-      <translation>De server is niet bereikbaar. Controleer het adres en de netwerkverbinding.</translation>
-    </message>
-    <message>
-      <source>The server's certificate is not trusted (%1). Choose the organisation's CA certificate file, or ask the administrator.</source>
-      <translation>Het certificaat van de server wordt niet vertrouwd (%1). Kies het CA-certificaatbestand van de organisatie, of vraag het de beheerder.</translation>
-    </message>
-    <message>
       <source>This enrolment code was already used. Ask the administrator for a new code.</source>
       <translation>Deze koppelcode is al gebruikt. Vraag de beheerder om een nieuwe code.</translation>
     </message>
     <message>
       <source>This enrolment code has expired. Ask the administrator for a new code.</source>
       <translation>Deze koppelcode is verlopen. Vraag de beheerder om een nieuwe code.</translation>
-    </message>
-    <message>
-      <source>No VeiligBalie server answers at this address.</source>
-      <translation>Op dit adres antwoordt geen VeiligBalie-server.</translation>
     </message>
     <message>
       <source>The enrolment code is unknown. Check it, or ask the administrator for a new one.</source>
@@ -1646,16 +1654,60 @@
       <translation>Het huidige wachtwoord klopt niet.</translation>
     </message>
     <message>
-      <source>The server did not accept the new password: %1</source>
-      <translation>De server accepteerde het nieuwe wachtwoord niet: %1</translation>
-    </message>
-    <message>
       <source>Your session has ended. Sign in again.</source>
       <translation>Je sessie is verlopen. Log opnieuw in.</translation>
     </message>
     <message>
-      <source>The server reported a problem (%1). Try again later.</source>
-      <translation>De server meldde een probleem (%1). Probeer het later opnieuw.</translation>
+      <source>Server connection</source>
+      <translation>Verbinding met de server</translation>
+    </message>
+    <message>
+      <source>Unlink this workstation</source>
+      <translation>Koppeling van deze werkplek opheffen</translation>
+    </message>
+    <message>
+      <source>The server cannot be reached. Check the address and the network connection; if that looks right, ask the administrator whether the server is running.</source>
+      <translation>De server is niet bereikbaar. Controleer het adres en de netwerkverbinding; klopt dat, vraag dan de beheerder of de server draait.</translation>
+    </message>
+    <message>
+      <source>This server does not use a secure connection (https), only http. Type the address with http:// in front only if the administrator says so; otherwise ask the administrator to set up https on the server.</source>
+      <translation>Deze server gebruikt geen beveiligde verbinding (https), alleen http. Zet alleen http:// voor het adres als de beheerder dat zegt; vraag anders de beheerder om https op de server in te stellen.</translation>
+    </message>
+    <message>
+      <source>No secure connection could be made with the server: its certificate is not trusted here, or no https answers at this address. Check the address (and the port) and ask the administrator.</source>
+      <translation>Er kon geen beveiligde verbinding met de server worden gemaakt: het certificaat wordt hier niet vertrouwd, of op dit adres antwoordt geen https. Controleer het adres (en de poort) en vraag het de beheerder.</translation>
+    </message>
+    <message>
+      <source>No VeiligBalie server answers at this address. Check the address.</source>
+      <translation>Op dit adres antwoordt geen VeiligBalie-server. Controleer het adres.</translation>
+    </message>
+    <message>
+      <source>The server did not accept the new password. Choose a longer one.</source>
+      <translation>De server accepteert het nieuwe wachtwoord niet. Kies een langer wachtwoord.</translation>
+    </message>
+    <message>
+      <source>The server gave an answer this workstation cannot use. Ask the administrator.</source>
+      <translation>De server gaf een antwoord waar deze werkplek niets mee kan. Vraag het de beheerder.</translation>
+    </message>
+    <message>
+      <source>The server reported a problem. Try again later; if it keeps happening, tell the administrator.</source>
+      <translation>De server meldde een probleem. Probeer het later opnieuw; blijft het gebeuren, meld het dan de beheerder.</translation>
+    </message>
+    <message>
+      <source>The link of this workstation is kept in the operating system (keyring).</source>
+      <translation>De koppeling van deze werkplek wordt bewaard in het besturingssysteem (sleutelbos).</translation>
+    </message>
+    <message>
+      <source>The file with this workstation's link could not be used safely (others could read it, or it is damaged), so it was not used: %1. Link this workstation again; the log says more.</source>
+      <translation>Het bestand met de koppeling van deze werkplek kon niet veilig worden gebruikt (anderen konden het lezen, of het is beschadigd) en is daarom niet gebruikt: %1. Koppel deze werkplek opnieuw; in het logboek staat meer.</translation>
+    </message>
+    <message>
+      <source>This system has no keyring: the link of this workstation is kept in a file that only your user can read: %1. Passwords are never stored; whoever signs in does so again after a restart.</source>
+      <translation>Dit systeem heeft geen sleutelbos: de koppeling van deze werkplek wordt bewaard in een bestand dat alleen jouw gebruiker kan lezen: %1. Wachtwoorden worden nooit bewaard; wie inlogt, doet dat na een herstart opnieuw.</translation>
+    </message>
+    <message>
+      <source>Nothing is kept on disk here: the link lasts for this session only. After a restart this workstation must be linked again with a new code from the administrator.</source>
+      <translation>Hier wordt niets op schijf bewaard: de koppeling geldt alleen voor deze sessie. Na een herstart moet deze werkplek opnieuw worden gekoppeld met een nieuwe code van de beheerder.</translation>
     </message>
     <message>
       <source>Organisation CA certificate</source>
@@ -1684,6 +1736,10 @@
     <message>
       <source>Linking…</source>
       <translation>Bezig met koppelen…</translation>
+    </message>
+    <message>
+      <source>No http:// or https:// given: the secure %1 will be used.</source>
+      <translation>Geen http:// of https:// opgegeven: het beveiligde %1 wordt gebruikt.</translation>
     </message>
     <message>
       <source>Linked with the server.</source>
@@ -1771,11 +1827,127 @@
     </message>
   </context>
   <context>
+    <name>Settings</name>
+    <message>
+      <source>Workstation name</source>
+      <extracomment>English, marked with QT_TRANSLATE_NOOP("Settings", ...); see :attr:`display_title`.</extracomment>
+      <translation>Naam van de werkplek</translation>
+    </message>
+    <message>
+      <source>Location of this workstation</source>
+      <translation>Locatie van deze werkplek</translation>
+    </message>
+    <message>
+      <source>Your name (used as reporter)</source>
+      <translation>Je naam (als melder)</translation>
+    </message>
+    <message>
+      <source>Language: nl, en, or system (follow the system)</source>
+      <translation>Taal: nl, en of system (volgt het systeem)</translation>
+    </message>
+    <message>
+      <source>Window geometry</source>
+      <translation>Vensterpositie en -grootte</translation>
+    </message>
+    <message>
+      <source>Window state</source>
+      <translation>Vensterindeling</translation>
+    </message>
+    <message>
+      <source>Alarm key</source>
+      <translation>Alarmtoets</translation>
+    </message>
+    <message>
+      <source>Play a sound when a colleague raises an alarm</source>
+      <translation>Geluid als een collega alarm slaat</translation>
+    </message>
+    <message>
+      <source>Play the sound for test alarms too</source>
+      <translation>Ook geluid bij testalarmen</translation>
+    </message>
+    <message>
+      <source>Network for alarms between stations</source>
+      <translation>Netwerk voor alarm tussen werkplekken</translation>
+    </message>
+    <message>
+      <source>UDP port for alarms between stations</source>
+      <translation>UDP-poort voor alarm tussen werkplekken</translation>
+    </message>
+    <message>
+      <source>Multicast group (empty: broadcast)</source>
+      <translation>Multicastgroep (leeg: broadcast)</translation>
+    </message>
+    <message>
+      <source>Site (stations of one site alarm each other)</source>
+      <translation>Vestiging (werkplekken van één vestiging alarmeren elkaar)</translation>
+    </message>
+    <message>
+      <source>Workstation id (made once, never shown)</source>
+      <translation>Werkplek-id (eenmalig gemaakt, nooit getoond)</translation>
+    </message>
+    <message>
+      <source>Server address</source>
+      <translation>Serveradres</translation>
+    </message>
+    <message>
+      <source>Organisation CA certificate file</source>
+      <translation>CA-certificaatbestand van de organisatie</translation>
+    </message>
+    <message>
+      <source>Organisation</source>
+      <translation>Organisatie</translation>
+    </message>
+    <message>
+      <source>Site</source>
+      <translation>Vestiging</translation>
+    </message>
+    <message>
+      <source>Site id on the server</source>
+      <translation>Vestigings-id op de server</translation>
+    </message>
+    <message>
+      <source>Workstation id on the server</source>
+      <translation>Werkplek-id op de server</translation>
+    </message>
+    <message>
+      <source>Signed-in user (reporter name)</source>
+      <translation>Ingelogde gebruiker (naam als melder)</translation>
+    </message>
+    <message>
+      <source>Signed-in username</source>
+      <translation>Gebruikersnaam van de ingelogde gebruiker</translation>
+    </message>
+    <message>
+      <source>Role of the signed-in user</source>
+      <translation>Rol van de ingelogde gebruiker</translation>
+    </message>
+  </context>
+  <context>
     <name>SettingsView</name>
     <message>
       <source>Settings</source>
       <extracomment>Longest workstation name, location or reporter name the form takes.</extracomment>
       <translation>Instellingen</translation>
+    </message>
+    <message>
+      <source>You and this workstation</source>
+      <translation>Jij en deze werkplek</translation>
+    </message>
+    <message>
+      <source>Used as reporter when nobody is signed in; empty: the workstation name</source>
+      <translation>Als melder gebruikt als niemand is ingelogd; leeg: de naam van de werkplek</translation>
+    </message>
+    <message>
+      <source>Link credential</source>
+      <translation>Koppelgegevens</translation>
+    </message>
+    <message>
+      <source>&amp;Advanced (administrator)</source>
+      <translation>&amp;Geavanceerd (beheerder)</translation>
+    </message>
+    <message>
+      <source>Advanced settings</source>
+      <translation>Geavanceerde instellingen</translation>
     </message>
     <message>
       <source>This workstation</source>
@@ -1798,10 +1970,6 @@
       <translation>Je naam</translation>
     </message>
     <message>
-      <source>Used as reporter; empty: the workstation name</source>
-      <translation>Gebruikt als melder; leeg: de naam van de werkplek</translation>
-    </message>
-    <message>
       <source>&amp;Workstation name</source>
       <translation>&amp;Naam van de werkplek</translation>
     </message>
@@ -1812,10 +1980,6 @@
     <message>
       <source>Your &amp;name</source>
       <translation>&amp;Je naam</translation>
-    </message>
-    <message>
-      <source>Interface and alarm</source>
-      <translation>Weergave en alarm</translation>
     </message>
     <message>
       <source>Language</source>
@@ -1838,14 +2002,6 @@
       <translation>Opslag en beveiliging</translation>
     </message>
     <message>
-      <source>Server</source>
-      <translation>Server</translation>
-    </message>
-    <message>
-      <source>Credentials</source>
-      <translation>Inloggegevens</translation>
-    </message>
-    <message>
       <source>Data folder</source>
       <translation>Gegevensmap</translation>
     </message>
@@ -1860,18 +2016,6 @@
     <message>
       <source>Save settings</source>
       <translation>Instellingen opslaan</translation>
-    </message>
-    <message>
-      <source>Not linked: VeiligBalie works locally on this workstation.</source>
-      <translation>Niet gekoppeld: VeiligBalie werkt lokaal op deze werkplek.</translation>
-    </message>
-    <message>
-      <source>Kept in the system keyring (%1).</source>
-      <translation>Bewaard in de sleutelbos van het systeem (%1).</translation>
-    </message>
-    <message>
-      <source>No system keyring found: credentials are kept in memory for this session only and must be entered again after a restart. Nothing is written to disk.</source>
-      <translation>Geen sleutelbos van het systeem gevonden: inloggegevens blijven alleen tijdens deze sessie in het geheugen en moeten na een herstart opnieuw worden ingevoerd. Er wordt niets op schijf bewaard.</translation>
     </message>
     <message>
       <source>Saved.</source>

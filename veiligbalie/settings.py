@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QCoreApplication, QSettings
 
 from veiligbalie import paths
 
@@ -25,7 +25,17 @@ class Setting(Generic[T]):
     key: str
     type: type[T]
     default: T | Callable[[], T]
-    title: str = ""
+    #: English, marked with QT_TRANSLATE_NOOP("Settings", ...); see :attr:`display_title`.
+    title: object = ""
+
+    @property
+    def display_title(self) -> str:
+        """The title in the interface language (titles are marked with QT_TRANSLATE_NOOP)."""
+        return QCoreApplication.translate("Settings", str(self.title)) if self.title else ""
+
+    def is_set(self) -> bool:
+        """True once a value was stored (even an empty one): someone chose it."""
+        return store().contains(self.key)
 
     def default_value(self) -> T:
         return self.default() if callable(self.default) else self.default  # type: ignore[return-value]
@@ -88,41 +98,100 @@ def _hostname() -> str:
 
 
 # -- The station --------------------------------------------------------------------------
-STATION_NAME = Setting("station/name", str, _hostname, "Workstation name")
-STATION_LOCATION = Setting("station/location", str, "", "Location of this workstation")
-REPORTER_NAME = Setting("station/reporter", str, "", "Your name (used as reporter)")
+STATION_NAME = Setting(
+    "station/name", str, _hostname, QT_TRANSLATE_NOOP("Settings", "Workstation name")
+)
+STATION_LOCATION = Setting(
+    "station/location", str, "", QT_TRANSLATE_NOOP("Settings", "Location of this workstation")
+)
+REPORTER_NAME = Setting(
+    "station/reporter", str, "", QT_TRANSLATE_NOOP("Settings", "Your name (used as reporter)")
+)
 
 # -- Interface ------------------------------------------------------------------------------
-LANGUAGE = Setting("ui/language", str, "nl", "Language: nl, en, or system (follow the system)")
-WINDOW_GEOMETRY = Setting("ui/geometry", QByteArray, QByteArray, "Window geometry")
-WINDOW_STATE = Setting("ui/state", QByteArray, QByteArray, "Window state")
+LANGUAGE = Setting(
+    "ui/language",
+    str,
+    "nl",
+    QT_TRANSLATE_NOOP("Settings", "Language: nl, en, or system (follow the system)"),
+)
+WINDOW_GEOMETRY = Setting(
+    "ui/geometry", QByteArray, QByteArray, QT_TRANSLATE_NOOP("Settings", "Window geometry")
+)
+WINDOW_STATE = Setting(
+    "ui/state", QByteArray, QByteArray, QT_TRANSLATE_NOOP("Settings", "Window state")
+)
 
 # -- Alarm ------------------------------------------------------------------------------------
 # Not Ctrl+Alt+F1-F12: X11 keeps those for switching to a text console.
-ALARM_HOTKEY = Setting("alarm/hotkey", str, "Ctrl+Shift+F12", "Alarm key")
-ALARM_SOUND = Setting("alarm/sound", bool, True, "Play a sound when a colleague raises an alarm")
-ALARM_TEST_SOUND = Setting("alarm/test_sound", bool, False, "Play the sound for test alarms too")
-ALARM_LAN_INTERFACE = Setting("alarm/lan_interface", str, "", "Network for alarms between stations")
-ALARM_LAN_PORT = Setting("alarm/lan_port", int, 47470, "UDP port for alarms between stations")
-ALARM_LAN_GROUP = Setting(
-    "alarm/lan_group", str, "239.255.47.47", "Multicast group (empty: broadcast)"
+ALARM_HOTKEY = Setting(
+    "alarm/hotkey", str, "Ctrl+Shift+F12", QT_TRANSLATE_NOOP("Settings", "Alarm key")
 )
-SITE_ID = Setting("station/site_id", str, "default", "Site (stations of one site alarm each other)")
-STATION_ID = Setting("station/id", str, "", "Workstation id (made once, never shown)")
+ALARM_SOUND = Setting(
+    "alarm/sound",
+    bool,
+    True,
+    QT_TRANSLATE_NOOP("Settings", "Play a sound when a colleague raises an alarm"),
+)
+ALARM_TEST_SOUND = Setting(
+    "alarm/test_sound",
+    bool,
+    False,
+    QT_TRANSLATE_NOOP("Settings", "Play the sound for test alarms too"),
+)
+ALARM_LAN_INTERFACE = Setting(
+    "alarm/lan_interface",
+    str,
+    "",
+    QT_TRANSLATE_NOOP("Settings", "Network for alarms between stations"),
+)
+ALARM_LAN_PORT = Setting(
+    "alarm/lan_port",
+    int,
+    47470,
+    QT_TRANSLATE_NOOP("Settings", "UDP port for alarms between stations"),
+)
+ALARM_LAN_GROUP = Setting(
+    "alarm/lan_group",
+    str,
+    "239.255.47.47",
+    QT_TRANSLATE_NOOP("Settings", "Multicast group (empty: broadcast)"),
+)
+SITE_ID = Setting(
+    "station/site_id",
+    str,
+    "default",
+    QT_TRANSLATE_NOOP("Settings", "Site (stations of one site alarm each other)"),
+)
+STATION_ID = Setting(
+    "station/id", str, "", QT_TRANSLATE_NOOP("Settings", "Workstation id (made once, never shown)")
+)
 
 # -- Server ------------------------------------------------------------------------------------
-SERVER_URL = Setting("server/url", str, "", "Server address")
-SERVER_CA_FILE = Setting("server/ca_file", str, "", "Organisation CA certificate file")
+SERVER_URL = Setting("server/url", str, "", QT_TRANSLATE_NOOP("Settings", "Server address"))
+SERVER_CA_FILE = Setting(
+    "server/ca_file", str, "", QT_TRANSLATE_NOOP("Settings", "Organisation CA certificate file")
+)
 # Filled in by enrolment ("Koppelen met server"); names only, never a token or key.
-SERVER_ORG_NAME = Setting("server/org_name", str, "", "Organisation")
-SERVER_SITE_NAME = Setting("server/site_name", str, "", "Site")
-SERVER_SITE_ID = Setting("server/site_id", str, "", "Site id on the server")
-SERVER_WORKSTATION_ID = Setting("server/workstation_id", str, "", "Workstation id on the server")
+SERVER_ORG_NAME = Setting("server/org_name", str, "", QT_TRANSLATE_NOOP("Settings", "Organisation"))
+SERVER_SITE_NAME = Setting("server/site_name", str, "", QT_TRANSLATE_NOOP("Settings", "Site"))
+SERVER_SITE_ID = Setting(
+    "server/site_id", str, "", QT_TRANSLATE_NOOP("Settings", "Site id on the server")
+)
+SERVER_WORKSTATION_ID = Setting(
+    "server/workstation_id", str, "", QT_TRANSLATE_NOOP("Settings", "Workstation id on the server")
+)
 
 # -- Session (the signed-in user; the token itself is in the keyring) -------------------------
-LOGGED_IN_USER = Setting("session/display_name", str, "", "Signed-in user (reporter name)")
-LOGGED_IN_USERNAME = Setting("session/username", str, "", "Signed-in username")
-LOGGED_IN_ROLE = Setting("session/role", str, "", "Role of the signed-in user")
+LOGGED_IN_USER = Setting(
+    "session/display_name", str, "", QT_TRANSLATE_NOOP("Settings", "Signed-in user (reporter name)")
+)
+LOGGED_IN_USERNAME = Setting(
+    "session/username", str, "", QT_TRANSLATE_NOOP("Settings", "Signed-in username")
+)
+LOGGED_IN_ROLE = Setting(
+    "session/role", str, "", QT_TRANSLATE_NOOP("Settings", "Role of the signed-in user")
+)
 
 ALL: tuple[Setting[Any], ...] = tuple(
     value for value in globals().values() if isinstance(value, Setting)

@@ -1,21 +1,33 @@
 """Session: linking this workstation to a server (enrolment) and signing users in and out.
 
-Tokens and the site's LAN key go to the OS keyring (veiligbalie.secrets); the settings file
+Tokens and the site's LAN key go to the OS keyring (veiligbalie.secrets; without one, the
+workstation's own credentials go to a file only this user can read); the settings file
 only gets what is not secret: the server address, the names of organisation, site and
 location, and the signed-in user's display name and role.
+
+Errors leave here as :class:`SessionError` with a :class:`Problem` the screen turns into
+plain words; the technical text (Qt's, OpenSSL's) goes to the log only.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import enum
+import ipaddress
 import logging
+import socket
+from dataclasses import dataclass
+from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+import shiboken6
+from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtNetwork import QAbstractSocket, QHostInfo, QNetworkInterface
 
 from veiligbalie import secrets, settings
-from veiligbalie.net.api import ApiError, ServerApi, normalise_base_url
+from veiligbalie.net.api import ApiError, ServerApi, load_ca_certificates, normalise_base_url
 from veiligbalie.protocol.auth import (
+    PASSWORD_MIN,
     EnrollRequest,
     EnrollResponse,
     LoginRequest,
@@ -26,19 +38,133 @@ from veiligbalie.protocol.auth import (
 
 log = logging.getLogger(__name__)
 
-WORKSTATION_TOKEN = "workstation-token"
-USER_TOKEN = "user-token"
-LAN_KEY = "site-lan-key"
+WORKSTATION_TOKEN = secrets.WORKSTATION_TOKEN
+USER_TOKEN = secrets.USER_TOKEN
+LAN_KEY = secrets.LAN_KEY
+#: Shortest new password the server takes (checked here first, for a quick answer).
+MIN_PASSWORD_LENGTH = PASSWORD_MIN
+Storage = secrets.Storage
+
+
+class Problem(enum.Enum):
+    """Why talking to the server failed, in the terms the screen explains."""
+
+    OFFLINE = "offline"  # no answer at all
+    HTTP_ONLY = "http-only"  # https asked, the server speaks plain http
+    NOT_SECURE = "not-secure"  # certificate not trusted or no TLS handshake
+    NOT_VEILIGBALIE = "not-veiligbalie"  # something answers, not a VeiligBalie server
+    CODE_USED = "code-used"
+    CODE_EXPIRED = "code-expired"
+    CODE_UNKNOWN = "code-unknown"
+    WRONG_LOGIN = "wrong-login"
+    WRONG_PASSWORD = "wrong-password"  # the current password, when changing it
+    PASSWORD_REFUSED = "password-refused"
+    SESSION_ENDED = "session-ended"
+    BAD_ANSWER = "bad-answer"  # the server's answer makes no sense (e.g. a bad site key)
+    SERVER = "server"  # a fault on the server's side
+
+
+@dataclass(frozen=True)
+class SessionError(Exception):
+    """An enrolment, sign-in or password change that failed; ``detail`` is for the log."""
+
+    problem: Problem
+    status: int = 0
+    detail: str = ""
+
+    def __str__(self) -> str:
+        status = f" {self.status}" if self.status else ""
+        return f"{self.problem.value}{status}: {self.detail}" if self.detail else self.problem.value
+
+
+def classify(error: ApiError, during: str = "") -> Problem:
+    """The :class:`Problem` of an API error; ``during`` is "enrol", "login", "password" or
+    "" (sync). Also used for the sync engine's last error."""
+    if error.kind == "offline":
+        return Problem.OFFLINE
+    if error.kind == "certificate":
+        return Problem.NOT_SECURE
+    if during == "enrol" and error.kind in ("rejected", "auth"):
+        if "already used" in error.message:
+            return Problem.CODE_USED
+        if "expired" in error.message:
+            return Problem.CODE_EXPIRED
+        if error.status in (404, 405):
+            return Problem.NOT_VEILIGBALIE
+        return Problem.CODE_UNKNOWN
+    if during == "login" and error.kind == "auth":
+        return Problem.WRONG_LOGIN
+    if during == "password" and error.kind in ("rejected", "auth"):
+        if "current password" in error.message:
+            return Problem.WRONG_PASSWORD
+        return Problem.PASSWORD_REFUSED
+    if error.kind == "auth":
+        return Problem.SESSION_ENDED
+    if error.kind == "rejected" and error.status in (404, 405):
+        return Problem.NOT_VEILIGBALIE
+    return Problem.SERVER
+
+
+def problem_of(error: SessionError | ApiError) -> Problem:
+    """The problem of a session error, or of the sync engine's last API error."""
+    return error.problem if isinstance(error, SessionError) else classify(error)
+
+
+def _failed(error: ApiError, during: str) -> SessionError:
+    problem = classify(error, during)
+    log.warning("%s failed (%s): %s", during, problem.value, error)
+    return SessionError(problem, error.status, str(error))
+
+
+def check_server_address(text: str) -> tuple[str, bool]:
+    """(the address as it will be used, whether https:// was assumed). Raises ValueError
+    for an address that cannot be a server's."""
+    url = normalise_base_url(text)
+    return url, "://" not in text.strip()
+
+
+def check_ca_file(path: str) -> None:
+    """Raises ValueError when ``path`` holds no certificate."""
+    load_ca_certificates(path)
+
+
+def interface_for_address(address: str) -> str:
+    """The name of the local interface the route to ``address`` leaves by (the loopback
+    interface for a loopback address), or "" when there is none. A UDP "connect" only asks
+    the kernel's routing table: nothing is sent."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return ""
+    if ip.version != 4:
+        return ""
+    flags = QNetworkInterface.InterfaceFlag
+    interfaces = [i for i in QNetworkInterface.allInterfaces() if i.flags() & flags.IsUp]
+    if ip.is_loopback:
+        return next((i.name() for i in interfaces if i.flags() & flags.IsLoopBack), "")
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        probe.connect((address, 9))
+        local = probe.getsockname()[0]
+    except OSError:
+        return ""
+    finally:
+        probe.close()
+    for interface in interfaces:
+        for entry in interface.addressEntries():
+            if entry.ip().toString() == local:
+                return interface.name()
+    return ""
 
 
 class Session(QObject):
     """Who this workstation is to the server, and who sits behind it."""
 
     changed = Signal()  # enrolled / unlinked / signed in / signed out
-    # ApiError, or None on success (Qt carries both as PyObject).
-    enrol_finished = Signal(ApiError)
-    login_finished = Signal(ApiError)
-    password_finished = Signal(ApiError)
+    # SessionError, or None on success (Qt carries both as PyObject).
+    enrol_finished = Signal(SessionError)
+    login_finished = Signal(SessionError)
+    password_finished = Signal(SessionError)
     logout_finished = Signal()
 
     def __init__(self, parent: QObject | None = None, api: ServerApi | None = None) -> None:
@@ -105,6 +231,27 @@ class Session(QObject):
             return None
         return key if len(key) == 32 else None
 
+    # -- Where things are kept ------------------------------------------------------------
+    @staticmethod
+    def credential_storage() -> secrets.Storage:
+        """Where the workstation's token and site key are (or would be) kept."""
+        return secrets.storage()
+
+    @staticmethod
+    def credential_file() -> Path:
+        return secrets.credential_path()
+
+    @staticmethod
+    def credential_file_refused() -> bool:
+        """True when the credential file was found unsafe or damaged and not used (the
+        reason is in the log)."""
+        return bool(secrets.file_problem())
+
+    @property
+    def site_name(self) -> str:
+        """The site as people call it ("Stadhuis"); "" before linking."""
+        return settings.SERVER_SITE_NAME.get() if self.enrolled else ""
+
     # -- Enrolment -------------------------------------------------------------------------
     def enrol(self, server_url: str, code: str, ca_file: str = "") -> None:
         """Link this workstation with a one-time code; ``enrol_finished`` tells the outcome.
@@ -125,9 +272,11 @@ class Session(QObject):
     def _on_enrolled(
         self, url: str, ca_file: str, answer: EnrollResponse | None, error: ApiError | None
     ) -> None:
-        self._busy = False
         if error is not None:
-            self.enrol_finished.emit(error)
+            if error.kind == "certificate" and url.startswith("https://"):
+                self._probe_plain_http(url, error)
+            else:
+                self._enrol_failed(_failed(error, "enrol"))
             return
         assert answer is not None
         try:
@@ -135,7 +284,7 @@ class Session(QObject):
         except (binascii.Error, ValueError):
             key = b""
         if len(key) != 32:
-            self.enrol_finished.emit(ApiError("server", 200, "the site key is not 32 bytes"))
+            self._enrol_failed(SessionError(Problem.BAD_ANSWER, 200, "site key not 32 bytes"))
             return
         # A new link replaces whatever was there: the old user token belongs to the old link.
         secrets.delete_secret(USER_TOKEN)
@@ -157,14 +306,81 @@ class Session(QObject):
             settings.STATION_NAME.set(answer.workstation_name)
         self._forget_user_settings()
         settings.sync()
-        log.info("Linked to %s as workstation %s", url, answer.workstation_id)
+        log.info(
+            "Linked to %s as workstation %s; credentials: %s",
+            url,
+            answer.workstation_id,
+            secrets.backend_description(),
+        )
+        if settings.ALARM_LAN_INTERFACE.is_set():
+            self._enrolled()  # someone chose the LAN network (or chose none): theirs stands
+        else:
+            self._choose_lan_interface(url)
+
+    def _choose_lan_interface(self, url: str) -> None:
+        """Alarms between workstations on by default once linked: on the interface that
+        reaches the server, found after a (non-blocking) name lookup."""
+        host = QUrl(url).host()
+
+        def found(info: QHostInfo) -> None:
+            if not shiboken6.isValid(self):
+                return  # the client closed while the name was looked up
+            addresses = [
+                a.toString()
+                for a in info.addresses()
+                if a.protocol() == QAbstractSocket.NetworkLayerProtocol.IPv4Protocol
+            ]
+            name = next(filter(None, map(interface_for_address, addresses)), "")
+            if name:
+                settings.ALARM_LAN_INTERFACE.set(name)
+                settings.sync()
+                log.info("Alarms between workstations on, on interface %s", name)
+            else:
+                log.warning("No interface found towards %s: LAN alarms stay off", host)
+            self._enrolled()
+
+        QHostInfo.lookupHost(host, found)
+
+    def _enrolled(self) -> None:
+        self._busy = False
         self.enrol_finished.emit(None)
         self.changed.emit()
+
+    def _enrol_failed(self, error: SessionError) -> None:
+        self._busy = False
+        self.enrol_finished.emit(error)
+
+    def _probe_plain_http(self, url: str, tls_error: ApiError) -> None:
+        """https failed before any HTTP: ask the same host and port in plain http whether a
+        server answers there, to say "this server speaks http" instead of blaming a
+        certificate."""
+        plain = QUrl(url)
+        port = plain.port(443)
+        plain.setScheme("http")
+        plain.setPort(port)
+        probe = ServerApi(self)
+
+        def answered(_answer: object, error: ApiError | None) -> None:
+            probe.deleteLater()
+            if error is None or error.kind not in ("offline", "certificate"):
+                log.warning("%s speaks plain http, not https (%s)", url, tls_error)
+                self._enrol_failed(SessionError(Problem.HTTP_ONLY, 0, str(tls_error)))
+            else:
+                self._enrol_failed(_failed(tls_error, "enrol"))
+
+        try:
+            probe.configure(plain.toString(), None)
+        except ValueError:
+            probe.deleteLater()
+            self._enrol_failed(_failed(tls_error, "enrol"))
+            return
+        probe.health(answered)
 
     def unlink(self) -> None:
         """Forget the server: tokens and key leave the keyring; local data stays."""
         for name in (USER_TOKEN, WORKSTATION_TOKEN, LAN_KEY):
             secrets.delete_secret(name)
+        settings.ALARM_LAN_INTERFACE.reset()  # chosen for this link; the next one chooses anew
         for setting in (
             settings.SERVER_URL,
             settings.SERVER_ORG_NAME,
@@ -193,7 +409,7 @@ class Session(QObject):
     def _on_logged_in(self, answer: LoginResponse | None, error: ApiError | None) -> None:
         self._busy = False
         if error is not None:
-            self.login_finished.emit(error)
+            self.login_finished.emit(_failed(error, "login"))
             return
         assert answer is not None
         secrets.set_secret(USER_TOKEN, answer.token)
@@ -255,7 +471,7 @@ class Session(QObject):
 
     def _on_password_changed(self, _answer: object, error: ApiError | None) -> None:
         self._busy = False
-        self.password_finished.emit(error)
+        self.password_finished.emit(None if error is None else _failed(error, "password"))
 
     @staticmethod
     def _forget_user_settings() -> None:

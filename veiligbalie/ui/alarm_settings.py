@@ -1,6 +1,6 @@
-"""The alarm group of Instellingen: alarms between workstations over the LAN (site key from
-a key file or a passphrase, kept in the keyring; network, port, group), the peers reachable
-now, the global key, test-alarm sound, and a button for the weekly test alarm."""
+"""The alarm groups of Instellingen: how alarms reach colleagues now (status, peers, site),
+the global key, test-alarm sound and the weekly test alarm; and, for the administrator, the
+LAN path (site key from a key file or a passphrase; network, port, group)."""
 
 from __future__ import annotations
 
@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from veiligbalie import settings
-from veiligbalie.protocol import lan as lan_protocol
-from veiligbalie.services.alarm_paths import LanAlarmPath, load_site_key, store_site_key
+from veiligbalie.services import site_key
+from veiligbalie.services.alarm_paths import LanAlarmPath
 from veiligbalie.services.context import AppContext
 from veiligbalie.services.hotkey import parse_sequence
 
@@ -51,9 +51,14 @@ def ipv4_interfaces() -> list[tuple[str, str]]:
 
 
 class AlarmSettings(QGroupBox):
+    """What a counter employee sees of the alarm (status, colleagues reachable, the global
+    key, the test alarm) in this group; what the administrator sets (site key, site,
+    network, port, group) in :attr:`advanced_group`, which the page puts under
+    *Geavanceerd*."""
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setTitle(self.tr("Alarm between workstations"))
+        self.setTitle(self.tr("Alarm"))
         self.setObjectName("alarmSettings")
         self.context = context
         self.lan: LanAlarmPath | None = context.lan_alarms
@@ -62,51 +67,69 @@ class AlarmSettings(QGroupBox):
         self.lan_status = QLabel(self)
         self.lan_status.setObjectName("alarmLanStatus")
         self.lan_status.setWordWrap(True)
-        form.addRow(self.tr("Status"), self.lan_status)
+        form.addRow(self.tr("Between workstations"), self.lan_status)
         self.peers = QLabel(self)
         self.peers.setObjectName("alarmPeers")
         self.peers.setWordWrap(True)
         self.peers.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow(self.tr("Reachable now"), self.peers)
+        self.site_name = QLabel(self)
+        self.site_name.setObjectName("alarmSiteName")
+        self.site_name.setWordWrap(True)
+        form.addRow(self.tr("Site"), self.site_name)
 
-        self.key_state = QLabel(self)
+        # -- Geavanceerd: the administrator's part ----------------------------------------
+        advanced = QGroupBox(self.tr("Alarm between workstations (network)"), parent)
+        advanced.setObjectName("alarmNetworkSettings")
+        self.advanced_group = advanced
+        network = QFormLayout(advanced)
+        self.key_state = QLabel(advanced)
         self.key_state.setObjectName("alarmKeyState")
+        self.key_state.setWordWrap(True)
         key_row = QHBoxLayout()
         key_row.addWidget(self.key_state, 1)
-        self.key_file_button = QPushButton(self.tr("Key file…"), self)
+        self.key_file_button = QPushButton(self.tr("Key file…"), advanced)
         self.key_file_button.setObjectName("alarmKeyFileButton")
         self.key_file_button.clicked.connect(self._choose_key_file)
-        self.passphrase_button = QPushButton(self.tr("Passphrase…"), self)
+        self.passphrase_button = QPushButton(self.tr("Passphrase…"), advanced)
         self.passphrase_button.setObjectName("alarmPassphraseButton")
         self.passphrase_button.clicked.connect(self._ask_passphrase)
         key_row.addWidget(self.key_file_button)
         key_row.addWidget(self.passphrase_button)
-        form.addRow(self.tr("Site key"), key_row)
+        network.addRow(self.tr("Site key"), key_row)
 
-        self.site_id = QLineEdit(self)
+        self.site_id = QLineEdit(advanced)
         self.site_id.setObjectName("alarmSiteId")
-        self.site_id.setMaxLength(lan_protocol.MAX_SITE_ID_BYTES)
-        form.addRow(self.tr("Site"), self.site_id)
-        self.interface = QComboBox(self)
+        self.site_id.setAccessibleName(self.tr("Site code"))
+        self.site_id.setMaxLength(site_key.MAX_SITE_ID_LENGTH)
+        self.site_id.setPlaceholderText(self.tr("The same on every workstation of the site"))
+        network.addRow(self.tr("Site code"), self.site_id)
+        self.interface = QComboBox(advanced)
         self.interface.setObjectName("alarmLanInterface")
-        self.interface.setAccessibleName(self.tr("Network"))
-        form.addRow(self.tr("Network"), self.interface)
-        self.port = QSpinBox(self)
+        self.interface.setAccessibleName(settings.ALARM_LAN_INTERFACE.display_title)
+        network.addRow(self.tr("Network"), self.interface)
+        self.port = QSpinBox(advanced)
         self.port.setObjectName("alarmLanPort")
+        self.port.setAccessibleName(settings.ALARM_LAN_PORT.display_title)
         self.port.setRange(1024, 65535)
-        form.addRow(self.tr("UDP port"), self.port)
-        self.group = QLineEdit(self)
+        network.addRow(self.tr("UDP port"), self.port)
+        self.group = QLineEdit(advanced)
         self.group.setObjectName("alarmLanGroup")
+        self.group.setAccessibleName(settings.ALARM_LAN_GROUP.display_title)
         self.group.setPlaceholderText(self.tr("empty: broadcast on the subnet"))
-        form.addRow(self.tr("Multicast group"), self.group)
-        self.apply_button = QPushButton(self.tr("Apply network settings"), self)
+        network.addRow(self.tr("Multicast group"), self.group)
+        self.apply_button = QPushButton(self.tr("Apply network settings"), advanced)
         self.apply_button.setObjectName("alarmLanApply")
         self.apply_button.clicked.connect(self.apply)
-        form.addRow("", self.apply_button)
-        self.message = QLabel(self)
+        apply_row = QHBoxLayout()
+        apply_row.addWidget(self.apply_button)
+        apply_row.addStretch(1)
+        network.addRow("", apply_row)
+        self.message = QLabel(advanced)
         self.message.setObjectName("alarmSettingsMessage")
         self.message.setWordWrap(True)
-        form.addRow("", self.message)
+        self.message.setVisible(False)
+        network.addRow("", self.message)
 
         self.hotkey_edit = QKeySequenceEdit(self)
         self.hotkey_edit.setObjectName("alarmHotkeyEdit")
@@ -128,7 +151,10 @@ class AlarmSettings(QGroupBox):
             self.tr("Runs the whole alarm path, marked TEST everywhere, without sound")
         )
         self.test_button.clicked.connect(lambda: self.context.alarms.raise_alarm(test=True))
-        form.addRow("", self.test_button)
+        test_row = QHBoxLayout()
+        test_row.addWidget(self.test_button)
+        test_row.addStretch(1)
+        form.addRow("", test_row)
 
         if self.lan is not None:
             self.lan.changed.connect(self.refresh_status)
@@ -136,9 +162,17 @@ class AlarmSettings(QGroupBox):
 
     # -- Showing -----------------------------------------------------------------------------
     def refresh(self) -> None:
-        self.site_id.setText(settings.SITE_ID.get())
+        session = self.context.session
+        name = session.site_name if session is not None else ""
+        self.site_name.setText(name or self.tr("Not linked with a server"))
+        # The site code salts a passphrase key; a linked station's comes from the server.
+        linked = bool(session is not None and session.enrolled)
+        # The built-in "default" is no name to show: an empty field means it.
+        own = settings.SITE_ID.get() if settings.SITE_ID.is_set() else ""
+        self.site_id.setText("" if linked else own)
+        self.site_id.setEnabled(not linked)
         self.interface.clear()
-        self.interface.addItem(self.tr("Not set: no alarms over the network"), "")
+        self.interface.addItem(self.tr("Off: no alarms over the network"), "")
         for name, address in ipv4_interfaces():
             self.interface.addItem(f"{name} ({address})", name)
         chosen = settings.ALARM_LAN_INTERFACE.get()
@@ -154,8 +188,9 @@ class AlarmSettings(QGroupBox):
         self.refresh_status()
 
     def refresh_status(self) -> None:
-        if load_site_key() is not None:
-            self.key_state.setText(self.tr("Set (kept in the keyring)"))
+        fingerprint = site_key.fingerprint()
+        if fingerprint:
+            self.key_state.setText(self.tr("Set (fingerprint %1)").replace("%1", fingerprint))
         else:
             self.key_state.setText(self.tr("Not set"))
         if self.lan is None:
@@ -182,6 +217,7 @@ class AlarmSettings(QGroupBox):
                     "key inside the window"
                 )
             )
+        self.hotkey_status.setVisible(bool(self.hotkey_status.text()))
 
     # -- Site key ----------------------------------------------------------------------------
     def _choose_key_file(self) -> None:
@@ -201,41 +237,56 @@ class AlarmSettings(QGroupBox):
 
     def set_key_from_file(self, path: str) -> bool:
         try:
-            key = lan_protocol.key_from_file(path)
-        except (lan_protocol.KeyFileError, ValueError) as error:
-            self.message.setText(self.tr("Key not set: %1").replace("%1", str(error)))
-            return False
-        return self._store_key(key)
+            site_key.set_from_file(path)
+        except site_key.SiteKeyError as error:
+            return self._key_refused(error)
+        return self._key_set()
 
     def set_key_from_passphrase(self, passphrase: str) -> bool:
         site = self.site_id.text().strip() or settings.SITE_ID.get()
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            key = lan_protocol.key_from_passphrase(passphrase, site)
-        except ValueError as error:
-            self.message.setText(self.tr("Key not set: %1").replace("%1", str(error)))
-            return False
+            site_key.set_from_passphrase(passphrase, site)
+        except site_key.SiteKeyError as error:
+            return self._key_refused(error)
         finally:
             QGuiApplication.restoreOverrideCursor()
-        settings.SITE_ID.set(site)
-        return self._store_key(key)
+        return self._key_set()
 
-    def _store_key(self, key: bytes) -> bool:
-        store_site_key(key)
-        log.info("LAN site key set on this workstation")  # never the key itself
-        self.message.setText(self.tr("Site key set."))
+    def _key_refused(self, error: site_key.SiteKeyError) -> bool:
+        reasons = {
+            site_key.KeyProblem.FILE_UNREADABLE: self.tr("the file cannot be read."),
+            site_key.KeyProblem.NOT_A_KEY: self.tr(
+                "this file holds no site key. Ask the administrator for the key file."
+            ),
+            site_key.KeyProblem.PASSPHRASE_TOO_SHORT: self.tr(
+                "the passphrase needs at least %1 characters."
+            ).replace("%1", str(site_key.MIN_PASSPHRASE_LENGTH)),
+            site_key.KeyProblem.NO_SITE: self.tr("fill in the site code first."),
+        }
+        log.warning("Site key not set: %s", error.detail or error.problem.value)
+        self._tell(self.tr("Key not set: %1").replace("%1", reasons[error.problem]))
+        return False
+
+    def _key_set(self) -> bool:
+        self._tell(self.tr("Site key set."))
         self.apply()
         return True
+
+    def _tell(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
 
     # -- Network -----------------------------------------------------------------------------
     def apply(self) -> bool:
         """Store the network settings and restart the LAN path with them."""
         group = self.group.text().strip()
-        site = self.site_id.text().strip()
-        if not site:
-            self.message.setText(self.tr("Fill in the site."))
-            return False
-        settings.SITE_ID.set(site)
+        if self.site_id.isEnabled():
+            site = self.site_id.text().strip()
+            if site:
+                settings.SITE_ID.set(site)
+            else:
+                settings.SITE_ID.reset()
         settings.ALARM_LAN_INTERFACE.set(self.interface.currentData() or "")
         settings.ALARM_LAN_PORT.set(self.port.value())
         settings.ALARM_LAN_GROUP.set(group)
@@ -244,9 +295,9 @@ class AlarmSettings(QGroupBox):
             return False
         ok = self.lan.configure_from_settings(self.context.alarms.identity)
         if ok:
-            self.message.setText(self.tr("Alarms between workstations are on."))
+            self._tell(self.tr("Alarms between workstations are on."))
         elif self.lan.status:
-            self.message.setText(self.lan.status)
+            self._tell(self.lan.status)
         self.refresh_status()
         return ok
 
@@ -259,6 +310,7 @@ class AlarmSettings(QGroupBox):
             parse_sequence(text)
         except ValueError as error:
             self.hotkey_status.setText(self.tr("Key not usable: %1").replace("%1", str(error)))
+            self.hotkey_status.setVisible(True)
             return
         settings.ALARM_HOTKEY.set(text)
         settings.sync()

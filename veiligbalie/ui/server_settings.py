@@ -1,6 +1,7 @@
-"""Instellingen, server part: link this workstation with the server (*Koppelen met server*),
-sign in and out, change the password, the organisation's CA file, and how sync is doing:
-its state, what waits, what the server refused (with its reason) and edit conflicts."""
+"""Instellingen, server part: link this workstation with the server (*Koppelen met server*)
+and where its credential is kept, sign in and out, change the password, how sync is doing
+(its state, what waits, what the server refused and edit conflicts), and, for the
+administrator, the organisation's CA file and unlinking."""
 
 from __future__ import annotations
 
@@ -22,9 +23,16 @@ from PySide6.QtWidgets import (
 )
 
 from veiligbalie import settings
-from veiligbalie.net.api import ApiError, load_ca_certificates
-from veiligbalie.protocol.auth import PASSWORD_MIN
 from veiligbalie.services.context import AppContext
+from veiligbalie.services.session import (
+    MIN_PASSWORD_LENGTH,
+    Problem,
+    SessionError,
+    Storage,
+    check_ca_file,
+    check_server_address,
+    problem_of,
+)
 from veiligbalie.services.sync import CONNECTED, LOCAL
 from veiligbalie.ui.widgets import buddy_label, line_edit
 
@@ -70,10 +78,10 @@ class PasswordDialog(QDialog):
     def _check(self) -> None:
         if not self.old.text():
             self.message.setText(self.tr("Enter your current password."))
-        elif len(self.new.text()) < PASSWORD_MIN:
+        elif len(self.new.text()) < MIN_PASSWORD_LENGTH:
             self.message.setText(
                 self.tr("The new password needs at least %1 characters.").replace(
-                    "%1", str(PASSWORD_MIN)
+                    "%1", str(MIN_PASSWORD_LENGTH)
                 )
             )
         elif self.new.text() != self.repeat.text():
@@ -98,6 +106,7 @@ class ServerSettings(QWidget):
         link = QGroupBox(self.tr("Link with server"), self)
         link.setObjectName("serverLinkGroup")
         form = QFormLayout(link)
+        self._link_form = form
         self.link_state = QLabel(link)
         self.link_state.setObjectName("serverLinkState")
         self.link_state.setWordWrap(True)
@@ -112,35 +121,50 @@ class ServerSettings(QWidget):
         )
         self.enrol_code.setPlaceholderText(self.tr("One-time code from the administrator"))
         form.addRow(*buddy_label(self.tr("Enrolment &code"), self.enrol_code))
-        ca_row = QHBoxLayout()
-        self.ca_file = line_edit(
-            link, "caFile", self.tr("Organisation CA certificate file"), max_length=_FIELD_MAX
-        )
-        self.ca_file.setPlaceholderText(self.tr("Only when the administrator gives you one"))
-        self.ca_button = QPushButton(self.tr("Choose…"), link)
-        self.ca_button.setObjectName("caFileButton")
-        self.ca_button.setAccessibleName(self.tr("Choose CA certificate file"))
-        self.ca_button.clicked.connect(self._choose_ca)
-        ca_row.addWidget(self.ca_file, 1)
-        ca_row.addWidget(self.ca_button)
-        ca_label = QLabel(self.tr("CA &certificate"), link)
-        ca_label.setBuddy(self.ca_file)
-        form.addRow(ca_label, ca_row)
+        self.address_note = self._message(link, "serverAddressNote")
+        self.server_url.textChanged.connect(self._address_edited)
+        form.addRow(self.address_note)
         buttons = QHBoxLayout()
         self.enrol_button = QPushButton(self.tr("&Link"), link)
         self.enrol_button.setObjectName("enrolButton")
         self.enrol_button.setAccessibleName(self.tr("Link with server"))
         self.enrol_button.clicked.connect(self.enrol)
-        self.unlink_button = QPushButton(self.tr("Unlink"), link)
-        self.unlink_button.setObjectName("unlinkButton")
-        self.unlink_button.clicked.connect(self.unlink)
         buttons.addWidget(self.enrol_button)
-        buttons.addWidget(self.unlink_button)
         buttons.addStretch(1)
         form.addRow(buttons)
+        self._link_rows = (self.server_url, self.enrol_code, buttons)
         self.enrol_message = self._message(link, "enrolMessage")
         form.addRow(self.enrol_message)
+        self.storage_note = self._message(link, "credentialStorage")
+        form.addRow(self.storage_note)
         column.addWidget(link)
+
+        # -- Geavanceerd: the administrator's part (the page places it) ----------------------
+        advanced = QGroupBox(self.tr("Server connection"), parent)
+        advanced.setObjectName("serverAdvancedGroup")
+        self.advanced_group = advanced
+        form4 = QFormLayout(advanced)
+        ca_row = QHBoxLayout()
+        self.ca_file = line_edit(
+            advanced, "caFile", settings.SERVER_CA_FILE.display_title, max_length=_FIELD_MAX
+        )
+        self.ca_file.setPlaceholderText(self.tr("Only when the administrator gives you one"))
+        self.ca_button = QPushButton(self.tr("Choose…"), advanced)
+        self.ca_button.setObjectName("caFileButton")
+        self.ca_button.setAccessibleName(self.tr("Choose CA certificate file"))
+        self.ca_button.clicked.connect(self._choose_ca)
+        ca_row.addWidget(self.ca_file, 1)
+        ca_row.addWidget(self.ca_button)
+        ca_label = QLabel(self.tr("CA &certificate"), advanced)
+        ca_label.setBuddy(self.ca_file)
+        form4.addRow(ca_label, ca_row)
+        self.unlink_button = QPushButton(self.tr("Unlink this workstation"), advanced)
+        self.unlink_button.setObjectName("unlinkButton")
+        self.unlink_button.clicked.connect(self.unlink)
+        unlink_row = QHBoxLayout()
+        unlink_row.addWidget(self.unlink_button)
+        unlink_row.addStretch(1)
+        form4.addRow(unlink_row)
 
         # -- Inloggen ----------------------------------------------------------------------
         signin = QGroupBox(self.tr("Sign in"), self)
@@ -184,6 +208,7 @@ class ServerSettings(QWidget):
         sync = QGroupBox(self.tr("Synchronisation"), self)
         sync.setObjectName("syncGroup")
         form3 = QFormLayout(sync)
+        self._sync_form = form3
         self.sync_state = QLabel(sync)
         self.sync_state.setObjectName("syncState")
         self.sync_state.setWordWrap(True)
@@ -194,7 +219,10 @@ class ServerSettings(QWidget):
         self.sync_button = QPushButton(self.tr("Synchronise &now"), sync)
         self.sync_button.setObjectName("syncNowButton")
         self.sync_button.clicked.connect(self._sync_now)
-        form3.addRow(self.sync_button)
+        sync_row = QHBoxLayout()
+        sync_row.addWidget(self.sync_button)
+        sync_row.addStretch(1)
+        form3.addRow(sync_row)
         self.dead_letters = QListWidget(sync)
         self.dead_letters.setObjectName("deadLetters")
         self.dead_letters.setAccessibleName(self.tr("Changes the server refused"))
@@ -234,51 +262,88 @@ class ServerSettings(QWidget):
         label.setObjectName(name)
         label.setWordWrap(True)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        label.setVisible(False)  # an empty line would only leave a gap
         return label
 
     def _say(self, label: QLabel, text: str, ok: bool = False) -> None:
         label.setStyleSheet(_OK_STYLE if ok else _ERROR_STYLE)
         label.setText(text)
+        label.setVisible(bool(text))
 
     # -- Explaining errors -----------------------------------------------------------------
-    def explain(self, error: ApiError, during: str) -> str:
-        """A plain sentence for an ApiError; ``during`` is "enrol", "login" or "password"."""
-        if error.kind == "offline":
-            return self.tr(
-                "The server cannot be reached. Check the address and the network connection."
-            )
-        if error.kind == "certificate":
-            return self.tr(
-                "The server's certificate is not trusted (%1). Choose the organisation's CA "
-                "certificate file, or ask the administrator."
-            ).replace("%1", error.message or "?")
-        if during == "enrol" and error.kind in ("rejected", "auth"):
-            if "already used" in error.message:
-                return self.tr(
-                    "This enrolment code was already used. Ask the administrator for a new code."
-                )
-            if "expired" in error.message:
-                return self.tr(
-                    "This enrolment code has expired. Ask the administrator for a new code."
-                )
-            if error.status == 404:
-                return self.tr("No VeiligBalie server answers at this address.")
-            return self.tr(
+    def explain(self, error: SessionError | object) -> str:
+        """A plain sentence, with what to do, for a failed enrolment, sign-in, password
+        change or sync (the sync engine's last error); never Qt's or OpenSSL's text."""
+        problem = problem_of(error)  # type: ignore[arg-type]  # sync's error: an ApiError
+        texts = {
+            Problem.OFFLINE: self.tr(
+                "The server cannot be reached. Check the address and the network connection; "
+                "if that looks right, ask the administrator whether the server is running."
+            ),
+            Problem.HTTP_ONLY: self.tr(
+                "This server does not use a secure connection (https), only http. Type the "
+                "address with http:// in front only if the administrator says so; otherwise "
+                "ask the administrator to set up https on the server."
+            ),
+            Problem.NOT_SECURE: self.tr(
+                "No secure connection could be made with the server: its certificate is not "
+                "trusted here, or no https answers at this address. Check the address (and "
+                "the port) and ask the administrator."
+            ),
+            Problem.NOT_VEILIGBALIE: self.tr(
+                "No VeiligBalie server answers at this address. Check the address."
+            ),
+            Problem.CODE_USED: self.tr(
+                "This enrolment code was already used. Ask the administrator for a new code."
+            ),
+            Problem.CODE_EXPIRED: self.tr(
+                "This enrolment code has expired. Ask the administrator for a new code."
+            ),
+            Problem.CODE_UNKNOWN: self.tr(
                 "The enrolment code is unknown. Check it, or ask the administrator for a new one."
-            )
-        if during == "login" and error.kind == "auth":
-            return self.tr("The username or the password is wrong.")
-        if during == "password" and error.kind in ("rejected", "auth"):
-            if "current password" in error.message:
-                return self.tr("The current password is wrong.")
-            return self.tr("The server did not accept the new password: %1").replace(
-                "%1", error.message
-            )
-        if error.kind == "auth":
-            return self.tr("Your session has ended. Sign in again.")
-        return self.tr("The server reported a problem (%1). Try again later.").replace(
-            "%1", str(error.status or error.kind)
-        )
+            ),
+            Problem.WRONG_LOGIN: self.tr("The username or the password is wrong."),
+            Problem.WRONG_PASSWORD: self.tr("The current password is wrong."),
+            Problem.PASSWORD_REFUSED: self.tr(
+                "The server did not accept the new password. Choose a longer one."
+            ),
+            Problem.SESSION_ENDED: self.tr("Your session has ended. Sign in again."),
+            Problem.BAD_ANSWER: self.tr(
+                "The server gave an answer this workstation cannot use. Ask the administrator."
+            ),
+            Problem.SERVER: self.tr(
+                "The server reported a problem. Try again later; if it keeps happening, "
+                "tell the administrator."
+            ),
+        }
+        return texts[problem]
+
+    def storage_text(self) -> tuple[str, bool]:
+        """Where the workstation's credential is kept, and whether that needs a warning."""
+        if self.session is None:
+            return "", False
+        kept = self.session.credential_storage()
+        if kept is Storage.KEYRING:
+            return self.tr(
+                "The link of this workstation is kept in the operating system (keyring)."
+            ), False
+        if kept is Storage.FILE and self.session.credential_file_refused():
+            return self.tr(
+                "The file with this workstation's link could not be used safely (others "
+                "could read it, or it is damaged), so it was not used: %1. Link this "
+                "workstation again; the log says more."
+            ).replace("%1", str(self.session.credential_file())), True
+        if kept is Storage.FILE:
+            return self.tr(
+                "This system has no keyring: the link of this workstation is kept in a file "
+                "that only your user can read: %1. Passwords are never stored; whoever signs "
+                "in does so again after a restart."
+            ).replace("%1", str(self.session.credential_file())), False
+        return self.tr(
+            "Nothing is kept on disk here: the link lasts for this session only. After a "
+            "restart this workstation must be linked again with a new code from the "
+            "administrator."
+        ), True
 
     # -- Actions ---------------------------------------------------------------------------
     def _choose_ca(self) -> None:
@@ -303,7 +368,7 @@ class ServerSettings(QWidget):
             return
         if ca.strip():
             try:
-                load_ca_certificates(ca.strip())
+                check_ca_file(ca.strip())
             except ValueError:
                 self._say(
                     self.enrol_message,
@@ -318,13 +383,26 @@ class ServerSettings(QWidget):
         self.enrol_button.setEnabled(False)
         self._say(self.enrol_message, self.tr("Linking…"), ok=True)
 
-    def _on_enrolled(self, error: ApiError | None) -> None:
+    def _address_edited(self, text: str) -> None:
+        """Say at once when https:// will be assumed for an address typed without it."""
+        try:
+            url, assumed = check_server_address(text)
+        except ValueError:
+            self.address_note.clear()
+            return
+        self.address_note.setText(
+            self.tr("No http:// or https:// given: the secure %1 will be used.").replace("%1", url)
+            if assumed
+            else ""
+        )
+
+    def _on_enrolled(self, error: SessionError | None) -> None:
         self.enrol_button.setEnabled(True)
         if error is None:
             self.enrol_code.clear()
             self._say(self.enrol_message, self.tr("Linked with the server."), ok=True)
         else:
-            self._say(self.enrol_message, self.explain(error, "enrol"))
+            self._say(self.enrol_message, self.explain(error))
         self.refresh()
 
     def unlink(self) -> None:
@@ -348,12 +426,12 @@ class ServerSettings(QWidget):
         self.login_button.setEnabled(False)
         self._say(self.login_message, self.tr("Signing in…"), ok=True)
 
-    def _on_logged_in(self, error: ApiError | None) -> None:
+    def _on_logged_in(self, error: SessionError | None) -> None:
         self.login_button.setEnabled(True)
         if error is None:
             self._say(self.login_message, self.tr("Signed in."), ok=True)
         else:
-            self._say(self.login_message, self.explain(error, "login"))
+            self._say(self.login_message, self.explain(error))
         self.refresh()
 
     def logout(self) -> None:
@@ -379,11 +457,11 @@ class ServerSettings(QWidget):
             return
         self._say(self.login_message, self.tr("Changing the password…"), ok=True)
 
-    def _on_password_changed(self, error: ApiError | None) -> None:
+    def _on_password_changed(self, error: SessionError | None) -> None:
         if error is None:
             self._say(self.login_message, self.tr("The password was changed."), ok=True)
         else:
-            self._say(self.login_message, self.explain(error, "password"))
+            self._say(self.login_message, self.explain(error))
 
     def _sync_now(self) -> None:
         if self.engine is not None:
@@ -399,11 +477,11 @@ class ServerSettings(QWidget):
         session = self.session
         enrolled = bool(session and session.enrolled)
         logged_in = bool(session and session.logged_in)
-        if enrolled:
+        if enrolled and session is not None:
             self.link_state.setText(
                 self.tr("Linked with %1 (%2, %3) at %4.")
                 .replace("%1", settings.SERVER_ORG_NAME.get())
-                .replace("%2", settings.SERVER_SITE_NAME.get())
+                .replace("%2", session.site_name)
                 .replace("%3", settings.STATION_LOCATION.get())
                 .replace("%4", settings.SERVER_URL.get())
             )
@@ -416,6 +494,12 @@ class ServerSettings(QWidget):
         if not self.ca_file.text():
             self.ca_file.setText(settings.SERVER_CA_FILE.get())
         self.unlink_button.setEnabled(enrolled)
+        # Linked: the form would only invite a second link; unlinking is under Geavanceerd.
+        for row in self._link_rows:
+            self._link_form.setRowVisible(row, not enrolled)
+        note, warn = self.storage_text()
+        # Warned where linking happens; where it is kept shows under "Storage and security".
+        self._say(self.storage_note, note if warn else "")
         for widget in (self.username, self.password, self.login_button):
             widget.setEnabled(enrolled and not logged_in)
         self.logout_button.setEnabled(logged_in)
@@ -442,7 +526,7 @@ class ServerSettings(QWidget):
             self.sync_state.setText(self.tr("Connected"))
         elif engine.last_error is not None:
             self.sync_state.setText(
-                self.tr("No connection: %1").replace("%1", self.explain(engine.last_error, "sync"))
+                self.tr("No connection: %1").replace("%1", self.explain(engine.last_error))
             )
         else:
             self.sync_state.setText(self.tr("No connection"))
@@ -469,3 +553,7 @@ class ServerSettings(QWidget):
             entry.setData(Qt.ItemDataRole.UserRole, conflict.get("device_seq"))
             self.conflicts.addItem(entry)
         self.dismiss_button.setEnabled(self.conflicts.count() > 0)
+        # The lists take room only when they hold something to act on.
+        self._sync_form.setRowVisible(self.dead_letters, self.dead_letters.count() > 0)
+        for widget in (self.conflicts, self.dismiss_button):
+            self._sync_form.setRowVisible(widget, self.conflicts.count() > 0)

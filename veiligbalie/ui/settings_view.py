@@ -1,4 +1,6 @@
-"""Instellingen: this workstation, language, alarm, and where data and secrets are kept."""
+"""Instellingen: what a counter employee needs (link status, who is signed in, language,
+the alarm key) in plain sight, and what only an administrator sets (network, certificate,
+site key, the workstation's name) behind a collapsed *Geavanceerd* section."""
 
 from __future__ import annotations
 
@@ -17,11 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from veiligbalie import paths, secrets, settings
+from veiligbalie import paths, settings
 from veiligbalie.services.context import AppContext
 from veiligbalie.ui.alarm_settings import AlarmSettings
 from veiligbalie.ui.server_settings import ServerSettings
-from veiligbalie.ui.widgets import buddy_label, line_edit
+from veiligbalie.ui.widgets import CollapsibleSection, buddy_label, line_edit
 
 #: Longest workstation name, location or reporter name the form takes.
 _FIELD_MAX = 200
@@ -41,12 +43,65 @@ class SettingsView(QScrollArea):
         self.setFrameShape(QFrame.Shape.NoFrame)
 
         body = QWidget(self)
+        # Fields no wider than a reader's eye travels; the page stays left-aligned.
+        body.setMaximumWidth(1040)
         column = QVBoxLayout(body)
         title = QLabel(self.tr("Settings"), body)
         title.setStyleSheet("font-size: 20px; font-weight: bold;")
         column.addWidget(title)
 
-        station = QGroupBox(self.tr("This workstation"), body)
+        self.server_settings = ServerSettings(context, body)
+        you = QGroupBox(self.tr("You and this workstation"), body)
+        form2 = QFormLayout(you)
+        self.reporter_name = line_edit(
+            you, "reporterName", self.tr("Your name"), max_length=_FIELD_MAX
+        )
+        self.reporter_name.setPlaceholderText(
+            self.tr("Used as reporter when nobody is signed in; empty: the workstation name")
+        )
+        form2.addRow(*buddy_label(self.tr("Your &name"), self.reporter_name))
+        self.language = QComboBox(you)
+        self.language.setObjectName("language")
+        self.language.setAccessibleName(self.tr("Language"))
+        self.language.addItem("Nederlands", "nl")
+        self.language.addItem("English", "en")
+        self.language.addItem(self.tr("Automatic (system language)"), "system")
+        form2.addRow(*buddy_label(self.tr("&Language (after restart)"), self.language))
+        self.alarm_sound = QCheckBox(self.tr("Play a sound when a colleague raises an alarm"), you)
+        self.alarm_sound.setObjectName("alarmSound")
+        self.alarm_sound.setAccessibleName(self.alarm_sound.text())
+        form2.addRow(self.alarm_sound)
+        self.alarm_settings = AlarmSettings(context, body)
+
+        # Link and sign-in first: what a person at the counter looks for.
+        column.addWidget(self.server_settings)
+        column.addWidget(you)
+        column.addWidget(self.alarm_settings)
+
+        storage = QGroupBox(self.tr("Storage and security"), body)
+        form3 = QFormLayout(storage)
+        self.keyring_state = QLabel(storage)
+        self.keyring_state.setObjectName("keyringState")
+        self.keyring_state.setWordWrap(True)
+        form3.addRow(self.tr("Link credential"), self.keyring_state)
+        for label, value in (
+            (self.tr("Data folder"), str(paths.data_dir())),
+            (self.tr("Log folder"), str(paths.log_dir())),
+        ):
+            field = QLabel(value, storage)
+            field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            field.setWordWrap(True)
+            form3.addRow(label, field)
+        column.addWidget(storage)
+
+        # -- Geavanceerd ----------------------------------------------------------------------
+        self.advanced = CollapsibleSection(self.tr("&Advanced (administrator)"), body)
+        self.advanced.setObjectName("advancedSettings")
+        self.advanced.header.setObjectName("advancedToggle")
+        self.advanced.header.setAccessibleName(self.tr("Advanced settings"))
+        advanced_column = QVBoxLayout(self.advanced.body)
+        advanced_column.setContentsMargins(0, 0, 0, 0)
+        station = QGroupBox(self.tr("This workstation"), self.advanced.body)
         form = QFormLayout(station)
         self.station_name = line_edit(
             station, "stationName", self.tr("Workstation name"), max_length=_FIELD_MAX
@@ -58,57 +113,12 @@ class SettingsView(QScrollArea):
             max_length=_FIELD_MAX,
         )
         self.station_location.setPlaceholderText(self.tr("e.g. Town hall, ground floor, desk 3"))
-        self.reporter_name = line_edit(
-            station, "reporterName", self.tr("Your name"), max_length=_FIELD_MAX
-        )
-        self.reporter_name.setPlaceholderText(
-            self.tr("Used as reporter; empty: the workstation name")
-        )
         form.addRow(*buddy_label(self.tr("&Workstation name"), self.station_name))
         form.addRow(*buddy_label(self.tr("L&ocation"), self.station_location))
-        form.addRow(*buddy_label(self.tr("Your &name"), self.reporter_name))
-        column.addWidget(station)
-
-        interface = QGroupBox(self.tr("Interface and alarm"), body)
-        form2 = QFormLayout(interface)
-        self.language = QComboBox(interface)
-        self.language.setObjectName("language")
-        self.language.setAccessibleName(self.tr("Language"))
-        self.language.addItem("Nederlands", "nl")
-        self.language.addItem("English", "en")
-        self.language.addItem(self.tr("Automatic (system language)"), "system")
-        form2.addRow(*buddy_label(self.tr("&Language (after restart)"), self.language))
-        self.alarm_sound = QCheckBox(
-            self.tr("Play a sound when a colleague raises an alarm"), interface
-        )
-        self.alarm_sound.setObjectName("alarmSound")
-        self.alarm_sound.setAccessibleName(self.alarm_sound.text())
-        form2.addRow(self.alarm_sound)
-        column.addWidget(interface)
-        self.alarm_settings = AlarmSettings(context, body)
-        column.addWidget(self.alarm_settings)
-        self.server_settings = ServerSettings(context, body)
-        column.addWidget(self.server_settings)
-
-        storage = QGroupBox(self.tr("Storage and security"), body)
-        form3 = QFormLayout(storage)
-        self.server_state = QLabel(storage)
-        self.server_state.setObjectName("serverState")
-        self.server_state.setWordWrap(True)
-        form3.addRow(self.tr("Server"), self.server_state)
-        self.keyring_state = QLabel(storage)
-        self.keyring_state.setObjectName("keyringState")
-        self.keyring_state.setWordWrap(True)
-        form3.addRow(self.tr("Credentials"), self.keyring_state)
-        for label, value in (
-            (self.tr("Data folder"), str(paths.data_dir())),
-            (self.tr("Log folder"), str(paths.log_dir())),
-        ):
-            field = QLabel(value, storage)
-            field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            field.setWordWrap(True)
-            form3.addRow(label, field)
-        column.addWidget(storage)
+        advanced_column.addWidget(station)
+        advanced_column.addWidget(self.alarm_settings.advanced_group)
+        advanced_column.addWidget(self.server_settings.advanced_group)
+        column.addWidget(self.advanced)
 
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -130,31 +140,14 @@ class SettingsView(QScrollArea):
 
     def refresh(self) -> None:
         self.alarm_settings.refresh()
+        self.server_settings.refresh()
         self.station_name.setText(settings.STATION_NAME.get())
         self.station_location.setText(settings.STATION_LOCATION.get())
         self.reporter_name.setText(settings.REPORTER_NAME.get())
         index = self.language.findData(settings.LANGUAGE.get())
         self.language.setCurrentIndex(max(index, 0))
         self.alarm_sound.setChecked(settings.ALARM_SOUND.get())
-        if settings.SERVER_URL.get():
-            self.server_state.setText(settings.SERVER_URL.get())
-        else:
-            self.server_state.setText(
-                self.tr("Not linked: VeiligBalie works locally on this workstation.")
-            )
-        if secrets.is_persistent():
-            self.keyring_state.setText(
-                self.tr("Kept in the system keyring (%1).").replace(
-                    "%1", secrets.backend_description()
-                )
-            )
-        else:
-            self.keyring_state.setText(
-                self.tr(
-                    "No system keyring found: credentials are kept in memory for this session "
-                    "only and must be entered again after a restart. Nothing is written to disk."
-                )
-            )
+        self.keyring_state.setText(self.server_settings.storage_text()[0])
         self.saved_note.clear()
 
     def save(self) -> None:

@@ -240,12 +240,16 @@ class Driver:
             emit("error", message=f"unknown command {verb}")
 
 
-def build_app(name: str, lan: tuple[int, str] | None) -> tuple[Any, Any]:
+def build_app(
+    name: str, lan: tuple[int, str] | None, *, os_keyring: bool = True
+) -> tuple[Any, Any]:
     """The client as app.py builds it (AppContext.open), with the pop-up and indicator.
 
-    Runs in its own process: the keyring is this process's memory, the data folder is
-    VEILIGBALIE_DATA_DIR. Reconnects are tuned to a test's pace (100-500 ms)."""
+    Runs in its own process: the keyring is this process's memory (``os_keyring=False``:
+    keyring's "fail" backend, as on a Linux PC without a Secret Service), the data folder
+    is VEILIGBALIE_DATA_DIR. Reconnects are tuned to a test's pace (100-500 ms)."""
     import keyring
+    import keyring.backends.fail
 
     from veiligbalie import settings
     from veiligbalie.secrets import MemoryKeyring
@@ -253,7 +257,7 @@ def build_app(name: str, lan: tuple[int, str] | None) -> tuple[Any, Any]:
     from veiligbalie.ui.alarm_indicator import AlarmIndicator
     from veiligbalie.ui.alarm_popup import AlarmPopup
 
-    keyring.set_keyring(MemoryKeyring())
+    keyring.set_keyring(MemoryKeyring() if os_keyring else keyring.backends.fail.Keyring())
     settings.STATION_NAME.set(name)
     settings.STATION_LOCATION.set(f"{name}, publiekshal")
     settings.REPORTER_NAME.set(f"Collega {name}")
@@ -320,15 +324,18 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def main_app(options: argparse.Namespace) -> int:
+def main_app(
+    options: argparse.Namespace, driver_class: type[Driver] = Driver, *, os_keyring: bool = True
+) -> int:
+    """Run the --app station (``driver_class`` takes its commands) until ``quit``."""
     from PySide6.QtWidgets import QApplication
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = QApplication([])
     lan = (options.port, options.group) if options.port and options.group else None
-    context, ui = build_app(options.name, lan)
+    context, ui = build_app(options.name, lan, os_keyring=os_keyring)
     beacon = context.lan_alarms.beacon if context.lan_alarms is not None else None
-    driver = Driver(context.alarms, beacon, context, ui)
+    driver = driver_class(context.alarms, beacon, context, ui)
     notifier = QSocketNotifier(sys.stdin.fileno(), QSocketNotifier.Type.Read)
     notifier.activated.connect(driver.on_stdin)
     emit("ready", station_id=str(context.alarms.identity.station_id), name=options.name)
