@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from veiligbalie.services.context import AppContext
 from veiligbalie.services.sync import CONNECTED, LOCAL
+from veiligbalie.ui.alarm_button import not_connected_help
 
 
 class ConnectionStatus(QLabel):
@@ -60,6 +61,7 @@ class ConnectionStatus(QLabel):
         if not self.context.alarms.connected:
             parts.append(self.tr("Alarm not connected"))
             tip += " " + self.tr("Alarms from this workstation reach nobody.")
+            tip += " " + not_connected_help()
         self.setText(" · ".join(parts))
         self.setToolTip(tip)
         self.setAccessibleDescription(tip)
