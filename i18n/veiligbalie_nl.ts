@@ -1366,6 +1366,10 @@
       <translation>Toegevoegd. Je oorspronkelijke melding blijft zoals hij was; je teamleider ziet de aanvulling.</translation>
     </message>
     <message>
+      <source>Saved on this workstation only: no server is set up, so it has not gone to anyone. Once the administrator links this workstation to a server, it is sent to your team lead.</source>
+      <translation>Alleen opgeslagen op deze werkplek: er is geen server ingesteld, dus de melding is nog naar niemand gegaan. Zodra de beheerder deze werkplek aan een server koppelt, wordt ze naar je teamleider verzonden.</translation>
+    </message>
+    <message>
       <source>Nothing yet.</source>
       <translation>Nog niets.</translation>
     </message>

@@ -114,13 +114,13 @@ def test_alarm_not_connected_says_how_to_get_it_working(qtbot: Any, window: Main
     assert "serveradres" in box.informativeText()
 
 
-def _report(text: str) -> Incident:
+def _report(text: str, reporter: str = "anna") -> Incident:
     return Incident(
         description=text,
         categories=frozenset({Category.VERBAL_AGGRESSION}),
         occurred_at=datetime.now(UTC),
         location="Balie 1",
-        reporter="anna",
+        reporter=reporter,
     )
 
 
@@ -164,3 +164,16 @@ def test_log_when_linked_says_shared_log(
     qtbot.waitUntil(lambda: view.scope.text() == "1 melding van de gedeelde log.", timeout=15000)
     assert "op deze werkplek" not in view.scope.text()
     assert view.pages.currentWidget() is view.table
+
+
+def test_my_report_without_a_server_promises_no_sending(qtbot: Any, window: MainWindow) -> None:
+    service = window.context.incidents
+    service.save(_report("Bezoeker gooide een folderrek om", service.reporter_name()))
+    window.show_area("my_reports")
+    view = window.my_reports
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=3000)
+    view.select_row(0)
+    text = view.status_text.text()
+    assert text.startswith("Alleen opgeslagen op deze werkplek")
+    assert "zodra de server bereikbaar is" not in text
+    assert "beheerder" in text
