@@ -40,6 +40,7 @@ CANCELLED_VISIBLE_MS = 15_000
 
 STYLE = """
 QWidget#alarmPopup { background: #fff8f8; }
+QScrollArea#alarmPopupList, QWidget#alarmPopupCards { background: transparent; }
 QFrame#alarmCard { background: white; border: 3px solid #c62828; border-radius: 10px; }
 QFrame#alarmCard[test="true"] { border: 3px dashed #6a1b9a; }
 QFrame#alarmCard[closed="true"] { border: 3px solid #9e9e9e; }
@@ -228,11 +229,13 @@ class AlarmCard(QFrame):
                     "%1", alarm.closed_by or alarm.station
                 )
             )
+            self.elapsed.hide()  # the clock stopped; "0 s geleden" would stand still
             self.acknowledge_button.hide()
             self.resolve_button.hide()
             self.dismiss_button.show()
-        self.style().unpolish(self)
-        self.style().polish(self)
+        for widget in (self, self.title):  # the title's colour follows the card's state
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
         self.tick()
 
     def tick(self) -> None:
@@ -271,11 +274,14 @@ class AlarmPopup(QWidget):
         outer.setContentsMargins(12, 12, 12, 12)
         self.heading = QLabel(self)
         self.heading.setObjectName("alarmPopupHeading")
+        self.heading.setWordWrap(True)
         outer.addWidget(self.heading)
         scroll = QScrollArea(self)
+        scroll.setObjectName("alarmPopupList")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         holder = QWidget(scroll)
+        holder.setObjectName("alarmPopupCards")
         self._list = QVBoxLayout(holder)
         self._list.setContentsMargins(0, 0, 0, 0)
         self._list.setSpacing(10)
