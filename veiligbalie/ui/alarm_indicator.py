@@ -214,7 +214,8 @@ class AlarmIndicator(QFrame):
         width = parent.width() if parent is not None else self.width()
         margins = self.layout().contentsMargins()
         usable = max(120, width - margins.left() - margins.right() - 24)
-        self.text.setMinimumHeight(self.text.heightForWidth(usable))
+        # heightForWidth is -1 while the label is still empty.
+        self.text.setMinimumHeight(max(0, self.text.heightForWidth(usable)))
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt naming)
         super().resizeEvent(event)

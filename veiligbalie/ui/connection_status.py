@@ -53,7 +53,8 @@ class ConnectionStatus(QLabel):
                 "The server cannot be reached. Everything is kept here and sent as soon as "
                 "it can be reached again."
             )
-        pending = engine.pending if engine is not None else 0
+        # Without a server nothing waits to be sent: a count would promise a sending.
+        pending = engine.pending if engine is not None and state != LOCAL else 0
         if pending == 1:
             parts.append(self.tr("1 change waiting"))
         elif pending > 1:
