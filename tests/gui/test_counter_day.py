@@ -17,7 +17,7 @@ import pytest
 from PySide6.QtCore import QDate, QLocale, QRect
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QPushButton
 
-from tests.e2e.drivers.sync_kit import setup_site
+from tests.e2e.drivers.sync_kit import PASSWORD, setup_site
 from tests.support.server import RunningServer, running_server
 from veiligbalie.core.incident import Incident
 from veiligbalie.core.vocabulary import Category
@@ -139,7 +139,9 @@ def test_log_without_server_says_this_workstation(qtbot: Any, window: MainWindow
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningServer, list[str]]]:
     folder = tmp_path_factory.mktemp("server")
     with running_server(f"sqlite:///{folder / 'server.sqlite3'}") as running:
-        site = setup_site(running, workstations=2)
+        site = setup_site(
+            running, workstations=2, users=(("mdewit", "Marieke de Wit", "employee"),)
+        )
         yield running, site.codes
 
 
@@ -179,3 +181,20 @@ def test_my_report_without_a_server_promises_no_sending(qtbot: Any, window: Main
     assert text.startswith("Alleen opgeslagen op deze werkplek")
     assert "zodra de server bereikbaar is" not in text
     assert "beheerder" in text
+
+
+@pytest.mark.timeout(120)
+def test_responders_are_named_by_the_signed_in_person(
+    qtbot: Any, server: tuple[RunningServer, list[str]], window: MainWindow
+) -> None:
+    running, codes = server
+    session = window.context.session
+    with qtbot.waitSignal(session.enrol_finished, timeout=15000) as enrolled:
+        session.enrol(running.base_url, codes[1])
+    assert enrolled.args[0] is None
+    # Linked, nobody signed in: "Ik kom eraan" carries the workstation's name.
+    assert window.context.alarms.responder_name() == "balie-2"
+    with qtbot.waitSignal(session.login_finished, timeout=15000) as signed_in:
+        session.login("mdewit", PASSWORD)
+    assert signed_in.args[0] is None
+    assert window.context.alarms.responder_name() == "Marieke de Wit"
