@@ -1287,12 +1287,12 @@
       <translation>Instellingen</translation>
     </message>
     <message>
-      <source>Alarm not connected</source>
-      <translation>Alarm niet verbonden</translation>
+      <source>The alarm of this workstation reaches nobody now: there is no connection to the server or to colleagues' workstations.</source>
+      <translation>Het alarm van deze werkplek bereikt nu niemand: er is geen verbinding met de server of met de werkplekken van collega's.</translation>
     </message>
     <message>
-      <source>The alarm of this workstation reaches nobody now: there is no connection to the server or to colleagues' workstations. Until it works, call for help another way; in immediate danger call 112.</source>
-      <translation>Het alarm van deze werkplek bereikt nu niemand: er is geen verbinding met de server of met de werkplekken van collega's. Roep tot die tijd op een andere manier hulp in; bij direct gevaar: bel 112.</translation>
+      <source>Until it works, call for help another way; in immediate danger call 112.</source>
+      <translation>Roep tot die tijd op een andere manier hulp in; bij direct gevaar: bel 112.</translation>
     </message>
     <message>
       <source>Alarm</source>

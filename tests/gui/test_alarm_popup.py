@@ -38,6 +38,16 @@ class Pair:
             qtbot.addWidget(widget)
         self.button.show()
 
+    def third_station(self) -> Station:
+        """Balie 3 on the same LAN: a second sender (close it in the test)."""
+        return build_station(
+            self.desk.db.path.parent.parent / "b3",
+            "Balie 3",
+            KEY,
+            self.desk.lan.beacon.port,
+            self.desk.lan.beacon._group.toString(),
+        )
+
     def close(self) -> None:
         self.popup._cards.clear()  # let the pop-up close with the test
         self.desk.close()
@@ -140,13 +150,7 @@ def test_mistake_within_ten_seconds_is_shown_to_the_colleague(qtbot, pair: Pair)
 
 
 def test_cancel_of_one_of_two_alarms_keeps_the_call_for_help(qtbot, pair: Pair) -> None:
-    third = build_station(
-        pair.desk.db.path.parent.parent / "b3",
-        "Balie 3",
-        KEY,
-        pair.desk.lan.beacon.port,
-        pair.desk.lan.beacon._group.toString(),
-    )
+    third = pair.third_station()
     try:
         first = press(qtbot, pair)
         second = third.service.raise_alarm()
@@ -232,13 +236,7 @@ def test_quiet_station_shows_without_sound(qtbot, pair: Pair) -> None:
 
 
 def test_several_alarms_newest_on_top(qtbot, pair: Pair) -> None:
-    third = build_station(
-        pair.desk.db.path.parent.parent / "b3",
-        "Balie 3",
-        KEY,
-        pair.desk.lan.beacon.port,
-        pair.desk.lan.beacon._group.toString(),
-    )
+    third = pair.third_station()
     try:
         first = press(qtbot, pair)
         qtbot.waitUntil(lambda: pair.popup.card(first.id) is not None, timeout=2000)

@@ -109,7 +109,7 @@ def test_alarm_not_connected_says_how_to_get_it_working(qtbot: Any, window: Main
     link.linkActivated.emit("#alarm")
     box = window.findChild(QMessageBox, "alarmConnectionHelp")
     assert box is not None and box.isVisible()
-    assert "112" in box.text()
+    assert "niemand" in box.text() and "112" in box.informativeText()
     assert "beheerder" in box.informativeText() and "LAN-sleutel" in box.informativeText()
     assert "serveradres" in box.informativeText()
 

@@ -62,6 +62,23 @@ def not_connected_help() -> str:
     )
 
 
+def show_not_connected_box(
+    parent: QWidget, name: str, icon: QMessageBox.Icon, text: str, now: str
+) -> QMessageBox:
+    """A box that stays out of the way (non-modal) about an alarm that reaches nobody: what
+    happened, what to do now, then how to get the alarm working."""
+    box = QMessageBox(parent)
+    box.setObjectName(name)
+    box.setIcon(icon)
+    box.setWindowTitle(QCoreApplication.translate("AlarmButton", "Alarm not connected"))
+    box.setText(text)
+    box.setInformativeText(now + "\n\n" + not_connected_help())
+    box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    box.setWindowModality(Qt.WindowModality.NonModal)
+    box.show()
+    return box
+
+
 class AlarmButton(QPushButton):
     def __init__(self, service: AlarmService | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -169,25 +186,16 @@ class AlarmButton(QPushButton):
         self.service.raise_alarm()
 
     def _tell_not_delivered(self, _alarm: Alarm) -> None:
-        box = QMessageBox(self.window())
-        box.setObjectName("alarmNotDeliveredBox")
-        box.setIcon(QMessageBox.Icon.Critical)
-        box.setWindowTitle(self.tr("Alarm not connected"))
-        box.setText(
+        self._box = show_not_connected_box(
+            self.window(),
+            "alarmNotDeliveredBox",
+            QMessageBox.Icon.Critical,
             self.tr(
                 "This alarm reached nobody: this workstation has no connection to the server "
                 "or to colleagues' workstations."
-            )
-        )
-        box.setInformativeText(
+            ),
             self.tr(
                 "Call for help another way: call a colleague or security. "
                 "In immediate danger call 112. The alarm has been recorded."
-            )
-            + "\n\n"
-            + not_connected_help()
+            ),
         )
-        box.setStandardButtons(QMessageBox.StandardButton.Ok)
-        box.setWindowModality(Qt.WindowModality.NonModal)
-        box.show()
-        self._box = box

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from veiligbalie import settings
-from veiligbalie.ui.alarm_button import AlarmButton, not_connected_help
+from veiligbalie.ui.alarm_button import AlarmButton, show_not_connected_box
 from veiligbalie.ui.resources import icon
 
 if TYPE_CHECKING:
@@ -282,22 +282,16 @@ class MainWindow(QMainWindow):
 
     def explain_alarm_connection(self) -> None:
         """Why the alarm reaches nobody now, what to do meanwhile and how to fix it."""
-        box = QMessageBox(self)
-        box.setObjectName("alarmConnectionHelp")
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(self.tr("Alarm not connected"))
-        box.setText(
+        self._alarm_help_box = show_not_connected_box(
+            self,
+            "alarmConnectionHelp",
+            QMessageBox.Icon.Warning,
             self.tr(
                 "The alarm of this workstation reaches nobody now: there is no connection to "
-                "the server or to colleagues' workstations. Until it works, call for help "
-                "another way; in immediate danger call 112."
-            )
+                "the server or to colleagues' workstations."
+            ),
+            self.tr("Until it works, call for help another way; in immediate danger call 112."),
         )
-        box.setInformativeText(not_connected_help())
-        box.setStandardButtons(QMessageBox.StandardButton.Ok)
-        box.setWindowModality(Qt.WindowModality.NonModal)
-        box.show()
-        self._alarm_help_box = box
 
     # -- Start-up duties --------------------------------------------------------------------
     def offer_draft_recovery(self) -> bool:
