@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QDate, QLocale, QRect
-from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QPushButton
+from PySide6.QtCore import QDate, QLocale, QRect, Qt
+from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QPushButton, QScrollArea
 
 from tests.e2e.drivers.sync_kit import PASSWORD, setup_site
 from tests.support.server import RunningServer, running_server
@@ -79,6 +79,10 @@ def test_navigation_shows_where_you_are(qtbot: Any, window: MainWindow) -> None:
         checked = [k for k, b in buttons.items() if b.isChecked()]
         assert checked == [key]
         assert window.alarm_button.isVisible()  # the alarm button is always in sight
+    # The scroll areas that keep small screens usable are no extra Tab stops.
+    holders = [window.findChild(QScrollArea, f"area_{key}") for key in window.AREAS]
+    for holder in [*holders, window.findChild(QScrollArea, "navigationScroll")]:
+        assert holder is not None and holder.focusPolicy() == Qt.FocusPolicy.NoFocus
     assert window.alarm_button.objectName() == "alarmButton"
     assert window.alarm_button.width() >= 200 and window.alarm_button.height() >= 120
 

@@ -155,6 +155,7 @@ class MainWindow(QMainWindow):
         nav_scroll.setWidgetResizable(True)
         nav_scroll.setFrameShape(QFrame.Shape.NoFrame)
         nav_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        nav_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         nav_scroll.setWidget(nav_items)
         self._nav_scroll = nav_scroll
 
@@ -221,6 +222,9 @@ class MainWindow(QMainWindow):
             holder.setObjectName(f"area_{key}")
             holder.setWidgetResizable(True)
             holder.setFrameShape(QFrame.Shape.NoFrame)
+            # Not a Tab stop of its own: Tab goes to the controls, and the area scrolls to
+            # the one that has focus.
+            holder.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             holder.setWidget(page)
             self._holders[key] = holder
             self.stack.addWidget(holder)
