@@ -41,6 +41,14 @@
       <translation>ALARM</translation>
     </message>
     <message>
+      <source>To get the alarm working again: check that this workstation has a network connection (cable or Wi-Fi) and that the server address under Settings is right. If it stays like this, tell the administrator: the server may be down, or the site's LAN key may be missing on this workstation.</source>
+      <translation>Zo werkt het alarm weer: controleer of deze werkplek netwerk heeft (kabel of wifi) en of het serveradres onder Instellingen klopt. Blijft het zo, meld het dan aan de beheerder: misschien is de server uit de lucht, of ontbreekt de LAN-sleutel van de vestiging op deze werkplek.</translation>
+    </message>
+    <message>
+      <source>To get the alarm working: the administrator links this workstation to the server with a one-time code (Settings &gt; Link with server). Check with them the server address, that the network reaches it, and the site's LAN key, so that colleagues nearby are reached even when the server is down.</source>
+      <translation>Zo gaat het alarm werken: de beheerder koppelt deze werkplek met een eenmalige code aan de server (Instellingen &gt; Koppelen met server). Controleer samen het serveradres, of het netwerk de server bereikt en de LAN-sleutel van de vestiging, zodat collega's in de buurt ook bereikt worden als de server uit de lucht is.</translation>
+    </message>
+    <message>
       <source>Raises a silent alarm at once. Key: %1</source>
       <translation>Geeft direct een stil alarm. Toets: %1</translation>
     </message>
@@ -143,10 +151,10 @@
       <translation>wacht op een collega</translation>
     </message>
     <message numerus="yes">
-      <source>%n colleague(s) on the way</source>
+      <source>%n colleague(s) on the way: %1</source>
       <translation>
-        <numerusform>%n collega onderweg</numerusform>
-        <numerusform>%n collega's onderweg</numerusform>
+        <numerusform>%n collega onderweg: %1</numerusform>
+        <numerusform>%n collega's onderweg: %1</numerusform>
       </translation>
     </message>
     <message>
@@ -183,6 +191,14 @@
     <message>
       <source>A colleague needs help</source>
       <translation>Een collega heeft hulp nodig</translation>
+    </message>
+    <message>
+      <source>No help needed: the alarm was cancelled</source>
+      <translation>Geen hulp nodig: het alarm is ingetrokken</translation>
+    </message>
+    <message>
+      <source>Alarm cancelled: no help needed</source>
+      <translation>Alarm ingetrokken: geen hulp nodig</translation>
     </message>
     <message>
       <source>TEST ALARM</source>
@@ -1235,9 +1251,31 @@
       <source>Log of reports</source>
       <translation>Logboek van meldingen</translation>
     </message>
+    <message numerus="yes">
+      <source>%n report(s) from the shared log.</source>
+      <translation>
+        <numerusform>%n melding van de gedeelde log.</numerusform>
+        <numerusform>%n meldingen van de gedeelde log.</numerusform>
+      </translation>
+    </message>
     <message>
-      <source>No reports yet. Reports made on this workstation appear here; once it is linked to a server, the team's shared log does too.</source>
-      <translation>Nog geen meldingen. Meldingen die op deze werkplek zijn gedaan verschijnen hier; zodra de werkplek aan een server is gekoppeld, ook het gedeelde logboek van het team.</translation>
+      <source>No reports in the shared log yet. Reports from every linked workstation of the site appear here.</source>
+      <translation>Nog geen meldingen in de gedeelde log. Meldingen van alle gekoppelde werkplekken van de vestiging verschijnen hier.</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n report(s) on this workstation; the shared log is fetched as soon as the server can be reached.</source>
+      <translation>
+        <numerusform>%n melding op deze werkplek; de gedeelde log wordt opgehaald zodra de server bereikbaar is.</numerusform>
+        <numerusform>%n meldingen op deze werkplek; de gedeelde log wordt opgehaald zodra de server bereikbaar is.</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>No reports in the shared log yet. It is fetched as soon as the server can be reached.</source>
+      <translation>Nog geen meldingen in de gedeelde log. Die wordt opgehaald zodra de server bereikbaar is.</translation>
+    </message>
+    <message>
+      <source>No reports on this workstation yet. Reports made here appear in this log; once the workstation is linked to a server, the team's shared log does too.</source>
+      <translation>Nog geen meldingen op deze werkplek. Meldingen die je hier doet verschijnen in dit logboek; als de werkplek aan een server is gekoppeld, ook de gedeelde log van het team.</translation>
     </message>
     <message numerus="yes">
       <source>%n report(s) on this workstation.</source>
@@ -1251,7 +1289,12 @@
     <name>MainWindow</name>
     <message>
       <source>Starting…</source>
+      <extracomment>The size the window opens at when the screen has room; smaller screens get what they have. Small enough for 1366x768 at 150 % scaling (about 910x485 logical pixels available). What the window manager adds around the window (title bar, borders) before it is shown. One calm look for the shell: a quiet navigation column, the selected area marked by a tint and a bar at its left edge, the same type size everywhere in the column.</extracomment>
       <translation>Bezig met starten…</translation>
+    </message>
+    <message>
+      <source>How do I get the alarm working?</source>
+      <translation>Hoe krijg ik het alarm werkend?</translation>
     </message>
     <message>
       <source>Report</source>
@@ -1272,6 +1315,14 @@
     <message>
       <source>Settings</source>
       <translation>Instellingen</translation>
+    </message>
+    <message>
+      <source>The alarm of this workstation reaches nobody now: there is no connection to the server or to colleagues' workstations.</source>
+      <translation>Het alarm van deze werkplek bereikt nu niemand: er is geen verbinding met de server of met de werkplekken van collega's.</translation>
+    </message>
+    <message>
+      <source>Until it works, call for help another way; in immediate danger call 112.</source>
+      <translation>Roep tot die tijd op een andere manier hulp in; bij direct gevaar: bel 112.</translation>
     </message>
     <message>
       <source>Alarm</source>
@@ -1343,6 +1394,10 @@
     <message>
       <source>Added. Your original report stays as it was; your team lead sees the addition.</source>
       <translation>Toegevoegd. Je oorspronkelijke melding blijft zoals hij was; je teamleider ziet de aanvulling.</translation>
+    </message>
+    <message>
+      <source>Saved on this workstation only: no server is set up, so it has not gone to anyone. Once the administrator links this workstation to a server, it is sent to your team lead.</source>
+      <translation>Alleen opgeslagen op deze werkplek: er is geen server ingesteld, dus de melding is nog naar niemand gegaan. Zodra de beheerder deze werkplek aan een server koppelt, wordt ze naar je teamleider verzonden.</translation>
     </message>
     <message>
       <source>Nothing yet.</source>

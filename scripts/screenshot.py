@@ -78,7 +78,7 @@ def main() -> int:
         settings.STATION_LOCATION.set("Stadskantoor, begane grond, balie 3")
         context = AppContext.open(Database.open())
         window = MainWindow(context)
-        window.resize(1180, 780)
+        window.resize(1366, 728)  # a 1366x768 counter screen less its taskbar
         window.show()
         for _ in range(5):
             app.processEvents()

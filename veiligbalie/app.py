@@ -12,12 +12,13 @@ import hashlib
 import logging
 import logging.handlers
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -76,20 +77,50 @@ def choose_language(cli: str | None) -> str:
     return "nl"
 
 
+_MNEMONIC = re.compile(r"&(?=[^&\s])")
+
+
+class QtMnemonicFallback(QTranslator):
+    """Qt 6 gave some of its own texts a mnemonic ("&Look in:", "Files of &type:") that its
+    Dutch catalogue still knows only without one. Such a text is looked up again without
+    the mnemonic, so Qt's file dialog says "Zoeken in:" instead of falling back to English.
+    Installed first, so it is asked last: a real translation always wins."""
+
+    def translate(  # noqa: N802 (Qt naming)
+        self, context: str, source: str, disambiguation: str | None = None, n: int = -1
+    ) -> str | None:
+        if not context.startswith("Q") or "&" not in source:
+            return None
+        plain = _MNEMONIC.sub("", source, count=1)
+        if plain == source:
+            return None
+        found = QCoreApplication.translate(context, plain, disambiguation, n)
+        return found if found != plain else None
+
+    def isEmpty(self) -> bool:  # noqa: N802 (Qt naming)
+        return False
+
+
 def install_translations(app: QApplication, language: str) -> list[QTranslator]:
-    """Our strings and Qt's own (dialog buttons), kept alive by the returned list."""
+    """Our strings and Qt's own (its dialogs: buttons, labels, the file dialog), kept alive
+    by the returned list; dates and numbers follow the language through the default locale."""
     translators: list[QTranslator] = []
     if language == "en":
         return translators
+    translators.append(QtMnemonicFallback(app))
     ours = QTranslator(app)
     if ours.load(str(paths.i18n_dir() / f"veiligbalie_{language}.qm")):
         translators.append(ours)
     else:
         log.warning("Translation veiligbalie_%s.qm not found; run 'make setup'", language)
+    # qt_<lang> is Qt's catalogue of catalogues: qtbase (dialogs, buttons), qtmultimedia and
+    # the rest it names, each loaded from the same folder.
     qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    qt_base = QTranslator(app)
-    if qt_base.load(f"qtbase_{language}", qt_dir):
-        translators.append(qt_base)
+    qt_own = QTranslator(app)
+    if qt_own.load(f"qt_{language}", qt_dir) or qt_own.load(f"qtbase_{language}", qt_dir):
+        translators.append(qt_own)
+    else:
+        log.warning("Qt's own %s translations not found in %s", language, qt_dir)
     for translator in translators:
         app.installTranslator(translator)
     QLocale.setDefault(QLocale(QLocale.Language.Dutch, QLocale.Country.Netherlands))

@@ -411,7 +411,8 @@ def test_server_path_only_counts_colleagues_logs_a_test_alarm_and_serves_a_late_
     assert delivered["path"] == "server" and delivered["data"]["station_id"] == lead.station_id
     assert 0 <= delivered["data"]["after_ms"] < 5_000 and delivered["data"]["test"] is True
     (ack,) = [e for e in entries if e["kind"] == "acknowledged"]
-    assert ack["actor"] == "Collega Balie 2" and ack["data"]["station_id"] == lead.station_id
+    # The signed-in team lead answered: the person's name, not the workstation's setting.
+    assert ack["actor"] == LEAD[1] and ack["data"]["station_id"] == lead.station_id
     assert ack["data"]["after_ms"] >= 2_000  # after the level-2 escalation
     assert [e["data"]["level"] for e in entries if e["kind"] == "escalated"] == [1, 2]
     # ... the receiver's (received, after how long) ...

@@ -71,6 +71,16 @@ def test_sender_indicator_and_popup_render_without_cut_text(
             assert card.height() >= card.minimumSizeHint().height()
         assert popup.height() > sum(c.minimumSizeHint().height() for c in popup.cards()) * 0.9
         save(popup, "alarm-popup.png", tmp_path)
+
+        # "Vergissing" by the second sender, the first alarm resolved: only the cancelled
+        # card is left, and the headline no longer calls for help.
+        second.service.cancel(other.id)
+        qtbot.waitUntil(lambda: not popup.card(other.id).alarm.is_open, timeout=2000)
+        context.alarms.resolve(alarm.id)
+        qtbot.waitUntil(lambda: popup.card(alarm.id) is None, timeout=2000)
+        assert popup.heading.text() == "Geen hulp nodig: het alarm is ingetrokken"
+        assert popup.card(other.id).title.text() == "Ingetrokken door de melder (vergissing)"
+        save(popup, "alarm-popup-cancelled.png", tmp_path)
     finally:
         popup._cards.clear()
         window._quitting = True

@@ -38,6 +38,16 @@ class Pair:
             qtbot.addWidget(widget)
         self.button.show()
 
+    def third_station(self) -> Station:
+        """Balie 3 on the same LAN: a second sender (close it in the test)."""
+        return build_station(
+            self.desk.db.path.parent.parent / "b3",
+            "Balie 3",
+            KEY,
+            self.desk.lan.beacon.port,
+            self.desk.lan.beacon._group.toString(),
+        )
+
     def close(self) -> None:
         self.popup._cards.clear()  # let the pop-up close with the test
         self.desk.close()
@@ -90,8 +100,11 @@ def test_popup_ack_travels_back_and_resolve_clears_both(qtbot, pair: Pair) -> No
     assert not card.acknowledge_button.isEnabled()
     assert not pair.popup.sound_wanted()  # answered: the sound stops
     qtbot.waitUntil(lambda: pair.desk.service.get(alarm.id).responding == 1, timeout=2000)
-    assert pair.indicator.status_text() == "Alarm sent · 1 colleague(s) on the way"
-    assert "Collega Balie 2" in card.responders.text()
+    # The sender sees who is coming, by name, not only how many.
+    assert pair.indicator.status_text() == (
+        "Alarm sent · 1 colleague(s) on the way: Collega Balie 2 (Balie 2)"
+    )
+    assert card.responders.text() == "On the way: Collega Balie 2 (Balie 2)"
 
     qtbot.mouseClick(card.resolve_button, Qt.MouseButton.LeftButton)
     assert pair.popup.cards() == [] and not pair.popup.isVisible()
@@ -127,9 +140,67 @@ def test_mistake_within_ten_seconds_is_shown_to_the_colleague(qtbot, pair: Pair)
     card = pair.popup.card(alarm.id)
     qtbot.waitUntil(lambda: card.alarm.state == AlarmState.CANCELLED, timeout=2000)
     assert card.title.text() == "Cancelled by the sender (a mistake)"
+    # The headline above the card no longer calls for help.
+    assert pair.popup.heading.text() == "No help needed: the alarm was cancelled"
+    assert pair.popup.heading.property("closed") == "true"
+    assert "needs help" not in pair.popup.windowTitle()
     assert not pair.popup.sound_wanted()
     qtbot.mouseClick(card.dismiss_button, Qt.MouseButton.LeftButton)
     assert pair.popup.cards() == []
+
+
+def test_cancel_of_one_of_two_alarms_keeps_the_call_for_help(qtbot, pair: Pair) -> None:
+    third = pair.third_station()
+    try:
+        first = press(qtbot, pair)
+        second = third.service.raise_alarm()
+        qtbot.waitUntil(lambda: len(pair.popup.cards()) == 2, timeout=2000)
+        qtbot.mouseClick(pair.indicator.cancel_button, Qt.MouseButton.LeftButton)
+        card = pair.popup.card(first.id)
+        qtbot.waitUntil(lambda: card.alarm.state == AlarmState.CANCELLED, timeout=2000)
+        # One colleague still needs help: the headline says so, not "no help needed".
+        assert pair.popup.heading.text() == "A colleague needs help"
+        assert pair.popup.card(second.id).alarm.is_open
+    finally:
+        third.close()
+
+
+def test_after_a_cancel_the_popup_reads_dutch_and_true(qtbot, dutch, pair: Pair) -> None:
+    alarm = press(qtbot, pair)
+    qtbot.waitUntil(lambda: pair.popup.card(alarm.id) is not None, timeout=2000)
+    assert pair.popup.heading.text() == "Een collega heeft hulp nodig"
+    qtbot.mouseClick(pair.indicator.cancel_button, Qt.MouseButton.LeftButton)
+    card = pair.popup.card(alarm.id)
+    qtbot.waitUntil(lambda: card.alarm.state == AlarmState.CANCELLED, timeout=2000)
+    assert pair.popup.heading.text() == "Geen hulp nodig: het alarm is ingetrokken"
+    assert card.responders.text().startswith("Geen hulp nodig. Ingetrokken door")
+    assert "hulp nodig" in pair.popup.windowTitle() and "collega heeft" not in (
+        pair.popup.windowTitle()
+    )
+
+
+def test_responder_without_a_persons_name_is_shown_by_workstation(qtbot, tmp_path: Path) -> None:
+    port, group = free_udp_port(), random_group()
+    desk = build_station(tmp_path / "d1", "Balie 1", KEY, port, group)
+    helper = build_station(tmp_path / "d2", "Balie 4", KEY, port, group)
+    helper.service._responder_name = lambda: ""  # no one signed in, no name set
+    settings.REPORTER_NAME.set("")
+    try:
+        indicator = AlarmIndicator(desk.service)
+        popup = AlarmPopup(helper.service)
+        qtbot.addWidget(indicator)
+        qtbot.addWidget(popup)
+        qtbot.waitUntil(lambda: desk.service.reachable_responders() == 1, timeout=3000)
+        alarm = desk.service.raise_alarm()
+        qtbot.waitUntil(lambda: popup.card(alarm.id) is not None, timeout=2000)
+        popup.card(alarm.id).acknowledge()
+        qtbot.waitUntil(lambda: desk.service.get(alarm.id).responding == 1, timeout=2000)
+        # The workstation's name once, not "Balie 4 (Balie 4)".
+        assert indicator.status_text() == "Alarm sent · 1 colleague(s) on the way: Balie 4"
+    finally:
+        popup._cards.clear()
+        desk.close()
+        helper.close()
 
 
 def test_test_alarm_is_marked_and_silent(qtbot, pair: Pair) -> None:
@@ -165,13 +236,7 @@ def test_quiet_station_shows_without_sound(qtbot, pair: Pair) -> None:
 
 
 def test_several_alarms_newest_on_top(qtbot, pair: Pair) -> None:
-    third = build_station(
-        pair.desk.db.path.parent.parent / "b3",
-        "Balie 3",
-        KEY,
-        pair.desk.lan.beacon.port,
-        pair.desk.lan.beacon._group.toString(),
-    )
+    third = pair.third_station()
     try:
         first = press(qtbot, pair)
         qtbot.waitUntil(lambda: pair.popup.card(first.id) is not None, timeout=2000)

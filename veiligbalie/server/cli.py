@@ -1,13 +1,21 @@
 """``veiligbalie-server``: serve the API, run migrations, and administer the organisation,
-sites, workstations, users and tokens. Every mistake ends in one clear line and exit code 2."""
+sites, workstations, users and tokens. Every mistake ends in one clear line and exit code 2.
+
+``serve``, ``migrate`` and ``admin`` find the database the same way, so the obvious
+``admin`` command changes the database the running server uses: ``--database``, else
+``$VEILIGBALIE_SERVER_DATABASE``, else ``database = "..."`` in ``veiligbalie-server.toml``
+in the server data folder, else a SQLite file in that folder.
+"""
 
 from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import logging
 import os
 import sys
+import tomllib
 from collections.abc import Callable, Sequence
 
 import sqlalchemy.exc
@@ -17,9 +25,20 @@ from veiligbalie.core.vocabulary import Role
 from veiligbalie.protocol.alarm_server import EscalationIn, EscalationLevelModel, EscalationOut
 from veiligbalie.protocol.events import PING_INTERVAL_SECONDS
 from veiligbalie.server import admin, alarms
-from veiligbalie.server.store import DatabaseError, ServerStore, default_database_url, migrate
+from veiligbalie.server.store import (
+    DatabaseError,
+    ServerStore,
+    default_database_url,
+    migrate,
+    server_data_dir,
+)
 
 EXIT_USAGE = 2
+ENV_DATABASE = "VEILIGBALIE_SERVER_DATABASE"
+#: The server's configuration file, in the server data folder.
+CONFIG_NAME = "veiligbalie-server.toml"
+#: Written by ``serve``: which database (password masked) the server last started on.
+SERVED_NAME = "last-served.json"
 ENV_PING_SECONDS = "VEILIGBALIE_SERVER_PING_SECONDS"
 #: Seconds before the first webhook retry (doubling); tests shorten it.
 ENV_WEBHOOK_BACKOFF = "VEILIGBALIE_SERVER_WEBHOOK_BACKOFF"
@@ -37,8 +56,9 @@ def _db_options(parser: argparse.ArgumentParser, *, nested: bool) -> None:
         "--database",
         default=default,
         metavar="URL",
-        help="sqlite:///FILE or postgresql+psycopg://user:pw@host/db "
-        "(default: a SQLite file in the server data folder)",
+        help="sqlite:///FILE or postgresql+psycopg://user:pw@host/db (default: "
+        f"${ENV_DATABASE}, else 'database' in {CONFIG_NAME} in the server data folder, "
+        "else a SQLite file in that folder)",
     )
     parser.add_argument(
         "--data-dir",
@@ -55,8 +75,30 @@ def _safe_url(url: str) -> str:
         return "(unparsable URL)"
 
 
+def database_choice(args: argparse.Namespace) -> tuple[str, str]:
+    """The database URL the command uses and where that choice came from. ``serve``,
+    ``migrate`` and ``admin`` all ask here, so they agree unless told otherwise."""
+    if args.database:
+        return args.database, "--database"
+    from_env = os.environ.get(ENV_DATABASE, "").strip()
+    if from_env:
+        return from_env, f"${ENV_DATABASE}"
+    config = server_data_dir(args.data_dir) / CONFIG_NAME
+    if config.exists():
+        try:
+            data = tomllib.loads(config.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise CliError(f"cannot read {config}: {exc}") from None
+        url = data.get("database")
+        if url is not None:
+            if not isinstance(url, str) or not url.strip():
+                raise CliError(f"{config}: 'database' must be a URL in quotes")
+            return url.strip(), str(config)
+    return default_database_url(args.data_dir), "the server data folder"
+
+
 def _open_store(args: argparse.Namespace) -> ServerStore:
-    url = args.database or default_database_url(args.data_dir)
+    url, _source = database_choice(args)
     try:
         return ServerStore(url)
     except DatabaseError as exc:
@@ -86,6 +128,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             except OSError as exc:
                 raise CliError(f"cannot read {path}: {exc.strerror}") from None
     store = _open_store(args)
+    _remember_served(args, *database_choice(args))
     port = args.port or (8443 if args.tls_cert else 8080)
     scheme = "https" if args.tls_cert else "http"
     logging.basicConfig(
@@ -150,10 +193,41 @@ def _read_password(args: argparse.Namespace) -> str:
     return first
 
 
+def _remember_served(args: argparse.Namespace, url: str, source: str) -> None:
+    """Note (password masked) the database ``serve`` started on, so ``admin`` can warn when
+    it is about to change another one."""
+    marker = server_data_dir(args.data_dir) / SERVED_NAME
+    try:
+        marker.write_text(json.dumps({"database": _safe_url(url), "source": source}) + "\n")
+    except OSError as exc:
+        logging.getLogger(__name__).warning("cannot write %s: %s", marker, exc.strerror)
+
+
+def _say_database(args: argparse.Namespace) -> None:
+    """On stderr, so scripts reading stdout are not disturbed: which database ``admin``
+    changes, and a warning when the server last ran on another one."""
+    url, source = database_choice(args)
+    shown = _safe_url(url)
+    print(f"veiligbalie-server: database {shown} (from {source})", file=sys.stderr)
+    marker = server_data_dir(args.data_dir) / SERVED_NAME
+    try:
+        served = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    if isinstance(served, dict) and served.get("database") not in (None, shown):
+        print(
+            f"veiligbalie-server: warning: the server last started on {served['database']} "
+            f"(from {served.get('source', '?')}); give the same --database, or put it in "
+            f"{ENV_DATABASE} or {CONFIG_NAME} for both",
+            file=sys.stderr,
+        )
+
+
 def _admin(
     action: Callable[[ServerStore, argparse.Namespace], None],
 ) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
+        _say_database(args)
         store = _open_store(args)
         try:
             action(store, args)
@@ -244,7 +318,7 @@ def _user_create(store: ServerStore, args: argparse.Namespace) -> None:
 
 def _user_reset(store: ServerStore, args: argparse.Namespace) -> None:
     password = _read_password(args)
-    user = admin.reset_password(store, args.username, password)
+    user = admin.reset_password(store, args.user, password)
     print(f"password of {user.username} reset; their sessions were signed out")
 
 
@@ -361,8 +435,28 @@ def _password_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _target(parser: argparse.ArgumentParser, kind: str, help_text: str, *aliases: str) -> None:
+    """The one existing thing a command acts on, named by its kind (``--site``,
+    ``--workstation``, ``--user``); ``aliases`` are older or guessable spellings that keep
+    working without being shown."""
+    group = parser.add_mutually_exclusive_group(required=True)
+    group.add_argument(f"--{kind}", dest=kind, help=help_text)
+    for alias in aliases:
+        group.add_argument(alias, dest=kind, help=argparse.SUPPRESS)
+
+
+FLAG_CONVENTION = (
+    "Flags: 'create' names the new thing with --name (a user with --username); every other "
+    "command names the existing thing it works on by its kind: --site, --workstation, --user."
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="veiligbalie-server", description=__doc__)
+    parser = _Parser(
+        prog="veiligbalie-server",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     serve = commands.add_parser("serve", help="run the API server")
@@ -377,7 +471,12 @@ def build_parser() -> argparse.ArgumentParser:
     _db_options(mig, nested=False)
     mig.set_defaults(func=cmd_migrate)
 
-    adm = commands.add_parser("admin", help="administer organisation, sites, stations, users")
+    adm = commands.add_parser(
+        "admin",
+        help="administer organisation, sites, stations, users",
+        description="Administer the organisation, sites, workstations and users in the "
+        "database the server uses (the one it names on stderr). " + FLAG_CONVENTION,
+    )
     _db_options(adm, nested=False)
     areas = adm.add_subparsers(dest="area", required=True, parser_class=_Parser)
 
@@ -409,7 +508,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--share-log", action="store_true", help="employees may read the site's shared log"
     )
     p = leaf(site, "share", _site_share, "turn sharing of the log with employees on or off")
-    p.add_argument("--site", required=True)
+    _target(p, "site", "site name or id", "--name")
     p.add_argument("share", choices=["on", "off"])
     leaf(site, "list", _site_list, "list sites")
 
@@ -422,7 +521,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--location", required=True, help="where it stands, e.g. 'Balie 3'")
     p.add_argument("--expires-hours", type=int, default=admin.ENROLMENT_HOURS_DEFAULT)
     p = leaf(ws, "code", _ws_code, "print a new enrolment code for a workstation")
-    p.add_argument("--workstation", required=True, help="workstation name or id")
+    _target(p, "workstation", "workstation name or id", "--name")
     p.add_argument("--expires-hours", type=int, default=admin.ENROLMENT_HOURS_DEFAULT)
     leaf(ws, "list", _ws_list, "list workstations")
 
@@ -436,7 +535,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--site", help="site name or id (not needed for administrators)")
     _password_options(p)
     p = leaf(user, "reset-password", _user_reset, "set a new password; signs the user out")
-    p.add_argument("--username", required=True)
+    _target(p, "user", "username", "--username")
     _password_options(p)
     leaf(user, "list", _user_list, "list users")
 

@@ -38,7 +38,9 @@ class AppContext:
 
     @classmethod
     def open(cls, db: Database) -> AppContext:
-        alarms = AlarmService(db)
+        # "Ik kom eraan" carries the signed-in person's name where there is one, so the
+        # sender and colleagues read "Marieke de Wit (balie-4)", not only the workstation.
+        alarms = AlarmService(db, responder_name=lambda: session.user_display_name)
         lan = LanAlarmPath(parent=alarms)
         alarms.add_path(lan)
         identity = alarms.identity

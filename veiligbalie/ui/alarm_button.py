@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QRect, QSize, Qt
 from PySide6.QtGui import QFont, QIcon, QPaintEvent
 from PySide6.QtWidgets import (
     QMessageBox,
@@ -40,6 +40,43 @@ QPushButton#alarmButton:pressed { background: #8e0000; }
 QPushButton#alarmButton:focus { border: 4px solid #ffd54f; }
 QPushButton#alarmButton[connected="false"] { border: 4px dashed #ffd54f; }
 """
+
+
+def not_connected_help() -> str:
+    """How to get the alarm working, not only what to do now: who links the workstation and
+    what to check. A linked workstation lost its paths; an unlinked one never had the server."""
+    if settings.SERVER_URL.get():
+        return QCoreApplication.translate(
+            "AlarmButton",
+            "To get the alarm working again: check that this workstation has a network "
+            "connection (cable or Wi-Fi) and that the server address under Settings is right. "
+            "If it stays like this, tell the administrator: the server may be down, or the "
+            "site's LAN key may be missing on this workstation.",
+        )
+    return QCoreApplication.translate(
+        "AlarmButton",
+        "To get the alarm working: the administrator links this workstation to the server "
+        "with a one-time code (Settings > Link with server). Check with them the server "
+        "address, that the network reaches it, and the site's LAN key, so that colleagues "
+        "nearby are reached even when the server is down.",
+    )
+
+
+def show_not_connected_box(
+    parent: QWidget, name: str, icon: QMessageBox.Icon, text: str, now: str
+) -> QMessageBox:
+    """A box that stays out of the way (non-modal) about an alarm that reaches nobody: what
+    happened, what to do now, then how to get the alarm working."""
+    box = QMessageBox(parent)
+    box.setObjectName(name)
+    box.setIcon(icon)
+    box.setWindowTitle(QCoreApplication.translate("AlarmButton", "Alarm not connected"))
+    box.setText(text)
+    box.setInformativeText(now + "\n\n" + not_connected_help())
+    box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    box.setWindowModality(Qt.WindowModality.NonModal)
+    box.show()
+    return box
 
 
 class AlarmButton(QPushButton):
@@ -92,11 +129,20 @@ class AlarmButton(QPushButton):
         self.setProperty("connected", "true" if connected else "false")
         self.setAccessibleDescription(
             self.tr("Raises a silent alarm at once. Key: %1").replace("%1", hotkey)
-            + ("" if connected else " " + self.tr("Alarm not connected"))
+            + ("" if connected else " " + self.tr("Alarm not connected") + ". ")
+            + ("" if connected else not_connected_help())
         )
         self.setToolTip(self.accessibleDescription())
         self.style().unpolish(self)
         self.style().polish(self)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt naming)
+        # The face is painted below (headline, then wrapped detail lines), not laid out as
+        # one line of text: its minimum is the size the painting is made for.
+        return self.minimumSize()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt naming)
+        return self.minimumSize()
 
     def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 (Qt naming)
         """The styled face, then "ALARM" large and the detail lines smaller, so the state
@@ -140,23 +186,16 @@ class AlarmButton(QPushButton):
         self.service.raise_alarm()
 
     def _tell_not_delivered(self, _alarm: Alarm) -> None:
-        box = QMessageBox(self.window())
-        box.setObjectName("alarmNotDeliveredBox")
-        box.setIcon(QMessageBox.Icon.Critical)
-        box.setWindowTitle(self.tr("Alarm not connected"))
-        box.setText(
+        self._box = show_not_connected_box(
+            self.window(),
+            "alarmNotDeliveredBox",
+            QMessageBox.Icon.Critical,
             self.tr(
                 "This alarm reached nobody: this workstation has no connection to the server "
                 "or to colleagues' workstations."
-            )
-        )
-        box.setInformativeText(
+            ),
             self.tr(
                 "Call for help another way: call a colleague or security. "
                 "In immediate danger call 112. The alarm has been recorded."
-            )
+            ),
         )
-        box.setStandardButtons(QMessageBox.StandardButton.Ok)
-        box.setWindowModality(Qt.WindowModality.NonModal)
-        box.show()
-        self._box = box

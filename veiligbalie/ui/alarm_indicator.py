@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from veiligbalie.core.alarm import CANCEL_WINDOW, InvalidTransition
 from veiligbalie.core.vocabulary import AlarmKind, AlarmType
 from veiligbalie.services.alarms import Alarm, AlarmService
-from veiligbalie.ui.alarm_popup import escalation_text, type_label
+from veiligbalie.ui.alarm_popup import escalation_text, responder_names, type_label
 
 log = logging.getLogger(__name__)
 
@@ -171,7 +171,10 @@ class AlarmIndicator(QFrame):
             if count == 0:
                 help_text = self.tr("waiting for a colleague")
             else:
-                help_text = self.tr("%n colleague(s) on the way", "", count)
+                # Names, not just a count: the sender knows who to expect at the counter.
+                help_text = self.tr("%n colleague(s) on the way: %1", "", count).replace(
+                    "%1", responder_names(alarm)
+                )
             if alarm.kind == AlarmKind.OPEN:
                 text = self.tr("ALARM ACTIVE") + " · " + help_text
             else:
@@ -211,7 +214,8 @@ class AlarmIndicator(QFrame):
         width = parent.width() if parent is not None else self.width()
         margins = self.layout().contentsMargins()
         usable = max(120, width - margins.left() - margins.right() - 24)
-        self.text.setMinimumHeight(self.text.heightForWidth(usable))
+        # heightForWidth is -1 while the label is still empty.
+        self.text.setMinimumHeight(max(0, self.text.heightForWidth(usable)))
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt naming)
         super().resizeEvent(event)

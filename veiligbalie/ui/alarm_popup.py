@@ -40,11 +40,15 @@ CANCELLED_VISIBLE_MS = 15_000
 
 STYLE = """
 QWidget#alarmPopup { background: #fff8f8; }
+QScrollArea#alarmPopupList, QWidget#alarmPopupCards { background: transparent; }
 QFrame#alarmCard { background: white; border: 3px solid #c62828; border-radius: 10px; }
 QFrame#alarmCard[test="true"] { border: 3px dashed #6a1b9a; }
 QFrame#alarmCard[closed="true"] { border: 3px solid #9e9e9e; }
+QLabel#alarmPopupHeading { font-size: 22px; font-weight: bold; color: #b71c1c; }
+QLabel#alarmPopupHeading[closed="true"] { color: #455a64; }
 QLabel#alarmCardTitle { font-size: 20px; font-weight: bold; color: #b71c1c; }
 QFrame#alarmCard[test="true"] QLabel#alarmCardTitle { color: #6a1b9a; }
+QFrame#alarmCard[closed="true"] QLabel#alarmCardTitle { color: #455a64; }
 QLabel#alarmCardLocation { font-size: 17px; font-weight: bold; }
 QLabel#alarmCardElapsed { font-size: 15px; }
 QLabel#alarmCardResponders { font-size: 14px; color: #1b5e20; }
@@ -94,6 +98,19 @@ def escalation_text(alarm: Alarm) -> str:
     if "webhook" in targets:
         parts.append(QCoreApplication.translate("AlarmTexts", "Alarm centre notified"))
     return " · ".join(parts)
+
+
+def responder_names(alarm: Alarm) -> str:
+    """Who is on the way, by person where the name is known: "Marieke de Wit (balie-4)";
+    a station that sent no person's name is shown by its workstation name alone."""
+    names = []
+    for responder in alarm.responders:
+        name, station = responder.name.strip(), responder.station_name.strip()
+        if name and station and name != station:
+            names.append(f"{name} ({station})")
+        else:
+            names.append(name or station)
+    return ", ".join(n for n in names if n)
 
 
 def elapsed_text(since: datetime, now: datetime | None = None) -> str:
@@ -193,13 +210,8 @@ class AlarmCard(QFrame):
             station += f" ({alarm.raised_by})"
         station += " · " + alarm.raised_at.astimezone().strftime("%H:%M:%S")
         self.station.setText(station)
-        if alarm.responders:
-            names = ", ".join(
-                f"{r.name} ({r.station_name})"
-                if r.station_name and r.station_name != r.name
-                else r.name
-                for r in alarm.responders
-            )
+        names = responder_names(alarm)
+        if names:
             self.responders.setText(self.tr("On the way: %1").replace("%1", names))
         else:
             self.responders.setText(self.tr("Nobody is on the way yet"))
@@ -217,11 +229,13 @@ class AlarmCard(QFrame):
                     "%1", alarm.closed_by or alarm.station
                 )
             )
+            self.elapsed.hide()  # the clock stopped; "0 s geleden" would stand still
             self.acknowledge_button.hide()
             self.resolve_button.hide()
             self.dismiss_button.show()
-        self.style().unpolish(self)
-        self.style().polish(self)
+        for widget in (self, self.title):  # the title's colour follows the card's state
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
         self.tick()
 
     def tick(self) -> None:
@@ -260,12 +274,14 @@ class AlarmPopup(QWidget):
         outer.setContentsMargins(12, 12, 12, 12)
         self.heading = QLabel(self)
         self.heading.setObjectName("alarmPopupHeading")
-        self.heading.setStyleSheet("font-size: 22px; font-weight: bold; color: #b71c1c;")
+        self.heading.setWordWrap(True)
         outer.addWidget(self.heading)
         scroll = QScrollArea(self)
+        scroll.setObjectName("alarmPopupList")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         holder = QWidget(scroll)
+        holder.setObjectName("alarmPopupCards")
         self._list = QVBoxLayout(holder)
         self._list.setContentsMargins(0, 0, 0, 0)
         self._list.setSpacing(10)
@@ -357,8 +373,20 @@ class AlarmPopup(QWidget):
         count = len(open_cards)
         if count > 1:
             self.heading.setText(self.tr("%1 colleagues need help").replace("%1", str(count)))
-        else:
+        elif count == 1:
             self.heading.setText(self.tr("A colleague needs help"))
+        else:
+            # Only cancelled alarms are left on screen: the headline must not still call
+            # for help above "Geen hulp nodig".
+            self.heading.setText(self.tr("No help needed: the alarm was cancelled"))
+        self.heading.setProperty("closed", "false" if open_cards else "true")
+        self.setWindowTitle(
+            self.tr("ALARM: a colleague needs help")
+            if open_cards
+            else self.tr("Alarm cancelled: no help needed")
+        )
+        self.heading.style().unpolish(self.heading)
+        self.heading.style().polish(self.heading)
         if (
             open_cards
             and any(c.alarm.test for c in open_cards)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from veiligbalie.services.context import AppContext
 from veiligbalie.services.sync import CONNECTED, LOCAL
+from veiligbalie.ui.alarm_button import not_connected_help
 
 
 class ConnectionStatus(QLabel):
@@ -52,7 +53,8 @@ class ConnectionStatus(QLabel):
                 "The server cannot be reached. Everything is kept here and sent as soon as "
                 "it can be reached again."
             )
-        pending = engine.pending if engine is not None else 0
+        # Without a server nothing waits to be sent: a count would promise a sending.
+        pending = engine.pending if engine is not None and state != LOCAL else 0
         if pending == 1:
             parts.append(self.tr("1 change waiting"))
         elif pending > 1:
@@ -60,6 +62,7 @@ class ConnectionStatus(QLabel):
         if not self.context.alarms.connected:
             parts.append(self.tr("Alarm not connected"))
             tip += " " + self.tr("Alarms from this workstation reach nobody.")
+            tip += " " + not_connected_help()
         self.setText(" · ".join(parts))
         self.setToolTip(tip)
         self.setAccessibleDescription(tip)

@@ -2,10 +2,12 @@
 
 A table model that fetches in pages, so the log stays smooth at 100,000 reports. Without a
 server it shows the reports stored on this workstation; the shared log of the team arrives
-through sync.
+through sync, and the count line says which of the two the reader is looking at.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
@@ -20,6 +22,9 @@ from PySide6.QtWidgets import (
 
 from veiligbalie.services.incidents import IncidentService, IncidentSummary
 from veiligbalie.ui.labels import category_label, severity_label, status_label
+
+if TYPE_CHECKING:
+    from veiligbalie.services.sync import SyncEngine
 
 PAGE = 200
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -106,8 +111,14 @@ class LogModel(QAbstractTableModel):
 
 
 class LogView(QWidget):
-    def __init__(self, service: IncidentService, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        service: IncidentService,
+        parent: QWidget | None = None,
+        sync: SyncEngine | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.sync = sync
         self.setObjectName("logView")
         self.setAccessibleName(self.tr("Log"))
         self.service = service
@@ -132,13 +143,7 @@ class LogView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
 
-        self.empty = QLabel(
-            self.tr(
-                "No reports yet. Reports made on this workstation appear here; once it is "
-                "linked to a server, the team's shared log does too."
-            ),
-            self,
-        )
+        self.empty = QLabel(self)
         self.empty.setObjectName("logEmpty")
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
@@ -158,10 +163,45 @@ class LogView(QWidget):
         self._reload.timeout.connect(self.refresh)
         service.saved.connect(self._reload.start)
         service.changed.connect(self._reload.start)
+        if sync is not None:  # linking, unlinking and the first pull change the count line
+            sync.state_changed.connect(self._reload.start)
+            sync.synced.connect(self._reload.start)
         self.refresh()
+
+    def source(self) -> str:
+        """Where the listed reports come from: "local" (no server), "shared" (linked and
+        pulled from the server) or "linked" (linked, the shared log not fetched yet)."""
+        if self.sync is None or not self.sync.configured:
+            return "local"
+        return "shared" if self.sync.logic.cursor > 0 else "linked"
 
     def refresh(self) -> None:
         self.model.reload()
         total = self.model.total()
         self.pages.setCurrentWidget(self.table if total else self.empty)
-        self.scope.setText(self.tr("%n report(s) on this workstation.", "", total) if total else "")
+        source = self.source()
+        if source == "shared":
+            scope = self.tr("%n report(s) from the shared log.", "", total)
+            empty = self.tr(
+                "No reports in the shared log yet. Reports from every linked workstation of "
+                "the site appear here."
+            )
+        elif source == "linked":
+            scope = self.tr(
+                "%n report(s) on this workstation; the shared log is fetched as soon as the "
+                "server can be reached.",
+                "",
+                total,
+            )
+            empty = self.tr(
+                "No reports in the shared log yet. It is fetched as soon as the server can be "
+                "reached."
+            )
+        else:
+            scope = self.tr("%n report(s) on this workstation.", "", total)
+            empty = self.tr(
+                "No reports on this workstation yet. Reports made here appear in this log; "
+                "once the workstation is linked to a server, the team's shared log does too."
+            )
+        self.scope.setText(scope if total else "")
+        self.empty.setText(empty)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
+    QMessageBox,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QSystemTrayIcon,
     QVBoxLayout,
@@ -27,13 +29,37 @@ from PySide6.QtWidgets import (
 )
 
 from veiligbalie import settings
-from veiligbalie.ui.alarm_button import AlarmButton
+from veiligbalie.ui.alarm_button import AlarmButton, show_not_connected_box
 from veiligbalie.ui.resources import icon
 
 if TYPE_CHECKING:
     from veiligbalie.services.context import AppContext
 
 log = logging.getLogger(__name__)
+
+#: The size the window opens at when the screen has room; smaller screens get what they have.
+PREFERRED_SIZE = QSize(1280, 820)
+#: Small enough for 1366x768 at 150 % scaling (about 910x485 logical pixels available).
+MINIMUM_SIZE = QSize(640, 420)
+#: What the window manager adds around the window (title bar, borders) before it is shown.
+FRAME_ALLOWANCE = QSize(16, 40)
+
+#: One calm look for the shell: a quiet navigation column, the selected area marked by a
+#: tint and a bar at its left edge, the same type size everywhere in the column.
+SHELL_STYLE = """
+QFrame#navigation { background: #eef2f5; border-radius: 10px; }
+QPushButton[nav="true"] {
+    text-align: left; padding: 8px 12px; border: none; border-left: 4px solid transparent;
+    border-radius: 6px; font-size: 14px; color: #263238; background: transparent;
+}
+QPushButton[nav="true"]:hover { background: #dfe7ed; }
+QPushButton[nav="true"]:checked {
+    background: #d6e4f5; border-left: 4px solid #1f5fa8; color: #0d3c75; font-weight: bold;
+}
+QPushButton[nav="true"]:focus { border: 2px solid #ffb300; border-left: 4px solid #ffb300; }
+QLabel#alarmHelpLink { font-size: 13px; padding: 2px 4px; }
+QScrollArea#navigationScroll, QWidget#navigationItems { background: transparent; }
+"""
 
 
 class MainWindow(QMainWindow):
@@ -60,7 +86,8 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle("VeiligBalie")
         self.setWindowIcon(icon("veiligbalie"))
-        self.setMinimumSize(760, 540)
+        self.setMinimumSize(MINIMUM_SIZE)
+        self.setStyleSheet(SHELL_STYLE)
 
         self.alarm_button = AlarmButton(None, self)
 
@@ -71,13 +98,33 @@ class MainWindow(QMainWindow):
         self._starting.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stack.addWidget(self._starting)
 
+        # Under the button while no alarm path reaches anyone: how to get it working.
+        # A link, not a button: it wraps in the narrow column at any scaling.
+        self.alarm_help_link = QLabel(
+            '<a href="#alarm">' + self.tr("How do I get the alarm working?") + "</a>", self
+        )
+        self.alarm_help_link.setObjectName("alarmHelpLink")
+        self.alarm_help_link.setAccessibleName(self.tr("How do I get the alarm working?"))
+        self.alarm_help_link.setWordWrap(True)
+        self.alarm_help_link.setTextInteractionFlags(
+            Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        self.alarm_help_link.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.alarm_help_link.linkActivated.connect(lambda _link: self.explain_alarm_connection())
+        self.alarm_help_link.hide()
+
         self._nav = QButtonGroup(self)
         self._nav.setExclusive(True)
         self._nav_buttons: dict[str, QPushButton] = {}
-        self._nav_column = nav_column = QVBoxLayout()
-        nav_column.setSpacing(6)
-        nav_column.addWidget(self.alarm_button)
-        nav_column.addSpacing(12)
+        # The alarm button never scrolls away; below it the indicator and the areas scroll
+        # only when a small or scaled screen leaves no room for them.
+        nav_items = QWidget(self)
+        nav_items.setObjectName("navigationItems")
+        self._nav_column = nav_column = QVBoxLayout(nav_items)
+        nav_column.setContentsMargins(0, 0, 0, 0)
+        nav_column.setSpacing(4)
+        nav_column.addSpacing(8)
         # No mnemonics here: Alt+letter belongs to the incident form's fields and sections;
         # the areas are reached with Ctrl+1 … Ctrl+5.
         titles = {
@@ -88,11 +135,12 @@ class MainWindow(QMainWindow):
             "settings": self.tr("Settings"),
         }
         for index, (key, title) in enumerate(titles.items(), start=1):
-            button = QPushButton(title, self)
+            button = QPushButton(icon(f"nav-{key}"), title, nav_items)
             button.setObjectName(f"nav_{key}")
             button.setAccessibleName(title)
             button.setToolTip(f"{title} (Ctrl+{index})")
             button.setCheckable(True)
+            button.setIconSize(QSize(22, 22))
             button.setMinimumHeight(40)
             button.setProperty("nav", True)
             button.clicked.connect(lambda _=False, k=key: self.show_area(k))
@@ -102,14 +150,29 @@ class MainWindow(QMainWindow):
         nav_column.addStretch(1)
         self._nav_buttons["report"].setChecked(True)
 
+        nav_scroll = QScrollArea(self)
+        nav_scroll.setObjectName("navigationScroll")
+        nav_scroll.setWidgetResizable(True)
+        nav_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        nav_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        nav_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        nav_scroll.setWidget(nav_items)
+        self._nav_scroll = nav_scroll
+
         nav_frame = QFrame(self)
         nav_frame.setObjectName("navigation")
-        nav_frame.setLayout(nav_column)
-        nav_frame.setFixedWidth(220)
+        frame_column = QVBoxLayout(nav_frame)
+        frame_column.setContentsMargins(8, 8, 8, 8)
+        frame_column.setSpacing(4)
+        frame_column.addWidget(self.alarm_button)
+        frame_column.addWidget(self.alarm_help_link)
+        frame_column.addWidget(nav_scroll, 1)
+        nav_frame.setFixedWidth(224)
 
         central = QWidget(self)
         row = QHBoxLayout(central)
-        row.setContentsMargins(8, 8, 8, 8)
+        row.setContentsMargins(8, 8, 8, 4)
+        row.setSpacing(12)
         row.addWidget(nav_frame)
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
@@ -134,7 +197,7 @@ class MainWindow(QMainWindow):
 
         self.context = context
         self.alarm_indicator = AlarmIndicator(context.alarms, self)
-        self._nav_column.insertWidget(1, self.alarm_indicator)
+        self._nav_column.insertWidget(0, self.alarm_indicator)
         # Colleagues' alarms: a window of its own that stays on top of every program.
         self.alarm_popup = AlarmPopup(context.alarms)
         context.alarms.offer_registration.connect(self._offer_registration)
@@ -142,7 +205,7 @@ class MainWindow(QMainWindow):
         self.incident_form = IncidentForm(context.incidents, self)
         self.my_reports = MyReportsView(context.incidents, self)
         self.help_view = HelpView(self)
-        self.log_view = LogView(context.incidents, self)
+        self.log_view = LogView(context.incidents, self, sync=context.sync)
         self.settings_view = SettingsView(context, self)
         self._pages = {
             "report": self.incident_form,
@@ -151,11 +214,25 @@ class MainWindow(QMainWindow):
             "log": self.log_view,
             "settings": self.settings_view,
         }
-        for page in self._pages.values():
-            self.stack.addWidget(page)
+        # Each area in a scroll area of its own: on a small or scaled screen an area whose
+        # content is taller or wider than the window scrolls instead of being cut off.
+        self._holders: dict[str, QScrollArea] = {}
+        for key, page in self._pages.items():
+            holder = QScrollArea(self.stack)
+            holder.setObjectName(f"area_{key}")
+            holder.setWidgetResizable(True)
+            holder.setFrameShape(QFrame.Shape.NoFrame)
+            # Not a Tab stop of its own: Tab goes to the controls, and the area scrolls to
+            # the one that has focus.
+            holder.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            holder.setWidget(page)
+            self._holders[key] = holder
+            self.stack.addWidget(holder)
 
         self.connection_status = ConnectionStatus(context, self)
         self.statusBar().addPermanentWidget(self.connection_status)
+        context.alarms.connectivity_changed.connect(self._show_alarm_help)
+        self._show_alarm_help(context.alarms.connected)
 
         self.incident_form.cancelled.connect(lambda: self.show_area("my_reports"))
         self.incident_form.start_new()
@@ -173,7 +250,7 @@ class MainWindow(QMainWindow):
             self._nav_buttons[key].setChecked(True)
             return
         page = self._pages[key]
-        self.stack.setCurrentWidget(page)
+        self.stack.setCurrentWidget(self._holders[key])
         self._nav_buttons[key].setChecked(True)
         refresh = getattr(page, "refresh", None)
         if callable(refresh):
@@ -182,7 +259,9 @@ class MainWindow(QMainWindow):
 
     def current_area(self) -> str:
         current = self.stack.currentWidget()
-        return next((k for k, page in self._pages.items() if page is current), self._pending_area)
+        return next(
+            (k for k, holder in self._holders.items() if holder is current), self._pending_area
+        )
 
     def show_new_incident(self, prefill: dict | None = None) -> None:
         """Open the form for a new report (Ctrl+N, tray, and later a resolved alarm)."""
@@ -200,6 +279,23 @@ class MainWindow(QMainWindow):
         """Our alarm was resolved: open the report form prefilled from it."""
         assert self.context is not None
         self.show_new_incident(self.context.alarms.registration_prefill(alarm))
+
+    # -- Alarm connection --------------------------------------------------------------------
+    def _show_alarm_help(self, connected: bool) -> None:
+        self.alarm_help_link.setVisible(not connected)
+
+    def explain_alarm_connection(self) -> None:
+        """Why the alarm reaches nobody now, what to do meanwhile and how to fix it."""
+        self._alarm_help_box = show_not_connected_box(
+            self,
+            "alarmConnectionHelp",
+            QMessageBox.Icon.Warning,
+            self.tr(
+                "The alarm of this workstation reaches nobody now: there is no connection to "
+                "the server or to colleagues' workstations."
+            ),
+            self.tr("Until it works, call for help another way; in immediate danger call 112."),
+        )
 
     # -- Start-up duties --------------------------------------------------------------------
     def offer_draft_recovery(self) -> bool:
@@ -266,10 +362,25 @@ class MainWindow(QMainWindow):
         self.activateWindow()
 
     # -- Geometry and closing ---------------------------------------------------------------
+    def _available(self) -> QRect:
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        return screen.availableGeometry() if screen is not None else QRect(0, 0, 1366, 728)
+
+    def default_size(self) -> QSize:
+        """The preferred size, shrunk to the screen's free area (taskbar and frame off)."""
+        room = self._available().size() - FRAME_ALLOWANCE
+        return PREFERRED_SIZE.boundedTo(room).expandedTo(MINIMUM_SIZE)
+
     def _restore_geometry(self) -> None:
         geometry = settings.WINDOW_GEOMETRY.get()
         if geometry.isEmpty() or not self.restoreGeometry(geometry):
-            self.resize(1180, 780)
+            self.resize(self.default_size())
+        else:
+            # Saved on a larger screen (or before the scaling changed): never larger than
+            # the screen it opens on now.
+            room = (self._available().size() - FRAME_ALLOWANCE).expandedTo(MINIMUM_SIZE)
+            if self.width() > room.width() or self.height() > room.height():
+                self.resize(self.size().boundedTo(room))
         state = settings.WINDOW_STATE.get()
         if not state.isEmpty():
             self.restoreState(state)

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from veiligbalie import settings
 from veiligbalie.core.incident import DESCRIPTION_MAX, Incident
 from veiligbalie.core.vocabulary import FollowUpKind, IncidentStatus
 from veiligbalie.services.incidents import IncidentService, IncidentSummary, TimelineEvent
@@ -362,7 +363,15 @@ class MyReportsView(QWidget):
             return
         self.detail_title.setText(incident.reference or "")
         self.status_track.setText(self._status_track(incident.status))
-        self.status_text.setText(labels.status_explanation(incident.status))
+        status = labels.status_explanation(incident.status)
+        if incident.status == IncidentStatus.SAVED_LOCALLY and not settings.SERVER_URL.get():
+            # No server set up: it will not be "sent as soon as the server can be reached".
+            status = self.tr(
+                "Saved on this workstation only: no server is set up, so it has not gone to "
+                "anyone. Once the administrator links this workstation to a server, it is "
+                "sent to your team lead."
+            )
+        self.status_text.setText(status)
         self.report_text.setText(self._report_html(incident))
         self.timeline.clear()
         events = self._service.timeline(incident_id)
