@@ -128,7 +128,13 @@ def test_pull_pages_by_cursor_in_seq_order(client: TestClient, world: World) -> 
     created = everything[0]
     assert created["kind"] == "incident.created"
     assert created["payload"]["status"] == "sent" and created["payload"]["revision"] == 1
-    assert created["origin_device"] == str(world.device)
+    # Another device's id is not given away; the device that pushed recognises its own.
+    assert created["origin_device"] is None
+    own = client.get(
+        "/api/v1/sync/pull?cursor=0&limit=1",
+        headers={**world.h("emp"), "X-VB-Device": str(world.device)},
+    ).json()
+    assert own["changes"][0]["origin_device"] == str(world.device)
 
 
 def test_cursor_skips_changes_the_caller_cannot_see(client: TestClient, world: World) -> None:
