@@ -1419,6 +1419,7 @@
     <name>PasswordDialog</name>
     <message>
       <source>Change password</source>
+      <extracomment>Longest server address, code, CA path, username or password the form takes.</extracomment>
       <translation>Wachtwoord wijzigen</translation>
     </message>
     <message>
@@ -1764,6 +1765,7 @@
     <name>SettingsView</name>
     <message>
       <source>Settings</source>
+      <extracomment>Longest workstation name, location or reporter name the form takes.</extracomment>
       <translation>Instellingen</translation>
     </message>
     <message>
@@ -1865,6 +1867,14 @@
     <message>
       <source>Saved.</source>
       <translation>Opgeslagen.</translation>
+    </message>
+  </context>
+  <context>
+    <name>SyncEngine</name>
+    <message>
+      <source>This workstation took a new sync identity (another copy of it used the old one); every unsent change is sent again</source>
+      <extracomment>The safety-net cycle when the stream is quiet (it nudges on every change anyway). Epoch changes handled within one cycle before giving up until the next (a server that keeps changing its epoch is broken; never loop on it). Device id changes within one cycle, likewise (a fresh id is never taken, so more means a broken server). Notices kept for the sync status in Instellingen.</extracomment>
+      <translation>Deze werkplek heeft een nieuwe synchronisatie-identiteit gekregen (een kopie ervan gebruikte de oude); alle nog niet verzonden wijzigingen worden opnieuw verstuurd</translation>
     </message>
   </context>
 </TS>

@@ -50,7 +50,7 @@ class AppContext:
         if QGuiApplication.instance() is not None:
             hotkey.register(settings.ALARM_HOTKEY.get())
         incidents = IncidentService(db)
-        session = Session(alarms)
+        session = Session(alarms, device_id=lambda: db.device_id)
         engine = SyncEngine(db, alarms)
         server_alarms.also_hear(engine.stream)
         context = cls(
@@ -76,6 +76,9 @@ class AppContext:
         incidents.saved.connect(engine.notify_local_change)
         incidents.changed.connect(engine.notify_local_change)
         engine.incidents_changed.connect(self._on_pulled)
+        session.device_assigned.connect(
+            lambda device_id: engine.adopt_device_id(device_id, "assigned at enrolment")
+        )
         session.changed.connect(self.apply_session)
         engine.auth_failed.connect(session.token_refused)
         self.apply_session()

@@ -10,6 +10,8 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
+import uuid
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
@@ -39,12 +41,20 @@ class Session(QObject):
     login_finished = Signal(object)  # None on success, else ApiError
     password_finished = Signal(object)  # None on success, else ApiError
     logout_finished = Signal()
+    #: The server gave this workstation another device id at enrolment (ours was taken).
+    device_assigned = Signal(object)
 
-    def __init__(self, parent: QObject | None = None, api: ServerApi | None = None) -> None:
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        api: ServerApi | None = None,
+        device_id: Callable[[], uuid.UUID] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.api = api or ServerApi(self)
         self.api.setParent(self)
         self._busy = False
+        self._device_id = device_id
 
     # -- State -----------------------------------------------------------------------------
     @property
@@ -117,7 +127,11 @@ class Session(QObject):
         self.api.configure(url, ca_file or None)
         self._busy = True
         self.api.enroll(
-            EnrollRequest(code=code, device_name=settings.STATION_NAME.get()[:200]),
+            EnrollRequest(
+                code=code,
+                device_name=settings.STATION_NAME.get()[:200],
+                device_id=self._device_id() if self._device_id else None,
+            ),
             lambda answer, error: self._on_enrolled(url, ca_file, answer, error),
         )
 
@@ -157,6 +171,14 @@ class Session(QObject):
         self._forget_user_settings()
         settings.sync()
         log.info("Linked to %s as workstation %s", url, answer.workstation_id)
+        mine = self._device_id() if self._device_id else None
+        if answer.device_id is not None and answer.device_id != mine:
+            log.warning(
+                "Our device id %s belongs to another workstation; the server assigned %s",
+                mine,
+                answer.device_id,
+            )
+            self.device_assigned.emit(answer.device_id)
         self.enrol_finished.emit(None)
         self.changed.emit()
 
