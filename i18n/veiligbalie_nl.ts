@@ -1581,6 +1581,10 @@
       <translation>Wacht op verzending</translation>
     </message>
     <message>
+      <source>Notice</source>
+      <translation>Melding</translation>
+    </message>
+    <message>
       <source>Synchronise &amp;now</source>
       <translation>&amp;Nu synchroniseren</translation>
     </message>

@@ -31,7 +31,7 @@ USERS = (("mdewit", "Marieke de Wit", "employee"),)
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningServer, list[str]]]:
     folder = tmp_path_factory.mktemp("server")
     with running_server(f"sqlite:///{folder / 'server.sqlite3'}") as running:
-        site = setup_site(running, workstations=5, users=USERS)
+        site = setup_site(running, workstations=7, users=USERS)
         yield running, site.codes
 
 
@@ -219,6 +219,44 @@ def test_revoked_user_token_signs_out_here_and_sync_goes_on(
     assert secrets.get_secret(WORKSTATION_TOKEN)
     # The workstation's own token carries on.
     qtbot.waitUntil(lambda: context.sync.state == "connected", timeout=15000)
+
+
+def test_a_cloned_device_id_is_replaced_at_enrolment_and_said_so(
+    qtbot: Any, server: tuple[RunningServer, list[str]], page: ServerSettings, context: AppContext
+) -> None:
+    running, codes = server
+    cloned = context.db.device_id
+    # The original of this disk image enrolled first, under the same device id.
+    httpx.post(
+        f"{running.base_url}/api/v1/enroll",
+        json={"code": codes[5], "device_id": str(cloned)},
+        timeout=15,
+    ).raise_for_status()
+    assert not page.sync_notice.isVisible()
+    _enrol(qtbot, page, running.base_url, codes[6])
+    assert context.db.device_id != cloned
+    assert "new sync identity" in page.sync_notice.text()
+    assert page.sync_notice.isVisibleTo(page)
+    from veiligbalie.core.incident import Incident
+    from veiligbalie.core.vocabulary import Category
+
+    saved = context.incidents.save(
+        Incident(
+            description="Klant dreigde de medewerker",
+            categories=frozenset({Category.THREAT}),
+            occurred_at=datetime.now(UTC),
+            location="Balie 7",
+            reporter="Balie 7",
+        )
+    )
+    qtbot.waitUntil(lambda: context.sync.pending == 0, timeout=15000)
+    assert context.sync.dead_letters() == []
+    listed = httpx.get(
+        f"{running.base_url}/api/v1/incidents",
+        headers={"Authorization": f"Bearer {secrets.get_secret(WORKSTATION_TOKEN)}"},
+        timeout=15,
+    ).json()
+    assert [item["id"] for item in listed["items"]] == [str(saved.id)]
 
 
 def test_connection_status_texts(qtbot: Any, context: AppContext, tmp_path: Path) -> None:
