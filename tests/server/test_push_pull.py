@@ -110,8 +110,24 @@ def test_reupload_after_epoch_reset_does_not_duplicate(client: TestClient, world
 def test_same_incident_id_from_another_device_is_rejected(client: TestClient, world: World) -> None:
     one = change(1)
     push(client, world.h("emp"), world.device, [one])
-    r = push(client, world.h("emp"), uuid.uuid4(), [one])
+    r = push(client, world.h("emp"), uuid.uuid4(), [dict(one, change_id=str(uuid.uuid4()))])
     assert r.json()["rejected"][0]["reason"].startswith("duplicate_entity")
+
+
+def test_the_same_creating_change_from_a_copy_on_another_station_is_stored_once(
+    client: TestClient, world: World
+) -> None:
+    # A data folder copied while a report waited: both stations send that very change.
+    waiting = change(1)
+    assert push(client, world.h("ws"), world.device, [waiting]).json()["accepted"] == [1]
+    other, _ = enrol_station(world, "balie2")
+    copy = dict(waiting, device_seq=3)
+    assert push(client, bearer(other), uuid.uuid4(), [copy]).json()["accepted"] == [3]
+    assert count(world, t.incidents) == 1 and count(world, t.changes) == 1
+    # A different change for that incident id is still refused.
+    forged = dict(waiting, device_seq=4, change_id=str(uuid.uuid4()))
+    body = push(client, bearer(other), uuid.uuid4(), [forged]).json()
+    assert body["rejected"][0]["reason"].startswith("duplicate_entity")
 
 
 def test_pull_pages_by_cursor_in_seq_order(client: TestClient, world: World) -> None:

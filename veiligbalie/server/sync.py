@@ -392,6 +392,10 @@ class _Batch:
                 # A re-upload (new epoch, new device_seq, or a device that took a new id
                 # since): apply once.
                 return
+            if self._applied_by(existing.origin_device, c.change_id):
+                # The very change that created it, sent again by a copy of the device that
+                # made it (a data folder copied while the report was waiting): stored once.
+                return
             raise _Reject(f"{p.REASON_DUPLICATE_ENTITY}: {c.entity_id}")
         pr = self.pr
         if pr.site_id is None:
@@ -420,6 +424,17 @@ class _Batch:
         )
         self.incidents[inc.id] = inc
         self._log(p.INCIDENT_CREATED, inc, data, SUMMARY, inc.restricted)
+
+    def _applied_by(self, device_id: uuid.UUID, change_id: uuid.UUID) -> bool:
+        """Whether ``device_id`` pushed ``change_id`` and it was accepted (reads that device's
+        own records through the primary key)."""
+        ap = t.applied_pushes.c
+        found = self.conn.execute(
+            sa.select(ap.device_seq)
+            .where(ap.device_id == device_id, ap.change_id == change_id, ap.outcome == "accepted")
+            .limit(1)
+        ).first()
+        return found is not None
 
     def _log(
         self, kind: str, inc: _Incident, payload: dict[str, Any], audience: str, restricted: bool
