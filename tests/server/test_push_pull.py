@@ -424,3 +424,15 @@ def test_a_reupload_under_the_owners_new_device_id_is_stored_once(
     again = dict(report, device_seq=4)
     assert push(client, bearer(token), new, [again]).json()["accepted"] == [4]
     assert stored_ids(world) == [uuid.UUID(report["entity_id"])]
+
+
+def test_openapi_documents_the_device_answers(client: TestClient) -> None:
+    doc = client.get("/openapi.json").json()
+    schemas = doc["components"]["schemas"]
+    assert schemas["PushStatus"]["enum"] == ["ok", "device_bound_elsewhere"]
+    assert {"status", "detail", "collisions"} <= set(schemas["PushResponse"]["properties"])
+    assert schemas["Collision"]["properties"]["reason"]["default"] == "device_seq_collision"
+    push_doc = doc["paths"]["/api/v1/sync/push"]["post"]["description"]
+    assert "device_bound_elsewhere" in push_doc and "device_seq_collision" in push_doc
+    assert "fresh one" in doc["paths"]["/api/v1/enroll"]["post"]["description"]
+    assert "device_id" in schemas["EnrollResponse"]["properties"]

@@ -42,6 +42,12 @@ def healthz(store: Store) -> ps.HealthResponse:
     "/enroll",
     response_model=pauth.EnrollResponse,
     tags=["auth"],
+    description=(
+        "Trade a one-time enrolment code for a workstation token and the site's LAN key. "
+        "A `device_id` sent along is bound to the workstation; when another workstation "
+        "already holds it (a cloned disk image), the answer's `device_id` is a fresh one "
+        "bound to this workstation, and the client must push under that one."
+    ),
     responses={400: {"description": "unknown, used or expired code"}},
 )
 def enroll(body: pauth.EnrollRequest, store: Store) -> pauth.EnrollResponse:
