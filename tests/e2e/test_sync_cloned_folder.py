@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,27 +23,12 @@ from tests.e2e.drivers.sync_kit import (
     server_incident_ids,
     setup_site,
 )
-from tests.support.server import RunningServer, running_server
+from tests.support.server import RunningServer
 from veiligbalie.store import device
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
 
 USERS = (("tlead", "Tom Leider", "team_lead"),)
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[RunningServer]:
-    url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
-    with running_server(url, env={"VEILIGBALIE_SERVER_PING_SECONDS": "2"}) as running:
-        yield running
-
-
-@pytest.fixture
-def clients() -> Iterator[list[ClientDriver]]:
-    made: list[ClientDriver] = []
-    yield made
-    for client in made:
-        client.close()
 
 
 def _enrol(client: ClientDriver, server: RunningServer, code: str) -> None:
