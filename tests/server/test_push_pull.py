@@ -436,3 +436,43 @@ def test_openapi_documents_the_device_answers(client: TestClient) -> None:
     assert "device_bound_elsewhere" in push_doc and "device_seq_collision" in push_doc
     assert "fresh one" in doc["paths"]["/api/v1/enroll"]["post"]["description"]
     assert "device_id" in schemas["EnrollResponse"]["properties"]
+
+
+def _push_after_rekey(
+    client: TestClient, headers: dict[str, str], device: uuid.UUID, previous: uuid.UUID, c: Any
+) -> Any:
+    body = {"device_id": str(device), "previous_device_id": str(previous), "changes": [c]}
+    return client.post("/api/v1/sync/push", json=body, headers=headers).json()
+
+
+def _binding(world: World, device: uuid.UUID) -> tuple[Any, Any]:
+    with world.store.read() as conn:
+        row = conn.execute(
+            sa.select(t.device_bindings.c.workstation_id, t.device_bindings.c.user_id).where(
+                t.device_bindings.c.device_id == device
+            )
+        ).one()
+    return row.workstation_id, row.user_id
+
+
+def test_a_new_id_after_a_re_key_stays_with_the_workstation(
+    client: TestClient, world: World
+) -> None:
+    # A user signed in at balie1 (world.device) re-keys: the new id is still balie1's, so
+    # the station's own token sees the report and may push under the new id.
+    new = uuid.uuid4()
+    report = change(1)
+    assert _push_after_rekey(client, world.h("emp"), new, world.device, report)["accepted"] == [1]
+    assert _binding(world, new) == (world.workstation, None)
+    seen = pull_all(client, world.h("ws"))
+    assert [c["entity_id"] for c in seen] == [report["entity_id"]]
+    assert push(client, world.h("ws"), new, [change(2)]).json()["accepted"] == [2]
+    # A previous id the caller has no right to is ignored: the new id is simply the caller's.
+    other, _ = enrol_station(world, "balie2")
+    mine = uuid.uuid4()
+    assert _push_after_rekey(client, bearer(other), mine, new, change(1))["accepted"] == [1]
+    with world.store.read() as conn:
+        balie2 = conn.execute(
+            sa.select(t.workstations.c.id).where(t.workstations.c.name == "balie2")
+        ).scalar()
+    assert _binding(world, mine) == (balie2, None)

@@ -398,6 +398,11 @@ def test_an_unnoticed_clone_collides_re_keys_and_converges() -> None:
         result = clone.logic.apply_push(batch, response)
         assert result.rekeyed and clone.db.device_id != shared
         assert [i.device_seq for i in clone.logic.outbox.pending()] == [2]
+        # A late answer for the old id changes nothing; the next push names the old id.
+        assert not clone.logic.apply_push(batch, response).progressed
+        assert clone.logic.pending_count() == 1
+        again = clone.logic.next_push()
+        assert again is not None and again.request.previous_device_id == shared
         machine.push(3)
         assert clone.logic.pending_count() == 0
     finally:

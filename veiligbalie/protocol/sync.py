@@ -120,6 +120,9 @@ class Change(_Model):
 
 class PushRequest(_Model):
     device_id: uuid.UUID
+    #: The id this device pushed under before it last took a new one (a copy of it used the
+    #: old one): a new ``device_id`` belongs to whoever the previous one belongs to.
+    previous_device_id: uuid.UUID | None = None
     epoch: str | None = Field(default=None, max_length=64)
     changes: list[Change] = Field(max_length=PUSH_BATCH_MAX)
 

@@ -109,26 +109,43 @@ def _claim(conn: Connection, binding: Binding, workstation_id: uuid.UUID) -> boo
     return True
 
 
-def admit_push(conn: Connection, pr: Principal, device_id: uuid.UUID, now: datetime) -> str | None:
-    """Bind ``device_id`` to ``pr`` when it is new; None when ``pr`` may push under it, else
-    the reason it may not (the push is then refused as a whole).
+def _may_push(pr: Principal, binding: Binding) -> bool:
+    if pr.is_workstation:
+        return binding.workstation_id == pr.workstation_id
+    if binding.workstation_id is not None:
+        return pr.site_id is not None and binding.site_id == pr.site_id
+    return binding.user_id == pr.user_id
+
+
+def admit_push(
+    conn: Connection,
+    pr: Principal,
+    device_id: uuid.UUID,
+    now: datetime,
+    previous: uuid.UUID | None = None,
+) -> Binding | str:
+    """The binding of ``device_id`` when ``pr`` may push under it (bound to ``pr`` now if it
+    is new), else the reason it may not (the push is then refused as a whole).
 
     A device bound to a workstation takes pushes from that workstation's token and from the
     users of its site who sign in there. A device a user used first takes that user's pushes,
     and is taken over by a workstation of the user's site (a station enrolled before device
-    ids were bound, whose users pushed first).
+    ids were bound, whose users pushed first). A new id that replaces ``previous`` (the
+    device re-keyed) belongs to whoever ``previous`` belongs to, if ``pr`` may push for it:
+    a user signed in at a workstation keeps its changes attributed to that workstation.
     """
-    binding = _get_or_bind(conn, device_id, now, pr.workstation_id, pr.user_id)
-    if pr.is_workstation:
-        if binding.workstation_id == pr.workstation_id:
-            return None
-        if binding.site_id == pr.site_id and _claim(conn, binding, pr.workstation_id):
-            return None
-    elif binding.workstation_id is not None:
-        if pr.site_id is not None and binding.site_id == pr.site_id:
-            return None
-    elif binding.user_id == pr.user_id:
-        return None
+    binding = get(conn, device_id)
+    if binding is None:
+        workstation_id, user_id = pr.workstation_id, pr.user_id
+        before = get(conn, previous) if previous and previous != device_id else None
+        if before is not None and _may_push(pr, before):
+            workstation_id, user_id = before.workstation_id, before.user_id
+        binding = _get_or_bind(conn, device_id, now, workstation_id, user_id)
+    if _may_push(pr, binding):
+        return binding
+    if pr.is_workstation and pr.workstation_id is not None and binding.site_id == pr.site_id:
+        if _claim(conn, binding, pr.workstation_id):
+            return Binding(device_id, pr.workstation_id, binding.user_id, binding.site_id)
     log.warning(
         "push refused: device %s is bound to %s %s, pushed by %s %s",
         device_id,

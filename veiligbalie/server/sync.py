@@ -528,10 +528,10 @@ def push(store: ServerStore, pr: Principal, req: p.PushRequest) -> PushOutcome:
     with store.write(log=True) as conn:
         if req.epoch is not None and req.epoch != store.epoch:
             raise EpochMismatchError(store.epoch)
-        refusal = devices.admit_push(conn, pr, req.device_id, now)
-        if refusal is not None:
+        binding = devices.admit_push(conn, pr, req.device_id, now, req.previous_device_id)
+        if isinstance(binding, str):
             response = p.PushResponse(
-                epoch=store.epoch, status=p.PushStatus.DEVICE_BOUND_ELSEWHERE, detail=refusal
+                epoch=store.epoch, status=p.PushStatus.DEVICE_BOUND_ELSEWHERE, detail=binding
             )
             return PushOutcome(response, store.max_seq(conn), pr.site_id)  # type: ignore[arg-type]
         batch = _Batch(conn, pr, req, now)
@@ -542,14 +542,8 @@ def push(store: ServerStore, pr: Principal, req: p.PushRequest) -> PushOutcome:
                 .values(device_id=req.device_id, last_seen_at=now)
             )
         else:
-            batch.workstation_id = conn.execute(
-                sa.select(t.workstations.c.id)
-                .where(
-                    t.workstations.c.device_id == req.device_id,
-                    t.workstations.c.site_id == pr.site_id,
-                )
-                .limit(1)
-            ).scalar()
+            # A user signed in at a workstation: its reports are that workstation's too.
+            batch.workstation_id = binding.workstation_id
         seqs = list({c.device_seq for c in req.changes})
         done: dict[int, tuple[str, Any]] = {}
         done_ids: dict[int, uuid.UUID] = {}

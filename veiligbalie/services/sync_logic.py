@@ -21,6 +21,7 @@ from sqlalchemy import text
 from veiligbalie.core.vocabulary import IncidentStatus
 from veiligbalie.protocol import sync as p
 from veiligbalie.store.database import Database
+from veiligbalie.store.device import PREVIOUS_KEY
 from veiligbalie.store.outbox import META_SYNC_CURSOR, META_SYNC_EPOCH, Outbox, OutboxItem
 from veiligbalie.store.schema import incident_events, incidents
 from veiligbalie.store.types import dumps, utc_text
@@ -220,13 +221,23 @@ class SyncLogic:
             )
             for item in items
         ]
-        request = p.PushRequest(device_id=self.device_id, epoch=self.epoch, changes=changes)
+        previous = self.outbox.get_meta(PREVIOUS_KEY)
+        request = p.PushRequest(
+            device_id=self.device_id,
+            previous_device_id=uuid.UUID(previous) if previous else None,
+            epoch=self.epoch,
+            changes=changes,
+        )
         return PushBatch(request, items)
 
     def apply_push(self, batch: PushBatch, response: p.PushResponse) -> PushResult:
         """Record the server's verdict on each item of ``batch``."""
         result = PushResult()
         result.epoch_changed = self.adopt_epoch(response.epoch)
+        if batch.request.device_id != self.device_id:
+            # Answered for the id this device had before it re-keyed; its numbers are not
+            # today's. Everything stays queued and goes again (stored once by the server).
+            return result
         if response.status is not p.PushStatus.OK:
             # Another workstation or user holds this device id: nothing was stored.
             result.rekeyed = f"{response.status.value}: {response.detail}"

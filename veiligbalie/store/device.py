@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 DEVICE_ID_KEY = "device_id"
 HOME_KEY = "device_id.home"
+PREVIOUS_KEY = "device_id.previous"
 _MACHINE_ID_FILES = ("/etc/machine-id", "/var/lib/dbus/machine-id")
 
 
@@ -102,4 +103,6 @@ def rekey(conn: Connection, new_id: uuid.UUID | None = None) -> tuple[uuid.UUID 
         "WHERE name = 'outbox'"
     )
     write(conn, DEVICE_ID_KEY, str(new))
+    if old is not None:
+        write(conn, PREVIOUS_KEY, str(old))
     return old, new
