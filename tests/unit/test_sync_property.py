@@ -112,16 +112,13 @@ def _new_server(path: Path) -> dict[str, str]:
 
 
 class Replica:
-    def __init__(self, index: int, db: Database) -> None:
+    def __init__(self, folder: Path, index: int, db: Database | None = None) -> None:
+        """User ``index``'s replica: a fresh store in ``folder``, or ``db`` (a clone's)."""
         self.username, self.display, self.role = USERS[index]
-        self.db = db
+        self.db = db or _new_client_db(folder / f"replica{index}.sqlite3")
         self.logic = SyncLogic(self.db)
         self.repo = IncidentRepository(self.db)
         self.token = ""
-
-    @classmethod
-    def new(cls, folder: Path, index: int) -> Replica:
-        return cls(index, _new_client_db(folder / f"replica{index}.sqlite3"))
 
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}", "X-VB-Device": str(self.db.device_id)}
@@ -137,7 +134,7 @@ class SyncMachine(RuleBasedStateMachine):
         tokens = _new_server(self.server_path)
         self.client: Any = None
         self._start_server()
-        self.replicas = [Replica.new(self.folder, i) for i in range(len(USERS))]
+        self.replicas = [Replica(self.folder, i) for i in range(len(USERS))]
         for replica in self.replicas:
             replica.token = tokens[replica.username]
         # What was made anywhere: incident id -> reporter's username; event ids made locally.
@@ -292,7 +289,7 @@ class SyncMachine(RuleBasedStateMachine):
                     (device.home_of(path), device.HOME_KEY),
                 )
             conn.close()
-        clone = Replica(who, Database.open(path))
+        clone = Replica(self.folder, who, Database.open(path))
         assert (clone.db.device_id == source.db.device_id) is not noticed
         clone.token = source.token
         self.replicas.append(clone)
