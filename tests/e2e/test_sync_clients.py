@@ -8,7 +8,6 @@ store, offscreen) on their own data folders.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from tests.e2e.drivers.sync_kit import (
     server_incident_ids,
     setup_site,
 )
-from tests.support.server import RunningServer, running_server
+from tests.support.server import RunningServer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
 
@@ -28,21 +27,6 @@ USERS = (
     ("mdewit", "Marieke de Wit", "employee"),
     ("tlead", "Tom Leider", "team_lead"),
 )
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[RunningServer]:
-    url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
-    with running_server(url, env={"VEILIGBALIE_SERVER_PING_SECONDS": "2"}) as running:
-        yield running
-
-
-@pytest.fixture
-def clients(tmp_path: Path) -> Iterator[list[ClientDriver]]:
-    made: list[ClientDriver] = []
-    yield made
-    for client in made:
-        client.close()
 
 
 def _enrol(client: ClientDriver, server: RunningServer, code: str, username: str) -> None:

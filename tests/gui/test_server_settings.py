@@ -4,6 +4,7 @@ dead-letter list, and the connectionStatus texts."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,7 +32,7 @@ USERS = (("mdewit", "Marieke de Wit", "employee"),)
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningServer, list[str]]]:
     folder = tmp_path_factory.mktemp("server")
     with running_server(f"sqlite:///{folder / 'server.sqlite3'}") as running:
-        site = setup_site(running, workstations=5, users=USERS)
+        site = setup_site(running, workstations=9, users=USERS)
         yield running, site.codes
 
 
@@ -219,6 +220,77 @@ def test_revoked_user_token_signs_out_here_and_sync_goes_on(
     assert secrets.get_secret(WORKSTATION_TOKEN)
     # The workstation's own token carries on.
     qtbot.waitUntil(lambda: context.sync.state == "connected", timeout=15000)
+
+
+def _save_report(context: AppContext, description: str) -> Any:
+    from veiligbalie.core.incident import Incident
+    from veiligbalie.core.vocabulary import Category
+
+    return context.incidents.save(
+        Incident(
+            description=description,
+            categories=frozenset({Category.THREAT}),
+            occurred_at=datetime.now(UTC),
+            location="Balie 7",
+            reporter="Balie 7",
+        )
+    )
+
+
+def _stations_reports(running: RunningServer) -> list[str]:
+    """The ids of the reports the server holds from this workstation."""
+    listed = httpx.get(
+        f"{running.base_url}/api/v1/incidents",
+        headers={"Authorization": f"Bearer {secrets.get_secret(WORKSTATION_TOKEN)}"},
+        timeout=15,
+    ).json()
+    return [item["id"] for item in listed["items"]]
+
+
+def test_a_cloned_device_id_is_replaced_at_enrolment_and_said_so(
+    qtbot: Any, server: tuple[RunningServer, list[str]], page: ServerSettings, context: AppContext
+) -> None:
+    running, codes = server
+    cloned = context.db.device_id
+    # The original of this disk image enrolled first, under the same device id.
+    httpx.post(
+        f"{running.base_url}/api/v1/enroll",
+        json={"code": codes[5], "device_id": str(cloned)},
+        timeout=15,
+    ).raise_for_status()
+    assert not page.sync_notice.isVisible()
+    _enrol(qtbot, page, running.base_url, codes[6])
+    assert context.db.device_id != cloned
+    assert "new sync identity" in page.sync_notice.text()
+    assert page.sync_notice.isVisibleTo(page)
+    saved = _save_report(context, "Klant dreigde de medewerker")
+    qtbot.waitUntil(lambda: context.sync.pending == 0, timeout=15000)
+    assert context.sync.dead_letters() == []
+    assert _stations_reports(running) == [str(saved.id)]
+
+
+def test_a_push_refused_for_a_taken_device_id_re_keys_and_arrives(
+    qtbot: Any, server: tuple[RunningServer, list[str]], page: ServerSettings, context: AppContext
+) -> None:
+    running, codes = server
+    elsewhere = uuid.uuid4()
+    httpx.post(
+        f"{running.base_url}/api/v1/enroll",
+        json={"code": codes[7], "device_id": str(elsewhere)},
+        timeout=15,
+    ).raise_for_status()
+    _enrol(qtbot, page, running.base_url, codes[8])
+    qtbot.waitUntil(lambda: context.sync.state == "connected", timeout=15000)
+    # An undetectable clone of that other station: this store carries its device id.
+    context.db.rekey("test: a clone of the other station", elsewhere)
+    saved = _save_report(context, "Klant gooide een stoel om")
+    with qtbot.waitSignal(context.sync.notice, timeout=15000):
+        context.sync.notify_local_change()
+    qtbot.waitUntil(lambda: context.sync.pending == 0, timeout=15000)
+    assert context.db.device_id != elsewhere
+    assert context.sync.dead_letters() == []
+    assert "new sync identity" in page.sync_notice.text()
+    assert _stations_reports(running) == [str(saved.id)]
 
 
 def test_connection_status_texts(qtbot: Any, context: AppContext, tmp_path: Path) -> None:

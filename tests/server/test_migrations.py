@@ -52,3 +52,69 @@ def test_a_newer_schema_is_refused(db_url: str) -> None:
     store.close()
     with pytest.raises(DatabaseError, match="newer than this server"):
         ServerStore(db_url)
+
+
+def test_0003_binds_the_device_ids_workstations_already_used(db_url: str) -> None:
+    """Stations that pushed before bindings existed keep their device id; where two carried
+    the same one (a copied data folder), the one enrolled first keeps it."""
+    import uuid
+    from datetime import UTC, datetime, timedelta
+
+    from alembic import command
+
+    from veiligbalie.server.store import _alembic_config, create_db_engine
+
+    engine = create_db_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            command.upgrade(_alembic_config(conn), "0002")
+        now = datetime.now(UTC)
+        org, site = uuid.uuid4(), uuid.uuid4()
+        first, second, third = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+        shared, own = uuid.uuid4(), uuid.uuid4()
+        with engine.begin() as conn:
+            conn.execute(
+                sa.insert(schema.organisations).values(
+                    id=org, name="Org", address="Postbus 1", created_at=now
+                )
+            )
+            conn.execute(
+                sa.insert(schema.sites).values(
+                    id=site,
+                    organisation_id=org,
+                    name="Centrum",
+                    share_log_with_employees=False,
+                    lan_key=b"k" * 32,
+                    created_at=now,
+                )
+            )
+            for ws, device, enrolled in (
+                (second, shared, now),
+                (first, shared, now - timedelta(days=1)),
+                (third, own, now),
+            ):
+                conn.execute(
+                    sa.insert(schema.workstations).values(
+                        id=ws,
+                        site_id=site,
+                        name=str(ws),
+                        location="Balie",
+                        device_id=device,
+                        enrolled_at=enrolled,
+                        created_at=now,
+                    )
+                )
+        with engine.begin() as conn:
+            command.upgrade(_alembic_config(conn), "head")
+        with engine.connect() as conn:
+            bound = dict(
+                conn.execute(
+                    sa.select(
+                        schema.device_bindings.c.device_id,
+                        schema.device_bindings.c.workstation_id,
+                    )
+                ).all()
+            )
+        assert bound == {shared: first, own: third}
+    finally:
+        engine.dispose()

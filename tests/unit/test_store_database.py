@@ -88,7 +88,7 @@ def test_reopening_is_idempotent_and_keeps_the_device_id(tmp_path: Path) -> None
             with again.session() as session:
                 rows = session.execute(text("SELECT key FROM meta")).scalars().all()
                 versions = session.execute(text("SELECT * FROM alembic_version")).all()
-            assert rows == ["device_id"]
+            assert rows == ["device_id", "device_id.home"]
             assert len(versions) == 1
 
 

@@ -1,9 +1,13 @@
 """The sync outbox: per-device sequence, pending/sent/dead states, re-upload after an epoch
-change, and the meta bookkeeping."""
+change, the meta bookkeeping, and re-keying (a new device id, the outbox renumbered) when
+the data folder was copied."""
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
 import uuid
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -141,3 +145,73 @@ def test_meta_keys_of_the_store_itself_are_protected(db: Database, outbox: Outbo
     with pytest.raises(TypeError):
         outbox.set_meta("sync.cursor", 5)  # type: ignore[arg-type]
     assert outbox.get_meta("device_id") == str(db.device_id)
+
+
+def _rows(db: Database) -> list[tuple[int, str, str]]:
+    with db.session() as session:
+        return [
+            (r.device_seq, r.id, r.state)
+            for r in session.execute(text("SELECT device_seq, id, state FROM outbox ORDER BY id"))
+        ]
+
+
+def test_rekey_renumbers_from_one_in_order_and_keeps_every_change(
+    db: Database, outbox: Outbox
+) -> None:
+    enqueue(db, outbox, 5)
+    with db.write() as session:
+        session.execute(text("DELETE FROM outbox WHERE device_seq IN (1, 3)"))
+    outbox.mark_sent([2])
+    outbox.mark_dead(4, "rejected")
+    before = _rows(db)  # ids are UUIDv7: their order is the order of the changes
+    old = db.device_id
+    assert db.rekey("test") == old
+    assert db.device_id not in (old, None) and db.device_id.version == 7
+    assert outbox.get_meta("device_id") == str(db.device_id)
+    after = _rows(db)
+    assert [(i, s) for _seq, i, s in after] == [(i, s) for _seq, i, s in before]
+    assert [seq for seq, _i, _s in after] == [1, 2, 3]
+    assert [i.device_seq for i in outbox.pending()] == [3]
+    assert [i.device_seq for i in outbox.dead_letters()] == [2]
+    # The next change continues after the renumbered ones; the new id survives a restart.
+    assert enqueue(db, outbox, 1) == [4]
+    db.close()
+    with Database.open(db.path) as again:
+        assert again.device_id == db.device_id
+
+
+def test_rekey_to_an_assigned_id(db: Database, outbox: Outbox) -> None:
+    enqueue(db, outbox, 2)
+    assigned = uuid.uuid4()
+    db.rekey("assigned at enrolment", assigned)
+    assert db.device_id == assigned
+    assert [i.device_seq for i in outbox.pending()] == [1, 2]
+
+
+def test_a_copied_data_folder_takes_a_new_device_id_before_any_push(tmp_path: Path) -> None:
+    original = tmp_path / "a" / "vb.sqlite3"
+    with Database.open(original) as db:
+        enqueue(db, Outbox(db), 3)
+        Outbox(db).mark_sent([1])
+        device_id = db.device_id
+    copy = tmp_path / "b" / "vb.sqlite3"
+    copy.parent.mkdir()
+    shutil.copy(original, copy)
+    with Database.open(copy) as cloned:
+        assert cloned.device_id != device_id
+        assert [i.device_seq for i in Outbox(cloned).pending()] == [2, 3]
+    with Database.open(copy) as again:  # the copy's new home is remembered
+        assert again.device_id == cloned.device_id
+    with Database.open(original) as db:  # the original is where it was: keeps its id
+        assert db.device_id == device_id
+
+
+def test_a_database_from_before_homes_were_recorded_keeps_its_id(tmp_path: Path) -> None:
+    path = tmp_path / "vb.sqlite3"
+    with Database.open(path) as db:
+        device_id = db.device_id
+    with sqlite3.connect(path) as conn:
+        conn.execute("DELETE FROM meta WHERE key = 'device_id.home'")
+    with Database.open(path) as again:
+        assert again.device_id == device_id
+        assert Outbox(again).get_meta("device_id.home")

@@ -1,6 +1,8 @@
 """Property test of sync: random local edits, pushes, pulls, lost answers, duplicated requests,
-server restarts and a replaced server database, between three client replicas (each a real
-SQLite store driven by the transport-free SyncLogic) and the real server app in-process.
+server restarts, a replaced server database and cloned devices (a copy of a replica's data
+folder starting elsewhere, noticed by the store or not), between three client replicas and
+their clones (each a real SQLite store driven by the transport-free SyncLogic) and the real
+server app in-process.
 
 At the end, after a full sync, every replica holds exactly what the server lets it see,
 every change made anywhere is on the server, and nothing is there twice.
@@ -37,6 +39,7 @@ from veiligbalie.server import admin  # noqa: E402
 from veiligbalie.server.app import create_app  # noqa: E402
 from veiligbalie.server.store import ServerStore  # noqa: E402
 from veiligbalie.services.sync_logic import SyncLogic, queue_event  # noqa: E402
+from veiligbalie.store import device  # noqa: E402
 from veiligbalie.store.database import Database  # noqa: E402
 from veiligbalie.store.incidents import IncidentRepository  # noqa: E402
 
@@ -109,9 +112,10 @@ def _new_server(path: Path) -> dict[str, str]:
 
 
 class Replica:
-    def __init__(self, folder: Path, index: int) -> None:
+    def __init__(self, folder: Path, index: int, db: Database | None = None) -> None:
+        """User ``index``'s replica: a fresh store in ``folder``, or ``db`` (a clone's)."""
         self.username, self.display, self.role = USERS[index]
-        self.db = _new_client_db(folder / f"replica{index}.sqlite3")
+        self.db = db or _new_client_db(folder / f"replica{index}.sqlite3")
         self.logic = SyncLogic(self.db)
         self.repo = IncidentRepository(self.db)
         self.token = ""
@@ -133,8 +137,8 @@ class SyncMachine(RuleBasedStateMachine):
         self.replicas = [Replica(self.folder, i) for i in range(len(USERS))]
         for replica in self.replicas:
             replica.token = tokens[replica.username]
-        # What was made anywhere: incident id -> reporter index; event ids made locally.
-        self.made_incidents: dict[uuid.UUID, int] = {}
+        # What was made anywhere: incident id -> reporter's username; event ids made locally.
+        self.made_incidents: dict[uuid.UUID, str] = {}
         self.made_events: set[uuid.UUID] = set()
         self.epoch_resets = 0
 
@@ -194,10 +198,14 @@ class SyncMachine(RuleBasedStateMachine):
                 replica.db.close()
             shutil.rmtree(self.folder, ignore_errors=True)
 
+    def _replica(self, who: int) -> Replica:
+        """Replica ``who``, counting clones too (they join at the end of the list)."""
+        return self.replicas[who % len(self.replicas)]
+
     # -- Rules -----------------------------------------------------------------------------
-    @rule(target=incidents, who=st.integers(0, 2), text=st.sampled_from(["schelden", "dreigen"]))
+    @rule(target=incidents, who=st.integers(0, 4), text=st.sampled_from(["schelden", "dreigen"]))
     def save_incident(self, who: int, text: str) -> uuid.UUID:
-        replica = self.replicas[who]
+        replica = self._replica(who)
         incident = Incident(
             description=f"Klant ging {text} aan de balie",
             categories=frozenset({Category.VERBAL_AGGRESSION}),
@@ -206,15 +214,15 @@ class SyncMachine(RuleBasedStateMachine):
             reporter=replica.display,
         )
         saved = replica.repo.save_new(incident)
-        self.made_incidents[saved.id] = who
+        self.made_incidents[saved.id] = replica.username
         return saved.id
 
-    @rule(who=st.integers(0, 2), incident=incidents)
+    @rule(who=st.integers(0, 4), incident=incidents)
     def add_note(self, who: int, incident: uuid.UUID) -> None:
-        replica = self.replicas[who]
+        replica = self._replica(who)
         if replica.repo.get(incident) is None:
             return  # not arrived here (yet)
-        if replica.role == "employee" and self.made_incidents[incident] != who:
+        if replica.role == "employee" and self.made_incidents[incident] != replica.username:
             return  # employees add information to their own reports
         event = replica.repo.add_note(incident, replica.display, "Aanvulling op de melding")
         self.made_events.add(event.id)
@@ -245,21 +253,46 @@ class SyncMachine(RuleBasedStateMachine):
             )
         self.made_events.add(event_id)
 
-    @rule(who=st.integers(0, 2))
+    @rule(who=st.integers(0, 4))
     def push(self, who: int) -> None:
-        self._push(self.replicas[who])
+        self._push(self._replica(who))
 
-    @rule(who=st.integers(0, 2))
+    @rule(who=st.integers(0, 4))
     def push_answer_lost(self, who: int) -> None:
-        self._push(self.replicas[who], drop=True)
+        self._push(self._replica(who), drop=True)
 
-    @rule(who=st.integers(0, 2))
+    @rule(who=st.integers(0, 4))
     def push_duplicated(self, who: int) -> None:
-        self._push(self.replicas[who], twice=True)
+        self._push(self._replica(who), twice=True)
 
-    @rule(who=st.integers(0, 2))
+    @rule(who=st.integers(0, 4))
     def pull(self, who: int) -> None:
-        self._pull(self.replicas[who])
+        self._pull(self._replica(who))
+
+    @precondition(lambda self: len(self.replicas) < 5)
+    @rule(who=st.integers(0, 2), noticed=st.booleans())
+    def clone_device(self, who: int, noticed: bool) -> None:
+        """A copy of a replica's data folder starts on another desktop of the same person
+        (a non-persistent virtual desktop), with everything the original had: its device
+        id, its outbox numbers, its unsent changes. Either the store notices the copy and
+        re-keys when it opens, or (a clone it cannot tell apart) both push under one device
+        id until the server answers a collision and one of them re-keys."""
+        source = self.replicas[who]
+        path = self.folder / f"clone{len(self.replicas)}.sqlite3"
+        with sqlite3.connect(source.db.path) as live, sqlite3.connect(path) as copy:
+            live.backup(copy)
+        copy.close()
+        if not noticed:
+            with sqlite3.connect(path) as conn:
+                conn.execute(
+                    "UPDATE meta SET value = ? WHERE key = ?",
+                    (device.home_of(path), device.HOME_KEY),
+                )
+            conn.close()
+        clone = Replica(self.folder, who, Database.open(path))
+        assert (clone.db.device_id == source.db.device_id) is not noticed
+        clone.token = source.token
+        self.replicas.append(clone)
 
     @rule()
     def restart_server(self) -> None:
@@ -339,3 +372,35 @@ SyncMachine.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 test_sync_converges = SyncMachine.TestCase
+
+
+def test_an_unnoticed_clone_collides_re_keys_and_converges() -> None:
+    """The clone step played out by hand: original and clone push different reports under
+    one device id and the same numbers; the collision makes the clone re-key; both arrive."""
+    machine = SyncMachine()
+    try:
+        machine.save_incident(2, "schelden")
+        machine.push(2)
+        machine.clone_device(2, noticed=False)
+        clone = machine.replicas[3]
+        shared = clone.db.device_id
+        machine.save_incident(2, "dreigen")  # the original's change 2
+        machine.save_incident(3, "schelden")  # the clone's change 2: same number
+        machine.push(2)
+        batch = clone.logic.next_push()
+        assert batch is not None and [c.device_seq for c in batch.request.changes] == [2]
+        answer = machine._post_push(clone, batch.request)
+        response = p.PushResponse.model_validate_json(answer.text)
+        assert [c.device_seq for c in response.collisions] == [2]
+        result = clone.logic.apply_push(batch, response)
+        assert result.rekeyed and clone.db.device_id != shared
+        assert [i.device_seq for i in clone.logic.outbox.pending()] == [2]
+        # A late answer for the old id changes nothing; the next push names the old id.
+        assert not clone.logic.apply_push(batch, response).progressed
+        assert clone.logic.pending_count() == 1
+        again = clone.logic.next_push()
+        assert again is not None and again.request.previous_device_id == shared
+        machine.push(3)
+        assert clone.logic.pending_count() == 0
+    finally:
+        machine.teardown()  # a full sync, then: nothing lost, nothing twice

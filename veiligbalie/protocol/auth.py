@@ -41,6 +41,9 @@ class EnrollResponse(_Model):
     org_name: str
     lan_key: str  # base64 of 32 bytes: the site's LAN alarm key
     server_epoch: str
+    #: The device id this client must push under: the one it sent, or a fresh one when that
+    #: id already belongs to another workstation (a cloned disk image). None if none was sent.
+    device_id: uuid.UUID | None = None
 
 
 class LoginRequest(_Model):

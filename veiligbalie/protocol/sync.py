@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -75,6 +76,10 @@ REASON_FORBIDDEN = "forbidden"  # the caller's role may not make this change
 REASON_UNKNOWN_KIND = "unknown_kind"
 REASON_UNKNOWN_INCIDENT = "unknown_incident"  # not permanent: may arrive later
 REASON_DUPLICATE_ENTITY = "duplicate_entity"  # incident id already used by another device
+#: The push's device id is bound to another workstation or user: nothing of it was stored.
+REASON_DEVICE_BOUND_ELSEWHERE = "device_bound_elsewhere"
+#: (device_id, device_seq) already holds a different change: nothing was stored for it.
+REASON_DEVICE_SEQ_COLLISION = "device_seq_collision"
 
 
 def reject_nul(value: Any) -> Any:
@@ -115,6 +120,9 @@ class Change(_Model):
 
 class PushRequest(_Model):
     device_id: uuid.UUID
+    #: The id this device pushed under before it last took a new one (a copy of it used the
+    #: old one): a new ``device_id`` belongs to whoever the previous one belongs to.
+    previous_device_id: uuid.UUID | None = None
     epoch: str | None = Field(default=None, max_length=64)
     changes: list[Change] = Field(max_length=PUSH_BATCH_MAX)
 
@@ -136,11 +144,35 @@ class Conflict(_Model):
     server_revision: int
 
 
+class PushStatus(StrEnum):
+    """What became of a push as a whole."""
+
+    #: Every change is answered in ``accepted``, ``rejected``, ``conflicts`` or ``collisions``.
+    OK = "ok"
+    #: ``device_id`` belongs to another workstation or user (a copied data folder or a cloned
+    #: disk image): nothing was stored or answered. Push again under a new device id.
+    DEVICE_BOUND_ELSEWHERE = REASON_DEVICE_BOUND_ELSEWHERE
+
+
+class Collision(_Model):
+    """``(device_id, device_seq)`` already holds a change with another ``change_id``: two
+    copies of one device are numbering their changes alike. Nothing was stored for it; the
+    device must take a new device id and push the change again."""
+
+    device_seq: int
+    change_id: uuid.UUID
+    reason: str = REASON_DEVICE_SEQ_COLLISION
+
+
 class PushResponse(_Model):
     epoch: str
+    #: ``ok``, or ``device_bound_elsewhere`` (then ``detail`` says why and every list is empty).
+    status: PushStatus = PushStatus.OK
+    detail: str = ""
     accepted: list[int] = []
     rejected: list[Rejection] = []
     conflicts: list[Conflict] = []
+    collisions: list[Collision] = []
 
 
 class EpochMismatch(_Model):
@@ -156,6 +188,8 @@ class ServerChange(_Model):
     entity_id: uuid.UUID
     payload: dict[str, Any]
     created_at: datetime
+    #: The device that pushed the change, only when it is the pulling device itself (its
+    #: X-VB-Device); null for everyone else's changes, so no station learns another's id.
     origin_device: uuid.UUID | None = None
 
 

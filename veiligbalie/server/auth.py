@@ -20,8 +20,8 @@ from sqlalchemy.engine import Connection
 from veiligbalie.core.ids import uuid7
 from veiligbalie.core.vocabulary import Role
 from veiligbalie.protocol.auth import EnrollResponse, LoginResponse, MeResponse
+from veiligbalie.server import devices, security
 from veiligbalie.server import schema as t
-from veiligbalie.server import security
 from veiligbalie.server.admin import find_user, find_workstation, user_out, workstation_out
 from veiligbalie.server.store import ServerStore
 
@@ -183,6 +183,8 @@ def enroll(
             .where(t.tokens.c.workstation_id == ws.id, t.tokens.c.revoked_at.is_(None))
             .values(revoked_at=now)
         )
+        if device_id is not None:
+            device_id = devices.bind_at_enrolment(conn, ws.id, ws.site_id, device_id, now)
         conn.execute(
             sa.update(t.workstations)
             .where(t.workstations.c.id == ws.id)
@@ -206,6 +208,7 @@ def enroll(
         org_name=org.name,
         lan_key=base64.b64encode(site.lan_key).decode("ascii"),
         server_epoch=store.epoch,
+        device_id=device_id,
     )
 
 

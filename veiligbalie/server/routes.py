@@ -42,6 +42,12 @@ def healthz(store: Store) -> ps.HealthResponse:
     "/enroll",
     response_model=pauth.EnrollResponse,
     tags=["auth"],
+    description=(
+        "Trade a one-time enrolment code for a workstation token and the site's LAN key. "
+        "A `device_id` sent along is bound to the workstation; when another workstation "
+        "already holds it (a cloned disk image), the answer's `device_id` is a fresh one "
+        "bound to this workstation, and the client must push under that one."
+    ),
     responses={400: {"description": "unknown, used or expired code"}},
 )
 def enroll(body: pauth.EnrollRequest, store: Store) -> pauth.EnrollResponse:
@@ -75,10 +81,26 @@ def me(principal: AnyToken, store: Store) -> pauth.MeResponse:
 # --- sync -------------------------------------------------------------------------------
 
 
+_PUSH_DESCRIPTION = """Apply a batch of one device's outbox (idempotent, one transaction).
+
+The answer's `status` is `ok`, or `device_bound_elsewhere`: the `device_id` belongs to
+another workstation or user (it is bound to whoever used it first, at enrolment or on a
+first push), nothing was stored or answered, and `detail` says why. The client then takes
+a new device id and pushes again.
+
+With `ok`, every change is in one list: `accepted` (stored, or stored earlier: a repeat
+with the same `change_id` gets the recorded answer), `rejected`, `conflicts`, or
+`collisions`: `(device_id, device_seq)` already holds a change with another `change_id`
+(two copies of one device), so nothing was stored for it (reason
+`device_seq_collision`); the client takes a new device id and pushes it again.
+"""
+
+
 @api.post(
     "/sync/push",
     response_model=ps.PushResponse,
     tags=["sync"],
+    description=_PUSH_DESCRIPTION,
     responses={409: {"model": ps.EpochMismatch, "description": "server epoch changed"}, **_403},
 )
 def push(
@@ -117,9 +139,13 @@ def pull(
     store: Store,
     cursor: Annotated[int, Query(ge=0, le=ps.INT64_MAX)] = 0,
     limit: Annotated[int, Query(ge=1, le=ps.PULL_LIMIT_MAX)] = ps.PULL_LIMIT_DEFAULT,
+    x_vb_device: Annotated[uuid.UUID | None, Header()] = None,
 ) -> Response:
+    """The caller's visible changes after `cursor`. `origin_device` is set only on the
+    pulling device's own changes (the X-VB-Device header), null on everyone else's."""
     # Built as text: payloads are stored as JSON and copied, not parsed (100,000 in seconds).
-    return Response(sync.pull(store, principal, cursor, limit), media_type="application/json")
+    answer = sync.pull(store, principal, cursor, limit, x_vb_device)
+    return Response(answer, media_type="application/json")
 
 
 # --- incidents --------------------------------------------------------------------------

@@ -198,6 +198,19 @@ applied_pushes = sa.Table(
     sa.Column("applied_at", UTCDateTime, nullable=False),
 )
 
+#: Which workstation or user a device id belongs to (migration 0003): the principal that first
+#: used it, at enrolment or on its first push. A push under a device id bound to another
+#: principal is refused, so one station can never be answered from another's push record.
+device_bindings = sa.Table(
+    "device_bindings",
+    metadata,
+    sa.Column("device_id", sa.Uuid, primary_key=True),
+    sa.Column("workstation_id", sa.Uuid, sa.ForeignKey("workstations.id"), index=True),
+    # Set when a user token used the device first (no workstation known for it yet).
+    sa.Column("user_id", sa.Uuid, sa.ForeignKey("users.id"), index=True),
+    sa.Column("bound_at", UTCDateTime, nullable=False),
+)
+
 audit_log = sa.Table(
     "audit_log",
     metadata,

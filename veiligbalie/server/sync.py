@@ -8,11 +8,18 @@ retry gets the same answer and it is never applied later; a stale field edit is 
 *conflict* the same way. A change that may succeed later (its incident has not arrived yet)
 is rejected with ``permanent=False`` and not recorded. All other changes of the batch are
 applied; a database error rolls the whole batch back and nothing is recorded.
+
+Trust: the device id must be bound to the caller (see :mod:`server.devices`), else the whole
+push is refused (``device_bound_elsewhere``) before any record is read. A recorded
+``(device_id, device_seq)`` answers a repeat only when the ``change_id`` is the recorded one;
+another ``change_id`` is a *collision* (two copies of one device numbering alike): it is
+answered as such, nothing is stored for it, and the client re-keys and pushes it again.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -33,9 +40,12 @@ from veiligbalie.protocol.incidents import (
     IncidentSummaryOut,
     TimelineEventOut,
 )
+from veiligbalie.server import devices
 from veiligbalie.server import schema as t
 from veiligbalie.server.auth import Principal
 from veiligbalie.server.store import ServerStore
+
+log = logging.getLogger(__name__)
 
 # Who may see a change or timeline event of an incident they can see at all:
 SUMMARY = "summary"  # the report and its status: everyone who sees the incident (also security)
@@ -378,8 +388,14 @@ class _Batch:
             raise _Reject(f"{p.REASON_INVALID}: payload id differs from entity_id")
         existing = self.incidents.get(c.entity_id)
         if existing is not None:
-            if existing.origin_device == self.device:
-                return  # re-upload (new epoch of the client, or a new device_seq): apply once
+            if devices.same_owner(self.conn, existing.origin_device, self.device):
+                # A re-upload (new epoch, new device_seq, or a device that took a new id
+                # since): apply once.
+                return
+            if self._applied_by(existing.origin_device, c.change_id):
+                # The very change that created it, sent again by a copy of the device that
+                # made it (a data folder copied while the report was waiting): stored once.
+                return
             raise _Reject(f"{p.REASON_DUPLICATE_ENTITY}: {c.entity_id}")
         pr = self.pr
         if pr.site_id is None:
@@ -408,6 +424,17 @@ class _Batch:
         )
         self.incidents[inc.id] = inc
         self._log(p.INCIDENT_CREATED, inc, data, SUMMARY, inc.restricted)
+
+    def _applied_by(self, device_id: uuid.UUID, change_id: uuid.UUID) -> bool:
+        """Whether ``device_id`` pushed ``change_id`` and it was accepted (reads that device's
+        own records through the primary key)."""
+        ap = t.applied_pushes.c
+        found = self.conn.execute(
+            sa.select(ap.device_seq)
+            .where(ap.device_id == device_id, ap.change_id == change_id, ap.outcome == "accepted")
+            .limit(1)
+        ).first()
+        return found is not None
 
     def _log(
         self, kind: str, inc: _Incident, payload: dict[str, Any], audience: str, restricted: bool
@@ -497,9 +524,16 @@ def push(store: ServerStore, pr: Principal, req: p.PushRequest) -> PushOutcome:
     accepted: dict[int, None] = {}
     rejected: dict[int, p.Rejection] = {}
     conflicts: dict[int, p.Conflict] = {}
+    collisions: dict[int, p.Collision] = {}
     with store.write(log=True) as conn:
         if req.epoch is not None and req.epoch != store.epoch:
             raise EpochMismatchError(store.epoch)
+        binding = devices.admit_push(conn, pr, req.device_id, now, req.previous_device_id)
+        if isinstance(binding, str):
+            response = p.PushResponse(
+                epoch=store.epoch, status=p.PushStatus.DEVICE_BOUND_ELSEWHERE, detail=binding
+            )
+            return PushOutcome(response, store.max_seq(conn), pr.site_id)  # type: ignore[arg-type]
         batch = _Batch(conn, pr, req, now)
         if pr.is_workstation:
             conn.execute(
@@ -508,20 +542,16 @@ def push(store: ServerStore, pr: Principal, req: p.PushRequest) -> PushOutcome:
                 .values(device_id=req.device_id, last_seen_at=now)
             )
         else:
-            batch.workstation_id = conn.execute(
-                sa.select(t.workstations.c.id)
-                .where(
-                    t.workstations.c.device_id == req.device_id,
-                    t.workstations.c.site_id == pr.site_id,
-                )
-                .limit(1)
-            ).scalar()
+            # A user signed in at a workstation: its reports are that workstation's too.
+            batch.workstation_id = binding.workstation_id
         seqs = list({c.device_seq for c in req.changes})
         done: dict[int, tuple[str, Any]] = {}
+        done_ids: dict[int, uuid.UUID] = {}
         for chunk in _chunks(seqs, 500):
             rows = conn.execute(
                 sa.select(
                     t.applied_pushes.c.device_seq,
+                    t.applied_pushes.c.change_id,
                     t.applied_pushes.c.outcome,
                     t.applied_pushes.c.detail,
                 ).where(
@@ -529,10 +559,18 @@ def push(store: ServerStore, pr: Principal, req: p.PushRequest) -> PushOutcome:
                     t.applied_pushes.c.device_seq.in_(chunk),
                 )
             )
-            done.update({r.device_seq: (r.outcome, r.detail) for r in rows})
+            for r in rows:
+                done[r.device_seq] = (r.outcome, r.detail)
+                done_ids[r.device_seq] = r.change_id
         batch.load(req.changes)
         recorded: list[dict[str, Any]] = []
         for c in req.changes:
+            known = done_ids.get(c.device_seq)
+            if known is not None and known != c.change_id:
+                collisions[c.device_seq] = p.Collision(
+                    device_seq=c.device_seq, change_id=c.change_id
+                )
+                continue
             if c.device_seq not in done:
                 try:
                     conflict = batch.apply(c)
@@ -553,6 +591,7 @@ def push(store: ServerStore, pr: Principal, req: p.PushRequest) -> PushOutcome:
                         else ("accepted", None)
                     )
                 done[c.device_seq] = outcome
+                done_ids[c.device_seq] = c.change_id
                 recorded.append(
                     {
                         "device_id": req.device_id,
@@ -576,11 +615,19 @@ def push(store: ServerStore, pr: Principal, req: p.PushRequest) -> PushOutcome:
         if recorded:
             conn.execute(sa.insert(t.applied_pushes), recorded)
         cursor = store.max_seq(conn)
+    if collisions:
+        log.warning(
+            "push: device %s numbers changes %s like another copy of it; nothing stored for "
+            "them, the device is told to take a new id",
+            req.device_id,
+            sorted(collisions),
+        )
     response = p.PushResponse(
         epoch=store.epoch,
         accepted=list(accepted),
         rejected=list(rejected.values()),
         conflicts=list(conflicts.values()),
+        collisions=list(collisions.values()),
     )
     return PushOutcome(response, cursor, pr.site_id, batch.visibilities)  # type: ignore[arg-type]
 
@@ -623,11 +670,19 @@ def _audit(
         )
 
 
-def pull(store: ServerStore, pr: Principal, cursor: int, limit: int) -> str:
+def pull(
+    store: ServerStore,
+    pr: Principal,
+    cursor: int,
+    limit: int,
+    device_id: uuid.UUID | None = None,
+) -> str:
     """The JSON text of a PullResponse: the caller's visible changes after ``cursor``.
 
     Payloads are stored as JSON text and copied into the answer without parsing, except
-    those with restricted fields the caller may not read.
+    those with restricted fields the caller may not read. ``origin_device`` is given only
+    for the pulling device's own changes (``device_id``, its X-VB-Device); it is null for
+    every other change, so no station learns another station's device id.
     """
     c = t.changes.c
     with store.read() as conn:
@@ -665,7 +720,7 @@ def pull(store: ServerStore, pr: Principal, cursor: int, limit: int) -> str:
                 payload_text = json.dumps(_strip(r.kind, json.loads(payload_text)))
             elif pr.role is Role.TEAM_LEAD and not is_owner(pr, vis):
                 audited.append(r.entity_id)
-        origin = f'"{r.origin_device}"' if r.origin_device else "null"
+        origin = f'"{device_id}"' if device_id and r.origin_device == device_id else "null"
         parts.append(
             f'{{"seq":{r.seq},"kind":{json.dumps(r.kind)},"entity_id":"{r.entity_id}",'
             f'"payload":{payload_text},"created_at":"{r.created_at.isoformat()}",'

@@ -54,7 +54,7 @@ class AppContext:
         if QGuiApplication.instance() is not None:
             hotkey.register(settings.ALARM_HOTKEY.get())
         incidents = IncidentService(db)
-        session = Session(alarms)
+        session = Session(alarms, device_id=lambda: db.device_id)
         engine = SyncEngine(db, alarms)
         server_alarms.also_hear(engine.stream)
         context = cls(
@@ -83,6 +83,9 @@ class AppContext:
         # What the form's confirmation promises follows the link and the send queue.
         engine.state_changed.connect(incidents.set_link)
         engine.pending_changed.connect(incidents.notify_delivery)
+        session.device_assigned.connect(
+            lambda device_id: engine.adopt_device_id(device_id, "assigned at enrolment")
+        )
         session.changed.connect(self.apply_session)
         engine.auth_failed.connect(session.token_refused)
         self.apply_session()

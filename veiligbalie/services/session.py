@@ -17,6 +17,8 @@ import enum
 import ipaddress
 import logging
 import socket
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -166,12 +168,20 @@ class Session(QObject):
     login_finished = Signal(SessionError)
     password_finished = Signal(SessionError)
     logout_finished = Signal()
+    #: The server gave this workstation another device id at enrolment (ours was taken).
+    device_assigned = Signal(uuid.UUID)
 
-    def __init__(self, parent: QObject | None = None, api: ServerApi | None = None) -> None:
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        api: ServerApi | None = None,
+        device_id: Callable[[], uuid.UUID] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.api = api or ServerApi(self)
         self.api.setParent(self)
         self._busy = False
+        self._device_id = device_id
 
     # -- State -----------------------------------------------------------------------------
     @property
@@ -265,7 +275,11 @@ class Session(QObject):
         self.api.configure(url, ca_file or None)
         self._busy = True
         self.api.enroll(
-            EnrollRequest(code=code, device_name=settings.STATION_NAME.get()[:200]),
+            EnrollRequest(
+                code=code,
+                device_name=settings.STATION_NAME.get()[:200],
+                device_id=self._device_id() if self._device_id else None,
+            ),
             lambda answer, error: self._on_enrolled(url, ca_file, answer, error),
         )
 
@@ -312,6 +326,14 @@ class Session(QObject):
             answer.workstation_id,
             secrets.backend_description(),
         )
+        mine = self._device_id() if self._device_id else None
+        if answer.device_id is not None and answer.device_id != mine:
+            log.warning(
+                "Our device id %s belongs to another workstation; the server assigned %s",
+                mine,
+                answer.device_id,
+            )
+            self.device_assigned.emit(answer.device_id)
         if settings.ALARM_LAN_INTERFACE.is_set():
             self._enrolled()  # someone chose the LAN network (or chose none): theirs stands
         else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import random
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,11 @@ INTERVAL_MS = 60_000
 #: Epoch changes handled within one cycle before giving up until the next (a server that
 #: keeps changing its epoch is broken; never loop on it).
 MAX_EPOCH_TURNS = 3
+#: Device id changes within one cycle, likewise (a fresh id is never taken, so more means a
+#: broken server).
+MAX_REKEY_TURNS = 3
+#: Notices kept for the sync status in Instellingen.
+NOTICES_KEPT = 20
 
 
 class SyncEngine(QObject):
@@ -48,6 +54,7 @@ class SyncEngine(QObject):
     synced = Signal()  # a full cycle finished
     error = Signal(ApiError)  # of the last failed cycle (the UI explains it)
     auth_failed = Signal()  # the token was refused: sign in or enrol again
+    notice = Signal(str)  # an info line for the sync status (e.g. a new device id was taken)
 
     def __init__(
         self,
@@ -79,6 +86,8 @@ class SyncEngine(QObject):
         self._again = False
         self._failures = 0
         self._epoch_turns = 0
+        self._rekey_turns = 0
+        self.notices: list[tuple[datetime, str]] = []
         self._batch_limit = PUSH_BATCH
         self._waiting_retries = False
         self.last_contact: datetime | None = None
@@ -200,6 +209,7 @@ class SyncEngine(QObject):
         self._busy = True
         self._again = False
         self._epoch_turns = 0
+        self._rekey_turns = 0
         self._waiting_retries = False
         self._push_step()
 
@@ -208,6 +218,7 @@ class SyncEngine(QObject):
         if batch is None:
             self._pull_step()
             return
+        self.api.set_device_id(self.logic.device_id)  # X-VB-Device follows a re-key
         self.api.push(batch.request, lambda answer, error: self._on_push(batch, answer, error))
 
     def _on_push(
@@ -239,6 +250,12 @@ class SyncEngine(QObject):
         assert answer is not None
         self._contact()
         result = self.logic.apply_push(batch, answer)
+        if result.rekeyed:
+            self._announce_new_device_id(batch.request.device_id, result.rekeyed)
+            self._rekey_turns += 1
+            if self._rekey_turns > MAX_REKEY_TURNS:
+                self._fail(ApiError("server", 200, "the server keeps refusing new device ids"))
+                return
         if result.dead:
             self.dead_letters_changed.emit()
         for entry in result.conflicts:
@@ -287,6 +304,26 @@ class SyncEngine(QObject):
             self._fail(ApiError("server", 409, "the server keeps changing its database epoch"))
             return False
         return True
+
+    def adopt_device_id(self, device_id: uuid.UUID, reason: str) -> None:
+        """Push under ``device_id`` from now on (the server assigned it at enrolment because
+        another workstation holds ours); the outbox is renumbered under it."""
+        old = self.logic.device_id
+        if device_id == old:
+            return
+        self.logic.db.rekey(reason, device_id)
+        self._announce_new_device_id(old, reason)
+
+    def _announce_new_device_id(self, old: uuid.UUID, why: str) -> None:
+        new = self.logic.device_id
+        self.api.set_device_id(new)
+        log.info("sync: device id %s replaced by %s (%s); unsent changes go again", old, new, why)
+        text = self.tr(
+            "This workstation took a new sync identity (another copy of it used the old one); "
+            "every unsent change is sent again"
+        )
+        self.notices = [*self.notices, (datetime.now(UTC), text)][-NOTICES_KEPT:]
+        self.notice.emit(text)
 
     def _finish(self) -> None:
         self._busy = False

@@ -21,6 +21,7 @@ from sqlalchemy import text
 from veiligbalie.core.vocabulary import IncidentStatus
 from veiligbalie.protocol import sync as p
 from veiligbalie.store.database import Database
+from veiligbalie.store.device import PREVIOUS_KEY
 from veiligbalie.store.outbox import META_SYNC_CURSOR, META_SYNC_EPOCH, Outbox, OutboxItem
 from veiligbalie.store.schema import incident_events, incidents
 from veiligbalie.store.types import dumps, utc_text
@@ -85,11 +86,15 @@ class PushResult:
     retry: list[tuple[int, str]] = field(default_factory=list)
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     epoch_changed: bool = False
+    #: Why the device took a new id after this answer (None: it kept its id).
+    rekeyed: str | None = None
 
     @property
     def progressed(self) -> bool:
         """Something left the queue: worth sending the next batch right away."""
-        return bool(self.accepted or self.dead or self.conflicts or self.epoch_changed)
+        return bool(
+            self.accepted or self.dead or self.conflicts or self.epoch_changed or self.rekeyed
+        )
 
 
 @dataclass
@@ -216,13 +221,28 @@ class SyncLogic:
             )
             for item in items
         ]
-        request = p.PushRequest(device_id=self.device_id, epoch=self.epoch, changes=changes)
+        previous = self.outbox.get_meta(PREVIOUS_KEY)
+        request = p.PushRequest(
+            device_id=self.device_id,
+            previous_device_id=uuid.UUID(previous) if previous else None,
+            epoch=self.epoch,
+            changes=changes,
+        )
         return PushBatch(request, items)
 
     def apply_push(self, batch: PushBatch, response: p.PushResponse) -> PushResult:
         """Record the server's verdict on each item of ``batch``."""
         result = PushResult()
         result.epoch_changed = self.adopt_epoch(response.epoch)
+        if batch.request.device_id != self.device_id:
+            # Answered for the id this device had before it re-keyed; its numbers are not
+            # today's. Everything stays queued and goes again (stored once by the server).
+            return result
+        if response.status is not p.PushStatus.OK:
+            # Another workstation or user holds this device id: nothing was stored.
+            result.rekeyed = f"{response.status.value}: {response.detail}"
+            self.db.rekey(result.rekeyed)
+            return result
         by_seq = {item.device_seq: item for item in batch.items}
         accepted = [seq for seq in response.accepted if seq in by_seq]
         conflicted: list[int] = []
@@ -241,7 +261,10 @@ class SyncLogic:
         created = [by_seq[s].entity_id for s in accepted if by_seq[s].kind == p.INCIDENT_CREATED]
         if created:
             self._advance_own_status(created, IncidentStatus.SENT)
-        answered = set(accepted) | set(conflicted)
+        # A collision: another copy of this device pushed a different change as this
+        # device_seq. Nothing was stored; after the re-key below it is pushed again.
+        collided = sorted(c.device_seq for c in response.collisions if c.device_seq in by_seq)
+        answered = set(accepted) | set(conflicted) | set(collided)
         for rejection in response.rejected:
             item = by_seq.get(rejection.device_seq)
             if item is None:
@@ -261,6 +284,9 @@ class SyncLogic:
         if result.conflicts:
             kept = (self.conflicts() + result.conflicts)[-CONFLICTS_KEPT:]
             self.outbox.set_meta(META_SYNC_CONFLICTS, dumps(kept))
+        if collided:
+            result.rekeyed = f"{p.REASON_DEVICE_SEQ_COLLISION}: changes {collided}"
+            self.db.rekey(result.rekeyed)
         return result
 
     def push_failed(self, batch: PushBatch, error: str) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from veiligbalie import paths
 from veiligbalie.core.ids import uuid7
+from veiligbalie.store import device
 from veiligbalie.store.schema import meta
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-DEVICE_ID_KEY = "device_id"
+DEVICE_ID_KEY = device.DEVICE_ID_KEY
 BUSY_TIMEOUT_MS = 10_000
 #: Connection execution option read by the ``begin`` hook: which BEGIN to emit.
 _BEGIN_OPTION = "veiligbalie_begin"
@@ -202,11 +203,13 @@ class Database:
 
     @classmethod
     def _prepare(cls, engine: Engine, path: Path, head: str, known: frozenset[str]) -> uuid.UUID:
-        # Fast path (every normal start): already at head with a device id; no write lock.
+        # Fast path (every normal start): already at head with a device id, in the place it
+        # was made; no write lock.
         with engine.connect() as conn:
+            home = device.home_of(path)  # the file exists now (connecting created it)
             if _current_revision(conn) == head:
                 device_id = cls._read_device_id(conn)
-                if device_id is not None:
+                if device_id is not None and device.read(conn, device.HOME_KEY) == home:
                     return device_id
         # Slow path under the write lock; another process may be doing the same right now,
         # so everything is decided again inside the lock.
@@ -223,10 +226,33 @@ class Database:
                     cfg.attributes["connection"] = conn
                     command.upgrade(cfg, "head")
                 device_id = cls._read_device_id(conn)
+                recorded = device.read(conn, device.HOME_KEY)
                 if device_id is None:
                     device_id = uuid7()
                     conn.execute(meta.insert().values(key=DEVICE_ID_KEY, value=str(device_id)))
+                elif recorded is not None and recorded != home:
+                    # A copy (or a move) of the data folder: the original may still push
+                    # under this id. Take a new one before anything is sent.
+                    old, device_id = device.rekey(conn)
+                    log.warning(
+                        "The data folder %s was copied or moved (another machine, path or "
+                        "file): device id %s replaced by %s before the next push",
+                        path.parent,
+                        old,
+                        device_id,
+                    )
+                if recorded != home:
+                    device.write(conn, device.HOME_KEY, home)
         return device_id
+
+    def rekey(self, reason: str, new_id: uuid.UUID | None = None) -> uuid.UUID | None:
+        """Take a new device id (``new_id``, or a fresh one) and renumber the outbox under it;
+        see :func:`veiligbalie.store.device.rekey`. Returns the old id."""
+        with self.write() as session:
+            old, new = device.rekey(session.connection(), new_id)
+        self.device_id = new
+        log.warning("Device id %s replaced by %s: %s", old, new, reason)
+        return old
 
     def session(self) -> AbstractContextManager[Session]:
         """A session in a deferred transaction: commit on success, rollback on error.

@@ -216,6 +216,11 @@ class ServerSettings(QWidget):
         self.sync_pending = QLabel(sync)
         self.sync_pending.setObjectName("syncPending")
         form3.addRow(self.tr("Waiting to be sent"), self.sync_pending)
+        self.sync_notice = QLabel(sync)
+        self.sync_notice.setObjectName("syncNotice")
+        self.sync_notice.setWordWrap(True)
+        self.sync_notice_label = QLabel(self.tr("Notice"), sync)
+        form3.addRow(self.sync_notice_label, self.sync_notice)
         self.sync_button = QPushButton(self.tr("Synchronise &now"), sync)
         self.sync_button.setObjectName("syncNowButton")
         self.sync_button.clicked.connect(self._sync_now)
@@ -252,6 +257,7 @@ class ServerSettings(QWidget):
                 self.engine.conflicts_changed,
                 self.engine.synced,
                 self.engine.error,
+                self.engine.notice,
             ):
                 signal.connect(lambda *_a: self.refresh_sync())
         self.refresh()
@@ -531,6 +537,11 @@ class ServerSettings(QWidget):
         else:
             self.sync_state.setText(self.tr("No connection"))
         self.sync_pending.setText(str(engine.pending))
+        if engine.notices:
+            at, text = engine.notices[-1]
+            self.sync_notice.setText(f"{at.astimezone().strftime('%H:%M')} {text}")
+        self.sync_notice.setVisible(bool(engine.notices))
+        self.sync_notice_label.setVisible(bool(engine.notices))
         self.sync_button.setEnabled(engine.configured)
         self.dead_letters.clear()
         for item in engine.dead_letters():

@@ -38,7 +38,7 @@ class Driver:
     def __init__(self) -> None:
         self.db = Database.open()
         self.incidents = IncidentService(self.db)
-        self.session = Session()
+        self.session = Session(device_id=lambda: self.db.device_id)
         self.engine = SyncEngine(
             self.db, backoff_min_ms=200, backoff_max_ms=1_000, interval_ms=2_000
         )
@@ -46,6 +46,11 @@ class Driver:
         self.engine.stream.backoff_max_ms = 1_000
         self.incidents.saved.connect(self.engine.notify_local_change)
         self.incidents.changed.connect(self.engine.notify_local_change)
+        # As the app wires it (services/context.py): a device id the server assigned at
+        # enrolment is taken before the session change starts the first push.
+        self.session.device_assigned.connect(
+            lambda device_id: self.engine.adopt_device_id(device_id, "assigned at enrolment")
+        )
         self.session.changed.connect(self.apply_session)
         self.session.enrol_finished.connect(
             lambda e: report(event="enrolled", ok=e is None, error=str(e or ""))
@@ -61,6 +66,7 @@ class Driver:
             )
         )
         self.engine.incidents_changed.connect(lambda ids: report(event="pulled", ids=ids))
+        self.engine.notice.connect(lambda text: report(event="notice", text=text))
         self.engine.start()
         self.apply_session()
         self.notifier = QSocketNotifier(sys.stdin.fileno(), QSocketNotifier.Type.Read)
@@ -144,7 +150,13 @@ class Driver:
                 cursor=self.engine.logic.cursor,
                 busy=self.engine.busy,
                 stream=self.engine.stream.is_connected,
+                device=str(self.db.device_id),
+                notices=len(self.engine.notices),
             )
+        elif cmd == "ids":
+            with self.db.engine.connect() as conn:
+                rows = conn.exec_driver_sql("SELECT id FROM incidents ORDER BY id").scalars()
+                report(event="ids", ids=list(rows))
         elif cmd == "sync":
             self.engine.sync_now()
         elif cmd == "quit":
