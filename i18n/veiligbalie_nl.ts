@@ -2082,6 +2082,14 @@
     </message>
   </context>
   <context>
+    <name>SyncEngine</name>
+    <message>
+      <source>This workstation took a new sync identity (another copy of it used the old one); every unsent change is sent again</source>
+      <extracomment>The safety-net cycle when the stream is quiet (it nudges on every change anyway). Epoch changes handled within one cycle before giving up until the next (a server that keeps changing its epoch is broken; never loop on it). Device id changes within one cycle, likewise (a fresh id is never taken, so more means a broken server). Notices kept for the sync status in Instellingen.</extracomment>
+      <translation>Deze werkplek heeft een nieuwe synchronisatie-identiteit gekregen (een kopie ervan gebruikte de oude); alle nog niet verzonden wijzigingen worden opnieuw verstuurd</translation>
+    </message>
+  </context>
+  <context>
     <name>WhatHappened</name>
     <message>
       <source>Number of characters</source>
@@ -2135,14 +2143,6 @@
     <message>
       <source>Just now ({time})</source>
       <translation>Zojuist ({time})</translation>
-    </message>
-  </context>
-  <context>
-    <name>SyncEngine</name>
-    <message>
-      <source>This workstation took a new sync identity (another copy of it used the old one); every unsent change is sent again</source>
-      <extracomment>The safety-net cycle when the stream is quiet (it nudges on every change anyway). Epoch changes handled within one cycle before giving up until the next (a server that keeps changing its epoch is broken; never loop on it). Device id changes within one cycle, likewise (a fresh id is never taken, so more means a broken server). Notices kept for the sync status in Instellingen.</extracomment>
-      <translation>Deze werkplek heeft een nieuwe synchronisatie-identiteit gekregen (een kopie ervan gebruikte de oude); alle nog niet verzonden wijzigingen worden opnieuw verstuurd</translation>
     </message>
   </context>
 </TS>
