@@ -269,11 +269,6 @@ class LanBeacon(QObject):
         self._send_heartbeat()
         return True
 
-    def set_identity(self, station_name: str, location: str) -> None:
-        """The name and location announced in heartbeats."""
-        self._station_name = station_name
-        self._location = location
-
     def close(self) -> None:
         """Stop sending and receiving; forget peers."""
         self._heartbeat_timer.stop()

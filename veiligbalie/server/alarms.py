@@ -128,10 +128,6 @@ def alarm_body(conn: Connection, alarm_id: uuid.UUID) -> wire.AlarmBody | None:
     return _body(row, _responders(conn, [row.id])[row.id])
 
 
-def alarm_site(conn: Connection, alarm_id: uuid.UUID) -> uuid.UUID | None:
-    return conn.execute(sa.select(t.alarms.c.site_id).where(t.alarms.c.id == alarm_id)).scalar()
-
-
 def open_alarms(conn: Connection, site_id: uuid.UUID) -> list[wire.AlarmBody]:
     """The site's open alarms, oldest first."""
     rows = conn.execute(
@@ -688,20 +684,6 @@ def _check_url(url: str) -> str:
     if parts.username or parts.password:
         raise AdminError("put no credentials in the webhook URL; use the signing secret")
     return url
-
-
-def levels_to_core(levels: Sequence[ps.EscalationLevelModel]) -> list[rules.EscalationLevel]:
-    out = []
-    for level in levels:
-        targets: Any = (
-            rules.COLLEAGUES
-            if ps.COLLEAGUES in level.targets
-            else frozenset(Role(r) for r in level.targets)
-        )
-        out.append(
-            rules.EscalationLevel(timedelta(seconds=level.delay_seconds), targets, level.webhook)
-        )
-    return out
 
 
 def levels_from_core(levels: Sequence[rules.EscalationLevel]) -> list[ps.EscalationLevelModel]:
