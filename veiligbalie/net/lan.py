@@ -24,6 +24,7 @@ from PySide6.QtNetwork import (
     QUdpSocket,
 )
 
+from veiligbalie.core.limits import LOCATION_MAX, NAME_MAX
 from veiligbalie.protocol import lan
 from veiligbalie.protocol.lan import (
     FRESHNESS_MS,
@@ -365,7 +366,7 @@ class LanBeacon(QObject):
     def _send_heartbeat(self) -> None:
         if self.is_active():
             body = HeartbeatBody(
-                station_name=self._station_name[:80], location=self._location[:120]
+                station_name=self._station_name[:NAME_MAX], location=self._location[:LOCATION_MAX]
             )
             if self.send(MessageType.HEARTBEAT, None, body):
                 self._stats["heartbeats"] += 1
