@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
+from tests.support.pulled import pull_report
 from veiligbalie import settings
 from veiligbalie.services.context import AppContext
 from veiligbalie.store.database import Database
@@ -215,6 +216,6 @@ def test_log_follows_new_and_pulled_reports_without_switching(qtbot, window: Mai
         reporter="piet",
         reference="VB-2026-000900",
     )
-    IncidentRepository(window.context.db).apply_remote_incident(pulled)
+    pull_report(window.context.db, pulled)
     window.context.incidents.notify_changed(pulled.id)  # what sync does after a pull
     qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=2000)

@@ -173,7 +173,6 @@ def test_refused_change_lands_in_dead_letters_with_the_servers_reason(
     from veiligbalie.core.incident import Incident
     from veiligbalie.core.vocabulary import Category, IncidentStatus
     from veiligbalie.protocol import sync as p
-    from veiligbalie.services.sync_logic import queue_event
 
     running, codes = server
     _enrol(qtbot, page, running.base_url, codes[3])
@@ -192,8 +191,8 @@ def test_refused_change_lands_in_dead_letters_with_the_servers_reason(
     )
     qtbot.waitUntil(lambda: context.sync.pending == 0, timeout=15000)
     # An employee may not change the status: the server refuses it for good.
-    queue_event(
-        context.db, saved.id, p.INCIDENT_STATUS_CHANGED, {"status": IncidentStatus.CLOSED}, "M"
+    context.incidents.record_followup(
+        saved.id, p.INCIDENT_STATUS_CHANGED, {"status": IncidentStatus.CLOSED}, "M"
     )
     with qtbot.waitSignal(context.sync.dead_letters_changed, timeout=15000):
         context.sync.notify_local_change()

@@ -13,7 +13,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
+from tests.support.pulled import pull_report, pulled_event
 from veiligbalie.core.incident import Field, Incident, Problem
+from veiligbalie.core.timeline import TimelineKind
 from veiligbalie.core.vocabulary import Category, Channel, IncidentStatus, Severity
 from veiligbalie.store import incidents as incidents_module
 from veiligbalie.store.attachments import AttachmentError, import_attachment
@@ -23,9 +25,9 @@ from veiligbalie.store.incidents import (
     IncidentNotFoundError,
     IncidentRepository,
     IncidentValidationError,
-    TimelineEvent,
 )
 from veiligbalie.store.outbox import Outbox
+from veiligbalie.store.pulled import AppliedPage, FieldEdit, PulledData, PulledEvent
 
 
 def make_incident(**changes: Any) -> Incident:
@@ -326,66 +328,120 @@ def test_set_status_only_moves_forward(repo: IncidentRepository, db: Database) -
     assert Outbox(db).count_pending() == 1  # local bookkeeping, nothing to send
 
 
-def test_apply_remote_event_is_idempotent(repo: IncidentRepository, db: Database) -> None:
+def _events(db: Database, *events: PulledEvent) -> AppliedPage:
+    return PulledData(db).apply(events=events)
+
+
+def test_pulled_event_is_applied_once(repo: IncidentRepository, db: Database) -> None:
     saved = repo.save_new(make_incident())
-    message = TimelineEvent(
-        id=uuid.uuid4(),
-        incident_id=saved.id,
-        kind="message",
-        author="teamleider Els",
-        text="Dank voor je melding, ik bel je vanmiddag.",
-        data={},
-        created_at=datetime.now(UTC),
-        origin="server",
+    message = pulled_event(saved.id, TimelineKind.MESSAGE, "Dank voor je melding, ik bel je.")
+    assert _events(db, message).changed == {saved.id}
+    assert _events(db, message).changed == set()  # a re-pull adds nothing
+    (event,) = repo.timeline(saved.id)
+    assert (str(event.id), event.kind, event.text) == (
+        message.row["id"],
+        "message",
+        "Dank voor je melding, ik bel je.",
     )
-    assert repo.apply_remote_event(message) is True
-    assert repo.apply_remote_event(message) is False
-    assert repo.timeline(saved.id) == [message]
-    assert Outbox(db).count_pending() == 1
+    assert event.origin == "server"
+    assert Outbox(db).count_pending() == 1  # nothing pulled goes back out
     (summary,) = repo.list_by_reporter("anna")
     assert summary.has_unread is True
     repo.mark_read(saved.id)
     assert repo.list_by_reporter("anna")[0].has_unread is False
 
 
-def test_remote_status_event_moves_status_forward_only(repo: IncidentRepository) -> None:
+@pytest.mark.parametrize(
+    ("kind", "news"),
+    [
+        (TimelineKind.STATUS, True),
+        (TimelineKind.MESSAGE, True),
+        (TimelineKind.FOLLOWUP, True),
+        (TimelineKind.NOTE, False),
+        (TimelineKind.FIELD_EDITED, False),
+    ],
+)
+def test_news_for_the_reporter_is_one_table(
+    repo: IncidentRepository, db: Database, kind: TimelineKind, news: bool
+) -> None:
+    """What marks a report unread is core.timeline.NEWS_KINDS, whoever applies the event."""
+    saved = repo.save_new(make_incident())
+    data = {"status": "received"} if kind is TimelineKind.STATUS else {}
+    _events(db, pulled_event(saved.id, kind, "x", data))
+    assert repo.list_by_reporter("anna")[0].has_unread is news
+    _events(db, pulled_event(saved.id, kind, "y", data, own=True))
+    repo.mark_read(saved.id)
+    _events(db, pulled_event(saved.id, kind, "z", data, own=True))
+    assert repo.list_by_reporter("anna")[0].has_unread is False  # our own change is no news
+
+
+def test_remote_status_event_moves_status_forward_only(
+    repo: IncidentRepository, db: Database
+) -> None:
     saved = repo.save_new(make_incident())
 
-    def status_event(status: IncidentStatus) -> TimelineEvent:
-        return TimelineEvent(
-            id=uuid.uuid4(),
-            incident_id=saved.id,
-            kind="status",
-            author="teamleider Els",
-            text="",
-            data={"status": status.value},
-            created_at=datetime.now(UTC),
-            origin="server",
-        )
+    def status_event(status: IncidentStatus) -> PulledEvent:
+        return pulled_event(saved.id, TimelineKind.STATUS, data={"status": status.value})
 
-    assert repo.apply_remote_event(status_event(IncidentStatus.IN_PROGRESS))
-    assert repo.apply_remote_event(status_event(IncidentStatus.RECEIVED))
+    _events(db, status_event(IncidentStatus.IN_PROGRESS), status_event(IncidentStatus.RECEIVED))
     assert repo.get(saved.id).status is IncidentStatus.IN_PROGRESS  # type: ignore[union-attr]
-    assert len(repo.timeline(saved.id)) == 2
+    _events(db, status_event(IncidentStatus.RECEIVED))
+    assert repo.get(saved.id).status is IncidentStatus.IN_PROGRESS  # type: ignore[union-attr]
+    assert len(repo.timeline(saved.id)) == 3
 
 
-def test_remote_event_for_unknown_report_is_refused(repo: IncidentRepository) -> None:
-    event = TimelineEvent(uuid.uuid4(), uuid.uuid4(), "message", "Els", "Hallo", {})
-    with pytest.raises(IncidentNotFoundError):
-        repo.apply_remote_event(event)
+def test_pulled_event_for_unknown_report_is_left_out(
+    repo: IncidentRepository, db: Database
+) -> None:
+    applied = _events(db, pulled_event(uuid.uuid4(), TimelineKind.MESSAGE, "Hallo"))
+    assert applied.skipped_events == 1 and applied.changed == set()
+    with db.session() as session:
+        assert session.execute(text("SELECT count(*) FROM incident_events")).scalar_one() == 0
 
 
-def test_apply_remote_incident_is_idempotent(repo: IncidentRepository, db: Database) -> None:
+def test_pulled_report_is_applied_once(repo: IncidentRepository, db: Database) -> None:
     theirs = make_incident(reporter="bram", reference="VB-2026-000001")
     mine = repo.save_new(make_incident())  # the same reference number on another device
-    assert repo.apply_remote_incident(theirs, revision=3) is True
-    received = replace(theirs, status=IncidentStatus.RECEIVED)
-    assert repo.apply_remote_incident(received, revision=4) is False
+    assert pull_report(db, theirs, revision=3).new_incidents == 1
+    received = replace(theirs, status=IncidentStatus.RECEIVED, description="Anders verteld")
+    again = pull_report(db, received, revision=4)
+    assert again.new_incidents == 0 and again.changed == {theirs.id}
     assert repo.count() == 2
+    stored = repo.get(theirs.id)
+    assert stored is not None and stored.status is IncidentStatus.RECEIVED
+    assert stored.description == theirs.description  # a report keeps its content
+    assert repo.revision(theirs.id) == 4
+    pull_report(db, theirs, revision=2)  # late news never moves back
     assert repo.get(theirs.id).status is IncidentStatus.RECEIVED  # type: ignore[union-attr]
     assert repo.revision(theirs.id) == 4
     assert repo.get(mine.id).reference == mine.reference  # type: ignore[union-attr]
     assert Outbox(db).count_pending() == 1
+
+
+def test_pulled_field_edit_changes_the_report(repo: IncidentRepository, db: Database) -> None:
+    saved = repo.save_new(make_incident())
+    edit = pulled_event(saved.id, TimelineKind.FIELD_EDITED, revision=5)
+    edit = PulledEvent(edit.row, edit.revision, edit=FieldEdit("witnesses", ["Ali", "Bo"], 5))
+    _events(db, edit)
+    stored = repo.get(saved.id)
+    assert stored is not None and stored.witnesses == ("Ali", "Bo")
+    assert repo.revision(saved.id) == 5
+
+
+def test_pulled_page_moves_the_cursor_in_the_same_transaction(db: Database) -> None:
+    PulledData(db).apply(cursor=41)
+    assert meta_value(db, "sync.cursor") == "41"
+    PulledData(db).apply(cursor=42)
+    assert meta_value(db, "sync.cursor") == "42"
+
+
+def test_advance_status_moves_many_reports_forward_only(repo: IncidentRepository) -> None:
+    first = repo.save_new(make_incident())
+    second = repo.save_new(make_incident())
+    repo.set_status(second.id, IncidentStatus.RECEIVED)
+    repo.advance_status([first.id, second.id], IncidentStatus.SENT)
+    assert repo.get(first.id).status is IncidentStatus.SENT  # type: ignore[union-attr]
+    assert repo.get(second.id).status is IncidentStatus.RECEIVED  # type: ignore[union-attr]
 
 
 def test_forget_pulled_keeps_our_own_reports(tmp_path) -> None:
@@ -397,7 +453,8 @@ def test_forget_pulled_keeps_our_own_reports(tmp_path) -> None:
     from veiligbalie.store.database import Database
     from veiligbalie.store.incidents import IncidentRepository
 
-    repo = IncidentRepository(Database.open(tmp_path / "f.sqlite3"))
+    pulled_db = Database.open(tmp_path / "f.sqlite3")
+    repo = IncidentRepository(pulled_db)
 
     def report(text: str, **extra) -> Incident:
         return Incident(
@@ -415,7 +472,7 @@ def test_forget_pulled_keeps_our_own_reports(tmp_path) -> None:
         reference="VB-2026-000777",
         perpetrator_description="man, ongeveer 40",
     )
-    assert repo.apply_remote_incident(pulled)
+    assert pull_report(pulled_db, pulled).new_incidents == 1
     assert repo.count() == 2
     assert repo.forget_pulled() == 1
     assert repo.get(pulled.id) is None

@@ -14,12 +14,13 @@ from typing import Any
 
 import pytest
 
+from tests.support.pulled import pull_report
 from tests.unit.test_sync_property import Replica, _new_server
 from veiligbalie.core.incident import Incident
 from veiligbalie.core.vocabulary import Category
 from veiligbalie.protocol import sync as p
 from veiligbalie.server.app import create_app
-from veiligbalie.services.sync_logic import SyncLogic, queue_event
+from veiligbalie.services.sync_logic import SyncLogic
 
 AppClient = pytest.importorskip("fastapi.testclient").TestClient
 
@@ -89,8 +90,7 @@ def _report(replica: Replica) -> uuid.UUID:
 
 
 def _edit(replica: Replica, incident: uuid.UUID, location: str) -> None:
-    queue_event(
-        replica.db,
+    replica.incidents.record_followup(
         incident,
         p.INCIDENT_FIELD_EDITED,
         {"field": "location", "value": location},
@@ -207,7 +207,7 @@ def test_another_identity_does_not_inherit_pulled_reports(qapp, tmp_path: Path) 
         reference="VB-2026-000900",
         perpetrator_reference="dossier 123",
     )
-    repo.apply_remote_incident(pulled)
+    pull_report(db, pulled)
     engine.configure("http://127.0.0.1:9", "user-token", identity="user:mdewit")  # same person
     assert repo.get(pulled.id) is not None
     engine.configure("http://127.0.0.1:9", "station-token", identity="workstation")

@@ -38,7 +38,8 @@ from veiligbalie.protocol import sync as p  # noqa: E402
 from veiligbalie.server import admin  # noqa: E402
 from veiligbalie.server.app import create_app  # noqa: E402
 from veiligbalie.server.store import ServerStore  # noqa: E402
-from veiligbalie.services.sync_logic import SyncLogic, queue_event  # noqa: E402
+from veiligbalie.services.incidents import IncidentService  # noqa: E402
+from veiligbalie.services.sync_logic import SyncLogic  # noqa: E402
 from veiligbalie.store import device  # noqa: E402
 from veiligbalie.store.database import Database  # noqa: E402
 from veiligbalie.store.incidents import IncidentRepository  # noqa: E402
@@ -118,6 +119,7 @@ class Replica:
         self.db = db or _new_client_db(folder / f"replica{index}.sqlite3")
         self.logic = SyncLogic(self.db)
         self.repo = IncidentRepository(self.db)
+        self.incidents = IncidentService(self.db)
         self.token = ""
 
     def headers(self) -> dict[str, str]:
@@ -240,16 +242,15 @@ class SyncMachine(RuleBasedStateMachine):
         if replica.repo.get(incident) is None:
             return
         if message:
-            event_id = queue_event(
-                replica.db,
+            event_id = replica.incidents.record_followup(
                 incident,
                 p.INCIDENT_MESSAGE,
                 {"author": replica.display, "text": "Ik bel je morgen even"},
                 replica.display,
             )
         else:
-            event_id = queue_event(
-                replica.db, incident, p.INCIDENT_STATUS_CHANGED, {"status": status}, replica.display
+            event_id = replica.incidents.record_followup(
+                incident, p.INCIDENT_STATUS_CHANGED, {"status": status}, replica.display
             )
         self.made_events.add(event_id)
 

@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, Signal
 
 from veiligbalie import secrets, settings
 from veiligbalie.core.alarm_types import Alarm, Responder, StationIdentity
+from veiligbalie.core.limits import LOCATION_MAX, NAME_MAX, SITE_ID_MAX
 from veiligbalie.core.vocabulary import AlarmState
 from veiligbalie.net.api import ApiError, ServerApi
 from veiligbalie.net.lan import LanBeacon, PeerInfo
@@ -206,8 +207,8 @@ class LanAlarmPath(AlarmPath):
             interface,
             port,
             group or None,
-            station_name=_cut(identity.name, 80),
-            location=_cut(identity.location, 120),
+            station_name=_cut(identity.name, NAME_MAX),
+            location=_cut(identity.location, LOCATION_MAX),
         )
         self._problem = "" if ok else self.beacon.last_error
         self.changed.emit()
@@ -271,9 +272,9 @@ class LanAlarmPath(AlarmPath):
         body = AlarmRaisedBody(
             kind=alarm.kind,
             type=alarm.type,
-            location=_cut(alarm.location, 120),
-            station_name=_cut(alarm.station, 80),
-            raised_by=_cut(alarm.raised_by, 80),
+            location=_cut(alarm.location, LOCATION_MAX),
+            station_name=_cut(alarm.station, NAME_MAX),
+            raised_by=_cut(alarm.raised_by, NAME_MAX),
             raised_at_ms=int(alarm.raised_at.timestamp() * 1000),
             test=alarm.test,
         )
@@ -281,8 +282,8 @@ class LanAlarmPath(AlarmPath):
 
     def send_acknowledge(self, alarm: Alarm, responder: Responder) -> bool:
         body = AlarmAcknowledgedBody(
-            responder_name=_cut(responder.name, 80),
-            station_name=_cut(responder.station_name, 80),
+            responder_name=_cut(responder.name, NAME_MAX),
+            station_name=_cut(responder.station_name, NAME_MAX),
             test=alarm.test,
         )
         return self.beacon.send(MessageType.ALARM_ACKNOWLEDGED, alarm.id, body)
@@ -292,8 +293,8 @@ class LanAlarmPath(AlarmPath):
         if message_type is None:
             return False
         fields = {
-            "by_name": _cut(alarm.closed_by, 80),
-            "station_name": _cut(self._station_name, 80),
+            "by_name": _cut(alarm.closed_by, NAME_MAX),
+            "station_name": _cut(self._station_name, NAME_MAX),
             "test": alarm.test,
         }
         body_model = (
@@ -431,8 +432,8 @@ class ServerAlarmPath(AlarmPath):
         me = self._me()
         body = ps.HeartbeatRequest(
             station_id=me.station_id,
-            station_name=_cut(me.name, 80),
-            location=_cut(me.location, 120),
+            station_name=_cut(me.name, NAME_MAX),
+            location=_cut(me.location, LOCATION_MAX),
         )
 
         def done(_result: object, error: ApiError | None) -> None:
@@ -460,10 +461,10 @@ class ServerAlarmPath(AlarmPath):
             kind=alarm.kind,
             type=alarm.type,
             station_id=alarm.station_id or me.station_id,
-            station_name=_cut(alarm.station, 80),
-            location=_cut(alarm.location, 120),
-            site_id=_cut(me.site_id, 64),
-            raised_by=_cut(alarm.raised_by, 80),
+            station_name=_cut(alarm.station, NAME_MAX),
+            location=_cut(alarm.location, LOCATION_MAX),
+            site_id=_cut(me.site_id, SITE_ID_MAX),
+            raised_by=_cut(alarm.raised_by, NAME_MAX),
             raised_at=alarm.raised_at,
             test=alarm.test,
         )
@@ -472,9 +473,9 @@ class ServerAlarmPath(AlarmPath):
     def send_acknowledge(self, alarm: Alarm, responder: Responder) -> bool:
         body = wire.AckBody(
             alarm_id=alarm.id,
-            responder=_cut(responder.name, 80),
+            responder=_cut(responder.name, NAME_MAX),
             station_id=responder.station_id,
-            station_name=_cut(responder.station_name, 80),
+            station_name=_cut(responder.station_name, NAME_MAX),
             at=responder.at,
         )
         return self._post(wire.acknowledge_path(alarm.id), body, alarm.id)
@@ -486,9 +487,9 @@ class ServerAlarmPath(AlarmPath):
         me = self._me()
         body = wire.CloseBody(
             alarm_id=alarm.id,
-            by=_cut(alarm.closed_by, 80),
+            by=_cut(alarm.closed_by, NAME_MAX),
             station_id=me.station_id,
-            station_name=_cut(me.name, 80),
+            station_name=_cut(me.name, NAME_MAX),
             at=alarm.closed_at or datetime.now(UTC),
         )
         route = wire.resolve_path if state == AlarmState.RESOLVED else wire.cancel_path

@@ -24,6 +24,7 @@ from PySide6.QtNetwork import (
     QUdpSocket,
 )
 
+from veiligbalie.core.limits import LOCATION_MAX, NAME_MAX
 from veiligbalie.protocol import lan
 from veiligbalie.protocol.lan import (
     FRESHNESS_MS,
@@ -270,11 +271,6 @@ class LanBeacon(QObject):
         self._send_heartbeat()
         return True
 
-    def set_identity(self, station_name: str, location: str) -> None:
-        """The name and location announced in heartbeats."""
-        self._station_name = station_name
-        self._location = location
-
     def close(self) -> None:
         """Stop sending and receiving; forget peers."""
         self._heartbeat_timer.stop()
@@ -371,7 +367,7 @@ class LanBeacon(QObject):
     def _send_heartbeat(self) -> None:
         if self.is_active():
             body = HeartbeatBody(
-                station_name=self._station_name[:80], location=self._location[:120]
+                station_name=self._station_name[:NAME_MAX], location=self._location[:LOCATION_MAX]
             )
             if self.send(MessageType.HEARTBEAT, None, body):
                 self._stats["heartbeats"] += 1

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
 from veiligbalie.core.vocabulary import Role
 from veiligbalie.protocol.auth import PASSWORD_MAX, PASSWORD_MIN, UserOut, WorkstationOut
-from veiligbalie.protocol.sync import reject_nul
+from veiligbalie.protocol.base import CheckedModel
 
 __all__ = [
     "OrganisationIn",
@@ -30,60 +29,51 @@ __all__ = [
 ]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    @field_validator("*")
-    @classmethod
-    def _no_nul(cls, value: Any) -> Any:
-        return reject_nul(value)
-
-
-class OrganisationIn(_Model):
+class OrganisationIn(CheckedModel):
     name: str = Field(min_length=1, max_length=200)
     address: str = Field(min_length=1, max_length=1000)  # on letters and police reports
 
 
-class OrganisationOut(_Model):
+class OrganisationOut(CheckedModel):
     id: uuid.UUID
     name: str
     address: str
 
 
-class SiteIn(_Model):
+class SiteIn(CheckedModel):
     name: str = Field(min_length=1, max_length=200)
     share_log_with_employees: bool = False
 
 
-class SiteUpdate(_Model):
+class SiteUpdate(CheckedModel):
     share_log_with_employees: bool
 
 
-class SiteOut(_Model):
+class SiteOut(CheckedModel):
     id: uuid.UUID
     name: str
     share_log_with_employees: bool
 
 
-class WorkstationIn(_Model):
+class WorkstationIn(CheckedModel):
     site_id: uuid.UUID
     name: str = Field(min_length=1, max_length=200)
     location: str = Field(min_length=1, max_length=200)
     expires_hours: int = Field(default=24, ge=1, le=24 * 30)
 
 
-class EnrolmentCodeOut(_Model):
+class EnrolmentCodeOut(CheckedModel):
     workstation_id: uuid.UUID
     code: str  # shown once; the server keeps only its hash
     expires_at: datetime
 
 
-class WorkstationCreated(_Model):
+class WorkstationCreated(CheckedModel):
     workstation: WorkstationOut
     enrolment: EnrolmentCodeOut
 
 
-class UserIn(_Model):
+class UserIn(CheckedModel):
     username: str = Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9._@-]+$")
     display_name: str = Field(min_length=1, max_length=200)
     role: Role
@@ -91,11 +81,11 @@ class UserIn(_Model):
     password: str = Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)
 
 
-class PasswordResetRequest(_Model):
+class PasswordResetRequest(CheckedModel):
     password: str = Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)
 
 
-class TokenRevokeRequest(_Model):
+class TokenRevokeRequest(CheckedModel):
     """Exactly one of the three."""
 
     user_id: uuid.UUID | None = None
@@ -110,5 +100,5 @@ class TokenRevokeRequest(_Model):
         return self
 
 
-class TokenRevokeResponse(_Model):
+class TokenRevokeResponse(CheckedModel):
     revoked: int

@@ -25,14 +25,10 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AwareDatetime, Field, field_validator
 
-from veiligbalie.protocol.alarms import (
-    AlarmBody,
-    Location,
-    Name,
-    RaiseAlarmRequest,
-)
+from veiligbalie.protocol.alarms import AlarmBody, RaiseAlarmRequest
+from veiligbalie.protocol.base import FrozenWireModel, Location, Name, reject_nul
 
 WEBHOOK_SIGNATURE_HEADER = "X-VeiligBalie-Signature"
 WEBHOOK_TIMESTAMP_HEADER = "X-VeiligBalie-Timestamp"
@@ -40,16 +36,6 @@ WEBHOOK_EVENT_HEADER = "X-VeiligBalie-Event"
 #: The escalation target that means "every station and user of the site".
 COLLEAGUES = "colleagues"
 TargetName = Annotated[str, Field(max_length=32)]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-
-def _no_nul(value: Any) -> Any:
-    if isinstance(value, str) and "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return value
 
 
 class ServerRaiseRequest(RaiseAlarmRequest):
@@ -62,14 +48,14 @@ class ServerRaiseRequest(RaiseAlarmRequest):
     @field_validator("station_name", "location", "site_id", "raised_by")
     @classmethod
     def _plain_text(cls, value: str) -> str:
-        return _no_nul(value)  # type: ignore[no-any-return]
+        return reject_nul(value)  # type: ignore[no-any-return]
 
 
-class AlarmList(_Model):
+class AlarmList(FrozenWireModel):
     alarms: list[AlarmBody]
 
 
-class AlarmLogEntry(_Model):
+class AlarmLogEntry(FrozenWireModel):
     """One line of the server's alarm log."""
 
     kind: str  # raised|delivered|acknowledged|escalated|webhook_sent|webhook_failed|resolved|...
@@ -82,13 +68,13 @@ class AlarmLogEntry(_Model):
     recorded_at: datetime
 
 
-class AlarmDetail(_Model):
+class AlarmDetail(FrozenWireModel):
     alarm: AlarmBody
     escalation_level: int = -1
     log: list[AlarmLogEntry] = Field(default_factory=list)
 
 
-class AlarmEscalatedEvent(_Model):
+class AlarmEscalatedEvent(FrozenWireModel):
     """Nobody acknowledged in time: the level's targets are alerted."""
 
     type: Literal["alarm.escalated"] = "alarm.escalated"
@@ -99,7 +85,7 @@ class AlarmEscalatedEvent(_Model):
     at: datetime
 
 
-class HeartbeatRequest(_Model):
+class HeartbeatRequest(FrozenWireModel):
     """A workstation's sign of life; ``station_id`` is the id it uses on the alarm paths."""
 
     station_id: uuid.UUID | None = None
@@ -109,10 +95,10 @@ class HeartbeatRequest(_Model):
     @field_validator("station_name", "location")
     @classmethod
     def _plain_text(cls, value: str) -> str:
-        return _no_nul(value)  # type: ignore[no-any-return]
+        return reject_nul(value)  # type: ignore[no-any-return]
 
 
-class StationStatus(_Model):
+class StationStatus(FrozenWireModel):
     workstation_id: uuid.UUID
     site_id: uuid.UUID
     name: str
@@ -123,7 +109,7 @@ class StationStatus(_Model):
     last_seen_at: datetime | None = None
 
 
-class EscalationLevelModel(_Model):
+class EscalationLevelModel(FrozenWireModel):
     """One rung: after ``delay_seconds`` without acknowledgement, alert ``targets`` (role
     names or ``"colleagues"``) and/or call the webhook."""
 
@@ -132,7 +118,7 @@ class EscalationLevelModel(_Model):
     webhook: bool = False
 
 
-class EscalationIn(_Model):
+class EscalationIn(FrozenWireModel):
     """The administrator's escalation ladder of a site. ``webhook_secret`` is write-only:
     leave it out (or null) to keep the stored one, send ``""`` to remove it."""
 
@@ -141,7 +127,7 @@ class EscalationIn(_Model):
     webhook_secret: Annotated[str, Field(max_length=200)] | None = None
 
 
-class EscalationOut(_Model):
+class EscalationOut(FrozenWireModel):
     site_id: uuid.UUID
     levels: list[EscalationLevelModel]
     webhook_url: str | None = None
@@ -150,7 +136,7 @@ class EscalationOut(_Model):
     default: bool = False  # no configuration stored: the built-in ladder applies
 
 
-class WebhookBody(_Model):
+class WebhookBody(FrozenWireModel):
     """What the outgoing webhook receives."""
 
     type: Literal["alarm.escalated"] = "alarm.escalated"

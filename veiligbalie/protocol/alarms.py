@@ -22,25 +22,17 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, Field
 
 from veiligbalie.core.vocabulary import AlarmKind, AlarmState, AlarmType
+from veiligbalie.protocol.base import FrozenWireModel, Location, Name, SiteId
 
 ALARMS_PATH = "/alarms"
 
-Name = Annotated[str, Field(max_length=80)]
-Location = Annotated[str, Field(max_length=120)]
-SiteId = Annotated[str, Field(max_length=64)]
 
-
-class _Model(BaseModel):
-    # Newer peers may add fields; an older one keeps understanding the ones it knows.
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-
-class AckBody(_Model):
+class AckBody(FrozenWireModel):
     """A responder's "Ik kom eraan"."""
 
     alarm_id: uuid.UUID
@@ -50,7 +42,7 @@ class AckBody(_Model):
     at: AwareDatetime
 
 
-class CloseBody(_Model):
+class CloseBody(FrozenWireModel):
     """Who resolved ("Afgehandeld") or cancelled ("Vergissing") an alarm, and when."""
 
     alarm_id: uuid.UUID
@@ -60,7 +52,7 @@ class CloseBody(_Model):
     at: AwareDatetime
 
 
-class RaiseAlarmRequest(_Model):
+class RaiseAlarmRequest(FrozenWireModel):
     """Body of ``POST /api/v1/alarms``. ``id`` is made by the client (UUIDv7), so a repeated
     request after a lost answer or a server restart raises nothing twice. A hardware-button
     gateway may leave out everything but what it knows; the server fills the station from
@@ -78,7 +70,7 @@ class RaiseAlarmRequest(_Model):
     test: bool = False
 
 
-class AlarmBody(_Model):
+class AlarmBody(FrozenWireModel):
     """An alarm as the server knows it now (answer of every route, payload of events)."""
 
     id: uuid.UUID
@@ -95,36 +87,36 @@ class AlarmBody(_Model):
     responders: list[AckBody] = Field(default_factory=list, max_length=500)
 
 
-class StationBody(_Model):
+class StationBody(FrozenWireModel):
     station_id: uuid.UUID
     station_name: Name = ""
     location: Location = ""
 
 
-class AlarmRaisedEvent(_Model):
+class AlarmRaisedEvent(FrozenWireModel):
     type: Literal["alarm.raised"] = "alarm.raised"
     alarm: AlarmBody
 
 
-class AlarmAcknowledgedEvent(_Model):
+class AlarmAcknowledgedEvent(FrozenWireModel):
     type: Literal["alarm.acknowledged"] = "alarm.acknowledged"
     alarm: AlarmBody
     ack: AckBody
 
 
-class AlarmResolvedEvent(_Model):
+class AlarmResolvedEvent(FrozenWireModel):
     type: Literal["alarm.resolved"] = "alarm.resolved"
     alarm: AlarmBody
     by: CloseBody
 
 
-class AlarmCancelledEvent(_Model):
+class AlarmCancelledEvent(FrozenWireModel):
     type: Literal["alarm.cancelled"] = "alarm.cancelled"
     alarm: AlarmBody
     by: CloseBody
 
 
-class AlarmDeliveredEvent(_Model):
+class AlarmDeliveredEvent(FrozenWireModel):
     """Sent to the alarm's sender when the server handed the alarm to another station."""
 
     type: Literal["alarm.delivered"] = "alarm.delivered"
@@ -134,7 +126,7 @@ class AlarmDeliveredEvent(_Model):
     at: datetime
 
 
-class StationsOnlineEvent(_Model):
+class StationsOnlineEvent(FrozenWireModel):
     """The stations of the receiver's site the server can reach now (on hello and on change)."""
 
     type: Literal["stations.online"] = "stations.online"
@@ -142,7 +134,7 @@ class StationsOnlineEvent(_Model):
     stations: list[StationBody] = Field(default_factory=list, max_length=10_000)
 
 
-ALARM_EVENT_MODELS: dict[str, type[_Model]] = {
+ALARM_EVENT_MODELS: dict[str, type[FrozenWireModel]] = {
     "alarm.raised": AlarmRaisedEvent,
     "alarm.acknowledged": AlarmAcknowledgedEvent,
     "alarm.resolved": AlarmResolvedEvent,

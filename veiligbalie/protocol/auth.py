@@ -4,34 +4,25 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field
 
 from veiligbalie.core.vocabulary import Role
-from veiligbalie.protocol.sync import reject_nul
+from veiligbalie.protocol.base import CheckedModel
 
 PASSWORD_MIN = 10
 PASSWORD_MAX = 1024
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    @field_validator("*")
-    @classmethod
-    def _no_nul(cls, value: Any) -> Any:
-        return reject_nul(value)
-
-
-class EnrollRequest(_Model):
+class EnrollRequest(CheckedModel):
     code: str = Field(min_length=1, max_length=64)
     device_name: str | None = Field(default=None, max_length=200)
     #: The client's local database id (its X-VB-Device): ties user-token pushes to the station.
     device_id: uuid.UUID | None = None
 
 
-class EnrollResponse(_Model):
+class EnrollResponse(CheckedModel):
     workstation_id: uuid.UUID
     workstation_name: str = ""  # as the administrator named it; older servers leave it out
     token: str
@@ -46,12 +37,12 @@ class EnrollResponse(_Model):
     device_id: uuid.UUID | None = None
 
 
-class LoginRequest(_Model):
+class LoginRequest(CheckedModel):
     username: str = Field(min_length=1, max_length=200)
     password: str = Field(min_length=1, max_length=PASSWORD_MAX)
 
 
-class UserOut(_Model):
+class UserOut(CheckedModel):
     id: uuid.UUID
     username: str
     display_name: str
@@ -59,18 +50,18 @@ class UserOut(_Model):
     site_id: uuid.UUID | None
 
 
-class LoginResponse(_Model):
+class LoginResponse(CheckedModel):
     token: str
     expires_at: datetime
     user: UserOut
 
 
-class PasswordChangeRequest(_Model):
+class PasswordChangeRequest(CheckedModel):
     old_password: str = Field(min_length=1, max_length=PASSWORD_MAX)
     new_password: str = Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)
 
 
-class WorkstationOut(_Model):
+class WorkstationOut(CheckedModel):
     id: uuid.UUID
     name: str
     location: str
@@ -80,7 +71,7 @@ class WorkstationOut(_Model):
     last_seen_at: datetime | None = None
 
 
-class MeResponse(_Model):
+class MeResponse(CheckedModel):
     """Who the token belongs to: a user (``user`` set) or a workstation (``workstation`` set)."""
 
     kind: Literal["user", "workstation"]
@@ -93,7 +84,7 @@ class MeResponse(_Model):
     server_epoch: str
 
 
-class Message(_Model):
+class Message(CheckedModel):
     """A plain answer without data (logout, password change)."""
 
     detail: str

@@ -6,16 +6,11 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
 from veiligbalie.core.vocabulary import IncidentStatus
+from veiligbalie.protocol.base import WireModel
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-
-class IncidentSummaryOut(_Model):
+class IncidentSummaryOut(WireModel):
     id: uuid.UUID
     reference: str | None
     site_id: uuid.UUID
@@ -31,21 +26,21 @@ class IncidentSummaryOut(_Model):
     created_at: datetime
 
 
-class IncidentList(_Model):
+class IncidentList(WireModel):
     total: int
     items: list[IncidentSummaryOut]
 
 
-class TimelineEventOut(_Model):
+class TimelineEventOut(WireModel):
     id: uuid.UUID
-    kind: str  # note | status | message | followup | field_edited
+    kind: str  # a core.timeline.TimelineKind value; newer servers may add kinds
     author: str
     text: str
     data: dict[str, Any]
     created_at: datetime
 
 
-class IncidentDetail(_Model):
+class IncidentDetail(WireModel):
     incident: dict[str, Any]  # core.incident.incident_to_dict shape (+ status, revision)
     status: IncidentStatus
     revision: int

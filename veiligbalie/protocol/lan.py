@@ -41,11 +41,12 @@ import uuid
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from veiligbalie.core.vocabulary import AlarmKind, AlarmType
+from veiligbalie.protocol.base import FrozenWireModel, Location, Name
 
 MAGIC = b"VBL1"
 MAX_PACKET_SIZE = 1200  # stays under a 1280/1500-byte MTU with IP and UDP headers
@@ -111,12 +112,9 @@ class PacketTooLarge(ValueError):
 # Strings are bounded so every body fits a packet for normal text; extra fields from newer
 # versions are ignored so an older station still understands the fields it knows.
 
-Name = Annotated[str, Field(max_length=80)]
-Location = Annotated[str, Field(max_length=120)]
 
-
-class _Body(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
+class _Body(FrozenWireModel):
+    model_config = ConfigDict(populate_by_name=True)
 
 
 class AlarmRaisedBody(_Body):

@@ -4,21 +4,26 @@ payloads each change kind carries. Shared by the client's sync engine and the se
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 
+from veiligbalie.core.limits import AUTHOR_MAX, TEXT_MAX
+from veiligbalie.core.timeline import TimelineKind
 from veiligbalie.core.vocabulary import FollowUpKind, IncidentStatus
+from veiligbalie.protocol.base import WireModel, reject_nul
 
 #: The largest page a pull may ask for.
 PULL_LIMIT_MAX = 5000
 PULL_LIMIT_DEFAULT = 1000
 #: The largest batch a push may carry (the client sends 500 at a time).
 PUSH_BATCH_MAX = 1000
-TEXT_MAX = 4000
-NAME_MAX = 200
+#: The longest author name of a timeline event.
+NAME_MAX = AUTHOR_MAX
 #: device_seq and seq are stored as 64-bit integers.
 INT64_MAX = 2**63 - 1
 
@@ -39,6 +44,14 @@ CHANGE_KINDS = frozenset(
         INCIDENT_FIELD_EDITED,
     }
 )
+#: The timeline entry each change kind but the report's creation adds to the report.
+TIMELINE_KINDS: dict[str, TimelineKind] = {
+    INCIDENT_NOTE_ADDED: TimelineKind.NOTE,
+    INCIDENT_STATUS_CHANGED: TimelineKind.STATUS,
+    INCIDENT_MESSAGE: TimelineKind.MESSAGE,
+    INCIDENT_FOLLOWUP: TimelineKind.FOLLOWUP,
+    INCIDENT_FIELD_EDITED: TimelineKind.FIELD_EDITED,
+}
 #: Kinds only a team lead may push.
 TEAM_LEAD_KINDS = frozenset({INCIDENT_STATUS_CHANGED, INCIDENT_MESSAGE, INCIDENT_FOLLOWUP})
 
@@ -82,26 +95,7 @@ REASON_DEVICE_BOUND_ELSEWHERE = "device_bound_elsewhere"
 REASON_DEVICE_SEQ_COLLISION = "device_seq_collision"
 
 
-def reject_nul(value: Any) -> Any:
-    """NUL characters cannot be stored in PostgreSQL text; refuse them at the door."""
-    if isinstance(value, str):
-        if "\x00" in value:
-            raise ValueError("text must not contain NUL characters")
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            reject_nul(key)
-            reject_nul(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            reject_nul(item)
-    return value
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-
-class Change(_Model):
+class Change(WireModel):
     """One outbox row of a device, as pushed."""
 
     change_id: uuid.UUID
@@ -118,7 +112,7 @@ class Change(_Model):
         return reject_nul(value)
 
 
-class PushRequest(_Model):
+class PushRequest(WireModel):
     device_id: uuid.UUID
     #: The id this device pushed under before it last took a new one (a copy of it used the
     #: old one): a new ``device_id`` belongs to whoever the previous one belongs to.
@@ -127,13 +121,13 @@ class PushRequest(_Model):
     changes: list[Change] = Field(max_length=PUSH_BATCH_MAX)
 
 
-class Rejection(_Model):
+class Rejection(WireModel):
     device_seq: int
     reason: str
     permanent: bool
 
 
-class Conflict(_Model):
+class Conflict(WireModel):
     """A stale field edit: someone else changed the field after ``base_revision``."""
 
     device_seq: int
@@ -154,7 +148,7 @@ class PushStatus(StrEnum):
     DEVICE_BOUND_ELSEWHERE = REASON_DEVICE_BOUND_ELSEWHERE
 
 
-class Collision(_Model):
+class Collision(WireModel):
     """``(device_id, device_seq)`` already holds a change with another ``change_id``: two
     copies of one device are numbering their changes alike. Nothing was stored for it; the
     device must take a new device id and push the change again."""
@@ -164,7 +158,7 @@ class Collision(_Model):
     reason: str = REASON_DEVICE_SEQ_COLLISION
 
 
-class PushResponse(_Model):
+class PushResponse(WireModel):
     epoch: str
     #: ``ok``, or ``device_bound_elsewhere`` (then ``detail`` says why and every list is empty).
     status: PushStatus = PushStatus.OK
@@ -175,14 +169,14 @@ class PushResponse(_Model):
     collisions: list[Collision] = []
 
 
-class EpochMismatch(_Model):
+class EpochMismatch(WireModel):
     """Body of the 409 answer to a push made against another server epoch."""
 
     detail: str
     epoch: str
 
 
-class ServerChange(_Model):
+class ServerChange(WireModel):
     seq: int
     kind: str
     entity_id: uuid.UUID
@@ -193,7 +187,7 @@ class ServerChange(_Model):
     origin_device: uuid.UUID | None = None
 
 
-class PullResponse(_Model):
+class PullResponse(WireModel):
     epoch: str
     cursor: int
     has_more: bool
@@ -203,25 +197,25 @@ class PullResponse(_Model):
 # --- payloads of each change kind -------------------------------------------------------
 
 
-class NoteAddedPayload(_Model):
+class NoteAddedPayload(WireModel):
     event_id: uuid.UUID
     author: str = Field(min_length=1, max_length=NAME_MAX)
     text: str = Field(min_length=1, max_length=TEXT_MAX)
     created_at: datetime | None = None
 
 
-class StatusChangedPayload(_Model):
+class StatusChangedPayload(WireModel):
     event_id: uuid.UUID
     status: IncidentStatus
 
 
-class MessagePayload(_Model):
+class MessagePayload(WireModel):
     event_id: uuid.UUID
     author: str = Field(min_length=1, max_length=NAME_MAX)
     text: str = Field(min_length=1, max_length=TEXT_MAX)
 
 
-class FollowUpPayload(_Model):
+class FollowUpPayload(WireModel):
     event_id: uuid.UUID
     kind: FollowUpKind
     due: datetime | None = None
@@ -229,7 +223,7 @@ class FollowUpPayload(_Model):
     note: str = Field(default="", max_length=TEXT_MAX)
 
 
-class FieldEditedPayload(_Model):
+class FieldEditedPayload(WireModel):
     event_id: uuid.UUID
     field: str
     value: Any = None
@@ -251,7 +245,43 @@ PAYLOAD_MODELS: dict[str, type[BaseModel]] = {
 }
 
 
-class HealthResponse(_Model):
+class HealthResponse(WireModel):
     status: Literal["ok"] = "ok"
     epoch: str
     database: Literal["sqlite", "postgresql"]
+
+
+# --- what a change adds to the report's timeline ------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    kind: TimelineKind
+    text: str
+    data: dict[str, Any]
+
+
+def timeline_entry(change_kind: str, payload: Mapping[str, Any] | BaseModel) -> TimelineEntry:
+    """The timeline entry of a change: the same on the server that applies a push, on the
+    client that applies a pull and on the client that records its own change.
+
+    ``payload`` is the change payload as sent or pulled, or its validated model. Raises
+    KeyError for a kind without a timeline entry or a missing field, ValueError for a status
+    this version does not know.
+    """
+    kind = TIMELINE_KINDS[change_kind]
+    fields: Mapping[str, Any] = dict(payload) if isinstance(payload, BaseModel) else payload
+    if kind is TimelineKind.STATUS:
+        return TimelineEntry(kind, "", {"status": IncidentStatus(str(fields["status"])).value})
+    if kind is TimelineKind.FOLLOWUP:
+        due = fields.get("due")
+        data = {
+            "kind": str(fields["kind"]),
+            "due": due.isoformat() if isinstance(due, datetime) else due,
+            "done": bool(fields.get("done")),
+        }
+        return TimelineEntry(kind, str(fields.get("note") or ""), data)
+    if kind is TimelineKind.FIELD_EDITED:
+        data = {"field": str(fields["field"]), "value": fields.get("value")}
+        return TimelineEntry(kind, "", data)
+    return TimelineEntry(kind, str(fields.get("text") or ""), {})

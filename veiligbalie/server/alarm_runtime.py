@@ -33,6 +33,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from starlette.concurrency import run_in_threadpool
 
+from veiligbalie.core.limits import LOCATION_MAX, NAME_MAX
 from veiligbalie.core.vocabulary import Role
 from veiligbalie.protocol import alarm_server as ps
 from veiligbalie.protocol import alarms as wire
@@ -213,7 +214,7 @@ class AlarmRuntime:
             when = datetime.fromtimestamp(at, UTC)
             for _, _, station_id, name, _ in batch:
                 event = wire.AlarmDeliveredEvent(
-                    alarm_id=alarm_id, station_id=station_id, station_name=name[:80], at=when
+                    alarm_id=alarm_id, station_id=station_id, station_name=name[:NAME_MAX], at=when
                 ).model_dump(mode="json")
                 message = Message(_compact(event))
                 for sender in senders:
@@ -332,8 +333,8 @@ class AlarmRuntime:
             if ws is not None and not sub.closing and ws not in local:
                 local[ws] = {
                     "station_id": str(sub.station_id or ws),
-                    "station_name": sub.principal.display_name[:80],
-                    "location": sub.location[:120],
+                    "station_name": sub.principal.display_name[:NAME_MAX],
+                    "location": sub.location[:LOCATION_MAX],
                 }
                 if len(local) >= ONLINE_LIST_MAX:
                     break
@@ -511,8 +512,8 @@ def _online_elsewhere(conn: sa.Connection, site_id: uuid.UUID) -> dict[uuid.UUID
     return {
         r.workstation_id: {
             "station_id": str(r.station_id or r.workstation_id),
-            "station_name": r.name[:80],
-            "location": r.location[:120],
+            "station_name": r.name[:NAME_MAX],
+            "location": r.location[:LOCATION_MAX],
         }
         for r in rows
     }
@@ -546,7 +547,7 @@ def _event_for(
             alarm_id=alarm_id,
             by=last.actor,
             station_id=last.station_id,
-            station_name=str(last.data.get("station_name") or "")[:80],
+            station_name=str(last.data.get("station_name") or "")[:NAME_MAX],
             at=last.at,
         )
         model = wire.AlarmResolvedEvent if event == "resolved" else wire.AlarmCancelledEvent

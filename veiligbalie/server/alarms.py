@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection, Row
 
 from veiligbalie.core import alarm as rules
 from veiligbalie.core.ids import uuid7
+from veiligbalie.core.limits import LOCATION_MAX, NAME_MAX
 from veiligbalie.core.vocabulary import AlarmState, Role
 from veiligbalie.protocol import alarm_server as ps
 from veiligbalie.protocol import alarms as wire
@@ -90,7 +91,7 @@ def _responders(conn: Connection, alarm_ids: Sequence[uuid.UUID]) -> dict[uuid.U
                     alarm_id=row.alarm_id,
                     responder=row.actor,
                     station_id=row.station_id,
-                    station_name=str(row.data.get("station_name") or "")[:80],
+                    station_name=str(row.data.get("station_name") or "")[:NAME_MAX],
                     at=row.at,
                 )
             )
@@ -126,10 +127,6 @@ def alarm_body(conn: Connection, alarm_id: uuid.UUID) -> wire.AlarmBody | None:
     if row is None:
         return None
     return _body(row, _responders(conn, [row.id])[row.id])
-
-
-def alarm_site(conn: Connection, alarm_id: uuid.UUID) -> uuid.UUID | None:
-    return conn.execute(sa.select(t.alarms.c.site_id).where(t.alarms.c.id == alarm_id)).scalar()
 
 
 def open_alarms(conn: Connection, site_id: uuid.UUID) -> list[wire.AlarmBody]:
@@ -218,7 +215,7 @@ def log_event(
             id=uuid7(),
             alarm_id=alarm_id,
             kind=kind,
-            actor=_clean(actor, 80),
+            actor=_clean(actor, NAME_MAX),
             workstation_id=workstation_id,
             station_id=station_id,
             path=path,
@@ -243,7 +240,7 @@ def record_deliveries(store: ServerStore, deliveries: Iterable[Delivery]) -> int
             {
                 "workstation_id": str(workstation_id),
                 "station_id": str(station_id) if station_id else None,
-                "name": _clean(name, 80),
+                "name": _clean(name, NAME_MAX),
                 "at": datetime.fromtimestamp(at, UTC).isoformat(),
             }
         )
@@ -296,17 +293,17 @@ def raise_alarm(store: ServerStore, principal: Principal, body: ps.ServerRaiseRe
                 workstation_id=existing.workstation_id,
                 created_at=existing.created_at,
             )
-        station_name = _clean(body.station_name, 80)
-        location = _clean(body.location, 120)
+        station_name = _clean(body.station_name, NAME_MAX)
+        location = _clean(body.location, LOCATION_MAX)
         if principal.workstation_id is not None:
             ws = conn.execute(
                 sa.select(t.workstations.c.name, t.workstations.c.location).where(
                     t.workstations.c.id == principal.workstation_id
                 )
             ).one()
-            station_name = station_name or _clean(ws.name, 80)
-            location = location or _clean(ws.location, 120)
-        raised_by = _clean(body.raised_by, 80) or _clean(principal.display_name, 80)
+            station_name = station_name or _clean(ws.name, NAME_MAX)
+            location = location or _clean(ws.location, LOCATION_MAX)
+        raised_by = _clean(body.raised_by, NAME_MAX) or _clean(principal.display_name, NAME_MAX)
         station_id = body.station_id or principal.workstation_id
         values = {
             "id": alarm_id,
@@ -400,7 +397,7 @@ def acknowledge(
         state = AlarmState(row.state)
         responders = _responders(conn, [alarm_id])[alarm_id]
         station_id = body.station_id or principal.workstation_id
-        actor = _clean(body.responder, 80) or _clean(principal.display_name, 80)
+        actor = _clean(body.responder, NAME_MAX) or _clean(principal.display_name, NAME_MAX)
         if any(
             (a.station_id is not None and a.station_id == station_id)
             or (a.station_id is None and station_id is None and a.responder == actor)
@@ -420,7 +417,7 @@ def acknowledge(
             .where(t.alarms.c.id == alarm_id)
             .values(state=new_state.value, updated_at=now)
         )
-        station_name = _clean(body.station_name, 80)
+        station_name = _clean(body.station_name, NAME_MAX)
         log_event(
             conn,
             alarm_id,
@@ -484,7 +481,7 @@ def close(
             .where(t.alarms.c.id == alarm_id)
             .values(state=new_state.value, updated_at=now)
         )
-        by = _clean(body.by, 80) or _clean(principal.display_name, 80)
+        by = _clean(body.by, NAME_MAX) or _clean(principal.display_name, NAME_MAX)
         log_event(
             conn,
             alarm_id,
@@ -492,7 +489,7 @@ def close(
             actor=by,
             workstation_id=principal.workstation_id,
             station_id=body.station_id or principal.workstation_id,
-            data={"station_name": _clean(body.station_name, 80)},
+            data={"station_name": _clean(body.station_name, NAME_MAX)},
             at=body.at,
         )
         _learn_station(conn, principal, body.station_id)
@@ -688,20 +685,6 @@ def _check_url(url: str) -> str:
     if parts.username or parts.password:
         raise AdminError("put no credentials in the webhook URL; use the signing secret")
     return url
-
-
-def levels_to_core(levels: Sequence[ps.EscalationLevelModel]) -> list[rules.EscalationLevel]:
-    out = []
-    for level in levels:
-        targets: Any = (
-            rules.COLLEAGUES
-            if ps.COLLEAGUES in level.targets
-            else frozenset(Role(r) for r in level.targets)
-        )
-        out.append(
-            rules.EscalationLevel(timedelta(seconds=level.delay_seconds), targets, level.webhook)
-        )
-    return out
 
 
 def levels_from_core(levels: Sequence[rules.EscalationLevel]) -> list[ps.EscalationLevelModel]:

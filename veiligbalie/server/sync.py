@@ -60,13 +60,6 @@ KIND_AUDIENCE = {
     p.INCIDENT_FOLLOWUP: OWNER,
     p.INCIDENT_FIELD_EDITED: SUMMARY,
 }
-EVENT_KIND = {
-    p.INCIDENT_NOTE_ADDED: "note",
-    p.INCIDENT_STATUS_CHANGED: "status",
-    p.INCIDENT_MESSAGE: "message",
-    p.INCIDENT_FOLLOWUP: "followup",
-    p.INCIDENT_FIELD_EDITED: "field_edited",
-}
 ATTACHMENTS_MAX = 20
 STRIPPED = "restricted_stripped"
 
@@ -294,21 +287,18 @@ class _Batch:
             return None  # already applied through another change: accept, apply once
         created_at = _aware(c.created_at)
         author = pr.display_name
-        text = ""
+        entry = p.timeline_entry(c.kind, payload)
+        text, data = entry.text, entry.data
         restricted = False
-        data: dict[str, Any]
         body: dict[str, Any] = {"incident_id": str(inc.id), "event_id": str(event_id)}
         if isinstance(payload, p.NoteAddedPayload):
-            author, text = payload.author, payload.text
+            author = payload.author
             created_at = _aware(payload.created_at) if payload.created_at else created_at
-            data = {}
             body.update(author=author, text=text)
         elif isinstance(payload, p.MessagePayload):
-            author, text = payload.author, payload.text
-            data = {}
+            author = payload.author
             body.update(author=author, text=text)
         elif isinstance(payload, p.StatusChangedPayload):
-            data = {"status": payload.status.value}
             if payload.status.rank > IncidentStatus(inc.status).rank:
                 inc.status = payload.status.value
                 inc.data["status"] = inc.status
@@ -316,12 +306,6 @@ class _Batch:
                 inc.dirty = True
             body.update(status=payload.status.value, author=author)
         elif isinstance(payload, p.FollowUpPayload):
-            data = {
-                "kind": payload.kind.value,
-                "due": payload.due.isoformat() if payload.due else None,
-                "done": payload.done,
-            }
-            text = payload.note
             body.update(data, note=text, author=author)
         else:
             assert isinstance(payload, p.FieldEditedPayload)
@@ -352,7 +336,7 @@ class _Batch:
                 inc.team_lead_only_changed = True
             inc.dirty = True
             restricted = payload.field in p.RESTRICTED_FIELDS
-            data = {"field": payload.field, "value": value, "revision": inc.revision}
+            data = {**data, "value": value, "revision": inc.revision}
             body.update(field=payload.field, value=value, author=author)
         inc.data["revision"] = inc.revision
         body["revision"] = inc.revision
@@ -363,7 +347,7 @@ class _Batch:
             {
                 "id": event_id,
                 "incident_id": inc.id,
-                "kind": EVENT_KIND[c.kind],
+                "kind": entry.kind.value,
                 "author": author[: p.NAME_MAX],
                 "text": text,
                 "data": data,

@@ -10,8 +10,10 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -20,6 +22,7 @@ from veiligbalie.core.followup import FollowUpTask, default_plan
 from veiligbalie.core.ids import uuid7
 from veiligbalie.core.incident import Incident
 from veiligbalie.core.vocabulary import IncidentStatus
+from veiligbalie.protocol import sync as p
 from veiligbalie.store import attachments as attachment_store
 from veiligbalie.store.attachments import (
     ALLOWED_SUFFIXES,
@@ -222,11 +225,41 @@ class IncidentService(QObject):
         self._incidents.set_status(incident_id, status)
         self.changed.emit(incident_id)
 
-    def apply_remote_event(self, event: TimelineEvent) -> bool:
-        added = self._incidents.apply_remote_event(event)
-        if added:
-            self.changed.emit(event.incident_id)
-        return added
+    def record_followup(
+        self,
+        incident_id: uuid.UUID,
+        change_kind: str,
+        payload: dict[str, Any],
+        author: str,
+        base_revision: int | None = None,
+    ) -> uuid.UUID:
+        """Record a follow-up change made here (a team lead's status change, message or
+        follow-up step; a field edit, which needs the ``base_revision`` it was made on) on
+        the report's timeline and in the outbox, in one transaction; returns the event id.
+
+        ``payload`` is the change payload without ``event_id``. Raises ValueError when it
+        does not meet the change's schema, LookupError for a report that is not here.
+        """
+        if change_kind not in p.TIMELINE_KINDS or change_kind == p.INCIDENT_NOTE_ADDED:
+            raise ValueError(f"not a follow-up change kind: {change_kind!r}")
+        if change_kind == p.INCIDENT_FIELD_EDITED and base_revision is None:
+            raise ValueError("a field edit needs the revision it was based on")
+        event_id = uuid7()
+        model = p.PAYLOAD_MODELS[change_kind]
+        checked = model.model_validate({**payload, "event_id": event_id}).model_dump(mode="json")
+        entry = p.timeline_entry(change_kind, checked)
+        event = TimelineEvent(
+            id=event_id,
+            incident_id=incident_id,
+            kind=entry.kind.value,
+            author=author,
+            text=entry.text,
+            data=entry.data,
+            created_at=datetime.now(UTC),
+        )
+        self._incidents.add_event(event, change_kind, checked, base_revision)
+        self.changed.emit(incident_id)
+        return event_id
 
     def notify_changed(self, incident_id: uuid.UUID | None) -> None:
         """Tell the views that a report changed in the store behind this service's back

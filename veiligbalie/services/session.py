@@ -205,10 +205,6 @@ class Session(QObject):
         return settings.LOGGED_IN_USER.get() if self.logged_in else ""
 
     @property
-    def user_role(self) -> str:
-        return settings.LOGGED_IN_ROLE.get() if self.logged_in else ""
-
-    @property
     def busy(self) -> bool:
         return self._busy
 

@@ -1,6 +1,6 @@
 """The sync engine's decisions, free of any transport: which outbox items to push, what a push
-answer means for each of them, how an epoch change is handled, and how a pulled page is
-applied to the local store (one transaction per page, bulk statements).
+answer means for each of them, how an epoch change is handled, and how a pulled page becomes
+the store's typed rows (:mod:`veiligbalie.store.pulled` applies them in one transaction).
 
 :class:`SyncLogic` takes and returns protocol models, so the Qt engine (services/sync.py), the
 property test and the benchmarks drive exactly the same code.
@@ -11,19 +11,28 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import text
-
+from veiligbalie.core.timeline import TimelineKind
 from veiligbalie.core.vocabulary import IncidentStatus
 from veiligbalie.protocol import sync as p
 from veiligbalie.store.database import Database
 from veiligbalie.store.device import PREVIOUS_KEY
+from veiligbalie.store.incidents import IncidentRepository
 from veiligbalie.store.outbox import META_SYNC_CURSOR, META_SYNC_EPOCH, Outbox, OutboxItem
-from veiligbalie.store.schema import incident_events, incidents
+from veiligbalie.store.pulled import (
+    SERVER,
+    EventRow,
+    FieldEdit,
+    IncidentRow,
+    PulledData,
+    PulledEvent,
+    incident_row,
+    stored_time,
+    stored_uuid,
+)
 from veiligbalie.store.types import dumps, utc_text
 
 log = logging.getLogger(__name__)
@@ -32,45 +41,6 @@ META_SYNC_CONFLICTS = "sync.conflicts"
 PUSH_BATCH = 500
 CONFLICTS_KEPT = 200
 _CHUNK = 500  # SQLite's bound-parameter limit is generous, but keep IN lists modest
-
-# The local timeline kind of each pulled change kind.
-EVENT_KINDS = {
-    p.INCIDENT_NOTE_ADDED: "note",
-    p.INCIDENT_STATUS_CHANGED: "status",
-    p.INCIDENT_MESSAGE: "message",
-    p.INCIDENT_FOLLOWUP: "followup",
-    p.INCIDENT_FIELD_EDITED: "field_edited",
-}
-#: News for the reporter ("what became of my report"): marks the report unread.
-_UNREAD_KINDS = frozenset({"status", "message", "followup"})
-_BOOL_FIELDS = frozenset(
-    {
-        "perpetrator_known",
-        "injury",
-        "damage",
-        "absence",
-        "police_called",
-        "arrest",
-        "police_report_intended",
-        "aftercare_wanted",
-        "team_lead_only",
-    }
-)
-_JSON_FIELDS = frozenset({"categories", "witnesses"})
-_INCIDENT_COLUMNS = tuple(c.name for c in incidents.columns)
-_EVENT_COLUMNS = tuple(c.name for c in incident_events.columns)
-_INSERT_INCIDENT_SQL = (
-    f"INSERT INTO incidents ({', '.join(_INCIDENT_COLUMNS)}) "
-    f"VALUES ({', '.join('?' for _ in _INCIDENT_COLUMNS)}) ON CONFLICT (id) DO NOTHING"
-)
-_INSERT_EVENT_SQL = (
-    f"INSERT INTO incident_events ({', '.join(_EVENT_COLUMNS)}) "
-    f"VALUES ({', '.join('?' for _ in _EVENT_COLUMNS)}) ON CONFLICT (id) DO NOTHING"
-)
-_UPSERT_META_SQL = (
-    "INSERT INTO meta (key, value) VALUES (?, ?) "
-    "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
-)
 
 
 @dataclass(frozen=True)
@@ -108,40 +78,14 @@ class PullResult:
     cursor: int = 0
 
 
-def _uuid_text(value: Any) -> str:
-    return str(value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)))
-
-
-def _time_text(value: Any, fallback: datetime) -> str:
-    if isinstance(value, datetime):
-        moment = value
-    elif value:
-        moment = datetime.fromisoformat(str(value))
-    else:
-        moment = fallback
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return utc_text(moment)
-
-
-def _status(value: Any, default: IncidentStatus = IncidentStatus.SENT) -> IncidentStatus:
-    try:
-        return IncidentStatus(str(value))
-    except ValueError:
-        return default
-
-
-def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 class SyncLogic:
     """Push/pull bookkeeping of one local database."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
         self.outbox = Outbox(db)
+        self.incidents = IncidentRepository(db)
+        self.pulled = PulledData(db)
 
     # -- Bookkeeping -----------------------------------------------------------------------
     @property
@@ -260,7 +204,7 @@ class SyncLogic:
         result.accepted = len(accepted)
         created = [by_seq[s].entity_id for s in accepted if by_seq[s].kind == p.INCIDENT_CREATED]
         if created:
-            self._advance_own_status(created, IncidentStatus.SENT)
+            self.incidents.advance_status(created, IncidentStatus.SENT)
         # A collision: another copy of this device pushed a different change as this
         # device_seq. Nothing was stored; after the re-key below it is pushed again.
         collided = sorted(c.device_seq for c in response.collisions if c.device_seq in by_seq)
@@ -296,18 +240,6 @@ class SyncLogic:
         if batch.items:
             self.outbox.mark_failed(batch.items[0].device_seq, error)
 
-    def _advance_own_status(self, ids: Sequence[uuid.UUID], status: IncidentStatus) -> None:
-        lower = [s.value for s in IncidentStatus if s.rank < status.rank]
-        marks = ", ".join("?" for _ in lower)
-        with self.db.write() as session:
-            conn = session.connection()
-            for chunk in _chunks([str(i) for i in ids]):
-                conn.exec_driver_sql(
-                    f"UPDATE incidents SET status = ? WHERE status IN ({marks}) "
-                    f"AND id IN ({', '.join('?' for _ in chunk)})",
-                    (status.value, *lower, *chunk),
-                )
-
     # -- Pull ------------------------------------------------------------------------------
     def apply_pull(self, response: p.PullResponse) -> PullResult:
         """Apply one pulled page in one transaction, cursor included (idempotent)."""
@@ -318,40 +250,18 @@ class SyncLogic:
             result.has_more = True
             result.cursor = 0
             return result
-        now = datetime.now(UTC)
-        now_text = utc_text(now)
-        incident_rows: list[tuple[Any, ...]] = []
-        created_status: dict[str, tuple[IncidentStatus, int]] = {}
-        event_rows: list[tuple[Any, ...]] = []
-        event_incidents: set[str] = set()
-        status_news: dict[str, IncidentStatus] = {}
-        unread: set[str] = set()  # event ids that are news for the reporter
-        event_revision: dict[str, int] = {}
-        field_edits: list[tuple[str, str, Any, int | None]] = []
+        now_text = utc_text(datetime.now(UTC))
+        reports: list[IncidentRow] = []
+        events: list[PulledEvent] = []
         mine = self.device_id
         for change in response.changes:
             try:
                 if change.kind == p.INCIDENT_CREATED:
-                    row = self._incident_row(change, now_text)
-                    incident_rows.append(row)
-                    payload = change.payload
-                    created_status[row[0]] = (
-                        _status(payload.get("status")),
-                        int(payload.get("revision") or 1),
+                    reports.append(
+                        incident_row(change.payload, change.created_at, now_text, change.entity_id)
                     )
-                elif change.kind in EVENT_KINDS:
-                    row, status, edit = self._event_row(change)
-                    event_rows.append(row)
-                    event_incidents.add(row[1])
-                    if status is not None:
-                        best = status_news.get(row[1])
-                        if best is None or status.rank > best.rank:
-                            status_news[row[1]] = status
-                    event_revision[row[0]] = int(change.payload.get("revision") or 0)
-                    if row[2] in _UNREAD_KINDS and change.origin_device != mine:
-                        unread.add(row[0])
-                    if edit is not None:
-                        field_edits.append(edit)
+                elif change.kind in p.TIMELINE_KINDS:
+                    events.append(_pulled_event(change, own=change.origin_device == mine))
                 else:
                     result.skipped += 1
                     log.warning("pull: unknown change kind %r (seq %d)", change.kind, change.seq)
@@ -359,245 +269,34 @@ class SyncLogic:
                 # A change this version cannot read must not stop sync for good.
                 result.skipped += 1
                 log.warning("pull: cannot apply change seq %d (%s)", change.seq, type(exc).__name__)
-        with self.db.write() as session:
-            conn = session.connection()
-            if incident_rows:
-                ids = [row[0] for row in incident_rows]
-                existing = self._existing(conn, ids)
-                fresh = [row for row in incident_rows if row[0] not in existing]
-                if fresh:
-                    conn.exec_driver_sql(_INSERT_INCIDENT_SQL, fresh)
-                result.new_incidents = len({row[0] for row in fresh})
-                for incident_id, current in existing.items():
-                    status, revision = created_status[incident_id]
-                    self._advance(conn, incident_id, current, status, revision, now_text)
-                    result.changed.add(uuid.UUID(incident_id))
-            if event_rows:
-                known = self._existing(conn, sorted(event_incidents))
-                rows = [row for row in event_rows if row[1] in known]
-                result.skipped += len(event_rows) - len(rows)
-                present = self._existing_events(conn, [row[0] for row in rows])
-                if rows:
-                    conn.exec_driver_sql(_INSERT_EVENT_SQL, rows)
-                revisions: dict[str, int] = {}
-                for row in rows:
-                    revisions[row[1]] = max(revisions.get(row[1], 0), event_revision[row[0]])
-                for incident_id, revision in revisions.items():
-                    status = status_news.get(incident_id, IncidentStatus.SAVED_LOCALLY)
-                    self._advance(conn, incident_id, known[incident_id], status, revision, now_text)
-                # Field edits in seq order; re-applying one (a re-pull) is harmless.
-                for incident_id, name, value, revision in field_edits:
-                    if incident_id in known:
-                        self._apply_field(conn, incident_id, name, value, revision, now_text)
-                for row in rows:
-                    if row[0] in present:
-                        continue
-                    result.changed.add(uuid.UUID(row[1]))
-                    if row[0] in unread:
-                        conn.exec_driver_sql(
-                            "UPDATE incidents SET unread = 1, updated_at = ? WHERE id = ?",
-                            (now_text, row[1]),
-                        )
-            conn.exec_driver_sql(_UPSERT_META_SQL, (META_SYNC_CURSOR, str(response.cursor)))
+        applied = self.pulled.apply(reports, events, cursor=response.cursor)
+        result.new_incidents = applied.new_incidents
+        result.changed = applied.changed
+        result.skipped += applied.skipped_events
         result.applied = len(response.changes) - result.skipped
         return result
 
-    # -- Rows ------------------------------------------------------------------------------
-    @staticmethod
-    def _incident_row(change: p.ServerChange, now_text: str) -> tuple[Any, ...]:
-        d = change.payload
-        incident_id = _uuid_text(d.get("id") or change.entity_id)
-        if incident_id != str(change.entity_id):
-            raise ValueError("payload id differs from entity id")
-        alarm = d.get("alarm_id")
-        amount = d.get("damage_amount_cents")
-        values: dict[str, Any] = {
-            "id": incident_id,
-            "reference": str(d.get("reference") or ""),
-            "occurred_at": _time_text(d["occurred_at"], change.created_at),
-            "location": str(d.get("location") or ""),
-            "channel": str(d.get("channel") or "counter"),
-            "categories": dumps(sorted(str(c) for c in d.get("categories") or [])),
-            "severity": str(d.get("severity") or "medium"),
-            "description": str(d.get("description") or ""),
-            "reporter": str(d.get("reporter") or ""),
-            "on_behalf_of": d.get("on_behalf_of"),
-            "perpetrator_description": str(d.get("perpetrator_description") or ""),
-            "perpetrator_reference": str(d.get("perpetrator_reference") or ""),
-            "witnesses": dumps([str(w) for w in d.get("witnesses") or []]),
-            "damage_amount_cents": None if amount is None else int(amount),
-            "alarm_id": _uuid_text(alarm) if alarm else None,
-            "status": _status(d.get("status")).value,
-            "revision": int(d.get("revision") or 1),
-            "unread": 0,
-            "origin": "server",
-            "created_at": _time_text(d.get("created_at"), change.created_at),
-            "updated_at": now_text,
-        }
-        for name in _BOOL_FIELDS:
-            values[name] = 1 if d.get(name) else 0
-        return tuple(values[name] for name in _INCIDENT_COLUMNS)
 
-    @staticmethod
-    def _event_row(
-        change: p.ServerChange,
-    ) -> tuple[tuple[Any, ...], IncidentStatus | None, tuple[str, str, Any, int | None] | None]:
-        d = change.payload
-        kind = EVENT_KINDS[change.kind]
-        incident_id = str(change.entity_id)
-        status: IncidentStatus | None = None
-        edit: tuple[str, str, Any, int | None] | None = None
-        text_value = str(d.get("text") or "")
-        data: dict[str, Any] = {}
-        if kind == "status":
-            status = IncidentStatus(str(d["status"]))
-            data = {"status": status.value}
-        elif kind == "followup":
-            data = {"kind": str(d["kind"]), "due": d.get("due"), "done": bool(d.get("done"))}
-            text_value = str(d.get("note") or "")
-        elif kind == "field_edited":
-            name = str(d["field"])
+def _pulled_event(change: p.ServerChange, own: bool) -> PulledEvent:
+    """A pulled timeline change as the store takes it."""
+    d = change.payload
+    entry = p.timeline_entry(change.kind, d)
+    row = EventRow(
+        id=stored_uuid(d["event_id"]),
+        incident_id=str(change.entity_id),
+        kind=entry.kind.value,
+        author=str(d.get("author") or ""),
+        text=entry.text,
+        data=dumps(entry.data),
+        created_at=stored_time(d.get("created_at"), change.created_at),
+        origin=SERVER,
+    )
+    status = IncidentStatus(entry.data["status"]) if entry.kind is TimelineKind.STATUS else None
+    edit = None
+    if entry.kind is TimelineKind.FIELD_EDITED:
+        name = entry.data["field"]
+        # A value the server left out for this reader is not an edit to apply.
+        if name in p.EDITABLE_FIELDS and not d.get("restricted_stripped"):
             revision = d.get("revision")
-            data = {"field": name, "value": d.get("value")}
-            if name in p.EDITABLE_FIELDS and not d.get("restricted_stripped"):
-                edit = (incident_id, name, d.get("value"), int(revision) if revision else None)
-        values = {
-            "id": _uuid_text(d["event_id"]),
-            "incident_id": incident_id,
-            "kind": kind,
-            "author": str(d.get("author") or ""),
-            "text": text_value,
-            "data": dumps(data),
-            "created_at": _time_text(d.get("created_at"), change.created_at),
-            "origin": "server",
-        }
-        return tuple(values[name] for name in _EVENT_COLUMNS), status, edit
-
-    @staticmethod
-    def _existing(conn: Any, ids: Sequence[str]) -> dict[str, tuple[IncidentStatus, int]]:
-        found: dict[str, tuple[IncidentStatus, int]] = {}
-        for chunk in _chunks(list(ids)):
-            rows = conn.exec_driver_sql(
-                "SELECT id, status, revision FROM incidents "
-                f"WHERE id IN ({', '.join('?' for _ in chunk)})",
-                tuple(chunk),
-            )
-            for incident_id, status, revision in rows:
-                found[incident_id] = (_status(status, IncidentStatus.SAVED_LOCALLY), revision)
-        return found
-
-    @staticmethod
-    def _existing_events(conn: Any, ids: Sequence[str]) -> set[str]:
-        found: set[str] = set()
-        for chunk in _chunks(list(ids)):
-            rows = conn.exec_driver_sql(
-                f"SELECT id FROM incident_events WHERE id IN ({', '.join('?' for _ in chunk)})",
-                tuple(chunk),
-            )
-            found.update(row[0] for row in rows)
-        return found
-
-    @staticmethod
-    def _advance(
-        conn: Any,
-        incident_id: str,
-        current: tuple[IncidentStatus, int],
-        status: IncidentStatus,
-        revision: int,
-        now_text: str,
-    ) -> None:
-        """Status only moves forward, revision only up (news may come late or twice)."""
-        old_status, old_revision = current
-        new_status = status if status.rank > old_status.rank else old_status
-        new_revision = max(old_revision, revision)
-        if (new_status, new_revision) != (old_status, old_revision):
-            conn.exec_driver_sql(
-                "UPDATE incidents SET status = ?, revision = ?, updated_at = ? WHERE id = ?",
-                (new_status.value, new_revision, now_text, incident_id),
-            )
-
-    @staticmethod
-    def _apply_field(
-        conn: Any, incident_id: str, name: str, value: Any, revision: int | None, now_text: str
-    ) -> None:
-        if name not in _INCIDENT_COLUMNS:
-            return
-        if name in _JSON_FIELDS:
-            stored: Any = dumps(list(value or []))
-        elif name in _BOOL_FIELDS:
-            stored = 1 if value else 0
-        elif name == "occurred_at":
-            stored = _time_text(value, datetime.now(UTC))
-        else:
-            stored = value
-        conn.execute(
-            text(
-                f"UPDATE incidents SET {name} = :value, updated_at = :now, "
-                "revision = MAX(revision, :revision) WHERE id = :id"
-            ),
-            {"value": stored, "now": now_text, "revision": revision or 0, "id": incident_id},
-        )
-
-
-def queue_event(
-    db: Database,
-    incident_id: uuid.UUID,
-    change_kind: str,
-    payload: dict[str, Any],
-    author: str,
-    base_revision: int | None = None,
-) -> uuid.UUID:
-    """Record a follow-up change made here (a team lead's status change, message or follow-up
-    step; a field edit) in the local timeline and the outbox, in one transaction.
-
-    ``payload`` is the change payload without ``event_id`` (added here). Returns the event id.
-    """
-    if change_kind not in EVENT_KINDS or change_kind == p.INCIDENT_NOTE_ADDED:
-        raise ValueError(f"not a follow-up change kind: {change_kind!r}")
-    model = p.PAYLOAD_MODELS[change_kind]
-    event_id = uuid.uuid4()
-    checked = model.model_validate({**payload, "event_id": event_id}).model_dump(mode="json")
-    if change_kind == p.INCIDENT_FIELD_EDITED and base_revision is None:
-        raise ValueError("a field edit needs the revision it was based on")
-    now = datetime.now(UTC)
-    kind = EVENT_KINDS[change_kind]
-    data: dict[str, Any] = {}
-    text_value = str(checked.get("text") or checked.get("note") or "")
-    if kind == "status":
-        data = {"status": checked["status"]}
-    elif kind == "followup":
-        data = {"kind": checked["kind"], "due": checked.get("due"), "done": checked["done"]}
-    elif kind == "field_edited":
-        data = {"field": checked["field"], "value": checked.get("value")}
-    outbox = Outbox(db)
-    with db.write() as session:
-        conn = session.connection()
-        status = conn.exec_driver_sql(
-            "SELECT status FROM incidents WHERE id = ?", (str(incident_id),)
-        ).scalar()
-        if status is None:
-            raise LookupError(f"No report {incident_id} in the local store.")
-        row = {
-            "id": str(event_id),
-            "incident_id": str(incident_id),
-            "kind": kind,
-            "author": author,
-            "text": text_value,
-            "data": dumps(data),
-            "created_at": utc_text(now),
-            "origin": "local",
-        }
-        conn.exec_driver_sql(_INSERT_EVENT_SQL, tuple(row[name] for name in _EVENT_COLUMNS))
-        if kind == "status":
-            new = IncidentStatus(checked["status"])
-            if new.rank > _status(status).rank:
-                conn.exec_driver_sql(
-                    "UPDATE incidents SET status = ?, updated_at = ? WHERE id = ?",
-                    (new.value, utc_text(now), str(incident_id)),
-                )
-        if kind == "field_edited":
-            SyncLogic._apply_field(
-                conn, str(incident_id), checked["field"], checked.get("value"), None, utc_text(now)
-            )
-        outbox.enqueue(session, change_kind, incident_id, checked, base_revision)
-    return event_id
+            edit = FieldEdit(name, entry.data["value"], int(revision) if revision else None)
+    return PulledEvent(row, int(d.get("revision") or 0), own, status, edit)

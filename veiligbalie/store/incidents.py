@@ -13,7 +13,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Row, func, insert, select, text, update
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from veiligbalie import paths
@@ -26,10 +25,12 @@ from veiligbalie.core.incident import (
     incident_to_dict,
     validate,
 )
+from veiligbalie.core.timeline import TimelineKind
 from veiligbalie.core.vocabulary import Category, Channel, IncidentStatus, Severity
 from veiligbalie.store.attachments import AttachmentInfo, check_count
 from veiligbalie.store.database import Database
 from veiligbalie.store.outbox import Outbox
+from veiligbalie.store.pulled import SERVER, FieldEdit, apply_field
 from veiligbalie.store.schema import attachments as attachments_table
 from veiligbalie.store.schema import incident_events, incidents
 
@@ -39,9 +40,7 @@ log = logging.getLogger(__name__)
 OFFICE_TZ = ZoneInfo("Europe/Amsterdam")
 EXCERPT_MAX = 120
 LOCAL = "local"
-SERVER = "server"
-#: Event kinds from the server the reporter has not seen yet ("what became of my report").
-_UNREAD_KINDS = frozenset({"status", "message"})
+_CHUNK = 500  # ids per IN list
 
 
 class IncidentValidationError(ValueError):
@@ -285,34 +284,50 @@ class IncidentRepository:
         event = TimelineEvent(
             id=uuid7(),
             incident_id=incident_id,
-            kind="note",
+            kind=TimelineKind.NOTE.value,
             author=author,
             text=text,
             data={},
             created_at=datetime.now(UTC),
             origin=LOCAL,
         )
+        payload = {
+            "event_id": str(event.id),
+            "author": author,
+            "text": text,
+            "created_at": event.created_at.isoformat(),
+        }
+        self.add_event(event, "incident.note_added", payload)
+        return event
+
+    def add_event(
+        self,
+        event: TimelineEvent,
+        change_kind: str,
+        payload: dict[str, Any],
+        base_revision: int | None = None,
+    ) -> None:
+        """Append an event made here to the report's timeline and queue its change
+        (``change_kind`` with ``payload``) for sync, in one transaction. A status event moves
+        the report's status forward; a field edit (``data`` with ``field`` and ``value``)
+        changes the report here at once. Raises IncidentNotFoundError for an unknown report.
+        """
         with self._db.write() as session:
             conn = session.connection()
-            self._require(conn, incident_id)
+            current = self._require(conn, event.incident_id)
             conn.execute(_INSERT_EVENT, self._event_row(event))
             conn.execute(
                 update(incidents)
-                .where(incidents.c.id == incident_id)
+                .where(incidents.c.id == event.incident_id)
                 .values(updated_at=event.created_at)
             )
-            self._outbox.enqueue(
-                session,
-                "incident.note_added",
-                incident_id,
-                {
-                    "event_id": str(event.id),
-                    "author": author,
-                    "text": text,
-                    "created_at": event.created_at.isoformat(),
-                },
-            )
-        return event
+            if event.kind == TimelineKind.STATUS:
+                new = IncidentStatus(str(event.data["status"]))
+                self._advance_status(conn, event.incident_id, new, current)
+            elif event.kind == TimelineKind.FIELD_EDITED:
+                edit = FieldEdit(str(event.data["field"]), event.data.get("value"))
+                apply_field(conn, event.incident_id, edit, event.created_at)
+            self._outbox.enqueue(session, change_kind, event.incident_id, payload, base_revision)
 
     def set_status(self, incident_id: uuid.UUID, status: IncidentStatus) -> None:
         """Move the report's status forward; a status at or behind the current one is ignored
@@ -321,32 +336,6 @@ class IncidentRepository:
         with self._db.write() as session:
             conn = session.connection()
             self._advance_status(conn, incident_id, status, self._require(conn, incident_id))
-
-    def apply_remote_event(self, event: TimelineEvent) -> bool:
-        """Store a timeline event pulled from the server. Idempotent by event id: returns
-        False (and changes nothing) when it is already present. Writes no outbox row."""
-        if not event.kind:
-            raise ValueError("A timeline event needs a kind.")
-        stmt = (
-            sqlite_insert(incident_events)
-            .values(**self._event_row(event))
-            .on_conflict_do_nothing(index_elements=[incident_events.c.id])
-        )
-        with self._db.write() as session:
-            conn = session.connection()
-            current = self._require(conn, event.incident_id)
-            if conn.execute(stmt).rowcount == 0:
-                return False
-            changes: dict[str, Any] = {"updated_at": datetime.now(UTC)}
-            if event.kind in _UNREAD_KINDS and event.origin == SERVER:
-                changes["unread"] = True
-            conn.execute(
-                update(incidents).where(incidents.c.id == event.incident_id).values(**changes)
-            )
-            if event.kind == "status" and "status" in event.data:
-                new = IncidentStatus(str(event.data["status"]))
-                self._advance_status(conn, event.incident_id, new, current)
-        return True
 
     def forget_pulled(self) -> int:
         """Delete every report that was pulled from the server (with its timeline).
@@ -357,40 +346,25 @@ class IncidentRepository:
         identity may see. Returns how many reports were removed.
         """
         with self._db.write() as session:
-            result = session.execute(incidents.delete().where(incidents.c.origin == "server"))
+            result = session.execute(incidents.delete().where(incidents.c.origin == SERVER))
         removed = int(result.rowcount or 0)
         if removed:
             log.info("Removed %d pulled reports from this workstation", removed)
         return removed
 
-    def apply_remote_incident(self, incident: Incident, revision: int = 1) -> bool:
-        """Store a report pulled from the server (written elsewhere, or ours coming back).
-
-        Returns True when it was new here. A report already present keeps its content;
-        only its status moves forward and its revision is raised. Writes no outbox row.
-        """
-        now = datetime.now(UTC)
-        row = _incident_row(incident, now, SERVER)
-        row["revision"] = revision
-        row["unread"] = False
-        stmt = (
-            sqlite_insert(incidents)
-            .values(**row)
-            .on_conflict_do_nothing(index_elements=[incidents.c.id])
-        )
+    def advance_status(self, ids: Sequence[uuid.UUID], status: IncidentStatus) -> None:
+        """Move the status of these reports forward to ``status``; those already at or past
+        it keep theirs (e.g. the server accepted them: "sent")."""
+        behind = [s.value for s in IncidentStatus if s.rank < status.rank]
         with self._db.write() as session:
             conn = session.connection()
-            if conn.execute(stmt).rowcount:
-                return True
-            current = self._require(conn, incident.id)
-            conn.execute(
-                update(incidents)
-                .where(incidents.c.id == incident.id)
-                .where(incidents.c.revision < revision)
-                .values(revision=revision, updated_at=now)
-            )
-            self._advance_status(conn, incident.id, IncidentStatus(incident.status), current)
-        return False
+            for start in range(0, len(ids), _CHUNK):
+                conn.execute(
+                    update(incidents)
+                    .where(incidents.c.id.in_(ids[start : start + _CHUNK]))
+                    .where(incidents.c.status.in_(behind))
+                    .values(status=status.value)
+                )
 
     def mark_read(self, incident_id: uuid.UUID) -> None:
         """The reporter has seen the latest news on this report."""

@@ -25,7 +25,6 @@ from veiligbalie.secrets import MemoryKeyring  # noqa: E402
 from veiligbalie.services.incidents import IncidentService  # noqa: E402
 from veiligbalie.services.session import Session  # noqa: E402
 from veiligbalie.services.sync import SyncEngine  # noqa: E402
-from veiligbalie.services.sync_logic import queue_event  # noqa: E402
 from veiligbalie.store.database import Database  # noqa: E402
 
 
@@ -110,8 +109,7 @@ class Driver:
                 ids.append(str(self.incidents.save(incident).id))
             report(event="saved", ids=ids if len(ids) <= 10 else [], count=len(ids))
         elif cmd == "status":
-            event_id = queue_event(
-                self.db,
+            event_id = self.incidents.record_followup(
                 uuid.UUID(command["incident"]),
                 p.INCIDENT_STATUS_CHANGED,
                 {"status": IncidentStatus(command["status"])},
@@ -120,8 +118,7 @@ class Driver:
             self.engine.notify_local_change()
             report(event="queued", event_id=str(event_id))
         elif cmd == "message":
-            event_id = queue_event(
-                self.db,
+            event_id = self.incidents.record_followup(
                 uuid.UUID(command["incident"]),
                 p.INCIDENT_MESSAGE,
                 {"author": self.session.user_display_name, "text": command["text"]},

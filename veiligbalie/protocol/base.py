@@ -1,0 +1,53 @@
+"""What every wire schema shares: unknown fields are ignored (a newer peer may add some), and
+text that will be stored is refused when it holds a NUL character (PostgreSQL text cannot)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from veiligbalie.core import limits
+
+
+def reject_nul(value: Any) -> Any:
+    """NUL characters cannot be stored in PostgreSQL text; refuse them at the door."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("text must not contain NUL characters")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            reject_nul(key)
+            reject_nul(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            reject_nul(item)
+    return value
+
+
+class WireModel(BaseModel):
+    """Base of every wire schema. Newer peers may add fields; an older one keeps
+    understanding the ones it knows."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+class CheckedModel(WireModel):
+    """A body the server stores as it comes: every field is checked for NUL characters."""
+
+    @field_validator("*")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        return reject_nul(value)
+
+
+#: A person's or station's name on an alarm.
+Name = Annotated[str, Field(max_length=limits.NAME_MAX)]
+Location = Annotated[str, Field(max_length=limits.LOCATION_MAX)]
+SiteId = Annotated[str, Field(max_length=limits.SITE_ID_MAX)]
+
+
+class FrozenWireModel(WireModel):
+    """A wire schema whose instances are passed around as values (alarm bodies and events)."""
+
+    model_config = ConfigDict(frozen=True)

@@ -1,0 +1,409 @@
+"""The one write path for data pulled from the server: a page of reports and timeline events
+applied in one transaction, sync cursor included, with bulk statements.
+
+Rows arrive typed and already in their stored form (:class:`IncidentRow`, :class:`EventRow`),
+so a page of thousands of reports is one ``executemany`` without per-value conversions.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from operator import itemgetter
+from typing import Any, TypedDict
+
+from sqlalchemy import (
+    Boolean,
+    Connection,
+    String,
+    Table,
+    bindparam,
+    func,
+    select,
+    type_coerce,
+    update,
+)
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from veiligbalie.core.timeline import NEWS_KINDS
+from veiligbalie.core.vocabulary import IncidentStatus
+from veiligbalie.store.database import Database
+from veiligbalie.store.outbox import META_SYNC_CURSOR
+from veiligbalie.store.schema import incident_events, incidents, meta
+from veiligbalie.store.types import JSONText, dumps, utc_text
+
+#: ``origin`` of a report or event pulled from the server.
+SERVER = "server"
+#: SQLite's bound-parameter limit is generous, but keep IN lists modest.
+_CHUNK = 500
+
+
+class IncidentRow(TypedDict):
+    """An ``incidents`` row in its stored form (UUIDs and instants as text, JSON as text)."""
+
+    id: str
+    reference: str
+    occurred_at: str
+    location: str
+    channel: str
+    categories: str
+    severity: str
+    description: str
+    reporter: str
+    on_behalf_of: str | None
+    perpetrator_known: bool
+    perpetrator_description: str
+    perpetrator_reference: str
+    witnesses: str
+    injury: bool
+    damage: bool
+    damage_amount_cents: int | None
+    absence: bool
+    police_called: bool
+    arrest: bool
+    police_report_intended: bool
+    aftercare_wanted: bool
+    team_lead_only: bool
+    alarm_id: str | None
+    status: str
+    revision: int
+    unread: bool
+    origin: str
+    created_at: str
+    updated_at: str
+
+
+class EventRow(TypedDict):
+    """An ``incident_events`` row in its stored form."""
+
+    id: str
+    incident_id: str
+    kind: str
+    author: str
+    text: str
+    data: str
+    created_at: str
+    origin: str
+
+
+@dataclass(frozen=True, slots=True)
+class FieldEdit:
+    """A correction of one field of a report (``field`` is a column of ``incidents``)."""
+
+    field: str
+    value: Any
+    revision: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PulledEvent:
+    row: EventRow
+    #: The report's server revision after this event (0: not told).
+    revision: int = 0
+    #: Made on this device (it comes back through the pull): never news for the reporter.
+    own: bool = False
+    #: A status change: the report's status moves forward to it.
+    status: IncidentStatus | None = None
+    #: A field edit to apply to the report itself.
+    edit: FieldEdit | None = None
+
+
+@dataclass
+class AppliedPage:
+    new_incidents: int = 0
+    #: Events of reports that are not here (not visible to this identity): left out.
+    skipped_events: int = 0
+    #: Reports whose status, content or timeline changed.
+    changed: set[uuid.UUID] = field(default_factory=set)
+
+
+_BOOL_COLUMNS = frozenset(c.name for c in incidents.c if isinstance(c.type, Boolean))
+_JSON_COLUMNS = frozenset(c.name for c in incidents.c if isinstance(c.type, JSONText))
+
+
+@dataclass(frozen=True)
+class _BulkInsert:
+    """A table's INSERT … ON CONFLICT (id) DO NOTHING, compiled once by SQLAlchemy and run
+    through the driver's ``executemany``: a page needs no per-value conversion. Rows are
+    handed over in the statement's own parameter order (``values``), which sqlite3 binds
+    markedly faster than named parameters (~2.5x on a page of reports)."""
+
+    sql: str
+    values: Callable[[Mapping[str, Any]], tuple[Any, ...]]
+
+    @classmethod
+    def of(cls, table: Table) -> _BulkInsert:
+        stmt = (
+            sqlite_insert(table)
+            .values({c.name: bindparam(c.name) for c in table.c})
+            .on_conflict_do_nothing(index_elements=["id"])
+        )
+        compiled = stmt.compile(dialect=sqlite.dialect())
+        order = compiled.positiontup or []
+        assert sorted(order) == sorted(c.name for c in table.c)
+        return cls(str(compiled), itemgetter(*order))
+
+    def run(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        conn.exec_driver_sql(self.sql, list(map(self.values, rows)))
+
+
+_INSERT_INCIDENTS = _BulkInsert.of(incidents)
+_INSERT_EVENTS = _BulkInsert.of(incident_events)
+_UPSERT_META = sqlite_insert(meta).values(key=bindparam("key"), value=bindparam("value"))
+_UPSERT_META = _UPSERT_META.on_conflict_do_update(
+    index_elements=["key"], set_={"value": _UPSERT_META.excluded.value}
+)
+# Ids compared as the stored text: no UUID parsing for thousands of ids a page.
+_INCIDENT_ID = type_coerce(incidents.c.id, String)
+_EVENT_ID = type_coerce(incident_events.c.id, String)
+_ADVANCE = (
+    update(incidents)
+    .where(_INCIDENT_ID == bindparam("b_id"))
+    .values(
+        status=bindparam("b_status"),
+        revision=bindparam("b_revision"),
+        updated_at=bindparam("b_now"),
+    )
+)
+
+
+def _instant(value: Any, fallback: datetime) -> datetime:
+    if isinstance(value, datetime):
+        moment = value
+    elif value:
+        moment = datetime.fromisoformat(str(value))
+    else:
+        moment = fallback
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def stored_time(value: Any, fallback: datetime) -> str:
+    """An instant from the wire (ISO text or datetime; naive means UTC) in its stored form;
+    ``fallback`` when absent."""
+    return utc_text(_instant(value, fallback))
+
+
+def stored_uuid(value: Any) -> str:
+    return str(value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)))
+
+
+def status_or(value: Any, default: IncidentStatus) -> IncidentStatus:
+    try:
+        return IncidentStatus(str(value))
+    except ValueError:
+        return default
+
+
+def incident_row(
+    report: Mapping[str, Any],
+    received_at: datetime,
+    now_text: str,
+    entity_id: uuid.UUID | None = None,
+) -> IncidentRow:
+    """The stored row of a report pulled from the server. ``report`` is the wire shape of
+    :func:`veiligbalie.core.incident.incident_to_dict` with ``status`` and ``revision``;
+    instants it lacks are ``received_at``, ``now_text`` (stored form) is its ``updated_at``.
+    Raises KeyError, ValueError or TypeError for a report this version cannot read, and
+    ValueError when its id is not ``entity_id`` (the id of the change that carried it)."""
+    d = report
+    incident_id = stored_uuid(d.get("id") or entity_id)
+    if entity_id is not None and incident_id != str(entity_id):
+        raise ValueError("the report's id differs from the id of its change")
+    alarm = d.get("alarm_id")
+    amount = d.get("damage_amount_cents")
+    row = IncidentRow(
+        id=incident_id,
+        reference=str(d.get("reference") or ""),
+        occurred_at=stored_time(d["occurred_at"], received_at),
+        location=str(d.get("location") or ""),
+        channel=str(d.get("channel") or "counter"),
+        categories=dumps(sorted(str(c) for c in d.get("categories") or [])),
+        severity=str(d.get("severity") or "medium"),
+        description=str(d.get("description") or ""),
+        reporter=str(d.get("reporter") or ""),
+        on_behalf_of=d.get("on_behalf_of"),
+        perpetrator_known=bool(d.get("perpetrator_known")),
+        perpetrator_description=str(d.get("perpetrator_description") or ""),
+        perpetrator_reference=str(d.get("perpetrator_reference") or ""),
+        witnesses=dumps([str(w) for w in d.get("witnesses") or []]),
+        injury=bool(d.get("injury")),
+        damage=bool(d.get("damage")),
+        damage_amount_cents=None if amount is None else int(amount),
+        absence=bool(d.get("absence")),
+        police_called=bool(d.get("police_called")),
+        arrest=bool(d.get("arrest")),
+        police_report_intended=bool(d.get("police_report_intended")),
+        aftercare_wanted=bool(d.get("aftercare_wanted")),
+        team_lead_only=bool(d.get("team_lead_only")),
+        alarm_id=stored_uuid(alarm) if alarm else None,
+        status=status_or(d.get("status"), IncidentStatus.SENT).value,
+        revision=int(d.get("revision") or 1),
+        unread=False,
+        origin=SERVER,
+        created_at=stored_time(d.get("created_at"), received_at),
+        updated_at=now_text,
+    )
+    return row
+
+
+def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
+def _existing(conn: Connection, ids: Sequence[str]) -> dict[str, tuple[IncidentStatus, int]]:
+    """Status and revision of those of ``ids`` that are here."""
+    found: dict[str, tuple[IncidentStatus, int]] = {}
+    query = select(_INCIDENT_ID, incidents.c.status, incidents.c.revision)
+    for chunk in _chunks(ids):
+        for incident_id, status, revision in conn.execute(query.where(_INCIDENT_ID.in_(chunk))):
+            found[incident_id] = (status_or(status, IncidentStatus.SAVED_LOCALLY), revision)
+    return found
+
+
+def _existing_events(conn: Connection, ids: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in _chunks(ids):
+        found.update(conn.execute(select(_EVENT_ID).where(_EVENT_ID.in_(chunk))).scalars())
+    return found
+
+
+def apply_field(
+    conn: Connection, incident_id: uuid.UUID | str, edit: FieldEdit, now: datetime
+) -> None:
+    """Set one field of a report (a pulled or a local edit); the revision only goes up.
+    A field that is not a column of the report is ignored (a newer peer's field)."""
+    column = incidents.c.get(edit.field)
+    if column is None:
+        return
+    value = edit.value
+    if edit.field in _JSON_COLUMNS:
+        value = list(value or [])
+    elif edit.field in _BOOL_COLUMNS:
+        value = bool(value)
+    elif edit.field == "occurred_at":
+        value = _instant(value, now)
+    conn.execute(
+        update(incidents)
+        .where(_INCIDENT_ID == str(incident_id))
+        .values(
+            {
+                column: value,
+                incidents.c.updated_at: now,
+                incidents.c.revision: func.max(incidents.c.revision, edit.revision or 0),
+            }
+        )
+    )
+
+
+class PulledData:
+    """Applies pulled pages to the local store (the sync engine's, and the tests')."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def apply(
+        self,
+        reports: Sequence[IncidentRow] = (),
+        events: Sequence[PulledEvent] = (),
+        cursor: int | None = None,
+    ) -> AppliedPage:
+        """Apply one page in one transaction, ``cursor`` (the page's end) included.
+
+        Idempotent: a report already here keeps its content, only its status moves forward
+        and its revision goes up; an event already here is not added twice. Events of
+        reports that are not here are left out. Field edits are applied in the given order.
+        """
+        result = AppliedPage()
+        now = datetime.now(UTC)
+        with self._db.write() as session:
+            conn = session.connection()
+            if reports:
+                self._apply_reports(conn, reports, result, now)
+            if events:
+                self._apply_events(conn, events, result, now)
+            if cursor is not None:
+                conn.execute(_UPSERT_META, {"key": META_SYNC_CURSOR, "value": str(cursor)})
+        return result
+
+    @staticmethod
+    def _apply_reports(
+        conn: Connection, reports: Sequence[IncidentRow], result: AppliedPage, now: datetime
+    ) -> None:
+        existing = _existing(conn, [row["id"] for row in reports])
+        fresh = [row for row in reports if row["id"] not in existing]
+        if fresh:
+            _INSERT_INCIDENTS.run(conn, fresh)
+        result.new_incidents = len({row["id"] for row in fresh})
+        latest = {row["id"]: row for row in reports if row["id"] in existing}
+        moves = [
+            (incident_id, IncidentStatus(row["status"]), row["revision"])
+            for incident_id, row in latest.items()
+        ]
+        PulledData._advance(conn, existing, moves, now)
+        result.changed.update(uuid.UUID(incident_id) for incident_id in latest)
+
+    @staticmethod
+    def _apply_events(
+        conn: Connection, events: Sequence[PulledEvent], result: AppliedPage, now: datetime
+    ) -> None:
+        known = _existing(conn, sorted({e.row["incident_id"] for e in events}))
+        kept = [e for e in events if e.row["incident_id"] in known]
+        result.skipped_events = len(events) - len(kept)
+        if not kept:
+            return
+        present = _existing_events(conn, [e.row["id"] for e in kept])
+        _INSERT_EVENTS.run(conn, [e.row for e in kept])
+        # Status only moves forward, revision only up: news may come late or twice.
+        best: dict[str, tuple[IncidentStatus, int]] = {}
+        for event in kept:
+            incident_id = event.row["incident_id"]
+            status, revision = best.get(incident_id, (IncidentStatus.SAVED_LOCALLY, 0))
+            if event.status is not None and event.status.rank > status.rank:
+                status = event.status
+            best[incident_id] = (status, max(revision, event.revision))
+        PulledData._advance(conn, known, [(i, s, r) for i, (s, r) in best.items()], now)
+        # Field edits in order; applying one again (a re-pull) is harmless.
+        for event in kept:
+            if event.edit is not None:
+                apply_field(conn, event.row["incident_id"], event.edit, now)
+        unread: set[str] = set()
+        for event in kept:
+            if event.row["id"] in present:
+                continue
+            result.changed.add(uuid.UUID(event.row["incident_id"]))
+            if event.row["kind"] in NEWS_KINDS and not event.own:
+                unread.add(event.row["incident_id"])
+        if unread:
+            conn.execute(
+                update(incidents)
+                .where(_INCIDENT_ID.in_(sorted(unread)))
+                .values(unread=True, updated_at=now)
+            )
+
+    @staticmethod
+    def _advance(
+        conn: Connection,
+        current: Mapping[str, tuple[IncidentStatus, int]],
+        moves: Iterable[tuple[str, IncidentStatus, int]],
+        now: datetime,
+    ) -> None:
+        rows = []
+        for incident_id, status, revision in moves:
+            old_status, old_revision = current[incident_id]
+            new_status = status if status.rank > old_status.rank else old_status
+            new_revision = max(old_revision, revision)
+            if (new_status, new_revision) != (old_status, old_revision):
+                rows.append(
+                    {
+                        "b_id": incident_id,
+                        "b_status": new_status.value,
+                        "b_revision": new_revision,
+                        "b_now": now,
+                    }
+                )
+        if rows:
+            conn.execute(_ADVANCE, rows)
