@@ -16,7 +16,8 @@ from sqlalchemy.engine import make_url
 from veiligbalie.core.vocabulary import Role
 from veiligbalie.protocol.alarm_server import EscalationIn, EscalationLevelModel, EscalationOut
 from veiligbalie.protocol.events import PING_INTERVAL_SECONDS
-from veiligbalie.server import admin, alarms
+from veiligbalie.server import admin, escalation_config, presence
+from veiligbalie.server.errors import EscalationError
 from veiligbalie.server.store import DatabaseError, ServerStore, default_database_url, migrate
 
 EXIT_USAGE = 2
@@ -157,7 +158,7 @@ def _admin(
         store = _open_store(args)
         try:
             action(store, args)
-        except admin.AdminError as exc:
+        except (admin.AdminError, EscalationError) as exc:
             raise CliError(str(exc)) from None
         finally:
             store.close()
@@ -323,19 +324,19 @@ def _escalation_set(store: ServerStore, args: argparse.Namespace) -> None:
         body = EscalationIn(levels=levels, webhook_url=args.webhook_url, webhook_secret=secret)
     except ValueError as exc:
         raise CliError(f"invalid escalation: {str(exc).splitlines()[0]}") from None
-    _print_escalation(alarms.set_escalation(store, args.site, body))
+    _print_escalation(escalation_config.set_escalation(store, args.site, body))
 
 
 def _escalation_show(store: ServerStore, args: argparse.Namespace) -> None:
-    _print_escalation(alarms.get_escalation(store, args.site))
+    _print_escalation(escalation_config.get_escalation(store, args.site))
 
 
 def _escalation_reset(store: ServerStore, args: argparse.Namespace) -> None:
-    _print_escalation(alarms.reset_escalation(store, args.site))
+    _print_escalation(escalation_config.reset_escalation(store, args.site))
 
 
 def _station_list(store: ServerStore, args: argparse.Namespace) -> None:
-    stations = alarms.list_stations(store)
+    stations = presence.list_stations(store)
     if not stations:
         print("no workstations")
     for st in stations:

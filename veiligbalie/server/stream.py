@@ -53,6 +53,11 @@ class Message:
         self.frame = text_frame(self.data) if text else b""
         self.on_sent = on_sent
 
+    @classmethod
+    def of(cls, event: dict[str, Any], on_sent: OnSent | None = None) -> Message:
+        """The message of a JSON-able event, serialised compactly (as every event is)."""
+        return cls(json.dumps(event, separators=(",", ":"), ensure_ascii=False), on_sent)
+
 
 #: Called with the subscribers a message was written to (a batch after a fan-out, or one).
 OnSent = Callable[[list["Subscriber"]], None]
@@ -278,8 +283,7 @@ class StreamHub:
             return
         # Serialised and framed once, whatever the number of receivers, and off the loop
         # when called from a route's thread.
-        text = json.dumps(event, separators=(",", ":"), ensure_ascii=False)
-        message = Message(text, on_sent)
+        message = Message.of(event, on_sent)
         try:
             running = asyncio.get_running_loop()
         except RuntimeError:
@@ -320,8 +324,8 @@ class StreamHub:
 
 
 router = APIRouter()
-_PING = Message(json.dumps(events.PingEvent().model_dump(), separators=(",", ":")))
-_PONG = Message(json.dumps(events.PongEvent().model_dump(), separators=(",", ":")))
+_PING = Message.of(events.PingEvent().model_dump())
+_PONG = Message.of(events.PongEvent().model_dump())
 
 
 async def _authenticate(ws: WebSocket, store: ServerStore) -> Principal | None:
