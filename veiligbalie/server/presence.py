@@ -116,8 +116,9 @@ def list_stations(store: ServerStore) -> list[ps.StationStatus]:
         return _statuses(conn)
 
 
-def _statuses(conn: Connection, *where: Any) -> list[ps.StationStatus]:
-    limit = _now() - PRESENCE_TIMEOUT
+def _statuses(conn: Connection, *where: Any, limit: int | None = None) -> list[ps.StationStatus]:
+    """Workstations (those ``where`` admits, at most ``limit``) with their presence."""
+    fresh = _now() - PRESENCE_TIMEOUT
     rows = conn.execute(
         sa.select(
             t.workstations.c.id,
@@ -137,6 +138,7 @@ def _statuses(conn: Connection, *where: Any) -> list[ps.StationStatus]:
         )
         .where(*where)
         .order_by(t.workstations.c.site_id, t.workstations.c.name)
+        .limit(limit)
     ).all()
     return [
         ps.StationStatus(
@@ -145,7 +147,7 @@ def _statuses(conn: Connection, *where: Any) -> list[ps.StationStatus]:
             name=r.name,
             location=r.location,
             station_id=r.station_id,
-            online=bool(r.online) and r.last_seen_at is not None and r.last_seen_at >= limit,
+            online=bool(r.online) and r.last_seen_at is not None and r.last_seen_at >= fresh,
             via=r.via or "",
             last_seen_at=r.last_seen_at,
         )
@@ -163,24 +165,16 @@ def online_elsewhere(
 ) -> dict[uuid.UUID, wire.StationBody]:
     """Stations of the site online on the stream of any server process (the presence rows
     they keep fresh), at most ``limit``: workstation -> its entry of stations.online."""
-    fresh = _now() - PRESENCE_TIMEOUT
-    rows = conn.execute(
-        sa.select(
-            t.station_presence.c.workstation_id,
-            t.station_presence.c.station_id,
-            t.workstations.c.name,
-            t.workstations.c.location,
-        )
-        .join(t.workstations, t.workstations.c.id == t.station_presence.c.workstation_id)
-        .where(
-            t.station_presence.c.site_id == site_id,
-            t.station_presence.c.online.is_(True),
-            t.station_presence.c.via == "stream",
-            t.station_presence.c.last_seen_at >= fresh,
-        )
-        .limit(limit)
-    ).all()
+    presence = t.station_presence.c
+    found = _statuses(
+        conn,
+        presence.site_id == site_id,
+        presence.online.is_(True),
+        presence.via == "stream",
+        presence.last_seen_at >= _now() - PRESENCE_TIMEOUT,
+        limit=limit,
+    )
     return {
-        r.workstation_id: station_body(r.station_id or r.workstation_id, r.name, r.location)
-        for r in rows
+        s.workstation_id: station_body(s.station_id or s.workstation_id, s.name, s.location)
+        for s in found
     }
