@@ -81,6 +81,7 @@ class AlarmRuntime:
             asyncio.create_task(self.escalator.run(), name="alarm-escalation"),
         ]
         if self.quiet_gc:
+            log.info("full garbage collections kept out of alarm fan-outs (--gc-tuning)")
             busy = self.fanout.busy
             self._tasks.append(asyncio.create_task(collect_when_quiet(busy), name="alarm-gc"))
         if self.bridge.enabled:

@@ -21,6 +21,8 @@ from veiligbalie.server.errors import EscalationError
 from veiligbalie.server.store import DatabaseError, ServerStore, default_database_url, migrate
 
 EXIT_USAGE = 2
+#: ``serve --gc-tuning`` unless told otherwise (why: veiligbalie.server.gc_tuning).
+GC_TUNING_DEFAULT = True
 ENV_PING_SECONDS = "VEILIGBALIE_SERVER_PING_SECONDS"
 #: Seconds before the first webhook retry (doubling); tests shorten it.
 ENV_WEBHOOK_BACKOFF = "VEILIGBALIE_SERVER_WEBHOOK_BACKOFF"
@@ -103,10 +105,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     )
     # The interval of the stream's pings; tests shorten it to see pings without waiting 15 s.
     ping = float(os.environ.get(ENV_PING_SECONDS, PING_INTERVAL_SECONDS))
-    from veiligbalie.server.alarm_runtime import WebhookPolicy
+    from veiligbalie.server.escalation import WebhookPolicy
+    from veiligbalie.server.stream import UVICORN_WS
 
     webhook = WebhookPolicy(backoff=float(os.environ.get(ENV_WEBHOOK_BACKOFF, "0.5")))
-    app = create_app(store=store, ping_interval=ping, webhook=webhook, quiet_gc=True)
+    app = create_app(store=store, ping_interval=ping, webhook=webhook, quiet_gc=args.gc_tuning)
     uvicorn.run(
         app,
         host=args.host,
@@ -114,7 +117,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         ssl_certfile=args.tls_cert,
         ssl_keyfile=args.tls_key,
         log_level="info",
-        ws="websockets-sansio",
+        ws=UVICORN_WS,
     )
     store.close()
     return 0
@@ -372,6 +375,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="default 8443 with TLS, else 8080")
     serve.add_argument("--tls-cert", metavar="FILE", help="PEM certificate (chain)")
     serve.add_argument("--tls-key", metavar="FILE", help="PEM private key")
+    serve.add_argument(
+        "--gc-tuning",
+        action=argparse.BooleanOptionalAction,
+        default=GC_TUNING_DEFAULT,
+        help="keep Python's full garbage collections out of alarm fan-outs: freeze start-up "
+        "objects, collect the oldest generation only when no alarm is going out "
+        "(default: %(default)s)",
+    )
     serve.set_defaults(func=cmd_serve)
 
     mig = commands.add_parser("migrate", help="create or upgrade the database schema")

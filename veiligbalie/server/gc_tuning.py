@@ -5,7 +5,13 @@ the event loop for a few hundred milliseconds; left to CPython it lands in the m
 fan-out now and then. With the tuning the automatic collector keeps to the young
 generations, and :func:`collect_when_quiet` collects everything when the last fan-out is a
 while ago. It changes process-wide collector settings, so only the ``serve`` command (which
-owns its process) turns it on; embedders choose for themselves.
+owns its process) turns it on, by default; embedders choose for themselves.
+
+Why on by default (tests/bench/bench_alarm_fanout.py, 2 shared cores at load 10-14, with a
+probe on the server's collector): with 2,000 stations and no tuning CPython ran 13 full
+collections, two of them inside the 100 alarms, each stalling the loop for seconds at that
+load (p99 1,092 ms); with the tuning 4, none inside the alarms (p99 680 ms). At 500 stations
+the two were alike within the noise (p99 81-146 ms either way).
 """
 
 from __future__ import annotations
