@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Query, Request, status
 from veiligbalie.core.vocabulary import AlarmState, Role
 from veiligbalie.protocol import alarm_server as ps
 from veiligbalie.protocol import alarms as wire
-from veiligbalie.server import alarms
+from veiligbalie.server import alarms, escalation_config, presence
 from veiligbalie.server.auth import Principal, get_store, require
 from veiligbalie.server.store import ServerStore
 
@@ -142,7 +142,7 @@ def heartbeat(
     """A workstation's sign of life (the stream counts as one too); ``station_id`` tells the
     server which id the station uses on the alarm paths."""
     body = body or ps.HeartbeatRequest()
-    status_now = alarms.heartbeat(store, principal, body)
+    status_now = presence.heartbeat(store, principal, body)
     runtime = getattr(request.app.state, "alarms", None)
     if runtime is not None:
         runtime.learn(principal, body.station_id)
@@ -160,12 +160,12 @@ adm = APIRouter(prefix="/api/v1/admin", tags=["admin"], responses=_admin)
 @adm.get("/stations", response_model=list[ps.StationStatus])
 def stations(_: Administrator, store: Store) -> list[ps.StationStatus]:
     """Every workstation, and whether it is online now."""
-    return alarms.list_stations(store)
+    return presence.list_stations(store)
 
 
 @adm.get("/sites/{site_id}/escalation", response_model=ps.EscalationOut)
 def get_escalation(site_id: uuid.UUID, _: Administrator, store: Store) -> ps.EscalationOut:
-    return alarms.get_escalation(store, site_id)
+    return escalation_config.get_escalation(store, site_id)
 
 
 @adm.put(
@@ -177,4 +177,4 @@ def set_escalation(
     site_id: uuid.UUID, body: ps.EscalationIn, _: Administrator, store: Store
 ) -> ps.EscalationOut:
     """Set the site's escalation ladder. The webhook secret is write-only."""
-    return alarms.set_escalation(store, site_id, body)
+    return escalation_config.set_escalation(store, site_id, body)

@@ -1,10 +1,9 @@
 """The server's alarm store: raise (idempotent by id), acknowledge, resolve and cancel under
-the rules of :mod:`veiligbalie.core.alarm`, the alarm log, station presence and the per-site
-escalation ladder. Synchronous database code; routes call it from the thread pool and
-:mod:`veiligbalie.server.alarm_runtime` publishes what it returns.
-
-The webhook signing secret is stored in the server database as is (the server must use it to
-sign), is never part of any answer (only ``webhook_secret_set``), and never logged.
+the rules of :mod:`veiligbalie.core.alarm`, the alarm log, and the escalation level an alarm
+has reached. Synchronous database code; routes call it from the thread pool and
+:mod:`veiligbalie.server.alarm_runtime` publishes what it returns. Presence lives in
+:mod:`~veiligbalie.server.presence`, the per-site ladder in
+:mod:`~veiligbalie.server.escalation_config`.
 """
 
 from __future__ import annotations
@@ -13,9 +12,8 @@ import logging
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
@@ -27,8 +25,10 @@ from veiligbalie.core.vocabulary import AlarmState, Role
 from veiligbalie.protocol import alarm_server as ps
 from veiligbalie.protocol import alarms as wire
 from veiligbalie.server import schema as t
-from veiligbalie.server.admin import AdminError, find_site
 from veiligbalie.server.auth import Principal
+from veiligbalie.server.errors import AlarmError
+from veiligbalie.server.escalation_config import site_escalation
+from veiligbalie.server.presence import learn_station
 from veiligbalie.server.store import ServerStore
 
 log = logging.getLogger(__name__)
@@ -36,17 +36,7 @@ log = logging.getLogger(__name__)
 OPEN_STATES = tuple(s.value for s in AlarmState if s.is_open)
 #: States in which nobody has acknowledged yet: escalation continues only in these.
 UNANSWERED_STATES = (AlarmState.RAISED.value, AlarmState.ESCALATED.value)
-#: A station counts as online when seen (stream or heartbeat) this recently.
-PRESENCE_TIMEOUT = timedelta(seconds=45)
 _RESPONDERS_MAX = 500
-
-
-class AlarmError(Exception):
-    """A request the alarm rules refuse; ``status`` is the HTTP answer (404, 403, 409)."""
-
-    def __init__(self, message: str, status: int = 409) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 @dataclass
@@ -138,6 +128,61 @@ def open_alarms(conn: Connection, site_id: uuid.UUID) -> list[wire.AlarmBody]:
     ).all()
     responders = _responders(conn, [r.id for r in rows])
     return [_body(r, responders[r.id]) for r in rows]
+
+
+def raisers(conn: Connection, alarm_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID | None]:
+    """The workstation that raised each alarm (None: raised by a user without one)."""
+    if not alarm_ids:
+        return {}
+    rows = conn.execute(
+        sa.select(t.alarms.c.id, t.alarms.c.workstation_id).where(t.alarms.c.id.in_(alarm_ids))
+    ).all()
+    return {r.id: r.workstation_id for r in rows}
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """The stream event of a change another server process made, rebuilt from the rows."""
+
+    site_id: uuid.UUID
+    event: dict[str, Any]
+    raiser: uuid.UUID | None
+    created_at: datetime
+
+
+def stored_event(conn: Connection, alarm_id: uuid.UUID, kind: str) -> StoredEvent | None:
+    """The ``alarm.<kind>`` event of the alarm as it is stored now (None when the row or the
+    step it should show is missing)."""
+    row = _row(conn, alarm_id)
+    if row is None:
+        return None
+    alarm = _body(row, _responders(conn, [row.id])[row.id])
+    if kind == "raised":
+        event: dict[str, Any] = wire.AlarmRaisedEvent(alarm=alarm).model_dump(mode="json")
+    elif kind == "acknowledged":
+        if not alarm.responders:
+            return None
+        event = wire.AlarmAcknowledgedEvent(alarm=alarm, ack=alarm.responders[-1]).model_dump(
+            mode="json"
+        )
+    else:
+        last = conn.execute(
+            sa.select(t.alarm_events)
+            .where(t.alarm_events.c.alarm_id == alarm_id, t.alarm_events.c.kind == kind)
+            .order_by(t.alarm_events.c.recorded_at.desc())
+        ).first()
+        if last is None:
+            return None
+        by = wire.CloseBody(
+            alarm_id=alarm_id,
+            by=last.actor,
+            station_id=last.station_id,
+            station_name=str(last.data.get("station_name") or "")[:NAME_MAX],
+            at=last.at,
+        )
+        model = wire.AlarmResolvedEvent if kind == "resolved" else wire.AlarmCancelledEvent
+        event = model(alarm=alarm, by=by).model_dump(mode="json")
+    return StoredEvent(row.site_id, event, row.workstation_id, row.created_at)
 
 
 def _visible(principal: Principal, site_id: uuid.UUID) -> bool:
@@ -270,13 +315,6 @@ def record_deliveries(store: ServerStore, deliveries: Iterable[Delivery]) -> int
 # --- changing ---------------------------------------------------------------------------
 
 
-def _learn_station(conn: Connection, principal: Principal, station_id: uuid.UUID | None) -> None:
-    """Remember the station id a workstation uses on the alarm paths (for stations.online)."""
-    if principal.workstation_id is None or station_id is None or principal.site_id is None:
-        return
-    touch_presence(conn, principal.workstation_id, principal.site_id, station_id=station_id)
-
-
 def raise_alarm(store: ServerStore, principal: Principal, body: ps.ServerRaiseRequest) -> Outcome:
     """Store a new alarm, or answer the stored one when its id is known (idempotent)."""
     site_id = _site_of(principal)
@@ -334,7 +372,7 @@ def raise_alarm(store: ServerStore, principal: Principal, body: ps.ServerRaiseRe
             data={"station_name": station_name, "test": body.test},
             at=values["raised_at"],
         )
-        _learn_station(conn, principal, body.station_id)
+        learn_station(conn, principal, body.station_id)
         _fire_with_raise(conn, alarm_id, site_id)
         row = _row(conn, alarm_id)
         assert row is not None
@@ -428,7 +466,7 @@ def acknowledge(
             data={"station_name": station_name},
             at=body.at,
         )
-        _learn_station(conn, principal, body.station_id)
+        learn_station(conn, principal, body.station_id)
         alarm = alarm_body(conn, alarm_id)
         assert alarm is not None
     ack = next(a for a in reversed(alarm.responders) if a.station_id == station_id)
@@ -492,7 +530,7 @@ def close(
             data={"station_name": _clean(body.station_name, NAME_MAX)},
             at=body.at,
         )
-        _learn_station(conn, principal, body.station_id)
+        learn_station(conn, principal, body.station_id)
         alarm = alarm_body(conn, alarm_id)
         assert alarm is not None
     closing = body.model_copy(update={"by": by})
@@ -508,277 +546,7 @@ def close(
     )
 
 
-# --- presence ---------------------------------------------------------------------------
-
-
-def touch_presence(
-    conn: Connection,
-    workstation_id: uuid.UUID,
-    site_id: uuid.UUID,
-    *,
-    online: bool = True,
-    via: str = "stream",
-    station_id: uuid.UUID | None = None,
-    at: datetime | None = None,
-) -> None:
-    """Insert or update the presence row of a workstation."""
-    at = at or _now()
-    table = t.station_presence
-    values: dict[str, Any] = {"online": online, "via": via, "last_seen_at": at}
-    if station_id is not None:
-        values["station_id"] = station_id
-    updated = conn.execute(
-        sa.update(table).where(table.c.workstation_id == workstation_id).values(**values)
-    ).rowcount
-    if not updated:
-        insert = _upsert_insert(conn)(table).values(
-            workstation_id=workstation_id, site_id=site_id, **values
-        )
-        conn.execute(insert.on_conflict_do_update(index_elements=["workstation_id"], set_=values))
-
-
-def _upsert_insert(conn: Connection) -> Any:
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
-
-
-def heartbeat(
-    store: ServerStore, principal: Principal, body: ps.HeartbeatRequest
-) -> ps.StationStatus:
-    if principal.workstation_id is None or principal.site_id is None:
-        raise AlarmError("heartbeats come from workstations", 403)
-    with store.write() as conn:
-        touch_presence(
-            conn,
-            principal.workstation_id,
-            principal.site_id,
-            via="heartbeat",
-            station_id=body.station_id,
-        )
-    return next(s for s in list_stations(store) if s.workstation_id == principal.workstation_id)
-
-
-def set_presence(
-    store: ServerStore,
-    seen: Iterable[tuple[uuid.UUID, uuid.UUID]],
-    gone: Iterable[tuple[uuid.UUID, uuid.UUID]] = (),
-) -> None:
-    """Mark (workstation, site) pairs connected to our stream as seen now, others gone.
-    A few statements whatever the number of stations (a big site refreshes them all)."""
-    now = _now()
-    table = t.station_presence
-    groups = [(True, dict(seen)), (False, dict(gone))]
-    if not any(pairs for _, pairs in groups):
-        return
-    with store.write() as conn:
-        for online, pairs in groups:
-            ids = list(pairs)
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
-                known = set(
-                    conn.execute(
-                        sa.select(table.c.workstation_id).where(table.c.workstation_id.in_(chunk))
-                    ).scalars()
-                )
-                if known:
-                    conn.execute(
-                        sa.update(table)
-                        .where(table.c.workstation_id.in_(known))
-                        .values(online=online, via="stream", last_seen_at=now)
-                    )
-                new = [
-                    {
-                        "workstation_id": ws,
-                        "site_id": pairs[ws],
-                        "online": online,
-                        "via": "stream",
-                        "last_seen_at": now,
-                    }
-                    for ws in chunk
-                    if ws not in known
-                ]
-                if new:  # another process may insert the same row meanwhile: its row is fresh
-                    insert = _upsert_insert(conn)(table).on_conflict_do_nothing()
-                    conn.execute(insert, new)
-
-
-def station_ids(conn: Connection, workstation_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Any]:
-    """The alarm-path station id each workstation told us (missing: never told)."""
-    if not workstation_ids:
-        return {}
-    rows = conn.execute(
-        sa.select(t.station_presence.c.workstation_id, t.station_presence.c.station_id).where(
-            t.station_presence.c.workstation_id.in_(workstation_ids)
-        )
-    ).all()
-    return {r.workstation_id: r.station_id for r in rows if r.station_id is not None}
-
-
-def list_stations(store: ServerStore) -> list[ps.StationStatus]:
-    """Every workstation with whether it is online now (seen within PRESENCE_TIMEOUT)."""
-    limit = _now() - PRESENCE_TIMEOUT
-    with store.read() as conn:
-        rows = conn.execute(
-            sa.select(
-                t.workstations.c.id,
-                t.workstations.c.site_id,
-                t.workstations.c.name,
-                t.workstations.c.location,
-                t.station_presence.c.station_id,
-                t.station_presence.c.online,
-                t.station_presence.c.via,
-                t.station_presence.c.last_seen_at,
-            )
-            .select_from(
-                t.workstations.outerjoin(
-                    t.station_presence,
-                    t.station_presence.c.workstation_id == t.workstations.c.id,
-                )
-            )
-            .order_by(t.workstations.c.site_id, t.workstations.c.name)
-        ).all()
-    return [
-        ps.StationStatus(
-            workstation_id=r.id,
-            site_id=r.site_id,
-            name=r.name,
-            location=r.location,
-            station_id=r.station_id,
-            online=bool(r.online) and r.last_seen_at is not None and r.last_seen_at >= limit,
-            via=r.via or "",
-            last_seen_at=r.last_seen_at,
-        )
-        for r in rows
-    ]
-
-
-# --- escalation -------------------------------------------------------------------------
-
-_ROLE_TARGETS = {r.value for r in Role}
-
-
-def _validate_levels(levels: Sequence[ps.EscalationLevelModel]) -> list[ps.EscalationLevelModel]:
-    previous = -1.0
-    for number, level in enumerate(levels):
-        for target in level.targets:
-            if target != ps.COLLEAGUES and target not in _ROLE_TARGETS:
-                choices = ", ".join(sorted(_ROLE_TARGETS | {ps.COLLEAGUES}))
-                raise AdminError(f"level {number}: unknown target {target!r}; use {choices}")
-        if not level.targets and not level.webhook:
-            raise AdminError(f"level {number} alerts nobody: give targets or the webhook")
-        if ps.COLLEAGUES in level.targets and len(level.targets) > 1:
-            raise AdminError(f"level {number}: 'colleagues' already includes every role")
-        if level.delay_seconds < previous:
-            raise AdminError("levels must be in order of their delay")
-        previous = level.delay_seconds
-    return list(levels)
-
-
-def _check_url(url: str) -> str:
-    url = url.strip()
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise AdminError("the webhook URL must be http(s)://host/...")
-    if parts.username or parts.password:
-        raise AdminError("put no credentials in the webhook URL; use the signing secret")
-    return url
-
-
-def levels_from_core(levels: Sequence[rules.EscalationLevel]) -> list[ps.EscalationLevelModel]:
-    return [
-        ps.EscalationLevelModel(
-            delay_seconds=level.delay.total_seconds(),
-            targets=[ps.COLLEAGUES]
-            if level.targets == rules.COLLEAGUES
-            else sorted(r.value for r in level.targets),  # type: ignore[union-attr]
-            webhook=level.webhook,
-        )
-        for level in levels
-    ]
-
-
-@dataclass(frozen=True)
-class SiteEscalation:
-    """The ladder of one site as the escalator uses it (secret included: server-side only)."""
-
-    site_id: uuid.UUID
-    site_name: str
-    levels: list[ps.EscalationLevelModel]
-    webhook_url: str | None
-    webhook_secret: str | None = field(repr=False)
-
-
-def site_escalation(conn: Connection, site_id: uuid.UUID) -> SiteEscalation:
-    site_name = conn.execute(sa.select(t.sites.c.name).where(t.sites.c.id == site_id)).scalar()
-    row = conn.execute(
-        sa.select(t.site_escalation).where(t.site_escalation.c.site_id == site_id)
-    ).first()
-    if row is None:
-        return SiteEscalation(
-            site_id, site_name or "", levels_from_core(rules.default_escalation()), None, None
-        )
-    levels = [ps.EscalationLevelModel.model_validate(x) for x in row.levels]
-    return SiteEscalation(site_id, site_name or "", levels, row.webhook_url, row.webhook_secret)
-
-
-def get_escalation(store: ServerStore, site_ref: str | uuid.UUID) -> ps.EscalationOut:
-    with store.read() as conn:
-        site = find_site(conn, site_ref)
-        stored = conn.execute(
-            sa.select(t.site_escalation.c.site_id).where(t.site_escalation.c.site_id == site.id)
-        ).first()
-        config = site_escalation(conn, site.id)
-    return ps.EscalationOut(
-        site_id=site.id,
-        levels=config.levels,
-        webhook_url=config.webhook_url,
-        webhook_secret_set=bool(config.webhook_secret),
-        default=stored is None,
-    )
-
-
-def set_escalation(
-    store: ServerStore, site_ref: str | uuid.UUID, body: ps.EscalationIn
-) -> ps.EscalationOut:
-    levels = _validate_levels(body.levels)
-    url = _check_url(body.webhook_url) if body.webhook_url else None
-    if body.webhook_secret is not None and "\x00" in body.webhook_secret:
-        raise AdminError("the webhook secret contains a NUL character")
-    with store.write() as conn:
-        site = find_site(conn, site_ref)
-        current = site_escalation(conn, site.id)
-        secret = current.webhook_secret if body.webhook_secret is None else body.webhook_secret
-        secret = secret or None
-        if any(level.webhook for level in levels):
-            if url is None:
-                raise AdminError("a webhook level needs --webhook-url")
-            if secret is None:
-                raise AdminError("a webhook level needs a signing secret (--webhook-secret-stdin)")
-        values = {
-            "levels": [level.model_dump() for level in levels],
-            "webhook_url": url,
-            "webhook_secret": secret,
-            "updated_at": _now(),
-        }
-        updated = conn.execute(
-            sa.update(t.site_escalation)
-            .where(t.site_escalation.c.site_id == site.id)
-            .values(**values)
-        ).rowcount
-        if not updated:
-            conn.execute(sa.insert(t.site_escalation).values(site_id=site.id, **values))
-    log.info("escalation of site %s set: %d level(s)", site.name, len(levels))
-    return get_escalation(store, site.id)
-
-
-def reset_escalation(store: ServerStore, site_ref: str | uuid.UUID) -> ps.EscalationOut:
-    with store.write() as conn:
-        site = find_site(conn, site_ref)
-        conn.execute(sa.delete(t.site_escalation).where(t.site_escalation.c.site_id == site.id))
-    return get_escalation(store, site.id)
+# --- escalation progress -------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,8 @@ from veiligbalie.server.admin import AdminError
 from veiligbalie.server.alarm_routes import adm as alarm_admin_router
 from veiligbalie.server.alarm_routes import router as alarm_router
 from veiligbalie.server.alarm_runtime import AlarmRuntime, WebhookPolicy
-from veiligbalie.server.alarms import AlarmError
 from veiligbalie.server.auth import AuthError
+from veiligbalie.server.errors import RequestRefused
 from veiligbalie.server.routes import router
 from veiligbalie.server.store import ServerStore
 from veiligbalie.server.stream import RawSendMiddleware, StreamHub
@@ -170,8 +170,8 @@ def create_app(
     async def _admin(_: Request, exc: AdminError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, exc.status)
 
-    @app.exception_handler(AlarmError)
-    async def _alarm(_: Request, exc: AlarmError) -> JSONResponse:
+    @app.exception_handler(RequestRefused)
+    async def _refused(_: Request, exc: RequestRefused) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, exc.status)
 
     @app.exception_handler(AuthError)

@@ -24,7 +24,8 @@ from sqlalchemy.engine import make_url
 from veiligbalie.core.vocabulary import Role
 from veiligbalie.protocol.alarm_server import EscalationIn, EscalationLevelModel, EscalationOut
 from veiligbalie.protocol.events import PING_INTERVAL_SECONDS
-from veiligbalie.server import admin, alarms
+from veiligbalie.server import admin, escalation_config, presence
+from veiligbalie.server.errors import EscalationError
 from veiligbalie.server.store import (
     DatabaseError,
     ServerStore,
@@ -39,6 +40,8 @@ ENV_DATABASE = "VEILIGBALIE_SERVER_DATABASE"
 CONFIG_NAME = "veiligbalie-server.toml"
 #: Written by ``serve``: which database (password masked) the server last started on.
 SERVED_NAME = "last-served.json"
+#: ``serve --gc-tuning`` unless told otherwise (why: veiligbalie.server.gc_tuning).
+GC_TUNING_DEFAULT = True
 ENV_PING_SECONDS = "VEILIGBALIE_SERVER_PING_SECONDS"
 #: Seconds before the first webhook retry (doubling); tests shorten it.
 ENV_WEBHOOK_BACKOFF = "VEILIGBALIE_SERVER_WEBHOOK_BACKOFF"
@@ -145,10 +148,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     )
     # The interval of the stream's pings; tests shorten it to see pings without waiting 15 s.
     ping = float(os.environ.get(ENV_PING_SECONDS, PING_INTERVAL_SECONDS))
-    from veiligbalie.server.alarm_runtime import WebhookPolicy
+    from veiligbalie.server.escalation import WebhookPolicy
+    from veiligbalie.server.stream import UVICORN_WS
 
     webhook = WebhookPolicy(backoff=float(os.environ.get(ENV_WEBHOOK_BACKOFF, "0.5")))
-    app = create_app(store=store, ping_interval=ping, webhook=webhook, quiet_gc=True)
+    app = create_app(store=store, ping_interval=ping, webhook=webhook, quiet_gc=args.gc_tuning)
     uvicorn.run(
         app,
         host=args.host,
@@ -156,7 +160,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         ssl_certfile=args.tls_cert,
         ssl_keyfile=args.tls_key,
         log_level="info",
-        ws="websockets-sansio",
+        ws=UVICORN_WS,
     )
     store.close()
     return 0
@@ -231,7 +235,7 @@ def _admin(
         store = _open_store(args)
         try:
             action(store, args)
-        except admin.AdminError as exc:
+        except (admin.AdminError, EscalationError) as exc:
             raise CliError(str(exc)) from None
         finally:
             store.close()
@@ -397,19 +401,19 @@ def _escalation_set(store: ServerStore, args: argparse.Namespace) -> None:
         body = EscalationIn(levels=levels, webhook_url=args.webhook_url, webhook_secret=secret)
     except ValueError as exc:
         raise CliError(f"invalid escalation: {str(exc).splitlines()[0]}") from None
-    _print_escalation(alarms.set_escalation(store, args.site, body))
+    _print_escalation(escalation_config.set_escalation(store, args.site, body))
 
 
 def _escalation_show(store: ServerStore, args: argparse.Namespace) -> None:
-    _print_escalation(alarms.get_escalation(store, args.site))
+    _print_escalation(escalation_config.get_escalation(store, args.site))
 
 
 def _escalation_reset(store: ServerStore, args: argparse.Namespace) -> None:
-    _print_escalation(alarms.reset_escalation(store, args.site))
+    _print_escalation(escalation_config.reset_escalation(store, args.site))
 
 
 def _station_list(store: ServerStore, args: argparse.Namespace) -> None:
-    stations = alarms.list_stations(store)
+    stations = presence.list_stations(store)
     if not stations:
         print("no workstations")
     for st in stations:
@@ -465,6 +469,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="default 8443 with TLS, else 8080")
     serve.add_argument("--tls-cert", metavar="FILE", help="PEM certificate (chain)")
     serve.add_argument("--tls-key", metavar="FILE", help="PEM private key")
+    serve.add_argument(
+        "--gc-tuning",
+        action=argparse.BooleanOptionalAction,
+        default=GC_TUNING_DEFAULT,
+        help="keep Python's full garbage collections out of alarm fan-outs: freeze start-up "
+        "objects, collect the oldest generation only when no alarm is going out "
+        "(default: %(default)s)",
+    )
     serve.set_defaults(func=cmd_serve)
 
     mig = commands.add_parser("migrate", help="create or upgrade the database schema")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import struct
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
+from websockets.protocol import State
 
 from veiligbalie.protocol import events
 from veiligbalie.server.auth import AuthError, Principal, authenticate, token_is_live
@@ -53,6 +55,11 @@ class Message:
         self.frame = text_frame(self.data) if text else b""
         self.on_sent = on_sent
 
+    @classmethod
+    def of(cls, event: dict[str, Any], on_sent: OnSent | None = None) -> Message:
+        """The message of a JSON-able event, serialised compactly (as every event is)."""
+        return cls(json.dumps(event, separators=(",", ":"), ensure_ascii=False), on_sent)
+
 
 #: Called with the subscribers a message was written to (a batch after a fan-out, or one).
 OnSent = Callable[[list["Subscriber"]], None]
@@ -69,6 +76,8 @@ def text_frame(data: bytes) -> bytes:
     return struct.pack("!BBQ", 0x81, 127, n) + data
 
 
+_OPEN = State.OPEN
+
 #: Where the app's outermost middleware leaves the server's own ASGI ``send`` for a
 #: WebSocket (see :class:`RawSendMiddleware`).
 RAW_SEND_KEY = "veiligbalie.raw_send"
@@ -80,8 +89,8 @@ class DirectWriter:
     (measured by tests/bench/bench_alarm_fanout.py). Only used while the connection is open,
     the transport is not applying back-pressure and nothing is queued or being sent before
     it; otherwise the subscriber's writer task sends, so order and flow control are kept.
-    :func:`direct_writer` returns None for any server it does not recognise, and then the
-    writer task does all the sending."""
+    :func:`direct_writer` returns None for any other server, and for a uvicorn outside
+    UVICORN_VERIFIED; then the writer task does all the sending."""
 
     __slots__ = ("_protocol", "_conn", "_shared")
 
@@ -119,28 +128,58 @@ class DirectWriter:
         p.transport.write(b"".join(conn.data_to_send()))
 
 
-def _open_state() -> Any:
+#: The WebSocket implementation ``serve`` asks uvicorn for: the one DirectWriter knows.
+UVICORN_WS = "websockets-sansio"
+#: The uvicorn releases (first and last minor version) the direct writer was verified with:
+#: it uses the internals of their sans-I/O WebSocket protocol. With any other version the
+#: writer tasks send every frame (correct, only slower), and the test suite fails loudly
+#: (tests/server/test_stream.py) until the writer is checked against it and this is widened.
+UVICORN_VERIFIED = ((0, 54), (0, 54))
+#: What DirectWriter uses of the websockets connection (``protocol.conn``) uvicorn keeps.
+_CONN_NEEDS = ("state", "extensions", "writes", "expect_continuation_frame", "send_text")
+
+
+def uvicorn_verified(version: str) -> bool:
+    """True when ``version`` (``"0.54.0"``) is within UVICORN_VERIFIED."""
     try:
-        from websockets.protocol import State
-    except ImportError:  # no websockets: direct_writer never recognises a protocol
-        return object()
-    return State.OPEN
+        major, minor = (int(part) for part in version.split(".")[:2])
+    except ValueError:
+        return False
+    first, last = UVICORN_VERIFIED
+    return first <= (major, minor) <= last
 
 
-_OPEN = _open_state()
+@functools.cache
+def verified_protocol() -> type | None:
+    """uvicorn's sans-I/O WebSocket protocol class when the installed uvicorn is one the
+    direct writer was verified with; else None (and one warning)."""
+    try:
+        import uvicorn
+        from uvicorn.protocols.websockets.websockets_sansio_impl import (
+            WebSocketsSansIOProtocol,
+        )
+    except ImportError:
+        return None
+    if not uvicorn_verified(uvicorn.__version__):
+        log.warning(
+            "uvicorn %s is not a version the stream's direct frame writer was verified with "
+            "(%s); frames go through the framework instead",
+            uvicorn.__version__,
+            " to ".join(f"{major}.{minor}" for major, minor in UVICORN_VERIFIED),
+        )
+        return None
+    return WebSocketsSansIOProtocol
 
 
 def direct_writer(send: Any) -> DirectWriter | None:
+    """The direct writer for a WebSocket whose server ``send`` is a bound method of uvicorn's
+    sans-I/O protocol (of a verified version); None for any other server or version."""
+    protocol_class = verified_protocol()
     protocol = getattr(send, "__self__", None)
-    if type(protocol).__name__ != "WebSocketsSansIOProtocol":
+    if protocol_class is None or not isinstance(protocol, protocol_class):
         return None
-    needed = ("conn", "transport", "writable", "handshake_complete", "close_sent", "disconnected")
-    if not all(hasattr(protocol, name) for name in needed):
-        return None
-    conn = protocol.conn
-    if not all(hasattr(conn, n) for n in ("state", "extensions", "writes", "send_text")):
-        return None
-    if not hasattr(conn, "expect_continuation_frame"):
+    conn = getattr(protocol, "conn", None)
+    if not all(hasattr(conn, name) for name in _CONN_NEEDS):
         return None
     return DirectWriter(protocol)
 
@@ -212,6 +251,10 @@ class StreamHub:
         self._by_workstation: dict[uuid.UUID, set[Subscriber]] = {}
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
+        #: Frames of published events written straight to the transport (DirectWriter)
+        #: and handed to the subscribers' writer tasks instead, since start.
+        self.frames_direct = 0
+        self.frames_queued = 0
 
     def attach_loop(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
@@ -259,16 +302,17 @@ class StreamHub:
 
     def publish(
         self,
-        site_id: uuid.UUID,
+        site_id: uuid.UUID | None,
         event: dict[str, Any],
         visible_to: Callable[[Principal], bool] | None = None,
         on_sent: OnSent | None = None,
         *,
         wait: float = 0.0,
     ) -> None:
-        """Send ``event`` to every subscriber of ``site_id`` (that ``visible_to`` admits);
-        ``on_sent(subscribers)`` runs on the loop once the frames are written (a batch for
-        the direct writes of the fan-out, later one by one for those that were queued).
+        """Send ``event`` to every subscriber of ``site_id`` (no site: the administrators)
+        that ``visible_to`` admits; ``on_sent(subscribers)`` runs on the loop once the
+        frames are written (a batch for the direct writes of the fan-out, later one by one
+        for those that were queued).
 
         From another thread, ``wait`` > 0 blocks up to that many seconds until the fan-out
         on the loop is done, so that the caller's own Python work does not compete with it
@@ -278,8 +322,7 @@ class StreamHub:
             return
         # Serialised and framed once, whatever the number of receivers, and off the loop
         # when called from a route's thread.
-        text = json.dumps(event, separators=(",", ":"), ensure_ascii=False)
-        message = Message(text, on_sent)
+        message = Message.of(event, on_sent)
         try:
             running = asyncio.get_running_loop()
         except RuntimeError:
@@ -294,7 +337,7 @@ class StreamHub:
 
     def _deliver(
         self,
-        site_id: uuid.UUID,
+        site_id: uuid.UUID | None,
         message: Message,
         visible_to: Callable[[Principal], bool] | None,
         done: threading.Event | None,
@@ -303,6 +346,7 @@ class StreamHub:
             with self._lock:
                 targets = list(self._by_site.get(site_id, ()))
             written: list[Subscriber] = []
+            queued = 0
             # The hot loop: the same frame bytes to every transport that can take them now;
             # everything per subscriber beyond that (the delivered log) waits until after.
             for sub in targets:
@@ -312,6 +356,9 @@ class StreamHub:
                     written.append(sub)
                 else:
                     sub.put(message)
+                    queued += 1
+            self.frames_direct += len(written)
+            self.frames_queued += queued
         finally:
             if done is not None:
                 done.set()
@@ -320,8 +367,8 @@ class StreamHub:
 
 
 router = APIRouter()
-_PING = Message(json.dumps(events.PingEvent().model_dump(), separators=(",", ":")))
-_PONG = Message(json.dumps(events.PongEvent().model_dump(), separators=(",", ":")))
+_PING = Message.of(events.PingEvent().model_dump())
+_PONG = Message.of(events.PongEvent().model_dump())
 
 
 async def _authenticate(ws: WebSocket, store: ServerStore) -> Principal | None:

@@ -1,0 +1,115 @@
+"""The alarm log's "delivered via server": which station the stream handed each alarm to,
+remembered on the event loop, written to the database in batches off the loop, and told to
+the alarm's sender (``alarm.delivered``) so its indicator can count who has it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from collections import OrderedDict
+from datetime import UTC, datetime
+
+from starlette.concurrency import run_in_threadpool
+
+from veiligbalie.core.limits import NAME_MAX
+from veiligbalie.protocol import alarms as wire
+from veiligbalie.server import alarms
+from veiligbalie.server.store import ServerStore
+from veiligbalie.server.stream import Message, OnSent, StreamHub, Subscriber
+
+log = logging.getLogger(__name__)
+
+#: (alarm, workstation) pairs remembered so that a station is logged once per alarm.
+_DELIVERED_MEMORY = 200_000
+
+
+class DeliveryLog:
+    """Its buffers are only touched on the event loop; the thread pool gets a taken batch."""
+
+    def __init__(self, store: ServerStore, hub: StreamHub, flush_interval: float = 0.25) -> None:
+        self.store = store
+        self.hub = hub
+        self.flush_interval = flush_interval
+        self._pending: list[alarms.Delivery] = []
+        self._seen: OrderedDict[tuple[uuid.UUID, uuid.UUID], None] = OrderedDict()
+        self._kick: asyncio.Event | None = None
+
+    def start(self) -> None:
+        """On the loop, before the hook and ``run`` are used."""
+        self._kick = asyncio.Event()
+
+    def hook(self, alarm_id: uuid.UUID, raiser: uuid.UUID | None) -> OnSent:
+        """What runs, on the loop, with the subscribers an alarm was written to: after every
+        frame of a fan-out is out, so none of this is on the path to the stations."""
+
+        def delivered(subs: list[Subscriber]) -> None:
+            at = time.time()
+            seen = self._seen
+            batch: list[alarms.Delivery] = []
+            for sub in subs:
+                ws = sub.principal.workstation_id
+                if ws is None or ws == raiser:
+                    continue
+                key = (alarm_id, ws)
+                if key in seen:
+                    continue
+                seen[key] = None
+                batch.append((alarm_id, ws, sub.station_id or ws, sub.principal.display_name, at))
+            if not batch:
+                return
+            while len(seen) > _DELIVERED_MEMORY:
+                seen.popitem(last=False)
+            self._pending.extend(batch)
+            if self._kick is not None:
+                self._kick.set()
+            senders = self.hub.of_workstation(raiser) if raiser is not None else []
+            if senders:
+                self._tell_senders(senders, alarm_id, batch, datetime.fromtimestamp(at, UTC))
+
+        return delivered
+
+    @staticmethod
+    def _tell_senders(
+        senders: list[Subscriber],
+        alarm_id: uuid.UUID,
+        batch: list[alarms.Delivery],
+        when: datetime,
+    ) -> None:
+        for _, _, station_id, name, _ in batch:
+            event = wire.AlarmDeliveredEvent(
+                alarm_id=alarm_id, station_id=station_id, station_name=name[:NAME_MAX], at=when
+            ).model_dump(mode="json")
+            message = Message.of(event)
+            for sender in senders:
+                sender.put(message)
+
+    async def run(self) -> None:
+        """Write right after a fan-out (kicked by the hook), and every ``flush_interval`` for
+        what the writer tasks sent one by one."""
+        kick = self._kick
+        assert kick is not None, "start() first"
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(kick.wait(), self.flush_interval)
+            kick.clear()
+            if not self._pending:
+                continue
+            try:
+                await run_in_threadpool(self._write, self._take())
+            except Exception as exc:
+                log.warning("delivery log not written: %s", type(exc).__name__)
+
+    async def flush(self) -> None:
+        """Write what is left (at shutdown)."""
+        await run_in_threadpool(self._write, self._take())
+
+    def _take(self) -> list[alarms.Delivery]:
+        batch, self._pending = self._pending, []
+        return batch
+
+    def _write(self, batch: list[alarms.Delivery]) -> None:
+        if batch:
+            alarms.record_deliveries(self.store, batch)

@@ -1,0 +1,193 @@
+"""Live presence on the event loop: which workstations hold a stream connection here, kept
+fresh in their presence rows, and the ``stations.online`` list each site's stations get
+after "hello" and (debounced) whenever it changes."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+from starlette.concurrency import run_in_threadpool
+
+from veiligbalie.protocol import alarms as wire
+from veiligbalie.server import presence
+from veiligbalie.server import schema as t
+from veiligbalie.server.auth import Principal
+from veiligbalie.server.pg_bridge import NotifyBridge
+from veiligbalie.server.store import ServerStore
+from veiligbalie.server.stream import Message, StreamHub, Subscriber
+
+log = logging.getLogger(__name__)
+
+#: The stations.online list names at most this many stations (a site of a front office has
+#: far fewer; the cap keeps one message small when a test or benchmark runs thousands).
+ONLINE_LIST_MAX = 250
+
+
+class OnlineStations:
+    def __init__(
+        self,
+        store: ServerStore,
+        hub: StreamHub,
+        bridge: NotifyBridge,
+        busy: Callable[[], bool],
+        *,
+        presence_interval: float = 10.0,
+        online_debounce: float = 1.0,
+    ) -> None:
+        self.store = store
+        self.hub = hub
+        self.bridge = bridge
+        self.busy = busy
+        self.presence_interval = presence_interval
+        self.online_debounce = online_debounce
+        self._loop: asyncio.AbstractEventLoop | None = None
+        #: Presence changes not written yet: workstation -> (site, online). Loop only.
+        self._changes: dict[uuid.UUID, tuple[uuid.UUID, bool]] = {}
+        self._due: dict[uuid.UUID, asyncio.TimerHandle] = {}
+        self._last_sent: dict[uuid.UUID, float] = {}
+
+    def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+
+    # -- a subscriber's life -----------------------------------------------------------------
+    async def describe(self, sub: Subscriber) -> None:
+        """Fill in the station id and location of a workstation's subscriber."""
+        ws = sub.principal.workstation_id
+        if ws is None:
+            return
+
+        def read() -> tuple[uuid.UUID | None, str]:
+            with self.store.read() as conn:
+                ids = presence.station_ids(conn, [ws])
+                where = conn.execute(
+                    sa.select(t.workstations.c.location).where(t.workstations.c.id == ws)
+                ).scalar()
+            return ids.get(ws), where or ""
+
+        sub.station_id, sub.location = await run_in_threadpool(read)
+
+    def joined(self, sub: Subscriber) -> None:
+        ws, site = sub.principal.workstation_id, sub.principal.site_id
+        if ws is None or site is None:
+            return
+        self._changes[ws] = (site, True)
+        self.schedule(site)
+
+    def left(self, sub: Subscriber) -> None:
+        ws, site = sub.principal.workstation_id, sub.principal.site_id
+        if ws is None or site is None:
+            return
+        if not self.hub.of_workstation(ws):
+            self._changes[ws] = (site, False)
+            self.schedule(site)
+
+    def learn(self, principal: Principal, station_id: uuid.UUID | None) -> None:
+        """A workstation told its alarm-path station id: use it for its live subscribers.
+        Thread-safe (routes call it after their commit)."""
+        ws, site, loop = principal.workstation_id, principal.site_id, self._loop
+        if ws is None or site is None or station_id is None or loop is None:
+            return
+
+        def apply() -> None:
+            changed = False
+            for sub in self.hub.of_workstation(ws):
+                if sub.station_id != station_id:
+                    sub.station_id = station_id
+                    changed = True
+            if changed:
+                self.schedule(site)
+
+        loop.call_soon_threadsafe(apply)
+
+    # -- the list ----------------------------------------------------------------------------
+    def schedule(self, site_id: uuid.UUID) -> None:
+        """Send the site's list soon: one list per interval at most, longer for big sites
+        (every message goes to all of them)."""
+        loop = self._loop
+        if loop is None or site_id in self._due:
+            return
+        interval = max(self.online_debounce, self.hub.count(site_id) / 200)
+        wait = max(0.2, self._last_sent.get(site_id, 0.0) + interval - time.monotonic())
+        self._due[site_id] = loop.call_later(
+            wait, lambda: asyncio.ensure_future(self._send(site_id))
+        )
+
+    async def _send(self, site_id: uuid.UUID) -> None:
+        self._due.pop(site_id, None)
+        self._last_sent[site_id] = time.monotonic()
+        with contextlib.suppress(Exception):
+            await self._flush()
+        self.hub.publish(site_id, await self.event(site_id))
+
+    async def message(self, site_id: uuid.UUID) -> Message:
+        """The site's list as one message (what follows the open alarms after "hello")."""
+        return Message.of(await self.event(site_id))
+
+    async def event(self, site_id: uuid.UUID) -> dict[str, Any]:
+        """The site's StationsOnlineEvent, JSON-ready. Built for every hello, so it stops at
+        ONLINE_LIST_MAX stations instead of walking a big site."""
+        found: dict[uuid.UUID, wire.StationBody] = {}
+        for sub in self.hub.subscribers(site_id):
+            ws = sub.principal.workstation_id
+            if ws is not None and not sub.closing and ws not in found:
+                found[ws] = presence.station_body(
+                    sub.station_id or ws, sub.principal.display_name, sub.location
+                )
+                if len(found) >= ONLINE_LIST_MAX:
+                    break
+        if self.bridge.enabled and len(found) < ONLINE_LIST_MAX:
+            # Stations connected to the other server processes.
+            def read() -> dict[uuid.UUID, wire.StationBody]:
+                with self.store.read() as conn:
+                    return presence.online_elsewhere(conn, site_id, ONLINE_LIST_MAX)
+
+            for ws, body in (await run_in_threadpool(read)).items():
+                found.setdefault(ws, body)
+        stations = list(found.values())[:ONLINE_LIST_MAX]
+        event = wire.StationsOnlineEvent(site_id=str(site_id), stations=stations)
+        return event.model_dump(mode="json")
+
+    # -- presence rows -----------------------------------------------------------------------
+    async def run(self) -> None:
+        """Write presence changes as they come, and refresh every connected workstation's row
+        each ``presence_interval``."""
+        last_full = time.monotonic()
+        while True:
+            await asyncio.sleep(min(0.5, self.presence_interval))
+            now = time.monotonic()
+            # The refresh is a bulk write in the thread pool that would compete with a
+            # fan-out for the interpreter lock: while alarms are going out it waits, but
+            # never past twice its interval (well within PRESENCE_TIMEOUT).
+            since = now - last_full
+            if since >= self.presence_interval and (
+                not self.busy() or since >= 2 * self.presence_interval
+            ):
+                last_full = now
+                for site in self.hub.sites():
+                    for sub in self.hub.subscribers(site):
+                        ws = sub.principal.workstation_id
+                        if ws is not None and site is not None:
+                            self._changes.setdefault(ws, (site, True))
+            try:
+                await self._flush()
+            except Exception as exc:
+                log.warning("presence not written: %s", type(exc).__name__)
+
+    async def _flush(self) -> None:
+        changes, self._changes = self._changes, {}
+        if changes:
+            await run_in_threadpool(self._write, changes)
+
+    def _write(self, changes: dict[uuid.UUID, tuple[uuid.UUID, bool]]) -> None:
+        seen = {ws: site for ws, (site, on) in changes.items() if on}
+        gone = {ws: site for ws, (site, on) in changes.items() if not on}
+        presence.set_presence(self.store, seen, gone)
+        for site in {site for site, _ in changes.values()}:
+            self.bridge.presence_changed(site)

@@ -1,0 +1,128 @@
+"""Alarms between server processes sharing one PostgreSQL database: NOTIFY after a commit,
+LISTEN for the others' notes. A note carries ids only (``{"event", "origin", ...}``); the
+receiving process reads the rows and publishes to its own stream clients. On SQLite (one
+process) the bridge does nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from veiligbalie.server.store import ServerStore
+
+log = logging.getLogger(__name__)
+
+NOTIFY_CHANNEL = "veiligbalie_alarms"
+#: Alarm changes a note may announce (the alarm's stream event of that kind).
+ALARM_CHANGES = ("raised", "acknowledged", "resolved", "cancelled")
+ESCALATED = "escalated"
+PRESENCE = "presence"
+
+
+@dataclass(frozen=True)
+class Note:
+    """What another process announced: an alarm change, an escalation level it fired, or a
+    change of which stations it holds (``site_id``)."""
+
+    event: str
+    alarm_id: uuid.UUID | None = None
+    site_id: uuid.UUID | None = None
+    level: int = -1
+
+    @classmethod
+    def parse(cls, payload: str, own_origin: str) -> Note | None:
+        """The note of ``payload``; None for our own, and for anything malformed."""
+        try:
+            note = json.loads(payload)
+        except ValueError:
+            return None
+        if not isinstance(note, dict) or note.get("origin") == own_origin:
+            return None
+        event = note.get("event")
+        try:
+            if event == PRESENCE:
+                return cls(PRESENCE, site_id=uuid.UUID(str(note.get("site_id"))))
+            alarm_id = uuid.UUID(str(note.get("alarm_id")))
+            if event == ESCALATED:
+                return cls(ESCALATED, alarm_id, level=int(note.get("level", -1)))
+        except (ValueError, TypeError):
+            return None
+        return cls(event, alarm_id) if event in ALARM_CHANGES else None
+
+
+OnNote = Callable[[Note], Awaitable[None]]
+OnReconnect = Callable[[], Awaitable[None]]
+
+
+class NotifyBridge:
+    def __init__(self, store: ServerStore) -> None:
+        self.store = store
+        self.enabled = store.backend == "postgresql"
+        #: Who we are among the processes sharing the database (our own notes are ignored).
+        self.origin = uuid.uuid4().hex
+        self.listening = asyncio.Event()
+
+    # -- NOTIFY (blocking: call from a thread, never on the loop) -----------------------------
+    def alarm_changed(self, alarm_id: uuid.UUID, kind: str) -> None:
+        self._notify(kind, alarm_id=str(alarm_id))
+
+    def escalated(self, alarm_id: uuid.UUID, level: int) -> None:
+        self._notify(ESCALATED, level=level, alarm_id=str(alarm_id))
+
+    def presence_changed(self, site_id: uuid.UUID) -> None:
+        self._notify(PRESENCE, site_id=str(site_id))
+
+    def _notify(self, event: str, **fields: Any) -> None:
+        if not self.enabled:
+            return
+        payload = {"event": event, "origin": self.origin, **fields}
+        try:
+            with self.store.engine.connect() as conn:
+                conn.execute(
+                    sa.text("SELECT pg_notify(:c, :p)"),
+                    {"c": NOTIFY_CHANNEL, "p": json.dumps(payload, separators=(",", ":"))},
+                )
+                conn.commit()
+        except sa.exc.SQLAlchemyError as exc:
+            # The other processes catch up on their stations' next connect (hello).
+            log.warning("NOTIFY %s failed: %s", event, type(exc).__name__)
+
+    # -- LISTEN (a task on the loop) -----------------------------------------------------------
+    async def listen(self, on_note: OnNote, on_reconnect: OnReconnect) -> None:
+        """Hand every note of the other processes to ``on_note``, reconnecting for ever;
+        after a reconnect ``on_reconnect`` catches up with what was missed meanwhile."""
+        import psycopg
+
+        conninfo = make_url(self.store.url).set(drivername="postgresql")
+        dsn = conninfo.render_as_string(hide_password=False)
+        first = True
+        while True:
+            try:
+                conn = await psycopg.AsyncConnection.connect(dsn, autocommit=True)
+                async with conn:
+                    await conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+                    self.listening.set()
+                    if not first:
+                        await on_reconnect()
+                    first = False
+                    async for message in conn.notifies():
+                        note = Note.parse(message.payload, self.origin)
+                        if note is None:
+                            continue
+                        try:
+                            await on_note(note)
+                        except Exception:
+                            log.exception("notification %r not handled", message.payload[:200])
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("LISTEN connection lost (%s); reconnecting", type(exc).__name__)
+                await asyncio.sleep(1.0)
