@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from veiligbalie import settings
+from veiligbalie.core.text import fill
 from veiligbalie.protocol import lan as lan_protocol
 from veiligbalie.services.alarm_paths import LanAlarmPath, load_site_key, store_site_key
 from veiligbalie.services.context import AppContext
@@ -144,7 +145,7 @@ class AlarmSettings(QGroupBox):
         chosen = settings.ALARM_LAN_INTERFACE.get()
         index = self.interface.findData(chosen)
         if index < 0 and chosen:
-            self.interface.addItem(self.tr("%1 (not found)").replace("%1", chosen), chosen)
+            self.interface.addItem(fill(self.tr("%1 (not found)"), chosen), chosen)
             index = self.interface.count() - 1
         self.interface.setCurrentIndex(max(index, 0))
         self.port.setValue(settings.ALARM_LAN_PORT.get())
@@ -203,7 +204,7 @@ class AlarmSettings(QGroupBox):
         try:
             key = lan_protocol.key_from_file(path)
         except (lan_protocol.KeyFileError, ValueError) as error:
-            self.message.setText(self.tr("Key not set: %1").replace("%1", str(error)))
+            self.message.setText(fill(self.tr("Key not set: %1"), str(error)))
             return False
         return self._store_key(key)
 
@@ -213,7 +214,7 @@ class AlarmSettings(QGroupBox):
         try:
             key = lan_protocol.key_from_passphrase(passphrase, site)
         except ValueError as error:
-            self.message.setText(self.tr("Key not set: %1").replace("%1", str(error)))
+            self.message.setText(fill(self.tr("Key not set: %1"), str(error)))
             return False
         finally:
             QGuiApplication.restoreOverrideCursor()
@@ -258,7 +259,7 @@ class AlarmSettings(QGroupBox):
         try:
             parse_sequence(text)
         except ValueError as error:
-            self.hotkey_status.setText(self.tr("Key not usable: %1").replace("%1", str(error)))
+            self.hotkey_status.setText(fill(self.tr("Key not usable: %1"), str(error)))
             return
         settings.ALARM_HOTKEY.set(text)
         settings.sync()

@@ -45,6 +45,7 @@ from veiligbalie.core.incident import (
     ValidationError,
     validate,
 )
+from veiligbalie.core.text import fill
 from veiligbalie.core.vocabulary import (
     Category,
     Channel,
@@ -500,10 +501,14 @@ class IncidentForm(QWidget):
 
     def _build_evidence(self, body: QWidget, layout: QVBoxLayout) -> None:
         hint = QLabel(
-            self.tr(
-                "Photos, screenshots, PDF, text, e-mail, sound, video or Word files; at most "
-                "{count} files of {limit} MB each. You can also drag files onto this form."
-            ).format(count=MAX_ATTACHMENTS, limit=MAX_ATTACHMENT_BYTES // (1024 * 1024)),
+            fill(
+                self.tr(
+                    "Photos, screenshots, PDF, text, e-mail, sound, video or Word files; at most "
+                    "%1 files of %2 MB each. You can also drag files onto this form."
+                ),
+                MAX_ATTACHMENTS,
+                MAX_ATTACHMENT_BYTES // (1024 * 1024),
+            ),
             body,
         )
         hint.setWordWrap(True)
@@ -657,8 +662,9 @@ class IncidentForm(QWidget):
         self._service.claim_draft(draft.id)
         self._stack.setCurrentIndex(0)
         self._show_draft_status(
-            self.tr("Unsaved report restored from {time}.").format(
-                time=QLocale().toString(_to_qt(draft.updated_at), "dd-MM HH:mm")
+            fill(
+                self.tr("Unsaved report restored from %1."),
+                QLocale().toString(_to_qt(draft.updated_at), "dd-MM HH:mm"),
             )
         )
         self.focus_first_field()
@@ -678,14 +684,17 @@ class IncidentForm(QWidget):
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle(self.tr("Unsaved report"))
         box.setText(
-            self.tr("An unsaved report was found (last typed {time}: “{excerpt}”). Continue?")
-            .replace("{time}", started)
-            .replace("{excerpt}", excerpt or self.tr("no description yet"))
+            fill(
+                self.tr("An unsaved report was found (last typed %1: “%2”). Continue?"),
+                started,
+                excerpt or self.tr("no description yet"),
+            )
         )
         if len(drafts) > 1:
             box.setInformativeText(
-                self.tr("There are {count} unsaved reports; the others are offered later.").format(
-                    count=len(drafts)
+                fill(
+                    self.tr("There are %1 unsaved reports; the others are offered later."),
+                    len(drafts),
                 )
             )
         resume = box.addButton(self.tr("Continue"), QMessageBox.ButtonRole.AcceptRole)
@@ -733,9 +742,11 @@ class IncidentForm(QWidget):
             path = Path(raw)
             if len(self._attachments) >= MAX_ATTACHMENTS:
                 problems.append(
-                    self.tr("“{name}” was not added: a report can carry at most {count} files.")
-                    .replace("{name}", path.name)
-                    .replace("{count}", str(MAX_ATTACHMENTS))
+                    fill(
+                        self.tr("“%1” was not added: a report can carry at most %2 files."),
+                        path.name,
+                        str(MAX_ATTACHMENTS),
+                    )
                 )
                 continue
             try:
@@ -746,15 +757,15 @@ class IncidentForm(QWidget):
             except OSError as error:
                 log.warning("attachment could not be copied: %s", error.strerror)
                 problems.append(
-                    self.tr("“{name}” could not be copied: {reason}.")
-                    .replace("{name}", path.name)
-                    .replace("{reason}", error.strerror or str(error))
+                    fill(
+                        self.tr("“%1” could not be copied: %2."),
+                        path.name,
+                        error.strerror or str(error),
+                    )
                 )
                 continue
             if any(a.sha256 == info.sha256 for a in self._attachments):
-                problems.append(
-                    self.tr("“{name}” is already attached.").replace("{name}", path.name)
-                )
+                problems.append(fill(self.tr("“%1” is already attached."), path.name))
                 continue
             self._attachments.append(info)
             added.append(info)
@@ -1002,8 +1013,9 @@ class IncidentForm(QWidget):
             return
         self._draft_stored = True
         self._show_draft_status(
-            self.tr("Draft saved automatically at {time}.").format(
-                time=QTime.currentTime().toString("HH:mm:ss")
+            fill(
+                self.tr("Draft saved automatically at %1."),
+                QTime.currentTime().toString("HH:mm:ss"),
             )
         )
 
@@ -1205,8 +1217,9 @@ class IncidentForm(QWidget):
 
     def _update_when_enabled(self, *_args: object) -> None:
         self.when_now.setText(
-            self.tr("Just now ({time})").format(
-                time=QLocale().toString(_to_qt(self._now_moment).time(), "HH:mm")
+            fill(
+                self.tr("Just now (%1)"),
+                QLocale().toString(_to_qt(self._now_moment).time(), "HH:mm"),
             )
         )
         self.today_time.setEnabled(self.when_today.isChecked())
@@ -1222,13 +1235,11 @@ class IncidentForm(QWidget):
     def _update_counter(self) -> None:
         length = len(self.description.toPlainText())
         stripped = len(self.description.toPlainText().strip())
-        text = self.tr("{count} of at most {max} characters").format(
-            count=length, max=DESCRIPTION_MAX
-        )
+        text = fill(self.tr("%1 of at most %2 characters"), length, DESCRIPTION_MAX)
         if stripped < DESCRIPTION_MIN:
-            text += " · " + self.tr("at least {min}").format(min=DESCRIPTION_MIN)
+            text += " · " + fill(self.tr("at least %1"), DESCRIPTION_MIN)
         elif length > DESCRIPTION_MAX:
-            text += " · " + self.tr("{over} too many").format(over=length - DESCRIPTION_MAX)
+            text += " · " + fill(self.tr("%1 too many"), length - DESCRIPTION_MAX)
         self.description_counter.setText(text)
 
     def _save_shortcut(self) -> None:
@@ -1250,30 +1261,30 @@ class IncidentForm(QWidget):
         name = path.name
         if error.reason == "too_large":
             size = path.stat().st_size if path.exists() else 0
-            return (
-                self.tr("“{name}” is too large ({size}); a file can be at most {limit} MB.")
-                .replace("{name}", name)
-                .replace("{size}", _format_size(size))
-                .replace("{limit}", str(MAX_ATTACHMENT_BYTES // (1024 * 1024)))
+            return fill(
+                self.tr("“%1” is too large (%2); a file can be at most %3 MB."),
+                name,
+                _format_size(size),
+                str(MAX_ATTACHMENT_BYTES // (1024 * 1024)),
             )
         if error.reason == "type":
-            return (
+            return fill(
                 self.tr(
-                    "“{name}” cannot be attached: files of type “{suffix}” are not accepted. "
+                    "“%1” cannot be attached: files of type “%2” are not accepted. "
                     "Use a photo, screenshot, PDF, text, e-mail, sound, video or Word file."
-                )
-                .replace("{name}", name)
-                .replace("{suffix}", path.suffix or "?")
+                ),
+                name,
+                path.suffix or "?",
             )
         if error.reason == "empty":
-            return self.tr("“{name}” is empty.").replace("{name}", name)
+            return fill(self.tr("“%1” is empty."), name)
         if error.reason == "too_many":
-            return (
-                self.tr("“{name}” was not added: a report can carry at most {count} files.")
-                .replace("{name}", name)
-                .replace("{count}", str(MAX_ATTACHMENTS))
+            return fill(
+                self.tr("“%1” was not added: a report can carry at most %2 files."),
+                name,
+                str(MAX_ATTACHMENTS),
             )
-        return self.tr("“{name}” cannot be found.").replace("{name}", name)
+        return fill(self.tr("“%1” cannot be found."), name)
 
     def _refresh_attachment_list(self) -> None:
         self.attachment_list.clear()
@@ -1326,16 +1337,19 @@ class IncidentForm(QWidget):
 
         if FollowUpKind.AFTERCARE_TALK in plan:
             if incident.aftercare_wanted:
-                text = self.tr("You asked for an aftercare talk: it takes place before {due}.")
+                text = self.tr("You asked for an aftercare talk: it takes place before %1.")
             else:
-                text = self.tr("An aftercare talk is offered to you before {due}.")
-            steps.append(text.replace("{due}", when(FollowUpKind.AFTERCARE_TALK)))
+                text = self.tr("An aftercare talk is offered to you before %1.")
+            steps.append(fill(text, when(FollowUpKind.AFTERCARE_TALK)))
         if FollowUpKind.POLICE_REPORT in plan:
             steps.append(
-                self.tr(
-                    "Advice: report this to the police (aangifte) before {due}. Use the "
-                    "organisation's address, never your own, and mention “VPT”."
-                ).replace("{due}", when(FollowUpKind.POLICE_REPORT))
+                fill(
+                    self.tr(
+                        "Advice: report this to the police (aangifte) before %1. Use the "
+                        "organisation's address, never your own, and mention “VPT”."
+                    ),
+                    when(FollowUpKind.POLICE_REPORT),
+                )
             )
         steps.append(self.tr("Follow your report and add information in My reports."))
         return steps

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from veiligbalie import settings
+from veiligbalie.core.text import fill
 from veiligbalie.net.api import ApiError, load_ca_certificates
 from veiligbalie.protocol.auth import PASSWORD_MIN
 from veiligbalie.services.context import AppContext
@@ -72,9 +73,7 @@ class PasswordDialog(QDialog):
             self.message.setText(self.tr("Enter your current password."))
         elif len(self.new.text()) < PASSWORD_MIN:
             self.message.setText(
-                self.tr("The new password needs at least %1 characters.").replace(
-                    "%1", str(PASSWORD_MIN)
-                )
+                fill(self.tr("The new password needs at least %1 characters."), str(PASSWORD_MIN))
             )
         elif self.new.text() != self.repeat.text():
             self.message.setText(self.tr("The two new passwords differ."))
@@ -248,10 +247,13 @@ class ServerSettings(QWidget):
                 "The server cannot be reached. Check the address and the network connection."
             )
         if error.kind == "certificate":
-            return self.tr(
-                "The server's certificate is not trusted (%1). Choose the organisation's CA "
-                "certificate file, or ask the administrator."
-            ).replace("%1", error.message or "?")
+            return fill(
+                self.tr(
+                    "The server's certificate is not trusted (%1). Choose the organisation's CA "
+                    "certificate file, or ask the administrator."
+                ),
+                error.message or "?",
+            )
         if during == "enrol" and error.kind in ("rejected", "auth"):
             if "already used" in error.message:
                 return self.tr(
@@ -271,13 +273,12 @@ class ServerSettings(QWidget):
         if during == "password" and error.kind in ("rejected", "auth"):
             if "current password" in error.message:
                 return self.tr("The current password is wrong.")
-            return self.tr("The server did not accept the new password: %1").replace(
-                "%1", error.message
-            )
+            return fill(self.tr("The server did not accept the new password: %1"), error.message)
         if error.kind == "auth":
             return self.tr("Your session has ended. Sign in again.")
-        return self.tr("The server reported a problem (%1). Try again later.").replace(
-            "%1", str(error.status or error.kind)
+        return fill(
+            self.tr("The server reported a problem (%1). Try again later."),
+            str(error.status or error.kind),
         )
 
     # -- Actions ---------------------------------------------------------------------------
@@ -401,11 +402,13 @@ class ServerSettings(QWidget):
         logged_in = bool(session and session.logged_in)
         if enrolled:
             self.link_state.setText(
-                self.tr("Linked with %1 (%2, %3) at %4.")
-                .replace("%1", settings.SERVER_ORG_NAME.get())
-                .replace("%2", settings.SERVER_SITE_NAME.get())
-                .replace("%3", settings.STATION_LOCATION.get())
-                .replace("%4", settings.SERVER_URL.get())
+                fill(
+                    self.tr("Linked with %1 (%2, %3) at %4."),
+                    settings.SERVER_ORG_NAME.get(),
+                    settings.SERVER_SITE_NAME.get(),
+                    settings.STATION_LOCATION.get(),
+                    settings.SERVER_URL.get(),
+                )
             )
         else:
             self.link_state.setText(
@@ -421,9 +424,7 @@ class ServerSettings(QWidget):
         self.logout_button.setEnabled(logged_in)
         self.password_button.setEnabled(logged_in)
         if logged_in and session is not None:
-            self.login_state.setText(
-                self.tr("Signed in as %1.").replace("%1", session.user_display_name)
-            )
+            self.login_state.setText(fill(self.tr("Signed in as %1."), session.user_display_name))
         elif enrolled:
             self.login_state.setText(
                 self.tr("Nobody is signed in: reports are sent in the workstation's name.")
@@ -442,7 +443,7 @@ class ServerSettings(QWidget):
             self.sync_state.setText(self.tr("Connected"))
         elif engine.last_error is not None:
             self.sync_state.setText(
-                self.tr("No connection: %1").replace("%1", self.explain(engine.last_error, "sync"))
+                fill(self.tr("No connection: %1"), self.explain(engine.last_error, "sync"))
             )
         else:
             self.sync_state.setText(self.tr("No connection"))
@@ -451,20 +452,24 @@ class ServerSettings(QWidget):
         self.dead_letters.clear()
         for item in engine.dead_letters():
             entry = QListWidgetItem(
-                self.tr("Change %1 (%2): %3")
-                .replace("%1", str(item.device_seq))
-                .replace("%2", item.kind)
-                .replace("%3", item.last_error or "")
+                fill(
+                    self.tr("Change %1 (%2): %3"),
+                    str(item.device_seq),
+                    item.kind,
+                    item.last_error or "",
+                )
             )
             entry.setData(Qt.ItemDataRole.UserRole, item.device_seq)
             self.dead_letters.addItem(entry)
         self.conflicts.clear()
         for conflict in engine.conflicts():
             entry = QListWidgetItem(
-                self.tr("Field %1 was changed by someone else: server has %2, yours was %3")
-                .replace("%1", str(conflict.get("field", "")))
-                .replace("%2", str(conflict.get("server_value")))
-                .replace("%3", str(conflict.get("your_value")))
+                fill(
+                    self.tr("Field %1 was changed by someone else: server has %2, yours was %3"),
+                    str(conflict.get("field", "")),
+                    str(conflict.get("server_value")),
+                    str(conflict.get("your_value")),
+                )
             )
             entry.setData(Qt.ItemDataRole.UserRole, conflict.get("device_seq"))
             self.conflicts.addItem(entry)

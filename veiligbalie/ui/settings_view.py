@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from veiligbalie import paths, secrets, settings
+from veiligbalie.core.text import fill
 from veiligbalie.services.context import AppContext
 from veiligbalie.ui.alarm_settings import AlarmSettings
 from veiligbalie.ui.server_settings import ServerSettings
@@ -144,9 +145,7 @@ class SettingsView(QScrollArea):
             )
         if secrets.is_persistent():
             self.keyring_state.setText(
-                self.tr("Kept in the system keyring (%1).").replace(
-                    "%1", secrets.backend_description()
-                )
+                fill(self.tr("Kept in the system keyring (%1)."), secrets.backend_description())
             )
         else:
             self.keyring_state.setText(
