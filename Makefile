@@ -5,26 +5,32 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+# The exact versions the tests ran with (pip included); `make upgrade` refreshes it.
+CONSTRAINTS := constraints.txt
+PIP_QUIET := --quiet --disable-pip-version-check
 TS := $(wildcard i18n/*.ts)
 QM := $(TS:.ts=.qm)
 
-.PHONY: setup run test bench lint format translations sysdeps screenshot clean
+.PHONY: setup run test bench lint typecheck format translations sysdeps screenshot upgrade clean
 
 setup: $(STAMP) translations
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "VeiligBalie needs Python 3.11 or newer")'
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	@echo "Creating $(VENV) with $$($(PYTHON) --version)…"
+	@$(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install $(PIP_QUIET) -c $(CONSTRAINTS) --upgrade pip
 
-$(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[server,dev]'
+$(STAMP): pyproject.toml $(CONSTRAINTS) | $(PY)
+	@echo "Installing dependencies, 1–2 minutes…"
+	@$(PY) -m pip install $(PIP_QUIET) -c $(CONSTRAINTS) -e '.[server,dev]'
 	@touch $@
+	@echo "Dependencies installed."
 
 translations: $(QM)
 
 i18n/%.qm: i18n/%.ts | $(STAMP)
-	$(VENV)/bin/pyside6-lrelease -silent $< -qm $@
+	@$(VENV)/bin/pyside6-lrelease -silent $< -qm $@
 
 sysdeps:
 	@sh scripts/system-libs.sh
@@ -42,6 +48,10 @@ bench: setup
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+typecheck: setup
+	$(VENV)/bin/mypy
 
 format: setup
 	$(VENV)/bin/ruff check --fix .
@@ -50,5 +60,22 @@ format: setup
 screenshot: setup
 	$(PY) scripts/screenshot.py --all
 
+# Refresh constraints.txt: the newest versions pyproject.toml's ranges allow, resolved in a
+# throwaway venv (the project itself left out), then reinstalled here from the new file.
+upgrade:
+	@echo "Resolving the newest allowed versions in a temporary venv, 1–2 minutes…"
+	@rm -rf $(VENV)-upgrade
+	@$(PYTHON) -m venv $(VENV)-upgrade
+	@$(VENV)-upgrade/bin/python -m pip install $(PIP_QUIET) --upgrade pip
+	@$(VENV)-upgrade/bin/python -m pip install $(PIP_QUIET) '.[server,dev]'
+	@{ echo "# The exact versions the tests ran with. make installs from this file;"; \
+	   echo "# 'make upgrade' refreshes it from pyproject.toml's ranges."; \
+	   $(VENV)-upgrade/bin/python -m pip freeze --all --exclude veiligbalie \
+	     --exclude setuptools --exclude wheel; } > $(CONSTRAINTS).new
+	@rm -rf $(VENV)-upgrade
+	@mv $(CONSTRAINTS).new $(CONSTRAINTS)
+	@$(MAKE) --no-print-directory setup
+	@git diff --stat -- $(CONSTRAINTS) 2>/dev/null || true
+
 clean:
-	rm -rf $(VENV) i18n/*.qm build dist *.egg-info
+	rm -rf $(VENV) $(VENV)-upgrade i18n/*.qm build dist *.egg-info

@@ -4,17 +4,12 @@ in-memory keyring, so no test touches the developer's own data or credentials.""
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 # Never let a test run pick up the machine's locale for the UI language.
 os.environ.setdefault("VEILIGBALIE_LANG", "nl")
-
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 import keyring  # noqa: E402
 import pytest  # noqa: E402

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from tests.support.net import free_udp_port, random_group
-from tests.support.processes import JsonLinesProcess, wait_for
+from tests.support.processes import JsonLinesProcess
+from tests.support.waiting import wait_until
 from veiligbalie.protocol import lan
 
 pytestmark = pytest.mark.e2e
@@ -45,7 +46,7 @@ def lan_site(tmp_path: Path) -> Iterator[Callable[[str], StationProcess]]:
     def start(name: str) -> StationProcess:
         station = StationProcess(name, tmp_path / name.replace(" ", "_"), port, group)
         started.append(station)
-        wait_for(lambda: bool(station.find("ready")), 20, f"{name} to start")
+        wait_until(lambda: bool(station.find("ready")), 20, what=f"{name} to start")
         return station
 
     yield start
@@ -56,43 +57,49 @@ def lan_site(tmp_path: Path) -> Iterator[Callable[[str], StationProcess]]:
 def test_three_stations_raise_ack_resolve_and_a_late_station(lan_site) -> None:  # noqa: ANN001
     sender, first, second = (lan_site(f"Balie {n}") for n in (1, 2, 3))
     for station in (sender, first, second):
-        wait_for(lambda s=station: s.find("reachable", count=2) != [], 10, f"{station.name} peers")
+        wait_until(
+            lambda s=station: s.find("reachable", count=2) != [], 10, what=f"{station.name} peers"
+        )
 
     pressed = time.monotonic()
     sender.command("raise silent aggression")
-    wait_for(lambda: bool(sender.find("sent", command="raise")), 5, "the raise")
+    wait_until(lambda: bool(sender.find("sent", command="raise")), 5, what="the raise")
     alarm_id = sender.find("sent", command="raise")[0]["alarm_id"]
     for station in (first, second):
-        wait_for(lambda s=station: bool(s.find("raised", alarm_id=alarm_id)), 3, f"{station.name}")
+        wait_until(
+            lambda s=station: bool(s.find("raised", alarm_id=alarm_id)), 3, what=f"{station.name}"
+        )
         (raised,) = station.find("raised", alarm_id=alarm_id)  # de-duplicated: once
         assert raised["mine"] is False and raised["station"] == "Balie 1"
         assert raised["location"] == "Balie 1, publiekshal"
         assert station.first_time("raised", alarm_id=alarm_id) - pressed < 2.0
 
     first.command(f"ack {alarm_id}")
-    wait_for(
-        lambda: bool(sender.find("updated", alarm_id=alarm_id, responding=1)), 3, "ack at sender"
+    wait_until(
+        lambda: bool(sender.find("updated", alarm_id=alarm_id, responding=1)),
+        3,
+        what="ack at sender",
     )
     (update,) = sender.find("updated", alarm_id=alarm_id, responding=1)
     assert update["responders"] == ["Collega Balie 2"] and update["state"] == "acknowledged"
 
     late = lan_site("Balie 4")
-    wait_for(lambda: bool(late.find("raised", alarm_id=alarm_id)), 5, "the late station")
-    wait_for(
-        lambda: bool(late.find("updated", alarm_id=alarm_id, responding=1)), 5, "late sees ack"
+    wait_until(lambda: bool(late.find("raised", alarm_id=alarm_id)), 5, what="the late station")
+    wait_until(
+        lambda: bool(late.find("updated", alarm_id=alarm_id, responding=1)), 5, what="late sees ack"
     )
 
     assert len(late.find("raised", alarm_id=alarm_id)) == 1  # re-announced, shown once
 
     second.command(f"resolve {alarm_id}")
     for station in (sender, first, late):
-        wait_for(
+        wait_until(
             lambda s=station: bool(s.find("closed", alarm_id=alarm_id, state="resolved")),
             3,
-            f"{station.name} to clear",
+            what=f"{station.name} to clear",
         )
     for station in (sender, first, second, late):
         station.command("status")
     for station in (sender, first, second, late):
-        wait_for(lambda s=station: bool(s.find("status")), 3, "status")
+        wait_until(lambda s=station: bool(s.find("status")), 3, what="status")
         assert station.find("status")[-1]["open"] == []

@@ -24,7 +24,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -33,12 +33,14 @@ from tests.e2e.drivers.sync_kit import PASSWORD, Site, admin, login, setup_site
 from tests.support.net import LOOPBACK, free_udp_port, random_group
 from tests.support.processes import JsonLinesProcess
 from tests.support.server import RunningServer, running_server
+from tests.support.waiting import wait_until, wait_until_matches
 from veiligbalie.protocol import lan
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 
 DRIVER = Path(__file__).resolve().parent / "drivers" / "alarm_station.py"
 LEAD = ("tlead", "Tom Leider", "team_lead")
+T = TypeVar("T")
 
 
 class AppStation(JsonLinesProcess):
@@ -54,27 +56,43 @@ class AppStation(JsonLinesProcess):
         super().__init__(name, DRIVER, args, stderr=self._stderr)
         self.station_id = ""
 
+    def until(self, condition: Callable[[], T], timeout: float, what: str) -> T:
+        """wait_until, but fail at once, with the driver's stderr, when the station exits."""
+
+        def check() -> T:
+            result = condition()
+            if not result and self.proc.poll() is not None:
+                raise AssertionError(f"{self.name} exited:\n{self.tail()}")
+            return result
+
+        return wait_until(
+            check,
+            timeout,
+            interval=0.02,
+            what=f"{self.name}: {what}",
+            detail=lambda: f"{self.snapshot()[-5:]}\n{self.tail()}",
+        )
+
     def wait(self, event: str, timeout: float = 10, **fields: object) -> dict[str, Any]:
-        wait_for(lambda: bool(self.find(event, **fields)), timeout, f"{self.name}: {event}", self)
-        return self.find(event, **fields)[0]
+        return self.until(lambda: self.find(event, **fields), timeout, event)[0]
 
     def ask(self, line: str, answer: str, timeout: float = 10) -> dict[str, Any]:
         """Send a command; the first ``answer`` event after it."""
         before = len(self.find(answer))
         self.command(line)
-        wait_for(lambda: len(self.find(answer)) > before, timeout, f"{self.name}: {answer}", self)
+        self.until(lambda: len(self.find(answer)) > before, timeout, answer)
         return self.find(answer)[before]
 
     def until_status(self, check: Callable[[dict[str, Any]], bool], timeout: float = 15) -> dict:
         """Ask for the status until ``check`` holds (paths connect in the background)."""
-        deadline = time.monotonic() + timeout
-        status: dict[str, Any] = {}
-        while time.monotonic() < deadline:
-            status = self.ask("status", "status")
-            if check(status):
-                return status
-            time.sleep(0.1)
-        raise AssertionError(f"{self.name}: status never matched; last {status}\n{self.tail()}")
+        return wait_until_matches(
+            lambda: self.ask("status", "status"),
+            check,
+            timeout,
+            interval=0.1,
+            what=f"{self.name}: status to match",
+            detail=self.tail,
+        )
 
     def tail(self) -> str:
         return self.stderr_path.read_text(errors="replace")[-3000:]
@@ -84,20 +102,6 @@ class AppStation(JsonLinesProcess):
             return super().stop(timeout)
         finally:
             self._stderr.close()
-
-
-def wait_for(
-    condition: Callable[[], bool], timeout: float, what: str, station: AppStation | None = None
-) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        if station is not None and station.proc.poll() is not None:
-            raise AssertionError(f"{station.name} exited:\n{station.tail()}")
-        time.sleep(0.02)
-    detail = f"\n{station.snapshot()[-5:]}\n{station.tail()}" if station is not None else ""
-    raise AssertionError(f"timed out waiting for {what}{detail}")
 
 
 class Office:
@@ -267,13 +271,13 @@ def test_raise_ack_resolve_through_server_and_lan_then_forged_packets(office: Of
             assert status["open"] == []
 
         token = office.lead_token()
-        wait_for(
+        wait_until(
             lambda: (
                 {"raised", "delivered", "acknowledged", "resolved"}
                 <= set(log_kinds(office.detail(alarm_id, token) or {"log": []}))
             ),
             10,
-            "the server's alarm log",
+            what="the server's alarm log",
         )
         detail = office.detail(alarm_id, token)
         assert detail is not None and detail["alarm"]["state"] == "resolved"
@@ -293,11 +297,10 @@ def test_raise_ack_resolve_through_server_and_lan_then_forged_packets(office: Of
         injector.sendto(captured, (group, port))
         injector.sendto(forged, (group, port))
         for station in (first, second):
-            wait_for(
+            station.until(
                 lambda s=station: dropped(s, "replayed") and dropped(s, "bad_signature"),
                 5,
-                f"{station.name} to drop the injected packets",
-                station,
+                "to drop the injected packets",
             )
             news = [
                 e
@@ -340,7 +343,7 @@ def test_server_killed_before_the_press_learns_alarm_and_ack_after_restart(offic
             first.station_id
         ]
 
-    wait_for(learned, 15, "the server to learn the alarm and the acknowledgement")
+    wait_until(learned, 15, what="the server to learn the alarm and the acknowledgement")
     detail = office.detail(alarm_id, token)
     assert detail is not None
     alarm = detail["alarm"]
@@ -351,12 +354,12 @@ def test_server_killed_before_the_press_learns_alarm_and_ack_after_restart(offic
     assert kinds.count("raised") == 1 and kinds.count("acknowledged") == 1
 
     sender.command(f"resolve {alarm_id}")
-    wait_for(
+    wait_until(
         lambda: (
             (office.detail(alarm_id, token) or {"alarm": {}})["alarm"].get("state") == "resolved"
         ),
         10,
-        "the resolve to reach the server",
+        what="the resolve to reach the server",
     )
     for station in (first, second):
         assert station.wait("closed", 5, alarm_id=alarm_id)["state"] == "resolved"
@@ -426,10 +429,10 @@ def test_server_path_only_counts_colleagues_logs_a_test_alarm_and_serves_a_late_
     (raised_entry,) = [e for e in detail["log"] if e["kind"] == "raised"]
     # Enrolment made the workstation's server id the station's id on every path.
     assert raised_entry["workstation_id"] == raised_entry["station_id"] == sender.station_id
-    wait_for(
+    wait_until(
         lambda: "delivered" in log_kinds(office.detail(alarm_id, token) or {"log": []}),
         5,
-        "the server's delivered entry",
+        what="the server's delivered entry",
     )
     detail = office.detail(alarm_id, token)
     assert detail is not None

@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 
 from tests.support.net import LOOPBACK, free_udp_port, random_group
-from tests.support.processes import JsonLinesProcess, wait_for
+from tests.support.processes import JsonLinesProcess
+from tests.support.waiting import wait_until
 from veiligbalie.protocol import lan
 from veiligbalie.protocol.lan import MessageType
 
@@ -82,26 +83,28 @@ def test_three_stations_alarm_each_other_without_a_server(lan_setup) -> None:  #
     try:
         sender, first, second = stations
         for station in stations:
-            wait_for(
+            wait_until(
                 lambda s=station: any(e["event"] == "ready" for e in s.snapshot()),
                 20,
-                f"{station.name} to start",
+                what=f"{station.name} to start",
             )
         for station in stations:
-            wait_for(
+            wait_until(
                 lambda s=station: (
                     [e for e in s.snapshot() if e["event"] == "peers"][-1:]
                     == [{"event": "peers", "count": 2}]
                 ),
                 10,
-                f"{station.name} to see both peers",
+                what=f"{station.name} to see both peers",
             )
 
         alarm_id = str(uuid.uuid4())
         pressed = time.monotonic()
         sender.command(f"raise {alarm_id} open medical")
         for station in (first, second):
-            wait_for(lambda s=station: bool(s.received(alarm_id)), 2, f"{station.name} alarm")
+            wait_until(
+                lambda s=station: bool(s.received(alarm_id)), 2, what=f"{station.name} alarm"
+            )
             (event,) = station.received(alarm_id)
             assert event["type"] == "alarm.raised"
             assert event["body"]["type"] == "medical" and event["body"]["kind"] == "open"
@@ -134,22 +137,24 @@ def test_three_stations_alarm_each_other_without_a_server(lan_setup) -> None:  #
         injector.sendto(captured, (group, port))
         injector.sendto(forged, (group, port))
         for station in stations:
-            wait_for(
+            wait_until(
                 lambda s=station: (
                     s.rejections("replayed") >= 1 and s.rejections("bad_signature") >= 1
                 ),
                 3,
-                f"{station.name} to drop the injected packets",
+                what=f"{station.name} to drop the injected packets",
             )
 
         # The alarm goes on normally: acknowledged back to the sender, then resolved.
         second.command(f"ack {alarm_id} Jeroen de Vries")
-        wait_for(lambda: bool(sender.received(alarm_id, "alarm.acknowledged")), 2, "ack")
+        wait_until(lambda: bool(sender.received(alarm_id, "alarm.acknowledged")), 2, what="ack")
         (ack,) = sender.received(alarm_id, "alarm.acknowledged")
         assert ack["body"]["responder_name"] == "Jeroen de Vries"
         sender.command(f"resolve {alarm_id}")
         for station in (first, second):
-            wait_for(lambda s=station: bool(s.received(alarm_id, "alarm.resolved")), 2, "resolved")
+            wait_until(
+                lambda s=station: bool(s.received(alarm_id, "alarm.resolved")), 2, what="resolved"
+            )
 
         for station in (first, second):
             assert len(station.received(alarm_id, "alarm.raised")) == 1  # replay not shown

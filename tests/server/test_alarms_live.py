@@ -24,6 +24,7 @@ from websockets.sync.client import ClientConnection, connect
 
 from tests.server.conftest import World, seed_world
 from tests.support.server import RunningServer, running_server
+from tests.support.waiting import wait_until
 from veiligbalie.server import admin, auth
 from veiligbalie.server.store import ServerStore
 
@@ -115,16 +116,6 @@ def log_of(site: Site, alarm_id: str) -> list[dict[str, Any]]:
     r = httpx.get(f"{site.url}/api/v1/alarms/{alarm_id}", headers=site.h("lead"), timeout=10)
     assert r.status_code == 200, r.text
     return r.json()["log"]
-
-
-def wait_until(check: Any, timeout: float = 10) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.05)
-    raise AssertionError("condition not met in time")
 
 
 def test_fan_out_to_the_site_only_and_delivered_to_the_sender(site: Site) -> None:

@@ -9,7 +9,6 @@ import ssl
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from pathlib import Path
 import httpx
 
 from tests.support.net import free_tcp_port
+from tests.support.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -56,20 +56,27 @@ class RunningServer:
         log = open(self.log_path, "ab")  # noqa: SIM115 - handed to the child
         self.process = subprocess.Popen(cmd, stdout=log, stderr=log, env=env, cwd=ROOT)
         log.close()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
+        process = self.process
+        verify = ssl.create_default_context(cafile=str(self.tls[0])) if self.tls else True
+
+        def healthy() -> bool:
+            if process.poll() is not None:
                 raise RuntimeError(f"server exited early:\n{self.log()}")
             try:
-                verify = ssl.create_default_context(cafile=str(self.tls[0])) if self.tls else True
-                r = httpx.get(f"{self.base_url}/healthz", timeout=1.0, verify=verify)
-                if r.status_code == 200:
-                    return
+                return (
+                    httpx.get(f"{self.base_url}/healthz", timeout=1.0, verify=verify).status_code
+                    == 200
+                )
             except httpx.HTTPError:
-                pass
-            time.sleep(0.05)
-        self.kill()
-        raise RuntimeError(f"server did not answer /healthz within {timeout}s:\n{self.log()}")
+                return False
+
+        try:
+            wait_until(healthy, timeout, what="/healthz to answer")
+        except AssertionError:
+            self.kill()
+            raise RuntimeError(
+                f"server did not answer /healthz within {timeout}s:\n{self.log()}"
+            ) from None
 
     def kill(self) -> None:
         """SIGKILL: no shutdown handlers run (crash tests)."""

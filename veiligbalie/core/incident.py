@@ -102,6 +102,8 @@ class Incident:
 
 
 def _is_member(enum: type[StrEnum], value: object) -> bool:
+    if not isinstance(value, str):
+        return False  # every member's value is a string
     try:
         enum(value)
     except (ValueError, TypeError):
@@ -236,7 +238,7 @@ def incident_from_dict(data: dict[str, object]) -> Incident:
         raise ValueError("witnesses and categories must be lists")
     return Incident(
         id=uuid.UUID(text("id")),
-        reference=data.get("reference") and text("reference") or None,
+        reference=text("reference") if data.get("reference") else None,
         occurred_at=datetime.fromisoformat(text("occurred_at")),
         location=text("location"),
         channel=Channel(text("channel", Channel.COUNTER.value)),

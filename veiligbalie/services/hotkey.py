@@ -26,6 +26,8 @@ from veiligbalie.services.hotkey_base import (
     parse_sequence,
 )
 
+from veiligbalie.core.text import fill
+
 log = logging.getLogger(__name__)
 
 # The key's parsing is re-exported: the settings page checks a key before it is grabbed.
@@ -80,7 +82,7 @@ class GlobalHotkey(QObject):
         try:
             chord = parse_sequence(text)
         except ValueError as error:
-            self._status = self.tr("Key not usable: %1").replace("%1", str(error))
+            self._status = fill(self.tr("Key not usable: %1"), str(error))
             return False
         if not self.platform_supported():
             self._status = self.tr(
@@ -92,10 +94,13 @@ class GlobalHotkey(QObject):
         if sys.platform != "win32" and console_switch_key(chord):
             # The X server (XKB) turns Ctrl+Alt+F1..F12 into a switch to a text console and
             # never delivers it to any program: a grab would look fine and never fire.
-            self._status = self.tr(
-                "%1 switches to a text console on Linux and cannot be used; choose another "
-                "key, for example Ctrl+Shift+F12"
-            ).replace("%1", text)
+            self._status = fill(
+                self.tr(
+                    "%1 switches to a text console on Linux and cannot be used; choose another "
+                    "key, for example Ctrl+Shift+F12"
+                ),
+                text,
+            )
             log.warning("Global alarm key %s is a console switch key on X11", text)
             return False
         try:
@@ -108,15 +113,11 @@ class GlobalHotkey(QObject):
 
                 backend = X11Hotkey(chord, self.activated.emit)
         except (OSError, ValueError) as error:
-            self._status = (
-                self.tr("Global hotkey %1 not registered: %2")
-                .replace("%1", text)
-                .replace("%2", str(error))
-            )
+            self._status = fill(self.tr("Global hotkey %1 not registered: %2"), text, str(error))
             log.warning("Global alarm key %s not registered: %s", text, error)
             return False
         self._backend = backend
-        self._status = self.tr("Global hotkey %1 active in every program").replace("%1", text)
+        self._status = fill(self.tr("Global hotkey %1 active in every program"), text)
         log.info("Global alarm key %s registered", text)
         return True
 

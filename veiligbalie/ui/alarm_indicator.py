@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from veiligbalie.core.alarm import CANCEL_WINDOW, InvalidTransition
+from veiligbalie.core.text import fill
 from veiligbalie.core.vocabulary import AlarmKind, AlarmType
 from veiligbalie.services.alarms import Alarm, AlarmService
 from veiligbalie.ui.alarm_popup import escalation_text, responder_names, type_label
@@ -229,7 +230,7 @@ class AlarmIndicator(QFrame):
         if self.service.can_cancel(alarm.id):
             left = CANCEL_WINDOW - (datetime.now(UTC) - alarm.raised_at)
             seconds = max(0, int(left.total_seconds() + 0.999))
-            self.cancel_button.setText(self.tr("Mistake (%1)").replace("%1", str(seconds)))
+            self.cancel_button.setText(fill(self.tr("Mistake (%1)"), str(seconds)))
             self.cancel_button.show()
             self.resolve_button.hide()
             self._countdown.start()

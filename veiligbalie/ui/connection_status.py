@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QWidget
 
+from veiligbalie.core.text import fill
 from veiligbalie.services.context import AppContext
 from veiligbalie.services.sync import CONNECTED, LOCAL
 from veiligbalie.ui.alarm_button import not_connected_help
@@ -43,9 +44,7 @@ class ConnectionStatus(QLabel):
         else:
             since = engine.last_contact if engine is not None else None
             if since is not None:
-                text = self.tr("No connection since %1").replace(
-                    "%1", since.astimezone().strftime("%H:%M")
-                )
+                text = fill(self.tr("No connection since %1"), since.astimezone().strftime("%H:%M"))
             else:
                 text = self.tr("No connection")
             parts.append(text)
@@ -58,7 +57,7 @@ class ConnectionStatus(QLabel):
         if pending == 1:
             parts.append(self.tr("1 change waiting"))
         elif pending > 1:
-            parts.append(self.tr("%1 changes waiting").replace("%1", str(pending)))
+            parts.append(fill(self.tr("%1 changes waiting"), str(pending)))
         if not self.context.alarms.connected:
             parts.append(self.tr("Alarm not connected"))
             tip += " " + self.tr("Alarms from this workstation reach nobody.")

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from veiligbalie import settings
+from veiligbalie.core.text import fill
 
 
 class HelpView(QScrollArea):
@@ -26,10 +27,13 @@ class HelpView(QScrollArea):
         cards = [
             (
                 self.tr("Feeling unsafe?"),
-                self.tr(
-                    "Press the red alarm button or %1. The alarm is silent: the visitor sees "
-                    "and hears nothing."
-                ).replace("%1", hotkey),
+                fill(
+                    self.tr(
+                        "Press the red alarm button or %1. The alarm is silent: the visitor sees "
+                        "and hears nothing."
+                    ),
+                    hotkey,
+                ),
             ),
             (
                 self.tr("Life in danger?"),

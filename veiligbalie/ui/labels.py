@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 from veiligbalie.core.incident import Field, Problem, ValidationError
+from veiligbalie.core.text import fill
 from veiligbalie.core.vocabulary import Category, Channel, FollowUpKind, IncidentStatus, Severity
 
 # lupdate reads the context from each call, so it is written out as "Labels" every time.
@@ -137,9 +138,12 @@ def validation_message(error: ValidationError) -> str:
     """A plain sentence saying what is wrong with a field and how to put it right."""
     f, p, limit = error.field, error.problem, error.limit
     if p is Problem.TOO_LONG:
-        return QCoreApplication.translate(
-            "Labels", "This is too long: at most {limit} characters. Nothing you typed is lost."
-        ).format(limit=limit)
+        return fill(
+            QCoreApplication.translate(
+                "Labels", "This is too long: at most %1 characters. Nothing you typed is lost."
+            ),
+            limit,
+        )
     if f is Field.OCCURRED_AT:
         if p is Problem.IN_FUTURE:
             return QCoreApplication.translate(
@@ -160,9 +164,12 @@ def validation_message(error: ValidationError) -> str:
         )
     if f is Field.DESCRIPTION:
         if p is Problem.TOO_SHORT:
-            return QCoreApplication.translate(
-                "Labels", "Please write a little more: at least {limit} characters."
-            ).format(limit=limit)
+            return fill(
+                QCoreApplication.translate(
+                    "Labels", "Please write a little more: at least %1 characters."
+                ),
+                limit,
+            )
         return QCoreApplication.translate("Labels", "Describe briefly what happened.")
     if f is Field.REPORTER:
         return QCoreApplication.translate("Labels", "Fill in your name.")
@@ -175,9 +182,9 @@ def validation_message(error: ValidationError) -> str:
             "Labels", "Describe the perpetrator briefly or fill in a client or case number."
         )
     if f is Field.WITNESSES:
-        return QCoreApplication.translate(
-            "Labels", "At most {limit} witnesses, one per line."
-        ).format(limit=limit)
+        return fill(
+            QCoreApplication.translate("Labels", "At most %1 witnesses, one per line."), limit
+        )
     if f is Field.DAMAGE_AMOUNT:
         if p is Problem.NEGATIVE:
             return QCoreApplication.translate("Labels", "The amount cannot be negative.")

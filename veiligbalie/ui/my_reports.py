@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from veiligbalie import settings
 from veiligbalie.core.incident import DESCRIPTION_MAX, Incident
+from veiligbalie.core.text import fill
 from veiligbalie.core.vocabulary import FollowUpKind, IncidentStatus
 from veiligbalie.services.incidents import IncidentService, IncidentSummary, TimelineEvent
 from veiligbalie.ui import labels
@@ -321,9 +322,7 @@ class MyReportsView(QWidget):
             return
         if len(text) > DESCRIPTION_MAX:
             self.note_message.show_message(
-                self.tr("This is too long: at most {limit} characters.").format(
-                    limit=DESCRIPTION_MAX
-                )
+                fill(self.tr("This is too long: at most %1 characters."), DESCRIPTION_MAX)
             )
             self.note_edit.setFocus()
             return
@@ -433,7 +432,7 @@ class MyReportsView(QWidget):
         ]
         if incident.damage_amount_cents is not None:
             amount = QLocale().toCurrencyString(incident.damage_amount_cents / 100, "€")
-            consequences.append(self.tr("estimated damage {amount}").format(amount=amount))
+            consequences.append(fill(self.tr("estimated damage %1"), amount))
         if consequences:
             rows.append(row(self.tr("Consequences"), esc(", ".join(consequences))))
         wishes = []

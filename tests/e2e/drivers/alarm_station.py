@@ -39,17 +39,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[3]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from PySide6.QtCore import QCoreApplication, QSocketNotifier
 
-from PySide6.QtCore import QCoreApplication, QSocketNotifier  # noqa: E402
-
-from veiligbalie.core.vocabulary import AlarmKind, AlarmType  # noqa: E402
-from veiligbalie.net.alarm_paths import LanAlarmPath  # noqa: E402
-from veiligbalie.net.lan import LanBeacon  # noqa: E402
-from veiligbalie.services.alarms import Alarm, AlarmService, StationIdentity  # noqa: E402
-from veiligbalie.store.database import Database  # noqa: E402
+from veiligbalie.core.vocabulary import AlarmKind, AlarmType
+from veiligbalie.net.alarm_paths import LanAlarmPath
+from veiligbalie.net.lan import LanBeacon
+from veiligbalie.services.alarms import Alarm, AlarmService, StationIdentity
+from veiligbalie.store.database import Database
 
 LOOPBACK = "127.0.0.1"
 

@@ -21,16 +21,11 @@ import json
 import os
 import sys
 import uuid
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[3]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from PySide6.QtCore import QCoreApplication, QSocketNotifier
 
-from PySide6.QtCore import QCoreApplication, QSocketNotifier  # noqa: E402
-
-from veiligbalie.net.lan import LanBeacon  # noqa: E402
-from veiligbalie.protocol.lan import LanMessage, MessageType  # noqa: E402
+from veiligbalie.net.lan import LanBeacon
+from veiligbalie.protocol.lan import LanMessage, MessageType
 
 
 def emit(event: str, **fields: object) -> None:

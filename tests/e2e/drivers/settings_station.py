@@ -13,13 +13,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[3]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from tests.e2e.drivers.alarm_station import Driver, emit, main_app  # noqa: E402
+from tests.e2e.drivers.alarm_station import Driver, emit, main_app
 
 
 class SettingsDriver(Driver):

@@ -10,22 +10,19 @@ import os
 import sys
 import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+import keyring
+from PySide6.QtCore import QCoreApplication, QSocketNotifier
 
-import keyring  # noqa: E402
-from PySide6.QtCore import QCoreApplication, QSocketNotifier  # noqa: E402
-
-from veiligbalie.core.incident import Incident  # noqa: E402
-from veiligbalie.core.vocabulary import Category, IncidentStatus  # noqa: E402
-from veiligbalie.protocol import sync as p  # noqa: E402
-from veiligbalie.secrets import MemoryKeyring  # noqa: E402
-from veiligbalie.services.incidents import IncidentService  # noqa: E402
-from veiligbalie.services.session import Session  # noqa: E402
-from veiligbalie.services.sync import SyncEngine  # noqa: E402
-from veiligbalie.store.database import Database  # noqa: E402
+from veiligbalie.core.incident import Incident
+from veiligbalie.core.vocabulary import Category, IncidentStatus
+from veiligbalie.protocol import sync as p
+from veiligbalie.secrets import MemoryKeyring
+from veiligbalie.services.incidents import IncidentService
+from veiligbalie.services.session import Session
+from veiligbalie.services.sync import SyncEngine
+from veiligbalie.store.database import Database
 
 
 def report(**fields: Any) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 
 from tests.support.server import ROOT, RunningServer
+from tests.support.waiting import wait_until_matches
 
 PASSWORD = "correct horse battery"
 DRIVER = Path(__file__).resolve().parent / "sync_client.py"
@@ -196,14 +197,13 @@ class ClientDriver:
 
     def until_state(self, check: Callable[[dict[str, Any]], bool], timeout: float) -> dict:
         """Ask for the state until ``check`` holds (the engine works in the background)."""
-        deadline = time.monotonic() + timeout
-        state: dict[str, Any] = {}
-        while time.monotonic() < deadline:
-            state = self.ask({"cmd": "state"}, "state")
-            if check(state):
-                return state
-            time.sleep(0.2)
-        raise AssertionError(f"{self.name}: state never matched; last {state}")
+        return wait_until_matches(
+            lambda: self.ask({"cmd": "state"}, "state"),
+            check,
+            timeout,
+            interval=0.2,
+            what=f"{self.name}: state to match",
+        )
 
     def close(self) -> None:
         if self.process.poll() is None:

@@ -1,0 +1,26 @@
+"""Filling translated texts: Qt's numbered place markers, %1 to %99.
+
+Every translated string marks its variable parts as %1, %2, … (Qt Linguist checks that a
+translation keeps each marker, and a translator may reorder them); ``fill`` puts the values
+in, like ``QString.arg``, which PySide6 does not offer on Python strings.
+"""
+
+from __future__ import annotations
+
+import re
+
+_MARKER = re.compile(r"%(\d{1,2})")
+
+
+def fill(text: str, *values: object) -> str:
+    """``text`` with %1 replaced by the first value, %2 by the second, and so on.
+
+    All markers are replaced in one pass, so a value that itself contains "%2" stays as it
+    is. A marker without a value (%3 with two values) is left in place, as Qt does.
+    """
+
+    def value(match: re.Match[str]) -> str:
+        index = int(match.group(1))
+        return str(values[index - 1]) if 1 <= index <= len(values) else match.group(0)
+
+    return _MARKER.sub(value, text)
