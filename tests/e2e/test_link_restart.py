@@ -15,7 +15,8 @@ import httpx
 import pytest
 
 from tests.e2e.drivers.sync_kit import PASSWORD, setup_site
-from tests.support.processes import JsonLinesProcess, wait_for
+from tests.support.processes import JsonLinesProcess
+from tests.support.waiting import wait_until
 from tests.support.server import running_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
@@ -31,13 +32,13 @@ class Station(JsonLinesProcess):
         self.wait("ready", 60)
 
     def wait(self, event: str, timeout: float = 10) -> dict[str, Any]:
-        wait_for(lambda: bool(self.find(event)), timeout, f"{self.name}: {event}")
+        wait_until(lambda: bool(self.find(event)), timeout, what=f"{self.name}: {event}")
         return self.find(event)[-1]
 
     def ask(self, line: str, answer: str, timeout: float = 15) -> dict[str, Any]:
         before = len(self.find(answer))
         self.command(line)
-        wait_for(lambda: len(self.find(answer)) > before, timeout, f"{self.name}: {answer}")
+        wait_until(lambda: len(self.find(answer)) > before, timeout, what=f"{self.name}: {answer}")
         return self.find(answer)[before]
 
 
@@ -75,10 +76,10 @@ def test_linked_station_without_keyring_stays_linked_after_restart(tmp_path: Pat
             assert "a file that only your user can read" in shown["credential"]
             assert str(credential) in shown["credential"]
             # Still linked for real: the server takes the workstation's token after the restart.
-            wait_for(
+            wait_until(
                 lambda: restarted.ask("status", "status")["paths"].get("server") is True,
                 20,
-                "the server alarm path after the restart",
+                what="the server alarm path after the restart",
             )
             status = restarted.ask("status", "status")
             assert status["session"]["identity"] == "workstation"  # the person signs in again

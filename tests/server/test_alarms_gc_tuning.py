@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.processes import wait_for
+from tests.support.waiting import wait_until
 from tests.support.server import running_server
 from veiligbalie.server import cli, gc_tuning
 from veiligbalie.server.store import ServerStore
@@ -30,7 +30,7 @@ def test_serve_passes_the_switch_to_the_alarm_runtime(tmp_path: Path, option: st
     url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
     ServerStore(url).close()
     with running_server(url, extra_args=[option]) as server:
-        wait_for(lambda: "Application startup complete" in server.log(), 10, "start-up")
+        wait_until(lambda: "Application startup complete" in server.log(), 10, what="start-up")
         assert (TUNED in server.log()) == (option == "--gc-tuning"), server.log()
 
 

@@ -26,7 +26,7 @@ from websockets.sync.client import ClientConnection, connect
 from tests.bench import ws_stations
 from tests.server.conftest import Live, World, change, incident_payload, seed_world, user_token
 from tests.support.net import free_tcp_port
-from tests.support.processes import wait_for as poll
+from tests.support.waiting import wait_until
 from veiligbalie.core.ids import uuid7
 from veiligbalie.server import admin, stream
 from veiligbalie.server.app import create_app
@@ -153,7 +153,7 @@ def uvicorn_thread(app: Any) -> Iterator[int]:
     thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
     thread.start()
     try:
-        poll(lambda: server.started or not thread.is_alive(), 30, "uvicorn to start")
+        wait_until(lambda: server.started or not thread.is_alive(), 30, what="uvicorn to start")
         assert server.started, "uvicorn did not start"
         yield port
     finally:
@@ -244,7 +244,7 @@ def live_subscribers(hub: stream.StreamHub, count: int) -> list[stream.Subscribe
         subs[:] = [s for site in hub.sites() for s in hub.subscribers(site) if s.live]
         return len(subs) == count
 
-    poll(ready, 10, f"{count} live stream subscriber(s)")
+    wait_until(ready, 10, what=f"{count} live stream subscriber(s)")
     return subs
 
 
