@@ -36,7 +36,8 @@ class GuidanceError(ValueError):
     """A guidance file is not usable; the message names the file and the line."""
 
     def __init__(self, source: str, line: int, message: str) -> None:
-        super().__init__(f"{source}:{line}: {message}")
+        # Line 0: the problem is the folder or the set as a whole, not one line of a file.
+        super().__init__(f"{source}:{line}: {message}" if line else f"{source}: {message}")
         self.source = source
         self.line = line
         self.reason = message
@@ -265,10 +266,14 @@ def check_links(cards: Iterable[Card], known: Iterable[str]) -> None:
         for target in card.related:
             if target not in ids:
                 raise GuidanceError(
-                    card.source, card.lines.get("related", 1), f"related card {target!r} does not exist"
+                    card.source,
+                    card.lines.get("related", 1),
+                    f"related card {target!r} does not exist",
                 )
             if target == card.id:
-                raise GuidanceError(card.source, card.lines.get("related", 1), "a card links to itself")
+                raise GuidanceError(
+                    card.source, card.lines.get("related", 1), "a card links to itself"
+                )
 
 
 def validate_complete(content: Content) -> None:
