@@ -124,6 +124,11 @@ LOGGED_IN_USER = Setting("session/display_name", str, "", "Signed-in user (repor
 LOGGED_IN_USERNAME = Setting("session/username", str, "", "Signed-in username")
 LOGGED_IN_ROLE = Setting("session/role", str, "", "Role of the signed-in user")
 
+# -- Guidance ---------------------------------------------------------------------------------
+GUIDANCE_REFRESH_MONTHS = Setting(
+    "guidance/refresh_months", int, 6, "Months between refreshers (one reminder)"
+)
+
 ALL: tuple[Setting[Any], ...] = tuple(
     value for value in globals().values() if isinstance(value, Setting)
 )

@@ -54,7 +54,12 @@ def test_the_shipped_content_is_complete_and_valid() -> None:
 
 def test_a_good_card_parses() -> None:
     card = parse_card(CARD, "nl", "x.md")
-    assert (card.id, card.title, card.situation, card.order) == ("test-kaart", "Testkaart", "tijdens", 5)
+    assert (card.id, card.title, card.situation, card.order) == (
+        "test-kaart",
+        "Testkaart",
+        "tijdens",
+        5,
+    )
     assert card.tags == ("een", "twee")
     assert card.body == "1. **Doe dit.**"
 
@@ -68,7 +73,11 @@ def test_a_good_card_parses() -> None:
         ("---\nid: a\ntitle: A\nsituation: ergens\n---\ntext\n", 4, "unknown situation"),
         ("---\nid: A B\ntitle: A\nsituation: na\n---\ntext\n", 2, "lower-case"),
         ("---\nid: a\nsituation: na\n---\ntext\n", 1, "needs 'title'"),
-        ("---\nid: a\ntitle: A\nsituation: na\nkleur: rood\n---\ntext\n", 5, "unknown front-matter"),
+        (
+            "---\nid: a\ntitle: A\nsituation: na\nkleur: rood\n---\ntext\n",
+            5,
+            "unknown front-matter",
+        ),
         ("---\nid: a\ntitle: A\nsituation: na\norder: tien\n---\ntext\n", 5, "whole number"),
         ("---\nid: a\ntitle: A\nsituation: na\n---\n\n", 6, "no text"),
     ],
