@@ -41,6 +41,7 @@ class CardReader(QTextBrowser):
         self.setObjectName("guidanceReader")
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
+        self.document().setDocumentMargin(14)
         self.anchorClicked.connect(self._on_link)
         self._apply_font()
 

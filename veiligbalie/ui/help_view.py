@@ -8,9 +8,10 @@ Everything comes from the GuidanceLibrary, so it works without a server.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QFont, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -48,7 +49,10 @@ class HelpView(QWidget):
 
         title = QLabel(self.tr("Help"), self)
         title.setObjectName("pageTitle")
-        title.setStyleSheet("font-size: 20px; font-weight: bold;")
+        heading = QFont(self.font())
+        heading.setPointSizeF(heading.pointSizeF() * 1.5)
+        heading.setBold(True)
+        title.setFont(heading)  # follows the font scale, unlike a size in pixels
         urgent = QLabel(
             self.tr("Feeling unsafe? Press the alarm or %1. Life in danger? Call 112.").replace(
                 "%1", settings.ALARM_HOTKEY.get()
@@ -74,6 +78,13 @@ class HelpView(QWidget):
         self.list.setHeaderHidden(True)
         self.list.setRootIsDecorated(False)
         self.list.setWordWrap(True)
+        # Wide enough for the titles at any font scale (the pane's width follows the font).
+        self.list.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.list.setUniformRowHeights(False)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.header().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.list.header().setStretchLastSection(True)
+        self.list.setStyleSheet("QTreeWidget#guidanceList::item { padding: 3px 2px; }")
         self.list.itemActivated.connect(self._on_activated)
         self.list.itemClicked.connect(self._on_activated)
         self.empty = QLabel(self.tr("No card holds these words."), self)
@@ -89,6 +100,7 @@ class HelpView(QWidget):
         self.prevention_button.clicked.connect(self.show_prevention)
 
         left = QWidget(self)
+        left.setMinimumWidth(self.fontMetrics().averageCharWidth() * 34)
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.search)
@@ -113,7 +125,7 @@ class HelpView(QWidget):
         split.addWidget(self.pages)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 3)
-        split.setSizes([280, 720])
+        split.setSizes([left.minimumWidth() + 60, 720])
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
