@@ -10,17 +10,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from tests.support.clock import Clock
 from veiligbalie import settings
 from veiligbalie.services.guidance import add_months
 from veiligbalie.ui.main_window import MainWindow
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

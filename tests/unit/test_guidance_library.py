@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from tests.support.clock import Clock
 from veiligbalie import settings
 from veiligbalie.services.guidance import GuidanceLibrary, add_months
 from veiligbalie.store.database import Database
@@ -24,14 +25,6 @@ Bij ons geldt: geen geweld, geen bedreiging. Wie de regel breekt, krijgt een bri
 NEW_CARD = ORG_CARD.replace("id: huisregels", "id: parkeren").replace(
     "Onze huisregels", "Parkeerplaats"
 )
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture
