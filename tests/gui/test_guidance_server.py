@@ -38,7 +38,7 @@ related: [grenzen-stellen]
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningServer, list[str]]]:
     folder = tmp_path_factory.mktemp("server")
     with running_server(f"sqlite:///{folder / 'server.sqlite3'}") as running:
-        site = setup_site(running, workstations=2, users=(("tl", "Tineke Leider", "team_lead"),))
+        site = setup_site(running, workstations=3, users=(("tl", "Tineke Leider", "team_lead"),))
         admin(running, "user", "create", "--username", "beheer", "--display-name", "Beheer",
               "--role", "administrator", "--password", PASSWORD)  # fmt: skip
         yield running, site.codes
@@ -97,7 +97,7 @@ def test_an_imported_card_replaces_the_shipped_default_on_a_station(
 
 
 def test_prevention_and_refresher_reach_the_server(
-    qtbot: Any, server: tuple[RunningServer, list[str]]
+    qtbot: Any, server: tuple[RunningServer, list[str]], tmp_path: Path
 ) -> None:
     running, codes = server
     context = AppContext.open(Database.open())
@@ -128,5 +128,19 @@ def test_prevention_and_refresher_reach_the_server(
             f"{running.base_url}/api/v1/guidance/refresher", headers=headers, timeout=30
         ).json()
         assert datetime.fromisoformat(refresher["done_at"]) == done
+        # The same team lead on another station sees the check and the refresher date.
+        other = AppContext.open(Database.open(tmp_path / "other.sqlite3"))
+        try:
+            with qtbot.waitSignal(other.session.enrol_finished, timeout=15000):
+                other.session.enrol(running.base_url, codes[2])
+            with qtbot.waitSignal(other.session.changed, timeout=15000):
+                other.session.login("tl", PASSWORD)
+            qtbot.waitUntil(lambda: bool(other.guidance.prevention_checks()), timeout=15000)
+            [seen] = other.guidance.latest_per_place()
+            assert (seen.id, seen.synced) == (check.id, True)
+            assert "staff_trained" in seen.open_points
+            qtbot.waitUntil(lambda: other.guidance.last_refresher("tl") == done, timeout=15000)
+        finally:
+            other.close()
     finally:
         context.close()

@@ -39,6 +39,7 @@ from veiligbalie.protocol.guidance import (
     PREVENTION_ITEMS,
     GuidanceCardList,
     PreventionCheckBody,
+    PreventionCheckList,
     RefresherBody,
 )
 from veiligbalie.store.database import Database
@@ -46,6 +47,7 @@ from veiligbalie.store.schema import guidance_cards, guidance_refresher, prevent
 
 log = logging.getLogger(__name__)
 
+TEAM_LEAD_ROLES = ("team_lead", "administrator")
 #: How often the organisation's cards are fetched again without a nudge.
 REFETCH_MS = 30 * 60 * 1000
 
@@ -299,8 +301,9 @@ class GuidanceLibrary(QObject):
         )
         stmt = stmt.on_conflict_do_nothing(index_elements=[prevention_checks.c.id])
         with self._db.write() as session:
-            session.connection().execute(stmt)
-        self.prevention_changed.emit()
+            inserted = session.connection().execute(stmt).rowcount
+        if inserted:  # a check we had already (from the server) changes nothing
+            self.prevention_changed.emit()
         return check
 
     def prevention_checks(self, *, unsynced: bool = False) -> list[PreventionCheck]:
@@ -356,6 +359,7 @@ class GuidanceSync(QObject):
         self.user = ""
         self._busy = False
         self._again = False
+        self._pulled_checks = False
         self._timer = QTimer(self)
         self._timer.setInterval(REFETCH_MS)
         self._timer.timeout.connect(self.sync_now)
@@ -397,6 +401,7 @@ class GuidanceSync(QObject):
             self._again = True
             return
         self._busy = True
+        self._pulled_checks = False
         self.api.call("GET", "/guidance/cards", None, GuidanceCardList, self._on_cards)
 
     def _on_cards(self, answer: GuidanceCardList | None, error: ApiError | None) -> None:
@@ -434,6 +439,11 @@ class GuidanceSync(QObject):
         if not self.user:
             self._finish(None)
             return
+        if settings.LOGGED_IN_ROLE.get() in TEAM_LEAD_ROLES and not self._pulled_checks:
+            # A team lead sees the checks of the whole site, made on any station.
+            self._pulled_checks = True
+            self.api.call("GET", "/guidance/prevention", None, PreventionCheckList, self._on_checks)
+            return
         local = self.library.refresher_unsynced(self.user)
         if local is not None:
             self.api.call(
@@ -442,6 +452,22 @@ class GuidanceSync(QObject):
             )  # fmt: skip
         else:
             self.api.call("GET", "/guidance/refresher", None, RefresherBody, self._on_refresher)
+
+    def _on_checks(self, answer: PreventionCheckList | None, error: ApiError | None) -> None:
+        if error is not None or answer is None:
+            self._finish(error)
+            return
+        for check in answer.checks:
+            self.library.save_prevention_check(
+                check.place,
+                check.items,
+                check.notes,
+                check.checked_by,
+                check.checked_on,
+                check.id,
+                synced=True,
+            )
+        self._send_next()
 
     def _on_refresher(
         self, answer: RefresherBody | None, error: ApiError | None, sent: datetime | None = None
