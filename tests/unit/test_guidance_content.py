@@ -166,3 +166,27 @@ def test_an_unknown_language_folder_is_refused(copy: Path) -> None:
     (copy / "de").mkdir()
     with pytest.raises(GuidanceError, match="unknown language 'de'"):
         read_folder(copy)
+
+
+def _imports(path: Path) -> set[str]:
+    import ast
+
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+    return {name for name in names if name.startswith("veiligbalie")}
+
+
+def test_the_guidance_code_keeps_the_dependency_rule() -> None:
+    package = paths.PROJECT_ROOT / "veiligbalie"
+    loader = _imports(package / "guidance" / "__init__.py")
+    assert loader <= {"veiligbalie.core"}, loader  # pure: no Qt, no SQL
+    for name in ("help_view", "guidance_reader", "guidance_refresher", "guidance_prevention",
+                 "guidance_beside"):  # fmt: skip
+        used = _imports(package / "ui" / f"{name}.py")
+        assert not {m for m in used if set(m.split(".")[1:2]) & {"protocol", "net", "store"}}, used
+    server = _imports(package / "server" / "guidance.py")
+    assert not {m for m in server if set(m.split(".")[1:2]) & {"ui", "services", "net", "store"}}

@@ -18,8 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from veiligbalie import settings
-from veiligbalie.protocol.guidance import PREVENTION_ITEMS
-from veiligbalie.services.guidance import GuidanceLibrary
+from veiligbalie.services.guidance import PREVENTION_ITEMS, GuidanceLibrary
 
 
 class PreventionView(QScrollArea):
