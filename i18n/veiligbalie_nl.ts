@@ -185,6 +185,10 @@
       <translation>ALARM: een collega heeft hulp nodig</translation>
     </message>
     <message>
+      <source>Raising the alarm — what to do when you go to help</source>
+      <translation>Alarm slaan — wat doe je als je gaat helpen</translation>
+    </message>
+    <message>
       <source>%1 colleagues need help</source>
       <translation>%1 collega's hebben hulp nodig</translation>
     </message>
@@ -484,6 +488,14 @@
     </message>
   </context>
   <context>
+    <name>CardReader</name>
+    <message>
+      <source>See also</source>
+      <extracomment>Card text is read under stress: a size larger than the rest of the interface.</extracomment>
+      <translation>Zie ook</translation>
+    </message>
+  </context>
+  <context>
     <name>ConfirmationPage</name>
     <message>
       <source>Your report has been saved</source>
@@ -669,42 +681,69 @@
     </message>
   </context>
   <context>
+    <name>GuidanceBeside</name>
+    <message>
+      <source>Help</source>
+      <translation>Hulp</translation>
+    </message>
+    <message>
+      <source>Help beside the form</source>
+      <translation>Hulp naast het formulier</translation>
+    </message>
+    <message>
+      <source>Open in Help</source>
+      <translation>Openen in Hulp</translation>
+    </message>
+    <message>
+      <source>Close</source>
+      <translation>Sluiten</translation>
+    </message>
+  </context>
+  <context>
     <name>HelpView</name>
     <message>
       <source>Help</source>
       <translation>Hulp</translation>
     </message>
     <message>
-      <source>Feeling unsafe?</source>
-      <translation>Voel je je onveilig?</translation>
+      <source>During the conversation</source>
+      <translation>Tijdens het gesprek</translation>
     </message>
     <message>
-      <source>Press the red alarm button or %1. The alarm is silent: the visitor sees and hears nothing.</source>
-      <translation>Druk op de rode alarmknop of op %1. Het alarm is stil: de bezoeker ziet en hoort niets.</translation>
+      <source>For team leads</source>
+      <translation>Voor teamleiders</translation>
     </message>
     <message>
-      <source>Life in danger?</source>
-      <translation>Levensgevaar?</translation>
+      <source>Feeling unsafe? Press the alarm or %1. Life in danger? Call 112.</source>
+      <translation>Voel je je onveilig? Druk op het alarm of %1. Levensgevaar? Bel 112.</translation>
     </message>
     <message>
-      <source>Call 112. The alarm warns colleagues; it does not call the police.</source>
-      <translation>Bel 112. Het alarm waarschuwt collega's; het belt niet de politie.</translation>
+      <source>Search: a word, e.g. aangifte, schelden, doxing</source>
+      <translation>Zoeken: een woord, bijv. aangifte, schelden, doxing</translation>
+    </message>
+    <message>
+      <source>Search the help</source>
+      <translation>Zoeken in Hulp</translation>
+    </message>
+    <message>
+      <source>Help cards</source>
+      <translation>Hulpkaarten</translation>
+    </message>
+    <message>
+      <source>No card holds these words.</source>
+      <translation>Geen kaart bevat deze woorden.</translation>
+    </message>
+    <message>
+      <source>Practise (refresher)</source>
+      <translation>Oefenen (opfrisser)</translation>
+    </message>
+    <message>
+      <source>Prevention check</source>
+      <translation>Preventie-check</translation>
     </message>
     <message>
       <source>After an incident</source>
       <translation>Na een incident</translation>
-    </message>
-    <message>
-      <source>Report it (Ctrl+N), also when it was “only” shouting. Only what is reported can be followed up, and you see in My reports what happens with it.</source>
-      <translation>Meld het (Ctrl+N), ook als het ‘alleen maar’ schreeuwen was. Alleen wat gemeld is, kan worden opgevolgd, en in Mijn meldingen zie je wat ermee gebeurt.</translation>
-    </message>
-    <message>
-      <source>Aftercare</source>
-      <translation>Nazorg</translation>
-    </message>
-    <message>
-      <source>Ask for an aftercare talk in the report. Your team lead contacts you within 72 hours, and again after about two weeks and six weeks.</source>
-      <translation>Vraag in je melding om een nazorggesprek. Je teamleider neemt binnen 72 uur contact met je op, en opnieuw na ongeveer twee en zes weken.</translation>
     </message>
   </context>
   <context>
@@ -1096,8 +1135,16 @@
       <translation>Evaluatie</translation>
     </message>
     <message>
-      <source>This is too long: at most {limit} characters. Nothing you typed is lost.</source>
-      <translation>Dit is te lang: hoogstens {limit} tekens. Er gaat niets verloren van wat je typte.</translation>
+      <source>This is too long: at most %1 characters. Nothing you typed is lost.</source>
+      <translation>Dit is te lang: hoogstens %1 tekens. Er gaat niets verloren van wat je typte.</translation>
+    </message>
+    <message>
+      <source>Please write a little more: at least %1 characters.</source>
+      <translation>Schrijf iets meer: minstens %1 tekens.</translation>
+    </message>
+    <message>
+      <source>At most %1 witnesses, one per line.</source>
+      <translation>Hoogstens %1 getuigen, één per regel.</translation>
     </message>
     <message>
       <source>This time lies in the future. Choose a time up to now.</source>
@@ -1120,10 +1167,6 @@
       <translation>Kies minstens één soort voorval (toetsen 1 t/m 9).</translation>
     </message>
     <message>
-      <source>Please write a little more: at least {limit} characters.</source>
-      <translation>Schrijf iets meer: minstens {limit} tekens.</translation>
-    </message>
-    <message>
       <source>Describe briefly what happened.</source>
       <translation>Omschrijf kort wat er gebeurde.</translation>
     </message>
@@ -1138,10 +1181,6 @@
     <message>
       <source>Describe the perpetrator briefly or fill in a client or case number.</source>
       <translation>Beschrijf de dader kort of vul een cliënt- of zaaknummer in.</translation>
-    </message>
-    <message>
-      <source>At most {limit} witnesses, one per line.</source>
-      <translation>Hoogstens {limit} getuigen, één per regel.</translation>
     </message>
     <message>
       <source>The amount cannot be negative.</source>
@@ -1388,8 +1427,8 @@
       <translation>Typ de informatie die je wilt toevoegen.</translation>
     </message>
     <message>
-      <source>This is too long: at most {limit} characters.</source>
-      <translation>Dit is te lang: hoogstens {limit} tekens.</translation>
+      <source>This is too long: at most %1 characters.</source>
+      <translation>Dit is te lang: hoogstens %1 tekens.</translation>
     </message>
     <message>
       <source>Added. Your original report stays as it was; your team lead sees the addition.</source>
@@ -1468,8 +1507,8 @@
       <translation>aangifte voorgenomen</translation>
     </message>
     <message>
-      <source>estimated damage {amount}</source>
-      <translation>geschatte schade {amount}</translation>
+      <source>estimated damage %1</source>
+      <translation>geschatte schade %1</translation>
     </message>
     <message>
       <source>Consequences</source>
@@ -1549,6 +1588,120 @@
     <message>
       <source>Only visible to team leads. Write only what is needed to follow up.</source>
       <translation>Alleen zichtbaar voor teamleiders. Schrijf alleen op wat nodig is voor de opvolging.</translation>
+    </message>
+  </context>
+  <context>
+    <name>PreventionView</name>
+    <message>
+      <source>Prevention check</source>
+      <translation>Preventie-check</translation>
+    </message>
+    <message>
+      <source>Escape route and a second exit are free</source>
+      <translation>Vluchtweg en tweede uitgang zijn vrij</translation>
+    </message>
+    <message>
+      <source>The alarm is within reach at every counter</source>
+      <translation>Het alarm is bij elke balie binnen handbereik</translation>
+    </message>
+    <message>
+      <source>Colleagues can see the counter</source>
+      <translation>Collega's kunnen de balie zien</translation>
+    </message>
+    <message>
+      <source>The waiting area is comfortable and calm</source>
+      <translation>De wachtruimte is comfortabel en rustig</translation>
+    </message>
+    <message>
+      <source>The house rules are visible to visitors</source>
+      <translation>De huisregels hangen zichtbaar voor bezoekers</translation>
+    </message>
+    <message>
+      <source>Staff are trained and did a refresher</source>
+      <translation>Medewerkers zijn getraind en hebben een opfrisser gedaan</translation>
+    </message>
+    <message>
+      <source>Site or counter, e.g. Stadskantoor balie 3</source>
+      <translation>Locatie of balie, bijv. Stadskantoor balie 3</translation>
+    </message>
+    <message>
+      <source>&amp;Site or counter</source>
+      <translation>&amp;Locatie of balie</translation>
+    </message>
+    <message>
+      <source>&amp;Date</source>
+      <translation>&amp;Datum</translation>
+    </message>
+    <message>
+      <source>Notes: what needs doing, by whom</source>
+      <translation>Notities: wat moet er gebeuren, door wie</translation>
+    </message>
+    <message>
+      <source>Save check</source>
+      <translation>Check opslaan</translation>
+    </message>
+    <message>
+      <source>Open points (latest check per place)</source>
+      <translation>Open punten (laatste check per plek)</translation>
+    </message>
+    <message>
+      <source>nothing open</source>
+      <translation>niets open</translation>
+    </message>
+    <message>
+      <source>No check yet.</source>
+      <translation>Nog geen check gedaan.</translation>
+    </message>
+    <message>
+      <source>Fill in the site or counter first.</source>
+      <translation>Vul eerst de locatie of balie in.</translation>
+    </message>
+    <message>
+      <source>Saved. Open points stay listed below.</source>
+      <translation>Opgeslagen. Open punten blijven hieronder staan.</translation>
+    </message>
+  </context>
+  <context>
+    <name>RefresherReminder</name>
+    <message>
+      <source>Time for a refresher (Help)</source>
+      <translation>Tijd voor een opfrisser (Hulp)</translation>
+    </message>
+    <message>
+      <source>Time for a refresher</source>
+      <translation>Tijd voor een opfrisser</translation>
+    </message>
+  </context>
+  <context>
+    <name>RefresherView</name>
+    <message>
+      <source>Refresher</source>
+      <extracomment>How often the reminder looks whether the refresher became due (it is shown only once).</extracomment>
+      <translation>Opfrisser</translation>
+    </message>
+    <message>
+      <source>Check answer</source>
+      <translation>Antwoord controleren</translation>
+    </message>
+    <message>
+      <source>Next question</source>
+      <translation>Volgende vraag</translation>
+    </message>
+    <message>
+      <source>Read the card</source>
+      <translation>Lees de kaart</translation>
+    </message>
+    <message>
+      <source>Question %1 of %2</source>
+      <translation>Vraag %1 van %2</translation>
+    </message>
+    <message>
+      <source>Refresher done</source>
+      <translation>Opfrisser klaar</translation>
+    </message>
+    <message>
+      <source>%1 of %2 right at the first try. The next refresher is due in %3 months.</source>
+      <translation>%1 van %2 in één keer goed. Over %3 maanden is de volgende opfrisser.</translation>
     </message>
   </context>
   <context>

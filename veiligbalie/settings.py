@@ -193,6 +193,11 @@ LOGGED_IN_ROLE = Setting(
     "session/role", str, "", QT_TRANSLATE_NOOP("Settings", "Role of the signed-in user")
 )
 
+# -- Guidance ---------------------------------------------------------------------------------
+GUIDANCE_REFRESH_MONTHS = Setting(
+    "guidance/refresh_months", int, 6, "Months between refreshers (one reminder)"
+)
+
 ALL: tuple[Setting[Any], ...] = tuple(
     value for value in globals().values() if isinstance(value, Setting)
 )

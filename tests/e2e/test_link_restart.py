@@ -16,8 +16,8 @@ import pytest
 
 from tests.e2e.drivers.sync_kit import PASSWORD, setup_site
 from tests.support.processes import JsonLinesProcess
-from tests.support.waiting import wait_until
 from tests.support.server import running_server
+from tests.support.waiting import wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 

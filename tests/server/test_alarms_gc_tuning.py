@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.waiting import wait_until
 from tests.support.server import running_server
+from tests.support.waiting import wait_until
 from veiligbalie.server import cli, gc_tuning
 from veiligbalie.server.store import ServerStore
 

@@ -57,7 +57,15 @@ ROLE_TABLE: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/api/v1/admin/stations"): ADMIN,
     ("GET", "/api/v1/admin/sites/{site_id}/escalation"): ADMIN,
     ("PUT", "/api/v1/admin/sites/{site_id}/escalation"): ADMIN,
+    ("GET", "/api/v1/guidance/cards"): TOKENS,
+    ("PUT", "/api/v1/guidance/cards/{language}/{card_id}"): ADMIN,
+    ("GET", "/api/v1/guidance/cards/{language}/{card_id}/history"): ADMIN,
+    ("GET", "/api/v1/guidance/prevention"): frozenset({"team_lead", "administrator"}),
+    ("PUT", "/api/v1/guidance/prevention/{check_id}"): frozenset({"team_lead", "administrator"}),
+    ("GET", "/api/v1/guidance/refresher"): USERS,
+    ("PUT", "/api/v1/guidance/refresher"): USERS,
 }
+GUIDANCE_CHECK = uuid.UUID("01930000-0000-7000-8000-000000000001")
 
 #: What an allowed caller gets with the bodies below (a business answer, not an auth one).
 ALLOWED_STATUS: dict[tuple[str, str], int] = {
@@ -71,6 +79,8 @@ ALLOWED_STATUS: dict[tuple[str, str], int] = {
     # The cancel target is a closed alarm of the workstation: refused by the alarm's rules
     # (after the role check let the caller through).
     ("POST", "/api/v1/alarms/{alarm_id}/cancel"): 409,
+    # Asked before any organisation card exists (GET sorts before PUT).
+    ("GET", "/api/v1/guidance/cards/{language}/{card_id}/history"): 404,
 }
 
 
@@ -125,6 +135,16 @@ def bodies(
             "password": "another long password"
         },
         ("POST", "/api/v1/admin/tokens/revoke"): lambda: {"user_id": str(victim)},
+        ("PUT", "/api/v1/guidance/cards/{language}/{card_id}"): lambda: {
+            "markdown": "---\nid: huisregels\ntitle: Huisregels\nsituation: tijdens\n---\nTekst\n"
+        },
+        ("PUT", "/api/v1/guidance/prevention/{check_id}"): lambda: {
+            "id": str(GUIDANCE_CHECK),
+            "place": "Balie 1",
+            "checked_on": "2026-12-01",
+            "items": {"escape_route": True},
+        },
+        ("PUT", "/api/v1/guidance/refresher"): lambda: {"done_at": now()},
     }
 
 
@@ -168,6 +188,9 @@ def test_every_route_against_the_role_table(live: Live) -> None:
         "site_id": str(w.site_a),
         "workstation_id": str(w.workstation),
         "user_id": str(victim),
+        "language": "nl",
+        "card_id": "huisregels",
+        "check_id": str(GUIDANCE_CHECK),
     }
     body_of = bodies(live, victim, alarm_id, closed_id)
     users = {"employee": "emp", "team_lead": "lead", "security": "sec", "administrator": "admin"}

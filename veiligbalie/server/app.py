@@ -25,6 +25,7 @@ from veiligbalie.server.alarm_routes import router as alarm_router
 from veiligbalie.server.alarm_runtime import AlarmRuntime, WebhookPolicy
 from veiligbalie.server.auth import AuthError
 from veiligbalie.server.errors import RequestRefused
+from veiligbalie.server.guidance import router as guidance_router
 from veiligbalie.server.routes import router
 from veiligbalie.server.store import ServerStore
 from veiligbalie.server.stream import RawSendMiddleware, StreamHub
@@ -157,6 +158,7 @@ def create_app(
     app.include_router(alarm_router)
     app.include_router(alarm_admin_router)
     app.include_router(stream_router)
+    app.include_router(guidance_router)
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
     app.add_middleware(RawSendMiddleware)
 

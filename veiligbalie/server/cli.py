@@ -597,6 +597,10 @@ def build_parser() -> argparse.ArgumentParser:
         dest="action", required=True, parser_class=_Parser
     )
     leaf(station, "list", _station_list, "list workstations with their online state")
+
+    from veiligbalie.server.guidance import add_cli as add_guidance_cli
+
+    add_guidance_cli(areas, leaf, _Parser)
     return parser
 
 

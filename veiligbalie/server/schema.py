@@ -291,3 +291,52 @@ site_escalation = sa.Table(
     sa.Column("webhook_secret", sa.String(200)),
     sa.Column("updated_at", UTCDateTime, nullable=False),
 )
+
+# --- guidance ---------------------------------------------------------------------------
+
+#: The organisation's own guidance cards: the current version of each (id, language).
+guidance_cards = sa.Table(
+    "guidance_cards",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("language", sa.String(8), primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("markdown", sa.Text, nullable=False),
+    sa.Column("changed_by", sa.String(200), nullable=False),
+    sa.Column("changed_at", UTCDateTime, nullable=False),
+)
+
+#: Every version ever stored, with who changed it and when (never updated, never deleted).
+guidance_card_versions = sa.Table(
+    "guidance_card_versions",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("language", sa.String(8), primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("markdown", sa.Text, nullable=False),
+    sa.Column("changed_by", sa.String(200), nullable=False),
+    sa.Column("changed_at", UTCDateTime, nullable=False),
+)
+
+#: Team leads' prevention self-checks per site or counter.
+prevention_checks = sa.Table(
+    "prevention_checks",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("site_id", sa.Uuid, sa.ForeignKey("sites.id"), nullable=True),
+    sa.Column("place", sa.String(120), nullable=False),
+    sa.Column("checked_on", sa.Date, nullable=False),
+    sa.Column("items", sa.JSON, nullable=False),
+    sa.Column("notes", sa.Text, nullable=False),
+    sa.Column("checked_by", sa.String(200), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+#: The date of each user's last refresher.
+guidance_refreshers = sa.Table(
+    "guidance_refreshers",
+    metadata,
+    sa.Column("user_id", sa.Uuid, sa.ForeignKey("users.id"), primary_key=True),
+    sa.Column("done_at", UTCDateTime, nullable=False),
+)

@@ -12,6 +12,7 @@ from veiligbalie.net.alarm_paths import LanAlarmPath, ServerAlarmPath, load_site
 from veiligbalie.net.api import ServerApi
 from veiligbalie.net.stream import Stream
 from veiligbalie.services.alarms import AlarmService
+from veiligbalie.services.guidance import GuidanceLibrary, GuidanceSync
 from veiligbalie.services.hotkey import GlobalHotkey
 from veiligbalie.services.incidents import IncidentService
 from veiligbalie.services.session import Session
@@ -35,6 +36,9 @@ class AppContext:
     # What the LAN beacon was last started with (station id, site, key), to restart it
     # only when enrolment changed one of them.
     _lan_started: tuple[uuid.UUID, str, bytes | None] | None = field(default=None, repr=False)
+    # Hulp: shipped and organisation cards, refresher, prevention; their own small sync.
+    guidance: GuidanceLibrary | None = field(default=None)
+    guidance_sync: GuidanceSync | None = field(default=None)
 
     @classmethod
     def open(cls, db: Database) -> AppContext:
@@ -57,8 +61,11 @@ class AppContext:
         session = Session(alarms, device_id=lambda: db.device_id)
         engine = SyncEngine(db, alarms)
         server_alarms.also_hear(engine.stream)
+        guidance = GuidanceLibrary(db)
         context = cls(
             db=db,
+            guidance=guidance,
+            guidance_sync=GuidanceSync(guidance, engine.stream),
             incidents=incidents,
             alarms=alarms,
             lan_alarms=lan,
@@ -102,6 +109,7 @@ class AppContext:
         if session is None or engine is None:
             return
         self.apply_alarm_link()
+        self.apply_guidance_link()
         self.incidents.set_user(session.user_display_name or None)
         try:
             engine.configure(
@@ -110,6 +118,17 @@ class AppContext:
         except ValueError:
             # A CA file that went missing: stay local and let Instellingen show why.
             engine.configure("", None)
+
+    def apply_guidance_link(self) -> None:
+        """Organisation cards, prevention checks and refresher dates follow the session."""
+        session, sync = self.session, self.guidance_sync
+        if session is None or sync is None:
+            return
+        user = settings.LOGGED_IN_USERNAME.get() if session.logged_in else ""
+        try:
+            sync.configure(session.server_url, session.token(), session.ca_file or None, user)
+        except ValueError:
+            sync.configure("", None)
 
     def apply_alarm_link(self) -> None:
         """Enrolment changed: the server alarm path follows the workstation's token, and

@@ -170,3 +170,39 @@ alarm_events = Table(
     Column("data", JSONText, nullable=False),
     Index("ix_alarm_events_alarm_id_at", "alarm_id", "at"),
 )
+
+#: The organisation's own guidance cards, as last received from the server (offline use).
+guidance_cards = Table(
+    "guidance_cards",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("language", String(8), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("markdown", Text, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+#: Prevention self-checks by team leads: one row per check of a site or counter.
+prevention_checks = Table(
+    "prevention_checks",
+    metadata,
+    Column("id", UUIDText, primary_key=True),
+    Column("place", Text, nullable=False),
+    Column("checked_on", String(10), nullable=False),
+    Column("items", JSONText, nullable=False),
+    Column("notes", Text, nullable=False),
+    Column("checked_by", Text, nullable=False),
+    Column("synced", Boolean, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_prevention_checks_place_checked_on", "place", "checked_on"),
+)
+
+#: Per user: when the last refresher was done and when we last reminded (once per due date).
+guidance_refresher = Table(
+    "guidance_refresher",
+    metadata,
+    Column("user", Text, primary_key=True),
+    Column("last_done", UtcDateTime, nullable=True),
+    Column("reminded_for", UtcDateTime, nullable=True),
+    Column("synced", Boolean, nullable=False),
+)

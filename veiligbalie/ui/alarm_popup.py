@@ -13,7 +13,7 @@ import logging
 import uuid
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, QUrl
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -258,6 +258,8 @@ class AlarmCard(QFrame):
 class AlarmPopup(QWidget):
     """The list of colleagues' open alarms, on top of everything while there is one."""
 
+    guidanceRequested = Signal(str)  # a card id to open (named like the form's signal)
+
     def __init__(self, service: AlarmService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.service = service
@@ -276,6 +278,16 @@ class AlarmPopup(QWidget):
         self.heading.setObjectName("alarmPopupHeading")
         self.heading.setWordWrap(True)
         outer.addWidget(self.heading)
+        self.guidance_link = QLabel(
+            '<a href="alarm-slaan">'
+            + self.tr("Raising the alarm — what to do when you go to help")
+            + "</a>",
+            self,
+        )
+        self.guidance_link.setObjectName("alarmGuidanceLink")
+        self.guidance_link.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.guidance_link.linkActivated.connect(self.guidanceRequested)
+        outer.addWidget(self.guidance_link)
         scroll = QScrollArea(self)
         scroll.setObjectName("alarmPopupList")
         scroll.setWidgetResizable(True)

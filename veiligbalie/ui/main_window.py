@@ -189,6 +189,8 @@ class MainWindow(QMainWindow):
         from veiligbalie.ui.alarm_indicator import AlarmIndicator
         from veiligbalie.ui.alarm_popup import AlarmPopup
         from veiligbalie.ui.connection_status import ConnectionStatus
+        from veiligbalie.ui.guidance_beside import GuidanceBeside
+        from veiligbalie.ui.guidance_refresher import RefresherReminder
         from veiligbalie.ui.help_view import HelpView
         from veiligbalie.ui.incident_form import IncidentForm
         from veiligbalie.ui.log_view import LogView
@@ -204,7 +206,8 @@ class MainWindow(QMainWindow):
 
         self.incident_form = IncidentForm(context.incidents, self)
         self.my_reports = MyReportsView(context.incidents, self)
-        self.help_view = HelpView(self)
+        assert context.guidance is not None
+        self.help_view = HelpView(context.guidance, self)
         self.log_view = LogView(context.incidents, self, sync=context.sync)
         self.settings_view = SettingsView(context, self)
         self._pages = {
@@ -233,6 +236,16 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.connection_status)
         context.alarms.connectivity_changed.connect(self._show_alarm_help)
         self._show_alarm_help(context.alarms.connected)
+        # Guidance at the right moment: beside the form, from the pop-up, a quiet reminder.
+        self.guidance_beside = GuidanceBeside(context.guidance, self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.guidance_beside)
+        self.guidance_beside.hide()
+        self.guidance_beside.open_in_help.connect(self.show_card)
+        self.refresher_reminder = RefresherReminder(context.guidance, self)
+        self.refresher_reminder.clicked.connect(self.show_refresher)
+        self.statusBar().addWidget(self.refresher_reminder)
+        self.alarm_popup.guidanceRequested.connect(self.show_card)
+        self.incident_form.guidanceRequested.connect(self.offer_card)
 
         self.incident_form.cancelled.connect(lambda: self.show_area("my_reports"))
         self.incident_form.start_new()
@@ -279,6 +292,29 @@ class MainWindow(QMainWindow):
         """Our alarm was resolved: open the report form prefilled from it."""
         assert self.context is not None
         self.show_new_incident(self.context.alarms.registration_prefill(alarm))
+        self.offer_card("direct-na-incident")
+
+    # -- Guidance ----------------------------------------------------------------------------
+    def show_card(self, card_id: str) -> None:
+        """Open a card in Hulp (F1 opens Hulp itself; links in pop-up and cards come here)."""
+        self.bring_to_front()
+        self.show_area("help")
+        if self.context is not None:
+            self.help_view.show_card(card_id)
+
+    def offer_card(self, card_id: str) -> None:
+        """Show a card beside the current area, e.g. "Aangifte doen" beside the form."""
+        if self.context is not None:
+            self.guidance_beside.show_card(card_id)
+
+    def show_help(self) -> None:
+        self.show_area("help")
+        if self.context is not None:
+            self.help_view.focus_search()
+
+    def show_refresher(self) -> None:
+        self.show_area("help")
+        self.help_view.show_refresher()
 
     # -- Alarm connection --------------------------------------------------------------------
     def _show_alarm_help(self, connected: bool) -> None:
@@ -316,6 +352,9 @@ class MainWindow(QMainWindow):
         alarm.setContext(Qt.ShortcutContext.ApplicationShortcut)
         alarm.activated.connect(self.alarm_button.click)
         self._alarm_shortcut = alarm
+        help_key = QShortcut(QKeySequence(Qt.Key.Key_F1), self)
+        help_key.setContext(Qt.ShortcutContext.ApplicationShortcut)
+        help_key.activated.connect(self.show_help)
         for index, key in enumerate(self.AREAS, start=1):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{index}"), self)
             shortcut.activated.connect(lambda k=key: self.show_area(k))
