@@ -427,8 +427,8 @@
   <context>
     <name>AttachmentsBox</name>
     <message>
-      <source>Photos, screenshots, PDF, text, e-mail, sound, video or Word files; at most {count} files of {limit} MB each. You can also drag files onto this form.</source>
-      <translation>Foto's, schermafbeeldingen, pdf, tekst, e-mail, geluid, video of Word-bestanden; hoogstens {count} bestanden van elk {limit} MB. Je kunt bestanden ook op dit formulier slepen.</translation>
+      <source>Photos, screenshots, PDF, text, e-mail, sound, video or Word files; at most %1 files of %2 MB each. You can also drag files onto this form.</source>
+      <translation>Foto's, schermafbeeldingen, pdf, tekst, e-mail, geluid, video of Word-bestanden; hoogstens %1 bestanden van elk %2 MB. Je kunt bestanden ook op dit formulier slepen.</translation>
     </message>
     <message>
       <source>Attached files</source>
@@ -447,12 +447,32 @@
       <translation>Gekozen bestand verwijderen</translation>
     </message>
     <message>
-      <source>“{name}” could not be copied: {reason}.</source>
-      <translation>“{name}” kon niet worden gekopieerd: {reason}.</translation>
+      <source>“%1” could not be copied: %2.</source>
+      <translation>“%1” kon niet worden gekopieerd: %2.</translation>
     </message>
     <message>
-      <source>“{name}” is already attached.</source>
-      <translation>“{name}” is al toegevoegd.</translation>
+      <source>“%1” is already attached.</source>
+      <translation>“%1” is al toegevoegd.</translation>
+    </message>
+    <message>
+      <source>“%1” is too large (%2); a file can be at most %3 MB.</source>
+      <translation>“%1” is te groot (%2); een bestand mag hoogstens %3 MB zijn.</translation>
+    </message>
+    <message>
+      <source>“%1” cannot be attached: files of type “%2” are not accepted. Use a photo, screenshot, PDF, text, e-mail, sound, video or Word file.</source>
+      <translation>“%1” kan niet worden toegevoegd: bestanden van het type “%2” worden niet geaccepteerd. Gebruik een foto, schermafbeelding, pdf, tekst, e-mail, geluid, video of Word-bestand.</translation>
+    </message>
+    <message>
+      <source>“%1” is empty.</source>
+      <translation>“%1” is leeg.</translation>
+    </message>
+    <message>
+      <source>“%1” cannot be found.</source>
+      <translation>“%1” is niet gevonden.</translation>
+    </message>
+    <message>
+      <source>“%1” was not added: a report can carry at most %2 files.</source>
+      <translation>“%1” is niet toegevoegd: een melding kan hoogstens %2 bestanden hebben.</translation>
     </message>
     <message>
       <source>Attach evidence</source>
@@ -465,26 +485,6 @@
     <message>
       <source>All files</source>
       <translation>Alle bestanden</translation>
-    </message>
-    <message>
-      <source>“{name}” is too large ({size}); a file can be at most {limit} MB.</source>
-      <translation>“{name}” is te groot ({size}); een bestand mag hoogstens {limit} MB zijn.</translation>
-    </message>
-    <message>
-      <source>“{name}” cannot be attached: files of type “{suffix}” are not accepted. Use a photo, screenshot, PDF, text, e-mail, sound, video or Word file.</source>
-      <translation>“{name}” kan niet worden toegevoegd: bestanden van het type “{suffix}” worden niet geaccepteerd. Gebruik een foto, schermafbeelding, pdf, tekst, e-mail, geluid, video of Word-bestand.</translation>
-    </message>
-    <message>
-      <source>“{name}” is empty.</source>
-      <translation>“{name}” is leeg.</translation>
-    </message>
-    <message>
-      <source>“{name}” cannot be found.</source>
-      <translation>“{name}” is niet gevonden.</translation>
-    </message>
-    <message>
-      <source>“{name}” was not added: a report can carry at most {count} files.</source>
-      <translation>“{name}” is niet toegevoegd: een melding kan hoogstens {count} bestanden hebben.</translation>
     </message>
   </context>
   <context>
@@ -546,16 +546,16 @@
       <translation>Je teamleider krijgt bericht zodra je melding de server bereikt.</translation>
     </message>
     <message>
-      <source>You asked for an aftercare talk: it takes place before {due}.</source>
-      <translation>Je hebt om een nazorggesprek gevraagd: dat vindt plaats vóór {due}.</translation>
+      <source>You asked for an aftercare talk: it takes place before %1.</source>
+      <translation>Je hebt om een nazorggesprek gevraagd: dat vindt plaats vóór %1.</translation>
     </message>
     <message>
-      <source>An aftercare talk is offered to you before {due}.</source>
-      <translation>Je krijgt vóór {due} een nazorggesprek aangeboden.</translation>
+      <source>An aftercare talk is offered to you before %1.</source>
+      <translation>Je krijgt vóór %1 een nazorggesprek aangeboden.</translation>
     </message>
     <message>
-      <source>Advice: report this to the police (aangifte) before {due}. Use the organisation's address, never your own, and mention “VPT”.</source>
-      <translation>Advies: doe vóór {due} aangifte bij de politie. Gebruik het adres van de organisatie, nooit je eigen adres, en noem “VPT”.</translation>
+      <source>Advice: report this to the police (aangifte) before %1. Use the organisation's address, never your own, and mention “VPT”.</source>
+      <translation>Advies: doe vóór %1 aangifte bij de politie. Gebruik het adres van de organisatie, nooit je eigen adres, en noem “VPT”.</translation>
     </message>
     <message>
       <source>Follow your report and add information in My reports.</source>
@@ -616,25 +616,25 @@
   <context>
     <name>DraftController</name>
     <message>
-      <source>Unsaved report restored from {time}.</source>
-      <extracomment>Typing without a pause still reaches the disk this often: at most this much is at risk.</extracomment>
-      <translation>Niet-opgeslagen melding van {time} teruggezet.</translation>
-    </message>
-    <message>
       <source>Unsaved report</source>
       <translation>Niet-opgeslagen melding</translation>
-    </message>
-    <message>
-      <source>An unsaved report was found (last typed {time}: “{excerpt}”). Continue?</source>
-      <translation>Er is een niet-opgeslagen melding gevonden (laatst getypt {time}: “{excerpt}”). Verder gaan?</translation>
     </message>
     <message>
       <source>no description yet</source>
       <translation>nog geen omschrijving</translation>
     </message>
     <message>
-      <source>There are {count} unsaved reports; the others are offered later.</source>
-      <translation>Er zijn {count} niet-opgeslagen meldingen; de andere worden later aangeboden.</translation>
+      <source>Unsaved report restored from %1.</source>
+      <extracomment>Typing without a pause still reaches the disk this often: at most this much is at risk.</extracomment>
+      <translation>Niet-opgeslagen melding van %1 teruggezet.</translation>
+    </message>
+    <message>
+      <source>An unsaved report was found (last typed %1: “%2”). Continue?</source>
+      <translation>Er is een niet-opgeslagen melding gevonden (laatst getypt %1: “%2”). Verder gaan?</translation>
+    </message>
+    <message>
+      <source>There are %1 unsaved reports; the others are offered later.</source>
+      <translation>Er zijn %1 niet-opgeslagen meldingen; de andere worden later aangeboden.</translation>
     </message>
     <message>
       <source>Continue</source>
@@ -653,8 +653,8 @@
       <translation>Het concept kon niet worden bewaard op deze werkplek.</translation>
     </message>
     <message>
-      <source>Draft saved automatically at {time}.</source>
-      <translation>Concept automatisch bewaard om {time}.</translation>
+      <source>Draft saved automatically at %1.</source>
+      <translation>Concept automatisch bewaard om %1.</translation>
     </message>
   </context>
   <context>
@@ -776,6 +776,10 @@
     <message>
       <source>Save report</source>
       <translation>Melding opslaan</translation>
+    </message>
+    <message>
+      <source>Filled in from your alarm of %1 — complete it and save.</source>
+      <translation>Ingevuld vanuit je alarm van %1 — vul aan en sla op.</translation>
     </message>
     <message>
       <source>&amp;When did it happen?</source>
@@ -941,10 +945,6 @@
     <message>
       <source>Hide this line</source>
       <translation>Deze regel verbergen</translation>
-    </message>
-    <message>
-      <source>Filled in from your alarm of {time} — complete it and save.</source>
-      <translation>Ingevuld vanuit je alarm van {time} — vul aan en sla op.</translation>
     </message>
     <message>
       <source>Not saved</source>
@@ -2250,16 +2250,16 @@
       <translation>Aantal tekens</translation>
     </message>
     <message>
-      <source>{count} of at most {max} characters</source>
-      <translation>{count} van hoogstens {max} tekens</translation>
+      <source>%1 of at most %2 characters</source>
+      <translation>%1 van hoogstens %2 tekens</translation>
     </message>
     <message>
-      <source>at least {min}</source>
-      <translation>minstens {min}</translation>
+      <source>at least %1</source>
+      <translation>minstens %1</translation>
     </message>
     <message>
-      <source>{over} too many</source>
-      <translation>{over} te veel</translation>
+      <source>%1 too many</source>
+      <translation>%1 te veel</translation>
     </message>
   </context>
   <context>
@@ -2294,8 +2294,8 @@
       <translation>Datum en tijd</translation>
     </message>
     <message>
-      <source>Just now ({time})</source>
-      <translation>Zojuist ({time})</translation>
+      <source>Just now (%1)</source>
+      <translation>Zojuist (%1)</translation>
     </message>
   </context>
 </TS>

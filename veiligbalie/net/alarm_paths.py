@@ -22,6 +22,7 @@ from PySide6.QtCore import QObject, Signal
 from veiligbalie import secrets, settings
 from veiligbalie.core.alarm_types import Alarm, Responder, StationIdentity
 from veiligbalie.core.limits import LOCATION_MAX, NAME_MAX, SITE_ID_MAX
+from veiligbalie.core.text import fill
 from veiligbalie.core.vocabulary import AlarmState
 from veiligbalie.net.api import ApiError, ServerApi
 from veiligbalie.net.lan import LanBeacon, PeerInfo
@@ -251,7 +252,7 @@ class LanAlarmPath(AlarmPath):
         if self.beacon.is_active():
             return self.tr("Active: %n colleague workstation(s) reachable", "", len(self.peers()))
         if self._problem:
-            return self.tr("Not active: %1").replace("%1", self._problem)
+            return fill(self.tr("Not active: %1"), self._problem)
         if load_site_key() is None:
             return self.tr("Not set up: no site key on this workstation")
         if not settings.ALARM_LAN_INTERFACE.get():

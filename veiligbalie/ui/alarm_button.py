@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from veiligbalie import settings
+from veiligbalie.core.text import fill
 from veiligbalie.ui.resources import icon
 
 if TYPE_CHECKING:
@@ -115,7 +116,7 @@ class AlarmButton(QPushButton):
             detail = self.tr("Sending…") if self.pending_press else self.tr("Starting…")
             self.setText(self.tr("ALARM") + "\n" + detail)
             self.setAccessibleDescription(
-                self.tr("Raises a silent alarm at once. Key: %1").replace("%1", hotkey)
+                fill(self.tr("Raises a silent alarm at once. Key: %1"), hotkey)
             )
             self.setToolTip(self.accessibleDescription())
             return
@@ -128,7 +129,7 @@ class AlarmButton(QPushButton):
         self.setText(self.tr("ALARM") + "\n" + detail)
         self.setProperty("connected", "true" if connected else "false")
         self.setAccessibleDescription(
-            self.tr("Raises a silent alarm at once. Key: %1").replace("%1", hotkey)
+            fill(self.tr("Raises a silent alarm at once. Key: %1"), hotkey)
             + ("" if connected else " " + self.tr("Alarm not connected") + ". ")
             + ("" if connected else not_connected_help())
         )

@@ -173,8 +173,8 @@ class AlarmIndicator(QFrame):
                 help_text = self.tr("waiting for a colleague")
             else:
                 # Names, not just a count: the sender knows who to expect at the counter.
-                help_text = self.tr("%n colleague(s) on the way: %1", "", count).replace(
-                    "%1", responder_names(alarm)
+                help_text = fill(
+                    self.tr("%n colleague(s) on the way: %1", "", count), responder_names(alarm)
                 )
             if alarm.kind == AlarmKind.OPEN:
                 text = self.tr("ALARM ACTIVE") + " · " + help_text

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from veiligbalie import paths, settings
 from veiligbalie.core.alarm import InvalidTransition
+from veiligbalie.core.text import fill
 from veiligbalie.core.vocabulary import AlarmKind, AlarmState, AlarmType
 from veiligbalie.services.alarms import Alarm, AlarmService
 
@@ -91,8 +92,9 @@ def escalation_text(alarm: Alarm) -> str:
         parts.append(QCoreApplication.translate("AlarmTexts", "Team leads alerted"))
     elif targets - {"webhook"}:
         parts.append(
-            QCoreApplication.translate("AlarmTexts", "Escalated (level %1)").replace(
-                "%1", str(alarm.escalation_level)
+            fill(
+                QCoreApplication.translate("AlarmTexts", "Escalated (level %1)"),
+                str(alarm.escalation_level),
             )
         )
     if "webhook" in targets:
@@ -116,12 +118,10 @@ def responder_names(alarm: Alarm) -> str:
 def elapsed_text(since: datetime, now: datetime | None = None) -> str:
     seconds = max(0, int(((now or datetime.now(UTC)) - since).total_seconds()))
     if seconds < 60:
-        return QCoreApplication.translate("AlarmTexts", "%1 s ago").replace("%1", str(seconds))
+        return fill(QCoreApplication.translate("AlarmTexts", "%1 s ago"), str(seconds))
     minutes, rest = divmod(seconds, 60)
-    return (
-        QCoreApplication.translate("AlarmTexts", "%1 min %2 s ago")
-        .replace("%1", str(minutes))
-        .replace("%2", str(rest))
+    return fill(
+        QCoreApplication.translate("AlarmTexts", "%1 min %2 s ago"), str(minutes), str(rest)
     )
 
 
@@ -205,14 +205,14 @@ class AlarmCard(QFrame):
             title = self.tr("TEST") + " · " + title + " · " + self.tr("no action needed")
         self.title.setText(title)
         self.location.setText(alarm.location or alarm.station)
-        station = self.tr("From workstation %1").replace("%1", alarm.station)
+        station = fill(self.tr("From workstation %1"), alarm.station)
         if alarm.raised_by and alarm.raised_by != alarm.station:
             station += f" ({alarm.raised_by})"
         station += " · " + alarm.raised_at.astimezone().strftime("%H:%M:%S")
         self.station.setText(station)
         names = responder_names(alarm)
         if names:
-            self.responders.setText(self.tr("On the way: %1").replace("%1", names))
+            self.responders.setText(fill(self.tr("On the way: %1"), names))
         else:
             self.responders.setText(self.tr("Nobody is on the way yet"))
         escalation = escalation_text(alarm) if alarm.is_open else ""
@@ -225,9 +225,7 @@ class AlarmCard(QFrame):
             self.setProperty("closed", "true")
             self.title.setText(self.tr("Cancelled by the sender (a mistake)"))
             self.responders.setText(
-                self.tr("No help needed. Cancelled by %1.").replace(
-                    "%1", alarm.closed_by or alarm.station
-                )
+                fill(self.tr("No help needed. Cancelled by %1."), alarm.closed_by or alarm.station)
             )
             self.elapsed.hide()  # the clock stopped; "0 s geleden" would stand still
             self.acknowledge_button.hide()
@@ -384,7 +382,7 @@ class AlarmPopup(QWidget):
         open_cards = [c for c in self._cards.values() if c.alarm.is_open]
         count = len(open_cards)
         if count > 1:
-            self.heading.setText(self.tr("%1 colleagues need help").replace("%1", str(count)))
+            self.heading.setText(fill(self.tr("%1 colleagues need help"), str(count)))
         elif count == 1:
             self.heading.setText(self.tr("A colleague needs help"))
         else:

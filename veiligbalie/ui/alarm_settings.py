@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from veiligbalie import settings
+from veiligbalie.core.text import fill
 from veiligbalie.services import site_key
 from veiligbalie.services.alarm_paths import LanAlarmPath
 from veiligbalie.services.context import AppContext
@@ -178,7 +179,7 @@ class AlarmSettings(QGroupBox):
         chosen = settings.ALARM_LAN_INTERFACE.get()
         index = self.interface.findData(chosen)
         if index < 0 and chosen:
-            self.interface.addItem(self.tr("%1 (not found)").replace("%1", chosen), chosen)
+            self.interface.addItem(fill(self.tr("%1 (not found)"), chosen), chosen)
             index = self.interface.count() - 1
         self.interface.setCurrentIndex(max(index, 0))
         self.port.setValue(settings.ALARM_LAN_PORT.get())
@@ -190,7 +191,7 @@ class AlarmSettings(QGroupBox):
     def refresh_status(self) -> None:
         fingerprint = site_key.fingerprint()
         if fingerprint:
-            self.key_state.setText(self.tr("Set (fingerprint %1)").replace("%1", fingerprint))
+            self.key_state.setText(fill(self.tr("Set (fingerprint %1)"), fingerprint))
         else:
             self.key_state.setText(self.tr("Not set"))
         if self.lan is None:
@@ -259,13 +260,14 @@ class AlarmSettings(QGroupBox):
             site_key.KeyProblem.NOT_A_KEY: self.tr(
                 "this file holds no site key. Ask the administrator for the key file."
             ),
-            site_key.KeyProblem.PASSPHRASE_TOO_SHORT: self.tr(
-                "the passphrase needs at least %1 characters."
-            ).replace("%1", str(site_key.MIN_PASSPHRASE_LENGTH)),
+            site_key.KeyProblem.PASSPHRASE_TOO_SHORT: fill(
+                self.tr("the passphrase needs at least %1 characters."),
+                str(site_key.MIN_PASSPHRASE_LENGTH),
+            ),
             site_key.KeyProblem.NO_SITE: self.tr("fill in the site code first."),
         }
         log.warning("Site key not set: %s", error.detail or error.problem.value)
-        self._tell(self.tr("Key not set: %1").replace("%1", reasons[error.problem]))
+        self._tell(fill(self.tr("Key not set: %1"), reasons[error.problem]))
         return False
 
     def _key_set(self) -> bool:
@@ -309,7 +311,7 @@ class AlarmSettings(QGroupBox):
         try:
             parse_sequence(text)
         except ValueError as error:
-            self.hotkey_status.setText(self.tr("Key not usable: %1").replace("%1", str(error)))
+            self.hotkey_status.setText(fill(self.tr("Key not usable: %1"), str(error)))
             self.hotkey_status.setVisible(True)
             return
         settings.ALARM_HOTKEY.set(text)

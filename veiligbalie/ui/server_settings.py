@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from veiligbalie import settings
+from veiligbalie.core.text import fill
 from veiligbalie.services.context import AppContext
 from veiligbalie.services.session import (
     MIN_PASSWORD_LENGTH,
@@ -80,8 +81,9 @@ class PasswordDialog(QDialog):
             self.message.setText(self.tr("Enter your current password."))
         elif len(self.new.text()) < MIN_PASSWORD_LENGTH:
             self.message.setText(
-                self.tr("The new password needs at least %1 characters.").replace(
-                    "%1", str(MIN_PASSWORD_LENGTH)
+                fill(
+                    self.tr("The new password needs at least %1 characters."),
+                    str(MIN_PASSWORD_LENGTH),
                 )
             )
         elif self.new.text() != self.repeat.text():
@@ -334,17 +336,23 @@ class ServerSettings(QWidget):
                 "The link of this workstation is kept in the operating system (keyring)."
             ), False
         if kept is Storage.FILE and self.session.credential_file_refused():
-            return self.tr(
-                "The file with this workstation's link could not be used safely (others "
-                "could read it, or it is damaged), so it was not used: %1. Link this "
-                "workstation again; the log says more."
-            ).replace("%1", str(self.session.credential_file())), True
+            return fill(
+                self.tr(
+                    "The file with this workstation's link could not be used safely (others "
+                    "could read it, or it is damaged), so it was not used: %1. Link this "
+                    "workstation again; the log says more."
+                ),
+                str(self.session.credential_file()),
+            ), True
         if kept is Storage.FILE:
-            return self.tr(
-                "This system has no keyring: the link of this workstation is kept in a file "
-                "that only your user can read: %1. Passwords are never stored; whoever signs "
-                "in does so again after a restart."
-            ).replace("%1", str(self.session.credential_file())), False
+            return fill(
+                self.tr(
+                    "This system has no keyring: the link of this workstation is kept in a file "
+                    "that only your user can read: %1. Passwords are never stored; whoever "
+                    "signs in does so again after a restart."
+                ),
+                str(self.session.credential_file()),
+            ), False
         return self.tr(
             "Nothing is kept on disk here: the link lasts for this session only. After a "
             "restart this workstation must be linked again with a new code from the "
@@ -397,7 +405,7 @@ class ServerSettings(QWidget):
             self.address_note.clear()
             return
         self.address_note.setText(
-            self.tr("No http:// or https:// given: the secure %1 will be used.").replace("%1", url)
+            fill(self.tr("No http:// or https:// given: the secure %1 will be used."), url)
             if assumed
             else ""
         )
@@ -485,11 +493,13 @@ class ServerSettings(QWidget):
         logged_in = bool(session and session.logged_in)
         if enrolled and session is not None:
             self.link_state.setText(
-                self.tr("Linked with %1 (%2, %3) at %4.")
-                .replace("%1", settings.SERVER_ORG_NAME.get())
-                .replace("%2", session.site_name)
-                .replace("%3", settings.STATION_LOCATION.get())
-                .replace("%4", settings.SERVER_URL.get())
+                fill(
+                    self.tr("Linked with %1 (%2, %3) at %4."),
+                    settings.SERVER_ORG_NAME.get(),
+                    session.site_name,
+                    settings.STATION_LOCATION.get(),
+                    settings.SERVER_URL.get(),
+                )
             )
         else:
             self.link_state.setText(
@@ -511,9 +521,7 @@ class ServerSettings(QWidget):
         self.logout_button.setEnabled(logged_in)
         self.password_button.setEnabled(logged_in)
         if logged_in and session is not None:
-            self.login_state.setText(
-                self.tr("Signed in as %1.").replace("%1", session.user_display_name)
-            )
+            self.login_state.setText(fill(self.tr("Signed in as %1."), session.user_display_name))
         elif enrolled:
             self.login_state.setText(
                 self.tr("Nobody is signed in: reports are sent in the workstation's name.")
@@ -532,7 +540,7 @@ class ServerSettings(QWidget):
             self.sync_state.setText(self.tr("Connected"))
         elif engine.last_error is not None:
             self.sync_state.setText(
-                self.tr("No connection: %1").replace("%1", self.explain(engine.last_error))
+                fill(self.tr("No connection: %1"), self.explain(engine.last_error))
             )
         else:
             self.sync_state.setText(self.tr("No connection"))
@@ -546,20 +554,24 @@ class ServerSettings(QWidget):
         self.dead_letters.clear()
         for item in engine.dead_letters():
             entry = QListWidgetItem(
-                self.tr("Change %1 (%2): %3")
-                .replace("%1", str(item.device_seq))
-                .replace("%2", item.kind)
-                .replace("%3", item.last_error or "")
+                fill(
+                    self.tr("Change %1 (%2): %3"),
+                    str(item.device_seq),
+                    item.kind,
+                    item.last_error or "",
+                )
             )
             entry.setData(Qt.ItemDataRole.UserRole, item.device_seq)
             self.dead_letters.addItem(entry)
         self.conflicts.clear()
         for conflict in engine.conflicts():
             entry = QListWidgetItem(
-                self.tr("Field %1 was changed by someone else: server has %2, yours was %3")
-                .replace("%1", str(conflict.get("field", "")))
-                .replace("%2", str(conflict.get("server_value")))
-                .replace("%3", str(conflict.get("your_value")))
+                fill(
+                    self.tr("Field %1 was changed by someone else: server has %2, yours was %3"),
+                    str(conflict.get("field", "")),
+                    str(conflict.get("server_value")),
+                    str(conflict.get("your_value")),
+                )
             )
             entry.setData(Qt.ItemDataRole.UserRole, conflict.get("device_seq"))
             self.conflicts.addItem(entry)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from veiligbalie.core.text import fill
 from veiligbalie.services.incidents import (
     ALLOWED_SUFFIXES,
     MAX_ATTACHMENT_BYTES,
@@ -52,10 +53,14 @@ class AttachmentsBox(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         hint = QLabel(
-            self.tr(
-                "Photos, screenshots, PDF, text, e-mail, sound, video or Word files; at most "
-                "{count} files of {limit} MB each. You can also drag files onto this form."
-            ).format(count=MAX_ATTACHMENTS, limit=MAX_ATTACHMENT_BYTES // (1024 * 1024)),
+            fill(
+                self.tr(
+                    "Photos, screenshots, PDF, text, e-mail, sound, video or Word files; at most "
+                    "%1 files of %2 MB each. You can also drag files onto this form."
+                ),
+                MAX_ATTACHMENTS,
+                MAX_ATTACHMENT_BYTES // (1024 * 1024),
+            ),
             self,
         )
         hint.setWordWrap(True)
@@ -146,15 +151,15 @@ class AttachmentsBox(QWidget):
             except OSError as error:
                 log.warning("attachment could not be copied: %s", error.strerror)
                 problems.append(
-                    self.tr("“{name}” could not be copied: {reason}.")
-                    .replace("{name}", path.name)
-                    .replace("{reason}", error.strerror or str(error))
+                    fill(
+                        self.tr("“%1” could not be copied: %2."),
+                        path.name,
+                        error.strerror or str(error),
+                    )
                 )
                 continue
             if any(a.sha256 == info.sha256 for a in self._infos):
-                problems.append(
-                    self.tr("“{name}” is already attached.").replace("{name}", path.name)
-                )
+                problems.append(fill(self.tr("“%1” is already attached."), path.name))
                 continue
             self._infos.append(info)
             added.append(info)
@@ -198,32 +203,32 @@ class AttachmentsBox(QWidget):
         name = path.name
         if error.reason == "too_large":
             size = path.stat().st_size if path.exists() else 0
-            return (
-                self.tr("“{name}” is too large ({size}); a file can be at most {limit} MB.")
-                .replace("{name}", name)
-                .replace("{size}", format_size(size))
-                .replace("{limit}", str(MAX_ATTACHMENT_BYTES // (1024 * 1024)))
+            return fill(
+                self.tr("“%1” is too large (%2); a file can be at most %3 MB."),
+                name,
+                format_size(size),
+                str(MAX_ATTACHMENT_BYTES // (1024 * 1024)),
             )
         if error.reason == "type":
-            return (
+            return fill(
                 self.tr(
-                    "“{name}” cannot be attached: files of type “{suffix}” are not accepted. "
+                    "“%1” cannot be attached: files of type “%2” are not accepted. "
                     "Use a photo, screenshot, PDF, text, e-mail, sound, video or Word file."
-                )
-                .replace("{name}", name)
-                .replace("{suffix}", path.suffix or "?")
+                ),
+                name,
+                path.suffix or "?",
             )
         if error.reason == "empty":
-            return self.tr("“{name}” is empty.").replace("{name}", name)
+            return fill(self.tr("“%1” is empty."), name)
         if error.reason == "too_many":
             return self._too_many(path)
-        return self.tr("“{name}” cannot be found.").replace("{name}", name)
+        return fill(self.tr("“%1” cannot be found."), name)
 
     def _too_many(self, path: Path) -> str:
-        return (
-            self.tr("“{name}” was not added: a report can carry at most {count} files.")
-            .replace("{name}", path.name)
-            .replace("{count}", str(MAX_ATTACHMENTS))
+        return fill(
+            self.tr("“%1” was not added: a report can carry at most %2 files."),
+            path.name,
+            str(MAX_ATTACHMENTS),
         )
 
     def _refresh(self) -> None:

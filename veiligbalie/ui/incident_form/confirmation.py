@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from veiligbalie.core.incident import Incident
+from veiligbalie.core.text import fill
 from veiligbalie.core.vocabulary import FollowUpKind, IncidentStatus
 from veiligbalie.core.workdays import AMSTERDAM
 from veiligbalie.services.incidents import IncidentService, Link
@@ -158,16 +159,19 @@ class ConfirmationPage(QScrollArea):
         steps = []
         if FollowUpKind.AFTERCARE_TALK in plan:
             if incident.aftercare_wanted:
-                text = self.tr("You asked for an aftercare talk: it takes place before {due}.")
+                text = self.tr("You asked for an aftercare talk: it takes place before %1.")
             else:
-                text = self.tr("An aftercare talk is offered to you before {due}.")
-            steps.append(text.replace("{due}", when(FollowUpKind.AFTERCARE_TALK)))
+                text = self.tr("An aftercare talk is offered to you before %1.")
+            steps.append(fill(text, when(FollowUpKind.AFTERCARE_TALK)))
         if FollowUpKind.POLICE_REPORT in plan:
             steps.append(
-                self.tr(
-                    "Advice: report this to the police (aangifte) before {due}. Use the "
-                    "organisation's address, never your own, and mention “VPT”."
-                ).replace("{due}", when(FollowUpKind.POLICE_REPORT))
+                fill(
+                    self.tr(
+                        "Advice: report this to the police (aangifte) before %1. Use the "
+                        "organisation's address, never your own, and mention “VPT”."
+                    ),
+                    when(FollowUpKind.POLICE_REPORT),
+                )
             )
         steps.append(self.tr("Follow your report and add information in My reports."))
         return steps

@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QLocale, QObject, QTime, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from veiligbalie.core.text import fill
 from veiligbalie.services.incidents import Draft, IncidentService
 from veiligbalie.ui.incident_form.fields import to_qt
 
@@ -80,8 +81,9 @@ class DraftController(QObject):
         self._stored = True
         self._service.claim_draft(draft.id)
         self.status.emit(
-            self.tr("Unsaved report restored from {time}.").format(
-                time=QLocale().toString(to_qt(draft.updated_at), "dd-MM HH:mm")
+            fill(
+                self.tr("Unsaved report restored from %1."),
+                QLocale().toString(to_qt(draft.updated_at), "dd-MM HH:mm"),
             )
         )
 
@@ -102,14 +104,17 @@ class DraftController(QObject):
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle(self.tr("Unsaved report"))
         box.setText(
-            self.tr("An unsaved report was found (last typed {time}: “{excerpt}”). Continue?")
-            .replace("{time}", started)
-            .replace("{excerpt}", excerpt or self.tr("no description yet"))
+            fill(
+                self.tr("An unsaved report was found (last typed %1: “%2”). Continue?"),
+                started,
+                excerpt or self.tr("no description yet"),
+            )
         )
         if len(drafts) > 1:
             box.setInformativeText(
-                self.tr("There are {count} unsaved reports; the others are offered later.").format(
-                    count=len(drafts)
+                fill(
+                    self.tr("There are %1 unsaved reports; the others are offered later."),
+                    len(drafts),
                 )
             )
         resume = box.addButton(self.tr("Continue"), QMessageBox.ButtonRole.AcceptRole)
@@ -182,8 +187,9 @@ class DraftController(QObject):
             return
         self._stored = True
         self.status.emit(
-            self.tr("Draft saved automatically at {time}.").format(
-                time=QTime.currentTime().toString("HH:mm:ss")
+            fill(
+                self.tr("Draft saved automatically at %1."),
+                QTime.currentTime().toString("HH:mm:ss"),
             )
         )
 

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from veiligbalie.core.incident import Field
 from veiligbalie.core.money import parse_euros
+from veiligbalie.core.text import fill
 from veiligbalie.core.vocabulary import Category, Channel, Severity
 from veiligbalie.services.incidents import IncidentService
 from veiligbalie.ui import labels
@@ -190,7 +191,7 @@ class WhenPicker(QWidget):
 
     def _update(self) -> None:
         time = QLocale().toString(to_qt(self._now_moment).time(), "HH:mm")
-        self.now.setText(self.tr("Just now ({time})").format(time=time))
+        self.now.setText(fill(self.tr("Just now (%1)"), time))
         self.today_time.setEnabled(self.today.isChecked())
         self.other_datetime.setEnabled(self.other.isChecked())
 

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from veiligbalie.core.incident import Field, Incident, ValidationError, validate
+from veiligbalie.core.text import fill
 from veiligbalie.core.vocabulary import Category, IncidentStatus
 from veiligbalie.services.incidents import AttachmentError, AttachmentInfo, Draft, IncidentService
 from veiligbalie.ui import labels
@@ -486,9 +487,7 @@ class IncidentForm(QWidget):
     def _show_prefill_notice(self, alarm_at: datetime) -> None:
         time = QLocale().toString(to_qt(alarm_at).time(), "HH:mm")
         self.prefill_text.setText(
-            self.tr("Filled in from your alarm of {time} — complete it and save.").replace(
-                "{time}", time
-            )
+            fill(self.tr("Filled in from your alarm of %1 — complete it and save."), time)
         )
         self.prefill_notice.show()
 

@@ -10,6 +10,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QAbstractButton, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from veiligbalie.core.incident import DESCRIPTION_MAX, DESCRIPTION_MIN
+from veiligbalie.core.text import fill
 from veiligbalie.services.incidents import IncidentService
 from veiligbalie.ui.incident_form.fields import FIELDS, FormField, Section, translated
 from veiligbalie.ui.incident_form.validation import ValidationDisplay
@@ -110,13 +111,11 @@ class WhatHappened(FieldSection):
     def _update_counter(self) -> None:
         text = self._description.toPlainText()
         length, stripped = len(text), len(text.strip())
-        shown = self.tr("{count} of at most {max} characters").format(
-            count=length, max=DESCRIPTION_MAX
-        )
+        shown = fill(self.tr("%1 of at most %2 characters"), length, DESCRIPTION_MAX)
         if stripped < DESCRIPTION_MIN:
-            shown += " · " + self.tr("at least {min}").format(min=DESCRIPTION_MIN)
+            shown += " · " + fill(self.tr("at least %1"), DESCRIPTION_MIN)
         elif length > DESCRIPTION_MAX:
-            shown += " · " + self.tr("{over} too many").format(over=length - DESCRIPTION_MAX)
+            shown += " · " + fill(self.tr("%1 too many"), length - DESCRIPTION_MAX)
         self.counter.setText(shown)
 
 
