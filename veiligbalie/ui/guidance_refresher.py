@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from veiligbalie import settings
+from veiligbalie.core.text import fill
 from veiligbalie.guidance import Scenario
 from veiligbalie.services.guidance import GuidanceLibrary
 from veiligbalie.ui.guidance_reader import guidance_language, reading_font
@@ -125,9 +126,7 @@ class RefresherView(QScrollArea):
             self._finish()
             return
         self.progress.setText(
-            self.tr("Question %1 of %2")
-            .replace("%1", str(self.index + 1))
-            .replace("%2", str(len(self.scenarios)))
+            fill(self.tr("Question %1 of %2"), self.index + 1, len(self.scenarios))
         )
         self.question.setText(scenario.question)
         for number, choice in enumerate(scenario.choices):
@@ -183,10 +182,12 @@ class RefresherView(QScrollArea):
         total = len(self.scenarios)
         self.progress.setText(self.tr("Refresher done"))
         self.question.setText(
-            self.tr("%1 of %2 right at the first try. The next refresher is due in %3 months.")
-            .replace("%1", str(self.right))
-            .replace("%2", str(total))
-            .replace("%3", str(settings.GUIDANCE_REFRESH_MONTHS.get()))
+            fill(
+                self.tr("%1 of %2 right at the first try. The next refresher is due in %3 months."),
+                self.right,
+                total,
+                settings.GUIDANCE_REFRESH_MONTHS.get(),
+            )
         )
         self.check_button.hide()
         self.next_button.hide()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from veiligbalie import settings
+from veiligbalie.core.text import fill
 from veiligbalie.guidance import SITUATIONS, Card
 from veiligbalie.services.guidance import GuidanceLibrary
 from veiligbalie.ui.guidance_prevention import PreventionView
@@ -54,8 +55,9 @@ class HelpView(QWidget):
         heading.setBold(True)
         title.setFont(heading)  # follows the font scale, unlike a size in pixels
         urgent = QLabel(
-            self.tr("Feeling unsafe? Press the alarm or %1. Life in danger? Call 112.").replace(
-                "%1", settings.ALARM_HOTKEY.get()
+            fill(
+                self.tr("Feeling unsafe? Press the alarm or %1. Life in danger? Call 112."),
+                settings.ALARM_HOTKEY.get(),
             ),
             self,
         )
