@@ -87,7 +87,6 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("VeiligBalie")
         self.setWindowIcon(icon("veiligbalie"))
         self.setMinimumSize(MINIMUM_SIZE)
-        self.setStyleSheet(SHELL_STYLE)
 
         self.alarm_button = AlarmButton(None, self)
 
@@ -161,6 +160,9 @@ class MainWindow(QMainWindow):
 
         nav_frame = QFrame(self)
         nav_frame.setObjectName("navigation")
+        # On the column only: a style sheet on the window would take the areas' fonts out of
+        # the application font (Hulp's reader follows the font scale).
+        nav_frame.setStyleSheet(SHELL_STYLE)
         frame_column = QVBoxLayout(nav_frame)
         frame_column.setContentsMargins(8, 8, 8, 8)
         frame_column.setSpacing(4)
