@@ -15,6 +15,7 @@ import sys
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QGuiApplication
 
+from veiligbalie.core.text import fill
 from veiligbalie.services.hotkey_base import (
     ALT,
     CTRL,
@@ -25,8 +26,6 @@ from veiligbalie.services.hotkey_base import (
     console_switch_key,
     parse_sequence,
 )
-
-from veiligbalie.core.text import fill
 
 log = logging.getLogger(__name__)
 
