@@ -14,7 +14,7 @@ import logging.handlers
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,7 +57,7 @@ def setup_logging() -> Path:
     for old in [h for h in root.handlers if getattr(h, "_veiligbalie", False)]:
         root.removeHandler(old)
         old.close()
-    handler._veiligbalie = True  # type: ignore[attr-defined]
+    handler._veiligbalie = True  # type: ignore[attr-defined]  # our marker on a stdlib handler, found again above
     root.addHandler(handler)
     root.setLevel(logging.INFO)
     return logfile
@@ -145,7 +145,7 @@ def ask_running_instance_to_show(name: str) -> bool:
     return True
 
 
-def listen_for_second_launch(name: str, on_show: object) -> QLocalServer:
+def listen_for_second_launch(name: str, on_show: Callable[[], object]) -> QLocalServer:
     server = QLocalServer()
     server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
     if not server.listen(name):
@@ -156,7 +156,7 @@ def listen_for_second_launch(name: str, on_show: object) -> QLocalServer:
     def accept() -> None:
         while server.hasPendingConnections():
             conn = server.nextPendingConnection()
-            conn.readyRead.connect(lambda c=conn: (c.readAll(), on_show()))  # type: ignore[operator]
+            conn.readyRead.connect(lambda c=conn: (c.readAll(), on_show()))
             conn.disconnected.connect(conn.deleteLater)
 
     server.newConnection.connect(accept)
@@ -185,6 +185,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     log.info("VeiligBalie %s starting; data folder %s", __version__, paths.data_dir())
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    if not isinstance(app, QApplication):  # widgets need a QApplication, not a Core/Gui one
+        raise RuntimeError(f"VeiligBalie needs a QApplication, found a {type(app).__name__}")
     app.setApplicationName("VeiligBalie")
     app.setOrganizationName("VeiligBalie")
     app.setApplicationVersion(__version__)

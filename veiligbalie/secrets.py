@@ -51,10 +51,10 @@ class Storage(enum.Enum):
 class MemoryKeyring(keyring.backend.KeyringBackend):
     """Secrets held in this process only; lost when it exits. Used by tests."""
 
-    priority = 0.1  # type: ignore[assignment]  # keyring declares it a classproperty
+    priority = 0.1  # keyring declares it a classproperty; a plain value works as well
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # keyring leaves KeyringBackend.__init__ unannotated
         self._items: dict[tuple[str, str], str] = {}
 
     def get_password(self, service: str, username: str) -> str | None:

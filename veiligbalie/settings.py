@@ -38,13 +38,14 @@ class Setting(Generic[T]):
         return store().contains(self.key)
 
     def default_value(self) -> T:
-        return self.default() if callable(self.default) else self.default  # type: ignore[return-value]
+        return self.default() if callable(self.default) else self.default
 
     def get(self) -> T:
         raw = store().value(self.key)
         if raw is None:
             return self.default_value()
-        return _convert(raw, self.type, self.default_value())
+        value: T = _convert(raw, self.type, self.default_value())
+        return value
 
     def set(self, value: T) -> None:
         store().setValue(self.key, value)

@@ -56,12 +56,12 @@ def test_form_at_200_percent_font_clips_nothing(qtbot, big_font):
         form.categories.set_values(["verbal_aggression", "online_abuse"])
         form.description.setPlainText("Te kort")
         assert form.save() is None  # messages visible too
-        content = form.scroll.widget()
-        viewport = form.scroll.viewport()
+        content = form.scroll_area.widget()
+        viewport = form.scroll_area.viewport()
         _settle(qtbot, form)
         assert content.height() > viewport.height()
         assert content.width() <= viewport.width()  # nothing runs off to the right
-        assert form.scroll.verticalScrollBar().maximum() > 0  # it scrolls instead
+        assert form.scroll_area.verticalScrollBar().maximum() > 0  # it scrolls instead
         # The row of categories flowed onto several lines.
         buttons = form.categories.buttons
         assert len({b.y() for b in buttons}) >= 3

@@ -225,7 +225,7 @@ def test_stream_authenticates_pings_and_reconnects_after_silence(qtbot: Any) -> 
             ping_interval_ms=100, silence_limit_ms=600, backoff_min_ms=50, backoff_max_ms=200
         )
         events: list[dict] = []
-        stream.event.connect(events.append)
+        stream.received.connect(events.append)
         stream.configure(f"http://127.0.0.1:{server.port}", "tok-1")
         with qtbot.waitSignal(stream.connected, timeout=5000):
             stream.start()

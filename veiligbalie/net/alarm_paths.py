@@ -293,15 +293,15 @@ class LanAlarmPath(AlarmPath):
         message_type = _CLOSE_TYPES.get(AlarmState(alarm.state))
         if message_type is None:
             return False
-        fields = {
-            "by_name": _cut(alarm.closed_by, NAME_MAX),
-            "station_name": _cut(self._station_name, NAME_MAX),
-            "test": alarm.test,
-        }
         body_model = (
             AlarmResolvedBody if message_type == MessageType.ALARM_RESOLVED else AlarmCancelledBody
         )
-        return self.beacon.send(message_type, alarm.id, body_model(**fields))
+        body = body_model(
+            by_name=_cut(alarm.closed_by, NAME_MAX),
+            station_name=_cut(self._station_name, NAME_MAX),
+            test=alarm.test,
+        )
+        return self.beacon.send(message_type, alarm.id, body)
 
     def _on_message(self, message: LanMessage) -> None:
         body = message.body
@@ -397,7 +397,7 @@ class ServerAlarmPath(AlarmPath):
         self._identity = identity
         self._stations: set[uuid.UUID] = set()
         self._extra: list[Stream] = []
-        stream.event.connect(self._on_event)
+        stream.received.connect(self._on_event)
         # The heartbeat first: the server then lists us under our own id at once.
         stream.connected.connect(self.send_heartbeat)
         stream.connected.connect(self.changed.emit)
@@ -424,7 +424,7 @@ class ServerAlarmPath(AlarmPath):
         sends a level meant for security or team leads to users with that role only."""
         if stream is not self.stream and stream not in self._extra:
             self._extra.append(stream)
-            stream.event.connect(self._on_extra_event)
+            stream.received.connect(self._on_extra_event)
 
     def send_heartbeat(self) -> bool:
         """Tell the server this station's id on the alarm paths (POST /stations/heartbeat)."""
@@ -513,11 +513,11 @@ class ServerAlarmPath(AlarmPath):
         self._stations.clear()
         self.changed.emit()
 
-    def _on_extra_event(self, event: dict) -> None:
+    def _on_extra_event(self, event: dict[str, Any]) -> None:
         if event.get("type") == "alarm.escalated":
             self._on_event(event)
 
-    def _on_event(self, event: dict) -> None:
+    def _on_event(self, event: dict[str, Any]) -> None:
         kind = event.get("type")
         model = _EVENT_MODELS.get(kind) if isinstance(kind, str) else None
         if model is None:

@@ -3,7 +3,7 @@
 It keeps itself alive: a ping every 10 s, and when nothing at all arrives for 25 s the socket
 is aborted (a half-open TCP connection never says goodbye). Lost connections are retried with
 exponential backoff and jitter, 1 s up to 60 s. Every JSON event is handed on through
-:attr:`Stream.event`, so other services (alarms) can listen on the same connection.
+:attr:`Stream.received`, so other services (alarms) can listen on the same connection.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import logging
 import random
 import time
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, QUrl, Signal
 from PySide6.QtNetwork import QAbstractSocket, QNetworkRequest, QSslConfiguration, QSslError
@@ -40,7 +41,9 @@ class Stream(QObject):
 
     connected = Signal()  # the server said hello: authenticated and live
     disconnected = Signal()
-    event = Signal(dict)  # every JSON object the server sends (hello, changes, alarm.*)
+    # every JSON object the server sends (hello, changes, alarm.*); not named ``event``,
+    # which would shadow QObject.event()
+    received = Signal(dict)
     auth_failed = Signal()  # the token was refused; no retry until a new token is set
     error = Signal(str)  # a readable reason for the last failure (certificate, refused...)
 
@@ -114,7 +117,7 @@ class Stream(QObject):
     def running(self) -> bool:
         return self._running
 
-    def send(self, message: dict) -> bool:
+    def send(self, message: dict[str, Any]) -> bool:
         """Send a JSON object (alarms use this); False when not connected."""
         if not self._live or self._socket is None:
             return False
@@ -182,9 +185,8 @@ class Stream(QObject):
     def _on_disconnected(self) -> None:
         socket = self._socket
         code = socket.closeCode() if socket is not None else None
-        if code is not None and int(code.value if hasattr(code, "value") else code) == (
-            CLOSE_UNAUTHORIZED
-        ):
+        # A code outside the enum (like 4401) still comes as a CloseCode, with that value.
+        if code is not None and code.value == CLOSE_UNAUTHORIZED:
             log.warning("stream: the server refused the token")
             self._running = False
             self._drop(schedule=False)
@@ -226,7 +228,7 @@ class Stream(QObject):
             self._live = True
             self._attempt = 0
             self.connected.emit()
-        self.event.emit(message)
+        self.received.emit(message)
 
     def _ping(self) -> None:
         if self._socket is not None:

@@ -43,12 +43,12 @@ class ServerRaiseRequest(RaiseAlarmRequest):
     panic-button gateway may leave out even the ``id`` (the server makes a UUIDv7) and the
     location (the workstation's)."""
 
-    id: uuid.UUID | None = None  # type: ignore[assignment]
+    id: uuid.UUID | None = None  # type: ignore[assignment]  # deliberately optional here (pydantic field override)
 
     @field_validator("station_name", "location", "site_id", "raised_by")
     @classmethod
     def _plain_text(cls, value: str) -> str:
-        return reject_nul(value)  # type: ignore[no-any-return]
+        return reject_nul(value)
 
 
 class AlarmList(FrozenWireModel):
@@ -95,7 +95,7 @@ class HeartbeatRequest(FrozenWireModel):
     @field_validator("station_name", "location")
     @classmethod
     def _plain_text(cls, value: str) -> str:
-        return reject_nul(value)  # type: ignore[no-any-return]
+        return reject_nul(value)
 
 
 class StationStatus(FrozenWireModel):

@@ -3,14 +3,16 @@ text that will be stored is refused when it holds a NUL character (PostgreSQL te
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from veiligbalie.core import limits
 
+_V = TypeVar("_V")
 
-def reject_nul(value: Any) -> Any:
+
+def reject_nul(value: _V) -> _V:
     """NUL characters cannot be stored in PostgreSQL text; refuse them at the door."""
     if isinstance(value, str):
         if "\x00" in value:

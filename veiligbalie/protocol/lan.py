@@ -155,7 +155,7 @@ LanBody = (
     AlarmRaisedBody | AlarmAcknowledgedBody | AlarmResolvedBody | AlarmCancelledBody | HeartbeatBody
 )
 
-BODY_MODELS: dict[MessageType, type[_Body]] = {
+BODY_MODELS: dict[MessageType, type[LanBody]] = {
     MessageType.ALARM_RAISED: AlarmRaisedBody,
     MessageType.ALARM_ACKNOWLEDGED: AlarmAcknowledgedBody,
     MessageType.ALARM_RESOLVED: AlarmResolvedBody,
@@ -174,9 +174,9 @@ def make_body(
     """
     model = BODY_MODELS[MessageType(message_type)]
     if body is None:
-        return model()  # type: ignore[return-value]
+        return model()
     if isinstance(body, model):
-        return body  # type: ignore[return-value]
+        return body
     if isinstance(body, BaseModel):
         raise TypeError(f"{type(body).__name__} is not the body of {message_type}")
     if trim:
@@ -185,9 +185,9 @@ def make_body(
             limit = next((m.max_length for m in info.metadata if hasattr(m, "max_length")), None)
             for key in (name, info.alias):
                 value = body.get(key) if key else None
-                if limit is not None and isinstance(value, str) and len(value) > limit:
+                if key and limit is not None and isinstance(value, str) and len(value) > limit:
                     body[key] = value[:limit]
-    return model.model_validate(body)  # type: ignore[return-value]
+    return model.model_validate(body)
 
 
 # -- Message -----------------------------------------------------------------------------------
@@ -299,7 +299,7 @@ def encode_fitting(message: LanMessage, key: bytes) -> bytes:
                 for name, value in fields.items()
             }
             body = type(message.body).model_validate(shorter)
-            message = dataclasses.replace(message, body=body)  # type: ignore[arg-type]
+            message = dataclasses.replace(message, body=body)
     return encode(message, key)
 
 
@@ -363,7 +363,7 @@ def decode(
         alarm_id=uuid.UUID(bytes=alarm),
         timestamp_ms=timestamp,
         nonce=nonce,
-        body=body,  # type: ignore[arg-type]
+        body=body,
         copy=copy,
     )
 

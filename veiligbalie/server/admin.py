@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
@@ -81,11 +82,11 @@ def create_organisation(store: ServerStore, name: str, address: str) -> Organisa
     return OrganisationOut(id=org_id, name=name, address=address)
 
 
-def _site_out(row: Row) -> SiteOut:
+def _site_out(row: Row[*tuple[Any, ...]]) -> SiteOut:
     return SiteOut(id=row.id, name=row.name, share_log_with_employees=row.share_log_with_employees)
 
 
-def find_site(conn: Connection, ref: str | uuid.UUID) -> Row:
+def find_site(conn: Connection, ref: str | uuid.UUID) -> Row[*tuple[Any, ...]]:
     """A site by id or by name."""
     as_id = ref if isinstance(ref, uuid.UUID) else _as_uuid(ref)
     cond = t.sites.c.id == as_id if as_id else t.sites.c.name == str(ref).strip()
@@ -136,7 +137,7 @@ def set_site_sharing(store: ServerStore, site_ref: str | uuid.UUID, share: bool)
 # --- workstations -----------------------------------------------------------------------
 
 
-def workstation_out(row: Row) -> WorkstationOut:
+def workstation_out(row: Row[*tuple[Any, ...]]) -> WorkstationOut:
     return WorkstationOut(
         id=row.id,
         name=row.name,
@@ -148,7 +149,7 @@ def workstation_out(row: Row) -> WorkstationOut:
     )
 
 
-def find_workstation(conn: Connection, ref: str | uuid.UUID) -> Row:
+def find_workstation(conn: Connection, ref: str | uuid.UUID) -> Row[*tuple[Any, ...]]:
     """A workstation by id, or by name when that name is unique across sites."""
     as_id = ref if isinstance(ref, uuid.UUID) else _as_uuid(ref)
     cond = t.workstations.c.id == as_id if as_id else t.workstations.c.name == str(ref).strip()
@@ -232,7 +233,7 @@ def list_workstations(store: ServerStore) -> list[WorkstationOut]:
 # --- users ------------------------------------------------------------------------------
 
 
-def user_out(row: Row) -> UserOut:
+def user_out(row: Row[*tuple[Any, ...]]) -> UserOut:
     return UserOut(
         id=row.id,
         username=row.username,
@@ -242,7 +243,7 @@ def user_out(row: Row) -> UserOut:
     )
 
 
-def find_user(conn: Connection, ref: str | uuid.UUID) -> Row:
+def find_user(conn: Connection, ref: str | uuid.UUID) -> Row[*tuple[Any, ...]]:
     as_id = ref if isinstance(ref, uuid.UUID) else _as_uuid(ref)
     cond = t.users.c.id == as_id if as_id else t.users.c.username == str(ref).strip()
     row = conn.execute(sa.select(t.users).where(cond)).first()

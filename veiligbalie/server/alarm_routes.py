@@ -27,8 +27,13 @@ AlarmCaller = Annotated[
 Workstation = Annotated[Principal, Depends(require(workstation=True))]
 Administrator = Annotated[Principal, Depends(require(Role.ADMINISTRATOR))]
 
-_401 = {401: {"description": "no, unknown, expired or revoked token"}}
-_403 = {403: {"description": "the role may not use this route"}, **_401}
+_401: dict[int | str, dict[str, Any]] = {
+    401: {"description": "no, unknown, expired or revoked token"}
+}
+_403: dict[int | str, dict[str, Any]] = {
+    403: {"description": "the role may not use this route"},
+    **_401,
+}
 _change: dict[int | str, dict[str, Any]] = {
     400: {"description": "the body does not fit the path"},
     404: {"description": "no such alarm at your site"},

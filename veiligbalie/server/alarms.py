@@ -64,7 +64,9 @@ def _clean(text: str, limit: int) -> str:
 # --- reading ----------------------------------------------------------------------------
 
 
-def _responders(conn: Connection, alarm_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list]:
+def _responders(
+    conn: Connection, alarm_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[wire.AckBody]]:
     found: dict[uuid.UUID, list[wire.AckBody]] = {a: [] for a in alarm_ids}
     if not alarm_ids:
         return found
@@ -88,7 +90,7 @@ def _responders(conn: Connection, alarm_ids: Sequence[uuid.UUID]) -> dict[uuid.U
     return found
 
 
-def _body(row: Row, responders: list[wire.AckBody]) -> wire.AlarmBody:
+def _body(row: Row[*tuple[Any, ...]], responders: list[wire.AckBody]) -> wire.AlarmBody:
     return wire.AlarmBody(
         id=row.id,
         kind=row.kind,
@@ -105,7 +107,9 @@ def _body(row: Row, responders: list[wire.AckBody]) -> wire.AlarmBody:
     )
 
 
-def _row(conn: Connection, alarm_id: uuid.UUID, *, lock: bool = False) -> Row | None:
+def _row(
+    conn: Connection, alarm_id: uuid.UUID, *, lock: bool = False
+) -> Row[*tuple[Any, ...]] | None:
     query = sa.select(t.alarms).where(t.alarms.c.id == alarm_id)
     if lock and conn.dialect.name == "postgresql":
         query = query.with_for_update()
@@ -343,6 +347,7 @@ def raise_alarm(store: ServerStore, principal: Principal, body: ps.ServerRaiseRe
             location = location or _clean(ws.location, LOCATION_MAX)
         raised_by = _clean(body.raised_by, NAME_MAX) or _clean(principal.display_name, NAME_MAX)
         station_id = body.station_id or principal.workstation_id
+        raised_at = body.raised_at or now
         values = {
             "id": alarm_id,
             "site_id": site_id,
@@ -354,7 +359,7 @@ def raise_alarm(store: ServerStore, principal: Principal, body: ps.ServerRaiseRe
             "type": body.type.value,
             "location": location or station_name,
             "raised_by": raised_by,
-            "raised_at": body.raised_at or now,
+            "raised_at": raised_at,
             "state": AlarmState.RAISED.value,
             "test": body.test,
             "escalation_level": -1,
@@ -370,7 +375,7 @@ def raise_alarm(store: ServerStore, principal: Principal, body: ps.ServerRaiseRe
             workstation_id=principal.workstation_id,
             station_id=station_id,
             data={"station_name": station_name, "test": body.test},
-            at=values["raised_at"],
+            at=raised_at,
         )
         learn_station(conn, principal, body.station_id)
         _fire_with_raise(conn, alarm_id, site_id)
@@ -417,7 +422,9 @@ def _fire_with_raise(conn: Connection, alarm_id: uuid.UUID, site_id: uuid.UUID) 
         )
 
 
-def _load_for_change(conn: Connection, principal: Principal, alarm_id: uuid.UUID) -> Row:
+def _load_for_change(
+    conn: Connection, principal: Principal, alarm_id: uuid.UUID
+) -> Row[*tuple[Any, ...]]:
     row = _row(conn, alarm_id, lock=True)
     if row is None or principal.site_id != row.site_id:
         raise AlarmError("no such alarm", 404)
@@ -577,7 +584,9 @@ def pending_alarm(conn: Connection, alarm_id: uuid.UUID) -> Pending | None:
     return Pending(row.id, row.site_id, row.created_at, row.escalation_level) if row else None
 
 
-def claim_level(store: ServerStore, alarm_id: uuid.UUID, level: int, detail: dict) -> bool:
+def claim_level(
+    store: ServerStore, alarm_id: uuid.UUID, level: int, detail: dict[str, Any]
+) -> bool:
     """Fire ``level`` of the alarm: True only for the one caller (of any server process)
     whose conditional update hit the row while nobody had acknowledged. Logs the step."""
     now = _now()

@@ -22,9 +22,10 @@ from veiligbalie.protocol.events import PING_INTERVAL_SECONDS
 from veiligbalie.server.admin import AdminError
 from veiligbalie.server.alarm_routes import adm as alarm_admin_router
 from veiligbalie.server.alarm_routes import router as alarm_router
-from veiligbalie.server.alarm_runtime import AlarmRuntime, WebhookPolicy
+from veiligbalie.server.alarm_runtime import AlarmRuntime
 from veiligbalie.server.auth import AuthError
 from veiligbalie.server.errors import RequestRefused
+from veiligbalie.server.escalation import WebhookPolicy
 from veiligbalie.server.guidance import router as guidance_router
 from veiligbalie.server.routes import router
 from veiligbalie.server.store import ServerStore

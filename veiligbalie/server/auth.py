@@ -301,7 +301,8 @@ _bearer = HTTPBearer(auto_error=False, description="A user token (login) or work
 
 
 def get_store(request: Request) -> ServerStore:
-    return request.app.state.store  # type: ignore[no-any-return]
+    store: ServerStore = request.app.state.store  # set by create_app
+    return store
 
 
 def current_principal(

@@ -17,11 +17,13 @@ import os
 import sys
 import tomllib
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 import sqlalchemy.exc
 from sqlalchemy.engine import make_url
 
 from veiligbalie.core.vocabulary import Role
+from veiligbalie.protocol.admin import EnrolmentCodeOut
 from veiligbalie.protocol.alarm_server import EscalationIn, EscalationLevelModel, EscalationOut
 from veiligbalie.protocol.events import PING_INTERVAL_SECONDS
 from veiligbalie.server import admin, escalation_config, presence
@@ -282,7 +284,7 @@ def _site_list(store: ServerStore, args: argparse.Namespace) -> None:
         print(f"{s.id}  {s.name}  share_log={'yes' if s.share_log_with_employees else 'no'}")
 
 
-def _print_code(code: admin.EnrolmentCodeOut) -> None:
+def _print_code(code: EnrolmentCodeOut) -> None:
     when = code.expires_at.strftime("%Y-%m-%d %H:%M UTC")
     print(f"enrolment code: {code.code}")
     print(f"(one use, valid until {when}; enter it in Instellingen > Koppelen met server)")
@@ -428,7 +430,7 @@ def _station_list(store: ServerStore, args: argparse.Namespace) -> None:
 class _Parser(argparse.ArgumentParser):
     """argparse that reports a mistake in one line (exit code 2) without the usage block."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
@@ -493,7 +495,7 @@ def build_parser() -> argparse.ArgumentParser:
     areas = adm.add_subparsers(dest="area", required=True, parser_class=_Parser)
 
     def leaf(
-        group: argparse._SubParsersAction,  # type: ignore[type-arg]
+        group: argparse._SubParsersAction[_Parser],
         name: str,
         func: Callable[[ServerStore, argparse.Namespace], None],
         help_text: str,

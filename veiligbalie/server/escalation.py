@@ -203,7 +203,7 @@ class Escalator:
         policy = self.webhook
         url, secret, http = config.webhook_url, config.webhook_secret, self._http
         if not url or not secret or http is None:
-            data = {"level": number, "error": "no webhook set"}
+            data: dict[str, Any] = {"level": number, "error": "no webhook set"}
             await run_in_threadpool(self._log, alarm_id, "webhook_failed", data)
             return
         alarm = await self._read(alarms.alarm_body, alarm_id)
@@ -223,7 +223,7 @@ class Escalator:
                 ps.WEBHOOK_SIGNATURE_HEADER: sign(secret, stamp, body),
                 ps.WEBHOOK_EVENT_HEADER: "alarm.escalated",
             }
-            data: dict[str, Any] = {"level": number, "attempt": attempt, "host": host}
+            data = {"level": number, "attempt": attempt, "host": host}
             try:
                 answer = await http.post(url, content=body, headers=headers)
                 data["status"] = answer.status_code

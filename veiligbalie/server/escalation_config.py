@@ -63,7 +63,7 @@ def levels_from_core(levels: Sequence[rules.EscalationLevel]) -> list[ps.Escalat
             delay_seconds=level.delay.total_seconds(),
             targets=[ps.COLLEAGUES]
             if level.targets == rules.COLLEAGUES
-            else sorted(r.value for r in level.targets),  # type: ignore[union-attr]
+            else sorted(r.value for r in level.targets),
             webhook=level.webhook,
         )
         for level in levels

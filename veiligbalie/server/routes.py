@@ -23,8 +23,13 @@ AnyUser = Annotated[Principal, Depends(require(*auth.ANY_USER))]
 SyncCaller = Annotated[Principal, Depends(require(*INCIDENT_READERS, workstation=True))]
 Administrator = Annotated[Principal, Depends(require(Role.ADMINISTRATOR))]
 
-_401 = {401: {"description": "no, unknown, expired or revoked token"}}
-_403 = {403: {"description": "the role may not use this route"}, **_401}
+_401: dict[int | str, dict[str, Any]] = {
+    401: {"description": "no, unknown, expired or revoked token"}
+}
+_403: dict[int | str, dict[str, Any]] = {
+    403: {"description": "the role may not use this route"},
+    **_401,
+}
 
 router = APIRouter()
 api = APIRouter(prefix="/api/v1")
@@ -32,7 +37,8 @@ api = APIRouter(prefix="/api/v1")
 
 @router.get("/healthz", response_model=ps.HealthResponse, tags=["health"])
 def healthz(store: Store) -> ps.HealthResponse:
-    return ps.HealthResponse(epoch=store.epoch, database=store.backend)  # type: ignore[arg-type]
+    # The store refuses any backend but these two when it opens; its attribute is a plain str.
+    return ps.HealthResponse(epoch=store.epoch, database=store.backend)  # type: ignore[arg-type]  # sqlite or postgresql
 
 
 # --- enrolment and sign-in --------------------------------------------------------------

@@ -276,10 +276,10 @@ class StreamHub:
                     del self._by_site[sub.principal.site_id]
             ws = sub.principal.workstation_id
             mine = self._by_workstation.get(ws) if ws is not None else None
-            if mine is not None:
+            if ws is not None and mine is not None:
                 mine.discard(sub)
                 if not mine:
-                    del self._by_workstation[ws]  # type: ignore[arg-type]
+                    del self._by_workstation[ws]
 
     def count(self, site_id: uuid.UUID | None = None) -> int:
         with self._lock:

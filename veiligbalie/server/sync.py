@@ -172,7 +172,7 @@ class _Incident:
 class PushOutcome:
     response: p.PushResponse
     cursor: int
-    site_id: uuid.UUID
+    site_id: uuid.UUID | None  # the caller's; None for an account without a site
     visibilities: list[Visibility] = field(default_factory=list)
 
 
@@ -282,7 +282,8 @@ class _Batch:
             raise _Reject(f"{p.REASON_FORBIDDEN}: only the reporter or a team lead may edit")
         if not may_see(pr, inc.vis(KIND_AUDIENCE[c.kind])):
             raise _Reject(f"{p.REASON_FORBIDDEN}: you cannot see this incident")
-        event_id: uuid.UUID = payload.event_id  # type: ignore[attr-defined]
+        # Every payload model but incident.created's (handled above) has an event_id.
+        event_id: uuid.UUID = payload.event_id  # type: ignore[attr-defined]  # see above
         if event_id in self.known_events:
             return None  # already applied through another change: accept, apply once
         created_at = _aware(c.created_at)
@@ -402,7 +403,7 @@ class _Batch:
             data=data,
             occurred_at=datetime.fromisoformat(str(data["occurred_at"])),
             created_at=datetime.fromisoformat(str(data["created_at"])),
-            reference=data["reference"],  # type: ignore[arg-type]
+            reference=data["reference"],
             reporter=str(data["reporter"]),
             new=True,
         )
@@ -517,7 +518,7 @@ def push(store: ServerStore, pr: Principal, req: p.PushRequest) -> PushOutcome:
             response = p.PushResponse(
                 epoch=store.epoch, status=p.PushStatus.DEVICE_BOUND_ELSEWHERE, detail=binding
             )
-            return PushOutcome(response, store.max_seq(conn), pr.site_id)  # type: ignore[arg-type]
+            return PushOutcome(response, store.max_seq(conn), pr.site_id)
         batch = _Batch(conn, pr, req, now)
         if pr.is_workstation:
             conn.execute(
@@ -613,7 +614,7 @@ def push(store: ServerStore, pr: Principal, req: p.PushRequest) -> PushOutcome:
         conflicts=list(conflicts.values()),
         collisions=list(collisions.values()),
     )
-    return PushOutcome(response, cursor, pr.site_id, batch.visibilities)  # type: ignore[arg-type]
+    return PushOutcome(response, cursor, pr.site_id, batch.visibilities)
 
 
 # --- pull -------------------------------------------------------------------------------

@@ -98,9 +98,10 @@ class AppContext:
         self.apply_session()
         incidents.set_link(engine.state)
 
-    def _on_pulled(self, incident_ids: list) -> None:
+    def _on_pulled(self, incident_ids: list[uuid.UUID]) -> None:
         # A few known reports: refresh each (an open detail follows); else one general nudge.
-        for incident_id in incident_ids or [None]:
+        targets: list[uuid.UUID | None] = [*incident_ids] or [None]
+        for incident_id in targets:
             self.incidents.notify_changed(incident_id)
 
     def apply_session(self) -> None:

@@ -29,7 +29,7 @@ def parse_sequence(text: str) -> Chord:
     sequence = QKeySequence(text.strip())
     if sequence.isEmpty() or sequence.count() != 1:
         raise ValueError(f"{text!r} is not a single key combination")
-    combination = sequence[0]
+    combination = sequence[0]  # type: ignore[index]  # PySide6 stubs lack QKeySequence.__getitem__ (operator[])
     key = combination.key()
     mods = combination.keyboardModifiers()
     if key in (Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_Shift, Qt.Key.Key_Meta):

@@ -8,8 +8,9 @@ import itertools
 import logging
 import sys
 from collections.abc import Callable
+from typing import Any
 
-from PySide6.QtCore import QAbstractNativeEventFilter, QCoreApplication, Qt
+from PySide6.QtCore import QAbstractNativeEventFilter, QByteArray, QCoreApplication, Qt
 
 from veiligbalie.services.hotkey_base import ALT, CTRL, META, SHIFT, Chord
 
@@ -69,10 +70,13 @@ class _Filter(QAbstractNativeEventFilter):
         super().__init__()
         self._owner = owner
 
-    def nativeEventFilter(self, event_type: object, message: int) -> object:  # noqa: N802
+    def nativeEventFilter(  # noqa: N802 - Qt override
+        self, event_type: QByteArray | bytes | bytearray | memoryview, message: int
+    ) -> object:
         # ``message`` is a shiboken VoidPtr of size 0, which is falsy: test its address.
         address = int(message)
-        if address and bytes(event_type) == b"windows_generic_MSG":
+        kind = bytes(event_type)  # type: ignore[arg-type]  # PySide6 stubs lack QByteArray's buffer protocol
+        if address and kind == b"windows_generic_MSG":
             return self._owner.handle(address), 0
         return False, 0
 
@@ -80,13 +84,20 @@ class _Filter(QAbstractNativeEventFilter):
 class WindowsHotkey:
     """A registered hotkey; :meth:`close` unregisters it."""
 
+    # Declared here: mypy on other platforms stops reading __init__ at the win32 check.
+    _wintypes: Any  # the ctypes.wintypes module
+    _user32: Any  # ctypes.WinDLL("user32")
+    _on_press: Callable[[], None]
+    _id: int | None
+    _filter: _Filter | None
+
     def __init__(self, chord: Chord, on_press: Callable[[], None]) -> None:
         if sys.platform != "win32":
             raise OSError("not running on Windows")
         from ctypes import wintypes
 
         self._wintypes = wintypes
-        self._user32 = ctypes.WinDLL("user32", use_last_error=True)  # type: ignore[attr-defined]
+        self._user32 = ctypes.WinDLL("user32", use_last_error=True)
         self._user32.RegisterHotKey.argtypes = [
             wintypes.HWND,
             ctypes.c_int,
@@ -101,7 +112,7 @@ class WindowsHotkey:
         if not self._user32.RegisterHotKey(
             None, self._id, modifier_flags(chord.modifiers), virtual_key(chord.key)
         ):
-            error = ctypes.get_last_error()  # type: ignore[attr-defined]
+            error = ctypes.get_last_error()
             raise OSError(f"another program holds this key (Windows error {error})")
         self._filter = _Filter(self)
         app = QCoreApplication.instance()

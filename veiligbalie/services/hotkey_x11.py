@@ -12,7 +12,7 @@ import ctypes.util
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QAbstractNativeEventFilter, QCoreApplication, Qt
+from PySide6.QtCore import QAbstractNativeEventFilter, QByteArray, QCoreApplication, Qt
 from PySide6.QtGui import QGuiApplication
 
 from veiligbalie.services.hotkey_base import ALT, CTRL, META, SHIFT, Chord
@@ -123,9 +123,15 @@ def _libraries() -> tuple[ctypes.CDLL, ctypes.CDLL, ctypes.CDLL]:
     xcb.xcb_setup_roots_iterator.argtypes = [ctypes.c_void_p]
     xcb.xcb_screen_next.argtypes = [ctypes.POINTER(_ScreenIterator)]
     xcb.xcb_screen_next.restype = None
-    grab_args = [ctypes.c_void_p, ctypes.c_uint8, ctypes.c_uint32, ctypes.c_uint16]
-    grab_args += [ctypes.c_uint8, ctypes.c_uint8, ctypes.c_uint8]
-    xcb.xcb_grab_key_checked.argtypes = grab_args
+    xcb.xcb_grab_key_checked.argtypes = [
+        ctypes.c_void_p,
+        ctypes.c_uint8,
+        ctypes.c_uint32,
+        ctypes.c_uint16,
+        ctypes.c_uint8,
+        ctypes.c_uint8,
+        ctypes.c_uint8,
+    ]
     xcb.xcb_grab_key_checked.restype = _VoidCookie
     xcb.xcb_ungrab_key.argtypes = [
         ctypes.c_void_p,
@@ -151,10 +157,13 @@ class _KeyFilter(QAbstractNativeEventFilter):
         super().__init__()
         self._owner = owner
 
-    def nativeEventFilter(self, event_type: object, message: int) -> object:  # noqa: N802
+    def nativeEventFilter(  # noqa: N802 - Qt override
+        self, event_type: QByteArray | bytes | bytearray | memoryview, message: int
+    ) -> object:
         # ``message`` is a shiboken VoidPtr of size 0, which is falsy: test its address.
         address = int(message)
-        if address and bytes(event_type) == b"xcb_generic_event_t":
+        kind = bytes(event_type)  # type: ignore[arg-type]  # PySide6 stubs lack QByteArray's buffer protocol
+        if address and kind == b"xcb_generic_event_t":
             self._owner.handle(address)
         return False, 0
 
@@ -166,9 +175,11 @@ class X11Hotkey:
         if QGuiApplication.platformName() != "xcb":
             raise OSError("not running on X11")
         app = QCoreApplication.instance()
-        native = app.nativeInterface() if app is not None else None  # type: ignore[attr-defined]
+        # A QGuiApplication on xcb (checked above); PySide6 stubs type its nativeInterface() as
+        # object and lack it on QCoreApplication.
+        native = app.nativeInterface() if app is not None else None  # type: ignore[attr-defined]  # see above
         connection = int(native.connection()) if native is not None else 0
-        if not connection:
+        if app is None or not connection:
             raise OSError("no X11 connection")
         self._xcb, keysyms, self._libc = _libraries()
         self._conn = connection
@@ -200,8 +211,8 @@ class X11Hotkey:
             self.close()
             raise
         self._xcb.xcb_flush(connection)
-        self._filter = _KeyFilter(self)
-        app.installNativeEventFilter(self._filter)  # type: ignore[union-attr]
+        self._filter: _KeyFilter | None = _KeyFilter(self)
+        app.installNativeEventFilter(self._filter)
 
     def _root_windows(self) -> list[int]:
         setup = self._xcb.xcb_get_setup(self._conn)

@@ -128,7 +128,7 @@ class IncidentService(QObject):
     def new_draft_id(self) -> uuid.UUID:
         return uuid7()
 
-    def save_draft(self, draft_id: uuid.UUID, state: dict) -> None:
+    def save_draft(self, draft_id: uuid.UUID, state: dict[str, Any]) -> None:
         """Store the form's state; durable when this returns."""
         self._drafts.save(draft_id, state)
         if draft_id not in self._live_drafts:

@@ -357,7 +357,7 @@ class Session(QObject):
                 log.warning("No interface found towards %s: LAN alarms stay off", host)
             self._enrolled()
 
-        QHostInfo.lookupHost(host, found)
+        QHostInfo.lookupHost(host, found)  # type: ignore[call-overload]  # PySide6 stubs type the static (name, callable) overload as an instance method
 
     def _enrolled(self) -> None:
         self._busy = False

@@ -101,7 +101,7 @@ class SyncEngine(QObject):
         self._nudge.setSingleShot(True)
         self._nudge.setInterval(nudge_delay_ms)  # coalesces a burst of saves into one cycle
         self._nudge.timeout.connect(self._cycle)
-        self.stream.event.connect(self._on_stream_event)
+        self.stream.received.connect(self._on_stream_event)
         self.stream.connected.connect(self._on_stream_connected)
         # A dropped stream may mean the server is gone: a cycle finds out (and says so).
         self.stream.disconnected.connect(self.sync_now)
@@ -364,7 +364,7 @@ class SyncEngine(QObject):
         self._update_state()
         self.sync_now()
 
-    def _on_stream_event(self, event: dict) -> None:
+    def _on_stream_event(self, event: dict[str, Any]) -> None:
         self._contact()
         kind = event.get("type")
         if kind in ("hello", "changes"):

@@ -43,7 +43,7 @@ class AlarmEventRecord:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-def _alarm(row: Row[Any]) -> AlarmRecord:
+def _alarm(row: Row[*tuple[Any, ...]]) -> AlarmRecord:
     return AlarmRecord(
         id=row.id,
         kind=AlarmKind(row.kind),
@@ -57,7 +57,7 @@ def _alarm(row: Row[Any]) -> AlarmRecord:
     )
 
 
-def _alarm_event(row: Row[Any]) -> AlarmEventRecord:
+def _alarm_event(row: Row[*tuple[Any, ...]]) -> AlarmEventRecord:
     return AlarmEventRecord(
         id=row.id,
         alarm_id=row.alarm_id,

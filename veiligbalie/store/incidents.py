@@ -139,7 +139,7 @@ def _incident_row(incident: Incident, now: datetime, origin: str) -> dict[str, A
     return row
 
 
-def _incident(row: Row[Any]) -> Incident:
+def _incident(row: Row[*tuple[Any, ...]]) -> Incident:
     return Incident(
         id=row.id,
         reference=row.reference or None,
@@ -170,7 +170,7 @@ def _incident(row: Row[Any]) -> Incident:
     )
 
 
-def _summary(row: Row[Any]) -> IncidentSummary:
+def _summary(row: Row[*tuple[Any, ...]]) -> IncidentSummary:
     return IncidentSummary(
         id=row.id,
         reference=row.reference,
@@ -185,7 +185,7 @@ def _summary(row: Row[Any]) -> IncidentSummary:
     )
 
 
-def _event(row: Row[Any]) -> TimelineEvent:
+def _event(row: Row[*tuple[Any, ...]]) -> TimelineEvent:
     return TimelineEvent(
         id=row.id,
         incident_id=row.incident_id,
@@ -346,7 +346,9 @@ class IncidentRepository:
         identity may see. Returns how many reports were removed.
         """
         with self._db.write() as session:
-            result = session.execute(incidents.delete().where(incidents.c.origin == SERVER))
+            result = session.connection().execute(
+                incidents.delete().where(incidents.c.origin == SERVER)
+            )
         removed = int(result.rowcount or 0)
         if removed:
             log.info("Removed %d pulled reports from this workstation", removed)

@@ -55,7 +55,7 @@ _COLUMNS = (
 _INSERT = insert(outbox)
 
 
-def _item(row: Row[Any]) -> OutboxItem:
+def _item(row: Row[*tuple[Any, ...]]) -> OutboxItem:
     return OutboxItem(
         id=row.id,
         device_seq=row.device_seq,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QMargins, Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -213,7 +213,8 @@ class AlarmIndicator(QFrame):
         # needs for the width it really gets, or the box layout cuts off the last line.
         parent = self.parentWidget()
         width = parent.width() if parent is not None else self.width()
-        margins = self.layout().contentsMargins()
+        layout = self.layout()
+        margins = layout.contentsMargins() if layout is not None else QMargins()
         usable = max(120, width - margins.left() - margins.right() - 24)
         # heightForWidth is -1 while the label is still empty.
         self.text.setMinimumHeight(max(0, self.text.heightForWidth(usable)))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QCloseEvent
@@ -31,6 +32,9 @@ from veiligbalie.core.alarm import InvalidTransition
 from veiligbalie.core.text import fill
 from veiligbalie.core.vocabulary import AlarmKind, AlarmState, AlarmType
 from veiligbalie.services.alarms import Alarm, AlarmService
+
+if TYPE_CHECKING:
+    from PySide6.QtMultimedia import QSoundEffect  # imported lazily at run time: see _effect
 
 log = logging.getLogger(__name__)
 
@@ -302,7 +306,7 @@ class AlarmPopup(QWidget):
         self._holder = holder
         self._cards: dict[uuid.UUID, AlarmCard] = {}
 
-        self._sound = None
+        self._sound: QSoundEffect | None = None  # created with the first alarm
         self._sound_wanted = False
 
         self._clock = QTimer(self)
@@ -323,7 +327,8 @@ class AlarmPopup(QWidget):
         """The cards as shown, top (newest) first."""
         cards = []
         for index in range(self._list.count()):
-            widget = self._list.itemAt(index).widget()
+            item = self._list.itemAt(index)
+            widget = item.widget() if item is not None else None
             if isinstance(widget, AlarmCard):
                 cards.append(widget)
         return cards
@@ -440,7 +445,7 @@ class AlarmPopup(QWidget):
         else:
             effect.stop()
 
-    def _effect(self):  # noqa: ANN202 - QSoundEffect, imported lazily
+    def _effect(self) -> QSoundEffect | None:
         """The looping alarm sound; QtMultimedia is loaded only when an alarm arrives."""
         if self._sound is None:
             try:

@@ -7,7 +7,7 @@ The window only listens to services and calls them; it never touches the store i
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
@@ -33,6 +33,7 @@ from veiligbalie.ui.alarm_button import AlarmButton, show_not_connected_box
 from veiligbalie.ui.resources import icon
 
 if TYPE_CHECKING:
+    from veiligbalie.services.alarms import Alarm
     from veiligbalie.services.context import AppContext
 
 log = logging.getLogger(__name__)
@@ -278,7 +279,7 @@ class MainWindow(QMainWindow):
             (k for k, holder in self._holders.items() if holder is current), self._pending_area
         )
 
-    def show_new_incident(self, prefill: dict | None = None) -> None:
+    def show_new_incident(self, prefill: dict[str, Any] | None = None) -> None:
         """Open the form for a new report (Ctrl+N, tray, and later a resolved alarm)."""
         self.bring_to_front()
         if self.context is None:
@@ -290,7 +291,7 @@ class MainWindow(QMainWindow):
         # form a new one opens with the focus on its first field, so no keystroke is lost.
         self.incident_form.start_new(prefill)
 
-    def _offer_registration(self, alarm: object) -> None:
+    def _offer_registration(self, alarm: Alarm) -> None:
         """Our alarm was resolved: open the report form prefilled from it."""
         assert self.context is not None
         self.show_new_incident(self.context.alarms.registration_prefill(alarm))

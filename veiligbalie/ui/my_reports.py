@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 from veiligbalie import settings
 from veiligbalie.core.incident import DESCRIPTION_MAX, Incident
 from veiligbalie.core.text import fill
-from veiligbalie.core.vocabulary import FollowUpKind, IncidentStatus
+from veiligbalie.core.vocabulary import Category, FollowUpKind, IncidentStatus
 from veiligbalie.services.incidents import IncidentService, IncidentSummary, TimelineEvent
 from veiligbalie.ui import labels
 from veiligbalie.ui.labels import CATEGORY_ORDER
@@ -56,7 +56,7 @@ def _local(moment: datetime) -> str:
     )
 
 
-def _categories_text(summary_categories: frozenset) -> str:
+def _categories_text(summary_categories: frozenset[Category]) -> str:
     ordered = [c for c in CATEGORY_ORDER if c in summary_categories]
     return ", ".join(labels.category_label(c) for c in ordered)
 
@@ -342,7 +342,7 @@ class MyReportsView(QWidget):
 
     def _on_changed(self, incident_id: object) -> None:
         self.refresh()
-        if incident_id == self._current:
+        if self._current is not None and incident_id == self._current:
             self._show_detail(self._current)
 
     def _on_selection(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:

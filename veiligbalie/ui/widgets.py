@@ -152,7 +152,9 @@ class ToggleGroup(QWidget):
     def _update_focus_policies(self) -> None:
         # Only the current button is in the Tab chain; the others take focus by click.
         for index, button in enumerate(self._buttons):
-            policy = Qt.FocusPolicy.StrongFocus if index == self._current else Qt.ClickFocus
+            policy = (
+                Qt.FocusPolicy.StrongFocus if index == self._current else Qt.FocusPolicy.ClickFocus
+            )
             button.setFocusPolicy(policy)
 
     def _move_to(self, index: int) -> None:
@@ -163,7 +165,7 @@ class ToggleGroup(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if watched in self._buttons:
             if event.type() == QEvent.Type.FocusIn:
-                self._current = self._buttons.index(watched)  # type: ignore[arg-type]
+                self._current = self._buttons.index(watched)
                 self._update_focus_policies()
             elif event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
                 return self._handle_key(event)

@@ -130,8 +130,8 @@ def main(out: Path) -> int:
     big.description.setPlainText("Te kort")
     big.save()
     grab(big, out / "form_200_top.png")
-    content = big.scroll.widget()
-    width = big.scroll.viewport().width()
+    content = big.scroll_area.widget()
+    width = big.scroll_area.viewport().width()
     height = content.heightForWidth(width) if content.hasHeightForWidth() else -1
     content.resize(width, max(height, content.sizeHint().height()))
     grab(content, out / "form_200_full.png")

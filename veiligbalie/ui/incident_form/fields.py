@@ -16,7 +16,6 @@ from enum import StrEnum
 from typing import Any
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QCoreApplication,
     QDate,
     QDateTime,
@@ -39,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from veiligbalie.core.incident import Field
 from veiligbalie.core.money import parse_euros
-from veiligbalie.core.text import fill
+from veiligbalie.core.text import QT_TRANSLATE_NOOP, fill
 from veiligbalie.core.vocabulary import Category, Channel, Severity
 from veiligbalie.services.incidents import IncidentService
 from veiligbalie.ui import labels
@@ -241,10 +240,12 @@ class Binding:
         widget.set_value(value)
 
     def changed(self, widget: Any) -> SignalInstance:
-        return widget.changed
+        signal: SignalInstance = widget.changed
+        return signal
 
     def focus(self, widget: Any) -> QWidget:
-        return widget.focus_target() if hasattr(widget, "focus_target") else widget
+        target: QWidget = widget.focus_target() if hasattr(widget, "focus_target") else widget
+        return target
 
 
 def _text(value: Any) -> str:
@@ -267,7 +268,8 @@ class QtBinding(Binding):
         getattr(widget, self.setter)(self.coerce(value))
 
     def changed(self, widget: Any) -> SignalInstance:
-        return getattr(widget, self.signal)
+        signal: SignalInstance = getattr(widget, self.signal)
+        return signal
 
 
 class ChoiceBinding(Binding):

@@ -135,12 +135,13 @@ class IncidentForm(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
 
-        self.scroll = QScrollArea(page)
-        self.scroll.setObjectName("incidentScroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self._validation = ValidationDisplay(self.scroll, self._locate)
+        # Not ``self.scroll``, which would hide QWidget.scroll().
+        self.scroll_area = QScrollArea(page)
+        self.scroll_area.setObjectName("incidentScroll")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._validation = ValidationDisplay(self.scroll_area, self._locate)
         content = QWidget()
         content.setObjectName("incidentContent")
         column = QVBoxLayout(content)
@@ -159,6 +160,7 @@ class IncidentForm(QWidget):
         column.addWidget(intro)
         column.addWidget(self._build_prefill_notice(content))
 
+        section_type: type[FieldSection]
         for section_type in (WhenWhereHow, WhatHappened):
             column.addWidget(self._make_section(section_type, content))
         for section_type, title_text in COLLAPSIBLE:
@@ -176,8 +178,8 @@ class IncidentForm(QWidget):
             self.sections[key] = section
             column.addWidget(section)
         column.addStretch(1)
-        self.scroll.setWidget(content)
-        layout.addWidget(self.scroll, 1)
+        self.scroll_area.setWidget(content)
+        layout.addWidget(self.scroll_area, 1)
 
         bar = QFrame(page)
         bar.setObjectName("incidentButtonBar")
@@ -231,7 +233,9 @@ class IncidentForm(QWidget):
         for name, part in (parts() if callable(parts) else {field.key: widget}).items():
             setattr(self, name, part)
         if field.key == "when":
-            self.when_label = widget.parentWidget().findChild(QLabel, "whenLabel")
+            holder = widget.parentWidget()  # the section, which made the label beside it
+            if holder is not None:
+                self.when_label = holder.findChild(QLabel, "whenLabel")
 
     def _locate(self, field: Field) -> tuple[QWidget | None, CollapsibleSection | None]:
         row = BY_DOMAIN.get(field)

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QAbstractButton, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from veiligbalie.core.incident import DESCRIPTION_MAX, DESCRIPTION_MIN
-from veiligbalie.core.text import fill
+from veiligbalie.core.text import QT_TRANSLATE_NOOP, fill
 from veiligbalie.services.incidents import IncidentService
 from veiligbalie.ui.incident_form.fields import FIELDS, FormField, Section, translated
 from veiligbalie.ui.incident_form.validation import ValidationDisplay
