@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from veiligbalie.protocol.sync import reject_nul
+from veiligbalie.protocol.base import reject_nul
 
 #: The prevention self-check, in the order it is shown: stable keys (the texts live in the UI).
 PREVENTION_ITEMS: tuple[str, ...] = (

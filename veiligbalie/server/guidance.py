@@ -41,11 +41,14 @@ User = Annotated[Principal, Depends(require(*ANY_USER))]
 TeamLead = Annotated[Principal, Depends(require(Role.TEAM_LEAD, Role.ADMINISTRATOR))]
 Administrator = Annotated[Principal, Depends(require(Role.ADMINISTRATOR))]
 
-_403 = {
+_403: dict[int | str, dict[str, Any]] = {
     401: {"description": "no, unknown, expired or revoked token"},
     403: {"description": "the role may not use this route"},
 }
-_400 = {400: {"description": "the card is refused (the message names the line)"}, **_403}
+_400: dict[int | str, dict[str, Any]] = {
+    400: {"description": "the card is refused (the message names the line)"},
+    **_403,
+}
 
 router = APIRouter(prefix="/api/v1/guidance", tags=["guidance"])
 

@@ -36,7 +36,9 @@ from veiligbalie.guidance import (
 from veiligbalie.net.api import ApiError, ServerApi
 from veiligbalie.net.stream import Stream
 from veiligbalie.protocol.guidance import (
-    PREVENTION_ITEMS,
+    PREVENTION_ITEMS as PREVENTION_ITEMS,  # the screens list the same points
+)
+from veiligbalie.protocol.guidance import (
     GuidanceCardList,
     PreventionCheckBody,
     PreventionCheckList,
@@ -367,7 +369,7 @@ class GuidanceSync(QObject):
         library.refresher_changed.connect(self.sync_now)
         if stream is not None:
             stream.connected.connect(self.sync_now)
-            stream.event.connect(self._on_event)
+            stream.received.connect(self._on_event)
 
     def configure(
         self,
@@ -390,7 +392,7 @@ class GuidanceSync(QObject):
     def configured(self) -> bool:
         return bool(self.api.base_url) and self.api.has_token
 
-    def _on_event(self, event: dict) -> None:
+    def _on_event(self, event: dict[str, object]) -> None:
         if event.get("type") in ("changes", "guidance.changed"):
             self.sync_now()
 

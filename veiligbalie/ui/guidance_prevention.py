@@ -3,6 +3,8 @@ open points of the latest check per place stay in view. Saved locally, sent to t
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -105,7 +107,7 @@ class PreventionView(QScrollArea):
                 {key: box.isChecked() for key, box in self.boxes.items()},
                 self.notes.toPlainText(),
                 settings.LOGGED_IN_USER.get() or settings.REPORTER_NAME.get(),
-                chosen.toPython(),
+                date(chosen.year(), chosen.month(), chosen.day()),
             )
         except ValueError:
             self.message.setText(self.tr("Fill in the site or counter first."))

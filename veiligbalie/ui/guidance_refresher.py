@@ -112,7 +112,8 @@ class RefresherView(QScrollArea):
         for button in self.buttons:
             self.group.removeButton(button)
         while self._grid.count():
-            widget = self._grid.takeAt(0).widget()
+            item = self._grid.takeAt(0)
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
         self.buttons, self.feedback, self.choice_texts = [], [], []

@@ -165,20 +165,24 @@ class HelpView(QWidget):
         self.list.expandAll()
         self._filter(self.search.text())
 
+    def _groups(self) -> list[QTreeWidgetItem]:
+        found = (self.list.topLevelItem(g) for g in range(self.list.topLevelItemCount()))
+        return [group for group in found if group is not None]
+
+    @staticmethod
+    def _children(group: QTreeWidgetItem) -> list[QTreeWidgetItem]:
+        found = (group.child(i) for i in range(group.childCount()))
+        return [item for item in found if item is not None]
+
     def _items(self) -> list[QTreeWidgetItem]:
-        items = []
-        for g in range(self.list.topLevelItemCount()):
-            group = self.list.topLevelItem(g)
-            items.extend(group.child(i) for i in range(group.childCount()))
-        return items
+        return [item for group in self._groups() for item in self._children(group)]
 
     def _filter(self, text: str) -> None:
         hits = [card.id for card in self.library.search(text, guidance_language())]
         for item in self._items():
             item.setHidden(item.data(0, CARD_ROLE) not in hits)
-        for g in range(self.list.topLevelItemCount()):
-            group = self.list.topLevelItem(g)
-            group.setHidden(all(group.child(i).isHidden() for i in range(group.childCount())))
+        for group in self._groups():
+            group.setHidden(all(item.isHidden() for item in self._children(group)))
         self.empty.setVisible(not hits)
         visible = [item for item in self._items() if not item.isHidden()]
         if visible and text.strip():
@@ -208,7 +212,8 @@ class HelpView(QWidget):
             and event.key() == Qt.Key.Key_Down
         ):
             self.list.setFocus()
-            if self.list.currentItem() is None or self.list.currentItem().isHidden():
+            current = self.list.currentItem()
+            if current is None or current.isHidden():
                 visible = [i for i in self._items() if not i.isHidden()]
                 if visible:
                     self.list.setCurrentItem(visible[0])
