@@ -107,7 +107,9 @@ def test_bad_files_are_refused_naming_file_and_line(
     code, out, err = cli(capsys, db_url, "import", str(tmp_path / "kaarten"))
     assert code == 2
     assert expected in err and "Traceback" not in err
-    assert len(err.strip().splitlines()) == 1
+    # One line for the refusal, beside the line naming the database admin works on.
+    refusals = [ln for ln in err.splitlines() if not ln.startswith("veiligbalie-server: database")]
+    assert len(refusals) == 1
     _, out, _ = cli(capsys, db_url, "list")
     assert "no organisation cards" in out
 
