@@ -161,15 +161,10 @@ class AlarmRepository:
             .where(alarms.c.state.in_(_OPEN_STATES))
             .order_by(alarms.c.raised_at, alarms.c.id)
         )
-        with self._db.engine.connect() as conn:
-            return [_alarm(row) for row in conn.execute(query)]
+        return self._db.fetch_all(query, _alarm)
 
     def events(self, alarm_id: uuid.UUID) -> list[AlarmEventRecord]:
         """What happened to the alarm, in order."""
-        query = (
-            select(alarm_events)
-            .where(alarm_events.c.alarm_id == alarm_id)
-            .order_by(alarm_events.c.at, alarm_events.c.id)
+        return self._db.children(
+            alarm_events, alarm_events.c.alarm_id, alarm_id, alarm_events.c.at, _alarm_event
         )
-        with self._db.engine.connect() as conn:
-            return [_alarm_event(row) for row in conn.execute(query)]
