@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Row, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from veiligbalie.core.alarm_types import AlarmFacts
 from veiligbalie.core.ids import uuid7
 from veiligbalie.core.vocabulary import AlarmKind, AlarmState, AlarmType
 from veiligbalie.store.database import Database
@@ -20,13 +21,7 @@ _OPEN_STATES = tuple(s.value for s in AlarmState if s.is_open)
 
 
 @dataclass(frozen=True)
-class AlarmRecord:
-    id: uuid.UUID
-    kind: AlarmKind
-    type: AlarmType
-    station: str
-    location: str
-    raised_at: datetime
+class AlarmRecord(AlarmFacts):
     state: AlarmState
     test: bool
     updated_at: datetime
