@@ -38,13 +38,20 @@ class Responder:
 
 
 @dataclass(frozen=True)
-class Alarm:
+class AlarmFacts:
+    """What an alarm is from the moment it is raised; the workstation's view of it
+    (:class:`Alarm`) and the local store's row (``AlarmRecord``) both start with these."""
+
     id: uuid.UUID
     kind: AlarmKind
     type: AlarmType
     station: str
     location: str
     raised_at: datetime
+
+
+@dataclass(frozen=True)
+class Alarm(AlarmFacts):
     state: AlarmState = AlarmState.RAISED
     test: bool = False
     station_id: uuid.UUID | None = None

@@ -52,35 +52,33 @@ class CloseBody(FrozenWireModel):
     at: AwareDatetime
 
 
-class RaiseAlarmRequest(FrozenWireModel):
+class _AlarmHead(FrozenWireModel):
+    """The fields a raise request and the alarm as the server knows it both start with
+    (same names, same order on the wire)."""
+
+    id: uuid.UUID
+    kind: AlarmKind = AlarmKind.SILENT
+    type: AlarmType = AlarmType.AGGRESSION
+    station_id: uuid.UUID | None = None
+    station_name: Name = ""
+    location: Location = ""
+    site_id: SiteId = ""
+    raised_by: Name = ""
+
+
+class RaiseAlarmRequest(_AlarmHead):
     """Body of ``POST /api/v1/alarms``. ``id`` is made by the client (UUIDv7), so a repeated
     request after a lost answer or a server restart raises nothing twice. A hardware-button
     gateway may leave out everything but what it knows; the server fills the station from
     the workstation token."""
 
-    id: uuid.UUID
-    kind: AlarmKind = AlarmKind.SILENT
-    type: AlarmType = AlarmType.AGGRESSION
-    station_id: uuid.UUID | None = None
-    station_name: Name = ""
-    location: Location = ""
-    site_id: SiteId = ""
-    raised_by: Name = ""
     raised_at: AwareDatetime | None = None  # the press; the server's clock when absent
     test: bool = False
 
 
-class AlarmBody(FrozenWireModel):
+class AlarmBody(_AlarmHead):
     """An alarm as the server knows it now (answer of every route, payload of events)."""
 
-    id: uuid.UUID
-    kind: AlarmKind = AlarmKind.SILENT
-    type: AlarmType = AlarmType.AGGRESSION
-    station_id: uuid.UUID | None = None
-    station_name: Name = ""
-    location: Location = ""
-    site_id: SiteId = ""
-    raised_by: Name = ""
     raised_at: AwareDatetime
     test: bool = False
     state: AlarmState = AlarmState.RAISED

@@ -86,14 +86,21 @@ def _site_out(row: Row[*tuple[Any, ...]]) -> SiteOut:
     return SiteOut(id=row.id, name=row.name, share_log_with_employees=row.share_log_with_employees)
 
 
+def _find(
+    conn: Connection, table: sa.Table, by_name: str, what: str, ref: str | uuid.UUID
+) -> Row[*tuple[Any, ...]]:
+    """A row of ``table`` by id or by its ``by_name`` column; ``what`` names it in the error."""
+    as_id = ref if isinstance(ref, uuid.UUID) else _as_uuid(ref)
+    cond = table.c.id == as_id if as_id else table.c[by_name] == str(ref).strip()
+    row = conn.execute(sa.select(table).where(cond)).first()
+    if row is None:
+        raise AdminError(f"no {what} {str(ref)!r}; see `admin {what} list`", 404)
+    return row
+
+
 def find_site(conn: Connection, ref: str | uuid.UUID) -> Row[*tuple[Any, ...]]:
     """A site by id or by name."""
-    as_id = ref if isinstance(ref, uuid.UUID) else _as_uuid(ref)
-    cond = t.sites.c.id == as_id if as_id else t.sites.c.name == str(ref).strip()
-    row = conn.execute(sa.select(t.sites).where(cond)).first()
-    if row is None:
-        raise AdminError(f"no site {str(ref)!r}; see `admin site list`", 404)
-    return row
+    return _find(conn, t.sites, "name", "site", ref)
 
 
 def create_site(store: ServerStore, name: str, share_log_with_employees: bool = False) -> SiteOut:
@@ -244,12 +251,7 @@ def user_out(row: Row[*tuple[Any, ...]]) -> UserOut:
 
 
 def find_user(conn: Connection, ref: str | uuid.UUID) -> Row[*tuple[Any, ...]]:
-    as_id = ref if isinstance(ref, uuid.UUID) else _as_uuid(ref)
-    cond = t.users.c.id == as_id if as_id else t.users.c.username == str(ref).strip()
-    row = conn.execute(sa.select(t.users).where(cond)).first()
-    if row is None:
-        raise AdminError(f"no user {str(ref)!r}; see `admin user list`", 404)
-    return row
+    return _find(conn, t.users, "username", "user", ref)
 
 
 def create_user(

@@ -86,34 +86,37 @@ def acknowledge(
     return _publish(request, outcome, principal, body.station_id)
 
 
-@router.post(
-    f"{wire.ALARMS_PATH}/{{alarm_id}}/resolve", response_model=wire.AlarmBody, responses=_change
-)
-def resolve(
-    alarm_id: uuid.UUID,
-    body: wire.CloseBody,
-    principal: AlarmCaller,
-    store: Store,
-    request: Request,
-) -> wire.AlarmBody:
-    """ "Afgehandeld" for everyone. Resolving a resolved alarm again changes nothing."""
-    outcome = alarms.close(store, principal, alarm_id, body, AlarmState.RESOLVED)
-    return _publish(request, outcome, principal, body.station_id)
+def _close_route(name: str, to: AlarmState, doc: str) -> None:
+    """``POST /alarms/{id}/<name>``: the two ways to close an alarm differ only in the
+    state they close it to, so one endpoint body serves both routes."""
+
+    def close(
+        alarm_id: uuid.UUID,
+        body: wire.CloseBody,
+        principal: AlarmCaller,
+        store: Store,
+        request: Request,
+    ) -> wire.AlarmBody:
+        outcome = alarms.close(store, principal, alarm_id, body, to)
+        return _publish(request, outcome, principal, body.station_id)
+
+    close.__name__ = close.__qualname__ = name
+    close.__doc__ = doc
+    router.post(
+        f"{wire.ALARMS_PATH}/{{alarm_id}}/{name}", response_model=wire.AlarmBody, responses=_change
+    )(close)
 
 
-@router.post(
-    f"{wire.ALARMS_PATH}/{{alarm_id}}/cancel", response_model=wire.AlarmBody, responses=_change
+_close_route(
+    "resolve",
+    AlarmState.RESOLVED,
+    """ "Afgehandeld" for everyone. Resolving a resolved alarm again changes nothing.""",
 )
-def cancel(
-    alarm_id: uuid.UUID,
-    body: wire.CloseBody,
-    principal: AlarmCaller,
-    store: Store,
-    request: Request,
-) -> wire.AlarmBody:
-    """ "Vergissing": only the station (or user) that raised it, within the cancel window."""
-    outcome = alarms.close(store, principal, alarm_id, body, AlarmState.CANCELLED)
-    return _publish(request, outcome, principal, body.station_id)
+_close_route(
+    "cancel",
+    AlarmState.CANCELLED,
+    """ "Vergissing": only the station (or user) that raised it, within the cancel window.""",
+)
 
 
 @router.get(wire.ALARMS_PATH, response_model=ps.AlarmList, responses=_403)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -431,14 +432,23 @@ def _load_for_change(
     return row
 
 
+@contextmanager
+def _changing(
+    store: ServerStore, principal: Principal, alarm_id: uuid.UUID, body_alarm_id: uuid.UUID
+) -> Iterator[tuple[Connection, Row[Any]]]:
+    """The checks both acknowledge and close start with: the body names the path's alarm,
+    and the alarm (locked in an open write) belongs to the caller's site."""
+    if body_alarm_id != alarm_id:
+        raise AlarmError("alarm_id in the body differs from the path", 400)
+    with store.write() as conn:
+        yield conn, _load_for_change(conn, principal, alarm_id)
+
+
 def acknowledge(
     store: ServerStore, principal: Principal, alarm_id: uuid.UUID, body: wire.AckBody
 ) -> Outcome:
     """A responder's "Ik kom eraan"; the same station acknowledging again changes nothing."""
-    if body.alarm_id != alarm_id:
-        raise AlarmError("alarm_id in the body differs from the path", 400)
-    with store.write() as conn:
-        row = _load_for_change(conn, principal, alarm_id)
+    with _changing(store, principal, alarm_id, body.alarm_id) as (conn, row):
         state = AlarmState(row.state)
         responders = _responders(conn, [alarm_id])[alarm_id]
         station_id = body.station_id or principal.workstation_id
@@ -495,10 +505,7 @@ def close(
     to: AlarmState,
 ) -> Outcome:
     """Resolve ("Afgehandeld") or cancel ("Vergissing", the sender within the window)."""
-    if body.alarm_id != alarm_id:
-        raise AlarmError("alarm_id in the body differs from the path", 400)
-    with store.write() as conn:
-        row = _load_for_change(conn, principal, alarm_id)
+    with _changing(store, principal, alarm_id, body.alarm_id) as (conn, row):
         state = AlarmState(row.state)
         if state == to:  # a repeat after a reconnect: nothing to do
             return Outcome(

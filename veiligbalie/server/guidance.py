@@ -136,16 +136,9 @@ def import_folder(store: ServerStore, folder: Path, changed_by: str) -> list[tup
 def list_cards(store: ServerStore) -> list[pg.GuidanceCardOut]:
     query = sa.select(t.guidance_cards).order_by(t.guidance_cards.c.id, t.guidance_cards.c.language)
     with store.read() as conn:
+        # The table's columns carry the model's field names: read them straight off the row.
         return [
-            pg.GuidanceCardOut(
-                id=row.id,
-                language=row.language,
-                version=row.version,
-                title=row.title,
-                markdown=row.markdown,
-                changed_by=row.changed_by,
-                changed_at=row.changed_at,
-            )
+            pg.GuidanceCardOut.model_validate(row, from_attributes=True)
             for row in conn.execute(query)
         ]
 
@@ -212,15 +205,7 @@ def card_history(
     return pg.GuidanceCardHistory(
         id=card_id,
         language=language,
-        versions=[
-            pg.GuidanceCardVersion(
-                version=r.version,
-                changed_by=r.changed_by,
-                changed_at=r.changed_at,
-                markdown=r.markdown,
-            )
-            for r in rows
-        ],
+        versions=[pg.GuidanceCardVersion.model_validate(r, from_attributes=True) for r in rows],
     )
 
 

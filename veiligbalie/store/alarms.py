@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Row, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from veiligbalie.core.alarm_types import AlarmFacts
 from veiligbalie.core.ids import uuid7
 from veiligbalie.core.vocabulary import AlarmKind, AlarmState, AlarmType
 from veiligbalie.store.database import Database
@@ -20,13 +21,7 @@ _OPEN_STATES = tuple(s.value for s in AlarmState if s.is_open)
 
 
 @dataclass(frozen=True)
-class AlarmRecord:
-    id: uuid.UUID
-    kind: AlarmKind
-    type: AlarmType
-    station: str
-    location: str
-    raised_at: datetime
+class AlarmRecord(AlarmFacts):
     state: AlarmState
     test: bool
     updated_at: datetime
@@ -161,15 +156,10 @@ class AlarmRepository:
             .where(alarms.c.state.in_(_OPEN_STATES))
             .order_by(alarms.c.raised_at, alarms.c.id)
         )
-        with self._db.engine.connect() as conn:
-            return [_alarm(row) for row in conn.execute(query)]
+        return self._db.fetch_all(query, _alarm)
 
     def events(self, alarm_id: uuid.UUID) -> list[AlarmEventRecord]:
         """What happened to the alarm, in order."""
-        query = (
-            select(alarm_events)
-            .where(alarm_events.c.alarm_id == alarm_id)
-            .order_by(alarm_events.c.at, alarm_events.c.id)
+        return self._db.children(
+            alarm_events, alarm_events.c.alarm_id, alarm_id, alarm_events.c.at, _alarm_event
         )
-        with self._db.engine.connect() as conn:
-            return [_alarm_event(row) for row in conn.execute(query)]

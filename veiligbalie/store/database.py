@@ -7,13 +7,13 @@ import logging
 import re
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, closing, contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, event, select
+from sqlalchemy import Column, Connection, Engine, Row, Select, Table, create_engine, event, select
 from sqlalchemy.orm import Session
 
 from veiligbalie import paths
@@ -166,6 +166,9 @@ def _transaction(engine: Engine) -> Iterator[Session]:
             raise
 
 
+_T = TypeVar("_T")
+
+
 class Database:
     """One open local database file. Create with :meth:`open`."""
 
@@ -177,6 +180,23 @@ class Database:
         # write lock is taken up front, so two writers queue (busy_timeout) instead of
         # one failing on lock upgrade.
         self._write_engine = engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
+
+    def fetch_all(self, query: Select[Any], convert: Callable[[Row[Any]], _T]) -> list[_T]:
+        """Every row of ``query``, each turned into a record by ``convert``."""
+        with self.engine.connect() as conn:
+            return [convert(row) for row in conn.execute(query)]
+
+    def children(
+        self,
+        table: Table,
+        parent: Column[Any],
+        parent_id: uuid.UUID,
+        when: Column[Any],
+        convert: Callable[[Row[Any]], _T],
+    ) -> list[_T]:
+        """The rows of ``table`` that belong to one parent, oldest (``when``, then id) first."""
+        query = select(table).where(parent == parent_id).order_by(when, table.c.id)
+        return self.fetch_all(query, convert)
 
     @classmethod
     def open(cls, path: Path | None = None) -> Database:

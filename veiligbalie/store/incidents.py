@@ -403,8 +403,7 @@ class IncidentRepository:
             .limit(limit)
             .offset(offset)
         )
-        with self._db.engine.connect() as conn:
-            return [_summary(row) for row in conn.execute(query)]
+        return self._db.fetch_all(query, _summary)
 
     def list_all(
         self, limit: int = 200, offset: int = 0, include_team_lead_only: bool = True
@@ -418,8 +417,7 @@ class IncidentRepository:
             .limit(limit)
             .offset(offset)
         )
-        with self._db.engine.connect() as conn:
-            return [_summary(row) for row in conn.execute(query)]
+        return self._db.fetch_all(query, _summary)
 
     def count(self) -> int:
         with self._db.engine.connect() as conn:
@@ -427,31 +425,28 @@ class IncidentRepository:
 
     def timeline(self, incident_id: uuid.UUID) -> list[TimelineEvent]:
         """The report's follow-up events, oldest first."""
-        query = (
-            select(incident_events)
-            .where(incident_events.c.incident_id == incident_id)
-            .order_by(incident_events.c.created_at, incident_events.c.id)
+        return self._db.children(
+            incident_events,
+            incident_events.c.incident_id,
+            incident_id,
+            incident_events.c.created_at,
+            _event,
         )
-        with self._db.engine.connect() as conn:
-            return [_event(row) for row in conn.execute(query)]
 
     def attachments(self, incident_id: uuid.UUID) -> list[AttachmentInfo]:
-        query = (
-            select(attachments_table)
-            .where(attachments_table.c.incident_id == incident_id)
-            .order_by(attachments_table.c.created_at, attachments_table.c.id)
+        return self._db.children(
+            attachments_table,
+            attachments_table.c.incident_id,
+            incident_id,
+            attachments_table.c.created_at,
+            lambda row: AttachmentInfo(
+                sha256=row.sha256,
+                original_name=row.original_name,
+                size=row.size,
+                mime_type=row.mime_type,
+                stored_path=_attachment_path(row.stored_path),
+            ),
         )
-        with self._db.engine.connect() as conn:
-            return [
-                AttachmentInfo(
-                    sha256=row.sha256,
-                    original_name=row.original_name,
-                    size=row.size,
-                    mime_type=row.mime_type,
-                    stored_path=_attachment_path(row.stored_path),
-                )
-                for row in conn.execute(query)
-            ]
 
     # --- helpers -------------------------------------------------------------------------
 

@@ -127,8 +127,7 @@ class Outbox:
             .order_by(outbox.c.device_seq)
             .limit(limit)
         )
-        with self._db.engine.connect() as conn:
-            return [_item(row) for row in conn.execute(query)]
+        return self._db.fetch_all(query, _item)
 
     def count_pending(self) -> int:
         query = select(func.count()).select_from(outbox).where(outbox.c.state == PENDING)
@@ -172,8 +171,7 @@ class Outbox:
 
     def dead_letters(self) -> list[OutboxItem]:
         query = select(*_COLUMNS).where(outbox.c.state == DEAD).order_by(outbox.c.device_seq)
-        with self._db.engine.connect() as conn:
-            return [_item(row) for row in conn.execute(query)]
+        return self._db.fetch_all(query, _item)
 
     def requeue_all_sent(self) -> int:
         """The server's epoch changed (restored database): send everything again."""

@@ -32,6 +32,7 @@ from veiligbalie.core.alarm import InvalidTransition
 from veiligbalie.core.text import fill
 from veiligbalie.core.vocabulary import AlarmKind, AlarmState, AlarmType
 from veiligbalie.services.alarms import Alarm, AlarmService
+from veiligbalie.ui.widgets import vbox
 
 if TYPE_CHECKING:
     from PySide6.QtMultimedia import QSoundEffect  # imported lazily at run time: see _effect
@@ -141,9 +142,7 @@ class AlarmCard(QFrame):
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.setProperty("test", "true" if alarm.test else "false")
         self.setProperty("closed", "false")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(14, 12, 14, 12)
-        layout.setSpacing(6)
+        layout = vbox(self, (14, 12, 14, 12), 6)
 
         self.title = QLabel(self)
         self.title.setObjectName("alarmCardTitle")
@@ -296,9 +295,7 @@ class AlarmPopup(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         holder = QWidget(scroll)
         holder.setObjectName("alarmPopupCards")
-        self._list = QVBoxLayout(holder)
-        self._list.setContentsMargins(0, 0, 0, 0)
-        self._list.setSpacing(10)
+        self._list = vbox(holder, (0, 0, 0, 0), 10)
         self._list.addStretch(1)
         scroll.setWidget(holder)
         outer.addWidget(scroll, 1)

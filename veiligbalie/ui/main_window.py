@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from veiligbalie import settings
 from veiligbalie.ui.alarm_button import AlarmButton, show_not_connected_box
 from veiligbalie.ui.resources import icon
+from veiligbalie.ui.widgets import vbox
 
 if TYPE_CHECKING:
     from veiligbalie.services.alarms import Alarm
@@ -164,9 +165,7 @@ class MainWindow(QMainWindow):
         # On the column only: a style sheet on the window would take the areas' fonts out of
         # the application font (Hulp's reader follows the font scale).
         nav_frame.setStyleSheet(SHELL_STYLE)
-        frame_column = QVBoxLayout(nav_frame)
-        frame_column.setContentsMargins(8, 8, 8, 8)
-        frame_column.setSpacing(4)
+        frame_column = vbox(nav_frame, (8, 8, 8, 8), 4)
         frame_column.addWidget(self.alarm_button)
         frame_column.addWidget(self.alarm_help_link)
         frame_column.addWidget(nav_scroll, 1)

@@ -43,7 +43,7 @@ from veiligbalie.core.vocabulary import Category, FollowUpKind, IncidentStatus
 from veiligbalie.services.incidents import IncidentService, IncidentSummary, TimelineEvent
 from veiligbalie.ui import labels
 from veiligbalie.ui.labels import CATEGORY_ORDER
-from veiligbalie.ui.widgets import FieldMessage
+from veiligbalie.ui.widgets import FieldMessage, vbox
 
 PAGE_SIZE = 200
 
@@ -214,9 +214,7 @@ class MyReportsView(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         detail = QWidget()
         detail.setObjectName("myReportsDetail")
-        layout = QVBoxLayout(detail)
-        layout.setContentsMargins(16, 12, 16, 12)
-        layout.setSpacing(8)
+        layout = vbox(detail, (16, 12, 16, 12), 8)
         self.detail_title = QLabel(detail)
         self.detail_title.setObjectName("detailTitle")
         font = self.detail_title.font()

@@ -410,13 +410,18 @@ class ServerSettings(QWidget):
             else ""
         )
 
+    def _answer(self, label: QLabel, error: SessionError | None, done: str) -> None:
+        """What a finished session call says under its button: ``done``, or why it failed."""
+        if error is None:
+            self._say(label, done, ok=True)
+        else:
+            self._say(label, self.explain(error))
+
     def _on_enrolled(self, error: SessionError | None) -> None:
         self.enrol_button.setEnabled(True)
         if error is None:
             self.enrol_code.clear()
-            self._say(self.enrol_message, self.tr("Linked with the server."), ok=True)
-        else:
-            self._say(self.enrol_message, self.explain(error))
+        self._answer(self.enrol_message, error, self.tr("Linked with the server."))
         self.refresh()
 
     def unlink(self) -> None:
@@ -442,10 +447,7 @@ class ServerSettings(QWidget):
 
     def _on_logged_in(self, error: SessionError | None) -> None:
         self.login_button.setEnabled(True)
-        if error is None:
-            self._say(self.login_message, self.tr("Signed in."), ok=True)
-        else:
-            self._say(self.login_message, self.explain(error))
+        self._answer(self.login_message, error, self.tr("Signed in."))
         self.refresh()
 
     def logout(self) -> None:
@@ -472,10 +474,7 @@ class ServerSettings(QWidget):
         self._say(self.login_message, self.tr("Changing the password…"), ok=True)
 
     def _on_password_changed(self, error: SessionError | None) -> None:
-        if error is None:
-            self._say(self.login_message, self.tr("The password was changed."), ok=True)
-        else:
-            self._say(self.login_message, self.explain(error))
+        self._answer(self.login_message, error, self.tr("The password was changed."))
 
     def _sync_now(self) -> None:
         if self.engine is not None:

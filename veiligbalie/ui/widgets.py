@@ -212,9 +212,7 @@ class CollapsibleSection(QWidget):
         self.body = QFrame(self)
         self.body.setFrameShape(QFrame.Shape.NoFrame)
         self.body.setVisible(False)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(4)
+        layout = vbox(self, (0, 0, 0, 0), 4)
         layout.addWidget(self.header)
         layout.addWidget(self.body)
         self.header.toggled.connect(self._on_toggled)
@@ -288,3 +286,12 @@ def buddy_label(text: str, buddy: QWidget) -> tuple[QLabel, QWidget]:
     label = QLabel(text, buddy.parentWidget())
     label.setBuddy(buddy)
     return label, buddy
+
+
+def vbox(parent: QWidget, margins: tuple[int, int, int, int], spacing: int) -> QVBoxLayout:
+    """A vertical layout on ``parent`` with its margins (left, top, right, bottom) and
+    spacing: the three lines nearly every panel starts with."""
+    layout = QVBoxLayout(parent)
+    layout.setContentsMargins(*margins)
+    layout.setSpacing(spacing)
+    return layout

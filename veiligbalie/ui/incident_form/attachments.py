@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -28,7 +27,7 @@ from veiligbalie.services.incidents import (
     AttachmentInfo,
     IncidentService,
 )
-from veiligbalie.ui.widgets import FieldMessage, FlowLayout
+from veiligbalie.ui.widgets import FieldMessage, FlowLayout, vbox
 
 log = logging.getLogger(__name__)
 
@@ -49,9 +48,7 @@ class AttachmentsBox(QWidget):
         super().__init__(parent)
         self._service = service
         self._infos: list[AttachmentInfo] = []
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(4)
+        layout = vbox(self, (0, 0, 0, 0), 4)
         hint = QLabel(
             fill(
                 self.tr(

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -23,6 +22,7 @@ from veiligbalie.core.vocabulary import FollowUpKind, IncidentStatus
 from veiligbalie.core.workdays import AMSTERDAM
 from veiligbalie.services.incidents import IncidentService, Link
 from veiligbalie.ui import labels
+from veiligbalie.ui.widgets import vbox
 
 
 def page_title(text: str, parent: QWidget, name: str) -> QLabel:
@@ -48,9 +48,7 @@ class ConfirmationPage(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         page = QFrame()
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(24, 24, 24, 24)
-        layout.setSpacing(10)
+        layout = vbox(page, (24, 24, 24, 24), 10)
         layout.addWidget(
             page_title(self.tr("Your report has been saved"), page, "confirmationTitle")
         )

@@ -56,7 +56,7 @@ from veiligbalie.ui.incident_form.sections import (
     WhenWhereHow,
 )
 from veiligbalie.ui.incident_form.validation import ValidationDisplay
-from veiligbalie.ui.widgets import CollapsibleSection, ToggleGroup
+from veiligbalie.ui.widgets import CollapsibleSection, ToggleGroup, vbox
 
 log = logging.getLogger(__name__)
 W = TypeVar("W", bound=QWidget)
@@ -131,9 +131,7 @@ class IncidentForm(QWidget):
     def _build_editor(self) -> QWidget:
         page = QWidget(self)
         page.setObjectName("incidentEditorPage")
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
+        layout = vbox(page, (0, 0, 0, 0), 0)
 
         # Not ``self.scroll``, which would hide QWidget.scroll().
         self.scroll_area = QScrollArea(page)
@@ -144,9 +142,7 @@ class IncidentForm(QWidget):
         self._validation = ValidationDisplay(self.scroll_area, self._locate)
         content = QWidget()
         content.setObjectName("incidentContent")
-        column = QVBoxLayout(content)
-        column.setContentsMargins(16, 12, 16, 12)
-        column.setSpacing(6)
+        column = vbox(content, (16, 12, 16, 12), 6)
 
         column.addWidget(page_title(self.tr("Report an incident"), content, "incidentTitle"))
         intro = QLabel(
@@ -170,9 +166,7 @@ class IncidentForm(QWidget):
             section.setObjectName(f"section_{key}")
             section.header.setObjectName(f"sectionHeader_{key}")
             section.header.setAccessibleName(title_text.replace("&", ""))
-            body = QVBoxLayout(section.body)
-            body.setContentsMargins(24, 0, 0, 8)
-            body.setSpacing(4)
+            body = vbox(section.body, (24, 0, 0, 8), 4)
             body.addWidget(self._make_section(section_type, section.body))
             section.expanded_changed.connect(self._on_change)
             self.sections[key] = section

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QAbstractButton, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractButton, QLabel, QPlainTextEdit, QWidget
 
 from veiligbalie.core.incident import DESCRIPTION_MAX, DESCRIPTION_MIN
 from veiligbalie.core.text import QT_TRANSLATE_NOOP, fill
 from veiligbalie.services.incidents import IncidentService
 from veiligbalie.ui.incident_form.fields import FIELDS, FormField, Section, translated
 from veiligbalie.ui.incident_form.validation import ValidationDisplay
+from veiligbalie.ui.widgets import vbox
 
 #: Where a section hands each widget it made (the form keeps them by field key).
 Register = Callable[[FormField, QWidget], None]
@@ -32,9 +33,7 @@ class FieldSection(QWidget):
     ) -> None:
         super().__init__(parent)
         self.setObjectName(f"fields_{self.SECTION.value}")
-        self._layout = QVBoxLayout(self)
-        self._layout.setContentsMargins(0, 0, 0, 0)
-        self._layout.setSpacing(6 if not self.SECTION.collapsible else 4)
+        self._layout = vbox(self, (0, 0, 0, 0), 6 if not self.SECTION.collapsible else 4)
         for field in FIELDS:
             if field.section is self.SECTION:
                 self._place(field, service, validation, register)
