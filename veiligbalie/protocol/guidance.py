@@ -6,9 +6,10 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
-from veiligbalie.protocol.base import reject_nul
+from veiligbalie.core.limits import LOCATION_MAX, TEXT_MAX
+from veiligbalie.protocol.base import WireModel, reject_nul
 
 #: The prevention self-check, in the order it is shown: stable keys (the texts live in the UI).
 PREVENTION_ITEMS: tuple[str, ...] = (
@@ -22,16 +23,15 @@ PREVENTION_ITEMS: tuple[str, ...] = (
 PREVENTION_KEYS = frozenset(PREVENTION_ITEMS)
 
 
-class GuidanceCardIn(BaseModel):
+class GuidanceCardIn(WireModel):
     """A card's full Markdown text (front-matter included) in one language."""
 
-    model_config = ConfigDict(extra="forbid")
     markdown: str = Field(min_length=1, max_length=40_000)
 
     _nul = field_validator("markdown")(reject_nul)
 
 
-class GuidanceCardOut(BaseModel):
+class GuidanceCardOut(WireModel):
     id: str
     language: str
     version: int
@@ -41,30 +41,29 @@ class GuidanceCardOut(BaseModel):
     changed_at: datetime
 
 
-class GuidanceCardList(BaseModel):
+class GuidanceCardList(WireModel):
     cards: list[GuidanceCardOut]
 
 
-class GuidanceCardVersion(BaseModel):
+class GuidanceCardVersion(WireModel):
     version: int
     changed_by: str
     changed_at: datetime
     markdown: str
 
 
-class GuidanceCardHistory(BaseModel):
+class GuidanceCardHistory(WireModel):
     id: str
     language: str
     versions: list[GuidanceCardVersion]
 
 
-class PreventionCheckBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class PreventionCheckBody(WireModel):
     id: uuid.UUID
-    place: str = Field(min_length=1, max_length=120)
+    place: str = Field(min_length=1, max_length=LOCATION_MAX)
     checked_on: date
     items: dict[str, bool]
-    notes: str = Field(default="", max_length=4000)
+    notes: str = Field(default="", max_length=TEXT_MAX)
 
     _nul = field_validator("place", "notes")(reject_nul)
 
@@ -78,16 +77,14 @@ class PreventionCheckBody(BaseModel):
 
 
 class PreventionCheckOut(PreventionCheckBody):
-    model_config = ConfigDict(extra="ignore")
     site_id: uuid.UUID | None
     checked_by: str
     open_points: list[str]
 
 
-class PreventionCheckList(BaseModel):
+class PreventionCheckList(WireModel):
     checks: list[PreventionCheckOut]
 
 
-class RefresherBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class RefresherBody(WireModel):
     done_at: datetime | None = None
