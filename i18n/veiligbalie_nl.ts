@@ -2030,6 +2030,10 @@
       <translation>Geen verbinding</translation>
     </message>
     <message>
+      <source>%1, sent once this workstation is linked to a server</source>
+      <translation>%1, verzonden zodra deze werkplek aan een server is gekoppeld</translation>
+    </message>
+    <message>
       <source>Change %1 (%2): %3</source>
       <translation>Wijziging %1 (%2): %3</translation>
     </message>

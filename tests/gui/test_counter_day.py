@@ -187,6 +187,18 @@ def test_my_report_without_a_server_promises_no_sending(qtbot: Any, window: Main
     assert "beheerder" in text
 
 
+def test_settings_say_what_unsent_changes_wait_for_without_a_server(
+    qtbot: Any, window: MainWindow
+) -> None:
+    service = window.context.incidents
+    service.save(_report("Bezoeker schold de medewerker uit", service.reporter_name()))
+    window.show_area("settings")
+    pending = window.findChild(QLabel, "syncPending")
+    assert pending is not None
+    qtbot.waitUntil(lambda: pending.text().startswith("1"), timeout=3000)
+    assert pending.text() == "1, verzonden zodra deze werkplek aan een server is gekoppeld"
+
+
 @pytest.mark.timeout(120)
 def test_responders_are_named_by_the_signed_in_person(
     qtbot: Any, server: tuple[RunningServer, list[str]], window: MainWindow

@@ -543,7 +543,15 @@ class ServerSettings(QWidget):
             )
         else:
             self.sync_state.setText(self.tr("No connection"))
-        self.sync_pending.setText(str(engine.pending))
+        if engine.state == LOCAL and engine.pending:
+            # Nothing is waiting for a server that does not exist: say what they wait for.
+            self.sync_pending.setText(
+                fill(
+                    self.tr("%1, sent once this workstation is linked to a server"), engine.pending
+                )
+            )
+        else:
+            self.sync_pending.setText(str(engine.pending))
         if engine.notices:
             at, text = engine.notices[-1]
             self.sync_notice.setText(f"{at.astimezone().strftime('%H:%M')} {text}")
