@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import pytest
 from PySide6.QtWidgets import QApplication
 
+from tests.e2e.drivers.sync_kit import setup_site
 from tests.gui.drivers.incident_support import open_service, show_form
+from tests.support.server import RunningServer, running_server
 from veiligbalie import settings
 from veiligbalie.app import install_translations
 from veiligbalie.services.context import AppContext
@@ -54,3 +57,17 @@ def env(qtbot):  # noqa: ANN001
         qtbot.addWidget(form)
         qtbot.waitUntil(form.isActiveWindow)
         yield db, service, form
+
+
+@contextmanager
+def site_server(
+    tmp_path_factory: pytest.TempPathFactory,
+    workstations: int,
+    users: Sequence[tuple[str, str, str]] = (),
+) -> Iterator[tuple[RunningServer, list[str]]]:
+    """A real server on a throwaway SQLite file with one site, ``workstations`` enrolment
+    codes and ``users``: what the module-scoped ``server`` fixtures of the GUI tests share."""
+    folder = tmp_path_factory.mktemp("server")
+    with running_server(f"sqlite:///{folder / 'server.sqlite3'}") as running:
+        site = setup_site(running, workstations=workstations, users=users)
+        yield running, site.codes

@@ -17,8 +17,9 @@ import pytest
 from PySide6.QtCore import QDate, QLocale, QRect, Qt
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QPushButton, QScrollArea
 
-from tests.e2e.drivers.sync_kit import PASSWORD, setup_site
-from tests.support.server import RunningServer, running_server
+from tests.e2e.drivers.sync_kit import PASSWORD
+from tests.gui.conftest import site_server
+from tests.support.server import RunningServer
 from veiligbalie.core.incident import Incident
 from veiligbalie.core.vocabulary import Category
 from veiligbalie.ui.main_window import MainWindow
@@ -141,12 +142,8 @@ def test_log_without_server_says_this_workstation(qtbot: Any, window: MainWindow
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningServer, list[str]]]:
-    folder = tmp_path_factory.mktemp("server")
-    with running_server(f"sqlite:///{folder / 'server.sqlite3'}") as running:
-        site = setup_site(
-            running, workstations=2, users=(("mdewit", "Marieke de Wit", "employee"),)
-        )
-        yield running, site.codes
+    with site_server(tmp_path_factory, 2, (("mdewit", "Marieke de Wit", "employee"),)) as started:
+        yield started
 
 
 @pytest.mark.timeout(120)

@@ -13,8 +13,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.drivers.sync_kit import PASSWORD, admin, login, setup_site
-from tests.support.server import RunningServer, running_server
+from tests.e2e.drivers.sync_kit import PASSWORD, admin, login
+from tests.gui.conftest import site_server
+from tests.support.server import RunningServer
 from veiligbalie.services.context import AppContext
 from veiligbalie.services.guidance import GuidanceLibrary
 from veiligbalie.store.database import Database
@@ -36,12 +37,11 @@ related: [grenzen-stellen]
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningServer, list[str]]]:
-    folder = tmp_path_factory.mktemp("server")
-    with running_server(f"sqlite:///{folder / 'server.sqlite3'}") as running:
-        site = setup_site(running, workstations=3, users=(("tl", "Tineke Leider", "team_lead"),))
+    with site_server(tmp_path_factory, 3, (("tl", "Tineke Leider", "team_lead"),)) as started:
+        running = started[0]
         admin(running, "user", "create", "--username", "beheer", "--display-name", "Beheer",
               "--role", "administrator", "--password", PASSWORD)  # fmt: skip
-        yield running, site.codes
+        yield started
 
 
 def test_an_imported_card_replaces_the_shipped_default_on_a_station(

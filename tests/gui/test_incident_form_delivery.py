@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.drivers.sync_kit import PASSWORD, setup_site
+from tests.e2e.drivers.sync_kit import PASSWORD
+from tests.gui.conftest import site_server
 from tests.gui.drivers.incident_support import show_form
-from tests.support.server import RunningServer, running_server
+from tests.support.server import RunningServer
 from veiligbalie import settings
 from veiligbalie.core.incident import Incident
 from veiligbalie.core.vocabulary import IncidentStatus
@@ -35,10 +36,8 @@ INFORMED_LATER = "Your team lead is informed as soon as your report reaches the 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningServer, list[str]]]:
-    folder = tmp_path_factory.mktemp("server")
-    with running_server(f"sqlite:///{folder / 'server.sqlite3'}") as running:
-        site = setup_site(running, workstations=3, users=USERS)
-        yield running, site.codes
+    with site_server(tmp_path_factory, 3, USERS) as started:
+        yield started
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from tests.e2e.drivers.sync_kit import PASSWORD, admin, setup_site
+from tests.gui.conftest import site_server
 from tests.support.server import RunningServer, running_server
 from veiligbalie import paths, secrets, settings
 from veiligbalie.services.context import AppContext
@@ -30,10 +31,8 @@ USERS = (("mdewit", "Marieke de Wit", "employee"),)
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningServer, list[str]]]:
-    folder = tmp_path_factory.mktemp("server")
-    with running_server(f"sqlite:///{folder / 'server.sqlite3'}") as running:
-        site = setup_site(running, workstations=9, users=USERS)
-        yield running, site.codes
+    with site_server(tmp_path_factory, 9, USERS) as started:
+        yield started
 
 
 @pytest.fixture

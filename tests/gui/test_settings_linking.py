@@ -19,6 +19,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtNetwork import QNetworkInterface
 
 from tests.e2e.drivers.sync_kit import setup_site
+from tests.gui.conftest import site_server
 from tests.support.net import free_udp_port, random_group
 from tests.support.server import RunningServer, running_server
 from tests.support.tls import self_signed
@@ -35,9 +36,8 @@ TECHNICAL = ("SSL", "ssl", "OpenSSL", "error:", "handshake", "certificate verify
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningServer, list[str]]]:
-    folder = tmp_path_factory.mktemp("server")
-    with running_server(f"sqlite:///{folder / 'server.sqlite3'}") as running:
-        yield running, setup_site(running, workstations=6).codes
+    with site_server(tmp_path_factory, 6) as started:
+        yield started
 
 
 @pytest.fixture
