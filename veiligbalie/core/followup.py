@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Literal
+from typing import Any, Literal
 
 from veiligbalie.core.incident import Incident
-from veiligbalie.core.vocabulary import Category, Channel, FollowUpKind
+from veiligbalie.core.vocabulary import Category, Channel, FollowUpKind, TaskAction
 from veiligbalie.core.workdays import (
     AMSTERDAM,
     add_working_days,
@@ -37,6 +37,9 @@ from veiligbalie.core.workdays import (
 )
 
 TaskStatus = Literal["open", "due_soon", "overdue", "done"]
+
+#: Namespace of the follow-up ids derived from a report's id (see :func:`task_id_for`).
+TASK_NAMESPACE = uuid.UUID("5b0c2f8e-6a51-4f7e-9d3c-2e1f0a9b7c64")
 
 #: How long before its deadline an open task is shown as "due soon".
 DUE_SOON = timedelta(hours=24)
@@ -161,6 +164,17 @@ class FollowUpTask:
         return self.done_at is not None
 
 
+def task_id_for(incident_id: uuid.UUID, kind: FollowUpKind) -> uuid.UUID:
+    """The id of ``kind``'s task of a report: the same on every workstation and the server,
+    so a plan made twice (here while offline, and by the server on receipt) is one plan."""
+    return uuid.uuid5(TASK_NAMESPACE, f"{incident_id}/{FollowUpKind(kind).value}")
+
+
+def plan_event_id(incident_id: uuid.UUID, kind: FollowUpKind) -> uuid.UUID:
+    """The id of the timeline event that plans ``kind``'s task (one per report and kind)."""
+    return uuid.uuid5(TASK_NAMESPACE, f"{incident_id}/{FollowUpKind(kind).value}/planned")
+
+
 def _require_aware(moment: datetime, name: str) -> None:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"{name} must carry a time zone")
@@ -266,3 +280,111 @@ def status(task: FollowUpTask, now: datetime, soon: timedelta = DUE_SOON) -> Tas
     if task.due_from is not None and now >= task.due_from:
         return "due_soon"
     return "open"
+
+
+# --- the state of a task, folded from its timeline events ----------------------------------
+
+
+@dataclass(frozen=True)
+class TaskState:
+    """A follow-up task as its ``followup`` events left it (see :func:`apply_task_event`)."""
+
+    id: uuid.UUID
+    incident_id: uuid.UUID
+    kind: FollowUpKind
+    reason: str
+    due: datetime
+    due_from: datetime | None = None
+    done_at: datetime | None = None
+    note: str = ""
+    assignee_user_id: uuid.UUID | None = None
+    assignee_name: str = ""
+    details: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    #: What a peer-support assignee knows of the report (reference, occurred_at, location,
+    #: reporter) when the report itself is not visible to them.
+    context: Mapping[str, Any] | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.done_at is not None
+
+    def as_task(self) -> FollowUpTask:
+        """The task for :func:`status` and :func:`is_overdue`."""
+        try:
+            reason = FollowUpReason(self.reason)
+        except ValueError:
+            reason = FollowUpReason.ALWAYS
+        return FollowUpTask(
+            self.kind, self.due, reason, self.due_from, self.incident_id, self.done_at
+        )
+
+
+def _when(value: Any) -> datetime | None:
+    if value is None or value == "":
+        return None
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _uuid(value: Any) -> uuid.UUID | None:
+    if not value:
+        return None
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
+def apply_task_event(
+    state: TaskState | None, incident_id: uuid.UUID, data: Mapping[str, Any], note: str = ""
+) -> TaskState | None:
+    """The task after one ``followup`` timeline event (``data`` as
+    :func:`veiligbalie.protocol.sync.timeline_entry` makes it, ``note`` its text).
+
+    The same fold runs on every workstation and on the server, so all agree on a task:
+    ``planned`` creates it (a repeated plan only moves the due date of an open task),
+    ``done`` ticks it off with its date, note and details, ``updated`` merges details,
+    ``assigned`` names who does it, ``reopened`` opens it again. An event for a task that was
+    never planned creates it only when the event carries a due date; otherwise the result is
+    None (nothing to show). Raises ValueError for data this version cannot read.
+    """
+    kind = FollowUpKind(str(data["kind"]))
+    action = TaskAction(str(data.get("action") or ("done" if data.get("done") else "planned")))
+    task_id = _uuid(data.get("task_id")) or task_id_for(incident_id, kind)
+    due = _when(data.get("due"))
+    details = data.get("details") or {}
+    if state is None:
+        if due is None:
+            return None
+        state = TaskState(
+            id=task_id,
+            incident_id=incident_id,
+            kind=kind,
+            reason=str(data.get("reason") or FollowUpReason.ALWAYS.value),
+            due=due,
+            due_from=_when(data.get("due_from")),
+        )
+        if action is TaskAction.PLANNED:
+            return state
+    if action is TaskAction.PLANNED:
+        if state.done:
+            return state
+        return replace(
+            state,
+            due=due or state.due,
+            due_from=_when(data.get("due_from")) or state.due_from,
+            reason=str(data.get("reason") or state.reason),
+        )
+    merged = MappingProxyType({**state.details, **details})
+    if action is TaskAction.DONE:
+        done_at = _when(data.get("done_at")) or state.done_at
+        return replace(state, done_at=done_at, note=note or state.note, details=merged)
+    if action is TaskAction.UPDATED:
+        return replace(state, note=note or state.note, details=merged)
+    if action is TaskAction.ASSIGNED:
+        context = data.get("context")
+        return replace(
+            state,
+            assignee_user_id=_uuid(data.get("assignee_user_id")),
+            assignee_name=str(data.get("assignee_name") or ""),
+            context=MappingProxyType(dict(context)) if context else state.context,
+        )
+    # Reopened: ticked off by mistake.
+    return replace(state, done_at=None, note=note or state.note)

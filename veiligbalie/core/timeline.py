@@ -12,8 +12,11 @@ class TimelineKind(StrEnum):
     MESSAGE = "message"  # the team lead wrote to the reporter
     FOLLOWUP = "followup"  # a follow-up step planned or done
     FIELD_EDITED = "field_edited"  # a field of the report corrected
+    ASSIGNED = "assigned"  # the report given to a team lead to handle
 
 
 #: News for the reporter ("what became of my report"): marks the report unread when it
 #: comes from someone else.
-NEWS_KINDS = frozenset({TimelineKind.STATUS, TimelineKind.MESSAGE, TimelineKind.FOLLOWUP})
+NEWS_KINDS = frozenset(
+    {TimelineKind.STATUS, TimelineKind.MESSAGE, TimelineKind.FOLLOWUP, TimelineKind.ASSIGNED}
+)

@@ -51,6 +51,16 @@ class Role(StrEnum):
     TEAM_LEAD = "team_lead"  # teamleider
     SECURITY = "security"  # beveiliging
     ADMINISTRATOR = "administrator"  # beheerder
+    #: Coördinator agressie en geweld: sees and acts on every site's reports, coordinates
+    #: measures against perpetrators and contact with the police.
+    COORDINATOR = "coordinator"
+    #: Member of the collegiaal opvangteam: sees only the aftercare tasks assigned to them.
+    PEER_SUPPORT = "peer_support"
+
+    @property
+    def reviews(self) -> bool:
+        """Acts on reports (status, assignment, messages, follow-up) at its site or sites."""
+        return self in (Role.TEAM_LEAD, Role.COORDINATOR)
 
 
 class IncidentStatus(StrEnum):
@@ -100,3 +110,40 @@ class FollowUpKind(StrEnum):
     AFTERCARE_FOLLOW_UP_6W = "aftercare_follow_up_6w"  # 6 to 8 weeks
     DAMAGE_RECOVERY = "damage_recovery"
     EVALUATION = "evaluation"  # risk, cause, trend, improvement
+
+
+class ResponseMeasure(StrEnum):
+    """The organisation's escalation of measures against a perpetrator, mildest first (the
+    response on behalf of the organisation within 24 hours picks one)."""
+
+    WARNING_LETTER = "warning_letter"
+    CONDUCT_TALK = "conduct_talk"  # ordegesprek: a conversation about conduct
+    APPOINTMENT_ONLY = "appointment_only"  # service by appointment only (e.g. in pairs)
+    ACCESS_BAN = "access_ban"  # toegangsverbod for a set period
+    NO_MEASURE = "no_measure"  # decided, with a reason in the note, not to take a measure
+
+
+class RecoveryRoute(StrEnum):
+    """How damage is recovered from the perpetrator."""
+
+    CRIMINAL_CASE = "criminal_case"  # joining the criminal case as injured party (voeging)
+    CIVIL_CLAIM = "civil_claim"
+    INSURER = "insurer"
+
+
+class RecoveryStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    CLAIMED = "claimed"
+    PARTLY_RECOVERED = "partly_recovered"
+    RECOVERED = "recovered"
+    NOT_RECOVERABLE = "not_recoverable"
+
+
+class TaskAction(StrEnum):
+    """What one ``incident.followup`` event does to its task."""
+
+    PLANNED = "planned"  # the task exists, with its due date (created when a report arrives)
+    DONE = "done"  # ticked off with a date and a note
+    UPDATED = "updated"  # details recorded (police report number, damage figures, measures)
+    ASSIGNED = "assigned"  # given to a team lead or a peer-support member
+    REOPENED = "reopened"  # ticked off by mistake: open again

@@ -10,11 +10,18 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
-from veiligbalie.core.limits import AUTHOR_MAX, TEXT_MAX
+from veiligbalie.core.limits import AUTHOR_MAX, LOCATION_MAX, TEXT_MAX
 from veiligbalie.core.timeline import TimelineKind
-from veiligbalie.core.vocabulary import FollowUpKind, IncidentStatus
+from veiligbalie.core.vocabulary import (
+    FollowUpKind,
+    IncidentStatus,
+    RecoveryRoute,
+    RecoveryStatus,
+    ResponseMeasure,
+    TaskAction,
+)
 from veiligbalie.protocol.base import WireModel, reject_nul
 
 #: The largest page a pull may ask for.
@@ -34,6 +41,7 @@ INCIDENT_STATUS_CHANGED = "incident.status_changed"
 INCIDENT_MESSAGE = "incident.message"
 INCIDENT_FOLLOWUP = "incident.followup"
 INCIDENT_FIELD_EDITED = "incident.field_edited"
+INCIDENT_ASSIGNED = "incident.assigned"
 CHANGE_KINDS = frozenset(
     {
         INCIDENT_CREATED,
@@ -42,6 +50,7 @@ CHANGE_KINDS = frozenset(
         INCIDENT_MESSAGE,
         INCIDENT_FOLLOWUP,
         INCIDENT_FIELD_EDITED,
+        INCIDENT_ASSIGNED,
     }
 )
 #: The timeline entry each change kind but the report's creation adds to the report.
@@ -51,9 +60,15 @@ TIMELINE_KINDS: dict[str, TimelineKind] = {
     INCIDENT_MESSAGE: TimelineKind.MESSAGE,
     INCIDENT_FOLLOWUP: TimelineKind.FOLLOWUP,
     INCIDENT_FIELD_EDITED: TimelineKind.FIELD_EDITED,
+    INCIDENT_ASSIGNED: TimelineKind.ASSIGNED,
 }
-#: Kinds only a team lead may push.
-TEAM_LEAD_KINDS = frozenset({INCIDENT_STATUS_CHANGED, INCIDENT_MESSAGE, INCIDENT_FOLLOWUP})
+#: Kinds only a reviewer (team lead of the site, coördinator) may push. A peer-support member
+#: may push ``incident.followup`` for a task assigned to them, nothing else.
+TEAM_LEAD_KINDS = frozenset(
+    {INCIDENT_STATUS_CHANGED, INCIDENT_MESSAGE, INCIDENT_FOLLOWUP, INCIDENT_ASSIGNED}
+)
+#: The longest police report number, letter reference or other short code.
+CODE_MAX = 64
 
 #: Report fields an ``incident.field_edited`` change may set.
 EDITABLE_FIELDS = frozenset(
@@ -158,6 +173,13 @@ class Collision(WireModel):
     reason: str = REASON_DEVICE_SEQ_COLLISION
 
 
+class AssignedReference(WireModel):
+    """The organisation-wide number the server gave a report on its first receipt."""
+
+    entity_id: uuid.UUID
+    reference: str
+
+
 class PushResponse(WireModel):
     epoch: str
     #: ``ok``, or ``device_bound_elsewhere`` (then ``detail`` says why and every list is empty).
@@ -167,6 +189,8 @@ class PushResponse(WireModel):
     rejected: list[Rejection] = []
     conflicts: list[Conflict] = []
     collisions: list[Collision] = []
+    #: Final numbers of reports created by this push (and of earlier ones pushed again).
+    references: list[AssignedReference] = []
 
 
 class EpochMismatch(WireModel):
@@ -207,6 +231,22 @@ class NoteAddedPayload(WireModel):
 class StatusChangedPayload(WireModel):
     event_id: uuid.UUID
     status: IncidentStatus
+    #: Closing (``closed``) asks for a short conclusion; the reporter reads it.
+    conclusion: str = Field(default="", max_length=TEXT_MAX)
+
+    @model_validator(mode="after")
+    def _closing_has_conclusion(self) -> StatusChangedPayload:
+        if self.status is IncidentStatus.CLOSED and not self.conclusion.strip():
+            raise ValueError("closing a report needs a short conclusion")
+        return self
+
+
+class AssignedPayload(WireModel):
+    """The report given to a reviewer to handle (``assignee_user_id`` None: nobody)."""
+
+    event_id: uuid.UUID
+    assignee_user_id: uuid.UUID | None = None
+    assignee_name: str = Field(default="", max_length=NAME_MAX)
 
 
 class MessagePayload(WireModel):
@@ -215,12 +255,123 @@ class MessagePayload(WireModel):
     text: str = Field(min_length=1, max_length=TEXT_MAX)
 
 
+# --- follow-up tasks: the details each kind records -----------------------------------
+
+
+class PoliceReportDetails(WireModel):
+    """Aangifte: the police report number, or why no report was made."""
+
+    report_number: str = Field(default="", max_length=CODE_MAX)
+    not_reported_reason: str = Field(default="", max_length=TEXT_MAX)
+
+
+class ResponseDetails(WireModel):
+    """The response to the perpetrator on behalf of the organisation."""
+
+    measure: ResponseMeasure | None = None
+
+
+class DamageDetails(WireModel):
+    """Damage recovery: the amount, how it is recovered, and how far it got."""
+
+    amount_cents: int | None = Field(default=None, ge=0, le=10**12)
+    route: RecoveryRoute | None = None
+    status: RecoveryStatus | None = None
+    recovered_cents: int | None = Field(default=None, ge=0, le=10**12)
+
+
+class Measure(WireModel):
+    """One improvement measure of an evaluation, tracked to done with an owner."""
+
+    id: uuid.UUID
+    text: str = Field(min_length=1, max_length=500)
+    owner: str = Field(default="", max_length=NAME_MAX)
+    done_at: datetime | None = None
+
+
+class EvaluationDetails(WireModel):
+    """The evaluation in four steps: risk, cause, trend, improvement measures."""
+
+    risk: str = Field(default="", max_length=TEXT_MAX)
+    cause: str = Field(default="", max_length=TEXT_MAX)
+    trend: str = Field(default="", max_length=TEXT_MAX)
+    improvement: str = Field(default="", max_length=TEXT_MAX)
+    measures: list[Measure] = Field(default=[], max_length=50)
+
+
+class AftercareDetails(WireModel):
+    """An aftercare talk: with whom it was held (the reporter, witnesses)."""
+
+    with_whom: str = Field(default="", max_length=500)
+
+
+#: The details model of each task kind (``FollowUpPayload.details`` is validated by it).
+TASK_DETAILS: dict[FollowUpKind, type[WireModel]] = {
+    FollowUpKind.PERPETRATOR_RESPONSE: ResponseDetails,
+    FollowUpKind.POLICE_REPORT: PoliceReportDetails,
+    FollowUpKind.AFTERCARE_TALK: AftercareDetails,
+    FollowUpKind.AFTERCARE_FOLLOW_UP_2W: AftercareDetails,
+    FollowUpKind.AFTERCARE_FOLLOW_UP_6W: AftercareDetails,
+    FollowUpKind.DAMAGE_RECOVERY: DamageDetails,
+    FollowUpKind.EVALUATION: EvaluationDetails,
+}
+
+
+class TaskContext(WireModel):
+    """What a peer-support member sees of the report behind a task assigned to them."""
+
+    reference: str = Field(default="", max_length=CODE_MAX)
+    occurred_at: datetime | None = None
+    location: str = Field(default="", max_length=LOCATION_MAX)
+    reporter: str = Field(default="", max_length=NAME_MAX)
+
+
 class FollowUpPayload(WireModel):
+    """One step in the life of a follow-up task (``action``): planned with its due date,
+    assigned, details recorded, ticked off with a date and a note, or reopened.
+
+    Older clients sent only ``kind``, ``due``, ``done`` and ``note``: ``action`` then follows
+    from ``done`` and ``task_id`` is the report's task of that kind.
+    """
+
     event_id: uuid.UUID
     kind: FollowUpKind
+    task_id: uuid.UUID | None = None
+    action: TaskAction | None = None
     due: datetime | None = None
+    due_from: datetime | None = None
+    reason: str = Field(default="", max_length=32)
     done: bool = False
+    done_at: datetime | None = None
     note: str = Field(default="", max_length=TEXT_MAX)
+    assignee_user_id: uuid.UUID | None = None
+    assignee_name: str = Field(default="", max_length=NAME_MAX)
+    details: dict[str, Any] = {}
+    #: Set by the server for a peer-support assignee, who does not receive the report.
+    context: TaskContext | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> FollowUpPayload:
+        if self.action is None:
+            self.action = TaskAction.DONE if self.done else TaskAction.PLANNED
+        self.done = self.action is TaskAction.DONE
+        if self.action is TaskAction.PLANNED and self.due is None:
+            raise ValueError("a planned task needs its due date")
+        model = TASK_DETAILS[self.kind]
+        details = model.model_validate(self.details)
+        self.details = details.model_dump(mode="json", exclude_defaults=True)
+        if self.action is TaskAction.DONE:
+            if self.done_at is None:
+                raise ValueError("a task is ticked off with the date it was done")
+            if (
+                isinstance(details, PoliceReportDetails)
+                and not details.report_number.strip()
+                and not details.not_reported_reason.strip()
+            ):
+                raise ValueError("a police report is ticked off with its number or why not")
+            if isinstance(details, ResponseDetails) and details.measure is None:
+                raise ValueError("the response to the perpetrator is ticked off with a measure")
+        return self
 
 
 class FieldEditedPayload(WireModel):
@@ -237,6 +388,7 @@ class FieldEditedPayload(WireModel):
 
 
 PAYLOAD_MODELS: dict[str, type[BaseModel]] = {
+    INCIDENT_ASSIGNED: AssignedPayload,
     INCIDENT_NOTE_ADDED: NoteAddedPayload,
     INCIDENT_STATUS_CHANGED: StatusChangedPayload,
     INCIDENT_MESSAGE: MessagePayload,
@@ -270,18 +422,48 @@ def timeline_entry(change_kind: str, payload: Mapping[str, Any] | BaseModel) -> 
     this version does not know.
     """
     kind = TIMELINE_KINDS[change_kind]
-    fields: Mapping[str, Any] = dict(payload) if isinstance(payload, BaseModel) else payload
+    fields: Mapping[str, Any] = (
+        payload.model_dump(mode="json") if isinstance(payload, BaseModel) else payload
+    )
     if kind is TimelineKind.STATUS:
-        return TimelineEntry(kind, "", {"status": IncidentStatus(str(fields["status"])).value})
+        data: dict[str, Any] = {"status": IncidentStatus(str(fields["status"])).value}
+        return TimelineEntry(kind, str(fields.get("conclusion") or ""), data)
+    if kind is TimelineKind.ASSIGNED:
+        assignee = fields.get("assignee_user_id")
+        data = {
+            "assignee_user_id": str(assignee) if assignee else None,
+            "assignee_name": str(fields.get("assignee_name") or ""),
+        }
+        return TimelineEntry(kind, "", data)
     if kind is TimelineKind.FOLLOWUP:
-        due = fields.get("due")
+        done = bool(fields.get("done"))
+        action = fields.get("action") or (TaskAction.DONE if done else TaskAction.PLANNED)
+        assignee = fields.get("assignee_user_id")
+        task_id = fields.get("task_id")
         data = {
             "kind": str(fields["kind"]),
-            "due": due.isoformat() if isinstance(due, datetime) else due,
-            "done": bool(fields.get("done")),
+            "task_id": str(task_id) if task_id else None,
+            "action": TaskAction(str(action)).value,
+            "due": _iso(fields.get("due")),
+            "due_from": _iso(fields.get("due_from")),
+            "reason": str(fields.get("reason") or ""),
+            "done": done,
+            "done_at": _iso(fields.get("done_at")),
+            "assignee_user_id": str(assignee) if assignee else None,
+            "assignee_name": str(fields.get("assignee_name") or ""),
+            "details": dict(fields.get("details") or {}),
+            "context": fields.get("context"),
         }
         return TimelineEntry(kind, str(fields.get("note") or ""), data)
     if kind is TimelineKind.FIELD_EDITED:
         data = {"field": str(fields["field"]), "value": fields.get("value")}
         return TimelineEntry(kind, "", data)
     return TimelineEntry(kind, str(fields.get("text") or ""), {})
+
+
+def _iso(value: Any) -> str | None:
+    """An instant as the one ISO text both sides write ("+00:00", never "Z")."""
+    if value is None or value == "":
+        return None
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return moment.isoformat()

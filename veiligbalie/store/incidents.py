@@ -135,6 +135,7 @@ def _incident_row(incident: Incident, now: datetime, origin: str) -> dict[str, A
         alarm_id=incident.alarm_id,
         origin=origin,
         updated_at=now,
+        provisional_reference=(incident.reference or None) if origin == LOCAL else None,
     )
     return row
 

@@ -74,6 +74,10 @@ class IncidentRow(TypedDict):
     origin: str
     created_at: str
     updated_at: str
+    provisional_reference: str | None
+    assignee_user_id: str | None
+    assignee_name: str | None
+    site_name: str | None
 
 
 class EventRow(TypedDict):
@@ -245,6 +249,10 @@ def incident_row(
         origin=SERVER,
         created_at=stored_time(d.get("created_at"), received_at),
         updated_at=now_text,
+        provisional_reference=str(d.get("provisional_reference") or "") or None,
+        assignee_user_id=None,
+        assignee_name=None,
+        site_name=str(d.get("site_name") or "") or None,
     )
     return row
 

@@ -73,12 +73,22 @@ incidents = Table(
     Column("origin", String(8), nullable=False, server_default=text("'local'")),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    # The number this workstation gave the report when it was saved (migration 0003). The
+    # server gives the organisation-wide number (``reference``) on first receipt; until then
+    # both are the same. Old numbers keep resolving through this column.
+    Column("provisional_reference", String(32), nullable=True),
+    # The team lead handling the report (an ``assigned`` event); None: nobody yet.
+    Column("assignee_user_id", UUIDText, nullable=True),
+    Column("assignee_name", Text, nullable=True),
+    # The site the report belongs to, as the server names it (a coördinator sees several).
+    Column("site_name", Text, nullable=True),
     Index("ix_incidents_reporter_created_at", "reporter", "created_at"),
     Index("ix_incidents_created_at", "created_at"),
+    Index("ix_incidents_reference", "reference"),
     # Our own numbers never repeat; pulled reports carry other devices' numbers.
     Index(
-        "uq_incidents_local_reference",
-        "reference",
+        "uq_incidents_local_provisional_reference",
+        "provisional_reference",
         unique=True,
         sqlite_where=text("origin = 'local'"),
     ),
@@ -111,7 +121,56 @@ attachments = Table(
     # Relative to the attachments folder when inside it, so a moved data folder still works.
     Column("stored_path", Text, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    # When the server confirmed it holds the file (migration 0003); None: still to upload.
+    Column("uploaded_at", UtcDateTime, nullable=True),
     UniqueConstraint("incident_id", "sha256"),
+)
+
+#: The follow-up tasks of the reports (migration 0003): the current state of each task,
+#: folded from the ``followup`` events of the timeline in the same transaction that stores
+#: them. ``incident_id`` has no foreign key: a peer-support member holds a task assigned to
+#: them without the report it belongs to (``context`` then names the report).
+followup_tasks = Table(
+    "followup_tasks",
+    metadata,
+    Column("id", UUIDText, primary_key=True),  # core.followup.task_id_for(incident, kind)
+    Column("incident_id", UUIDText, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("reason", String(32), nullable=False),
+    Column("due", UtcDateTime, nullable=False),
+    Column("due_from", UtcDateTime, nullable=True),
+    Column("done_at", UtcDateTime, nullable=True),
+    Column("note", Text, nullable=False),
+    Column("assignee_user_id", UUIDText, nullable=True),
+    Column("assignee_name", Text, nullable=True),
+    # Per kind (protocol.sync.TASK_DETAILS): police report number, measure, damage, steps.
+    Column("details", JSONText, nullable=False),
+    # {"reference", "occurred_at", "location", "reporter"} when the report is not here.
+    Column("context", JSONText, nullable=True),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_followup_tasks_due", "due"),
+    Index("ix_followup_tasks_incident_id", "incident_id"),
+)
+
+#: Alarms of the site that need a team lead's follow-up (migration 0003): resolved without a
+#: report, or cancelled. Kept from the server's list for offline use; ``handled_at`` is set
+#: when a report is linked or a team lead closed it with a reason.
+alarm_followups = Table(
+    "alarm_followups",
+    metadata,
+    Column("id", UUIDText, primary_key=True),  # the alarm's id
+    Column("station", Text, nullable=False),
+    Column("location", Text, nullable=False),
+    Column("raised_by", Text, nullable=False),
+    Column("raised_at", UtcDateTime, nullable=False),
+    Column("state", String(16), nullable=False),  # resolved | cancelled
+    Column("closed_at", UtcDateTime, nullable=True),
+    Column("handled_at", UtcDateTime, nullable=True),
+    Column("handled_by", Text, nullable=True),
+    Column("handled_reason", Text, nullable=True),
+    Column("incident_id", UUIDText, nullable=True),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_alarm_followups_raised_at", "raised_at"),
 )
 
 drafts = Table(
