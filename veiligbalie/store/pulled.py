@@ -7,6 +7,7 @@ so a page of thousands of reports is one ``executemany`` without per-value conve
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from veiligbalie.core.timeline import NEWS_KINDS
+from veiligbalie.core.timeline import NEWS_KINDS, TimelineKind
 from veiligbalie.core.vocabulary import IncidentStatus
 from veiligbalie.store.database import Database
 from veiligbalie.store.outbox import META_SYNC_CURSOR
@@ -122,6 +123,9 @@ class AppliedPage:
     skipped_events: int = 0
     #: Reports whose status, content or timeline changed.
     changed: set[uuid.UUID] = field(default_factory=set)
+    #: Reports that got news for their reporter in this page (a status, message, follow-up
+    #: step or assignment by someone else, not seen here before): queued for one notice.
+    news: set[uuid.UUID] = field(default_factory=set)
 
 
 _BOOL_COLUMNS = frozenset(c.name for c in incidents.c if isinstance(c.type, Boolean))
@@ -307,6 +311,61 @@ def apply_field(
     )
 
 
+#: Reports with news for their reporter that nobody was told about yet (a JSON list of ids,
+#: written in the pull's transaction; taken, once, by :func:`take_news`).
+META_NEWS_PENDING = "reporter.news_pending"
+_ASSIGNED = TimelineKind.ASSIGNED.value
+
+
+def refresh_assignees(conn: Connection, incident_ids: Iterable[uuid.UUID | str]) -> None:
+    """Set each report's ``assignee_user_id`` and ``assignee_name`` from its latest ASSIGNED
+    event (by ``created_at``, then id): the last assignment wins however late or often the
+    events arrive, so applying them again changes nothing."""
+    for incident_id in sorted({str(i) for i in incident_ids}):
+        latest = conn.execute(
+            select(incident_events.c.data)
+            .where(type_coerce(incident_events.c.incident_id, String) == incident_id)
+            .where(incident_events.c.kind == _ASSIGNED)
+            .order_by(incident_events.c.created_at.desc(), incident_events.c.id.desc())
+            .limit(1)
+        ).scalar()
+        if latest is None:
+            continue
+        data = latest if isinstance(latest, dict) else {}
+        user_id = data.get("assignee_user_id")
+        name = str(data.get("assignee_name") or "")
+        conn.execute(
+            update(incidents)
+            .where(_INCIDENT_ID == incident_id)
+            .values(
+                assignee_user_id=uuid.UUID(str(user_id)) if user_id else None,
+                assignee_name=name or None,
+            )
+        )
+
+
+def _queue_news(conn: Connection, incident_ids: Iterable[str]) -> None:
+    raw = conn.execute(select(meta.c.value).where(meta.c.key == META_NEWS_PENDING)).scalar()
+    pending = set(json.loads(raw)) if raw else set()
+    pending.update(incident_ids)
+    conn.execute(_UPSERT_META, {"key": META_NEWS_PENDING, "value": dumps(sorted(pending))})
+
+
+def take_news(db: Database) -> list[uuid.UUID]:
+    """The reports with news nobody was told about yet; the queue is empty afterwards, so a
+    restart or a pull of the same page again never tells it twice."""
+    with db.write() as session:
+        conn = session.connection()
+        raw = conn.execute(select(meta.c.value).where(meta.c.key == META_NEWS_PENDING)).scalar()
+        if not raw:
+            return []
+        conn.execute(meta.delete().where(meta.c.key == META_NEWS_PENDING))
+    try:
+        return [uuid.UUID(str(value)) for value in json.loads(raw)]
+    except (ValueError, TypeError):
+        return []
+
+
 class PulledData:
     """Applies pulled pages to the local store (the sync engine's, and the tests')."""
 
@@ -378,6 +437,9 @@ class PulledData:
         for event in kept:
             if event.edit is not None:
                 apply_field(conn, event.row["incident_id"], event.edit, now)
+        assigned = {e.row["incident_id"] for e in kept if e.row["kind"] == _ASSIGNED}
+        if assigned:
+            refresh_assignees(conn, assigned)
         unread: set[str] = set()
         for event in kept:
             if event.row["id"] in present:
@@ -391,6 +453,8 @@ class PulledData:
                 .where(_INCIDENT_ID.in_(sorted(unread)))
                 .values(unread=True, updated_at=now)
             )
+            _queue_news(conn, unread)
+            result.news.update(uuid.UUID(incident_id) for incident_id in unread)
 
     @staticmethod
     def _advance(
