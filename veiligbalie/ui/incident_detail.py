@@ -285,6 +285,7 @@ class IncidentDetailView(QWidget):
         self.alarm_log.setObjectName("detailAlarmLog")
         self.alarm_log.setAccessibleName(self.tr("Alarm log"))
         self.alarm_log.setWordWrap(True)
+        self.alarm_log.setAlternatingRowColors(True)
         self.alarm_log.setMinimumHeight(self.fontMetrics().lineSpacing() * 5)
         self.alarm_log.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         column.addWidget(self.alarm_log)
@@ -294,6 +295,8 @@ class IncidentDetailView(QWidget):
         self.timeline.setObjectName("detailTimeline")
         self.timeline.setAccessibleName(self.tr("Follow-up"))
         self.timeline.setWordWrap(True)
+        self.timeline.setAlternatingRowColors(True)
+        self.timeline.setSpacing(2)
         self.timeline.setMinimumHeight(self.fontMetrics().lineSpacing() * 8)
         column.addWidget(self.timeline, 1)
         return column
@@ -451,6 +454,7 @@ class IncidentDetailView(QWidget):
             item = grid.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
+                widget.hide()  # gone at once, not only when the event loop deletes it
                 widget.deleteLater()
         if not detail.attachments:
             none = QLabel(self.tr("No files attached."), self.attachments)
@@ -563,7 +567,7 @@ class IncidentDetailView(QWidget):
         if responders:
             first = responders[0]
             summary += " " + fill(
-                self.tr("First answer after %1 seconds."), self._seconds(first.after_seconds)
+                self.tr("First answer after %1."), self._seconds(first.after_seconds)
             )
         else:
             summary += " " + self.tr("Nobody answered.")
@@ -574,9 +578,13 @@ class IncidentDetailView(QWidget):
         if not alarm.lines:
             self.alarm_log.addItem(QListWidgetItem(self.tr("No log lines.")))
 
-    @staticmethod
-    def _seconds(value: float | None) -> str:
-        return QLocale().toString(value or 0.0, "f", 1)
+    def _seconds(self, value: float | None) -> str:
+        """ "8,2 s" under a minute, "4 min 12 s" from a minute on."""
+        seconds = max(0.0, value or 0.0)
+        if seconds < 60:
+            return fill(self.tr("%1 s"), QLocale().toString(seconds, "f", 1))
+        whole = round(seconds)
+        return fill(self.tr("%1 min %2 s"), whole // 60, whole % 60)
 
     def _path(self, path: str) -> str:
         names = {
@@ -600,15 +608,15 @@ class IncidentDetailView(QWidget):
         if kind == "sent":
             return fill(self.tr("Sent over %1"), path)
         if kind in ("delivered", "received"):
-            return fill(self.tr("Reached %1 over %2, after %3 s"), who, path, after)
+            return fill(self.tr("Reached %1 over %2, after %3"), who, path, after)
         if kind == "acknowledged":
-            return fill(self.tr('%1 answered "I\'m coming" over %2, after %3 s'), who, path, after)
+            return fill(self.tr('%1 answered "I\'m coming" over %2, after %3'), who, path, after)
         if kind == "escalated":
-            return fill(self.tr("Escalated after %1 s"), after)
+            return fill(self.tr("Escalated after %1"), after)
         if kind == "resolved":
-            return fill(self.tr("Resolved by %1, after %2 s"), who, after)
+            return fill(self.tr("Resolved by %1, after %2"), who, after)
         if kind == "cancelled":
-            return fill(self.tr("Cancelled by %1 (a mistake), after %2 s"), who, after)
+            return fill(self.tr("Cancelled by %1 (a mistake), after %2"), who, after)
         if kind == "undelivered":
             return self.tr("Reached nobody at the moment of the press")
         if kind == "type_changed":

@@ -278,6 +278,8 @@ class MyReportsView(QWidget):
         self.timeline.setObjectName("timelineList")
         self.timeline.setAccessibleName(self.tr("What happened since"))
         self.timeline.setWordWrap(True)
+        self.timeline.setAlternatingRowColors(True)
+        self.timeline.setSpacing(2)
         self.timeline.setMinimumHeight(self.fontMetrics().lineSpacing() * 6)
         timeline_label.setBuddy(self.timeline)
         layout.addWidget(self.timeline)

@@ -19,8 +19,7 @@ from veiligbalie.ui import labels
 RESTRICTED = frozenset({"perpetrator_description", "perpetrator_reference"})
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("TimelineText", text)
+# lupdate reads the context from each call: it is written out as "TimelineText" every time.
 
 
 def local_time(moment: datetime) -> str:
@@ -42,26 +41,32 @@ def _date(value: Any) -> str:
 
 def field_label(name: str) -> str:
     names = {
-        "occurred_at": _tr("When"),
-        "location": _tr("Where"),
-        "channel": _tr("How"),
-        "categories": _tr("What happened"),
-        "severity": _tr("Severity"),
-        "description": _tr("Description"),
-        "on_behalf_of": _tr("On behalf of"),
-        "perpetrator_known": _tr("Perpetrator known"),
-        "perpetrator_description": _tr("Perpetrator"),
-        "perpetrator_reference": _tr("Client or case number"),
-        "witnesses": _tr("Witnesses"),
-        "injury": _tr("Injury"),
-        "damage": _tr("Damage"),
-        "damage_amount_cents": _tr("Estimated damage"),
-        "absence": _tr("Absence"),
-        "police_called": _tr("Police called"),
-        "arrest": _tr("Arrest"),
-        "police_report_intended": _tr("Police report intended"),
-        "aftercare_wanted": _tr("Aftercare talk wanted"),
-        "team_lead_only": _tr("Only visible to the team lead"),
+        "occurred_at": QCoreApplication.translate("TimelineText", "When"),
+        "location": QCoreApplication.translate("TimelineText", "Where"),
+        "channel": QCoreApplication.translate("TimelineText", "How"),
+        "categories": QCoreApplication.translate("TimelineText", "What happened"),
+        "severity": QCoreApplication.translate("TimelineText", "Severity"),
+        "description": QCoreApplication.translate("TimelineText", "Description"),
+        "on_behalf_of": QCoreApplication.translate("TimelineText", "On behalf of"),
+        "perpetrator_known": QCoreApplication.translate("TimelineText", "Perpetrator known"),
+        "perpetrator_description": QCoreApplication.translate("TimelineText", "Perpetrator"),
+        "perpetrator_reference": QCoreApplication.translate(
+            "TimelineText", "Client or case number"
+        ),
+        "witnesses": QCoreApplication.translate("TimelineText", "Witnesses"),
+        "injury": QCoreApplication.translate("TimelineText", "Injury"),
+        "damage": QCoreApplication.translate("TimelineText", "Damage"),
+        "damage_amount_cents": QCoreApplication.translate("TimelineText", "Estimated damage"),
+        "absence": QCoreApplication.translate("TimelineText", "Absence"),
+        "police_called": QCoreApplication.translate("TimelineText", "Police called"),
+        "arrest": QCoreApplication.translate("TimelineText", "Arrest"),
+        "police_report_intended": QCoreApplication.translate(
+            "TimelineText", "Police report intended"
+        ),
+        "aftercare_wanted": QCoreApplication.translate("TimelineText", "Aftercare talk wanted"),
+        "team_lead_only": QCoreApplication.translate(
+            "TimelineText", "Only visible to the team lead"
+        ),
     }
     return names.get(name, name)
 
@@ -69,9 +74,13 @@ def field_label(name: str) -> str:
 def field_value(name: str, value: Any) -> str:
     """A field's value in words (categories, channel and severity by their labels)."""
     if value is None or value == "" or value == []:
-        return _tr("(empty)")
+        return QCoreApplication.translate("TimelineText", "(empty)")
     if isinstance(value, bool):
-        return _tr("yes") if value else _tr("no")
+        return (
+            QCoreApplication.translate("TimelineText", "yes")
+            if value
+            else QCoreApplication.translate("TimelineText", "no")
+        )
     try:
         if name == "categories":
             return ", ".join(labels.category_label(Category(str(c))) for c in value)
@@ -94,12 +103,19 @@ def _status(event: TimelineEvent) -> str:
     try:
         status = IncidentStatus(str(event.data.get("status")))
     except ValueError:
-        return fill(_tr("Status: %1"), event.data.get("status", ""))
+        return fill(
+            QCoreApplication.translate("TimelineText", "Status: %1"), event.data.get("status", "")
+        )
     if status is IncidentStatus.CLOSED:
         if event.text.strip():
-            return fill(_tr("Closed. Conclusion: %1"), event.text.strip())
+            return fill(
+                QCoreApplication.translate("TimelineText", "Closed. Conclusion: %1"),
+                event.text.strip(),
+            )
         return labels.status_label(status)
-    return fill(_tr("Status: %1"), labels.status_label(status))
+    return fill(
+        QCoreApplication.translate("TimelineText", "Status: %1"), labels.status_label(status)
+    )
 
 
 def _followup(event: TimelineEvent) -> str:
@@ -111,18 +127,30 @@ def _followup(event: TimelineEvent) -> str:
     action = str(data.get("action") or ("done" if data.get("done") else "planned"))
     if action == "planned":
         line = (
-            fill(_tr("%1 planned, due %2"), task, _date(data.get("due")))
+            fill(
+                QCoreApplication.translate("TimelineText", "%1 planned, due %2"),
+                task,
+                _date(data.get("due")),
+            )
             if data.get("due")
-            else fill(_tr("%1 planned"), task)
+            else fill(QCoreApplication.translate("TimelineText", "%1 planned"), task)
         )
     elif action == "done":
-        line = fill(_tr("%1 done on %2"), task, _date(data.get("done_at") or event.created_at))
+        line = fill(
+            QCoreApplication.translate("TimelineText", "%1 done on %2"),
+            task,
+            _date(data.get("done_at") or event.created_at),
+        )
     elif action == "assigned":
-        line = fill(_tr("%1 assigned to %2"), task, data.get("assignee_name") or "—")
+        line = fill(
+            QCoreApplication.translate("TimelineText", "%1 assigned to %2"),
+            task,
+            data.get("assignee_name") or "—",
+        )
     elif action == "reopened":
-        line = fill(_tr("%1 reopened"), task)
+        line = fill(QCoreApplication.translate("TimelineText", "%1 reopened"), task)
     else:
-        line = fill(_tr("%1 updated"), task)
+        line = fill(QCoreApplication.translate("TimelineText", "%1 updated"), task)
     if event.text.strip():
         line += " · " + event.text.strip()
     return line
@@ -138,23 +166,36 @@ def event_line(event: TimelineEvent, for_reporter: bool = False, restricted: boo
         return _status(event)
     if kind == "assigned":
         name = str(event.data.get("assignee_name") or "")
-        return fill(_tr("Assigned to %1"), name) if name else _tr("No longer assigned")
+        return (
+            fill(QCoreApplication.translate("TimelineText", "Assigned to %1"), name)
+            if name
+            else QCoreApplication.translate("TimelineText", "No longer assigned")
+        )
     if kind == "message":
         if for_reporter:
-            return fill(_tr("Message from your team lead: %1"), event.text)
-        return fill(_tr("Message to the reporter: %1"), event.text)
+            return fill(
+                QCoreApplication.translate("TimelineText", "Message from your team lead: %1"),
+                event.text,
+            )
+        return fill(
+            QCoreApplication.translate("TimelineText", "Message to the reporter: %1"), event.text
+        )
     if kind == "note":
         if for_reporter:
-            return fill(_tr("You added: %1"), event.text)
-        return fill(_tr("Added by the reporter: %1"), event.text)
+            return fill(QCoreApplication.translate("TimelineText", "You added: %1"), event.text)
+        return fill(
+            QCoreApplication.translate("TimelineText", "Added by the reporter: %1"), event.text
+        )
     if kind == "followup":
         return _followup(event)
     if kind == "field_edited":
         name = str(event.data.get("field", ""))
         if name in RESTRICTED and not restricted:
-            return fill(_tr("Changed: %1"), field_label(name))
+            return fill(
+                QCoreApplication.translate("TimelineText", "Changed: %1"), field_label(name)
+            )
         return fill(
-            _tr("Changed: %1 is now %2"),
+            QCoreApplication.translate("TimelineText", "Changed: %1 is now %2"),
             field_label(name),
             field_value(name, event.data.get("value")),
         )
