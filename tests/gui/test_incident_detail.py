@@ -362,3 +362,64 @@ def test_news_from_a_pull_is_notified_once(qtbot, dutch, main_window) -> None:
     window.show_area("my_reports")
     assert window.my_reports.model.summary(0).has_unread
     assert window.findChild(QLabel, "myReportsNews").isVisible()
+
+
+def test_pulled_reports_evidence_is_on_the_server_and_fetched_by_the_download_service(
+    qtbot, dutch
+) -> None:
+    from PySide6.QtCore import QObject, Signal
+
+    from veiligbalie.store.pulled import PulledData, attachment_rows, incident_row
+    from veiligbalie.store.types import utc_text
+
+    class Downloads(QObject):
+        failed = Signal(str, str)
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.asked: list[tuple[uuid.UUID, str, str]] = []
+
+        def open(self, incident_id: uuid.UUID, sha256: str, name: str = "") -> None:
+            self.asked.append((incident_id, sha256, name))
+            self.failed.emit(sha256, "De server is niet bereikbaar.")
+
+    settings.REPORTER_NAME.set("Els Jansen")
+    db = Database.open()
+    service = IncidentService(db)
+    incident = _report(status=IncidentStatus.SENT, reference="VB-2026-000077")
+    from veiligbalie.core.incident import incident_to_dict
+
+    now = datetime.now(UTC)
+    payload = {
+        **incident_to_dict(incident),
+        "revision": 1,
+        "attachments": [
+            {"sha256": "ab" * 32, "original_name": "screenshot-chat.png", "size": 48213}
+        ],
+    }
+    PulledData(db).apply(
+        [incident_row(payload, now, utc_text(now))],
+        attachments=attachment_rows(payload, incident.id, now),
+    )
+    try:
+        for downloads in (None, Downloads()):
+            view = IncidentDetailView(ReviewService(service, db, attachments=downloads))
+            qtbot.addWidget(view)
+            view.show()
+            assert view.show_incident(incident.id)
+            assert view.findChild(QLabel, "detailAttachmentName_0").text() == "screenshot-chat.png"
+            assert view.findChild(QLabel, "detailAttachmentWhere_0").text() == view.tr(
+                "on the server"
+            )
+            view.findChild(QPushButton, "detailOpenAttachment_0").click()
+            message = view.findChild(QLabel, "detailActionMessage")
+            assert message.isVisible()
+            if downloads is None:
+                assert "screenshot-chat.png" in message.text()
+            else:
+                assert downloads.asked == [(incident.id, "ab" * 32, "screenshot-chat.png")]
+                assert message.text() == "De server is niet bereikbaar."
+            view.close()
+    finally:
+        service.deleteLater()
+        db.close()

@@ -326,17 +326,23 @@ class ReviewService(QObject):
             return AttachmentState.ON_SERVER
         return AttachmentState.MISSING
 
-    def can_download(self) -> bool:
-        """A download service exists in this build and the server is linked."""
-        return self._attachment_service is not None and self._api() is not None
+    @property
+    def attachment_service(self) -> Any:
+        """The download service (signals ``ready(sha256, path)``, ``failed(sha256, text)``),
+        or None in a build without one."""
+        return self._attachment_service
 
-    def download(self, incident_id: uuid.UUID, sha256: str) -> bool:
-        """Ask the download service to fetch and open a file of a pulled report; False when
-        there is none (the file is only on the server)."""
+    def can_download(self) -> bool:
+        """A download service exists in this build (it explains itself when unlinked)."""
+        return self._attachment_service is not None
+
+    def download(self, incident_id: uuid.UUID, info: AttachmentInfo) -> bool:
+        """Ask the download service to fetch (checksum verified) and open a file of a pulled
+        report; False when there is none (the file is only on the server)."""
         service = self._attachment_service
         if service is None:
             return False
-        service.open(incident_id, sha256)
+        service.open(incident_id, info.sha256, info.original_name)
         return True
 
     @staticmethod

@@ -33,6 +33,7 @@ from veiligbalie.core.timeline import NEWS_KINDS, TimelineKind
 from veiligbalie.core.vocabulary import IncidentStatus
 from veiligbalie.store.database import Database
 from veiligbalie.store.outbox import META_SYNC_CURSOR
+from veiligbalie.store.schema import attachments as attachments_table
 from veiligbalie.store.schema import incident_events, incidents, meta
 from veiligbalie.store.types import JSONText, dumps, utc_text
 
@@ -94,6 +95,21 @@ class EventRow(TypedDict):
     origin: str
 
 
+class AttachmentRow(TypedDict):
+    """An ``attachments`` row of a pulled report: the file is on the server, not here
+    (``stored_path`` empty) until someone opens it."""
+
+    id: str
+    incident_id: str
+    sha256: str
+    original_name: str
+    size: int
+    mime_type: str
+    stored_path: str
+    created_at: str
+    uploaded_at: str | None
+
+
 @dataclass(frozen=True, slots=True)
 class FieldEdit:
     """A correction of one field of a report (``field`` is a column of ``incidents``)."""
@@ -143,11 +159,14 @@ class _BulkInsert:
     values: Callable[[Mapping[str, Any]], tuple[Any, ...]]
 
     @classmethod
-    def of(cls, table: Table) -> _BulkInsert:
+    def of(cls, table: Table, or_ignore: bool = False) -> _BulkInsert:
+        """``or_ignore``: a row breaking any unique constraint is left out (else only one
+        with an id already there)."""
+        params: dict[str, Any] = {c.name: bindparam(c.name) for c in table.c}
         stmt = (
-            sqlite_insert(table)
-            .values({c.name: bindparam(c.name) for c in table.c})
-            .on_conflict_do_nothing(index_elements=["id"])
+            sqlite_insert(table).prefix_with("OR IGNORE").values(params)
+            if or_ignore
+            else sqlite_insert(table).values(params).on_conflict_do_nothing(index_elements=["id"])
         )
         compiled = stmt.compile(dialect=sqlite.dialect())
         order = compiled.positiontup or []
@@ -160,6 +179,7 @@ class _BulkInsert:
 
 _INSERT_INCIDENTS = _BulkInsert.of(incidents)
 _INSERT_EVENTS = _BulkInsert.of(incident_events)
+_INSERT_ATTACHMENTS = _BulkInsert.of(attachments_table, or_ignore=True)
 _UPSERT_META = sqlite_insert(meta).values(key=bindparam("key"), value=bindparam("value"))
 _UPSERT_META = _UPSERT_META.on_conflict_do_update(
     index_elements=["key"], set_={"value": _UPSERT_META.excluded.value}
@@ -259,6 +279,43 @@ def incident_row(
         site_name=str(d.get("site_name") or "") or None,
     )
     return row
+
+
+def attachment_rows(
+    report: Mapping[str, Any], incident_id: uuid.UUID, received_at: datetime
+) -> list[AttachmentRow]:
+    """The evidence list an ``incident.created`` change carries (``attachments``: sha256,
+    original_name, size, mime_type), as rows of files kept on the server. Entries this
+    version cannot read are left out."""
+    rows: list[AttachmentRow] = []
+    listed = report.get("attachments")
+    if not isinstance(listed, list):
+        return rows
+    when = utc_text(received_at if received_at.tzinfo else received_at.replace(tzinfo=UTC))
+    for entry in listed:
+        if not isinstance(entry, Mapping):
+            continue
+        sha256 = str(entry.get("sha256") or "").lower()
+        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+            continue
+        try:
+            size = int(entry.get("size") or 0)
+        except (TypeError, ValueError):
+            continue
+        rows.append(
+            AttachmentRow(
+                id=str(uuid.uuid5(incident_id, sha256)),
+                incident_id=str(incident_id),
+                sha256=sha256,
+                original_name=str(entry.get("original_name") or entry.get("name") or sha256),
+                size=size,
+                mime_type=str(entry.get("mime_type") or "application/octet-stream"),
+                stored_path="",
+                created_at=when,
+                uploaded_at=when,
+            )
+        )
+    return rows
 
 
 def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
@@ -377,6 +434,7 @@ class PulledData:
         reports: Sequence[IncidentRow] = (),
         events: Sequence[PulledEvent] = (),
         cursor: int | None = None,
+        attachments: Sequence[AttachmentRow] = (),
     ) -> AppliedPage:
         """Apply one page in one transaction, ``cursor`` (the page's end) included.
 
@@ -390,6 +448,12 @@ class PulledData:
             conn = session.connection()
             if reports:
                 self._apply_reports(conn, reports, result, now)
+            if attachments:
+                # Files of pulled reports: listed here, fetched from the server when opened.
+                here = _existing(conn, sorted({a["incident_id"] for a in attachments}))
+                kept = [a for a in attachments if a["incident_id"] in here]
+                if kept:
+                    _INSERT_ATTACHMENTS.run(conn, kept)
             if events:
                 self._apply_events(conn, events, result, now)
             if cursor is not None:

@@ -188,6 +188,10 @@ class IncidentDetailView(QWidget):
         outer.addLayout(columns, 1)
 
         review.incidents.changed.connect(self._on_changed)
+        downloads = review.attachment_service
+        failed = getattr(downloads, "failed", None)
+        if failed is not None:  # the download service explains why a file did not open
+            failed.connect(lambda _sha256, text: self._refuse(str(text)))
 
     # ------------------------------------------------------------------ building
     def _heading(self, text: str, buddy: QWidget | None = None) -> QLabel:
@@ -494,8 +498,10 @@ class IncidentDetailView(QWidget):
             if not self.open_url(QUrl.fromLocalFile(str(path))):
                 self._refuse(self.tr("No program on this workstation opens this kind of file."))
             return
-        if self.review.can_download() and self.review.download(detail.incident.id, info.sha256):
+        if self.review.can_download():
+            # Said first: the download service may answer (fail) before this returns.
             self._say(fill(self.tr("Fetching %1 from the server…"), info.original_name))
+            self.review.download(detail.incident.id, info)
             return
         self._refuse(
             fill(
