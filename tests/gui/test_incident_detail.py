@@ -287,6 +287,14 @@ def test_escape_and_back_ask_to_return(qtbot, env) -> None:
         QTest.keyClick(view.findChild(QWidget, "detailAssignee"), Qt.Key.Key_Escape)
     with qtbot.waitSignal(view.backRequested, timeout=1000):
         view.findChild(QPushButton, "detailBackButton").click()
+    # Esc in a dialog closes the dialog only, the detail stays.
+    dialog = view.ask_message()
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.activateWindow()
+    with qtbot.assertNotEmitted(view.backRequested):
+        QTest.keyClick(dialog.text, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+    assert [e.kind for e in service.timeline(saved.id)] == ["status"]
 
 
 def test_colleague_view_of_the_shared_log_is_read_only_without_restricted_fields(

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QLocale, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtGui import QDesktopServices, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -168,9 +168,6 @@ class IncidentDetailView(QWidget):
         titles.addWidget(self.status_line)
         top.addLayout(titles, 1)
         outer.addLayout(top)
-        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
-        escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        escape.activated.connect(self.backRequested)
 
         outer.addWidget(self._build_actions())
         self.feedback = QLabel(self)
@@ -771,6 +768,14 @@ class IncidentDetailView(QWidget):
         current = self.incident_id()
         if current is not None and self.isVisible() and incident_id in (current, None):
             self.reload()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        # Esc anywhere in the detail (not in its dialogs, which close themselves): back.
+        if event.key() == Qt.Key.Key_Escape and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+            event.accept()
+            self.backRequested.emit()
+            return
+        super().keyPressEvent(event)
 
     def focus_first(self) -> None:
         """Where the keyboard starts: the first action for reviewers, else "Terug"."""
