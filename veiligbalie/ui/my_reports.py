@@ -280,7 +280,7 @@ class MyReportsView(QWidget):
         self.timeline.setWordWrap(True)
         self.timeline.setAlternatingRowColors(True)
         self.timeline.setSpacing(2)
-        self.timeline.setMinimumHeight(self.fontMetrics().lineSpacing() * 6)
+        self.timeline.setMinimumHeight(self.fontMetrics().lineSpacing() * 10)
         timeline_label.setBuddy(self.timeline)
         layout.addWidget(self.timeline)
 
@@ -431,6 +431,8 @@ class MyReportsView(QWidget):
             self.timeline.addItem(item)
         if not events:
             self.timeline.addItem(QListWidgetItem(self.tr("Nothing yet.")))
+        # The latest step in sight: what became of the report lately matters most.
+        self.timeline.scrollToBottom()
         row = self.model.row_of(incident_id)
         if row >= 0 and self.model.summary(row).has_unread and self.isVisible():
             # Seen: the report stays marked until the reporter has actually looked at it.
