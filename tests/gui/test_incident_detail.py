@@ -431,3 +431,99 @@ def test_pulled_reports_evidence_is_on_the_server_and_fetched_by_the_download_se
     finally:
         service.deleteLater()
         db.close()
+
+
+class _FakeApi:
+    """The two ServerApi calls the review service asks (same signatures as net/api.py's),
+    answering at once with wire models or an error."""
+
+    def __init__(self, people=None, detail=None, error=None) -> None:  # noqa: ANN001
+        self._people, self._detail, self._error = people, detail, error
+        self.asked: list[str] = []
+
+    def people(self, callback) -> None:  # noqa: ANN001
+        self.asked.append("people")
+        callback(None if self._error else self._people, self._error)
+
+    def alarm_detail(self, alarm_id: uuid.UUID, callback) -> None:  # noqa: ANN001
+        self.asked.append(f"alarm {alarm_id}")
+        callback(None if self._error else self._detail, self._error)
+
+
+def test_people_and_alarm_log_come_from_the_server_when_linked(qtbot, dutch) -> None:
+    from types import SimpleNamespace
+
+    from veiligbalie.core.vocabulary import Role
+    from veiligbalie.net.api import ApiError
+    from veiligbalie.protocol.alarm_server import AlarmDetail, AlarmLogEntry
+    from veiligbalie.protocol.alarms import AlarmBody
+
+    settings.REPORTER_NAME.set("Els Jansen")
+    db = Database.open()
+    service = IncidentService(db)
+    alarm_id = uuid.uuid4()
+    saved = service.save(_report(alarm_id=alarm_id))
+    people = [
+        SimpleNamespace(id=uuid.uuid4(), display_name="Mark de Graaf", role=Role.TEAM_LEAD),
+        SimpleNamespace(id=uuid.uuid4(), display_name="Anouk Visser", role=Role.PEER_SUPPORT),
+    ]
+    body = AlarmBody(
+        id=alarm_id,
+        station_name="balie-3",
+        location="Publiekshal, balie 3",
+        raised_by="Sanne de Vries",
+        raised_at=PRESS,
+        state=AlarmState.RESOLVED,
+    )
+
+    def entry(kind: str, actor: str, seconds: float, station: str = "") -> AlarmLogEntry:
+        at = PRESS + timedelta(seconds=seconds)
+        data = {"station_name": station} if station else {}
+        return AlarmLogEntry(kind=kind, actor=actor, data=data, at=at, recorded_at=at)
+
+    detail = AlarmDetail(
+        alarm=body,
+        log=[
+            entry("raised", "Sanne de Vries", 0, "balie-3"),
+            entry("delivered", "beveiliging-1", 0.4, "beveiliging-1"),
+            entry("acknowledged", "Jan de Boer", 6.5, "beveiliging-1"),
+            entry("resolved", "Jan de Boer", 190, "beveiliging-1"),
+        ],
+    )
+    try:
+        api = _FakeApi(people=people, detail=detail)
+        view = IncidentDetailView(ReviewService(service, db, api=lambda: api))
+        qtbot.addWidget(view)
+        view.show()
+        view.show_incident(saved.id)
+        names = [view.assignee.itemText(i) for i in range(view.assignee.count())]
+        assert names[0].endswith("(Els Jansen)")  # the signed-in reviewer first: "Ikzelf"
+        assert names[1:] == ["Anouk Visser", "Mark de Graaf"]
+        view.assignee.setCurrentIndex(2)
+        view.findChild(QPushButton, "detailAssignButton").click()
+        assignee = service.assignee(saved.id)
+        assert (assignee.user_id, assignee.name) == (people[0].id, "Mark de Graaf")
+        log = _texts(view.findChild(QWidget, "detailAlarmLog"))
+        assert len(log) == 4
+        assert "Jan de Boer" in log[2] and "6,5 s" in log[2]
+        assert "3 min 10 s" in log[3]
+        assert "6,5 s" in view.findChild(QLabel, "detailAlarmSummary").text()
+        view.close()
+
+        # The server cannot be reached: the local reviewer and this workstation's log.
+        down = _FakeApi(error=ApiError("offline"))
+        view = IncidentDetailView(ReviewService(service, db, api=lambda: down))
+        qtbot.addWidget(view)
+        view.show()
+        view.show_incident(saved.id)
+        assert view.assignee.count() == 1
+        assert sorted(down.asked) == [f"alarm {alarm_id}", "people"]
+        assert _texts(view.findChild(QWidget, "detailAlarmLog")) == []
+        summary = view.findChild(QLabel, "detailAlarmSummary").text()
+        assert summary == view.tr(
+            "An alarm was pressed for this report; its log is not on this workstation."
+        )
+        view.close()
+    finally:
+        service.deleteLater()
+        db.close()
