@@ -16,7 +16,7 @@ def test_role_and_user_id_follow_sign_in_and_out(qapp) -> None:  # noqa: ANN001
     settings.SERVER_URL.set("https://veiligbalie.gemeente.example")
     secrets.set_secret(secrets.WORKSTATION_TOKEN, "ws-token")
     session = Session()
-    assert session.user_role is None and session.user_id is None
+    assert session.role is None and session.user_id is None
     user_id = uuid.uuid4()
     answer = LoginResponse(
         token="user-token",
@@ -30,8 +30,8 @@ def test_role_and_user_id_follow_sign_in_and_out(qapp) -> None:  # noqa: ANN001
         ),
     )
     session._on_logged_in(answer, None)
-    assert session.user_role is Role.COORDINATOR and session.user_role.reviews
+    assert session.role is Role.COORDINATOR and session.role.reviews
     assert session.user_id == user_id
     session.token_refused()  # signed out here (as logout does, without asking a server)
-    assert session.user_role is None and session.user_id is None
+    assert session.role is None and session.user_id is None
     assert settings.LOGGED_IN_USER_ID.get() == ""

@@ -197,7 +197,7 @@ class ReviewService(QObject):
         server; None on a linked workstation nobody signed in on (a colleague's view)."""
         session = self._session
         if session is not None and session.logged_in:
-            return session.user_role
+            return session.role
         if self.local_only():
             return Role.TEAM_LEAD
         return None

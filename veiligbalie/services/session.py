@@ -206,9 +206,8 @@ class Session(QObject):
         return settings.LOGGED_IN_USER.get() if self.logged_in else ""
 
     @property
-    def user_role(self) -> Role | None:
-        """The signed-in user's role; None when nobody is signed in (or the role is one this
-        version does not know)."""
+    def role(self) -> Role | None:
+        """The signed-in person's role (written at sign-in); None when nobody is."""
         if not self.logged_in:
             return None
         try:
@@ -218,7 +217,7 @@ class Session(QObject):
 
     @property
     def user_id(self) -> uuid.UUID | None:
-        """The signed-in user's id on the server; None when nobody is signed in."""
+        """The signed-in person's id on the server ("assigned to me"); None when nobody is."""
         text = settings.LOGGED_IN_USER_ID.get() if self.logged_in else ""
         try:
             return uuid.UUID(text) if text else None

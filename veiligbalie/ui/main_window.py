@@ -307,6 +307,8 @@ class MainWindow(QMainWindow):
         if self.context is None:
             return False
         area = self.current_area()
+        if area == "detail" and self.incident_detail.incident_id() == incident_id:
+            return True  # asked twice for the report on screen (the log and its window)
         if area != "detail":
             self._detail_return = area if area in self._pages else "log"
         if not self.incident_detail.show_incident(incident_id):
