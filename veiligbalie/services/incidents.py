@@ -234,10 +234,6 @@ class IncidentService(QObject):
         """The report came from the server (written on another workstation)."""
         return self._incidents.origin(incident_id) == "server"
 
-    def unread_count(self) -> int:
-        """How many of the current reporter's reports have news not yet looked at."""
-        return sum(1 for s in self.my_reports(limit=1000) if s.has_unread)
-
     def announce_news(self) -> list[uuid.UUID]:
         """Tell (signal :attr:`news`) about news that pulls brought for the current
         reporter's reports since the last call; each piece of news is told once, also

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from veiligbalie.core.incident import Incident
+from veiligbalie.core.limits import TEXT_MAX
 from veiligbalie.core.text import fill
 from veiligbalie.core.vocabulary import AlarmKind, AlarmType, Category, IncidentStatus
 from veiligbalie.services.incidents import AttachmentInfo
@@ -52,9 +53,6 @@ from veiligbalie.ui import labels
 from veiligbalie.ui.labels import CATEGORY_ORDER
 from veiligbalie.ui.timeline_text import event_heading, event_line, local_time
 from veiligbalie.ui.widgets import FieldMessage, vbox
-
-#: The most characters a conclusion or message may have (the wire's TEXT_MAX).
-TEXT_LIMIT = 4000
 
 DETAIL_STYLE = """
 QFrame#detailActions { background: #eef2f5; border-radius: 8px; }
@@ -512,9 +510,12 @@ class IncidentDetailView(QWidget):
 
     def _show_timeline(self, detail: ReportDetail) -> None:
         self.timeline.clear()
-        events = [e for e in detail.timeline if e.kind != "note"] if detail.can_act else []
-        if not detail.can_act:
-            events = [e for e in detail.timeline if e.kind == "status"]
+        # Notes are shown under the report; a colleague sees how far it got, nothing more.
+        events = [
+            e
+            for e in detail.timeline
+            if (e.kind != "note" if detail.can_act else e.kind == "status")
+        ]
         self.timeline_heading.setText(self.tr("Follow-up") if detail.can_act else self.tr("Status"))
         for event in events:
             text = event_line(event, restricted=detail.show_restricted)
@@ -748,7 +749,7 @@ class IncidentDetailView(QWidget):
             ),
             ReviewProblem.NEEDS_TEXT: self.tr("Write the message first."),
             ReviewProblem.TOO_LONG: fill(
-                self.tr("This is too long: at most %1 characters."), TEXT_LIMIT
+                self.tr("This is too long: at most %1 characters."), TEXT_MAX
             ),
             ReviewProblem.CLOSED: self.tr("This report is closed already."),
             ReviewProblem.NEEDS_PERSON: self.tr("Choose who to assign the report to."),
