@@ -395,6 +395,8 @@ class IncidentDetailView(QWidget):
                 rows.append(
                     row(self.tr("Client or case number"), esc(incident.perpetrator_reference))
                 )
+        elif restricted and incident.perpetrator_known:
+            rows.append(row(self.tr("Perpetrator"), esc(self.tr("known, not described"))))
         elif incident.perpetrator_known or incident.restricted:
             rows.append(
                 row(self.tr("Perpetrator"), esc(self.tr("recorded (only visible to team leads)")))
