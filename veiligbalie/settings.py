@@ -193,6 +193,9 @@ LOGGED_IN_USERNAME = Setting(
 LOGGED_IN_ROLE = Setting(
     "session/role", str, "", QT_TRANSLATE_NOOP("Settings", "Role of the signed-in user")
 )
+LOGGED_IN_USER_ID = Setting(
+    "session/user_id", str, "", QT_TRANSLATE_NOOP("Settings", "Id of the signed-in user")
+)
 
 # -- Guidance ---------------------------------------------------------------------------------
 GUIDANCE_REFRESH_MONTHS = Setting(

@@ -131,3 +131,123 @@ def test_perpetrator_details_are_not_shown_on_the_counter_screen(env):
     view.refresh()
     assert "BSN-GEHEIM-123" not in view.report_text.text()
     assert "Dreigde met een mes" in view.report_text.text()
+
+
+# --- what the team lead did, as the reporter sees it after a pull ---------------------------
+
+
+def _pull(db, *events):
+    from veiligbalie.store.pulled import PulledData
+
+    return PulledData(db).apply(events=list(events))
+
+
+def _news_counter(service):
+    told: list[list] = []
+    service.news.connect(lambda ids: told.append(list(ids)))
+    return told
+
+
+def test_each_team_lead_step_shows_in_my_reports_and_is_told_once(qtbot, env):
+    from tests.support.pulled import pulled_event
+    from veiligbalie.core.timeline import TimelineKind
+
+    db, service, view, form = env
+    saved = _report(form, "threat", "Bezoeker dreigde mij op te wachten na werktijd.")
+    view.refresh()
+    told = _news_counter(service)
+    lead = "Els Jansen"
+
+    steps = [
+        (
+            pulled_event(saved.id, TimelineKind.STATUS, data={"status": "received"}, author=lead),
+            labels.status_label(IncidentStatus.RECEIVED),
+        ),
+        (
+            pulled_event(
+                saved.id,
+                TimelineKind.ASSIGNED,
+                data={"assignee_user_id": str(saved.id), "assignee_name": lead},
+                author=lead,
+            ),
+            lead,
+        ),
+        (
+            pulled_event(
+                saved.id, TimelineKind.STATUS, data={"status": "in_progress"}, author=lead
+            ),
+            labels.status_label(IncidentStatus.IN_PROGRESS),
+        ),
+        (
+            pulled_event(
+                saved.id, TimelineKind.MESSAGE, "Ik bel je morgen om 10 uur.", author=lead
+            ),
+            "Ik bel je morgen om 10 uur.",
+        ),
+        (
+            pulled_event(
+                saved.id,
+                TimelineKind.STATUS,
+                "Waarschuwingsbrief verstuurd.",
+                data={"status": "closed"},
+                author=lead,
+            ),
+            "Waarschuwingsbrief verstuurd.",
+        ),
+    ]
+    for number, (event, shown) in enumerate(steps, start=1):
+        page = _pull(db, event)
+        assert page.news == {saved.id}
+        assert service.announce_news() == [saved.id]
+        service.notify_changed(saved.id)
+        assert view.timeline.count() == number
+        line = view.timeline.item(number - 1).text()
+        assert shown in line and lead in line, line
+        # Told once: the same page again (a re-pull) and another look tell nothing new.
+        assert _pull(db, event).news == set()
+        assert service.announce_news() == []
+    assert len(told) == len(steps)
+
+    assert service.get(saved.id).status is IncidentStatus.CLOSED
+    assert f"<b>{labels.status_label(IncidentStatus.CLOSED)}</b>" in view.status_track.text()
+    assert "Waarschuwingsbrief verstuurd." in view.conclusion_text.text()
+    assert view.conclusion_text.isVisible()
+    assert lead in view.assignee_text.text()
+
+
+def test_unread_marker_until_the_reporter_looks(qtbot, env):
+    from tests.support.pulled import pulled_event
+    from veiligbalie.core.timeline import TimelineKind
+
+    db, service, view, form = env
+    saved = _report(form, "verbal_aggression", "Klant schold mij uit aan de telefoon.")
+    view.hide()
+    _pull(db, pulled_event(saved.id, TimelineKind.MESSAGE, "Gaat het?", author="Els Jansen"))
+    service.notify_changed(saved.id)  # a hidden view does not mark it read
+    assert service.my_reports()[0].has_unread
+    view.show()
+    view.refresh()
+    assert view.news_label.isVisible()
+    assert not service.my_reports()[0].has_unread  # shown and selected: now seen
+
+
+def test_own_and_other_peoples_news_is_not_told(qtbot, env):
+    from tests.support.pulled import pulled_event
+    from veiligbalie.core.timeline import TimelineKind
+
+    db, service, view, form = env
+    saved = _report(form, "threat", "Dreiging bij de uitgang.")
+    told = _news_counter(service)
+    # Made on this workstation itself (it comes back through the pull): not news.
+    own = pulled_event(saved.id, TimelineKind.STATUS, data={"status": "received"}, own=True)
+    assert _pull(db, own).news == set()
+    # A colleague's report on this workstation: news for them, not for me.
+    form.start_new()
+    form.reporter.setText("Iemand anders")
+    form.categories.set_values(["other"])
+    form.description.setPlainText("Melding van een collega op deze werkplek.")
+    other = form.save()
+    assert other is not None
+    assert _pull(db, pulled_event(other.id, TimelineKind.MESSAGE, "Dank je.")).news == {other.id}
+    assert service.announce_news() == []
+    assert told == []

@@ -103,6 +103,8 @@ class AppContext:
         targets: list[uuid.UUID | None] = [*incident_ids] or [None]
         for incident_id in targets:
             self.incidents.notify_changed(incident_id)
+        # News for the reporter (queued by the pull in the same transaction): told once.
+        self.incidents.announce_news()
 
     def apply_session(self) -> None:
         """The server link or the signed-in user changed: tell the engine and the reporter."""

@@ -33,13 +33,20 @@ from veiligbalie.store.attachments import (
 )
 from veiligbalie.store.database import Database
 from veiligbalie.store.drafts import Draft, DraftRepository
-from veiligbalie.store.incidents import IncidentRepository, IncidentSummary, TimelineEvent
+from veiligbalie.store.incidents import (
+    Assignee,
+    IncidentRepository,
+    IncidentSummary,
+    TimelineEvent,
+)
+from veiligbalie.store.pulled import take_news
 
 log = logging.getLogger(__name__)
 
 # The store's types the UI works with, re-exported so widgets depend on the service only.
 __all__ = [
     "ALLOWED_SUFFIXES",
+    "Assignee",
     "MAX_ATTACHMENTS",
     "MAX_ATTACHMENT_BYTES",
     "AttachmentError",
@@ -74,6 +81,9 @@ class IncidentService(QObject):
     delivery_changed = Signal()
     #: The signed-in person or the workstation's location changed (sign-in, linking).
     identity_changed = Signal()
+    #: News from the server for some of the current reporter's reports (a status change, a
+    #: message, a follow-up step or an assignment by someone else), told once: ids (UUID).
+    news = Signal(list)
 
     def __init__(self, db: Database, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -215,6 +225,32 @@ class IncidentService(QObject):
         event = self._incidents.add_note(incident_id, author, text)
         self.changed.emit(incident_id)
         return event
+
+    def assignee(self, incident_id: uuid.UUID) -> Assignee | None:
+        """Who handles the report now (the latest assignment), or None."""
+        return self._incidents.assignee(incident_id)
+
+    def is_pulled(self, incident_id: uuid.UUID) -> bool:
+        """The report came from the server (written on another workstation)."""
+        return self._incidents.origin(incident_id) == "server"
+
+    def announce_news(self) -> list[uuid.UUID]:
+        """Tell (signal :attr:`news`) about news that pulls brought for the current
+        reporter's reports since the last call; each piece of news is told once, also
+        across restarts. Returns the ids told about."""
+        pending = take_news(self._db)
+        if not pending:
+            return []
+        me = self.reporter_name()
+        mine = [
+            incident_id
+            for incident_id in pending
+            if (incident := self._incidents.get(incident_id)) is not None
+            and incident.reporter == me
+        ]
+        if mine:
+            self.news.emit(mine)
+        return mine
 
     def mark_read(self, incident_id: uuid.UUID) -> None:
         """The reporter opened the report: its news is no longer unread."""

@@ -27,6 +27,7 @@ from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtNetwork import QAbstractSocket, QHostInfo, QNetworkInterface
 
 from veiligbalie import secrets, settings
+from veiligbalie.core.vocabulary import Role
 from veiligbalie.net.api import ApiError, ServerApi, load_ca_certificates, normalise_base_url
 from veiligbalie.protocol.auth import (
     PASSWORD_MIN,
@@ -203,6 +204,25 @@ class Session(QObject):
     @property
     def user_display_name(self) -> str:
         return settings.LOGGED_IN_USER.get() if self.logged_in else ""
+
+    @property
+    def role(self) -> Role | None:
+        """The signed-in person's role (written at sign-in); None when nobody is."""
+        if not self.logged_in:
+            return None
+        try:
+            return Role(settings.LOGGED_IN_ROLE.get())
+        except ValueError:
+            return None
+
+    @property
+    def user_id(self) -> uuid.UUID | None:
+        """The signed-in person's id on the server ("assigned to me"); None when nobody is."""
+        text = settings.LOGGED_IN_USER_ID.get() if self.logged_in else ""
+        try:
+            return uuid.UUID(text) if text else None
+        except ValueError:
+            return None
 
     @property
     def busy(self) -> bool:
@@ -434,6 +454,7 @@ class Session(QObject):
         settings.LOGGED_IN_USER.set(answer.user.display_name)
         settings.LOGGED_IN_USERNAME.set(answer.user.username)
         settings.LOGGED_IN_ROLE.set(answer.user.role.value)
+        settings.LOGGED_IN_USER_ID.set(str(answer.user.id))
         settings.sync()
         self.login_finished.emit(None)
         self.changed.emit()
@@ -496,3 +517,4 @@ class Session(QObject):
         settings.LOGGED_IN_USER.reset()
         settings.LOGGED_IN_USERNAME.reset()
         settings.LOGGED_IN_ROLE.reset()
+        settings.LOGGED_IN_USER_ID.reset()

@@ -24,11 +24,13 @@ from veiligbalie.store.incidents import IncidentRepository
 from veiligbalie.store.outbox import META_SYNC_CURSOR, META_SYNC_EPOCH, Outbox, OutboxItem
 from veiligbalie.store.pulled import (
     SERVER,
+    AttachmentRow,
     EventRow,
     FieldEdit,
     IncidentRow,
     PulledData,
     PulledEvent,
+    attachment_rows,
     incident_row,
     stored_time,
     stored_uuid,
@@ -253,6 +255,7 @@ class SyncLogic:
         now_text = utc_text(datetime.now(UTC))
         reports: list[IncidentRow] = []
         events: list[PulledEvent] = []
+        files: list[AttachmentRow] = []
         mine = self.device_id
         for change in response.changes:
             try:
@@ -260,6 +263,7 @@ class SyncLogic:
                     reports.append(
                         incident_row(change.payload, change.created_at, now_text, change.entity_id)
                     )
+                    files += attachment_rows(change.payload, change.entity_id, change.created_at)
                 elif change.kind in p.TIMELINE_KINDS:
                     events.append(_pulled_event(change, own=change.origin_device == mine))
                 else:
@@ -269,7 +273,7 @@ class SyncLogic:
                 # A change this version cannot read must not stop sync for good.
                 result.skipped += 1
                 log.warning("pull: cannot apply change seq %d (%s)", change.seq, type(exc).__name__)
-        applied = self.pulled.apply(reports, events, cursor=response.cursor)
+        applied = self.pulled.apply(reports, events, cursor=response.cursor, attachments=files)
         result.new_incidents = applied.new_incidents
         result.changed = applied.changed
         result.skipped += applied.skipped_events

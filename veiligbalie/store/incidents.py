@@ -30,7 +30,7 @@ from veiligbalie.core.vocabulary import Category, Channel, IncidentStatus, Sever
 from veiligbalie.store.attachments import AttachmentInfo, check_count
 from veiligbalie.store.database import Database
 from veiligbalie.store.outbox import Outbox
-from veiligbalie.store.pulled import SERVER, FieldEdit, apply_field
+from veiligbalie.store.pulled import SERVER, FieldEdit, apply_field, refresh_assignees
 from veiligbalie.store.schema import attachments as attachments_table
 from veiligbalie.store.schema import incident_events, incidents
 
@@ -70,6 +70,14 @@ class TimelineEvent:
     data: dict[str, Any] = field(default_factory=dict)
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     origin: str = LOCAL
+
+
+@dataclass(frozen=True)
+class Assignee:
+    """The person a report is given to handle."""
+
+    user_id: uuid.UUID | None
+    name: str
 
 
 @dataclass(frozen=True)
@@ -328,6 +336,8 @@ class IncidentRepository:
             elif event.kind == TimelineKind.FIELD_EDITED:
                 edit = FieldEdit(str(event.data["field"]), event.data.get("value"))
                 apply_field(conn, event.incident_id, edit, event.created_at)
+            elif event.kind == TimelineKind.ASSIGNED:
+                refresh_assignees(conn, [event.incident_id])
             self._outbox.enqueue(session, change_kind, event.incident_id, payload, base_revision)
 
     def set_status(self, incident_id: uuid.UUID, status: IncidentStatus) -> None:
@@ -385,6 +395,25 @@ class IncidentRepository:
         with self._db.engine.connect() as conn:
             row = conn.execute(select(incidents).where(incidents.c.id == incident_id)).first()
         return _incident(row) if row is not None else None
+
+    def assignee(self, incident_id: uuid.UUID) -> Assignee | None:
+        """Who the report is assigned to (the latest assignment); None when nobody."""
+        with self._db.engine.connect() as conn:
+            row = conn.execute(
+                select(incidents.c.assignee_user_id, incidents.c.assignee_name).where(
+                    incidents.c.id == incident_id
+                )
+            ).first()
+        if row is None or not (row.assignee_name or row.assignee_user_id):
+            return None
+        return Assignee(row.assignee_user_id, row.assignee_name or "")
+
+    def origin(self, incident_id: uuid.UUID) -> str | None:
+        """``local`` (written here) or ``server`` (pulled); None when the report is not here."""
+        with self._db.engine.connect() as conn:
+            return conn.execute(
+                select(incidents.c.origin).where(incidents.c.id == incident_id)
+            ).scalar()
 
     def revision(self, incident_id: uuid.UUID) -> int | None:
         """The server revision the local copy is based on (base_revision of field edits)."""

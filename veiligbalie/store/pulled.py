@@ -7,6 +7,7 @@ so a page of thousands of reports is one ``executemany`` without per-value conve
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -28,10 +29,11 @@ from sqlalchemy import (
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from veiligbalie.core.timeline import NEWS_KINDS
+from veiligbalie.core.timeline import NEWS_KINDS, TimelineKind
 from veiligbalie.core.vocabulary import IncidentStatus
 from veiligbalie.store.database import Database
 from veiligbalie.store.outbox import META_SYNC_CURSOR
+from veiligbalie.store.schema import attachments as attachments_table
 from veiligbalie.store.schema import incident_events, incidents, meta
 from veiligbalie.store.types import JSONText, dumps, utc_text
 
@@ -93,6 +95,21 @@ class EventRow(TypedDict):
     origin: str
 
 
+class AttachmentRow(TypedDict):
+    """An ``attachments`` row of a pulled report: the file is on the server, not here
+    (``stored_path`` empty) until someone opens it."""
+
+    id: str
+    incident_id: str
+    sha256: str
+    original_name: str
+    size: int
+    mime_type: str
+    stored_path: str
+    created_at: str
+    uploaded_at: str | None
+
+
 @dataclass(frozen=True, slots=True)
 class FieldEdit:
     """A correction of one field of a report (``field`` is a column of ``incidents``)."""
@@ -122,6 +139,9 @@ class AppliedPage:
     skipped_events: int = 0
     #: Reports whose status, content or timeline changed.
     changed: set[uuid.UUID] = field(default_factory=set)
+    #: Reports that got news for their reporter in this page (a status, message, follow-up
+    #: step or assignment by someone else, not seen here before): queued for one notice.
+    news: set[uuid.UUID] = field(default_factory=set)
 
 
 _BOOL_COLUMNS = frozenset(c.name for c in incidents.c if isinstance(c.type, Boolean))
@@ -139,11 +159,14 @@ class _BulkInsert:
     values: Callable[[Mapping[str, Any]], tuple[Any, ...]]
 
     @classmethod
-    def of(cls, table: Table) -> _BulkInsert:
+    def of(cls, table: Table, or_ignore: bool = False) -> _BulkInsert:
+        """``or_ignore``: a row breaking any unique constraint is left out (else only one
+        with an id already there)."""
+        params: dict[str, Any] = {c.name: bindparam(c.name) for c in table.c}
         stmt = (
-            sqlite_insert(table)
-            .values({c.name: bindparam(c.name) for c in table.c})
-            .on_conflict_do_nothing(index_elements=["id"])
+            sqlite_insert(table).prefix_with("OR IGNORE").values(params)
+            if or_ignore
+            else sqlite_insert(table).values(params).on_conflict_do_nothing(index_elements=["id"])
         )
         compiled = stmt.compile(dialect=sqlite.dialect())
         order = compiled.positiontup or []
@@ -156,6 +179,7 @@ class _BulkInsert:
 
 _INSERT_INCIDENTS = _BulkInsert.of(incidents)
 _INSERT_EVENTS = _BulkInsert.of(incident_events)
+_INSERT_ATTACHMENTS = _BulkInsert.of(attachments_table, or_ignore=True)
 _UPSERT_META = sqlite_insert(meta).values(key=bindparam("key"), value=bindparam("value"))
 _UPSERT_META = _UPSERT_META.on_conflict_do_update(
     index_elements=["key"], set_={"value": _UPSERT_META.excluded.value}
@@ -257,6 +281,43 @@ def incident_row(
     return row
 
 
+def attachment_rows(
+    report: Mapping[str, Any], incident_id: uuid.UUID, received_at: datetime
+) -> list[AttachmentRow]:
+    """The evidence list an ``incident.created`` change carries (``attachments``: sha256,
+    original_name, size, mime_type), as rows of files kept on the server. Entries this
+    version cannot read are left out."""
+    rows: list[AttachmentRow] = []
+    listed = report.get("attachments")
+    if not isinstance(listed, list):
+        return rows
+    when = utc_text(received_at if received_at.tzinfo else received_at.replace(tzinfo=UTC))
+    for entry in listed:
+        if not isinstance(entry, Mapping):
+            continue
+        sha256 = str(entry.get("sha256") or "").lower()
+        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+            continue
+        try:
+            size = int(entry.get("size") or 0)
+        except (TypeError, ValueError):
+            continue
+        rows.append(
+            AttachmentRow(
+                id=str(uuid.uuid5(incident_id, sha256)),
+                incident_id=str(incident_id),
+                sha256=sha256,
+                original_name=str(entry.get("original_name") or entry.get("name") or sha256),
+                size=size,
+                mime_type=str(entry.get("mime_type") or "application/octet-stream"),
+                stored_path="",
+                created_at=when,
+                uploaded_at=when,
+            )
+        )
+    return rows
+
+
 def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
     for start in range(0, len(items), _CHUNK):
         yield items[start : start + _CHUNK]
@@ -307,6 +368,61 @@ def apply_field(
     )
 
 
+#: Reports with news for their reporter that nobody was told about yet (a JSON list of ids,
+#: written in the pull's transaction; taken, once, by :func:`take_news`).
+META_NEWS_PENDING = "reporter.news_pending"
+_ASSIGNED = TimelineKind.ASSIGNED.value
+
+
+def refresh_assignees(conn: Connection, incident_ids: Iterable[uuid.UUID | str]) -> None:
+    """Set each report's ``assignee_user_id`` and ``assignee_name`` from its latest ASSIGNED
+    event (by ``created_at``, then id): the last assignment wins however late or often the
+    events arrive, so applying them again changes nothing."""
+    for incident_id in sorted({str(i) for i in incident_ids}):
+        latest = conn.execute(
+            select(incident_events.c.data)
+            .where(type_coerce(incident_events.c.incident_id, String) == incident_id)
+            .where(incident_events.c.kind == _ASSIGNED)
+            .order_by(incident_events.c.created_at.desc(), incident_events.c.id.desc())
+            .limit(1)
+        ).scalar()
+        if latest is None:
+            continue
+        data = latest if isinstance(latest, dict) else {}
+        user_id = data.get("assignee_user_id")
+        name = str(data.get("assignee_name") or "")
+        conn.execute(
+            update(incidents)
+            .where(_INCIDENT_ID == incident_id)
+            .values(
+                assignee_user_id=uuid.UUID(str(user_id)) if user_id else None,
+                assignee_name=name or None,
+            )
+        )
+
+
+def _queue_news(conn: Connection, incident_ids: Iterable[str]) -> None:
+    raw = conn.execute(select(meta.c.value).where(meta.c.key == META_NEWS_PENDING)).scalar()
+    pending = set(json.loads(raw)) if raw else set()
+    pending.update(incident_ids)
+    conn.execute(_UPSERT_META, {"key": META_NEWS_PENDING, "value": dumps(sorted(pending))})
+
+
+def take_news(db: Database) -> list[uuid.UUID]:
+    """The reports with news nobody was told about yet; the queue is empty afterwards, so a
+    restart or a pull of the same page again never tells it twice."""
+    with db.write() as session:
+        conn = session.connection()
+        raw = conn.execute(select(meta.c.value).where(meta.c.key == META_NEWS_PENDING)).scalar()
+        if not raw:
+            return []
+        conn.execute(meta.delete().where(meta.c.key == META_NEWS_PENDING))
+    try:
+        return [uuid.UUID(str(value)) for value in json.loads(raw)]
+    except (ValueError, TypeError):
+        return []
+
+
 class PulledData:
     """Applies pulled pages to the local store (the sync engine's, and the tests')."""
 
@@ -318,6 +434,7 @@ class PulledData:
         reports: Sequence[IncidentRow] = (),
         events: Sequence[PulledEvent] = (),
         cursor: int | None = None,
+        attachments: Sequence[AttachmentRow] = (),
     ) -> AppliedPage:
         """Apply one page in one transaction, ``cursor`` (the page's end) included.
 
@@ -331,6 +448,12 @@ class PulledData:
             conn = session.connection()
             if reports:
                 self._apply_reports(conn, reports, result, now)
+            if attachments:
+                # Files of pulled reports: listed here, fetched from the server when opened.
+                here = _existing(conn, sorted({a["incident_id"] for a in attachments}))
+                kept = [a for a in attachments if a["incident_id"] in here]
+                if kept:
+                    _INSERT_ATTACHMENTS.run(conn, kept)
             if events:
                 self._apply_events(conn, events, result, now)
             if cursor is not None:
@@ -378,6 +501,9 @@ class PulledData:
         for event in kept:
             if event.edit is not None:
                 apply_field(conn, event.row["incident_id"], event.edit, now)
+        assigned = {e.row["incident_id"] for e in kept if e.row["kind"] == _ASSIGNED}
+        if assigned:
+            refresh_assignees(conn, assigned)
         unread: set[str] = set()
         for event in kept:
             if event.row["id"] in present:
@@ -391,6 +517,8 @@ class PulledData:
                 .where(_INCIDENT_ID.in_(sorted(unread)))
                 .values(unread=True, updated_at=now)
             )
+            _queue_news(conn, unread)
+            result.news.update(uuid.UUID(incident_id) for incident_id in unread)
 
     @staticmethod
     def _advance(

@@ -7,9 +7,17 @@ through sync, and the count line says which of the two the reader is looking at.
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -111,6 +119,9 @@ class LogModel(QAbstractTableModel):
 
 
 class LogView(QWidget):
+    #: Enter or a double click on a report: open its detail.
+    openRequested = Signal(uuid.UUID)
+
     def __init__(
         self,
         service: IncidentService,
@@ -142,6 +153,10 @@ class LogView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        # Enter and a double click both "activate" a row.
+        self.table.activated.connect(
+            lambda index: self.openRequested.emit(self.model.summary(index.row()).id)
+        )
 
         self.empty = QLabel(self)
         self.empty.setObjectName("logEmpty")

@@ -7,6 +7,7 @@ The window only listens to services and calls them; it never touches the store i
 from __future__ import annotations
 
 import logging
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QRect, QSize, Qt, Signal
@@ -29,7 +30,9 @@ from PySide6.QtWidgets import (
 )
 
 from veiligbalie import settings
+from veiligbalie.core.text import fill
 from veiligbalie.ui.alarm_button import AlarmButton, show_not_connected_box
+from veiligbalie.ui.labels import status_label
 from veiligbalie.ui.resources import icon
 from veiligbalie.ui.widgets import vbox
 
@@ -76,6 +79,8 @@ class MainWindow(QMainWindow):
 
     area_changed = Signal(str)
     attached = Signal()
+    #: A notification was given (tray message, or the status bar without a tray): its text.
+    notified = Signal(str)
 
     AREAS = ("report", "my_reports", "help", "log", "settings")
 
@@ -188,12 +193,14 @@ class MainWindow(QMainWindow):
 
     def attach(self, context: AppContext) -> None:
         """The services are up: build the areas, the alarm indicator, pop-up and status."""
+        from veiligbalie.services.review import ReviewService
         from veiligbalie.ui.alarm_indicator import AlarmIndicator
         from veiligbalie.ui.alarm_popup import AlarmPopup
         from veiligbalie.ui.connection_status import ConnectionStatus
         from veiligbalie.ui.guidance_beside import GuidanceBeside
         from veiligbalie.ui.guidance_refresher import RefresherReminder
         from veiligbalie.ui.help_view import HelpView
+        from veiligbalie.ui.incident_detail import IncidentDetailView
         from veiligbalie.ui.incident_form import IncidentForm
         from veiligbalie.ui.log_view import LogView
         from veiligbalie.ui.my_reports import MyReportsView
@@ -233,6 +240,21 @@ class MainWindow(QMainWindow):
             holder.setWidget(page)
             self._holders[key] = holder
             self.stack.addWidget(holder)
+        # The detail of one report: a page of its own, opened from the log (Enter or a
+        # double click); Esc or "Terug" goes back where it was opened from.
+        self.review = ReviewService.from_context(context)
+        self.incident_detail = IncidentDetailView(self.review, self)
+        self._detail_holder = QScrollArea(self.stack)
+        self._detail_holder.setObjectName("area_detail")
+        self._detail_holder.setWidgetResizable(True)
+        self._detail_holder.setFrameShape(QFrame.Shape.NoFrame)
+        self._detail_holder.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._detail_holder.setWidget(self.incident_detail)
+        self.stack.addWidget(self._detail_holder)
+        self._detail_return = "log"
+        self.incident_detail.backRequested.connect(self.close_incident)
+        self.log_view.openRequested.connect(self.open_incident)
+        context.incidents.news.connect(self._on_news)
 
         self.connection_status = ConnectionStatus(context, self)
         self.statusBar().addPermanentWidget(self.connection_status)
@@ -274,9 +296,61 @@ class MainWindow(QMainWindow):
 
     def current_area(self) -> str:
         current = self.stack.currentWidget()
+        if self.context is not None and current is self._detail_holder:
+            return "detail"
         return next(
             (k for k, holder in self._holders.items() if holder is current), self._pending_area
         )
+
+    def open_incident(self, incident_id: uuid.UUID) -> bool:
+        """Show one report's detail (from the log); False when it is not here."""
+        if self.context is None:
+            return False
+        area = self.current_area()
+        if area == "detail" and self.incident_detail.incident_id() == incident_id:
+            return True  # asked twice for the report on screen (the log and its window)
+        if area != "detail":
+            self._detail_return = area if area in self._pages else "log"
+        if not self.incident_detail.show_incident(incident_id):
+            self.statusBar().showMessage(self.tr("This report is not on this workstation."), 5000)
+            return False
+        self.stack.setCurrentWidget(self._detail_holder)
+        self._detail_holder.verticalScrollBar().setValue(0)
+        self.incident_detail.focus_first()
+        self.area_changed.emit("detail")
+        return True
+
+    def close_incident(self) -> None:
+        """Back from the detail to where it was opened (the log), the report still selected."""
+        self.show_area(self._detail_return)
+        if self._detail_return == "log":
+            self.log_view.table.setFocus()
+
+    def _on_news(self, incident_ids: list[uuid.UUID]) -> None:
+        """News on the reporter's own reports arrived from the server: tell them once."""
+        assert self.context is not None
+        incidents = self.context.incidents
+        found = [i for i in (incidents.get(x) for x in incident_ids) if i is not None]
+        if not found:
+            return
+        if len(found) == 1:
+            incident = found[0]
+            text = fill(
+                self.tr("News on your report %1: %2."),
+                incident.reference or "",
+                status_label(incident.status),
+            )
+        else:
+            text = self.tr("News on %n of your reports.", "", len(found))
+        text += " " + self.tr("See My reports.")
+        if self.tray.isVisible():
+            self.tray.showMessage(
+                "VeiligBalie", text, QSystemTrayIcon.MessageIcon.Information, 8000
+            )
+        else:
+            self.statusBar().showMessage(text, 15000)
+        self.my_reports.refresh()
+        self.notified.emit(text)
 
     def show_new_incident(self, prefill: dict[str, Any] | None = None) -> None:
         """Open the form for a new report (Ctrl+N, tray, and later a resolved alarm)."""

@@ -39,10 +39,11 @@ from PySide6.QtWidgets import (
 from veiligbalie import settings
 from veiligbalie.core.incident import DESCRIPTION_MAX, Incident
 from veiligbalie.core.text import fill
-from veiligbalie.core.vocabulary import Category, FollowUpKind, IncidentStatus
+from veiligbalie.core.vocabulary import Category, IncidentStatus
 from veiligbalie.services.incidents import IncidentService, IncidentSummary, TimelineEvent
 from veiligbalie.ui import labels
 from veiligbalie.ui.labels import CATEGORY_ORDER
+from veiligbalie.ui.timeline_text import event_heading, event_line
 from veiligbalie.ui.widgets import FieldMessage, vbox
 
 PAGE_SIZE = 200
@@ -191,6 +192,22 @@ class MyReportsView(QWidget):
         return page
 
     def _build_content(self) -> QWidget:
+        page = QWidget(self)
+        column = vbox(page, (0, 0, 0, 0), 6)
+        # News the reporter has not looked at yet: a line above the list, the reports bold.
+        self.news_label = QLabel(page)
+        self.news_label.setObjectName("myReportsNews")
+        self.news_label.setAccessibleName(self.tr("News on your reports"))
+        self.news_label.setWordWrap(True)
+        self.news_label.setStyleSheet(
+            "background:#fff4d6; border:1px solid #e0b84a; border-radius:6px; padding:6px 10px;"
+        )
+        self.news_label.hide()
+        column.addWidget(self.news_label)
+        column.addWidget(self._build_split(), 1)
+        return page
+
+    def _build_split(self) -> QWidget:
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.setObjectName("myReportsSplitter")
         splitter.setChildrenCollapsible(False)
@@ -233,6 +250,17 @@ class MyReportsView(QWidget):
         self.status_text.setObjectName("statusExplanation")
         self.status_text.setWordWrap(True)
         layout.addWidget(self.status_text)
+        self.conclusion_text = QLabel(detail)
+        self.conclusion_text.setObjectName("statusConclusion")
+        self.conclusion_text.setAccessibleName(self.tr("Conclusion"))
+        self.conclusion_text.setWordWrap(True)
+        self.conclusion_text.hide()
+        layout.addWidget(self.conclusion_text)
+        self.assignee_text = QLabel(detail)
+        self.assignee_text.setObjectName("assigneeText")
+        self.assignee_text.setWordWrap(True)
+        self.assignee_text.hide()
+        layout.addWidget(self.assignee_text)
         self.report_text = QLabel(detail)
         self.report_text.setObjectName("reportText")
         self.report_text.setAccessibleName(self.tr("Your report"))
@@ -250,7 +278,9 @@ class MyReportsView(QWidget):
         self.timeline.setObjectName("timelineList")
         self.timeline.setAccessibleName(self.tr("What happened since"))
         self.timeline.setWordWrap(True)
-        self.timeline.setMinimumHeight(self.fontMetrics().lineSpacing() * 6)
+        self.timeline.setAlternatingRowColors(True)
+        self.timeline.setSpacing(2)
+        self.timeline.setMinimumHeight(self.fontMetrics().lineSpacing() * 10)
         timeline_label.setBuddy(self.timeline)
         layout.addWidget(self.timeline)
 
@@ -296,6 +326,13 @@ class MyReportsView(QWidget):
         self.model.reload()
         has_rows = self.model.rowCount() > 0
         self._stack.setCurrentIndex(1 if has_rows else 0)
+        unread = sum(
+            1 for row in range(self.model.rowCount()) if self.model.summary(row).has_unread
+        )
+        self.news_label.setText(
+            self.tr("News on %n of your reports: shown in bold below.", "", unread)
+        )
+        self.news_label.setVisible(unread > 0)
         if not has_rows:
             self._current = None
             return
@@ -369,17 +406,36 @@ class MyReportsView(QWidget):
                 "sent to your team lead."
             )
         self.status_text.setText(status)
+        events = self._service.timeline(incident_id)
+        conclusion = next(
+            (
+                e.text
+                for e in reversed(events)
+                if e.kind == "status" and e.data.get("status") == "closed" and e.text.strip()
+            ),
+            "",
+        )
+        self.conclusion_text.setText(fill(self.tr("Conclusion of your team lead: %1"), conclusion))
+        self.conclusion_text.setVisible(
+            incident.status is IncidentStatus.CLOSED and bool(conclusion)
+        )
+        assignee = self._service.assignee(incident_id)
+        if assignee is not None and assignee.name:
+            self.assignee_text.setText(fill(self.tr("Handled by %1."), assignee.name))
+        self.assignee_text.setVisible(assignee is not None and bool(assignee.name))
         self.report_text.setText(self._report_html(incident))
         self.timeline.clear()
-        events = self._service.timeline(incident_id)
         for event in events:
             item = QListWidgetItem(self._event_text(event))
             item.setData(Qt.ItemDataRole.UserRole, str(event.id))
             self.timeline.addItem(item)
         if not events:
             self.timeline.addItem(QListWidgetItem(self.tr("Nothing yet.")))
+        # The latest step in sight: what became of the report lately matters most.
+        self.timeline.scrollToBottom()
         row = self.model.row_of(incident_id)
-        if row >= 0 and self.model.summary(row).has_unread:
+        if row >= 0 and self.model.summary(row).has_unread and self.isVisible():
+            # Seen: the report stays marked until the reporter has actually looked at it.
             self._service.mark_read(incident_id)
 
     def _status_track(self, status: IncidentStatus) -> str:
@@ -453,21 +509,5 @@ class MyReportsView(QWidget):
         )
 
     def _event_text(self, event: TimelineEvent) -> str:
-        when = _local(event.created_at)
-        kind = labels.timeline_kind_label(event.kind)
-        if event.kind == "status":
-            try:
-                body = labels.status_label(IncidentStatus(str(event.data.get("status"))))
-            except ValueError:
-                body = str(event.data.get("status", ""))
-        elif event.kind == "followup":
-            try:
-                body = labels.follow_up_label(FollowUpKind(str(event.data.get("kind"))))
-            except ValueError:
-                body = event.text
-            if event.data.get("done"):
-                body += " · " + self.tr("done")
-        else:
-            body = event.text
-        author = f" ({event.author})" if event.author else ""
-        return f"{when} · {kind}{author}\n{body}"
+        """ "02-12-2026 10:15 · Els Jansen" over "Toegewezen aan Els Jansen" and the like."""
+        return f"{event_heading(event)}\n{event_line(event, for_reporter=True, restricted=True)}"

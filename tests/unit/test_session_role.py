@@ -1,0 +1,37 @@
+"""The session knows the signed-in user's role and server id (what the review service asks
+to decide who may act and who is "Ikzelf"), and forgets both at sign-out."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from veiligbalie import secrets, settings
+from veiligbalie.core.vocabulary import Role
+from veiligbalie.protocol.auth import LoginResponse, UserOut
+from veiligbalie.services.session import Session
+
+
+def test_role_and_user_id_follow_sign_in_and_out(qapp) -> None:  # noqa: ANN001
+    settings.SERVER_URL.set("https://veiligbalie.gemeente.example")
+    secrets.set_secret(secrets.WORKSTATION_TOKEN, "ws-token")
+    session = Session()
+    assert session.role is None and session.user_id is None
+    user_id = uuid.uuid4()
+    answer = LoginResponse(
+        token="user-token",
+        expires_at=datetime.now(UTC) + timedelta(hours=8),
+        user=UserOut(
+            id=user_id,
+            username="els",
+            display_name="Els Jansen",
+            role=Role.COORDINATOR,
+            site_id=None,
+        ),
+    )
+    session._on_logged_in(answer, None)
+    assert session.role is Role.COORDINATOR and session.role.reviews
+    assert session.user_id == user_id
+    session.token_refused()  # signed out here (as logout does, without asking a server)
+    assert session.role is None and session.user_id is None
+    assert settings.LOGGED_IN_USER_ID.get() == ""
