@@ -747,6 +747,430 @@
     </message>
   </context>
   <context>
+    <name>IncidentDetailView</name>
+    <message>
+      <source>Report detail</source>
+      <extracomment>After an action: the report's id (the log and Mijn meldingen refresh by themselves). How a file is opened (tests replace it; the desktop's viewer by default).</extracomment>
+      <translation>Melding in detail</translation>
+    </message>
+    <message>
+      <source>← Back</source>
+      <translation>← Terug</translation>
+    </message>
+    <message>
+      <source>Back to the log</source>
+      <translation>Terug naar het logboek</translation>
+    </message>
+    <message>
+      <source>Back to the log (Esc)</source>
+      <translation>Terug naar het logboek (Esc)</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>Actions</source>
+      <translation>Acties</translation>
+    </message>
+    <message>
+      <source>Assign to</source>
+      <translation>Toewijzen aan</translation>
+    </message>
+    <message>
+      <source>&amp;Assign to:</source>
+      <translation>&amp;Toewijzen aan:</translation>
+    </message>
+    <message>
+      <source>Assign</source>
+      <translation>Toewijzen</translation>
+    </message>
+    <message>
+      <source>In progress</source>
+      <translation>In behandeling</translation>
+    </message>
+    <message>
+      <source>Set to in progress</source>
+      <translation>Op in behandeling zetten</translation>
+    </message>
+    <message>
+      <source>Close…</source>
+      <translation>Afsluiten…</translation>
+    </message>
+    <message>
+      <source>Close the report</source>
+      <translation>Melding afsluiten</translation>
+    </message>
+    <message>
+      <source>Message to reporter…</source>
+      <translation>Bericht aan melder…</translation>
+    </message>
+    <message>
+      <source>Message to reporter</source>
+      <translation>Bericht aan melder</translation>
+    </message>
+    <message>
+      <source>The report</source>
+      <translation>De melding</translation>
+    </message>
+    <message>
+      <source>Added later by the reporter</source>
+      <translation>Later aangevuld door de melder</translation>
+    </message>
+    <message>
+      <source>Evidence</source>
+      <translation>Bewijs</translation>
+    </message>
+    <message>
+      <source>Alarm</source>
+      <translation>Alarm</translation>
+    </message>
+    <message>
+      <source>Alarm log</source>
+      <translation>Alarmlogboek</translation>
+    </message>
+    <message>
+      <source>Follow-up</source>
+      <translation>Opvolging</translation>
+    </message>
+    <message>
+      <source>The reporter now sees that you received the report.</source>
+      <translation>De melder ziet nu dat je de melding hebt ontvangen.</translation>
+    </message>
+    <message>
+      <source>%1 · %2</source>
+      <translation>%1 · %2</translation>
+    </message>
+    <message>
+      <source>(no number yet)</source>
+      <translation>(nog geen nummer)</translation>
+    </message>
+    <message>
+      <source>Status: %1</source>
+      <translation>Status: %1</translation>
+    </message>
+    <message>
+      <source>Assigned to %1</source>
+      <translation>Toegewezen aan %1</translation>
+    </message>
+    <message>
+      <source>Not assigned yet</source>
+      <translation>Nog niet toegewezen</translation>
+    </message>
+    <message>
+      <source>When</source>
+      <translation>Wanneer</translation>
+    </message>
+    <message>
+      <source>Where</source>
+      <translation>Waar</translation>
+    </message>
+    <message>
+      <source>How</source>
+      <translation>Hoe</translation>
+    </message>
+    <message>
+      <source>What happened</source>
+      <translation>Wat er gebeurde</translation>
+    </message>
+    <message>
+      <source>Severity</source>
+      <translation>Ernst</translation>
+    </message>
+    <message>
+      <source>Reporter</source>
+      <translation>Melder</translation>
+    </message>
+    <message>
+      <source>On behalf of</source>
+      <translation>Namens</translation>
+    </message>
+    <message>
+      <source>Perpetrator</source>
+      <translation>Dader</translation>
+    </message>
+    <message>
+      <source>Client or case number</source>
+      <translation>Klant- of zaaknummer</translation>
+    </message>
+    <message>
+      <source>known, not described</source>
+      <translation>bekend, niet beschreven</translation>
+    </message>
+    <message>
+      <source>recorded (only visible to team leads)</source>
+      <translation>vastgelegd (alleen zichtbaar voor teamleiders)</translation>
+    </message>
+    <message>
+      <source>Witnesses</source>
+      <translation>Getuigen</translation>
+    </message>
+    <message>
+      <source>injury</source>
+      <translation>letsel</translation>
+    </message>
+    <message>
+      <source>damage</source>
+      <translation>schade</translation>
+    </message>
+    <message>
+      <source>absence</source>
+      <translation>verzuim</translation>
+    </message>
+    <message>
+      <source>police called</source>
+      <translation>politie gebeld</translation>
+    </message>
+    <message>
+      <source>arrest</source>
+      <translation>aanhouding</translation>
+    </message>
+    <message>
+      <source>police report intended</source>
+      <translation>aangifte voorgenomen</translation>
+    </message>
+    <message>
+      <source>estimated damage %1</source>
+      <translation>geschatte schade %1</translation>
+    </message>
+    <message>
+      <source>Consequences</source>
+      <translation>Gevolgen</translation>
+    </message>
+    <message>
+      <source>none recorded</source>
+      <translation>geen vastgelegd</translation>
+    </message>
+    <message>
+      <source>aftercare talk wanted</source>
+      <translation>nazorggesprek gewenst</translation>
+    </message>
+    <message>
+      <source>only visible to the team lead</source>
+      <translation>alleen zichtbaar voor de teamleider</translation>
+    </message>
+    <message>
+      <source>Wishes</source>
+      <translation>Wensen</translation>
+    </message>
+    <message>
+      <source>No files attached.</source>
+      <translation>Geen bestanden bijgevoegd.</translation>
+    </message>
+    <message>
+      <source>Open</source>
+      <translation>Openen</translation>
+    </message>
+    <message>
+      <source>Open %1</source>
+      <translation>%1 openen</translation>
+    </message>
+    <message>
+      <source>on the server</source>
+      <translation>op de server</translation>
+    </message>
+    <message>
+      <source>file missing on this workstation</source>
+      <translation>bestand ontbreekt op deze werkplek</translation>
+    </message>
+    <message>
+      <source>No program on this workstation opens this kind of file.</source>
+      <translation>Geen programma op deze werkplek opent dit soort bestand.</translation>
+    </message>
+    <message>
+      <source>Fetching %1 from the server…</source>
+      <translation>%1 wordt van de server opgehaald…</translation>
+    </message>
+    <message>
+      <source>%1 is on the server; it cannot be fetched to this workstation yet. Open the report on the reporter's workstation to see it.</source>
+      <translation>%1 staat op de server; het kan nog niet naar deze werkplek worden opgehaald. Open de melding op de werkplek van de melder om het te bekijken.</translation>
+    </message>
+    <message>
+      <source>Nothing yet.</source>
+      <translation>Nog niets.</translation>
+    </message>
+    <message>
+      <source>Fetching the alarm log…</source>
+      <translation>Alarmlogboek wordt opgehaald…</translation>
+    </message>
+    <message>
+      <source>An alarm was pressed for this report; its log is not on this workstation.</source>
+      <translation>Bij deze melding is een alarm gegeven; het logboek daarvan staat niet op deze werkplek.</translation>
+    </message>
+    <message>
+      <source>silent alarm</source>
+      <translation>stil alarm</translation>
+    </message>
+    <message>
+      <source>open alarm</source>
+      <translation>open alarm</translation>
+    </message>
+    <message>
+      <source>aggression</source>
+      <translation>agressie</translation>
+    </message>
+    <message>
+      <source>medical</source>
+      <translation>medisch</translation>
+    </message>
+    <message>
+      <source>other</source>
+      <translation>overig</translation>
+    </message>
+    <message>
+      <source>%1 (%2) pressed at %3 on %4, %5.</source>
+      <translation>%1 (%2) gegeven op %3 vanaf %4, %5.</translation>
+    </message>
+    <message>
+      <source>Test alarm.</source>
+      <translation>Testalarm.</translation>
+    </message>
+    <message>
+      <source>First answer after %1.</source>
+      <translation>Eerste reactie na %1.</translation>
+    </message>
+    <message>
+      <source>Nobody answered.</source>
+      <translation>Niemand reageerde.</translation>
+    </message>
+    <message>
+      <source>No log lines.</source>
+      <translation>Geen regels in het logboek.</translation>
+    </message>
+    <message>
+      <source>%1 s</source>
+      <translation>%1 s</translation>
+    </message>
+    <message>
+      <source>%1 min %2 s</source>
+      <translation>%1 min %2 s</translation>
+    </message>
+    <message>
+      <source>the server</source>
+      <translation>de server</translation>
+    </message>
+    <message>
+      <source>the network (LAN)</source>
+      <translation>het netwerk (LAN)</translation>
+    </message>
+    <message>
+      <source>this workstation</source>
+      <translation>deze werkplek</translation>
+    </message>
+    <message>
+      <source>the webhook</source>
+      <translation>de webhook</translation>
+    </message>
+    <message>
+      <source> and </source>
+      <translation> en </translation>
+    </message>
+    <message>
+      <source>Pressed by %1</source>
+      <translation>Gegeven door %1</translation>
+    </message>
+    <message>
+      <source>Sent over %1</source>
+      <translation>Verstuurd via %1</translation>
+    </message>
+    <message>
+      <source>Reached %1 over %2, after %3</source>
+      <translation>Bij %1 aangekomen via %2, na %3</translation>
+    </message>
+    <message>
+      <source>%1 answered "I'm coming" over %2, after %3</source>
+      <translation>%1 antwoordde "Ik kom eraan" via %2, na %3</translation>
+    </message>
+    <message>
+      <source>Escalated after %1</source>
+      <translation>Opgeschaald na %1</translation>
+    </message>
+    <message>
+      <source>Resolved by %1, after %2</source>
+      <translation>Afgehandeld door %1, na %2</translation>
+    </message>
+    <message>
+      <source>Cancelled by %1 (a mistake), after %2</source>
+      <translation>Ingetrokken door %1 (vergissing), na %2</translation>
+    </message>
+    <message>
+      <source>Reached nobody at the moment of the press</source>
+      <translation>Bereikte niemand op het moment van het alarm</translation>
+    </message>
+    <message>
+      <source>Type changed by %1</source>
+      <translation>Soort gewijzigd door %1</translation>
+    </message>
+    <message>
+      <source>%1 by %2 over %3</source>
+      <translation>%1 door %2 via %3</translation>
+    </message>
+    <message>
+      <source>Myself (%1)</source>
+      <translation>Ikzelf (%1)</translation>
+    </message>
+    <message>
+      <source>Assigned to %1.</source>
+      <translation>Toegewezen aan %1.</translation>
+    </message>
+    <message>
+      <source>The report is in progress; the reporter sees it.</source>
+      <translation>De melding is in behandeling; de melder ziet dat.</translation>
+    </message>
+    <message>
+      <source>&amp;Conclusion for the reporter (short, required):</source>
+      <translation>&amp;Conclusie voor de melder (kort, verplicht):</translation>
+    </message>
+    <message>
+      <source>Close report</source>
+      <translation>Melding afsluiten</translation>
+    </message>
+    <message>
+      <source>The report is closed.</source>
+      <translation>De melding is afgesloten.</translation>
+    </message>
+    <message>
+      <source>&amp;Message (the reporter reads it in My reports):</source>
+      <translation>&amp;Bericht (de melder leest het in Mijn meldingen):</translation>
+    </message>
+    <message>
+      <source>Send message</source>
+      <translation>Bericht versturen</translation>
+    </message>
+    <message>
+      <source>Message saved; it goes to the reporter.</source>
+      <translation>Bericht opgeslagen; het gaat naar de melder.</translation>
+    </message>
+    <message>
+      <source>Only a team lead or the coordinator can do this.</source>
+      <translation>Alleen een teamleider of de coördinator kan dit doen.</translation>
+    </message>
+    <message>
+      <source>This report is no longer on this workstation.</source>
+      <translation>Deze melding staat niet meer op deze werkplek.</translation>
+    </message>
+    <message>
+      <source>Write a short conclusion: the reporter reads it when the report is closed.</source>
+      <translation>Schrijf een korte conclusie: de melder leest die als de melding is afgesloten.</translation>
+    </message>
+    <message>
+      <source>Write the message first.</source>
+      <translation>Schrijf eerst het bericht.</translation>
+    </message>
+    <message>
+      <source>This is too long: at most %1 characters.</source>
+      <translation>Dit is te lang: maximaal %1 tekens.</translation>
+    </message>
+    <message>
+      <source>This report is closed already.</source>
+      <translation>Deze melding is al afgesloten.</translation>
+    </message>
+    <message>
+      <source>Choose who to assign the report to.</source>
+      <translation>Kies aan wie je de melding toewijst.</translation>
+    </message>
+  </context>
+  <context>
     <name>IncidentForm</name>
     <message>
       <source>Report an incident</source>
@@ -1284,6 +1708,7 @@
     <name>LogView</name>
     <message>
       <source>Log</source>
+      <extracomment>Enter or a double click on a report: open its detail.</extracomment>
       <translation>Logboek</translation>
     </message>
     <message>
@@ -1328,7 +1753,7 @@
     <name>MainWindow</name>
     <message>
       <source>Starting…</source>
-      <extracomment>The size the window opens at when the screen has room; smaller screens get what they have. Small enough for 1366x768 at 150 % scaling (about 910x485 logical pixels available). What the window manager adds around the window (title bar, borders) before it is shown. One calm look for the shell: a quiet navigation column, the selected area marked by a tint and a bar at its left edge, the same type size everywhere in the column.</extracomment>
+      <extracomment>The size the window opens at when the screen has room; smaller screens get what they have. Small enough for 1366x768 at 150 % scaling (about 910x485 logical pixels available). What the window manager adds around the window (title bar, borders) before it is shown. One calm look for the shell: a quiet navigation column, the selected area marked by a tint and a bar at its left edge, the same type size everywhere in the column. A notification was given (tray message, or the status bar without a tray): its text.</extracomment>
       <translation>Bezig met starten…</translation>
     </message>
     <message>
@@ -1354,6 +1779,25 @@
     <message>
       <source>Settings</source>
       <translation>Instellingen</translation>
+    </message>
+    <message>
+      <source>This report is not on this workstation.</source>
+      <translation>Deze melding staat niet op deze werkplek.</translation>
+    </message>
+    <message>
+      <source>News on your report %1: %2.</source>
+      <translation>Nieuws over je melding %1: %2.</translation>
+    </message>
+    <message numerus="yes">
+      <source>News on %n of your reports.</source>
+      <translation>
+        <numerusform>Nieuws over %n van je meldingen.</numerusform>
+        <numerusform>Nieuws over %n van je meldingen.</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>See My reports.</source>
+      <translation>Zie Mijn meldingen.</translation>
     </message>
     <message>
       <source>The alarm of this workstation reaches nobody now: there is no connection to the server or to colleagues' workstations.</source>
@@ -1395,8 +1839,16 @@
       <translation>Je hebt nog geen meldingen gedaan. Gebeurt er iets, meld het dan onder Melden (Ctrl+N): dat kost minder dan een minuut, en hier zie je wat ermee gebeurt.</translation>
     </message>
     <message>
+      <source>News on your reports</source>
+      <translation>Nieuws over je meldingen</translation>
+    </message>
+    <message>
       <source>Status</source>
       <translation>Status</translation>
+    </message>
+    <message>
+      <source>Conclusion</source>
+      <translation>Conclusie</translation>
     </message>
     <message>
       <source>Your report</source>
@@ -1422,6 +1874,13 @@
       <source>Add information</source>
       <translation>Informatie toevoegen</translation>
     </message>
+    <message numerus="yes">
+      <source>News on %n of your reports: shown in bold below.</source>
+      <translation>
+        <numerusform>Nieuws over %n melding: hieronder vetgedrukt.</numerusform>
+        <numerusform>Nieuws over %n meldingen: hieronder vetgedrukt.</numerusform>
+      </translation>
+    </message>
     <message>
       <source>Type the information you want to add.</source>
       <translation>Typ de informatie die je wilt toevoegen.</translation>
@@ -1437,6 +1896,14 @@
     <message>
       <source>Saved on this workstation only: no server is set up, so it has not gone to anyone. Once the administrator links this workstation to a server, it is sent to your team lead.</source>
       <translation>Alleen opgeslagen op deze werkplek: er is geen server ingesteld, dus de melding is nog naar niemand gegaan. Zodra de beheerder deze werkplek aan een server koppelt, wordt ze naar je teamleider verzonden.</translation>
+    </message>
+    <message>
+      <source>Conclusion of your team lead: %1</source>
+      <translation>Conclusie van je teamleider: %1</translation>
+    </message>
+    <message>
+      <source>Handled by %1.</source>
+      <translation>Behandeld door %1.</translation>
     </message>
     <message>
       <source>Nothing yet.</source>
@@ -1533,10 +2000,6 @@
     <message>
       <source>Description</source>
       <translation>Omschrijving</translation>
-    </message>
-    <message>
-      <source>done</source>
-      <translation>gedaan</translation>
     </message>
   </context>
   <context>
@@ -2137,6 +2600,10 @@
       <source>Role of the signed-in user</source>
       <translation>Rol van de ingelogde gebruiker</translation>
     </message>
+    <message>
+      <source>Id of the signed-in user</source>
+      <translation>Id van de aangemelde gebruiker</translation>
+    </message>
   </context>
   <context>
     <name>SettingsView</name>
@@ -2244,6 +2711,166 @@
       <source>This workstation took a new sync identity (another copy of it used the old one); every unsent change is sent again</source>
       <extracomment>The safety-net cycle when the stream is quiet (it nudges on every change anyway). Epoch changes handled within one cycle before giving up until the next (a server that keeps changing its epoch is broken; never loop on it). Device id changes within one cycle, likewise (a fresh id is never taken, so more means a broken server). Notices kept for the sync status in Instellingen.</extracomment>
       <translation>Deze werkplek heeft een nieuwe synchronisatie-identiteit gekregen (een kopie ervan gebruikte de oude); alle nog niet verzonden wijzigingen worden opnieuw verstuurd</translation>
+    </message>
+  </context>
+  <context>
+    <name>TimelineText</name>
+    <message>
+      <source>When</source>
+      <extracomment>Fields holding restricted (perpetrator) data: their edits show no value to others.</extracomment>
+      <translation>Wanneer</translation>
+    </message>
+    <message>
+      <source>Where</source>
+      <translation>Waar</translation>
+    </message>
+    <message>
+      <source>How</source>
+      <translation>Hoe</translation>
+    </message>
+    <message>
+      <source>What happened</source>
+      <translation>Wat er gebeurde</translation>
+    </message>
+    <message>
+      <source>Severity</source>
+      <translation>Ernst</translation>
+    </message>
+    <message>
+      <source>Description</source>
+      <translation>Beschrijving</translation>
+    </message>
+    <message>
+      <source>On behalf of</source>
+      <translation>Namens</translation>
+    </message>
+    <message>
+      <source>Perpetrator known</source>
+      <translation>Dader bekend</translation>
+    </message>
+    <message>
+      <source>Perpetrator</source>
+      <translation>Dader</translation>
+    </message>
+    <message>
+      <source>Client or case number</source>
+      <translation>Klant- of zaaknummer</translation>
+    </message>
+    <message>
+      <source>Witnesses</source>
+      <translation>Getuigen</translation>
+    </message>
+    <message>
+      <source>Injury</source>
+      <translation>Letsel</translation>
+    </message>
+    <message>
+      <source>Damage</source>
+      <translation>Schade</translation>
+    </message>
+    <message>
+      <source>Estimated damage</source>
+      <translation>Geschatte schade</translation>
+    </message>
+    <message>
+      <source>Absence</source>
+      <translation>Verzuim</translation>
+    </message>
+    <message>
+      <source>Police called</source>
+      <translation>Politie gebeld</translation>
+    </message>
+    <message>
+      <source>Arrest</source>
+      <translation>Aanhouding</translation>
+    </message>
+    <message>
+      <source>Police report intended</source>
+      <translation>Aangifte voorgenomen</translation>
+    </message>
+    <message>
+      <source>Aftercare talk wanted</source>
+      <translation>Nazorggesprek gewenst</translation>
+    </message>
+    <message>
+      <source>Only visible to the team lead</source>
+      <translation>Alleen zichtbaar voor de teamleider</translation>
+    </message>
+    <message>
+      <source>(empty)</source>
+      <translation>(leeg)</translation>
+    </message>
+    <message>
+      <source>yes</source>
+      <translation>ja</translation>
+    </message>
+    <message>
+      <source>no</source>
+      <translation>nee</translation>
+    </message>
+    <message>
+      <source>Status: %1</source>
+      <translation>Status: %1</translation>
+    </message>
+    <message>
+      <source>Closed. Conclusion: %1</source>
+      <translation>Afgesloten. Conclusie: %1</translation>
+    </message>
+    <message>
+      <source>%1 planned, due %2</source>
+      <translation>%1 gepland, uiterlijk %2</translation>
+    </message>
+    <message>
+      <source>%1 planned</source>
+      <translation>%1 gepland</translation>
+    </message>
+    <message>
+      <source>%1 done on %2</source>
+      <translation>%1 gedaan op %2</translation>
+    </message>
+    <message>
+      <source>%1 assigned to %2</source>
+      <translation>%1 toegewezen aan %2</translation>
+    </message>
+    <message>
+      <source>%1 reopened</source>
+      <translation>%1 heropend</translation>
+    </message>
+    <message>
+      <source>%1 updated</source>
+      <translation>%1 bijgewerkt</translation>
+    </message>
+    <message>
+      <source>Assigned to %1</source>
+      <translation>Toegewezen aan %1</translation>
+    </message>
+    <message>
+      <source>No longer assigned</source>
+      <translation>Niet meer toegewezen</translation>
+    </message>
+    <message>
+      <source>Message from your team lead: %1</source>
+      <translation>Bericht van je teamleider: %1</translation>
+    </message>
+    <message>
+      <source>Message to the reporter: %1</source>
+      <translation>Bericht aan melder: %1</translation>
+    </message>
+    <message>
+      <source>You added: %1</source>
+      <translation>Door jou aangevuld: %1</translation>
+    </message>
+    <message>
+      <source>Added by the reporter: %1</source>
+      <translation>Aangevuld door de melder: %1</translation>
+    </message>
+    <message>
+      <source>Changed: %1</source>
+      <translation>Gewijzigd: %1</translation>
+    </message>
+    <message>
+      <source>Changed: %1 is now %2</source>
+      <translation>Gewijzigd: %1 is nu %2</translation>
     </message>
   </context>
   <context>
