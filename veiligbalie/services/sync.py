@@ -256,6 +256,9 @@ class SyncEngine(QObject):
             if self._rekey_turns > MAX_REKEY_TURNS:
                 self._fail(ApiError("server", 200, "the server keeps refusing new device ids"))
                 return
+        if result.renumbered:
+            # The server's numbers replace the provisional ones: views show the final one.
+            self.incidents_changed.emit(sorted(result.renumbered))
         if result.dead:
             self.dead_letters_changed.emit()
         for entry in result.conflicts:

@@ -58,6 +58,8 @@ class PushResult:
     epoch_changed: bool = False
     #: Why the device took a new id after this answer (None: it kept its id).
     rekeyed: str | None = None
+    #: Reports that took the server's organisation-wide number with this answer.
+    renumbered: set[uuid.UUID] = field(default_factory=set)
 
     @property
     def progressed(self) -> bool:
@@ -205,6 +207,12 @@ class SyncLogic:
         created = [by_seq[s].entity_id for s in accepted if by_seq[s].kind == p.INCIDENT_CREATED]
         if created:
             self.incidents.advance_status(created, IncidentStatus.SENT)
+        # The final numbers of the reports the server received (now or before). Only our own
+        # reports of this batch take one: an answer never renames anything else.
+        ours = {item.entity_id for item in batch.items if item.kind == p.INCIDENT_CREATED}
+        numbers = {r.entity_id: r.reference for r in response.references if r.entity_id in ours}
+        if numbers:
+            result.renumbered = self.incidents.adopt_references(numbers)
         # A collision: another copy of this device pushed a different change as this
         # device_seq. Nothing was stored; after the re-key below it is pushed again.
         collided = sorted(c.device_seq for c in response.collisions if c.device_seq in by_seq)
