@@ -33,7 +33,12 @@ from veiligbalie.store.attachments import (
 )
 from veiligbalie.store.database import Database
 from veiligbalie.store.drafts import Draft, DraftRepository
-from veiligbalie.store.incidents import IncidentRepository, IncidentSummary, TimelineEvent
+from veiligbalie.store.incidents import (
+    IncidentRepository,
+    IncidentSummary,
+    ReferenceInfo,
+    TimelineEvent,
+)
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +54,7 @@ __all__ = [
     "IncidentService",
     "IncidentSummary",
     "Link",
+    "ReferenceInfo",
     "TimelineEvent",
 ]
 
@@ -177,6 +183,19 @@ class IncidentService(QObject):
 
     def get(self, incident_id: uuid.UUID) -> Incident | None:
         return self._incidents.get(incident_id)
+
+    def find_by_reference(self, number: str) -> Incident | None:
+        """The report known by ``number``: its final number or the provisional one."""
+        return self._incidents.find_by_reference(number)
+
+    def reference_info(self, incident_id: uuid.UUID) -> ReferenceInfo | None:
+        return self._incidents.reference_info(incident_id)
+
+    def shows_provisional(self, numbers: ReferenceInfo | IncidentSummary) -> bool:
+        """Whether the report's number is to be shown as provisional: it is still this
+        workstation's own number while a server will give the final one. Without a server
+        it is the only number there is, shown plain."""
+        return numbers.provisional and self._link is not Link.LOCAL
 
     def attachments(self, incident_id: uuid.UUID) -> list[AttachmentInfo]:
         return self._incidents.attachments(incident_id)

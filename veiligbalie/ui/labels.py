@@ -103,6 +103,19 @@ def status_explanation(status: IncidentStatus) -> str:
     return labels[status]
 
 
+def reference_text(reference: str, provisional: bool) -> str:
+    """A report's number as shown: marked while it is only this workstation's provisional
+    number (the server gives the organisation-wide one on receipt)."""
+    if not provisional or not reference:
+        return reference
+    return fill(QCoreApplication.translate("Labels", "%1 (provisional)"), reference)
+
+
+def earlier_reference_text(reference: str) -> str:
+    """The number a report went by before the server gave it its final one."""
+    return fill(QCoreApplication.translate("Labels", "earlier: %1"), reference)
+
+
 def timeline_kind_label(kind: str) -> str:
     labels = {
         "note": QCoreApplication.translate("Labels", "Information added"),
