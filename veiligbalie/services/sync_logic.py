@@ -34,6 +34,7 @@ from veiligbalie.store.pulled import (
     stored_uuid,
 )
 from veiligbalie.store.types import dumps, utc_text
+from veiligbalie.store.uploads import UploadQueue
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +89,7 @@ class SyncLogic:
         self.outbox = Outbox(db)
         self.incidents = IncidentRepository(db)
         self.pulled = PulledData(db)
+        self.uploads = UploadQueue(db)
 
     # -- Bookkeeping -----------------------------------------------------------------------
     @property
@@ -108,6 +110,10 @@ class SyncLogic:
 
     def pending_count(self) -> int:
         return self.outbox.count_pending()
+
+    def waiting_count(self) -> int:
+        """What still has to reach the server: queued changes and evidence files."""
+        return self.outbox.count_pending() + self.uploads.count()
 
     def dead_letters(self) -> list[OutboxItem]:
         return self.outbox.dead_letters()
@@ -139,6 +145,8 @@ class SyncLogic:
             self.outbox.set_meta(META_SYNC_EPOCH, server_epoch)
             return False
         requeued = self.outbox.requeue_all_sent()
+        # The new database holds none of our evidence files either: they go again.
+        self.uploads.forget_uploads()
         self.outbox.set_meta(META_SYNC_CURSOR, "0")
         self.outbox.set_meta(META_SYNC_EPOCH, server_epoch)
         log.warning(

@@ -543,15 +543,18 @@ class ServerSettings(QWidget):
             )
         else:
             self.sync_state.setText(self.tr("No connection"))
+        waiting = str(engine.pending)
+        files = engine.pending_uploads if engine.pending else 0
+        if files:
+            # Evidence files count too: say how many of the waiting things they are.
+            waiting = fill(self.tr("%1 (%n evidence file(s))", "", files), engine.pending)
         if engine.state == LOCAL and engine.pending:
             # Nothing is waiting for a server that does not exist: say what they wait for.
             self.sync_pending.setText(
-                fill(
-                    self.tr("%1, sent once this workstation is linked to a server"), engine.pending
-                )
+                fill(self.tr("%1, sent once this workstation is linked to a server"), waiting)
             )
         else:
-            self.sync_pending.setText(str(engine.pending))
+            self.sync_pending.setText(waiting)
         if engine.notices:
             at, text = engine.notices[-1]
             self.sync_notice.setText(f"{at.astimezone().strftime('%H:%M')} {text}")
