@@ -22,6 +22,7 @@ from tests.support.server import RunningServer, running_server
 from veiligbalie.core.incident import Incident
 from veiligbalie.core.vocabulary import Category, IncidentStatus
 from veiligbalie.net.api import ServerApi
+from veiligbalie.services.attachments import AttachmentService
 from veiligbalie.services.sync import SyncEngine
 from veiligbalie.store.attachments import AttachmentInfo, import_attachment
 from veiligbalie.store.database import Database
@@ -133,6 +134,20 @@ def test_files_go_once_and_arrive_byte_identical(
     with qtbot.waitSignal(engine.synced, timeout=15000):
         engine.sync_now()
     assert len(counting.calls) == 2
+
+    # Another workstation (no copy of the file) fetches it through AttachmentService.
+    other_db = Database.open(tmp_path / "other.sqlite3")
+    api = ServerApi()
+    api.configure(running.base_url)
+    api.set_token(token)
+    opened: list[str] = []
+    service = AttachmentService(other_db, api, opener=lambda url: opened.append(url) or True)
+    try:
+        with qtbot.waitSignal(service.ready, timeout=15000) as ready:
+            service.open(incident.id, photo.sha256, photo.original_name)
+        assert ready.args[1].read_bytes() == photo.stored_path.read_bytes()
+    finally:
+        other_db.close()
 
 
 def test_a_network_failure_is_retried_on_the_backoff_timer(
