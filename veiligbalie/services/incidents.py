@@ -280,6 +280,14 @@ class IncidentService(QObject):
         self.changed.emit(incident_id)
         return event_id
 
+    def adopt_server_value(
+        self, incident_id: uuid.UUID, field: str, value: Any, revision: int | None
+    ) -> None:
+        """An edit conflict settled in the server's favour: its value replaces ours here
+        (nothing is queued; the server has it). Raises LookupError for an unknown report."""
+        self._incidents.adopt_server_value(incident_id, field, value, revision)
+        self.changed.emit(incident_id)
+
     def notify_changed(self, incident_id: uuid.UUID | None) -> None:
         """Tell the views that a report changed in the store behind this service's back
         (None: many or new ones)."""
