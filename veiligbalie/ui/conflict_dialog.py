@@ -117,7 +117,11 @@ class ConflictDialog(QDialog):
         field_name = labels.field_label(self.field)
         layout = vbox(self, (20, 18, 20, 16), 12)
         title = QLabel(
-            fill(self.tr("%1 of report %2"), field_name, reference or self.tr("(unknown)")),
+            fill(
+                self.tr("Two versions of “%1” in report %2"),
+                field_name,
+                reference or self.tr("(unknown)"),
+            ),
             self,
         )
         title.setObjectName("conflictTitle")
@@ -148,7 +152,6 @@ class ConflictDialog(QDialog):
             "conflictYourValue",
             self.tr("Your version"),
             value_text(self.field, conflict.get("your_value")),
-            self._when(),
         )
         theirs_title = (
             fill(self.tr("Version of %1"), who) if who else self.tr("Version on the server")
@@ -157,7 +160,6 @@ class ConflictDialog(QDialog):
             "conflictServerValue",
             theirs_title,
             value_text(self.field, conflict.get("server_value")),
-            "",
         )
         row.addWidget(self.mine[0], 1)
         row.addWidget(self.theirs[0], 1)
@@ -192,7 +194,7 @@ class ConflictDialog(QDialog):
         self.later_button.setFocus()
 
     # -- Building ----------------------------------------------------------------------------
-    def _version(self, name: str, heading: str, value: str, note: str) -> tuple[QFrame, QLabel]:
+    def _version(self, name: str, heading: str, value: str) -> tuple[QFrame, QLabel]:
         box = QFrame(self)
         box.setObjectName(name + "Box")
         box.setFrameShape(QFrame.Shape.StyledPanel)
@@ -217,19 +219,8 @@ class ConflictDialog(QDialog):
         font.setPointSizeF(font.pointSizeF() * 1.15)
         shown.setFont(font)
         column.addWidget(shown)
-        if note:
-            small = QLabel(note, box)
-            small.setObjectName(name + "Note")
-            small.setStyleSheet("color: #555;")
-            small.setWordWrap(True)
-            column.addWidget(small)
         column.addStretch(1)
         return box, shown
-
-    def _when(self) -> str:
-        at = self.conflict.get("at")
-        shown = _moment(at) if at else None
-        return fill(self.tr("Sent %1"), shown) if shown else ""
 
     def _server_author(self) -> str:
         """Who made the server's version, when its edit reached this workstation."""

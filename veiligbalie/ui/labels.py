@@ -106,13 +106,13 @@ def status_explanation(status: IncidentStatus) -> str:
 def field_label(name: str) -> str:
     """The name of a report's field as a person reads it (an unknown one as it is)."""
     labels = {
-        "occurred_at": QCoreApplication.translate("Labels", "When it happened"),
-        "location": QCoreApplication.translate("Labels", "Where"),
-        "channel": QCoreApplication.translate("Labels", "How it reached you"),
+        "occurred_at": QCoreApplication.translate("Labels", "Date and time"),
+        "location": QCoreApplication.translate("Labels", "Location"),
+        "channel": QCoreApplication.translate("Labels", "Channel"),
         "categories": QCoreApplication.translate("Labels", "Type of incident"),
         "severity": QCoreApplication.translate("Labels", "Severity"),
         "description": QCoreApplication.translate("Labels", "Description"),
-        "on_behalf_of": QCoreApplication.translate("Labels", "On behalf of"),
+        "on_behalf_of": QCoreApplication.translate("Labels", "Reported on behalf of"),
         "perpetrator_known": QCoreApplication.translate("Labels", "Perpetrator known"),
         "perpetrator_description": QCoreApplication.translate(
             "Labels", "Description of the perpetrator"
