@@ -280,6 +280,24 @@ class IncidentService(QObject):
         self.changed.emit(incident_id)
         return event_id
 
+    def record_field_edit(
+        self,
+        incident_id: uuid.UUID,
+        field: str,
+        value: Any,
+        author: str,
+        base_revision: int,
+    ) -> uuid.UUID:
+        """Change one field of a report, made on ``base_revision`` of the server's copy
+        (an edit conflict settled in our favour: made again on the server's revision)."""
+        return self.record_followup(
+            incident_id,
+            p.INCIDENT_FIELD_EDITED,
+            {"field": field, "value": value},
+            author,
+            base_revision=base_revision,
+        )
+
     def adopt_server_value(
         self, incident_id: uuid.UUID, field: str, value: Any, revision: int | None
     ) -> None:

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 
 from veiligbalie.core.text import fill
 from veiligbalie.core.vocabulary import Category, Channel, Severity
-from veiligbalie.protocol import sync as p
 from veiligbalie.services.incidents import IncidentService
 from veiligbalie.services.sync import SyncEngine
 from veiligbalie.ui import labels
@@ -239,10 +238,10 @@ class ConflictDialog(QDialog):
     def keep_mine(self) -> None:
         """Record the edit again on the server's current revision: it then goes out cleanly."""
         try:
-            self._incidents.record_followup(
+            self._incidents.record_field_edit(
                 self.incident_id,
-                p.INCIDENT_FIELD_EDITED,
-                {"field": self.field, "value": self.conflict.get("your_value")},
+                self.field,
+                self.conflict.get("your_value"),
                 self._incidents.reporter_name(),
                 base_revision=int(self.conflict["server_revision"]),
             )
