@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import random
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -322,7 +323,19 @@ class SyncEngine(QObject):
                 self._finish()
                 return
             if item.path.is_file():
-                break
+                self._uploading = item
+                try:
+                    self.api.upload_attachment(
+                        item.incident_id,
+                        item.sha256,
+                        item.path,
+                        item.name,
+                        item.mime_type,
+                        self._upload_answer(item),
+                    )
+                    return
+                except OSError:
+                    self._uploading = None  # gone between the check and the open
             # Gone from the data folder (deleted by hand, a restored backup without it):
             # said once, never asked for again.
             log.warning(
@@ -339,15 +352,9 @@ class SyncEngine(QObject):
                 )
             )
             self._emit_pending()
-        self._uploading = item
-        self.api.upload_attachment(
-            item.incident_id,
-            item.sha256,
-            item.path,
-            item.name,
-            item.mime_type,
-            lambda answer, error: self._on_upload(item, error),
-        )
+
+    def _upload_answer(self, item: PendingUpload) -> Callable[[Any, ApiError | None], None]:
+        return lambda _answer, error: self._on_upload(item, error)
 
     def _on_upload(self, item: PendingUpload, error: ApiError | None) -> None:
         self._uploading = None
