@@ -79,6 +79,7 @@ def station(qapp: Any, server: tuple[RunningServer, str]) -> Iterator[tuple[Data
     engine.configure(running.base_url, token, identity="user:mdewit")
     yield db, engine
     engine.stop()
+    engine.deleteLater()
     db.close()
 
 
@@ -117,10 +118,15 @@ def test_files_go_once_and_arrive_byte_identical(
     note = _evidence(tmp_path, "verklaring.txt", b"Hij zei: ik weet waar je woont.")
     incident = _report(db, [photo, note])
     counting = Counting(engine)
-    assert engine.logic.waiting_count() == 3  # the report and its two files
     engine.start()
+    engine.notify_local_change()  # what IncidentService.saved does in the app
+    assert engine.pending == 3  # the report and its two files
     qtbot.waitUntil(lambda: engine.pending == 0 and not engine.busy, timeout=30000)
     assert sorted(sha for _i, sha in counting.calls) == sorted([photo.sha256, note.sha256])
+    # The push answer gave the organisation-wide number; ours is kept as the earlier one.
+    numbers = IncidentRepository(db).reference_info(incident.id)
+    assert numbers is not None and not numbers.provisional
+    assert numbers.provisional_reference == incident.reference
     for info in (photo, note):
         answer = httpx.get(
             running.base_url + ROUTE.format(incident_id=incident.id, sha256=info.sha256),
@@ -147,6 +153,8 @@ def test_files_go_once_and_arrive_byte_identical(
             service.open(incident.id, photo.sha256, photo.original_name)
         assert ready.args[1].read_bytes() == photo.stored_path.read_bytes()
     finally:
+        service.deleteLater()
+        api.deleteLater()
         other_db.close()
 
 
@@ -242,3 +250,43 @@ def test_a_new_server_database_needs_every_file_again(db: Database, tmp_path: Pa
     assert queue.next() is None and logic.waiting_count() == 1  # the created change
     assert logic.adopt_epoch("e2")  # the server's database was replaced
     assert queue.next() is not None
+
+
+def test_two_stations_registering_offline_end_with_distinct_final_numbers(
+    qtbot: Any, tmp_path: Path, server: tuple[RunningServer, str]
+) -> None:
+    running, token = server
+    if not _has_upload_route(running):
+        pytest.skip("the server on this branch gives no organisation-wide numbers yet")
+    stations = []
+    for name in ("balie-1", "balie-2"):
+        db = Database.open(tmp_path / f"{name}.sqlite3")
+        stations.append((db, _report(db, [])))
+    # Both gave their first report the same provisional number while offline.
+    assert stations[0][1].reference == stations[1][1].reference
+    engines = []
+    try:
+        for db, _incident in stations:
+            engine = SyncEngine(db, interval_ms=3_600_000, backoff_min_ms=50, backoff_max_ms=200)
+            engine.configure(running.base_url, token, identity="user:mdewit")
+            engines.append(engine)
+            with qtbot.waitSignal(engine.synced, timeout=30000):
+                engine.start()
+        finals = []
+        for db, incident in stations:
+            numbers = IncidentRepository(db).reference_info(incident.id)
+            assert numbers is not None and not numbers.provisional
+            assert numbers.provisional_reference == incident.reference
+            finals.append(numbers.reference)
+        assert finals[0] != finals[1]
+        # Each station's pull brings the other's report under its final number too.
+        with qtbot.waitSignal(engines[0].synced, timeout=30000):
+            engines[0].sync_now()
+        other = IncidentRepository(stations[0][0]).find_by_reference(finals[1])
+        assert other is not None and other.id == stations[1][1].id
+    finally:
+        for engine in engines:
+            engine.stop()
+            engine.deleteLater()  # Qt deletes it, not Python's collector mid-event
+        for db, _incident in stations:
+            db.close()
