@@ -130,7 +130,9 @@ class AttachmentService(QObject):
             with contextlib.suppress(OSError):
                 partial.unlink()
             log.info("attachment %s: download failed (%s)", sha256, error)
-            self.failed.emit(sha256, self._explain(error))
+            # The transport may check the checksum itself (and leave nothing behind).
+            checksum = "checksum" in error.message.lower()
+            self.failed.emit(sha256, self._mismatch() if checksum else self._explain(error))
             return
         try:
             actual = sha256_of(partial)
@@ -143,14 +145,7 @@ class AttachmentService(QObject):
             log.warning("attachment %s: checksum mismatch (got %s)", sha256, actual)
             with contextlib.suppress(OSError):
                 partial.unlink()
-            self.failed.emit(
-                sha256,
-                self.tr(
-                    "The file that arrived is not the file that was attached to the report "
-                    "(its checksum differs). It was deleted and not opened. Try again; if it "
-                    "keeps happening, tell the administrator."
-                ),
-            )
+            self.failed.emit(sha256, self._mismatch())
             return
         os.replace(partial, target)
         self._open(sha256, target)
@@ -163,6 +158,13 @@ class AttachmentService(QObject):
                 sha256,
                 self.tr("There is no program on this workstation that can open this file."),
             )
+
+    def _mismatch(self) -> str:
+        return self.tr(
+            "The file that arrived is not the file that was attached to the report (its "
+            "checksum differs). It was deleted and not opened. Try again; if it keeps "
+            "happening, tell the administrator."
+        )
 
     def _explain(self, error: ApiError) -> str:
         if error.kind == "rejected" and error.status == 404:
