@@ -118,7 +118,7 @@ def test_instellingen_lists_it_readably_says_it_once_and_opens_the_dialog(
         assert page.conflicts.count() == 1
         reference = lead_b.repo.get(incident).reference
         text = page.conflicts.item(0).text()
-        assert text.startswith(f"Location of report {reference}")
+        assert text.startswith(f"Location in report {reference}")
         assert "location" not in text  # the field's name, not the column's
         assert "Balie 2" in page.conflicts.item(0).toolTip()
         dialog = page.open_conflict(modal=False)

@@ -245,11 +245,16 @@ class ServerSettings(QWidget):
         self.conflicts.setMaximumHeight(120)
         form3.addRow(self.tr("Conflicts"), self.conflicts)
         self.conflicts.itemActivated.connect(lambda _item: self.open_conflict())
+        self.conflicts.setWordWrap(True)
         self.resolve_button = QPushButton(self.tr("&Choose a version…"), sync)
         self.resolve_button.setObjectName("resolveConflictButton")
         self.resolve_button.setAccessibleName(self.tr("Choose a version"))
         self.resolve_button.clicked.connect(lambda: self.open_conflict())
-        form3.addRow(self.resolve_button)
+        resolve_row = QHBoxLayout()
+        resolve_row.addWidget(self.resolve_button)
+        resolve_row.addStretch(1)
+        self._resolve_row = resolve_row
+        form3.addRow("", resolve_row)
         column.addWidget(sync)
 
         if self.session is not None:
@@ -607,7 +612,7 @@ class ServerSettings(QWidget):
             field = str(conflict.get("field", ""))
             entry = QListWidgetItem(
                 fill(
-                    self.tr("%1 of report %2: changed by someone else too; choose a version"),
+                    self.tr("%1 in report %2: two versions, choose one"),
                     labels.field_label(field),
                     self._reference_of(conflict.get("entity_id")),
                 )
@@ -626,5 +631,5 @@ class ServerSettings(QWidget):
         self.resolve_button.setEnabled(self.conflicts.count() > 0)
         # The lists take room only when they hold something to act on.
         self._sync_form.setRowVisible(self.dead_letters, self.dead_letters.count() > 0)
-        for widget in (self.conflicts, self.resolve_button):
-            self._sync_form.setRowVisible(widget, self.conflicts.count() > 0)
+        for row in (self.conflicts, self._resolve_row):
+            self._sync_form.setRowVisible(row, self.conflicts.count() > 0)
