@@ -425,6 +425,49 @@
     </message>
   </context>
   <context>
+    <name>AttachmentService</name>
+    <message>
+      <source>This file is on the server, and this workstation is not connected to it. Link the workstation or sign in, then try again.</source>
+      <translation>Dit bestand staat op de server en deze werkplek is er niet mee verbonden. Koppel de werkplek of log in en probeer het opnieuw.</translation>
+    </message>
+    <message>
+      <source>The file could not be saved on this workstation.</source>
+      <translation>Het bestand kon niet op deze werkplek worden opgeslagen.</translation>
+    </message>
+    <message>
+      <source>There is no program on this workstation that can open this file.</source>
+      <translation>Er is op deze werkplek geen programma dat dit bestand kan openen.</translation>
+    </message>
+    <message>
+      <source>The file that arrived is not the file that was attached to the report (its checksum differs). It was deleted and not opened. Try again; if it keeps happening, tell the administrator.</source>
+      <translation>Het ontvangen bestand is niet het bestand dat bij de melding is gevoegd (de controlesom verschilt). Het is verwijderd en niet geopend. Probeer het opnieuw; blijft dit gebeuren, meld het dan aan de beheerder.</translation>
+    </message>
+    <message>
+      <source>The server does not have this file (yet): the reporter's workstation has not sent it. Try again later.</source>
+      <translation>De server heeft dit bestand (nog) niet: de werkplek van de melder heeft het nog niet verstuurd. Probeer het later opnieuw.</translation>
+    </message>
+    <message>
+      <source>You may not open this file.</source>
+      <translation>Je mag dit bestand niet openen.</translation>
+    </message>
+    <message>
+      <source>Your session has ended. Sign in again.</source>
+      <translation>Je sessie is verlopen. Log opnieuw in.</translation>
+    </message>
+    <message>
+      <source>No secure connection could be made with the server. Ask the administrator.</source>
+      <translation>Er kon geen beveiligde verbinding met de server worden gemaakt. Vraag het de beheerder.</translation>
+    </message>
+    <message>
+      <source>The server cannot be reached. Try again later.</source>
+      <translation>De server is niet bereikbaar. Probeer het later opnieuw.</translation>
+    </message>
+    <message>
+      <source>The server could not send the file. Try again later.</source>
+      <translation>De server kon het bestand niet versturen. Probeer het later opnieuw.</translation>
+    </message>
+  </context>
+  <context>
     <name>AttachmentsBox</name>
     <message>
       <source>Photos, screenshots, PDF, text, e-mail, sound, video or Word files; at most %1 files of %2 MB each. You can also drag files onto this form.</source>
@@ -560,6 +603,91 @@
     <message>
       <source>Follow your report and add information in My reports.</source>
       <translation>Volg je melding en voeg informatie toe onder Mijn meldingen.</translation>
+    </message>
+  </context>
+  <context>
+    <name>ConflictDialog</name>
+    <message>
+      <source>(empty)</source>
+      <translation>(leeg)</translation>
+    </message>
+    <message>
+      <source>yes</source>
+      <translation>ja</translation>
+    </message>
+    <message>
+      <source>no</source>
+      <translation>nee</translation>
+    </message>
+    <message>
+      <source>Two versions of a report</source>
+      <translation>Twee versies van een melding</translation>
+    </message>
+    <message>
+      <source>Two versions of “%1” in report %2</source>
+      <translation>Twee versies van ‘%1’ in melding %2</translation>
+    </message>
+    <message>
+      <source>(unknown)</source>
+      <translation>(onbekend)</translation>
+    </message>
+    <message>
+      <source>%1 changed this field while you changed it too. Both versions are kept until you choose which one stays.</source>
+      <translation>%1 heeft dit veld gewijzigd terwijl jij het ook wijzigde. Beide versies blijven bewaard tot je kiest welke blijft.</translation>
+    </message>
+    <message>
+      <source>Someone else</source>
+      <translation>Iemand anders</translation>
+    </message>
+    <message>
+      <source>Your version</source>
+      <translation>Jouw versie</translation>
+    </message>
+    <message>
+      <source>Version of %1</source>
+      <translation>Versie van %1</translation>
+    </message>
+    <message>
+      <source>Version on the server</source>
+      <translation>Versie op de server</translation>
+    </message>
+    <message>
+      <source>&amp;Keep my version</source>
+      <translation>&amp;Mijn versie houden</translation>
+    </message>
+    <message>
+      <source>Keep my version</source>
+      <translation>Mijn versie houden</translation>
+    </message>
+    <message>
+      <source>&amp;Take that version</source>
+      <translation>&amp;Die versie overnemen</translation>
+    </message>
+    <message>
+      <source>Take that version</source>
+      <translation>Die versie overnemen</translation>
+    </message>
+    <message>
+      <source>Decide &amp;later</source>
+      <translation>&amp;Later beslissen</translation>
+    </message>
+    <message>
+      <source>Decide later</source>
+      <translation>Later beslissen</translation>
+    </message>
+    <message>
+      <source>This report is no longer on this workstation; the choice cannot be made.</source>
+      <translation>Deze melding staat niet meer op deze werkplek; de keuze kan niet worden gemaakt.</translation>
+    </message>
+  </context>
+  <context>
+    <name>ConflictNotifier</name>
+    <message numerus="yes">
+      <source>%n report field(s) were changed by someone else at the same time as by you. Choose which version stays under Settings → Synchronisation.</source>
+      <translation>
+        <numerusform>%n veld van een melding is tegelijk door iemand anders en door jou gewijzigd. Kies onder Instellingen → Synchronisatie welke versie blijft.</numerusform>
+        <numerusform>%n velden van meldingen zijn tegelijk door iemand anders en door jou gewijzigd. Kies onder Instellingen → Synchronisatie welke versie blijft.</numerusform>
+      </translation>
     </message>
   </context>
   <context>
@@ -1515,6 +1643,94 @@
       <translation>De opvolging is afgerond.</translation>
     </message>
     <message>
+      <source>Date and time</source>
+      <translation>Datum en tijd</translation>
+    </message>
+    <message>
+      <source>Location</source>
+      <translation>Plaats</translation>
+    </message>
+    <message>
+      <source>Channel</source>
+      <translation>Kanaal</translation>
+    </message>
+    <message>
+      <source>Type of incident</source>
+      <translation>Soort incident</translation>
+    </message>
+    <message>
+      <source>Severity</source>
+      <translation>Ernst</translation>
+    </message>
+    <message>
+      <source>Description</source>
+      <translation>Beschrijving</translation>
+    </message>
+    <message>
+      <source>Reported on behalf of</source>
+      <translation>Gemeld namens</translation>
+    </message>
+    <message>
+      <source>Perpetrator known</source>
+      <translation>Dader bekend</translation>
+    </message>
+    <message>
+      <source>Description of the perpetrator</source>
+      <translation>Beschrijving van de dader</translation>
+    </message>
+    <message>
+      <source>Client or case number</source>
+      <translation>Klant- of zaaknummer</translation>
+    </message>
+    <message>
+      <source>Witnesses</source>
+      <translation>Getuigen</translation>
+    </message>
+    <message>
+      <source>Someone was injured</source>
+      <translation>Iemand raakte gewond</translation>
+    </message>
+    <message>
+      <source>There is damage</source>
+      <translation>Er is schade</translation>
+    </message>
+    <message>
+      <source>Estimated damage</source>
+      <translation>Geschatte schade</translation>
+    </message>
+    <message>
+      <source>Someone could not work</source>
+      <translation>Iemand kon niet werken</translation>
+    </message>
+    <message>
+      <source>Police called</source>
+      <translation>Politie gebeld</translation>
+    </message>
+    <message>
+      <source>Arrest</source>
+      <translation>Aanhouding</translation>
+    </message>
+    <message>
+      <source>Police report (aangifte) intended</source>
+      <translation>Aangifte voorgenomen</translation>
+    </message>
+    <message>
+      <source>Aftercare talk wanted</source>
+      <translation>Nazorggesprek gewenst</translation>
+    </message>
+    <message>
+      <source>Only visible to the team lead</source>
+      <translation>Alleen zichtbaar voor de teamleider</translation>
+    </message>
+    <message>
+      <source>%1 (provisional)</source>
+      <translation>%1 (voorlopig)</translation>
+    </message>
+    <message>
+      <source>earlier: %1</source>
+      <translation>eerder: %1</translation>
+    </message>
+    <message>
       <source>Information added</source>
       <translation>Informatie toegevoegd</translation>
     </message>
@@ -1841,6 +2057,10 @@
     <message>
       <source>News on your reports</source>
       <translation>Nieuws over je meldingen</translation>
+    </message>
+    <message>
+      <source>Earlier reference number</source>
+      <translation>Eerder meldingsnummer</translation>
     </message>
     <message>
       <source>Status</source>
@@ -2305,10 +2525,6 @@
       <translation>Conflicten</translation>
     </message>
     <message>
-      <source>Mark conflict as seen</source>
-      <translation>Conflict als gezien markeren</translation>
-    </message>
-    <message>
       <source>This enrolment code was already used. Ask the administrator for a new code.</source>
       <translation>Deze koppelcode is al gebruikt. Vraag de beheerder om een nieuwe code.</translation>
     </message>
@@ -2339,6 +2555,14 @@
     <message>
       <source>Unlink this workstation</source>
       <translation>Koppeling van deze werkplek opheffen</translation>
+    </message>
+    <message>
+      <source>&amp;Choose a version…</source>
+      <translation>&amp;Versie kiezen…</translation>
+    </message>
+    <message>
+      <source>Choose a version</source>
+      <translation>Versie kiezen</translation>
     </message>
     <message>
       <source>The server cannot be reached. Check the address and the network connection; if that looks right, ask the administrator whether the server is running.</source>
@@ -2457,6 +2681,10 @@
       <translation>Het wachtwoord is gewijzigd.</translation>
     </message>
     <message>
+      <source>(not on this workstation)</source>
+      <translation>(niet op deze werkplek)</translation>
+    </message>
+    <message>
       <source>Linked with %1 (%2, %3) at %4.</source>
       <translation>Gekoppeld met %1 (%2, %3) op %4.</translation>
     </message>
@@ -2492,6 +2720,13 @@
       <source>No connection</source>
       <translation>Geen verbinding</translation>
     </message>
+    <message numerus="yes">
+      <source>%1 (%n evidence file(s))</source>
+      <translation>
+        <numerusform>%1 (waarvan %n bewijsbestand)</numerusform>
+        <numerusform>%1 (waarvan %n bewijsbestanden)</numerusform>
+      </translation>
+    </message>
     <message>
       <source>%1, sent once this workstation is linked to a server</source>
       <translation>%1, verzonden zodra deze werkplek aan een server is gekoppeld</translation>
@@ -2501,8 +2736,12 @@
       <translation>Wijziging %1 (%2): %3</translation>
     </message>
     <message>
-      <source>Field %1 was changed by someone else: server has %2, yours was %3</source>
-      <translation>Veld %1 is door iemand anders gewijzigd: de server heeft %2, jouw waarde was %3</translation>
+      <source>%1 in report %2: two versions, choose one</source>
+      <translation>%1 in melding %2: twee versies, kies er één</translation>
+    </message>
+    <message>
+      <source>Yours: %1 · on the server: %2</source>
+      <translation>Jouw versie: %1 · op de server: %2</translation>
     </message>
   </context>
   <context>
@@ -2708,8 +2947,16 @@
   <context>
     <name>SyncEngine</name>
     <message>
-      <source>This workstation took a new sync identity (another copy of it used the old one); every unsent change is sent again</source>
+      <source>The evidence file %1 of a report is no longer on this workstation and cannot be sent to the server</source>
       <extracomment>The safety-net cycle when the stream is quiet (it nudges on every change anyway). Epoch changes handled within one cycle before giving up until the next (a server that keeps changing its epoch is broken; never loop on it). Device id changes within one cycle, likewise (a fresh id is never taken, so more means a broken server). Notices kept for the sync status in Instellingen.</extracomment>
+      <translation>Het bewijsbestand %1 van een melding staat niet meer op deze werkplek en kan niet naar de server</translation>
+    </message>
+    <message>
+      <source>The server did not accept the evidence file %1: %2</source>
+      <translation>De server heeft het bewijsbestand %1 niet aangenomen: %2</translation>
+    </message>
+    <message>
+      <source>This workstation took a new sync identity (another copy of it used the old one); every unsent change is sent again</source>
       <translation>Deze werkplek heeft een nieuwe synchronisatie-identiteit gekregen (een kopie ervan gebruikte de oude); alle nog niet verzonden wijzigingen worden opnieuw verstuurd</translation>
     </message>
   </context>

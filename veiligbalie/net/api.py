@@ -14,10 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from pydantic import BaseModel, ValidationError
-from PySide6.QtCore import QByteArray, QObject, QUrl
+from PySide6.QtCore import QByteArray, QFile, QIODevice, QObject, QUrl
 from PySide6.QtNetwork import (
     QNetworkAccessManager,
     QNetworkReply,
@@ -216,6 +216,47 @@ def _error_detail(body: bytes) -> tuple[str, str | None]:
     return str(detail), (str(epoch) if epoch else None)
 
 
+class _DownloadCall(ApiCall):
+    """A GET whose body goes to a file as it arrives (a 25 MB file never sits in memory)."""
+
+    def __init__(
+        self,
+        reply: QNetworkReply,
+        dest: Path,
+        callback: Callable[[Any, ApiError | None], None],
+        parent: QObject,
+    ) -> None:
+        super().__init__(reply, None, callback, parent)
+        self._dest = dest
+        self._file = QFile(str(dest), self)
+        self._write_error = ""
+        if not self._file.open(QIODevice.OpenModeFlag.WriteOnly | QIODevice.OpenModeFlag.Truncate):
+            self._write_error = self._file.errorString()
+        reply.readyRead.connect(self._on_ready_read)
+
+    def _ok(self) -> bool:
+        status = self._reply.attribute(QNetworkRequest.Attribute.HttpStatusCodeAttribute)
+        return bool(status) and 200 <= int(status) < 300
+
+    def _on_ready_read(self) -> None:
+        if self._ok() and not self._write_error:
+            data = self._reply.readAll()
+            if self._file.write(data) != data.size():
+                self._write_error = self._file.errorString()
+
+    def _decode(self, reply: QNetworkReply) -> tuple[Any, ApiError | None]:
+        if not self._ok():
+            self._file.close()
+            self._file.remove()
+            return super()._decode(reply)
+        self._on_ready_read()
+        self._file.close()
+        if self._write_error:
+            self._file.remove()
+            return None, ApiError("server", 0, f"cannot write {self._dest}: {self._write_error}")
+        return self._dest, None
+
+
 class ServerApi(QObject):
     """Calls on the central server. Configure with :meth:`configure`; every call is async."""
 
@@ -311,7 +352,61 @@ class ServerApi(QObject):
         query = urlencode({"cursor": cursor, "limit": limit})
         return self.call("GET", f"/sync/pull?{query}", None, PullResponse, callback)
 
+    # -- Evidence files -----------------------------------------------------------------------
+    def upload_attachment(
+        self,
+        incident_id: uuid.UUID,
+        sha256: str,
+        path: str | Path,
+        name: str,
+        mime: str,
+        callback: Callable[[None, ApiError | None], None],
+    ) -> ApiCall:
+        """PUT the file's bytes (streamed from disk) as the report's evidence ``sha256``.
+        201 stored, 200 already there: both succeed. Raises OSError when the file cannot be
+        opened."""
+        file = QFile(str(path))
+        if not file.open(QIODevice.OpenModeFlag.ReadOnly):
+            raise OSError(f"cannot open {path}: {file.errorString()}")
+        request = self._request(f"{API_PREFIX}/incidents/{incident_id}/attachments/{sha256}")
+        request.setHeader(QNetworkRequest.KnownHeaders.ContentTypeHeader, mime)
+        request.setHeader(QNetworkRequest.KnownHeaders.ContentLengthHeader, file.size())
+        request.setRawHeader(
+            QByteArray(b"X-VB-Filename"), QByteArray(quote(name, safe="").encode("ascii"))
+        )
+        reply = self._manager.put(request, file)
+        call = ApiCall(reply, None, callback, self)
+        file.setParent(call)  # the body is read while the request runs
+        return call
+
+    def download_attachment(
+        self,
+        incident_id: uuid.UUID,
+        sha256: str,
+        dest_path: str | Path,
+        callback: Callable[[Path | None, ApiError | None], None],
+    ) -> ApiCall:
+        """GET the report's evidence ``sha256`` into ``dest_path`` (written as it arrives);
+        the answer is the path. The caller checks the checksum."""
+        request = self._request(f"{API_PREFIX}/incidents/{incident_id}/attachments/{sha256}")
+        reply = self._manager.get(request)
+        return _DownloadCall(reply, Path(dest_path), callback, self)
+
     # -- The one request path --------------------------------------------------------------
+    def _request(self, path: str, token: bool = True) -> QNetworkRequest:
+        request = QNetworkRequest(QUrl(self._base_url + path))
+        request.setTransferTimeout(self.timeout_ms)
+        request.setSslConfiguration(self._ssl)
+        if token and self._token:
+            request.setRawHeader(
+                QByteArray(b"Authorization"), QByteArray(f"Bearer {self._token}".encode("ascii"))
+            )
+        if self._device_id is not None:
+            request.setRawHeader(
+                QByteArray(b"X-VB-Device"), QByteArray(str(self._device_id).encode("ascii"))
+            )
+        return request
+
     def call(
         self,
         method: str,

@@ -12,6 +12,7 @@ from veiligbalie.net.alarm_paths import LanAlarmPath, ServerAlarmPath, load_site
 from veiligbalie.net.api import ServerApi
 from veiligbalie.net.stream import Stream
 from veiligbalie.services.alarms import AlarmService
+from veiligbalie.services.attachments import AttachmentService
 from veiligbalie.services.guidance import GuidanceLibrary, GuidanceSync
 from veiligbalie.services.hotkey import GlobalHotkey
 from veiligbalie.services.incidents import IncidentService
@@ -39,6 +40,8 @@ class AppContext:
     # Hulp: shipped and organisation cards, refresher, prevention; their own small sync.
     guidance: GuidanceLibrary | None = field(default=None)
     guidance_sync: GuidanceSync | None = field(default=None)
+    # Opening a report's evidence: from this workstation, or fetched from the server.
+    attachments: AttachmentService | None = field(default=None)
 
     @classmethod
     def open(cls, db: Database) -> AppContext:
@@ -73,6 +76,7 @@ class AppContext:
             session=session,
             sync=engine,
             server_alarms=server_alarms,
+            attachments=AttachmentService(db, engine.api, engine),
             _lan_started=(identity.station_id, identity.site_id, load_site_key()),
         )
         context.wire_sync()

@@ -37,6 +37,7 @@ from veiligbalie.store.incidents import (
     Assignee,
     IncidentRepository,
     IncidentSummary,
+    ReferenceInfo,
     TimelineEvent,
 )
 from veiligbalie.store.pulled import take_news
@@ -56,6 +57,7 @@ __all__ = [
     "IncidentService",
     "IncidentSummary",
     "Link",
+    "ReferenceInfo",
     "TimelineEvent",
 ]
 
@@ -188,6 +190,19 @@ class IncidentService(QObject):
     def get(self, incident_id: uuid.UUID) -> Incident | None:
         return self._incidents.get(incident_id)
 
+    def find_by_reference(self, number: str) -> Incident | None:
+        """The report known by ``number``: its final number or the provisional one."""
+        return self._incidents.find_by_reference(number)
+
+    def reference_info(self, incident_id: uuid.UUID) -> ReferenceInfo | None:
+        return self._incidents.reference_info(incident_id)
+
+    def shows_provisional(self, numbers: ReferenceInfo | IncidentSummary) -> bool:
+        """Whether the report's number is to be shown as provisional: it is still this
+        workstation's own number while a server will give the final one. Without a server
+        it is the only number there is, shown plain."""
+        return numbers.provisional and self._link is not Link.LOCAL
+
     def attachments(self, incident_id: uuid.UUID) -> list[AttachmentInfo]:
         return self._incidents.attachments(incident_id)
 
@@ -296,6 +311,32 @@ class IncidentService(QObject):
         self._incidents.add_event(event, change_kind, checked, base_revision)
         self.changed.emit(incident_id)
         return event_id
+
+    def record_field_edit(
+        self,
+        incident_id: uuid.UUID,
+        field: str,
+        value: Any,
+        author: str,
+        base_revision: int,
+    ) -> uuid.UUID:
+        """Change one field of a report, made on ``base_revision`` of the server's copy
+        (an edit conflict settled in our favour: made again on the server's revision)."""
+        return self.record_followup(
+            incident_id,
+            p.INCIDENT_FIELD_EDITED,
+            {"field": field, "value": value},
+            author,
+            base_revision=base_revision,
+        )
+
+    def adopt_server_value(
+        self, incident_id: uuid.UUID, field: str, value: Any, revision: int | None
+    ) -> None:
+        """An edit conflict settled in the server's favour: its value replaces ours here
+        (nothing is queued; the server has it). Raises LookupError for an unknown report."""
+        self._incidents.adopt_server_value(incident_id, field, value, revision)
+        self.changed.emit(incident_id)
 
     def notify_changed(self, incident_id: uuid.UUID | None) -> None:
         """Tell the views that a report changed in the store behind this service's back

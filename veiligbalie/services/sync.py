@@ -11,12 +11,14 @@ from __future__ import annotations
 import logging
 import random
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from veiligbalie.core.text import fill
 from veiligbalie.net.api import ApiError, ServerApi
 from veiligbalie.net.stream import Stream, backoff_delay
 from veiligbalie.protocol import sync as p
@@ -24,6 +26,7 @@ from veiligbalie.services.sync_logic import PUSH_BATCH, PushBatch, SyncLogic
 from veiligbalie.store.database import Database
 from veiligbalie.store.incidents import IncidentRepository
 from veiligbalie.store.outbox import META_SYNC_CURSOR, OutboxItem
+from veiligbalie.store.uploads import PendingUpload
 
 log = logging.getLogger(__name__)
 
@@ -90,9 +93,14 @@ class SyncEngine(QObject):
         self.notices: list[tuple[datetime, str]] = []
         self._batch_limit = PUSH_BATCH
         self._waiting_retries = False
+        # Evidence uploads: failures in a row (their own backoff), files the server refused
+        # this session (not asked again until the link changes), the one in flight.
+        self._upload_failures = 0
+        self._upload_refused: set[str] = set()
+        self._uploading: PendingUpload | None = None
         self.last_contact: datetime | None = None
         self.last_error: ApiError | None = None
-        self._pending = self.logic.pending_count()
+        self._pending = self.logic.waiting_count()
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -136,6 +144,8 @@ class SyncEngine(QObject):
                 self.logic.outbox.set_meta(META_SYNC_IDENTITY, identity)
             self._configured = True
             self._failures = 0
+            self._upload_failures = 0
+            self._upload_refused.clear()  # another server or identity may take them
             if self._running:
                 if not self.stream.running:
                     self.stream.start()
@@ -186,7 +196,13 @@ class SyncEngine(QObject):
 
     @property
     def pending(self) -> int:
+        """Changes and evidence files still to reach the server."""
         return self._pending
+
+    @property
+    def pending_uploads(self) -> int:
+        """Of :attr:`pending`, the evidence files."""
+        return self.logic.uploads.count()
 
     @property
     def busy(self) -> bool:
@@ -256,6 +272,9 @@ class SyncEngine(QObject):
             if self._rekey_turns > MAX_REKEY_TURNS:
                 self._fail(ApiError("server", 200, "the server keeps refusing new device ids"))
                 return
+        if result.renumbered:
+            # The server's numbers replace the provisional ones: views show the final one.
+            self.incidents_changed.emit(sorted(result.renumbered))
         if result.dead:
             self.dead_letters_changed.emit()
         for entry in result.conflicts:
@@ -292,7 +311,90 @@ class SyncEngine(QObject):
         if result.has_more:
             self._pull_step()
         else:
+            self._upload_step()
+
+    # -- Evidence files ----------------------------------------------------------------------
+    def _upload_step(self) -> None:
+        """Send the next file of an accepted report, one at a time; then end the cycle."""
+        while True:
+            item = self.logic.uploads.next(self._upload_refused)
+            if item is None:
+                self._upload_failures = 0
+                self._finish()
+                return
+            if item.path.is_file():
+                self._uploading = item
+                try:
+                    self.api.upload_attachment(
+                        item.incident_id,
+                        item.sha256,
+                        item.path,
+                        item.name,
+                        item.mime_type,
+                        self._upload_answer(item),
+                    )
+                    return
+                except OSError:
+                    self._uploading = None  # gone between the check and the open
+            # Gone from the data folder (deleted by hand, a restored backup without it):
+            # said once, never asked for again.
+            log.warning(
+                "sync: evidence file %s of report %s is missing", item.sha256, item.incident_id
+            )
+            self.logic.uploads.mark_missing(item)
+            self._add_notice(
+                fill(
+                    self.tr(
+                        "The evidence file %1 of a report is no longer on this workstation and "
+                        "cannot be sent to the server"
+                    ),
+                    item.name,
+                )
+            )
+            self._emit_pending()
+
+    def _upload_answer(self, item: PendingUpload) -> Callable[[Any, ApiError | None], None]:
+        return lambda _answer, error: self._on_upload(item, error)
+
+    def _on_upload(self, item: PendingUpload, error: ApiError | None) -> None:
+        self._uploading = None
+        if not self._running:
+            self._busy = False
+            return
+        if error is None:
+            self._contact()
+            self.logic.uploads.mark_uploaded(item.incident_id, item.sha256)
+            self._upload_failures = 0
+            self._emit_pending()
+            self._upload_step()
+            return
+        if error.kind in ("auth", "certificate"):
+            self._fail(error)
+            return
+        if error.transient:
+            # Offline or a server hiccup: the file goes again on the backoff timer.
+            self._upload_failures += 1
+            log.info(
+                "sync: upload of %s failed (%s), attempt %d",
+                item.sha256,
+                error.kind,
+                self._upload_failures,
+            )
             self._finish()
+            return
+        # Refused (too large, not in the report, a server without the route): not asked
+        # again this session, said once; the rest of the files still go.
+        self._contact()
+        self._upload_refused.add(item.key)
+        log.warning("sync: the server refused evidence file %s: %s", item.sha256, error)
+        self._add_notice(
+            fill(
+                self.tr("The server did not accept the evidence file %1: %2"),
+                item.name,
+                error.message or str(error.status),
+            )
+        )
+        self._upload_step()
 
     def _turn_epoch(self, server_epoch: str | None) -> bool:
         """Handle a new server epoch; False when it keeps changing (the cycle then fails)."""
@@ -318,10 +420,14 @@ class SyncEngine(QObject):
         new = self.logic.device_id
         self.api.set_device_id(new)
         log.info("sync: device id %s replaced by %s (%s); unsent changes go again", old, new, why)
-        text = self.tr(
-            "This workstation took a new sync identity (another copy of it used the old one); "
-            "every unsent change is sent again"
+        self._add_notice(
+            self.tr(
+                "This workstation took a new sync identity (another copy of it used the old "
+                "one); every unsent change is sent again"
+            )
         )
+
+    def _add_notice(self, text: str) -> None:
         self.notices = [*self.notices, (datetime.now(UTC), text)][-NOTICES_KEPT:]
         self.notice.emit(text)
 
@@ -335,6 +441,12 @@ class SyncEngine(QObject):
             self.sync_now()
         elif self._waiting_retries:
             self._schedule(self._retry_delay())
+        elif self._upload_failures:
+            self._schedule(
+                backoff_delay(
+                    self._upload_failures - 1, self.backoff_min_ms, self.backoff_max_ms, self._rng
+                )
+            )
         else:
             self._schedule(self.interval_ms)
 
@@ -379,7 +491,7 @@ class SyncEngine(QObject):
         self.last_contact = datetime.now(UTC)
 
     def _emit_pending(self) -> None:
-        count = self.logic.pending_count()
+        count = self.logic.waiting_count()
         if count != self._pending:
             self._pending = count
             self.pending_changed.emit(count)

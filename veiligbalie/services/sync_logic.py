@@ -36,6 +36,7 @@ from veiligbalie.store.pulled import (
     stored_uuid,
 )
 from veiligbalie.store.types import dumps, utc_text
+from veiligbalie.store.uploads import UploadQueue
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,8 @@ class PushResult:
     epoch_changed: bool = False
     #: Why the device took a new id after this answer (None: it kept its id).
     rekeyed: str | None = None
+    #: Reports that took the server's organisation-wide number with this answer.
+    renumbered: set[uuid.UUID] = field(default_factory=set)
 
     @property
     def progressed(self) -> bool:
@@ -88,6 +91,7 @@ class SyncLogic:
         self.outbox = Outbox(db)
         self.incidents = IncidentRepository(db)
         self.pulled = PulledData(db)
+        self.uploads = UploadQueue(db)
 
     # -- Bookkeeping -----------------------------------------------------------------------
     @property
@@ -108,6 +112,10 @@ class SyncLogic:
 
     def pending_count(self) -> int:
         return self.outbox.count_pending()
+
+    def waiting_count(self) -> int:
+        """What still has to reach the server: queued changes and evidence files."""
+        return self.outbox.count_pending() + self.uploads.count()
 
     def dead_letters(self) -> list[OutboxItem]:
         return self.outbox.dead_letters()
@@ -139,6 +147,8 @@ class SyncLogic:
             self.outbox.set_meta(META_SYNC_EPOCH, server_epoch)
             return False
         requeued = self.outbox.requeue_all_sent()
+        # The new database holds none of our evidence files either: they go again.
+        self.uploads.forget_uploads()
         self.outbox.set_meta(META_SYNC_CURSOR, "0")
         self.outbox.set_meta(META_SYNC_EPOCH, server_epoch)
         log.warning(
@@ -207,6 +217,12 @@ class SyncLogic:
         created = [by_seq[s].entity_id for s in accepted if by_seq[s].kind == p.INCIDENT_CREATED]
         if created:
             self.incidents.advance_status(created, IncidentStatus.SENT)
+        # The final numbers of the reports the server received (now or before). Only our own
+        # reports of this batch take one: an answer never renames anything else.
+        ours = {item.entity_id for item in batch.items if item.kind == p.INCIDENT_CREATED}
+        numbers = {r.entity_id: r.reference for r in response.references if r.entity_id in ours}
+        if numbers:
+            result.renumbered = self.incidents.adopt_references(numbers)
         # A collision: another copy of this device pushed a different change as this
         # device_seq. Nothing was stored; after the re-key below it is pushed again.
         collided = sorted(c.device_seq for c in response.collisions if c.device_seq in by_seq)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -92,6 +92,36 @@ class IncidentSummary:
     description_excerpt: str
     has_unread: bool
     created_at: datetime
+    #: The number this workstation gave the report (None: a report pulled from elsewhere).
+    provisional_reference: str | None = None
+    #: ``reference`` is still this workstation's own number: the server has not given the
+    #: organisation-wide one yet (a report made here that the server did not accept yet).
+    provisional: bool = False
+
+    @property
+    def earlier_reference(self) -> str | None:
+        """The report's former number, once the server's number replaced it."""
+        return _earlier(self.reference, self.provisional_reference, self.provisional)
+
+
+@dataclass(frozen=True)
+class ReferenceInfo:
+    """A report's numbers: the one it goes by, and this workstation's own one."""
+
+    reference: str
+    provisional_reference: str | None
+    #: ``reference`` is still only this workstation's number (see IncidentSummary).
+    provisional: bool
+
+    @property
+    def earlier_reference(self) -> str | None:
+        return _earlier(self.reference, self.provisional_reference, self.provisional)
+
+
+def _earlier(reference: str, provisional_reference: str | None, provisional: bool) -> str | None:
+    if provisional or not provisional_reference or provisional_reference == reference:
+        return None
+    return provisional_reference
 
 
 _INSERT_INCIDENT = insert(incidents)
@@ -116,6 +146,8 @@ _SUMMARY_COLUMNS = (
     func.length(incidents.c.description).label("length"),
     incidents.c.unread,
     incidents.c.created_at,
+    incidents.c.provisional_reference,
+    incidents.c.origin,
 )
 
 
@@ -191,6 +223,26 @@ def _summary(row: Row[*tuple[Any, ...]]) -> IncidentSummary:
         description_excerpt=excerpt(row.head, cut=row.length > len(row.head)),
         has_unread=bool(row.unread),
         created_at=row.created_at,
+        provisional_reference=row.provisional_reference,
+        provisional=_is_provisional(
+            row.origin, row.reference, row.provisional_reference, row.status
+        ),
+    )
+
+
+def _is_provisional(
+    origin: str, reference: str, provisional_reference: str | None, status: str
+) -> bool:
+    """Whether a report still goes by this workstation's own number.
+
+    A report made here keeps it until the server accepts the report (it gives the final
+    number in the same answer); the final number may equal ours, so the number alone
+    cannot tell. A pulled report always carries the server's number.
+    """
+    return (
+        origin == LOCAL
+        and reference == (provisional_reference or reference)
+        and status == IncidentStatus.SAVED_LOCALLY.value
     )
 
 
@@ -379,6 +431,44 @@ class IncidentRepository:
                     .values(status=status.value)
                 )
 
+    def adopt_references(self, numbers: Mapping[uuid.UUID, str]) -> set[uuid.UUID]:
+        """Give reports made here the organisation-wide number the server assigned; returns
+        the reports whose number changed. Our own number stays in ``provisional_reference``
+        (old numbers keep resolving); an empty or unchanged number changes nothing, so an
+        answer applied twice is harmless."""
+        changed: set[uuid.UUID] = set()
+        with self._db.write() as session:
+            conn = session.connection()
+            for incident_id, reference in numbers.items():
+                if not reference:
+                    continue
+                result = conn.execute(
+                    update(incidents)
+                    .where(incidents.c.id == incident_id)
+                    .where(incidents.c.reference != reference)
+                    .values(
+                        reference=reference,
+                        provisional_reference=func.coalesce(
+                            incidents.c.provisional_reference, incidents.c.reference
+                        ),
+                    )
+                )
+                if result.rowcount:
+                    changed.add(incident_id)
+        return changed
+
+    def adopt_server_value(
+        self, incident_id: uuid.UUID, field_name: str, value: Any, revision: int | None
+    ) -> None:
+        """Set a field to the value the server holds (a conflict settled in its favour):
+        nothing is queued, the server already has it."""
+        with self._db.write() as session:
+            conn = session.connection()
+            self._require(conn, incident_id)
+            apply_field(
+                conn, incident_id, FieldEdit(field_name, value, revision), datetime.now(UTC)
+            )
+
     def mark_read(self, incident_id: uuid.UUID) -> None:
         """The reporter has seen the latest news on this report."""
         with self._db.write() as session:
@@ -414,6 +504,42 @@ class IncidentRepository:
             return conn.execute(
                 select(incidents.c.origin).where(incidents.c.id == incident_id)
             ).scalar()
+
+    def find_by_reference(self, number: str) -> Incident | None:
+        """The report known by ``number``: its organisation-wide number or the provisional
+        one this workstation gave it before (the final number wins when both match)."""
+        text_ = number.strip().upper()
+        if not text_:
+            return None
+        with self._db.engine.connect() as conn:
+            for column in (incidents.c.reference, incidents.c.provisional_reference):
+                row = conn.execute(
+                    select(incidents).where(column == text_).order_by(incidents.c.created_at)
+                ).first()
+                if row is not None:
+                    return _incident(row)
+        return None
+
+    def reference_info(self, incident_id: uuid.UUID) -> ReferenceInfo | None:
+        """The report's numbers and whether it still goes by the provisional one."""
+        with self._db.engine.connect() as conn:
+            row = conn.execute(
+                select(
+                    incidents.c.reference,
+                    incidents.c.provisional_reference,
+                    incidents.c.origin,
+                    incidents.c.status,
+                ).where(incidents.c.id == incident_id)
+            ).first()
+        if row is None:
+            return None
+        return ReferenceInfo(
+            reference=row.reference,
+            provisional_reference=row.provisional_reference,
+            provisional=_is_provisional(
+                row.origin, row.reference, row.provisional_reference, row.status
+            ),
+        )
 
     def revision(self, incident_id: uuid.UUID) -> int | None:
         """The server revision the local copy is based on (base_revision of field edits)."""

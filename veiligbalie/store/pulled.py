@@ -197,6 +197,18 @@ _ADVANCE = (
     )
 )
 
+_RENUMBER = (
+    update(incidents)
+    .where(_INCIDENT_ID == bindparam("b_id"))
+    .where(incidents.c.reference != bindparam("b_reference"))
+    .values(
+        reference=bindparam("b_reference"),
+        provisional_reference=func.coalesce(
+            incidents.c.provisional_reference, incidents.c.reference
+        ),
+    )
+)
+
 
 def _instant(value: Any, fallback: datetime) -> datetime:
     if isinstance(value, datetime):
@@ -475,6 +487,16 @@ class PulledData:
             for incident_id, row in latest.items()
         ]
         PulledData._advance(conn, existing, moves, now)
+        # A report already here keeps its content, but not its number: the server's
+        # organisation-wide one replaces a provisional one (ours, pulled back); the old one
+        # stays in provisional_reference so it keeps resolving.
+        renumbered = [
+            {"b_id": incident_id, "b_reference": row["reference"]}
+            for incident_id, row in latest.items()
+            if row["reference"]
+        ]
+        if renumbered:
+            conn.execute(_RENUMBER, renumbered)
         result.changed.update(uuid.UUID(incident_id) for incident_id in latest)
 
     @staticmethod

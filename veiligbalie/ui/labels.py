@@ -103,6 +103,50 @@ def status_explanation(status: IncidentStatus) -> str:
     return labels[status]
 
 
+def field_label(name: str) -> str:
+    """The name of a report's field as a person reads it (an unknown one as it is)."""
+    labels = {
+        "occurred_at": QCoreApplication.translate("Labels", "Date and time"),
+        "location": QCoreApplication.translate("Labels", "Location"),
+        "channel": QCoreApplication.translate("Labels", "Channel"),
+        "categories": QCoreApplication.translate("Labels", "Type of incident"),
+        "severity": QCoreApplication.translate("Labels", "Severity"),
+        "description": QCoreApplication.translate("Labels", "Description"),
+        "on_behalf_of": QCoreApplication.translate("Labels", "Reported on behalf of"),
+        "perpetrator_known": QCoreApplication.translate("Labels", "Perpetrator known"),
+        "perpetrator_description": QCoreApplication.translate(
+            "Labels", "Description of the perpetrator"
+        ),
+        "perpetrator_reference": QCoreApplication.translate("Labels", "Client or case number"),
+        "witnesses": QCoreApplication.translate("Labels", "Witnesses"),
+        "injury": QCoreApplication.translate("Labels", "Someone was injured"),
+        "damage": QCoreApplication.translate("Labels", "There is damage"),
+        "damage_amount_cents": QCoreApplication.translate("Labels", "Estimated damage"),
+        "absence": QCoreApplication.translate("Labels", "Someone could not work"),
+        "police_called": QCoreApplication.translate("Labels", "Police called"),
+        "arrest": QCoreApplication.translate("Labels", "Arrest"),
+        "police_report_intended": QCoreApplication.translate(
+            "Labels", "Police report (aangifte) intended"
+        ),
+        "aftercare_wanted": QCoreApplication.translate("Labels", "Aftercare talk wanted"),
+        "team_lead_only": QCoreApplication.translate("Labels", "Only visible to the team lead"),
+    }
+    return labels.get(name, name)
+
+
+def reference_text(reference: str, provisional: bool) -> str:
+    """A report's number as shown: marked while it is only this workstation's provisional
+    number (the server gives the organisation-wide one on receipt)."""
+    if not provisional or not reference:
+        return reference
+    return fill(QCoreApplication.translate("Labels", "%1 (provisional)"), reference)
+
+
+def earlier_reference_text(reference: str) -> str:
+    """The number a report went by before the server gave it its final one."""
+    return fill(QCoreApplication.translate("Labels", "earlier: %1"), reference)
+
+
 def timeline_kind_label(kind: str) -> str:
     labels = {
         "note": QCoreApplication.translate("Labels", "Information added"),

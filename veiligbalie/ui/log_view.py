@@ -29,7 +29,12 @@ from PySide6.QtWidgets import (
 )
 
 from veiligbalie.services.incidents import IncidentService, IncidentSummary
-from veiligbalie.ui.labels import category_label, severity_label, status_label
+from veiligbalie.ui.labels import (
+    category_label,
+    reference_text,
+    severity_label,
+    status_label,
+)
 
 if TYPE_CHECKING:
     from veiligbalie.services.sync import SyncEngine
@@ -106,7 +111,7 @@ class LogModel(QAbstractTableModel):
         item = self._rows[index.row()]
         column = self.COLUMNS[index.column()]
         if column == "reference":
-            return item.reference or ""
+            return reference_text(item.reference, self.service.shows_provisional(item))
         if column == "when":
             return item.occurred_at.astimezone().strftime("%d-%m-%Y %H:%M")
         if column == "categories":

@@ -269,6 +269,12 @@ class MainWindow(QMainWindow):
         self.refresher_reminder.clicked.connect(self.show_refresher)
         self.statusBar().addWidget(self.refresher_reminder)
         self.alarm_popup.guidanceRequested.connect(self.show_card)
+        if context.sync is not None:  # an edit conflict is said once (Instellingen lists it)
+            from veiligbalie.ui.conflict_dialog import ConflictNotifier
+
+            self.conflict_notifier = ConflictNotifier(
+                context.sync, self.statusBar(), self.tray, self
+            )
         self.incident_form.guidanceRequested.connect(self.offer_card)
 
         self.incident_form.cancelled.connect(lambda: self.show_area("my_reports"))

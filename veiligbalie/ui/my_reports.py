@@ -124,7 +124,8 @@ class ReportsModel(QAbstractTableModel):
         column = self.COLUMNS[index.column()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             if column == "reference":
-                return summary.reference
+                provisional = self._service.shows_provisional(summary)
+                return labels.reference_text(summary.reference, provisional)
             if column == "occurred_at":
                 return _local(summary.occurred_at)
             if column == "categories":
@@ -164,6 +165,8 @@ class MyReportsView(QWidget):
 
         service.saved.connect(self._on_saved)
         service.changed.connect(self._on_changed)
+        # Linking or unlinking decides whether a number is shown as provisional.
+        service.delivery_changed.connect(self._on_delivery)
 
     # ------------------------------------------------------------------ building
     def _build_empty(self) -> QWidget:
@@ -240,6 +243,12 @@ class MyReportsView(QWidget):
         self.detail_title.setFont(font)
         self.detail_title.setWordWrap(True)
         layout.addWidget(self.detail_title)
+        self.earlier_reference = QLabel(detail)
+        self.earlier_reference.setObjectName("detailEarlierReference")
+        self.earlier_reference.setAccessibleName(self.tr("Earlier reference number"))
+        self.earlier_reference.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.earlier_reference.setVisible(False)
+        layout.addWidget(self.earlier_reference)
         self.status_track = QLabel(detail)
         self.status_track.setObjectName("statusTrack")
         self.status_track.setAccessibleName(self.tr("Status"))
@@ -380,6 +389,24 @@ class MyReportsView(QWidget):
         if self._current is not None and incident_id == self._current:
             self._show_detail(self._current)
 
+    def _on_delivery(self) -> None:
+        rows = self.model.rowCount()
+        if rows:
+            self.model.dataChanged.emit(self.model.index(0, 0), self.model.index(rows - 1, 0))
+        if self._current is not None:
+            self._show_reference(self._current)
+
+    def _show_reference(self, incident_id: uuid.UUID) -> None:
+        numbers = self._service.reference_info(incident_id)
+        if numbers is None:
+            return
+        self.detail_title.setText(
+            labels.reference_text(numbers.reference, self._service.shows_provisional(numbers))
+        )
+        earlier = numbers.earlier_reference
+        self.earlier_reference.setText(labels.earlier_reference_text(earlier) if earlier else "")
+        self.earlier_reference.setVisible(bool(earlier))
+
     def _on_selection(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         rows = self.table.selectionModel().selectedRows()
         if not rows:
@@ -395,7 +422,7 @@ class MyReportsView(QWidget):
         incident = self._service.get(incident_id)
         if incident is None:
             return
-        self.detail_title.setText(incident.reference or "")
+        self._show_reference(incident_id)
         self.status_track.setText(self._status_track(incident.status))
         status = labels.status_explanation(incident.status)
         if incident.status == IncidentStatus.SAVED_LOCALLY and not settings.SERVER_URL.get():

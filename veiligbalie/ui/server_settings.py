@@ -5,6 +5,8 @@ administrator, the organisation's CA file and unlinking."""
 
 from __future__ import annotations
 
+import uuid
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
@@ -35,6 +37,8 @@ from veiligbalie.services.session import (
     problem_of,
 )
 from veiligbalie.services.sync import CONNECTED, LOCAL
+from veiligbalie.ui import labels
+from veiligbalie.ui.conflict_dialog import ConflictDialog, value_text
 from veiligbalie.ui.widgets import buddy_label, line_edit
 
 #: Longest server address, code, CA path, username or password the form takes.
@@ -240,10 +244,17 @@ class ServerSettings(QWidget):
         self.conflicts.setAccessibleName(self.tr("Edit conflicts"))
         self.conflicts.setMaximumHeight(120)
         form3.addRow(self.tr("Conflicts"), self.conflicts)
-        self.dismiss_button = QPushButton(self.tr("Mark conflict as seen"), sync)
-        self.dismiss_button.setObjectName("dismissConflictButton")
-        self.dismiss_button.clicked.connect(self._dismiss_conflict)
-        form3.addRow(self.dismiss_button)
+        self.conflicts.itemActivated.connect(lambda _item: self.open_conflict())
+        self.conflicts.setWordWrap(True)
+        self.resolve_button = QPushButton(self.tr("&Choose a version…"), sync)
+        self.resolve_button.setObjectName("resolveConflictButton")
+        self.resolve_button.setAccessibleName(self.tr("Choose a version"))
+        self.resolve_button.clicked.connect(lambda: self.open_conflict())
+        resolve_row = QHBoxLayout()
+        resolve_row.addWidget(self.resolve_button)
+        resolve_row.addStretch(1)
+        self._resolve_row = resolve_row
+        form3.addRow("", resolve_row)
         column.addWidget(sync)
 
         if self.session is not None:
@@ -480,10 +491,31 @@ class ServerSettings(QWidget):
         if self.engine is not None:
             self.engine.sync_now()
 
-    def _dismiss_conflict(self) -> None:
-        item = self.conflicts.currentItem()
-        if item is not None and self.engine is not None:
-            self.engine.dismiss_conflict(int(item.data(Qt.ItemDataRole.UserRole)))
+    def open_conflict(self, modal: bool = True) -> ConflictDialog | None:
+        """Show both versions of the selected conflict (the first when none is selected)
+        and let the person choose; ``modal=False`` returns the shown dialog (tests)."""
+        if self.engine is None or self.conflicts.count() == 0:
+            return None
+        item = self.conflicts.currentItem() or self.conflicts.item(0)
+        seq = item.data(Qt.ItemDataRole.UserRole)
+        conflict = next((c for c in self.engine.conflicts() if c.get("device_seq") == seq), None)
+        if conflict is None:
+            return None
+        dialog = ConflictDialog(conflict, self.context.incidents, self.engine, self)
+        if modal:
+            dialog.exec()
+            dialog.deleteLater()
+            return None
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def _reference_of(self, entity_id: object) -> str:
+        try:
+            numbers = self.context.incidents.reference_info(uuid.UUID(str(entity_id)))
+        except ValueError:
+            numbers = None
+        return numbers.reference if numbers is not None else self.tr("(not on this workstation)")
 
     # -- Showing state ---------------------------------------------------------------------
     def refresh(self) -> None:
@@ -543,15 +575,18 @@ class ServerSettings(QWidget):
             )
         else:
             self.sync_state.setText(self.tr("No connection"))
+        waiting = str(engine.pending)
+        files = engine.pending_uploads if engine.pending else 0
+        if files:
+            # Evidence files count too: say how many of the waiting things they are.
+            waiting = fill(self.tr("%1 (%n evidence file(s))", "", files), engine.pending)
         if engine.state == LOCAL and engine.pending:
             # Nothing is waiting for a server that does not exist: say what they wait for.
             self.sync_pending.setText(
-                fill(
-                    self.tr("%1, sent once this workstation is linked to a server"), engine.pending
-                )
+                fill(self.tr("%1, sent once this workstation is linked to a server"), waiting)
             )
         else:
-            self.sync_pending.setText(str(engine.pending))
+            self.sync_pending.setText(waiting)
         if engine.notices:
             at, text = engine.notices[-1]
             self.sync_notice.setText(f"{at.astimezone().strftime('%H:%M')} {text}")
@@ -570,20 +605,31 @@ class ServerSettings(QWidget):
             )
             entry.setData(Qt.ItemDataRole.UserRole, item.device_seq)
             self.dead_letters.addItem(entry)
+        selected = self.conflicts.currentItem()
+        keep = selected.data(Qt.ItemDataRole.UserRole) if selected is not None else None
         self.conflicts.clear()
         for conflict in engine.conflicts():
+            field = str(conflict.get("field", ""))
             entry = QListWidgetItem(
                 fill(
-                    self.tr("Field %1 was changed by someone else: server has %2, yours was %3"),
-                    str(conflict.get("field", "")),
-                    str(conflict.get("server_value")),
-                    str(conflict.get("your_value")),
+                    self.tr("%1 in report %2: two versions, choose one"),
+                    labels.field_label(field),
+                    self._reference_of(conflict.get("entity_id")),
+                )
+            )
+            entry.setToolTip(
+                fill(
+                    self.tr("Yours: %1 · on the server: %2"),
+                    value_text(field, conflict.get("your_value")),
+                    value_text(field, conflict.get("server_value")),
                 )
             )
             entry.setData(Qt.ItemDataRole.UserRole, conflict.get("device_seq"))
             self.conflicts.addItem(entry)
-        self.dismiss_button.setEnabled(self.conflicts.count() > 0)
+            if conflict.get("device_seq") == keep:
+                self.conflicts.setCurrentItem(entry)
+        self.resolve_button.setEnabled(self.conflicts.count() > 0)
         # The lists take room only when they hold something to act on.
         self._sync_form.setRowVisible(self.dead_letters, self.dead_letters.count() > 0)
-        for widget in (self.conflicts, self.dismiss_button):
-            self._sync_form.setRowVisible(widget, self.conflicts.count() > 0)
+        for row in (self.conflicts, self._resolve_row):
+            self._sync_form.setRowVisible(row, self.conflicts.count() > 0)

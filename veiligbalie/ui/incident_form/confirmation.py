@@ -95,7 +95,6 @@ class ConfirmationPage(QScrollArea):
 
     def show_report(self, incident: Incident) -> None:
         self._incident = incident
-        self.reference.setText(incident.reference or "")
         self._render(incident.status)
 
     def clear(self) -> None:
@@ -115,9 +114,18 @@ class ConfirmationPage(QScrollArea):
 
     def _render(self, status: IncidentStatus) -> None:
         assert self._incident is not None
+        self.reference.setText(self._reference_text())
         self.status.setText(self._where(status))
         steps = [self._who_hears(status), *self._follow_up(self._incident)]
         self.steps.setText("\n\n".join("• " + s for s in steps))
+
+    def _reference_text(self) -> str:
+        """The report's number; "(provisional)" until the server gives the final one."""
+        assert self._incident is not None
+        numbers = self._service.reference_info(self._incident.id)
+        if numbers is None:
+            return self._incident.reference or ""
+        return labels.reference_text(numbers.reference, self._service.shows_provisional(numbers))
 
     def _where(self, status: IncidentStatus) -> str:
         if status is not IncidentStatus.SAVED_LOCALLY:
