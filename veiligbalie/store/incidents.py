@@ -33,6 +33,7 @@ from veiligbalie.store.outbox import Outbox
 from veiligbalie.store.pulled import SERVER, FieldEdit, apply_field
 from veiligbalie.store.schema import attachments as attachments_table
 from veiligbalie.store.schema import incident_events, incidents
+from veiligbalie.store.tasks import FoldEvent, fold, forget_orphans, store_plan
 
 log = logging.getLogger(__name__)
 
@@ -218,9 +219,17 @@ class IncidentRepository:
 
     # --- writing -------------------------------------------------------------------------
 
-    def save_new(self, incident: Incident, attachments: Sequence[AttachmentInfo] = ()) -> Incident:
+    def save_new(
+        self,
+        incident: Incident,
+        attachments: Sequence[AttachmentInfo] = (),
+        *,
+        plan: bool = False,
+    ) -> Incident:
         """Save a new report with its next reference number and its outbox change, all in
         one BEGIN IMMEDIATE transaction; returns the report with ``reference`` set.
+        ``plan``: its follow-up plan is stored in the same transaction, as planned events
+        with deterministic ids and no outbox rows (the server makes the same plan).
 
         Raises :class:`IncidentValidationError` (a ValueError) when the report breaks a
         rule, AttachmentError for too many files, :class:`IncidentExistsError` when the id
@@ -268,6 +277,8 @@ class IncidentRepository:
                 payload = incident_to_dict(saved)
                 payload["attachments"] = [info.to_dict() for info in unique.values()]
                 self._outbox.enqueue(session, "incident.created", saved.id, payload)
+                if plan:
+                    store_plan(conn, saved, now)
         except IntegrityError as exc:
             if "incidents.id" in str(exc.orig):
                 raise IncidentExistsError(f"The report {incident.id} was saved before.") from exc
@@ -328,6 +339,11 @@ class IncidentRepository:
             elif event.kind == TimelineKind.FIELD_EDITED:
                 edit = FieldEdit(str(event.data["field"]), event.data.get("value"))
                 apply_field(conn, event.incident_id, edit, event.created_at)
+            elif event.kind == TimelineKind.FOLLOWUP:
+                folded = FoldEvent(
+                    str(event.id), event.incident_id, event.created_at, event.text, event.data
+                )
+                fold(conn, [folded], datetime.now(UTC))
             self._outbox.enqueue(session, change_kind, event.incident_id, payload, base_revision)
 
     def set_status(self, incident_id: uuid.UUID, status: IncidentStatus) -> None:
@@ -347,9 +363,10 @@ class IncidentRepository:
         identity may see. Returns how many reports were removed.
         """
         with self._db.write() as session:
-            result = session.connection().execute(
-                incidents.delete().where(incidents.c.origin == SERVER)
-            )
+            conn = session.connection()
+            result = conn.execute(incidents.delete().where(incidents.c.origin == SERVER))
+            # Their follow-up tasks go too, and those assigned to the previous person.
+            forget_orphans(conn)
         removed = int(result.rowcount or 0)
         if removed:
             log.info("Removed %d pulled reports from this workstation", removed)

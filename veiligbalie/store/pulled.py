@@ -7,6 +7,7 @@ so a page of thousands of reports is one ``executemany`` without per-value conve
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -28,11 +29,12 @@ from sqlalchemy import (
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from veiligbalie.core.timeline import NEWS_KINDS
+from veiligbalie.core.timeline import NEWS_KINDS, TimelineKind
 from veiligbalie.core.vocabulary import IncidentStatus
 from veiligbalie.store.database import Database
 from veiligbalie.store.outbox import META_SYNC_CURSOR
 from veiligbalie.store.schema import incident_events, incidents, meta
+from veiligbalie.store.tasks import FoldEvent, fold, fold_orphans, plan_missing
 from veiligbalie.store.types import JSONText, dumps, utc_text
 
 #: ``origin`` of a report or event pulled from the server.
@@ -122,6 +124,10 @@ class AppliedPage:
     skipped_events: int = 0
     #: Reports whose status, content or timeline changed.
     changed: set[uuid.UUID] = field(default_factory=set)
+    #: Follow-up tasks folded from this page (their report may not be here).
+    tasks: set[uuid.UUID] = field(default_factory=set)
+    #: Reports new to this workstation.
+    new_ids: set[uuid.UUID] = field(default_factory=set)
 
 
 _BOOL_COLUMNS = frozenset(c.name for c in incidents.c if isinstance(c.type, Boolean))
@@ -307,6 +313,21 @@ def apply_field(
     )
 
 
+def _is_task(event: PulledEvent) -> bool:
+    return event.row["kind"] == TimelineKind.FOLLOWUP.value
+
+
+def _fold_event(event: PulledEvent) -> FoldEvent:
+    row = event.row
+    return FoldEvent(
+        row["id"],
+        uuid.UUID(row["incident_id"]),
+        _instant(row["created_at"], datetime.now(UTC)),
+        row["text"],
+        json.loads(row["data"]),
+    )
+
+
 class PulledData:
     """Applies pulled pages to the local store (the sync engine's, and the tests')."""
 
@@ -323,16 +344,23 @@ class PulledData:
 
         Idempotent: a report already here keeps its content, only its status moves forward
         and its revision goes up; an event already here is not added twice. Events of
-        reports that are not here are left out. Field edits are applied in the given order.
+        reports that are not here are left out of the timeline; follow-up events among them
+        still make or update the task they belong to when it was given to this identity
+        (they carry ``context``). Field edits are applied in the given order. Follow-up
+        events are folded into their tasks, and a new report that came without any task
+        (from a server that does not plan) gets its plan here.
         """
         result = AppliedPage()
         now = datetime.now(UTC)
         with self._db.write() as session:
             conn = session.connection()
+            fresh: list[IncidentRow] = []
             if reports:
-                self._apply_reports(conn, reports, result, now)
+                fresh = self._apply_reports(conn, reports, result, now)
             if events:
                 self._apply_events(conn, events, result, now)
+            if fresh:
+                plan_missing(conn, fresh, now)
             if cursor is not None:
                 conn.execute(_UPSERT_META, {"key": META_SYNC_CURSOR, "value": str(cursor)})
         return result
@@ -340,12 +368,13 @@ class PulledData:
     @staticmethod
     def _apply_reports(
         conn: Connection, reports: Sequence[IncidentRow], result: AppliedPage, now: datetime
-    ) -> None:
+    ) -> list[IncidentRow]:
         existing = _existing(conn, [row["id"] for row in reports])
         fresh = [row for row in reports if row["id"] not in existing]
         if fresh:
             _INSERT_INCIDENTS.run(conn, fresh)
-        result.new_incidents = len({row["id"] for row in fresh})
+        result.new_ids = {uuid.UUID(row["id"]) for row in fresh}
+        result.new_incidents = len(result.new_ids)
         latest = {row["id"]: row for row in reports if row["id"] in existing}
         moves = [
             (incident_id, IncidentStatus(row["status"]), row["revision"])
@@ -353,6 +382,7 @@ class PulledData:
         ]
         PulledData._advance(conn, existing, moves, now)
         result.changed.update(uuid.UUID(incident_id) for incident_id in latest)
+        return fresh
 
     @staticmethod
     def _apply_events(
@@ -361,10 +391,19 @@ class PulledData:
         known = _existing(conn, sorted({e.row["incident_id"] for e in events}))
         kept = [e for e in events if e.row["incident_id"] in known]
         result.skipped_events = len(events) - len(kept)
+        orphans = [
+            _fold_event(e) for e in events if e.row["incident_id"] not in known and _is_task(e)
+        ]
+        if orphans:
+            result.tasks |= fold_orphans(conn, orphans, now)
         if not kept:
             return
         present = _existing_events(conn, [e.row["id"] for e in kept])
         _INSERT_EVENTS.run(conn, [e.row for e in kept])
+        # Tasks follow their events in this transaction; new events only (idempotent).
+        new_tasks = [_fold_event(e) for e in kept if e.row["id"] not in present and _is_task(e)]
+        if new_tasks:
+            result.tasks |= fold(conn, new_tasks, now)
         # Status only moves forward, revision only up: news may come late or twice.
         best: dict[str, tuple[IncidentStatus, int]] = {}
         for event in kept:
