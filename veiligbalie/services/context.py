@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 from PySide6.QtGui import QGuiApplication
 
 from veiligbalie import settings
+from veiligbalie.core.vocabulary import Role
 from veiligbalie.net.alarm_paths import LanAlarmPath, ServerAlarmPath, load_site_key
 from veiligbalie.net.api import ServerApi
 from veiligbalie.net.stream import Stream
 from veiligbalie.services.alarms import AlarmService
+from veiligbalie.services.followup import FollowUpService
 from veiligbalie.services.guidance import GuidanceLibrary, GuidanceSync
 from veiligbalie.services.hotkey import GlobalHotkey
 from veiligbalie.services.incidents import IncidentService
@@ -39,6 +41,8 @@ class AppContext:
     # Hulp: shipped and organisation cards, refresher, prevention; their own small sync.
     guidance: GuidanceLibrary | None = field(default=None)
     guidance_sync: GuidanceSync | None = field(default=None)
+    # Opvolging: follow-up tasks across reports and alarms without a report.
+    followup: FollowUpService | None = field(default=None)
 
     @classmethod
     def open(cls, db: Database) -> AppContext:
@@ -62,6 +66,26 @@ class AppContext:
         engine = SyncEngine(db, alarms)
         server_alarms.also_hear(engine.stream)
         guidance = GuidanceLibrary(db)
+
+        def reviews() -> bool:
+            if not session.logged_in:
+                return True  # no server: whoever works the follow-up here
+            try:
+                return Role(settings.LOGGED_IN_ROLE.get()).reviews
+            except ValueError:
+                return False
+
+        followup = FollowUpService(
+            db,
+            incidents,
+            incidents,
+            api=engine.api,
+            linked=lambda: engine.configured and session.logged_in and reviews(),
+            user_name=lambda: session.user_display_name or incidents.reporter_name(),
+            reviews=reviews,
+        )
+        # A closed alarm may need follow-up (no report yet): the list looks again.
+        alarms.closed.connect(lambda _alarm: followup.refresh_alarms())
         context = cls(
             db=db,
             guidance=guidance,
@@ -73,6 +97,7 @@ class AppContext:
             session=session,
             sync=engine,
             server_alarms=server_alarms,
+            followup=followup,
             _lan_started=(identity.station_id, identity.site_id, load_site_key()),
         )
         context.wire_sync()

@@ -33,7 +33,7 @@ from veiligbalie.store.outbox import Outbox
 from veiligbalie.store.pulled import SERVER, FieldEdit, apply_field
 from veiligbalie.store.schema import attachments as attachments_table
 from veiligbalie.store.schema import incident_events, incidents
-from veiligbalie.store.tasks import FoldEvent, fold, forget_orphans, store_plan
+from veiligbalie.store.tasks import FoldEvent, fold, fold_orphans, forget_orphans, store_plan
 
 log = logging.getLogger(__name__)
 
@@ -326,6 +326,18 @@ class IncidentRepository:
         """
         with self._db.write() as session:
             conn = session.connection()
+            folded = None
+            if event.kind == TimelineKind.FOLLOWUP:
+                folded = FoldEvent(
+                    str(event.id), event.incident_id, event.created_at, event.text, event.data
+                )
+            if folded is not None and not self._here(conn, event.incident_id):
+                # A task given to this person without its report (peer support): the step
+                # is kept with the task and sent; there is no timeline here to add it to.
+                if not fold_orphans(conn, [folded], datetime.now(UTC)):
+                    raise IncidentNotFoundError(f"No report {event.incident_id} here.")
+                self._outbox.enqueue(session, change_kind, event.incident_id, payload)
+                return
             current = self._require(conn, event.incident_id)
             conn.execute(_INSERT_EVENT, self._event_row(event))
             conn.execute(
@@ -339,10 +351,7 @@ class IncidentRepository:
             elif event.kind == TimelineKind.FIELD_EDITED:
                 edit = FieldEdit(str(event.data["field"]), event.data.get("value"))
                 apply_field(conn, event.incident_id, edit, event.created_at)
-            elif event.kind == TimelineKind.FOLLOWUP:
-                folded = FoldEvent(
-                    str(event.id), event.incident_id, event.created_at, event.text, event.data
-                )
+            elif folded is not None:
                 fold(conn, [folded], datetime.now(UTC))
             self._outbox.enqueue(session, change_kind, event.incident_id, payload, base_revision)
 
@@ -467,6 +476,11 @@ class IncidentRepository:
         )
 
     # --- helpers -------------------------------------------------------------------------
+
+    @staticmethod
+    def _here(conn: Connection, incident_id: uuid.UUID) -> bool:
+        found = conn.execute(select(incidents.c.id).where(incidents.c.id == incident_id))
+        return found.first() is not None
 
     @staticmethod
     def _require(conn: Connection, incident_id: uuid.UUID) -> IncidentStatus:

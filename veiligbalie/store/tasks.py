@@ -264,7 +264,7 @@ def plan_rows(incident: Incident, plan: Sequence[FollowUpTask]) -> list[dict[str
     rows = []
     for task in plan:
         # The data of the planned event exactly as protocol.sync.timeline_entry maps it.
-        data = {
+        data: dict[str, Any] = {
             "kind": task.kind.value,
             "task_id": str(task_id_for(incident.id, task.kind)),
             "action": TaskAction.PLANNED.value,
@@ -474,6 +474,97 @@ class TaskRepository:
             )
 
         return self._db.fetch_all(query, item)
+
+    def earlier_incidents(self, incident_id: uuid.UUID, limit: int = 50) -> list[EarlierIncident]:
+        """Other reports about the person of this report (the same non-empty
+        ``perpetrator_reference``), newest first. Restricted data: for reviewers only."""
+        reference = (
+            select(incidents.c.perpetrator_reference)
+            .where(incidents.c.id == incident_id)
+            .scalar_subquery()
+        )
+        query = (
+            select(
+                incidents.c.id,
+                incidents.c.reference,
+                incidents.c.occurred_at,
+                incidents.c.categories,
+            )
+            .where(incidents.c.perpetrator_reference == reference)
+            .where(incidents.c.perpetrator_reference != "")
+            .where(incidents.c.id != incident_id)
+            .order_by(incidents.c.occurred_at.desc())
+            .limit(limit)
+        )
+        return self._db.fetch_all(
+            query,
+            lambda r: EarlierIncident(r.id, r.reference, r.occurred_at, tuple(r.categories)),
+        )
+
+    # -- What was announced -------------------------------------------------------------------
+    def arrived_reports(self, since: datetime, limit: int = 20) -> list[ArrivedReport]:
+        """Pulled reports stored since the last call (created at or after ``since``), oldest
+        first; the first call only sets the mark (nothing counts as arrived)."""
+        with self._db.write() as session:
+            conn = session.connection()
+            newest = conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM incidents")
+            top = int(newest.scalar_one())
+            seen = _get_meta(conn, SEEN_KEY)
+            conn.execute(_upsert_meta(SEEN_KEY, str(top)))
+            if seen is None:
+                return []
+            rows = conn.exec_driver_sql(
+                "SELECT id, created_at FROM incidents WHERE rowid > ? AND rowid <= ? "
+                "AND origin = 'server' AND created_at >= ? ORDER BY rowid LIMIT ?",
+                (int(seen), top, since.astimezone(UTC).isoformat(timespec="microseconds"), limit),
+            )
+            return [ArrivedReport(uuid.UUID(r[0]), _aware(r[1])) for r in rows]
+
+    def unannounced(self, task_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+        """Of these tasks, those whose "due soon" was not announced yet; marks them now."""
+        wanted = {str(t) for t in task_ids}
+        if not wanted:
+            return set()
+        with self._db.write() as session:
+            conn = session.connection()
+            keys = [ANNOUNCED_PREFIX + t for t in sorted(wanted)]
+            done: set[str] = set()
+            for start in range(0, len(keys), _CHUNK):
+                chunk = keys[start : start + _CHUNK]
+                done.update(conn.execute(select(meta.c.key).where(meta.c.key.in_(chunk))).scalars())
+            fresh = [k for k in keys if k not in done]
+            if fresh:
+                conn.execute(
+                    sqlite_insert(meta).on_conflict_do_nothing(index_elements=["key"]),
+                    [{"key": k, "value": "1"} for k in fresh],
+                )
+        return {uuid.UUID(k[len(ANNOUNCED_PREFIX) :]) for k in fresh}
+
+
+@dataclass(frozen=True)
+class EarlierIncident:
+    """Another report about the same perpetrator (same non-empty perpetrator_reference)."""
+
+    id: uuid.UUID
+    reference: str
+    occurred_at: datetime
+    categories: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ArrivedReport:
+    id: uuid.UUID
+    created_at: datetime
+
+
+#: The last report (SQLite rowid) whose arrival was announced to a reviewer.
+SEEN_KEY = "followup.seen_rowid"
+#: Tasks whose turning "due soon" was announced (prefix, then the task id).
+ANNOUNCED_PREFIX = "followup.announced."
+
+
+def _get_meta(conn: Connection, key: str) -> str | None:
+    return conn.execute(select(meta.c.value).where(meta.c.key == key)).scalar()
 
 
 def _maybe_time(value: Any) -> datetime | None:
