@@ -209,9 +209,7 @@ def test_a_peer_support_task_arrives_without_its_report(db: Database) -> None:
     state = tasks.get(task_id)
     assert state is not None and state.done and state.assignee_name == "Joost (opvangteam)"
     # An unrelated event of an unknown report without context is left out entirely.
-    stray = pulled_followup(
-        uuid.uuid4(), T0, followup_data(kind, "planned", due=due.isoformat())
-    )
+    stray = pulled_followup(uuid.uuid4(), T0, followup_data(kind, "planned", due=due.isoformat()))
     assert PulledData(db).apply(events=[stray]).tasks == set()
     # Another person signs in: what was given to the previous one goes.
     IncidentRepository(db).forget_pulled()

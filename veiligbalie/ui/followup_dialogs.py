@@ -8,7 +8,8 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QCoreApplication, QDateTime, Qt
+from PySide6.QtCore import QCoreApplication, QDateTime, QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -413,7 +414,9 @@ class EvaluationDialog(FollowUpDialog):
         add = _named(QPushButton(self.tr("Add"), box), "evalMeasureAdd", self.tr("Add measure"))
         add.setAutoDefault(False)
         add.clicked.connect(self.add_measure)
-        self.measure_owner.returnPressed.connect(self.add_measure)
+        # Enter in the measure fields adds the measure; it does not tick the evaluation off.
+        self.measure_text.installEventFilter(self)
+        self.measure_owner.installEventFilter(self)
         row.addWidget(self.measure_text, 3)
         row.addWidget(self.measure_owner, 2)
         row.addWidget(add)
@@ -422,6 +425,17 @@ class EvaluationDialog(FollowUpDialog):
 
     def first_field(self) -> QWidget:
         return self.steps["risk"]
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if (
+            watched in (self.measure_text, self.measure_owner)
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self.add_measure()
+            return True
+        return super().eventFilter(watched, event)
 
     def add_measure(self) -> None:
         text = self.measure_text.text().strip()
