@@ -32,8 +32,8 @@ from hypothesis.stateful import (
 fastapi_testclient = pytest.importorskip("fastapi.testclient")
 AppClient = fastapi_testclient.TestClient
 
-from veiligbalie.core.incident import Incident  # noqa: E402
 from veiligbalie.core.followup import plan_event_id  # noqa: E402
+from veiligbalie.core.incident import Incident  # noqa: E402
 from veiligbalie.core.vocabulary import Category, FollowUpKind, IncidentStatus  # noqa: E402
 from veiligbalie.protocol import sync as p  # noqa: E402
 from veiligbalie.server import admin  # noqa: E402
