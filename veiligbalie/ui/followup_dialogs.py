@@ -299,7 +299,12 @@ class AftercareDialog(FollowUpDialog):
 
 def fill_people(combo: QComboBox, people: list[Person], task: TaskState) -> None:
     combo.clear()
-    combo.addItem(combo.tr("Nobody in particular") if not task.assignee_name else "", None)
+    combo.addItem(
+        QCoreApplication.translate("FollowUpDialog", "Nobody in particular")
+        if not task.assignee_name
+        else "",
+        None,
+    )
     if task.assignee_name:
         combo.setItemText(0, task.assignee_name)
         combo.setItemData(0, Person(task.assignee_user_id, task.assignee_name))
@@ -308,7 +313,9 @@ def fill_people(combo: QComboBox, people: list[Person], task: TaskState) -> None
             continue
         label = person.name
         if person.role == "peer_support":
-            label = fill(combo.tr("%1 (peer support team)"), person.name)
+            label = fill(
+                QCoreApplication.translate("FollowUpDialog", "%1 (peer support team)"), person.name
+            )
         combo.addItem(label, person)
 
 
