@@ -11,7 +11,14 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLineEdit, QListWidget, QPlainTextEdit, QPushButton
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+)
 
 from tests.support.clock import Clock
 from tests.support.pulled import pull_report
@@ -28,6 +35,7 @@ from veiligbalie.core.vocabulary import (
     RecoveryStatus,
     ResponseMeasure,
 )
+from veiligbalie.services.context import AppContext
 from veiligbalie.services.followup import FollowUpService
 from veiligbalie.services.incidents import IncidentService
 from veiligbalie.store.alarms import AlarmRepository
@@ -364,3 +372,26 @@ def test_make_a_report_from_an_alarm_opens_the_form_filled_in(qtbot: Any, env: E
     qtbot.mouseClick(env.view.alarm_report, Qt.MouseButton.LeftButton)
     assert shown and shown[0]["alarm_id"] == str(alarm_id)
     assert shown[0]["location"] == "Spreekkamer 1"
+
+
+def test_the_view_takes_its_service_from_the_app_context(qtbot: Any) -> None:
+    context = AppContext.open(Database.open())
+    try:
+        assert isinstance(context.followup, FollowUpService)
+        view = WorklistView(context, None)
+        qtbot.addWidget(view)
+        assert view.objectName() == "worklistView"
+        assert view.findChild(QTableView, "worklistTable") is view.table
+        saved = context.incidents.save(
+            Incident(
+                description="Bezoeker schold de medewerker uit en sloeg op de balie.",
+                categories=frozenset({Category.PHYSICAL_VIOLENCE}),
+                occurred_at=datetime.now(UTC) - timedelta(minutes=15),
+                location="Balie 1",
+                reporter="Sanne de Vries",
+            )
+        )
+        qtbot.waitUntil(lambda: view.model.rowCount() > 0)
+        assert {i.reference for i in view.model.items()} == {saved.reference}
+    finally:
+        context.close()

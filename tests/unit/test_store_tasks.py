@@ -7,6 +7,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import text
 
 from tests.support.pulled import pull_report
@@ -230,3 +231,39 @@ def test_worklist_status_and_filters(db: Database) -> None:
     assert FollowUpKind.POLICE_REPORT in {i.task.kind for i in overdue}
     assert all(i.status == "overdue" for i in overdue)
     assert tasks.worklist(now, assignee_name="Els") == []
+
+
+def test_a_peer_support_member_ticks_off_a_task_without_its_report(db: Database) -> None:
+    incident_id = uuid.uuid4()
+    kind = FollowUpKind.AFTERCARE_FOLLOW_UP_2W
+    due = T0 + timedelta(days=16)
+    assigned = pulled_followup(
+        incident_id,
+        T0,
+        followup_data(
+            kind,
+            "assigned",
+            due=due.isoformat(),
+            assignee_name="Joost Vermeer",
+            context={"reference": "VB-2026-000412", "location": "Stadswinkel Noord"},
+        ),
+    )
+    PulledData(db).apply(events=[assigned])
+    repo = IncidentRepository(db)
+    done_at = T0 + timedelta(days=13)
+    local_followup(
+        repo,
+        incident_id,
+        done_at,
+        followup_data(kind, "done", done_at=done_at.isoformat(), _note="Gaat goed met Fatima"),
+    )
+    task = TaskRepository(db).get(task_id_for(incident_id, kind))
+    assert task is not None and task.done_at == done_at and task.note == "Gaat goed met Fatima"
+    with db.session() as session:
+        queued = session.execute(text("SELECT kind FROM outbox")).scalars().all()
+    assert queued == ["incident.followup"]  # sent like any step; no timeline here for it
+    # A step for a task that is not here at all is refused.
+    with pytest.raises(LookupError):
+        local_followup(
+            repo, uuid.uuid4(), done_at, followup_data(kind, "done", done_at=done_at.isoformat())
+        )

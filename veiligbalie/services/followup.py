@@ -9,6 +9,7 @@ one transaction. The clock is injected (``now``), so tests move time by hand.
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -52,6 +53,8 @@ __all__ = [
 
 #: How often the worklist looks at the clock (due soon, overdue).
 CHECK_INTERVAL_MS = 60_000
+#: How often the server's list of alarms to follow up is asked for (besides on demand).
+ALARMS_EVERY_S = 60
 #: Pulled reports older than this are history, not news, when they arrive (a first pull).
 NEWS_WINDOW = timedelta(days=7)
 
@@ -108,6 +111,7 @@ class FollowUpService(QObject):
         self._user_id = user_id
         self._reviews = reviews
         self._people: list[Person] = []
+        self._alarms_asked = -float(ALARMS_EVERY_S)
         self._timer = QTimer(self)
         self._timer.setInterval(check_interval_ms)
         self._timer.timeout.connect(self.check)
@@ -233,13 +237,15 @@ class FollowUpService(QObject):
     def check(self) -> None:
         """Look at the clock: announce tasks that turned due soon (once each), refresh the
         alarms without a report. Runs every minute and after each change."""
-        soon = [i for i in self._tasks.worklist(self.now(), state=OPEN) if i.status == "due_soon"]
-        fresh = self._tasks.unannounced(i.task.id for i in soon)
-        for item in soon:
-            if item.task.id in fresh:
-                self.due_soon.emit(item)
+        now = self.now()
+        soon = self._tasks.due_soon(now)
+        fresh = self._tasks.unannounced(task.id for task in soon)
+        if fresh:
+            for item in self._tasks.worklist(now, state=OPEN, limit=len(soon) + 2000):
+                if item.task.id in fresh and item.status == "due_soon":
+                    self.due_soon.emit(item)
         self.tasks_changed.emit()
-        self.refresh_alarms()
+        self.refresh_alarms(force=False)
 
     def _changed(self) -> None:
         self.check()
@@ -255,14 +261,18 @@ class FollowUpService(QObject):
     def alarm_items(self) -> list[AlarmFollowUp]:
         return self._alarms.open_items()
 
-    def refresh_alarms(self) -> None:
-        """The server's list when linked (kept for offline use), else the station's own
-        closed alarms that no report links."""
+    def refresh_alarms(self, force: bool = True) -> None:
+        """The server's list when linked (kept for offline use; asked at most once a
+        minute unless ``force``), else the station's own closed alarms no report links."""
         fetch = getattr(self._api, "alarm_followups", None) if self._is_linked() else None
         if fetch is None:
             self._alarms.refresh_local(self.now())
             self.alarms_changed.emit()
             return
+        if not force and time.monotonic() - self._alarms_asked < ALARMS_EVERY_S:
+            self.alarms_changed.emit()  # a report linked here leaves the list at once
+            return
+        self._alarms_asked = time.monotonic()
         self._send_pending()
         fetch(self._on_alarm_list)
 

@@ -20,13 +20,14 @@ import logging
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Row, String, delete, select, type_coerce
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from veiligbalie.core.followup import (
+    DUE_SOON,
     FollowUpTask,
     TaskState,
     TaskStatus,
@@ -348,6 +349,8 @@ def forget_orphans(conn: Connection) -> None:
         )
     )
     conn.execute(delete(meta).where(meta.c.key.like(ORPHAN_PREFIX + "%")))
+    # Row numbers of removed reports are used again: what arrives next sets a new mark.
+    conn.execute(delete(meta).where(meta.c.key == SEEN_KEY))
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -407,6 +410,19 @@ class TaskRepository:
             select(followup_tasks)
             .where(followup_tasks.c.incident_id == incident_id)
             .order_by(followup_tasks.c.due, followup_tasks.c.id)
+        )
+        return self._db.fetch_all(query, _state)
+
+    def due_soon(self, now: datetime, soon: timedelta = DUE_SOON) -> list[TaskState]:
+        """Open tasks that are due soon at ``now`` (deadline within ``soon``, or their window
+        has opened), whatever else is overdue."""
+        t = followup_tasks
+        query = (
+            select(t)
+            .where(t.c.done_at.is_(None))
+            .where(t.c.due >= now)
+            .where((t.c.due <= now + soon) | (t.c.due_from <= now))
+            .order_by(t.c.due, t.c.id)
         )
         return self._db.fetch_all(query, _state)
 
@@ -510,8 +526,9 @@ class TaskRepository:
             newest = conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM incidents")
             top = int(newest.scalar_one())
             seen = _get_meta(conn, SEEN_KEY)
-            conn.execute(_upsert_meta(SEEN_KEY, str(top)))
-            if seen is None:
+            if seen != str(top):
+                conn.execute(_upsert_meta(SEEN_KEY, str(top)))
+            if seen is None or int(seen) >= top:
                 return []
             rows = conn.exec_driver_sql(
                 "SELECT id, created_at FROM incidents WHERE rowid > ? AND rowid <= ? "

@@ -72,7 +72,7 @@ def _local(moment: datetime | None, with_time: bool = True) -> str:
 
 
 class WorklistModel(QAbstractTableModel):
-    COLUMNS = ("state", "due", "task", "reference", "location", "assignee")
+    COLUMNS = ("state", "due", "task", "reference", "reporter", "location", "assignee")
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -105,6 +105,7 @@ class WorklistModel(QAbstractTableModel):
             self.tr("Due"),
             self.tr("Task"),
             self.tr("Report"),
+            self.tr("Reporter"),
             self.tr("Location"),
             self.tr("Assigned to"),
         )[section]
@@ -119,8 +120,6 @@ class WorklistModel(QAbstractTableModel):
 
     def due_text(self, item: WorkItem) -> str:
         task = item.task
-        if task.done_at is not None:
-            return fill(self.tr("done %1"), _local(task.done_at))
         if task.due_from is not None:
             # The follow-ups at about 2 and 6-8 weeks: a window, not a single moment.
             return fill(self.tr("%1 to %2"), _local(task.due_from, False), _local(task.due, False))
@@ -146,6 +145,8 @@ class WorklistModel(QAbstractTableModel):
             return None
         task = item.task
         if column == "state":
+            if task.done_at is not None:
+                return fill(self.tr("Done %1"), task.done_at.astimezone().strftime("%d-%m"))
             return self.state_text(item.status)
         if column == "due":
             return self.due_text(item)
@@ -153,6 +154,8 @@ class WorklistModel(QAbstractTableModel):
             return follow_up_label(task.kind)
         if column == "reference":
             return item.reference or self.tr("(report not on this workstation)")
+        if column == "reporter":
+            return item.reporter
         if column == "location":
             return item.location
         return task.assignee_name
@@ -243,7 +246,7 @@ class WorklistView(QWidget):
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _index: self.tick_off())
         self.table.installEventFilter(self)
         self.empty = QLabel(self)
