@@ -129,7 +129,12 @@ class FollowUpService(QObject):
 
     # -- Reading --------------------------------------------------------------------------------
     def worklist(
-        self, state: str = OPEN, *, mine: bool = False, kinds: Iterable[FollowUpKind] = ()
+        self,
+        state: str = OPEN,
+        *,
+        mine: bool = False,
+        kinds: Iterable[FollowUpKind] = (),
+        limit: int = 2000,
     ) -> list[WorkItem]:
         """Tasks across reports, earliest due first, with their status now. ``state``:
         ``open``, ``overdue``, ``done`` or ``all``; ``mine``: assigned to the current user."""
@@ -140,8 +145,9 @@ class FollowUpService(QObject):
                 kinds=kinds,
                 assignee_user_id=self._user_id(),
                 assignee_name=self._user_name() or "\0",
+                limit=limit,
             )
-        return self._tasks.worklist(self.now(), state=state, kinds=kinds)
+        return self._tasks.worklist(self.now(), state=state, kinds=kinds, limit=limit)
 
     def tasks_of(self, incident_id: uuid.UUID) -> list[TaskState]:
         return self._tasks.tasks_of(incident_id)

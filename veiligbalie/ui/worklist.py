@@ -54,6 +54,8 @@ if TYPE_CHECKING:
     from veiligbalie.services.context import AppContext
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+#: The most tasks listed at once (earliest due first); a filter narrows the rest.
+SHOWN = 2000
 
 #: Colours of the states (text on the default background; readable, not only colour: the
 #: state is also written out).
@@ -303,13 +305,16 @@ class WorklistView(QWidget):
     def refresh(self) -> None:
         selected = self.selected()
         key = self.current_filter()
-        if key == "mine":
-            items = self.service.worklist(OPEN, mine=True)
-        else:
-            items = self.service.worklist({"open": OPEN, "overdue": OVERDUE, "all": ALL}[key])
+        state = {"open": OPEN, "overdue": OVERDUE, "all": ALL, "mine": OPEN}[key]
+        items = self.service.worklist(state, mine=key == "mine", limit=SHOWN + 1)
+        more = len(items) > SHOWN
+        items = items[:SHOWN]
         self.model.set_items(items)
         overdue = sum(1 for i in items if i.status == "overdue")
-        text = self.tr("%n task(s)", "", len(items))
+        if more:
+            text = fill(self.tr("The first %1 tasks by due date"), SHOWN)
+        else:
+            text = self.tr("%n task(s)", "", len(items))
         if overdue:
             text += " · " + self.tr("%n overdue", "", overdue)
         self.count.setText(text)
