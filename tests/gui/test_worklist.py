@@ -195,6 +195,8 @@ def test_damage_recovery_figures(env: Env, qtbot: Any) -> None:
     incident = env.report(damage=True, damage_amount_cents=125_000)
     dialog = env.open_dialog(qtbot, incident, FollowUpKind.DAMAGE_RECOVERY)
     assert isinstance(dialog, DamageDialog)
+    assert child(dialog, QLineEdit, "damageAmount").text() == "1250,00"  # the estimate
+    child(dialog, QLineEdit, "damageAmount").clear()
     qtbot.keyClicks(child(dialog, QLineEdit, "damageAmount"), "twaalf")
     save(dialog, qtbot)
     assert dialog.isVisible() and "euros" in dialog.error.text()

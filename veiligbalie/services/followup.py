@@ -155,6 +155,11 @@ class FollowUpService(QObject):
     def task(self, task_id: uuid.UUID) -> TaskState | None:
         return self._tasks.get(task_id)
 
+    def report_damage_cents(self, incident_id: uuid.UUID) -> int | None:
+        """The damage the reporter estimated (a start for the damage recovery), if known."""
+        incident = self._incidents.get(incident_id)
+        return incident.damage_amount_cents if incident is not None else None
+
     def earlier_incidents(self, incident_id: uuid.UUID) -> list[EarlierIncident]:
         """Other reports about the same person (a response to the perpetrator weighs them)."""
         return self._tasks.earlier_incidents(incident_id)

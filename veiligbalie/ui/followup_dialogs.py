@@ -346,7 +346,10 @@ class DamageDialog(FollowUpDialog):
         d = self.task.details
         self.amount = _named(QLineEdit(self), "damageAmount", self.tr("Amount of the damage"))
         self.amount.setPlaceholderText(self.tr("in euros, for example 149,95"))
-        self.amount.setText(_euros(d.get("amount_cents")))
+        estimated = d.get("amount_cents")
+        if estimated is None:  # start from what the reporter estimated
+            estimated = self.service.report_damage_cents(self.task.incident_id)
+        self.amount.setText(_euros(estimated))
         self.form.addRow(self.tr("Amount of the damage"), self.amount)
         self.route = _named(QComboBox(self), "damageRoute", self.tr("Recovered through"))
         self.route.addItem(self.tr("Not chosen yet"), None)
