@@ -285,6 +285,9 @@ def test_due_soon_is_announced_once_also_after_a_restart(env: Env, qtbot: Any) -
     env.service.check()
     kinds = [item.task.kind for item in announced]
     assert kinds == [FollowUpKind.PERPETRATOR_RESPONSE, FollowUpKind.AFTERCARE_TALK]
+    notice = env.view.notice
+    assert notice.isVisible() and "Aftercare talk" in notice.text()
+    assert incident.reference is not None and incident.reference in notice.text()
     assert all(item.task.incident_id == incident.id for item in announced)
     again = FollowUpService(env.db, env.incidents, now=env.clock)
     repeated: list[Any] = []
@@ -309,6 +312,7 @@ def test_a_pulled_report_is_announced_to_the_reviewer(env: Env, qtbot: Any) -> N
     pull_report(env.db, incident)
     env.incidents.notify_changed(None)
     qtbot.waitUntil(lambda: arrived == [incident.id])
+    assert "VB-2026-000377" in env.view.notice.text()
     # Pulled from a server that does not plan: the plan is made here.
     assert env.service.tasks_of(incident.id)
 

@@ -155,6 +155,13 @@ class FollowUpService(QObject):
     def task(self, task_id: uuid.UUID) -> TaskState | None:
         return self._tasks.get(task_id)
 
+    def report_label(self, incident_id: uuid.UUID) -> tuple[str, str]:
+        """``(reference, location)`` of a report here (empty strings when it is not)."""
+        incident = self._incidents.get(incident_id)
+        if incident is None:
+            return "", ""
+        return incident.reference or "", incident.location
+
     def report_damage_cents(self, incident_id: uuid.UUID) -> int | None:
         """The damage the reporter estimated (a start for the damage recovery), if known."""
         incident = self._incidents.get(incident_id)

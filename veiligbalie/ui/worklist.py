@@ -8,12 +8,15 @@ laat, Te laat, Open. Enter or "Afvinken" opens the dialog of the task's kind.
 
 from __future__ import annotations
 
+import html
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QEvent,
     QModelIndex,
     QObject,
@@ -71,6 +74,42 @@ def _local(moment: datetime | None, with_time: bool = True) -> str:
     if moment is None:
         return ""
     return moment.astimezone().strftime("%d-%m-%Y %H:%M" if with_time else "%d-%m-%Y")
+
+
+def new_report_text(service: FollowUpService, incident_id: uuid.UUID) -> str:
+    """The notification of a report that came in (for a reviewer)."""
+    reference, location = service.report_label(incident_id)
+    return fill(
+        QCoreApplication.translate("WorklistView", "New report %1 came in (%2)."),
+        reference,
+        location,
+    )
+
+
+def due_soon_text(item: WorkItem) -> str:
+    """The notification of a task that turned due soon."""
+    return fill(
+        QCoreApplication.translate("WorklistView", "%1 for %2 is due %3."),
+        follow_up_label(item.task.kind),
+        item.reference,
+        _local(item.task.due),
+    )
+
+
+def connect_notifications(service: FollowUpService, show: Callable[[str, str], None]) -> None:
+    """Call ``show(title, text)`` (a tray message, a status line) when a report comes in and
+    when a task turns due soon: the team lead's notifications."""
+    service.new_report.connect(
+        lambda incident_id: show(
+            QCoreApplication.translate("WorklistView", "New report"),
+            new_report_text(service, incident_id),
+        )
+    )
+    service.due_soon.connect(
+        lambda item: show(
+            QCoreApplication.translate("WorklistView", "Follow-up due soon"), due_soon_text(item)
+        )
+    )
 
 
 class WorklistModel(QAbstractTableModel):
@@ -183,6 +222,16 @@ class WorklistView(QWidget):
 
         title = QLabel(self.tr("Follow-up"), self)
         title.setStyleSheet("font-size: 20px; font-weight: bold;")
+        # The latest notification (a report came in, a task turned due soon).
+        self.notice = QLabel(self)
+        self.notice.setObjectName("worklistNotice")
+        self.notice.setAccessibleName(self.tr("Notification"))
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet(
+            "background: #fff4e0; border: 1px solid #e0a040; border-radius: 4px; padding: 6px;"
+        )
+        self.notice.hide()
+        connect_notifications(service, self.show_notice)
 
         # -- Alarms that need follow-up ------------------------------------------------------
         self.alarm_box = QWidget(self)
@@ -269,6 +318,7 @@ class WorklistView(QWidget):
 
         column = QVBoxLayout(self)
         column.addWidget(title)
+        column.addWidget(self.notice)
         column.addWidget(self.alarm_box)
         column.addLayout(filters)
         column.addWidget(self.table, 1)
@@ -283,6 +333,10 @@ class WorklistView(QWidget):
         service.alarms_changed.connect(self._reload.start)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.refresh()
+
+    def show_notice(self, title: str, text: str) -> None:
+        self.notice.setText(f"<b>{html.escape(title)}</b> — {html.escape(text)}")
+        self.notice.show()
 
     def _button(self, text: str, name: str, slot: Any) -> QPushButton:
         button = QPushButton(text, self)
