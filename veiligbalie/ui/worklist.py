@@ -231,7 +231,9 @@ class WorklistView(QWidget):
             "background: #fff4e0; border: 1px solid #e0a040; border-radius: 4px; padding: 6px;"
         )
         self.notice.hide()
-        connect_notifications(service, self.show_notice)
+        # Bound methods: the connections end with this view.
+        service.new_report.connect(self._on_new_report)
+        service.due_soon.connect(self._on_due_soon)
 
         # -- Alarms that need follow-up ------------------------------------------------------
         self.alarm_box = QWidget(self)
@@ -333,6 +335,12 @@ class WorklistView(QWidget):
         service.alarms_changed.connect(self._reload.start)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.refresh()
+
+    def _on_new_report(self, incident_id: uuid.UUID) -> None:
+        self.show_notice(self.tr("New report"), new_report_text(self.service, incident_id))
+
+    def _on_due_soon(self, item: WorkItem) -> None:
+        self.show_notice(self.tr("Follow-up due soon"), due_soon_text(item))
 
     def show_notice(self, title: str, text: str) -> None:
         self.notice.setText(f"<b>{html.escape(title)}</b> — {html.escape(text)}")
