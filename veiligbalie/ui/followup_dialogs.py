@@ -518,7 +518,7 @@ class AssignDialog(QDialog):
         self.person = _named(QComboBox(self), "assignPerson", self.tr("Assign to"))
         form.addRow(self.tr("Assign to"), self.person)
         fill_people(self.person, service.people(), task)
-        service.people_changed.connect(lambda people: fill_people(self.person, people, task))
+        service.people_changed.connect(self._people)
         service.load_people()
         self.error = _named(QLabel(self), "assignError", self.tr("Problem"))
         self.error.setStyleSheet("color: #b00020;")
@@ -530,6 +530,9 @@ class AssignDialog(QDialog):
         buttons.accepted.connect(self._save)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+
+    def _people(self, people: list[Person]) -> None:
+        fill_people(self.person, people, self.task)
 
     def _save(self) -> None:
         person = self.person.currentData()

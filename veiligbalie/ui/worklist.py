@@ -342,6 +342,12 @@ class WorklistView(QWidget):
     def _on_due_soon(self, item: WorkItem) -> None:
         self.show_notice(self.tr("Follow-up due soon"), due_soon_text(item))
 
+    def _keep(self, dialog: QDialog) -> None:
+        """The dialog now open; the one before it is no longer needed."""
+        if self.last_dialog is not None and not self.last_dialog.isVisible():
+            self.last_dialog.deleteLater()
+        self.last_dialog = dialog
+
     def show_notice(self, title: str, text: str) -> None:
         self.notice.setText(f"<b>{html.escape(title)}</b> — {html.escape(text)}")
         self.notice.show()
@@ -465,7 +471,7 @@ class WorklistView(QWidget):
             return
         self.message.clear()
         dialog = dialog_for(item.task, self.service, self)
-        self.last_dialog = dialog
+        self._keep(dialog)
         dialog.finished.connect(lambda _result: self.refresh())
         dialog.open()
 
@@ -474,7 +480,7 @@ class WorklistView(QWidget):
         if item is None:
             return
         dialog = AssignDialog(item.task, self.service, self)
-        self.last_dialog = dialog
+        self._keep(dialog)
         dialog.finished.connect(lambda _result: self.refresh())
         dialog.open()
 
@@ -493,7 +499,7 @@ class WorklistView(QWidget):
             return
         item = self.alarm_list.currentItem()
         dialog = AlarmCloseDialog(alarm.id, item.text() if item else "", self.service, self)
-        self.last_dialog = dialog
+        self._keep(dialog)
         dialog.finished.connect(lambda _result: self.refresh())
         dialog.open()
 
