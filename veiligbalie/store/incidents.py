@@ -340,6 +340,8 @@ class IncidentRepository:
                 return
             current = self._require(conn, event.incident_id)
             conn.execute(_INSERT_EVENT, self._event_row(event))
+            if folded is not None:  # its task follows in this transaction
+                fold(conn, [folded], datetime.now(UTC))
             conn.execute(
                 update(incidents)
                 .where(incidents.c.id == event.incident_id)
@@ -351,8 +353,6 @@ class IncidentRepository:
             elif event.kind == TimelineKind.FIELD_EDITED:
                 edit = FieldEdit(str(event.data["field"]), event.data.get("value"))
                 apply_field(conn, event.incident_id, edit, event.created_at)
-            elif folded is not None:
-                fold(conn, [folded], datetime.now(UTC))
             self._outbox.enqueue(session, change_kind, event.incident_id, payload, base_revision)
 
     def set_status(self, incident_id: uuid.UUID, status: IncidentStatus) -> None:

@@ -122,12 +122,12 @@ class AppliedPage:
     new_incidents: int = 0
     #: Events of reports that are not here (not visible to this identity): left out.
     skipped_events: int = 0
-    #: Reports whose status, content or timeline changed.
-    changed: set[uuid.UUID] = field(default_factory=set)
     #: Follow-up tasks folded from this page (their report may not be here).
     tasks: set[uuid.UUID] = field(default_factory=set)
     #: Reports new to this workstation.
     new_ids: set[uuid.UUID] = field(default_factory=set)
+    #: Reports whose status, content or timeline changed.
+    changed: set[uuid.UUID] = field(default_factory=set)
 
 
 _BOOL_COLUMNS = frozenset(c.name for c in incidents.c if isinstance(c.type, Boolean))
@@ -285,6 +285,21 @@ def _existing_events(conn: Connection, ids: Sequence[str]) -> set[str]:
     return found
 
 
+def _is_task(event: PulledEvent) -> bool:
+    return event.row["kind"] == TimelineKind.FOLLOWUP.value
+
+
+def _fold_event(event: PulledEvent) -> FoldEvent:
+    row = event.row
+    return FoldEvent(
+        row["id"],
+        uuid.UUID(row["incident_id"]),
+        _instant(row["created_at"], datetime.now(UTC)),
+        row["text"],
+        json.loads(row["data"]),
+    )
+
+
 def apply_field(
     conn: Connection, incident_id: uuid.UUID | str, edit: FieldEdit, now: datetime
 ) -> None:
@@ -310,21 +325,6 @@ def apply_field(
                 incidents.c.revision: func.max(incidents.c.revision, edit.revision or 0),
             }
         )
-    )
-
-
-def _is_task(event: PulledEvent) -> bool:
-    return event.row["kind"] == TimelineKind.FOLLOWUP.value
-
-
-def _fold_event(event: PulledEvent) -> FoldEvent:
-    row = event.row
-    return FoldEvent(
-        row["id"],
-        uuid.UUID(row["incident_id"]),
-        _instant(row["created_at"], datetime.now(UTC)),
-        row["text"],
-        json.loads(row["data"]),
     )
 
 
@@ -354,12 +354,12 @@ class PulledData:
         now = datetime.now(UTC)
         with self._db.write() as session:
             conn = session.connection()
-            fresh: list[IncidentRow] = []
             if reports:
-                fresh = self._apply_reports(conn, reports, result, now)
+                self._apply_reports(conn, reports, result, now)
             if events:
                 self._apply_events(conn, events, result, now)
-            if fresh:
+            if result.new_ids:  # after the page's events: a plan that came with it counts
+                fresh = [r for r in reports if uuid.UUID(r["id"]) in result.new_ids]
                 plan_missing(conn, fresh, now)
             if cursor is not None:
                 conn.execute(_UPSERT_META, {"key": META_SYNC_CURSOR, "value": str(cursor)})
@@ -368,7 +368,7 @@ class PulledData:
     @staticmethod
     def _apply_reports(
         conn: Connection, reports: Sequence[IncidentRow], result: AppliedPage, now: datetime
-    ) -> list[IncidentRow]:
+    ) -> None:
         existing = _existing(conn, [row["id"] for row in reports])
         fresh = [row for row in reports if row["id"] not in existing]
         if fresh:
@@ -382,7 +382,6 @@ class PulledData:
         ]
         PulledData._advance(conn, existing, moves, now)
         result.changed.update(uuid.UUID(incident_id) for incident_id in latest)
-        return fresh
 
     @staticmethod
     def _apply_events(

@@ -371,12 +371,7 @@ class MyReportsView(QWidget):
         self.status_text.setText(status)
         self.report_text.setText(self._report_html(incident))
         self.timeline.clear()
-        # The follow-up plan made on saving is the team lead's to-do list, not news.
-        events = [
-            e
-            for e in self._service.timeline(incident_id)
-            if not (e.kind == "followup" and e.data.get("action") == "planned")
-        ]
+        events = self._service.timeline(incident_id)
         for event in events:
             item = QListWidgetItem(self._event_text(event))
             item.setData(Qt.ItemDataRole.UserRole, str(event.id))
