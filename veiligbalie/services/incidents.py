@@ -53,6 +53,10 @@ __all__ = [
 ]
 
 
+def _planned(event: TimelineEvent) -> bool:
+    return event.kind == "followup" and event.data.get("action") == "planned"
+
+
 class Link(StrEnum):
     """Whether reports saved here reach a server: what a confirmation may promise."""
 
@@ -206,8 +210,14 @@ class IncidentService(QObject):
             limit=limit, offset=offset, include_team_lead_only=include_team_lead_only
         )
 
-    def timeline(self, incident_id: uuid.UUID) -> list[TimelineEvent]:
-        return self._incidents.timeline(incident_id)
+    def timeline(self, incident_id: uuid.UUID, *, plan: bool = False) -> list[TimelineEvent]:
+        """The report's timeline, oldest first. The follow-up plan (the "planned" events
+        made with the report, here and by the server) is left out unless ``plan``: it is the
+        worklist's (FollowUpService), not a step anyone took."""
+        events = self._incidents.timeline(incident_id)
+        if plan:
+            return events
+        return [e for e in events if not _planned(e)]
 
     def add_note(self, incident_id: uuid.UUID, author: str, text: str) -> TimelineEvent:
         """Append information to a report; the original report is never changed."""
