@@ -8,6 +8,21 @@
     </message>
   </context>
   <context>
+    <name>AftercareDialog</name>
+    <message>
+      <source>With whom</source>
+      <translation>Met wie</translation>
+    </message>
+    <message>
+      <source>the reporter, witnesses</source>
+      <translation>de melder, getuigen</translation>
+    </message>
+    <message>
+      <source>Assign to</source>
+      <translation>Toewijzen aan</translation>
+    </message>
+  </context>
+  <context>
     <name>AlarmButton</name>
     <message>
       <source>Alarm</source>
@@ -118,6 +133,29 @@
     <message>
       <source>No help needed. Cancelled by %1.</source>
       <translation>Geen hulp nodig. Ingetrokken door %1.</translation>
+    </message>
+  </context>
+  <context>
+    <name>AlarmCloseDialog</name>
+    <message>
+      <source>Close alarm follow-up</source>
+      <translation>Opvolging van alarm afsluiten</translation>
+    </message>
+    <message>
+      <source>Reason</source>
+      <translation>Reden</translation>
+    </message>
+    <message>
+      <source>Why no report is needed, e.g. a test or a mistake</source>
+      <translation>Waarom geen melding nodig is, bijv. een test of een vergissing</translation>
+    </message>
+    <message>
+      <source>Problem</source>
+      <translation>Probleem</translation>
+    </message>
+    <message>
+      <source>Close</source>
+      <translation>Afsluiten</translation>
     </message>
   </context>
   <context>
@@ -422,6 +460,25 @@
     <message>
       <source>The local database file is damaged or is not a VeiligBalie database. It has not been changed. Ask your administrator for help.</source>
       <translation>Het lokale databasebestand is beschadigd of is geen VeiligBalie-database. Er is niets aan veranderd. Vraag je beheerder om hulp.</translation>
+    </message>
+  </context>
+  <context>
+    <name>AssignDialog</name>
+    <message>
+      <source>Assign: %1</source>
+      <translation>Toewijzen: %1</translation>
+    </message>
+    <message>
+      <source>Assign to</source>
+      <translation>Toewijzen aan</translation>
+    </message>
+    <message>
+      <source>Problem</source>
+      <translation>Probleem</translation>
+    </message>
+    <message>
+      <source>Assign</source>
+      <translation>Toewijzen</translation>
     </message>
   </context>
   <context>
@@ -742,6 +799,41 @@
     </message>
   </context>
   <context>
+    <name>DamageDialog</name>
+    <message>
+      <source>Amount of the damage</source>
+      <translation>Bedrag van de schade</translation>
+    </message>
+    <message>
+      <source>in euros, for example 149,95</source>
+      <translation>in euro, bijvoorbeeld 149,95</translation>
+    </message>
+    <message>
+      <source>Recovered through</source>
+      <translation>Verhaald via</translation>
+    </message>
+    <message>
+      <source>Not chosen yet</source>
+      <translation>Nog niet gekozen</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>Stand</translation>
+    </message>
+    <message>
+      <source>Amount recovered</source>
+      <translation>Bedrag verhaald</translation>
+    </message>
+    <message>
+      <source>Fill in an amount in euros, for example 150 or 149,95.</source>
+      <translation>Vul een bedrag in euro in, bijvoorbeeld 150 of 149,95.</translation>
+    </message>
+    <message>
+      <source>An amount cannot be negative.</source>
+      <translation>Een bedrag kan niet negatief zijn.</translation>
+    </message>
+  </context>
+  <context>
     <name>DraftController</name>
     <message>
       <source>Unsaved report</source>
@@ -783,6 +875,124 @@
     <message>
       <source>Draft saved automatically at %1.</source>
       <translation>Concept automatisch bewaard om %1.</translation>
+    </message>
+  </context>
+  <context>
+    <name>EvaluationDialog</name>
+    <message>
+      <source>1. Risk</source>
+      <translation>1. Risico</translation>
+    </message>
+    <message>
+      <source>2. Cause</source>
+      <translation>2. Oorzaak</translation>
+    </message>
+    <message>
+      <source>3. Trend</source>
+      <translation>3. Trend</translation>
+    </message>
+    <message>
+      <source>4. Improvement measures</source>
+      <translation>4. Verbetermaatregelen</translation>
+    </message>
+    <message>
+      <source>Measures (tick each when done)</source>
+      <translation>Maatregelen (vink elk af als die gedaan is)</translation>
+    </message>
+    <message>
+      <source>Measures</source>
+      <translation>Maatregelen</translation>
+    </message>
+    <message>
+      <source>New measure</source>
+      <translation>Nieuwe maatregel</translation>
+    </message>
+    <message>
+      <source>Owner</source>
+      <translation>Eigenaar</translation>
+    </message>
+    <message>
+      <source>Add</source>
+      <translation>Toevoegen</translation>
+    </message>
+    <message>
+      <source>Add measure</source>
+      <translation>Maatregel toevoegen</translation>
+    </message>
+  </context>
+  <context>
+    <name>FollowUpDialog</name>
+    <message>
+      <source>Tick off: %1</source>
+      <translation>Afvinken: %1</translation>
+    </message>
+    <message>
+      <source>%1 · due %2</source>
+      <translation>%1 · uiterlijk %2</translation>
+    </message>
+    <message>
+      <source>Date done</source>
+      <translation>Gedaan op</translation>
+    </message>
+    <message>
+      <source>Short note</source>
+      <translation>Korte notitie</translation>
+    </message>
+    <message>
+      <source>Problem</source>
+      <translation>Probleem</translation>
+    </message>
+    <message>
+      <source>Tick off</source>
+      <translation>Afvinken</translation>
+    </message>
+    <message>
+      <source>Save without ticking off</source>
+      <translation>Opslaan zonder afvinken</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>Annuleren</translation>
+    </message>
+    <message>
+      <source>Nobody in particular</source>
+      <translation>Niemand in het bijzonder</translation>
+    </message>
+    <message>
+      <source>%1 (peer support team)</source>
+      <translation>%1 (collegiaal opvangteam)</translation>
+    </message>
+  </context>
+  <context>
+    <name>FollowUpService</name>
+    <message>
+      <source>This task is no longer on this workstation.</source>
+      <extracomment>How often the worklist looks at the clock (due soon, overdue). How often the server's list of alarms to follow up is asked for (besides on demand). Pulled reports older than this are history, not news, when they arrive (a first pull). A task turned due soon (once per task, also across restarts): the WorkItem. A report arrived from the server (for a reviewer: something new to look at). The people tasks can be assigned to were (re)loaded: list[Person].</extracomment>
+      <translation>Deze taak staat niet meer op deze werkplek.</translation>
+    </message>
+    <message>
+      <source>This step cannot be recorded: </source>
+      <translation>Deze stap kan niet worden vastgelegd: </translation>
+    </message>
+    <message>
+      <source>Fill in when it was done.</source>
+      <translation>Vul in wanneer het gedaan is.</translation>
+    </message>
+    <message>
+      <source>The date it was done lies in the future.</source>
+      <translation>De datum waarop het gedaan is ligt in de toekomst.</translation>
+    </message>
+    <message>
+      <source>Fill in the police report number, or why no report was made.</source>
+      <translation>Vul het nummer van de aangifte in, of waarom er geen aangifte is gedaan.</translation>
+    </message>
+    <message>
+      <source>Choose the measure taken towards the perpetrator.</source>
+      <translation>Kies de maatregel richting de dader.</translation>
+    </message>
+    <message>
+      <source>Write briefly why no report is needed.</source>
+      <translation>Schrijf kort waarom geen melding nodig is.</translation>
     </message>
   </context>
   <context>
@@ -1838,6 +2048,58 @@
       <source>Fill in an amount in euros, for example 150 or 149,95.</source>
       <translation>Vul een bedrag in euro in, bijvoorbeeld 150 of 149,95.</translation>
     </message>
+    <message>
+      <source>Warning letter</source>
+      <translation>Waarschuwingsbrief</translation>
+    </message>
+    <message>
+      <source>Conversation about conduct</source>
+      <translation>Gesprek over gedrag (ordegesprek)</translation>
+    </message>
+    <message>
+      <source>Service by appointment only</source>
+      <translation>Alleen op afspraak</translation>
+    </message>
+    <message>
+      <source>Access ban</source>
+      <translation>Toegangsverbod</translation>
+    </message>
+    <message>
+      <source>No measure (say why in the note)</source>
+      <translation>Geen maatregel (waarom in de notitie)</translation>
+    </message>
+    <message>
+      <source>Joining the criminal case (voeging)</source>
+      <translation>Voeging in het strafproces</translation>
+    </message>
+    <message>
+      <source>Civil claim</source>
+      <translation>Civiele vordering</translation>
+    </message>
+    <message>
+      <source>Insurer</source>
+      <translation>Verzekeraar</translation>
+    </message>
+    <message>
+      <source>Not started</source>
+      <translation>Nog niet begonnen</translation>
+    </message>
+    <message>
+      <source>Claimed</source>
+      <translation>Gevorderd</translation>
+    </message>
+    <message>
+      <source>Partly recovered</source>
+      <translation>Deels verhaald</translation>
+    </message>
+    <message>
+      <source>Recovered</source>
+      <translation>Verhaald</translation>
+    </message>
+    <message>
+      <source>Not recoverable</source>
+      <translation>Niet te verhalen</translation>
+    </message>
   </context>
   <context>
     <name>LanAlarmPath</name>
@@ -2274,6 +2536,29 @@
     </message>
   </context>
   <context>
+    <name>PoliceReportDialog</name>
+    <message>
+      <source>Police report number</source>
+      <translation>Nummer van de aangifte</translation>
+    </message>
+    <message>
+      <source>for example PL0900-2026123456</source>
+      <translation>bijvoorbeeld PL0900-2026123456</translation>
+    </message>
+    <message>
+      <source>Or why no report was made</source>
+      <translation>Of waarom er geen aangifte is gedaan</translation>
+    </message>
+    <message>
+      <source>Or why not</source>
+      <translation>Of waarom niet</translation>
+    </message>
+    <message>
+      <source>Report with the organisation's address, never the employee's, and mention VPT.</source>
+      <translation>Doe aangifte op het adres van de organisatie, nooit dat van de medewerker, en vermeld VPT.</translation>
+    </message>
+  </context>
+  <context>
     <name>PreventionView</name>
     <message>
       <source>Prevention check</source>
@@ -2408,6 +2693,25 @@
     <message>
       <source>new</source>
       <translation>nieuw</translation>
+    </message>
+  </context>
+  <context>
+    <name>ResponseDialog</name>
+    <message>
+      <source>Measure</source>
+      <translation>Maatregel</translation>
+    </message>
+    <message>
+      <source>Choose a measure…</source>
+      <translation>Kies een maatregel…</translation>
+    </message>
+    <message>
+      <source>Earlier incidents with this person</source>
+      <translation>Eerdere incidenten met deze persoon</translation>
+    </message>
+    <message>
+      <source>No earlier incidents with this person are known.</source>
+      <translation>Er zijn geen eerdere incidenten met deze persoon bekend.</translation>
     </message>
   </context>
   <context>
@@ -3174,6 +3478,194 @@
     <message>
       <source>Just now (%1)</source>
       <translation>Zojuist (%1)</translation>
+    </message>
+  </context>
+  <context>
+    <name>WorklistModel</name>
+    <message>
+      <source>State</source>
+      <translation>Stand</translation>
+    </message>
+    <message>
+      <source>Due</source>
+      <translation>Uiterlijk</translation>
+    </message>
+    <message>
+      <source>Task</source>
+      <translation>Taak</translation>
+    </message>
+    <message>
+      <source>Report</source>
+      <translation>Melding</translation>
+    </message>
+    <message>
+      <source>Reporter</source>
+      <translation>Melder</translation>
+    </message>
+    <message>
+      <source>Location</source>
+      <translation>Locatie</translation>
+    </message>
+    <message>
+      <source>Assigned to</source>
+      <translation>Toegewezen aan</translation>
+    </message>
+    <message>
+      <source>Done</source>
+      <translation>Gedaan</translation>
+    </message>
+    <message>
+      <source>Due soon</source>
+      <translation>Bijna te laat</translation>
+    </message>
+    <message>
+      <source>Overdue</source>
+      <translation>Te laat</translation>
+    </message>
+    <message>
+      <source>Open</source>
+      <translation>Open</translation>
+    </message>
+    <message>
+      <source>%1 to %2</source>
+      <translation>%1 tot %2</translation>
+    </message>
+    <message>
+      <source>Done %1</source>
+      <translation>Gedaan %1</translation>
+    </message>
+    <message>
+      <source>(report not on this workstation)</source>
+      <translation>(melding niet op deze werkplek)</translation>
+    </message>
+  </context>
+  <context>
+    <name>WorklistView</name>
+    <message>
+      <source>New report %1 came in (%2).</source>
+      <extracomment>The most tasks listed at once (earliest due first); a filter narrows the rest. Colours of the states (text on the default background; readable, not only colour: the state is also written out).</extracomment>
+      <translation>Nieuwe melding %1 is binnengekomen (%2).</translation>
+    </message>
+    <message>
+      <source>%1 for %2 is due %3.</source>
+      <translation>%1 voor %2 moet uiterlijk %3 klaar zijn.</translation>
+    </message>
+    <message>
+      <source>New report</source>
+      <translation>Nieuwe melding</translation>
+    </message>
+    <message>
+      <source>Follow-up due soon</source>
+      <translation>Opvolging bijna te laat</translation>
+    </message>
+    <message>
+      <source>Follow-up</source>
+      <translation>Opvolging</translation>
+    </message>
+    <message>
+      <source>Notification</source>
+      <translation>Melding van de opvolging</translation>
+    </message>
+    <message>
+      <source>Alarms that need follow-up</source>
+      <translation>Alarmen die opvolging vragen</translation>
+    </message>
+    <message>
+      <source>Close with a reason…</source>
+      <translation>Afsluiten met reden…</translation>
+    </message>
+    <message>
+      <source>Make a report</source>
+      <translation>Melding maken</translation>
+    </message>
+    <message>
+      <source>Open</source>
+      <translation>Open</translation>
+    </message>
+    <message>
+      <source>Overdue</source>
+      <translation>Te laat</translation>
+    </message>
+    <message>
+      <source>All</source>
+      <translation>Alles</translation>
+    </message>
+    <message>
+      <source>Assigned to me</source>
+      <translation>Aan mij toegewezen</translation>
+    </message>
+    <message>
+      <source>Follow-up tasks</source>
+      <translation>Opvolgtaken</translation>
+    </message>
+    <message>
+      <source>Tick off…</source>
+      <translation>Afvinken…</translation>
+    </message>
+    <message>
+      <source>Assign…</source>
+      <translation>Toewijzen…</translation>
+    </message>
+    <message>
+      <source>Reopen</source>
+      <translation>Heropenen</translation>
+    </message>
+    <message>
+      <source>The first %1 tasks by due date</source>
+      <translation>De eerste %1 taken op datum</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n task(s)</source>
+      <translation>
+        <numerusform>%n taak</numerusform>
+        <numerusform>%n taken</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n overdue</source>
+      <translation>
+        <numerusform>%n te laat</numerusform>
+        <numerusform>%n te laat</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>No open follow-up tasks.</source>
+      <translation>Geen openstaande opvolgtaken.</translation>
+    </message>
+    <message>
+      <source>Nothing is overdue.</source>
+      <translation>Niets is te laat.</translation>
+    </message>
+    <message>
+      <source>No follow-up tasks yet. They are made when a report comes in.</source>
+      <translation>Nog geen opvolgtaken. Ze worden gemaakt zodra er een melding binnenkomt.</translation>
+    </message>
+    <message>
+      <source>No open tasks are assigned to you.</source>
+      <translation>Er zijn geen openstaande taken aan u toegewezen.</translation>
+    </message>
+    <message numerus="yes">
+      <source>Alarms that need follow-up (%n)</source>
+      <translation>
+        <numerusform>Alarmen die opvolging vragen (%n)</numerusform>
+        <numerusform>Alarmen die opvolging vragen (%n)</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>cancelled alarm</source>
+      <translation>geannuleerd alarm</translation>
+    </message>
+    <message>
+      <source>alarm without a report</source>
+      <translation>alarm zonder melding</translation>
+    </message>
+    <message>
+      <source>%1 · %2 · %3</source>
+      <translation>%1 · %2 · %3</translation>
+    </message>
+    <message>
+      <source>Reopened</source>
+      <translation>Heropend</translation>
     </message>
   </context>
 </TS>

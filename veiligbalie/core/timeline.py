@@ -3,7 +3,9 @@ locally and on the server under these stable values."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
+from typing import Any
 
 
 class TimelineKind(StrEnum):
@@ -20,3 +22,11 @@ class TimelineKind(StrEnum):
 NEWS_KINDS = frozenset(
     {TimelineKind.STATUS, TimelineKind.MESSAGE, TimelineKind.FOLLOWUP, TimelineKind.ASSIGNED}
 )
+
+
+def is_news(kind: str, data: Mapping[str, Any]) -> bool:
+    """Whether an event by someone else is news for the reporter: a status, a message, an
+    assignment or a follow-up step taken — not the plan the server makes on receipt."""
+    if kind not in NEWS_KINDS:
+        return False
+    return not (kind == TimelineKind.FOLLOWUP and data.get("action") == "planned")

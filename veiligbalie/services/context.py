@@ -13,6 +13,7 @@ from veiligbalie.net.api import ServerApi
 from veiligbalie.net.stream import Stream
 from veiligbalie.services.alarms import AlarmService
 from veiligbalie.services.attachments import AttachmentService
+from veiligbalie.services.followup import FollowUpService
 from veiligbalie.services.guidance import GuidanceLibrary, GuidanceSync
 from veiligbalie.services.hotkey import GlobalHotkey
 from veiligbalie.services.incidents import IncidentService
@@ -42,6 +43,8 @@ class AppContext:
     guidance_sync: GuidanceSync | None = field(default=None)
     # Opening a report's evidence: from this workstation, or fetched from the server.
     attachments: AttachmentService | None = field(default=None)
+    # Opvolging: follow-up tasks across reports and alarms without a report.
+    followup: FollowUpService | None = field(default=None)
 
     @classmethod
     def open(cls, db: Database) -> AppContext:
@@ -65,6 +68,25 @@ class AppContext:
         engine = SyncEngine(db, alarms)
         server_alarms.also_hear(engine.stream)
         guidance = GuidanceLibrary(db)
+
+        def reviews() -> bool:
+            if not session.logged_in:
+                return True  # no server: whoever works the follow-up here
+            role = session.role
+            return role is not None and role.reviews
+
+        followup = FollowUpService(
+            db,
+            incidents,
+            incidents,
+            api=engine.api,
+            linked=lambda: engine.configured and session.logged_in and reviews(),
+            user_name=lambda: session.user_display_name or incidents.reporter_name(),
+            user_id=lambda: session.user_id,
+            reviews=reviews,
+        )
+        # A closed alarm may need follow-up (no report yet): the list looks again.
+        alarms.closed.connect(lambda _alarm: followup.refresh_alarms())
         context = cls(
             db=db,
             guidance=guidance,
@@ -77,6 +99,7 @@ class AppContext:
             sync=engine,
             server_alarms=server_alarms,
             attachments=AttachmentService(db, engine.api, engine),
+            followup=followup,
             _lan_started=(identity.station_id, identity.site_id, load_site_key()),
         )
         context.wire_sync()

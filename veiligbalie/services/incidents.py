@@ -62,6 +62,10 @@ __all__ = [
 ]
 
 
+def _planned(event: TimelineEvent) -> bool:
+    return event.kind == "followup" and event.data.get("action") == "planned"
+
+
 class Link(StrEnum):
     """Whether reports saved here reach a server: what a confirmation may promise."""
 
@@ -174,7 +178,8 @@ class IncidentService(QObject):
 
         Raises ValueError when the report does not pass core validation.
         """
-        stored = self._incidents.save_new(incident, attachments)
+        # Its follow-up plan is stored with it (the server makes the same plan on receipt).
+        stored = self._incidents.save_new(incident, attachments, plan=True)
         log.info("incident %s saved as %s", stored.id, stored.reference)
         self.saved.emit(stored)
         return stored
@@ -230,8 +235,14 @@ class IncidentService(QObject):
             limit=limit, offset=offset, include_team_lead_only=include_team_lead_only
         )
 
-    def timeline(self, incident_id: uuid.UUID) -> list[TimelineEvent]:
-        return self._incidents.timeline(incident_id)
+    def timeline(self, incident_id: uuid.UUID, *, plan: bool = False) -> list[TimelineEvent]:
+        """The report's timeline, oldest first. The follow-up plan (the "planned" events
+        made with the report, here and by the server) is left out unless ``plan``: it is the
+        worklist's (FollowUpService), not a step anyone took."""
+        events = self._incidents.timeline(incident_id)
+        if plan:
+            return events
+        return [e for e in events if not _planned(e)]
 
     def add_note(self, incident_id: uuid.UUID, author: str, text: str) -> TimelineEvent:
         """Append information to a report; the original report is never changed."""
@@ -283,13 +294,16 @@ class IncidentService(QObject):
         payload: dict[str, Any],
         author: str,
         base_revision: int | None = None,
+        at: datetime | None = None,
     ) -> uuid.UUID:
         """Record a follow-up change made here (a team lead's status change, message or
         follow-up step; a field edit, which needs the ``base_revision`` it was made on) on
         the report's timeline and in the outbox, in one transaction; returns the event id.
 
-        ``payload`` is the change payload without ``event_id``. Raises ValueError when it
-        does not meet the change's schema, LookupError for a report that is not here.
+        ``payload`` is the change payload without ``event_id``; ``at`` the event's time
+        (default now). A follow-up step also updates its task in the same transaction, even
+        for a task given to this person without its report. Raises ValueError when it does
+        not meet the change's schema, LookupError for a report (or task) that is not here.
         """
         if change_kind not in p.TIMELINE_KINDS or change_kind == p.INCIDENT_NOTE_ADDED:
             raise ValueError(f"not a follow-up change kind: {change_kind!r}")
@@ -306,7 +320,7 @@ class IncidentService(QObject):
             author=author,
             text=entry.text,
             data=entry.data,
-            created_at=datetime.now(UTC),
+            created_at=at or datetime.now(UTC),
         )
         self._incidents.add_event(event, change_kind, checked, base_revision)
         self.changed.emit(incident_id)

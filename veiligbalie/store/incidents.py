@@ -33,6 +33,7 @@ from veiligbalie.store.outbox import Outbox
 from veiligbalie.store.pulled import SERVER, FieldEdit, apply_field, refresh_assignees
 from veiligbalie.store.schema import attachments as attachments_table
 from veiligbalie.store.schema import incident_events, incidents
+from veiligbalie.store.tasks import FoldEvent, fold, fold_orphans, forget_orphans, store_plan
 
 log = logging.getLogger(__name__)
 
@@ -278,9 +279,17 @@ class IncidentRepository:
 
     # --- writing -------------------------------------------------------------------------
 
-    def save_new(self, incident: Incident, attachments: Sequence[AttachmentInfo] = ()) -> Incident:
+    def save_new(
+        self,
+        incident: Incident,
+        attachments: Sequence[AttachmentInfo] = (),
+        *,
+        plan: bool = False,
+    ) -> Incident:
         """Save a new report with its next reference number and its outbox change, all in
         one BEGIN IMMEDIATE transaction; returns the report with ``reference`` set.
+        ``plan``: its follow-up plan is stored in the same transaction, as planned events
+        with deterministic ids and no outbox rows (the server makes the same plan).
 
         Raises :class:`IncidentValidationError` (a ValueError) when the report breaks a
         rule, AttachmentError for too many files, :class:`IncidentExistsError` when the id
@@ -328,6 +337,8 @@ class IncidentRepository:
                 payload = incident_to_dict(saved)
                 payload["attachments"] = [info.to_dict() for info in unique.values()]
                 self._outbox.enqueue(session, "incident.created", saved.id, payload)
+                if plan:
+                    store_plan(conn, saved, now)
         except IntegrityError as exc:
             if "incidents.id" in str(exc.orig):
                 raise IncidentExistsError(f"The report {incident.id} was saved before.") from exc
@@ -375,8 +386,22 @@ class IncidentRepository:
         """
         with self._db.write() as session:
             conn = session.connection()
+            folded = None
+            if event.kind == TimelineKind.FOLLOWUP:
+                folded = FoldEvent(
+                    str(event.id), event.incident_id, event.created_at, event.text, event.data
+                )
+            if folded is not None and not self._here(conn, event.incident_id):
+                # A task given to this person without its report (peer support): the step
+                # is kept with the task and sent; there is no timeline here to add it to.
+                if not fold_orphans(conn, [folded], datetime.now(UTC)):
+                    raise IncidentNotFoundError(f"No report {event.incident_id} here.")
+                self._outbox.enqueue(session, change_kind, event.incident_id, payload)
+                return
             current = self._require(conn, event.incident_id)
             conn.execute(_INSERT_EVENT, self._event_row(event))
+            if folded is not None:  # its task follows in this transaction
+                fold(conn, [folded], datetime.now(UTC))
             conn.execute(
                 update(incidents)
                 .where(incidents.c.id == event.incident_id)
@@ -409,9 +434,10 @@ class IncidentRepository:
         identity may see. Returns how many reports were removed.
         """
         with self._db.write() as session:
-            result = session.connection().execute(
-                incidents.delete().where(incidents.c.origin == SERVER)
-            )
+            conn = session.connection()
+            result = conn.execute(incidents.delete().where(incidents.c.origin == SERVER))
+            # Their follow-up tasks go too, and those assigned to the previous person.
+            forget_orphans(conn)
         removed = int(result.rowcount or 0)
         if removed:
             log.info("Removed %d pulled reports from this workstation", removed)
@@ -605,6 +631,11 @@ class IncidentRepository:
         )
 
     # --- helpers -------------------------------------------------------------------------
+
+    @staticmethod
+    def _here(conn: Connection, incident_id: uuid.UUID) -> bool:
+        found = conn.execute(select(incidents.c.id).where(incidents.c.id == incident_id))
+        return found.first() is not None
 
     @staticmethod
     def _require(conn: Connection, incident_id: uuid.UUID) -> IncidentStatus:

@@ -29,12 +29,13 @@ from sqlalchemy import (
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from veiligbalie.core.timeline import NEWS_KINDS, TimelineKind
+from veiligbalie.core.timeline import NEWS_KINDS, TimelineKind, is_news
 from veiligbalie.core.vocabulary import IncidentStatus
 from veiligbalie.store.database import Database
 from veiligbalie.store.outbox import META_SYNC_CURSOR
 from veiligbalie.store.schema import attachments as attachments_table
 from veiligbalie.store.schema import incident_events, incidents, meta
+from veiligbalie.store.tasks import FoldEvent, fold, fold_orphans, plan_missing
 from veiligbalie.store.types import JSONText, dumps, utc_text
 
 #: ``origin`` of a report or event pulled from the server.
@@ -137,6 +138,10 @@ class AppliedPage:
     new_incidents: int = 0
     #: Events of reports that are not here (not visible to this identity): left out.
     skipped_events: int = 0
+    #: Follow-up tasks folded from this page (their report may not be here).
+    tasks: set[uuid.UUID] = field(default_factory=set)
+    #: Reports new to this workstation.
+    new_ids: set[uuid.UUID] = field(default_factory=set)
     #: Reports whose status, content or timeline changed.
     changed: set[uuid.UUID] = field(default_factory=set)
     #: Reports that got news for their reporter in this page (a status, message, follow-up
@@ -352,6 +357,21 @@ def _existing_events(conn: Connection, ids: Sequence[str]) -> set[str]:
     return found
 
 
+def _is_task(event: PulledEvent) -> bool:
+    return event.row["kind"] == TimelineKind.FOLLOWUP.value
+
+
+def _fold_event(event: PulledEvent) -> FoldEvent:
+    row = event.row
+    return FoldEvent(
+        row["id"],
+        uuid.UUID(row["incident_id"]),
+        _instant(row["created_at"], datetime.now(UTC)),
+        row["text"],
+        json.loads(row["data"]),
+    )
+
+
 def apply_field(
     conn: Connection, incident_id: uuid.UUID | str, edit: FieldEdit, now: datetime
 ) -> None:
@@ -452,7 +472,11 @@ class PulledData:
 
         Idempotent: a report already here keeps its content, only its status moves forward
         and its revision goes up; an event already here is not added twice. Events of
-        reports that are not here are left out. Field edits are applied in the given order.
+        reports that are not here are left out of the timeline; follow-up events among them
+        still make or update the task they belong to when it was given to this identity
+        (they carry ``context``). Field edits are applied in the given order. Follow-up
+        events are folded into their tasks, and a new report that came without any task
+        (from a server that does not plan) gets its plan here.
         """
         result = AppliedPage()
         now = datetime.now(UTC)
@@ -468,6 +492,9 @@ class PulledData:
                     _INSERT_ATTACHMENTS.run(conn, kept)
             if events:
                 self._apply_events(conn, events, result, now)
+            if result.new_ids:  # after the page's events: a plan that came with it counts
+                fresh = [r for r in reports if uuid.UUID(r["id"]) in result.new_ids]
+                plan_missing(conn, fresh, now)
             if cursor is not None:
                 conn.execute(_UPSERT_META, {"key": META_SYNC_CURSOR, "value": str(cursor)})
         return result
@@ -480,7 +507,8 @@ class PulledData:
         fresh = [row for row in reports if row["id"] not in existing]
         if fresh:
             _INSERT_INCIDENTS.run(conn, fresh)
-        result.new_incidents = len({row["id"] for row in fresh})
+        result.new_ids = {uuid.UUID(row["id"]) for row in fresh}
+        result.new_incidents = len(result.new_ids)
         latest = {row["id"]: row for row in reports if row["id"] in existing}
         moves = [
             (incident_id, IncidentStatus(row["status"]), row["revision"])
@@ -506,10 +534,19 @@ class PulledData:
         known = _existing(conn, sorted({e.row["incident_id"] for e in events}))
         kept = [e for e in events if e.row["incident_id"] in known]
         result.skipped_events = len(events) - len(kept)
+        orphans = [
+            _fold_event(e) for e in events if e.row["incident_id"] not in known and _is_task(e)
+        ]
+        if orphans:
+            result.tasks |= fold_orphans(conn, orphans, now)
         if not kept:
             return
         present = _existing_events(conn, [e.row["id"] for e in kept])
         _INSERT_EVENTS.run(conn, [e.row for e in kept])
+        # Tasks follow their events in this transaction; new events only (idempotent).
+        new_tasks = [_fold_event(e) for e in kept if e.row["id"] not in present and _is_task(e)]
+        if new_tasks:
+            result.tasks |= fold(conn, new_tasks, now)
         # Status only moves forward, revision only up: news may come late or twice.
         best: dict[str, tuple[IncidentStatus, int]] = {}
         for event in kept:
@@ -531,7 +568,9 @@ class PulledData:
             if event.row["id"] in present:
                 continue
             result.changed.add(uuid.UUID(event.row["incident_id"]))
-            if event.row["kind"] in NEWS_KINDS and not event.own:
+            if event.own or event.row["kind"] not in NEWS_KINDS:
+                continue
+            if is_news(event.row["kind"], json.loads(event.row["data"])):
                 unread.add(event.row["incident_id"])
         if unread:
             conn.execute(
