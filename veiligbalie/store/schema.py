@@ -87,12 +87,11 @@ incidents = Table(
     Index("ix_incidents_reference", "reference"),
     # The Logboek (migration 0004): newest first, and one narrow index that holds every
     # column the log filters on, so a filter's count reads the index, never the reports.
-    Index("ix_incidents_occurred_at_id", "occurred_at", "id"),
     Index(
         "ix_incidents_log",
-        "team_lead_only",
         "occurred_at",
         "id",
+        "team_lead_only",
         "severity",
         "status",
         "location",
@@ -103,7 +102,6 @@ incidents = Table(
     ),
     Index("ix_incidents_location_id", "location", "id"),
     Index("ix_incidents_site_name_id", "site_name", "id"),
-    Index("ix_incidents_assignee_user_id_occurred_at", "assignee_user_id", "occurred_at"),
     # Our own numbers never repeat; pulled reports carry other devices' numbers.
     Index(
         "uq_incidents_local_provisional_reference",
@@ -195,9 +193,9 @@ alarm_followups = Table(
     Index("ix_alarm_followups_raised_at", "raised_at"),
 )
 
-#: Free-text search of the log (migration 0004): an FTS5 table with the trigram tokenizer
-#: over each report's description and its notes, filled by triggers on ``incidents`` and
-#: ``incident_events``. SQLAlchemy cannot describe a virtual table; it is queried as text
+#: Free-text search of the log (migration 0004): an FTS5 table with the trigram tokenizer,
+#: one row per report at the report's rowid (its description and its notes), kept by
+#: triggers on ``incidents`` and ``incident_events``. SQLAlchemy cannot describe a virtual table; it is queried as text
 #: (store/log_query.py) and left out of the comparison with the migrations.
 SEARCH_TABLE = "incident_search"
 #: FTS5 keeps the index in shadow tables named after the virtual table.

@@ -17,41 +17,39 @@ from alembic import op
 
 SEARCH_TABLE = "incident_search"
 SEARCH_DDL = (
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS {SEARCH_TABLE} "
-    "USING fts5(body, incident_id UNINDEXED, tokenize = 'trigram')"
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {SEARCH_TABLE} USING fts5(body, tokenize = 'trigram')"
 )
-# A description sits at its report's rowid, a note at minus its event's rowid: every
-# trigger finds its row by rowid (no scan of the index). The id check keeps a row that is
-# not the report's (rowids renumbered by a rebuild) from being removed; searches join on
-# incident_id, never on rowid, so a stale row can never show a wrong report.
+#: One row per report at the report's own rowid: its description, then its notes, one per
+#: line. A search asks the index for rowids only (fast; reading a column of the index
+#: would cost more than the search), and VACUUM keeps rowids. A later migration that
+#: copies ``incidents`` into a new table must refill the index (see upgrade()).
+_BODY = (
+    "{row}.description || coalesce(char(10) || (SELECT group_concat(e.text, char(10)) "
+    "FROM incident_events e WHERE e.incident_id = {row}.id AND e.kind = 'note'), '')"
+)
 SEARCH_TRIGGERS = {
     "incident_search_insert": f"""
         CREATE TRIGGER incident_search_insert AFTER INSERT ON incidents BEGIN
-            INSERT OR REPLACE INTO {SEARCH_TABLE} (rowid, body, incident_id)
-            VALUES (new.rowid, new.description, new.id);
+            INSERT OR REPLACE INTO {SEARCH_TABLE} (rowid, body)
+            VALUES (new.rowid, new.description);
         END""",
     "incident_search_update": f"""
         CREATE TRIGGER incident_search_update AFTER UPDATE OF description ON incidents BEGIN
-            DELETE FROM {SEARCH_TABLE} WHERE rowid = old.rowid AND incident_id = old.id;
-            INSERT OR REPLACE INTO {SEARCH_TABLE} (rowid, body, incident_id)
-            VALUES (new.rowid, new.description, new.id);
+            INSERT OR REPLACE INTO {SEARCH_TABLE} (rowid, body)
+            VALUES (new.rowid, {_BODY.format(row="new")});
         END""",
     "incident_search_delete": f"""
         CREATE TRIGGER incident_search_delete AFTER DELETE ON incidents BEGIN
-            DELETE FROM {SEARCH_TABLE} WHERE rowid = old.rowid AND incident_id = old.id;
+            DELETE FROM {SEARCH_TABLE} WHERE rowid = old.rowid;
         END""",
     "incident_search_note": f"""
         CREATE TRIGGER incident_search_note AFTER INSERT ON incident_events
         WHEN new.kind = 'note' BEGIN
-            INSERT OR REPLACE INTO {SEARCH_TABLE} (rowid, body, incident_id)
-            VALUES (-new.rowid, new.text, new.incident_id);
-        END""",
-    "incident_search_note_delete": f"""
-        CREATE TRIGGER incident_search_note_delete AFTER DELETE ON incident_events
-        WHEN old.kind = 'note' BEGIN
-            DELETE FROM {SEARCH_TABLE} WHERE rowid = -old.rowid AND incident_id = old.incident_id;
+            UPDATE {SEARCH_TABLE} SET body = body || char(10) || new.text
+            WHERE rowid = (SELECT rowid FROM incidents WHERE id = new.incident_id);
         END""",
 }
+
 
 revision: str = "0004"
 down_revision: str | Sequence[str] | None = "0003"
@@ -64,23 +62,19 @@ def upgrade() -> None:
     for name, ddl in SEARCH_TRIGGERS.items():
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
         op.execute(ddl)
-    # What is already stored: descriptions at their report's rowid, notes at minus theirs.
+    # What is already stored (the same text the triggers keep).
+    op.execute(f"DELETE FROM {SEARCH_TABLE}")
     op.execute(
-        f"INSERT INTO {SEARCH_TABLE} (rowid, body, incident_id) "
-        "SELECT rowid, description, id FROM incidents"
+        f"INSERT INTO {SEARCH_TABLE} (rowid, body) "
+        f"SELECT rowid, {_BODY.format(row='incidents')} FROM incidents"
     )
-    op.execute(
-        f"INSERT INTO {SEARCH_TABLE} (rowid, body, incident_id) "
-        "SELECT -rowid, text, incident_id FROM incident_events WHERE kind = 'note'"
-    )
-    op.create_index("ix_incidents_occurred_at_id", "incidents", ["occurred_at", "id"])
     op.create_index(
         "ix_incidents_log",
         "incidents",
         [
-            "team_lead_only",
             "occurred_at",
             "id",
+            "team_lead_only",
             "severity",
             "status",
             "location",
@@ -93,27 +87,20 @@ def upgrade() -> None:
     op.create_index("ix_incidents_location_id", "incidents", ["location", "id"])
     op.create_index("ix_incidents_site_name_id", "incidents", ["site_name", "id"])
     op.create_index(
-        "ix_incidents_assignee_user_id_occurred_at", "incidents", ["assignee_user_id", "occurred_at"]
-    )
-    op.create_index(
         "ix_followup_tasks_open_due",
         "followup_tasks",
         ["due", "incident_id"],
         sqlite_where=sa.text("done_at IS NULL"),
     )
-    op.create_index(
-        "ix_followup_tasks_incident_id_kind", "followup_tasks", ["incident_id", "kind"]
-    )
+    op.create_index("ix_followup_tasks_incident_id_kind", "followup_tasks", ["incident_id", "kind"])
 
 
 def downgrade() -> None:
     op.drop_index("ix_followup_tasks_incident_id_kind", table_name="followup_tasks")
     op.drop_index("ix_followup_tasks_open_due", table_name="followup_tasks")
-    op.drop_index("ix_incidents_assignee_user_id_occurred_at", table_name="incidents")
     op.drop_index("ix_incidents_site_name_id", table_name="incidents")
     op.drop_index("ix_incidents_location_id", table_name="incidents")
     op.drop_index("ix_incidents_log", table_name="incidents")
-    op.drop_index("ix_incidents_occurred_at_id", table_name="incidents")
     for name in SEARCH_TRIGGERS:
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
     op.execute(f"DROP TABLE IF EXISTS {SEARCH_TABLE}")

@@ -1,0 +1,384 @@
+"""The Logboek's one query over the local replica: filters, free-text search, sort, paging
+and the count, fast at 100,000 reports.
+
+Filters narrow with SQL on indexed columns (migration 0004); the free text is looked up in
+the FTS5 trigram index of descriptions and notes; the list reads the columns it shows
+and never a restricted one (perpetrator, witnesses). ``now`` is always passed in, so the
+"overdue" filter and the follow-up state follow a test's clock as well as the real one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from veiligbalie.core.vocabulary import Category, IncidentStatus, Severity
+from veiligbalie.store.database import Database
+from veiligbalie.store.incidents import excerpt
+from veiligbalie.store.schema import SEARCH_TABLE
+from veiligbalie.store.types import utc_text
+
+#: Shortest term the trigram index can look up; shorter ones are matched with LIKE.
+TRIGRAM = 3
+#: Above this many matches a search or "overdue" is checked report by report in date
+#: order; below it the matching reports are looked up by key.
+DRIVE_LIMIT = 3000
+#: Ids per query when reading the follow-up state of a page.
+_CHUNK = 500
+EXCERPT = 160
+
+
+class SortKey(StrEnum):
+    """The log's columns, each sortable both ways (ties broken on the report's id)."""
+
+    REFERENCE = "reference"
+    OCCURRED_AT = "occurred_at"
+    CATEGORIES = "categories"
+    SEVERITY = "severity"
+    LOCATION = "location"
+    STATUS = "status"
+    ASSIGNEE = "assignee"
+    FOLLOWUP = "followup"
+    SITE = "site"
+
+
+def _rank_case(column: str, values: Iterable[str]) -> str:
+    arms = " ".join(f"WHEN '{v}' THEN {i}" for i, v in enumerate(values))
+    return f"CASE {column} {arms} ELSE 99 END"
+
+
+#: Follow-up: the earliest deadline of the report's open tasks (most urgent first when
+#: ascending); reports with nothing open come last.
+_FOLLOWUP_SORT = (
+    "coalesce((SELECT min(t.due) FROM followup_tasks t WHERE t.incident_id = incidents.id "
+    "AND t.done_at IS NULL), '~')"
+)
+_SORT_SQL: dict[SortKey, str] = {
+    SortKey.REFERENCE: "reference",
+    SortKey.OCCURRED_AT: "occurred_at",
+    SortKey.CATEGORIES: "categories",
+    SortKey.SEVERITY: _rank_case("severity", [s.value for s in Severity]),
+    SortKey.LOCATION: "location",
+    SortKey.STATUS: _rank_case(
+        "status", [s.value for s in sorted(IncidentStatus, key=lambda s: s.rank)]
+    ),
+    SortKey.ASSIGNEE: "coalesce(assignee_name, '')",
+    SortKey.FOLLOWUP: _FOLLOWUP_SORT,
+    SortKey.SITE: "coalesce(site_name, '')",
+}
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    """What the reader narrowed the log to; the defaults show everything."""
+
+    since: datetime | None = None  # occurred_at >= since
+    until: datetime | None = None  # occurred_at < until
+    site: str | None = None
+    location: str | None = None
+    categories: frozenset[Category] = frozenset()  # any of them
+    severities: frozenset[Severity] = frozenset()
+    statuses: frozenset[IncidentStatus] = frozenset()
+    overdue: bool = False  # an open follow-up task past its due date
+    alarm: bool | None = None  # True: with an alarm; False: without; None: either
+    assignee_user_id: uuid.UUID | None = None  # "assigned to me"
+    text: str = ""  # free text over the description and the notes
+
+    @property
+    def narrowed(self) -> bool:
+        return self != LogFilter()
+
+
+@dataclass(frozen=True)
+class LogQuery:
+    filter: LogFilter = field(default_factory=LogFilter)
+    sort: SortKey = SortKey.OCCURRED_AT
+    descending: bool = True
+    #: False for a reader who may not see reports meant for the team lead only.
+    include_team_lead_only: bool = True
+
+
+@dataclass(frozen=True)
+class FollowUpState:
+    open: int = 0
+    overdue: int = 0  # of the open ones, past their due date
+    done: int = 0
+
+
+@dataclass(frozen=True)
+class LogRow:
+    """One line of the log: what the list shows, no restricted field."""
+
+    id: uuid.UUID
+    reference: str
+    occurred_at: datetime
+    categories: frozenset[Category]
+    severity: Severity
+    location: str
+    status: IncidentStatus
+    assignee_name: str
+    site_name: str
+    excerpt: str
+    has_alarm: bool
+    followup: FollowUpState = FollowUpState()
+
+
+_TERMS = re.compile(r'"([^"]+)"|(\S+)')
+
+
+def search_terms(text: str) -> list[str]:
+    """The words (or "quoted phrases") of a search, each to be found in the report.
+
+    A search needs one term of at least three characters (what a trigram index can look
+    up); shorter terms then narrow its matches. Only short terms: no search at all."""
+    terms = [(quoted or word).strip() for quoted, word in _TERMS.findall(text)]
+    terms = [t for t in terms if t]
+    return terms if any(len(t) >= TRIGRAM for t in terms) else []
+
+
+def _like_pattern(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def match_expression(terms: Sequence[str]) -> str:
+    """An FTS5 query finding every term (each a quoted string: no operator syntax)."""
+    return " ".join('"' + term.replace('"', '""') + '"' for term in terms)
+
+
+def _where(
+    query: LogQuery, now: datetime, many: frozenset[str] = frozenset()
+) -> tuple[str, dict[str, Any]]:
+    """The WHERE clause (with its parameters) shared by the page and the count.
+
+    Filter columns carry a unary ``+``: it keeps SQLite from picking a one-column index
+    for a filter and then sorting the lot; the log's covering index (``ix_incidents_log``,
+    in date order, holding every filter column) is read in order instead, and reading
+    stops once a page is full.
+
+    ``many`` names the subquery filters ("search", "overdue") that match many reports: those
+    are probed for each report read in date order (``+rowid IN``), the others drive the
+    query (the few matching reports are looked up by key, then sorted).
+    """
+    f = query.filter
+    clauses: list[str] = []
+    params: dict[str, Any] = {}
+    if not query.include_team_lead_only:
+        clauses.append("+team_lead_only = 0")
+    if f.since is not None:
+        clauses.append("occurred_at >= :since")
+        params["since"] = utc_text(f.since)
+    if f.until is not None:
+        clauses.append("occurred_at < :until")
+        params["until"] = utc_text(f.until)
+    if f.site is not None:
+        clauses.append("+site_name = :site")
+        params["site"] = f.site
+    if f.location is not None:
+        clauses.append("+location = :location")
+        params["location"] = f.location
+    if f.categories:
+        # The column holds a sorted JSON list of values: '["threat","verbal_aggression"]'.
+        arms = []
+        for i, category in enumerate(sorted(f.categories)):
+            params[f"cat{i}"] = f'%"{Category(category).value}"%'
+            arms.append(f"categories LIKE :cat{i}")
+        clauses.append("(" + " OR ".join(arms) + ")")
+    for name, chosen in (("severity", f.severities), ("status", f.statuses)):
+        if chosen:
+            keys = []
+            for i, value in enumerate(sorted(str(v) for v in chosen)):
+                params[f"{name}{i}"] = value
+                keys.append(f":{name}{i}")
+            clauses.append(f"+{name} IN ({', '.join(keys)})")
+    if f.overdue:
+        plus = "+" if "overdue" in many else ""
+        clauses.append(
+            f"{plus}id IN (SELECT incident_id FROM followup_tasks "
+            "WHERE done_at IS NULL AND due < :now)"
+        )
+        params["now"] = utc_text(now)
+    if f.alarm is not None:
+        clauses.append("+alarm_id IS NOT NULL" if f.alarm else "+alarm_id IS NULL")
+    if f.assignee_user_id is not None:
+        clauses.append("+assignee_user_id = :me")
+        params["me"] = str(f.assignee_user_id)
+    terms = search_terms(f.text)
+    long_terms = [t for t in terms if len(t) >= TRIGRAM]
+    if long_terms:
+        # The index holds a report at the report's rowid: rowids only, never its text.
+        plus = "+" if "search" in many else ""
+        inner = f"{SEARCH_TABLE} MATCH :q"
+        params["q"] = match_expression(long_terms)
+        # A term too short for a trigram is checked in the text of those matches only.
+        for i, term in enumerate(t for t in terms if len(t) < TRIGRAM):
+            params[f"short{i}"] = _like_pattern(term)
+            inner += f" AND body LIKE :short{i} ESCAPE '\\'"
+        clauses.append(f"{plus}rowid IN (SELECT rowid FROM {SEARCH_TABLE} WHERE {inner})")
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _text_only(query: LogQuery) -> bool:
+    """Only long search terms narrow the query: the index alone can count it."""
+    terms = search_terms(query.filter.text)
+    return (
+        query.include_team_lead_only
+        and bool(terms)
+        and all(len(t) >= TRIGRAM for t in terms)
+        and replace(query.filter, text="") == LogFilter()
+    )
+
+
+class LogQueries:
+    """Reads of the log over one local database."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def _many(self, conn: Any, query: LogQuery, now: datetime) -> frozenset[str]:
+        """Which subquery filters match more reports than are worth looking up one by one
+        (two quick index counts: the plan only changes speed, never the answer)."""
+        many = set()
+        terms = [t for t in search_terms(query.filter.text) if len(t) >= TRIGRAM]
+        if terms:
+            found = conn.exec_driver_sql(
+                f"SELECT count(*) FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ?",
+                (match_expression(terms),),
+            ).scalar_one()
+            if found > DRIVE_LIMIT:
+                many.add("search")
+        if query.filter.overdue:
+            found = conn.exec_driver_sql(
+                "SELECT count(*) FROM followup_tasks WHERE done_at IS NULL AND due < ?",
+                (utc_text(now),),
+            ).scalar_one()
+            if found > DRIVE_LIMIT:
+                many.add("overdue")
+        return frozenset(many)
+
+    def first_page(self, query: LogQuery, now: datetime, limit: int) -> tuple[list[LogRow], int]:
+        """The first ``limit`` rows and how many match in all (one plan for both)."""
+        if _text_only(query):  # the count is the index's: it also chooses the plan
+            total = self.count(query, now)
+            many = frozenset({"search"} if total > DRIVE_LIMIT else ())
+            return self.page(query, now, limit, 0, many), total
+        with self._db.engine.connect() as conn:
+            many = self._many(conn, query, now)
+        return self.page(query, now, limit, 0, many), self.count(query, now, many)
+
+    def page(
+        self,
+        query: LogQuery,
+        now: datetime,
+        limit: int,
+        offset: int = 0,
+        many: frozenset[str] | None = None,
+    ) -> list[LogRow]:
+        """``limit`` rows from ``offset`` in the query's order, with their follow-up state."""
+        with self._db.engine.connect() as conn:
+            if many is None:
+                many = self._many(conn, query, now)
+            where, params = _where(query, now, many)
+        direction = "DESC" if query.descending else "ASC"
+        order = f"{_SORT_SQL[query.sort]} {direction}, id {direction}"
+        if query.sort is SortKey.OCCURRED_AT:
+            order = f"occurred_at {direction}, id {direction}"
+        sql = (
+            "SELECT id, reference, occurred_at, categories, severity, location, status, "
+            f"assignee_name, site_name, substr(description, 1, {EXCERPT + 1}) AS head, "
+            "alarm_id IS NOT NULL AS has_alarm "
+            f"FROM incidents{where} ORDER BY {order} LIMIT :limit OFFSET :offset"
+        )
+        params.update(limit=int(limit), offset=int(offset))
+        with self._db.engine.connect() as conn:
+            raw = conn.exec_driver_sql(_positional(sql), _values(sql, params)).all()
+            states = _followup_states(conn, [r[0] for r in raw], now)
+        return [_row(r, states.get(r[0], FollowUpState())) for r in raw]
+
+    def count(self, query: LogQuery, now: datetime, many: frozenset[str] | None = None) -> int:
+        if _text_only(query):  # one index row per report: count the index's matches
+            sql = f"SELECT count(*) FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH :q"
+            params: dict[str, Any] = {"q": match_expression(search_terms(query.filter.text))}
+            with self._db.engine.connect() as conn:
+                return int(
+                    conn.exec_driver_sql(_positional(sql), _values(sql, params)).scalar_one()
+                )
+        with self._db.engine.connect() as conn:
+            if many is None:
+                many = self._many(conn, query, now)
+            where, params = _where(query, now, many)
+            sql = f"SELECT count(*) FROM incidents{where}"
+            return int(conn.exec_driver_sql(_positional(sql), _values(sql, params)).scalar_one())
+
+    def total(self, include_team_lead_only: bool = True) -> int:
+        """Every report the reader may see, unfiltered (the "of N" in the count line)."""
+        sql = "SELECT count(*) FROM incidents"
+        if not include_team_lead_only:
+            sql += " WHERE team_lead_only = 0"
+        with self._db.engine.connect() as conn:
+            return int(conn.exec_driver_sql(sql).scalar_one())
+
+    def locations(self) -> list[str]:
+        return self._distinct("location")
+
+    def sites(self) -> list[str]:
+        return self._distinct("site_name")
+
+    def _distinct(self, column: str) -> list[str]:
+        sql = f"SELECT DISTINCT {column} FROM incidents WHERE {column} IS NOT NULL ORDER BY 1"
+        with self._db.engine.connect() as conn:
+            return [r[0] for r in conn.exec_driver_sql(sql).all() if r[0]]
+
+
+_PARAM = re.compile(r":([a-z]+[0-9]*)\b")
+
+
+def _positional(sql: str) -> str:
+    """Named ``:name`` parameters as qmark placeholders (the driver's fastest form)."""
+    return _PARAM.sub("?", sql)
+
+
+def _values(sql: str, params: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(params[name] for name in _PARAM.findall(sql))
+
+
+def _followup_states(conn: Any, ids: Sequence[str], now: datetime) -> dict[str, FollowUpState]:
+    states: dict[str, FollowUpState] = {}
+    stamp = utc_text(now)
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        rows = conn.exec_driver_sql(
+            "SELECT incident_id, "
+            "sum(done_at IS NULL), sum(done_at IS NULL AND due < ?), sum(done_at IS NOT NULL) "
+            f"FROM followup_tasks WHERE incident_id IN ({marks}) GROUP BY incident_id",
+            (stamp, *chunk),
+        ).all()
+        for incident_id, open_, overdue, done in rows:
+            states[incident_id] = FollowUpState(int(open_), int(overdue), int(done))
+    return states
+
+
+def _row(raw: Any, followup: FollowUpState) -> LogRow:
+    (incident_id, reference, occurred, categories, severity, location, status) = raw[:7]
+    assignee, site, head, has_alarm = raw[7:]
+    return LogRow(
+        id=uuid.UUID(incident_id),
+        reference=reference or "",
+        occurred_at=datetime.fromisoformat(occurred),
+        categories=frozenset(Category(c) for c in json.loads(categories)),
+        severity=Severity(severity),
+        location=location,
+        status=IncidentStatus(status),
+        assignee_name=assignee or "",
+        site_name=site or "",
+        excerpt=excerpt(head, EXCERPT, cut=len(head) > EXCERPT),
+        has_alarm=bool(has_alarm),
+        followup=followup,
+    )
