@@ -195,8 +195,9 @@ alarm_followups = Table(
 
 #: Free-text search of the log (migration 0004): an FTS5 table with the trigram tokenizer,
 #: one row per report at the report's rowid (its description and its notes), kept by
-#: triggers on ``incidents`` and ``incident_events``. SQLAlchemy cannot describe a virtual table; it is queried as text
-#: (store/log_query.py) and left out of the comparison with the migrations.
+#: triggers on ``incidents`` and ``incident_events``. SQLAlchemy cannot describe a virtual
+#: table: it is queried as text (store/log_query.py) and left out of the comparison with
+#: the migrations.
 SEARCH_TABLE = "incident_search"
 #: FTS5 keeps the index in shadow tables named after the virtual table.
 _SEARCH_SHADOWS = frozenset(
