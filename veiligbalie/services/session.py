@@ -27,6 +27,7 @@ from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtNetwork import QAbstractSocket, QHostInfo, QNetworkInterface
 
 from veiligbalie import secrets, settings
+from veiligbalie.core.vocabulary import Role
 from veiligbalie.net.api import ApiError, ServerApi, load_ca_certificates, normalise_base_url
 from veiligbalie.protocol.auth import (
     PASSWORD_MIN,
@@ -34,6 +35,7 @@ from veiligbalie.protocol.auth import (
     EnrollResponse,
     LoginRequest,
     LoginResponse,
+    MeResponse,
     Message,
     PasswordChangeRequest,
 )
@@ -203,6 +205,30 @@ class Session(QObject):
     @property
     def user_display_name(self) -> str:
         return settings.LOGGED_IN_USER.get() if self.logged_in else ""
+
+    @property
+    def role(self) -> Role | None:
+        """The signed-in person's role (written at sign-in); None when nobody is."""
+        if not self.logged_in:
+            return None
+        try:
+            return Role(settings.LOGGED_IN_ROLE.get())
+        except ValueError:
+            return None
+
+    @property
+    def user_id(self) -> uuid.UUID | None:
+        """The signed-in person's id on the server ("assigned to me"); None when nobody is."""
+        text = settings.LOGGED_IN_USER_ID.get() if self.logged_in else ""
+        try:
+            return uuid.UUID(text) if text else None
+        except ValueError:
+            return None
+
+    @property
+    def site_shares_log(self) -> bool:
+        """The site lets its employees read the shared log (from /me, asked at sign-in)."""
+        return bool(self.logged_in and settings.SITE_SHARES_LOG.get())
 
     @property
     def busy(self) -> bool:
@@ -434,9 +460,22 @@ class Session(QObject):
         settings.LOGGED_IN_USER.set(answer.user.display_name)
         settings.LOGGED_IN_USERNAME.set(answer.user.username)
         settings.LOGGED_IN_ROLE.set(answer.user.role.value)
+        settings.LOGGED_IN_USER_ID.set(str(answer.user.id))
         settings.sync()
         self.login_finished.emit(None)
         self.changed.emit()
+        # Whether the site shares its log with employees: what the Logboek shows them.
+        self.api.call("GET", "/me", None, MeResponse, self._on_me, bearer=answer.token)
+
+    def _on_me(self, answer: MeResponse | None, error: ApiError | None) -> None:
+        if error is not None or answer is None or not self.logged_in:
+            if error is not None:
+                log.info("Could not ask the server what the site shares (%s)", error.kind)
+            return
+        if answer.share_log_with_employees != settings.SITE_SHARES_LOG.get():
+            settings.SITE_SHARES_LOG.set(answer.share_log_with_employees)
+            settings.sync()
+            self.changed.emit()
 
     def logout(self) -> None:
         """Sign out: the token is deleted here at once, and revoked on the server when it
@@ -496,3 +535,5 @@ class Session(QObject):
         settings.LOGGED_IN_USER.reset()
         settings.LOGGED_IN_USERNAME.reset()
         settings.LOGGED_IN_ROLE.reset()
+        settings.LOGGED_IN_USER_ID.reset()
+        settings.SITE_SHARES_LOG.reset()

@@ -382,3 +382,79 @@ def _row(raw: Any, followup: FollowUpState) -> LogRow:
         has_alarm=bool(has_alarm),
         followup=followup,
     )
+
+
+# --- the Overzicht: aggregates over a period -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class OverviewCounts:
+    total: int
+    per_month: list[int]  # one per pair of edges
+    per_category: dict[str, int]
+    per_location: list[tuple[str, int]]  # most first
+    per_severity: dict[str, int]
+    #: kind -> (done on time, late or still open past due, open and not yet due)
+    tasks: dict[str, tuple[int, int, int]]
+    #: (resolved without a report, cancelled), neither followed up yet
+    alarms: tuple[int, int]
+
+
+def overview_counts(
+    db: Database, edges: Sequence[str], site: str | None, now: str, kinds: Sequence[str]
+) -> OverviewCounts:
+    """Counts of the reports that happened between ``edges[0]`` and ``edges[-1]`` (stored
+    UTC text; each pair of edges is one month), optionally of one site. Names are never
+    read."""
+    where = "occurred_at >= ? AND occurred_at < ?"
+    params: list[Any] = [edges[0], edges[-1]]
+    if site is not None:
+        where += " AND +site_name = ?"
+        params.append(site)
+    pairs = list(zip(edges, edges[1:], strict=False))
+    months = ", ".join("sum(occurred_at >= ? AND occurred_at < ?)" for _ in pairs)
+    categories = [c.value for c in Category]
+    arms = ", ".join("sum(categories LIKE ?)" for _ in categories)
+    with db.engine.connect() as conn:
+
+        def rows(sql: str, *extra: Any) -> list[Any]:
+            return list(conn.exec_driver_sql(sql, (*extra, *params)).all())
+
+        first = rows(
+            f"SELECT count(*), {months}, {arms} FROM incidents WHERE {where}",
+            *[edge for pair in pairs for edge in pair],
+            *[f'%"{c}"%' for c in categories],
+        )[0]
+        locations = rows(
+            f"SELECT location, count(*) FROM incidents WHERE {where} "
+            "GROUP BY location ORDER BY 2 DESC, 1"
+        )
+        severities = rows(f"SELECT severity, count(*) FROM incidents WHERE {where} GROUP BY 1")
+        marks = ", ".join("?" for _ in kinds)
+        tasks = rows(
+            "SELECT t.kind, sum(t.done_at IS NOT NULL AND t.done_at <= t.due), "
+            "sum((t.done_at IS NOT NULL AND t.done_at > t.due) "
+            "OR (t.done_at IS NULL AND t.due < ?)), "
+            "sum(t.done_at IS NULL AND t.due >= ?) "
+            "FROM followup_tasks t JOIN incidents ON incidents.id = t.incident_id "
+            f"WHERE t.kind IN ({marks}) AND {where} GROUP BY t.kind",
+            now,
+            now,
+            *kinds,
+        )
+        alarms = conn.exec_driver_sql(
+            "SELECT sum(state != 'cancelled'), sum(state = 'cancelled') FROM alarm_followups "
+            "WHERE handled_at IS NULL AND incident_id IS NULL "
+            "AND raised_at >= ? AND raised_at < ?",
+            (edges[0], edges[-1]),
+        ).one()
+    offset = 1 + len(pairs)
+    return OverviewCounts(
+        total=int(first[0] or 0),
+        per_month=[int(first[1 + i] or 0) for i in range(len(pairs))],
+        per_category={c: int(first[offset + i] or 0) for i, c in enumerate(categories)},
+        per_location=[(str(name), int(n)) for name, n in locations],
+        per_severity={str(s): int(n) for s, n in severities},
+        tasks={str(k): (int(a or 0), int(b or 0), int(c or 0)) for k, a, b, c in tasks},
+        alarms=(int(alarms[0] or 0), int(alarms[1] or 0)),
+    )

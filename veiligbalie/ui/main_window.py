@@ -6,6 +6,7 @@ The window only listens to services and calls them; it never touches the store i
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -77,7 +78,15 @@ class MainWindow(QMainWindow):
     area_changed = Signal(str)
     attached = Signal()
 
-    AREAS = ("report", "my_reports", "help", "log", "settings")
+    #: Every area this build has, in navigation order; :meth:`visible_areas` is what the
+    #: person behind the workstation may open now. Opvolging only where its module exists.
+    AREAS: tuple[str, ...] = tuple(
+        key
+        for key in ("report", "my_reports", "help", "log", "followup", "overview", "settings")
+        if key != "followup" or importlib.util.find_spec("veiligbalie.ui.worklist") is not None
+    )
+    #: The areas of those who review reports (role-based; see :meth:`visible_areas`).
+    REVIEW_AREAS = ("log", "followup", "overview")
 
     def __init__(self, context: AppContext | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -133,8 +142,11 @@ class MainWindow(QMainWindow):
             "my_reports": self.tr("My reports"),
             "help": self.tr("Help"),
             "log": self.tr("Log"),
+            "followup": self.tr("Follow-up"),
+            "overview": self.tr("Overview"),
             "settings": self.tr("Settings"),
         }
+        titles = {key: titles[key] for key in self.AREAS}
         for index, (key, title) in enumerate(titles.items(), start=1):
             button = QPushButton(icon(f"nav-{key}"), title, nav_items)
             button.setObjectName(f"nav_{key}")
@@ -181,6 +193,7 @@ class MainWindow(QMainWindow):
         self.statusBar().setSizeGripEnabled(False)
 
         self._install_shortcuts()
+        self.apply_roles()
         self._install_tray()
         self._restore_geometry()
         if context is not None:
@@ -188,6 +201,8 @@ class MainWindow(QMainWindow):
 
     def attach(self, context: AppContext) -> None:
         """The services are up: build the areas, the alarm indicator, pop-up and status."""
+        from veiligbalie.services.log import LogService
+        from veiligbalie.services.overview import OverviewService
         from veiligbalie.ui.alarm_indicator import AlarmIndicator
         from veiligbalie.ui.alarm_popup import AlarmPopup
         from veiligbalie.ui.connection_status import ConnectionStatus
@@ -197,6 +212,7 @@ class MainWindow(QMainWindow):
         from veiligbalie.ui.incident_form import IncidentForm
         from veiligbalie.ui.log_view import LogView
         from veiligbalie.ui.my_reports import MyReportsView
+        from veiligbalie.ui.overview import OverviewView
         from veiligbalie.ui.settings_view import SettingsView
 
         self.context = context
@@ -210,15 +226,26 @@ class MainWindow(QMainWindow):
         self.my_reports = MyReportsView(context.incidents, self)
         assert context.guidance is not None
         self.help_view = HelpView(context.guidance, self)
-        self.log_view = LogView(context.incidents, self, sync=context.sync)
+        self.log_service = LogService(
+            context.db, context.incidents, context.session, context.sync, parent=self
+        )
+        self.log_view = LogView(self.log_service, self)
+        self.overview_service = OverviewService(context.db, self.log_service, parent=self)
+        self.overview = OverviewView(self.overview_service, self)
         self.settings_view = SettingsView(context, self)
         self._pages = {
             "report": self.incident_form,
             "my_reports": self.my_reports,
             "help": self.help_view,
             "log": self.log_view,
+            "overview": self.overview,
             "settings": self.settings_view,
         }
+        if "followup" in self.AREAS:
+            worklist = self._build_worklist(context)
+            if worklist is not None:
+                self._pages["followup"] = worklist
+        self._pages = {key: self._pages[key] for key in self.AREAS if key in self._pages}
         # Each area in a scroll area of its own: on a small or scaled screen an area whose
         # content is taller or wider than the window scrolls instead of being cut off.
         self._holders: dict[str, QScrollArea] = {}
@@ -250,6 +277,9 @@ class MainWindow(QMainWindow):
         self.incident_form.guidanceRequested.connect(self.offer_card)
 
         self.incident_form.cancelled.connect(lambda: self.show_area("my_reports"))
+        if context.session is not None:
+            context.session.changed.connect(self.apply_roles)
+        self.apply_roles()
         self.incident_form.start_new()
         self.show_area(self._pending_area)
         self.stack.removeWidget(self._starting)
@@ -257,6 +287,54 @@ class MainWindow(QMainWindow):
         # Last: a press made while starting is raised now, with the indicator in place.
         self.alarm_button.attach(context.alarms)
         self.attached.emit()
+
+    def _build_worklist(self, context: AppContext) -> QWidget | None:
+        """Opvolging, built by its own module (ui/worklist.py) when this build has it."""
+        try:
+            from veiligbalie.ui import worklist  # type: ignore[attr-defined,unused-ignore]
+        except ImportError:
+            return None
+        view_class = getattr(worklist, "WorklistView", None)
+        if view_class is None:
+            return None
+        try:
+            view: QWidget = view_class(context, self)
+        except TypeError:
+            log.warning("Opvolging could not be built from ui/worklist.py; left out")
+            return None
+        return view
+
+    # -- Who sees what ------------------------------------------------------------------------
+    def visible_areas(self) -> tuple[str, ...]:
+        """The areas the person behind the workstation may open, in navigation order.
+
+        No server: every area (the workstation is its own log). Linked: a team lead or
+        coördinator sees every area; security the Logboek; an employee the Logboek only
+        where the site shares its log with employees; nobody signed in: no Logboek."""
+        if self.context is None:
+            return tuple(k for k in self.AREAS if k not in self.REVIEW_AREAS)
+        viewer = self.log_service.viewer()
+        shown = []
+        for key in self.AREAS:
+            if key == "log" and not viewer.sees_log:
+                continue
+            if key in ("followup", "overview") and not viewer.sees_review:
+                continue
+            if key in self.REVIEW_AREAS and key not in self._pages:
+                continue
+            shown.append(key)
+        return tuple(shown)
+
+    def apply_roles(self) -> None:
+        """Show the areas the current person may open; Ctrl+1 … follow what is shown."""
+        visible = self.visible_areas()
+        for key, button in self._nav_buttons.items():
+            button.setVisible(key in visible)
+        for index, key in enumerate(visible, start=1):
+            self._nav_buttons[key].setToolTip(f"{self._nav_buttons[key].text()} (Ctrl+{index})")
+        self._area_keys = visible
+        if self.context is not None and self.current_area() not in visible:
+            self.show_area("report")
 
     # -- Areas -----------------------------------------------------------------------------
     def show_area(self, key: str) -> None:
@@ -271,6 +349,10 @@ class MainWindow(QMainWindow):
         if callable(refresh):
             refresh()
         self.area_changed.emit(key)
+
+    def _go_to_number(self, number: int) -> None:
+        if 1 <= number <= len(self._area_keys):
+            self.show_area(self._area_keys[number - 1])
 
     def current_area(self) -> str:
         current = self.stack.currentWidget()
@@ -357,9 +439,11 @@ class MainWindow(QMainWindow):
         help_key = QShortcut(QKeySequence(Qt.Key.Key_F1), self)
         help_key.setContext(Qt.ShortcutContext.ApplicationShortcut)
         help_key.activated.connect(self.show_help)
-        for index, key in enumerate(self.AREAS, start=1):
+        # Ctrl+1 … go to the areas shown, in the order shown (they follow the person's role).
+        self._area_keys: tuple[str, ...] = self.visible_areas()
+        for index in range(1, len(self.AREAS) + 1):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{index}"), self)
-            shortcut.activated.connect(lambda k=key: self.show_area(k))
+            shortcut.activated.connect(lambda i=index: self._go_to_number(i))
 
     def _install_tray(self) -> None:
         self.tray = QSystemTrayIcon(icon("veiligbalie"), self)
