@@ -16,11 +16,20 @@ from typing import Any
 
 from sqlalchemy import insert
 
+from tests.support.pulled import pulled_event
 from veiligbalie.core.followup import apply_task_event, task_id_for
+from veiligbalie.core.incident import Incident, incident_to_dict
 from veiligbalie.core.timeline import TimelineKind
 from veiligbalie.core.vocabulary import Category, FollowUpKind, IncidentStatus, Severity
 from veiligbalie.store.database import Database
-from veiligbalie.store.pulled import SERVER, EventRow, IncidentRow, PulledData, PulledEvent
+from veiligbalie.store.pulled import (
+    SERVER,
+    EventRow,
+    IncidentRow,
+    PulledData,
+    PulledEvent,
+    incident_row,
+)
 from veiligbalie.store.schema import followup_tasks
 from veiligbalie.store.types import dumps, utc_text
 
@@ -238,7 +247,12 @@ def write_tasks(db: Database, rows: Sequence[dict[str, Any]]) -> None:
 
 
 def fill(
-    db: Database, count: int, now: datetime | None = None, seed: int = 7, page: int = 2000
+    db: Database,
+    count: int,
+    now: datetime | None = None,
+    seed: int = 7,
+    page: int = 2000,
+    span_days: int = 3 * 365,
 ) -> None:
     """``count`` reports into ``db`` in pulled pages of ``page``."""
     now = now or datetime.now(UTC)
@@ -246,7 +260,7 @@ def fill(
     batch_rows: list[IncidentRow] = []
     batch_notes: list[PulledEvent] = []
     batch_tasks: list[dict[str, Any]] = []
-    for row, notes, tasks in reports(count, now, seed):
+    for row, notes, tasks in reports(count, now, seed, span_days):
         batch_rows.append(row)
         batch_notes.extend(notes)
         batch_tasks.extend(tasks)
@@ -257,3 +271,27 @@ def fill(
     if batch_rows:
         pulled.apply(batch_rows, batch_notes)
         write_tasks(db, batch_tasks)
+
+
+def pull(
+    db: Database,
+    incident: Incident,
+    *,
+    status: IncidentStatus = IncidentStatus.SENT,
+    site: str | None = None,
+    assignee: tuple[uuid.UUID, str] | None = None,
+    notes: Sequence[str] = (),
+) -> uuid.UUID:
+    """One report as the server sends it (``site`` and ``assignee`` as the pulled row
+    carries them), with its notes as pulled timeline events."""
+    now = datetime.now(UTC)
+    report = {**incident_to_dict(incident), "status": status.value, "revision": 1}
+    if site is not None:
+        report["site_name"] = site
+    row = incident_row(report, now, utc_text(now))
+    if assignee is not None:
+        row["assignee_user_id"] = str(assignee[0])
+        row["assignee_name"] = assignee[1]
+    events = [pulled_event(incident.id, TimelineKind.NOTE, text) for text in notes]
+    PulledData(db).apply([row], events)
+    return incident.id

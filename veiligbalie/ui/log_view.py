@@ -196,7 +196,10 @@ class LogModel(QAbstractTableModel):
             return item.id
         column = self.COLUMNS[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return item.excerpt if column is SortKey.CATEGORIES else self._text(item, column)
+            if column is SortKey.CATEGORIES:
+                labels = [category_label(c) for c in CATEGORY_ORDER if c in item.categories]
+                return ", ".join(labels) + "\n\n" + item.excerpt
+            return self._text(item, column)
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         return self._text(item, column)
@@ -208,7 +211,9 @@ class LogModel(QAbstractTableModel):
             return item.occurred_at.astimezone(OFFICE_TZ).strftime("%d-%m-%Y %H:%M")
         if column is SortKey.CATEGORIES:
             labels = [category_label(c) for c in CATEGORY_ORDER if c in item.categories]
-            return ", ".join(labels)
+            # The kind of incident first (short), then the reporter's own words.
+            kinds = ", ".join(label.split(" (")[0] for label in labels)
+            return f"{kinds} — {item.excerpt}" if item.excerpt else kinds
         if column is SortKey.SEVERITY:
             return severity_label(item.severity)
         if column is SortKey.LOCATION:
@@ -338,14 +343,14 @@ class LogView(QWidget):
         header.setStretchLastSection(False)
         # Fixed widths (no measuring of 100,000 rows); "what happened" takes the rest.
         widths = {
-            SortKey.REFERENCE: 130,
-            SortKey.OCCURRED_AT: 130,
-            SortKey.SEVERITY: 90,
-            SortKey.LOCATION: 160,
-            SortKey.STATUS: 150,
-            SortKey.ASSIGNEE: 130,
-            SortKey.FOLLOWUP: 130,
-            SortKey.SITE: 130,
+            SortKey.REFERENCE: 112,
+            SortKey.OCCURRED_AT: 124,
+            SortKey.SEVERITY: 84,
+            SortKey.LOCATION: 132,
+            SortKey.STATUS: 124,
+            SortKey.ASSIGNEE: 100,
+            SortKey.FOLLOWUP: 104,
+            SortKey.SITE: 110,
         }
         for column, key in enumerate(LogModel.COLUMNS):
             if key in widths:

@@ -81,9 +81,9 @@ def _bar_chart(
     names.append(labels)
     count = QValueAxis()
     top = max(values, default=0)
-    count.setRange(0, max(1, top * 1.15))
+    count.setRange(0, max(4, top * 1.12))
+    count.applyNiceNumbers()  # 0, 20, 40 … rather than 0, 17, 35
     count.setLabelFormat("%d")
-    count.setTickCount(5)
     axis_font = QFont(names.labelsFont())
     axis_font.setPointSize(9)
     names.setLabelsFont(axis_font)
@@ -280,8 +280,9 @@ class OverviewView(QWidget):
         self._chart(
             "severity",
             self.tr("Per severity"),
-            [severity_label(s) for s, _ in overview.per_severity],
-            [n for _, n in overview.per_severity],
+            [severity_label(s) for s, _ in reversed(overview.per_severity)],
+            [n for _, n in reversed(overview.per_severity)],
+            horizontal=True,
         )
         for item in overview.compliance:
             self.compliance_rows[item.kind.value].setText(self._compliance_text(item))
