@@ -153,7 +153,7 @@ def match_expression(terms: Sequence[str]) -> str:
 
 
 def _where(
-    query: LogQuery, now: datetime, many: frozenset[str] = frozenset()
+    query: LogQuery, now: datetime, many: frozenset[str] = frozenset(), matched: bool = False
 ) -> tuple[str, dict[str, Any]]:
     """The WHERE clause (with its parameters) shared by the page and the count.
 
@@ -209,28 +209,52 @@ def _where(
     if f.assignee_user_id is not None:
         clauses.append("+assignee_user_id = :me")
         params["me"] = str(f.assignee_user_id)
-    terms = search_terms(f.text)
-    long_terms = [t for t in terms if len(t) >= TRIGRAM]
-    if long_terms:
-        # The index holds a report at the report's rowid: rowids only, never its text.
+    if matched:  # the search's matches, collected by _collect_matches on this connection
         plus = "+" if "search" in many else ""
-        inner = f"{SEARCH_TABLE} MATCH :q"
-        params["q"] = match_expression(long_terms)
-        # A term too short for a trigram is checked in the text of those matches only.
-        for i, term in enumerate(t for t in terms if len(t) < TRIGRAM):
-            params[f"short{i}"] = _like_pattern(term)
-            inner += f" AND body LIKE :short{i} ESCAPE '\\'"
+        clauses.append(f"{plus}rowid IN (SELECT id FROM temp.{MATCHES})")
+    elif search_terms(f.text):
+        inner, search = _search_clause(f.text)
+        params.update(search)
+        plus = "+" if "search" in many else ""
         clauses.append(f"{plus}rowid IN (SELECT rowid FROM {SEARCH_TABLE} WHERE {inner})")
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
+#: A connection's temporary table of the current search's matches (report rowids).
+MATCHES = "log_matches"
+
+
+def _search_clause(text: str) -> tuple[str, dict[str, Any]]:
+    """The WHERE of a search in the index: every long term through the trigram index, a
+    term too short for a trigram checked in the text of those matches only."""
+    terms = search_terms(text)
+    params: dict[str, Any] = {"q": match_expression([t for t in terms if len(t) >= TRIGRAM])}
+    inner = f"{SEARCH_TABLE} MATCH :q"
+    for i, term in enumerate(t for t in terms if len(t) < TRIGRAM):
+        params[f"short{i}"] = _like_pattern(term)
+        inner += f" AND body LIKE :short{i} ESCAPE '\\'"
+    return inner, params
+
+
+def _collect_matches(conn: Any, query: LogQuery) -> int | None:
+    """Ask the index once: the search's matches into this connection's temporary table
+    (gone with the transaction); returns how many, or None without a search."""
+    if not search_terms(query.filter.text):
+        return None
+    inner, params = _search_clause(query.filter.text)
+    conn.exec_driver_sql(f"CREATE TEMP TABLE IF NOT EXISTS {MATCHES} (id INTEGER PRIMARY KEY)")
+    conn.exec_driver_sql(f"DELETE FROM temp.{MATCHES}")
+    sql = f"INSERT INTO temp.{MATCHES} (id) SELECT rowid FROM {SEARCH_TABLE} WHERE {inner}"
+    conn.exec_driver_sql(_positional(sql), _values(sql, params))
+    return int(conn.exec_driver_sql(f"SELECT count(*) FROM temp.{MATCHES}").scalar_one())
+
+
 def _text_only(query: LogQuery) -> bool:
-    """Only long search terms narrow the query: the index alone can count it."""
+    """Only a search narrows the query: its matches are the count."""
     terms = search_terms(query.filter.text)
     return (
         query.include_team_lead_only
         and bool(terms)
-        and all(len(t) >= TRIGRAM for t in terms)
         and replace(query.filter, text="") == LogFilter()
     )
 
@@ -241,18 +265,14 @@ class LogQueries:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    def _many(self, conn: Any, query: LogQuery, now: datetime) -> frozenset[str]:
+    def _many(
+        self, conn: Any, query: LogQuery, now: datetime, found: int | None
+    ) -> frozenset[str]:
         """Which subquery filters match more reports than are worth looking up one by one
-        (two quick index counts: the plan only changes speed, never the answer)."""
+        (``found``: the search's matches; the plan only changes speed, never the answer)."""
         many = set()
-        terms = [t for t in search_terms(query.filter.text) if len(t) >= TRIGRAM]
-        if terms:
-            found = conn.exec_driver_sql(
-                f"SELECT count(*) FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ?",
-                (match_expression(terms),),
-            ).scalar_one()
-            if found > DRIVE_LIMIT:
-                many.add("search")
+        if found is not None and found > DRIVE_LIMIT:
+            many.add("search")
         if query.filter.overdue:
             found = conn.exec_driver_sql(
                 "SELECT count(*) FROM followup_tasks WHERE done_at IS NULL AND due < ?",
@@ -263,14 +283,18 @@ class LogQueries:
         return frozenset(many)
 
     def first_page(self, query: LogQuery, now: datetime, limit: int) -> tuple[list[LogRow], int]:
-        """The first ``limit`` rows and how many match in all (one plan for both)."""
-        if _text_only(query):  # the count is the index's: it also chooses the plan
-            total = self.count(query, now)
-            many = frozenset({"search"} if total > DRIVE_LIMIT else ())
-            return self.page(query, now, limit, 0, many), total
+        """The first ``limit`` rows and how many match in all: one connection, one plan,
+        and a search asked of the index once (its matches kept in a temporary table that
+        both the page and the count read)."""
         with self._db.engine.connect() as conn:
-            many = self._many(conn, query, now)
-        return self.page(query, now, limit, 0, many), self.count(query, now, many)
+            found = _collect_matches(conn, query)
+            many = self._many(conn, query, now, found)
+            rows = self._page(conn, query, now, limit, 0, many, found is not None)
+            if found is not None and _text_only(query):
+                total = found  # one index row per report
+            else:
+                total = self._count(conn, query, now, many, found is not None)
+        return rows, total
 
     def page(
         self,
@@ -278,17 +302,34 @@ class LogQueries:
         now: datetime,
         limit: int,
         offset: int = 0,
-        many: frozenset[str] | None = None,
     ) -> list[LogRow]:
         """``limit`` rows from ``offset`` in the query's order, with their follow-up state."""
         with self._db.engine.connect() as conn:
-            if many is None:
-                many = self._many(conn, query, now)
-            where, params = _where(query, now, many)
+            found = _collect_matches(conn, query)
+            many = self._many(conn, query, now, found)
+            return self._page(conn, query, now, limit, offset, many, found is not None)
+
+    def count(self, query: LogQuery, now: datetime) -> int:
+        with self._db.engine.connect() as conn:
+            found = _collect_matches(conn, query)
+            if found is not None and _text_only(query):
+                return found
+            many = self._many(conn, query, now, found)
+            return self._count(conn, query, now, many, found is not None)
+
+    def _page(
+        self,
+        conn: Any,
+        query: LogQuery,
+        now: datetime,
+        limit: int,
+        offset: int,
+        many: frozenset[str],
+        matched: bool,
+    ) -> list[LogRow]:
+        where, params = _where(query, now, many, matched)
         direction = "DESC" if query.descending else "ASC"
         order = f"{_SORT_SQL[query.sort]} {direction}, id {direction}"
-        if query.sort is SortKey.OCCURRED_AT:
-            order = f"occurred_at {direction}, id {direction}"
         sql = (
             "SELECT id, reference, occurred_at, categories, severity, location, status, "
             f"assignee_name, site_name, substr(description, 1, {EXCERPT + 1}) AS head, "
@@ -296,25 +337,16 @@ class LogQueries:
             f"FROM incidents{where} ORDER BY {order} LIMIT :limit OFFSET :offset"
         )
         params.update(limit=int(limit), offset=int(offset))
-        with self._db.engine.connect() as conn:
-            raw = conn.exec_driver_sql(_positional(sql), _values(sql, params)).all()
-            states = _followup_states(conn, [r[0] for r in raw], now)
+        raw = conn.exec_driver_sql(_positional(sql), _values(sql, params)).all()
+        states = _followup_states(conn, [r[0] for r in raw], now)
         return [_row(r, states.get(r[0], FollowUpState())) for r in raw]
 
-    def count(self, query: LogQuery, now: datetime, many: frozenset[str] | None = None) -> int:
-        if _text_only(query):  # one index row per report: count the index's matches
-            sql = f"SELECT count(*) FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH :q"
-            params: dict[str, Any] = {"q": match_expression(search_terms(query.filter.text))}
-            with self._db.engine.connect() as conn:
-                return int(
-                    conn.exec_driver_sql(_positional(sql), _values(sql, params)).scalar_one()
-                )
-        with self._db.engine.connect() as conn:
-            if many is None:
-                many = self._many(conn, query, now)
-            where, params = _where(query, now, many)
-            sql = f"SELECT count(*) FROM incidents{where}"
-            return int(conn.exec_driver_sql(_positional(sql), _values(sql, params)).scalar_one())
+    def _count(
+        self, conn: Any, query: LogQuery, now: datetime, many: frozenset[str], matched: bool
+    ) -> int:
+        where, params = _where(query, now, many, matched)
+        sql = f"SELECT count(*) FROM incidents{where}"
+        return int(conn.exec_driver_sql(_positional(sql), _values(sql, params)).scalar_one())
 
     def total(self, include_team_lead_only: bool = True) -> int:
         """Every report the reader may see, unfiltered (the "of N" in the count line)."""

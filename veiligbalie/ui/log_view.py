@@ -313,6 +313,7 @@ class LogView(QWidget):
         self.service = service
         self.model = LogModel(service, self)
         self._applying = False
+        self._total = 0
 
         title = QLabel(self.tr("Log"), self)
         title.setStyleSheet("font-size: 20px; font-weight: bold;")
@@ -671,13 +672,14 @@ class LogView(QWidget):
         self.table.setColumnHidden(LogModel.COLUMNS.index(SortKey.SITE), len(sites) <= 1)
         self._fill_choices(self.location, self.tr("Every location"), self.service.locations())
         self.mine.setVisible(viewer.user_id is not None)
+        self._total = self.service.total()  # the "of N": changes with the data, not a filter
         self.model.filter = self.current_filter()
         self.model.reload()
         self._show_counts()
 
     def _show_counts(self) -> None:
         shown = self.model.count()
-        total = self.service.total() if self.model.filter.narrowed else shown
+        total = self._total if self.model.filter.narrowed else shown
         self.pages.setCurrentWidget(self.table if total else self.empty)
         source = self.service.source()
         if source == "shared":
