@@ -57,10 +57,19 @@ def main(log_png: str, overview_png: str) -> None:
     view.grab().save(log_png)
     overview = OverviewView(OverviewService(db, service))
     overview.choose(PeriodKind.YEAR)
-    overview.resize(1366 - 240, 1000)
-    overview.show()
+    # In the window the area scrolls: shown here at 1366x768, in a scroll area as there.
+    from PySide6.QtWidgets import QScrollArea
+
+    holder = QScrollArea()
+    holder.setWidgetResizable(True)
+    holder.setWidget(overview)
+    holder.resize(1366 - 240, 768 - 60)
+    holder.show()
     app.processEvents()
-    overview.grab().save(overview_png)
+    holder.grab().save(overview_png)
+    holder.verticalScrollBar().setValue(holder.verticalScrollBar().maximum())
+    app.processEvents()
+    holder.grab().save(overview_png.replace(".png", "-bottom.png"))
     db.close()
 
 

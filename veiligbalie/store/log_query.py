@@ -265,9 +265,7 @@ class LogQueries:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    def _many(
-        self, conn: Any, query: LogQuery, now: datetime, found: int | None
-    ) -> frozenset[str]:
+    def _many(self, conn: Any, query: LogQuery, now: datetime, found: int | None) -> frozenset[str]:
         """Which subquery filters match more reports than are worth looking up one by one
         (``found``: the search's matches; the plan only changes speed, never the answer)."""
         many = set()

@@ -182,7 +182,7 @@ class LogModel(QAbstractTableModel):
             SortKey.SEVERITY: self.tr("Severity"),
             SortKey.LOCATION: self.tr("Location"),
             SortKey.STATUS: self.tr("Status"),
-            SortKey.ASSIGNEE: self.tr("Assigned to"),
+            SortKey.ASSIGNEE: self.tr("Handled by"),
             SortKey.FOLLOWUP: self.tr("Follow-up"),
             SortKey.SITE: self.tr("Site"),
         }
@@ -347,10 +347,10 @@ class LogView(QWidget):
             SortKey.REFERENCE: 112,
             SortKey.OCCURRED_AT: 124,
             SortKey.SEVERITY: 84,
-            SortKey.LOCATION: 132,
-            SortKey.STATUS: 124,
+            SortKey.LOCATION: 128,
+            SortKey.STATUS: 120,
             SortKey.ASSIGNEE: 100,
-            SortKey.FOLLOWUP: 104,
+            SortKey.FOLLOWUP: 122,
             SortKey.SITE: 110,
         }
         for column, key in enumerate(LogModel.COLUMNS):

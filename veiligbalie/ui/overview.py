@@ -43,7 +43,7 @@ from veiligbalie.ui.labels import category_label, follow_up_label, severity_labe
 #: How many periods back the period list offers.
 PERIODS_BACK = {PeriodKind.MONTH: 24, PeriodKind.QUARTER: 12, PeriodKind.YEAR: 6}
 BAR_COLOUR = QColor("#1f5fa8")
-CHART_HEIGHT = 250
+CHART_HEIGHT = 300
 
 
 def _locale() -> QLocale:
@@ -85,7 +85,7 @@ def _bar_chart(
     count.applyNiceNumbers()  # 0, 20, 40 … rather than 0, 17, 35
     count.setLabelFormat("%d")
     axis_font = QFont(names.labelsFont())
-    axis_font.setPointSize(9)
+    axis_font.setPointSize(8)
     names.setLabelsFont(axis_font)
     count.setLabelsFont(axis_font)
     if horizontal:
@@ -259,7 +259,7 @@ class OverviewView(QWidget):
         self._chart(
             "month", self.tr("Reports per month"), months, [n for _, n in overview.per_month]
         )
-        categories = [(category_label(c), n) for c, n in overview.per_category if n]
+        categories = [(category_label(c).split(" (")[0], n) for c, n in overview.per_category if n]
         self._chart(
             "category",
             self.tr("Per category"),
