@@ -373,11 +373,11 @@ class LogView(QWidget):
         self.pages.addWidget(self.empty)
         self.pages.addWidget(self.table)
 
-        column = QVBoxLayout(self)
-        column.addWidget(title)
-        column.addWidget(self.filter_bar)
-        column.addWidget(self.scope)
-        column.addWidget(self.pages, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(self.filter_bar)
+        layout.addWidget(self.scope)
+        layout.addWidget(self.pages, 1)
 
         find = QShortcut(QKeySequence.StandardKey.Find, self)
         find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)

@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         self.context: AppContext | None = None
         self._quitting = False
         self._pages: dict[str, QWidget] = {}
+        self._area_keys: tuple[str, ...] = ()
         self._pending_area = "report"
         self.setObjectName("mainWindow")
         self.setWindowTitle("VeiligBalie")
@@ -440,7 +441,7 @@ class MainWindow(QMainWindow):
         help_key.setContext(Qt.ShortcutContext.ApplicationShortcut)
         help_key.activated.connect(self.show_help)
         # Ctrl+1 … go to the areas shown, in the order shown (they follow the person's role).
-        self._area_keys: tuple[str, ...] = self.visible_areas()
+        self._area_keys = self.visible_areas()
         for index in range(1, len(self.AREAS) + 1):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{index}"), self)
             shortcut.activated.connect(lambda i=index: self._go_to_number(i))

@@ -16,7 +16,7 @@ from PySide6.QtCharts import (
     QHorizontalBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QLocale, QMargins, Qt, QTimer
+from PySide6.QtCore import QDate, QLocale, QMargins, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -44,6 +44,10 @@ from veiligbalie.ui.labels import category_label, follow_up_label, severity_labe
 PERIODS_BACK = {PeriodKind.MONTH: 24, PeriodKind.QUARTER: 12, PeriodKind.YEAR: 6}
 BAR_COLOUR = QColor("#1f5fa8")
 CHART_HEIGHT = 300
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
 
 
 def _locale() -> QLocale:
@@ -201,7 +205,7 @@ class OverviewView(QWidget):
         if period.kind is PeriodKind.QUARTER:
             quarter = (period.start.month - 1) // 3 + 1
             return fill(self.tr("Q%1 %2"), quarter, period.start.year)
-        return locale.toString(period.start, "MMMM yyyy")
+        return str(locale.toString(_qdate(period.start), "MMMM yyyy"))
 
     def _fill_periods(self) -> None:
         kind = PeriodKind(self.kind.currentData())
@@ -253,9 +257,9 @@ class OverviewView(QWidget):
             fill(self.tr("%n report(s) in %1.", "", overview.total), self._period_name(period))
         )
         locale = _locale()
-        months = [locale.toString(m, "MMM") for m, _ in overview.per_month]
+        months = [locale.toString(_qdate(m), "MMM") for m, _ in overview.per_month]
         if period.kind is PeriodKind.MONTH:
-            months = [locale.toString(m, "MMMM") for m, _ in overview.per_month]
+            months = [locale.toString(_qdate(m), "MMMM") for m, _ in overview.per_month]
         self._chart(
             "month", self.tr("Reports per month"), months, [n for _, n in overview.per_month]
         )
