@@ -114,6 +114,7 @@ class LogModel(QAbstractTableModel):
         super().__init__(parent)
         self.service = service
         self._rows: list[LogRow] = []
+        self._cache: dict[int, tuple[str, ...]] = {}
         self._count = 0
         self.filter = LogFilter()
         self.sort_key = SortKey.OCCURRED_AT
@@ -121,6 +122,7 @@ class LogModel(QAbstractTableModel):
 
     def reload(self) -> None:
         self.beginResetModel()
+        self._cache.clear()
         self._rows, self._count = self.service.first_page(
             self.filter, self.sort_key, self.descending, PAGE
         )
@@ -189,20 +191,30 @@ class LogModel(QAbstractTableModel):
         return titles[self.COLUMNS[section]]
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        # Painting asks for many roles of every visible cell: answer the shown text from a
+        # per-row cache, everything else in a few comparisons.
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._texts(index.row())[index.column()] if index.isValid() else None
         if not index.isValid():
             return None
-        item = self._rows[index.row()]
         if role == self.IdRole:
-            return item.id
-        column = self.COLUMNS[index.column()]
+            return self._rows[index.row()].id
         if role == Qt.ItemDataRole.ToolTipRole:
+            item = self._rows[index.row()]
+            column = self.COLUMNS[index.column()]
             if column is SortKey.CATEGORIES:
                 labels = [category_label(c) for c in CATEGORY_ORDER if c in item.categories]
                 return ", ".join(labels) + "\n\n" + item.excerpt
-            return self._text(item, column)
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        return self._text(item, column)
+            return self._texts(index.row())[index.column()]
+        return None
+
+    def _texts(self, row: int) -> tuple[str, ...]:
+        texts = self._cache.get(row)
+        if texts is None:
+            item = self._rows[row]
+            texts = tuple(self._text(item, column) for column in self.COLUMNS)
+            self._cache[row] = texts
+        return texts
 
     def _text(self, item: LogRow, column: SortKey) -> str:
         if column is SortKey.REFERENCE:
