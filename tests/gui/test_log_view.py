@@ -13,7 +13,10 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QPoint, Qt
 from PySide6.QtWidgets import QPushButton
 
+from tests.e2e.drivers.sync_kit import PASSWORD
+from tests.gui.conftest import site_server
 from tests.support.log_data import pull, task_row, write_tasks
+from tests.support.server import RunningServer
 from veiligbalie import secrets, settings
 from veiligbalie.core.incident import Incident
 from veiligbalie.core.text import fill
@@ -363,3 +366,33 @@ def test_signing_out_takes_the_log_away(
     qtbot.waitUntil(lambda: "log" not in visible(window), timeout=3000)
     assert window.current_area() == "report"
     assert "overview" not in visible(window)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningServer, list[str]]]:
+    """A real server whose site shares its log with employees."""
+    users = (("mdewit", "Marieke de Wit", "employee"),)
+    with site_server(tmp_path_factory, 1, users) as started:
+        yield started
+
+
+@pytest.mark.timeout(120)
+def test_an_employee_sees_the_log_where_the_server_says_the_site_shares_it(
+    qtbot: Any, server: tuple[RunningServer, list[str]], main_window: MainWindow
+) -> None:
+    running, codes = server
+    window = main_window
+    session = window.context.session
+    with qtbot.waitSignal(session.enrol_finished, timeout=15000) as enrolled:
+        session.enrol(running.base_url, codes[0])
+    assert enrolled.args[0] is None
+    assert "log" not in visible(window)  # linked, nobody signed in
+    with qtbot.waitSignal(session.login_finished, timeout=15000) as signed_in:
+        session.login("mdewit", PASSWORD)
+    assert signed_in.args[0] is None
+    assert session.role is Role.EMPLOYEE and session.user_id is not None
+    # The sharing comes from /me, asked right after signing in.
+    qtbot.waitUntil(lambda: "log" in visible(window), timeout=15000)
+    assert session.site_shares_log
+    assert "overview" not in visible(window)
+    assert not window.log_service.viewer().sees_team_lead_only
