@@ -396,3 +396,26 @@ def test_an_employee_sees_the_log_where_the_server_says_the_site_shares_it(
     assert session.site_shares_log
     assert "overview" not in visible(window)
     assert not window.log_service.viewer().sees_team_lead_only
+
+
+def test_an_employee_reading_a_shared_log_sees_no_follow_up(
+    qtbot: Any, db: Database, ids: dict[str, uuid.UUID]
+) -> None:
+    class Employee:
+        enrolled = True
+        logged_in = True
+        role = Role.EMPLOYEE
+        user_id = ME
+        site_shares_log = True
+
+    private = pull(db, report("Collega werd geïntimideerd.", 1, team_lead_only=True))
+    service = LogService(db, clock=lambda: NOW)
+    service.session = Employee()  # type: ignore[assignment]
+    widget = LogView(service)
+    qtbot.addWidget(widget)
+    widget.show()
+    for key in (SortKey.FOLLOWUP, SortKey.ASSIGNEE):
+        assert widget.table.isColumnHidden(LogModel.COLUMNS.index(key))
+    assert not widget.overdue.isVisibleTo(widget) and not widget.mine.isVisibleTo(widget)
+    assert shown(widget) == set(ids.values())  # the team lead's own report left out
+    assert private not in shown(widget)

@@ -569,7 +569,7 @@ class LogView(QWidget):
             categories=frozenset(Category(c) for c in self.category.chosen()),
             severities=frozenset(Severity(s) for s in self.severity.chosen()),
             statuses=frozenset(IncidentStatus(s) for s in self.status.chosen()),
-            overdue=self.overdue.isChecked(),
+            overdue=self.overdue.isChecked() and self.service.viewer().sees_review,
             alarm=self.alarm.currentData(),
             assignee_user_id=me if self.mine.isChecked() and me is not None else None,
             text=self.search.text(),
@@ -683,7 +683,13 @@ class LogView(QWidget):
         self.site.setVisible(len(sites) > 1)
         self.table.setColumnHidden(LogModel.COLUMNS.index(SortKey.SITE), len(sites) <= 1)
         self._fill_choices(self.location, self.tr("Every location"), self.service.locations())
-        self.mine.setVisible(viewer.user_id is not None)
+        # Follow-up is for those who review: an employee reading a shared log sees the
+        # reports, not their follow-up nor who handles them.
+        review = viewer.sees_review
+        for key in (SortKey.FOLLOWUP, SortKey.ASSIGNEE):
+            self.table.setColumnHidden(LogModel.COLUMNS.index(key), not review)
+        self.overdue.setVisible(review)
+        self.mine.setVisible(review and viewer.user_id is not None)
         self._total = self.service.total()  # the "of N": changes with the data, not a filter
         self.model.filter = self.current_filter()
         self.model.reload()
