@@ -153,7 +153,11 @@ def match_expression(terms: Sequence[str]) -> str:
 
 
 def _where(
-    query: LogQuery, now: datetime, many: frozenset[str] = frozenset(), matched: bool = False
+    query: LogQuery,
+    now: datetime,
+    many: frozenset[str] = frozenset(),
+    matched: bool = False,
+    counting: bool = False,
 ) -> tuple[str, dict[str, Any]]:
     """The WHERE clause (with its parameters) shared by the page and the count.
 
@@ -164,7 +168,8 @@ def _where(
 
     ``many`` names the subquery filters ("search", "overdue") that match many reports: those
     are probed for each report read in date order (``+rowid IN``), the others drive the
-    query (the few matching reports are looked up by key, then sorted).
+    query (the few matching reports are looked up by key, then sorted). ``counting``: no
+    order to keep, so a severity or status filter may count in its own narrow index.
     """
     f = query.filter
     clauses: list[str] = []
@@ -196,7 +201,8 @@ def _where(
             for i, value in enumerate(sorted(str(v) for v in chosen)):
                 params[f"{name}{i}"] = value
                 keys.append(f":{name}{i}")
-            clauses.append(f"+{name} IN ({', '.join(keys)})")
+            plus = "" if counting else "+"
+            clauses.append(f"{plus}{name} IN ({', '.join(keys)})")
     if f.overdue:
         plus = "+" if "overdue" in many else ""
         clauses.append(
@@ -342,7 +348,7 @@ class LogQueries:
     def _count(
         self, conn: Any, query: LogQuery, now: datetime, many: frozenset[str], matched: bool
     ) -> int:
-        where, params = _where(query, now, many, matched)
+        where, params = _where(query, now, many, matched, counting=True)
         sql = f"SELECT count(*) FROM incidents{where}"
         return int(conn.exec_driver_sql(_positional(sql), _values(sql, params)).scalar_one())
 

@@ -100,6 +100,8 @@ incidents = Table(
         "assignee_user_id",
         "categories",
     ),
+    Index("ix_incidents_severity_status", "severity", "status", "team_lead_only"),
+    Index("ix_incidents_status_team_lead_only", "status", "team_lead_only"),
     Index("ix_incidents_location_id", "location", "id"),
     Index("ix_incidents_site_name_id", "site_name", "id"),
     # Our own numbers never repeat; pulled reports carry other devices' numbers.
