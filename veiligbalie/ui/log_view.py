@@ -560,7 +560,8 @@ class LogView(QWidget):
 
     def current_filter(self) -> LogFilter:
         since, until = period_bounds(Period(self.period.currentData()), self.service.now())
-        me = self.service.viewer().user_id
+        viewer = self.service.viewer()
+        me = viewer.user_id
         return LogFilter(
             since=since,
             until=until,
@@ -569,7 +570,7 @@ class LogView(QWidget):
             categories=frozenset(Category(c) for c in self.category.chosen()),
             severities=frozenset(Severity(s) for s in self.severity.chosen()),
             statuses=frozenset(IncidentStatus(s) for s in self.status.chosen()),
-            overdue=self.overdue.isChecked() and self.service.viewer().sees_review,
+            overdue=self.overdue.isChecked() and viewer.sees_review,
             alarm=self.alarm.currentData(),
             assignee_user_id=me if self.mine.isChecked() and me is not None else None,
             text=self.search.text(),
