@@ -102,6 +102,7 @@ incidents = Table(
     ),
     Index("ix_incidents_severity_status", "severity", "status", "team_lead_only"),
     Index("ix_incidents_status_team_lead_only", "status", "team_lead_only"),
+    Index("ix_incidents_categories_team_lead_only", "categories", "team_lead_only"),
     Index("ix_incidents_location_id", "location", "id"),
     Index("ix_incidents_site_name_id", "site_name", "id"),
     # Our own numbers never repeat; pulled reports carry other devices' numbers.

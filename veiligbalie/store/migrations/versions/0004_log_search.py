@@ -88,6 +88,9 @@ def upgrade() -> None:
         "ix_incidents_severity_status", "incidents", ["severity", "status", "team_lead_only"]
     )
     op.create_index("ix_incidents_status_team_lead_only", "incidents", ["status", "team_lead_only"])
+    op.create_index(
+        "ix_incidents_categories_team_lead_only", "incidents", ["categories", "team_lead_only"]
+    )
     op.create_index("ix_incidents_location_id", "incidents", ["location", "id"])
     op.create_index("ix_incidents_site_name_id", "incidents", ["site_name", "id"])
     op.create_index(
@@ -104,6 +107,7 @@ def downgrade() -> None:
     op.drop_index("ix_followup_tasks_open_due", table_name="followup_tasks")
     op.drop_index("ix_incidents_site_name_id", table_name="incidents")
     op.drop_index("ix_incidents_location_id", table_name="incidents")
+    op.drop_index("ix_incidents_categories_team_lead_only", table_name="incidents")
     op.drop_index("ix_incidents_status_team_lead_only", table_name="incidents")
     op.drop_index("ix_incidents_severity_status", table_name="incidents")
     op.drop_index("ix_incidents_log", table_name="incidents")
