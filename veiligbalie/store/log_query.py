@@ -201,7 +201,7 @@ def _where(
             for i, value in enumerate(sorted(str(v) for v in chosen)):
                 params[f"{name}{i}"] = value
                 keys.append(f":{name}{i}")
-            plus = "" if counting else "+"
+            plus = "" if counting and _narrow_count(f) else "+"
             clauses.append(f"{plus}{name} IN ({', '.join(keys)})")
     if f.overdue:
         plus = "+" if "overdue" in many else ""
@@ -255,6 +255,13 @@ def _collect_matches(conn: Any, query: LogQuery) -> int | None:
     return int(conn.exec_driver_sql(f"SELECT count(*) FROM temp.{MATCHES}").scalar_one())
 
 
+def _narrow_count(f: LogFilter) -> bool:
+    """Only severity and status narrow: their own small index can count them. With any
+    other filter, the wide index that holds every filter column counts (an index on one
+    column would send SQLite to the reports themselves for the rest)."""
+    return replace(f, severities=frozenset(), statuses=frozenset()) == LogFilter()
+
+
 def _text_only(query: LogQuery) -> bool:
     """Only a search narrows the query: its matches are the count."""
     terms = search_terms(query.filter.text)
@@ -294,7 +301,9 @@ class LogQueries:
             found = _collect_matches(conn, query)
             many = self._many(conn, query, now, found)
             rows = self._page(conn, query, now, limit, 0, many, found is not None)
-            if found is not None and _text_only(query):
+            if len(rows) < limit:
+                total = len(rows)  # the first page holds every match: nothing left to count
+            elif found is not None and _text_only(query):
                 total = found  # one index row per report
             else:
                 total = self._count(conn, query, now, many, found is not None)
