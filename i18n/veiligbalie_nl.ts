@@ -2159,6 +2159,7 @@
     <name>LogModel</name>
     <message>
       <source>Reference</source>
+      <extracomment>Typing pauses this long before the search runs (one query per pause, not per key).</extracomment>
       <translation>Kenmerk</translation>
     </message>
     <message>
@@ -2181,23 +2182,212 @@
       <source>Status</source>
       <translation>Status</translation>
     </message>
+    <message>
+      <source>Handled by</source>
+      <translation>Behandelaar</translation>
+    </message>
+    <message>
+      <source>Follow-up</source>
+      <translation>Opvolging</translation>
+    </message>
+    <message>
+      <source>Site</source>
+      <translation>Vestiging</translation>
+    </message>
+    <message>
+      <source>All done</source>
+      <translation>Alles gedaan</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n open</source>
+      <translation>
+        <numerusform>%n open</numerusform>
+        <numerusform>%n open</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n late</source>
+      <translation>
+        <numerusform>%n te laat</numerusform>
+        <numerusform>%n te laat</numerusform>
+      </translation>
+    </message>
   </context>
   <context>
     <name>LogView</name>
     <message>
       <source>Log</source>
-      <extracomment>Enter or a double click on a report: open its detail.</extracomment>
+      <extracomment>Enter or a double click on a report: open it (the detail view).</extracomment>
       <translation>Logboek</translation>
+    </message>
+    <message>
+      <source>What the log shows</source>
+      <translation>Wat het logboek toont</translation>
     </message>
     <message>
       <source>Log of reports</source>
       <translation>Logboek van meldingen</translation>
+    </message>
+    <message>
+      <source>Search in descriptions and notes</source>
+      <translation>Zoeken in beschrijvingen en aanvullingen</translation>
+    </message>
+    <message>
+      <source>Search in descriptions and notes (Ctrl+F)</source>
+      <translation>Zoeken in beschrijvingen en aanvullingen (Ctrl+F)</translation>
+    </message>
+    <message>
+      <source>Period</source>
+      <translation>Periode</translation>
+    </message>
+    <message>
+      <source>Any time</source>
+      <translation>Altijd</translation>
+    </message>
+    <message>
+      <source>Last 7 days</source>
+      <translation>Afgelopen 7 dagen</translation>
+    </message>
+    <message>
+      <source>Last 30 days</source>
+      <translation>Afgelopen 30 dagen</translation>
+    </message>
+    <message>
+      <source>This month</source>
+      <translation>Deze maand</translation>
+    </message>
+    <message>
+      <source>This quarter</source>
+      <translation>Dit kwartaal</translation>
+    </message>
+    <message>
+      <source>This year</source>
+      <translation>Dit jaar</translation>
+    </message>
+    <message>
+      <source>Last year</source>
+      <translation>Vorig jaar</translation>
+    </message>
+    <message>
+      <source>Site</source>
+      <translation>Vestiging</translation>
+    </message>
+    <message>
+      <source>Location</source>
+      <translation>Locatie</translation>
+    </message>
+    <message>
+      <source>Category</source>
+      <translation>Soort incident</translation>
+    </message>
+    <message>
+      <source>Every category</source>
+      <translation>Alle soorten</translation>
+    </message>
+    <message>
+      <source>Severity</source>
+      <translation>Ernst</translation>
+    </message>
+    <message>
+      <source>Every severity</source>
+      <translation>Elke ernst</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>Every status</source>
+      <translation>Elke status</translation>
+    </message>
+    <message>
+      <source>Follow-up late</source>
+      <translation>Opvolging te laat</translation>
+    </message>
+    <message>
+      <source>Only reports with follow-up past its deadline</source>
+      <translation>Alleen meldingen met opvolging over de termijn</translation>
+    </message>
+    <message>
+      <source>Alarm</source>
+      <translation>Alarm</translation>
+    </message>
+    <message>
+      <source>With or without alarm</source>
+      <translation>Met of zonder alarm</translation>
+    </message>
+    <message>
+      <source>With alarm</source>
+      <translation>Met alarm</translation>
+    </message>
+    <message>
+      <source>Without alarm</source>
+      <translation>Zonder alarm</translation>
+    </message>
+    <message>
+      <source>Assigned to me</source>
+      <translation>Aan mij toegewezen</translation>
+    </message>
+    <message>
+      <source>Only reports assigned to me</source>
+      <translation>Alleen meldingen die aan mij zijn toegewezen</translation>
+    </message>
+    <message>
+      <source>Saved filters</source>
+      <translation>Bewaarde filters</translation>
+    </message>
+    <message>
+      <source>Save filter…</source>
+      <translation>Filter bewaren…</translation>
+    </message>
+    <message>
+      <source>Save these filters under a name</source>
+      <translation>Deze filters onder een naam bewaren</translation>
+    </message>
+    <message>
+      <source>Delete</source>
+      <translation>Verwijderen</translation>
+    </message>
+    <message>
+      <source>Delete the chosen saved filter</source>
+      <translation>Het gekozen bewaarde filter verwijderen</translation>
+    </message>
+    <message>
+      <source>Clear filters</source>
+      <translation>Filters wissen</translation>
+    </message>
+    <message>
+      <source>Show every report again</source>
+      <translation>Weer alle meldingen tonen</translation>
+    </message>
+    <message>
+      <source>Save filter</source>
+      <translation>Filter bewaren</translation>
+    </message>
+    <message>
+      <source>Name of this filter:</source>
+      <translation>Naam van dit filter:</translation>
+    </message>
+    <message>
+      <source>Every site</source>
+      <translation>Alle vestigingen</translation>
+    </message>
+    <message>
+      <source>Every location</source>
+      <translation>Alle locaties</translation>
     </message>
     <message numerus="yes">
       <source>%n report(s) from the shared log.</source>
       <translation>
         <numerusform>%n melding van de gedeelde log.</numerusform>
         <numerusform>%n meldingen van de gedeelde log.</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n of %1 reports from the shared log.</source>
+      <translation>
+        <numerusform>%n van %1 meldingen uit de gedeelde log.</numerusform>
+        <numerusform>%n van %1 meldingen uit de gedeelde log.</numerusform>
       </translation>
     </message>
     <message>
@@ -2211,9 +2401,23 @@
         <numerusform>%n meldingen op deze werkplek; de gedeelde log wordt opgehaald zodra de server bereikbaar is.</numerusform>
       </translation>
     </message>
+    <message numerus="yes">
+      <source>%n of %1 reports on this workstation; the shared log is fetched as soon as the server can be reached.</source>
+      <translation>
+        <numerusform>%n van %1 meldingen op deze werkplek; de gedeelde log wordt opgehaald zodra de server bereikbaar is.</numerusform>
+        <numerusform>%n van %1 meldingen op deze werkplek; de gedeelde log wordt opgehaald zodra de server bereikbaar is.</numerusform>
+      </translation>
+    </message>
     <message>
       <source>No reports in the shared log yet. It is fetched as soon as the server can be reached.</source>
       <translation>Nog geen meldingen in de gedeelde log. Die wordt opgehaald zodra de server bereikbaar is.</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n of %1 reports on this workstation.</source>
+      <translation>
+        <numerusform>%n van %1 meldingen op deze werkplek.</numerusform>
+        <numerusform>%n van %1 meldingen op deze werkplek.</numerusform>
+      </translation>
     </message>
     <message>
       <source>No reports on this workstation yet. Reports made here appear in this log; once the workstation is linked to a server, the team's shared log does too.</source>
@@ -2231,7 +2435,7 @@
     <name>MainWindow</name>
     <message>
       <source>Starting…</source>
-      <extracomment>The size the window opens at when the screen has room; smaller screens get what they have. Small enough for 1366x768 at 150 % scaling (about 910x485 logical pixels available). What the window manager adds around the window (title bar, borders) before it is shown. One calm look for the shell: a quiet navigation column, the selected area marked by a tint and a bar at its left edge, the same type size everywhere in the column. A notification was given (tray message, or the status bar without a tray): its text.</extracomment>
+      <extracomment>The size the window opens at when the screen has room; smaller screens get what they have. Small enough for 1366x768 at 150 % scaling (about 910x485 logical pixels available). What the window manager adds around the window (title bar, borders) before it is shown. One calm look for the shell: a quiet navigation column, the selected area marked by a tint and a bar at its left edge, the same type size everywhere in the column. A notification was given (tray message, or the status bar without a tray): its text. Every area, in navigation order; :meth:`visible_areas` is what the person behind the workstation may open now. The areas of those who review reports (role-based; see :meth:`visible_areas`).</extracomment>
       <translation>Bezig met starten…</translation>
     </message>
     <message>
@@ -2253,6 +2457,14 @@
     <message>
       <source>Log</source>
       <translation>Logboek</translation>
+    </message>
+    <message>
+      <source>Follow-up</source>
+      <translation>Opvolging</translation>
+    </message>
+    <message>
+      <source>Overview</source>
+      <translation>Overzicht</translation>
     </message>
     <message>
       <source>Settings</source>
@@ -2482,6 +2694,122 @@
     <message>
       <source>Description</source>
       <translation>Omschrijving</translation>
+    </message>
+  </context>
+  <context>
+    <name>OverviewView</name>
+    <message>
+      <source>Overview</source>
+      <extracomment>How many periods back the period list offers.</extracomment>
+      <translation>Overzicht</translation>
+    </message>
+    <message>
+      <source>Month, quarter or year</source>
+      <translation>Maand, kwartaal of jaar</translation>
+    </message>
+    <message>
+      <source>Month</source>
+      <translation>Maand</translation>
+    </message>
+    <message>
+      <source>Quarter</source>
+      <translation>Kwartaal</translation>
+    </message>
+    <message>
+      <source>Year</source>
+      <translation>Jaar</translation>
+    </message>
+    <message>
+      <source>Period</source>
+      <translation>Periode</translation>
+    </message>
+    <message>
+      <source>Site</source>
+      <translation>Vestiging</translation>
+    </message>
+    <message>
+      <source>Follow-up on time</source>
+      <translation>Opvolging op tijd</translation>
+    </message>
+    <message>
+      <source>Alarms without a report</source>
+      <translation>Alarmen zonder melding</translation>
+    </message>
+    <message>
+      <source>Q%1 %2</source>
+      <translation>K%1 %2</translation>
+    </message>
+    <message>
+      <source>Every site</source>
+      <translation>Alle vestigingen</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n report(s) in %1.</source>
+      <translation>
+        <numerusform>%n melding in %1.</numerusform>
+        <numerusform>%n meldingen in %1.</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>Reports per month</source>
+      <translation>Meldingen per maand</translation>
+    </message>
+    <message>
+      <source>Per category</source>
+      <translation>Per soort incident</translation>
+    </message>
+    <message>
+      <source>Other locations</source>
+      <translation>Overige locaties</translation>
+    </message>
+    <message>
+      <source>Per location</source>
+      <translation>Per locatie</translation>
+    </message>
+    <message>
+      <source>Per severity</source>
+      <translation>Per ernst</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n alarm(s) resolved without a report</source>
+      <translation>
+        <numerusform>%n alarm afgehandeld zonder melding</numerusform>
+        <numerusform>%n alarmen afgehandeld zonder melding</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n cancelled alarm(s) not followed up</source>
+      <translation>
+        <numerusform>%n geannuleerd alarm nog niet opgevolgd</numerusform>
+        <numerusform>%n geannuleerde alarmen nog niet opgevolgd</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>within 72 hours</source>
+      <translation>binnen 72 uur</translation>
+    </message>
+    <message>
+      <source>within 24 hours</source>
+      <translation>binnen 24 uur</translation>
+    </message>
+    <message>
+      <source>within 2 working days</source>
+      <translation>binnen 2 werkdagen</translation>
+    </message>
+    <message>
+      <source>%1: nothing to judge yet</source>
+      <translation>%1: nog niets te beoordelen</translation>
+    </message>
+    <message>
+      <source>%1: %2% on time (%3 of %4)</source>
+      <translation>%1: %2% op tijd (%3 van %4)</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n still open within the deadline</source>
+      <translation>
+        <numerusform>%n nog open binnen de termijn</numerusform>
+        <numerusform>%n nog open binnen de termijn</numerusform>
+      </translation>
     </message>
   </context>
   <context>
@@ -3146,6 +3474,16 @@
     <message>
       <source>Id of the signed-in user</source>
       <translation>Id van de aangemelde gebruiker</translation>
+    </message>
+    <message>
+      <source>The site shares its log with employees</source>
+      <extracomment>From the server's /me answer at sign-in: employees of this site may read its log.</extracomment>
+      <translation>De vestiging deelt haar logboek met medewerkers</translation>
+    </message>
+    <message>
+      <source>Saved filters of the log</source>
+      <extracomment>The Logboek's saved filters, per user: JSON {"&lt;user&gt;": {"&lt;name&gt;": {filter}}}.</extracomment>
+      <translation>Bewaarde filters van het logboek</translation>
     </message>
   </context>
   <context>

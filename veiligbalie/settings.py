@@ -196,6 +196,19 @@ LOGGED_IN_ROLE = Setting(
 LOGGED_IN_USER_ID = Setting(
     "session/user_id", str, "", QT_TRANSLATE_NOOP("Settings", "Id of the signed-in user")
 )
+#: From the server's /me answer at sign-in: employees of this site may read its log.
+SITE_SHARES_LOG = Setting(
+    "session/site_shares_log",
+    bool,
+    False,
+    QT_TRANSLATE_NOOP("Settings", "The site shares its log with employees"),
+)
+
+# -- Logboek ----------------------------------------------------------------------------------
+#: The Logboek's saved filters, per user: JSON {"<user>": {"<name>": {filter}}}.
+LOG_SAVED_FILTERS = Setting(
+    "log/saved_filters", str, "", QT_TRANSLATE_NOOP("Settings", "Saved filters of the log")
+)
 
 # -- Guidance ---------------------------------------------------------------------------------
 GUIDANCE_REFRESH_MONTHS = Setting(

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from tests.support.pulled import pull_report
@@ -45,7 +45,12 @@ def test_window_speaks_dutch_and_says_local(window: MainWindow) -> None:
     assert status.text().startswith("Lokaal")
     assert "Alarm niet verbonden" in status.text()
     titles = [window.findChild(QPushButton, f"nav_{k}").text() for k in window.AREAS]
-    assert titles == ["Melden", "Mijn meldingen", "Hulp", "Logboek", "Instellingen"]
+    # No server: the workstation is its own log, so every area shows (Opvolging only where
+    # this build has its module).
+    review = [QCoreApplication.translate("MainWindow", "Overview")]
+    if "followup" in window.AREAS:
+        review.insert(0, QCoreApplication.translate("MainWindow", "Follow-up"))
+    assert titles == ["Melden", "Mijn meldingen", "Hulp", "Logboek", *review, "Instellingen"]
     assert "Alarm niet verbonden" in window.alarm_button.text()
 
 

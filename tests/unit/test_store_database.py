@@ -20,7 +20,7 @@ from veiligbalie.store.database import (
     SchemaTooNewError,
     head_revision,
 )
-from veiligbalie.store.schema import metadata
+from veiligbalie.store.schema import managed_by_metadata, metadata
 
 TABLES = {
     "alembic_version",
@@ -74,7 +74,9 @@ def test_migrations_create_every_table_and_stamp_head(tmp_path: Path) -> None:
 
 def test_migrated_schema_matches_the_tables_the_code_queries(tmp_path: Path) -> None:
     with Database.open(tmp_path / "vb.sqlite3") as db, db.engine.connect() as conn:
-        diffs = compare_metadata(MigrationContext.configure(conn), metadata)
+        # The log's FTS5 search table is not SQLAlchemy's to describe: env.py's filter.
+        context = MigrationContext.configure(conn, opts={"include_name": managed_by_metadata})
+        diffs = compare_metadata(context, metadata)
     assert diffs == []
 
 

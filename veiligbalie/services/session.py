@@ -35,6 +35,7 @@ from veiligbalie.protocol.auth import (
     EnrollResponse,
     LoginRequest,
     LoginResponse,
+    MeResponse,
     Message,
     PasswordChangeRequest,
 )
@@ -223,6 +224,11 @@ class Session(QObject):
             return uuid.UUID(text) if text else None
         except ValueError:
             return None
+
+    @property
+    def site_shares_log(self) -> bool:
+        """The site lets its employees read the shared log (from /me, asked at sign-in)."""
+        return bool(self.logged_in and settings.SITE_SHARES_LOG.get())
 
     @property
     def busy(self) -> bool:
@@ -458,6 +464,18 @@ class Session(QObject):
         settings.sync()
         self.login_finished.emit(None)
         self.changed.emit()
+        # Whether the site shares its log with employees: what the Logboek shows them.
+        self.api.call("GET", "/me", None, MeResponse, self._on_me, bearer=answer.token)
+
+    def _on_me(self, answer: MeResponse | None, error: ApiError | None) -> None:
+        if error is not None or answer is None or not self.logged_in:
+            if error is not None:
+                log.info("Could not ask the server what the site shares (%s)", error.kind)
+            return
+        if answer.share_log_with_employees != settings.SITE_SHARES_LOG.get():
+            settings.SITE_SHARES_LOG.set(answer.share_log_with_employees)
+            settings.sync()
+            self.changed.emit()
 
     def logout(self) -> None:
         """Sign out: the token is deleted here at once, and revoked on the server when it
@@ -518,3 +536,4 @@ class Session(QObject):
         settings.LOGGED_IN_USERNAME.reset()
         settings.LOGGED_IN_ROLE.reset()
         settings.LOGGED_IN_USER_ID.reset()
+        settings.SITE_SHARES_LOG.reset()

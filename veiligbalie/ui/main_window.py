@@ -82,13 +82,26 @@ class MainWindow(QMainWindow):
     #: A notification was given (tray message, or the status bar without a tray): its text.
     notified = Signal(str)
 
-    AREAS = ("report", "my_reports", "help", "log", "settings")
+    #: Every area, in navigation order; :meth:`visible_areas` is what the person behind the
+    #: workstation may open now.
+    AREAS: tuple[str, ...] = (
+        "report",
+        "my_reports",
+        "help",
+        "log",
+        "followup",
+        "overview",
+        "settings",
+    )
+    #: The areas of those who review reports (role-based; see :meth:`visible_areas`).
+    REVIEW_AREAS = ("log", "followup", "overview")
 
     def __init__(self, context: AppContext | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context: AppContext | None = None
         self._quitting = False
         self._pages: dict[str, QWidget] = {}
+        self._area_keys: tuple[str, ...] = ()
         self._pending_area = "report"
         self.setObjectName("mainWindow")
         self.setWindowTitle("VeiligBalie")
@@ -138,8 +151,11 @@ class MainWindow(QMainWindow):
             "my_reports": self.tr("My reports"),
             "help": self.tr("Help"),
             "log": self.tr("Log"),
+            "followup": self.tr("Follow-up"),
+            "overview": self.tr("Overview"),
             "settings": self.tr("Settings"),
         }
+        titles = {key: titles[key] for key in self.AREAS}
         for index, (key, title) in enumerate(titles.items(), start=1):
             button = QPushButton(icon(f"nav-{key}"), title, nav_items)
             button.setObjectName(f"nav_{key}")
@@ -186,6 +202,7 @@ class MainWindow(QMainWindow):
         self.statusBar().setSizeGripEnabled(False)
 
         self._install_shortcuts()
+        self.apply_roles()
         self._install_tray()
         self._restore_geometry()
         if context is not None:
@@ -193,6 +210,8 @@ class MainWindow(QMainWindow):
 
     def attach(self, context: AppContext) -> None:
         """The services are up: build the areas, the alarm indicator, pop-up and status."""
+        from veiligbalie.services.log import LogService
+        from veiligbalie.services.overview import OverviewService
         from veiligbalie.services.review import ReviewService
         from veiligbalie.ui.alarm_indicator import AlarmIndicator
         from veiligbalie.ui.alarm_popup import AlarmPopup
@@ -204,7 +223,9 @@ class MainWindow(QMainWindow):
         from veiligbalie.ui.incident_form import IncidentForm
         from veiligbalie.ui.log_view import LogView
         from veiligbalie.ui.my_reports import MyReportsView
+        from veiligbalie.ui.overview import OverviewView
         from veiligbalie.ui.settings_view import SettingsView
+        from veiligbalie.ui.worklist import WorklistView, connect_notifications
 
         self.context = context
         self.alarm_indicator = AlarmIndicator(context.alarms, self)
@@ -217,15 +238,27 @@ class MainWindow(QMainWindow):
         self.my_reports = MyReportsView(context.incidents, self)
         assert context.guidance is not None
         self.help_view = HelpView(context.guidance, self)
-        self.log_view = LogView(context.incidents, self, sync=context.sync)
+        self.log_service = LogService(
+            context.db, context.incidents, context.session, context.sync, parent=self
+        )
+        self.log_view = LogView(self.log_service, self)
+        self.overview_service = OverviewService(context.db, self.log_service, parent=self)
+        self.overview = OverviewView(self.overview_service, self)
         self.settings_view = SettingsView(context, self)
         self._pages = {
             "report": self.incident_form,
             "my_reports": self.my_reports,
             "help": self.help_view,
             "log": self.log_view,
+            "overview": self.overview,
             "settings": self.settings_view,
         }
+        if context.followup is not None:
+            self.worklist = WorklistView(context, self)
+            self._pages["followup"] = self.worklist
+            # The team lead's notifications: a new report, a task turning due soon.
+            connect_notifications(context.followup, self.notify)
+        self._pages = {key: self._pages[key] for key in self.AREAS if key in self._pages}
         # Each area in a scroll area of its own: on a small or scaled screen an area whose
         # content is taller or wider than the window scrolls instead of being cut off.
         self._holders: dict[str, QScrollArea] = {}
@@ -278,6 +311,9 @@ class MainWindow(QMainWindow):
         self.incident_form.guidanceRequested.connect(self.offer_card)
 
         self.incident_form.cancelled.connect(lambda: self.show_area("my_reports"))
+        if context.session is not None:
+            context.session.changed.connect(self.apply_roles)
+        self.apply_roles()
         self.incident_form.start_new()
         self.show_area(self._pending_area)
         self.stack.removeWidget(self._starting)
@@ -285,6 +321,38 @@ class MainWindow(QMainWindow):
         # Last: a press made while starting is raised now, with the indicator in place.
         self.alarm_button.attach(context.alarms)
         self.attached.emit()
+
+    # -- Who sees what ------------------------------------------------------------------------
+    def visible_areas(self) -> tuple[str, ...]:
+        """The areas the person behind the workstation may open, in navigation order.
+
+        No server: every area (the workstation is its own log). Linked: a team lead or
+        coördinator sees every area; security the Logboek; an employee the Logboek only
+        where the site shares its log with employees; nobody signed in: no Logboek."""
+        if self.context is None:
+            return tuple(k for k in self.AREAS if k not in self.REVIEW_AREAS)
+        viewer = self.log_service.viewer()
+        shown = []
+        for key in self.AREAS:
+            if key == "log" and not viewer.sees_log:
+                continue
+            if key in ("followup", "overview") and not viewer.sees_review:
+                continue
+            if key in self.REVIEW_AREAS and key not in self._pages:
+                continue
+            shown.append(key)
+        return tuple(shown)
+
+    def apply_roles(self) -> None:
+        """Show the areas the current person may open; Ctrl+1 … follow what is shown."""
+        visible = self.visible_areas()
+        for key, button in self._nav_buttons.items():
+            button.setVisible(key in visible)
+        for index, key in enumerate(visible, start=1):
+            self._nav_buttons[key].setToolTip(f"{self._nav_buttons[key].text()} (Ctrl+{index})")
+        self._area_keys = visible
+        if self.context is not None and self.current_area() not in visible:
+            self.show_area("report")
 
     # -- Areas -----------------------------------------------------------------------------
     def show_area(self, key: str) -> None:
@@ -299,6 +367,10 @@ class MainWindow(QMainWindow):
         if callable(refresh):
             refresh()
         self.area_changed.emit(key)
+
+    def _go_to_number(self, number: int) -> None:
+        if 1 <= number <= len(self._area_keys):
+            self.show_area(self._area_keys[number - 1])
 
     def current_area(self) -> str:
         current = self.stack.currentWidget()
@@ -349,13 +421,16 @@ class MainWindow(QMainWindow):
         else:
             text = self.tr("News on %n of your reports.", "", len(found))
         text += " " + self.tr("See My reports.")
-        if self.tray.isVisible():
-            self.tray.showMessage(
-                "VeiligBalie", text, QSystemTrayIcon.MessageIcon.Information, 8000
-            )
-        else:
-            self.statusBar().showMessage(text, 15000)
         self.my_reports.refresh()
+        self.notify("VeiligBalie", text)
+
+    def notify(self, title: str, text: str) -> None:
+        """Tell the person something once: a tray message, or the status bar without a tray."""
+        if self.tray.isVisible():
+            self.tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, 8000)
+        else:
+            line = text if title == "VeiligBalie" else f"{title}: {text}"
+            self.statusBar().showMessage(line, 15000)
         self.notified.emit(text)
 
     def show_new_incident(self, prefill: dict[str, Any] | None = None) -> None:
@@ -437,9 +512,11 @@ class MainWindow(QMainWindow):
         help_key = QShortcut(QKeySequence(Qt.Key.Key_F1), self)
         help_key.setContext(Qt.ShortcutContext.ApplicationShortcut)
         help_key.activated.connect(self.show_help)
-        for index, key in enumerate(self.AREAS, start=1):
+        # Ctrl+1 … go to the areas shown, in the order shown (they follow the person's role).
+        self._area_keys = self.visible_areas()
+        for index in range(1, len(self.AREAS) + 1):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{index}"), self)
-            shortcut.activated.connect(lambda k=key: self.show_area(k))
+            shortcut.activated.connect(lambda i=index: self._go_to_number(i))
 
     def _install_tray(self) -> None:
         self.tray = QSystemTrayIcon(icon("veiligbalie"), self)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, create_engine
 
-from veiligbalie.store.schema import metadata
+from veiligbalie.store.schema import managed_by_metadata, metadata
 
 config = context.config
 
@@ -19,6 +19,7 @@ def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=metadata,
+        include_name=managed_by_metadata,
         # SQLite can only ALTER a little: later migrations copy-and-move tables in batches.
         render_as_batch=True,
     )
@@ -30,6 +31,7 @@ if context.is_offline_mode():
     context.configure(
         url=config.get_main_option("sqlalchemy.url"),
         target_metadata=metadata,
+        include_name=managed_by_metadata,
         literal_binds=True,
         render_as_batch=True,
     )
