@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QPushButton
 
 from tests.e2e.drivers.sync_kit import PASSWORD
 from tests.gui.conftest import site_server
-from tests.support.log_data import pull, task_row, write_tasks
+from tests.support.log_data import clear_tasks, pull, task_row, write_tasks
 from tests.support.server import RunningServer
 from veiligbalie import secrets, settings
 from veiligbalie.core.incident import Incident
@@ -89,6 +89,7 @@ def ids(db: Database) -> dict[str, uuid.UUID]:
     found["here"] = (
         IncidentRepository(db).save_new(report("Klant gooide zijn koffie over de balie.", 0.2)).id
     )
+    clear_tasks(db)
     write_tasks(
         db,
         [

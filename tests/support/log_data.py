@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import String, delete, insert, type_coerce
 
 from tests.support.pulled import pulled_event
 from veiligbalie.core.followup import apply_task_event, task_id_for
@@ -240,9 +240,26 @@ def task_row(
     }
 
 
+def clear_tasks(db: Database) -> None:
+    """No follow-up task at all (saving or pulling a report plans its default tasks): a
+    data set that chooses every task itself starts here."""
+    with db.write() as session:
+        session.execute(delete(followup_tasks))
+
+
 def write_tasks(db: Database, rows: Sequence[dict[str, Any]]) -> None:
+    """These reports' tasks become exactly ``rows`` (saving or pulling a report plans its
+    default tasks; the data set chooses its own)."""
     if rows:
+        incident_ids = sorted({str(row["incident_id"]) for row in rows})
         with db.write() as session:
+            for start in range(0, len(incident_ids), 500):
+                chunk = incident_ids[start : start + 500]
+                session.execute(
+                    delete(followup_tasks).where(
+                        type_coerce(followup_tasks.c.incident_id, String).in_(chunk)
+                    )
+                )
             session.execute(insert(followup_tasks), list(rows))
 
 

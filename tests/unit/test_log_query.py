@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.log_data import pull, task_row, write_tasks
+from tests.support.log_data import clear_tasks, pull, task_row, write_tasks
 from veiligbalie.core.incident import Incident
 from veiligbalie.core.vocabulary import Category, FollowUpKind, IncidentStatus, Severity
 from veiligbalie.services.overview import OverviewService, Period, PeriodKind
@@ -101,6 +101,7 @@ def log(db: Database) -> dict[str, uuid.UUID]:
         report("Klant was boos over de afgewezen vergunning, ÉÉN keer geduwd.", 0.5)
     )
     ids["local"] = saved.id
+    clear_tasks(db)
     write_tasks(
         db,
         [

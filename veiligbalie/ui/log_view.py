@@ -33,8 +33,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QGridLayout,
-    QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
@@ -58,6 +56,7 @@ from veiligbalie.ui.labels import (
     severity_label,
     status_label,
 )
+from veiligbalie.ui.widgets import FlowLayout
 
 PAGE = 200
 #: Typing pauses this long before the search runs (one query per pause, not per key).
@@ -488,29 +487,30 @@ class LogView(QWidget):
         self.clear_button.setObjectName("logClearFilters")
         self.clear_button.setAccessibleName(self.tr("Show every report again"))
 
-        grid = QGridLayout(bar)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(8)
-        grid.setVerticalSpacing(6)
-        first = QHBoxLayout()
-        first.setSpacing(8)
-        first.addWidget(self.search, 3)
-        first.addWidget(self.period)
-        first.addWidget(self.site)
-        first.addWidget(self.location, 1)
-        second = QHBoxLayout()
-        second.setSpacing(8)
-        for widget in (self.category, self.severity, self.status, self.alarm):
-            second.addWidget(widget)
-        second.addWidget(self.overdue)
-        second.addWidget(self.mine)
-        second.addStretch(1)
-        second.addWidget(self.clear_button)
-        second.addWidget(self.saved)
-        second.addWidget(self.save_filter_button)
-        second.addWidget(self.delete_filter_button)
-        grid.addLayout(first, 0, 0)
-        grid.addLayout(second, 1, 0)
+        # The search on a line of its own; the filters flow on and wrap where the window (or
+        # a larger scaling) leaves no room, so nothing needs a sideways scroll.
+        column = QVBoxLayout(bar)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(6)
+        column.addWidget(self.search)
+        flow = FlowLayout(spacing=8)
+        for widget in (
+            self.period,
+            self.site,
+            self.location,
+            self.category,
+            self.severity,
+            self.status,
+            self.alarm,
+            self.overdue,
+            self.mine,
+            self.clear_button,
+            self.saved,
+            self.save_filter_button,
+            self.delete_filter_button,
+        ):
+            flow.addWidget(widget)
+        column.addLayout(flow)
 
         for combo in (self.period, self.site, self.location, self.alarm):
             combo.currentIndexChanged.connect(self.apply_filters)
