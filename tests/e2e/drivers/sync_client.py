@@ -13,13 +13,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import keyring
-from PySide6.QtCore import QCoreApplication, QSocketNotifier
+from PySide6.QtCore import QCoreApplication, QSocketNotifier, QUrl
 
 from veiligbalie.core.incident import Incident
 from veiligbalie.core.vocabulary import Category, IncidentStatus
 from veiligbalie.protocol import sync as p
 from veiligbalie.secrets import MemoryKeyring
+from veiligbalie.services.attachments import AttachmentService, sha256_of
 from veiligbalie.services.incidents import IncidentService
+from veiligbalie.services.review import ReviewService
 from veiligbalie.services.session import Session
 from veiligbalie.services.sync import SyncEngine
 from veiligbalie.store.database import Database
@@ -63,10 +65,36 @@ class Driver:
         )
         self.engine.incidents_changed.connect(lambda ids: report(event="pulled", ids=ids))
         self.engine.notice.connect(lambda text: report(event="notice", text=text))
+        # As the app wires it: news for the reporter is told once, after the pull.
+        self.engine.incidents_changed.connect(lambda _ids: self.incidents.announce_news())
+        self.incidents.news.connect(lambda ids: report(event="news", ids=[str(i) for i in ids]))
+        # Evidence opens through the real download path; "opening" records the file here
+        # instead of starting a desktop program.
+        self.opened: list[str] = []
+        self.attachments = AttachmentService(self.db, self.engine.api, opener=self.record_open)
+        self.attachments.ready.connect(
+            lambda sha, path: report(
+                event="attachment", ok=True, sha256=sha, path=str(path), actual=sha256_of(path)
+            )
+        )
+        self.attachments.failed.connect(
+            lambda sha, message: report(event="attachment", ok=False, sha256=sha, error=message)
+        )
+        self.review = ReviewService(
+            self.incidents,
+            self.db,
+            session=self.session,
+            api=lambda: self.engine.api if self.engine.configured else None,
+            attachments=self.attachments,
+        )
         self.engine.start()
         self.apply_session()
         self.notifier = QSocketNotifier(sys.stdin.fileno(), QSocketNotifier.Type.Read)
         self.notifier.activated.connect(self.read)
+
+    def record_open(self, url: QUrl) -> bool:
+        self.opened.append(url.toLocalFile())
+        return True
 
     def apply_session(self) -> None:
         self.incidents.set_user(self.session.user_display_name or None)
@@ -95,6 +123,7 @@ class Driver:
             self.session.login(command["username"], command["password"])
         elif cmd == "save":
             ids = []
+            files = [self.incidents.import_attachment(f) for f in command.get("attachments", [])]
             for number in range(int(command.get("count", 1))):
                 incident = Incident(
                     description=f"{command.get('text', 'Klant werd agressief')} ({number})",
@@ -103,7 +132,7 @@ class Driver:
                     location="Balie 1",
                     reporter=self.incidents.reporter_name(),
                 )
-                ids.append(str(self.incidents.save(incident).id))
+                ids.append(str(self.incidents.save(incident, files).id))
             report(event="saved", ids=ids if len(ids) <= 10 else [], count=len(ids))
         elif cmd == "status":
             event_id = self.incidents.record_followup(
@@ -123,6 +152,49 @@ class Driver:
             )
             self.engine.notify_local_change()
             report(event="queued", event_id=str(event_id))
+        elif cmd == "review":
+            # What a team lead does from the detail view, through the review service.
+            incident_id = uuid.UUID(command["incident"])
+            action = command["action"]
+            if action == "open":
+                detail = self.review.open(incident_id)
+                assert detail is not None, "the report is not on this workstation"
+                report(event="reviewed", status=detail.incident.status.value)
+                return
+            if action == "assign":
+                me = self.review.me()
+                self.review.assign(incident_id, me.user_id, me.name)
+            elif action == "in_progress":
+                self.review.set_status(incident_id, IncidentStatus.IN_PROGRESS)
+            elif action == "message":
+                self.review.message(incident_id, command["text"])
+            elif action == "close":
+                self.review.close(incident_id, command["text"])
+            self.engine.notify_local_change()
+            report(event="reviewed", status=self.incidents.get(incident_id).status.value)
+        elif cmd == "mine":
+            # Mijn meldingen: the reporter's own reports with their numbers and steps.
+            found = []
+            for summary in self.incidents.my_reports():
+                found.append(
+                    {
+                        "id": str(summary.id),
+                        "reference": summary.reference,
+                        "provisional": summary.provisional,
+                        "status": summary.status.value,
+                        "unread": summary.has_unread,
+                        "steps": [
+                            {"kind": e.kind, "text": e.text, "data": e.data, "author": e.author}
+                            for e in self.incidents.timeline(summary.id)
+                        ],
+                    }
+                )
+            report(event="mine", reports=found)
+        elif cmd == "open_attachment":
+            incident_id = uuid.UUID(command["incident"])
+            infos = self.incidents.attachments(incident_id)
+            assert infos, "the report lists no files here"
+            self.attachments.open(incident_id, infos[0].sha256, infos[0].original_name)
         elif cmd == "timeline":
             incident_id = uuid.UUID(command["incident"])
             stored = self.incidents.get(incident_id)
