@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from veiligbalie import paths
-from veiligbalie.core.limits import ALLOWED_SUFFIXES, MAX_ATTACHMENT_BYTES
+from veiligbalie.core.limits import ALLOWED_SUFFIXES as ALLOWED_SUFFIXES  # shared with the server
+from veiligbalie.core.limits import MAX_ATTACHMENT_BYTES as MAX_ATTACHMENT_BYTES
 
 MAX_ATTACHMENTS = 10
 #: Types the platform's mimetypes table may not know (it varies between Windows and Linux).
