@@ -1157,31 +1157,32 @@ def _summary(r: Any) -> IncidentSummaryOut:
     )
 
 
-def reference_clause(conn: Connection, reference: str) -> sa.ColumnElement[bool]:
-    """The report(s) known by ``reference``: its final number when a report has it, else
-    every report that was given it as a provisional number."""
+def reference_clause(reference: str) -> sa.ColumnElement[bool]:
+    """The reports known by ``reference``: as their final number, or as the provisional
+    number their station gave them first (two stations offline may have given the same)."""
     c = t.incidents.c
-    final = conn.execute(sa.select(c.id).where(c.reference == reference).limit(1)).first()
-    if final is not None:
-        return c.reference == reference
     aliased = sa.select(t.reference_aliases.c.incident_id).where(
         t.reference_aliases.c.reference == reference
     )
-    return sa.or_(c.provisional_reference == reference, c.id.in_(aliased))
+    return sa.or_(c.reference == reference, c.provisional_reference == reference, c.id.in_(aliased))
 
 
 def list_incidents(
     store: ServerStore, pr: Principal, limit: int, offset: int, reference: str | None = None
 ) -> IncidentList:
     clause = visibility_clause(pr, t.incidents)
+    order: list[sa.ColumnElement[Any]] = []
+    if reference is not None:
+        reference = reference.strip()
+        clause = sa.and_(clause, reference_clause(reference))
+        # The report that has it as its final number first.
+        order.append(sa.case((t.incidents.c.reference == reference, 0), else_=1))
     with store.read() as conn:
-        if reference is not None:
-            clause = sa.and_(clause, reference_clause(conn, reference.strip()))
         total = conn.execute(sa.select(sa.func.count()).where(clause)).scalar() or 0
         rows = conn.execute(
             sa.select(t.incidents)
             .where(clause)
-            .order_by(t.incidents.c.occurred_at.desc(), t.incidents.c.id)
+            .order_by(*order, t.incidents.c.occurred_at.desc(), t.incidents.c.id)
             .limit(limit)
             .offset(offset)
         ).all()
