@@ -20,7 +20,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-from veiligbalie.core.followup import TaskState, apply_task_event
+from veiligbalie.core.followup import TaskState, apply_task_event, task_id_for
+from veiligbalie.core.vocabulary import FollowUpKind
 
 revision = "0005"
 down_revision = "0004"
@@ -171,11 +172,12 @@ def _backfill_tasks(conn: sa.Connection) -> None:
     for row in rows:
         data = dict(row.data or {})
         try:
-            probe = apply_task_event(None, row.incident_id, {**data, "due": data.get("due")})
+            key = (
+                uuid.UUID(str(data["task_id"]))
+                if data.get("task_id")
+                else task_id_for(row.incident_id, FollowUpKind(str(data["kind"])))
+            )
         except (KeyError, ValueError):
-            continue
-        key = probe.id if probe else None
-        if key is None:
             continue
         try:
             state = apply_task_event(tasks.get(key), row.incident_id, data, row.text or "")
