@@ -566,3 +566,35 @@ def test_people_to_assign_to(review: Review) -> None:
     assert "Lead_B" in everyone
     for who in ("emp", "sec", "ws", "peer", "admin"):
         assert r.http.get(f"{API}/people", headers=r.h(who)).status_code == 403
+
+
+def test_a_station_that_planned_offline_pushes_the_same_plan_once(review: Review) -> None:
+    """The reporter's station planned the tasks itself (same deterministic ids): its planned
+    events are accepted and stored once; any other follow-up change of theirs is refused."""
+    r = review
+    created = report()
+    incident_id = uuid.UUID(created["entity_id"])
+    kind = FollowUpKind.EVALUATION
+    own_plan = {
+        "event_id": str(plan_event_id(incident_id, kind)),
+        "kind": kind.value,
+        "task_id": str(task_id_for(incident_id, kind)),
+        "action": "planned",
+        "due": datetime.now(UTC).isoformat(),
+        "reason": "always",
+    }
+    forged = dict(own_plan, event_id=str(uuid7()))
+    answer = r.push(
+        "emp",
+        [
+            created,
+            change(2, "incident.followup", incident_id, own_plan),
+            change(3, "incident.followup", incident_id, forged),
+        ],
+    )
+    assert answer["accepted"] == [1, 2]
+    assert answer["rejected"][0]["reason"].startswith("forbidden")
+    again = r.push("emp", [change(1, "incident.followup", incident_id, own_plan)])
+    assert again["accepted"] == [1]
+    ids = [c["payload"]["event_id"] for c in r.pull("lead") if c["kind"] == "incident.followup"]
+    assert ids.count(own_plan["event_id"]) == 1

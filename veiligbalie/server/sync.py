@@ -346,6 +346,8 @@ class _Batch:
         pr = self.pr
         lead = reviews(pr, inc.site_id)
         owner = is_owner(pr, inc.vis())
+        if self._same_plan(inc, payload, owner or lead):
+            return None  # the reporter's station planned what the server planned: once
         if pr.role is Role.PEER_SUPPORT:
             self._check_peer(inc, payload)
         else:
@@ -439,6 +441,20 @@ class _Batch:
         if isinstance(payload, p.FieldEditedPayload):
             self._plan(inc)
         return None
+
+    def _same_plan(self, inc: _Incident, payload: Any, may: bool) -> bool:
+        """Whether ``payload`` is the very "planned" event the server made for the report
+        (same deterministic id): a station that planned while offline pushes it too, also
+        for a reporter who may not change tasks. Accepted and applied once."""
+        if not may or not isinstance(payload, p.FollowUpPayload):
+            return False
+        if payload.action is not TaskAction.PLANNED:
+            return False
+        if payload.event_id != plan_event_id(inc.id, payload.kind):
+            return False
+        if payload.event_id not in self.known_events:
+            self._plan(inc)
+        return payload.event_id in self.known_events
 
     def _event(
         self,
