@@ -191,7 +191,10 @@ def test_refused_change_lands_in_dead_letters_with_the_servers_reason(
     qtbot.waitUntil(lambda: context.sync.pending == 0, timeout=15000)
     # An employee may not change the status: the server refuses it for good.
     context.incidents.record_followup(
-        saved.id, p.INCIDENT_STATUS_CHANGED, {"status": IncidentStatus.CLOSED}, "M"
+        saved.id,
+        p.INCIDENT_STATUS_CHANGED,
+        {"status": IncidentStatus.CLOSED, "conclusion": "Afgehandeld"},
+        "M",
     )
     with qtbot.waitSignal(context.sync.dead_letters_changed, timeout=15000):
         context.sync.notify_local_change()
