@@ -598,3 +598,84 @@ def test_a_station_that_planned_offline_pushes_the_same_plan_once(review: Review
     assert again["accepted"] == [1]
     ids = [c["payload"]["event_id"] for c in r.pull("lead") if c["kind"] == "incident.followup"]
     assert ids.count(own_plan["event_id"]) == 1
+
+
+def test_two_server_processes_never_give_one_number_twice(
+    review: Review, backend: str, tmp_path: Any
+) -> None:
+    """Several server processes share one database (PostgreSQL in production): pushes that
+    arrive at both at once still get distinct numbers; ``--files`` puts attachments where
+    it says."""
+    from tests.support.server import running_server
+
+    r = review
+    w = r.live.world
+    shared_files = tmp_path / "gedeelde-bestanden"
+    with running_server(
+        r.live.server.database_url, extra_args=["--files", str(shared_files)]
+    ) as second:
+        batches = {
+            (r.live.url, "ws"): [report(i) for i in range(1, 11)],
+            (second.base_url, "emp2"): [report(i) for i in range(1, 11)],
+        }
+        answers: list[Any] = []
+
+        def send(url: str, who: str) -> None:
+            device = w.device if who == "ws" else uuid.uuid4()
+            answers.append(
+                httpx.post(
+                    f"{url}{API}/sync/push",
+                    json={"device_id": str(device), "changes": batches[(url, who)]},
+                    headers=r.h(who),
+                    timeout=60,
+                ).json()
+            )
+
+        threads = [threading.Thread(target=send, args=key) for key in batches]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(90)
+        numbers = [ref["reference"] for a in answers for ref in a["references"]]
+        assert len(numbers) == 20 and len(set(numbers)) == 20, backend
+        # An upload through the second process lands in its --files folder.
+        created = report(attachments=[attachment()])
+        r.push("emp2", [created])
+        sent = httpx.put(
+            f"{second.base_url}{API}/incidents/{created['entity_id']}/attachments/{EVIDENCE_SHA}",
+            content=EVIDENCE,
+            headers={**r.h("emp2"), "Content-Type": "application/pdf"},
+        )
+        assert sent.status_code == 201, sent.text
+        assert (shared_files / EVIDENCE_SHA[:2] / EVIDENCE_SHA).read_bytes() == EVIDENCE
+
+
+def test_the_administrator_creates_coordinators_and_peer_support_without_a_site(
+    review: Review,
+) -> None:
+    r = review
+    for role in ("coordinator", "peer_support"):
+        made = r.http.post(
+            f"{API}/admin/users",
+            json={
+                "username": f"nieuw-{role}",
+                "display_name": "Nieuw",
+                "role": role,
+                "site_id": None,
+                "password": "a long password",
+            },
+            headers=r.h("admin"),
+        )
+        assert made.status_code == 201, made.text
+        assert made.json()["role"] == role and made.json()["site_id"] is None
+    refused = r.http.post(
+        f"{API}/admin/users",
+        json={
+            "username": "zonder-site",
+            "display_name": "Zonder",
+            "role": "employee",
+            "password": "a long password",
+        },
+        headers=r.h("admin"),
+    )
+    assert refused.status_code == 400 and "needs a site" in refused.json()["detail"]
