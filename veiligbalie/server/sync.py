@@ -631,11 +631,13 @@ class _Batch:
         if not todo:
             return
         ids = [plan_event_id(inc.id, task.kind) for task in todo]
-        stored = set(
-            self.conn.execute(
-                sa.select(t.incident_events.c.id).where(t.incident_events.c.id.in_(ids))
-            ).scalars()
-        )
+        stored: set[uuid.UUID] = set()
+        if not inc.new:  # a report created by this push has no stored events yet
+            stored.update(
+                self.conn.execute(
+                    sa.select(t.incident_events.c.id).where(t.incident_events.c.id.in_(ids))
+                ).scalars()
+            )
         for task, event_id in zip(todo, ids, strict=True):
             if event_id in self.known_events or event_id in stored:
                 continue
