@@ -22,6 +22,7 @@ from veiligbalie.core.followup import plan_event_id, task_id_for
 from veiligbalie.core.ids import uuid7
 from veiligbalie.core.limits import MAX_ATTACHMENT_BYTES
 from veiligbalie.core.vocabulary import Category, FollowUpKind, Role
+from veiligbalie.protocol import sync as p
 from veiligbalie.server import schema as t
 from veiligbalie.server.store import default_files_dir
 
@@ -174,6 +175,9 @@ def test_the_server_plans_follow_up_once_and_after_an_edit(review: Review) -> No
         assert c["payload"]["task_id"] == str(task_id_for(incident_id, kind))
         assert c["payload"]["action"] == "planned" and c["payload"]["due"]
         assert c["payload"]["author"] == "VeiligBalie"
+        # Exactly what every station makes of the same planned payload.
+        same = p.timeline_entry(p.INCIDENT_FOLLOWUP, p.FollowUpPayload.model_validate(c["payload"]))
+        assert {k: c["payload"][k] for k in same.data} == same.data
     # A repeat of the report plans nothing more.
     r.push("emp", [dict(created, device_seq=5, change_id=str(uuid.uuid4()))], r.live.world.device)
     # An edit that makes it a threat adds the police report; nothing planned moves.

@@ -46,6 +46,7 @@ from veiligbalie.core.incident import (
     validate,
 )
 from veiligbalie.core.limits import LOCATION_MAX
+from veiligbalie.core.timeline import TimelineKind
 from veiligbalie.core.vocabulary import FollowUpKind, IncidentStatus, Role, TaskAction
 from veiligbalie.protocol import sync as p
 from veiligbalie.protocol.incidents import (
@@ -280,12 +281,15 @@ class _Batch:
         self.visibilities: list[Visibility] = []
         # Follow-up tasks of the incidents touched (loaded on first use), and those changed.
         self.tasks: dict[uuid.UUID, TaskState] = {}
+        self.task_kinds: dict[uuid.UUID, set[FollowUpKind]] = {}  # per incident
         self.tasks_loaded: set[uuid.UUID] = set()
         self.tasks_stored: set[uuid.UUID] = set()
         self.tasks_dirty: set[uuid.UUID] = set()
         self.aliases: list[dict[str, Any]] = []
         self._users: dict[uuid.UUID, Any] = {}
         self._site_names: dict[uuid.UUID, str] = {}
+        # {year: (last number given, whether its counter row exists)}
+        self.counters: dict[int, tuple[int, bool]] = {}
 
     def load(self, changes: list[p.Change]) -> None:
         ids = list({c.entity_id for c in changes})
@@ -562,6 +566,7 @@ class _Batch:
         )
         for r in rows:
             self.tasks_stored.add(r.id)
+            self.task_kinds.setdefault(r.incident_id, set()).add(FollowUpKind(r.kind))
             self.tasks[r.id] = TaskState(
                 id=r.id,
                 incident_id=r.incident_id,
@@ -617,12 +622,13 @@ class _Batch:
         if after is not None and after != state:
             self.tasks[after.id] = after
             self.tasks_dirty.add(after.id)
+            self.task_kinds.setdefault(incident_id, set()).add(after.kind)
 
     def _plan(self, inc: _Incident) -> None:
         """Plan every applicable follow-up task the report does not have yet (a task once
         planned is never removed or moved by this)."""
         self._load_tasks(inc.id)
-        have = {s.kind for s in self.tasks.values() if s.incident_id == inc.id}
+        have = self.task_kinds.get(inc.id, set())
         try:
             plan = default_plan(incident_from_dict(inc.data))
         except (KeyError, ValueError, TypeError):
@@ -641,26 +647,41 @@ class _Batch:
         for task, event_id in zip(todo, ids, strict=True):
             if event_id in self.known_events or event_id in stored:
                 continue
-            payload = p.FollowUpPayload(
-                event_id=event_id,
+            # What p.timeline_entry makes of the planned FollowUpPayload, built directly
+            # (a push of 500 new reports plans a few thousand of these).
+            task_id = task_id_for(inc.id, task.kind)
+            data: dict[str, Any] = {
+                "kind": task.kind.value,
+                "task_id": str(task_id),
+                "action": TaskAction.PLANNED.value,
+                "due": task.due.isoformat(),
+                "due_from": task.due_from.isoformat() if task.due_from else None,
+                "reason": task.reason.value,
+                "done": False,
+                "done_at": None,
+                "assignee_user_id": None,
+                "assignee_name": "",
+                "details": {},
+                "context": None,
+            }
+            self.tasks[task_id] = TaskState(
+                id=task_id,
+                incident_id=inc.id,
                 kind=task.kind,
-                task_id=task_id_for(inc.id, task.kind),
-                action=TaskAction.PLANNED,
+                reason=task.reason.value,
                 due=task.due,
                 due_from=task.due_from,
-                reason=task.reason.value,
             )
-            entry = p.timeline_entry(p.INCIDENT_FOLLOWUP, payload)
-            self._fold(inc.id, None, entry.data, entry.text)
-            self._event(
-                inc, event_id, entry.kind.value, SYSTEM_AUTHOR, entry.text, entry.data, OWNER, False
-            )
+            self.tasks_dirty.add(task_id)
+            self.task_kinds.setdefault(inc.id, set()).add(task.kind)
+            kind = TimelineKind.FOLLOWUP.value
+            self._event(inc, event_id, kind, SYSTEM_AUTHOR, "", data, OWNER, False)
             self.event_rows[-1]["user_id"] = None
             body = {
                 "incident_id": str(inc.id),
                 "event_id": str(event_id),
-                **entry.data,
-                "note": entry.text,
+                **data,
+                "note": "",
                 "author": SYSTEM_AUTHOR,
                 "revision": inc.revision,
                 "created_at": self.now.isoformat(),
@@ -680,20 +701,19 @@ class _Batch:
     def _next_reference(self, created_at: datetime) -> str:
         """The organisation's next report number for the year of ``created_at``.
 
-        One UPDATE ... RETURNING on the year's counter row, inside the push transaction that
-        holds the change-log lock, so two server processes never give the same number."""
+        The year's counter row is read once per push with SELECT ... FOR UPDATE and written
+        back in the same transaction (:meth:`flush`), which also holds the change-log lock:
+        two pushes, in one server process or several, never give the same number."""
         year = created_at.astimezone(REFERENCE_ZONE).year
-        rc = t.reference_counters.c
-        number = self.conn.execute(
-            sa.update(t.reference_counters)
-            .where(rc.year == year)
-            .values(last=rc.last + 1)
-            .returning(rc.last)
-        ).scalar()
-        if number is None:
-            number = 1
-            self.conn.execute(sa.insert(t.reference_counters).values(year=year, last=number))
-        return format_reference(year, int(number))
+        if year not in self.counters:
+            rc = t.reference_counters.c
+            last = self.conn.execute(
+                sa.select(rc.last).where(rc.year == year).with_for_update()
+            ).scalar()
+            self.counters[year] = (int(last or 0), last is not None)
+        number, existed = self.counters[year]
+        self.counters[year] = (number + 1, existed)
+        return format_reference(year, number + 1)
 
     def _create(self, c: p.Change) -> None:
         payload = dict(c.payload)
@@ -855,6 +875,7 @@ class _Batch:
                         assignee_name=i.assignee_name,
                     )
                 )
+        self._flush_counters()
         self._flush_aliases()
         if self.event_rows:
             conn.execute(sa.insert(t.incident_events), self.event_rows)
@@ -892,6 +913,7 @@ class _Batch:
             self.conn.execute(sa.insert(t.reference_aliases), rows)
 
     def _flush_tasks(self) -> None:
+        new: list[dict[str, Any]] = []
         for task_id in sorted(self.tasks_dirty):
             s = self.tasks[task_id]
             values = {
@@ -915,8 +937,20 @@ class _Batch:
                     .values(**values)
                 )
             else:
-                self.conn.execute(sa.insert(t.followup_tasks).values(id=task_id, **values))
+                new.append({"id": task_id, **values})
                 self.tasks_stored.add(task_id)
+        if new:
+            self.conn.execute(sa.insert(t.followup_tasks), new)
+
+    def _flush_counters(self) -> None:
+        rc = t.reference_counters.c
+        for year, (last, existed) in self.counters.items():
+            if existed:
+                self.conn.execute(
+                    sa.update(t.reference_counters).where(rc.year == year).values(last=last)
+                )
+            else:
+                self.conn.execute(sa.insert(t.reference_counters).values(year=year, last=last))
 
 
 def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
