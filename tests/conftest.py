@@ -1,5 +1,6 @@
-"""Test set-up shared by every suite: offscreen Qt, a fresh data folder per test and an
-in-memory keyring, so no test touches the developer's own data or credentials."""
+"""Test set-up shared by every suite: offscreen Qt, a fresh data folder per test (the
+client's and the server's) and an in-memory keyring, so no test touches the developer's own
+data or credentials."""
 
 from __future__ import annotations
 
@@ -25,6 +26,18 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder.mkdir()
     monkeypatch.setenv(paths.ENV_DATA_DIR, str(folder))
     paths.set_data_dir(None)
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def server_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh server data folder too (``last-served.json``, the default database and files
+    folder), so a server run by hand on this machine never changes what a test sees."""
+    folder = tmp_path / "server-data"
+    folder.mkdir()
+    monkeypatch.setenv("VEILIGBALIE_SERVER_DATA_DIR", str(folder))
+    monkeypatch.delenv("VEILIGBALIE_SERVER_DATABASE", raising=False)
+    monkeypatch.delenv("VEILIGBALIE_SERVER_FILES", raising=False)
     return folder
 
 

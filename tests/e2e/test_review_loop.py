@@ -29,8 +29,10 @@ USERS = (
     ("tlead", "Tom Leider", "team_lead"),
 )
 # A small but real JPEG header and body: what a phone photo of the counter would be.
-PHOTO = bytes.fromhex("ffd8ffe000104a46494600010100000100010000") + bytes(range(256)) * 40 + (
-    b"\xff\xd9"
+PHOTO = (
+    bytes.fromhex("ffd8ffe000104a46494600010100000100010000")
+    + bytes(range(256)) * 40
+    + (b"\xff\xd9")
 )
 
 
@@ -122,7 +124,9 @@ def test_register_review_close_seen_by_the_reporter(
         "reviewed",
     )
     done = _reporter_sees(reporter, lambda r: r["status"] == "closed", "closed")
-    steps = [s for s in done["steps"] if s["kind"] != "followup" or s["data"]["action"] != "planned"]
+    steps = [
+        s for s in done["steps"] if s["kind"] != "followup" or s["data"]["action"] != "planned"
+    ]
     kinds = [s["kind"] for s in steps]
     for kind in ("status", "assigned", "message"):
         assert kind in kinds, kinds

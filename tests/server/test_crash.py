@@ -18,7 +18,12 @@ def counts(live: Live) -> tuple[int, int, int]:
     with live.world.store.read() as conn:
         return tuple(  # type: ignore[return-value]
             int(conn.execute(sa.select(sa.func.count()).select_from(x)).scalar() or 0)
-            for x in (t.incidents, t.changes, t.applied_pushes)
+            for x in (
+                t.incidents,
+                # Without the follow-up tasks the server plans for each report.
+                t.changes.select().where(t.changes.c.kind == "incident.created").subquery(),
+                t.applied_pushes,
+            )
         )
 
 
@@ -52,5 +57,5 @@ def test_sigkill_mid_push_loses_and_duplicates_nothing(live: Live) -> None:
         total += len(batch)
         assert counts(live) == (total, total, total)
     pulled = httpx.get(f"{live.url}/api/v1/sync/pull?limit=5000", headers=headers).json()
-    ids = [c["entity_id"] for c in pulled["changes"]]
+    ids = [c["entity_id"] for c in pulled["changes"] if c["kind"] == "incident.created"]
     assert len(ids) == len(set(ids)) == total

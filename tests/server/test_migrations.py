@@ -118,3 +118,91 @@ def test_0003_binds_the_device_ids_workstations_already_used(db_url: str) -> Non
         assert bound == {shared: first, own: third}
     finally:
         engine.dispose()
+
+
+def test_0005_fills_alarm_links_number_counters_and_tasks(db_url: str) -> None:
+    """Reports stored before review keep their numbers and the counter continues above
+    them; the alarm a report belongs to and the follow-up tasks on its timeline are filled."""
+    import uuid
+    from datetime import UTC, datetime, timedelta
+
+    from alembic import command
+
+    from veiligbalie.core.followup import task_id_for
+    from veiligbalie.core.vocabulary import FollowUpKind
+    from veiligbalie.server.store import _alembic_config, create_db_engine
+
+    engine = create_db_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            command.upgrade(_alembic_config(conn), "0004")
+        now = datetime.now(UTC)
+        org, site, incident, alarm = uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+        due = now + timedelta(hours=72)
+        with engine.begin() as conn:
+            conn.execute(
+                sa.insert(schema.organisations).values(
+                    id=org, name="Org", address="Postbus 1", created_at=now
+                )
+            )
+            conn.execute(
+                sa.insert(schema.sites).values(
+                    id=site,
+                    organisation_id=org,
+                    name="Centrum",
+                    share_log_with_employees=False,
+                    lan_key=b"k" * 32,
+                    created_at=now,
+                )
+            )
+            conn.execute(
+                sa.insert(schema.incidents).values(
+                    id=incident,
+                    site_id=site,
+                    reference="VB-2026-000041",
+                    reporter="Jan",
+                    origin_device=uuid.uuid4(),
+                    team_lead_only=False,
+                    restricted=False,
+                    status="sent",
+                    revision=1,
+                    field_revisions={},
+                    data={"alarm_id": str(alarm), "reference": "VB-2026-000041"},
+                    occurred_at=now,
+                    created_at=now,
+                    received_at=now,
+                )
+            )
+            for action, extra in (("planned", {"due": due.isoformat()}), ("done", {})):
+                conn.execute(
+                    sa.insert(schema.incident_events).values(
+                        id=uuid.uuid4(),
+                        incident_id=incident,
+                        kind="followup",
+                        author="Lead",
+                        text="Gesprek gehad" if action == "done" else "",
+                        data={
+                            "kind": "aftercare_talk",
+                            "action": action,
+                            "done_at": now.isoformat() if action == "done" else None,
+                            **extra,
+                        },
+                        audience="owner",
+                        restricted=False,
+                        created_at=now + timedelta(seconds=1 if action == "done" else 0),
+                    )
+                )
+        with engine.begin() as conn:
+            command.upgrade(_alembic_config(conn), "head")
+        with engine.connect() as conn:
+            row = conn.execute(
+                sa.select(schema.incidents.c.alarm_id, schema.incidents.c.assignee_name)
+            ).one()
+            assert row == (alarm, "")
+            assert conn.execute(sa.select(schema.reference_counters)).all() == [(2026, 41)]
+            task = conn.execute(sa.select(schema.followup_tasks)).one()
+            assert task.id == task_id_for(incident, FollowUpKind.AFTERCARE_TALK)
+            assert task.done_at is not None and task.note == "Gesprek gehad"
+            assert abs((task.due - due).total_seconds()) < 1
+    finally:
+        engine.dispose()

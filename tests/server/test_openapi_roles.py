@@ -22,6 +22,8 @@ INCIDENT_ROLES = frozenset({"employee", "team_lead", "security", "workstation"})
 ADMIN = frozenset({"administrator"})
 ALARM_ROLES = frozenset({"employee", "team_lead", "security", "workstation"})
 WORKSTATION = frozenset({"workstation"})
+#: Team leads and coordinators (the coordinator is not among the callers walked here).
+REVIEW = frozenset({"team_lead"})
 
 #: (method, path) -> who may call it. Everyone else: 401 without a token, 403 with one.
 ROLE_TABLE: dict[tuple[str, str], frozenset[str]] = {
@@ -64,6 +66,13 @@ ROLE_TABLE: dict[tuple[str, str], frozenset[str]] = {
     ("PUT", "/api/v1/guidance/prevention/{check_id}"): frozenset({"team_lead", "administrator"}),
     ("GET", "/api/v1/guidance/refresher"): USERS,
     ("PUT", "/api/v1/guidance/refresher"): USERS,
+    ("GET", "/api/v1/people"): REVIEW,
+    ("GET", "/api/v1/incidents/{incident_id}/attachments"): INCIDENT_ROLES,
+    ("GET", "/api/v1/incidents/{incident_id}/attachments/{sha256}"): INCIDENT_ROLES,
+    # Only the reporter or its station uploads (the others may see the report: 403).
+    ("PUT", "/api/v1/incidents/{incident_id}/attachments/{sha256}"): WORKSTATION,
+    ("GET", "/api/v1/alarms/followup"): REVIEW,
+    ("POST", "/api/v1/alarms/{alarm_id}/followup"): REVIEW,
 }
 GUIDANCE_CHECK = uuid.UUID("01930000-0000-7000-8000-000000000001")
 
@@ -81,6 +90,9 @@ ALLOWED_STATUS: dict[tuple[str, str], int] = {
     ("POST", "/api/v1/alarms/{alarm_id}/cancel"): 409,
     # Asked before any organisation card exists (GET sorts before PUT).
     ("GET", "/api/v1/guidance/cards/{language}/{card_id}/history"): 404,
+    # The report lists no files: none to download, none to upload.
+    ("GET", "/api/v1/incidents/{incident_id}/attachments/{sha256}"): 404,
+    ("PUT", "/api/v1/incidents/{incident_id}/attachments/{sha256}"): 400,
 }
 
 
@@ -145,6 +157,7 @@ def bodies(
             "items": {"escape_route": True},
         },
         ("PUT", "/api/v1/guidance/refresher"): lambda: {"done_at": now()},
+        ("POST", "/api/v1/alarms/{alarm_id}/followup"): lambda: {"reason": "Vals alarm"},
     }
 
 
@@ -191,6 +204,7 @@ def test_every_route_against_the_role_table(live: Live) -> None:
         "language": "nl",
         "card_id": "huisregels",
         "check_id": str(GUIDANCE_CHECK),
+        "sha256": "0" * 64,
     }
     body_of = bodies(live, victim, alarm_id, closed_id)
     users = {"employee": "emp", "team_lead": "lead", "security": "sec", "administrator": "admin"}

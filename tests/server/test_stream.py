@@ -107,14 +107,18 @@ def test_changes_nudge_reaches_those_who_may_see(live: Live) -> None:
             w: open_stream(live, w, stack) for w in ("lead", "emp2", "sec", "lead_b", "admin")
         }
         push_as(live, "emp")
+        cursors = set()
         for who in ("lead", "emp2", "sec"):
             nudge = wait_for(streams[who], "changes")
-            assert nudge == {"type": "changes", "cursor": 1}
+            # The report and the follow-up tasks the server planned for it.
+            assert nudge["type"] == "changes" and nudge["cursor"] >= 1
+            cursors.add(nudge["cursor"])
+        (first,) = cursors
         assert messages(streams["lead_b"], 1.0) == []
         assert messages(streams["admin"], 0.1) == []
         # Only for the team lead's eyes: colleagues and security get no nudge.
         push_as(live, "emp", team_lead_only=True)
-        assert wait_for(streams["lead"], "changes")["cursor"] == 2
+        assert wait_for(streams["lead"], "changes")["cursor"] > first
         assert messages(streams["emp2"], 1.0) == []
         assert messages(streams["sec"], 0.1) == []
 

@@ -143,6 +143,7 @@ class SyncMachine(RuleBasedStateMachine):
         # What was made anywhere: incident id -> reporter's username; event ids made locally.
         self.made_incidents: dict[uuid.UUID, str] = {}
         self.made_events: set[uuid.UUID] = set()
+        self.planned_by_server: set[uuid.UUID] = set()
         self.epoch_resets = 0
 
     # -- Server plumbing -------------------------------------------------------------------
@@ -343,6 +344,10 @@ class SyncMachine(RuleBasedStateMachine):
             assert detail.status_code == 200, detail.text
             body = detail.json()
             events = [uuid.UUID(e["id"]) for e in body["timeline"]]
+            # The follow-up tasks the server planned on receipt (no client made them).
+            self.planned_by_server.update(
+                uuid.UUID(e["id"]) for e in body["timeline"] if e["author"] == "VeiligBalie"
+            )
             view[uuid.UUID(item["id"])] = (body["status"], events)
         return view
 

@@ -13,3 +13,26 @@ SITE_ID_MAX = 64
 AUTHOR_MAX = 200
 #: A note, message or follow-up remark on a report's timeline.
 TEXT_MAX = 4000
+
+#: The largest evidence file a report may carry (the form, the sync engine and the server).
+MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
+#: The file types a report may carry, as lower-case suffixes.
+ALLOWED_SUFFIXES = frozenset(
+    {
+        ".jpg",
+        ".jpeg",
+        ".png",
+        ".gif",
+        ".webp",
+        ".heic",
+        ".pdf",
+        ".txt",
+        ".eml",
+        ".msg",
+        ".mp4",
+        ".m4a",
+        ".mp3",
+        ".wav",
+        ".docx",
+    }
+)

@@ -7,8 +7,12 @@ through the callback. Certificates are always verified; an organisation CA file 
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import logging
+import os
+import tempfile
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,7 +20,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 from urllib.parse import quote, urlencode
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from PySide6.QtCore import QByteArray, QFile, QIODevice, QObject, QUrl
 from PySide6.QtNetwork import (
     QNetworkAccessManager,
@@ -29,6 +33,7 @@ from PySide6.QtNetwork import (
     QSslSocket,
 )
 
+from veiligbalie.protocol.alarm_server import AlarmDetail
 from veiligbalie.protocol.auth import (
     EnrollRequest,
     EnrollResponse,
@@ -37,6 +42,16 @@ from veiligbalie.protocol.auth import (
     MeResponse,
     Message,
     PasswordChangeRequest,
+)
+from veiligbalie.protocol.incidents import IncidentDetail, IncidentList
+from veiligbalie.protocol.review import (
+    FILENAME_HEADER,
+    SHA256_HEADER,
+    AlarmFollowUpClose,
+    AlarmFollowUpClosed,
+    AlarmFollowUpOut,
+    AttachmentOut,
+    PersonOut,
 )
 from veiligbalie.protocol.sync import (
     PULL_LIMIT_DEFAULT,
@@ -53,6 +68,11 @@ T = TypeVar("T", bound=BaseModel)
 ErrorKind = Literal["offline", "auth", "rejected", "epoch", "server", "certificate"]
 DEFAULT_TIMEOUT_MS = 15_000
 API_PREFIX = "/api/v1"
+#: How a list answer is read (``ApiCall`` takes a model class or one of these).
+PEOPLE = TypeAdapter(list[PersonOut])
+ATTACHMENTS = TypeAdapter(list[AttachmentOut])
+ALARM_FOLLOWUPS = TypeAdapter(list[AlarmFollowUpOut])
+Decoder = type[BaseModel] | TypeAdapter[Any]
 
 
 @dataclass
@@ -127,7 +147,7 @@ class ApiCall(QObject):
     def __init__(
         self,
         reply: QNetworkReply,
-        model: type[BaseModel] | None,
+        model: Decoder | None,
         callback: Callable[[Any, ApiError | None], None],
         parent: QObject,
     ) -> None:
@@ -165,10 +185,25 @@ class ApiCall(QObject):
         except Exception:
             log.exception("API callback failed")
 
+    def _body(self, reply: QNetworkReply) -> bytes:
+        return bytes(reply.readAll().data())
+
+    def _success(self, status: int, body: bytes) -> tuple[Any, ApiError | None]:
+        if self._model is None:
+            return None, None
+        try:
+            if isinstance(self._model, TypeAdapter):
+                return self._model.validate_json(body), None
+            return self._model.model_validate_json(body), None
+        except ValidationError as exc:
+            return None, ApiError(
+                "server", status, f"unexpected answer: {exc.error_count()} errors"
+            )
+
     def _decode(self, reply: QNetworkReply) -> tuple[Any, ApiError | None]:
         status = reply.attribute(QNetworkRequest.Attribute.HttpStatusCodeAttribute) or 0
         status = int(status)
-        body = bytes(reply.readAll().data())
+        body = self._body(reply)
         network_error = reply.error()
         if status == 0:
             if self._ssl_errors or network_error in (
@@ -180,14 +215,7 @@ class ApiCall(QObject):
             # No HTTP answer at all: refused, unreachable, reset or timed out. Retry later.
             return None, ApiError("offline", 0, reply.errorString())
         if 200 <= status < 300:
-            if self._model is None:
-                return None, None
-            try:
-                return self._model.model_validate_json(body), None
-            except ValidationError as exc:
-                return None, ApiError(
-                    "server", status, f"unexpected answer: {exc.error_count()} errors"
-                )
+            return self._success(status, body)
         detail, epoch = _error_detail(body)
         if status == 401:
             return None, ApiError("auth", status, detail)
@@ -196,6 +224,98 @@ class ApiCall(QObject):
         if status in (408, 429) or status >= 500:
             return None, ApiError("server", status, detail)
         return None, ApiError("rejected", status, detail)
+
+
+class UploadCall(ApiCall):
+    """An attachment upload: the file is streamed from disk (a QFile the reply reads as it
+    sends), closed when the answer is in."""
+
+    def __init__(
+        self,
+        reply: QNetworkReply,
+        source: QFile,
+        callback: Callable[[Any, ApiError | None], None],
+        parent: QObject,
+    ) -> None:
+        super().__init__(reply, AttachmentOut, callback, parent)
+        self._source = source
+        source.setParent(self)
+
+    def _on_finished(self) -> None:
+        self._source.close()
+        super()._on_finished()
+
+
+class DownloadCall(ApiCall):
+    """An attachment download: the bytes go to a temporary file next to ``dest`` as they
+    arrive, hashed on the way; only a complete file whose SHA-256 is the expected one is
+    renamed to ``dest``. The callback gets ``dest`` or an error (``server`` when the bytes
+    differ from the checksum; nothing is left behind then)."""
+
+    def __init__(
+        self,
+        reply: QNetworkReply,
+        sha256: str,
+        dest: Path,
+        callback: Callable[[Path | None, ApiError | None], None],
+        parent: QObject,
+    ) -> None:
+        self._sha256 = sha256.lower()
+        self._dest = dest
+        self._hash = hashlib.sha256()
+        self._status = 0
+        self._error_body = bytearray()
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=".download-", dir=dest.parent)
+        self._tmp = Path(name)
+        self._out = os.fdopen(fd, "wb")
+        super().__init__(reply, None, callback, parent)
+        reply.readyRead.connect(self._on_ready_read)
+
+    def _on_ready_read(self) -> None:
+        reply = self._reply
+        if not self._status:
+            status = reply.attribute(QNetworkRequest.Attribute.HttpStatusCodeAttribute)
+            self._status = int(status or 0)
+        chunk = bytes(reply.readAll().data())
+        if not chunk:
+            return
+        if 200 <= self._status < 300:
+            self._hash.update(chunk)
+            self._out.write(chunk)
+        elif len(self._error_body) < 64 * 1024:
+            self._error_body.extend(chunk)
+
+    def _body(self, reply: QNetworkReply) -> bytes:
+        self._on_ready_read()
+        return bytes(self._error_body)
+
+    def _decode(self, reply: QNetworkReply) -> tuple[Any, ApiError | None]:
+        try:
+            result, error = super()._decode(reply)
+        finally:
+            if not self._out.closed:
+                self._out.close()
+        if error is not None or result is None:
+            with contextlib.suppress(FileNotFoundError):
+                self._tmp.unlink()
+        return result, error
+
+    def _success(self, status: int, body: bytes) -> tuple[Any, ApiError | None]:
+        header = bytes(self._reply.rawHeader(SHA256_HEADER).data()).decode("ascii", "replace")
+        digest = self._hash.hexdigest()
+        if digest != self._sha256 or (header and header.lower() != self._sha256):
+            return None, ApiError(
+                "server", status, f"the file's checksum differs: expected {self._sha256}"
+            )
+        try:
+            self._out.flush()
+            os.fsync(self._out.fileno())
+            self._out.close()
+            os.replace(self._tmp, self._dest)
+        except OSError as exc:
+            return None, ApiError("server", status, f"cannot store the file: {exc.strerror}")
+        return self._dest, None
 
 
 def _error_detail(body: bytes) -> tuple[str, str | None]:
@@ -214,47 +334,6 @@ def _error_detail(body: bytes) -> tuple[str, str | None]:
         return str(detail.get("detail", detail.get("message", ""))), (str(epoch) if epoch else None)
     epoch = data.get("epoch")
     return str(detail), (str(epoch) if epoch else None)
-
-
-class _DownloadCall(ApiCall):
-    """A GET whose body goes to a file as it arrives (a 25 MB file never sits in memory)."""
-
-    def __init__(
-        self,
-        reply: QNetworkReply,
-        dest: Path,
-        callback: Callable[[Any, ApiError | None], None],
-        parent: QObject,
-    ) -> None:
-        super().__init__(reply, None, callback, parent)
-        self._dest = dest
-        self._file = QFile(str(dest), self)
-        self._write_error = ""
-        if not self._file.open(QIODevice.OpenModeFlag.WriteOnly | QIODevice.OpenModeFlag.Truncate):
-            self._write_error = self._file.errorString()
-        reply.readyRead.connect(self._on_ready_read)
-
-    def _ok(self) -> bool:
-        status = self._reply.attribute(QNetworkRequest.Attribute.HttpStatusCodeAttribute)
-        return bool(status) and 200 <= int(status) < 300
-
-    def _on_ready_read(self) -> None:
-        if self._ok() and not self._write_error:
-            data = self._reply.readAll()
-            if self._file.write(data) != data.size():
-                self._write_error = self._file.errorString()
-
-    def _decode(self, reply: QNetworkReply) -> tuple[Any, ApiError | None]:
-        if not self._ok():
-            self._file.close()
-            self._file.remove()
-            return super()._decode(reply)
-        self._on_ready_read()
-        self._file.close()
-        if self._write_error:
-            self._file.remove()
-            return None, ApiError("server", 0, f"cannot write {self._dest}: {self._write_error}")
-        return self._dest, None
 
 
 class ServerApi(QObject):
@@ -352,7 +431,37 @@ class ServerApi(QObject):
         query = urlencode({"cursor": cursor, "limit": limit})
         return self.call("GET", f"/sync/pull?{query}", None, PullResponse, callback)
 
-    # -- Evidence files -----------------------------------------------------------------------
+    # -- Review: people, attachments, alarm follow-up ---------------------------------------
+    def people(
+        self, callback: Callable[[list[PersonOut] | None, ApiError | None], None]
+    ) -> ApiCall:
+        """Whom a report or task can be assigned to (reviewers only; others get 403)."""
+        return self.call("GET", "/people", None, PEOPLE, callback)
+
+    def incident_detail(
+        self,
+        incident_id: uuid.UUID,
+        callback: Callable[[IncidentDetail | None, ApiError | None], None],
+    ) -> ApiCall:
+        return self.call("GET", f"/incidents/{incident_id}", None, IncidentDetail, callback)
+
+    def incident_by_reference(
+        self, reference: str, callback: Callable[[IncidentList | None, ApiError | None], None]
+    ) -> ApiCall:
+        """The reports known by ``reference`` (final or provisional number), the one that has
+        it as its final number first."""
+        query = urlencode({"reference": reference})
+        return self.call("GET", f"/incidents?{query}", None, IncidentList, callback)
+
+    def attachments(
+        self,
+        incident_id: uuid.UUID,
+        callback: Callable[[list[AttachmentOut] | None, ApiError | None], None],
+    ) -> ApiCall:
+        return self.call(
+            "GET", f"/incidents/{incident_id}/attachments", None, ATTACHMENTS, callback
+        )
+
     def upload_attachment(
         self,
         incident_id: uuid.UUID,
@@ -360,24 +469,25 @@ class ServerApi(QObject):
         path: str | Path,
         name: str,
         mime: str,
-        callback: Callable[[None, ApiError | None], None],
+        callback: Callable[[AttachmentOut | None, ApiError | None], None],
     ) -> ApiCall:
-        """PUT the file's bytes (streamed from disk) as the report's evidence ``sha256``.
-        201 stored, 200 already there: both succeed. Raises OSError when the file cannot be
-        opened."""
-        file = QFile(str(path))
-        if not file.open(QIODevice.OpenModeFlag.ReadOnly):
-            raise OSError(f"cannot open {path}: {file.errorString()}")
-        request = self._request(f"{API_PREFIX}/incidents/{incident_id}/attachments/{sha256}")
-        request.setHeader(QNetworkRequest.KnownHeaders.ContentTypeHeader, mime)
-        request.setHeader(QNetworkRequest.KnownHeaders.ContentLengthHeader, file.size())
-        request.setRawHeader(
-            QByteArray(b"X-VB-Filename"), QByteArray(quote(name, safe="").encode("ascii"))
+        """Send one file of a report's attachment list, streamed from ``path``. The answer is
+        the same for a first upload (201) and a repeat (200). Raises OSError at once when the
+        file cannot be opened."""
+        source = QFile(str(path))
+        if not source.open(QIODevice.OpenModeFlag.ReadOnly):
+            raise OSError(f"cannot read {path}: {source.errorString()}")
+        request = self._request(f"/incidents/{incident_id}/attachments/{sha256.lower()}")
+        request.setHeader(
+            QNetworkRequest.KnownHeaders.ContentTypeHeader, mime or "application/octet-stream"
         )
-        reply = self._manager.put(request, file)
-        call = ApiCall(reply, None, callback, self)
-        file.setParent(call)  # the body is read while the request runs
-        return call
+        request.setHeader(QNetworkRequest.KnownHeaders.ContentLengthHeader, source.size())
+        request.setRawHeader(
+            QByteArray(FILENAME_HEADER.encode("ascii")),
+            QByteArray(quote(name, safe="").encode("ascii")),
+        )
+        reply = self._manager.sendCustomRequest(request, QByteArray(b"PUT"), source)
+        return UploadCall(reply, source, callback, self)
 
     def download_attachment(
         self,
@@ -386,40 +496,42 @@ class ServerApi(QObject):
         dest_path: str | Path,
         callback: Callable[[Path | None, ApiError | None], None],
     ) -> ApiCall:
-        """GET the report's evidence ``sha256`` into ``dest_path`` (written as it arrives);
-        the answer is the path. The caller checks the checksum."""
-        request = self._request(f"{API_PREFIX}/incidents/{incident_id}/attachments/{sha256}")
+        """Fetch one file to ``dest_path`` (written as a temporary file, checked against
+        ``sha256``, then renamed). ``callback(dest_path, None)``, or an error: ``rejected``
+        404 when it is not visible or not on the server yet, ``server`` when the checksum
+        differs (nothing is written then)."""
+        request = self._request(f"/incidents/{incident_id}/attachments/{sha256.lower()}")
+        request.setRawHeader(QByteArray(b"Accept"), QByteArray(b"*/*"))
         reply = self._manager.get(request)
-        return _DownloadCall(reply, Path(dest_path), callback, self)
+        return DownloadCall(reply, sha256, Path(dest_path), callback, self)
+
+    def alarm_detail(
+        self, alarm_id: uuid.UUID, callback: Callable[[AlarmDetail | None, ApiError | None], None]
+    ) -> ApiCall:
+        """One alarm with its log (who got it over which path, who answered, when)."""
+        return self.call("GET", f"/alarms/{alarm_id}", None, AlarmDetail, callback)
+
+    def alarm_followups(
+        self, callback: Callable[[list[AlarmFollowUpOut] | None, ApiError | None], None]
+    ) -> ApiCall:
+        """Alarms without a report, or cancelled, that no reviewer closed yet."""
+        return self.call("GET", "/alarms/followup", None, ALARM_FOLLOWUPS, callback)
+
+    def close_alarm_followup(
+        self,
+        alarm_id: uuid.UUID,
+        reason: str,
+        callback: Callable[[AlarmFollowUpClosed | None, ApiError | None], None],
+    ) -> ApiCall:
+        body = AlarmFollowUpClose(reason=reason)
+        return self.call(
+            "POST", f"/alarms/{alarm_id}/followup", body, AlarmFollowUpClosed, callback
+        )
 
     # -- The one request path --------------------------------------------------------------
-    def _request(self, path: str, token: bool = True) -> QNetworkRequest:
-        request = QNetworkRequest(QUrl(self._base_url + path))
-        request.setTransferTimeout(self.timeout_ms)
-        request.setSslConfiguration(self._ssl)
-        if token and self._token:
-            request.setRawHeader(
-                QByteArray(b"Authorization"), QByteArray(f"Bearer {self._token}".encode("ascii"))
-            )
-        if self._device_id is not None:
-            request.setRawHeader(
-                QByteArray(b"X-VB-Device"), QByteArray(str(self._device_id).encode("ascii"))
-            )
-        return request
-
-    def call(
-        self,
-        method: str,
-        path: str,
-        body: BaseModel | dict[str, Any] | None,
-        model: type[T] | None,
-        callback: Callable[[Any, ApiError | None], None],
-        *,
-        token: bool = True,
-        bearer: str | None = None,
-        prefix: bool = True,
-    ) -> ApiCall:
-        """Send one request; ``callback(result, error)`` runs once, later, on this thread."""
+    def _request(
+        self, path: str, *, token: bool = True, bearer: str | None = None, prefix: bool = True
+    ) -> QNetworkRequest:
         if not self._base_url:
             raise RuntimeError("no server address configured")
         request = QNetworkRequest(QUrl(self._base_url + (API_PREFIX if prefix else "") + path))
@@ -435,6 +547,22 @@ class ServerApi(QObject):
             request.setRawHeader(
                 QByteArray(b"X-VB-Device"), QByteArray(str(self._device_id).encode("ascii"))
             )
+        return request
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: BaseModel | dict[str, Any] | None,
+        model: type[T] | TypeAdapter[Any] | None,
+        callback: Callable[[Any, ApiError | None], None],
+        *,
+        token: bool = True,
+        bearer: str | None = None,
+        prefix: bool = True,
+    ) -> ApiCall:
+        """Send one request; ``callback(result, error)`` runs once, later, on this thread."""
+        request = self._request(path, token=token, bearer=bearer, prefix=prefix)
         data = QByteArray()
         if body is not None:
             raw = body.model_dump_json() if isinstance(body, BaseModel) else json.dumps(body)

@@ -24,6 +24,11 @@ class IncidentSummaryOut(WireModel):
     description_excerpt: str
     revision: int
     created_at: datetime
+    #: The number the reporting station gave before the server gave ``reference``.
+    provisional_reference: str | None = None
+    assignee_user_id: uuid.UUID | None = None
+    assignee_name: str = ""
+    alarm_id: uuid.UUID | None = None
 
 
 class IncidentList(WireModel):

@@ -240,6 +240,11 @@ def list_workstations(store: ServerStore) -> list[WorkstationOut]:
 # --- users ------------------------------------------------------------------------------
 
 
+#: Roles that work across the organisation and need no site: the administrator, the
+#: coördinator agressie en geweld (every site) and the peer-support team.
+SITELESS_ROLES = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.PEER_SUPPORT})
+
+
 def user_out(row: Row[*tuple[Any, ...]]) -> UserOut:
     return UserOut(
         id=row.id,
@@ -281,7 +286,7 @@ def create_user(
         site_id = None
         if site_ref is not None and str(site_ref).strip():
             site_id = find_site(conn, site_ref).id
-        elif role is not Role.ADMINISTRATOR:
+        elif role not in SITELESS_ROLES:
             raise AdminError(f"a user with role {role.value} needs a site (--site)")
         taken = conn.execute(
             sa.select(t.users.c.id).where(sa.func.lower(t.users.c.username) == username.lower())

@@ -24,6 +24,13 @@ Store = Annotated[ServerStore, Depends(get_store)]
 AlarmCaller = Annotated[
     Principal, Depends(require(Role.EMPLOYEE, Role.TEAM_LEAD, Role.SECURITY, workstation=True))
 ]
+#: Reading one alarm with its log: also the coördinator (every site's), for the review.
+AlarmReader = Annotated[
+    Principal,
+    Depends(
+        require(Role.EMPLOYEE, Role.TEAM_LEAD, Role.SECURITY, Role.COORDINATOR, workstation=True)
+    ),
+]
 Workstation = Annotated[Principal, Depends(require(workstation=True))]
 Administrator = Annotated[Principal, Depends(require(Role.ADMINISTRATOR))]
 
@@ -135,7 +142,7 @@ def list_alarms(
     response_model=ps.AlarmDetail,
     responses={404: {"description": "no such alarm at your site"}, **_403},
 )
-def alarm_detail(alarm_id: uuid.UUID, principal: AlarmCaller, store: Store) -> ps.AlarmDetail:
+def alarm_detail(alarm_id: uuid.UUID, principal: AlarmReader, store: Store) -> ps.AlarmDetail:
     """One alarm with its log: raised, delivered, acknowledged, escalated, closed."""
     return alarms.alarm_detail(store, principal, alarm_id)
 

@@ -8,6 +8,7 @@ import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy.exc
@@ -18,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import veiligbalie
+from veiligbalie.core.limits import MAX_ATTACHMENT_BYTES
 from veiligbalie.protocol.events import PING_INTERVAL_SECONDS
 from veiligbalie.server.admin import AdminError
 from veiligbalie.server.alarm_routes import adm as alarm_admin_router
@@ -27,8 +29,10 @@ from veiligbalie.server.auth import AuthError
 from veiligbalie.server.errors import RequestRefused
 from veiligbalie.server.escalation import WebhookPolicy
 from veiligbalie.server.guidance import router as guidance_router
+from veiligbalie.server.review import UPLOAD_PATH, prepare_files_dir
+from veiligbalie.server.review import router as review_router
 from veiligbalie.server.routes import router
-from veiligbalie.server.store import ServerStore
+from veiligbalie.server.store import ServerStore, default_files_dir
 from veiligbalie.server.stream import RawSendMiddleware, StreamHub
 from veiligbalie.server.stream import router as stream_router
 
@@ -37,7 +41,10 @@ MAX_BODY_BYTES = 5 * 1024 * 1024
 
 
 class BodyLimitMiddleware:
-    """Answer 413 to a request body above ``max_bytes`` before any route reads it."""
+    """Answer 413 to a request body above ``max_bytes`` before any route reads it.
+
+    An attachment upload may be up to MAX_ATTACHMENT_BYTES; its route streams the body to
+    disk and counts it itself, so it is never held in memory here."""
 
     def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
         self.app = app
@@ -49,14 +56,20 @@ class BodyLimitMiddleware:
             return
         headers = dict(scope.get("headers") or [])
         length = headers.get(b"content-length")
+        limit = self.max_bytes
+        if scope.get("method") == "PUT" and UPLOAD_PATH.match(scope.get("path", "")):
+            limit = MAX_ATTACHMENT_BYTES
+            if length is None:
+                await self.app(scope, receive, send)  # the route counts as it streams
+                return
         if length is not None:
             try:
-                too_big = int(length) > self.max_bytes
+                too_big = int(length) > limit
             except ValueError:
                 await _plain(send, 400, "invalid Content-Length")
                 return
             if too_big:
-                await _plain(send, 413, f"request body larger than {self.max_bytes} bytes")
+                await _plain(send, 413, f"request body larger than {limit} bytes")
                 return
             await self.app(scope, receive, send)
             return
@@ -123,8 +136,12 @@ def create_app(
     max_body_bytes: int = MAX_BODY_BYTES,
     webhook: WebhookPolicy | None = None,
     quiet_gc: bool = False,
+    files_dir: str | Path | None = None,
 ) -> FastAPI:
     """The server app on ``database_url`` (migrated at creation) or an open ``store``.
+
+    ``files_dir`` holds the reports' attachments (created here); by default a ``files``
+    folder next to the SQLite database, or in the server data folder for PostgreSQL.
 
     ``quiet_gc`` (the ``serve`` command sets it) keeps full garbage collections out of
     alarm fan-outs; it changes process-wide collector settings, so embedders choose."""
@@ -152,10 +169,13 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.store = store
+    app.state.files_dir = prepare_files_dir(Path(files_dir or default_files_dir(store.url)))
     app.state.hub = hub
     app.state.ping_interval = ping_interval
     app.state.alarms = alarms
     app.include_router(router)
+    # Before the alarm routes: /alarms/followup must not be read as /alarms/{alarm_id}.
+    app.include_router(review_router)
     app.include_router(alarm_router)
     app.include_router(alarm_admin_router)
     app.include_router(stream_router)

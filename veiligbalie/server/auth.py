@@ -340,5 +340,22 @@ def require(*roles: Role, workstation: bool = False) -> Callable[[Principal], Pr
     return dependency
 
 
-ANY_USER = (Role.EMPLOYEE, Role.TEAM_LEAD, Role.SECURITY, Role.ADMINISTRATOR)
-INCIDENT_READERS = (Role.EMPLOYEE, Role.TEAM_LEAD, Role.SECURITY)
+ANY_USER = (
+    Role.EMPLOYEE,
+    Role.TEAM_LEAD,
+    Role.SECURITY,
+    Role.ADMINISTRATOR,
+    Role.COORDINATOR,
+    Role.PEER_SUPPORT,
+)
+#: Who syncs and reads reports (each sees only what server.sync's role rules admit; a
+#: peer-support member only the follow-up tasks assigned to them).
+INCIDENT_READERS = (
+    Role.EMPLOYEE,
+    Role.TEAM_LEAD,
+    Role.SECURITY,
+    Role.COORDINATOR,
+    Role.PEER_SUPPORT,
+)
+#: Who acts on reports: assigns, answers, works the follow-up (team lead, coordinator).
+REVIEWERS = (Role.TEAM_LEAD, Role.COORDINATOR)

@@ -5,6 +5,10 @@ sites, workstations, users and tokens. Every mistake ends in one clear line and 
 ``admin`` command changes the database the running server uses: ``--database``, else
 ``$VEILIGBALIE_SERVER_DATABASE``, else ``database = "..."`` in ``veiligbalie-server.toml``
 in the server data folder, else a SQLite file in that folder.
+
+``serve`` keeps the reports' attachments in ``--files`` (or ``$VEILIGBALIE_SERVER_FILES``),
+by default a ``files`` folder next to the SQLite database, or in the server data folder
+when the database is PostgreSQL; it is created at start.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import os
 import sys
 import tomllib
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import NoReturn
 
 import sqlalchemy.exc
@@ -32,6 +37,7 @@ from veiligbalie.server.store import (
     DatabaseError,
     ServerStore,
     default_database_url,
+    default_files_dir,
     migrate,
     server_data_dir,
 )
@@ -154,7 +160,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from veiligbalie.server.stream import UVICORN_WS
 
     webhook = WebhookPolicy(backoff=float(os.environ.get(ENV_WEBHOOK_BACKOFF, "0.5")))
-    app = create_app(store=store, ping_interval=ping, webhook=webhook, quiet_gc=args.gc_tuning)
+    files = Path(args.files).expanduser() if args.files else None
+    if files is None:
+        files = default_files_dir(store.url, args.data_dir)
+    app = create_app(
+        store=store,
+        ping_interval=ping,
+        webhook=webhook,
+        quiet_gc=args.gc_tuning,
+        files_dir=files,
+    )
+    logging.getLogger(__name__).info("attachments in %s", app.state.files_dir)
     uvicorn.run(
         app,
         host=args.host,
@@ -472,6 +488,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--tls-cert", metavar="FILE", help="PEM certificate (chain)")
     serve.add_argument("--tls-key", metavar="FILE", help="PEM private key")
     serve.add_argument(
+        "--files",
+        metavar="DIR",
+        help="folder of the reports' attachments (default: $VEILIGBALIE_SERVER_FILES, else "
+        "'files' next to the SQLite database, or in the server data folder for PostgreSQL)",
+    )
+    serve.add_argument(
         "--gc-tuning",
         action=argparse.BooleanOptionalAction,
         default=GC_TUNING_DEFAULT,
@@ -546,7 +568,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--username", required=True)
     p.add_argument("--display-name", required=True)
     p.add_argument("--role", required=True, choices=[r.value for r in Role])
-    p.add_argument("--site", help="site name or id (not needed for administrators)")
+    p.add_argument(
+        "--site",
+        help="site name or id (not needed for administrators, coordinators and peer support)",
+    )
     _password_options(p)
     p = leaf(user, "reset-password", _user_reset, "set a new password; signs the user out")
     _target(p, "user", "username", "--username")

@@ -124,11 +124,14 @@ def push(
         return _epoch_mismatch(exc)
     if outcome.visibilities:
         seen = list(outcome.visibilities)
-        request.app.state.hub.publish(
-            outcome.site_id,
-            {"type": "changes", "cursor": outcome.cursor},
-            lambda who: any(sync.may_see(who, v) for v in seen),
-        )
+        hub = request.app.state.hub
+        # Coordinators and the peer-support team follow other sites' reports too.
+        for site in {outcome.site_id, *(v.site_id for v in seen), *hub.sites()}:
+            hub.publish(
+                site,
+                {"type": "changes", "cursor": outcome.cursor},
+                lambda who: any(sync.may_see(who, v) for v in seen),
+            )
     return outcome.response
 
 
@@ -163,8 +166,11 @@ def incidents(
     store: Store,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
     offset: Annotated[int, Query(ge=0, le=ps.INT64_MAX)] = 0,
+    reference: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
 ) -> IncidentList:
-    return sync.list_incidents(store, principal, limit, offset)
+    """The reports you may see, newest first; ``reference`` finds a report by its final
+    number or by the provisional number its station gave it first."""
+    return sync.list_incidents(store, principal, limit, offset, reference)
 
 
 @api.get(

@@ -148,7 +148,15 @@ incidents = sa.Table(
     sa.Column("occurred_at", UTCDateTime, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("received_at", UTCDateTime, nullable=False),
+    # Migration 0005: the number the reporting station gave (``reference`` is the
+    # organisation-wide one the server gave on first receipt), the reviewer handling it, and
+    # the alarm the report belongs to (copied from ``data``).
+    sa.Column("provisional_reference", sa.String(64)),
+    sa.Column("assignee_user_id", sa.Uuid),
+    sa.Column("assignee_name", sa.String(200), nullable=False, server_default=""),
+    sa.Column("alarm_id", sa.Uuid, index=True),
 )
+sa.Index("ix_incidents_reference", incidents.c.reference)
 
 incident_events = sa.Table(
     "incident_events",
@@ -182,6 +190,9 @@ changes = sa.Table(
     sa.Column("audience", sa.String(16), nullable=False),  # summary | all | owner
     sa.Column("origin_device", sa.Uuid),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    # Migration 0005: set on follow-up changes of a task assigned to a peer-support member,
+    # who pulls exactly these changes and nothing else.
+    sa.Column("assignee_user_id", sa.Uuid, index=True),
     sqlite_autoincrement=True,
 )
 sa.Index("ix_changes_site_id_seq", changes.c.site_id, changes.c.seq)
@@ -338,4 +349,67 @@ guidance_refreshers = sa.Table(
     metadata,
     sa.Column("user_id", sa.Uuid, sa.ForeignKey("users.id"), primary_key=True),
     sa.Column("done_at", UTCDateTime, nullable=False),
+)
+
+
+# --- review (migration 0005) --------------------------------------------------------------
+
+#: The current state of every follow-up task (``core.followup.apply_task_event`` over the
+#: report's ``followup`` events), written in the push transaction that logs the events.
+followup_tasks = sa.Table(
+    "followup_tasks",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),  # core.followup.task_id_for
+    sa.Column("incident_id", sa.Uuid, sa.ForeignKey("incidents.id"), nullable=False, index=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("reason", sa.String(32), nullable=False),
+    sa.Column("due", UTCDateTime, nullable=False),
+    sa.Column("due_from", UTCDateTime),
+    sa.Column("done_at", UTCDateTime),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("assignee_user_id", sa.Uuid, index=True),
+    sa.Column("assignee_name", sa.String(200), nullable=False),
+    sa.Column("details", sa.JSON, nullable=False),
+    sa.Column("context", sa.JSON),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+#: The last organisation-wide report number given per year (Europe/Amsterdam).
+reference_counters = sa.Table(
+    "reference_counters",
+    metadata,
+    sa.Column("year", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("last", sa.Integer, nullable=False),
+)
+
+#: Every number a report was known by (the final one and the station's provisional one), so
+#: an old number keeps finding its report.
+reference_aliases = sa.Table(
+    "reference_aliases",
+    metadata,
+    sa.Column("reference", sa.String(64), primary_key=True),
+    sa.Column("incident_id", sa.Uuid, sa.ForeignKey("incidents.id"), nullable=False, index=True),
+)
+
+#: Which of a report's listed attachments have arrived (the bytes are stored once under their
+#: sha256 in the server's files folder).
+attachment_uploads = sa.Table(
+    "attachment_uploads",
+    metadata,
+    sa.Column("incident_id", sa.Uuid, sa.ForeignKey("incidents.id"), primary_key=True),
+    sa.Column("sha256", sa.String(64), primary_key=True),
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("uploaded_by", sa.String(200), nullable=False),
+    sa.Column("uploaded_at", UTCDateTime, nullable=False),
+)
+
+#: Alarms without a report (or cancelled) a reviewer took off the follow-up list, and why.
+alarm_followup_closures = sa.Table(
+    "alarm_followup_closures",
+    metadata,
+    sa.Column("alarm_id", sa.Uuid, sa.ForeignKey("alarms.id"), primary_key=True),
+    sa.Column("closed_by_user_id", sa.Uuid),
+    sa.Column("closed_by", sa.String(200), nullable=False),
+    sa.Column("closed_at", UTCDateTime, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
 )

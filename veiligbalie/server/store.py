@@ -50,6 +50,23 @@ def default_database_url(data_dir: str | os.PathLike[str] | None = None) -> str:
     return f"sqlite:///{server_data_dir(data_dir) / 'veiligbalie-server.sqlite3'}"
 
 
+ENV_SERVER_FILES = "VEILIGBALIE_SERVER_FILES"
+FILES_DIR_NAME = "files"
+
+
+def default_files_dir(url: str, data_dir: str | os.PathLike[str] | None = None) -> Path:
+    """Where attachments are kept when neither ``--files`` nor ``VEILIGBALIE_SERVER_FILES``
+    says: a ``files`` folder next to the SQLite database file; for PostgreSQL (or an
+    in-memory database) the ``files`` folder in the server data folder."""
+    chosen = os.environ.get(ENV_SERVER_FILES)
+    if chosen:
+        return Path(chosen).expanduser()
+    parsed = _parse_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        return Path(str(parsed.database)).expanduser().resolve().parent / FILES_DIR_NAME
+    return server_data_dir(data_dir) / FILES_DIR_NAME
+
+
 def _parse_url(url: str) -> URL:
     try:
         parsed = make_url(url)

@@ -25,14 +25,29 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy.engine import Connection
 
+from veiligbalie.core.followup import (
+    TaskState,
+    apply_task_event,
+    default_plan,
+    plan_event_id,
+    task_id_for,
+)
 from veiligbalie.core.ids import uuid7
-from veiligbalie.core.incident import incident_from_dict, incident_to_dict, validate
-from veiligbalie.core.vocabulary import IncidentStatus, Role
+from veiligbalie.core.incident import (
+    format_reference,
+    incident_from_dict,
+    incident_to_dict,
+    validate,
+)
+from veiligbalie.core.limits import LOCATION_MAX
+from veiligbalie.core.timeline import TimelineKind
+from veiligbalie.core.vocabulary import FollowUpKind, IncidentStatus, Role, TaskAction
 from veiligbalie.protocol import sync as p
 from veiligbalie.protocol.incidents import (
     IncidentDetail,
@@ -59,9 +74,22 @@ KIND_AUDIENCE = {
     p.INCIDENT_MESSAGE: OWNER,
     p.INCIDENT_FOLLOWUP: OWNER,
     p.INCIDENT_FIELD_EDITED: SUMMARY,
+    p.INCIDENT_ASSIGNED: OWNER,
 }
 ATTACHMENTS_MAX = 20
 STRIPPED = "restricted_stripped"
+#: The author of what the server itself adds to a timeline (the planned follow-up tasks).
+SYSTEM_AUTHOR = "VeiligBalie"
+#: The tasks a peer-support member (collegiaal opvangteam) may be given.
+AFTERCARE_KINDS = frozenset(
+    {
+        FollowUpKind.AFTERCARE_TALK,
+        FollowUpKind.AFTERCARE_FOLLOW_UP_2W,
+        FollowUpKind.AFTERCARE_FOLLOW_UP_6W,
+    }
+)
+#: Report numbers count per calendar year in the organisation's time zone.
+REFERENCE_ZONE = ZoneInfo("Europe/Amsterdam")
 
 
 class EpochMismatchError(Exception):
@@ -77,6 +105,8 @@ class Visibility:
     workstation_id: uuid.UUID | None
     team_lead_only: bool
     audience: str = SUMMARY
+    #: A peer-support member a follow-up change is logged for (``changes.assignee_user_id``).
+    assignee_user_id: uuid.UUID | None = None
 
 
 def is_owner(pr: Principal, vis: Visibility) -> bool:
@@ -89,8 +119,12 @@ def may_see(pr: Principal, vis: Visibility) -> bool:
     """The role table of the contract, for one change or event (mirrors visibility_clause)."""
     if pr.is_workstation:
         return is_owner(pr, vis)
+    if pr.role is Role.COORDINATOR:
+        return True
     if pr.role is Role.TEAM_LEAD:
         return vis.site_id == pr.site_id
+    if pr.role is Role.PEER_SUPPORT:
+        return vis.assignee_user_id is not None and vis.assignee_user_id == pr.user_id
     if pr.role is Role.SECURITY:
         return vis.site_id == pr.site_id and not vis.team_lead_only and vis.audience == SUMMARY
     if pr.role is Role.EMPLOYEE:
@@ -105,10 +139,22 @@ def may_see(pr: Principal, vis: Visibility) -> bool:
     return False  # administrators manage, they do not read incidents
 
 
+def reviews(pr: Principal, site_id: uuid.UUID) -> bool:
+    """Whether the caller acts on the reports of ``site_id`` (its team lead, a coordinator)."""
+    if pr.role is Role.COORDINATOR:
+        return True
+    return pr.role is Role.TEAM_LEAD and site_id == pr.site_id
+
+
 def may_read_restricted(pr: Principal, vis: Visibility) -> bool:
-    if pr.role is Role.TEAM_LEAD and vis.site_id == pr.site_id:
+    if reviews(pr, vis.site_id):
         return True
     return is_owner(pr, vis)
+
+
+def audited_read(pr: Principal, vis: Visibility) -> bool:
+    """A reviewer reading someone else's restricted fields: written to the audit log."""
+    return reviews(pr, vis.site_id) and not is_owner(pr, vis)
 
 
 def visibility_clause(pr: Principal, table: sa.Table) -> sa.ColumnElement[bool]:
@@ -117,8 +163,15 @@ def visibility_clause(pr: Principal, table: sa.Table) -> sa.ColumnElement[bool]:
     audience = c.audience if "audience" in c else sa.literal(SUMMARY)
     if pr.is_workstation:
         return c.workstation_id == pr.workstation_id
+    if pr.role is Role.COORDINATOR:
+        return sa.true()
     if pr.role is Role.TEAM_LEAD:
         return c.site_id == pr.site_id
+    if pr.role is Role.PEER_SUPPORT:
+        # Only the change log names them; never a report itself.
+        if table is t.changes and pr.user_id is not None:
+            return c.assignee_user_id == pr.user_id
+        return sa.false()
     if pr.role is Role.SECURITY:
         return sa.and_(c.site_id == pr.site_id, c.team_lead_only.is_(False), audience == SUMMARY)
     if pr.role is Role.EMPLOYEE:
@@ -154,6 +207,10 @@ class _Incident:
     created_at: datetime
     reference: str | None
     reporter: str
+    provisional_reference: str | None = None
+    assignee_user_id: uuid.UUID | None = None
+    assignee_name: str = ""
+    alarm_id: uuid.UUID | None = None
     new: bool = False
     dirty: bool = False
     team_lead_only_changed: bool = False
@@ -222,6 +279,17 @@ class _Batch:
         self.event_rows: list[dict[str, Any]] = []
         self.workstation_id = pr.workstation_id
         self.visibilities: list[Visibility] = []
+        # Follow-up tasks of the incidents touched (loaded on first use), and those changed.
+        self.tasks: dict[uuid.UUID, TaskState] = {}
+        self.task_kinds: dict[uuid.UUID, set[FollowUpKind]] = {}  # per incident
+        self.tasks_loaded: set[uuid.UUID] = set()
+        self.tasks_stored: set[uuid.UUID] = set()
+        self.tasks_dirty: set[uuid.UUID] = set()
+        self.aliases: list[dict[str, Any]] = []
+        self._users: dict[uuid.UUID, Any] = {}
+        self._site_names: dict[uuid.UUID, str] = {}
+        # {year: (last number given, whether its counter row exists)}
+        self.counters: dict[int, tuple[int, bool]] = {}
 
     def load(self, changes: list[p.Change]) -> None:
         ids = list({c.entity_id for c in changes})
@@ -243,6 +311,10 @@ class _Batch:
                     created_at=r.created_at,
                     reference=r.reference,
                     reporter=r.reporter,
+                    provisional_reference=r.provisional_reference,
+                    assignee_user_id=r.assignee_user_id,
+                    assignee_name=r.assignee_name or "",
+                    alarm_id=r.alarm_id,
                 )
         event_ids: list[uuid.UUID] = []
         for c in changes:
@@ -263,6 +335,8 @@ class _Batch:
         if c.kind not in p.CHANGE_KINDS:
             raise _Reject(f"{p.REASON_UNKNOWN_KIND}: {c.kind}")
         if c.kind == p.INCIDENT_CREATED:
+            if self.pr.role is Role.PEER_SUPPORT:
+                raise _Reject(f"{p.REASON_FORBIDDEN}: the peer-support team does not report")
             self._create(c)
             return None
         model = p.PAYLOAD_MODELS[c.kind]
@@ -274,20 +348,34 @@ class _Batch:
         if inc is None:
             raise _Reject(f"{p.REASON_UNKNOWN_INCIDENT}: {c.entity_id}", permanent=False)
         pr = self.pr
-        lead = pr.role is Role.TEAM_LEAD and inc.site_id == pr.site_id
+        lead = reviews(pr, inc.site_id)
         owner = is_owner(pr, inc.vis())
-        if c.kind in p.TEAM_LEAD_KINDS and not lead:
-            raise _Reject(f"{p.REASON_FORBIDDEN}: only a team lead of the site may do this")
-        if c.kind == p.INCIDENT_FIELD_EDITED and not (lead or owner):
-            raise _Reject(f"{p.REASON_FORBIDDEN}: only the reporter or a team lead may edit")
-        if not may_see(pr, inc.vis(KIND_AUDIENCE[c.kind])):
-            raise _Reject(f"{p.REASON_FORBIDDEN}: you cannot see this incident")
+        if self._same_plan(inc, payload, owner or lead):
+            return None  # the reporter's station planned what the server planned: once
+        if pr.role is Role.PEER_SUPPORT:
+            self._check_peer(inc, payload)
+        else:
+            if c.kind in p.TEAM_LEAD_KINDS and not lead:
+                raise _Reject(
+                    f"{p.REASON_FORBIDDEN}: only a team lead of the site or a coordinator may "
+                    "do this"
+                )
+            if c.kind == p.INCIDENT_FIELD_EDITED and not (lead or owner):
+                raise _Reject(f"{p.REASON_FORBIDDEN}: only the reporter or a team lead may edit")
+            if not may_see(pr, inc.vis(KIND_AUDIENCE[c.kind])):
+                raise _Reject(f"{p.REASON_FORBIDDEN}: you cannot see this incident")
         # Every payload model but incident.created's (handled above) has an event_id.
         event_id: uuid.UUID = payload.event_id  # type: ignore[attr-defined]  # see above
         if event_id in self.known_events:
             return None  # already applied through another change: accept, apply once
         created_at = _aware(c.created_at)
         author = pr.display_name
+        peer: uuid.UUID | None = None
+        task: TaskState | None = None
+        if isinstance(payload, p.FollowUpPayload):
+            task, peer = self._prepare_followup(inc, payload)
+        elif isinstance(payload, p.AssignedPayload):
+            payload.assignee_name = self._check_reviewer_assignee(inc, payload)
         entry = p.timeline_entry(c.kind, payload)
         text, data = entry.text, entry.data
         restricted = False
@@ -305,8 +393,14 @@ class _Batch:
                 inc.data["status"] = inc.status
                 inc.revision += 1
                 inc.dirty = True
-            body.update(status=payload.status.value, author=author)
+            body.update(status=payload.status.value, author=author, conclusion=text)
+        elif isinstance(payload, p.AssignedPayload):
+            inc.assignee_user_id = payload.assignee_user_id
+            inc.assignee_name = payload.assignee_name
+            inc.dirty = True
+            body.update(data, author=author)
         elif isinstance(payload, p.FollowUpPayload):
+            self._fold(inc.id, task, data, text)
             body.update(data, note=text, author=author)
         else:
             assert isinstance(payload, p.FieldEditedPayload)
@@ -326,6 +420,8 @@ class _Batch:
             edited[payload.field] = payload.value
             canonical = _parse_incident(edited, max(self.now, inc.created_at))
             value = canonical[payload.field]
+            # The numbers stay the server's: the edit never carries them.
+            canonical["reference"] = inc.reference
             inc.data.update(canonical, status=inc.status)
             inc.revision += 1
             inc.field_revisions[payload.field] = inc.revision
@@ -343,24 +439,281 @@ class _Batch:
         body["revision"] = inc.revision
         body["created_at"] = created_at.isoformat()
         audience = KIND_AUDIENCE[c.kind]
+        self._event(inc, event_id, entry.kind.value, author, text, data, audience, restricted)
+        self.event_rows[-1]["created_at"] = created_at
+        self._log(c.kind, inc, body, audience, restricted, peer)
+        if isinstance(payload, p.FieldEditedPayload):
+            self._plan(inc)
+        return None
+
+    def _same_plan(self, inc: _Incident, payload: Any, may: bool) -> bool:
+        """Whether ``payload`` is the very "planned" event the server made for the report
+        (same deterministic id): a station that planned while offline pushes it too, also
+        for a reporter who may not change tasks. Accepted and applied once."""
+        if not may or not isinstance(payload, p.FollowUpPayload):
+            return False
+        if payload.action is not TaskAction.PLANNED:
+            return False
+        if payload.event_id != plan_event_id(inc.id, payload.kind):
+            return False
+        if payload.event_id not in self.known_events:
+            self._plan(inc)
+        return payload.event_id in self.known_events
+
+    def _event(
+        self,
+        inc: _Incident,
+        event_id: uuid.UUID,
+        kind: str,
+        author: str,
+        text: str,
+        data: dict[str, Any],
+        audience: str,
+        restricted: bool,
+    ) -> None:
         self.known_events.add(event_id)
         self.event_rows.append(
             {
                 "id": event_id,
                 "incident_id": inc.id,
-                "kind": entry.kind.value,
+                "kind": kind,
                 "author": author[: p.NAME_MAX],
                 "text": text,
                 "data": data,
                 "audience": audience,
                 "restricted": restricted,
-                "user_id": pr.user_id,
+                "user_id": self.pr.user_id,
                 "device_id": self.device,
-                "created_at": created_at,
+                "created_at": self.now,
             }
         )
-        self._log(c.kind, inc, body, audience, restricted)
-        return None
+
+    # -- people ----------------------------------------------------------------------------
+
+    def _user(self, user_id: uuid.UUID) -> Any:
+        if user_id not in self._users:
+            self._users[user_id] = self.conn.execute(
+                sa.select(
+                    t.users.c.id, t.users.c.role, t.users.c.site_id, t.users.c.display_name
+                ).where(t.users.c.id == user_id)
+            ).first()
+        return self._users[user_id]
+
+    def _is_peer(self, user_id: uuid.UUID | None) -> bool:
+        if user_id is None:
+            return False
+        row = self._user(user_id)
+        return row is not None and row.role == Role.PEER_SUPPORT.value
+
+    def _check_reviewer_assignee(self, inc: _Incident, payload: p.AssignedPayload) -> str:
+        """The assignee's display name; raises _Reject unless they review the report's site."""
+        if payload.assignee_user_id is None:
+            return ""
+        row = self._user(payload.assignee_user_id)
+        if row is None:
+            raise _Reject(f"{p.REASON_INVALID}: the assignee is not a user of this server")
+        role = Role(row.role)
+        if role is Role.COORDINATOR or (role is Role.TEAM_LEAD and row.site_id == inc.site_id):
+            return payload.assignee_name or str(row.display_name)
+        raise _Reject(
+            f"{p.REASON_INVALID}: a report is assigned to a team lead of its site or a coordinator"
+        )
+
+    def _check_task_assignee(self, inc: _Incident, payload: p.FollowUpPayload) -> None:
+        if payload.assignee_user_id is None:
+            payload.assignee_name = ""
+            return
+        row = self._user(payload.assignee_user_id)
+        if row is None:
+            raise _Reject(f"{p.REASON_INVALID}: the assignee is not a user of this server")
+        role = Role(row.role)
+        if role is Role.PEER_SUPPORT:
+            if payload.kind not in AFTERCARE_KINDS:
+                raise _Reject(
+                    f"{p.REASON_INVALID}: only aftercare talks go to the peer-support team"
+                )
+        elif not (
+            role is Role.COORDINATOR or (role is Role.TEAM_LEAD and row.site_id == inc.site_id)
+        ):
+            raise _Reject(
+                f"{p.REASON_INVALID}: a task is assigned to a team lead of the site, a "
+                "coordinator or (aftercare) a member of the peer-support team"
+            )
+        payload.assignee_name = payload.assignee_name or str(row.display_name)
+
+    def _check_peer(self, inc: _Incident, payload: Any) -> None:
+        """A peer-support member ticks off or updates a task assigned to them; nothing else."""
+        if not isinstance(payload, p.FollowUpPayload) or payload.action not in (
+            TaskAction.DONE,
+            TaskAction.UPDATED,
+        ):
+            raise _Reject(
+                f"{p.REASON_FORBIDDEN}: the peer-support team only ticks off or updates its "
+                "own tasks"
+            )
+        state = self._task(inc.id, payload)
+        if state is None or state.assignee_user_id != self.pr.user_id:
+            raise _Reject(f"{p.REASON_FORBIDDEN}: this task is not assigned to you")
+
+    # -- follow-up tasks -------------------------------------------------------------------
+
+    def _load_tasks(self, incident_id: uuid.UUID) -> None:
+        if incident_id in self.tasks_loaded:
+            return
+        self.tasks_loaded.add(incident_id)
+        rows = self.conn.execute(
+            sa.select(t.followup_tasks).where(t.followup_tasks.c.incident_id == incident_id)
+        )
+        for r in rows:
+            self.tasks_stored.add(r.id)
+            self.task_kinds.setdefault(r.incident_id, set()).add(FollowUpKind(r.kind))
+            self.tasks[r.id] = TaskState(
+                id=r.id,
+                incident_id=r.incident_id,
+                kind=FollowUpKind(r.kind),
+                reason=r.reason,
+                due=r.due,
+                due_from=r.due_from,
+                done_at=r.done_at,
+                note=r.note,
+                assignee_user_id=r.assignee_user_id,
+                assignee_name=r.assignee_name,
+                details=dict(r.details or {}),
+                context=dict(r.context) if r.context else None,
+            )
+
+    def _task(self, incident_id: uuid.UUID, payload: p.FollowUpPayload) -> TaskState | None:
+        self._load_tasks(incident_id)
+        return self.tasks.get(payload.task_id or task_id_for(incident_id, payload.kind))
+
+    def _prepare_followup(
+        self, inc: _Incident, payload: p.FollowUpPayload
+    ) -> tuple[TaskState | None, uuid.UUID | None]:
+        """Check an assignment, fill what a peer-support assignee needs; returns the task
+        as it is and the peer-support member the change is logged for (if any)."""
+        state = self._task(inc.id, payload)
+        if payload.task_id is None:
+            payload.task_id = state.id if state else task_id_for(inc.id, payload.kind)
+        peer = state.assignee_user_id if state and self._is_peer(state.assignee_user_id) else None
+        if payload.action is TaskAction.ASSIGNED:
+            self._check_task_assignee(inc, payload)
+            if self._is_peer(payload.assignee_user_id):
+                peer = payload.assignee_user_id
+                payload.context = p.TaskContext(
+                    reference=(inc.reference or "")[: p.CODE_MAX],
+                    occurred_at=inc.occurred_at,
+                    location=str(inc.data.get("location", ""))[:LOCATION_MAX],
+                    reporter=inc.reporter[: p.NAME_MAX],
+                )
+        if peer is not None and state is not None and payload.due is None:
+            # The peer-support member never saw the plan: each change carries the task.
+            payload.due = state.due
+            payload.due_from = state.due_from
+            payload.reason = payload.reason or state.reason
+        return state, peer
+
+    def _fold(
+        self, incident_id: uuid.UUID, state: TaskState | None, data: dict[str, Any], note: str
+    ) -> None:
+        try:
+            after = apply_task_event(state, incident_id, data, note)
+        except (KeyError, ValueError) as exc:
+            raise _Reject(f"{p.REASON_INVALID}: {exc}") from None
+        if after is not None and after != state:
+            self.tasks[after.id] = after
+            self.tasks_dirty.add(after.id)
+            self.task_kinds.setdefault(incident_id, set()).add(after.kind)
+
+    def _plan(self, inc: _Incident) -> None:
+        """Plan every applicable follow-up task the report does not have yet (a task once
+        planned is never removed or moved by this)."""
+        self._load_tasks(inc.id)
+        have = self.task_kinds.get(inc.id, set())
+        try:
+            plan = default_plan(incident_from_dict(inc.data))
+        except (KeyError, ValueError, TypeError):
+            return
+        todo = [task for task in plan if task.kind not in have]
+        if not todo:
+            return
+        ids = [plan_event_id(inc.id, task.kind) for task in todo]
+        stored: set[uuid.UUID] = set()
+        if not inc.new:  # a report created by this push has no stored events yet
+            stored.update(
+                self.conn.execute(
+                    sa.select(t.incident_events.c.id).where(t.incident_events.c.id.in_(ids))
+                ).scalars()
+            )
+        for task, event_id in zip(todo, ids, strict=True):
+            if event_id in self.known_events or event_id in stored:
+                continue
+            # What p.timeline_entry makes of the planned FollowUpPayload, built directly
+            # (a push of 500 new reports plans a few thousand of these).
+            task_id = task_id_for(inc.id, task.kind)
+            data: dict[str, Any] = {
+                "kind": task.kind.value,
+                "task_id": str(task_id),
+                "action": TaskAction.PLANNED.value,
+                "due": task.due.isoformat(),
+                "due_from": task.due_from.isoformat() if task.due_from else None,
+                "reason": task.reason.value,
+                "done": False,
+                "done_at": None,
+                "assignee_user_id": None,
+                "assignee_name": "",
+                "details": {},
+                "context": None,
+            }
+            self.tasks[task_id] = TaskState(
+                id=task_id,
+                incident_id=inc.id,
+                kind=task.kind,
+                reason=task.reason.value,
+                due=task.due,
+                due_from=task.due_from,
+            )
+            self.tasks_dirty.add(task_id)
+            self.task_kinds.setdefault(inc.id, set()).add(task.kind)
+            kind = TimelineKind.FOLLOWUP.value
+            self._event(inc, event_id, kind, SYSTEM_AUTHOR, "", data, OWNER, False)
+            self.event_rows[-1]["user_id"] = None
+            body = {
+                "incident_id": str(inc.id),
+                "event_id": str(event_id),
+                **data,
+                "note": "",
+                "author": SYSTEM_AUTHOR,
+                "revision": inc.revision,
+                "created_at": self.now.isoformat(),
+            }
+            self._log(p.INCIDENT_FOLLOWUP, inc, body, OWNER, False)
+
+    # -- numbers ---------------------------------------------------------------------------
+
+    def _site_name(self, site_id: uuid.UUID) -> str:
+        if site_id not in self._site_names:
+            name = self.conn.execute(
+                sa.select(t.sites.c.name).where(t.sites.c.id == site_id)
+            ).scalar()
+            self._site_names[site_id] = str(name or "")
+        return self._site_names[site_id]
+
+    def _next_reference(self, created_at: datetime) -> str:
+        """The organisation's next report number for the year of ``created_at``.
+
+        The year's counter row is read once per push with SELECT ... FOR UPDATE and written
+        back in the same transaction (:meth:`flush`), which also holds the change-log lock:
+        two pushes, in one server process or several, never give the same number."""
+        year = created_at.astimezone(REFERENCE_ZONE).year
+        if year not in self.counters:
+            rc = t.reference_counters.c
+            last = self.conn.execute(
+                sa.select(rc.last).where(rc.year == year).with_for_update()
+            ).scalar()
+            self.counters[year] = (int(last or 0), last is not None)
+        number, existed = self.counters[year]
+        self.counters[year] = (number + 1, existed)
+        return format_reference(year, number + 1)
 
     def _create(self, c: p.Change) -> None:
         payload = dict(c.payload)
@@ -389,6 +742,14 @@ class _Batch:
         data["status"] = IncidentStatus.SENT.value
         data["revision"] = 1
         data["attachments"] = attachments
+        # The organisation-wide number, given once on first receipt; the station's own
+        # number stays findable as the provisional one.
+        provisional = data.get("reference") or None
+        created_at = datetime.fromisoformat(str(data["created_at"]))
+        data["reference"] = self._next_reference(created_at)
+        data["provisional_reference"] = provisional
+        data["site_name"] = self._site_name(pr.site_id)
+        alarm = data.get("alarm_id")
         inc = _Incident(
             id=c.entity_id,
             site_id=pr.site_id,
@@ -402,13 +763,20 @@ class _Batch:
             field_revisions={},
             data=data,
             occurred_at=datetime.fromisoformat(str(data["occurred_at"])),
-            created_at=datetime.fromisoformat(str(data["created_at"])),
+            created_at=created_at,
             reference=data["reference"],
             reporter=str(data["reporter"]),
+            provisional_reference=provisional,
+            alarm_id=uuid.UUID(str(alarm)) if alarm else None,
             new=True,
         )
         self.incidents[inc.id] = inc
+        for number in (inc.reference, provisional):
+            if number:
+                self.aliases.append({"reference": number, "incident_id": inc.id})
         self._log(p.INCIDENT_CREATED, inc, data, SUMMARY, inc.restricted)
+        self.tasks_loaded.add(inc.id)  # a new report has no tasks yet
+        self._plan(inc)
 
     def _applied_by(self, device_id: uuid.UUID, change_id: uuid.UUID) -> bool:
         """Whether ``device_id`` pushed ``change_id`` and it was accepted (reads that device's
@@ -422,7 +790,13 @@ class _Batch:
         return found is not None
 
     def _log(
-        self, kind: str, inc: _Incident, payload: dict[str, Any], audience: str, restricted: bool
+        self,
+        kind: str,
+        inc: _Incident,
+        payload: dict[str, Any],
+        audience: str,
+        restricted: bool,
+        assignee: uuid.UUID | None = None,
     ) -> None:
         self.change_rows.append(
             {
@@ -437,9 +811,20 @@ class _Batch:
                 "audience": audience,
                 "origin_device": self.device,
                 "created_at": self.now,
+                "assignee_user_id": assignee,
             }
         )
-        self.visibilities.append(inc.vis(audience))
+        vis = inc.vis(audience)
+        if assignee is not None:
+            vis = Visibility(
+                vis.site_id,
+                vis.reporter_user_id,
+                vis.workstation_id,
+                vis.team_lead_only,
+                audience,
+                assignee,
+            )
+        self.visibilities.append(vis)
 
     def flush(self) -> None:
         conn = self.conn
@@ -465,6 +850,10 @@ class _Batch:
                         "occurred_at": i.occurred_at,
                         "created_at": i.created_at,
                         "received_at": self.now,
+                        "provisional_reference": i.provisional_reference,
+                        "assignee_user_id": i.assignee_user_id,
+                        "assignee_name": i.assignee_name,
+                        "alarm_id": i.alarm_id,
                     }
                     for i in new
                 ],
@@ -482,10 +871,15 @@ class _Batch:
                         field_revisions=i.field_revisions,
                         data=i.data,
                         occurred_at=datetime.fromisoformat(str(i.data["occurred_at"])),
+                        assignee_user_id=i.assignee_user_id,
+                        assignee_name=i.assignee_name,
                     )
                 )
+        self._flush_counters()
+        self._flush_aliases()
         if self.event_rows:
             conn.execute(sa.insert(t.incident_events), self.event_rows)
+        self._flush_tasks()
         # executemany keeps list order, so seq follows the order changes were applied.
         if self.change_rows:
             conn.execute(sa.insert(t.changes), self.change_rows)
@@ -496,6 +890,67 @@ class _Batch:
                     .where(t.changes.c.entity_id == i.id)
                     .values(team_lead_only=i.team_lead_only)
                 )
+
+    def _flush_aliases(self) -> None:
+        """Each number finds its report; a provisional number two stations both gave keeps
+        the report that brought it first (a final number is found on the report itself)."""
+        if not self.aliases:
+            return
+        wanted = {a["reference"] for a in self.aliases}
+        taken = set(
+            self.conn.execute(
+                sa.select(t.reference_aliases.c.reference).where(
+                    t.reference_aliases.c.reference.in_(wanted)
+                )
+            ).scalars()
+        )
+        rows = []
+        for alias in self.aliases:
+            if alias["reference"] not in taken:
+                taken.add(alias["reference"])
+                rows.append(alias)
+        if rows:
+            self.conn.execute(sa.insert(t.reference_aliases), rows)
+
+    def _flush_tasks(self) -> None:
+        new: list[dict[str, Any]] = []
+        for task_id in sorted(self.tasks_dirty):
+            s = self.tasks[task_id]
+            values = {
+                "incident_id": s.incident_id,
+                "kind": s.kind.value,
+                "reason": s.reason[:32],
+                "due": s.due,
+                "due_from": s.due_from,
+                "done_at": s.done_at,
+                "note": s.note,
+                "assignee_user_id": s.assignee_user_id,
+                "assignee_name": s.assignee_name[: p.NAME_MAX],
+                "details": dict(s.details),
+                "context": dict(s.context) if s.context else None,
+                "updated_at": self.now,
+            }
+            if task_id in self.tasks_stored:
+                self.conn.execute(
+                    sa.update(t.followup_tasks)
+                    .where(t.followup_tasks.c.id == task_id)
+                    .values(**values)
+                )
+            else:
+                new.append({"id": task_id, **values})
+                self.tasks_stored.add(task_id)
+        if new:
+            self.conn.execute(sa.insert(t.followup_tasks), new)
+
+    def _flush_counters(self) -> None:
+        rc = t.reference_counters.c
+        for year, (last, existed) in self.counters.items():
+            if existed:
+                self.conn.execute(
+                    sa.update(t.reference_counters).where(rc.year == year).values(last=last)
+                )
+            else:
+                self.conn.execute(sa.insert(t.reference_counters).values(year=year, last=last))
 
 
 def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
@@ -607,12 +1062,20 @@ def push(store: ServerStore, pr: Principal, req: p.PushRequest) -> PushOutcome:
             req.device_id,
             sorted(collisions),
         )
+    references: dict[uuid.UUID, p.AssignedReference] = {}
+    for c in req.changes:
+        if c.kind != p.INCIDENT_CREATED or c.device_seq not in accepted:
+            continue
+        inc = batch.incidents.get(c.entity_id)
+        if inc is not None and inc.reference and inc.id not in references:
+            references[inc.id] = p.AssignedReference(entity_id=inc.id, reference=inc.reference)
     response = p.PushResponse(
         epoch=store.epoch,
         accepted=list(accepted),
         rejected=list(rejected.values()),
         conflicts=list(conflicts.values()),
         collisions=list(collisions.values()),
+        references=list(references.values()),
     )
     return PushOutcome(response, cursor, pr.site_id, batch.visibilities)
 
@@ -631,7 +1094,7 @@ def _strip(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
     return payload
 
 
-def _audit(
+def audit(
     store: ServerStore, pr: Principal, incident_ids: Iterable[uuid.UUID], action: str
 ) -> None:
     ids = sorted(set(incident_ids))
@@ -703,7 +1166,7 @@ def pull(
             vis = Visibility(r.site_id, r.reporter_user_id, r.workstation_id, r.team_lead_only)
             if not may_read_restricted(pr, vis):
                 payload_text = json.dumps(_strip(r.kind, json.loads(payload_text)))
-            elif pr.role is Role.TEAM_LEAD and not is_owner(pr, vis):
+            elif audited_read(pr, vis):
                 audited.append(r.entity_id)
         origin = f'"{device_id}"' if device_id and r.origin_device == device_id else "null"
         parts.append(
@@ -712,7 +1175,7 @@ def pull(
             f'"origin_device":{origin}}}'
         )
     next_cursor = rows[-1].seq if has_more else max(cursor, newest)
-    _audit(store, pr, audited, "restricted_read.pull")
+    audit(store, pr, audited, "restricted_read.pull")
     return (
         f'{{"epoch":{json.dumps(store.epoch)},"cursor":{next_cursor},'
         f'"has_more":{"true" if has_more else "false"},"changes":[{",".join(parts)}]}}'
@@ -739,17 +1202,39 @@ def _summary(r: Any) -> IncidentSummaryOut:
         description_excerpt=description[:120],
         revision=r.revision,
         created_at=r.created_at,
+        provisional_reference=r.provisional_reference,
+        assignee_user_id=r.assignee_user_id,
+        assignee_name=r.assignee_name or "",
+        alarm_id=r.alarm_id,
     )
 
 
-def list_incidents(store: ServerStore, pr: Principal, limit: int, offset: int) -> IncidentList:
+def reference_clause(reference: str) -> sa.ColumnElement[bool]:
+    """The reports known by ``reference``: as their final number, or as the provisional
+    number their station gave them first (two stations offline may have given the same)."""
+    c = t.incidents.c
+    aliased = sa.select(t.reference_aliases.c.incident_id).where(
+        t.reference_aliases.c.reference == reference
+    )
+    return sa.or_(c.reference == reference, c.provisional_reference == reference, c.id.in_(aliased))
+
+
+def list_incidents(
+    store: ServerStore, pr: Principal, limit: int, offset: int, reference: str | None = None
+) -> IncidentList:
     clause = visibility_clause(pr, t.incidents)
+    order: list[sa.ColumnElement[Any]] = []
+    if reference is not None:
+        reference = reference.strip()
+        clause = sa.and_(clause, reference_clause(reference))
+        # The report that has it as its final number first.
+        order.append(sa.case((t.incidents.c.reference == reference, 0), else_=1))
     with store.read() as conn:
         total = conn.execute(sa.select(sa.func.count()).where(clause)).scalar() or 0
         rows = conn.execute(
             sa.select(t.incidents)
             .where(clause)
-            .order_by(t.incidents.c.occurred_at.desc(), t.incidents.c.id)
+            .order_by(*order, t.incidents.c.occurred_at.desc(), t.incidents.c.id)
             .limit(limit)
             .offset(offset)
         ).all()
@@ -797,8 +1282,8 @@ def incident_detail(store: ServerStore, pr: Principal, incident_id: uuid.UUID) -
                 created_at=e.created_at,
             )
         )
-    if full and pr.role is Role.TEAM_LEAD and r.restricted and not is_owner(pr, vis):
-        _audit(store, pr, [r.id], "restricted_read.detail")
+    if full and r.restricted and audited_read(pr, vis):
+        audit(store, pr, [r.id], "restricted_read.detail")
     return IncidentDetail(
         incident=data,
         status=IncidentStatus(r.status),

@@ -13,26 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from veiligbalie import paths
+from veiligbalie.core.limits import ALLOWED_SUFFIXES as ALLOWED_SUFFIXES  # shared with the server
+from veiligbalie.core.limits import MAX_ATTACHMENT_BYTES as MAX_ATTACHMENT_BYTES
 
-MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
 MAX_ATTACHMENTS = 10
-ALLOWED_SUFFIXES = {
-    ".jpg",
-    ".jpeg",
-    ".png",
-    ".gif",
-    ".webp",
-    ".heic",
-    ".pdf",
-    ".txt",
-    ".eml",
-    ".msg",
-    ".mp4",
-    ".m4a",
-    ".mp3",
-    ".wav",
-    ".docx",
-}
 #: Types the platform's mimetypes table may not know (it varies between Windows and Linux).
 _FALLBACK_TYPES = {
     ".heic": "image/heic",
