@@ -78,8 +78,4 @@ def test_team_lead_steps_reach_the_reporter_through_the_server(
     assert emp.incidents.announce_news() == []
     # The reporter's own file, back through the pull, is not listed twice.
     assert len(emp.incidents.attachments(report.id)) == 1
-    if not closing:
-        # The server on main leaves the conclusion out of the pulled status change; the
-        # review-server branch (c11c04c) sends it. Then this line passes, unmarked.
-        pytest.xfail("the server does not pass the conclusion on to the reporter yet")
     assert closing == "Toegangsverbod van drie maanden opgelegd."

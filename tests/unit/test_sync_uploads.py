@@ -44,11 +44,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningSe
         yield running, login(running, "mdewit")
 
 
-def _has_upload_route(running: RunningServer) -> bool:
-    paths = httpx.get(f"{running.base_url}/openapi.json", timeout=10).json()["paths"]
-    return ROUTE in paths
-
-
 class Counting:
     """The engine's ServerApi, counting uploads; the first ``offline`` ones go to a closed
     port (a real connection failure), the rest to the server."""
@@ -111,8 +106,6 @@ def test_files_go_once_and_arrive_byte_identical(
     qtbot: Any, tmp_path: Path, server: tuple[RunningServer, str], station: Any
 ) -> None:
     running, token = server
-    if not _has_upload_route(running):
-        pytest.skip("the server on this branch has no attachment upload route yet")
     db, engine = station
     photo = _evidence(tmp_path, "foto-balie.jpg", b"\xff\xd8\xff" + bytes(range(256)) * 900)
     note = _evidence(tmp_path, "verklaring.txt", b"Hij zei: ik weet waar je woont.")
@@ -172,15 +165,7 @@ def test_a_network_failure_is_retried_on_the_backoff_timer(
     assert _sent(db, incident)
     assert set(counting.calls) == {(incident.id, info.sha256)}
     qtbot.waitUntil(lambda: not engine.busy, timeout=15000)
-    if _has_upload_route(running):
-        assert engine.pending == 0 and len(counting.calls) == 3
-    else:
-        # This server refuses the route (404): said once, kept waiting, not asked again.
-        assert engine.pending == 1 and engine.pending_uploads == 1
-        assert any("schade.png" in text for _at, text in engine.notices)
-        with qtbot.waitSignal(engine.synced, timeout=15000):
-            engine.sync_now()
-        assert len(counting.calls) == 3
+    assert engine.pending == 0 and len(counting.calls) == 3
 
 
 def test_a_refused_file_is_said_once_and_not_asked_again(
@@ -256,8 +241,6 @@ def test_two_stations_registering_offline_end_with_distinct_final_numbers(
     qtbot: Any, tmp_path: Path, server: tuple[RunningServer, str]
 ) -> None:
     running, token = server
-    if not _has_upload_route(running):
-        pytest.skip("the server on this branch gives no organisation-wide numbers yet")
     stations = []
     for name in ("balie-1", "balie-2"):
         db = Database.open(tmp_path / f"{name}.sqlite3")

@@ -89,6 +89,7 @@ class Driver:
         )
         self.engine.start()
         self.apply_session()
+        self._pending = b""
         self.notifier = QSocketNotifier(sys.stdin.fileno(), QSocketNotifier.Type.Read)
         self.notifier.activated.connect(self.read)
 
@@ -106,14 +107,21 @@ class Driver:
         )
 
     def read(self) -> None:
-        line = sys.stdin.readline()
-        if not line:
+        # Read what the pipe holds, not one buffered line: two commands sent together would
+        # otherwise leave the second in Python's buffer with no new notifier wake-up.
+        chunk = os.read(sys.stdin.fileno(), 65536)
+        if not chunk:
             QCoreApplication.quit()
             return
-        try:
-            self.handle(json.loads(line))
-        except Exception as exc:  # report, keep running: the test decides
-            report(event="error", error=f"{type(exc).__name__}: {exc}")
+        self._pending += chunk
+        *lines, self._pending = self._pending.split(b"\n")
+        for line in lines:
+            if not line.strip():
+                continue
+            try:
+                self.handle(json.loads(line))
+            except Exception as exc:  # report, keep running: the test decides
+                report(event="error", error=f"{type(exc).__name__}: {exc}")
 
     def handle(self, command: dict[str, Any]) -> None:
         cmd = command["cmd"]

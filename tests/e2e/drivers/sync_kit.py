@@ -191,9 +191,13 @@ class ClientDriver:
                 return event
 
     def ask(self, command: dict[str, Any], answer: str, timeout: float = 30) -> dict:
-        """Send a command and wait for the reply event of that name."""
+        """Send a command and wait for the reply event of that name (a command the driver
+        could not carry out fails the test with the driver's error)."""
         self.send(command)
-        return self.wait_for(lambda e: e.get("event") == answer, timeout)
+        found = self.wait_for(lambda e: e.get("event") in (answer, "error"), timeout)
+        if found.get("event") == "error":
+            raise AssertionError(f"{self.name}: {command.get('cmd')} failed: {found['error']}")
+        return found
 
     def until_state(self, check: Callable[[dict[str, Any]], bool], timeout: float) -> dict:
         """Ask for the state until ``check`` holds (the engine works in the background)."""
