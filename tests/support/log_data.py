@@ -261,9 +261,7 @@ def clear_tasks(db: Database) -> None:
         session.execute(delete(followup_tasks))
 
 
-def write_tasks(
-    db: Database, rows: Sequence[dict[str, Any]], reports: Sequence[str] = ()
-) -> None:
+def write_tasks(db: Database, rows: Sequence[dict[str, Any]], reports: Sequence[str] = ()) -> None:
     """The tasks of these reports (those of ``rows``, and ``reports``: ids) become exactly
     ``rows`` (saving or pulling a report plans its default tasks; the data set chooses)."""
     if rows or reports:

@@ -74,9 +74,10 @@ class Viewer:
             return True
         if self.role is None:
             return False
-        if self.role.reviews or self.role is Role.SECURITY:
+        if self.role.reviews:
             return True
-        return self.role is Role.EMPLOYEE and self.site_shares_log
+        # Security and employees read the site's log where the site shares it.
+        return self.role in (Role.SECURITY, Role.EMPLOYEE) and self.site_shares_log
 
     @property
     def sees_review(self) -> bool:
