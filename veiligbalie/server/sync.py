@@ -456,6 +456,12 @@ class _Batch:
         self._event(inc, event_id, entry.kind.value, author, text, data, audience, restricted)
         self.event_rows[-1]["created_at"] = created_at
         self._log(c.kind, inc, body, audience, restricted, peer)
+        if isinstance(payload, p.FollowUpPayload) and payload.action is TaskAction.ASSIGNED:
+            before = task.assignee_user_id if task is not None else None
+            if before is not None and before != peer and self._is_peer(before):
+                # The peer-support member who had the task learns it went to someone else
+                # (the same event: stored once wherever it arrives twice).
+                self._log(c.kind, inc, body, audience, restricted, before)
         if isinstance(payload, p.FieldEditedPayload):
             self._plan(inc)
         return None
