@@ -130,6 +130,8 @@ class LogRow:
 
 
 _TERMS = re.compile(r'"([^"]+)"|(\S+)')
+#: A report number as people type it ("VB-2026-000012", any case).
+_NUMBER = re.compile(r"^VB-\d{4}-\d{6}$", re.IGNORECASE)
 
 
 def search_terms(text: str) -> list[str]:
@@ -252,6 +254,16 @@ def _collect_matches(conn: Any, query: LogQuery) -> int | None:
     conn.exec_driver_sql(f"DELETE FROM temp.{MATCHES}")
     sql = f"INSERT INTO temp.{MATCHES} (id) SELECT rowid FROM {SEARCH_TABLE} WHERE {inner}"
     conn.exec_driver_sql(_positional(sql), _values(sql, params))
+    # A report number finds its report: the organisation-wide one, or the provisional
+    # number this workstation gave it before (the number on a note or in an e-mail).
+    numbers = sorted({t.upper() for t in search_terms(query.filter.text) if _NUMBER.match(t)})
+    if numbers:
+        marks = ", ".join("?" for _ in numbers)
+        conn.exec_driver_sql(
+            f"INSERT OR IGNORE INTO temp.{MATCHES} (id) SELECT rowid FROM incidents "
+            f"WHERE reference IN ({marks}) OR provisional_reference IN ({marks})",
+            (*numbers, *numbers),
+        )
     return int(conn.exec_driver_sql(f"SELECT count(*) FROM temp.{MATCHES}").scalar_one())
 
 
