@@ -2229,12 +2229,12 @@
       <translation>Logboek van meldingen</translation>
     </message>
     <message>
-      <source>Search in descriptions and notes</source>
-      <translation>Zoeken in beschrijvingen en aanvullingen</translation>
+      <source>Search by report number or in descriptions and notes</source>
+      <translation>Zoeken op meldingsnummer of in beschrijvingen en aanvullingen</translation>
     </message>
     <message>
-      <source>Search in descriptions and notes (Ctrl+F)</source>
-      <translation>Zoeken in beschrijvingen en aanvullingen (Ctrl+F)</translation>
+      <source>Report number, or words from descriptions and notes (Ctrl+F)</source>
+      <translation>Meldingsnummer, of woorden uit beschrijvingen en aanvullingen (Ctrl+F)</translation>
     </message>
     <message>
       <source>Period</source>
