@@ -187,4 +187,6 @@ class AppContext:
             self.hotkey.unregister()
         if self.lan_alarms is not None:
             self.lan_alarms.close()
+        if self.followup is not None:
+            self.followup.stop()
         self.db.close()

@@ -252,6 +252,13 @@ class FollowUpService(QObject):
             raise FollowUpError(self.tr("Choose the measure taken towards the perpetrator."))
 
     # -- The clock -------------------------------------------------------------------------------
+    def stop(self) -> None:
+        """No more looking at the clock (the database is about to close)."""
+        self._timer.stop()
+        self._soon.stop()
+        self._incidents.changed.disconnect(self._soon.start)
+        self._incidents.saved.disconnect(self._soon.start)
+
     def check(self) -> None:
         """Look at the clock: announce tasks that turned due soon (once each), refresh the
         alarms without a report. Runs every minute and after each change."""

@@ -418,8 +418,12 @@ class LogView(QWidget):
 
         self.search = QLineEdit(bar)
         self.search.setObjectName("logSearch")
-        self.search.setAccessibleName(self.tr("Search by report number or in descriptions and notes"))
-        self.search.setPlaceholderText(self.tr("Report number, or words from descriptions and notes (Ctrl+F)"))
+        self.search.setAccessibleName(
+            self.tr("Search by report number or in descriptions and notes")
+        )
+        self.search.setPlaceholderText(
+            self.tr("Report number, or words from descriptions and notes (Ctrl+F)")
+        )
         self.search.setClearButtonEnabled(True)
         self.search.installEventFilter(self)
         self._debounce = QTimer(self)
