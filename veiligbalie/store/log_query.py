@@ -443,6 +443,9 @@ class OverviewCounts:
     tasks: dict[str, tuple[int, int, int]]
     #: (resolved without a report, cancelled), neither followed up yet
     alarms: tuple[int, int]
+    #: Real (not test) alarms raised in the period: seconds from the press to the first
+    #: "Ik kom eraan", None for an alarm nobody answered (from this workstation's alarm log).
+    responses: list[float | None] = field(default_factory=list)
 
 
 def overview_counts(
@@ -493,6 +496,12 @@ def overview_counts(
             "AND raised_at >= ? AND raised_at < ?",
             (edges[0], edges[-1]),
         ).one()
+        answered = conn.exec_driver_sql(
+            "SELECT a.raised_at, (SELECT min(e.at) FROM alarm_events e "
+            "WHERE e.alarm_id = a.id AND e.kind = 'acknowledged') "
+            "FROM alarms a WHERE a.test = 0 AND a.raised_at >= ? AND a.raised_at < ?",
+            (edges[0], edges[-1]),
+        ).all()
     offset = 1 + len(pairs)
     return OverviewCounts(
         total=int(first[0] or 0),
@@ -502,4 +511,11 @@ def overview_counts(
         per_severity={str(s): int(n) for s, n in severities},
         tasks={str(k): (int(a or 0), int(b or 0), int(c or 0)) for k, a, b, c in tasks},
         alarms=(int(alarms[0] or 0), int(alarms[1] or 0)),
+        responses=[_seconds_between(raised, first) for raised, first in answered],
     )
+
+
+def _seconds_between(start: str, end: str | None) -> float | None:
+    if end is None:
+        return None
+    return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds()

@@ -1,0 +1,220 @@
+"""Making a document from a screen: ask where to save it, make it off the GUI thread
+(services.documents), show progress when it takes longer than a blink, open the result in
+the system viewer. Also the texts of the overview document (the labels live in the UI).
+
+Tests replace the two seams: :data:`ask_path` (the save dialog) and :data:`open_in_viewer`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QDate, QLocale, QObject, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QLabel, QProgressBar, QStatusBar, QWidget
+
+from veiligbalie.core.text import fill
+from veiligbalie.reports.layout import datetime_text
+from veiligbalie.reports.overview_report import OverviewDocument
+from veiligbalie.services.documents import Builder, DocumentService
+from veiligbalie.services.overview import Compliance, Overview, PeriodKind
+from veiligbalie.ui.labels import category_label, follow_up_label, severity_label
+
+#: How long a document may take before a progress indication shows (ms).
+BLINK_MS = 250
+
+
+def _ask_path(parent: QWidget | None, title: str, suggested: str, filters: str) -> str | None:
+    path, _chosen = QFileDialog.getSaveFileName(parent, title, suggested, filters)
+    return path or None
+
+
+def _open_in_viewer(path: str) -> None:
+    QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+
+
+#: Seams: (parent, title, suggested file name, filters) -> chosen path or None; and path -> None.
+ask_path: Callable[[QWidget | None, str, str, str], str | None] = _ask_path
+open_in_viewer: Callable[[str], None] = _open_in_viewer
+
+
+def tr(text: str, n: int = -1) -> str:
+    return QCoreApplication.translate("Documents", text, "", n)
+
+
+class DocumentRunner(QObject):
+    """One screen's document making: save dialog, worker, progress, viewer.
+
+    ``progress`` (a small label and busy bar) is shown on ``parent`` after :data:`BLINK_MS`
+    while the document is being made."""
+
+    made = Signal(str)
+    failed = Signal(str)
+
+    def __init__(self, parent: QWidget, service: DocumentService | None = None) -> None:
+        super().__init__(parent)
+        self._parent = parent
+        self.service = service or DocumentService(parent=self)
+        self.service.finished.connect(self._finished)
+        self.service.failed.connect(self._failed)
+        self.progress = QWidget(parent)
+        self.progress.setObjectName("documentProgress")
+        self.progress.setAccessibleName(tr("Making the document"))
+        bar = QStatusBar(self.progress)
+        bar.setSizeGripEnabled(False)
+        self.progress_label = QLabel(tr("Making the document…"), bar)
+        busy = QProgressBar(bar)
+        busy.setRange(0, 0)
+        busy.setMaximumWidth(120)
+        bar.addWidget(self.progress_label)
+        bar.addWidget(busy)
+        bar.adjustSize()
+        self.progress.resize(bar.sizeHint())
+        self.progress.hide()
+        self._show_later = QTimer(self)
+        self._show_later.setSingleShot(True)
+        self._show_later.setInterval(BLINK_MS)
+        self._show_later.timeout.connect(self._show_progress)
+        self.last_error = ""
+
+    def start(self, kind: str, builder: Builder, title: str, suggested: str, filters: str) -> bool:
+        """Ask where to save, then make the document there; False when the user cancelled."""
+        path = ask_path(self._parent, title, suggested, filters)
+        if not path:
+            return False
+        self._show_later.start()
+        self.service.make(kind, builder, path)
+        return True
+
+    def _show_progress(self) -> None:
+        if self.service.busy:
+            self.progress.move(8, max(0, self._parent.height() - self.progress.height() - 8))
+            self.progress.show()
+            self.progress.raise_()
+
+    def _settle(self) -> None:
+        if not self.service.busy:
+            self._show_later.stop()
+            self.progress.hide()
+
+    def _finished(self, path: str) -> None:
+        self._settle()
+        self.made.emit(path)
+        open_in_viewer(path)
+
+    def _failed(self, message: str) -> None:
+        self._settle()
+        self.last_error = message
+        self.failed.emit(message)
+
+
+# -- The overview's texts --------------------------------------------------------------------
+
+
+def _qdate(day: object) -> QDate:
+    return QDate(day.year, day.month, day.day)  # type: ignore[attr-defined]
+
+
+def period_name(overview: Overview) -> str:
+    period = overview.period
+    if period.kind is PeriodKind.YEAR:
+        return str(period.start.year)
+    if period.kind is PeriodKind.QUARTER:
+        quarter = (period.start.month - 1) // 3 + 1
+        return fill(tr("Q%1 %2"), quarter, period.start.year)
+    return str(QLocale().toString(_qdate(period.start), "MMMM yyyy"))
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    if seconds < 90:
+        return fill(tr("%1 s"), round(seconds))
+    return fill(tr("%1 min"), QLocale().toString(seconds / 60, "f", 1))
+
+
+def _compliance_row(item: Compliance) -> list[str]:
+    deadline = {
+        "aftercare_talk": tr("within 72 hours"),
+        "perpetrator_response": tr("within 24 hours"),
+        "police_report": tr("within 2 working days"),
+    }[item.kind.value]
+    share = "–" if item.share is None else f"{round(item.share * 100)}%"
+    return [
+        f"{follow_up_label(item.kind)} {deadline}",
+        str(item.on_time),
+        str(item.late),
+        str(item.pending),
+        share,
+    ]
+
+
+def overview_document(overview: Overview, now: datetime, page: str = "A4") -> OverviewDocument:
+    """The overview in words: labels in the UI language, figures only, never a name."""
+    locale = QLocale()
+    name = period_name(overview)
+    site = overview.site or tr("every site")
+    months_format = "MMMM" if overview.period.kind is PeriodKind.MONTH else "MMM"
+    per_month = [(locale.toString(_qdate(m), months_format), n) for m, n in overview.per_month]
+    categories = [(category_label(c).split(" (")[0], n) for c, n in overview.per_category if n]
+    locations = list(overview.per_location)
+    if overview.other_locations:
+        locations.append((tr("Other locations"), overview.other_locations))
+    severities = [(severity_label(s), n) for s, n in overview.per_severity]
+    answered = overview.alarms_answered
+    return OverviewDocument(
+        title=tr("Management overview"),
+        subtitle=fill(tr("%1 · %2"), name, site),
+        made=fill(
+            tr("Made on %1 by VeiligBalie. Figures only: no names, no descriptions."),
+            datetime_text(now),
+        ),
+        key_figures=[
+            (tr("Reports"), str(overview.total)),
+            (
+                tr("Alarms raised (this workstation's alarm log, no tests)"),
+                str(overview.alarms_raised),
+            ),
+            (tr("Alarms resolved without a report"), str(overview.alarms_without_report)),
+        ],
+        charts=[
+            (tr("Reports per month"), per_month),
+            (tr("Per category"), categories),
+            (tr("Per location"), locations),
+            (tr("Per severity"), severities),
+        ],
+        compliance_heading=tr("Follow-up on time"),
+        compliance_columns=[
+            tr("Deadline"),
+            tr("On time"),
+            tr("Late"),
+            tr("Still open"),
+            tr("Share on time"),
+        ],
+        compliance_rows=[_compliance_row(item) for item in overview.compliance],
+        alarms_heading=tr("Alarms and response times"),
+        alarm_rows=[
+            (tr("Alarms raised"), str(overview.alarms_raised)),
+            (tr('Answered with "I\'m coming"'), str(answered)),
+            (tr("Not answered"), str(overview.alarms_raised - answered)),
+            (tr('Median time to the first "I\'m coming"'), _duration(overview.response_median_s)),
+            (tr("90% answered within"), _duration(overview.response_p90_s)),
+            (tr("Longest time to an answer"), _duration(overview.response_max_s)),
+            (tr("Alarms resolved without a report"), str(overview.alarms_without_report)),
+            (tr("Cancelled alarms not followed up"), str(overview.alarms_cancelled)),
+        ],
+        footnotes=[
+            tr(
+                "On time: the follow-up task was done at or before its due date. Late: done "
+                "after it, or still open past it. Still open: not due yet, not counted."
+            ),
+        ],
+        footer=fill(tr("VeiligBalie · management overview · %1"), name),
+        page=page,
+    )
+
+
+def suggested_name(stem: str, suffix: str) -> str:
+    return str(Path.home() / f"{stem}{suffix}")
