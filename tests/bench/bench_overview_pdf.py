@@ -24,8 +24,8 @@ RUNS = 3
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="vb-bench-overview-") as folder:
         os.environ["VEILIGBALIE_DATA_DIR"] = folder
-        from PySide6.QtWidgets import QApplication
         from pypdf import PdfReader
+        from PySide6.QtWidgets import QApplication
 
         from tests.support.log_data import fill
         from veiligbalie.reports.overview_report import build_overview

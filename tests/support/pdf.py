@@ -46,8 +46,9 @@ class PendingTranslator(QTranslator):
     """The branch's Dutch texts still in i18n/pending/*.json (the lead folds them into the .ts
     at merge; after that this finds nothing and the compiled translation answers)."""
 
-    def __init__(self, folder: Path = paths.i18n_dir() / "pending") -> None:
+    def __init__(self, folder: Path | None = None) -> None:
         super().__init__()
+        folder = folder or paths.i18n_dir() / "pending"
         self.table: dict[str, dict[str, Any]] = {}
         for path in sorted(folder.glob("*.json")) if folder.exists() else []:
             for context, entries in json.loads(path.read_text(encoding="utf-8")).items():
