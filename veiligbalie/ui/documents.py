@@ -16,11 +16,19 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QLabel, QProgressBar, QStatusBar, QWidget
 
 from veiligbalie.core.text import fill
+from veiligbalie.core.vocabulary import Channel
 from veiligbalie.reports.layout import datetime_text
 from veiligbalie.reports.overview_report import OverviewDocument
 from veiligbalie.services.documents import Builder, DocumentService
-from veiligbalie.services.overview import Compliance, Overview, PeriodKind
-from veiligbalie.ui.labels import category_label, follow_up_label, severity_label
+from veiligbalie.services.log import CsvColumns, ExportRow
+from veiligbalie.services.overview import OFFICE_TZ, Compliance, Overview, PeriodKind
+from veiligbalie.ui.labels import (
+    category_label,
+    channel_label,
+    follow_up_label,
+    severity_label,
+    status_label,
+)
 
 #: How long a document may take before a progress indication shows (ms).
 BLINK_MS = 250
@@ -218,3 +226,67 @@ def overview_document(overview: Overview, now: datetime, page: str = "A4") -> Ov
 
 def suggested_name(stem: str, suffix: str) -> str:
     return str(Path.home() / f"{stem}{suffix}")
+
+
+# -- The log's CSV export ----------------------------------------------------------------------
+
+
+def _yes(value: bool) -> str:
+    return tr("yes") if value else tr("no")
+
+
+def csv_columns() -> CsvColumns:
+    """Dutch (UI-language) headers and values for the Logboek's export."""
+    headers = [
+        tr("Number"),
+        tr("Date and time"),
+        tr("Categories"),
+        tr("Severity"),
+        tr("Location"),
+        tr("Channel"),
+        tr("Status"),
+        tr("Site"),
+        tr("Assigned to"),
+        tr("Description"),
+        tr("Injury"),
+        tr("Damage"),
+        tr("Police called"),
+        tr("Police report intended"),
+        tr("Alarm"),
+        tr("Follow-up open"),
+        tr("Follow-up overdue"),
+        tr("Follow-up done"),
+        tr("Perpetrator"),
+        tr("Client or case number"),
+    ]
+
+    def values(row: ExportRow, restricted: bool) -> list[str]:
+        try:
+            channel = channel_label(Channel(row.channel))
+        except ValueError:
+            channel = row.channel
+        line = [
+            row.reference,
+            row.occurred_at.astimezone(OFFICE_TZ).strftime("%d-%m-%Y %H:%M"),
+            ", ".join(category_label(c) for c in row.categories),
+            severity_label(row.severity),
+            row.location,
+            channel,
+            status_label(row.status),
+            row.site_name,
+            row.assignee_name,
+            row.description,
+            _yes(row.injury),
+            _yes(row.damage),
+            _yes(row.police_called),
+            _yes(row.police_report_intended),
+            _yes(row.has_alarm),
+            str(row.followup.open),
+            str(row.followup.overdue),
+            str(row.followup.done),
+        ]
+        if restricted:
+            line += [row.perpetrator_description, row.perpetrator_reference]
+        return line
+
+    return CsvColumns(headers=headers, values=values)
