@@ -73,6 +73,7 @@ def styles(scale: float = 1.0) -> dict[str, ParagraphStyle]:
             spaceBefore=10 * scale,
             spaceAfter=4 * scale,
             textColor=ACCENT,
+            keepWithNext=1,
         ),
         "label": ParagraphStyle("label", base, fontName=FONT_BOLD),
     }

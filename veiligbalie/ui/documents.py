@@ -7,28 +7,35 @@ Tests replace the two seams: :data:`ask_path` (the save dialog) and :data:`open_
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QDate, QLocale, QObject, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QLabel, QProgressBar, QStatusBar, QWidget
 
+from veiligbalie.core.followup import TaskState
+from veiligbalie.core.incident import Incident
 from veiligbalie.core.text import fill
 from veiligbalie.core.vocabulary import Channel
+from veiligbalie.reports.incident_report import IncidentReportDocument, Section
 from veiligbalie.reports.layout import datetime_text
 from veiligbalie.reports.overview_report import OverviewDocument
 from veiligbalie.services.documents import Builder, DocumentService
 from veiligbalie.services.log import CsvColumns, ExportRow
 from veiligbalie.services.overview import OFFICE_TZ, Compliance, Overview, PeriodKind
+from veiligbalie.services.review import ReportDetail
 from veiligbalie.ui.labels import (
+    CATEGORY_ORDER,
     category_label,
     channel_label,
     follow_up_label,
     severity_label,
     status_label,
 )
+from veiligbalie.ui.timeline_text import event_heading, event_line, field_label, field_value
 
 #: How long a document may take before a progress indication shows (ms).
 BLINK_MS = 250
@@ -290,3 +297,123 @@ def csv_columns() -> CsvColumns:
         return line
 
     return CsvColumns(headers=headers, values=values)
+
+
+# -- The incident report -------------------------------------------------------------------------
+
+
+def _size(size: int) -> str:
+    if size < 1024 * 1024:
+        return fill(tr("%1 kB"), max(1, round(size / 1024)))
+    return fill(tr("%1 MB"), QLocale().toString(size / 1024 / 1024, "f", 1))
+
+
+def _details(details: Mapping[str, Any]) -> str:
+    parts = []
+    for key, value in details.items():
+        if value in (None, "", [], {}):
+            continue
+        shown = field_value(key, value) if key in ("occurred_at",) else str(value)
+        parts.append(f"{key.replace('_', ' ')}: {shown}")
+    return "; ".join(parts)
+
+
+def incident_report_document(
+    detail: ReportDetail, tasks: Sequence[TaskState], now: datetime
+) -> IncidentReportDocument:
+    """The incident report in words: every field with its label, the perpetrator fields only
+    when the reader may see them, notes, evidence, timeline and follow-up tasks."""
+    incident = detail.incident
+    restricted = detail.show_restricted
+    names = [
+        "occurred_at",
+        "location",
+        "channel",
+        "categories",
+        "severity",
+    ]
+    fields = [(field_label(n), field_value(n, _value(incident, n))) for n in names]
+    fields.append((tr("Reporter"), incident.reporter))
+    fields.append((field_label("on_behalf_of"), field_value("on_behalf_of", incident.on_behalf_of)))
+    fields.append((tr("Status"), status_label(incident.status)))
+    fields.append((tr("Assigned to"), detail.assignee_name or tr("not assigned")))
+    names = ["perpetrator_known"]
+    if restricted:
+        names += ["perpetrator_description", "perpetrator_reference"]
+    names += [
+        "witnesses",
+        "injury",
+        "damage",
+        "damage_amount_cents",
+        "absence",
+        "police_called",
+        "arrest",
+        "police_report_intended",
+        "aftercare_wanted",
+        "team_lead_only",
+    ]
+    fields += [(field_label(n), field_value(n, _value(incident, n))) for n in names]
+    if not restricted and (incident.perpetrator_description or incident.perpetrator_reference):
+        fields.append(
+            (field_label("perpetrator_description"), tr("recorded (only visible to team leads)"))
+        )
+    notes = [[event_heading(note), note.text] for note in detail.notes]
+    evidence = [[tr("File"), tr("Size"), tr("SHA-256 checksum")]] + [
+        [info.original_name, _size(info.size), info.sha256] for info in detail.attachments
+    ]
+    timeline = [[tr("When and who"), tr("What")]] + [
+        [event_heading(e), event_line(e, restricted=restricted)]
+        for e in detail.timeline
+        if e.kind != "note"
+    ]
+    task_rows = [[tr("Task"), tr("Due"), tr("Done"), tr("Assigned to"), tr("Details")]]
+    for task in tasks:
+        details = "; ".join(p for p in (task.note.strip(), _details(task.details)) if p)
+        task_rows.append(
+            [
+                follow_up_label(task.kind),
+                datetime_text(task.due),
+                datetime_text(task.done_at) if task.done_at else tr("open"),
+                task.assignee_name or "–",
+                details,
+            ]
+        )
+    reference = incident.reference or tr("(no number yet)")
+    return IncidentReportDocument(
+        title=fill(tr("Incident report %1"), reference),
+        subtitle=", ".join(category_label(c) for c in CATEGORY_ORDER if c in incident.categories),
+        made=fill(tr("Made on %1 by VeiligBalie. Confidential: for the file."), datetime_text(now)),
+        fields=fields,
+        description_heading=tr("What happened"),
+        description=incident.description,
+        sections=[
+            Section(tr("Information added"), notes, (0.3, 0.7), empty=tr("None.")),
+            Section(
+                tr("Evidence"),
+                evidence,
+                (0.34, 0.12, 0.54),
+                header=True,
+                empty=tr("No files attached."),
+            ),
+            Section(tr("Timeline"), timeline, (0.3, 0.7), header=True, empty=tr("Nothing yet.")),
+            Section(
+                tr("Follow-up tasks"),
+                task_rows,
+                (0.26, 0.16, 0.16, 0.16, 0.26),
+                header=True,
+                empty=tr("No follow-up tasks."),
+            ),
+        ],
+        footer=fill(tr("VeiligBalie · incident report %1 · confidential"), reference),
+    )
+
+
+def _value(incident: Incident, name: str) -> Any:
+    value = getattr(incident, name)
+    if name == "categories":
+        return [c.value for c in CATEGORY_ORDER if c in value]
+    if name == "witnesses":
+        return list(value)
+    if name == "occurred_at":
+        return value
+    return value.value if hasattr(value, "value") and not isinstance(value, bool) else value
