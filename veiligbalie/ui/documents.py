@@ -20,9 +20,11 @@ from veiligbalie.core.followup import TaskState
 from veiligbalie.core.incident import Incident
 from veiligbalie.core.text import fill
 from veiligbalie.core.vocabulary import Channel
+from veiligbalie.guidance import Card
 from veiligbalie.reports.incident_report import IncidentReportDocument, Section
 from veiligbalie.reports.layout import datetime_text
 from veiligbalie.reports.overview_report import OverviewDocument
+from veiligbalie.reports.poster import PosterDocument
 from veiligbalie.services.documents import Builder, DocumentService
 from veiligbalie.services.log import CsvColumns, ExportRow
 from veiligbalie.services.overview import OFFICE_TZ, Compliance, Overview, PeriodKind
@@ -417,3 +419,20 @@ def _value(incident: Incident, name: str) -> Any:
     if name == "occurred_at":
         return value
     return value.value if hasattr(value, "value") and not isinstance(value, bool) else value
+
+
+# -- The house-rules poster ------------------------------------------------------------------
+
+#: The guidance card holding the organisation's house rules.
+HOUSE_RULES_CARD = "huisregels"
+
+
+def poster_document(card: Card, shipped: bool, page: str) -> PosterDocument:
+    """The card as a poster; the shipped card's first paragraph (a note to the
+    organisation that it may replace the text) is left off."""
+    body = card.body
+    if shipped:
+        parts = body.strip().split("\n\n", 1)
+        if len(parts) == 2 and not parts[0].lstrip().startswith(("**", "-", "1.")):
+            body = parts[1]
+    return PosterDocument(title=card.title, body=body, footer="", page=page)
