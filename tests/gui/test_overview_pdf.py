@@ -110,3 +110,51 @@ def test_a_month_for_one_site(nl: None, db: Database, tmp_path: Path) -> None:
     assert "december 2026" in text and "Stadhuis" in text
     assert overview.total >= 1
     assert all(name not in text for name in NAMES)
+
+
+def test_the_overview_button_makes_the_pdf_off_the_gui_thread(
+    qtbot: Any, nl: None, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    from veiligbalie.ui import documents
+    from veiligbalie.ui.overview import OverviewView
+
+    target = tmp_path / "overzicht.pdf"
+    opened: list[str] = []
+    asked: list[str] = []
+
+    def ask(_parent: object, title: str, suggested: str, _filters: str) -> str:
+        asked.append(suggested)
+        return str(target)
+
+    monkeypatch.setattr(documents, "ask_path", ask)
+    monkeypatch.setattr(documents, "open_in_viewer", opened.append)
+    view = OverviewView(OverviewService(db, clock=lambda: NOW))
+    qtbot.addWidget(view)
+    view.show()
+    view.choose(PeriodKind.YEAR, date(2026, 6, 1))
+    with qtbot.waitSignal(view.documents.made, timeout=15000):
+        view.findChild(QPushButton, "overviewMakePdf").click()
+    assert opened == [str(target)]
+    assert asked[0].endswith("managementoverzicht 2026.pdf")
+    text = pdf_text(target)
+    assert "Managementoverzicht" in text and str(view.current.total) in text
+    assert all(name not in text for name in NAMES)
+
+
+def test_a_builder_that_fails_leaves_no_file_and_says_why(qtbot: Any, tmp_path: Path) -> None:
+    from veiligbalie.services.documents import DocumentService
+
+    service = DocumentService()
+    target = tmp_path / "kapot.pdf"
+
+    def broken(path: Path) -> None:
+        path.write_bytes(b"%PDF half")
+        raise OSError("schijf vol")
+
+    with qtbot.waitSignal(service.failed, timeout=5000) as failed:
+        service.make("overview", broken, target)
+    assert failed.args == ["schijf vol"]
+    assert not target.exists() and not list(tmp_path.glob("*.part"))
+    assert not service.busy
