@@ -119,7 +119,7 @@ def escape(text: Any) -> str:
     )
 
 
-class NumberedCanvas(Canvas):
+class NumberedCanvas(Canvas):  # type: ignore[misc]  # Canvas is untyped (Any)
     """A canvas that knows the page count when it closes: "pagina 1 van 3" on each page."""
 
     footer_left = ""
