@@ -79,10 +79,6 @@ def styles(scale: float = 1.0) -> dict[str, ParagraphStyle]:
     }
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("Documents", text)
-
-
 def _locale() -> QLocale:
     return QLocale()
 
@@ -144,7 +140,9 @@ class NumberedCanvas(Canvas):  # type: ignore[misc]  # Canvas is untyped (Any)
         width, _height = self._pagesize
         self.setFont(FONT, 8)
         self.setFillColor(MUTED)
-        page = fill(tr("page %1 of %2"), self._pageNumber, total)
+        page = fill(
+            QCoreApplication.translate("Documents", "page %1 of %2"), self._pageNumber, total
+        )
         self.drawRightString(width - MARGIN, 10 * mm, page)
         if self.footer_left:
             self.drawString(MARGIN, 10 * mm, self.footer_left)

@@ -57,10 +57,6 @@ ask_path: Callable[[QWidget | None, str, str, str], str | None] = _ask_path
 open_in_viewer: Callable[[str], None] = _open_in_viewer
 
 
-def tr(text: str, n: int = -1) -> str:
-    return QCoreApplication.translate("Documents", text, "", n)
-
-
 class DocumentRunner(QObject):
     """One screen's document making: save dialog, worker, progress, viewer.
 
@@ -78,10 +74,14 @@ class DocumentRunner(QObject):
         self.service.failed.connect(self._failed)
         self.progress = QWidget(parent)
         self.progress.setObjectName("documentProgress")
-        self.progress.setAccessibleName(tr("Making the document"))
+        self.progress.setAccessibleName(
+            QCoreApplication.translate("Documents", "Making the document")
+        )
         bar = QStatusBar(self.progress)
         bar.setSizeGripEnabled(False)
-        self.progress_label = QLabel(tr("Making the document…"), bar)
+        self.progress_label = QLabel(
+            QCoreApplication.translate("Documents", "Making the document…"), bar
+        )
         busy = QProgressBar(bar)
         busy.setRange(0, 0)
         busy.setMaximumWidth(120)
@@ -140,7 +140,7 @@ def period_name(overview: Overview) -> str:
         return str(period.start.year)
     if period.kind is PeriodKind.QUARTER:
         quarter = (period.start.month - 1) // 3 + 1
-        return fill(tr("Q%1 %2"), quarter, period.start.year)
+        return fill(QCoreApplication.translate("Documents", "Q%1 %2"), quarter, period.start.year)
     return str(QLocale().toString(_qdate(period.start), "MMMM yyyy"))
 
 
@@ -148,15 +148,17 @@ def _duration(seconds: float | None) -> str:
     if seconds is None:
         return "–"
     if seconds < 90:
-        return fill(tr("%1 s"), round(seconds))
-    return fill(tr("%1 min"), QLocale().toString(seconds / 60, "f", 1))
+        return fill(QCoreApplication.translate("Documents", "%1 s"), round(seconds))
+    return fill(
+        QCoreApplication.translate("Documents", "%1 min"), QLocale().toString(seconds / 60, "f", 1)
+    )
 
 
 def _compliance_row(item: Compliance) -> list[str]:
     deadline = {
-        "aftercare_talk": tr("within 72 hours"),
-        "perpetrator_response": tr("within 24 hours"),
-        "police_report": tr("within 2 working days"),
+        "aftercare_talk": QCoreApplication.translate("Documents", "within 72 hours"),
+        "perpetrator_response": QCoreApplication.translate("Documents", "within 24 hours"),
+        "police_report": QCoreApplication.translate("Documents", "within 2 working days"),
     }[item.kind.value]
     share = "–" if item.share is None else f"{round(item.share * 100)}%"
     return [
@@ -172,63 +174,93 @@ def overview_document(overview: Overview, now: datetime, page: str = "A4") -> Ov
     """The overview in words: labels in the UI language, figures only, never a name."""
     locale = QLocale()
     name = period_name(overview)
-    site = overview.site or tr("every site")
+    site = overview.site or QCoreApplication.translate("Documents", "every site")
     months_format = "MMMM" if overview.period.kind is PeriodKind.MONTH else "MMM"
     per_month = [(locale.toString(_qdate(m), months_format), n) for m, n in overview.per_month]
     categories = [(category_label(c).split(" (")[0], n) for c, n in overview.per_category if n]
     locations = list(overview.per_location)
     if overview.other_locations:
-        locations.append((tr("Other locations"), overview.other_locations))
+        locations.append(
+            (QCoreApplication.translate("Documents", "Other locations"), overview.other_locations)
+        )
     severities = [(severity_label(s), n) for s, n in overview.per_severity]
     answered = overview.alarms_answered
     return OverviewDocument(
-        title=tr("Management overview"),
-        subtitle=fill(tr("%1 · %2"), name, site),
+        title=QCoreApplication.translate("Documents", "Management overview"),
+        subtitle=fill(QCoreApplication.translate("Documents", "%1 · %2"), name, site),
         made=fill(
-            tr("Made on %1 by VeiligBalie. Figures only: no names, no descriptions."),
+            QCoreApplication.translate(
+                "Documents", "Made on %1 by VeiligBalie. Figures only: no names, no descriptions."
+            ),
             datetime_text(now),
         ),
         key_figures=[
-            (tr("Reports"), str(overview.total)),
+            (QCoreApplication.translate("Documents", "Reports"), str(overview.total)),
             (
-                tr("Alarms raised (this workstation's alarm log, no tests)"),
+                QCoreApplication.translate(
+                    "Documents", "Alarms raised (this workstation's alarm log, no tests)"
+                ),
                 str(overview.alarms_raised),
             ),
-            (tr("Alarms resolved without a report"), str(overview.alarms_without_report)),
-        ],
-        charts=[
-            (tr("Reports per month"), per_month),
-            (tr("Per category"), categories),
-            (tr("Per location"), locations),
-            (tr("Per severity"), severities),
-        ],
-        compliance_heading=tr("Follow-up on time"),
-        compliance_columns=[
-            tr("Deadline"),
-            tr("On time"),
-            tr("Late"),
-            tr("Still open"),
-            tr("Share on time"),
-        ],
-        compliance_rows=[_compliance_row(item) for item in overview.compliance],
-        alarms_heading=tr("Alarms and response times"),
-        alarm_rows=[
-            (tr("Alarms raised"), str(overview.alarms_raised)),
-            (tr('Answered with "I\'m coming"'), str(answered)),
-            (tr("Not answered"), str(overview.alarms_raised - answered)),
-            (tr('Median time to the first "I\'m coming"'), _duration(overview.response_median_s)),
-            (tr("90% answered within"), _duration(overview.response_p90_s)),
-            (tr("Longest time to an answer"), _duration(overview.response_max_s)),
-            (tr("Alarms resolved without a report"), str(overview.alarms_without_report)),
-            (tr("Cancelled alarms not followed up"), str(overview.alarms_cancelled)),
-        ],
-        footnotes=[
-            tr(
-                "On time: the follow-up task was done at or before its due date. Late: done "
-                "after it, or still open past it. Still open: not due yet, not counted."
+            (
+                QCoreApplication.translate("Documents", "Alarms resolved without a report"),
+                str(overview.alarms_without_report),
             ),
         ],
-        footer=fill(tr("VeiligBalie · management overview · %1"), name),
+        charts=[
+            (QCoreApplication.translate("Documents", "Reports per month"), per_month),
+            (QCoreApplication.translate("Documents", "Per category"), categories),
+            (QCoreApplication.translate("Documents", "Per location"), locations),
+            (QCoreApplication.translate("Documents", "Per severity"), severities),
+        ],
+        compliance_heading=QCoreApplication.translate("Documents", "Follow-up on time"),
+        compliance_columns=[
+            QCoreApplication.translate("Documents", "Deadline"),
+            QCoreApplication.translate("Documents", "On time"),
+            QCoreApplication.translate("Documents", "Late"),
+            QCoreApplication.translate("Documents", "Still open"),
+            QCoreApplication.translate("Documents", "Share on time"),
+        ],
+        compliance_rows=[_compliance_row(item) for item in overview.compliance],
+        alarms_heading=QCoreApplication.translate("Documents", "Alarms and response times"),
+        alarm_rows=[
+            (QCoreApplication.translate("Documents", "Alarms raised"), str(overview.alarms_raised)),
+            (QCoreApplication.translate("Documents", 'Answered with "I\'m coming"'), str(answered)),
+            (
+                QCoreApplication.translate("Documents", "Not answered"),
+                str(overview.alarms_raised - answered),
+            ),
+            (
+                QCoreApplication.translate("Documents", 'Median time to the first "I\'m coming"'),
+                _duration(overview.response_median_s),
+            ),
+            (
+                QCoreApplication.translate("Documents", "90% answered within"),
+                _duration(overview.response_p90_s),
+            ),
+            (
+                QCoreApplication.translate("Documents", "Longest time to an answer"),
+                _duration(overview.response_max_s),
+            ),
+            (
+                QCoreApplication.translate("Documents", "Alarms resolved without a report"),
+                str(overview.alarms_without_report),
+            ),
+            (
+                QCoreApplication.translate("Documents", "Cancelled alarms not followed up"),
+                str(overview.alarms_cancelled),
+            ),
+        ],
+        footnotes=[
+            QCoreApplication.translate(
+                "Documents",
+                "On time: the follow-up task was done at or before its due date. Late: done "
+                "after it, or still open past it. Still open: not due yet, not counted.",
+            ),
+        ],
+        footer=fill(
+            QCoreApplication.translate("Documents", "VeiligBalie · management overview · %1"), name
+        ),
         page=page,
     )
 
@@ -241,32 +273,36 @@ def suggested_name(stem: str, suffix: str) -> str:
 
 
 def _yes(value: bool) -> str:
-    return tr("yes") if value else tr("no")
+    return (
+        QCoreApplication.translate("Documents", "yes")
+        if value
+        else QCoreApplication.translate("Documents", "no")
+    )
 
 
 def csv_columns() -> CsvColumns:
     """Dutch (UI-language) headers and values for the Logboek's export."""
     headers = [
-        tr("Number"),
-        tr("Date and time"),
-        tr("Categories"),
-        tr("Severity"),
-        tr("Location"),
-        tr("Channel"),
-        tr("Status"),
-        tr("Site"),
-        tr("Assigned to"),
-        tr("Description"),
-        tr("Injury"),
-        tr("Damage"),
-        tr("Police called"),
-        tr("Police report intended"),
-        tr("Alarm"),
-        tr("Follow-up open"),
-        tr("Follow-up overdue"),
-        tr("Follow-up done"),
-        tr("Perpetrator"),
-        tr("Client or case number"),
+        QCoreApplication.translate("Documents", "Number"),
+        QCoreApplication.translate("Documents", "Date and time"),
+        QCoreApplication.translate("Documents", "Categories"),
+        QCoreApplication.translate("Documents", "Severity"),
+        QCoreApplication.translate("Documents", "Location"),
+        QCoreApplication.translate("Documents", "Channel"),
+        QCoreApplication.translate("Documents", "Status"),
+        QCoreApplication.translate("Documents", "Site"),
+        QCoreApplication.translate("Documents", "Assigned to"),
+        QCoreApplication.translate("Documents", "Description"),
+        QCoreApplication.translate("Documents", "Injury"),
+        QCoreApplication.translate("Documents", "Damage"),
+        QCoreApplication.translate("Documents", "Police called"),
+        QCoreApplication.translate("Documents", "Police report intended"),
+        QCoreApplication.translate("Documents", "Alarm"),
+        QCoreApplication.translate("Documents", "Follow-up open"),
+        QCoreApplication.translate("Documents", "Follow-up overdue"),
+        QCoreApplication.translate("Documents", "Follow-up done"),
+        QCoreApplication.translate("Documents", "Perpetrator"),
+        QCoreApplication.translate("Documents", "Client or case number"),
     ]
 
     def values(row: ExportRow, restricted: bool) -> list[str]:
@@ -306,8 +342,11 @@ def csv_columns() -> CsvColumns:
 
 def _size(size: int) -> str:
     if size < 1024 * 1024:
-        return fill(tr("%1 kB"), max(1, round(size / 1024)))
-    return fill(tr("%1 MB"), QLocale().toString(size / 1024 / 1024, "f", 1))
+        return fill(QCoreApplication.translate("Documents", "%1 kB"), max(1, round(size / 1024)))
+    return fill(
+        QCoreApplication.translate("Documents", "%1 MB"),
+        QLocale().toString(size / 1024 / 1024, "f", 1),
+    )
 
 
 def _details(details: Mapping[str, Any]) -> str:
@@ -335,10 +374,17 @@ def incident_report_document(
         "severity",
     ]
     fields = [(field_label(n), field_value(n, _value(incident, n))) for n in names]
-    fields.append((tr("Reporter"), incident.reporter))
+    fields.append((QCoreApplication.translate("Documents", "Reporter"), incident.reporter))
     fields.append((field_label("on_behalf_of"), field_value("on_behalf_of", incident.on_behalf_of)))
-    fields.append((tr("Status"), status_label(incident.status)))
-    fields.append((tr("Assigned to"), detail.assignee_name or tr("not assigned")))
+    fields.append(
+        (QCoreApplication.translate("Documents", "Status"), status_label(incident.status))
+    )
+    fields.append(
+        (
+            QCoreApplication.translate("Documents", "Assigned to"),
+            detail.assignee_name or QCoreApplication.translate("Documents", "not assigned"),
+        )
+    )
     names = ["perpetrator_known"]
     if restricted:
         names += ["perpetrator_description", "perpetrator_reference"]
@@ -357,56 +403,99 @@ def incident_report_document(
     fields += [(field_label(n), field_value(n, _value(incident, n))) for n in names]
     if not restricted and (incident.perpetrator_description or incident.perpetrator_reference):
         fields.append(
-            (field_label("perpetrator_description"), tr("recorded (only visible to team leads)"))
+            (
+                field_label("perpetrator_description"),
+                QCoreApplication.translate("Documents", "recorded (only visible to team leads)"),
+            )
         )
     notes = [[event_heading(note), note.text] for note in detail.notes]
-    evidence = [[tr("File"), tr("Size"), tr("SHA-256 checksum")]] + [
-        [info.original_name, _size(info.size), info.sha256] for info in detail.attachments
-    ]
-    timeline = [[tr("When and who"), tr("What")]] + [
+    evidence = [
+        [
+            QCoreApplication.translate("Documents", "File"),
+            QCoreApplication.translate("Documents", "Size"),
+            QCoreApplication.translate("Documents", "SHA-256 checksum"),
+        ]
+    ] + [[info.original_name, _size(info.size), info.sha256] for info in detail.attachments]
+    timeline = [
+        [
+            QCoreApplication.translate("Documents", "When and who"),
+            QCoreApplication.translate("Documents", "What"),
+        ]
+    ] + [
         [event_heading(e), event_line(e, restricted=restricted)]
         for e in detail.timeline
         if e.kind != "note"
     ]
-    task_rows = [[tr("Task"), tr("Due"), tr("Done"), tr("Assigned to"), tr("Details")]]
+    task_rows = [
+        [
+            QCoreApplication.translate("Documents", "Task"),
+            QCoreApplication.translate("Documents", "Due"),
+            QCoreApplication.translate("Documents", "Done"),
+            QCoreApplication.translate("Documents", "Assigned to"),
+            QCoreApplication.translate("Documents", "Details"),
+        ]
+    ]
     for task in tasks:
         details = "; ".join(p for p in (task.note.strip(), _details(task.details)) if p)
         task_rows.append(
             [
                 follow_up_label(task.kind),
                 datetime_text(task.due),
-                datetime_text(task.done_at) if task.done_at else tr("open"),
+                datetime_text(task.done_at)
+                if task.done_at
+                else QCoreApplication.translate("Documents", "open"),
                 task.assignee_name or "–",
                 details,
             ]
         )
-    reference = incident.reference or tr("(no number yet)")
+    reference = incident.reference or QCoreApplication.translate("Documents", "(no number yet)")
     return IncidentReportDocument(
-        title=fill(tr("Incident report %1"), reference),
+        title=fill(QCoreApplication.translate("Documents", "Incident report %1"), reference),
         subtitle=", ".join(category_label(c) for c in CATEGORY_ORDER if c in incident.categories),
-        made=fill(tr("Made on %1 by VeiligBalie. Confidential: for the file."), datetime_text(now)),
+        made=fill(
+            QCoreApplication.translate(
+                "Documents", "Made on %1 by VeiligBalie. Confidential: for the file."
+            ),
+            datetime_text(now),
+        ),
         fields=fields,
-        description_heading=tr("What happened"),
+        description_heading=QCoreApplication.translate("Documents", "What happened"),
         description=incident.description,
         sections=[
-            Section(tr("Information added"), notes, (0.3, 0.7), empty=tr("None.")),
             Section(
-                tr("Evidence"),
+                QCoreApplication.translate("Documents", "Information added"),
+                notes,
+                (0.3, 0.7),
+                empty=QCoreApplication.translate("Documents", "None."),
+            ),
+            Section(
+                QCoreApplication.translate("Documents", "Evidence"),
                 evidence,
                 (0.34, 0.12, 0.54),
                 header=True,
-                empty=tr("No files attached."),
+                empty=QCoreApplication.translate("Documents", "No files attached."),
             ),
-            Section(tr("Timeline"), timeline, (0.3, 0.7), header=True, empty=tr("Nothing yet.")),
             Section(
-                tr("Follow-up tasks"),
+                QCoreApplication.translate("Documents", "Timeline"),
+                timeline,
+                (0.3, 0.7),
+                header=True,
+                empty=QCoreApplication.translate("Documents", "Nothing yet."),
+            ),
+            Section(
+                QCoreApplication.translate("Documents", "Follow-up tasks"),
                 task_rows,
                 (0.26, 0.16, 0.16, 0.16, 0.26),
                 header=True,
-                empty=tr("No follow-up tasks."),
+                empty=QCoreApplication.translate("Documents", "No follow-up tasks."),
             ),
         ],
-        footer=fill(tr("VeiligBalie · incident report %1 · confidential"), reference),
+        footer=fill(
+            QCoreApplication.translate(
+                "Documents", "VeiligBalie · incident report %1 · confidential"
+            ),
+            reference,
+        ),
     )
 
 
