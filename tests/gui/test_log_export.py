@@ -140,3 +140,27 @@ def test_an_employee_reading_the_shared_log_gets_no_restricted_data(
     assert len(body) == 2  # never the team-lead-only report
     text = "\n".join(";".join(r) for r in rows)
     assert "CL-4711" not in text and "rode jas" not in text and "geïntimideerd" not in text
+
+
+def test_the_export_keeps_the_views_order(
+    qtbot: Any, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtCore import Qt
+
+    from veiligbalie.ui.log_view import LogModel, SortKey
+
+    service = LogService(db, clock=lambda: NOW)
+    service.session = Person(Role.TEAM_LEAD)  # type: ignore[assignment]
+    view = LogView(service)
+    qtbot.addWidget(view)
+    view.table.sortByColumn(LogModel.COLUMNS.index(SortKey.LOCATION), Qt.SortOrder.DescendingOrder)
+    shown = [view.model.row(r).reference for r in range(view.model.rowCount())]
+    target = tmp_path / "gesorteerd.csv"
+    monkeypatch.setattr(documents, "ask_path", lambda *_args: str(target))
+    monkeypatch.setattr(documents, "open_in_viewer", lambda _path: None)
+    with qtbot.waitSignal(view.documents.made, timeout=10000):
+        view.export_button.click()
+    with target.open(encoding="utf-8-sig", newline="") as handle:
+        exported = [row[0] for row in list(csv.reader(handle, delimiter=";"))[1:]]
+    assert exported == shown and len(shown) == 3
+    assert view.model.row(0).location == "Telefoonteam"
