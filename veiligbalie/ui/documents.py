@@ -257,7 +257,18 @@ def overview_document(overview: Overview, now: datetime, page: str = "A4") -> Ov
                 "On time: the follow-up task was done at or before its due date. Late: done "
                 "after it, or still open past it. Still open: not due yet, not counted.",
             ),
-        ],
+        ]
+        + (
+            [
+                QCoreApplication.translate(
+                    "Documents",
+                    "The alarm figures come from this workstation's alarm log and cover "
+                    "every site.",
+                )
+            ]
+            if overview.site
+            else []
+        ),
         footer=fill(
             QCoreApplication.translate("Documents", "VeiligBalie · management overview · %1"), name
         ),
