@@ -13,7 +13,8 @@ from __future__ import annotations
 import html
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
+from pathlib import Path
 
 from PySide6.QtCore import QLocale, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeyEvent
@@ -38,6 +39,7 @@ from veiligbalie.core.incident import Incident
 from veiligbalie.core.limits import TEXT_MAX
 from veiligbalie.core.text import fill
 from veiligbalie.core.vocabulary import AlarmKind, AlarmType, Category, IncidentStatus
+from veiligbalie.reports.incident_report import build_incident_report
 from veiligbalie.services.incidents import AttachmentInfo
 from veiligbalie.services.review import (
     AlarmLogLine,
@@ -50,6 +52,7 @@ from veiligbalie.services.review import (
     ReviewService,
 )
 from veiligbalie.ui import labels
+from veiligbalie.ui.documents import DocumentRunner, incident_report_document, suggested_name
 from veiligbalie.ui.labels import CATEGORY_ORDER
 from veiligbalie.ui.timeline_text import event_heading, event_line, local_time
 from veiligbalie.ui.widgets import FieldMessage, vbox
@@ -165,6 +168,12 @@ class IncidentDetailView(QWidget):
         self.status_line.setWordWrap(True)
         titles.addWidget(self.status_line)
         top.addLayout(titles, 1)
+        self.report_button = QPushButton(self.tr("Report (PDF)"), self)
+        self.report_button.setObjectName("detailReportPdf")
+        self.report_button.setAccessibleName(self.tr("Make the incident report for the file (PDF)"))
+        self.report_button.clicked.connect(self.make_report)
+        top.addWidget(self.report_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.documents = DocumentRunner(self)
         outer.addLayout(top)
 
         outer.addWidget(self._build_actions())
@@ -238,6 +247,28 @@ class IncidentDetailView(QWidget):
         row.addStretch(1)
         self.actions_bar = bar
         return bar
+
+    def make_report(self) -> bool:
+        """Save the incident report (PDF) of the shown report where the user chooses, made
+        off the GUI thread, then opened; False when there is nothing to make or no file."""
+        detail = self._detail
+        if detail is None:
+            return False
+        document = incident_report_document(
+            detail, self.review.tasks(detail.incident.id), datetime.now(UTC)
+        )
+
+        def build(path: Path) -> None:
+            build_incident_report(path, document)
+
+        name = fill(self.tr("incident report %1"), detail.incident.reference or "")
+        return self.documents.start(
+            "incident_report",
+            build,
+            self.tr("Save the incident report"),
+            suggested_name(name.strip(), ".pdf"),
+            self.tr("PDF document (*.pdf)"),
+        )
 
     def _build_report_column(self) -> QVBoxLayout:
         column = QVBoxLayout()
