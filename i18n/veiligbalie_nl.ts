@@ -834,6 +834,362 @@
     </message>
   </context>
   <context>
+    <name>Documents</name>
+    <message>
+      <source>page %1 of %2</source>
+      <translation>pagina %1 van %2</translation>
+    </message>
+    <message>
+      <source>Making the document</source>
+      <extracomment>How long a document may take before a progress indication shows (ms). Seams: (parent, title, suggested file name, filters) -&gt; chosen path or None; and path -&gt; None.</extracomment>
+      <translation>Document wordt gemaakt</translation>
+    </message>
+    <message>
+      <source>Making the document…</source>
+      <translation>Document wordt gemaakt…</translation>
+    </message>
+    <message>
+      <source>Q%1 %2</source>
+      <translation>K%1 %2</translation>
+    </message>
+    <message>
+      <source>%1 s</source>
+      <translation>%1 s</translation>
+    </message>
+    <message>
+      <source>%1 min</source>
+      <translation>%1 min</translation>
+    </message>
+    <message>
+      <source>within 72 hours</source>
+      <translation>binnen 72 uur</translation>
+    </message>
+    <message>
+      <source>within 24 hours</source>
+      <translation>binnen 24 uur</translation>
+    </message>
+    <message>
+      <source>within 2 working days</source>
+      <translation>binnen 2 werkdagen</translation>
+    </message>
+    <message>
+      <source>every site</source>
+      <translation>alle vestigingen</translation>
+    </message>
+    <message>
+      <source>Other locations</source>
+      <translation>Overige locaties</translation>
+    </message>
+    <message>
+      <source>Management overview</source>
+      <translation>Managementoverzicht</translation>
+    </message>
+    <message>
+      <source>%1 · %2</source>
+      <translation>%1 · %2</translation>
+    </message>
+    <message>
+      <source>Made on %1 by VeiligBalie. Figures only: no names, no descriptions.</source>
+      <translation>Gemaakt op %1 door VeiligBalie. Alleen cijfers: geen namen, geen beschrijvingen.</translation>
+    </message>
+    <message>
+      <source>Reports</source>
+      <translation>Meldingen</translation>
+    </message>
+    <message>
+      <source>Alarms raised (this workstation's alarm log, no tests)</source>
+      <translation>Alarmen gegeven (alarmlogboek van deze werkplek, zonder tests)</translation>
+    </message>
+    <message>
+      <source>Alarms resolved without a report</source>
+      <translation>Alarmen afgehandeld zonder melding</translation>
+    </message>
+    <message>
+      <source>Reports per month</source>
+      <translation>Meldingen per maand</translation>
+    </message>
+    <message>
+      <source>Per category</source>
+      <translation>Per categorie</translation>
+    </message>
+    <message>
+      <source>Per location</source>
+      <translation>Per locatie</translation>
+    </message>
+    <message>
+      <source>Per severity</source>
+      <translation>Per ernst</translation>
+    </message>
+    <message>
+      <source>Follow-up on time</source>
+      <translation>Opvolging op tijd</translation>
+    </message>
+    <message>
+      <source>Deadline</source>
+      <translation>Termijn</translation>
+    </message>
+    <message>
+      <source>On time</source>
+      <translation>Op tijd</translation>
+    </message>
+    <message>
+      <source>Late</source>
+      <translation>Te laat</translation>
+    </message>
+    <message>
+      <source>Still open</source>
+      <translation>Nog open</translation>
+    </message>
+    <message>
+      <source>Share on time</source>
+      <translation>Aandeel op tijd</translation>
+    </message>
+    <message>
+      <source>Alarms and response times</source>
+      <translation>Alarmen en aanrijtijden</translation>
+    </message>
+    <message>
+      <source>Alarms raised</source>
+      <translation>Alarmen gegeven</translation>
+    </message>
+    <message>
+      <source>Answered with "I'm coming"</source>
+      <translation>Beantwoord met ‘Ik kom eraan’</translation>
+    </message>
+    <message>
+      <source>Not answered</source>
+      <translation>Niet beantwoord</translation>
+    </message>
+    <message>
+      <source>Median time to the first "I'm coming"</source>
+      <translation>Mediane tijd tot het eerste ‘Ik kom eraan’</translation>
+    </message>
+    <message>
+      <source>90% answered within</source>
+      <translation>90% beantwoord binnen</translation>
+    </message>
+    <message>
+      <source>Longest time to an answer</source>
+      <translation>Langste tijd tot een antwoord</translation>
+    </message>
+    <message>
+      <source>Cancelled alarms not followed up</source>
+      <translation>Geannuleerde alarmen niet opgevolgd</translation>
+    </message>
+    <message>
+      <source>On time: the follow-up task was done at or before its due date. Late: done after it, or still open past it. Still open: not due yet, not counted.</source>
+      <translation>Op tijd: de opvolgtaak was uiterlijk op de termijn gedaan. Te laat: daarna gedaan, of na de termijn nog open. Nog open: termijn nog niet verstreken, niet meegeteld.</translation>
+    </message>
+    <message>
+      <source>The alarm figures come from this workstation's alarm log and cover every site.</source>
+      <translation>De alarmcijfers komen uit het alarmlogboek van deze werkplek en gelden voor alle vestigingen.</translation>
+    </message>
+    <message>
+      <source>VeiligBalie · management overview · %1</source>
+      <translation>VeiligBalie · managementoverzicht · %1</translation>
+    </message>
+    <message>
+      <source>yes</source>
+      <translation>ja</translation>
+    </message>
+    <message>
+      <source>no</source>
+      <translation>nee</translation>
+    </message>
+    <message>
+      <source>Number</source>
+      <translation>Nummer</translation>
+    </message>
+    <message>
+      <source>Date and time</source>
+      <translation>Datum en tijd</translation>
+    </message>
+    <message>
+      <source>Categories</source>
+      <translation>Categorieën</translation>
+    </message>
+    <message>
+      <source>Severity</source>
+      <translation>Ernst</translation>
+    </message>
+    <message>
+      <source>Location</source>
+      <translation>Locatie</translation>
+    </message>
+    <message>
+      <source>Channel</source>
+      <translation>Kanaal</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>Site</source>
+      <translation>Vestiging</translation>
+    </message>
+    <message>
+      <source>Assigned to</source>
+      <translation>Toegewezen aan</translation>
+    </message>
+    <message>
+      <source>Description</source>
+      <translation>Beschrijving</translation>
+    </message>
+    <message>
+      <source>Injury</source>
+      <translation>Letsel</translation>
+    </message>
+    <message>
+      <source>Damage</source>
+      <translation>Schade</translation>
+    </message>
+    <message>
+      <source>Police called</source>
+      <translation>Politie gebeld</translation>
+    </message>
+    <message>
+      <source>Police report intended</source>
+      <translation>Aangifte voorgenomen</translation>
+    </message>
+    <message>
+      <source>Alarm</source>
+      <translation>Alarm</translation>
+    </message>
+    <message>
+      <source>Follow-up open</source>
+      <translation>Opvolging open</translation>
+    </message>
+    <message>
+      <source>Follow-up overdue</source>
+      <translation>Opvolging te laat</translation>
+    </message>
+    <message>
+      <source>Follow-up done</source>
+      <translation>Opvolging gedaan</translation>
+    </message>
+    <message>
+      <source>Perpetrator</source>
+      <translation>Dader</translation>
+    </message>
+    <message>
+      <source>Client or case number</source>
+      <translation>Klant- of zaaknummer</translation>
+    </message>
+    <message>
+      <source>%1 kB</source>
+      <translation>%1 kB</translation>
+    </message>
+    <message>
+      <source>%1 MB</source>
+      <translation>%1 MB</translation>
+    </message>
+    <message>
+      <source>Reporter</source>
+      <translation>Melder</translation>
+    </message>
+    <message>
+      <source>not assigned</source>
+      <translation>niet toegewezen</translation>
+    </message>
+    <message>
+      <source>recorded (only visible to team leads)</source>
+      <translation>vastgelegd (alleen zichtbaar voor teamleiders)</translation>
+    </message>
+    <message>
+      <source>File</source>
+      <translation>Bestand</translation>
+    </message>
+    <message>
+      <source>Size</source>
+      <translation>Grootte</translation>
+    </message>
+    <message>
+      <source>SHA-256 checksum</source>
+      <translation>SHA-256-controlegetal</translation>
+    </message>
+    <message>
+      <source>When and who</source>
+      <translation>Wanneer en wie</translation>
+    </message>
+    <message>
+      <source>What</source>
+      <translation>Wat</translation>
+    </message>
+    <message>
+      <source>Task</source>
+      <translation>Taak</translation>
+    </message>
+    <message>
+      <source>Due</source>
+      <translation>Uiterlijk</translation>
+    </message>
+    <message>
+      <source>Done</source>
+      <translation>Gedaan</translation>
+    </message>
+    <message>
+      <source>Details</source>
+      <translation>Details</translation>
+    </message>
+    <message>
+      <source>open</source>
+      <translation>open</translation>
+    </message>
+    <message>
+      <source>(no number yet)</source>
+      <translation>(nog geen nummer)</translation>
+    </message>
+    <message>
+      <source>Incident report %1</source>
+      <translation>Incidentrapport %1</translation>
+    </message>
+    <message>
+      <source>Made on %1 by VeiligBalie. Confidential: for the file.</source>
+      <translation>Gemaakt op %1 door VeiligBalie. Vertrouwelijk: voor het dossier.</translation>
+    </message>
+    <message>
+      <source>What happened</source>
+      <translation>Wat er gebeurde</translation>
+    </message>
+    <message>
+      <source>Information added</source>
+      <translation>Aangevulde informatie</translation>
+    </message>
+    <message>
+      <source>None.</source>
+      <translation>Geen.</translation>
+    </message>
+    <message>
+      <source>Evidence</source>
+      <translation>Bewijsmateriaal</translation>
+    </message>
+    <message>
+      <source>No files attached.</source>
+      <translation>Geen bestanden bijgevoegd.</translation>
+    </message>
+    <message>
+      <source>Timeline</source>
+      <translation>Tijdlijn</translation>
+    </message>
+    <message>
+      <source>Nothing yet.</source>
+      <translation>Nog niets.</translation>
+    </message>
+    <message>
+      <source>Follow-up tasks</source>
+      <translation>Opvolgtaken</translation>
+    </message>
+    <message>
+      <source>No follow-up tasks.</source>
+      <translation>Geen opvolgtaken.</translation>
+    </message>
+    <message>
+      <source>VeiligBalie · incident report %1 · confidential</source>
+      <translation>VeiligBalie · incidentrapport %1 · vertrouwelijk</translation>
+    </message>
+  </context>
+  <context>
     <name>DraftController</name>
     <message>
       <source>Unsaved report</source>
@@ -1080,6 +1436,34 @@
       <translation>Preventie-check</translation>
     </message>
     <message>
+      <source>Print the house rules as a poster</source>
+      <translation>De huisregels afdrukken als poster</translation>
+    </message>
+    <message>
+      <source>Print poster:</source>
+      <translation>Poster afdrukken:</translation>
+    </message>
+    <message>
+      <source>Poster (%1)…</source>
+      <translation>Poster (%1)…</translation>
+    </message>
+    <message>
+      <source>House-rules poster, %1</source>
+      <translation>Poster met de huisregels, %1</translation>
+    </message>
+    <message>
+      <source>Save the house-rules poster</source>
+      <translation>Poster met de huisregels opslaan</translation>
+    </message>
+    <message>
+      <source>house rules %1</source>
+      <translation>huisregels %1</translation>
+    </message>
+    <message>
+      <source>PDF document (*.pdf)</source>
+      <translation>PDF-document (*.pdf)</translation>
+    </message>
+    <message>
       <source>After an incident</source>
       <translation>Na een incident</translation>
     </message>
@@ -1106,6 +1490,14 @@
     <message>
       <source>Status</source>
       <translation>Status</translation>
+    </message>
+    <message>
+      <source>Report (PDF)</source>
+      <translation>Rapport (PDF)</translation>
+    </message>
+    <message>
+      <source>Make the incident report for the file (PDF)</source>
+      <translation>Het incidentrapport voor het dossier maken (PDF)</translation>
     </message>
     <message>
       <source>Actions</source>
@@ -1146,6 +1538,18 @@
     <message>
       <source>Message to reporter</source>
       <translation>Bericht aan melder</translation>
+    </message>
+    <message>
+      <source>incident report %1</source>
+      <translation>incidentrapport %1</translation>
+    </message>
+    <message>
+      <source>Save the incident report</source>
+      <translation>Incidentrapport opslaan</translation>
+    </message>
+    <message>
+      <source>PDF document (*.pdf)</source>
+      <translation>PDF-document (*.pdf)</translation>
     </message>
     <message>
       <source>The report</source>
@@ -2353,6 +2757,14 @@
       <translation>Het gekozen bewaarde filter verwijderen</translation>
     </message>
     <message>
+      <source>Export (CSV)…</source>
+      <translation>Exporteren (CSV)…</translation>
+    </message>
+    <message>
+      <source>Export the reports shown to a spreadsheet file (CSV)</source>
+      <translation>De getoonde meldingen exporteren naar een spreadsheetbestand (CSV)</translation>
+    </message>
+    <message>
       <source>Clear filters</source>
       <translation>Filters wissen</translation>
     </message>
@@ -2367,6 +2779,18 @@
     <message>
       <source>Name of this filter:</source>
       <translation>Naam van dit filter:</translation>
+    </message>
+    <message>
+      <source>Export the log</source>
+      <translation>Logboek exporteren</translation>
+    </message>
+    <message>
+      <source>log %1</source>
+      <translation>logboek %1</translation>
+    </message>
+    <message>
+      <source>Spreadsheet (CSV) (*.csv)</source>
+      <translation>Spreadsheet (CSV) (*.csv)</translation>
     </message>
     <message>
       <source>Every site</source>
@@ -2728,6 +3152,14 @@
       <translation>Vestiging</translation>
     </message>
     <message>
+      <source>Make PDF…</source>
+      <translation>PDF maken…</translation>
+    </message>
+    <message>
+      <source>Make the management overview of this period as a PDF</source>
+      <translation>Het managementoverzicht van deze periode als PDF maken</translation>
+    </message>
+    <message>
       <source>Follow-up on time</source>
       <translation>Opvolging op tijd</translation>
     </message>
@@ -2783,6 +3215,18 @@
         <numerusform>%n geannuleerd alarm nog niet opgevolgd</numerusform>
         <numerusform>%n geannuleerde alarmen nog niet opgevolgd</numerusform>
       </translation>
+    </message>
+    <message>
+      <source>Save the management overview</source>
+      <translation>Managementoverzicht opslaan</translation>
+    </message>
+    <message>
+      <source>management overview %1</source>
+      <translation>managementoverzicht %1</translation>
+    </message>
+    <message>
+      <source>PDF document (*.pdf)</source>
+      <translation>PDF-document (*.pdf)</translation>
     </message>
     <message>
       <source>within 72 hours</source>
