@@ -500,8 +500,12 @@ def propose(
     return _signalering_out(row)
 
 
-_409 = {409: {"description": "an ended signalering cannot be changed"}}
-_400 = {400: {"description": "activation refused: the message names what is missing"}}
+_409: dict[int | str, dict[str, Any]] = {
+    409: {"description": "an ended signalering cannot be changed"}
+}
+_400: dict[int | str, dict[str, Any]] = {
+    400: {"description": "activation refused: the message names what is missing"}
+}
 
 
 @router.put(

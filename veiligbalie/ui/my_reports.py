@@ -40,8 +40,10 @@ from veiligbalie import settings
 from veiligbalie.core.incident import DESCRIPTION_MAX, Incident
 from veiligbalie.core.text import fill
 from veiligbalie.core.vocabulary import Category, IncidentStatus
+from veiligbalie.services.dossier import DossierService
 from veiligbalie.services.incidents import IncidentService, IncidentSummary, TimelineEvent
 from veiligbalie.ui import labels
+from veiligbalie.ui.dossier import MeasureLookup
 from veiligbalie.ui.labels import CATEGORY_ORDER
 from veiligbalie.ui.timeline_text import event_heading, event_line
 from veiligbalie.ui.widgets import FieldMessage, vbox
@@ -159,6 +161,8 @@ class MyReportsView(QWidget):
         self._stack = QStackedWidget(self)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
+        self._outer = outer
+        self.measure_lookup: MeasureLookup | None = None
         outer.addWidget(self._stack)
         self._stack.addWidget(self._build_empty())
         self._stack.addWidget(self._build_content())
@@ -167,6 +171,13 @@ class MyReportsView(QWidget):
         service.changed.connect(self._on_changed)
         # Linking or unlinking decides whether a number is shown as provisional.
         service.delivery_changed.connect(self._on_delivery)
+
+    def attach_measures(self, dossier: DossierService) -> None:
+        """ "Maatregel opzoeken" above the list: a client number in, only the active measure
+        out (never a name or history)."""
+        if self.measure_lookup is None:
+            self.measure_lookup = MeasureLookup(dossier, self)
+            self._outer.insertWidget(0, self.measure_lookup)
 
     # ------------------------------------------------------------------ building
     def _build_empty(self) -> QWidget:
