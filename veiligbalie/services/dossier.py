@@ -29,6 +29,14 @@ from veiligbalie.core.incident import Incident
 from veiligbalie.core.vocabulary import Role
 from veiligbalie.net.api import ApiCall, ApiError, ServerApi
 from veiligbalie.protocol import dossier as pd
+from veiligbalie.protocol.dossier import (
+    LinkedReport,
+    MeasureOut,
+    PersonIn,
+    PersonOut,
+    SignaleringIn,
+    SignaleringOut,
+)
 from veiligbalie.store.database import Database
 from veiligbalie.store.dossier import DossierCache
 
@@ -38,7 +46,18 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["CLIENT_NUMBER", "DossierError", "DossierService", "PeopleOfReport"]
+__all__ = [
+    "CLIENT_NUMBER",
+    "DossierError",
+    "DossierService",
+    "LinkedReport",
+    "MeasureOut",
+    "PeopleOfReport",
+    "PersonIn",
+    "PersonOut",
+    "SignaleringIn",
+    "SignaleringOut",
+]
 
 T = TypeVar("T")
 #: The identifier a report's perpetrator reference is kept under.
@@ -90,10 +109,13 @@ class DossierService(QObject):
         session: Session | None = None,
         api: Callable[[], ServerApi | None] | None = None,
         parent: QObject | None = None,
+        *,
+        role: Callable[[], Role | None] | None = None,
     ) -> None:
         super().__init__(parent)
         self._cache = DossierCache(db)
         self._session = session
+        self._role = role
         self._api = api or (lambda: None)
         self._calls: list[ApiCall] = []
 
@@ -108,6 +130,9 @@ class DossierService(QObject):
 
     # -- Who may use it ----------------------------------------------------------------------
     def role(self) -> Role | None:
+        """The signed-in user's role (None: nobody signed in, a workstation)."""
+        if self._role is not None:
+            return self._role()
         session = self._session
         if session is not None and session.logged_in:
             return session.role

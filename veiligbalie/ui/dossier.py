@@ -47,7 +47,7 @@ from veiligbalie.core.incident import Incident
 from veiligbalie.core.limits import TEXT_MAX
 from veiligbalie.core.text import fill
 from veiligbalie.core.vocabulary import Category
-from veiligbalie.protocol import dossier as pd
+from veiligbalie.services import dossier as pd
 from veiligbalie.services.dossier import DossierError, DossierService, PeopleOfReport
 from veiligbalie.ui import labels
 from veiligbalie.ui.timeline_text import local_time
