@@ -57,57 +57,62 @@ _NO_DATE = QDate(2000, 1, 1)
 
 
 def measure_label(measure: SignaleringMeasure, other: str = "") -> str:
-    tr = QCoreApplication.translate
     if measure is SignaleringMeasure.APPOINTMENT_ONLY:
-        return tr("Dossier", "Only by appointment")
+        return QCoreApplication.translate("Dossier", "Only by appointment")
     if measure is SignaleringMeasure.ACCESS_BAN:
-        return tr("Dossier", "Access ban")
-    return other or tr("Dossier", "Other measure")
+        return QCoreApplication.translate("Dossier", "Access ban")
+    return other or QCoreApplication.translate("Dossier", "Other measure")
 
 
 def informed_label(how: InformedHow) -> str:
-    tr = QCoreApplication.translate
     return {
-        InformedHow.LETTER: tr("Dossier", "By letter"),
-        InformedHow.IN_PERSON: tr("Dossier", "In person"),
-        InformedHow.PHONE: tr("Dossier", "By phone"),
+        InformedHow.LETTER: QCoreApplication.translate("Dossier", "By letter"),
+        InformedHow.IN_PERSON: QCoreApplication.translate("Dossier", "In person"),
+        InformedHow.PHONE: QCoreApplication.translate("Dossier", "By phone"),
     }[how]
 
 
 def state_label(state: SignaleringState) -> str:
-    tr = QCoreApplication.translate
     return {
-        SignaleringState.PROPOSED: tr("Dossier", "proposed"),
-        SignaleringState.ACTIVE: tr("Dossier", "active"),
-        SignaleringState.ENDED: tr("Dossier", "ended"),
+        SignaleringState.PROPOSED: QCoreApplication.translate("Dossier", "proposed"),
+        SignaleringState.ACTIVE: QCoreApplication.translate("Dossier", "active"),
+        SignaleringState.ENDED: QCoreApplication.translate("Dossier", "ended"),
     }[state]
 
 
 def missing_label(item: Missing) -> str:
-    tr = QCoreApplication.translate
     return {
-        Missing.COUNTER_TEXT: tr("Dossier", "the text shown at the counter"),
-        Missing.REASON: tr("Dossier", "the reason"),
-        Missing.PERIOD_START: tr("Dossier", "the start of the period"),
-        Missing.PERIOD_END: tr("Dossier", "the end of the period"),
-        Missing.PERIOD_ORDER: tr("Dossier", "an end date after the start date"),
-        Missing.DECIDED_BY: tr("Dossier", "who decided"),
-        Missing.DECIDED_ON: tr("Dossier", "the date of the decision"),
-        Missing.INFORMED_ON: tr("Dossier", "the date the person was informed"),
-        Missing.INFORMED_HOW: tr("Dossier", "how the person was informed"),
-        Missing.OTHER_MEASURE: tr("Dossier", "which other measure"),
+        Missing.COUNTER_TEXT: QCoreApplication.translate(
+            "Dossier", "the text shown at the counter"
+        ),
+        Missing.REASON: QCoreApplication.translate("Dossier", "the reason"),
+        Missing.PERIOD_START: QCoreApplication.translate("Dossier", "the start of the period"),
+        Missing.PERIOD_END: QCoreApplication.translate("Dossier", "the end of the period"),
+        Missing.PERIOD_ORDER: QCoreApplication.translate(
+            "Dossier", "an end date after the start date"
+        ),
+        Missing.DECIDED_BY: QCoreApplication.translate("Dossier", "who decided"),
+        Missing.DECIDED_ON: QCoreApplication.translate("Dossier", "the date of the decision"),
+        Missing.INFORMED_ON: QCoreApplication.translate(
+            "Dossier", "the date the person was informed"
+        ),
+        Missing.INFORMED_HOW: QCoreApplication.translate("Dossier", "how the person was informed"),
+        Missing.OTHER_MEASURE: QCoreApplication.translate("Dossier", "which other measure"),
     }[item]
 
 
 def error_text(error: DossierError) -> str:
-    tr = QCoreApplication.translate
     if error.kind == "offline":
-        return tr("Dossier", "The server cannot be reached now. Try again later.")
+        return QCoreApplication.translate(
+            "Dossier", "The server cannot be reached now. Try again later."
+        )
     if error.kind == "not_allowed":
-        return tr("Dossier", "Only team leads and coordinators use the dossier.")
+        return QCoreApplication.translate(
+            "Dossier", "Only team leads and coordinators use the dossier."
+        )
     if error.kind == "not_found":
-        return tr("Dossier", "Not found, or not visible to you.")
-    return fill(tr("Dossier", "The server refused: %1"), error.message)
+        return QCoreApplication.translate("Dossier", "Not found, or not visible to you.")
+    return fill(QCoreApplication.translate("Dossier", "The server refused: %1"), error.message)
 
 
 def _date_edit(parent: QWidget, name: str, accessible: str) -> QDateEdit:
