@@ -102,7 +102,9 @@ def test_betrokkene_signalering_and_counter(qtbot: Any, live: Live, dutch: None)
         ).json()
         assert pushed["accepted"] == [1, 2, 3]
         numbers = {
-            r.id: http.get(f"{API}/incidents/{r.id}", headers=w.h("lead")).json()["reference"]
+            r.id: http.get(f"{API}/incidents/{r.id}", headers=w.h("lead")).json()["incident"][
+                "reference"
+            ]
             for r in reports
         }
         # The person was known already from the two earlier reports.
@@ -231,6 +233,9 @@ def test_betrokkene_signalering_and_counter(qtbot: Any, live: Live, dutch: None)
     shot.show()
     qtbot.waitExposed(shot)
     assert shot.grab().save("/tmp/shot-dossier.png")
+    for part in (view, lookup):  # back to their own windows (qtbot closes each once)
+        row.removeWidget(part)
+        part.setParent(None)
 
     # Offline: this station's copy; gone with the pulled reports when the identity changes.
     offline = DossierService(db, api=lambda: None, role=lambda: Role.TEAM_LEAD)

@@ -596,7 +596,12 @@ class DossierSection(QFrame):
         if self._incident is None or not raw:
             self.message.show_message(self.tr("Choose a person from the list first."))
             return
-        self.service.link(uuid.UUID(str(raw)), self._incident.id, self._answer)
+        def linked(person: pd.PersonOut | None, error: DossierError | None) -> None:
+            if error is None:
+                self.results.clear()
+            self._answer(person, error)
+
+        self.service.link(uuid.UUID(str(raw)), self._incident.id, linked)
 
     def create_from_report(self) -> None:
         if self._incident is None:
