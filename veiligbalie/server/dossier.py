@@ -61,10 +61,15 @@ router = APIRouter(prefix="/api/v1", tags=["dossier"])
 # --- audit --------------------------------------------------------------------------------
 
 
+#: Audit subjects, as server.audit names them.
+SUBJECT_PERSON = "person"
+SUBJECT_SIGNALERING = "signalering"
+
+
 def record(
     conn: Connection,
     *,
-    actor: Principal,
+    actor: Principal | None,
     action: str,
     subject: str,
     incident_id: uuid.UUID | None = None,
@@ -72,23 +77,26 @@ def record(
     detail: str = "",
     station: str | None = None,
 ) -> None:
-    """One audit row (the signature of ``server.audit.record``, which replaces this at merge)."""
-    who = actor.username or actor.display_name or "?"
-    parts = [f"{subject} by {who}"]
+    """One audit row in the caller's transaction. The signature (and subjects) of
+    ``server.audit.record``: at merge this function is replaced by that import, which keeps
+    the actor, person and station in columns of their own; here they go into ``detail``."""
+    parts = []
+    if actor is not None:
+        parts.append(f"by {actor.username or actor.display_name or '?'}")
     if person_id is not None:
         parts.append(f"person {person_id}")
-    if station or actor.is_workstation:
-        parts.append(f"station {station or actor.display_name}")
+    if station or (actor is not None and actor.is_workstation):
+        parts.append(f"station {station or (actor.display_name if actor else '')}")
     if detail:
         parts.append(detail)
     conn.execute(
         sa.insert(t.audit_log).values(
             id=uuid7(),
             at=datetime.now(UTC),
-            user_id=actor.user_id,
+            user_id=actor.user_id if actor is not None else None,
             action=action[:64],
             incident_id=incident_id,
-            detail="; ".join(parts)[:2000],
+            detail=f"{subject}: " + "; ".join(parts)[:2000],
         )
     )
 
@@ -256,7 +264,7 @@ def persons(
             conn,
             actor=principal,
             action="dossier.persons_read",
-            subject="dossier persons read",
+            subject=SUBJECT_PERSON,
             incident_id=incident_id,
             detail=f"{len(out)} person(s)" + (" by search" if q is not None else ""),
         )
@@ -324,7 +332,7 @@ def create_person(body: pd.PersonIn, principal: Reviewer, store: Store) -> pd.Pe
             conn,
             actor=principal,
             action="dossier.person_created",
-            subject="dossier person created",
+            subject=SUBJECT_PERSON,
             person_id=person_id,
             incident_id=body.incident_id,
         )
@@ -341,7 +349,7 @@ def person(person_id: uuid.UUID, principal: Reviewer, store: Store) -> pd.Person
             conn,
             actor=principal,
             action="dossier.person_read",
-            subject="dossier person read",
+            subject=SUBJECT_PERSON,
             person_id=person_id,
         )
     return out
@@ -373,7 +381,7 @@ def update_person(
             conn,
             actor=principal,
             action="dossier.person_changed",
-            subject="dossier person changed",
+            subject=SUBJECT_PERSON,
             person_id=person_id,
             detail="changed: " + (", ".join(changed) or "nothing"),
         )
@@ -394,7 +402,7 @@ def link(
             conn,
             actor=principal,
             action="dossier.linked",
-            subject="report linked to dossier person",
+            subject=SUBJECT_PERSON,
             person_id=person_id,
             incident_id=incident_id,
             detail="" if added else "was linked already",
@@ -425,7 +433,7 @@ def unlink(
             conn,
             actor=principal,
             action="dossier.unlinked",
-            subject="report unlinked from dossier person",
+            subject=SUBJECT_PERSON,
             person_id=person_id,
             incident_id=incident_id,
         )
@@ -493,7 +501,7 @@ def propose(
             conn,
             actor=principal,
             action="dossier.signalering_proposed",
-            subject="signalering proposed",
+            subject=SUBJECT_SIGNALERING,
             person_id=person_id,
             detail=f"signalering {sid}: {body.measure.value}",
         )
@@ -542,7 +550,7 @@ def change_signalering(
             conn,
             actor=principal,
             action="dossier.signalering_changed",
-            subject="signalering changed",
+            subject=SUBJECT_SIGNALERING,
             person_id=person_id,
             detail=f"signalering {signalering_id}",
         )
@@ -603,7 +611,7 @@ def set_state(
             conn,
             actor=principal,
             action=f"dossier.signalering_{body.state.value}",
-            subject=f"signalering {body.state.value}",
+            subject=SUBJECT_SIGNALERING,
             person_id=person_id,
             detail=f"signalering {signalering_id}: {current.value} -> {body.state.value}",
         )
@@ -674,7 +682,7 @@ def measures(
                 conn,
                 actor=principal,
                 action="dossier.measure_shown",
-                subject="counter measure shown",
+                subject=SUBJECT_PERSON,
                 person_id=person_id,
             )
     return pd.MeasuresOut(measures=[m for _, m in found])

@@ -596,6 +596,7 @@ class DossierSection(QFrame):
         if self._incident is None or not raw:
             self.message.show_message(self.tr("Choose a person from the list first."))
             return
+
         def linked(person: pd.PersonOut | None, error: DossierError | None) -> None:
             if error is None:
                 self.results.clear()
