@@ -210,6 +210,8 @@ def test_betrokkene_signalering_and_counter(qtbot: Any, live: Live, dutch: None)
     mine = MyReportsView(incidents)
     qtbot.addWidget(mine)
     mine.attach_measures(employee)
+    mine.show()
+    assert mine.measure_lookup is not None and mine.measure_lookup.isVisible()
     assert mine.findChild(QLineEdit, "measureLookupField") is not None
 
     # An employee's detail never shows the section.

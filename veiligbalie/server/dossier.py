@@ -355,7 +355,11 @@ def person(person_id: uuid.UUID, principal: Reviewer, store: Store) -> pd.Person
     return out
 
 
-@router.patch("/persons/{person_id}", response_model=pd.PersonOut, responses=_404)
+@router.patch(
+    "/persons/{person_id}",
+    response_model=pd.PersonOut,
+    responses={400: {"description": "an empty name"}, **_404},
+)
 def update_person(
     person_id: uuid.UUID, body: pd.PersonUpdate, principal: Reviewer, store: Store
 ) -> pd.PersonOut:

@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -178,6 +178,17 @@ class MyReportsView(QWidget):
         if self.measure_lookup is None:
             self.measure_lookup = MeasureLookup(dossier, self)
             self._outer.insertWidget(0, self.measure_lookup)
+        self._show_lookup()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self._show_lookup()
+        super().showEvent(event)
+
+    def _show_lookup(self) -> None:
+        """Only with a server to ask (a station without one has no dossier)."""
+        lookup = self.measure_lookup
+        if lookup is not None:
+            lookup.setVisible(lookup.service.counter_lookup_available())
 
     # ------------------------------------------------------------------ building
     def _build_empty(self) -> QWidget:
