@@ -401,6 +401,9 @@ class DossierSection(QFrame):
         self.link_box = QFrame(self)
         self.link_box.setObjectName("dossierLinkBox")
         link = vbox(self.link_box, (0, 4, 0, 0), 4)
+        link_label = QLabel(self.tr("Link this report to a known person:"), self.link_box)
+        link_label.setObjectName("dossierLinkLabel")
+        link.addWidget(link_label)
         search_row = QHBoxLayout()
         self.search_field = line_edit(
             self.link_box, "dossierSearch", self.tr("Name or client number"), max_length=200
@@ -419,6 +422,7 @@ class DossierSection(QFrame):
         self.results.setAccessibleName(self.tr("Known persons found"))
         self.results.setMaximumHeight(self.fontMetrics().lineSpacing() * 4)
         self.results.itemActivated.connect(lambda _i: self.link_selected())
+        self.results.hide()  # until something is searched
         link.addWidget(self.results)
         buttons = QHBoxLayout()
         self.link_button = QPushButton(self.tr("Link to this report"), self.link_box)
@@ -448,6 +452,7 @@ class DossierSection(QFrame):
         self._incident = incident
         self.message.clear_message()
         self.results.clear()
+        self.results.hide()
         self.search_field.setText(incident.perpetrator_reference)
         self.status.setText(self.tr("Looking up the dossier…"))
         self.service.people_of(incident.id, self._loaded)
@@ -572,6 +577,7 @@ class DossierSection(QFrame):
 
         def found(persons: list[pd.PersonOut] | None, error: DossierError | None) -> None:
             self.results.clear()
+            self.results.show()
             if error is not None or persons is None:
                 self._answer(None, error)
                 return
@@ -600,6 +606,7 @@ class DossierSection(QFrame):
         def linked(person: pd.PersonOut | None, error: DossierError | None) -> None:
             if error is None:
                 self.results.clear()
+                self.results.hide()
             self._answer(person, error)
 
         self.service.link(uuid.UUID(str(raw)), self._incident.id, linked)
