@@ -179,6 +179,13 @@ def test_betrokkene_signalering_and_counter(qtbot: Any, live: Live, dutch: None)
         lambda: any("actief" in t for t in _texts(section.signaleringen)), timeout=15_000
     )
 
+    # A second person, made from the report's perpetrator fields (client number kept).
+    section.new_name.setText("Begeleider van Piet")
+    section.create_button.click()
+    qtbot.waitUntil(lambda: "Begeleider van Piet" in section.person.text(), timeout=15_000)
+    assert "Begeleider van Piet (klantnummer: K-4711) — Man, ca. 40 jaar" in section.person.text()
+    assert len(section.persons()) == 2
+
     # The counter: only the measure, never the name or history.
     employee = DossierService(db, api=lambda: emp_api, role=lambda: Role.EMPLOYEE)
     assert not employee.reviewer()
@@ -190,7 +197,7 @@ def test_betrokkene_signalering_and_counter(qtbot: Any, live: Live, dutch: None)
     qtbot.waitUntil(lambda: lookup.notice.isVisible(), timeout=15_000)
     assert lookup.notice.text() == f"Let op: {COUNTER}"
     shown = " ".join(label.text() for label in lookup.findChildren(QLabel))
-    assert NAME not in shown and "Drie keer" not in shown
+    assert NAME not in shown and "Drie keer" not in shown and "Begeleider" not in shown
     lookup.field.setText("K-9999")
     lookup.button.click()
     none = lookup.findChild(QLabel, "measureNone")
@@ -245,7 +252,7 @@ def test_betrokkene_signalering_and_counter(qtbot: Any, live: Live, dutch: None)
     offline.people_of(reports[2].id, lambda people, error: got.append((people, error)))
     people, error = got[0]
     assert error is None and people.cached_at is not None
-    assert [p.display_name for p in people.persons] == [NAME]
+    assert {p.display_name for p in people.persons} == {NAME, "Begeleider van Piet"}
     earlier = offline.earlier_reports(reports[2].id)
     assert [e.incident_id for e in earlier] == [reports[1].id, reports[0].id]
     assert IncidentRepository(db).forget_pulled() == 3

@@ -380,6 +380,10 @@ class DossierSection(QFrame):
         self.signaleringen.itemActivated.connect(lambda _i: self.edit_selected())
         column.addWidget(self.signaleringen)
         row = QHBoxLayout()
+        self.person_choice = QComboBox(self)
+        self.person_choice.setObjectName("dossierPersonChoice")
+        self.person_choice.setAccessibleName(self.tr("For which person"))
+        row.addWidget(self.person_choice)
         self.propose_button = QPushButton(self.tr("Propose signalering…"), self)
         self.propose_button.setObjectName("dossierProposeButton")
         self.propose_button.setAccessibleName(self.tr("Propose signalering"))
@@ -517,6 +521,10 @@ class DossierSection(QFrame):
             QListWidgetItem(self.tr("No other reports."), self.others).setFlags(
                 Qt.ItemFlag.NoItemFlags
             )
+        self.person_choice.clear()
+        for p in persons:
+            self.person_choice.addItem(p.display_name, str(p.id))
+        self.person_choice.setVisible(len(persons) > 1)
         linked = bool(persons)
         for w in (self.others_heading, self.others, self.signals_heading, self.signaleringen):
             w.setVisible(linked)
@@ -637,7 +645,8 @@ class DossierSection(QFrame):
     def open_dialog(self, existing: tuple[uuid.UUID, pd.SignaleringOut] | None) -> None:
         if not self._persons:
             return
-        person_id = existing[0] if existing else self._persons[0].id
+        chosen = self.person_choice.currentData()
+        person_id = existing[0] if existing else uuid.UUID(str(chosen or self._persons[0].id))
         signalering = existing[1] if existing else None
         if signalering is not None and signalering.state is SignaleringState.ENDED:
             self.message.show_message(self.tr("An ended signalering is kept as it was."))
