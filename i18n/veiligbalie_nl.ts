@@ -1190,6 +1190,263 @@
     </message>
   </context>
   <context>
+    <name>Dossier</name>
+    <message>
+      <source>Only by appointment</source>
+      <translation>Alleen op afspraak</translation>
+    </message>
+    <message>
+      <source>Access ban</source>
+      <translation>Toegangsverbod</translation>
+    </message>
+    <message>
+      <source>Other measure</source>
+      <translation>Andere maatregel</translation>
+    </message>
+    <message>
+      <source>By letter</source>
+      <translation>Per brief</translation>
+    </message>
+    <message>
+      <source>In person</source>
+      <translation>Persoonlijk</translation>
+    </message>
+    <message>
+      <source>By phone</source>
+      <translation>Telefonisch</translation>
+    </message>
+    <message>
+      <source>proposed</source>
+      <translation>voorgesteld</translation>
+    </message>
+    <message>
+      <source>active</source>
+      <translation>actief</translation>
+    </message>
+    <message>
+      <source>ended</source>
+      <translation>beëindigd</translation>
+    </message>
+    <message>
+      <source>the text shown at the counter</source>
+      <translation>de tekst voor de balie</translation>
+    </message>
+    <message>
+      <source>the reason</source>
+      <translation>de reden</translation>
+    </message>
+    <message>
+      <source>the start of the period</source>
+      <translation>het begin van de periode</translation>
+    </message>
+    <message>
+      <source>the end of the period</source>
+      <translation>het einde van de periode</translation>
+    </message>
+    <message>
+      <source>an end date after the start date</source>
+      <translation>een einddatum na de begindatum</translation>
+    </message>
+    <message>
+      <source>who decided</source>
+      <translation>wie besloot</translation>
+    </message>
+    <message>
+      <source>the date of the decision</source>
+      <translation>de datum van het besluit</translation>
+    </message>
+    <message>
+      <source>the date the person was informed</source>
+      <translation>de datum waarop de persoon is geïnformeerd</translation>
+    </message>
+    <message>
+      <source>how the person was informed</source>
+      <translation>hoe de persoon is geïnformeerd</translation>
+    </message>
+    <message>
+      <source>which other measure</source>
+      <translation>welke andere maatregel</translation>
+    </message>
+    <message>
+      <source>The server cannot be reached now. Try again later.</source>
+      <translation>De server is nu niet bereikbaar. Probeer het later opnieuw.</translation>
+    </message>
+    <message>
+      <source>Only team leads and coordinators use the dossier.</source>
+      <translation>Alleen teamleiders en coördinatoren gebruiken het dossier.</translation>
+    </message>
+    <message>
+      <source>Not found, or not visible to you.</source>
+      <translation>Niet gevonden, of niet zichtbaar voor u.</translation>
+    </message>
+    <message>
+      <source>The server refused: %1</source>
+      <translation>De server weigerde: %1</translation>
+    </message>
+    <message>
+      <source>not set</source>
+      <translation>niet ingevuld</translation>
+    </message>
+  </context>
+  <context>
+    <name>DossierSection</name>
+    <message>
+      <source>Person involved</source>
+      <translation>Betrokkene</translation>
+    </message>
+    <message>
+      <source>Known person</source>
+      <translation>Bekende persoon</translation>
+    </message>
+    <message>
+      <source>Other reports about this person</source>
+      <translation>Andere meldingen over deze persoon</translation>
+    </message>
+    <message>
+      <source>Signaleringen</source>
+      <translation>Signaleringen</translation>
+    </message>
+    <message>
+      <source>For which person</source>
+      <translation>Voor welke persoon</translation>
+    </message>
+    <message>
+      <source>Propose signalering…</source>
+      <translation>Signalering voorstellen…</translation>
+    </message>
+    <message>
+      <source>Propose signalering</source>
+      <translation>Signalering voorstellen</translation>
+    </message>
+    <message>
+      <source>Complete or end…</source>
+      <translation>Aanvullen of beëindigen…</translation>
+    </message>
+    <message>
+      <source>Complete the chosen signalering</source>
+      <translation>De gekozen signalering aanvullen</translation>
+    </message>
+    <message>
+      <source>End</source>
+      <translation>Beëindigen</translation>
+    </message>
+    <message>
+      <source>End the chosen signalering</source>
+      <translation>De gekozen signalering beëindigen</translation>
+    </message>
+    <message>
+      <source>Link this report to a known person:</source>
+      <translation>Deze melding koppelen aan een bekende persoon:</translation>
+    </message>
+    <message>
+      <source>Name or client number</source>
+      <translation>Naam of klantnummer</translation>
+    </message>
+    <message>
+      <source>Search</source>
+      <translation>Zoeken</translation>
+    </message>
+    <message>
+      <source>Search a known person</source>
+      <translation>Een bekende persoon zoeken</translation>
+    </message>
+    <message>
+      <source>Known persons found</source>
+      <translation>Gevonden bekende personen</translation>
+    </message>
+    <message>
+      <source>Link to this report</source>
+      <translation>Aan deze melding koppelen</translation>
+    </message>
+    <message>
+      <source>Link the chosen person to this report</source>
+      <translation>De gekozen persoon aan deze melding koppelen</translation>
+    </message>
+    <message>
+      <source>Name of the new person</source>
+      <translation>Naam van de nieuwe persoon</translation>
+    </message>
+    <message>
+      <source>Name of a new person</source>
+      <translation>Naam van een nieuwe persoon</translation>
+    </message>
+    <message>
+      <source>New person from this report</source>
+      <translation>Nieuwe persoon uit deze melding</translation>
+    </message>
+    <message>
+      <source>Looking up the dossier…</source>
+      <translation>Dossier opzoeken…</translation>
+    </message>
+    <message>
+      <source>Offline: as read on %1.</source>
+      <translation>Offline: zoals gelezen op %1.</translation>
+    </message>
+    <message>
+      <source>This report is not linked to a known person.</source>
+      <translation>Deze melding is niet gekoppeld aan een bekende persoon.</translation>
+    </message>
+    <message>
+      <source>This report concerns the known person below.</source>
+      <translation>Deze melding gaat over de bekende persoon hieronder.</translation>
+    </message>
+    <message>
+      <source>This report concerns the known persons below.</source>
+      <translation>Deze melding gaat over de bekende personen hieronder.</translation>
+    </message>
+    <message>
+      <source>No other reports.</source>
+      <translation>Geen andere meldingen.</translation>
+    </message>
+    <message>
+      <source>%1 · %2 · %3</source>
+      <translation>%1 · %2 · %3</translation>
+    </message>
+    <message>
+      <source>(no number yet)</source>
+      <translation>(nog geen nummer)</translation>
+    </message>
+    <message>
+      <source>%1 (%2): %3</source>
+      <translation>%1 (%2): %3</translation>
+    </message>
+    <message>
+      <source>%1 until %2</source>
+      <translation>%1 tot en met %2</translation>
+    </message>
+    <message>
+      <source>still needed: %1</source>
+      <translation>nog nodig: %1</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n report(s)</source>
+      <translation>
+        <numerusform>%n melding</numerusform>
+        <numerusform>%n meldingen</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>Nobody found.</source>
+      <translation>Niemand gevonden.</translation>
+    </message>
+    <message>
+      <source>Choose a person from the list first.</source>
+      <translation>Kies eerst een persoon uit de lijst.</translation>
+    </message>
+    <message>
+      <source>Give the new person a name first.</source>
+      <translation>Geef de nieuwe persoon eerst een naam.</translation>
+    </message>
+    <message>
+      <source>An ended signalering is kept as it was.</source>
+      <translation>Een beëindigde signalering blijft zoals ze was.</translation>
+    </message>
+    <message>
+      <source>Choose a signalering from the list first.</source>
+      <translation>Kies eerst een signalering uit de lijst.</translation>
+    </message>
+  </context>
+  <context>
     <name>DraftController</name>
     <message>
       <source>Unsaved report</source>
@@ -1323,7 +1580,7 @@
     <name>FollowUpService</name>
     <message>
       <source>This task is no longer on this workstation.</source>
-      <extracomment>How often the worklist looks at the clock (due soon, overdue). How often the server's list of alarms to follow up is asked for (besides on demand). Pulled reports older than this are history, not news, when they arrive (a first pull). A task turned due soon (once per task, also across restarts): the WorkItem. A report arrived from the server (for a reviewer: something new to look at). The people tasks can be assigned to were (re)loaded: list[Person].</extracomment>
+      <extracomment>How often the worklist looks at the clock (due soon, overdue). How often the server's list of alarms to follow up is asked for (besides on demand). Pulled reports older than this are history, not news, when they arrive (a first pull). A task turned due soon (once per task, also across restarts): the WorkItem. A report arrived from the server (for a reviewer: something new to look at). The people tasks can be assigned to were (re)loaded: list[Person]. The perpetrator dossier (set by the application context): its linked reports are earlier incidents with the person too.</extracomment>
       <translation>Deze taak staat niet meer op deze werkplek.</translation>
     </message>
     <message>
@@ -1472,7 +1729,7 @@
     <name>IncidentDetailView</name>
     <message>
       <source>Report detail</source>
-      <extracomment>After an action: the report's id (the log and Mijn meldingen refresh by themselves). How a file is opened (tests replace it; the desktop's viewer by default).</extracomment>
+      <extracomment>After an action: the report's id (the log and Mijn meldingen refresh by themselves). A report the dossier section wants opened (another report about the same person). How a file is opened (tests replace it; the desktop's viewer by default).</extracomment>
       <translation>Melding in detail</translation>
     </message>
     <message>
@@ -2943,6 +3200,40 @@
     </message>
   </context>
   <context>
+    <name>MeasureLookup</name>
+    <message>
+      <source>Look up a measure</source>
+      <translation>Maatregel opzoeken</translation>
+    </message>
+    <message>
+      <source>Look up a &amp;measure:</source>
+      <translation>&amp;Maatregel opzoeken:</translation>
+    </message>
+    <message>
+      <source>Client number</source>
+      <translation>Klantnummer</translation>
+    </message>
+    <message>
+      <source>Look up</source>
+      <translation>Opzoeken</translation>
+    </message>
+    <message>
+      <source>Look up the measure</source>
+      <translation>De maatregel opzoeken</translation>
+    </message>
+    <message>
+      <source>No measure applies to this number.</source>
+      <translation>Voor dit nummer geldt geen maatregel.</translation>
+    </message>
+  </context>
+  <context>
+    <name>MeasureNotice</name>
+    <message>
+      <source>Attention: %1</source>
+      <translation>Let op: %1</translation>
+    </message>
+  </context>
+  <context>
     <name>MyReportsView</name>
     <message>
       <source>My reports</source>
@@ -4028,6 +4319,125 @@
     <message>
       <source>Saved.</source>
       <translation>Opgeslagen.</translation>
+    </message>
+  </context>
+  <context>
+    <name>SignaleringDialog</name>
+    <message>
+      <source>Signalering</source>
+      <translation>Signalering</translation>
+    </message>
+    <message>
+      <source>A signalering is shown at the counter only as its measure, never with the history. It becomes active once the reason, the period, who decided and when and how the person was informed are filled in.</source>
+      <translation>Aan de balie is een signalering alleen als maatregel te zien, nooit met de voorgeschiedenis. Ze wordt actief zodra de reden, de periode, wie besloot en wanneer en hoe de persoon is geïnformeerd zijn ingevuld.</translation>
+    </message>
+    <message>
+      <source>Measure</source>
+      <translation>Maatregel</translation>
+    </message>
+    <message>
+      <source>&amp;Measure:</source>
+      <translation>&amp;Maatregel:</translation>
+    </message>
+    <message>
+      <source>Other measure</source>
+      <translation>Andere maatregel</translation>
+    </message>
+    <message>
+      <source>&amp;Other measure:</source>
+      <translation>&amp;Andere maatregel:</translation>
+    </message>
+    <message>
+      <source>Text shown at the counter</source>
+      <translation>Tekst voor de balie</translation>
+    </message>
+    <message>
+      <source>e.g. only by appointment, with two colleagues</source>
+      <translation>bijv. alleen op afspraak, met twee collega's</translation>
+    </message>
+    <message>
+      <source>&amp;Text at the counter:</source>
+      <translation>&amp;Tekst voor de balie:</translation>
+    </message>
+    <message>
+      <source>Reason</source>
+      <translation>Reden</translation>
+    </message>
+    <message>
+      <source>&amp;Reason:</source>
+      <translation>&amp;Reden:</translation>
+    </message>
+    <message>
+      <source>Period from</source>
+      <translation>Periode vanaf</translation>
+    </message>
+    <message>
+      <source>Period until</source>
+      <translation>Periode tot en met</translation>
+    </message>
+    <message>
+      <source>until</source>
+      <translation>tot en met</translation>
+    </message>
+    <message>
+      <source>&amp;Period:</source>
+      <translation>&amp;Periode:</translation>
+    </message>
+    <message>
+      <source>Decided by</source>
+      <translation>Besloten door</translation>
+    </message>
+    <message>
+      <source>&amp;Decided by:</source>
+      <translation>&amp;Besloten door:</translation>
+    </message>
+    <message>
+      <source>Decided on</source>
+      <translation>Besloten op</translation>
+    </message>
+    <message>
+      <source>Decided &amp;on:</source>
+      <translation>Besloten &amp;op:</translation>
+    </message>
+    <message>
+      <source>Informed on</source>
+      <translation>Geïnformeerd op</translation>
+    </message>
+    <message>
+      <source>&amp;Informed on:</source>
+      <translation>&amp;Geïnformeerd op:</translation>
+    </message>
+    <message>
+      <source>Informed how</source>
+      <translation>Hoe geïnformeerd</translation>
+    </message>
+    <message>
+      <source>(not yet)</source>
+      <translation>(nog niet)</translation>
+    </message>
+    <message>
+      <source>Informed &amp;how:</source>
+      <translation>&amp;Hoe geïnformeerd:</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>Annuleren</translation>
+    </message>
+    <message>
+      <source>Save as proposal</source>
+      <translation>Opslaan als voorstel</translation>
+    </message>
+    <message>
+      <source>Save and make active</source>
+      <translation>Opslaan en actief maken</translation>
+    </message>
+    <message>
+      <source>Before it can be made active, still needed: %1.</source>
+      <translation>Voordat de signalering actief kan worden, is nog nodig: %1.</translation>
+    </message>
+    <message>
+      <source>Complete: it can be made active.</source>
+      <translation>Compleet: de signalering kan actief worden.</translation>
     </message>
   </context>
   <context>

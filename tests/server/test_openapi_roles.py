@@ -73,6 +73,16 @@ ROLE_TABLE: dict[tuple[str, str], frozenset[str]] = {
     ("PUT", "/api/v1/incidents/{incident_id}/attachments/{sha256}"): WORKSTATION,
     ("GET", "/api/v1/alarms/followup"): REVIEW,
     ("POST", "/api/v1/alarms/{alarm_id}/followup"): REVIEW,
+    ("GET", "/api/v1/persons"): REVIEW,
+    ("POST", "/api/v1/persons"): REVIEW,
+    ("GET", "/api/v1/persons/{person_id}"): REVIEW,
+    ("PATCH", "/api/v1/persons/{person_id}"): REVIEW,
+    ("PUT", "/api/v1/persons/{person_id}/links/{incident_id}"): REVIEW,
+    ("DELETE", "/api/v1/persons/{person_id}/links/{incident_id}"): REVIEW,
+    ("POST", "/api/v1/persons/{person_id}/signaleringen"): REVIEW,
+    ("PUT", "/api/v1/persons/{person_id}/signaleringen/{signalering_id}"): REVIEW,
+    ("POST", "/api/v1/persons/{person_id}/signaleringen/{signalering_id}/state"): REVIEW,
+    ("GET", "/api/v1/measures"): TOKENS,
 }
 GUIDANCE_CHECK = uuid.UUID("01930000-0000-7000-8000-000000000001")
 
@@ -93,6 +103,17 @@ ALLOWED_STATUS: dict[tuple[str, str], int] = {
     # The report lists no files: none to download, none to upload.
     ("GET", "/api/v1/incidents/{incident_id}/attachments/{sha256}"): 404,
     ("PUT", "/api/v1/incidents/{incident_id}/attachments/{sha256}"): 400,
+    # The dossier: a person nobody keeps (404), a new one (201), the counter without an
+    # identifier (422, after the role check).
+    ("POST", "/api/v1/persons"): 201,
+    ("GET", "/api/v1/persons/{person_id}"): 404,
+    ("PATCH", "/api/v1/persons/{person_id}"): 404,
+    ("PUT", "/api/v1/persons/{person_id}/links/{incident_id}"): 404,
+    ("DELETE", "/api/v1/persons/{person_id}/links/{incident_id}"): 404,
+    ("POST", "/api/v1/persons/{person_id}/signaleringen"): 404,
+    ("PUT", "/api/v1/persons/{person_id}/signaleringen/{signalering_id}"): 404,
+    ("POST", "/api/v1/persons/{person_id}/signaleringen/{signalering_id}/state"): 404,
+    ("GET", "/api/v1/measures"): 422,
 }
 
 
@@ -158,6 +179,15 @@ def bodies(
         },
         ("PUT", "/api/v1/guidance/refresher"): lambda: {"done_at": now()},
         ("POST", "/api/v1/alarms/{alarm_id}/followup"): lambda: {"reason": "Vals alarm"},
+        ("POST", "/api/v1/persons"): lambda: {"display_name": "Bekende"},
+        ("PATCH", "/api/v1/persons/{person_id}"): lambda: {"description": "x"},
+        ("POST", "/api/v1/persons/{person_id}/signaleringen"): lambda: {"measure": "access_ban"},
+        ("PUT", "/api/v1/persons/{person_id}/signaleringen/{signalering_id}"): lambda: {
+            "measure": "access_ban"
+        },
+        ("POST", "/api/v1/persons/{person_id}/signaleringen/{signalering_id}/state"): lambda: {
+            "state": "active"
+        },
     }
 
 
@@ -205,6 +235,8 @@ def test_every_route_against_the_role_table(live: Live) -> None:
         "card_id": "huisregels",
         "check_id": str(GUIDANCE_CHECK),
         "sha256": "0" * 64,
+        "person_id": str(uuid7()),
+        "signalering_id": str(uuid7()),
     }
     body_of = bodies(live, victim, alarm_id, closed_id)
     users = {"employee": "emp", "team_lead": "lead", "security": "sec", "administrator": "admin"}

@@ -26,6 +26,7 @@ from veiligbalie.server.alarm_routes import adm as alarm_admin_router
 from veiligbalie.server.alarm_routes import router as alarm_router
 from veiligbalie.server.alarm_runtime import AlarmRuntime
 from veiligbalie.server.auth import AuthError
+from veiligbalie.server.dossier import router as dossier_router
 from veiligbalie.server.errors import RequestRefused
 from veiligbalie.server.escalation import WebhookPolicy
 from veiligbalie.server.guidance import router as guidance_router
@@ -180,6 +181,7 @@ def create_app(
     app.include_router(alarm_admin_router)
     app.include_router(stream_router)
     app.include_router(guidance_router)
+    app.include_router(dossier_router)
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
     app.add_middleware(RawSendMiddleware)
 

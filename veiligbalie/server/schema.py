@@ -413,3 +413,54 @@ alarm_followup_closures = sa.Table(
     sa.Column("closed_at", UTCDateTime, nullable=False),
     sa.Column("reason", sa.Text, nullable=False),
 )
+
+
+# --- perpetrator dossier (migration 0006_dossier) ------------------------------------------
+
+#: A known person, kept for one site (reviewers of that site and coordinators only).
+persons = sa.Table(
+    "persons",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("site_id", sa.Uuid, sa.ForeignKey("sites.id"), nullable=False, index=True),
+    sa.Column("display_name", sa.String(200), nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+    # The identifiers the organisation chooses to keep, e.g. {"klantnummer": "K-123"}.
+    sa.Column("identifiers", sa.JSON, nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("created_by_user_id", sa.Uuid),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+#: Which reports concern which known person.
+person_links = sa.Table(
+    "person_links",
+    metadata,
+    sa.Column("person_id", sa.Uuid, sa.ForeignKey("persons.id"), primary_key=True),
+    sa.Column("incident_id", sa.Uuid, sa.ForeignKey("incidents.id"), primary_key=True, index=True),
+    sa.Column("linked_by", sa.String(200), nullable=False),
+    sa.Column("linked_at", UTCDateTime, nullable=False),
+)
+
+#: Measures about a known person (core.dossier): proposed, active (complete only), ended.
+signaleringen = sa.Table(
+    "signaleringen",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("person_id", sa.Uuid, sa.ForeignKey("persons.id"), nullable=False, index=True),
+    sa.Column("measure", sa.String(32), nullable=False),
+    sa.Column("measure_other", sa.String(200), nullable=False),
+    sa.Column("counter_text", sa.String(300), nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("period_start", sa.Date),
+    sa.Column("period_end", sa.Date),
+    sa.Column("decided_by", sa.String(200), nullable=False),
+    sa.Column("decided_on", sa.Date),
+    sa.Column("informed_on", sa.Date),
+    sa.Column("informed_how", sa.String(16)),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)

@@ -13,6 +13,7 @@ from veiligbalie.net.api import ServerApi
 from veiligbalie.net.stream import Stream
 from veiligbalie.services.alarms import AlarmService
 from veiligbalie.services.attachments import AttachmentService
+from veiligbalie.services.dossier import DossierService
 from veiligbalie.services.followup import FollowUpService
 from veiligbalie.services.guidance import GuidanceLibrary, GuidanceSync
 from veiligbalie.services.hotkey import GlobalHotkey
@@ -45,6 +46,8 @@ class AppContext:
     attachments: AttachmentService | None = field(default=None)
     # Opvolging: follow-up tasks across reports and alarms without a report.
     followup: FollowUpService | None = field(default=None)
+    # The perpetrator dossier (reviewers) and the counter's measure lookup (everyone).
+    dossier: DossierService | None = field(default=None)
 
     @classmethod
     def open(cls, db: Database) -> AppContext:
@@ -102,6 +105,8 @@ class AppContext:
             followup=followup,
             _lan_started=(identity.station_id, identity.site_id, load_site_key()),
         )
+        context.dossier = DossierService.from_context(context)
+        followup.dossier = context.dossier
         context.wire_sync()
         engine.start()
         return context

@@ -40,6 +40,7 @@ from veiligbalie.core.limits import TEXT_MAX
 from veiligbalie.core.text import fill
 from veiligbalie.core.vocabulary import AlarmKind, AlarmType, Category, IncidentStatus
 from veiligbalie.reports.incident_report import build_incident_report
+from veiligbalie.services.dossier import DossierService
 from veiligbalie.services.incidents import AttachmentInfo
 from veiligbalie.services.review import (
     AlarmLogLine,
@@ -53,6 +54,7 @@ from veiligbalie.services.review import (
 )
 from veiligbalie.ui import labels
 from veiligbalie.ui.documents import DocumentRunner, incident_report_document, suggested_name
+from veiligbalie.ui.dossier import DossierSection
 from veiligbalie.ui.labels import CATEGORY_ORDER
 from veiligbalie.ui.timeline_text import event_heading, event_line, local_time
 from veiligbalie.ui.widgets import FieldMessage, vbox
@@ -135,9 +137,19 @@ class IncidentDetailView(QWidget):
     #: After an action: the report's id (the log and Mijn meldingen refresh by themselves).
     acted = Signal(uuid.UUID)
 
-    def __init__(self, review: ReviewService, parent: QWidget | None = None) -> None:
+    #: A report the dossier section wants opened (another report about the same person).
+    openRequested = Signal(uuid.UUID)
+
+    def __init__(
+        self,
+        review: ReviewService,
+        parent: QWidget | None = None,
+        dossier: DossierService | None = None,
+    ) -> None:
         super().__init__(parent)
         self.review = review
+        self.dossier_service = dossier
+        self.dossier: DossierSection | None = None
         self._detail: ReportDetail | None = None
         self._alarm_for: uuid.UUID | None = None
         self._people: list[Person] = []
@@ -299,6 +311,11 @@ class IncidentDetailView(QWidget):
         self._attachment_grid.setHorizontalSpacing(12)
         self._attachment_grid.setColumnStretch(0, 1)
         column.addWidget(self.attachments)
+        if self.dossier_service is not None:
+            self.dossier = DossierSection(self.dossier_service, self)
+            self.dossier.openRequested.connect(self.openRequested)
+            self.dossier.hide()
+            column.addWidget(self.dossier)
         column.addStretch(1)
         return column
 
@@ -393,8 +410,19 @@ class IncidentDetailView(QWidget):
         self.report.setText(self._report_html(incident, detail.show_restricted))
         self._show_notes(detail)
         self._show_attachments(detail)
+        self._show_dossier(detail)
         self._show_timeline(detail)
         self._show_alarm(incident)
+
+    def _show_dossier(self, detail: ReportDetail) -> None:
+        """ "Betrokkene": reviewers with a server see and change the person(s) linked."""
+        section, service = self.dossier, self.dossier_service
+        if section is None or service is None:
+            return
+        shown = detail.can_act and detail.show_restricted and service.reviewer()
+        section.setVisible(shown)
+        if shown:
+            section.show_for(detail.incident)
 
     def _report_html(self, incident: Incident, restricted: bool) -> str:
         esc = html.escape

@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -40,8 +40,10 @@ from veiligbalie import settings
 from veiligbalie.core.incident import DESCRIPTION_MAX, Incident
 from veiligbalie.core.text import fill
 from veiligbalie.core.vocabulary import Category, IncidentStatus
+from veiligbalie.services.dossier import DossierService
 from veiligbalie.services.incidents import IncidentService, IncidentSummary, TimelineEvent
 from veiligbalie.ui import labels
+from veiligbalie.ui.dossier import MeasureLookup
 from veiligbalie.ui.labels import CATEGORY_ORDER
 from veiligbalie.ui.timeline_text import event_heading, event_line
 from veiligbalie.ui.widgets import FieldMessage, vbox
@@ -159,6 +161,8 @@ class MyReportsView(QWidget):
         self._stack = QStackedWidget(self)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
+        self._outer = outer
+        self.measure_lookup: MeasureLookup | None = None
         outer.addWidget(self._stack)
         self._stack.addWidget(self._build_empty())
         self._stack.addWidget(self._build_content())
@@ -167,6 +171,24 @@ class MyReportsView(QWidget):
         service.changed.connect(self._on_changed)
         # Linking or unlinking decides whether a number is shown as provisional.
         service.delivery_changed.connect(self._on_delivery)
+
+    def attach_measures(self, dossier: DossierService) -> None:
+        """ "Maatregel opzoeken" above the list: a client number in, only the active measure
+        out (never a name or history)."""
+        if self.measure_lookup is None:
+            self.measure_lookup = MeasureLookup(dossier, self)
+            self._outer.insertWidget(0, self.measure_lookup)
+        self._show_lookup()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self._show_lookup()
+        super().showEvent(event)
+
+    def _show_lookup(self) -> None:
+        """Only with a server to ask (a station without one has no dossier)."""
+        lookup = self.measure_lookup
+        if lookup is not None:
+            lookup.setVisible(lookup.service.counter_lookup_available())
 
     # ------------------------------------------------------------------ building
     def _build_empty(self) -> QWidget:
