@@ -65,6 +65,10 @@ ROLE_TABLE: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/api/v1/guidance/prevention"): frozenset({"team_lead", "administrator"}),
     ("PUT", "/api/v1/guidance/prevention/{check_id}"): frozenset({"team_lead", "administrator"}),
     ("GET", "/api/v1/guidance/refresher"): USERS,
+    ("GET", "/api/v1/organisation/profile"): TOKENS,
+    ("PUT", "/api/v1/admin/organisation/profile"): ADMIN,
+    ("GET", "/api/v1/letters/templates"): TOKENS,
+    ("PUT", "/api/v1/admin/letters/{language}/{kind}"): ADMIN,
     ("PUT", "/api/v1/guidance/refresher"): USERS,
     ("GET", "/api/v1/people"): REVIEW,
     ("GET", "/api/v1/incidents/{incident_id}/attachments"): INCIDENT_ROLES,
@@ -157,6 +161,10 @@ def bodies(
             "items": {"escape_route": True},
         },
         ("PUT", "/api/v1/guidance/refresher"): lambda: {"done_at": now()},
+        ("PUT", "/api/v1/admin/organisation/profile"): lambda: {"contact_name": "M. de Vries"},
+        ("PUT", "/api/v1/admin/letters/{language}/{kind}"): lambda: {
+            "text": "Onderwerp\n\n{org_name}: {behaviour} op {incident_date}."
+        },
         ("POST", "/api/v1/alarms/{alarm_id}/followup"): lambda: {"reason": "Vals alarm"},
     }
 
@@ -203,6 +211,7 @@ def test_every_route_against_the_role_table(live: Live) -> None:
         "user_id": str(victim),
         "language": "nl",
         "card_id": "huisregels",
+        "kind": "warning",
         "check_id": str(GUIDANCE_CHECK),
         "sha256": "0" * 64,
     }

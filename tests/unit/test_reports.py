@@ -72,7 +72,11 @@ def police_sheet(language: str = "nl") -> bytes:
 
 def ban_values(language: str = "nl") -> dict[str, str]:
     values = standard_values(
-        HEAD, "VB-2026-000012", INCIDENT.occurred_at, datetime(2026, 12, 2, 10, tzinfo=UTC), language
+        HEAD,
+        "VB-2026-000012",
+        INCIDENT.occurred_at,
+        datetime(2026, 12, 2, 10, tzinfo=UTC),
+        language,
     )
     values.update(
         recipient="de heer P. de Boer",
@@ -136,7 +140,10 @@ def test_ban_letter_states_period_scope_rule_and_objection() -> None:
 def test_every_shipped_template_is_valid_and_fills(kind: LetterKind, language: str) -> None:
     template = shipped_template(kind, language)
     check_template(kind, template)
-    values = ban_values(language) | {"talk_date": "8 december 2026, 10:00", "talk_place": "Stadhuis"}
+    values = ban_values(language) | {
+        "talk_date": "8 december 2026, 10:00",
+        "talk_place": "Stadhuis",
+    }
     assert "{" not in fill_template(kind, template, values)
 
 
@@ -163,6 +170,9 @@ def test_dates_in_dutch_and_english() -> None:
 def test_documents_render_to_png(tmp_path: Path) -> None:
     pdf = tmp_path / "sheet.pdf"
     pdf.write_bytes(police_sheet())
-    subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")],
+        check=True,
+    )
     pngs = list(tmp_path.glob("p*.png"))
     assert pngs and pngs[0].stat().st_size > 5_000

@@ -209,7 +209,10 @@ def build_pdf(
 
 def key_value_table(rows: Sequence[tuple[str, Flowable | str]], styles: Styles) -> Table:
     data = [
-        [Paragraph(escape(k), styles.label), v if isinstance(v, Flowable) else Paragraph(v, styles.body)]
+        [
+            Paragraph(escape(k), styles.label),
+            v if isinstance(v, Flowable) else Paragraph(v, styles.body),
+        ]
         for k, v in rows
     ]
     table = Table(data, colWidths=[45 * mm, 125 * mm])

@@ -72,7 +72,9 @@ def standard_values(
         "letter_date": format_date(letter_at, lang),
         "reference": reference,
         "incident_date": format_date(incident_at, lang),
-        "objection_deadline": format_date(datetime(deadline.year, deadline.month, deadline.day), lang),
+        "objection_deadline": format_date(
+            datetime(deadline.year, deadline.month, deadline.day), lang
+        ),
     }
 
 
