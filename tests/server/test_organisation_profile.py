@@ -11,8 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.server.conftest import World
-from veiligbalie.reports.letters import shipped_template
 from veiligbalie.core.letters import LetterKind
+from veiligbalie.reports.letters import shipped_template
 from veiligbalie.server.cli import main
 
 PNG = (
