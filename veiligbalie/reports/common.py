@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -59,9 +59,11 @@ def register_fonts() -> None:
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT)
 
 
-def format_date(moment: datetime, language: str, with_time: bool = False) -> str:
+def format_date(moment: date, language: str, with_time: bool = False) -> str:
     """'2 december 2026' (or '2 December 2026'), '…, 14:05' with the time, local time."""
     lang = language_of(language)
+    if not isinstance(moment, datetime):
+        return f"{moment.day} {_MONTHS[lang][moment.month - 1]} {moment.year}"
     local = moment.astimezone(LOCAL_ZONE) if moment.tzinfo else moment
     text = f"{local.day} {_MONTHS[lang][local.month - 1]} {local.year}"
     return f"{text}, {local:%H:%M}" if with_time else text

@@ -235,7 +235,7 @@ class MainWindow(QMainWindow):
         context.alarms.offer_registration.connect(self._offer_registration)
 
         self.incident_form = IncidentForm(context.incidents, self)
-        self.my_reports = MyReportsView(context.incidents, self)
+        self.my_reports = MyReportsView(context.incidents, self, documents=context.documents)
         assert context.guidance is not None
         self.help_view = HelpView(context.guidance, self)
         self.log_service = LogService(
@@ -276,7 +276,7 @@ class MainWindow(QMainWindow):
         # The detail of one report: a page of its own, opened from the log (Enter or a
         # double click); Esc or "Terug" goes back where it was opened from.
         self.review = ReviewService.from_context(context)
-        self.incident_detail = IncidentDetailView(self.review, self)
+        self.incident_detail = IncidentDetailView(self.review, self, documents=context.documents)
         self._detail_holder = QScrollArea(self.stack)
         self._detail_holder.setObjectName("area_detail")
         self._detail_holder.setWidgetResizable(True)
