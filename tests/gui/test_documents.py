@@ -107,7 +107,7 @@ def wait_for(qtbot: Any, runner: DocumentRunner | None) -> None:
 
 
 def test_my_reports_prepares_the_police_sheet(qtbot: Any, env: Env) -> None:
-    incident = env.report()
+    env.report()
     view = MyReportsView(env.incidents, documents=env.documents)
     qtbot.addWidget(view)
     view.resize(1100, 800)

@@ -155,7 +155,7 @@ def letterhead_block(head: Letterhead, styles: Styles, language: str) -> Table:
 def _numbered_canvas(language: str) -> type[Canvas]:
     lang = language_of(language)
 
-    class NumberedCanvas(Canvas):
+    class NumberedCanvas(Canvas):  # type: ignore[misc]
         """Draws "pagina n van m" on each page once the total is known."""
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:

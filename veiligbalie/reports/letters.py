@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer
+from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from veiligbalie.core.letters import LetterKind, fill_template
 from veiligbalie.reports.common import (
@@ -97,7 +97,7 @@ def build_letter(
     lang = language_of(language)
     text = letter_text(kind, template, values)
     s = Styles()
-    story: list = [letterhead_block(head, s, lang), Spacer(1, 10 * mm)]
+    story: list[Flowable] = [letterhead_block(head, s, lang), Spacer(1, 10 * mm)]
     address = [values.get("recipient", "")] + [
         line for line in recipient_address.splitlines() if line.strip()
     ]

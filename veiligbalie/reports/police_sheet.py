@@ -13,7 +13,7 @@ from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from veiligbalie.core.incident import Incident
 from veiligbalie.reports.common import (
@@ -188,7 +188,7 @@ def build_police_sheet(
     s = Styles()
     inc = sheet.incident
     head = sheet.letterhead
-    story: list = [letterhead_block(head, s, lang), Spacer(1, 6 * mm)]
+    story: list[Flowable] = [letterhead_block(head, s, lang), Spacer(1, 6 * mm)]
     story.append(Paragraph(f"{t['title']} — {escape(sheet.reference)}", s.title))
     story.append(
         Paragraph(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QObject, QStandardPaths, Qt, QTimer, QUrl, Signal
@@ -124,7 +125,7 @@ class DocumentRunner(QObject):
         dialog = QProgressDialog(self.tr("Making the document…"), "", 0, 0, self._widget)
         dialog.setObjectName("documentProgress")
         dialog.setAccessibleName(self.tr("Making the document"))
-        dialog.setCancelButton(None)  # type: ignore[arg-type]
+        dialog.setCancelButton(None)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(0)
         self.progress = dialog
@@ -147,6 +148,11 @@ class DocumentRunner(QObject):
         self.failed.emit(message)
 
 
+def _day(edit: QDateEdit) -> date:
+    value = edit.date()
+    return date(value.year(), value.month(), value.day())
+
+
 class LetterDialog(QDialog):
     """Choose the letter, fill in its fields, see the text, make the PDF."""
 
@@ -166,6 +172,7 @@ class LetterDialog(QDialog):
         self.resize(760, 640)
         layout = QVBoxLayout(self)
         form = QFormLayout()
+        self.form = form
         layout.addLayout(form)
 
         self.kind = QComboBox(self)
@@ -273,8 +280,8 @@ class LetterDialog(QDialog):
             values |= {"talk_date": self.talk_date.text(), "talk_place": self.talk_place.text()}
         if kind is LetterKind.ACCESS_BAN:
             values |= {
-                "ban_start": format_date(self.ban_start.date().toPython(), language),
-                "ban_end": format_date(self.ban_end.date().toPython(), language),
+                "ban_start": format_date(_day(self.ban_start), language),
+                "ban_end": format_date(_day(self.ban_end), language),
                 "locations": self.locations.text(),
                 "channels": self.channels.text(),
             }
@@ -282,8 +289,7 @@ class LetterDialog(QDialog):
 
     def _kind_changed(self) -> None:
         kind = self.letter_kind()
-        form = self.layout().itemAt(0).layout()
-        assert isinstance(form, QFormLayout)
+        form = self.form
         shown = {
             self.talk_date: kind is LetterKind.INVITATION,
             self.talk_place: kind is LetterKind.INVITATION,
@@ -325,7 +331,16 @@ class LetterDialog(QDialog):
 
     def _template_message(self, exc: TemplateError) -> str:
         if exc.problem == "empty_value":
-            return fill(self.tr("Fill in the field “%1”."), exc.field)
+            named = {
+                "recipient": self.tr("To"),
+                "behaviour": self.tr("Behaviour"),
+                "house_rule": self.tr("House rule"),
+                "talk_date": self.tr("Date and time of the talk"),
+                "talk_place": self.tr("Place of the talk"),
+                "locations": self.tr("Locations"),
+                "channels": self.tr("Contact allowed by"),
+            }
+            return fill(self.tr("Fill in the field “%1”."), named.get(exc.field, exc.field))
         return fill(self.tr("The letter template cannot be used: %1"), str(exc))
 
     def make(self) -> None:
