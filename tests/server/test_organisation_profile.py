@@ -6,14 +6,19 @@ from __future__ import annotations
 
 import base64
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from PySide6.QtCore import QCoreApplication
 
-from tests.server.conftest import World
+from tests.server.conftest import Live, World
 from veiligbalie.core.letters import LetterKind
+from veiligbalie.net.api import ServerApi
 from veiligbalie.reports.letters import shipped_template
 from veiligbalie.server.cli import main
+from veiligbalie.server.organisation import set_profile, store_template
+from veiligbalie.services.organisation import OrganisationProfile
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
@@ -138,3 +143,49 @@ def test_cli_org_set_and_letter_import(
     assert code == 2 and "channels" in err
     code, out, _ = cli(capsys, db_url, "letter", "list")
     assert code == 0 and "nl/access_ban  v1  (beheer" in out
+
+
+def test_workstation_caches_the_letterhead_and_letters_for_offline_use(
+    qtbot: Any, live: Live, tmp_path: Path
+) -> None:
+    """Through a real server process: a workstation fetches the profile and the templates,
+    keeps them, and makes documents with them when the server is gone."""
+    store = live.world.store
+    set_profile(
+        store,
+        "beheer",
+        contact_name="Marieke de Vries",
+        contact_function="coördinator agressie en geweld",
+        contact_phone="010 123 45 67",
+        contact_email="veiligheid@testdorp.nl",
+        logo=PNG,
+    )
+    own = shipped_template(LetterKind.WARNING, "nl").replace(
+        "Met vriendelijke groet,", "Met vriendelijke groet, namens het college,"
+    )
+    store_template(store, "warning", "nl", own, "beheer")
+    # Owned by the application, as in the client: replies finish after the test's objects.
+    api = ServerApi(QCoreApplication.instance())
+    api.configure(live.url)
+    api.set_token(live.world.tokens["ws"])
+    profile = OrganisationProfile(lambda: api, folder=tmp_path / "org", parent=api)
+    with qtbot.waitSignals([profile.changed, profile.changed], timeout=20_000):
+        assert profile.refresh()
+    head = profile.letterhead()
+    assert head.address == "Postbus 1, 1234 AB Testdorp"
+    assert head.contact_name == "Marieke de Vries" and head.logo == PNG
+    assert "namens het college" in profile.template(LetterKind.WARNING, "nl")
+
+    offline = OrganisationProfile(lambda: None, folder=tmp_path / "org")
+    assert not offline.refresh()
+    assert offline.letterhead() == head
+    assert "namens het college" in offline.template(LetterKind.WARNING, "nl")
+    assert "namens het college" not in offline.template(LetterKind.WARNING, "en")
+
+
+def test_without_server_or_settings_the_documents_say_the_address_is_missing(
+    qapp: Any, tmp_path: Path
+) -> None:
+    head = OrganisationProfile(lambda: None, folder=tmp_path / "none").letterhead()
+    assert head.address == ""
+    assert head.address_lines("nl") == ["Deze organisatie heeft haar postadres nog niet ingevuld."]
