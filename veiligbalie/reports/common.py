@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.fonts import addMapping
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -56,7 +57,13 @@ def register_fonts() -> None:
         return
     pdfmetrics.registerFont(TTFont(FONT, str(FONTS_DIR / "DejaVuSans.ttf")))
     pdfmetrics.registerFont(TTFont(FONT_BOLD, str(FONTS_DIR / "DejaVuSans-Bold.ttf")))
-    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT)
+    pdfmetrics.registerFontFamily(
+        FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD
+    )
+    # No italic face is shipped: italic falls back to upright, and the upright faces are
+    # mapped last so <b> inside a paragraph finds the bold face (not "bold italic").
+    addMapping(FONT, 0, 0, FONT)
+    addMapping(FONT, 1, 0, FONT_BOLD)
 
 
 def format_date(moment: date, language: str, with_time: bool = False) -> str:
@@ -100,6 +107,7 @@ class Styles:
         self.body = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=14)
         self.small = ParagraphStyle("small", parent=self.body, fontSize=8.5, leading=11)
         self.right = ParagraphStyle("right", parent=self.small, alignment=TA_RIGHT)
+        self.tiny = ParagraphStyle("tiny", parent=self.body, fontSize=7.5, leading=10)
         self.title = ParagraphStyle(
             "title", parent=self.body, fontName=FONT_BOLD, fontSize=15, leading=20, spaceAfter=6
         )
@@ -138,7 +146,7 @@ def letterhead_block(head: Letterhead, styles: Styles, language: str) -> Table:
             logo.hAlign = "LEFT"
         except Exception:  # an unreadable logo never stops a document
             logo = ""
-    table = Table([[logo, text]], colWidths=[60 * mm, 110 * mm])
+    table = Table([[logo, text]], colWidths=[55 * mm, 109 * mm], hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [
@@ -159,6 +167,8 @@ def _numbered_canvas(language: str) -> type[Canvas]:
         """Draws "pagina n van m" on each page once the total is known."""
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
+            # Only the embedded font: no reference to a viewer's Helvetica.
+            kwargs.setdefault("initialFontName", FONT)
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
 
@@ -217,7 +227,7 @@ def key_value_table(rows: Sequence[tuple[str, Flowable | str]], styles: Styles) 
         ]
         for k, v in rows
     ]
-    table = Table(data, colWidths=[45 * mm, 125 * mm])
+    table = Table(data, colWidths=[45 * mm, 119 * mm], hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [

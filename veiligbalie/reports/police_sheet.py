@@ -243,8 +243,8 @@ def build_police_sheet(
     if sheet.evidence:
         data = [[Paragraph(t["file"], s.label), Paragraph(t["checksum"], s.label)]]
         for item in sheet.evidence:
-            data.append([Paragraph(escape(item.name), s.small), Paragraph(item.sha256, s.small)])
-        table = Table(data, colWidths=[55 * mm, 115 * mm], repeatRows=1)
+            data.append([Paragraph(escape(item.name), s.small), Paragraph(item.sha256, s.tiny)])
+        table = Table(data, colWidths=[50 * mm, 114 * mm], repeatRows=1, hAlign="LEFT")
         table.setStyle(
             TableStyle(
                 [
@@ -265,8 +265,9 @@ def build_police_sheet(
             [Paragraph(t["police_number"], s.label), ""],
             [Paragraph(t["police_date"], s.label), ""],
         ],
-        colWidths=[70 * mm, 100 * mm],
+        colWidths=[64 * mm, 100 * mm],
         rowHeights=[12 * mm, 12 * mm],
+        hAlign="LEFT",
     )
     box.setStyle(
         TableStyle(
