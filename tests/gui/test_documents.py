@@ -174,6 +174,8 @@ def test_detail_view_police_sheet_and_letter(qtbot: Any, env: Env) -> None:
     assert [e.data["details"]["letter_kind"] for e in letters] == ["warning"]
     assert letters[0].author == "Els Bakker"
     assert "timeline" in view.feedback.text() or "tijdlijn" in view.feedback.text()
+    shown = [view.timeline.item(i).text() for i in range(view.timeline.count())]
+    assert any("warning letter" in line or "waarschuwingsbrief" in line for line in shown), shown
 
 
 def worklist(qtbot: Any, env: Env) -> WorklistView:

@@ -176,3 +176,25 @@ def test_documents_render_to_png(tmp_path: Path) -> None:
     )
     pngs = list(tmp_path.glob("p*.png"))
     assert pngs and pngs[0].stat().st_size > 5_000
+
+
+def test_a_letter_on_the_response_task_travels_with_its_details() -> None:
+    from veiligbalie.protocol.sync import FollowUpPayload
+
+    payload = FollowUpPayload.model_validate(
+        {
+            "event_id": "0190f0f0-0000-7000-8000-000000000001",
+            "kind": "perpetrator_response",
+            "action": "done",
+            "done_at": "2026-12-02T10:00:00Z",
+            "details": {
+                "measure": "access_ban",
+                "letter_kind": "access_ban",
+                "letter_made_at": "2026-12-02T10:00:00Z",
+                "letter_made_by": "Els Bakker",
+            },
+        }
+    )
+    assert payload.details["letter_kind"] == "access_ban"
+    assert payload.details["letter_made_by"] == "Els Bakker"
+    assert payload.details["letter_made_at"].startswith("2026-12-02T10:00:00")

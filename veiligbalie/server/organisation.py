@@ -195,6 +195,15 @@ def _who(principal: Principal) -> str:
     return principal.username or principal.display_name or "?"
 
 
+def _nudge(request: Request) -> None:
+    """Tell connected workstations to sync: each sync also refreshes their letterhead."""
+    hub = getattr(request.app.state, "hub", None)
+    if hub is None:
+        return
+    for site in hub.sites():
+        hub.publish(site, {"type": "changes"})
+
+
 # --- routes -----------------------------------------------------------------------------
 
 
@@ -208,7 +217,7 @@ def read_profile(_: Reader, store: Store) -> pd.OrganisationProfileOut:
 
 @router.put("/admin/organisation/profile", response_model=pd.OrganisationProfileOut, responses=_400)
 def put_profile(
-    body: pd.OrganisationProfileIn, principal: Administrator, store: Store
+    body: pd.OrganisationProfileIn, principal: Administrator, store: Store, request: Request
 ) -> pd.OrganisationProfileOut:
     logo: bytes | None = None
     if body.logo_base64:
@@ -216,7 +225,7 @@ def put_profile(
             logo = base64.b64decode(body.logo_base64, validate=True)
         except (binascii.Error, ValueError):
             raise AdminError("logo_base64 is not valid base64") from None
-    return set_profile(
+    profile = set_profile(
         store,
         _who(principal),
         address=body.address,
@@ -227,6 +236,8 @@ def put_profile(
         logo=logo,
         remove_logo=body.logo_base64 == "",
     )
+    _nudge(request)
+    return profile
 
 
 @router.get("/letters/templates", response_model=pd.LetterTemplateList, responses=_403)
@@ -244,10 +255,7 @@ def put_template(
     request: Request,
 ) -> pd.LetterTemplateOut:
     out = store_template(store, kind, language, body.text, _who(principal))
-    hub = getattr(request.app.state, "hub", None)
-    if hub is not None:
-        for site in hub.sites():
-            hub.publish(site, {"type": "changes"})
+    _nudge(request)
     return out
 
 
