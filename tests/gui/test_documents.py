@@ -260,3 +260,46 @@ def test_a_bad_organisation_template_is_refused_naming_its_field(qtbot: Any, env
     assert dialog.preview.toPlainText() == ""
     assert not env.tmp.joinpath("waarschuwing.pdf").exists()
     assert uuid.UUID(str(incident.id))
+
+
+def test_a_slow_document_shows_progress_and_the_gui_stays_free(
+    qtbot: Any, env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from veiligbalie.services import documents as documents_module
+
+    incident = env.report()
+    release = threading.Event()
+    real = documents_module.build_police_sheet
+
+    def slow(*args: Any, **kwargs: Any) -> None:
+        assert release.wait(20), "the test never released the worker"
+        real(*args, **kwargs)
+
+    monkeypatch.setattr(documents_module, "build_police_sheet", slow)
+    view = MyReportsView(env.incidents, documents=env.documents)
+    qtbot.addWidget(view)
+    view.resize(1100, 800)
+    view.show()
+    view.refresh()
+    view.table.selectRow(0)
+    runner = view.documents
+    assert runner is not None
+    asked: list[str] = []
+    target = env.tmp / "traag.pdf"
+
+    def choose(_parent: Any, _title: str, name: str) -> Path:
+        asked.append(name)
+        return target
+
+    runner.choose_path = choose
+    runner.open_file = env.opened.append
+    view.prepare_police_report()
+    assert asked == [f"aangifte-{incident.reference}.pdf"]
+    # The worker is still busy: the GUI thread runs on and shows a progress dialog.
+    qtbot.waitUntil(lambda: runner.progress is not None and runner.progress.isVisible())
+    assert runner.busy() and not target.exists()
+    with qtbot.waitSignal(runner.finished, timeout=20_000):
+        release.set()
+    assert runner.progress is None and target.exists() and env.opened == [target]
