@@ -303,3 +303,23 @@ def test_a_slow_document_shows_progress_and_the_gui_stays_free(
     with qtbot.waitSignal(runner.finished, timeout=20_000):
         release.set()
     assert runner.progress is None and target.exists() and env.opened == [target]
+
+
+def test_a_document_that_cannot_be_saved_is_said_plainly(qtbot: Any, env: Env) -> None:
+    incident = env.report()
+    view = MyReportsView(env.incidents, documents=env.documents)
+    qtbot.addWidget(view)
+    view.show()
+    view.refresh()
+    view.table.selectRow(0)
+    runner = view.documents
+    assert runner is not None
+    runner.choose_path = lambda *_args: env.tmp / "no-such-folder" / "aangifte.pdf"
+    runner.open_file = env.opened.append
+    with qtbot.waitSignal(runner.failed, timeout=20_000):
+        view.prepare_police_report()
+    box = runner.failure_box
+    assert box is not None and box.isVisible() and "no-such-folder" in box.text()
+    assert env.opened == [] and not runner.busy()
+    assert env.incidents.get(incident.id) is not None
+    box.close()

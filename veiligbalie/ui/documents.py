@@ -85,6 +85,7 @@ class DocumentRunner(QObject):
         self.open_file = open_file or _open_in_viewer
         self.job: DocumentJob | None = None
         self.progress: QProgressDialog | None = None
+        self.failure_box: QMessageBox | None = None
 
     def busy(self) -> bool:
         return self.job is not None
@@ -145,6 +146,18 @@ class DocumentRunner(QObject):
 
     def _on_failed(self, message: str) -> None:
         self._done()
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            self.tr("Document not made"),
+            fill(self.tr("The document could not be saved: %1"), message),
+            QMessageBox.StandardButton.Ok,
+            self._widget,
+        )
+        box.setObjectName("documentFailed")
+        box.setAccessibleName(self.tr("Document not made"))
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.failure_box = box
+        box.open()  # not blocking: the view stays usable
         self.failed.emit(message)
 
 
@@ -363,6 +376,4 @@ class LetterDialog(QDialog):
 
     def _failed(self, message: str) -> None:
         self.make_button.setEnabled(True)
-        QMessageBox.warning(
-            self, self.tr("Make letter"), fill(self.tr("The letter could not be made: %1"), message)
-        )
+        self.message.setText(fill(self.tr("The letter could not be made: %1"), message))
