@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QLocale, QObject, QRunnable, QThreadPool, Signal
 
 from veiligbalie import settings
 from veiligbalie.core.letters import LetterKind, TemplateError
@@ -52,6 +52,12 @@ def default_file_name(kind: str, reference: str) -> str:
     safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in reference) or "melding"
     prefix = "aangifte" if kind == "police_sheet" else LETTER_FILE.get(kind, kind)
     return f"{prefix}-{safe}.pdf"
+
+
+def _ui_language() -> str:
+    """The interface language: documents follow it ("system": the system's language)."""
+    chosen = str(settings.LANGUAGE.get() or "nl")
+    return QLocale.system().name() if chosen == "system" else chosen
 
 
 class _Signals(QObject):
@@ -113,7 +119,7 @@ class DocumentService(QObject):
         self.profile = profile
         self._followup = followup
         self._author = author or incidents.reporter_name
-        self._language = language or (lambda: str(settings.LANGUAGE.get() or "nl"))
+        self._language = language or _ui_language
         self._clock = clock or (lambda: datetime.now(UTC))
         self._pool = pool or QThreadPool.globalInstance()
         self._running: set[DocumentJob] = set()
