@@ -26,10 +26,12 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Image, Paragraph, SimpleDocTemplate, Table, TableStyle
 
+from veiligbalie import paths
+
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
 LOCAL_ZONE = ZoneInfo("Europe/Amsterdam")
-FONTS_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
+FONTS_DIR = paths.resources_dir() / "fonts"
 
 _MONTHS = {
     "nl": (

@@ -14,6 +14,7 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
+from veiligbalie import paths
 from veiligbalie.core.letters import LetterKind, fill_template
 from veiligbalie.reports.common import (
     Letterhead,
@@ -34,7 +35,7 @@ __all__ = [
     "standard_values",
 ]
 
-LETTERS_DIR = Path(__file__).resolve().parents[2] / "resources" / "letters"
+LETTERS_DIR = paths.resources_dir() / "letters"
 _REF = {"nl": "Ons kenmerk", "en": "Our reference"}
 _DATE = {"nl": "Datum", "en": "Date"}
 _TITLE = {
