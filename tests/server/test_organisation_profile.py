@@ -175,6 +175,7 @@ def test_workstation_caches_the_letterhead_and_letters_for_offline_use(
     assert head.address == "Postbus 1, 1234 AB Testdorp"
     assert head.contact_name == "Marieke de Vries" and head.logo == PNG
     assert "namens het college" in profile.template(LetterKind.WARNING, "nl")
+    assert not profile.refresh(force=False)  # right after: not again on every small sync
 
     offline = OrganisationProfile(lambda: None, folder=tmp_path / "org")
     assert not offline.refresh()

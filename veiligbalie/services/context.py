@@ -96,7 +96,7 @@ class AppContext:
             lambda: engine.api if engine.configured else None, parent=incidents
         )
         # Each finished sync also brings the letterhead and the letter templates up to date.
-        engine.synced.connect(organisation.refresh)
+        engine.synced.connect(lambda: organisation.refresh(force=False))
         documents = DocumentService(
             incidents,
             organisation,

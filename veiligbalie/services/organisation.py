@@ -14,6 +14,7 @@ import binascii
 import json
 import logging
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,9 @@ from veiligbalie.reports.letters import shipped_template
 __all__ = ["OrganisationProfile"]
 
 log = logging.getLogger(__name__)
+
+#: After a sync, the letterhead is asked again at most this often (seconds).
+REFRESH_EVERY = 60.0
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -54,6 +58,7 @@ class OrganisationProfile(QObject):
         super().__init__(parent)
         self._api = api or (lambda: None)
         self._folder = folder
+        self._asked_at: float | None = None
 
     @property
     def folder(self) -> Path:
@@ -100,12 +105,18 @@ class OrganisationProfile(QObject):
             return shipped_template(kind, lang)
 
     # -- Refreshing from the server ------------------------------------------------------
-    def refresh(self) -> bool:
+    def refresh(self, force: bool = True) -> bool:
         """Ask the server for the profile and the templates (answers arrive later); False
-        when there is no server link."""
+        when there is no server link, or (``force=False``, after each sync) when it was
+        asked less than :data:`REFRESH_EVERY` seconds ago: the logo is not fetched on
+        every small sync."""
         api = self._api()
         if api is None:
             return False
+        now = time.monotonic()
+        if not force and self._asked_at is not None and now - self._asked_at < REFRESH_EVERY:
+            return False
+        self._asked_at = now
         api.call("GET", "/organisation/profile", None, OrganisationProfileOut, self._on_profile)
         api.call("GET", "/letters/templates", None, LetterTemplateList, self._on_templates)
         return True
