@@ -323,3 +323,33 @@ def test_a_document_that_cannot_be_saved_is_said_plainly(qtbot: Any, env: Env) -
     assert env.opened == [] and not runner.busy()
     assert env.incidents.get(incident.id) is not None
     box.close()
+
+
+def test_a_letter_the_timeline_refuses_is_said_and_the_file_kept(
+    qtbot: Any, env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from veiligbalie.services.followup import FollowUpError
+
+    incident = env.report()
+
+    def refuse(*_args: Any, **_kwargs: Any) -> None:
+        raise FollowUpError("This task is no longer on this workstation.")
+
+    monkeypatch.setattr(env.followup, "complete", refuse)
+    view = IncidentDetailView(ReviewService(env.incidents, env.db), documents=env.documents)
+    qtbot.addWidget(view)
+    view.show()
+    assert view.show_incident(incident.id)
+    target = env.runner(view.documents, "brief-geweigerd.pdf")
+    runner = view.documents
+    assert runner is not None
+    with qtbot.waitSignal(runner.finished, timeout=20_000):
+        runner.letter(
+            incident.id,
+            LetterKind.WARNING,
+            {"recipient": "de heer P. de Boer", "behaviour": "u schold.", "house_rule": "Art. 2."},
+        )
+    assert target.exists()
+    box = runner.failure_box
+    assert box is not None and box.isVisible() and "no longer" in box.text()
+    box.close()

@@ -102,6 +102,8 @@ class DocumentService(QObject):
     """Makes the documents of one report; the UI chooses where they go and opens them."""
 
     letter_recorded = Signal(object)  # LetterMade
+    #: The letter was made but the timeline refused it (the message says why).
+    letter_not_recorded = Signal(str)
 
     def __init__(
         self,
@@ -208,7 +210,7 @@ class DocumentService(QObject):
             build_letter(kind, template, values, head, language, out, recipient_address, progress)
 
         job = self._job(build, target)
-        job.signals.finished.connect(lambda _path: self.record_letter(incident_id, kind))
+        job.signals.finished.connect(lambda _path: self._record_safely(incident_id, kind))
         self._pool.start(job)
         return job
 
@@ -222,6 +224,14 @@ class DocumentService(QObject):
         return job
 
     # -- The timeline ----------------------------------------------------------------------
+    def _record_safely(self, incident_id: uuid.UUID, kind: LetterKind) -> None:
+        """The file is made: record it; a step the store refuses is said, not lost in Qt."""
+        try:
+            self.record_letter(incident_id, kind)
+        except (ValueError, LookupError) as exc:  # FollowUpError is a ValueError too
+            log.error("letter %s for %s not recorded: %s", kind, incident_id, exc)
+            self.letter_not_recorded.emit(str(exc))
+
     def record_letter(self, incident_id: uuid.UUID, kind: LetterKind) -> LetterMade:
         """Which letter, when, by whom, on the perpetrator-response task (ticked with the
         matching measure when still open; else the details are added to it)."""

@@ -86,6 +86,8 @@ class DocumentRunner(QObject):
         self.job: DocumentJob | None = None
         self.progress: QProgressDialog | None = None
         self.failure_box: QMessageBox | None = None
+        self._awaiting_letter = False
+        documents.letter_not_recorded.connect(self._letter_not_recorded)
 
     def busy(self) -> bool:
         return self.job is not None
@@ -111,6 +113,7 @@ class DocumentRunner(QObject):
         if target is None:
             return None
         job = self.documents.make_letter(incident_id, kind, fields, target, recipient_address)
+        self._awaiting_letter = True
         return self._follow(job)
 
     def _follow(self, job: DocumentJob) -> DocumentJob:
@@ -134,6 +137,7 @@ class DocumentRunner(QObject):
 
     def _done(self) -> None:
         self.job = None
+        self._awaiting_letter = False
         if self.progress is not None:
             self.progress.close()
             self.progress.deleteLater()
@@ -144,12 +148,27 @@ class DocumentRunner(QObject):
         self.open_file(Path(path))
         self.finished.emit(path)
 
+    def _letter_not_recorded(self, message: str) -> None:
+        if self._awaiting_letter:  # this view's letter (several views share the service)
+            self._say(
+                fill(
+                    self.tr(
+                        "The letter is saved, but it could not be recorded on the timeline: %1"
+                    ),
+                    message,
+                )
+            )
+
     def _on_failed(self, message: str) -> None:
         self._done()
+        self._say(fill(self.tr("The document could not be saved: %1"), message))
+        self.failed.emit(message)
+
+    def _say(self, text: str) -> None:
         box = QMessageBox(
             QMessageBox.Icon.Warning,
             self.tr("Document not made"),
-            fill(self.tr("The document could not be saved: %1"), message),
+            text,
             QMessageBox.StandardButton.Ok,
             self._widget,
         )
@@ -158,7 +177,6 @@ class DocumentRunner(QObject):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.failure_box = box
         box.open()  # not blocking: the view stays usable
-        self.failed.emit(message)
 
 
 def _day(edit: QDateEdit) -> date:
