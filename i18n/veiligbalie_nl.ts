@@ -1537,6 +1537,7 @@
     <name>FollowUpDialog</name>
     <message>
       <source>Tick off: %1</source>
+      <extracomment>Makes the police-report sheet or a letter from this task (None: not here).</extracomment>
       <translation>Afvinken: %1</translation>
     </message>
     <message>
@@ -1729,7 +1730,7 @@
     <name>IncidentDetailView</name>
     <message>
       <source>Report detail</source>
-      <extracomment>After an action: the report's id (the log and Mijn meldingen refresh by themselves). A report the dossier section wants opened (another report about the same person). How a file is opened (tests replace it; the desktop's viewer by default).</extracomment>
+      <extracomment>After an action: the report's id (the log and Mijn meldingen refresh by themselves). A report the dossier section wants opened (another report about the same person). Police-report sheet and letters of this report (None: no documents here). How a file is opened (tests replace it; the desktop's viewer by default).</extracomment>
       <translation>Melding in detail</translation>
     </message>
     <message>
@@ -1755,6 +1756,11 @@
     <message>
       <source>Make the incident report for the file (PDF)</source>
       <translation>Het incidentrapport voor het dossier maken (PDF)</translation>
+    </message>
+    <message>
+      <source>Prepare police report</source>
+      <extracomment>The incident report for the file (made off the GUI thread, saved, opened).</extracomment>
+      <translation>Aangifte voorbereiden</translation>
     </message>
     <message>
       <source>Actions</source>
@@ -1795,6 +1801,14 @@
     <message>
       <source>Message to reporter</source>
       <translation>Bericht aan melder</translation>
+    </message>
+    <message>
+      <source>Make letter…</source>
+      <translation>Brief maken…</translation>
+    </message>
+    <message>
+      <source>Make a letter to the perpetrator</source>
+      <translation>Een brief aan de dader maken</translation>
     </message>
     <message>
       <source>incident report %1</source>
@@ -2107,6 +2121,10 @@
     <message>
       <source>Myself (%1)</source>
       <translation>Ikzelf (%1)</translation>
+    </message>
+    <message>
+      <source>The letter is made and recorded on the timeline.</source>
+      <translation>De brief is gemaakt en op de tijdlijn vastgelegd.</translation>
     </message>
     <message>
       <source>Assigned to %1.</source>
@@ -2817,6 +2835,149 @@
     </message>
   </context>
   <context>
+    <name>LetterDialog</name>
+    <message>
+      <source>Make letter</source>
+      <translation>Brief maken</translation>
+    </message>
+    <message>
+      <source>Kind of letter</source>
+      <translation>Soort brief</translation>
+    </message>
+    <message>
+      <source>Warning letter</source>
+      <translation>Waarschuwingsbrief</translation>
+    </message>
+    <message>
+      <source>Invitation to a conversation about conduct</source>
+      <translation>Uitnodiging voor een gesprek over gedrag</translation>
+    </message>
+    <message>
+      <source>Access ban</source>
+      <translation>Toegangsverbod</translation>
+    </message>
+    <message>
+      <source>Letter</source>
+      <translation>Brief</translation>
+    </message>
+    <message>
+      <source>To</source>
+      <translation>Aan</translation>
+    </message>
+    <message>
+      <source>Name of the addressee</source>
+      <translation>Naam van de geadresseerde</translation>
+    </message>
+    <message>
+      <source>Address of the addressee</source>
+      <translation>Adres van de geadresseerde</translation>
+    </message>
+    <message>
+      <source>Address</source>
+      <translation>Adres</translation>
+    </message>
+    <message>
+      <source>The behaviour the letter answers</source>
+      <translation>Het gedrag waar de brief op reageert</translation>
+    </message>
+    <message>
+      <source>Behaviour</source>
+      <translation>Gedrag</translation>
+    </message>
+    <message>
+      <source>House rule</source>
+      <translation>Huisregel</translation>
+    </message>
+    <message>
+      <source>Date and time of the talk</source>
+      <translation>Datum en tijd van het gesprek</translation>
+    </message>
+    <message>
+      <source>Place of the talk</source>
+      <translation>Plaats van het gesprek</translation>
+    </message>
+    <message>
+      <source>Ban starts</source>
+      <translation>Verbod begint</translation>
+    </message>
+    <message>
+      <source>Ban ends</source>
+      <translation>Verbod eindigt</translation>
+    </message>
+    <message>
+      <source>Period</source>
+      <translation>Periode</translation>
+    </message>
+    <message>
+      <source>Locations</source>
+      <translation>Locaties</translation>
+    </message>
+    <message>
+      <source>Contact allowed by</source>
+      <translation>Contact alleen via</translation>
+    </message>
+    <message>
+      <source>e.g. only by letter or by phone</source>
+      <translation>bijv. alleen per brief of telefonisch</translation>
+    </message>
+    <message>
+      <source>Preview of the letter</source>
+      <translation>Voorbeeld van de brief</translation>
+    </message>
+    <message>
+      <source>Fill in to whom the letter goes.</source>
+      <translation>Vul in aan wie de brief gericht is.</translation>
+    </message>
+    <message>
+      <source>The ban cannot end before it starts.</source>
+      <translation>Het verbod kan niet eindigen voordat het begint.</translation>
+    </message>
+    <message>
+      <source>Fill in the field “%1”.</source>
+      <translation>Vul het veld “%1” in.</translation>
+    </message>
+    <message>
+      <source>The letter template cannot be used: %1</source>
+      <translation>Het briefsjabloon kan niet worden gebruikt: %1</translation>
+    </message>
+    <message>
+      <source>The letter could not be made: %1</source>
+      <translation>De brief kon niet worden gemaakt: %1</translation>
+    </message>
+  </context>
+  <context>
+    <name>LetterheadRunner</name>
+    <message>
+      <source>Save police-report sheet</source>
+      <extracomment>Wait this long before showing a progress dialog (a blink: most documents are done).</extracomment>
+      <translation>Aangifteblad opslaan</translation>
+    </message>
+    <message>
+      <source>Save letter</source>
+      <translation>Brief opslaan</translation>
+    </message>
+    <message>
+      <source>Making the document…</source>
+      <translation>Het document wordt gemaakt…</translation>
+    </message>
+    <message>
+      <source>Making the document</source>
+      <translation>Document wordt gemaakt</translation>
+    </message>
+    <message>
+      <source>The letter is saved, but it could not be recorded on the timeline: %1</source>
+      <translation>De brief is opgeslagen, maar kon niet op de tijdlijn worden vastgelegd: %1</translation>
+    </message>
+    <message>
+      <source>The document could not be saved: %1</source>
+      <translation>Het document kon niet worden opgeslagen: %1</translation>
+    </message>
+    <message>
+      <source>Document not made</source>
+      <translation>Document niet gemaakt</translation>
+    </message>
+  </context>
+  <context>
     <name>LogModel</name>
     <message>
       <source>Reference</source>
@@ -3237,6 +3398,7 @@
     <name>MyReportsView</name>
     <message>
       <source>My reports</source>
+      <extracomment>Makes the police-report sheet of the selected report (None: no documents here).</extracomment>
       <translation>Mijn meldingen</translation>
     </message>
     <message>
@@ -3282,6 +3444,14 @@
     <message>
       <source>Add information</source>
       <translation>Informatie toevoegen</translation>
+    </message>
+    <message>
+      <source>Prepare police report</source>
+      <translation>Aangifte voorbereiden</translation>
+    </message>
+    <message>
+      <source>A sheet for the police with the facts, the evidence and your organisation's address instead of your own.</source>
+      <translation>Een blad voor de politie met de feiten, het bewijs en het adres van je organisatie in plaats van je eigen adres.</translation>
     </message>
     <message numerus="yes">
       <source>News on %n of your reports: shown in bold below.</source>
@@ -3620,6 +3790,10 @@
       <source>Report with the organisation's address, never the employee's, and mention VPT.</source>
       <translation>Doe aangifte op het adres van de organisatie, nooit dat van de medewerker, en vermeld VPT.</translation>
     </message>
+    <message>
+      <source>Prepare police report</source>
+      <translation>Aangifte voorbereiden</translation>
+    </message>
   </context>
   <context>
     <name>PreventionView</name>
@@ -3775,6 +3949,14 @@
     <message>
       <source>No earlier incidents with this person are known.</source>
       <translation>Er zijn geen eerdere incidenten met deze persoon bekend.</translation>
+    </message>
+    <message>
+      <source>Make letter…</source>
+      <translation>Brief maken…</translation>
+    </message>
+    <message>
+      <source>Make a letter to the perpetrator</source>
+      <translation>Een brief aan de dader maken</translation>
     </message>
   </context>
   <context>
@@ -4171,6 +4353,14 @@
       <translation>Werkplek-id (eenmalig gemaakt, nooit getoond)</translation>
     </message>
     <message>
+      <source>Organisation name for documents</source>
+      <translation>Naam organisatie voor documenten</translation>
+    </message>
+    <message>
+      <source>Organisation postal address for documents</source>
+      <translation>Postadres organisatie voor documenten</translation>
+    </message>
+    <message>
       <source>Server address</source>
       <translation>Serveradres</translation>
     </message>
@@ -4307,6 +4497,22 @@
     <message>
       <source>Log folder</source>
       <translation>Logmap</translation>
+    </message>
+    <message>
+      <source>Organisation (for documents without a server)</source>
+      <translation>Organisatie (voor documenten zonder server)</translation>
+    </message>
+    <message>
+      <source>The letterhead of the police-report sheet and letters. A linked server's details take precedence.</source>
+      <translation>Het briefhoofd van het aangifteblad en van brieven. Gegevens van een gekoppelde server gaan voor.</translation>
+    </message>
+    <message>
+      <source>Organisation name</source>
+      <translation>Naam organisatie</translation>
+    </message>
+    <message>
+      <source>Postal address</source>
+      <translation>Postadres</translation>
     </message>
     <message>
       <source>&amp;Save</source>
@@ -4584,6 +4790,22 @@
       <translation>%1 bijgewerkt</translation>
     </message>
     <message>
+      <source>warning letter</source>
+      <translation>waarschuwingsbrief</translation>
+    </message>
+    <message>
+      <source>invitation to a talk</source>
+      <translation>uitnodiging voor een gesprek</translation>
+    </message>
+    <message>
+      <source>access ban</source>
+      <translation>toegangsverbod</translation>
+    </message>
+    <message>
+      <source>Letter made: %1</source>
+      <translation>Brief gemaakt: %1</translation>
+    </message>
+    <message>
       <source>Assigned to %1</source>
       <translation>Toegewezen aan %1</translation>
     </message>
@@ -4752,6 +4974,7 @@
     </message>
     <message>
       <source>Follow-up</source>
+      <extracomment>Police-report sheet and letters from the task dialogs (None: no documents here).</extracomment>
       <translation>Opvolging</translation>
     </message>
     <message>

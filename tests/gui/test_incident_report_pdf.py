@@ -46,7 +46,7 @@ def env(qtbot: Any, qapp: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
 
 
 def make(qtbot: Any, view: IncidentDetailView) -> None:
-    with qtbot.waitSignal(view.documents.made, timeout=15000):
+    with qtbot.waitSignal(view.report_documents.made, timeout=15000):
         view.findChild(QPushButton, "detailReportPdf").click()
 
 

@@ -30,6 +30,7 @@ from veiligbalie.server.dossier import router as dossier_router
 from veiligbalie.server.errors import RequestRefused
 from veiligbalie.server.escalation import WebhookPolicy
 from veiligbalie.server.guidance import router as guidance_router
+from veiligbalie.server.organisation import router as organisation_router
 from veiligbalie.server.review import UPLOAD_PATH, prepare_files_dir
 from veiligbalie.server.review import router as review_router
 from veiligbalie.server.routes import router
@@ -182,6 +183,7 @@ def create_app(
     app.include_router(stream_router)
     app.include_router(guidance_router)
     app.include_router(dossier_router)
+    app.include_router(organisation_router)
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
     app.add_middleware(RawSendMiddleware)
 

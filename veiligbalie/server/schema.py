@@ -61,6 +61,15 @@ organisations = sa.Table(
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("address", sa.Text, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    # The letterhead of documents: the employer's contact person and the logo (PNG or JPEG).
+    sa.Column("contact_name", sa.String(200), nullable=False, server_default=""),
+    sa.Column("contact_function", sa.String(200), nullable=False, server_default=""),
+    sa.Column("contact_phone", sa.String(50), nullable=False, server_default=""),
+    sa.Column("contact_email", sa.String(200), nullable=False, server_default=""),
+    sa.Column("logo", sa.LargeBinary),
+    sa.Column("logo_mime", sa.String(32)),
+    sa.Column("profile_changed_by", sa.String(200), nullable=False, server_default=""),
+    sa.Column("profile_changed_at", UTCDateTime),
 )
 
 sites = sa.Table(
@@ -463,4 +472,30 @@ signaleringen = sa.Table(
     sa.Column("created_by", sa.String(200), nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# --- letters ----------------------------------------------------------------------------
+
+#: The organisation's own letter templates: the current version per (kind, language).
+letter_templates = sa.Table(
+    "letter_templates",
+    metadata,
+    sa.Column("kind", sa.String(32), primary_key=True),
+    sa.Column("language", sa.String(8), primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("changed_by", sa.String(200), nullable=False),
+    sa.Column("changed_at", UTCDateTime, nullable=False),
+)
+
+#: Every version ever stored, with who imported it and when (never updated, never deleted).
+letter_template_versions = sa.Table(
+    "letter_template_versions",
+    metadata,
+    sa.Column("kind", sa.String(32), primary_key=True),
+    sa.Column("language", sa.String(8), primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("changed_by", sa.String(200), nullable=False),
+    sa.Column("changed_at", UTCDateTime, nullable=False),
 )

@@ -18,6 +18,8 @@ from veiligbalie.services.followup import FollowUpService
 from veiligbalie.services.guidance import GuidanceLibrary, GuidanceSync
 from veiligbalie.services.hotkey import GlobalHotkey
 from veiligbalie.services.incidents import IncidentService
+from veiligbalie.services.letterhead import LetterheadService
+from veiligbalie.services.organisation import OrganisationProfile
 from veiligbalie.services.session import Session
 from veiligbalie.services.sync import SyncEngine
 from veiligbalie.store.database import Database
@@ -48,6 +50,9 @@ class AppContext:
     followup: FollowUpService | None = field(default=None)
     # The perpetrator dossier (reviewers) and the counter's measure lookup (everyone).
     dossier: DossierService | None = field(default=None)
+    # Documents: the letterhead cached from the server, the police sheet and letters.
+    organisation: OrganisationProfile | None = field(default=None)
+    documents: LetterheadService | None = field(default=None)
 
     @classmethod
     def open(cls, db: Database) -> AppContext:
@@ -90,8 +95,21 @@ class AppContext:
         )
         # A closed alarm may need follow-up (no report yet): the list looks again.
         alarms.closed.connect(lambda _alarm: followup.refresh_alarms())
+        organisation = OrganisationProfile(
+            lambda: engine.api if engine.configured else None, parent=incidents
+        )
+        # Each finished sync also brings the letterhead and the letter templates up to date.
+        engine.synced.connect(lambda: organisation.refresh(force=False))
+        documents = LetterheadService(
+            incidents,
+            organisation,
+            followup=followup,
+            author=lambda: session.user_display_name or incidents.reporter_name(),
+        )
         context = cls(
             db=db,
+            organisation=organisation,
+            documents=documents,
             guidance=guidance,
             guidance_sync=GuidanceSync(guidance, engine.stream),
             incidents=incidents,

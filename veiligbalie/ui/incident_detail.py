@@ -42,6 +42,7 @@ from veiligbalie.core.vocabulary import AlarmKind, AlarmType, Category, Incident
 from veiligbalie.reports.incident_report import build_incident_report
 from veiligbalie.services.dossier import DossierService
 from veiligbalie.services.incidents import AttachmentInfo
+from veiligbalie.services.letterhead import LetterheadService
 from veiligbalie.services.review import (
     AlarmLogLine,
     AttachmentState,
@@ -56,6 +57,7 @@ from veiligbalie.ui import labels
 from veiligbalie.ui.documents import DocumentRunner, incident_report_document, suggested_name
 from veiligbalie.ui.dossier import DossierSection
 from veiligbalie.ui.labels import CATEGORY_ORDER
+from veiligbalie.ui.letterhead import LetterDialog, LetterheadRunner
 from veiligbalie.ui.timeline_text import event_heading, event_line, local_time
 from veiligbalie.ui.widgets import FieldMessage, vbox
 
@@ -145,12 +147,16 @@ class IncidentDetailView(QWidget):
         review: ReviewService,
         parent: QWidget | None = None,
         dossier: DossierService | None = None,
+        documents: LetterheadService | None = None,
     ) -> None:
         super().__init__(parent)
         self.review = review
         self.dossier_service = dossier
         self.dossier: DossierSection | None = None
         self._detail: ReportDetail | None = None
+        #: Police-report sheet and letters of this report (None: no documents here).
+        self.documents = LetterheadRunner(documents, self) if documents is not None else None
+        self.letter_dialog: LetterDialog | None = None
         self._alarm_for: uuid.UUID | None = None
         self._people: list[Person] = []
         self.dialog: TextDialog | None = None
@@ -185,7 +191,14 @@ class IncidentDetailView(QWidget):
         self.report_button.setAccessibleName(self.tr("Make the incident report for the file (PDF)"))
         self.report_button.clicked.connect(self.make_report)
         top.addWidget(self.report_button, 0, Qt.AlignmentFlag.AlignTop)
-        self.documents = DocumentRunner(self)
+        #: The incident report for the file (made off the GUI thread, saved, opened).
+        self.report_documents = DocumentRunner(self)
+        self.police_sheet_button = QPushButton(self.tr("Prepare police report"), self)
+        self.police_sheet_button.setObjectName("detailPoliceSheetButton")
+        self.police_sheet_button.setAccessibleName(self.tr("Prepare police report"))
+        self.police_sheet_button.clicked.connect(self.prepare_police_report)
+        self.police_sheet_button.setVisible(False)
+        top.addWidget(self.police_sheet_button, 0, Qt.AlignmentFlag.AlignTop)
         outer.addLayout(top)
 
         outer.addWidget(self._build_actions())
@@ -256,6 +269,12 @@ class IncidentDetailView(QWidget):
         self.message_button.setAccessibleName(self.tr("Message to reporter"))
         self.message_button.clicked.connect(self.ask_message)
         row.addWidget(self.message_button)
+        self.letter_button = QPushButton(self.tr("Make letter…"), bar)
+        self.letter_button.setObjectName("detailLetterButton")
+        self.letter_button.setAccessibleName(self.tr("Make a letter to the perpetrator"))
+        self.letter_button.clicked.connect(self.ask_letter)
+        self.letter_button.setVisible(self.documents is not None)
+        row.addWidget(self.letter_button)
         row.addStretch(1)
         self.actions_bar = bar
         return bar
@@ -274,7 +293,7 @@ class IncidentDetailView(QWidget):
             build_incident_report(path, document)
 
         name = fill(self.tr("incident report %1"), detail.incident.reference or "")
-        return self.documents.start(
+        return self.report_documents.start(
             "incident_report",
             build,
             self.tr("Save the incident report"),
@@ -400,6 +419,8 @@ class IncidentDetailView(QWidget):
             )
         self.status_line.setText(" · ".join(parts))
         self.actions_bar.setVisible(detail.can_act)
+        # The reporter (their own report) and reviewers prepare the police report.
+        self.police_sheet_button.setVisible(self.documents is not None and detail.show_restricted)
         closed = detail.closed
         for button in (self.assign_button, self.in_progress_button, self.close_button):
             button.setEnabled(not closed)
@@ -709,6 +730,29 @@ class IncidentDetailView(QWidget):
         return list(self._people)
 
     # ------------------------------------------------------------------ acting
+    def prepare_police_report(self) -> None:
+        """The police-report sheet of this report: saved where chosen, then opened."""
+        if self.documents is None or self._detail is None or self.documents.busy():
+            return
+        self.documents.police_sheet(self._detail.incident.id)
+
+    def ask_letter(self) -> LetterDialog | None:
+        """ "Brief maken…": the letter dialog for this report (shown, not blocking)."""
+        if self.documents is None or self._detail is None or not self._detail.can_act:
+            return None
+        dialog = LetterDialog(self.documents, self._detail.incident.id, parent=self)
+        dialog.accepted.connect(self._letter_made)
+        self.letter_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _letter_made(self) -> None:
+        if self._detail is not None:
+            incident_id = self._detail.incident.id
+            self.show_incident(incident_id)
+            self.feedback.setText(self.tr("The letter is made and recorded on the timeline."))
+            self.acted.emit(incident_id)
+
     def _act(self, action: Callable[[], object], done: str) -> bool:
         self.action_message.clear_message()
         try:

@@ -42,9 +42,11 @@ from veiligbalie.core.text import fill
 from veiligbalie.core.vocabulary import Category, IncidentStatus
 from veiligbalie.services.dossier import DossierService
 from veiligbalie.services.incidents import IncidentService, IncidentSummary, TimelineEvent
+from veiligbalie.services.letterhead import LetterheadService
 from veiligbalie.ui import labels
 from veiligbalie.ui.dossier import MeasureLookup
 from veiligbalie.ui.labels import CATEGORY_ORDER
+from veiligbalie.ui.letterhead import LetterheadRunner
 from veiligbalie.ui.timeline_text import event_heading, event_line
 from veiligbalie.ui.widgets import FieldMessage, vbox
 
@@ -150,10 +152,17 @@ class ReportsModel(QAbstractTableModel):
 class MyReportsView(QWidget):
     """The list of one's own reports and the detail of the selected one."""
 
-    def __init__(self, service: IncidentService, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        service: IncidentService,
+        parent: QWidget | None = None,
+        documents: LetterheadService | None = None,
+    ) -> None:
         super().__init__(parent)
         self._service = service
         self._current: uuid.UUID | None = None
+        #: Makes the police-report sheet of the selected report (None: no documents here).
+        self.documents = LetterheadRunner(documents, self) if documents is not None else None
         self.setObjectName("myReports")
         self.setAccessibleName(self.tr("My reports"))
 
@@ -337,6 +346,18 @@ class MyReportsView(QWidget):
         self.add_note_button.setAccessibleName(self.tr("Add information"))
         self.add_note_button.clicked.connect(self.add_note)
         row.addWidget(self.add_note_button)
+        self.police_sheet_button = QPushButton(self.tr("Prepare police report"), detail)
+        self.police_sheet_button.setObjectName("myReportPoliceSheetButton")
+        self.police_sheet_button.setAccessibleName(self.tr("Prepare police report"))
+        self.police_sheet_button.setToolTip(
+            self.tr(
+                "A sheet for the police with the facts, the evidence and your organisation's "
+                "address instead of your own."
+            )
+        )
+        self.police_sheet_button.clicked.connect(self.prepare_police_report)
+        self.police_sheet_button.setVisible(self.documents is not None)
+        row.addWidget(self.police_sheet_button)
         self.note_status = QLabel(detail)
         self.note_status.setObjectName("noteStatus")
         self.note_status.setWordWrap(True)
@@ -428,6 +449,12 @@ class MyReportsView(QWidget):
         earlier = numbers.earlier_reference
         self.earlier_reference.setText(labels.earlier_reference_text(earlier) if earlier else "")
         self.earlier_reference.setVisible(bool(earlier))
+
+    def prepare_police_report(self) -> None:
+        """The police-report sheet of the selected report: saved, then opened."""
+        if self.documents is None or self._current is None or self.documents.busy():
+            return
+        self.documents.police_sheet(self._current)
 
     def _on_selection(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         rows = self.table.selectionModel().selectedRows()
