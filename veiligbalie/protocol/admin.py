@@ -85,6 +85,29 @@ class PasswordResetRequest(CheckedModel):
     password: str = Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)
 
 
+class UserRoleUpdate(CheckedModel):
+    """A new role (and, when the role works at one site, the site); the user's tokens end."""
+
+    role: Role
+    site_id: uuid.UUID | None = None
+
+
+class UserActiveUpdate(CheckedModel):
+    """False deactivates (no sign-in, tokens end; the user stays for the history)."""
+
+    active: bool
+
+
+class UnlockRequest(CheckedModel):
+    """The username whose sign-in lockout to lift (known or not: the lock is on the name)."""
+
+    username: str = Field(min_length=1, max_length=200)
+
+
+class UnlockResponse(CheckedModel):
+    was_locked: bool
+
+
 class TokenRevokeRequest(CheckedModel):
     """Exactly one of the three."""
 

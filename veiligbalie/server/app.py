@@ -6,8 +6,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +26,11 @@ from veiligbalie.server.admin import AdminError
 from veiligbalie.server.alarm_routes import adm as alarm_admin_router
 from veiligbalie.server.alarm_routes import router as alarm_router
 from veiligbalie.server.alarm_runtime import AlarmRuntime
-from veiligbalie.server.auth import AuthError
+from veiligbalie.server.auth import AuthError, LoginRefused
 from veiligbalie.server.errors import RequestRefused
 from veiligbalie.server.escalation import WebhookPolicy
 from veiligbalie.server.guidance import router as guidance_router
+from veiligbalie.server.login_throttle import ThrottlePolicy
 from veiligbalie.server.review import UPLOAD_PATH, prepare_files_dir
 from veiligbalie.server.review import router as review_router
 from veiligbalie.server.routes import router
@@ -137,6 +139,8 @@ def create_app(
     webhook: WebhookPolicy | None = None,
     quiet_gc: bool = False,
     files_dir: str | Path | None = None,
+    clock: Callable[[], datetime] | None = None,
+    login_policy: ThrottlePolicy | None = None,
 ) -> FastAPI:
     """The server app on ``database_url`` (migrated at creation) or an open ``store``.
 
@@ -144,7 +148,10 @@ def create_app(
     folder next to the SQLite database, or in the server data folder for PostgreSQL.
 
     ``quiet_gc`` (the ``serve`` command sets it) keeps full garbage collections out of
-    alarm fan-outs; it changes process-wide collector settings, so embedders choose."""
+    alarm fan-outs; it changes process-wide collector settings, so embedders choose.
+
+    ``clock`` is the server's time for sign-in throttling and alarm receipt times (tests
+    move it); ``login_policy`` the throttle's numbers (by default from the environment)."""
     if store is None:
         if database_url is None:
             raise ValueError("give database_url or store")
@@ -169,6 +176,8 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.store = store
+    app.state.clock = clock or (lambda: datetime.now(UTC))
+    app.state.login_policy = login_policy or ThrottlePolicy.from_environment()
     app.state.files_dir = prepare_files_dir(Path(files_dir or default_files_dir(store.url)))
     app.state.hub = hub
     app.state.ping_interval = ping_interval
@@ -200,6 +209,8 @@ def create_app(
     @app.exception_handler(AuthError)
     async def _auth(_: Request, exc: AuthError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+        if isinstance(exc, LoginRefused) and exc.retry_after:
+            headers = {"Retry-After": str(exc.retry_after)}
         return JSONResponse({"detail": str(exc)}, exc.status_code, headers=headers)
 
     @app.exception_handler(sqlalchemy.exc.DataError)
