@@ -30,6 +30,7 @@ from veiligbalie.server.auth import AuthError, LoginRefused
 from veiligbalie.server.errors import RequestRefused
 from veiligbalie.server.escalation import WebhookPolicy
 from veiligbalie.server.guidance import router as guidance_router
+from veiligbalie.server.http_security import SecurityHeadersMiddleware
 from veiligbalie.server.login_throttle import ThrottlePolicy
 from veiligbalie.server.review import UPLOAD_PATH, prepare_files_dir
 from veiligbalie.server.review import router as review_router
@@ -191,6 +192,7 @@ def create_app(
     app.include_router(guidance_router)
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
     app.add_middleware(RawSendMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
