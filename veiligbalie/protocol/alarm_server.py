@@ -64,8 +64,9 @@ class AlarmLogEntry(FrozenWireModel):
     station_id: uuid.UUID | None = None
     path: str = "server"
     data: dict[str, Any] = Field(default_factory=dict)
-    at: datetime
+    at: datetime  # the server's time (of receipt, for a client's request)
     recorded_at: datetime
+    claimed_at: datetime | None = None  # the client's own clock, as it claimed
 
 
 class AlarmDetail(FrozenWireModel):
