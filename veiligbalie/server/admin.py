@@ -375,7 +375,9 @@ def set_role(
         if role.value == user.role and site_id == user.site_id:
             return user_out(user)
         conn.execute(
-            sa.update(t.users).where(t.users.c.id == user.id).values(role=role.value, site_id=site_id)
+            sa.update(t.users)
+            .where(t.users.c.id == user.id)
+            .values(role=role.value, site_id=site_id)
         )
         revoked = _revoke(conn, t.tokens.c.user_id == user.id)
         _audit_user(

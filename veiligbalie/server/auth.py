@@ -275,7 +275,9 @@ def login(
     with store.write() as conn:
         refusal = login_throttle.refusal(conn, account, address, now)
         if refusal is not None:
-            locked = login_throttle.record_failure(conn, login_throttle.ACCOUNT, account, now, policy)
+            locked = login_throttle.record_failure(
+                conn, login_throttle.ACCOUNT, account, now, policy
+            )
             login_throttle.record_failure(conn, login_throttle.ADDRESS, address, now, policy)
             action = "login_refused_locked" if refusal.reason == "locked" else "login_refused"
             _audit_login(conn, action, account, address, now)

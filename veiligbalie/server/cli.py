@@ -171,7 +171,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         files_dir=files,
     )
     logging.getLogger(__name__).info("attachments in %s", app.state.files_dir)
-    uvicorn.run(
+    from veiligbalie.server.http_security import redact_server_logs
+
+    config = uvicorn.Config(
         app,
         host=args.host,
         port=port,
@@ -180,6 +182,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         log_level="info",
         ws=UVICORN_WS,
     )
+    redact_server_logs()  # after the Config, which sets up uvicorn's loggers
+    uvicorn.Server(config).run()
     store.close()
     return 0
 

@@ -11,6 +11,9 @@ first route that matched the path)."""
 
 from __future__ import annotations
 
+import logging
+import re
+
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -93,3 +96,32 @@ def _security_headers(present: set[bytes], tls: bool, path: str) -> list[tuple[b
     if tls:
         extra.append((b"strict-transport-security", HSTS))
     return extra
+
+
+#: Query parameters whose values never reach a log line (a token sent where it should not be).
+_SECRET_QUERY = re.compile(r"(?i)([?&](?:token|access_token|bearer|password|code)=)[^&\s\"]*")
+
+
+def redact(text: str) -> str:
+    """``text`` with the values of secret-looking query parameters replaced by ``***``."""
+    return _SECRET_QUERY.sub(r"\1***", text)
+
+
+class RedactSecretsFilter(logging.Filter):
+    """Keeps tokens out of uvicorn's access and WebSocket log lines: the path it logs
+    carries the query string, and a client may still put a token there (it is refused)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+        if isinstance(record.msg, str):
+            record.msg = redact(record.msg)
+        return True
+
+
+def redact_server_logs() -> None:
+    """Install the filter on uvicorn's loggers (after uvicorn configured its logging)."""
+    for name in ("uvicorn.access", "uvicorn.error", "uvicorn"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactSecretsFilter) for f in logger.filters):
+            logger.addFilter(RedactSecretsFilter())
