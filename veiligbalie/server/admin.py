@@ -21,8 +21,8 @@ from veiligbalie.protocol.admin import (
     WorkstationCreated,
 )
 from veiligbalie.protocol.auth import UserOut, WorkstationOut
-from veiligbalie.server import schema as t
 from veiligbalie.server import login_throttle, security
+from veiligbalie.server import schema as t
 from veiligbalie.server.store import ServerStore
 
 ENROLMENT_HOURS_DEFAULT = 24
