@@ -283,8 +283,10 @@ def login(
             _audit_login(conn, action, account, address, now)
             if locked:
                 _audit_login(conn, "login_locked", account, address, now)
+            # The attempt counted: answer the wait it caused.
+            refusal = login_throttle.refusal(conn, account, address, now) or refusal
     if refusal is not None:
-        raise _refused(login_throttle.Refusal("locked") if locked else refusal)
+        raise _refused(refusal)
     with store.read() as conn:
         user = conn.execute(
             sa.select(t.users).where(sa.func.lower(t.users.c.username) == account)

@@ -142,11 +142,16 @@ def forget_account(conn: Connection, account: str) -> None:
 
 
 def unlock(conn: Connection, account: str) -> bool:
-    """Lift the lock and the failures of one account; True when it was locked."""
+    """Lift the lock and the failures of one account, and every source address's back-off
+    (the guessing that caused the lock most likely came from the account holder's own
+    office); True when the account was locked."""
     locked = is_locked(conn, account)
     conn.execute(
         sa.delete(t.login_throttle).where(
-            t.login_throttle.c.kind == ACCOUNT, t.login_throttle.c.key == account
+            sa.or_(
+                sa.and_(t.login_throttle.c.kind == ACCOUNT, t.login_throttle.c.key == account),
+                t.login_throttle.c.kind == ADDRESS,
+            )
         )
     )
     return locked
