@@ -131,6 +131,37 @@ def _validation_detail(exc: RequestValidationError) -> list[dict[str, Any]]:
     ]
 
 
+def _document_common_answers(app: FastAPI, max_body_bytes: int) -> None:
+    """Put the answers every route may give in /openapi.json: a busy database (503) on all,
+    a body above the cap (413) and a bad Content-Length (400) on those that take one."""
+    from fastapi.openapi.utils import get_openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(
+            title=app.title,
+            version=app.version,
+            description=app.description,
+            routes=app.routes,
+        )
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                answers = operation.setdefault("responses", {})
+                answers.setdefault(
+                    "503", {"description": "the database is busy or unavailable; try again"}
+                )
+                if "requestBody" in operation:
+                    answers.setdefault(
+                        "413", {"description": f"a request body above {max_body_bytes} bytes"}
+                    )
+                    answers.setdefault("400", {"description": "an invalid Content-Length header"})
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def create_app(
     database_url: str | None = None,
     *,
@@ -190,6 +221,7 @@ def create_app(
     app.include_router(alarm_admin_router)
     app.include_router(stream_router)
     app.include_router(guidance_router)
+    _document_common_answers(app, max_body_bytes)
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
     app.add_middleware(RawSendMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)

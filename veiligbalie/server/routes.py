@@ -94,7 +94,18 @@ def logout(principal: AnyUser, store: Store) -> pauth.Message:
     return pauth.Message(detail="signed out")
 
 
-@api.post("/auth/password", response_model=pauth.Message, tags=["auth"], responses=_403)
+@api.post(
+    "/auth/password",
+    response_model=pauth.Message,
+    tags=["auth"],
+    responses={
+        400: {
+            "description": "the current password is wrong, the new one equals it, or the new "
+            "one is too weak (too short, only spaces, or a common password)"
+        },
+        **_403,
+    },
+)
 def change_password(
     body: pauth.PasswordChangeRequest, principal: AnyUser, store: Store
 ) -> pauth.Message:
@@ -130,7 +141,11 @@ with the same `change_id` gets the recorded answer), `rejected`, `conflicts`, or
     response_model=ps.PushResponse,
     tags=["sync"],
     description=_PUSH_DESCRIPTION,
-    responses={409: {"model": ps.EpochMismatch, "description": "server epoch changed"}, **_403},
+    responses={
+        400: {"description": "the X-VB-Device header differs from the body's device_id"},
+        409: {"model": ps.EpochMismatch, "description": "server epoch changed"},
+        **_403,
+    },
 )
 def push(
     body: ps.PushRequest,
