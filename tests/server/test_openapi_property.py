@@ -124,6 +124,69 @@ def _operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
     ]
 
 
+def _check_operation(
+    http: httpx.Client,
+    spec: dict[str, Any],
+    ids: list[str],
+    token: Any,
+    method: str,
+    path: str,
+    op: dict[str, Any],
+    failures: list[str],
+    seen: dict[tuple[str, str], set[int]],
+) -> None:
+    """Up to EXAMPLES generated requests to one operation, each by a drawn caller."""
+    documented = set(op.get("responses", {}))
+    params = op.get("parameters", [])
+    body_schema = (
+        op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
+    )
+    raw_body = "requestBody" in op and body_schema is None
+
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(data=st.data())
+    def one(data: st.DataObject) -> None:
+        caller = data.draw(st.sampled_from(CALLERS), label="caller")
+        url = path
+        query: dict[str, Any] = {}
+        headers = token(caller)
+        for p in params:
+            value_s = from_schema(p.get("schema", {}), spec, ids)
+            if p["in"] == "path":
+                # One path segment: no slash, not empty, not "." or "..".
+                value = data.draw(
+                    value_s.map(str).filter(lambda v: v.strip(".") and "/" not in v),
+                    label=p["name"],
+                )
+                url = url.replace("{" + p["name"] + "}", quote(value, safe=""))
+            elif p["in"] == "query" and (p.get("required") or data.draw(st.booleans())):
+                value = data.draw(value_s, label=p["name"])
+                if value is not None:
+                    query[p["name"]] = json.dumps(value) if isinstance(value, bool) else value
+        kwargs: dict[str, Any] = {}
+        if body_schema is not None:
+            strategy = from_schema(body_schema, spec, ids)
+            if data.draw(st.integers(0, 9), label="wrong?") == 0:
+                strategy = WRONG
+            kwargs["json"] = data.draw(strategy, label="body")
+        elif raw_body:
+            kwargs["content"] = data.draw(st.binary(max_size=64), label="bytes")
+        r = http.request(method, url, params=query, headers=headers, **kwargs)
+        seen.setdefault((method, path), set()).add(r.status_code)
+        if r.status_code >= 500 or str(r.status_code) not in documented:
+            failures.append(
+                f"{method} {path} as {caller}: {r.status_code} {r.text[:200]} "
+                f"(documented: {sorted(documented)}; sent {kwargs.get('json')!r:.200})"
+            )
+
+    one()
+
+
 def test_generated_requests_get_only_documented_answers(live: Live) -> None:
     w = live.world
     spec = httpx.get(f"{live.url}/openapi.json", timeout=10).json()
@@ -140,60 +203,7 @@ def test_generated_requests_get_only_documented_answers(live: Live) -> None:
 
     with httpx.Client(base_url=live.url, timeout=30) as http:
         for method, path, op in _operations(spec):
-            documented = set(op.get("responses", {}))
-            params = op.get("parameters", [])
-            body_schema = (
-                op.get("requestBody", {})
-                .get("content", {})
-                .get("application/json", {})
-                .get("schema")
-            )
-            raw_body = "requestBody" in op and body_schema is None
-
-            @settings(
-                max_examples=EXAMPLES,
-                deadline=None,
-                database=None,
-                suppress_health_check=list(HealthCheck),
-            )
-            @given(data=st.data())
-            def one(data: st.DataObject) -> None:
-                caller = data.draw(st.sampled_from(CALLERS), label="caller")
-                url = path
-                query: dict[str, Any] = {}
-                headers = token(caller)
-                for p in params:
-                    value_s = from_schema(p.get("schema", {}), spec, ids)
-                    if p["in"] == "path":
-                        # One path segment: no slash, not empty, not "." or "..".
-                        value = data.draw(
-                            value_s.map(str).filter(lambda v: v.strip(".") and "/" not in v),
-                            label=p["name"],
-                        )
-                        url = url.replace("{" + p["name"] + "}", quote(value, safe=""))
-                    elif p["in"] == "query" and (p.get("required") or data.draw(st.booleans())):
-                        value = data.draw(value_s, label=p["name"])
-                        if value is not None:
-                            query[p["name"]] = (
-                                json.dumps(value) if isinstance(value, bool) else value
-                            )
-                kwargs: dict[str, Any] = {}
-                if body_schema is not None:
-                    strategy = from_schema(body_schema, spec, ids)
-                    if data.draw(st.integers(0, 9), label="wrong?") == 0:
-                        strategy = WRONG
-                    kwargs["json"] = data.draw(strategy, label="body")
-                elif raw_body:
-                    kwargs["content"] = data.draw(st.binary(max_size=64), label="bytes")
-                r = http.request(method, url, params=query, headers=headers, **kwargs)
-                seen.setdefault((method, path), set()).add(r.status_code)
-                if r.status_code >= 500 or str(r.status_code) not in documented:
-                    failures.append(
-                        f"{method} {path} as {caller}: {r.status_code} {r.text[:200]} "
-                        f"(documented: {sorted(documented)}; sent {kwargs.get('json')!r:.200})"
-                    )
-
-            one()
+            _check_operation(http, spec, ids, token, method, path, op, failures, seen)
     assert not failures, "\n".join(failures[:30])
     assert len(seen) == len(_operations(spec))
 
