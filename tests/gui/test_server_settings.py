@@ -147,8 +147,7 @@ def test_guessing_is_slowed_then_locked_and_said_so(
     assert texts[:3] == ["The username or the password is wrong."] * 3
     assert texts[3] == "Too many failed sign-ins. Wait a moment before you try again."
     assert texts[-1] == (
-        "This account is locked after repeated failed sign-ins. Ask the administrator to "
-        "unlock it."
+        "This account is locked after repeated failed sign-ins. Ask the administrator to unlock it."
     )
     # The right password now: still locked, and no token was handed out.
     page.password.setText(PASSWORD)
