@@ -329,15 +329,9 @@ def reset_password(store: ServerStore, user_ref: str | uuid.UUID, password: str)
         return user_out(user)
 
 
-def _audit_user(
-    conn: Connection,
-    action: str,
-    user: Row[*tuple[Any, ...]],
-    by: uuid.UUID | None,
-    **detail: Any,
-) -> None:
-    """The history of an account change: who (``by``, None from the CLI) did what to whom.
-    Written to the audit log; the lead routes this through server.audit at merge."""
+def _audit_account(conn: Connection, action: str, by: uuid.UUID | None, **detail: Any) -> None:
+    """One audit row of an account change (who: ``by``, None from the CLI). The only place
+    this module writes the audit log: the lead routes it through server.audit at merge."""
     conn.execute(
         sa.insert(t.audit_log).values(
             id=uuid7(),
@@ -345,9 +339,20 @@ def _audit_user(
             user_id=by,
             action=action,
             incident_id=None,
-            detail=json.dumps({"user_id": str(user.id), "username": user.username, **detail}),
+            detail=json.dumps(detail),
         )
     )
+
+
+def _audit_user(
+    conn: Connection,
+    action: str,
+    user: Row[*tuple[Any, ...]],
+    by: uuid.UUID | None,
+    **detail: Any,
+) -> None:
+    """The history of a change to ``user``: what was done to whom."""
+    _audit_account(conn, action, by, user_id=str(user.id), username=user.username, **detail)
 
 
 def set_role(
@@ -422,16 +427,7 @@ def unlock_user(store: ServerStore, username: str, *, by: uuid.UUID | None = Non
     key = login_throttle.account_key(_text(username, "the username"))
     with store.write() as conn:
         was_locked = login_throttle.unlock(conn, key)
-        conn.execute(
-            sa.insert(t.audit_log).values(
-                id=uuid7(),
-                at=_now(),
-                user_id=by,
-                action="login_unlocked",
-                incident_id=None,
-                detail=json.dumps({"username": key, "was_locked": was_locked}),
-            )
-        )
+        _audit_account(conn, "login_unlocked", by, username=key, was_locked=was_locked)
     return was_locked
 
 
