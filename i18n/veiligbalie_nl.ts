@@ -4090,8 +4090,20 @@
       <translation>De gebruikersnaam of het wachtwoord klopt niet.</translation>
     </message>
     <message>
+      <source>Too many failed sign-ins. Wait a moment before you try again.</source>
+      <translation>Te vaak verkeerd aangemeld. Wacht even voordat u het opnieuw probeert.</translation>
+    </message>
+    <message>
+      <source>This account is locked after repeated failed sign-ins. Ask the administrator to unlock it.</source>
+      <translation>Dit account is geblokkeerd na herhaaldelijk mislukte aanmeldingen. Vraag de beheerder het te deblokkeren.</translation>
+    </message>
+    <message>
       <source>The current password is wrong.</source>
       <translation>Het huidige wachtwoord klopt niet.</translation>
+    </message>
+    <message>
+      <source>The server did not accept the new password. Choose a longer one that is not a common password.</source>
+      <translation>De server accepteert het nieuwe wachtwoord niet. Kies een langer wachtwoord dat geen veelgebruikt wachtwoord is.</translation>
     </message>
     <message>
       <source>Your session has ended. Sign in again.</source>
@@ -4128,10 +4140,6 @@
     <message>
       <source>No VeiligBalie server answers at this address. Check the address.</source>
       <translation>Op dit adres antwoordt geen VeiligBalie-server. Controleer het adres.</translation>
-    </message>
-    <message>
-      <source>The server did not accept the new password. Choose a longer one.</source>
-      <translation>De server accepteert het nieuwe wachtwoord niet. Kies een langer wachtwoord.</translation>
     </message>
     <message>
       <source>The server gave an answer this workstation cannot use. Ask the administrator.</source>

@@ -38,8 +38,11 @@ class Station:
     """A stream client (the websockets package) of one server process."""
 
     def __init__(self, server: RunningServer, token: str, stack: ExitStack) -> None:
-        url = f"{server.ws_url}/api/v1/stream?token={token}"
-        self.ws: ClientConnection = stack.enter_context(connect(url, open_timeout=10))
+        url = f"{server.ws_url}/api/v1/stream"
+        bearer = {"Authorization": f"Bearer {token}"}
+        self.ws: ClientConnection = stack.enter_context(
+            connect(url, open_timeout=10, additional_headers=bearer)
+        )
         self.seen: list[dict[str, Any]] = []
         assert self._next(10)["type"] == "hello"
         self.seen.clear()

@@ -57,8 +57,10 @@ class StandIn:
         @app.websocket("/api/v1/stream")
         async def stream(ws: WebSocket) -> None:
             await ws.accept()
-            auth = await ws.receive_json()
-            station_id = uuid.UUID(auth["token"])  # the stand-in's token is the station id
+            # The client's token comes in the handshake's Authorization header, never the URL.
+            scheme, _, token = ws.headers.get("authorization", "").partition(" ")
+            assert scheme == "Bearer" and "token" not in ws.query_params
+            station_id = uuid.UUID(token)  # the stand-in's token is the station id
             self.sockets[ws] = wire.StationBody(station_id=station_id, station_name=str(station_id))
             await ws.send_json({"type": "hello", "epoch": "stand-in", "cursor": 0})
             for alarm in self.alarms.values():

@@ -26,12 +26,12 @@ from veiligbalie.ui.server_settings import ServerSettings
 
 pytestmark = pytest.mark.timeout(120)
 
-USERS = (("mdewit", "Marieke de Wit", "employee"),)
+USERS = (("mdewit", "Marieke de Wit", "employee"), ("gvisser", "Gert Visser", "employee"))
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningServer, list[str]]]:
-    with site_server(tmp_path_factory, 9, USERS) as started:
+    with site_server(tmp_path_factory, 10, USERS) as started:
         yield started
 
 
@@ -130,6 +130,31 @@ def test_wrong_password_and_password_change(
     with qtbot.waitSignal(page.session.password_finished, timeout=15000):
         page.submit_password_change("a brand new password", PASSWORD)  # others use it too
     assert page.login_message.text() == "The password was changed."
+
+
+def test_guessing_is_slowed_then_locked_and_said_so(
+    qtbot: Any, server: tuple[RunningServer, list[str]], page: ServerSettings
+) -> None:
+    running, codes = server
+    _enrol(qtbot, page, running.base_url, codes[9])
+    texts = []
+    for attempt in range(10):
+        page.username.setText("gvisser")
+        page.password.setText(f"guess number {attempt}")
+        with qtbot.waitSignal(page.session.login_finished, timeout=15000):
+            page.login()
+        texts.append(page.login_message.text())
+    assert texts[:3] == ["The username or the password is wrong."] * 3
+    assert texts[3] == "Too many failed sign-ins. Wait a moment before you try again."
+    assert texts[-1] == (
+        "This account is locked after repeated failed sign-ins. Ask the administrator to unlock it."
+    )
+    # The right password now: still locked, and no token was handed out.
+    page.password.setText(PASSWORD)
+    with qtbot.waitSignal(page.session.login_finished, timeout=15000):
+        page.login()
+    assert page.login_message.text() == texts[-1]
+    assert secrets.get_secret(USER_TOKEN) is None
 
 
 def test_enrolment_errors_are_explained(

@@ -10,11 +10,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from tests.server.conftest import World
+from tests.support.clock import Clock
 from veiligbalie.core.ids import uuid7
 from veiligbalie.server import admin, auth, cli
+from veiligbalie.server import schema as t
+from veiligbalie.server.app import create_app
 from veiligbalie.server.store import ServerStore
 
 API = "/api/v1"
@@ -116,15 +120,47 @@ def test_cancel_only_by_the_sender_within_the_window(client: TestClient, world: 
     resolve = act(client, world, "emp", alarm_id, "resolve")
     assert resolve.status_code == 409 and "cancelled to resolved" in resolve.json()["detail"]
 
-    old = raise_(client, world, raised_at=(datetime.now(UTC) - timedelta(seconds=30)).isoformat())
-    r = act(client, world, "ws", old["id"], "cancel")
-    assert r.status_code == 409 and "cancel window has passed" in r.json()["detail"]
-    # A cancel pressed in time but delivered late (server unreachable) still counts.
-    pressed = datetime.now(UTC) - timedelta(seconds=60)
-    late = raise_(client, world, raised_at=pressed.isoformat())
-    at = (pressed + timedelta(seconds=4)).isoformat()
-    r = act(client, world, "ws", late["id"], "cancel", at=at)
-    assert r.status_code == 200 and r.json()["state"] == "cancelled"
+
+def test_the_cancel_window_counts_on_the_servers_receipt_times(
+    store: ServerStore, world: World
+) -> None:
+    """Issue 14: a cancel received 13 s after the raise is refused even when it claims to
+    have been pressed 5 s after it; a claimed 2000-01-01 is refused, never stored."""
+    clock = Clock(datetime.now(UTC))
+    with TestClient(create_app(store=store, clock=clock)) as client:
+        raised_at = clock()
+        alarm = raise_(client, world, raised_at=raised_at.isoformat())
+        clock.now = raised_at + timedelta(seconds=13)
+        claim = (raised_at + timedelta(seconds=5)).isoformat()
+        r = act(client, world, "ws", alarm["id"], "cancel", at=claim)
+        assert r.status_code == 409 and "cancel window has passed" in r.json()["detail"]
+
+        # Within 10 s of the server's receipt it is a Vergissing, whatever the station says.
+        inside = raise_(client, world, raised_at=clock().isoformat())
+        clock.now += timedelta(seconds=9)
+        r = act(client, world, "ws", inside["id"], "cancel", at=clock().isoformat())
+        assert r.status_code == 200 and r.json()["state"] == "cancelled"
+
+        r = client.post(
+            f"{API}/alarms", json={"raised_at": "2000-01-01T00:00:00+00:00"}, headers=world.h("ws")
+        )
+        assert r.status_code == 422 and "from the server's clock" in r.json()["detail"]
+        r = act(client, world, "emp", alarm["id"], "acknowledge", at="2000-01-01T00:00:00Z")
+        assert r.status_code == 422 and "from the server's clock" in r.json()["detail"]
+
+        # The log keeps the server's receipt times, the station's clock only as its claim.
+        skewed = clock() - timedelta(minutes=4)
+        kept = raise_(client, world, raised_at=skewed.isoformat())
+        assert datetime.fromisoformat(kept["raised_at"]) == clock()
+        log = client.get(f"{API}/alarms/{kept['id']}", headers=world.h("lead")).json()["log"]
+        first = next(e for e in log if e["kind"] == "raised")
+        assert datetime.fromisoformat(first["at"]) == clock()
+        assert datetime.fromisoformat(first["claimed_at"]) == skewed
+        with store.read() as conn:
+            row = conn.execute(
+                sa.select(t.alarms).where(t.alarms.c.id == uuid.UUID(kept["id"]))
+            ).one()
+        assert row.raised_at == clock() and row.raised_at_claimed == skewed
 
 
 def test_other_sites_and_bad_requests(client: TestClient, world: World) -> None:
@@ -188,7 +224,6 @@ def test_escalation_settings_keep_the_secret_to_themselves(
     assert kept.json()["webhook_secret_set"] is True
     for bad, message in [
         ({"levels": [{"delay_seconds": 5, "targets": ["janitor"]}]}, "unknown target"),
-        ({"levels": [{"delay_seconds": 5}]}, "alerts nobody"),
         ({**body, "webhook_url": None}, "needs --webhook-url"),
         ({**body, "webhook_url": "ftp://x"}, "http(s)"),
         (
@@ -203,6 +238,9 @@ def test_escalation_settings_keep_the_secret_to_themselves(
     ]:
         r = client.put(url, json=bad, headers=world.h("admin"))
         assert r.status_code == 400 and message in r.json()["detail"], (bad, r.text)
+    # A level that alerts nobody breaks the schema's own rule (issue 14): 422, with why.
+    r = client.put(url, json={"levels": [{"delay_seconds": 5}]}, headers=world.h("admin"))
+    assert r.status_code == 422 and "alerts nobody" in r.text
     r = client.put(
         url,
         json={"levels": [{"delay_seconds": -1, "targets": ["security"]}]},

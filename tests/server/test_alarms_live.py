@@ -62,8 +62,11 @@ class Stream:
     """A stream client that keeps every event it received."""
 
     def __init__(self, site: Site, who: str, stack: ExitStack) -> None:
-        url = f"{site.server.ws_url}/api/v1/stream?token={site.token(who)}"
-        self.ws: ClientConnection = stack.enter_context(connect(url, open_timeout=10))
+        url = f"{site.server.ws_url}/api/v1/stream"
+        bearer = {"Authorization": f"Bearer {site.token(who)}"}
+        self.ws: ClientConnection = stack.enter_context(
+            connect(url, open_timeout=10, additional_headers=bearer)
+        )
         self.seen: list[dict[str, Any]] = []
         hello = self.next()
         assert hello["type"] == "hello"

@@ -49,6 +49,9 @@ ROLE_TABLE: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/v1/admin/users"): ADMIN,
     ("POST", "/api/v1/admin/users/{user_id}/password"): ADMIN,
     ("POST", "/api/v1/admin/tokens/revoke"): ADMIN,
+    ("PUT", "/api/v1/admin/users/{user_id}/role"): ADMIN,
+    ("PUT", "/api/v1/admin/users/{user_id}/active"): ADMIN,
+    ("POST", "/api/v1/admin/users/unlock"): ADMIN,
     ("POST", "/api/v1/alarms"): ALARM_ROLES,
     ("GET", "/api/v1/alarms"): ALARM_ROLES,
     ("GET", "/api/v1/alarms/{alarm_id}"): ALARM_ROLES,
@@ -172,6 +175,12 @@ def bodies(
             "password": "another long password"
         },
         ("POST", "/api/v1/admin/tokens/revoke"): lambda: {"user_id": str(victim)},
+        ("PUT", "/api/v1/admin/users/{user_id}/role"): lambda: {
+            "role": "employee",
+            "site_id": str(w.site_a),
+        },
+        ("PUT", "/api/v1/admin/users/{user_id}/active"): lambda: {"active": True},
+        ("POST", "/api/v1/admin/users/unlock"): lambda: {"username": "nobody"},
         ("PUT", "/api/v1/guidance/cards/{language}/{card_id}"): lambda: {
             "markdown": "---\nid: huisregels\ntitle: Huisregels\nsituation: tijdens\n---\nTekst\n"
         },

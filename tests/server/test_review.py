@@ -697,4 +697,5 @@ def test_the_administrator_creates_coordinators_and_peer_support_without_a_site(
         },
         headers=r.h("admin"),
     )
-    assert refused.status_code == 400 and "needs a site" in refused.json()["detail"]
+    # The schema says an employee has a site (issue 14): refused with 422, saying why.
+    assert refused.status_code == 422 and "needs a site" in refused.text

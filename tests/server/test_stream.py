@@ -34,8 +34,9 @@ from veiligbalie.server.store import ServerStore
 
 
 def open_stream(live: Live, who: str, stack: ExitStack) -> ClientConnection:
-    url = f"{live.server.ws_url}/api/v1/stream?token={live.world.tokens[who]}"
-    ws = stack.enter_context(connect(url, open_timeout=10))
+    url = f"{live.server.ws_url}/api/v1/stream"
+    bearer = {"Authorization": f"Bearer {live.world.tokens[who]}"}
+    ws = stack.enter_context(connect(url, open_timeout=10, additional_headers=bearer))
     hello = json.loads(ws.recv(timeout=10))
     assert hello["type"] == "hello" and hello["epoch"] == live.world.store.epoch
     return ws
@@ -90,10 +91,11 @@ def test_auth_by_first_message(live: Live) -> None:
         assert hello["type"] == "hello" and hello["cursor"] == 0
 
 
-@pytest.mark.parametrize("how", ["query", "message"])
+@pytest.mark.parametrize("how", ["header", "message"])
 def test_bad_token_closes_with_4401(live: Live, how: str) -> None:
     url = f"{live.server.ws_url}/api/v1/stream"
-    with connect(url + ("?token=wrong" if how == "query" else ""), open_timeout=10) as ws:
+    bearer = {"Authorization": "Bearer wrong"} if how == "header" else None
+    with connect(url, open_timeout=10, additional_headers=bearer) as ws:
         if how == "message":
             ws.send(json.dumps({"type": "auth", "token": "wrong"}))
         with pytest.raises(ConnectionClosed) as closed:
@@ -125,7 +127,10 @@ def test_changes_nudge_reaches_those_who_may_see(live: Live) -> None:
 
 def test_revoked_token_is_disconnected(live: Live) -> None:
     token = user_token(live.world.store, live.world.users["emp"])
-    with connect(f"{live.server.ws_url}/api/v1/stream?token={token}", open_timeout=10) as ws:
+    bearer = {"Authorization": f"Bearer {token}"}
+    with connect(
+        f"{live.server.ws_url}/api/v1/stream", open_timeout=10, additional_headers=bearer
+    ) as ws:
         assert json.loads(ws.recv(timeout=10))["type"] == "hello"
         admin.revoke_tokens(live.world.store, user="emp")
         with pytest.raises(ConnectionClosed) as closed:

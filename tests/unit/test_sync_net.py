@@ -185,7 +185,7 @@ def test_backoff_grows_to_the_cap_with_jitter() -> None:
 
 
 class _WsServer:
-    """Answers the auth message with hello; goes silent when told (a half-open link)."""
+    """Greets a handshake's bearer token with hello; goes silent when told (half-open)."""
 
     def __init__(self) -> None:
         self.silent = threading.Event()
@@ -199,15 +199,16 @@ class _WsServer:
     def _handle(self, ws: ServerConnection) -> None:
         self.connections += 1
         try:
+            assert ws.request is not None
+            scheme, _, token = ws.request.headers.get("Authorization", "").partition(" ")
+            if scheme == "Bearer" and token:
+                self.auth_tokens.append(token)
+                ws.send(json.dumps({"type": "hello", "epoch": "e1", "cursor": 3}))
+                if not self.silent.is_set():
+                    ws.send(json.dumps({"type": "changes", "cursor": 4}))
             for raw in ws:
                 message = json.loads(raw)
-                if message.get("type") == "auth":
-                    self.auth_tokens.append(message["token"])
-                    ws.send(json.dumps({"type": "hello", "epoch": "e1", "cursor": 3}))
-                    if self.silent.is_set():
-                        continue
-                    ws.send(json.dumps({"type": "changes", "cursor": 4}))
-                elif message.get("type") == "ping":
+                if message.get("type") == "ping":
                     self.pings += 1
                     if not self.silent.is_set():
                         ws.send(json.dumps({"type": "pong"}))
@@ -230,7 +231,7 @@ def test_stream_authenticates_pings_and_reconnects_after_silence(qtbot: Any) -> 
         with qtbot.waitSignal(stream.connected, timeout=5000):
             stream.start()
         qtbot.waitUntil(lambda: any(e.get("type") == "changes" for e in events), timeout=5000)
-        assert server.auth_tokens == ["tok-1"]
+        assert server.auth_tokens[0] == "tok-1"
         assert events[0] == {"type": "hello", "epoch": "e1", "cursor": 3}
         qtbot.waitUntil(lambda: server.pings >= 2, timeout=5000)
         assert stream.is_connected

@@ -151,6 +151,9 @@ class Stream(QObject):
         self._watchdog.start()  # also bounds a connect that hangs
         request = QNetworkRequest(self._stream_url())
         request.setSslConfiguration(self._ssl)
+        # The token goes in the handshake's Authorization header: never in the URL, which
+        # servers and proxies write to their access logs.
+        request.setRawHeader(b"Authorization", f"Bearer {self._token}".encode("ascii"))
         socket.open(request)
 
     def _drop(self, schedule: bool) -> None:
@@ -176,9 +179,6 @@ class Stream(QObject):
             self._retry.start(delay)
 
     def _on_connected(self) -> None:
-        # Authenticate in the first message, so the token never appears in a URL (logs).
-        if self._socket is not None and self._token:
-            self._socket.sendTextMessage(json.dumps({"type": "auth", "token": self._token}))
         self._last_heard = time.monotonic()
         self._ping_timer.start()
 

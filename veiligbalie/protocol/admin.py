@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, StrictBool, model_validator
 
 from veiligbalie.core.vocabulary import Role
 from veiligbalie.protocol.auth import PASSWORD_MAX, PASSWORD_MIN, UserOut, WorkstationOut
-from veiligbalie.protocol.base import CheckedModel
+from veiligbalie.protocol.base import CheckedModel, no_nul_in_schema
 
 __all__ = [
     "OrganisationIn",
@@ -42,11 +43,11 @@ class OrganisationOut(CheckedModel):
 
 class SiteIn(CheckedModel):
     name: str = Field(min_length=1, max_length=200)
-    share_log_with_employees: bool = False
+    share_log_with_employees: StrictBool = False
 
 
 class SiteUpdate(CheckedModel):
-    share_log_with_employees: bool
+    share_log_with_employees: StrictBool
 
 
 class SiteOut(CheckedModel):
@@ -73,16 +74,63 @@ class WorkstationCreated(CheckedModel):
     enrolment: EnrolmentCodeOut
 
 
+#: Roles that work at one site and so need one (the others work across the organisation).
+SITE_ROLES = (Role.EMPLOYEE, Role.TEAM_LEAD, Role.SECURITY)
+
+
+def _site_rule_in_schema(schema: dict[str, Any]) -> None:
+    no_nul_in_schema(schema)
+    schema["if"] = {
+        "required": ["role"],
+        "properties": {"role": {"enum": [r.value for r in SITE_ROLES]}},
+    }
+    schema["then"] = {"required": ["site_id"], "properties": {"site_id": {"type": "string"}}}
+
+
 class UserIn(CheckedModel):
+    """A new user. An employee, a team lead and security work at one site: ``site_id`` is
+    required for them (said in the schema too)."""
+
+    model_config = ConfigDict(json_schema_extra=lambda schema: _site_rule_in_schema(schema))
+
     username: str = Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9._@-]+$")
     display_name: str = Field(min_length=1, max_length=200)
     role: Role
     site_id: uuid.UUID | None = None
     password: str = Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)
 
+    @model_validator(mode="after")
+    def _site_for_site_roles(self) -> UserIn:
+        if self.role in SITE_ROLES and self.site_id is None:
+            raise ValueError(f"a user with role {self.role.value} needs a site_id")
+        return self
+
 
 class PasswordResetRequest(CheckedModel):
     password: str = Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)
+
+
+class UserRoleUpdate(CheckedModel):
+    """A new role (and, when the role works at one site, the site); the user's tokens end."""
+
+    role: Role
+    site_id: uuid.UUID | None = None
+
+
+class UserActiveUpdate(CheckedModel):
+    """False deactivates (no sign-in, tokens end; the user stays for the history)."""
+
+    active: StrictBool
+
+
+class UnlockRequest(CheckedModel):
+    """The username whose sign-in lockout to lift (known or not: the lock is on the name)."""
+
+    username: str = Field(min_length=1, max_length=200)
+
+
+class UnlockResponse(CheckedModel):
+    was_locked: bool
 
 
 class TokenRevokeRequest(CheckedModel):
@@ -90,7 +138,7 @@ class TokenRevokeRequest(CheckedModel):
 
     user_id: uuid.UUID | None = None
     workstation_id: uuid.UUID | None = None
-    all: bool = False
+    all: StrictBool = False
 
     @model_validator(mode="after")
     def _exactly_one(self) -> TokenRevokeRequest:

@@ -25,7 +25,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, Field, field_validator
+from pydantic import AwareDatetime, ConfigDict, Field, StrictBool, field_validator, model_validator
 
 from veiligbalie.protocol.alarms import AlarmBody, RaiseAlarmRequest
 from veiligbalie.protocol.base import FrozenWireModel, Location, Name, reject_nul
@@ -64,8 +64,9 @@ class AlarmLogEntry(FrozenWireModel):
     station_id: uuid.UUID | None = None
     path: str = "server"
     data: dict[str, Any] = Field(default_factory=dict)
-    at: datetime
+    at: datetime  # the server's time (of receipt, for a client's request)
     recorded_at: datetime
+    claimed_at: datetime | None = None  # the client's own clock, as it claimed
 
 
 class AlarmDetail(FrozenWireModel):
@@ -113,9 +114,26 @@ class EscalationLevelModel(FrozenWireModel):
     """One rung: after ``delay_seconds`` without acknowledgement, alert ``targets`` (role
     names or ``"colleagues"``) and/or call the webhook."""
 
+    # A level must alert someone: targets, or the webhook (said in the schema too).
+    model_config = ConfigDict(
+        frozen=True,
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["targets"], "properties": {"targets": {"minItems": 1}}},
+                {"required": ["webhook"], "properties": {"webhook": {"const": True}}},
+            ]
+        },
+    )
+
     delay_seconds: float = Field(ge=0, le=24 * 3600)
     targets: list[TargetName] = Field(default_factory=list, max_length=8)
-    webhook: bool = False
+    webhook: StrictBool = False
+
+    @model_validator(mode="after")
+    def _alerts_someone(self) -> EscalationLevelModel:
+        if not self.targets and not self.webhook:
+            raise ValueError("a level alerts nobody: give targets or the webhook")
+        return self
 
 
 class EscalationIn(FrozenWireModel):

@@ -24,7 +24,7 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, Field, StrictBool
 
 from veiligbalie.core.vocabulary import AlarmKind, AlarmState, AlarmType
 from veiligbalie.protocol.base import FrozenWireModel, Location, Name, SiteId
@@ -72,8 +72,10 @@ class RaiseAlarmRequest(_AlarmHead):
     gateway may leave out everything but what it knows; the server fills the station from
     the workstation token."""
 
-    raised_at: AwareDatetime | None = None  # the press; the server's clock when absent
-    test: bool = False
+    # The press by the sender's clock: kept as its claim (the server logs its own receipt
+    # time) and refused when more than 5 minutes from the server's clock.
+    raised_at: AwareDatetime | None = None
+    test: StrictBool = False
 
 
 class AlarmBody(_AlarmHead):

@@ -48,6 +48,7 @@ class UserOut(CheckedModel):
     display_name: str
     role: Role
     site_id: uuid.UUID | None
+    active: bool = True  # False: deactivated (cannot sign in; kept for the history)
 
 
 class LoginResponse(CheckedModel):

@@ -34,8 +34,31 @@ class WireModel(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
 
+#: What the schema says of text that is checked for NUL (no NUL anywhere).
+NO_NUL_PATTERN = "^[^\\x00]*$"
+
+
+def no_nul_in_schema(schema: dict[str, Any]) -> None:
+    """Say the NUL rule in the JSON schema: every plain text property gets the pattern."""
+
+    def mark(node: dict[str, Any]) -> None:
+        if node.get("type") == "string" and "pattern" not in node and "format" not in node:
+            node["pattern"] = NO_NUL_PATTERN
+        for key in ("anyOf", "oneOf"):
+            for option in node.get(key, ()):
+                mark(option)
+        if isinstance(node.get("items"), dict):
+            mark(node["items"])
+
+    for prop in schema.get("properties", {}).values():
+        mark(prop)
+
+
 class CheckedModel(WireModel):
-    """A body the server stores as it comes: every field is checked for NUL characters."""
+    """A body the server stores as it comes: every field is checked for NUL characters (and
+    the schema says so, as a pattern on its text)."""
+
+    model_config = ConfigDict(extra="ignore", json_schema_extra=no_nul_in_schema)
 
     @field_validator("*")
     @classmethod

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from pydantic import Field, field_validator
+from pydantic import Field, StrictBool, field_validator
 
 from veiligbalie.core.limits import LOCATION_MAX, TEXT_MAX
 from veiligbalie.protocol.base import WireModel, reject_nul
@@ -62,7 +62,7 @@ class PreventionCheckBody(WireModel):
     id: uuid.UUID
     place: str = Field(min_length=1, max_length=LOCATION_MAX)
     checked_on: date
-    items: dict[str, bool]
+    items: dict[str, StrictBool]
     notes: str = Field(default="", max_length=TEXT_MAX)
 
     _nul = field_validator("place", "notes")(reject_nul)

@@ -4,6 +4,7 @@ every mistake raises :class:`AdminError` with a one-line message."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -20,8 +21,8 @@ from veiligbalie.protocol.admin import (
     WorkstationCreated,
 )
 from veiligbalie.protocol.auth import UserOut, WorkstationOut
+from veiligbalie.server import login_throttle, security
 from veiligbalie.server import schema as t
-from veiligbalie.server import security
 from veiligbalie.server.store import ServerStore
 
 ENROLMENT_HOURS_DEFAULT = 24
@@ -252,6 +253,7 @@ def user_out(row: Row[*tuple[Any, ...]]) -> UserOut:
         display_name=row.display_name,
         role=Role(row.role),
         site_id=row.site_id,
+        active=bool(row.active),
     )
 
 
@@ -325,6 +327,108 @@ def reset_password(store: ServerStore, user_ref: str | uuid.UUID, password: str)
         )
         _revoke(conn, t.tokens.c.user_id == user.id)
         return user_out(user)
+
+
+def _audit_account(conn: Connection, action: str, by: uuid.UUID | None, **detail: Any) -> None:
+    """One audit row of an account change (who: ``by``, None from the CLI). The only place
+    this module writes the audit log: the lead routes it through server.audit at merge."""
+    conn.execute(
+        sa.insert(t.audit_log).values(
+            id=uuid7(),
+            at=_now(),
+            user_id=by,
+            action=action,
+            incident_id=None,
+            detail=json.dumps(detail),
+        )
+    )
+
+
+def _audit_user(
+    conn: Connection,
+    action: str,
+    user: Row[*tuple[Any, ...]],
+    by: uuid.UUID | None,
+    **detail: Any,
+) -> None:
+    """The history of a change to ``user``: what was done to whom."""
+    _audit_account(conn, action, by, user_id=str(user.id), username=user.username, **detail)
+
+
+def set_role(
+    store: ServerStore,
+    user_ref: str | uuid.UUID,
+    role: Role | str,
+    site_ref: str | uuid.UUID | None = None,
+    *,
+    by: uuid.UUID | None = None,
+) -> UserOut:
+    """Give a user another role (and site); their tokens are revoked, since a token carries
+    what its holder may see. The change is kept in the audit log."""
+    try:
+        role = Role(role)
+    except ValueError:
+        choices = ", ".join(r.value for r in Role)
+        raise AdminError(f"unknown role {role!r}; choose one of {choices}") from None
+    with store.write() as conn:
+        user = find_user(conn, user_ref)
+        site_id = user.site_id
+        if site_ref is not None and str(site_ref).strip():
+            site_id = find_site(conn, site_ref).id
+        if site_id is None and role not in SITELESS_ROLES:
+            raise AdminError(f"a user with role {role.value} needs a site (--site)")
+        if role.value == user.role and site_id == user.site_id:
+            return user_out(user)
+        conn.execute(
+            sa.update(t.users)
+            .where(t.users.c.id == user.id)
+            .values(role=role.value, site_id=site_id)
+        )
+        revoked = _revoke(conn, t.tokens.c.user_id == user.id)
+        _audit_user(
+            conn,
+            "user_role_changed",
+            user,
+            by,
+            old_role=user.role,
+            new_role=role.value,
+            old_site_id=str(user.site_id) if user.site_id else None,
+            new_site_id=str(site_id) if site_id else None,
+            tokens_revoked=revoked,
+        )
+        return user_out(find_user(conn, user.id))
+
+
+def set_active(
+    store: ServerStore, user_ref: str | uuid.UUID, active: bool, *, by: uuid.UUID | None = None
+) -> UserOut:
+    """Deactivate a user (no sign-in, every token revoked; the user and their history stay)
+    or activate them again."""
+    with store.write() as conn:
+        user = find_user(conn, user_ref)
+        if by is not None and user.id == by and not active:
+            raise AdminError("you cannot deactivate yourself", 409)
+        if bool(user.active) == active:
+            return user_out(user)
+        conn.execute(
+            sa.update(t.users)
+            .where(t.users.c.id == user.id)
+            .values(active=active, deactivated_at=None if active else _now())
+        )
+        revoked = 0 if active else _revoke(conn, t.tokens.c.user_id == user.id)
+        action = "user_activated" if active else "user_deactivated"
+        _audit_user(conn, action, user, by, tokens_revoked=revoked)
+        return user_out(find_user(conn, user.id))
+
+
+def unlock_user(store: ServerStore, username: str, *, by: uuid.UUID | None = None) -> bool:
+    """Lift the sign-in lockout of ``username`` (also of a name no user has: the lock is on
+    the name); True when it was locked."""
+    key = login_throttle.account_key(_text(username, "the username"))
+    with store.write() as conn:
+        was_locked = login_throttle.unlock(conn, key)
+        _audit_account(conn, "login_unlocked", by, username=key, was_locked=was_locked)
+    return was_locked
 
 
 def list_users(store: ServerStore) -> list[UserOut]:

@@ -41,8 +41,15 @@ _403: dict[int | str, dict[str, Any]] = {
     403: {"description": "the role may not use this route"},
     **_401,
 }
+_CLAIM_422: dict[int | str, dict[str, Any]] = {
+    422: {
+        "description": "an invalid body, or a claimed time (`raised_at`, `at`) more than "
+        "5 minutes from the server's clock"
+    }
+}
 _change: dict[int | str, dict[str, Any]] = {
     400: {"description": "the body does not fit the path"},
+    **_CLAIM_422,
     404: {"description": "no such alarm at your site"},
     409: {"description": "the alarm's rules refuse this change (the message says why)"},
     **_403,
@@ -69,6 +76,7 @@ def _publish(
     response_model=wire.AlarmBody,
     responses={
         409: {"description": "the alarm id belongs to another site"},
+        **_CLAIM_422,
         **_403,
     },
 )
@@ -78,7 +86,7 @@ def raise_alarm(
     """Raise an alarm. Idempotent by ``id``: a repeat (after a lost answer, a reconnect or
     through another path) answers the stored alarm and notifies nobody again. A hardware
     panic-button gateway may send ``{}`` with its workstation token."""
-    outcome = alarms.raise_alarm(store, principal, body)
+    outcome = alarms.raise_alarm(store, principal, body, request.app.state.clock())
     return _publish(request, outcome, principal, body.station_id)
 
 
@@ -89,7 +97,7 @@ def acknowledge(
     alarm_id: uuid.UUID, body: wire.AckBody, principal: AlarmCaller, store: Store, request: Request
 ) -> wire.AlarmBody:
     """ "Ik kom eraan". The same station again changes nothing; escalation stops."""
-    outcome = alarms.acknowledge(store, principal, alarm_id, body)
+    outcome = alarms.acknowledge(store, principal, alarm_id, body, request.app.state.clock())
     return _publish(request, outcome, principal, body.station_id)
 
 
@@ -104,7 +112,7 @@ def _close_route(name: str, to: AlarmState, doc: str) -> None:
         store: Store,
         request: Request,
     ) -> wire.AlarmBody:
-        outcome = alarms.close(store, principal, alarm_id, body, to)
+        outcome = alarms.close(store, principal, alarm_id, body, to, request.app.state.clock())
         return _publish(request, outcome, principal, body.station_id)
 
     close.__name__ = close.__qualname__ = name

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -63,6 +63,22 @@ def _clean(text: str, limit: int) -> str:
 
 
 # --- reading ----------------------------------------------------------------------------
+
+
+#: How far a client's clock may be from the server's before its claimed time is refused.
+CLAIM_TOLERANCE = timedelta(minutes=5)
+
+
+def check_claim(claimed: datetime | None, now: datetime, what: str) -> None:
+    """Refuse (422) a client's time further than CLAIM_TOLERANCE from the server's clock:
+    the log keeps the server's receipt times, the claim only next to them."""
+    if claimed is not None and abs(claimed - now) > CLAIM_TOLERANCE:
+        minutes = int(CLAIM_TOLERANCE.total_seconds() // 60)
+        raise AlarmError(
+            f"{what} ({claimed.isoformat()}) is more than {minutes} minutes from the server's "
+            f"clock ({now.isoformat(timespec='seconds')}); set the station's clock right",
+            422,
+        )
 
 
 def _responders(
@@ -240,6 +256,7 @@ def alarm_detail(store: ServerStore, principal: Principal, alarm_id: uuid.UUID) 
             data=dict(e.data or {}),
             at=e.at,
             recorded_at=e.recorded_at,
+            claimed_at=e.claimed_at,
         )
         for e in events
     ]
@@ -260,7 +277,10 @@ def log_event(
     path: str = "server",
     data: dict[str, Any] | None = None,
     at: datetime | None = None,
+    claimed_at: datetime | None = None,
 ) -> None:
+    """One line of an alarm's log. ``at`` is the server's time (of receipt, for a client's
+    request); ``claimed_at`` the client's own clock as it said, kept only as its claim."""
     now = _now()
     conn.execute(
         sa.insert(t.alarm_events).values(
@@ -274,6 +294,7 @@ def log_event(
             data=data or {},
             at=at or now,
             recorded_at=now,
+            claimed_at=claimed_at,
         )
     )
 
@@ -322,11 +343,19 @@ def record_deliveries(store: ServerStore, deliveries: Iterable[Delivery]) -> int
 # --- changing ---------------------------------------------------------------------------
 
 
-def raise_alarm(store: ServerStore, principal: Principal, body: ps.ServerRaiseRequest) -> Outcome:
-    """Store a new alarm, or answer the stored one when its id is known (idempotent)."""
+def raise_alarm(
+    store: ServerStore,
+    principal: Principal,
+    body: ps.ServerRaiseRequest,
+    now: datetime | None = None,
+) -> Outcome:
+    """Store a new alarm, or answer the stored one when its id is known (idempotent).
+
+    ``raised_at`` is when the server received it (``now``); the client's ``raised_at`` is
+    kept as its claim and refused when far from the server's clock."""
     site_id = _site_of(principal)
     alarm_id = body.id or uuid7()
-    now = _now()
+    now = now or _now()
     with store.write() as conn:
         existing = _row(conn, alarm_id)
         if existing is not None:
@@ -338,6 +367,7 @@ def raise_alarm(store: ServerStore, principal: Principal, body: ps.ServerRaiseRe
                 workstation_id=existing.workstation_id,
                 created_at=existing.created_at,
             )
+        check_claim(body.raised_at, now, "raised_at")
         station_name = _clean(body.station_name, NAME_MAX)
         location = _clean(body.location, LOCATION_MAX)
         if principal.workstation_id is not None:
@@ -350,7 +380,7 @@ def raise_alarm(store: ServerStore, principal: Principal, body: ps.ServerRaiseRe
             location = location or _clean(ws.location, LOCATION_MAX)
         raised_by = _clean(body.raised_by, NAME_MAX) or _clean(principal.display_name, NAME_MAX)
         station_id = body.station_id or principal.workstation_id
-        raised_at = body.raised_at or now
+        raised_at = now
         values = {
             "id": alarm_id,
             "site_id": site_id,
@@ -363,6 +393,7 @@ def raise_alarm(store: ServerStore, principal: Principal, body: ps.ServerRaiseRe
             "location": location or station_name,
             "raised_by": raised_by,
             "raised_at": raised_at,
+            "raised_at_claimed": body.raised_at,
             "state": AlarmState.RAISED.value,
             "test": body.test,
             "escalation_level": -1,
@@ -379,6 +410,7 @@ def raise_alarm(store: ServerStore, principal: Principal, body: ps.ServerRaiseRe
             station_id=station_id,
             data={"station_name": station_name, "test": body.test},
             at=raised_at,
+            claimed_at=body.raised_at,
         )
         learn_station(conn, principal, body.station_id)
         _fire_with_raise(conn, alarm_id, site_id)
@@ -447,9 +479,15 @@ def _changing(
 
 
 def acknowledge(
-    store: ServerStore, principal: Principal, alarm_id: uuid.UUID, body: wire.AckBody
+    store: ServerStore,
+    principal: Principal,
+    alarm_id: uuid.UUID,
+    body: wire.AckBody,
+    now: datetime | None = None,
 ) -> Outcome:
-    """A responder's "Ik kom eraan"; the same station acknowledging again changes nothing."""
+    """A responder's "Ik kom eraan"; the same station acknowledging again changes nothing.
+    Logged at the server's receipt time; the client's ``at`` is its claim."""
+    now = now or _now()
     with _changing(store, principal, alarm_id, body.alarm_id) as (conn, row):
         state = AlarmState(row.state)
         responders = _responders(conn, [alarm_id])[alarm_id]
@@ -465,10 +503,10 @@ def acknowledge(
             raise AlarmError(f"the alarm is already {state.value}; nobody needs to come", 409)
         if principal.workstation_id is not None and principal.workstation_id == row.workstation_id:
             raise AlarmError("the station that raised the alarm cannot acknowledge it", 409)
+        check_claim(body.at, now, "at")
         new_state = state
         if rules.can_transition(state, AlarmState.ACKNOWLEDGED):
             new_state = rules.transition(state, AlarmState.ACKNOWLEDGED)
-        now = _now()
         conn.execute(
             sa.update(t.alarms)
             .where(t.alarms.c.id == alarm_id)
@@ -483,7 +521,8 @@ def acknowledge(
             workstation_id=principal.workstation_id,
             station_id=station_id,
             data={"station_name": station_name},
-            at=body.at,
+            at=now,
+            claimed_at=body.at,
         )
         learn_station(conn, principal, body.station_id)
         alarm = alarm_body(conn, alarm_id)
@@ -505,15 +544,20 @@ def close(
     alarm_id: uuid.UUID,
     body: wire.CloseBody,
     to: AlarmState,
+    now: datetime | None = None,
 ) -> Outcome:
-    """Resolve ("Afgehandeld") or cancel ("Vergissing", the sender within the window)."""
+    """Resolve ("Afgehandeld") or cancel ("Vergissing", the sender within the window).
+
+    The window is measured on the server's receipt times (the raise's and this request's):
+    a client that says it cancelled earlier cannot stretch it; its ``at`` is its claim."""
+    now = now or _now()
     with _changing(store, principal, alarm_id, body.alarm_id) as (conn, row):
         state = AlarmState(row.state)
         if state == to:  # a repeat after a reconnect: nothing to do
             return Outcome(
                 alarm=_body(row, _responders(conn, [alarm_id])[alarm_id]), site_id=row.site_id
             )
-        now = _now()
+        check_claim(body.at, now, "at")
         try:
             if to == AlarmState.CANCELLED:
                 sender = (
@@ -522,10 +566,7 @@ def close(
                 ) or (principal.user_id is not None and principal.user_id == row.raised_by_user_id)
                 if not sender:
                     raise AlarmError("only the station that raised the alarm may cancel it", 409)
-                # The sender's own clock for both moments (a cancel may reach us late after
-                # a reconnect); never a moment after our own now.
-                moment = min(body.at, now)
-                new_state = rules.cancel(state, row.raised_at, moment)
+                new_state = rules.cancel(state, row.raised_at, now)
             else:
                 new_state = rules.transition(state, to)
         except rules.InvalidTransition as exc:
@@ -544,7 +585,8 @@ def close(
             workstation_id=principal.workstation_id,
             station_id=body.station_id or principal.workstation_id,
             data={"station_name": _clean(body.station_name, NAME_MAX)},
-            at=body.at,
+            at=now,
+            claimed_at=body.at,
         )
         learn_station(conn, principal, body.station_id)
         alarm = alarm_body(conn, alarm_id)

@@ -6,8 +6,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +26,13 @@ from veiligbalie.server.admin import AdminError
 from veiligbalie.server.alarm_routes import adm as alarm_admin_router
 from veiligbalie.server.alarm_routes import router as alarm_router
 from veiligbalie.server.alarm_runtime import AlarmRuntime
-from veiligbalie.server.auth import AuthError
+from veiligbalie.server.auth import AuthError, LoginRefused
 from veiligbalie.server.dossier import router as dossier_router
 from veiligbalie.server.errors import RequestRefused
 from veiligbalie.server.escalation import WebhookPolicy
 from veiligbalie.server.guidance import router as guidance_router
+from veiligbalie.server.http_security import SecurityHeadersMiddleware
+from veiligbalie.server.login_throttle import ThrottlePolicy
 from veiligbalie.server.organisation import router as organisation_router
 from veiligbalie.server.review import UPLOAD_PATH, prepare_files_dir
 from veiligbalie.server.review import router as review_router
@@ -130,6 +133,37 @@ def _validation_detail(exc: RequestValidationError) -> list[dict[str, Any]]:
     ]
 
 
+def _document_common_answers(app: FastAPI, max_body_bytes: int) -> None:
+    """Put the answers every route may give in /openapi.json: a busy database (503) on all,
+    a body above the cap (413) and a bad Content-Length (400) on those that take one."""
+    from fastapi.openapi.utils import get_openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(
+            title=app.title,
+            version=app.version,
+            description=app.description,
+            routes=app.routes,
+        )
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                answers = operation.setdefault("responses", {})
+                answers.setdefault(
+                    "503", {"description": "the database is busy or unavailable; try again"}
+                )
+                if "requestBody" in operation:
+                    answers.setdefault(
+                        "413", {"description": f"a request body above {max_body_bytes} bytes"}
+                    )
+                    answers.setdefault("400", {"description": "an invalid Content-Length header"})
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def create_app(
     database_url: str | None = None,
     *,
@@ -139,6 +173,8 @@ def create_app(
     webhook: WebhookPolicy | None = None,
     quiet_gc: bool = False,
     files_dir: str | Path | None = None,
+    clock: Callable[[], datetime] | None = None,
+    login_policy: ThrottlePolicy | None = None,
 ) -> FastAPI:
     """The server app on ``database_url`` (migrated at creation) or an open ``store``.
 
@@ -146,7 +182,10 @@ def create_app(
     folder next to the SQLite database, or in the server data folder for PostgreSQL.
 
     ``quiet_gc`` (the ``serve`` command sets it) keeps full garbage collections out of
-    alarm fan-outs; it changes process-wide collector settings, so embedders choose."""
+    alarm fan-outs; it changes process-wide collector settings, so embedders choose.
+
+    ``clock`` is the server's time for sign-in throttling and alarm receipt times (tests
+    move it); ``login_policy`` the throttle's numbers (by default from the environment)."""
     if store is None:
         if database_url is None:
             raise ValueError("give database_url or store")
@@ -171,6 +210,8 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.store = store
+    app.state.clock = clock or (lambda: datetime.now(UTC))
+    app.state.login_policy = login_policy or ThrottlePolicy.from_environment()
     app.state.files_dir = prepare_files_dir(Path(files_dir or default_files_dir(store.url)))
     app.state.hub = hub
     app.state.ping_interval = ping_interval
@@ -184,8 +225,11 @@ def create_app(
     app.include_router(guidance_router)
     app.include_router(dossier_router)
     app.include_router(organisation_router)
+    # After every router: each route's documented answers include the common ones.
+    _document_common_answers(app, max_body_bytes)
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
     app.add_middleware(RawSendMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -204,6 +248,8 @@ def create_app(
     @app.exception_handler(AuthError)
     async def _auth(_: Request, exc: AuthError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+        if isinstance(exc, LoginRefused) and exc.retry_after:
+            headers = {"Retry-After": str(exc.retry_after)}
         return JSONResponse({"detail": str(exc)}, exc.status_code, headers=headers)
 
     @app.exception_handler(sqlalchemy.exc.DataError)

@@ -5,6 +5,7 @@ dependencies that enforce roles on every route."""
 from __future__ import annotations
 
 import base64
+import json
 import os
 import uuid
 from collections.abc import Callable
@@ -20,7 +21,7 @@ from sqlalchemy.engine import Connection
 from veiligbalie.core.ids import uuid7
 from veiligbalie.core.vocabulary import Role
 from veiligbalie.protocol.auth import EnrollResponse, LoginResponse, MeResponse
-from veiligbalie.server import devices, security
+from veiligbalie.server import devices, login_throttle, security
 from veiligbalie.server import schema as t
 from veiligbalie.server.admin import find_user, find_workstation, user_out, workstation_out
 from veiligbalie.server.store import ServerStore
@@ -93,6 +94,8 @@ def authenticate(conn: Connection, token: str) -> Principal:
     user = conn.execute(sa.select(t.users).where(t.users.c.id == row.user_id)).first()
     if user is None:
         raise AuthError("the user no longer exists")
+    if not user.active:
+        raise AuthError("the user was deactivated")
     share = False
     if user.site_id is not None:
         share = bool(
@@ -127,9 +130,10 @@ def issue_token(
     lifetime: timedelta,
     user_id: uuid.UUID | None = None,
     workstation_id: uuid.UUID | None = None,
+    now: datetime | None = None,
 ) -> tuple[str, datetime]:
     token = security.new_token()
-    now = _now()
+    now = now or _now()
     expires = now + lifetime
     conn.execute(
         sa.insert(t.tokens).values(
@@ -212,20 +216,106 @@ def enroll(
     )
 
 
-def login(store: ServerStore, username: str, password: str) -> LoginResponse:
+class LoginRefused(AuthError):
+    """A sign-in refused before its password was looked at: 429 (back-off, with
+    ``retry_after`` seconds) or 423 (the account is locked until an administrator lifts it)."""
+
+    def __init__(self, message: str, status_code: int, retry_after: int = 0) -> None:
+        super().__init__(message, status_code)
+        self.retry_after = retry_after
+
+
+WRONG_CREDENTIALS = "wrong username or password"
+LOCKED_MESSAGE = (
+    "this account is locked after repeated failed sign-ins; an administrator can unlock it"
+)
+
+
+def _audit_login(
+    conn: Connection,
+    action: str,
+    username: str,
+    address: str,
+    at: datetime,
+    user_id: uuid.UUID | None = None,
+) -> None:
+    """One audit row of a failed sign-in, a refusal or a lockout (never the password)."""
+    detail = json.dumps({"username": username[:200], "address": address[:100]})
+    conn.execute(
+        sa.insert(t.audit_log).values(
+            id=uuid7(), at=at, user_id=user_id, action=action, incident_id=None, detail=detail
+        )
+    )
+
+
+def _refused(refusal: login_throttle.Refusal) -> LoginRefused:
+    if refusal.reason == "locked":
+        return LoginRefused(LOCKED_MESSAGE, status.HTTP_423_LOCKED)
+    return LoginRefused(
+        f"too many failed sign-ins; try again in {refusal.retry_after} s",
+        status.HTTP_429_TOO_MANY_REQUESTS,
+        refusal.retry_after,
+    )
+
+
+def login(
+    store: ServerStore,
+    username: str,
+    password: str,
+    address: str = "unknown",
+    *,
+    now: datetime | None = None,
+    policy: login_throttle.ThrottlePolicy | None = None,
+) -> LoginResponse:
+    """Sign in. Throttled per account and per source address (server.login_throttle); an
+    unknown username, a wrong password and a deactivated user get the same answer."""
+    policy = policy or login_throttle.ThrottlePolicy()
+    now = now or _now()
+    account = login_throttle.account_key(username)
+    with store.write() as conn:
+        refusal = login_throttle.refusal(conn, account, address, now)
+        if refusal is not None:
+            locked = login_throttle.record_failure(
+                conn, login_throttle.ACCOUNT, account, now, policy
+            )
+            login_throttle.record_failure(conn, login_throttle.ADDRESS, address, now, policy)
+            action = "login_refused_locked" if refusal.reason == "locked" else "login_refused"
+            _audit_login(conn, action, account, address, now)
+            if locked:
+                _audit_login(conn, "login_locked", account, address, now)
+            # The attempt counted: answer the wait it caused.
+            refusal = login_throttle.refusal(conn, account, address, now) or refusal
+    if refusal is not None:
+        raise _refused(refusal)
     with store.read() as conn:
         user = conn.execute(
-            sa.select(t.users).where(sa.func.lower(t.users.c.username) == username.strip().lower())
+            sa.select(t.users).where(sa.func.lower(t.users.c.username) == account)
         ).first()
     # Verify even for an unknown user so both answers take the same time.
     ok = security.verify_password(user.password_hash if user else None, password)
-    if user is None or not ok:
-        raise AuthError("wrong username or password")
+    ok = ok and user is not None and bool(user.active)
     with store.write() as conn:
-        token, expires = issue_token(
-            conn, "user", timedelta(hours=USER_TOKEN_HOURS), user_id=user.id
-        )
-    return LoginResponse(token=token, expires_at=expires, user=user_out(user))
+        if ok and user is not None and not login_throttle.is_locked(conn, account):
+            login_throttle.forget_account(conn, account)
+            token, expires = issue_token(
+                conn, "user", timedelta(hours=USER_TOKEN_HOURS), user_id=user.id
+            )
+            return LoginResponse(token=token, expires_at=expires, user=user_out(user))
+        user_id = user.id if user is not None else None
+        if ok:  # the right password, but another process locked the account meanwhile
+            _audit_login(conn, "login_refused_locked", account, address, now, user_id)
+            locked = True
+        else:
+            locked = login_throttle.record_failure(
+                conn, login_throttle.ACCOUNT, account, now, policy
+            )
+            login_throttle.record_failure(conn, login_throttle.ADDRESS, address, now, policy)
+            _audit_login(conn, "login_failed", account, address, now, user_id)
+            if locked:
+                _audit_login(conn, "login_locked", account, address, now, user_id)
+    if locked:
+        raise LoginRefused(LOCKED_MESSAGE, status.HTTP_423_LOCKED)
+    raise AuthError(WRONG_CREDENTIALS)
 
 
 def logout(store: ServerStore, principal: Principal) -> None:

@@ -171,7 +171,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         files_dir=files,
     )
     logging.getLogger(__name__).info("attachments in %s", app.state.files_dir)
-    uvicorn.run(
+    from veiligbalie.server.http_security import redact_server_logs
+
+    config = uvicorn.Config(
         app,
         host=args.host,
         port=port,
@@ -180,6 +182,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         log_level="info",
         ws=UVICORN_WS,
     )
+    redact_server_logs()  # after the Config, which sets up uvicorn's loggers
+    uvicorn.Server(config).run()
     store.close()
     return 0
 
@@ -344,6 +348,26 @@ def _user_reset(store: ServerStore, args: argparse.Namespace) -> None:
     print(f"password of {user.username} reset; their sessions were signed out")
 
 
+def _user_set_role(store: ServerStore, args: argparse.Namespace) -> None:
+    user = admin.set_role(store, args.user, args.role, args.site)
+    print(f"{user.username} is now {user.role.value}; their sessions were signed out")
+
+
+def _user_deactivate(store: ServerStore, args: argparse.Namespace) -> None:
+    user = admin.set_active(store, args.user, False)
+    print(f"{user.username} deactivated; their sessions were signed out")
+
+
+def _user_activate(store: ServerStore, args: argparse.Namespace) -> None:
+    user = admin.set_active(store, args.user, True)
+    print(f"{user.username} can sign in again")
+
+
+def _user_unlock(store: ServerStore, args: argparse.Namespace) -> None:
+    was = admin.unlock_user(store, args.user)
+    print(f"{args.user} unlocked" if was else f"{args.user} was not locked")
+
+
 def _user_list(store: ServerStore, args: argparse.Namespace) -> None:
     sites = {s.id: s.name for s in admin.list_sites(store)}
     users = admin.list_users(store)
@@ -351,7 +375,8 @@ def _user_list(store: ServerStore, args: argparse.Namespace) -> None:
         print("no users")
     for u in users:
         site = sites.get(u.site_id, "-") if u.site_id else "-"
-        print(f"{u.id}  {u.username}  {u.display_name}  {u.role.value}  {site}")
+        state = "" if u.active else "  (deactivated)"
+        print(f"{u.id}  {u.username}  {u.display_name}  {u.role.value}  {site}{state}")
 
 
 def _token_revoke(store: ServerStore, args: argparse.Namespace) -> None:
@@ -580,6 +605,16 @@ def build_parser() -> argparse.ArgumentParser:
     _target(p, "user", "username", "--username")
     _password_options(p)
     leaf(user, "list", _user_list, "list users")
+    p = leaf(user, "set-role", _user_set_role, "give a user another role; signs the user out")
+    _target(p, "user", "username", "--username")
+    p.add_argument("--role", required=True, choices=[r.value for r in Role])
+    p.add_argument("--site", help="site name or id (when the new role needs one)")
+    p = leaf(user, "deactivate", _user_deactivate, "stop a user signing in; signs them out")
+    _target(p, "user", "username", "--username")
+    p = leaf(user, "activate", _user_activate, "let a deactivated user sign in again")
+    _target(p, "user", "username", "--username")
+    p = leaf(user, "unlock", _user_unlock, "lift the lockout after failed sign-ins")
+    _target(p, "user", "username", "--username")
 
     token = areas.add_parser("token", help="tokens").add_subparsers(
         dest="action", required=True, parser_class=_Parser

@@ -189,7 +189,9 @@ def put_card(
 
 
 @router.get(
-    "/cards/{language}/{card_id}/history", response_model=pg.GuidanceCardHistory, responses=_403
+    "/cards/{language}/{card_id}/history",
+    response_model=pg.GuidanceCardHistory,
+    responses={404: {"description": "the organisation has no such card"}, **_403},
 )
 def card_history(
     language: str, card_id: str, _: Administrator, store: Store

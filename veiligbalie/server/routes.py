@@ -60,9 +60,32 @@ def enroll(body: pauth.EnrollRequest, store: Store) -> pauth.EnrollResponse:
     return auth.enroll(store, body.code, body.device_name, body.device_id)
 
 
-@api.post("/auth/login", response_model=pauth.LoginResponse, tags=["auth"], responses=_401)
-def login(body: pauth.LoginRequest, store: Store) -> pauth.LoginResponse:
-    return auth.login(store, body.username, body.password)
+_LOGIN_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"description": "wrong username or password (the same answer for an unknown user)"},
+    423: {"description": "the account is locked after repeated failed sign-ins"},
+    429: {
+        "description": "too many failed sign-ins: wait the seconds in Retry-After",
+        "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+    },
+}
+
+
+@api.post(
+    "/auth/login", response_model=pauth.LoginResponse, tags=["auth"], responses=_LOGIN_RESPONSES
+)
+def login(body: pauth.LoginRequest, store: Store, request: Request) -> pauth.LoginResponse:
+    """Sign in. Failed sign-ins slow down (429 with Retry-After) and then lock the account
+    (423) until an administrator unlocks it; an unknown username answers exactly like a
+    wrong password."""
+    address = request.client.host if request.client else "unknown"
+    return auth.login(
+        store,
+        body.username,
+        body.password,
+        address,
+        now=request.app.state.clock(),
+        policy=request.app.state.login_policy,
+    )
 
 
 @api.post("/auth/logout", response_model=pauth.Message, tags=["auth"], responses=_403)
@@ -71,7 +94,18 @@ def logout(principal: AnyUser, store: Store) -> pauth.Message:
     return pauth.Message(detail="signed out")
 
 
-@api.post("/auth/password", response_model=pauth.Message, tags=["auth"], responses=_403)
+@api.post(
+    "/auth/password",
+    response_model=pauth.Message,
+    tags=["auth"],
+    responses={
+        400: {
+            "description": "the current password is wrong, the new one equals it, or the new "
+            "one is too weak (too short, only spaces, or a common password)"
+        },
+        **_403,
+    },
+)
 def change_password(
     body: pauth.PasswordChangeRequest, principal: AnyUser, store: Store
 ) -> pauth.Message:
@@ -107,7 +141,11 @@ with the same `change_id` gets the recorded answer), `rejected`, `conflicts`, or
     response_model=ps.PushResponse,
     tags=["sync"],
     description=_PUSH_DESCRIPTION,
-    responses={409: {"model": ps.EpochMismatch, "description": "server epoch changed"}, **_403},
+    responses={
+        400: {"description": "the X-VB-Device header differs from the body's device_id"},
+        409: {"model": ps.EpochMismatch, "description": "server epoch changed"},
+        **_403,
+    },
 )
 def push(
     body: ps.PushRequest,
@@ -274,6 +312,32 @@ def reset_password(
     user_id: uuid.UUID, body: pa.PasswordResetRequest, _: Administrator, store: Store
 ) -> pauth.UserOut:
     return admin.reset_password(store, user_id, body.password)
+
+
+@adm.put("/users/{user_id}/role", response_model=pauth.UserOut)
+def set_role(
+    user_id: uuid.UUID, body: pa.UserRoleUpdate, principal: Administrator, store: Store
+) -> pauth.UserOut:
+    """Give a user another role (and site); every token of the user is revoked."""
+    return admin.set_role(store, user_id, body.role, body.site_id, by=principal.user_id)
+
+
+@adm.put("/users/{user_id}/active", response_model=pauth.UserOut)
+def set_active(
+    user_id: uuid.UUID, body: pa.UserActiveUpdate, principal: Administrator, store: Store
+) -> pauth.UserOut:
+    """Deactivate (every token revoked, no sign-in) or activate a user again."""
+    return admin.set_active(store, user_id, body.active, by=principal.user_id)
+
+
+@adm.post("/users/unlock", response_model=pa.UnlockResponse)
+def unlock_user(
+    body: pa.UnlockRequest, principal: Administrator, store: Store
+) -> pa.UnlockResponse:
+    """Lift the lockout of a username after repeated failed sign-ins."""
+    return pa.UnlockResponse(
+        was_locked=admin.unlock_user(store, body.username, by=principal.user_id)
+    )
 
 
 @adm.post("/tokens/revoke", response_model=pa.TokenRevokeResponse)

@@ -122,6 +122,9 @@ users = sa.Table(
     sa.Column("password_hash", sa.Text, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("password_changed_at", UTCDateTime, nullable=False),
+    # A deactivated user cannot sign in and holds no live token; never deleted (history).
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("deactivated_at", UTCDateTime),
 )
 
 tokens = sa.Table(
@@ -258,7 +261,10 @@ alarms = sa.Table(
     sa.Column("type", sa.String(16), nullable=False),
     sa.Column("location", sa.String(120), nullable=False),
     sa.Column("raised_by", sa.String(80), nullable=False),
-    sa.Column("raised_at", UTCDateTime, nullable=False),  # the press, by the sender's clock
+    # When the server received the raise (the Vergissing window counts from here).
+    sa.Column("raised_at", UTCDateTime, nullable=False),
+    # The press by the sender's clock, kept only as its claim (migration 0008).
+    sa.Column("raised_at_claimed", UTCDateTime),
     sa.Column("state", sa.String(16), nullable=False),
     sa.Column("test", sa.Boolean, nullable=False),
     # Index of the highest escalation level fired (-1: none). Raised only by a conditional
@@ -282,8 +288,10 @@ alarm_events = sa.Table(
     sa.Column("station_id", sa.Uuid),  # the client's station id, when it sent one
     sa.Column("path", sa.String(16), nullable=False),  # server | lan | webhook
     sa.Column("data", sa.JSON, nullable=False),
-    sa.Column("at", UTCDateTime, nullable=False),  # when it happened (the actor's clock)
+    # When the server received it (server-side events: when it happened on the server).
+    sa.Column("at", UTCDateTime, nullable=False),
     sa.Column("recorded_at", UTCDateTime, nullable=False),
+    sa.Column("claimed_at", UTCDateTime),  # the actor's own clock, as it claimed (0006)
 )
 
 station_presence = sa.Table(
@@ -498,4 +506,21 @@ letter_template_versions = sa.Table(
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("changed_by", sa.String(200), nullable=False),
     sa.Column("changed_at", UTCDateTime, nullable=False),
+)
+
+# --- account security (migration 0008) -----------------------------------------------------
+
+#: Failed sign-ins per account (``kind`` "account", ``key`` the lower-cased username, known
+#: or not) and per source address (``kind`` "address"): the back-off and the lockout live
+#: here so that every server process sees the same count.
+login_throttle = sa.Table(
+    "login_throttle",
+    metadata,
+    sa.Column("kind", sa.String(16), primary_key=True),
+    sa.Column("key", sa.String(200), primary_key=True),
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("first_failure_at", UTCDateTime, nullable=False),
+    sa.Column("last_failure_at", UTCDateTime, nullable=False),
+    sa.Column("blocked_until", UTCDateTime),
+    sa.Column("locked_at", UTCDateTime),  # set: only an administrator lifts it
 )

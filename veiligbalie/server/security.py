@@ -3,8 +3,10 @@ both stored only as sha256 hashes."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -23,11 +25,30 @@ class WeakPasswordError(ValueError):
     pass
 
 
+#: Shipped as data: Dutch favourites and the most frequent leaked passwords.
+COMMON_PASSWORDS_FILE = Path(__file__).with_name("resources") / "common-passwords.txt"
+
+
+@functools.cache
+def common_passwords() -> frozenset[str]:
+    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(
+        line.strip().lower() for line in lines if line.strip() and not line.startswith("#")
+    )
+
+
 def check_password_strength(password: str) -> None:
+    """The minimum policy (at creation, reset and change): long enough, not only spaces, not
+    a common password (compared without case and surrounding spaces)."""
     if len(password) < PASSWORD_MIN:
         raise WeakPasswordError(f"the password must be at least {PASSWORD_MIN} characters")
     if not password.strip():
         raise WeakPasswordError("the password must not be only spaces")
+    if password.strip().lower() in common_passwords():
+        raise WeakPasswordError(
+            "this password is on the list of common passwords that are guessed first; "
+            "choose another"
+        )
 
 
 def hash_password(password: str) -> str:

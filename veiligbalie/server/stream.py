@@ -372,14 +372,24 @@ _PONG = Message.of(events.PongEvent().model_dump())
 
 
 async def _authenticate(ws: WebSocket, store: ServerStore) -> Principal | None:
-    token = ws.query_params.get("token")
-    if not token:
+    """The stream's caller: by ``Authorization: Bearer`` on the handshake, or by a first
+    ``{type: auth, token}`` message. Never by the URL: a query string ends up in access logs
+    (a ``?token=`` is refused without being looked at)."""
+    if "token" in ws.query_params:
+        await ws.close(
+            events.CLOSE_UNAUTHORIZED,
+            "a token in the URL is refused; send it in the Authorization header",
+        )
+        return None
+    scheme, _, token = ws.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
         try:
             first = await asyncio.wait_for(ws.receive_text(), AUTH_TIMEOUT_SECONDS)
             token = events.AuthEvent.model_validate_json(first).token
         except (TimeoutError, ValidationError, ValueError):
             await ws.close(events.CLOSE_UNAUTHORIZED, "send {type: auth, token} first")
             return None
+    token = token.strip()
 
     def check() -> Principal:
         with store.read() as conn:

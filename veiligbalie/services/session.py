@@ -61,6 +61,8 @@ class Problem(enum.Enum):
     CODE_EXPIRED = "code-expired"
     CODE_UNKNOWN = "code-unknown"
     WRONG_LOGIN = "wrong-login"
+    TOO_MANY_ATTEMPTS = "too-many-attempts"  # sign-in slowed down after failures (429)
+    ACCOUNT_LOCKED = "account-locked"  # locked after repeated failures; the admin lifts it
     WRONG_PASSWORD = "wrong-password"  # the current password, when changing it
     PASSWORD_REFUSED = "password-refused"
     SESSION_ENDED = "session-ended"
@@ -98,6 +100,10 @@ def classify(error: ApiError, during: str = "") -> Problem:
         return Problem.CODE_UNKNOWN
     if during == "login" and error.kind == "auth":
         return Problem.WRONG_LOGIN
+    if during == "login" and error.status == 429:
+        return Problem.TOO_MANY_ATTEMPTS
+    if during == "login" and error.status == 423:
+        return Problem.ACCOUNT_LOCKED
     if during == "password" and error.kind in ("rejected", "auth"):
         if "current password" in error.message:
             return Problem.WRONG_PASSWORD

@@ -322,9 +322,17 @@ class ServerSettings(QWidget):
                 "The enrolment code is unknown. Check it, or ask the administrator for a new one."
             ),
             Problem.WRONG_LOGIN: self.tr("The username or the password is wrong."),
+            Problem.TOO_MANY_ATTEMPTS: self.tr(
+                "Too many failed sign-ins. Wait a moment before you try again."
+            ),
+            Problem.ACCOUNT_LOCKED: self.tr(
+                "This account is locked after repeated failed sign-ins. Ask the administrator "
+                "to unlock it."
+            ),
             Problem.WRONG_PASSWORD: self.tr("The current password is wrong."),
             Problem.PASSWORD_REFUSED: self.tr(
-                "The server did not accept the new password. Choose a longer one."
+                "The server did not accept the new password. Choose a longer one that is not "
+                "a common password."
             ),
             Problem.SESSION_ENDED: self.tr("Your session has ended. Sign in again."),
             Problem.BAD_ANSWER: self.tr(
