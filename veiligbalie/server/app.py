@@ -29,6 +29,8 @@ from veiligbalie.server.auth import AuthError
 from veiligbalie.server.errors import RequestRefused
 from veiligbalie.server.escalation import WebhookPolicy
 from veiligbalie.server.guidance import router as guidance_router
+from veiligbalie.server.privacy import router as privacy_router
+from veiligbalie.server.retention import Clock, DailyPurge, system_clock
 from veiligbalie.server.review import UPLOAD_PATH, prepare_files_dir
 from veiligbalie.server.review import router as review_router
 from veiligbalie.server.routes import router
@@ -137,6 +139,8 @@ def create_app(
     webhook: WebhookPolicy | None = None,
     quiet_gc: bool = False,
     files_dir: str | Path | None = None,
+    purge_clock: Clock = system_clock,
+    purge_first_delay: float = 60.0,
 ) -> FastAPI:
     """The server app on ``database_url`` (migrated at creation) or an open ``store``.
 
@@ -151,14 +155,19 @@ def create_app(
         store = ServerStore(database_url)
     hub = StreamHub()
     alarms = AlarmRuntime(store, hub, webhook=webhook, quiet_gc=quiet_gc)
+    files = prepare_files_dir(Path(files_dir or default_files_dir(store.url)))
+    # Retention: the purge of expired personal data, once a day (``purge_clock`` for tests).
+    daily_purge = DailyPurge(store, files, purge_clock, first_delay=purge_first_delay)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         hub.attach_loop(asyncio.get_running_loop())
         await alarms.start()
+        await daily_purge.start()
         try:
             yield
         finally:
+            await daily_purge.stop()
             await alarms.stop()
 
     app = FastAPI(
@@ -169,7 +178,8 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.store = store
-    app.state.files_dir = prepare_files_dir(Path(files_dir or default_files_dir(store.url)))
+    app.state.files_dir = files
+    app.state.daily_purge = daily_purge
     app.state.hub = hub
     app.state.ping_interval = ping_interval
     app.state.alarms = alarms
@@ -180,6 +190,7 @@ def create_app(
     app.include_router(alarm_admin_router)
     app.include_router(stream_router)
     app.include_router(guidance_router)
+    app.include_router(privacy_router)
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
     app.add_middleware(RawSendMiddleware)
 

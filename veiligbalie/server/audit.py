@@ -165,3 +165,19 @@ def query(conn: Connection, f: AuditFilter) -> tuple[int, list[sa.Row[tuple[obje
         .offset(f.offset)
     ).all()
     return total, list(rows)
+
+
+def describe_filter(f: AuditFilter) -> str:
+    """The filter of an audit read as written to the audit log itself."""
+    parts = [
+        f"{name}={value.isoformat() if isinstance(value, datetime) else value}"
+        for name, value in (
+            ("person", f.person_id),
+            ("user", f.user),
+            ("since", f.since),
+            ("until", f.until),
+        )
+        if value is not None
+    ]
+    parts.append(f"limit={f.limit} offset={f.offset}")
+    return "audit read: " + " ".join(parts)

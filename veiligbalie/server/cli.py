@@ -628,6 +628,9 @@ def build_parser() -> argparse.ArgumentParser:
     from veiligbalie.server.guidance import add_cli as add_guidance_cli
 
     add_guidance_cli(areas, leaf, _Parser)
+    from veiligbalie.server.privacy_cli import add_cli as add_privacy_cli
+
+    add_privacy_cli(areas, leaf, _Parser)
     return parser
 
 

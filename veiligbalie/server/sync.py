@@ -334,6 +334,8 @@ class _Batch:
         """Apply one change; returns a Conflict, raises _Reject, or returns None (accepted)."""
         if c.kind not in p.CHANGE_KINDS:
             raise _Reject(f"{p.REASON_UNKNOWN_KIND}: {c.kind}")
+        if c.kind in p.SERVER_ONLY_KINDS:
+            raise _Reject(f"{p.REASON_FORBIDDEN}: only the server writes {c.kind}")
         if c.kind == p.INCIDENT_CREATED:
             if self.pr.role is Role.PEER_SUPPORT:
                 raise _Reject(f"{p.REASON_FORBIDDEN}: the peer-support team does not report")
