@@ -242,7 +242,9 @@ def list_workstations(store: ServerStore) -> list[WorkstationOut]:
 
 #: Roles that work across the organisation and need no site: the administrator, the
 #: coördinator agressie en geweld (every site) and the peer-support team.
-SITELESS_ROLES = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.PEER_SUPPORT})
+SITELESS_ROLES = frozenset(
+    {Role.ADMINISTRATOR, Role.COORDINATOR, Role.PEER_SUPPORT, Role.PRIVACY_OFFICER}
+)
 
 
 def user_out(row: Row[*tuple[Any, ...]]) -> UserOut:

@@ -47,6 +47,9 @@ SUBJECTS = frozenset(
 )
 
 MAX_DETAIL = 2000
+#: Who and where for what an administrator does with ``veiligbalie-server admin``.
+CLI_ACTOR = "administrator (command line)"
+CLI_STATION = "server console"
 
 
 def may_read(principal: Principal) -> bool:
@@ -88,13 +91,14 @@ def record(
     detail: str = "",
     station: str | None = None,
     at: datetime | None = None,
+    actor_name: str | None = None,
 ) -> uuid.UUID:
     """Write one audit row in ``conn``'s transaction and answer its id.
 
-    ``actor`` None means the server itself (the daily purge) or the ``admin`` command line
-    (then pass ``station="admin-cli"`` or similar). ``station`` defaults to the actor's
-    workstation (a workstation token); pass :func:`station_of` with the request's device
-    to name the station a user works from."""
+    ``actor`` None means the server itself (the daily purge) or the ``admin`` command
+    line (then pass ``actor_name`` and ``station``: :data:`CLI_ACTOR`, :data:`CLI_STATION`).
+    ``station`` defaults to the actor's workstation (a workstation token); pass
+    :func:`station_of` with the request's device to name the station a user works from."""
     if subject not in SUBJECTS:
         raise ValueError(f"unknown audit subject {subject!r}")
     if station is None and actor is not None and actor.workstation_id is not None:
@@ -105,7 +109,7 @@ def record(
             id=row_id,
             at=at or datetime.now(UTC),
             user_id=actor.user_id if actor is not None else None,
-            actor=_actor_name(actor),
+            actor=(actor_name or _actor_name(actor))[:200],
             action=action[:64],
             subject=subject,
             incident_id=incident_id,

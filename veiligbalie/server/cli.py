@@ -570,7 +570,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", required=True, choices=[r.value for r in Role])
     p.add_argument(
         "--site",
-        help="site name or id (not needed for administrators, coordinators and peer support)",
+        help="site name or id (not needed for administrators, coordinators, peer support and "
+        "privacy officers)",
     )
     _password_options(p)
     p = leaf(user, "reset-password", _user_reset, "set a new password; signs the user out")

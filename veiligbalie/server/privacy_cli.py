@@ -63,6 +63,7 @@ def _audit(store: ServerStore, args: argparse.Namespace) -> None:
             person_id=person,
             detail=audit.describe_filter(f),
             station=subject.CLI_STATION,
+            actor_name=audit.CLI_ACTOR,
         )
     if not rows:
         print("no audit rows")
@@ -97,7 +98,9 @@ def _retention_set(store: ServerStore, args: argparse.Namespace) -> None:
         )
     try:
         with store.write() as conn:
-            retention.set_settings(conn, station=subject.CLI_STATION, **months)
+            retention.set_settings(
+                conn, station=subject.CLI_STATION, actor_name=audit.CLI_ACTOR, **months
+            )
     except ValueError as exc:
         raise PrivacyCliError(str(exc)) from None
     _retention_show(store, args)
@@ -139,7 +142,9 @@ def _retention_purge(store: ServerStore, args: argparse.Namespace) -> None:
     if not args.now:
         raise PrivacyCliError("the server purges daily by itself; give --now to purge at once")
     files = Path(args.files).expanduser() if args.files else default_files_dir(store.url)
-    counts = retention.purge(store, files, CLOCK(), station=subject.CLI_STATION)
+    counts = retention.purge(
+        store, files, CLOCK(), station=subject.CLI_STATION, actor_name=audit.CLI_ACTOR
+    )
     _print_counts(counts, "REMOVED")
 
 

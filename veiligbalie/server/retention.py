@@ -130,6 +130,7 @@ def set_settings(
     *,
     actor: Principal | None = None,
     station: str | None = None,
+    actor_name: str | None = None,
     **months: int | None,
 ) -> RetentionSettings:
     """Set the periods given (``reports_months=…``; others stay); audited. ValueError on a
@@ -154,8 +155,10 @@ def set_settings(
         actor=actor,
         action="retention.set",
         subject=audit.SUBJECT_RETENTION,
-        detail=", ".join(f"{k}: {settings.months(k) or 'kept'}" for k in KINDS) + " months",
+        detail="retention periods: "
+        + ", ".join(f"{k} {n} months" if (n := settings.months(k)) else f"{k} kept" for k in KINDS),
         station=station,
+        actor_name=actor_name,
     )
     return settings
 
@@ -412,6 +415,7 @@ def purge(
     *,
     actor: Principal | None = None,
     station: str | None = None,
+    actor_name: str | None = None,
 ) -> dict[str, Count]:
     """Remove what expired at ``now`` (one transaction); then the files. Answers the counts
     (as :func:`preview` would have), each written to the audit log."""
@@ -447,6 +451,7 @@ def purge(
                     detail=f"{kind}: {count.text()}",
                     station=station,
                     at=now,
+                    actor_name=actor_name,
                 )
     files = _remove_files(files_dir, unlink)
     if any(c.count for c in counts.values()):

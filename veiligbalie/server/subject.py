@@ -32,7 +32,7 @@ from veiligbalie.server import audit, retention
 from veiligbalie.server import schema as t
 from veiligbalie.server.store import ServerStore
 
-CLI_STATION = "admin command line"
+CLI_STATION = audit.CLI_STATION
 CORRECTABLE = ("perpetrator_description", "perpetrator_reference")
 PERSON_TABLES = ("persons", "person_links", "signaleringen")
 
@@ -200,6 +200,7 @@ def export(
             f"{len(data['persons'])} dossier records, {len(data['signaleringen'])} "
             f"signaleringen, {len(data['audit'])} audit rows exported",
             station=CLI_STATION,
+            actor_name=audit.CLI_ACTOR,
             at=now,
         )
     folder.mkdir(parents=True, exist_ok=True)
@@ -430,6 +431,7 @@ def correct(
             person_id=found.person_ids[0] if found.person_ids else None,
             detail=f"correction request: {name} changed in {changed} records",
             station=CLI_STATION,
+            actor_name=audit.CLI_ACTOR,
             at=now,
         )
     return changed
@@ -467,6 +469,7 @@ def delete(store: ServerStore, query: str, *, now: datetime | None = None) -> di
             person_id=found.person_ids[0] if found.person_ids else None,
             detail="deletion request: " + ", ".join(f"{k} {v}" for k, v in counts.items()),
             station=CLI_STATION,
+            actor_name=audit.CLI_ACTOR,
             at=now,
         )
     return counts
