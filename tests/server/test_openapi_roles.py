@@ -72,6 +72,8 @@ ROLE_TABLE: dict[tuple[str, str], frozenset[str]] = {
     # Only the reporter or its station uploads (the others may see the report: 403).
     ("PUT", "/api/v1/incidents/{incident_id}/attachments/{sha256}"): WORKSTATION,
     ("GET", "/api/v1/alarms/followup"): REVIEW,
+    # The audit log: administrators (and privacy officers, not a caller here) only.
+    ("GET", "/api/v1/audit"): ADMIN,
     ("POST", "/api/v1/alarms/{alarm_id}/followup"): REVIEW,
 }
 GUIDANCE_CHECK = uuid.UUID("01930000-0000-7000-8000-000000000001")

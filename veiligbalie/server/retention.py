@@ -25,7 +25,7 @@ import contextlib
 import json
 import logging
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -36,6 +36,7 @@ from sqlalchemy.engine import Connection
 
 from veiligbalie.protocol import sync as p
 from veiligbalie.server import audit
+from veiligbalie.server import dossier_tables as dt
 from veiligbalie.server import schema as t
 from veiligbalie.server.auth import Principal
 from veiligbalie.server.store import ServerStore
@@ -95,6 +96,60 @@ _HOOKS: dict[str, PurgeHook] = {}
 def register_hook(name: str, hook: PurgeHook) -> None:
     """Add (or replace, by ``name``) a purge of perpetrator data for the perpetrator period."""
     _HOOKS[name] = hook
+
+
+def dossier_tables(conn: Connection, cutoff: datetime, *, dry_run: bool) -> dict[str, Count]:
+    """The default purge of the dossier, by its table names (``persons``, ``person_links``,
+    ``signaleringen``), when the database has them: a signalering whose period ended before
+    the cut-off, or that is not active and was last changed before it, goes; a person last
+    changed before the cut-off with no signalering left and no report since the cut-off
+    goes with their links. The dossier may replace this with its own
+    (``register_hook("dossier", ...)``)."""
+    if not dt.present(conn):
+        return {}
+    persons, links, signals = dt.persons, dt.person_links, dt.signaleringen
+    s, pc, lc = signals.c, persons.c, links.c
+    expired_signal = sa.or_(
+        sa.and_(s.period_end.is_not(None), s.period_end < cutoff.date()),
+        sa.and_(s.state != "active", s.updated_at < cutoff),
+    )
+    gone_signals = conn.execute(
+        sa.select(s.id, s.person_id, s.updated_at).where(expired_signal)
+    ).all()
+    gone_ids = {r.id for r in gone_signals}
+    remaining = (
+        sa.select(s.person_id).where(s.id.notin_(gone_ids)) if gone_ids else sa.select(s.person_id)
+    )
+    recent = (
+        sa.select(lc.person_id)
+        .join(t.incidents, t.incidents.c.id == lc.incident_id)
+        .where(t.incidents.c.occurred_at >= cutoff)
+    )
+    gone_persons = conn.execute(
+        sa.select(pc.id, pc.updated_at).where(
+            pc.updated_at < cutoff, pc.id.notin_(remaining), pc.id.notin_(recent)
+        )
+    ).all()
+
+    def oldest(rows: Sequence[Any]) -> datetime | None:
+        found: datetime | None = min((r.updated_at for r in rows), default=None)
+        return found
+
+    counts = {
+        "signaleringen": Count(len(gone_signals), oldest(gone_signals)),
+        "persons": Count(len(gone_persons), oldest(gone_persons)),
+    }
+    if not dry_run:
+        if gone_ids:
+            conn.execute(sa.delete(signals).where(s.id.in_(gone_ids)))
+        person_ids = [r.id for r in gone_persons]
+        if person_ids:
+            conn.execute(sa.delete(links).where(lc.person_id.in_(person_ids)))
+            conn.execute(sa.delete(persons).where(pc.id.in_(person_ids)))
+    return counts
+
+
+register_hook("dossier", dossier_tables)
 
 
 def months_before(now: datetime, months: int) -> datetime:

@@ -29,6 +29,7 @@ from sqlalchemy.engine import Connection
 from veiligbalie.core.ids import uuid7
 from veiligbalie.protocol import sync as p
 from veiligbalie.server import audit, retention
+from veiligbalie.server import dossier_tables as dt
 from veiligbalie.server import schema as t
 from veiligbalie.server.store import ServerStore
 
@@ -53,10 +54,11 @@ class Found:
         return not self.person_ids and not self.incidents
 
 
-def _table(conn: Connection, name: str) -> sa.Table | None:
-    if not sa.inspect(conn).has_table(name):
+def _table(conn: Connection, name: str) -> sa.TableClause | None:
+    if not dt.present(conn):
         return None
-    return sa.Table(name, sa.MetaData(), autoload_with=conn)
+    table: sa.TableClause = getattr(dt, name)
+    return table
 
 
 def find(conn: Connection, query: str) -> Found:
@@ -253,8 +255,11 @@ def write_pdf(path: Path, data: dict[str, Any]) -> None:
         for person in data["persons"]:
             story.append(
                 para(
-                    f"{person.get('display_name', '')}: {person.get('description', '')} "
-                    f"{json.dumps(person.get('identifiers') or {}, ensure_ascii=False)}"
+                    f"{person.get('display_name', '')}: {person.get('description', '')}"
+                    + "".join(
+                        f"; {key}: {value}"
+                        for key, value in dict(person.get("identifiers") or {}).items()
+                    )
                 )
             )
     else:
@@ -275,7 +280,7 @@ def write_pdf(path: Path, data: dict[str, Any]) -> None:
                     ]
                     for r in data["reports"]
                 ],
-                [24, 20, 26, 24, 60, 26],
+                [30, 20, 24, 22, 58, 26],
             )
         )
     else:
