@@ -36,10 +36,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
 
 
 def _view(qapp: Any, server: RunningServer, username: str, role: Role) -> AuditView:
-    api = ServerApi()
+    holder: list[ServerApi] = []
+    view = AuditView(AuditService(lambda: holder[0], lambda: role))
+    api = ServerApi(view)  # owned by the view: gone with it, before the application
     api.configure(server.base_url)
     api.set_token(login(server, username))
-    view = AuditView(AuditService(lambda: api, lambda: role))
+    holder.append(api)
     view.resize(900, 520)
     view.show()
     return view

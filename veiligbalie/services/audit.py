@@ -26,6 +26,23 @@ PAGE = 200
 
 
 @dataclass(frozen=True)
+class AuditEntry:
+    """One audit row as the Audit page shows it."""
+
+    at: datetime
+    actor: str
+    action: str
+    station: str
+    about: str  # the report's or the dossier person's id, or ""
+    detail: str
+
+    @classmethod
+    def of(cls, e: AuditEntryOut) -> AuditEntry:
+        about = e.incident_id or e.person_id
+        return cls(e.at, e.actor, e.action, e.station, str(about) if about else "", e.detail)
+
+
+@dataclass(frozen=True)
 class AuditQuery:
     user: str = ""
     person: uuid.UUID | None = None
@@ -98,5 +115,5 @@ class AuditService(QObject):
             status = getattr(error, "status", None)
             self.failed.emit("forbidden" if status in (401, 403) else "offline")
             return
-        entries: list[AuditEntryOut] = list(page.entries)
+        entries = [AuditEntry.of(e) for e in page.entries]
         self.loaded.emit(entries, page.total)

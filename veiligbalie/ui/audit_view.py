@@ -29,8 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from veiligbalie.core.text import fill
-from veiligbalie.protocol.privacy import AuditEntryOut
-from veiligbalie.services.audit import OFFICE_TZ, AuditQuery, AuditService
+from veiligbalie.services.audit import OFFICE_TZ, AuditEntry, AuditQuery, AuditService
 from veiligbalie.ui.widgets import buddy_label, line_edit
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -43,14 +42,14 @@ class AuditTableModel(QAbstractTableModel):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[AuditEntryOut] = []
+        self._rows: list[AuditEntry] = []
 
-    def set_rows(self, rows: list[AuditEntryOut]) -> None:
+    def set_rows(self, rows: list[AuditEntry]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
         self.endResetModel()
 
-    def entry(self, row: int) -> AuditEntryOut:
+    def entry(self, row: int) -> AuditEntry:
         return self._rows[row]
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
@@ -91,8 +90,7 @@ class AuditTableModel(QAbstractTableModel):
         if column == "station":
             return e.station or "–"
         if column == "about":
-            about = e.incident_id or e.person_id
-            return str(about) if about else "–"
+            return e.about or "–"
         return e.detail
 
 
@@ -196,7 +194,7 @@ class AuditView(QGroupBox):
         self.search.setEnabled(False)
         self.service.load(query)
 
-    def _loaded(self, entries: list[AuditEntryOut], total: int) -> None:
+    def _loaded(self, entries: list[AuditEntry], total: int) -> None:
         self.search.setEnabled(True)
         self.model.set_rows(entries)
         if total > len(entries):
