@@ -299,3 +299,18 @@ def test_admin_commands_show_audit_and_retention(
         "subject", "export", "--person", "Niemand", "--out", str(r.live.server.data_dir)
     )
     assert code == 2 and "nothing is held" in err
+
+
+def test_reads_of_a_team_lead_only_report_are_audited_once(officer: Review) -> None:
+    r = officer
+    hidden = report(team_lead_only=True)
+    incident_id = hidden["entity_id"]
+    r.push("emp", [hidden])
+    assert r.http.get(f"{API}/incidents/{incident_id}", headers=r.h("lead")).status_code == 200
+    assert incident_id in {c["entity_id"] for c in r.pull("lead")}
+    assert incident_id not in {c["entity_id"] for c in r.pull("emp2")}
+    rows = _audit_rows(r, incident_id=uuid.UUID(incident_id))
+    assert [(row.action, row.actor) for row in rows] == [
+        ("restricted_read.detail", "lead"),
+        ("restricted_read.pull", "lead"),
+    ]

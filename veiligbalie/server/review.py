@@ -350,7 +350,7 @@ def download_attachment(
     path = stored_path(_files(request), sha)
     if listed is None or sha not in uploaded or not path.is_file():
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such file on the server (yet)")
-    if row.restricted and sync.audited_read(principal, vis):
+    if (row.restricted or row.team_lead_only) and sync.audited_read(principal, vis):
         sync.audit(
             store,
             principal,

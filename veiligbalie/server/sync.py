@@ -1174,6 +1174,11 @@ def pull(
                 payload_text = json.dumps(_strip(r.kind, json.loads(payload_text)))
             elif audited_read(pr, vis):
                 audited.append(r.entity_id)
+        elif r.team_lead_only and audited_read(
+            pr, Visibility(r.site_id, r.reporter_user_id, r.workstation_id, True)
+        ):
+            # A report only team leads see is restricted as a whole: its reads are audited.
+            audited.append(r.entity_id)
         origin = f'"{device_id}"' if device_id and r.origin_device == device_id else "null"
         parts.append(
             f'{{"seq":{r.seq},"kind":{json.dumps(r.kind)},"entity_id":"{r.entity_id}",'
@@ -1293,7 +1298,7 @@ def incident_detail(
                 created_at=e.created_at,
             )
         )
-    if full and r.restricted and audited_read(pr, vis):
+    if (r.restricted or r.team_lead_only) and audited_read(pr, vis):
         audit(store, pr, [r.id], "restricted_read.detail", device_id)
     return IncidentDetail(
         incident=data,
