@@ -834,6 +834,619 @@
     </message>
   </context>
   <context>
+    <name>Documents</name>
+    <message>
+      <source>page %1 of %2</source>
+      <translation>pagina %1 van %2</translation>
+    </message>
+    <message>
+      <source>Making the document</source>
+      <extracomment>How long a document may take before a progress indication shows (ms). Seams: (parent, title, suggested file name, filters) -&gt; chosen path or None; and path -&gt; None.</extracomment>
+      <translation>Document wordt gemaakt</translation>
+    </message>
+    <message>
+      <source>Making the document…</source>
+      <translation>Document wordt gemaakt…</translation>
+    </message>
+    <message>
+      <source>Q%1 %2</source>
+      <translation>K%1 %2</translation>
+    </message>
+    <message>
+      <source>%1 s</source>
+      <translation>%1 s</translation>
+    </message>
+    <message>
+      <source>%1 min</source>
+      <translation>%1 min</translation>
+    </message>
+    <message>
+      <source>within 72 hours</source>
+      <translation>binnen 72 uur</translation>
+    </message>
+    <message>
+      <source>within 24 hours</source>
+      <translation>binnen 24 uur</translation>
+    </message>
+    <message>
+      <source>within 2 working days</source>
+      <translation>binnen 2 werkdagen</translation>
+    </message>
+    <message>
+      <source>every site</source>
+      <translation>alle vestigingen</translation>
+    </message>
+    <message>
+      <source>Other locations</source>
+      <translation>Overige locaties</translation>
+    </message>
+    <message>
+      <source>Management overview</source>
+      <translation>Managementoverzicht</translation>
+    </message>
+    <message>
+      <source>%1 · %2</source>
+      <translation>%1 · %2</translation>
+    </message>
+    <message>
+      <source>Made on %1 by VeiligBalie. Figures only: no names, no descriptions.</source>
+      <translation>Gemaakt op %1 door VeiligBalie. Alleen cijfers: geen namen, geen beschrijvingen.</translation>
+    </message>
+    <message>
+      <source>Reports</source>
+      <translation>Meldingen</translation>
+    </message>
+    <message>
+      <source>Alarms raised (this workstation's alarm log, no tests)</source>
+      <translation>Alarmen gegeven (alarmlogboek van deze werkplek, zonder tests)</translation>
+    </message>
+    <message>
+      <source>Alarms resolved without a report</source>
+      <translation>Alarmen afgehandeld zonder melding</translation>
+    </message>
+    <message>
+      <source>Reports per month</source>
+      <translation>Meldingen per maand</translation>
+    </message>
+    <message>
+      <source>Per category</source>
+      <translation>Per categorie</translation>
+    </message>
+    <message>
+      <source>Per location</source>
+      <translation>Per locatie</translation>
+    </message>
+    <message>
+      <source>Per severity</source>
+      <translation>Per ernst</translation>
+    </message>
+    <message>
+      <source>Follow-up on time</source>
+      <translation>Opvolging op tijd</translation>
+    </message>
+    <message>
+      <source>Deadline</source>
+      <translation>Termijn</translation>
+    </message>
+    <message>
+      <source>On time</source>
+      <translation>Op tijd</translation>
+    </message>
+    <message>
+      <source>Late</source>
+      <translation>Te laat</translation>
+    </message>
+    <message>
+      <source>Still open</source>
+      <translation>Nog open</translation>
+    </message>
+    <message>
+      <source>Share on time</source>
+      <translation>Aandeel op tijd</translation>
+    </message>
+    <message>
+      <source>Alarms and response times</source>
+      <translation>Alarmen en aanrijtijden</translation>
+    </message>
+    <message>
+      <source>Alarms raised</source>
+      <translation>Alarmen gegeven</translation>
+    </message>
+    <message>
+      <source>Answered with "I'm coming"</source>
+      <translation>Beantwoord met ‘Ik kom eraan’</translation>
+    </message>
+    <message>
+      <source>Not answered</source>
+      <translation>Niet beantwoord</translation>
+    </message>
+    <message>
+      <source>Median time to the first "I'm coming"</source>
+      <translation>Mediane tijd tot het eerste ‘Ik kom eraan’</translation>
+    </message>
+    <message>
+      <source>90% answered within</source>
+      <translation>90% beantwoord binnen</translation>
+    </message>
+    <message>
+      <source>Longest time to an answer</source>
+      <translation>Langste tijd tot een antwoord</translation>
+    </message>
+    <message>
+      <source>Cancelled alarms not followed up</source>
+      <translation>Geannuleerde alarmen niet opgevolgd</translation>
+    </message>
+    <message>
+      <source>On time: the follow-up task was done at or before its due date. Late: done after it, or still open past it. Still open: not due yet, not counted.</source>
+      <translation>Op tijd: de opvolgtaak was uiterlijk op de termijn gedaan. Te laat: daarna gedaan, of na de termijn nog open. Nog open: termijn nog niet verstreken, niet meegeteld.</translation>
+    </message>
+    <message>
+      <source>The alarm figures come from this workstation's alarm log and cover every site.</source>
+      <translation>De alarmcijfers komen uit het alarmlogboek van deze werkplek en gelden voor alle vestigingen.</translation>
+    </message>
+    <message>
+      <source>VeiligBalie · management overview · %1</source>
+      <translation>VeiligBalie · managementoverzicht · %1</translation>
+    </message>
+    <message>
+      <source>yes</source>
+      <translation>ja</translation>
+    </message>
+    <message>
+      <source>no</source>
+      <translation>nee</translation>
+    </message>
+    <message>
+      <source>Number</source>
+      <translation>Nummer</translation>
+    </message>
+    <message>
+      <source>Date and time</source>
+      <translation>Datum en tijd</translation>
+    </message>
+    <message>
+      <source>Categories</source>
+      <translation>Categorieën</translation>
+    </message>
+    <message>
+      <source>Severity</source>
+      <translation>Ernst</translation>
+    </message>
+    <message>
+      <source>Location</source>
+      <translation>Locatie</translation>
+    </message>
+    <message>
+      <source>Channel</source>
+      <translation>Kanaal</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>Site</source>
+      <translation>Vestiging</translation>
+    </message>
+    <message>
+      <source>Assigned to</source>
+      <translation>Toegewezen aan</translation>
+    </message>
+    <message>
+      <source>Description</source>
+      <translation>Beschrijving</translation>
+    </message>
+    <message>
+      <source>Injury</source>
+      <translation>Letsel</translation>
+    </message>
+    <message>
+      <source>Damage</source>
+      <translation>Schade</translation>
+    </message>
+    <message>
+      <source>Police called</source>
+      <translation>Politie gebeld</translation>
+    </message>
+    <message>
+      <source>Police report intended</source>
+      <translation>Aangifte voorgenomen</translation>
+    </message>
+    <message>
+      <source>Alarm</source>
+      <translation>Alarm</translation>
+    </message>
+    <message>
+      <source>Follow-up open</source>
+      <translation>Opvolging open</translation>
+    </message>
+    <message>
+      <source>Follow-up overdue</source>
+      <translation>Opvolging te laat</translation>
+    </message>
+    <message>
+      <source>Follow-up done</source>
+      <translation>Opvolging gedaan</translation>
+    </message>
+    <message>
+      <source>Perpetrator</source>
+      <translation>Dader</translation>
+    </message>
+    <message>
+      <source>Client or case number</source>
+      <translation>Klant- of zaaknummer</translation>
+    </message>
+    <message>
+      <source>%1 kB</source>
+      <translation>%1 kB</translation>
+    </message>
+    <message>
+      <source>%1 MB</source>
+      <translation>%1 MB</translation>
+    </message>
+    <message>
+      <source>Reporter</source>
+      <translation>Melder</translation>
+    </message>
+    <message>
+      <source>not assigned</source>
+      <translation>niet toegewezen</translation>
+    </message>
+    <message>
+      <source>recorded (only visible to team leads)</source>
+      <translation>vastgelegd (alleen zichtbaar voor teamleiders)</translation>
+    </message>
+    <message>
+      <source>File</source>
+      <translation>Bestand</translation>
+    </message>
+    <message>
+      <source>Size</source>
+      <translation>Grootte</translation>
+    </message>
+    <message>
+      <source>SHA-256 checksum</source>
+      <translation>SHA-256-controlegetal</translation>
+    </message>
+    <message>
+      <source>When and who</source>
+      <translation>Wanneer en wie</translation>
+    </message>
+    <message>
+      <source>What</source>
+      <translation>Wat</translation>
+    </message>
+    <message>
+      <source>Task</source>
+      <translation>Taak</translation>
+    </message>
+    <message>
+      <source>Due</source>
+      <translation>Uiterlijk</translation>
+    </message>
+    <message>
+      <source>Done</source>
+      <translation>Gedaan</translation>
+    </message>
+    <message>
+      <source>Details</source>
+      <translation>Details</translation>
+    </message>
+    <message>
+      <source>open</source>
+      <translation>open</translation>
+    </message>
+    <message>
+      <source>(no number yet)</source>
+      <translation>(nog geen nummer)</translation>
+    </message>
+    <message>
+      <source>Incident report %1</source>
+      <translation>Incidentrapport %1</translation>
+    </message>
+    <message>
+      <source>Made on %1 by VeiligBalie. Confidential: for the file.</source>
+      <translation>Gemaakt op %1 door VeiligBalie. Vertrouwelijk: voor het dossier.</translation>
+    </message>
+    <message>
+      <source>What happened</source>
+      <translation>Wat er gebeurde</translation>
+    </message>
+    <message>
+      <source>Information added</source>
+      <translation>Aangevulde informatie</translation>
+    </message>
+    <message>
+      <source>None.</source>
+      <translation>Geen.</translation>
+    </message>
+    <message>
+      <source>Evidence</source>
+      <translation>Bewijsmateriaal</translation>
+    </message>
+    <message>
+      <source>No files attached.</source>
+      <translation>Geen bestanden bijgevoegd.</translation>
+    </message>
+    <message>
+      <source>Timeline</source>
+      <translation>Tijdlijn</translation>
+    </message>
+    <message>
+      <source>Nothing yet.</source>
+      <translation>Nog niets.</translation>
+    </message>
+    <message>
+      <source>Follow-up tasks</source>
+      <translation>Opvolgtaken</translation>
+    </message>
+    <message>
+      <source>No follow-up tasks.</source>
+      <translation>Geen opvolgtaken.</translation>
+    </message>
+    <message>
+      <source>VeiligBalie · incident report %1 · confidential</source>
+      <translation>VeiligBalie · incidentrapport %1 · vertrouwelijk</translation>
+    </message>
+  </context>
+  <context>
+    <name>Dossier</name>
+    <message>
+      <source>Only by appointment</source>
+      <translation>Alleen op afspraak</translation>
+    </message>
+    <message>
+      <source>Access ban</source>
+      <translation>Toegangsverbod</translation>
+    </message>
+    <message>
+      <source>Other measure</source>
+      <translation>Andere maatregel</translation>
+    </message>
+    <message>
+      <source>By letter</source>
+      <translation>Per brief</translation>
+    </message>
+    <message>
+      <source>In person</source>
+      <translation>Persoonlijk</translation>
+    </message>
+    <message>
+      <source>By phone</source>
+      <translation>Telefonisch</translation>
+    </message>
+    <message>
+      <source>proposed</source>
+      <translation>voorgesteld</translation>
+    </message>
+    <message>
+      <source>active</source>
+      <translation>actief</translation>
+    </message>
+    <message>
+      <source>ended</source>
+      <translation>beëindigd</translation>
+    </message>
+    <message>
+      <source>the text shown at the counter</source>
+      <translation>de tekst voor de balie</translation>
+    </message>
+    <message>
+      <source>the reason</source>
+      <translation>de reden</translation>
+    </message>
+    <message>
+      <source>the start of the period</source>
+      <translation>het begin van de periode</translation>
+    </message>
+    <message>
+      <source>the end of the period</source>
+      <translation>het einde van de periode</translation>
+    </message>
+    <message>
+      <source>an end date after the start date</source>
+      <translation>een einddatum na de begindatum</translation>
+    </message>
+    <message>
+      <source>who decided</source>
+      <translation>wie besloot</translation>
+    </message>
+    <message>
+      <source>the date of the decision</source>
+      <translation>de datum van het besluit</translation>
+    </message>
+    <message>
+      <source>the date the person was informed</source>
+      <translation>de datum waarop de persoon is geïnformeerd</translation>
+    </message>
+    <message>
+      <source>how the person was informed</source>
+      <translation>hoe de persoon is geïnformeerd</translation>
+    </message>
+    <message>
+      <source>which other measure</source>
+      <translation>welke andere maatregel</translation>
+    </message>
+    <message>
+      <source>The server cannot be reached now. Try again later.</source>
+      <translation>De server is nu niet bereikbaar. Probeer het later opnieuw.</translation>
+    </message>
+    <message>
+      <source>Only team leads and coordinators use the dossier.</source>
+      <translation>Alleen teamleiders en coördinatoren gebruiken het dossier.</translation>
+    </message>
+    <message>
+      <source>Not found, or not visible to you.</source>
+      <translation>Niet gevonden, of niet zichtbaar voor u.</translation>
+    </message>
+    <message>
+      <source>The server refused: %1</source>
+      <translation>De server weigerde: %1</translation>
+    </message>
+    <message>
+      <source>not set</source>
+      <translation>niet ingevuld</translation>
+    </message>
+  </context>
+  <context>
+    <name>DossierSection</name>
+    <message>
+      <source>Person involved</source>
+      <translation>Betrokkene</translation>
+    </message>
+    <message>
+      <source>Known person</source>
+      <translation>Bekende persoon</translation>
+    </message>
+    <message>
+      <source>Other reports about this person</source>
+      <translation>Andere meldingen over deze persoon</translation>
+    </message>
+    <message>
+      <source>Signaleringen</source>
+      <translation>Signaleringen</translation>
+    </message>
+    <message>
+      <source>For which person</source>
+      <translation>Voor welke persoon</translation>
+    </message>
+    <message>
+      <source>Propose signalering…</source>
+      <translation>Signalering voorstellen…</translation>
+    </message>
+    <message>
+      <source>Propose signalering</source>
+      <translation>Signalering voorstellen</translation>
+    </message>
+    <message>
+      <source>Complete or end…</source>
+      <translation>Aanvullen of beëindigen…</translation>
+    </message>
+    <message>
+      <source>Complete the chosen signalering</source>
+      <translation>De gekozen signalering aanvullen</translation>
+    </message>
+    <message>
+      <source>End</source>
+      <translation>Beëindigen</translation>
+    </message>
+    <message>
+      <source>End the chosen signalering</source>
+      <translation>De gekozen signalering beëindigen</translation>
+    </message>
+    <message>
+      <source>Link this report to a known person:</source>
+      <translation>Deze melding koppelen aan een bekende persoon:</translation>
+    </message>
+    <message>
+      <source>Name or client number</source>
+      <translation>Naam of klantnummer</translation>
+    </message>
+    <message>
+      <source>Search</source>
+      <translation>Zoeken</translation>
+    </message>
+    <message>
+      <source>Search a known person</source>
+      <translation>Een bekende persoon zoeken</translation>
+    </message>
+    <message>
+      <source>Known persons found</source>
+      <translation>Gevonden bekende personen</translation>
+    </message>
+    <message>
+      <source>Link to this report</source>
+      <translation>Aan deze melding koppelen</translation>
+    </message>
+    <message>
+      <source>Link the chosen person to this report</source>
+      <translation>De gekozen persoon aan deze melding koppelen</translation>
+    </message>
+    <message>
+      <source>Name of the new person</source>
+      <translation>Naam van de nieuwe persoon</translation>
+    </message>
+    <message>
+      <source>Name of a new person</source>
+      <translation>Naam van een nieuwe persoon</translation>
+    </message>
+    <message>
+      <source>New person from this report</source>
+      <translation>Nieuwe persoon uit deze melding</translation>
+    </message>
+    <message>
+      <source>Looking up the dossier…</source>
+      <translation>Dossier opzoeken…</translation>
+    </message>
+    <message>
+      <source>Offline: as read on %1.</source>
+      <translation>Offline: zoals gelezen op %1.</translation>
+    </message>
+    <message>
+      <source>This report is not linked to a known person.</source>
+      <translation>Deze melding is niet gekoppeld aan een bekende persoon.</translation>
+    </message>
+    <message>
+      <source>This report concerns the known person below.</source>
+      <translation>Deze melding gaat over de bekende persoon hieronder.</translation>
+    </message>
+    <message>
+      <source>This report concerns the known persons below.</source>
+      <translation>Deze melding gaat over de bekende personen hieronder.</translation>
+    </message>
+    <message>
+      <source>No other reports.</source>
+      <translation>Geen andere meldingen.</translation>
+    </message>
+    <message>
+      <source>%1 · %2 · %3</source>
+      <translation>%1 · %2 · %3</translation>
+    </message>
+    <message>
+      <source>(no number yet)</source>
+      <translation>(nog geen nummer)</translation>
+    </message>
+    <message>
+      <source>%1 (%2): %3</source>
+      <translation>%1 (%2): %3</translation>
+    </message>
+    <message>
+      <source>%1 until %2</source>
+      <translation>%1 tot en met %2</translation>
+    </message>
+    <message>
+      <source>still needed: %1</source>
+      <translation>nog nodig: %1</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n report(s)</source>
+      <translation>
+        <numerusform>%n melding</numerusform>
+        <numerusform>%n meldingen</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>Nobody found.</source>
+      <translation>Niemand gevonden.</translation>
+    </message>
+    <message>
+      <source>Choose a person from the list first.</source>
+      <translation>Kies eerst een persoon uit de lijst.</translation>
+    </message>
+    <message>
+      <source>Give the new person a name first.</source>
+      <translation>Geef de nieuwe persoon eerst een naam.</translation>
+    </message>
+    <message>
+      <source>An ended signalering is kept as it was.</source>
+      <translation>Een beëindigde signalering blijft zoals ze was.</translation>
+    </message>
+    <message>
+      <source>Choose a signalering from the list first.</source>
+      <translation>Kies eerst een signalering uit de lijst.</translation>
+    </message>
+  </context>
+  <context>
     <name>DraftController</name>
     <message>
       <source>Unsaved report</source>
@@ -924,6 +1537,7 @@
     <name>FollowUpDialog</name>
     <message>
       <source>Tick off: %1</source>
+      <extracomment>Makes the police-report sheet or a letter from this task (None: not here).</extracomment>
       <translation>Afvinken: %1</translation>
     </message>
     <message>
@@ -967,7 +1581,7 @@
     <name>FollowUpService</name>
     <message>
       <source>This task is no longer on this workstation.</source>
-      <extracomment>How often the worklist looks at the clock (due soon, overdue). How often the server's list of alarms to follow up is asked for (besides on demand). Pulled reports older than this are history, not news, when they arrive (a first pull). A task turned due soon (once per task, also across restarts): the WorkItem. A report arrived from the server (for a reviewer: something new to look at). The people tasks can be assigned to were (re)loaded: list[Person].</extracomment>
+      <extracomment>How often the worklist looks at the clock (due soon, overdue). How often the server's list of alarms to follow up is asked for (besides on demand). Pulled reports older than this are history, not news, when they arrive (a first pull). A task turned due soon (once per task, also across restarts): the WorkItem. A report arrived from the server (for a reviewer: something new to look at). The people tasks can be assigned to were (re)loaded: list[Person]. The perpetrator dossier (set by the application context): its linked reports are earlier incidents with the person too.</extracomment>
       <translation>Deze taak staat niet meer op deze werkplek.</translation>
     </message>
     <message>
@@ -1080,6 +1694,34 @@
       <translation>Preventie-check</translation>
     </message>
     <message>
+      <source>Print the house rules as a poster</source>
+      <translation>De huisregels afdrukken als poster</translation>
+    </message>
+    <message>
+      <source>Print poster:</source>
+      <translation>Poster afdrukken:</translation>
+    </message>
+    <message>
+      <source>Poster (%1)…</source>
+      <translation>Poster (%1)…</translation>
+    </message>
+    <message>
+      <source>House-rules poster, %1</source>
+      <translation>Poster met de huisregels, %1</translation>
+    </message>
+    <message>
+      <source>Save the house-rules poster</source>
+      <translation>Poster met de huisregels opslaan</translation>
+    </message>
+    <message>
+      <source>house rules %1</source>
+      <translation>huisregels %1</translation>
+    </message>
+    <message>
+      <source>PDF document (*.pdf)</source>
+      <translation>PDF-document (*.pdf)</translation>
+    </message>
+    <message>
       <source>After an incident</source>
       <translation>Na een incident</translation>
     </message>
@@ -1088,7 +1730,7 @@
     <name>IncidentDetailView</name>
     <message>
       <source>Report detail</source>
-      <extracomment>After an action: the report's id (the log and Mijn meldingen refresh by themselves). How a file is opened (tests replace it; the desktop's viewer by default).</extracomment>
+      <extracomment>After an action: the report's id (the log and Mijn meldingen refresh by themselves). A report the dossier section wants opened (another report about the same person). Police-report sheet and letters of this report (None: no documents here). How a file is opened (tests replace it; the desktop's viewer by default).</extracomment>
       <translation>Melding in detail</translation>
     </message>
     <message>
@@ -1106,6 +1748,19 @@
     <message>
       <source>Status</source>
       <translation>Status</translation>
+    </message>
+    <message>
+      <source>Report (PDF)</source>
+      <translation>Rapport (PDF)</translation>
+    </message>
+    <message>
+      <source>Make the incident report for the file (PDF)</source>
+      <translation>Het incidentrapport voor het dossier maken (PDF)</translation>
+    </message>
+    <message>
+      <source>Prepare police report</source>
+      <extracomment>The incident report for the file (made off the GUI thread, saved, opened).</extracomment>
+      <translation>Aangifte voorbereiden</translation>
     </message>
     <message>
       <source>Actions</source>
@@ -1146,6 +1801,26 @@
     <message>
       <source>Message to reporter</source>
       <translation>Bericht aan melder</translation>
+    </message>
+    <message>
+      <source>Make letter…</source>
+      <translation>Brief maken…</translation>
+    </message>
+    <message>
+      <source>Make a letter to the perpetrator</source>
+      <translation>Een brief aan de dader maken</translation>
+    </message>
+    <message>
+      <source>incident report %1</source>
+      <translation>incidentrapport %1</translation>
+    </message>
+    <message>
+      <source>Save the incident report</source>
+      <translation>Incidentrapport opslaan</translation>
+    </message>
+    <message>
+      <source>PDF document (*.pdf)</source>
+      <translation>PDF-document (*.pdf)</translation>
     </message>
     <message>
       <source>The report</source>
@@ -1446,6 +2121,10 @@
     <message>
       <source>Myself (%1)</source>
       <translation>Ikzelf (%1)</translation>
+    </message>
+    <message>
+      <source>The letter is made and recorded on the timeline.</source>
+      <translation>De brief is gemaakt en op de tijdlijn vastgelegd.</translation>
     </message>
     <message>
       <source>Assigned to %1.</source>
@@ -2156,6 +2835,149 @@
     </message>
   </context>
   <context>
+    <name>LetterDialog</name>
+    <message>
+      <source>Make letter</source>
+      <translation>Brief maken</translation>
+    </message>
+    <message>
+      <source>Kind of letter</source>
+      <translation>Soort brief</translation>
+    </message>
+    <message>
+      <source>Warning letter</source>
+      <translation>Waarschuwingsbrief</translation>
+    </message>
+    <message>
+      <source>Invitation to a conversation about conduct</source>
+      <translation>Uitnodiging voor een gesprek over gedrag</translation>
+    </message>
+    <message>
+      <source>Access ban</source>
+      <translation>Toegangsverbod</translation>
+    </message>
+    <message>
+      <source>Letter</source>
+      <translation>Brief</translation>
+    </message>
+    <message>
+      <source>To</source>
+      <translation>Aan</translation>
+    </message>
+    <message>
+      <source>Name of the addressee</source>
+      <translation>Naam van de geadresseerde</translation>
+    </message>
+    <message>
+      <source>Address of the addressee</source>
+      <translation>Adres van de geadresseerde</translation>
+    </message>
+    <message>
+      <source>Address</source>
+      <translation>Adres</translation>
+    </message>
+    <message>
+      <source>The behaviour the letter answers</source>
+      <translation>Het gedrag waar de brief op reageert</translation>
+    </message>
+    <message>
+      <source>Behaviour</source>
+      <translation>Gedrag</translation>
+    </message>
+    <message>
+      <source>House rule</source>
+      <translation>Huisregel</translation>
+    </message>
+    <message>
+      <source>Date and time of the talk</source>
+      <translation>Datum en tijd van het gesprek</translation>
+    </message>
+    <message>
+      <source>Place of the talk</source>
+      <translation>Plaats van het gesprek</translation>
+    </message>
+    <message>
+      <source>Ban starts</source>
+      <translation>Verbod begint</translation>
+    </message>
+    <message>
+      <source>Ban ends</source>
+      <translation>Verbod eindigt</translation>
+    </message>
+    <message>
+      <source>Period</source>
+      <translation>Periode</translation>
+    </message>
+    <message>
+      <source>Locations</source>
+      <translation>Locaties</translation>
+    </message>
+    <message>
+      <source>Contact allowed by</source>
+      <translation>Contact alleen via</translation>
+    </message>
+    <message>
+      <source>e.g. only by letter or by phone</source>
+      <translation>bijv. alleen per brief of telefonisch</translation>
+    </message>
+    <message>
+      <source>Preview of the letter</source>
+      <translation>Voorbeeld van de brief</translation>
+    </message>
+    <message>
+      <source>Fill in to whom the letter goes.</source>
+      <translation>Vul in aan wie de brief gericht is.</translation>
+    </message>
+    <message>
+      <source>The ban cannot end before it starts.</source>
+      <translation>Het verbod kan niet eindigen voordat het begint.</translation>
+    </message>
+    <message>
+      <source>Fill in the field “%1”.</source>
+      <translation>Vul het veld “%1” in.</translation>
+    </message>
+    <message>
+      <source>The letter template cannot be used: %1</source>
+      <translation>Het briefsjabloon kan niet worden gebruikt: %1</translation>
+    </message>
+    <message>
+      <source>The letter could not be made: %1</source>
+      <translation>De brief kon niet worden gemaakt: %1</translation>
+    </message>
+  </context>
+  <context>
+    <name>LetterheadRunner</name>
+    <message>
+      <source>Save police-report sheet</source>
+      <extracomment>Wait this long before showing a progress dialog (a blink: most documents are done).</extracomment>
+      <translation>Aangifteblad opslaan</translation>
+    </message>
+    <message>
+      <source>Save letter</source>
+      <translation>Brief opslaan</translation>
+    </message>
+    <message>
+      <source>Making the document…</source>
+      <translation>Het document wordt gemaakt…</translation>
+    </message>
+    <message>
+      <source>Making the document</source>
+      <translation>Document wordt gemaakt</translation>
+    </message>
+    <message>
+      <source>The letter is saved, but it could not be recorded on the timeline: %1</source>
+      <translation>De brief is opgeslagen, maar kon niet op de tijdlijn worden vastgelegd: %1</translation>
+    </message>
+    <message>
+      <source>The document could not be saved: %1</source>
+      <translation>Het document kon niet worden opgeslagen: %1</translation>
+    </message>
+    <message>
+      <source>Document not made</source>
+      <translation>Document niet gemaakt</translation>
+    </message>
+  </context>
+  <context>
     <name>LogModel</name>
     <message>
       <source>Reference</source>
@@ -2229,12 +3051,12 @@
       <translation>Logboek van meldingen</translation>
     </message>
     <message>
-      <source>Search in descriptions and notes</source>
-      <translation>Zoeken in beschrijvingen en aanvullingen</translation>
+      <source>Search by report number or in descriptions and notes</source>
+      <translation>Zoeken op meldingsnummer of in beschrijvingen en aanvullingen</translation>
     </message>
     <message>
-      <source>Search in descriptions and notes (Ctrl+F)</source>
-      <translation>Zoeken in beschrijvingen en aanvullingen (Ctrl+F)</translation>
+      <source>Report number, or words from descriptions and notes (Ctrl+F)</source>
+      <translation>Meldingsnummer, of woorden uit beschrijvingen en aanvullingen (Ctrl+F)</translation>
     </message>
     <message>
       <source>Period</source>
@@ -2353,6 +3175,14 @@
       <translation>Het gekozen bewaarde filter verwijderen</translation>
     </message>
     <message>
+      <source>Export (CSV)…</source>
+      <translation>Exporteren (CSV)…</translation>
+    </message>
+    <message>
+      <source>Export the reports shown to a spreadsheet file (CSV)</source>
+      <translation>De getoonde meldingen exporteren naar een spreadsheetbestand (CSV)</translation>
+    </message>
+    <message>
       <source>Clear filters</source>
       <translation>Filters wissen</translation>
     </message>
@@ -2367,6 +3197,18 @@
     <message>
       <source>Name of this filter:</source>
       <translation>Naam van dit filter:</translation>
+    </message>
+    <message>
+      <source>Export the log</source>
+      <translation>Logboek exporteren</translation>
+    </message>
+    <message>
+      <source>log %1</source>
+      <translation>logboek %1</translation>
+    </message>
+    <message>
+      <source>Spreadsheet (CSV) (*.csv)</source>
+      <translation>Spreadsheet (CSV) (*.csv)</translation>
     </message>
     <message>
       <source>Every site</source>
@@ -2519,9 +3361,44 @@
     </message>
   </context>
   <context>
+    <name>MeasureLookup</name>
+    <message>
+      <source>Look up a measure</source>
+      <translation>Maatregel opzoeken</translation>
+    </message>
+    <message>
+      <source>Look up a &amp;measure:</source>
+      <translation>&amp;Maatregel opzoeken:</translation>
+    </message>
+    <message>
+      <source>Client number</source>
+      <translation>Klantnummer</translation>
+    </message>
+    <message>
+      <source>Look up</source>
+      <translation>Opzoeken</translation>
+    </message>
+    <message>
+      <source>Look up the measure</source>
+      <translation>De maatregel opzoeken</translation>
+    </message>
+    <message>
+      <source>No measure applies to this number.</source>
+      <translation>Voor dit nummer geldt geen maatregel.</translation>
+    </message>
+  </context>
+  <context>
+    <name>MeasureNotice</name>
+    <message>
+      <source>Attention: %1</source>
+      <translation>Let op: %1</translation>
+    </message>
+  </context>
+  <context>
     <name>MyReportsView</name>
     <message>
       <source>My reports</source>
+      <extracomment>Makes the police-report sheet of the selected report (None: no documents here).</extracomment>
       <translation>Mijn meldingen</translation>
     </message>
     <message>
@@ -2567,6 +3444,14 @@
     <message>
       <source>Add information</source>
       <translation>Informatie toevoegen</translation>
+    </message>
+    <message>
+      <source>Prepare police report</source>
+      <translation>Aangifte voorbereiden</translation>
+    </message>
+    <message>
+      <source>A sheet for the police with the facts, the evidence and your organisation's address instead of your own.</source>
+      <translation>Een blad voor de politie met de feiten, het bewijs en het adres van je organisatie in plaats van je eigen adres.</translation>
     </message>
     <message numerus="yes">
       <source>News on %n of your reports: shown in bold below.</source>
@@ -2728,6 +3613,14 @@
       <translation>Vestiging</translation>
     </message>
     <message>
+      <source>Make PDF…</source>
+      <translation>PDF maken…</translation>
+    </message>
+    <message>
+      <source>Make the management overview of this period as a PDF</source>
+      <translation>Het managementoverzicht van deze periode als PDF maken</translation>
+    </message>
+    <message>
       <source>Follow-up on time</source>
       <translation>Opvolging op tijd</translation>
     </message>
@@ -2783,6 +3676,18 @@
         <numerusform>%n geannuleerd alarm nog niet opgevolgd</numerusform>
         <numerusform>%n geannuleerde alarmen nog niet opgevolgd</numerusform>
       </translation>
+    </message>
+    <message>
+      <source>Save the management overview</source>
+      <translation>Managementoverzicht opslaan</translation>
+    </message>
+    <message>
+      <source>management overview %1</source>
+      <translation>managementoverzicht %1</translation>
+    </message>
+    <message>
+      <source>PDF document (*.pdf)</source>
+      <translation>PDF-document (*.pdf)</translation>
     </message>
     <message>
       <source>within 72 hours</source>
@@ -2884,6 +3789,10 @@
     <message>
       <source>Report with the organisation's address, never the employee's, and mention VPT.</source>
       <translation>Doe aangifte op het adres van de organisatie, nooit dat van de medewerker, en vermeld VPT.</translation>
+    </message>
+    <message>
+      <source>Prepare police report</source>
+      <translation>Aangifte voorbereiden</translation>
     </message>
   </context>
   <context>
@@ -3040,6 +3949,14 @@
     <message>
       <source>No earlier incidents with this person are known.</source>
       <translation>Er zijn geen eerdere incidenten met deze persoon bekend.</translation>
+    </message>
+    <message>
+      <source>Make letter…</source>
+      <translation>Brief maken…</translation>
+    </message>
+    <message>
+      <source>Make a letter to the perpetrator</source>
+      <translation>Een brief aan de dader maken</translation>
     </message>
   </context>
   <context>
@@ -3436,6 +4353,14 @@
       <translation>Werkplek-id (eenmalig gemaakt, nooit getoond)</translation>
     </message>
     <message>
+      <source>Organisation name for documents</source>
+      <translation>Naam organisatie voor documenten</translation>
+    </message>
+    <message>
+      <source>Organisation postal address for documents</source>
+      <translation>Postadres organisatie voor documenten</translation>
+    </message>
+    <message>
       <source>Server address</source>
       <translation>Serveradres</translation>
     </message>
@@ -3574,6 +4499,22 @@
       <translation>Logmap</translation>
     </message>
     <message>
+      <source>Organisation (for documents without a server)</source>
+      <translation>Organisatie (voor documenten zonder server)</translation>
+    </message>
+    <message>
+      <source>The letterhead of the police-report sheet and letters. A linked server's details take precedence.</source>
+      <translation>Het briefhoofd van het aangifteblad en van brieven. Gegevens van een gekoppelde server gaan voor.</translation>
+    </message>
+    <message>
+      <source>Organisation name</source>
+      <translation>Naam organisatie</translation>
+    </message>
+    <message>
+      <source>Postal address</source>
+      <translation>Postadres</translation>
+    </message>
+    <message>
       <source>&amp;Save</source>
       <translation>&amp;Opslaan</translation>
     </message>
@@ -3584,6 +4525,125 @@
     <message>
       <source>Saved.</source>
       <translation>Opgeslagen.</translation>
+    </message>
+  </context>
+  <context>
+    <name>SignaleringDialog</name>
+    <message>
+      <source>Signalering</source>
+      <translation>Signalering</translation>
+    </message>
+    <message>
+      <source>A signalering is shown at the counter only as its measure, never with the history. It becomes active once the reason, the period, who decided and when and how the person was informed are filled in.</source>
+      <translation>Aan de balie is een signalering alleen als maatregel te zien, nooit met de voorgeschiedenis. Ze wordt actief zodra de reden, de periode, wie besloot en wanneer en hoe de persoon is geïnformeerd zijn ingevuld.</translation>
+    </message>
+    <message>
+      <source>Measure</source>
+      <translation>Maatregel</translation>
+    </message>
+    <message>
+      <source>&amp;Measure:</source>
+      <translation>&amp;Maatregel:</translation>
+    </message>
+    <message>
+      <source>Other measure</source>
+      <translation>Andere maatregel</translation>
+    </message>
+    <message>
+      <source>&amp;Other measure:</source>
+      <translation>&amp;Andere maatregel:</translation>
+    </message>
+    <message>
+      <source>Text shown at the counter</source>
+      <translation>Tekst voor de balie</translation>
+    </message>
+    <message>
+      <source>e.g. only by appointment, with two colleagues</source>
+      <translation>bijv. alleen op afspraak, met twee collega's</translation>
+    </message>
+    <message>
+      <source>&amp;Text at the counter:</source>
+      <translation>&amp;Tekst voor de balie:</translation>
+    </message>
+    <message>
+      <source>Reason</source>
+      <translation>Reden</translation>
+    </message>
+    <message>
+      <source>&amp;Reason:</source>
+      <translation>&amp;Reden:</translation>
+    </message>
+    <message>
+      <source>Period from</source>
+      <translation>Periode vanaf</translation>
+    </message>
+    <message>
+      <source>Period until</source>
+      <translation>Periode tot en met</translation>
+    </message>
+    <message>
+      <source>until</source>
+      <translation>tot en met</translation>
+    </message>
+    <message>
+      <source>&amp;Period:</source>
+      <translation>&amp;Periode:</translation>
+    </message>
+    <message>
+      <source>Decided by</source>
+      <translation>Besloten door</translation>
+    </message>
+    <message>
+      <source>&amp;Decided by:</source>
+      <translation>&amp;Besloten door:</translation>
+    </message>
+    <message>
+      <source>Decided on</source>
+      <translation>Besloten op</translation>
+    </message>
+    <message>
+      <source>Decided &amp;on:</source>
+      <translation>Besloten &amp;op:</translation>
+    </message>
+    <message>
+      <source>Informed on</source>
+      <translation>Geïnformeerd op</translation>
+    </message>
+    <message>
+      <source>&amp;Informed on:</source>
+      <translation>&amp;Geïnformeerd op:</translation>
+    </message>
+    <message>
+      <source>Informed how</source>
+      <translation>Hoe geïnformeerd</translation>
+    </message>
+    <message>
+      <source>(not yet)</source>
+      <translation>(nog niet)</translation>
+    </message>
+    <message>
+      <source>Informed &amp;how:</source>
+      <translation>&amp;Hoe geïnformeerd:</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>Annuleren</translation>
+    </message>
+    <message>
+      <source>Save as proposal</source>
+      <translation>Opslaan als voorstel</translation>
+    </message>
+    <message>
+      <source>Save and make active</source>
+      <translation>Opslaan en actief maken</translation>
+    </message>
+    <message>
+      <source>Before it can be made active, still needed: %1.</source>
+      <translation>Voordat de signalering actief kan worden, is nog nodig: %1.</translation>
+    </message>
+    <message>
+      <source>Complete: it can be made active.</source>
+      <translation>Compleet: de signalering kan actief worden.</translation>
     </message>
   </context>
   <context>
@@ -3728,6 +4788,22 @@
     <message>
       <source>%1 updated</source>
       <translation>%1 bijgewerkt</translation>
+    </message>
+    <message>
+      <source>warning letter</source>
+      <translation>waarschuwingsbrief</translation>
+    </message>
+    <message>
+      <source>invitation to a talk</source>
+      <translation>uitnodiging voor een gesprek</translation>
+    </message>
+    <message>
+      <source>access ban</source>
+      <translation>toegangsverbod</translation>
+    </message>
+    <message>
+      <source>Letter made: %1</source>
+      <translation>Brief gemaakt: %1</translation>
     </message>
     <message>
       <source>Assigned to %1</source>
@@ -3898,6 +4974,7 @@
     </message>
     <message>
       <source>Follow-up</source>
+      <extracomment>Police-report sheet and letters from the task dialogs (None: no documents here).</extracomment>
       <translation>Opvolging</translation>
     </message>
     <message>

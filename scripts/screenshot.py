@@ -8,6 +8,7 @@ Writes docs/screenshot-main.png (and, with --all, one PNG per area).
 from __future__ import annotations
 
 import argparse
+import uuid
 import os
 import tempfile
 from pathlib import Path
@@ -16,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-def _example_reports(context: object) -> None:
+def _example_reports(context: object) -> uuid.UUID:
     """Two reports in the throwaway store, so My reports and the log show what users see."""
     from datetime import UTC, datetime, timedelta
 
@@ -49,6 +50,43 @@ def _example_reports(context: object) -> None:
             police_report_intended=True,
         )
     )
+    return first.id
+
+
+def _realistic_log(context: object) -> None:
+    """A team's log as a team lead's station holds it: sixty reports of the last months pulled
+    from the server (with notes, follow-up and assignees), and alarms that still need
+    follow-up: what the Logboek, Opvolging and Overzicht show."""
+    import sys
+    import uuid
+    from datetime import UTC, datetime, timedelta
+
+    sys.path.insert(0, str(ROOT))
+    from tests.support.log_data import fill
+    from veiligbalie.store.alarm_followups import AlarmFollowUpRepository, ServerItem
+
+    db = context.db  # type: ignore[attr-defined]
+    now = datetime.now(UTC)
+    fill(db, 60, now, seed=3, span_days=120, first_number=3)
+    AlarmFollowUpRepository(db).replace_from_server(
+        [
+            ServerItem(
+                id=uuid.uuid4(),
+                station=station,
+                location=location,
+                raised_by=station,
+                raised_at=now - timedelta(days=days, hours=2),
+                state=state,
+                closed_at=now - timedelta(days=days, hours=1, minutes=50),
+            )
+            for station, location, state, days in (
+                ("balie-2", "Publiekshal, balie 2", "resolved", 0),
+                ("spreekkamer-1", "Spreekkamer 1", "cancelled", 1),
+            )
+        ],
+        now,
+    )
+    context.incidents.notify_changed(None)  # type: ignore[attr-defined]
 
 
 def main() -> int:
@@ -68,11 +106,14 @@ def main() -> int:
         from veiligbalie.app import install_translations
         from veiligbalie.services.context import AppContext
         from veiligbalie.store.database import Database
+        from veiligbalie.core.vocabulary import IncidentStatus
+        from veiligbalie.services.overview import PeriodKind
         from veiligbalie.ui.main_window import MainWindow
 
         app = QApplication.instance() or QApplication([])
         translators = install_translations(app, args.lang)
         settings.STATION_NAME.set("balie-3")
+        settings.REPORTER_NAME.set("Marieke de Wit")
         settings.STATION_LOCATION.set("Stadskantoor, begane grond, balie 3")
         context = AppContext.open(Database.open())
         window = MainWindow(context)
@@ -82,11 +123,30 @@ def main() -> int:
             app.processEvents()
         window.grab().save(str(out / "screenshot-main.png"))
         if args.all:
-            _example_reports(context)
+            first = _example_reports(context)
+            _realistic_log(context)
+            window.overview.choose(PeriodKind.YEAR)
             for key in window.AREAS:
                 window.show_area(key)
-                app.processEvents()
+                for _ in range(3):
+                    app.processEvents()
                 window.grab().save(str(out / f"screenshot-{key}.png"))
+            # A team lead opens a report from the Logboek (Enter): the detail with its steps.
+            window.show_area("log")
+            window.open_incident(first)
+            review = window.review
+            me = review.me()
+            review.assign(first, me.user_id, me.name)
+            review.set_status(first, IncidentStatus.IN_PROGRESS)
+            review.message(
+                first,
+                "Ik bel je morgen om 10 uur voor een nazorggesprek. Wil je dat je collega "
+                "van balie 2 er ook bij is?",
+            )
+            window.open_incident(first)
+            for _ in range(3):
+                app.processEvents()
+            window.grab().save(str(out / "screenshot-detail.png"))
         window.quit()
         context.close()
         del translators

@@ -5,7 +5,7 @@
 # without them those few tests skip and say why.
 set -u
 extra=""
-[ "${1:-}" = "test" ] && extra="xvfb xauth xdotool"
+[ "${1:-}" = "test" ] && extra="xvfb xauth xdotool poppler-utils"
 [ "$(uname -s)" = "Linux" ] || exit 0
 command -v dpkg-query >/dev/null 2>&1 || { echo "note: not a Debian/Ubuntu system; make sure Qt's xcb libraries and libpulse are installed"; exit 0; }
 need=""

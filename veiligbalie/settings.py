@@ -168,6 +168,17 @@ STATION_ID = Setting(
     "station/id", str, "", QT_TRANSLATE_NOOP("Settings", "Workstation id (made once, never shown)")
 )
 
+# -- Organisation (the letterhead of documents when no server gives it) -----------------------
+ORGANISATION_NAME = Setting(
+    "organisation/name", str, "", QT_TRANSLATE_NOOP("Settings", "Organisation name for documents")
+)
+ORGANISATION_ADDRESS = Setting(
+    "organisation/address",
+    str,
+    "",
+    QT_TRANSLATE_NOOP("Settings", "Organisation postal address for documents"),
+)
+
 # -- Server ------------------------------------------------------------------------------------
 SERVER_URL = Setting("server/url", str, "", QT_TRANSLATE_NOOP("Settings", "Server address"))
 SERVER_CA_FILE = Setting(

@@ -336,7 +336,8 @@ BASE = ["report", "my_reports", "help"]
         (("local", False), ["log", "followup", "overview"]),
         ((Role.TEAM_LEAD.value, False), ["log", "followup", "overview"]),
         ((Role.COORDINATOR.value, False), ["log", "followup", "overview"]),
-        ((Role.SECURITY.value, False), ["log"]),
+        ((Role.SECURITY.value, True), ["log"]),
+        ((Role.SECURITY.value, False), []),
         ((Role.EMPLOYEE.value, True), ["log"]),
         ((Role.EMPLOYEE.value, False), []),
         ((None, False), []),  # a linked workstation with nobody signed in

@@ -65,6 +65,10 @@ ROLE_TABLE: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/api/v1/guidance/prevention"): frozenset({"team_lead", "administrator"}),
     ("PUT", "/api/v1/guidance/prevention/{check_id}"): frozenset({"team_lead", "administrator"}),
     ("GET", "/api/v1/guidance/refresher"): USERS,
+    ("GET", "/api/v1/organisation/profile"): TOKENS,
+    ("PUT", "/api/v1/admin/organisation/profile"): ADMIN,
+    ("GET", "/api/v1/letters/templates"): TOKENS,
+    ("PUT", "/api/v1/admin/letters/{language}/{kind}"): ADMIN,
     ("PUT", "/api/v1/guidance/refresher"): USERS,
     ("GET", "/api/v1/people"): REVIEW,
     ("GET", "/api/v1/incidents/{incident_id}/attachments"): INCIDENT_ROLES,
@@ -75,6 +79,16 @@ ROLE_TABLE: dict[tuple[str, str], frozenset[str]] = {
     # The audit log: administrators (and privacy officers, not a caller here) only.
     ("GET", "/api/v1/audit"): ADMIN,
     ("POST", "/api/v1/alarms/{alarm_id}/followup"): REVIEW,
+    ("GET", "/api/v1/persons"): REVIEW,
+    ("POST", "/api/v1/persons"): REVIEW,
+    ("GET", "/api/v1/persons/{person_id}"): REVIEW,
+    ("PATCH", "/api/v1/persons/{person_id}"): REVIEW,
+    ("PUT", "/api/v1/persons/{person_id}/links/{incident_id}"): REVIEW,
+    ("DELETE", "/api/v1/persons/{person_id}/links/{incident_id}"): REVIEW,
+    ("POST", "/api/v1/persons/{person_id}/signaleringen"): REVIEW,
+    ("PUT", "/api/v1/persons/{person_id}/signaleringen/{signalering_id}"): REVIEW,
+    ("POST", "/api/v1/persons/{person_id}/signaleringen/{signalering_id}/state"): REVIEW,
+    ("GET", "/api/v1/measures"): TOKENS,
 }
 GUIDANCE_CHECK = uuid.UUID("01930000-0000-7000-8000-000000000001")
 
@@ -95,6 +109,17 @@ ALLOWED_STATUS: dict[tuple[str, str], int] = {
     # The report lists no files: none to download, none to upload.
     ("GET", "/api/v1/incidents/{incident_id}/attachments/{sha256}"): 404,
     ("PUT", "/api/v1/incidents/{incident_id}/attachments/{sha256}"): 400,
+    # The dossier: a person nobody keeps (404), a new one (201), the counter without an
+    # identifier (422, after the role check).
+    ("POST", "/api/v1/persons"): 201,
+    ("GET", "/api/v1/persons/{person_id}"): 404,
+    ("PATCH", "/api/v1/persons/{person_id}"): 404,
+    ("PUT", "/api/v1/persons/{person_id}/links/{incident_id}"): 404,
+    ("DELETE", "/api/v1/persons/{person_id}/links/{incident_id}"): 404,
+    ("POST", "/api/v1/persons/{person_id}/signaleringen"): 404,
+    ("PUT", "/api/v1/persons/{person_id}/signaleringen/{signalering_id}"): 404,
+    ("POST", "/api/v1/persons/{person_id}/signaleringen/{signalering_id}/state"): 404,
+    ("GET", "/api/v1/measures"): 422,
 }
 
 
@@ -159,7 +184,20 @@ def bodies(
             "items": {"escape_route": True},
         },
         ("PUT", "/api/v1/guidance/refresher"): lambda: {"done_at": now()},
+        ("PUT", "/api/v1/admin/organisation/profile"): lambda: {"contact_name": "M. de Vries"},
+        ("PUT", "/api/v1/admin/letters/{language}/{kind}"): lambda: {
+            "text": "Onderwerp\n\n{org_name}: {behaviour} op {incident_date}."
+        },
         ("POST", "/api/v1/alarms/{alarm_id}/followup"): lambda: {"reason": "Vals alarm"},
+        ("POST", "/api/v1/persons"): lambda: {"display_name": "Bekende"},
+        ("PATCH", "/api/v1/persons/{person_id}"): lambda: {"description": "x"},
+        ("POST", "/api/v1/persons/{person_id}/signaleringen"): lambda: {"measure": "access_ban"},
+        ("PUT", "/api/v1/persons/{person_id}/signaleringen/{signalering_id}"): lambda: {
+            "measure": "access_ban"
+        },
+        ("POST", "/api/v1/persons/{person_id}/signaleringen/{signalering_id}/state"): lambda: {
+            "state": "active"
+        },
     }
 
 
@@ -205,8 +243,11 @@ def test_every_route_against_the_role_table(live: Live) -> None:
         "user_id": str(victim),
         "language": "nl",
         "card_id": "huisregels",
+        "kind": "warning",
         "check_id": str(GUIDANCE_CHECK),
         "sha256": "0" * 64,
+        "person_id": str(uuid7()),
+        "signalering_id": str(uuid7()),
     }
     body_of = bodies(live, victim, alarm_id, closed_id)
     users = {"employee": "emp", "team_lead": "lead", "security": "sec", "administrator": "admin"}

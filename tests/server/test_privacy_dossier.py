@@ -1,8 +1,7 @@
-"""Access requests and retention reach the perpetrator dossier by its table names
-(``persons``, ``person_links``, ``signaleringen``; created here as the dossier's migration
-does): the export of a person linked to three reports holds exactly those, the dossier
-record, the signalering and who read it; the purge removes an expired signalering and
-keeps a person with recent reports."""
+"""Access requests and retention reach the perpetrator dossier (``persons``,
+``person_links``, ``signaleringen``): the export of a person linked to three reports holds
+exactly those, the dossier record, the signalering and who read it; the purge removes an
+expired signalering and keeps a person with recent reports."""
 
 from __future__ import annotations
 
@@ -17,50 +16,13 @@ from fastapi.testclient import TestClient
 from tests.server.conftest import World, change, incident_payload, push
 from veiligbalie.core.ids import uuid7
 from veiligbalie.server import audit, auth, retention, subject
+from veiligbalie.server import schema as t
 from veiligbalie.server.store import ServerStore
 
-_meta = sa.MetaData()
-persons = sa.Table(
-    "persons",
-    _meta,
-    sa.Column("id", sa.Uuid, primary_key=True),
-    sa.Column("site_id", sa.Uuid, nullable=False),
-    sa.Column("display_name", sa.String(200), nullable=False),
-    sa.Column("description", sa.Text, nullable=False),
-    sa.Column("identifiers", sa.JSON, nullable=False),
-    sa.Column("created_by", sa.String(200), nullable=False),
-    sa.Column("created_by_user_id", sa.Uuid),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-)
-person_links = sa.Table(
-    "person_links",
-    _meta,
-    sa.Column("person_id", sa.Uuid, primary_key=True),
-    sa.Column("incident_id", sa.Uuid, primary_key=True),
-    sa.Column("linked_by", sa.String(200), nullable=False),
-    sa.Column("linked_at", sa.DateTime(timezone=True), nullable=False),
-)
-signaleringen = sa.Table(
-    "signaleringen",
-    _meta,
-    sa.Column("id", sa.Uuid, primary_key=True),
-    sa.Column("person_id", sa.Uuid, nullable=False),
-    sa.Column("measure", sa.String(32), nullable=False),
-    sa.Column("counter_text", sa.String(300), nullable=False),
-    sa.Column("reason", sa.Text, nullable=False),
-    sa.Column("period_start", sa.Date),
-    sa.Column("period_end", sa.Date),
-    sa.Column("decided_by", sa.String(200), nullable=False),
-    sa.Column("informed_on", sa.Date),
-    sa.Column("informed_how", sa.String(16)),
-    sa.Column("state", sa.String(16), nullable=False),
-    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-)
+persons, person_links, signaleringen = t.persons, t.person_links, t.signaleringen
 
 
 def _dossier(store: ServerStore, world: World, incident_ids: list[str]) -> uuid.UUID:
-    _meta.create_all(store.engine)
     person = uuid7()
     now = datetime.now(UTC)
     old = now - timedelta(days=800)
@@ -90,12 +52,15 @@ def _dossier(store: ServerStore, world: World, incident_ids: list[str]) -> uuid.
                 id=uuid7(),
                 person_id=person,
                 measure="appointment_only",
+                measure_other="",
                 counter_text="Alleen op afspraak",
                 reason="Herhaald dreigen",
                 period_start=date(2024, 1, 1),
                 period_end=date(2024, 7, 1),
                 decided_by="Tom Leider",
                 state="ended",
+                created_by="lead",
+                created_at=old,
                 updated_at=old,
             )
         )

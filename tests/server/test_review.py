@@ -348,6 +348,21 @@ def test_a_peer_support_member_sees_and_ticks_off_only_their_task(review: Review
         task = conn.execute(sa.select(t.followup_tasks).where(t.followup_tasks.c.id == talk)).one()
     assert task.done_at is not None and task.assignee_user_id == r.users["peer"]
     assert task.note == "Gesprek gehad, gaat goed"
+    # Given to another member: the first one learns it went to someone else, the second
+    # receives it with its context; both through the same one event.
+    moved = followup(
+        FollowUpKind.AFTERCARE_TALK,
+        "assigned",
+        task_id=str(talk),
+        assignee_user_id=str(r.users["peer2"]),
+    )
+    assert r.push("lead", [change(9, "incident.followup", incident_id, moved)])["accepted"] == [9]
+    first = [c["payload"] for c in r.pull("peer")]
+    assert first[-1]["event_id"] == moved["event_id"]
+    assert first[-1]["assignee_user_id"] == str(r.users["peer2"])
+    second = [c["payload"] for c in r.pull("peer2")]
+    assert [x["event_id"] for x in second] == [moved["event_id"]]
+    assert second[0]["context"]["reference"] == final
 
 
 # --- organisation-wide numbers ------------------------------------------------------------

@@ -244,3 +244,17 @@ def test_employee_cannot_note_on_an_invisible_incident(client: TestClient, world
         client, world.h("emp2"), uuid.uuid4(), [change(1, "incident.note_added", ids["tlo"], note)]
     ).json()
     assert body["rejected"][0]["reason"].startswith("forbidden")
+
+
+def test_without_a_shared_log_security_and_colleagues_see_only_their_own(
+    client: TestClient, world: World
+) -> None:
+    ids = seed(client, world)
+    admin.set_site_sharing(world.store, world.site_a, False)
+    # The site keeps its log to its team leads: a colleague reads only their own report,
+    # security (who made none) nothing; the team lead still sees the whole site.
+    assert seen(client, world, "emp2") == {(str(ids["emp2"]), "incident.created")}
+    assert seen(client, world, "sec") == set()
+    assert (str(ids["emp2"]), "incident.created") in seen(client, world, "lead")
+    listed = client.get("/api/v1/incidents", headers=world.h("sec")).json()
+    assert listed["total"] == 0

@@ -106,6 +106,20 @@ TASK_KINDS = (
     (FollowUpKind.POLICE_REPORT, timedelta(days=2)),
     (FollowUpKind.AFTERCARE_TALK, timedelta(hours=72)),
 )
+REPORTERS = (
+    "Sanne de Vries",
+    "Ahmed Yilmaz",
+    "Fatima el Amrani",
+    "Joris Smit",
+    "Lotte Bakker",
+    "Mohamed Bouzid",
+    "Eva Visser",
+    "Daan Mulder",
+    "Priya Ramdin",
+    "Kees van Dijk",
+    "Noor Hendriks",
+    "Tim de Boer",
+)
 TEAM_LEADS = (
     (uuid.UUID("00000000-0000-4000-8000-00000000e151"), "Els de Vries"),
     (uuid.UUID("00000000-0000-4000-8000-0000000000b2"), "Bram Jansen"),
@@ -117,7 +131,7 @@ def _pick(rng: random.Random, weights: Sequence[tuple[Any, int]]) -> Any:
 
 
 def reports(
-    count: int, now: datetime, seed: int = 7, span_days: int = 3 * 365
+    count: int, now: datetime, seed: int = 7, span_days: int = 3 * 365, first_number: int = 1
 ) -> Iterator[tuple[IncidentRow, list[PulledEvent], list[dict[str, Any]]]]:
     """``count`` reports spread over ``span_days`` before ``now``, each with its notes and
     the rows of its follow-up tasks; deterministic for a seed."""
@@ -137,14 +151,14 @@ def reports(
         assignee = rng.choice(TEAM_LEADS) if status is not IncidentStatus.SENT else None
         row = IncidentRow(
             id=str(incident_id),
-            reference=f"VB-{occurred.year}-{i + 1:06d}",
+            reference=f"VB-{occurred.year}-{i + first_number:06d}",
             occurred_at=utc_text(occurred),
             location=rng.choice(LOCATIONS),
             channel="counter",
             categories=dumps(categories),
             severity=_pick(rng, SEVERITY_WEIGHTS).value,
             description=description,
-            reporter=f"medewerker {rng.randrange(60)}",
+            reporter=rng.choice(REPORTERS),
             on_behalf_of=None,
             perpetrator_known=False,
             perpetrator_description="",
@@ -247,11 +261,11 @@ def clear_tasks(db: Database) -> None:
         session.execute(delete(followup_tasks))
 
 
-def write_tasks(db: Database, rows: Sequence[dict[str, Any]]) -> None:
-    """These reports' tasks become exactly ``rows`` (saving or pulling a report plans its
-    default tasks; the data set chooses its own)."""
-    if rows:
-        incident_ids = sorted({str(row["incident_id"]) for row in rows})
+def write_tasks(db: Database, rows: Sequence[dict[str, Any]], reports: Sequence[str] = ()) -> None:
+    """The tasks of these reports (those of ``rows``, and ``reports``: ids) become exactly
+    ``rows`` (saving or pulling a report plans its default tasks; the data set chooses)."""
+    if rows or reports:
+        incident_ids = sorted({str(row["incident_id"]) for row in rows} | set(reports))
         with db.write() as session:
             for start in range(0, len(incident_ids), 500):
                 chunk = incident_ids[start : start + 500]
@@ -260,7 +274,8 @@ def write_tasks(db: Database, rows: Sequence[dict[str, Any]]) -> None:
                         type_coerce(followup_tasks.c.incident_id, String).in_(chunk)
                     )
                 )
-            session.execute(insert(followup_tasks), list(rows))
+            if rows:
+                session.execute(insert(followup_tasks), list(rows))
 
 
 def fill(
@@ -270,24 +285,26 @@ def fill(
     seed: int = 7,
     page: int = 2000,
     span_days: int = 3 * 365,
+    first_number: int = 1,
 ) -> None:
-    """``count`` reports into ``db`` in pulled pages of ``page``."""
+    """``count`` reports into ``db`` in pulled pages of ``page``, numbered from
+    ``first_number``."""
     now = now or datetime.now(UTC)
     pulled = PulledData(db)
     batch_rows: list[IncidentRow] = []
     batch_notes: list[PulledEvent] = []
     batch_tasks: list[dict[str, Any]] = []
-    for row, notes, tasks in reports(count, now, seed, span_days):
+    for row, notes, tasks in reports(count, now, seed, span_days, first_number):
         batch_rows.append(row)
         batch_notes.extend(notes)
         batch_tasks.extend(tasks)
         if len(batch_rows) >= page:
             pulled.apply(batch_rows, batch_notes)
-            write_tasks(db, batch_tasks)
+            write_tasks(db, batch_tasks, [r["id"] for r in batch_rows])
             batch_rows, batch_notes, batch_tasks = [], [], []
     if batch_rows:
         pulled.apply(batch_rows, batch_notes)
-        write_tasks(db, batch_tasks)
+        write_tasks(db, batch_tasks, [r["id"] for r in batch_rows])
 
 
 def pull(

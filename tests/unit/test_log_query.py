@@ -203,6 +203,21 @@ def test_search_over_descriptions_and_notes(
     assert set(found(db, LogFilter(text=text))) == {log[name] for name in expected}
 
 
+def test_a_report_number_finds_its_report_also_the_provisional_one(
+    db: Database, log: dict[str, uuid.UUID]
+) -> None:
+    repo = IncidentRepository(db)
+    local = repo.get(log["local"])
+    assert local is not None and local.reference
+    provisional = local.reference
+    assert set(found(db, LogFilter(text=provisional.lower()))) == {log["local"]}
+    # The server gave it the organisation-wide number: both numbers find it.
+    repo.adopt_references({log["local"]: "VB-2026-004711"})
+    assert set(found(db, LogFilter(text="VB-2026-004711"))) == {log["local"]}
+    assert set(found(db, LogFilter(text=provisional))) == {log["local"]}
+    assert found(db, LogFilter(text="VB-2026-999999")) == []
+
+
 def test_search_plans_agree(db: Database, log: dict[str, uuid.UUID], monkeypatch) -> None:
     """Many matches are probed in date order, few are looked up: the answer is the same."""
     from veiligbalie.store import log_query

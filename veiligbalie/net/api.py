@@ -33,6 +33,8 @@ from PySide6.QtNetwork import (
     QSslSocket,
 )
 
+from veiligbalie.core.dossier import SignaleringState
+from veiligbalie.protocol import dossier as pd
 from veiligbalie.protocol.alarm_server import AlarmDetail
 from veiligbalie.protocol.auth import (
     EnrollRequest,
@@ -73,6 +75,7 @@ API_PREFIX = "/api/v1"
 PEOPLE = TypeAdapter(list[PersonOut])
 ATTACHMENTS = TypeAdapter(list[AttachmentOut])
 ALARM_FOLLOWUPS = TypeAdapter(list[AlarmFollowUpOut])
+DOSSIER_PERSONS = TypeAdapter(list[pd.PersonOut])
 Decoder = type[BaseModel] | TypeAdapter[Any]
 
 
@@ -548,6 +551,81 @@ class ServerApi(QObject):
             if value:
                 query[key] = str(value)
         return self.call("GET", f"/audit?{urlencode(query)}", None, AuditPage, callback)
+
+    # -- The perpetrator dossier (reviewers) and the counter's measure lookup --------------
+    def dossier_persons(
+        self,
+        callback: Callable[[list[pd.PersonOut] | None, ApiError | None], None],
+        *,
+        incident_id: uuid.UUID | None = None,
+        query: str | None = None,
+    ) -> ApiCall:
+        """Known persons linked to ``incident_id``, or whose name or identifier holds
+        ``query`` (reviewers only; 403 for others, 404 for a report they may not see)."""
+        params: dict[str, str] = {}
+        if incident_id is not None:
+            params["incident_id"] = str(incident_id)
+        if query:
+            params["q"] = query
+        suffix = f"?{urlencode(params)}" if params else ""
+        return self.call("GET", f"/persons{suffix}", None, DOSSIER_PERSONS, callback)
+
+    def dossier_person(
+        self,
+        person_id: uuid.UUID,
+        callback: Callable[[pd.PersonOut | None, ApiError | None], None],
+    ) -> ApiCall:
+        return self.call("GET", f"/persons/{person_id}", None, pd.PersonOut, callback)
+
+    def create_person(
+        self, body: pd.PersonIn, callback: Callable[[pd.PersonOut | None, ApiError | None], None]
+    ) -> ApiCall:
+        return self.call("POST", "/persons", body, pd.PersonOut, callback)
+
+    def link_person(
+        self,
+        person_id: uuid.UUID,
+        incident_id: uuid.UUID,
+        callback: Callable[[pd.PersonOut | None, ApiError | None], None],
+        *,
+        unlink: bool = False,
+    ) -> ApiCall:
+        method = "DELETE" if unlink else "PUT"
+        path = f"/persons/{person_id}/links/{incident_id}"
+        return self.call(method, path, None, pd.PersonOut, callback)
+
+    def save_signalering(
+        self,
+        person_id: uuid.UUID,
+        body: pd.SignaleringIn,
+        callback: Callable[[pd.SignaleringOut | None, ApiError | None], None],
+        signalering_id: uuid.UUID | None = None,
+    ) -> ApiCall:
+        """Propose a new signalering, or replace the facts of ``signalering_id``."""
+        if signalering_id is None:
+            path = f"/persons/{person_id}/signaleringen"
+            return self.call("POST", path, body, pd.SignaleringOut, callback)
+        path = f"/persons/{person_id}/signaleringen/{signalering_id}"
+        return self.call("PUT", path, body, pd.SignaleringOut, callback)
+
+    def set_signalering_state(
+        self,
+        person_id: uuid.UUID,
+        signalering_id: uuid.UUID,
+        state: SignaleringState,
+        callback: Callable[[pd.SignaleringOut | None, ApiError | None], None],
+    ) -> ApiCall:
+        """Make it active (refused with 400 naming what is missing) or end it."""
+        path = f"/persons/{person_id}/signaleringen/{signalering_id}/state"
+        body = pd.SignaleringStateChange(state=state)
+        return self.call("POST", path, body, pd.SignaleringOut, callback)
+
+    def measures(
+        self, identifier: str, callback: Callable[[pd.MeasuresOut | None, ApiError | None], None]
+    ) -> ApiCall:
+        """The counter texts of active measures for the person with ``identifier``."""
+        query = urlencode({"identifier": identifier})
+        return self.call("GET", f"/measures?{query}", None, pd.MeasuresOut, callback)
 
     # -- The one request path --------------------------------------------------------------
     def _request(

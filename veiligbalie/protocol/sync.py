@@ -296,6 +296,10 @@ class ResponseDetails(WireModel):
     """The response to the perpetrator on behalf of the organisation."""
 
     measure: ResponseMeasure | None = None
+    #: The letter made for this response (core.letters.LetterKind value), when and by whom.
+    letter_kind: str | None = Field(default=None, max_length=32)
+    letter_made_at: datetime | None = None
+    letter_made_by: str = Field(default="", max_length=NAME_MAX)
 
 
 class DamageDetails(WireModel):

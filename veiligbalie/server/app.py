@@ -26,9 +26,11 @@ from veiligbalie.server.alarm_routes import adm as alarm_admin_router
 from veiligbalie.server.alarm_routes import router as alarm_router
 from veiligbalie.server.alarm_runtime import AlarmRuntime
 from veiligbalie.server.auth import AuthError
+from veiligbalie.server.dossier import router as dossier_router
 from veiligbalie.server.errors import RequestRefused
 from veiligbalie.server.escalation import WebhookPolicy
 from veiligbalie.server.guidance import router as guidance_router
+from veiligbalie.server.organisation import router as organisation_router
 from veiligbalie.server.privacy import router as privacy_router
 from veiligbalie.server.retention import Clock, DailyPurge, system_clock
 from veiligbalie.server.review import UPLOAD_PATH, prepare_files_dir
@@ -191,6 +193,8 @@ def create_app(
     app.include_router(stream_router)
     app.include_router(guidance_router)
     app.include_router(privacy_router)
+    app.include_router(dossier_router)
+    app.include_router(organisation_router)
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
     app.add_middleware(RawSendMiddleware)
 

@@ -3,7 +3,7 @@
 Every write goes through :func:`record` inside the caller's own transaction (the row exists
 exactly when the read or change it describes was committed). The table is append-only: no
 route updates or deletes a row, and the database refuses UPDATE and DELETE by trigger
-(migration 0006_privacy). Reading it is for administrators and privacy officers only
+(migration 0008_privacy). Reading it is for administrators and privacy officers only
 (:func:`may_read`).
 
 ``subject`` names what the row is about (one of :data:`SUBJECTS`); ``detail`` is a short

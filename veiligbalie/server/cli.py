@@ -534,6 +534,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", required=True)
     p.add_argument("--address", required=True, help="postal address for letters and reports")
     leaf(org, "show", _org_show, "show the organisation")
+    from veiligbalie.server.organisation import add_cli as add_organisation_cli
+
+    add_organisation_cli(areas, org, leaf, _Parser)
 
     site = areas.add_parser("site", help="sites (offices)").add_subparsers(
         dest="action", required=True, parser_class=_Parser

@@ -61,6 +61,15 @@ organisations = sa.Table(
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("address", sa.Text, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    # The letterhead of documents: the employer's contact person and the logo (PNG or JPEG).
+    sa.Column("contact_name", sa.String(200), nullable=False, server_default=""),
+    sa.Column("contact_function", sa.String(200), nullable=False, server_default=""),
+    sa.Column("contact_phone", sa.String(50), nullable=False, server_default=""),
+    sa.Column("contact_email", sa.String(200), nullable=False, server_default=""),
+    sa.Column("logo", sa.LargeBinary),
+    sa.Column("logo_mime", sa.String(32)),
+    sa.Column("profile_changed_by", sa.String(200), nullable=False, server_default=""),
+    sa.Column("profile_changed_at", UTCDateTime),
 )
 
 sites = sa.Table(
@@ -155,7 +164,7 @@ incidents = sa.Table(
     sa.Column("assignee_user_id", sa.Uuid),
     sa.Column("assignee_name", sa.String(200), nullable=False, server_default=""),
     sa.Column("alarm_id", sa.Uuid, index=True),
-    # Migration 0006_privacy: when retention (or a deletion request) removed its personal
+    # Migration 0008_privacy: when retention (or a deletion request) removed its personal
     # data; the row stays as an anonymous count (date, site, categories, severity, status).
     sa.Column("purged_at", UTCDateTime),
     # When its attachments were removed by retention (the files are gone from disk).
@@ -235,7 +244,7 @@ audit_log = sa.Table(
     sa.Column("action", sa.String(64), nullable=False),  # e.g. restricted_read
     sa.Column("incident_id", sa.Uuid, index=True),
     sa.Column("detail", sa.Text, nullable=False),
-    # Migration 0006_privacy: the actor's name as it was then ("server" for the purge), what
+    # Migration 0008_privacy: the actor's name as it was then ("server" for the purge), what
     # the row is about (server.audit.SUBJECTS), the dossier person, and the station name.
     # Append-only: triggers refuse UPDATE and DELETE on both backends.
     sa.Column("actor", sa.String(200), nullable=False, server_default=""),
@@ -424,4 +433,81 @@ alarm_followup_closures = sa.Table(
     sa.Column("closed_by", sa.String(200), nullable=False),
     sa.Column("closed_at", UTCDateTime, nullable=False),
     sa.Column("reason", sa.Text, nullable=False),
+)
+
+
+# --- perpetrator dossier (migration 0006_dossier) ------------------------------------------
+
+#: A known person, kept for one site (reviewers of that site and coordinators only).
+persons = sa.Table(
+    "persons",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("site_id", sa.Uuid, sa.ForeignKey("sites.id"), nullable=False, index=True),
+    sa.Column("display_name", sa.String(200), nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+    # The identifiers the organisation chooses to keep, e.g. {"klantnummer": "K-123"}.
+    sa.Column("identifiers", sa.JSON, nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("created_by_user_id", sa.Uuid),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+#: Which reports concern which known person.
+person_links = sa.Table(
+    "person_links",
+    metadata,
+    sa.Column("person_id", sa.Uuid, sa.ForeignKey("persons.id"), primary_key=True),
+    sa.Column("incident_id", sa.Uuid, sa.ForeignKey("incidents.id"), primary_key=True, index=True),
+    sa.Column("linked_by", sa.String(200), nullable=False),
+    sa.Column("linked_at", UTCDateTime, nullable=False),
+)
+
+#: Measures about a known person (core.dossier): proposed, active (complete only), ended.
+signaleringen = sa.Table(
+    "signaleringen",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("person_id", sa.Uuid, sa.ForeignKey("persons.id"), nullable=False, index=True),
+    sa.Column("measure", sa.String(32), nullable=False),
+    sa.Column("measure_other", sa.String(200), nullable=False),
+    sa.Column("counter_text", sa.String(300), nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("period_start", sa.Date),
+    sa.Column("period_end", sa.Date),
+    sa.Column("decided_by", sa.String(200), nullable=False),
+    sa.Column("decided_on", sa.Date),
+    sa.Column("informed_on", sa.Date),
+    sa.Column("informed_how", sa.String(16)),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# --- letters ----------------------------------------------------------------------------
+
+#: The organisation's own letter templates: the current version per (kind, language).
+letter_templates = sa.Table(
+    "letter_templates",
+    metadata,
+    sa.Column("kind", sa.String(32), primary_key=True),
+    sa.Column("language", sa.String(8), primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("changed_by", sa.String(200), nullable=False),
+    sa.Column("changed_at", UTCDateTime, nullable=False),
+)
+
+#: Every version ever stored, with who imported it and when (never updated, never deleted).
+letter_template_versions = sa.Table(
+    "letter_template_versions",
+    metadata,
+    sa.Column("kind", sa.String(32), primary_key=True),
+    sa.Column("language", sa.String(8), primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("changed_by", sa.String(200), nullable=False),
+    sa.Column("changed_at", UTCDateTime, nullable=False),
 )

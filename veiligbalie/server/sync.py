@@ -126,7 +126,15 @@ def may_see(pr: Principal, vis: Visibility) -> bool:
     if pr.role is Role.PEER_SUPPORT:
         return vis.assignee_user_id is not None and vis.assignee_user_id == pr.user_id
     if pr.role is Role.SECURITY:
-        return vis.site_id == pr.site_id and not vis.team_lead_only and vis.audience == SUMMARY
+        # Their own reports; the site's log (summaries) where the site shares its log.
+        if is_owner(pr, vis):
+            return True
+        return (
+            pr.share_log_with_employees
+            and vis.site_id == pr.site_id
+            and not vis.team_lead_only
+            and vis.audience == SUMMARY
+        )
     if pr.role is Role.EMPLOYEE:
         if is_owner(pr, vis):
             return True
@@ -173,7 +181,13 @@ def visibility_clause(pr: Principal, table: sa.Table) -> sa.ColumnElement[bool]:
             return c.assignee_user_id == pr.user_id
         return sa.false()
     if pr.role is Role.SECURITY:
-        return sa.and_(c.site_id == pr.site_id, c.team_lead_only.is_(False), audience == SUMMARY)
+        own = c.reporter_user_id == pr.user_id
+        if not pr.share_log_with_employees:
+            return own
+        summaries = sa.and_(
+            c.site_id == pr.site_id, c.team_lead_only.is_(False), audience == SUMMARY
+        )
+        return sa.or_(own, summaries)
     if pr.role is Role.EMPLOYEE:
         own = c.reporter_user_id == pr.user_id
         if not pr.share_log_with_employees:
@@ -444,6 +458,12 @@ class _Batch:
         self._event(inc, event_id, entry.kind.value, author, text, data, audience, restricted)
         self.event_rows[-1]["created_at"] = created_at
         self._log(c.kind, inc, body, audience, restricted, peer)
+        if isinstance(payload, p.FollowUpPayload) and payload.action is TaskAction.ASSIGNED:
+            before = task.assignee_user_id if task is not None else None
+            if before is not None and before != peer and self._is_peer(before):
+                # The peer-support member who had the task learns it went to someone else
+                # (the same event: stored once wherever it arrives twice).
+                self._log(c.kind, inc, body, audience, restricted, before)
         if isinstance(payload, p.FieldEditedPayload):
             self._plan(inc)
         return None

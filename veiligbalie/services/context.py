@@ -13,10 +13,13 @@ from veiligbalie.net.api import ServerApi
 from veiligbalie.net.stream import Stream
 from veiligbalie.services.alarms import AlarmService
 from veiligbalie.services.attachments import AttachmentService
+from veiligbalie.services.dossier import DossierService
 from veiligbalie.services.followup import FollowUpService
 from veiligbalie.services.guidance import GuidanceLibrary, GuidanceSync
 from veiligbalie.services.hotkey import GlobalHotkey
 from veiligbalie.services.incidents import IncidentService
+from veiligbalie.services.letterhead import LetterheadService
+from veiligbalie.services.organisation import OrganisationProfile
 from veiligbalie.services.session import Session
 from veiligbalie.services.sync import SyncEngine
 from veiligbalie.store.database import Database
@@ -45,6 +48,11 @@ class AppContext:
     attachments: AttachmentService | None = field(default=None)
     # Opvolging: follow-up tasks across reports and alarms without a report.
     followup: FollowUpService | None = field(default=None)
+    # The perpetrator dossier (reviewers) and the counter's measure lookup (everyone).
+    dossier: DossierService | None = field(default=None)
+    # Documents: the letterhead cached from the server, the police sheet and letters.
+    organisation: OrganisationProfile | None = field(default=None)
+    documents: LetterheadService | None = field(default=None)
 
     @classmethod
     def open(cls, db: Database) -> AppContext:
@@ -87,8 +95,21 @@ class AppContext:
         )
         # A closed alarm may need follow-up (no report yet): the list looks again.
         alarms.closed.connect(lambda _alarm: followup.refresh_alarms())
+        organisation = OrganisationProfile(
+            lambda: engine.api if engine.configured else None, parent=incidents
+        )
+        # Each finished sync also brings the letterhead and the letter templates up to date.
+        engine.synced.connect(lambda: organisation.refresh(force=False))
+        documents = LetterheadService(
+            incidents,
+            organisation,
+            followup=followup,
+            author=lambda: session.user_display_name or incidents.reporter_name(),
+        )
         context = cls(
             db=db,
+            organisation=organisation,
+            documents=documents,
             guidance=guidance,
             guidance_sync=GuidanceSync(guidance, engine.stream),
             incidents=incidents,
@@ -102,6 +123,8 @@ class AppContext:
             followup=followup,
             _lan_started=(identity.station_id, identity.site_id, load_site_key()),
         )
+        context.dossier = DossierService.from_context(context)
+        followup.dossier = context.dossier
         context.wire_sync()
         engine.start()
         return context
@@ -187,4 +210,6 @@ class AppContext:
             self.hotkey.unregister()
         if self.lan_alarms is not None:
             self.lan_alarms.close()
+        if self.followup is not None:
+            self.followup.stop()
         self.db.close()

@@ -23,6 +23,7 @@ from veiligbalie.core.followup import TaskState
 from veiligbalie.core.vocabulary import FollowUpKind, TaskAction
 from veiligbalie.net.api import ApiError, ServerApi
 from veiligbalie.protocol import sync as p
+from veiligbalie.services.dossier import DossierService
 from veiligbalie.services.incidents import IncidentService
 from veiligbalie.store.alarm_followups import AlarmFollowUp, AlarmFollowUpRepository, ServerItem
 from veiligbalie.store.database import Database
@@ -111,6 +112,9 @@ class FollowUpService(QObject):
         self._user_id = user_id
         self._reviews = reviews
         self._people: list[Person] = []
+        #: The perpetrator dossier (set by the application context): its linked reports are
+        #: earlier incidents with the person too.
+        self.dossier: DossierService | None = None
         self._alarms_asked = -float(ALARMS_EVERY_S)
         self._timer = QTimer(self)
         self._timer.setInterval(check_interval_ms)
@@ -168,8 +172,22 @@ class FollowUpService(QObject):
         return incident.damage_amount_cents if incident is not None else None
 
     def earlier_incidents(self, incident_id: uuid.UUID) -> list[EarlierIncident]:
-        """Other reports about the same person (a response to the perpetrator weighs them)."""
-        return self._tasks.earlier_incidents(incident_id)
+        """Other reports about the same person (a response to the perpetrator weighs them):
+        those with the same client number here, and those the dossier links to the person
+        (this station's copy, read when the report was opened), newest first."""
+        found = {e.id: e for e in self._tasks.earlier_incidents(incident_id)}
+        if self.dossier is not None:
+            for link in self.dossier.earlier_reports(incident_id):
+                found.setdefault(
+                    link.incident_id,
+                    EarlierIncident(
+                        link.incident_id,
+                        link.reference or "",
+                        link.occurred_at,
+                        tuple(link.categories),
+                    ),
+                )
+        return sorted(found.values(), key=lambda e: e.occurred_at, reverse=True)
 
     def user_name(self) -> str:
         return self._user_name()
@@ -252,6 +270,13 @@ class FollowUpService(QObject):
             raise FollowUpError(self.tr("Choose the measure taken towards the perpetrator."))
 
     # -- The clock -------------------------------------------------------------------------------
+    def stop(self) -> None:
+        """No more looking at the clock (the database is about to close)."""
+        self._timer.stop()
+        self._soon.stop()
+        self._incidents.changed.disconnect(self._soon.start)
+        self._incidents.saved.disconnect(self._soon.start)
+
     def check(self) -> None:
         """Look at the clock: announce tasks that turned due soon (once each), refresh the
         alarms without a report. Runs every minute and after each change."""

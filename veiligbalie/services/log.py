@@ -9,10 +9,12 @@ each user.
 
 from __future__ import annotations
 
+import csv
 import json
 import logging
+import os
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -23,6 +25,7 @@ from veiligbalie import settings
 from veiligbalie.core.vocabulary import Category, IncidentStatus, Role, Severity
 from veiligbalie.store.database import Database
 from veiligbalie.store.log_query import (
+    ExportRow,
     FollowUpState,
     LogFilter,
     LogQueries,
@@ -40,6 +43,8 @@ log = logging.getLogger(__name__)
 
 # The store's types the view works with, re-exported so widgets depend on the service only.
 __all__ = [
+    "CsvColumns",
+    "ExportRow",
     "FollowUpState",
     "LogFilter",
     "LogQuery",
@@ -69,19 +74,39 @@ class Viewer:
         return not self.linked or (self.role is not None and self.role.reviews)
 
     @property
+    def reads_restricted(self) -> bool:
+        """The perpetrator fields (restricted data, AVG): reviewers, and a workstation
+        without a server. Never an employee reading the site's shared log."""
+        return not self.linked or (self.role is not None and self.role.reviews)
+
+    @property
     def sees_log(self) -> bool:
         if not self.linked:
             return True
         if self.role is None:
             return False
-        if self.role.reviews or self.role is Role.SECURITY:
+        if self.role.reviews:
             return True
-        return self.role is Role.EMPLOYEE and self.site_shares_log
+        # Security and employees read the site's log where the site shares it.
+        return self.role in (Role.SECURITY, Role.EMPLOYEE) and self.site_shares_log
 
     @property
     def sees_review(self) -> bool:
         """Opvolging and Overzicht: team leads and coordinators, or no server at all."""
         return not self.linked or (self.role is not None and self.role.reviews)
+
+
+#: The last columns of the export: restricted data, left out for readers who may not read it.
+RESTRICTED_COLUMNS = ("perpetrator_description", "perpetrator_reference")
+
+
+@dataclass(frozen=True)
+class CsvColumns:
+    """The export's headers and each row's values, in the UI language (the labels live in
+    the UI). The last headers are those of :data:`RESTRICTED_COLUMNS`."""
+
+    headers: Sequence[str]
+    values: Callable[[ExportRow, bool], list[str]]
 
 
 def filter_to_json(f: LogFilter) -> dict[str, Any]:
@@ -239,6 +264,35 @@ class LogService(QObject):
 
     def locations(self) -> list[str]:
         return self._queries.locations()
+
+    # -- Export ------------------------------------------------------------------------------
+    def export_csv(
+        self,
+        path: str | os.PathLike[str],
+        f: LogFilter,
+        sort: SortKey,
+        descending: bool,
+        columns: CsvColumns,
+    ) -> int:
+        """Write the reports under ``f`` in the view's order to ``path`` as a spreadsheet
+        file: UTF-8 with a byte-order mark, semicolons (Excel in Dutch locales), dates as
+        dd-mm-jjjj uu:mm in office time. Rows are streamed from the store, never all held
+        at once. The perpetrator columns only for a reader who may read them. Returns the
+        number of rows written."""
+        viewer = self.viewer()
+        restricted = viewer.reads_restricted
+        headers = list(columns.headers)
+        if not restricted:
+            headers = headers[: -len(RESTRICTED_COLUMNS)]
+        rows = self._queries.export(self._query(f, sort, descending), self.now(), restricted)
+        written = 0
+        with open(path, "w", encoding="utf-8-sig", newline="") as out:
+            writer = csv.writer(out, delimiter=";", quoting=csv.QUOTE_MINIMAL)
+            writer.writerow(headers)
+            for row in rows:
+                writer.writerow(columns.values(row, restricted))
+                written += 1
+        return written
 
     # -- Saved filters (per user) ----------------------------------------------------------
     def _user_key(self) -> str:

@@ -9,11 +9,13 @@ aggregate over the local replica, fast at 100,000 reports.
 
 from __future__ import annotations
 
+import math
+import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, Signal
@@ -112,6 +114,11 @@ class Overview:
     compliance: list[Compliance] = field(default_factory=list)
     alarms_without_report: int = 0  # resolved with no report linked, not yet closed
     alarms_cancelled: int = 0  # cancelled alarms not yet followed up
+    alarms_raised: int = 0  # real alarms (no tests) raised in the period, this workstation's log
+    alarms_answered: int = 0  # of those, answered with "Ik kom eraan"
+    response_median_s: float | None = None  # press to the first "Ik kom eraan"
+    response_p90_s: float | None = None
+    response_max_s: float | None = None
 
 
 class OverviewService(QObject):
@@ -178,4 +185,15 @@ class OverviewService(QObject):
             compliance=compliance,
             alarms_without_report=alarms[0],
             alarms_cancelled=alarms[1],
+            **_responses(counts.responses),
         )
+
+
+def _responses(values: list[float | None]) -> dict[str, Any]:
+    answered = sorted(v for v in values if v is not None)
+    figures: dict[str, Any] = {"alarms_raised": len(values), "alarms_answered": len(answered)}
+    if answered:
+        figures["response_median_s"] = statistics.median(answered)
+        figures["response_p90_s"] = answered[max(0, math.ceil(len(answered) * 0.9) - 1)]
+        figures["response_max_s"] = answered[-1]
+    return figures

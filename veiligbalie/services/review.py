@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject
 
 from veiligbalie import settings
+from veiligbalie.core.followup import TaskState
 from veiligbalie.core.incident import Incident
 from veiligbalie.core.limits import TEXT_MAX
 from veiligbalie.core.timeline import TimelineKind
@@ -35,6 +36,7 @@ from veiligbalie.services.incidents import (
 )
 from veiligbalie.store.alarms import AlarmRepository
 from veiligbalie.store.database import Database
+from veiligbalie.store.tasks import TaskRepository
 
 if TYPE_CHECKING:
     from veiligbalie.services.context import AppContext
@@ -350,6 +352,10 @@ class ReviewService(QObject):
         return info.stored_path if info.stored_path.is_file() else None
 
     # -- Acting ----------------------------------------------------------------------------
+    def tasks(self, incident_id: uuid.UUID) -> list[TaskState]:
+        """The report's follow-up tasks, earliest due first (for its incident report)."""
+        return TaskRepository(self._db).tasks_of(incident_id)
+
     def assign(self, incident_id: uuid.UUID, user_id: uuid.UUID | None, name: str) -> uuid.UUID:
         """Give the report to someone to handle; returns the event id."""
         name = name.strip()

@@ -29,6 +29,7 @@ from veiligbalie.core.timeline import TimelineKind
 from veiligbalie.core.vocabulary import Category, Channel, IncidentStatus, Severity
 from veiligbalie.store.attachments import AttachmentInfo, check_count
 from veiligbalie.store.database import Database
+from veiligbalie.store.dossier import forget_dossier
 from veiligbalie.store.outbox import Outbox
 from veiligbalie.store.pulled import SERVER, FieldEdit, apply_field, refresh_assignees
 from veiligbalie.store.schema import attachments as attachments_table
@@ -438,6 +439,8 @@ class IncidentRepository:
             result = conn.execute(incidents.delete().where(incidents.c.origin == SERVER))
             # Their follow-up tasks go too, and those assigned to the previous person.
             forget_orphans(conn)
+            # And the dossier the previous reviewer read (it is never this station's own).
+            forget_dossier(conn)
         removed = int(result.rowcount or 0)
         if removed:
             log.info("Removed %d pulled reports from this workstation", removed)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
@@ -129,7 +129,57 @@ class LogRow:
     followup: FollowUpState = FollowUpState()
 
 
+@dataclass(frozen=True)
+class ExportRow:
+    """One line of the CSV export (the perpetrator fields empty for a reader who may not
+    read them)."""
+
+    reference: str
+    occurred_at: datetime
+    categories: tuple[Category, ...]
+    severity: Severity
+    location: str
+    channel: str
+    status: IncidentStatus
+    site_name: str
+    assignee_name: str
+    description: str
+    injury: bool
+    damage: bool
+    police_called: bool
+    police_report_intended: bool
+    perpetrator_description: str
+    perpetrator_reference: str
+    has_alarm: bool
+    followup: FollowUpState
+
+
+def _export_row(raw: Any) -> ExportRow:
+    return ExportRow(
+        reference=raw[0] or raw[1] or "",
+        occurred_at=datetime.fromisoformat(raw[2]),
+        categories=tuple(Category(c) for c in json.loads(raw[3])),
+        severity=Severity(raw[4]),
+        location=raw[5],
+        channel=raw[6],
+        status=IncidentStatus(raw[7]),
+        site_name=raw[8] or "",
+        assignee_name=raw[9] or "",
+        description=raw[10],
+        injury=bool(raw[11]),
+        damage=bool(raw[12]),
+        police_called=bool(raw[13]),
+        police_report_intended=bool(raw[14]),
+        perpetrator_description=raw[15] or "",
+        perpetrator_reference=raw[16] or "",
+        has_alarm=bool(raw[17]),
+        followup=FollowUpState(int(raw[18]), int(raw[19]), int(raw[20])),
+    )
+
+
 _TERMS = re.compile(r'"([^"]+)"|(\S+)')
+#: A report number as people type it ("VB-2026-000012", any case).
+_NUMBER = re.compile(r"^VB-\d{4}-\d{6}$", re.IGNORECASE)
 
 
 def search_terms(text: str) -> list[str]:
@@ -252,6 +302,16 @@ def _collect_matches(conn: Any, query: LogQuery) -> int | None:
     conn.exec_driver_sql(f"DELETE FROM temp.{MATCHES}")
     sql = f"INSERT INTO temp.{MATCHES} (id) SELECT rowid FROM {SEARCH_TABLE} WHERE {inner}"
     conn.exec_driver_sql(_positional(sql), _values(sql, params))
+    # A report number finds its report: the organisation-wide one, or the provisional
+    # number this workstation gave it before (the number on a note or in an e-mail).
+    numbers = sorted({t.upper() for t in search_terms(query.filter.text) if _NUMBER.match(t)})
+    if numbers:
+        marks = ", ".join("?" for _ in numbers)
+        conn.exec_driver_sql(
+            f"INSERT OR IGNORE INTO temp.{MATCHES} (id) SELECT rowid FROM incidents "
+            f"WHERE reference IN ({marks}) OR provisional_reference IN ({marks})",
+            (*numbers, *numbers),
+        )
     return int(conn.exec_driver_sql(f"SELECT count(*) FROM temp.{MATCHES}").scalar_one())
 
 
@@ -361,6 +421,38 @@ class LogQueries:
         sql = f"SELECT count(*) FROM incidents{where}"
         return int(conn.exec_driver_sql(_positional(sql), _values(sql, params)).scalar_one())
 
+    def export(
+        self, query: LogQuery, now: datetime, restricted: bool, batch: int = 1000
+    ) -> Iterator[ExportRow]:
+        """Every row under ``query`` in its order, streamed ``batch`` rows at a time (never
+        the whole log in memory), with the columns a spreadsheet wants; the perpetrator
+        fields only when ``restricted`` (the reader may read them), else empty."""
+        with self._db.engine.connect() as conn:
+            found = _collect_matches(conn, query)
+            many = self._many(conn, query, now, found)
+            where, params = _where(query, now, many, found is not None)
+            direction = "DESC" if query.descending else "ASC"
+            order = f"{_SORT_SQL[query.sort]} {direction}, id {direction}"
+            secret = "perpetrator_description, perpetrator_reference" if restricted else "'', ''"
+            sql = (
+                "SELECT reference, provisional_reference, occurred_at, categories, severity, "
+                "location, channel, status, site_name, assignee_name, description, "
+                f"injury, damage, police_called, police_report_intended, {secret}, "
+                "alarm_id IS NOT NULL, "
+                "(SELECT count(*) FROM followup_tasks t WHERE t.incident_id = incidents.id "
+                "AND t.done_at IS NULL), "
+                "(SELECT count(*) FROM followup_tasks t WHERE t.incident_id = incidents.id "
+                "AND t.done_at IS NULL AND t.due < :now), "
+                "(SELECT count(*) FROM followup_tasks t WHERE t.incident_id = incidents.id "
+                "AND t.done_at IS NOT NULL) "
+                f"FROM incidents{where} ORDER BY {order}"
+            )
+            params["now"] = utc_text(now)
+            result = conn.exec_driver_sql(_positional(sql), _values(sql, params))
+            while chunk := result.fetchmany(batch):
+                for raw in chunk:
+                    yield _export_row(raw)
+
     def total(self, include_team_lead_only: bool = True) -> int:
         """Every report the reader may see, unfiltered (the "of N" in the count line)."""
         sql = "SELECT count(*) FROM incidents"
@@ -443,6 +535,9 @@ class OverviewCounts:
     tasks: dict[str, tuple[int, int, int]]
     #: (resolved without a report, cancelled), neither followed up yet
     alarms: tuple[int, int]
+    #: Real (not test) alarms raised in the period: seconds from the press to the first
+    #: "Ik kom eraan", None for an alarm nobody answered (from this workstation's alarm log).
+    responses: list[float | None] = field(default_factory=list)
 
 
 def overview_counts(
@@ -493,6 +588,12 @@ def overview_counts(
             "AND raised_at >= ? AND raised_at < ?",
             (edges[0], edges[-1]),
         ).one()
+        answered = conn.exec_driver_sql(
+            "SELECT a.raised_at, (SELECT min(e.at) FROM alarm_events e "
+            "WHERE e.alarm_id = a.id AND e.kind = 'acknowledged') "
+            "FROM alarms a WHERE a.test = 0 AND a.raised_at >= ? AND a.raised_at < ?",
+            (edges[0], edges[-1]),
+        ).all()
     offset = 1 + len(pairs)
     return OverviewCounts(
         total=int(first[0] or 0),
@@ -502,4 +603,11 @@ def overview_counts(
         per_severity={str(s): int(n) for s, n in severities},
         tasks={str(k): (int(a or 0), int(b or 0), int(c or 0)) for k, a, b, c in tasks},
         alarms=(int(alarms[0] or 0), int(alarms[1] or 0)),
+        responses=[_seconds_between(raised, first) for raised, first in answered],
     )
+
+
+def _seconds_between(start: str, end: str | None) -> float | None:
+    if end is None:
+        return None
+    return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds()

@@ -306,3 +306,15 @@ guidance_refresher = Table(
     Column("reminded_for", UtcDateTime, nullable=True),
     Column("synced", Boolean, nullable=False),
 )
+
+#: The team lead's offline copy of the dossier of reports this station holds (migration
+#: 0005_dossier): per report, the known persons linked to it as the server answered
+#: (protocol.dossier.PersonOut list). Forgotten with the pulled reports when the identity
+#: changes.
+dossier_cache = Table(
+    "dossier_cache",
+    metadata,
+    Column("incident_id", UUIDText, primary_key=True),
+    Column("persons", JSONText, nullable=False),
+    Column("fetched_at", UtcDateTime, nullable=False),
+)

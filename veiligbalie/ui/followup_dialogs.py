@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from veiligbalie.core.followup import TaskState
 from veiligbalie.core.ids import uuid7
+from veiligbalie.core.letters import LetterKind
 from veiligbalie.core.money import parse_euros
 from veiligbalie.core.text import fill
 from veiligbalie.core.vocabulary import (
@@ -41,6 +42,7 @@ from veiligbalie.core.vocabulary import (
 )
 from veiligbalie.services.followup import FollowUpError, FollowUpService, Person
 from veiligbalie.ui.labels import category_label, follow_up_label
+from veiligbalie.ui.letterhead import LetterDialog, LetterheadRunner
 
 AFTERCARE_KINDS = frozenset(
     {
@@ -78,11 +80,17 @@ class FollowUpDialog(QDialog):
     can_save_only = False
 
     def __init__(
-        self, task: TaskState, service: FollowUpService, parent: QWidget | None = None
+        self,
+        task: TaskState,
+        service: FollowUpService,
+        parent: QWidget | None = None,
+        documents: LetterheadRunner | None = None,
     ) -> None:
         super().__init__(parent)
         self.task = task
         self.service = service
+        #: Makes the police-report sheet or a letter from this task (None: not here).
+        self.documents = documents
         self.setObjectName("followupDialog")
         self.setWindowTitle(fill(self.tr("Tick off: %1"), follow_up_label(task.kind)))
         self.setAccessibleName(self.windowTitle())
@@ -202,6 +210,19 @@ class PoliceReportDialog(FollowUpDialog):
         hint.setObjectName("policeHint")
         hint.setWordWrap(True)
         column.addWidget(hint)
+        self.sheet_button = _named(
+            QPushButton(self.tr("Prepare police report"), self),
+            "policeSheetButton",
+            self.tr("Prepare police report"),
+        )
+        self.sheet_button.setAutoDefault(False)
+        self.sheet_button.setVisible(self.documents is not None)
+        self.sheet_button.clicked.connect(self.prepare_police_report)
+        column.addWidget(self.sheet_button)
+
+    def prepare_police_report(self) -> None:
+        if self.documents is not None and not self.documents.busy():
+            self.documents.police_sheet(self.task.incident_id)
 
     def first_field(self) -> QWidget:
         return self.number
@@ -259,6 +280,32 @@ class ResponseDialog(FollowUpDialog):
             self.earlier.addItem(self.tr("No earlier incidents with this person are known."))
         inner.addWidget(self.earlier)
         column.addWidget(box)
+        self.letter_button = _named(
+            QPushButton(self.tr("Make letter…"), self),
+            "responseLetterButton",
+            self.tr("Make a letter to the perpetrator"),
+        )
+        self.letter_button.setAutoDefault(False)
+        self.letter_button.setVisible(self.documents is not None)
+        self.letter_button.clicked.connect(self.ask_letter)
+        column.addWidget(self.letter_button)
+        self.letter_dialog: LetterDialog | None = None
+
+    def ask_letter(self) -> LetterDialog | None:
+        """The letter dialog, its kind following the chosen measure; a letter made ticks
+        this task off with that measure (recorded by the document service)."""
+        if self.documents is None:
+            return None
+        kinds = {
+            ResponseMeasure.CONDUCT_TALK.value: LetterKind.INVITATION,
+            ResponseMeasure.ACCESS_BAN.value: LetterKind.ACCESS_BAN,
+        }
+        kind = kinds.get(str(self.measure.currentData() or ""), LetterKind.WARNING)
+        dialog = LetterDialog(self.documents, self.task.incident_id, kind, self)
+        dialog.accepted.connect(self.accept)  # the letter ticked the task: nothing left here
+        self.letter_dialog = dialog
+        dialog.open()
+        return dialog
 
     def first_field(self) -> QWidget:
         return self.measure
@@ -497,10 +544,13 @@ DIALOGS: dict[FollowUpKind, type[FollowUpDialog]] = {
 
 
 def dialog_for(
-    task: TaskState, service: FollowUpService, parent: QWidget | None = None
+    task: TaskState,
+    service: FollowUpService,
+    parent: QWidget | None = None,
+    documents: LetterheadRunner | None = None,
 ) -> FollowUpDialog:
     """The tick-off dialog for the task's kind of step."""
-    return DIALOGS[task.kind](task, service, parent)
+    return DIALOGS[task.kind](task, service, parent, documents)
 
 
 class AssignDialog(QDialog):

@@ -7,6 +7,8 @@ Everything comes from the GuidanceLibrary, so it works without a server.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -26,7 +28,14 @@ from PySide6.QtWidgets import (
 from veiligbalie import settings
 from veiligbalie.core.text import fill
 from veiligbalie.guidance import SITUATIONS, Card
+from veiligbalie.reports.poster import build_poster
 from veiligbalie.services.guidance import GuidanceLibrary
+from veiligbalie.ui.documents import (
+    HOUSE_RULES_CARD,
+    DocumentRunner,
+    poster_document,
+    suggested_name,
+)
 from veiligbalie.ui.guidance_prevention import PreventionView
 from veiligbalie.ui.guidance_reader import CardReader, guidance_language
 from veiligbalie.ui.guidance_refresher import RefresherView
@@ -116,6 +125,23 @@ class HelpView(QWidget):
         self.refresher = RefresherView(library, self)
         self.prevention = PreventionView(library, self)
         self.refresher.card_requested.connect(self.show_card)
+        self.poster_bar = QWidget(self)
+        self.poster_bar.setObjectName("guidancePosterBar")
+        self.poster_bar.setAccessibleName(self.tr("Print the house rules as a poster"))
+        poster_row = QHBoxLayout(self.poster_bar)
+        poster_row.setContentsMargins(0, 0, 0, 0)
+        poster_row.addWidget(QLabel(self.tr("Print poster:"), self.poster_bar))
+        self.poster_buttons: dict[str, QPushButton] = {}
+        for size in ("A4", "A3"):
+            button = QPushButton(fill(self.tr("Poster (%1)…"), size), self.poster_bar)
+            button.setObjectName(f"guidancePoster{size}")
+            button.setAccessibleName(fill(self.tr("House-rules poster, %1"), size))
+            button.clicked.connect(lambda _=False, s=size: self.make_poster(s))
+            poster_row.addWidget(button)
+            self.poster_buttons[size] = button
+        poster_row.addStretch(1)
+        self.poster_bar.hide()
+        self.documents = DocumentRunner(self)
         self.pages = QStackedWidget(self)
         self.pages.setObjectName("guidancePages")
         for page in (self.reader, self.refresher, self.prevention):
@@ -124,7 +150,12 @@ class HelpView(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.setChildrenCollapsible(False)
         split.addWidget(left)
-        split.addWidget(self.pages)
+        right = QWidget(self)
+        right_column = QVBoxLayout(right)
+        right_column.setContentsMargins(0, 0, 0, 0)
+        right_column.addWidget(self.poster_bar)
+        right_column.addWidget(self.pages, 1)
+        split.addWidget(right)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 3)
         split.setSizes([left.minimumWidth() + 60, 720])
@@ -146,6 +177,8 @@ class HelpView(QWidget):
         first = self.library.cards(guidance_language())
         if first:
             self.reader.show_card(first[0])
+        self._update_poster_bar()
+        self.pages.currentChanged.connect(self._update_poster_bar)
 
     # -- The list ----------------------------------------------------------------------------
     def _fill(self) -> None:
@@ -244,8 +277,33 @@ class HelpView(QWidget):
         for item in self._items():
             if item.data(0, CARD_ROLE) == card_id and not item.isHidden():
                 self.list.setCurrentItem(item)
+        self._update_poster_bar()
         self.card_shown.emit(card_id)
         return True
+
+    # -- The house-rules poster --------------------------------------------------------------
+    def _update_poster_bar(self) -> None:
+        card = self.current_card()
+        self.poster_bar.setVisible(card is not None and card.id == HOUSE_RULES_CARD)
+
+    def make_poster(self, size: str) -> bool:
+        """Save the house-rules card as a poster (A4 or A3) where the user chooses, made off
+        the GUI thread, then opened; False without a house-rules card or a chosen file."""
+        card = self.library.card(HOUSE_RULES_CARD, guidance_language())
+        if card is None:
+            return False
+        document = poster_document(card, not self.library.is_organisation_card(card), size)
+
+        def build(path: Path) -> None:
+            build_poster(path, document)
+
+        return self.documents.start(
+            f"poster_{size}",
+            build,
+            self.tr("Save the house-rules poster"),
+            suggested_name(fill(self.tr("house rules %1"), size), ".pdf"),
+            self.tr("PDF document (*.pdf)"),
+        )
 
     def show_refresher(self) -> None:
         self.refresher.start()

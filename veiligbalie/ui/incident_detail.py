@@ -13,7 +13,8 @@ from __future__ import annotations
 import html
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
+from pathlib import Path
 
 from PySide6.QtCore import QLocale, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeyEvent
@@ -38,7 +39,10 @@ from veiligbalie.core.incident import Incident
 from veiligbalie.core.limits import TEXT_MAX
 from veiligbalie.core.text import fill
 from veiligbalie.core.vocabulary import AlarmKind, AlarmType, Category, IncidentStatus
+from veiligbalie.reports.incident_report import build_incident_report
+from veiligbalie.services.dossier import DossierService
 from veiligbalie.services.incidents import AttachmentInfo
+from veiligbalie.services.letterhead import LetterheadService
 from veiligbalie.services.review import (
     AlarmLogLine,
     AttachmentState,
@@ -50,7 +54,10 @@ from veiligbalie.services.review import (
     ReviewService,
 )
 from veiligbalie.ui import labels
+from veiligbalie.ui.documents import DocumentRunner, incident_report_document, suggested_name
+from veiligbalie.ui.dossier import DossierSection
 from veiligbalie.ui.labels import CATEGORY_ORDER
+from veiligbalie.ui.letterhead import LetterDialog, LetterheadRunner
 from veiligbalie.ui.timeline_text import event_heading, event_line, local_time
 from veiligbalie.ui.widgets import FieldMessage, vbox
 
@@ -132,10 +139,24 @@ class IncidentDetailView(QWidget):
     #: After an action: the report's id (the log and Mijn meldingen refresh by themselves).
     acted = Signal(uuid.UUID)
 
-    def __init__(self, review: ReviewService, parent: QWidget | None = None) -> None:
+    #: A report the dossier section wants opened (another report about the same person).
+    openRequested = Signal(uuid.UUID)
+
+    def __init__(
+        self,
+        review: ReviewService,
+        parent: QWidget | None = None,
+        dossier: DossierService | None = None,
+        documents: LetterheadService | None = None,
+    ) -> None:
         super().__init__(parent)
         self.review = review
+        self.dossier_service = dossier
+        self.dossier: DossierSection | None = None
         self._detail: ReportDetail | None = None
+        #: Police-report sheet and letters of this report (None: no documents here).
+        self.documents = LetterheadRunner(documents, self) if documents is not None else None
+        self.letter_dialog: LetterDialog | None = None
         self._alarm_for: uuid.UUID | None = None
         self._people: list[Person] = []
         self.dialog: TextDialog | None = None
@@ -165,6 +186,19 @@ class IncidentDetailView(QWidget):
         self.status_line.setWordWrap(True)
         titles.addWidget(self.status_line)
         top.addLayout(titles, 1)
+        self.report_button = QPushButton(self.tr("Report (PDF)"), self)
+        self.report_button.setObjectName("detailReportPdf")
+        self.report_button.setAccessibleName(self.tr("Make the incident report for the file (PDF)"))
+        self.report_button.clicked.connect(self.make_report)
+        top.addWidget(self.report_button, 0, Qt.AlignmentFlag.AlignTop)
+        #: The incident report for the file (made off the GUI thread, saved, opened).
+        self.report_documents = DocumentRunner(self)
+        self.police_sheet_button = QPushButton(self.tr("Prepare police report"), self)
+        self.police_sheet_button.setObjectName("detailPoliceSheetButton")
+        self.police_sheet_button.setAccessibleName(self.tr("Prepare police report"))
+        self.police_sheet_button.clicked.connect(self.prepare_police_report)
+        self.police_sheet_button.setVisible(False)
+        top.addWidget(self.police_sheet_button, 0, Qt.AlignmentFlag.AlignTop)
         outer.addLayout(top)
 
         outer.addWidget(self._build_actions())
@@ -235,9 +269,37 @@ class IncidentDetailView(QWidget):
         self.message_button.setAccessibleName(self.tr("Message to reporter"))
         self.message_button.clicked.connect(self.ask_message)
         row.addWidget(self.message_button)
+        self.letter_button = QPushButton(self.tr("Make letter…"), bar)
+        self.letter_button.setObjectName("detailLetterButton")
+        self.letter_button.setAccessibleName(self.tr("Make a letter to the perpetrator"))
+        self.letter_button.clicked.connect(self.ask_letter)
+        self.letter_button.setVisible(self.documents is not None)
+        row.addWidget(self.letter_button)
         row.addStretch(1)
         self.actions_bar = bar
         return bar
+
+    def make_report(self) -> bool:
+        """Save the incident report (PDF) of the shown report where the user chooses, made
+        off the GUI thread, then opened; False when there is nothing to make or no file."""
+        detail = self._detail
+        if detail is None:
+            return False
+        document = incident_report_document(
+            detail, self.review.tasks(detail.incident.id), datetime.now(UTC)
+        )
+
+        def build(path: Path) -> None:
+            build_incident_report(path, document)
+
+        name = fill(self.tr("incident report %1"), detail.incident.reference or "")
+        return self.report_documents.start(
+            "incident_report",
+            build,
+            self.tr("Save the incident report"),
+            suggested_name(name.strip(), ".pdf"),
+            self.tr("PDF document (*.pdf)"),
+        )
 
     def _build_report_column(self) -> QVBoxLayout:
         column = QVBoxLayout()
@@ -268,6 +330,11 @@ class IncidentDetailView(QWidget):
         self._attachment_grid.setHorizontalSpacing(12)
         self._attachment_grid.setColumnStretch(0, 1)
         column.addWidget(self.attachments)
+        if self.dossier_service is not None:
+            self.dossier = DossierSection(self.dossier_service, self)
+            self.dossier.openRequested.connect(self.openRequested)
+            self.dossier.hide()
+            column.addWidget(self.dossier)
         column.addStretch(1)
         return column
 
@@ -352,6 +419,8 @@ class IncidentDetailView(QWidget):
             )
         self.status_line.setText(" · ".join(parts))
         self.actions_bar.setVisible(detail.can_act)
+        # The reporter (their own report) and reviewers prepare the police report.
+        self.police_sheet_button.setVisible(self.documents is not None and detail.show_restricted)
         closed = detail.closed
         for button in (self.assign_button, self.in_progress_button, self.close_button):
             button.setEnabled(not closed)
@@ -362,8 +431,19 @@ class IncidentDetailView(QWidget):
         self.report.setText(self._report_html(incident, detail.show_restricted))
         self._show_notes(detail)
         self._show_attachments(detail)
+        self._show_dossier(detail)
         self._show_timeline(detail)
         self._show_alarm(incident)
+
+    def _show_dossier(self, detail: ReportDetail) -> None:
+        """ "Betrokkene": reviewers with a server see and change the person(s) linked."""
+        section, service = self.dossier, self.dossier_service
+        if section is None or service is None:
+            return
+        shown = detail.can_act and detail.show_restricted and service.reviewer()
+        section.setVisible(shown)
+        if shown:
+            section.show_for(detail.incident)
 
     def _report_html(self, incident: Incident, restricted: bool) -> str:
         esc = html.escape
@@ -650,6 +730,29 @@ class IncidentDetailView(QWidget):
         return list(self._people)
 
     # ------------------------------------------------------------------ acting
+    def prepare_police_report(self) -> None:
+        """The police-report sheet of this report: saved where chosen, then opened."""
+        if self.documents is None or self._detail is None or self.documents.busy():
+            return
+        self.documents.police_sheet(self._detail.incident.id)
+
+    def ask_letter(self) -> LetterDialog | None:
+        """ "Brief maken…": the letter dialog for this report (shown, not blocking)."""
+        if self.documents is None or self._detail is None or not self._detail.can_act:
+            return None
+        dialog = LetterDialog(self.documents, self._detail.incident.id, parent=self)
+        dialog.accepted.connect(self._letter_made)
+        self.letter_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _letter_made(self) -> None:
+        if self._detail is not None:
+            incident_id = self._detail.incident.id
+            self.show_incident(incident_id)
+            self.feedback.setText(self.tr("The letter is made and recorded on the timeline."))
+            self.acted.emit(incident_id)
+
     def _act(self, action: Callable[[], object], done: str) -> bool:
         self.action_message.clear_message()
         try:

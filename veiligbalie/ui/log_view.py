@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
@@ -49,6 +50,7 @@ from PySide6.QtWidgets import (
 from veiligbalie.core.text import fill
 from veiligbalie.core.vocabulary import Category, IncidentStatus, Severity
 from veiligbalie.services.log import LogFilter, LogRow, LogService, SortKey
+from veiligbalie.ui.documents import DocumentRunner, csv_columns, suggested_name
 from veiligbalie.ui.labels import (
     CATEGORY_ORDER,
     category_label,
@@ -342,6 +344,7 @@ class LogView(QWidget):
         self.scope.setWordWrap(True)
 
         self._build_filters()
+        self.documents = DocumentRunner(self)
 
         self.table = QTableView(self)
         self.table.setObjectName("logTable")
@@ -418,8 +421,12 @@ class LogView(QWidget):
 
         self.search = QLineEdit(bar)
         self.search.setObjectName("logSearch")
-        self.search.setAccessibleName(self.tr("Search in descriptions and notes"))
-        self.search.setPlaceholderText(self.tr("Search in descriptions and notes (Ctrl+F)"))
+        self.search.setAccessibleName(
+            self.tr("Search by report number or in descriptions and notes")
+        )
+        self.search.setPlaceholderText(
+            self.tr("Report number, or words from descriptions and notes (Ctrl+F)")
+        )
         self.search.setClearButtonEnabled(True)
         self.search.installEventFilter(self)
         self._debounce = QTimer(self)
@@ -483,6 +490,11 @@ class LogView(QWidget):
         self.delete_filter_button = QPushButton(self.tr("Delete"), bar)
         self.delete_filter_button.setObjectName("logDeleteFilter")
         self.delete_filter_button.setAccessibleName(self.tr("Delete the chosen saved filter"))
+        self.export_button = QPushButton(self.tr("Export (CSV)…"), bar)
+        self.export_button.setObjectName("logExportCsv")
+        self.export_button.setAccessibleName(
+            self.tr("Export the reports shown to a spreadsheet file (CSV)")
+        )
         self.clear_button = QPushButton(self.tr("Clear filters"), bar)
         self.clear_button.setObjectName("logClearFilters")
         self.clear_button.setAccessibleName(self.tr("Show every report again"))
@@ -508,6 +520,7 @@ class LogView(QWidget):
             self.saved,
             self.save_filter_button,
             self.delete_filter_button,
+            self.export_button,
         ):
             flow.addWidget(widget)
         column.addLayout(flow)
@@ -522,6 +535,7 @@ class LogView(QWidget):
         self.save_filter_button.clicked.connect(self._ask_filter_name)
         self.delete_filter_button.clicked.connect(self._delete_saved)
         self.clear_button.clicked.connect(self.clear_filters)
+        self.export_button.clicked.connect(self.export_csv)
         # Tab goes through the bar in reading order, then into the table.
         order: list[QWidget] = [
             self.search,
@@ -538,6 +552,7 @@ class LogView(QWidget):
             self.saved,
             self.save_filter_button,
             self.delete_filter_button,
+            self.export_button,
         ]
         for before, after in zip(order, order[1:], strict=False):
             QWidget.setTabOrder(before, after)
@@ -657,6 +672,24 @@ class LogView(QWidget):
             self.saved.setCurrentIndex(0)
 
     # -- Keyboard and opening ----------------------------------------------------------------
+    def export_csv(self) -> bool:
+        """Save the reports under the current filter, in the table's order, as CSV (made
+        off the GUI thread, then opened); False when the user chose no file."""
+        f, sort, descending = self.model.filter, self.model.sort_key, self.model.descending
+        service, columns = self.service, csv_columns()
+
+        def build(path: Path) -> None:
+            service.export_csv(path, f, sort, descending, columns)
+
+        stamp = self.service.now().astimezone().strftime("%Y-%m-%d")
+        return self.documents.start(
+            "log_csv",
+            build,
+            self.tr("Export the log"),
+            suggested_name(fill(self.tr("log %1"), stamp), ".csv"),
+            self.tr("Spreadsheet (CSV) (*.csv)"),
+        )
+
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()

@@ -235,7 +235,10 @@ class MainWindow(QMainWindow):
         context.alarms.offer_registration.connect(self._offer_registration)
 
         self.incident_form = IncidentForm(context.incidents, self)
-        self.my_reports = MyReportsView(context.incidents, self)
+        self.my_reports = MyReportsView(context.incidents, self, documents=context.documents)
+        if context.dossier is not None:  # the counter's measure notice (only the measure)
+            self.incident_form.attach_measures(context.dossier)
+            self.my_reports.attach_measures(context.dossier)
         assert context.guidance is not None
         self.help_view = HelpView(context.guidance, self)
         self.log_service = LogService(
@@ -276,7 +279,10 @@ class MainWindow(QMainWindow):
         # The detail of one report: a page of its own, opened from the log (Enter or a
         # double click); Esc or "Terug" goes back where it was opened from.
         self.review = ReviewService.from_context(context)
-        self.incident_detail = IncidentDetailView(self.review, self)
+        self.incident_detail = IncidentDetailView(
+            self.review, self, dossier=context.dossier, documents=context.documents
+        )
+        self.incident_detail.openRequested.connect(self.open_incident)
         self._detail_holder = QScrollArea(self.stack)
         self._detail_holder.setObjectName("area_detail")
         self._detail_holder.setWidgetResizable(True)

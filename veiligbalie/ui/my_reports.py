@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -40,9 +40,13 @@ from veiligbalie import settings
 from veiligbalie.core.incident import DESCRIPTION_MAX, Incident
 from veiligbalie.core.text import fill
 from veiligbalie.core.vocabulary import Category, IncidentStatus
+from veiligbalie.services.dossier import DossierService
 from veiligbalie.services.incidents import IncidentService, IncidentSummary, TimelineEvent
+from veiligbalie.services.letterhead import LetterheadService
 from veiligbalie.ui import labels
+from veiligbalie.ui.dossier import MeasureLookup
 from veiligbalie.ui.labels import CATEGORY_ORDER
+from veiligbalie.ui.letterhead import LetterheadRunner
 from veiligbalie.ui.timeline_text import event_heading, event_line
 from veiligbalie.ui.widgets import FieldMessage, vbox
 
@@ -148,10 +152,17 @@ class ReportsModel(QAbstractTableModel):
 class MyReportsView(QWidget):
     """The list of one's own reports and the detail of the selected one."""
 
-    def __init__(self, service: IncidentService, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        service: IncidentService,
+        parent: QWidget | None = None,
+        documents: LetterheadService | None = None,
+    ) -> None:
         super().__init__(parent)
         self._service = service
         self._current: uuid.UUID | None = None
+        #: Makes the police-report sheet of the selected report (None: no documents here).
+        self.documents = LetterheadRunner(documents, self) if documents is not None else None
         self.setObjectName("myReports")
         self.setAccessibleName(self.tr("My reports"))
 
@@ -159,6 +170,8 @@ class MyReportsView(QWidget):
         self._stack = QStackedWidget(self)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
+        self._outer = outer
+        self.measure_lookup: MeasureLookup | None = None
         outer.addWidget(self._stack)
         self._stack.addWidget(self._build_empty())
         self._stack.addWidget(self._build_content())
@@ -167,6 +180,24 @@ class MyReportsView(QWidget):
         service.changed.connect(self._on_changed)
         # Linking or unlinking decides whether a number is shown as provisional.
         service.delivery_changed.connect(self._on_delivery)
+
+    def attach_measures(self, dossier: DossierService) -> None:
+        """ "Maatregel opzoeken" above the list: a client number in, only the active measure
+        out (never a name or history)."""
+        if self.measure_lookup is None:
+            self.measure_lookup = MeasureLookup(dossier, self)
+            self._outer.insertWidget(0, self.measure_lookup)
+        self._show_lookup()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self._show_lookup()
+        super().showEvent(event)
+
+    def _show_lookup(self) -> None:
+        """Only with a server to ask (a station without one has no dossier)."""
+        lookup = self.measure_lookup
+        if lookup is not None:
+            lookup.setVisible(lookup.service.counter_lookup_available())
 
     # ------------------------------------------------------------------ building
     def _build_empty(self) -> QWidget:
@@ -315,6 +346,18 @@ class MyReportsView(QWidget):
         self.add_note_button.setAccessibleName(self.tr("Add information"))
         self.add_note_button.clicked.connect(self.add_note)
         row.addWidget(self.add_note_button)
+        self.police_sheet_button = QPushButton(self.tr("Prepare police report"), detail)
+        self.police_sheet_button.setObjectName("myReportPoliceSheetButton")
+        self.police_sheet_button.setAccessibleName(self.tr("Prepare police report"))
+        self.police_sheet_button.setToolTip(
+            self.tr(
+                "A sheet for the police with the facts, the evidence and your organisation's "
+                "address instead of your own."
+            )
+        )
+        self.police_sheet_button.clicked.connect(self.prepare_police_report)
+        self.police_sheet_button.setVisible(self.documents is not None)
+        row.addWidget(self.police_sheet_button)
         self.note_status = QLabel(detail)
         self.note_status.setObjectName("noteStatus")
         self.note_status.setWordWrap(True)
@@ -406,6 +449,12 @@ class MyReportsView(QWidget):
         earlier = numbers.earlier_reference
         self.earlier_reference.setText(labels.earlier_reference_text(earlier) if earlier else "")
         self.earlier_reference.setVisible(bool(earlier))
+
+    def prepare_police_report(self) -> None:
+        """The police-report sheet of the selected report: saved, then opened."""
+        if self.documents is None or self._current is None or self.documents.busy():
+            return
+        self.documents.police_sheet(self._current)
 
     def _on_selection(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         rows = self.table.selectionModel().selectedRows()

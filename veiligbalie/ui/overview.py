@@ -6,6 +6,7 @@ No names anywhere."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -31,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from veiligbalie import settings
 from veiligbalie.core.text import fill
+from veiligbalie.reports.overview_report import build_overview
 from veiligbalie.services.overview import (
     Compliance,
     Overview,
@@ -38,6 +41,7 @@ from veiligbalie.services.overview import (
     Period,
     PeriodKind,
 )
+from veiligbalie.ui.documents import DocumentRunner, overview_document, suggested_name
 from veiligbalie.ui.labels import category_label, follow_up_label, severity_label
 
 #: How many periods back the period list offers.
@@ -136,6 +140,14 @@ class OverviewView(QWidget):
         choose.addWidget(self.period)
         choose.addWidget(self.site)
         choose.addStretch(1)
+        self.pdf_button = QPushButton(self.tr("Make PDF…"), self)
+        self.pdf_button.setObjectName("overviewMakePdf")
+        self.pdf_button.setAccessibleName(
+            self.tr("Make the management overview of this period as a PDF")
+        )
+        self.pdf_button.clicked.connect(self.make_pdf)
+        choose.addWidget(self.pdf_button)
+        self.documents = DocumentRunner(self)
 
         self.charts: dict[str, QChartView] = {}
         grid = QGridLayout()
@@ -294,6 +306,27 @@ class OverviewView(QWidget):
             self.tr("%n alarm(s) resolved without a report", "", overview.alarms_without_report)
             + "\n"
             + self.tr("%n cancelled alarm(s) not followed up", "", overview.alarms_cancelled)
+        )
+
+    def make_pdf(self) -> bool:
+        """Save the management overview of the chosen period and site as a PDF (figures
+        read and laid out off the GUI thread), then open it; False when no file was chosen."""
+        period = self.period.currentData()
+        if not isinstance(period, Period):
+            return False
+        site = self.site.currentData()
+        service = self.service
+
+        def build(path: Path) -> None:
+            build_overview(path, overview_document(service.overview(period, site), service.now()))
+
+        name = self._period_name(period) + (f" {site}" if site else "")
+        return self.documents.start(
+            "overview",
+            build,
+            self.tr("Save the management overview"),
+            suggested_name(fill(self.tr("management overview %1"), name), ".pdf"),
+            self.tr("PDF document (*.pdf)"),
         )
 
     def _compliance_text(self, item: Compliance) -> str:

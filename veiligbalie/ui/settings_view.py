@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -121,6 +122,30 @@ class SettingsView(QScrollArea):
         form.addRow(*buddy_label(self.tr("&Workstation name"), self.station_name))
         form.addRow(*buddy_label(self.tr("L&ocation"), self.station_location))
         advanced_column.addWidget(station)
+        organisation = QGroupBox(
+            self.tr("Organisation (for documents without a server)"), self.advanced.body
+        )
+        form_org = QFormLayout(organisation)
+        hint = QLabel(
+            self.tr(
+                "The letterhead of the police-report sheet and letters. A linked server's "
+                "details take precedence."
+            ),
+            organisation,
+        )
+        hint.setWordWrap(True)
+        form_org.addRow(hint)
+        self.organisation_name = line_edit(
+            organisation, "organisationName", self.tr("Organisation name"), max_length=_FIELD_MAX
+        )
+        form_org.addRow(self.tr("Organisation name"), self.organisation_name)
+        self.organisation_address = QPlainTextEdit(organisation)
+        self.organisation_address.setObjectName("organisationAddress")
+        self.organisation_address.setAccessibleName(self.tr("Postal address"))
+        self.organisation_address.setTabChangesFocus(True)
+        self.organisation_address.setMaximumHeight(self.fontMetrics().lineSpacing() * 5)
+        form_org.addRow(self.tr("Postal address"), self.organisation_address)
+        advanced_column.addWidget(organisation)
         advanced_column.addWidget(self.alarm_settings.advanced_group)
         advanced_column.addWidget(self.server_settings.advanced_group)
         column.addWidget(self.advanced)
@@ -148,6 +173,8 @@ class SettingsView(QScrollArea):
         self.server_settings.refresh()
         self.station_name.setText(settings.STATION_NAME.get())
         self.station_location.setText(settings.STATION_LOCATION.get())
+        self.organisation_name.setText(settings.ORGANISATION_NAME.get())
+        self.organisation_address.setPlainText(settings.ORGANISATION_ADDRESS.get())
         self.reporter_name.setText(settings.REPORTER_NAME.get())
         index = self.language.findData(settings.LANGUAGE.get())
         self.language.setCurrentIndex(max(index, 0))
@@ -163,6 +190,8 @@ class SettingsView(QScrollArea):
         else:
             settings.STATION_NAME.reset()
         settings.STATION_LOCATION.set(self.station_location.text().strip())
+        settings.ORGANISATION_NAME.set(self.organisation_name.text().strip())
+        settings.ORGANISATION_ADDRESS.set(self.organisation_address.toPlainText().strip()[:1000])
         settings.REPORTER_NAME.set(self.reporter_name.text().strip())
         settings.LANGUAGE.set(self.language.currentData() or "nl")
         settings.ALARM_SOUND.set(self.alarm_sound.isChecked())

@@ -151,6 +151,18 @@ def _followup(event: TimelineEvent) -> str:
         line = fill(QCoreApplication.translate("TimelineText", "%1 reopened"), task)
     else:
         line = fill(QCoreApplication.translate("TimelineText", "%1 updated"), task)
+    details = data.get("details")
+    letter = details.get("letter_kind") if isinstance(details, dict) else None
+    if letter:
+        names = {
+            "warning": QCoreApplication.translate("TimelineText", "warning letter"),
+            "invitation": QCoreApplication.translate("TimelineText", "invitation to a talk"),
+            "access_ban": QCoreApplication.translate("TimelineText", "access ban"),
+        }
+        line += " · " + fill(
+            QCoreApplication.translate("TimelineText", "Letter made: %1"),
+            names.get(str(letter), str(letter)),
+        )
     if event.text.strip():
         line += " · " + event.text.strip()
     return line

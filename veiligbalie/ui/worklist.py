@@ -50,8 +50,10 @@ from veiligbalie.services.followup import (
     FollowUpService,
     WorkItem,
 )
+from veiligbalie.services.letterhead import LetterheadService
 from veiligbalie.ui.followup_dialogs import AlarmCloseDialog, AssignDialog, dialog_for
 from veiligbalie.ui.labels import follow_up_label
+from veiligbalie.ui.letterhead import LetterheadRunner
 
 if TYPE_CHECKING:
     from veiligbalie.services.context import AppContext
@@ -207,12 +209,21 @@ class WorklistView(QWidget):
 
     FILTERS = ("open", "overdue", "all", "mine")
 
-    def __init__(self, context: AppContext | FollowUpService, parent: QWidget | None = None):
+    def __init__(
+        self,
+        context: AppContext | FollowUpService,
+        parent: QWidget | None = None,
+        documents: LetterheadService | None = None,
+    ):
         super().__init__(parent)
         self.last_dialog: QDialog | None = None
+        #: Police-report sheet and letters from the task dialogs (None: no documents here).
+        self.documents = LetterheadRunner(documents, self) if documents is not None else None
         if isinstance(context, FollowUpService):
             service = context
         else:
+            if self.documents is None and context.documents is not None:
+                self.documents = LetterheadRunner(context.documents, self)
             if context.followup is None:
                 raise ValueError("the follow-up service is not set up")
             service = context.followup
@@ -470,7 +481,7 @@ class WorklistView(QWidget):
         if item is None or item.task.done_at is not None:
             return
         self.message.clear()
-        dialog = dialog_for(item.task, self.service, self)
+        dialog = dialog_for(item.task, self.service, self, documents=self.documents)
         self._keep(dialog)
         dialog.finished.connect(lambda _result: self.refresh())
         dialog.open()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QScrollArea,
@@ -34,8 +35,10 @@ from PySide6.QtWidgets import (
 from veiligbalie.core.incident import Field, Incident, ValidationError, validate
 from veiligbalie.core.text import fill
 from veiligbalie.core.vocabulary import Category, IncidentStatus
+from veiligbalie.services.dossier import DossierService
 from veiligbalie.services.incidents import AttachmentError, AttachmentInfo, Draft, IncidentService
 from veiligbalie.ui import labels
+from veiligbalie.ui.dossier import MeasureNotice, MeasureWatcher, insert_after
 from veiligbalie.ui.incident_form.attachments import AttachmentsBox
 from veiligbalie.ui.incident_form.confirmation import ConfirmationPage, page_title
 from veiligbalie.ui.incident_form.drafts import DraftController
@@ -96,6 +99,8 @@ class IncidentForm(QWidget):
         self._discard_box: QMessageBox | None = None
         self._widgets: dict[str, QWidget] = {}
         self.sections: dict[str, CollapsibleSection] = {}
+        self.measure_notice: MeasureNotice | None = None
+        self._measure_watcher: MeasureWatcher | None = None
 
         self.setObjectName("incidentForm")
         self.setAccessibleName(self.tr("Report an incident"))
@@ -126,6 +131,16 @@ class IncidentForm(QWidget):
         self._connect_fields()
         service.identity_changed.connect(self._follow_identity)
         self._reset_fields()
+
+    def attach_measures(self, dossier: DossierService) -> None:
+        """Under the client number: the active measure for it, as soon as it is typed
+        ("Let op: alleen op afspraak"), never a name or history."""
+        field = self.findChild(QLineEdit, "perpetratorReference")
+        if field is None or self.measure_notice is not None:
+            return
+        self.measure_notice = MeasureNotice()
+        insert_after(field, self.measure_notice)
+        self._measure_watcher = MeasureWatcher(dossier, field, self.measure_notice)
 
     # ================================================================== building the screen
     def _build_editor(self) -> QWidget:

@@ -5,8 +5,8 @@ station) and makes it append-only in the database itself: triggers raise on UPDA
 DELETE on SQLite and PostgreSQL. Adds ``incidents.purged_at`` and
 ``incidents.attachments_purged_at`` for retention.
 
-Revision ID: 0006_privacy
-Revises: 0005
+Revision ID: 0008_privacy
+Revises: 0007_org_letters
 Create Date: 2026-12-02
 """
 
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_privacy"
-down_revision = "0005"
+revision = "0008_privacy"
+down_revision = "0007_org_letters"
 branch_labels = None
 depends_on = None
 
