@@ -588,6 +588,135 @@
     </message>
   </context>
   <context>
+    <name>AuditTableModel</name>
+    <message>
+      <source>When</source>
+      <translation>Wanneer</translation>
+    </message>
+    <message>
+      <source>Who</source>
+      <translation>Wie</translation>
+    </message>
+    <message>
+      <source>Action</source>
+      <translation>Handeling</translation>
+    </message>
+    <message>
+      <source>Workstation</source>
+      <translation>Werkplek</translation>
+    </message>
+    <message>
+      <source>About</source>
+      <translation>Betreft</translation>
+    </message>
+    <message>
+      <source>Detail</source>
+      <translation>Toelichting</translation>
+    </message>
+  </context>
+  <context>
+    <name>AuditView</name>
+    <message>
+      <source>Audit log</source>
+      <translation>Auditlog</translation>
+    </message>
+    <message>
+      <source>Who read or changed restricted data (perpetrator details, dossier, team-lead-only reports and their files), when and from which workstation.</source>
+      <translation>Wie afgeschermde gegevens heeft ingezien of gewijzigd (dadergegevens, dossier, meldingen alleen voor de teamleider en hun bestanden), wanneer en vanaf welke werkplek.</translation>
+    </message>
+    <message>
+      <source>User</source>
+      <translation>Gebruiker</translation>
+    </message>
+    <message>
+      <source>user name</source>
+      <translation>gebruikersnaam</translation>
+    </message>
+    <message>
+      <source>Dossier person</source>
+      <translation>Persoon in dossier</translation>
+    </message>
+    <message>
+      <source>dossier person's id</source>
+      <translation>id van de persoon in het dossier</translation>
+    </message>
+    <message>
+      <source>&amp;Period</source>
+      <translation>&amp;Periode</translation>
+    </message>
+    <message>
+      <source>Filter by period</source>
+      <translation>Filteren op periode</translation>
+    </message>
+    <message>
+      <source>From</source>
+      <translation>Van</translation>
+    </message>
+    <message>
+      <source>Until</source>
+      <translation>Tot en met</translation>
+    </message>
+    <message>
+      <source>&amp;User</source>
+      <translation>&amp;Gebruiker</translation>
+    </message>
+    <message>
+      <source>Dossier pe&amp;rson</source>
+      <translation>Pe&amp;rsoon in dossier</translation>
+    </message>
+    <message>
+      <source>to</source>
+      <translation>t/m</translation>
+    </message>
+    <message>
+      <source>&amp;Search</source>
+      <translation>&amp;Zoeken</translation>
+    </message>
+    <message>
+      <source>Search the audit log</source>
+      <translation>Auditlog doorzoeken</translation>
+    </message>
+    <message>
+      <source>Audit rows</source>
+      <translation>Regels van het auditlog</translation>
+    </message>
+    <message>
+      <source>A dossier person is named by their id.</source>
+      <translation>Geef een persoon in het dossier aan met het id.</translation>
+    </message>
+    <message>
+      <source>Searching…</source>
+      <translation>Zoeken…</translation>
+    </message>
+    <message>
+      <source>The newest %1 of %2 rows.</source>
+      <translation>De nieuwste %1 van %2 regels.</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n row(s).</source>
+      <translation>
+        <numerusform>%n regel.</numerusform>
+        <numerusform>%n regels.</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>No rows match.</source>
+      <translation>Geen regels gevonden.</translation>
+    </message>
+    <message>
+      <source>Only an administrator or a privacy officer reads the audit log.</source>
+      <translation>Alleen een beheerder of de functionaris gegevensbescherming kan het auditlog inzien.</translation>
+    </message>
+    <message>
+      <source>The period ends before it starts.</source>
+      <translation>De periode eindigt voordat hij begint.</translation>
+    </message>
+    <message>
+      <source>The server cannot be reached; try again later.</source>
+      <translation>De server is niet bereikbaar; probeer het later opnieuw.</translation>
+    </message>
+  </context>
+  <context>
     <name>CardReader</name>
     <message>
       <source>See also</source>
@@ -3330,6 +3459,10 @@
     <message>
       <source>See My reports.</source>
       <translation>Zie Mijn meldingen.</translation>
+    </message>
+    <message>
+      <source>Drafts with perpetrator details of the previous user were removed from this workstation: %1.</source>
+      <translation>Concepten met dadergegevens van de vorige gebruiker zijn van deze werkplek verwijderd: %1.</translation>
     </message>
     <message>
       <source>The alarm of this workstation reaches nobody now: there is no connection to the server or to colleagues' workstations.</source>

@@ -79,6 +79,8 @@ ROLE_TABLE: dict[tuple[str, str], frozenset[str]] = {
     # Only the reporter or its station uploads (the others may see the report: 403).
     ("PUT", "/api/v1/incidents/{incident_id}/attachments/{sha256}"): WORKSTATION,
     ("GET", "/api/v1/alarms/followup"): REVIEW,
+    # The audit log: administrators (and privacy officers, not a caller here) only.
+    ("GET", "/api/v1/audit"): ADMIN,
     ("POST", "/api/v1/alarms/{alarm_id}/followup"): REVIEW,
     ("GET", "/api/v1/persons"): REVIEW,
     ("POST", "/api/v1/persons"): REVIEW,

@@ -90,7 +90,8 @@ def test_alarm_names_follow_the_core_limits() -> None:
 
 
 def test_every_change_kind_but_creation_has_one_timeline_kind() -> None:
-    assert set(p.TIMELINE_KINDS) == p.CHANGE_KINDS - {p.INCIDENT_CREATED}
+    assert set(p.TIMELINE_KINDS) == p.CHANGE_KINDS - {p.INCIDENT_CREATED, p.INCIDENT_PURGED}
+    assert p.INCIDENT_PURGED in p.SERVER_ONLY_KINDS
     assert sorted(p.TIMELINE_KINDS.values()) == sorted(TimelineKind)
 
 

@@ -56,6 +56,9 @@ class Role(StrEnum):
     COORDINATOR = "coordinator"
     #: Member of the collegiaal opvangteam: sees only the aftercare tasks assigned to them.
     PEER_SUPPORT = "peer_support"
+    #: Functionaris gegevensbescherming: reads the audit log (who read or changed restricted
+    #: data); sees no reports.
+    PRIVACY_OFFICER = "privacy_officer"
 
     @property
     def reviews(self) -> bool:

@@ -46,6 +46,7 @@ from veiligbalie.protocol.auth import (
     PasswordChangeRequest,
 )
 from veiligbalie.protocol.incidents import IncidentDetail, IncidentList
+from veiligbalie.protocol.privacy import AuditPage
 from veiligbalie.protocol.review import (
     FILENAME_HEADER,
     SHA256_HEADER,
@@ -530,6 +531,26 @@ class ServerApi(QObject):
         return self.call(
             "POST", f"/alarms/{alarm_id}/followup", body, AlarmFollowUpClosed, callback
         )
+
+    # -- Privacy: the audit log (administrators and privacy officers) ----------------------
+    def audit(
+        self,
+        callback: Callable[[AuditPage | None, ApiError | None], None],
+        *,
+        user: str = "",
+        person: uuid.UUID | None = None,
+        since: str = "",
+        until: str = "",
+        limit: int = 200,
+        offset: int = 0,
+    ) -> ApiCall:
+        """One page of the audit log, newest first (403 for every other role); ``since``
+        and ``until`` are ISO instants with their time zone."""
+        query: dict[str, Any] = {"limit": limit, "offset": offset}
+        for key, value in (("user", user), ("person", person), ("since", since), ("until", until)):
+            if value:
+                query[key] = str(value)
+        return self.call("GET", f"/audit?{urlencode(query)}", None, AuditPage, callback)
 
     # -- The perpetrator dossier (reviewers) and the counter's measure lookup --------------
     def dossier_persons(

@@ -42,6 +42,9 @@ INCIDENT_MESSAGE = "incident.message"
 INCIDENT_FOLLOWUP = "incident.followup"
 INCIDENT_FIELD_EDITED = "incident.field_edited"
 INCIDENT_ASSIGNED = "incident.assigned"
+#: Retention or a deletion request removed personal data of a report on the server: the
+#: replica forgets the same (never a timeline entry; pushed by nobody, written by the server).
+INCIDENT_PURGED = "incident.purged"
 CHANGE_KINDS = frozenset(
     {
         INCIDENT_CREATED,
@@ -51,9 +54,12 @@ CHANGE_KINDS = frozenset(
         INCIDENT_FOLLOWUP,
         INCIDENT_FIELD_EDITED,
         INCIDENT_ASSIGNED,
+        INCIDENT_PURGED,
     }
 )
-#: The timeline entry each change kind but the report's creation adds to the report.
+#: Kinds only the server writes into its change log; a push of one is refused.
+SERVER_ONLY_KINDS = frozenset({INCIDENT_PURGED})
+#: The timeline entry each change kind but the report's creation and a purge adds to the report.
 TIMELINE_KINDS: dict[str, TimelineKind] = {
     INCIDENT_NOTE_ADDED: TimelineKind.NOTE,
     INCIDENT_STATUS_CHANGED: TimelineKind.STATUS,
@@ -97,6 +103,27 @@ EDITABLE_FIELDS = frozenset(
 )
 #: Fields that hold restricted (perpetrator) data: team leads and the reporter only.
 RESTRICTED_FIELDS = frozenset({"perpetrator_description", "perpetrator_reference"})
+
+#: What an ``incident.purged`` change removed. ``report``: the report became an anonymous
+#: count (``ANONYMISED_FIELDS`` emptied, timeline and files gone; date, site, location,
+#: categories, severity, status and follow-up deadlines kept). ``perpetrator``: only the
+#: restricted fields were emptied (retention of perpetrator data, or a deletion request).
+#: ``attachments``: the report's files are gone.
+PURGE_REPORT = "report"
+PURGE_PERPETRATOR = "perpetrator"
+PURGE_ATTACHMENTS = "attachments"
+PURGE_SCOPES = (PURGE_REPORT, PURGE_PERPETRATOR, PURGE_ATTACHMENTS)
+#: The personal fields of a report and the value each has once purged.
+ANONYMISED_FIELDS: dict[str, Any] = {
+    "description": "",
+    "reporter": "",
+    "on_behalf_of": None,
+    "perpetrator_description": "",
+    "perpetrator_reference": "",
+    "witnesses": [],
+}
+#: The restricted fields and their purged value.
+PERPETRATOR_PURGED: dict[str, Any] = {name: "" for name in sorted(RESTRICTED_FIELDS)}
 
 #: Reasons a change is rejected (``Rejection.reason`` starts with one of these).
 REASON_INVALID = "invalid"  # payload does not meet the schema or the domain rules
@@ -376,6 +403,21 @@ class FollowUpPayload(WireModel):
             if isinstance(details, ResponseDetails) and details.measure is None:
                 raise ValueError("the response to the perpetrator is ticked off with a measure")
         return self
+
+
+class IncidentPurgedPayload(WireModel):
+    """Payload of ``incident.purged``: which personal data the server removed, and when."""
+
+    scope: Literal["report", "perpetrator", "attachments"]
+    purged_at: datetime
+
+    def fields(self) -> dict[str, Any]:
+        """The report fields to empty, with their empty values (none for attachments)."""
+        if self.scope == PURGE_REPORT:
+            return dict(ANONYMISED_FIELDS)
+        if self.scope == PURGE_PERPETRATOR:
+            return dict(PERPETRATOR_PURGED)
+        return {}
 
 
 class FieldEditedPayload(WireModel):

@@ -21,7 +21,7 @@ from veiligbalie.protocol.admin import (
     WorkstationCreated,
 )
 from veiligbalie.protocol.auth import UserOut, WorkstationOut
-from veiligbalie.server import login_throttle, security
+from veiligbalie.server import audit, login_throttle, security
 from veiligbalie.server import schema as t
 from veiligbalie.server.store import ServerStore
 
@@ -243,7 +243,9 @@ def list_workstations(store: ServerStore) -> list[WorkstationOut]:
 
 #: Roles that work across the organisation and need no site: the administrator, the
 #: coördinator agressie en geweld (every site) and the peer-support team.
-SITELESS_ROLES = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.PEER_SUPPORT})
+SITELESS_ROLES = frozenset(
+    {Role.ADMINISTRATOR, Role.COORDINATOR, Role.PEER_SUPPORT, Role.PRIVACY_OFFICER}
+)
 
 
 def user_out(row: Row[*tuple[Any, ...]]) -> UserOut:
@@ -330,17 +332,17 @@ def reset_password(store: ServerStore, user_ref: str | uuid.UUID, password: str)
 
 
 def _audit_account(conn: Connection, action: str, by: uuid.UUID | None, **detail: Any) -> None:
-    """One audit row of an account change (who: ``by``, None from the CLI). The only place
-    this module writes the audit log: the lead routes it through server.audit at merge."""
-    conn.execute(
-        sa.insert(t.audit_log).values(
-            id=uuid7(),
-            at=_now(),
-            user_id=by,
-            action=action,
-            incident_id=None,
-            detail=json.dumps(detail),
-        )
+    """One audit row of an account change (who: ``by``, None from the command line)."""
+    audit.record(
+        conn,
+        actor=None,
+        actor_name=audit.CLI_ACTOR if by is None else f"administrator {by}",
+        action=action,
+        subject="account",
+        detail=json.dumps(detail),
+        station=audit.CLI_STATION if by is None else "",
+        at=_now(),
+        user_id=by,
     )
 
 

@@ -34,6 +34,8 @@ from veiligbalie.server.guidance import router as guidance_router
 from veiligbalie.server.http_security import SecurityHeadersMiddleware
 from veiligbalie.server.login_throttle import ThrottlePolicy
 from veiligbalie.server.organisation import router as organisation_router
+from veiligbalie.server.privacy import router as privacy_router
+from veiligbalie.server.retention import Clock, DailyPurge, system_clock
 from veiligbalie.server.review import UPLOAD_PATH, prepare_files_dir
 from veiligbalie.server.review import router as review_router
 from veiligbalie.server.routes import router
@@ -175,6 +177,8 @@ def create_app(
     files_dir: str | Path | None = None,
     clock: Callable[[], datetime] | None = None,
     login_policy: ThrottlePolicy | None = None,
+    purge_clock: Clock = system_clock,
+    purge_first_delay: float = 60.0,
 ) -> FastAPI:
     """The server app on ``database_url`` (migrated at creation) or an open ``store``.
 
@@ -185,21 +189,27 @@ def create_app(
     alarm fan-outs; it changes process-wide collector settings, so embedders choose.
 
     ``clock`` is the server's time for sign-in throttling and alarm receipt times (tests
-    move it); ``login_policy`` the throttle's numbers (by default from the environment)."""
+    move it); ``login_policy`` the throttle's numbers (by default from the environment);
+    ``purge_clock`` the retention purge's time."""
     if store is None:
         if database_url is None:
             raise ValueError("give database_url or store")
         store = ServerStore(database_url)
     hub = StreamHub()
     alarms = AlarmRuntime(store, hub, webhook=webhook, quiet_gc=quiet_gc)
+    files = prepare_files_dir(Path(files_dir or default_files_dir(store.url)))
+    # Retention: the purge of expired personal data, once a day (``purge_clock`` for tests).
+    daily_purge = DailyPurge(store, files, purge_clock, first_delay=purge_first_delay)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         hub.attach_loop(asyncio.get_running_loop())
         await alarms.start()
+        await daily_purge.start()
         try:
             yield
         finally:
+            await daily_purge.stop()
             await alarms.stop()
 
     app = FastAPI(
@@ -212,7 +222,8 @@ def create_app(
     app.state.store = store
     app.state.clock = clock or (lambda: datetime.now(UTC))
     app.state.login_policy = login_policy or ThrottlePolicy.from_environment()
-    app.state.files_dir = prepare_files_dir(Path(files_dir or default_files_dir(store.url)))
+    app.state.files_dir = files
+    app.state.daily_purge = daily_purge
     app.state.hub = hub
     app.state.ping_interval = ping_interval
     app.state.alarms = alarms
@@ -223,6 +234,7 @@ def create_app(
     app.include_router(alarm_admin_router)
     app.include_router(stream_router)
     app.include_router(guidance_router)
+    app.include_router(privacy_router)
     app.include_router(dossier_router)
     app.include_router(organisation_router)
     # After every router: each route's documented answers include the common ones.

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection
 from veiligbalie.core.ids import uuid7
 from veiligbalie.core.vocabulary import Role
 from veiligbalie.protocol.auth import EnrollResponse, LoginResponse, MeResponse
-from veiligbalie.server import devices, login_throttle, security
+from veiligbalie.server import audit, devices, login_throttle, security
 from veiligbalie.server import schema as t
 from veiligbalie.server.admin import find_user, find_workstation, user_out, workstation_out
 from veiligbalie.server.store import ServerStore
@@ -241,10 +241,16 @@ def _audit_login(
 ) -> None:
     """One audit row of a failed sign-in, a refusal or a lockout (never the password)."""
     detail = json.dumps({"username": username[:200], "address": address[:100]})
-    conn.execute(
-        sa.insert(t.audit_log).values(
-            id=uuid7(), at=at, user_id=user_id, action=action, incident_id=None, detail=detail
-        )
+    audit.record(
+        conn,
+        actor=None,
+        actor_name=f"sign-in from {address[:100]}",
+        action=action,
+        subject="account",
+        detail=detail,
+        station="",
+        at=at,
+        user_id=user_id,
     )
 
 

@@ -598,7 +598,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", required=True, choices=[r.value for r in Role])
     p.add_argument(
         "--site",
-        help="site name or id (not needed for administrators, coordinators and peer support)",
+        help="site name or id (not needed for administrators, coordinators, peer support and "
+        "privacy officers)",
     )
     _password_options(p)
     p = leaf(user, "reset-password", _user_reset, "set a new password; signs the user out")
@@ -666,6 +667,9 @@ def build_parser() -> argparse.ArgumentParser:
     from veiligbalie.server.guidance import add_cli as add_guidance_cli
 
     add_guidance_cli(areas, leaf, _Parser)
+    from veiligbalie.server.privacy_cli import add_cli as add_privacy_cli
+
+    add_privacy_cli(areas, leaf, _Parser)
     return parser
 
 

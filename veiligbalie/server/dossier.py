@@ -33,8 +33,8 @@ from veiligbalie.core.ids import uuid7
 from veiligbalie.core.vocabulary import Role
 from veiligbalie.core.workdays import AMSTERDAM
 from veiligbalie.protocol import dossier as pd
+from veiligbalie.server import audit, sync
 from veiligbalie.server import schema as t
-from veiligbalie.server import sync
 from veiligbalie.server.auth import ANY_USER, REVIEWERS, Principal, get_store, require
 from veiligbalie.server.store import ServerStore
 
@@ -61,47 +61,10 @@ router = APIRouter(prefix="/api/v1", tags=["dossier"])
 # --- audit --------------------------------------------------------------------------------
 
 
-#: Audit subjects, as server.audit names them.
-SUBJECT_PERSON = "person"
-SUBJECT_SIGNALERING = "signalering"
-
-
-def record(
-    conn: Connection,
-    *,
-    actor: Principal | None,
-    action: str,
-    subject: str,
-    incident_id: uuid.UUID | None = None,
-    person_id: uuid.UUID | None = None,
-    detail: str = "",
-    station: str | None = None,
-) -> None:
-    """One audit row in the caller's transaction. The signature (and subjects) of
-    ``server.audit.record``: at merge this function is replaced by that import, which keeps
-    the actor, person and station in columns of their own; here they go into ``detail``."""
-    parts = []
-    if actor is not None:
-        parts.append(f"by {actor.username or actor.display_name or '?'}")
-    if person_id is not None:
-        parts.append(f"person {person_id}")
-    if station or (actor is not None and actor.is_workstation):
-        parts.append(f"station {station or (actor.display_name if actor else '')}")
-    if detail:
-        parts.append(detail)
-    conn.execute(
-        sa.insert(t.audit_log).values(
-            id=uuid7(),
-            at=datetime.now(UTC),
-            user_id=actor.user_id if actor is not None else None,
-            action=action[:64],
-            incident_id=incident_id,
-            detail=f"{subject}: " + "; ".join(parts)[:2000],
-        )
-    )
-
-
-# --- reading ------------------------------------------------------------------------------
+#: Every read and change is written through server.audit.record (the caller's transaction).
+SUBJECT_PERSON = audit.SUBJECT_PERSON
+SUBJECT_SIGNALERING = audit.SUBJECT_SIGNALERING
+record = audit.record
 
 
 def _name(pr: Principal) -> str:

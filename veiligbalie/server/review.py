@@ -28,10 +28,10 @@ from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from veiligbalie.core.ids import uuid7
 from veiligbalie.core.limits import ALLOWED_SUFFIXES, MAX_ATTACHMENT_BYTES
 from veiligbalie.core.vocabulary import AlarmState, Role
 from veiligbalie.protocol import review as pr_
+from veiligbalie.server import audit as audit_log
 from veiligbalie.server import schema as t
 from veiligbalie.server import sync
 from veiligbalie.server.auth import INCIDENT_READERS, REVIEWERS, Principal, get_store, require
@@ -335,7 +335,12 @@ async def upload_attachment(
     response_class=FileResponse,
 )
 def download_attachment(
-    incident_id: uuid.UUID, sha256: Sha256, principal: Reader, store: Store, request: Request
+    incident_id: uuid.UUID,
+    sha256: Sha256,
+    principal: Reader,
+    store: Store,
+    request: Request,
+    x_vb_device: Annotated[uuid.UUID | None, Header()] = None,
 ) -> FileResponse:
     """One file of a report the caller may see (404 when not visible or not uploaded yet).
     A reviewer reading another's restricted report is written to the audit log."""
@@ -345,8 +350,15 @@ def download_attachment(
     path = stored_path(_files(request), sha)
     if listed is None or sha not in uploaded or not path.is_file():
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such file on the server (yet)")
-    if row.restricted and sync.audited_read(principal, vis):
-        sync.audit(store, principal, [row.id], "restricted_read.attachment")
+    if (row.restricted or row.team_lead_only) and sync.audited_read(principal, vis):
+        sync.audit(
+            store,
+            principal,
+            [row.id],
+            "restricted_read.attachment",
+            x_vb_device,
+            audit_log.SUBJECT_ATTACHMENT,
+        )
     return FileResponse(
         path,
         media_type=listed.mime_type,
@@ -446,15 +458,13 @@ def close_alarm_followup(
                 reason=body.reason,
             )
         )
-        conn.execute(
-            sa.insert(t.audit_log).values(
-                id=uuid7(),
-                at=now,
-                user_id=principal.user_id,
-                action="alarm_followup.closed",
-                incident_id=None,
-                detail=f"alarm {alarm_id} closed by {principal.username}: {body.reason[:500]}",
-            )
+        audit_log.record(
+            conn,
+            actor=principal,
+            action="alarm_followup.closed",
+            subject=audit_log.SUBJECT_ALARM,
+            detail=f"alarm {alarm_id} closed by {principal.username}: {body.reason[:500]}",
+            at=now,
         )
     return pr_.AlarmFollowUpClosed(
         alarm_id=alarm_id, closed_by=closed_by, closed_at=now, reason=body.reason

@@ -217,9 +217,14 @@ def incidents(
     tags=["incidents"],
     responses={404: {"description": "no such incident, or not visible to you"}, **_403},
 )
-def incident(incident_id: uuid.UUID, principal: SyncCaller, store: Store) -> IncidentDetail:
+def incident(
+    incident_id: uuid.UUID,
+    principal: SyncCaller,
+    store: Store,
+    x_vb_device: Annotated[uuid.UUID | None, Header()] = None,
+) -> IncidentDetail:
     try:
-        return sync.incident_detail(store, principal, incident_id)
+        return sync.incident_detail(store, principal, incident_id, x_vb_device)
     except KeyError:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such incident") from None
 

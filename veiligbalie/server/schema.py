@@ -167,6 +167,11 @@ incidents = sa.Table(
     sa.Column("assignee_user_id", sa.Uuid),
     sa.Column("assignee_name", sa.String(200), nullable=False, server_default=""),
     sa.Column("alarm_id", sa.Uuid, index=True),
+    # Migration 0009_privacy: when retention (or a deletion request) removed its personal
+    # data; the row stays as an anonymous count (date, site, categories, severity, status).
+    sa.Column("purged_at", UTCDateTime),
+    # When its attachments were removed by retention (the files are gone from disk).
+    sa.Column("attachments_purged_at", UTCDateTime),
 )
 sa.Index("ix_incidents_reference", incidents.c.reference)
 
@@ -242,6 +247,13 @@ audit_log = sa.Table(
     sa.Column("action", sa.String(64), nullable=False),  # e.g. restricted_read
     sa.Column("incident_id", sa.Uuid, index=True),
     sa.Column("detail", sa.Text, nullable=False),
+    # Migration 0009_privacy: the actor's name as it was then ("server" for the purge), what
+    # the row is about (server.audit.SUBJECTS), the dossier person, and the station name.
+    # Append-only: triggers refuse UPDATE and DELETE on both backends.
+    sa.Column("actor", sa.String(200), nullable=False, server_default=""),
+    sa.Column("subject", sa.String(32), nullable=False, server_default="incident"),
+    sa.Column("person_id", sa.Uuid, index=True),
+    sa.Column("station", sa.String(200), nullable=False, server_default=""),
 )
 
 # --- alarms (migration 0002) -------------------------------------------------------------

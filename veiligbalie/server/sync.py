@@ -38,7 +38,6 @@ from veiligbalie.core.followup import (
     plan_event_id,
     task_id_for,
 )
-from veiligbalie.core.ids import uuid7
 from veiligbalie.core.incident import (
     format_reference,
     incident_from_dict,
@@ -55,6 +54,7 @@ from veiligbalie.protocol.incidents import (
     IncidentSummaryOut,
     TimelineEventOut,
 )
+from veiligbalie.server import audit as audit_log
 from veiligbalie.server import devices
 from veiligbalie.server import schema as t
 from veiligbalie.server.auth import Principal
@@ -348,6 +348,8 @@ class _Batch:
         """Apply one change; returns a Conflict, raises _Reject, or returns None (accepted)."""
         if c.kind not in p.CHANGE_KINDS:
             raise _Reject(f"{p.REASON_UNKNOWN_KIND}: {c.kind}")
+        if c.kind in p.SERVER_ONLY_KINDS:
+            raise _Reject(f"{p.REASON_FORBIDDEN}: only the server writes {c.kind}")
         if c.kind == p.INCIDENT_CREATED:
             if self.pr.role is Role.PEER_SUPPORT:
                 raise _Reject(f"{p.REASON_FORBIDDEN}: the peer-support team does not report")
@@ -1115,27 +1117,31 @@ def _strip(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def audit(
-    store: ServerStore, pr: Principal, incident_ids: Iterable[uuid.UUID], action: str
+    store: ServerStore,
+    pr: Principal,
+    incident_ids: Iterable[uuid.UUID],
+    action: str,
+    device_id: uuid.UUID | None = None,
+    subject: str = audit_log.SUBJECT_INCIDENT,
 ) -> None:
+    """One audit row per incident whose restricted fields ``pr`` read (own transaction)."""
     ids = sorted(set(incident_ids))
     if not ids or pr.user_id is None:
         return
     now = datetime.now(UTC)
     with store.write() as conn:
-        conn.execute(
-            sa.insert(t.audit_log),
-            [
-                {
-                    "id": uuid7(),
-                    "at": now,
-                    "user_id": pr.user_id,
-                    "action": action,
-                    "incident_id": i,
-                    "detail": f"restricted fields read by {pr.username}",
-                }
-                for i in ids
-            ],
-        )
+        station = audit_log.station_of(conn, pr, device_id)
+        for i in ids:
+            audit_log.record(
+                conn,
+                actor=pr,
+                action=action,
+                subject=subject,
+                incident_id=i,
+                detail=f"restricted fields read by {pr.username}",
+                station=station,
+                at=now,
+            )
 
 
 def pull(
@@ -1188,6 +1194,11 @@ def pull(
                 payload_text = json.dumps(_strip(r.kind, json.loads(payload_text)))
             elif audited_read(pr, vis):
                 audited.append(r.entity_id)
+        elif r.team_lead_only and audited_read(
+            pr, Visibility(r.site_id, r.reporter_user_id, r.workstation_id, True)
+        ):
+            # A report only team leads see is restricted as a whole: its reads are audited.
+            audited.append(r.entity_id)
         origin = f'"{device_id}"' if device_id and r.origin_device == device_id else "null"
         parts.append(
             f'{{"seq":{r.seq},"kind":{json.dumps(r.kind)},"entity_id":"{r.entity_id}",'
@@ -1195,7 +1206,7 @@ def pull(
             f'"origin_device":{origin}}}'
         )
     next_cursor = rows[-1].seq if has_more else max(cursor, newest)
-    audit(store, pr, audited, "restricted_read.pull")
+    audit(store, pr, audited, "restricted_read.pull", device_id)
     return (
         f'{{"epoch":{json.dumps(store.epoch)},"cursor":{next_cursor},'
         f'"has_more":{"true" if has_more else "false"},"changes":[{",".join(parts)}]}}'
@@ -1261,7 +1272,12 @@ def list_incidents(
     return IncidentList(total=int(total), items=[_summary(r) for r in rows])
 
 
-def incident_detail(store: ServerStore, pr: Principal, incident_id: uuid.UUID) -> IncidentDetail:
+def incident_detail(
+    store: ServerStore,
+    pr: Principal,
+    incident_id: uuid.UUID,
+    device_id: uuid.UUID | None = None,
+) -> IncidentDetail:
     """One incident with the timeline the caller may see; KeyError when not visible."""
     with store.read() as conn:
         r = conn.execute(sa.select(t.incidents).where(t.incidents.c.id == incident_id)).first()
@@ -1302,8 +1318,8 @@ def incident_detail(store: ServerStore, pr: Principal, incident_id: uuid.UUID) -
                 created_at=e.created_at,
             )
         )
-    if full and r.restricted and audited_read(pr, vis):
-        audit(store, pr, [r.id], "restricted_read.detail")
+    if (r.restricted or r.team_lead_only) and audited_read(pr, vis):
+        audit(store, pr, [r.id], "restricted_read.detail", device_id)
     return IncidentDetail(
         incident=data,
         status=IncidentStatus(r.status),

@@ -14,7 +14,7 @@ import hashlib
 import logging
 import os
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QUrl, Signal
@@ -36,6 +36,38 @@ def cache_dir() -> Path:
     path = paths.data_dir() / CACHE_FOLDER
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def forget_cached(shas: Iterable[str]) -> int:
+    """Remove the cached copies of these files (downloaded from the server); answers how
+    many were removed."""
+    removed = 0
+    root = paths.data_dir() / CACHE_FOLDER
+    for sha in shas:
+        sha = sha.lower()
+        if len(sha) != 64 or not all(c in "0123456789abcdef" for c in sha):
+            continue
+        for path in (root / sha[:2]).glob(f"{sha}*"):
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed += 1
+    return removed
+
+
+def clear_cache() -> int:
+    """Remove every file downloaded from the server (another person signs in here)."""
+    root = paths.data_dir() / CACHE_FOLDER
+    removed = 0
+    if not root.is_dir():
+        return 0
+    for path in sorted(root.rglob("*"), reverse=True):
+        with contextlib.suppress(OSError):
+            if path.is_dir():
+                path.rmdir()
+            else:
+                path.unlink()
+                removed += 1
+    return removed
 
 
 def sha256_of(path: Path) -> str:

@@ -32,7 +32,7 @@ from veiligbalie.store.attachments import (
     AttachmentInfo,
 )
 from veiligbalie.store.database import Database
-from veiligbalie.store.drafts import Draft, DraftRepository
+from veiligbalie.store.drafts import OWNER_KEY, Draft, DraftRepository
 from veiligbalie.store.incidents import (
     Assignee,
     IncidentRepository,
@@ -87,6 +87,8 @@ class IncidentService(QObject):
     delivery_changed = Signal()
     #: The signed-in person or the workstation's location changed (sign-in, linking).
     identity_changed = Signal()
+    #: Drafts of the previous user holding perpetrator details were removed (how many).
+    private_drafts_removed = Signal(int)
     #: News from the server for some of the current reporter's reports (a status change, a
     #: message, a follow-up step or an assignment by someone else), told once: ids (UUID).
     news = Signal(list)
@@ -103,8 +105,19 @@ class IncidentService(QObject):
 
     # -- Who and where ---------------------------------------------------------------------
     def set_user(self, name: str | None) -> None:
-        """The signed-in user: the reporter of new reports while signed in."""
-        self._user = name.strip() if name and name.strip() else None
+        """The signed-in user: the reporter of new reports while signed in.
+
+        When someone else takes over the workstation (sign-out, another user), drafts the
+        previous user wrote that hold perpetrator details are removed, so the next person
+        cannot read them; ``private_drafts_removed`` tells how many."""
+        user = name.strip() if name and name.strip() else None
+        if user != self._user:
+            removed = self._drafts.forget_private(user or "")
+            if removed:
+                log.info("Removed %d drafts with perpetrator details of the previous user", removed)
+                self.drafts_changed.emit()
+                self.private_drafts_removed.emit(removed)
+        self._user = user
         # Called on every change of the session: linking also set the station's location.
         self.identity_changed.emit()
 
@@ -145,7 +158,11 @@ class IncidentService(QObject):
         return uuid7()
 
     def save_draft(self, draft_id: uuid.UUID, state: dict[str, Any]) -> None:
-        """Store the form's state; durable when this returns."""
+        """Store the form's state; durable when this returns. A draft written while a user
+        is signed in names them (removed when another person takes over and it holds
+        perpetrator details)."""
+        if self._user:
+            state = {**state, OWNER_KEY: self._user}
         self._drafts.save(draft_id, state)
         if draft_id not in self._live_drafts:
             self._live_drafts.add(draft_id)

@@ -22,6 +22,7 @@ from veiligbalie.core.text import fill
 from veiligbalie.net.api import ApiError, ServerApi
 from veiligbalie.net.stream import Stream, backoff_delay
 from veiligbalie.protocol import sync as p
+from veiligbalie.services.attachments import clear_cache
 from veiligbalie.services.sync_logic import PUSH_BATCH, PushBatch, SyncLogic
 from veiligbalie.store.database import Database
 from veiligbalie.store.incidents import IncidentRepository
@@ -140,6 +141,8 @@ class SyncEngine(QObject):
                     # What the previous identity could read (a team lead's restricted data)
                     # does not stay behind for the next person at this workstation.
                     IncidentRepository(self.logic.db).forget_pulled()
+                    # Files downloaded for them go too (their tasks went with them).
+                    clear_cache()
                 self.logic.outbox.set_meta(META_SYNC_CURSOR, "0")
                 self.logic.outbox.set_meta(META_SYNC_IDENTITY, identity)
             self._configured = True

@@ -18,6 +18,7 @@ from typing import Any
 from veiligbalie.core.timeline import TimelineKind
 from veiligbalie.core.vocabulary import IncidentStatus
 from veiligbalie.protocol import sync as p
+from veiligbalie.services.attachments import forget_cached
 from veiligbalie.store.database import Database
 from veiligbalie.store.device import PREVIOUS_KEY
 from veiligbalie.store.incidents import IncidentRepository
@@ -30,6 +31,7 @@ from veiligbalie.store.pulled import (
     IncidentRow,
     PulledData,
     PulledEvent,
+    PulledPurge,
     attachment_rows,
     incident_row,
     stored_time,
@@ -81,6 +83,8 @@ class PullResult:
     has_more: bool = False
     epoch_changed: bool = False
     cursor: int = 0
+    #: Reports whose personal data the server purged (forgotten here the same way).
+    purged: set[uuid.UUID] = field(default_factory=set)
 
 
 class SyncLogic:
@@ -272,10 +276,14 @@ class SyncLogic:
         reports: list[IncidentRow] = []
         events: list[PulledEvent] = []
         files: list[AttachmentRow] = []
+        purges: list[PulledPurge] = []
         mine = self.device_id
         for change in response.changes:
             try:
-                if change.kind == p.INCIDENT_CREATED:
+                if change.kind == p.INCIDENT_PURGED:
+                    purged = p.IncidentPurgedPayload.model_validate(change.payload)
+                    purges.append(PulledPurge(str(change.entity_id), purged.scope, purged.fields()))
+                elif change.kind == p.INCIDENT_CREATED:
                     reports.append(
                         incident_row(change.payload, change.created_at, now_text, change.entity_id)
                     )
@@ -289,7 +297,12 @@ class SyncLogic:
                 # A change this version cannot read must not stop sync for good.
                 result.skipped += 1
                 log.warning("pull: cannot apply change seq %d (%s)", change.seq, type(exc).__name__)
-        applied = self.pulled.apply(reports, events, cursor=response.cursor, attachments=files)
+        applied = self.pulled.apply(
+            reports, events, cursor=response.cursor, attachments=files, purges=purges
+        )
+        if applied.removed_files:
+            forget_cached(applied.removed_files)
+        result.purged = applied.purged
         result.new_incidents = applied.new_incidents
         result.changed = applied.changed
         result.skipped += applied.skipped_events

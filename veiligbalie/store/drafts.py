@@ -14,6 +14,15 @@ from veiligbalie.store.database import Database
 from veiligbalie.store.schema import drafts
 from veiligbalie.store.types import dumps
 
+#: The key of a draft's state naming the signed-in user who wrote it (absent: the station).
+OWNER_KEY = "_owner"
+#: Draft fields that hold perpetrator details (team leads and the reporter only).
+PRIVATE_KEYS = ("perpetrator_description", "perpetrator_reference")
+
+
+def holds_private(state: dict[str, Any]) -> bool:
+    return any(isinstance(state.get(k), str) and state[k].strip() for k in PRIVATE_KEYS)
+
 
 @dataclass(frozen=True)
 class Draft:
@@ -54,6 +63,20 @@ class DraftRepository:
         query = select(drafts).order_by(drafts.c.updated_at.desc(), drafts.c.id.desc())
         with self._db.engine.connect() as conn:
             return [Draft(row.id, row.state, row.updated_at) for row in conn.execute(query)]
+
+    def forget_private(self, owner: str) -> int:
+        """Delete the drafts a signed-in user other than ``owner`` wrote that hold
+        perpetrator details (``state[OWNER_KEY]`` names who wrote it; the workstation's own
+        drafts have none and stay). Answers how many went."""
+        gone = [
+            d.id
+            for d in self.list()
+            if d.state.get(OWNER_KEY) and d.state.get(OWNER_KEY) != owner and holds_private(d.state)
+        ]
+        if gone:
+            with self._db.write() as session:
+                session.connection().execute(delete(drafts).where(drafts.c.id.in_(gone)))
+        return len(gone)
 
     def discard(self, draft_id: uuid.UUID) -> None:
         with self._db.write() as session:

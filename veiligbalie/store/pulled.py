@@ -7,12 +7,14 @@ so a page of thousands of reports is one ``executemany`` without per-value conve
 
 from __future__ import annotations
 
+import contextlib
 import json
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from operator import itemgetter
+from pathlib import Path
 from typing import Any, TypedDict
 
 from sqlalchemy import (
@@ -21,6 +23,7 @@ from sqlalchemy import (
     String,
     Table,
     bindparam,
+    delete,
     func,
     select,
     type_coerce,
@@ -29,12 +32,13 @@ from sqlalchemy import (
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from veiligbalie import paths
 from veiligbalie.core.timeline import NEWS_KINDS, TimelineKind, is_news
 from veiligbalie.core.vocabulary import IncidentStatus
 from veiligbalie.store.database import Database
 from veiligbalie.store.outbox import META_SYNC_CURSOR
 from veiligbalie.store.schema import attachments as attachments_table
-from veiligbalie.store.schema import incident_events, incidents, meta
+from veiligbalie.store.schema import followup_tasks, incident_events, incidents, meta
 from veiligbalie.store.tasks import FoldEvent, fold, fold_orphans, plan_missing
 from veiligbalie.store.types import JSONText, dumps, utc_text
 
@@ -147,6 +151,30 @@ class AppliedPage:
     #: Reports that got news for their reporter in this page (a status, message, follow-up
     #: step or assignment by someone else, not seen here before): queued for one notice.
     news: set[uuid.UUID] = field(default_factory=set)
+    #: Reports whose personal data the server purged (``incident.purged``) in this page.
+    purged: set[uuid.UUID] = field(default_factory=set)
+    #: The sha256 of every file a purge removed here (cached copies go too).
+    removed_files: set[str] = field(default_factory=set)
+
+
+#: Purge scopes (protocol.sync.PURGE_*; the store does not import protocol).
+PURGE_REPORT = "report"
+PURGE_PERPETRATOR = "perpetrator"
+PURGE_ATTACHMENTS = "attachments"
+_RESTRICTED = ("perpetrator_description", "perpetrator_reference")
+
+
+@dataclass(frozen=True)
+class PulledPurge:
+    """An ``incident.purged`` change: the report's personal data the server removed.
+
+    ``fields`` are the report columns to empty with their empty values; ``scope`` says
+    what else goes: "report" the timeline, files and follow-up notes; "perpetrator" the
+    timeline's edits of the restricted fields; "attachments" the files."""
+
+    incident_id: str
+    scope: str
+    fields: Mapping[str, Any]
 
 
 _BOOL_COLUMNS = frozenset(c.name for c in incidents.c if isinstance(c.type, Boolean))
@@ -467,6 +495,7 @@ class PulledData:
         events: Sequence[PulledEvent] = (),
         cursor: int | None = None,
         attachments: Sequence[AttachmentRow] = (),
+        purges: Sequence[PulledPurge] = (),
     ) -> AppliedPage:
         """Apply one page in one transaction, ``cursor`` (the page's end) included.
 
@@ -495,8 +524,12 @@ class PulledData:
             if result.new_ids:  # after the page's events: a plan that came with it counts
                 fresh = [r for r in reports if uuid.UUID(r["id"]) in result.new_ids]
                 plan_missing(conn, fresh, now)
+            stored: list[str] = []
+            if purges:
+                stored = apply_purges(conn, purges, result, now)
             if cursor is not None:
                 conn.execute(_UPSERT_META, {"key": META_SYNC_CURSOR, "value": str(cursor)})
+        remove_stored_files(stored)
         return result
 
     @staticmethod
@@ -604,3 +637,84 @@ class PulledData:
                 )
         if rows:
             conn.execute(_ADVANCE, rows)
+
+
+def apply_purges(
+    conn: Connection, purges: Sequence[PulledPurge], result: AppliedPage, now: datetime
+) -> list[str]:
+    """Forget what the server purged, in ``conn``'s transaction; answers the stored paths of
+    files no report here references any more (remove them after the commit)."""
+    here = _existing(conn, sorted({p.incident_id for p in purges}))
+    gone_files: list[tuple[str, str]] = []
+    for purge in purges:
+        incident_id = purge.incident_id
+        if incident_id not in here:
+            continue  # never here, or forgotten already: nothing to do
+        values = {name: value for name, value in purge.fields.items() if name in incidents.c}
+        if purge.scope == PURGE_REPORT:
+            values.update(assignee_user_id=None, assignee_name=None)
+            conn.execute(
+                delete(incident_events).where(incident_events.c.incident_id == incident_id)
+            )
+            conn.execute(
+                update(followup_tasks)
+                .where(followup_tasks.c.incident_id == incident_id)
+                .values(note="", assignee_name=None, context=None, updated_at=now)
+            )
+        elif purge.scope == PURGE_PERPETRATOR:
+            edits = conn.execute(
+                select(incident_events.c.id, incident_events.c.data).where(
+                    incident_events.c.incident_id == incident_id,
+                    incident_events.c.kind == TimelineKind.FIELD_EDITED.value,
+                )
+            ).all()
+            restricted = [
+                row.id
+                for row in edits
+                if isinstance(row.data, Mapping) and row.data.get("field") in _RESTRICTED
+            ]
+            if restricted:
+                conn.execute(delete(incident_events).where(incident_events.c.id.in_(restricted)))
+        if purge.scope in (PURGE_REPORT, PURGE_ATTACHMENTS):
+            a = attachments_table.c
+            gone_files += [
+                (row.sha256, row.stored_path)
+                for row in conn.execute(
+                    select(a.sha256, a.stored_path).where(a.incident_id == incident_id)
+                ).all()
+            ]
+            conn.execute(delete(attachments_table).where(a.incident_id == incident_id))
+        if values:
+            values["updated_at"] = now
+            conn.execute(update(incidents).where(_INCIDENT_ID == incident_id).values(**values))
+        result.purged.add(uuid.UUID(incident_id))
+        result.changed.add(uuid.UUID(incident_id))
+    if not gone_files:
+        return []
+    a = attachments_table.c
+    still = set(
+        conn.execute(
+            select(a.sha256).where(a.sha256.in_(sorted({sha for sha, _ in gone_files})))
+        ).scalars()
+    )
+    stored: list[str] = []
+    for sha, path in gone_files:
+        if sha in still:
+            continue
+        result.removed_files.add(sha)
+        if path:
+            stored.append(path)
+    return stored
+
+
+def remove_stored_files(stored: Iterable[str]) -> None:
+    """Remove files of the attachments folder (never one elsewhere: a path outside it was
+    only referenced)."""
+    root = paths.attachments_dir().resolve()
+    for text in stored:
+        path = Path(text)
+        path = (path if path.is_absolute() else root / path).resolve()
+        if root not in path.parents:
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()

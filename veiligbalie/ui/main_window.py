@@ -294,6 +294,7 @@ class MainWindow(QMainWindow):
         self.incident_detail.backRequested.connect(self.close_incident)
         self.log_view.openRequested.connect(self.open_incident)
         context.incidents.news.connect(self._on_news)
+        context.incidents.private_drafts_removed.connect(self._on_private_drafts_removed)
 
         self.connection_status = ConnectionStatus(context, self)
         self.statusBar().addPermanentWidget(self.connection_status)
@@ -429,6 +430,18 @@ class MainWindow(QMainWindow):
         text += " " + self.tr("See My reports.")
         self.my_reports.refresh()
         self.notify("VeiligBalie", text)
+
+    def _on_private_drafts_removed(self, count: int) -> None:
+        self.notify(
+            "VeiligBalie",
+            fill(
+                self.tr(
+                    "Drafts with perpetrator details of the previous user were removed from "
+                    "this workstation: %1."
+                ),
+                str(count),
+            ),
+        )
 
     def notify(self, title: str, text: str) -> None:
         """Tell the person something once: a tray message, or the status bar without a tray."""

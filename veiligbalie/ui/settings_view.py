@@ -21,8 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from veiligbalie import paths, settings
+from veiligbalie.services.audit import AuditService
 from veiligbalie.services.context import AppContext
 from veiligbalie.ui.alarm_settings import AlarmSettings
+from veiligbalie.ui.audit_view import AuditView
 from veiligbalie.ui.server_settings import ServerSettings
 from veiligbalie.ui.widgets import CollapsibleSection, buddy_label, line_edit
 
@@ -94,6 +96,9 @@ class SettingsView(QScrollArea):
             field.setWordWrap(True)
             form3.addRow(label, field)
         column.addWidget(storage)
+        # The audit log: for an administrator or privacy officer who is signed in.
+        self.audit = AuditView(AuditService.from_context(context, self), body)
+        column.addWidget(self.audit)
 
         # -- Geavanceerd ----------------------------------------------------------------------
         self.advanced = CollapsibleSection(self.tr("&Advanced (administrator)"), body)
@@ -175,6 +180,7 @@ class SettingsView(QScrollArea):
         self.language.setCurrentIndex(max(index, 0))
         self.alarm_sound.setChecked(settings.ALARM_SOUND.get())
         self.keyring_state.setText(self.server_settings.storage_text()[0])
+        self.audit.setVisible(self.audit.service.may_read())
         self.saved_note.clear()
 
     def save(self) -> None:
