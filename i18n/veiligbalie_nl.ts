@@ -2048,34 +2048,6 @@
       <translation>Getuigen</translation>
     </message>
     <message>
-      <source>injury</source>
-      <translation>letsel</translation>
-    </message>
-    <message>
-      <source>damage</source>
-      <translation>schade</translation>
-    </message>
-    <message>
-      <source>absence</source>
-      <translation>verzuim</translation>
-    </message>
-    <message>
-      <source>police called</source>
-      <translation>politie gebeld</translation>
-    </message>
-    <message>
-      <source>arrest</source>
-      <translation>aanhouding</translation>
-    </message>
-    <message>
-      <source>police report intended</source>
-      <translation>aangifte voorgenomen</translation>
-    </message>
-    <message>
-      <source>estimated damage %1</source>
-      <translation>geschatte schade %1</translation>
-    </message>
-    <message>
       <source>Consequences</source>
       <translation>Gevolgen</translation>
     </message>
@@ -2739,6 +2711,34 @@
     <message>
       <source>Only visible to the team lead</source>
       <translation>Alleen zichtbaar voor de teamleider</translation>
+    </message>
+    <message>
+      <source>injury</source>
+      <translation>letsel</translation>
+    </message>
+    <message>
+      <source>damage</source>
+      <translation>schade</translation>
+    </message>
+    <message>
+      <source>absence</source>
+      <translation>verzuim</translation>
+    </message>
+    <message>
+      <source>police called</source>
+      <translation>politie gebeld</translation>
+    </message>
+    <message>
+      <source>arrest</source>
+      <translation>aanhouding</translation>
+    </message>
+    <message>
+      <source>police report intended</source>
+      <translation>aangifte voorgenomen</translation>
+    </message>
+    <message>
+      <source>estimated damage %1</source>
+      <translation>geschatte schade %1</translation>
     </message>
     <message>
       <source>%1 (provisional)</source>
@@ -3660,34 +3660,6 @@
     <message>
       <source>Witnesses</source>
       <translation>Getuigen</translation>
-    </message>
-    <message>
-      <source>injury</source>
-      <translation>letsel</translation>
-    </message>
-    <message>
-      <source>damage</source>
-      <translation>schade</translation>
-    </message>
-    <message>
-      <source>absence</source>
-      <translation>verzuim</translation>
-    </message>
-    <message>
-      <source>police called</source>
-      <translation>politie gebeld</translation>
-    </message>
-    <message>
-      <source>arrest</source>
-      <translation>aanhouding</translation>
-    </message>
-    <message>
-      <source>police report intended</source>
-      <translation>aangifte voorgenomen</translation>
-    </message>
-    <message>
-      <source>estimated damage %1</source>
-      <translation>geschatte schade %1</translation>
     </message>
     <message>
       <source>Consequences</source>

@@ -6,9 +6,9 @@ Every function is called at display time, never at import, so a language switch 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QLocale
 
-from veiligbalie.core.incident import Field, Problem, ValidationError
+from veiligbalie.core.incident import Field, Incident, Problem, ValidationError
 from veiligbalie.core.text import fill
 from veiligbalie.core.vocabulary import Category, Channel, FollowUpKind, IncidentStatus, Severity
 
@@ -132,6 +132,29 @@ def field_label(name: str) -> str:
         "team_lead_only": QCoreApplication.translate("Labels", "Only visible to the team lead"),
     }
     return labels.get(name, name)
+
+
+def consequence_labels(incident: Incident) -> list[str]:
+    """What followed the incident, as short words: injury, damage, … and the estimate."""
+    found = [
+        text
+        for flag, text in (
+            (incident.injury, QCoreApplication.translate("Labels", "injury")),
+            (incident.damage, QCoreApplication.translate("Labels", "damage")),
+            (incident.absence, QCoreApplication.translate("Labels", "absence")),
+            (incident.police_called, QCoreApplication.translate("Labels", "police called")),
+            (incident.arrest, QCoreApplication.translate("Labels", "arrest")),
+            (
+                incident.police_report_intended,
+                QCoreApplication.translate("Labels", "police report intended"),
+            ),
+        )
+        if flag
+    ]
+    if incident.damage_amount_cents is not None:
+        amount = QLocale().toCurrencyString(incident.damage_amount_cents / 100, "€")
+        found.append(fill(QCoreApplication.translate("Labels", "estimated damage %1"), amount))
+    return found
 
 
 def reference_text(reference: str, provisional: bool) -> str:

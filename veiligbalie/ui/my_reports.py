@@ -548,21 +548,7 @@ class MyReportsView(QWidget):
             )
         if incident.witnesses:
             rows.append(row(self.tr("Witnesses"), esc(", ".join(incident.witnesses))))
-        consequences = [
-            text
-            for flag, text in (
-                (incident.injury, self.tr("injury")),
-                (incident.damage, self.tr("damage")),
-                (incident.absence, self.tr("absence")),
-                (incident.police_called, self.tr("police called")),
-                (incident.arrest, self.tr("arrest")),
-                (incident.police_report_intended, self.tr("police report intended")),
-            )
-            if flag
-        ]
-        if incident.damage_amount_cents is not None:
-            amount = QLocale().toCurrencyString(incident.damage_amount_cents / 100, "€")
-            consequences.append(fill(self.tr("estimated damage %1"), amount))
+        consequences = labels.consequence_labels(incident)
         if consequences:
             rows.append(row(self.tr("Consequences"), esc(", ".join(consequences))))
         wishes = []
