@@ -443,6 +443,7 @@ ANY_USER = (
     Role.ADMINISTRATOR,
     Role.COORDINATOR,
     Role.PEER_SUPPORT,
+    Role.PRIVACY_OFFICER,
 )
 #: Who syncs and reads reports (each sees only what server.sync's role rules admit; a
 #: peer-support member only the follow-up tasks assigned to them).
