@@ -65,6 +65,12 @@ class Role(StrEnum):
         """Acts on reports (status, assignment, messages, follow-up) at its site or sites."""
         return self in (Role.TEAM_LEAD, Role.COORDINATOR)
 
+    @property
+    def reads_reports(self) -> bool:
+        """Receives reports (or tasks) through sync; administrators and privacy officers
+        manage and audit, they read no reports."""
+        return self not in (Role.ADMINISTRATOR, Role.PRIVACY_OFFICER)
+
 
 class IncidentStatus(StrEnum):
     """How far a report has travelled, as the reporter sees it in *Mijn meldingen*."""

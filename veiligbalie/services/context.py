@@ -165,9 +165,8 @@ class AppContext:
         self.apply_guidance_link()
         self.incidents.set_user(session.user_display_name or None)
         try:
-            engine.configure(
-                session.server_url, session.token(), session.ca_file or None, session.identity()
-            )
+            token, identity = session.sync_token()
+            engine.configure(session.server_url, token, session.ca_file or None, identity)
         except ValueError:
             # A CA file that went missing: stay local and let Instellingen show why.
             engine.configure("", None)

@@ -246,6 +246,15 @@ class Session(QObject):
             return None
         return secrets.get_secret(USER_TOKEN) or secrets.get_secret(WORKSTATION_TOKEN)
 
+    def sync_token(self) -> tuple[str | None, str]:
+        """The token sync uses and whose it is ("workstation", "user:<name>"): the signed-in
+        user's when their role reads reports, else the station's — an administrator or a
+        privacy officer signed in here still lets the station sync its own reports."""
+        role = self.role
+        if role is not None and not role.reads_reports:
+            return self.workstation_token(), "workstation"
+        return self.token(), self.identity()
+
     def workstation_token(self) -> str | None:
         """The workstation's own token (the alarm path speaks as the station, whoever is
         signed in); None when not linked."""
