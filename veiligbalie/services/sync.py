@@ -87,6 +87,9 @@ class SyncEngine(QObject):
         self._configured = False
         self._running = False
         self._busy = False
+        #: Goes up when the identity the engine pulls for changes: a page asked for before
+        #: (the previous person's) never lands in the new identity's replica.
+        self._generation = 0
         self._again = False
         self._failures = 0
         self._epoch_turns = 0
@@ -137,6 +140,7 @@ class SyncEngine(QObject):
             self.api.set_token(token)
             previous = self.logic.outbox.get_meta(META_SYNC_IDENTITY)
             if previous != identity:
+                self._generation += 1
                 if previous:
                     # What the previous identity could read (a team lead's restricted data)
                     # does not stay behind for the next person at this workstation.
@@ -294,9 +298,23 @@ class SyncEngine(QObject):
             self._pull_step()
 
     def _pull_step(self) -> None:
-        self.api.pull(self.logic.cursor, self._on_pull, limit=PULL_PAGE)
+        generation = self._generation
+        self.api.pull(
+            self.logic.cursor,
+            lambda answer, error: self._on_pull(answer, error, generation),
+            limit=PULL_PAGE,
+        )
 
-    def _on_pull(self, answer: p.PullResponse | None, error: ApiError | None) -> None:
+    def _on_pull(
+        self, answer: p.PullResponse | None, error: ApiError | None, generation: int | None = None
+    ) -> None:
+        if generation is not None and generation != self._generation:
+            # Asked for the identity before a sign-in or sign-out: its page and cursor belong
+            # to nobody now. Start again for the current identity.
+            log.info("sync: a page pulled for the previous identity was dropped")
+            self._busy = False
+            self.sync_now()
+            return
         if error is not None:
             self._fail(error)
             return
