@@ -8,9 +8,9 @@ Writes docs/screenshot-main.png (and, with --all, one PNG per area).
 from __future__ import annotations
 
 import argparse
-import uuid
 import os
 import tempfile
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,10 +104,10 @@ def main() -> int:
 
         from veiligbalie import settings
         from veiligbalie.app import install_translations
-        from veiligbalie.services.context import AppContext
-        from veiligbalie.store.database import Database
         from veiligbalie.core.vocabulary import IncidentStatus
+        from veiligbalie.services.context import AppContext
         from veiligbalie.services.overview import PeriodKind
+        from veiligbalie.store.database import Database
         from veiligbalie.ui.main_window import MainWindow
 
         app = QApplication.instance() or QApplication([])
