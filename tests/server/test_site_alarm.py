@@ -150,7 +150,10 @@ def test_escalation_changes_are_audited_and_reset_by_rest(
 
 
 def test_cli_site_lan_and_test_webhook(
-    store: ServerStore, world: World, monkeypatch, capsys  # noqa: ANN001
+    store: ServerStore,
+    world: World,
+    monkeypatch,
+    capsys,  # noqa: ANN001
 ) -> None:
     db = ["--database", store.url]
     assert cli.main(["admin", *db, "site", "lan", "set", "--site", "Centrum",
@@ -163,8 +166,8 @@ def test_cli_site_lan_and_test_webhook(
     assert code == 2 and "between 1024 and 65535" in capsys.readouterr().err
     code = cli.main(["admin", *db, "site", "lan", "set", "--site", "Centrum", "--group", "1.2.3.4"])
     assert code == 2 and "no multicast group" in capsys.readouterr().err
-    assert cli.main(["admin", *db, "site", "lan", "set", "--site", "Centrum",
-                     "--port", "station", "--group", "station", "--enabled", "on"]) == 0  # fmt: skip
+    back = ["--port", "station", "--group", "station", "--enabled", "on"]
+    assert cli.main(["admin", *db, "site", "lan", "set", "--site", "Centrum", *back]) == 0
     assert "on; port per workstation; group per workstation" in capsys.readouterr().out
     rows = audit_rows(store, "site_lan_set")
     assert len(rows) == 3 and rows[0].actor == "administrator (command line)"

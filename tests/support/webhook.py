@@ -30,7 +30,9 @@ class Receiver:
 
 
 @contextmanager
-def webhook_receiver(status: int = 200, answer: bytes = b'{"received": true}') -> Iterator[Receiver]:
+def webhook_receiver(
+    status: int = 200, answer: bytes = b'{"received": true}'
+) -> Iterator[Receiver]:
     receiver = Receiver(0, status, answer)
 
     class Handler(BaseHTTPRequestHandler):

@@ -71,6 +71,7 @@ def describe_levels(levels: Sequence[ps.EscalationLevelModel]) -> str:
         for level in levels
     )
 
+
 _ROLE_TARGETS = {r.value for r in Role}
 
 

@@ -94,8 +94,9 @@ def _lan_out(row: Any) -> SiteLanOut:
 def site_lan(conn: Connection, site_id: uuid.UUID) -> SiteLanOut | None:
     """The LAN set-up of one site (for the heartbeat of its workstations)."""
     row = conn.execute(
-        sa.select(t.sites.c.id, t.sites.c.lan_port, t.sites.c.lan_group, t.sites.c.lan_enabled)
-        .where(t.sites.c.id == site_id)
+        sa.select(
+            t.sites.c.id, t.sites.c.lan_port, t.sites.c.lan_group, t.sites.c.lan_enabled
+        ).where(t.sites.c.id == site_id)
     ).first()
     return _lan_out(row) if row is not None else None
 
@@ -150,8 +151,10 @@ def _plain_error(exc: httpx.HTTPError, where: str, timeout: float) -> str:
     if isinstance(exc, httpx.ConnectError):
         if "refused" in text:
             return f"{where} refused the connection: nothing listens there"
-        if "name or service not known" in text or "nodename nor servname" in text or (
-            "getaddrinfo" in text or "name resolution" in text
+        if (
+            "name or service not known" in text
+            or "nodename nor servname" in text
+            or ("getaddrinfo" in text or "name resolution" in text)
         ):
             return f"the host name of {where} cannot be found"
         if "certificate" in text or "ssl" in text:
@@ -226,8 +229,7 @@ def send_test_webhook(
         record_change(
             conn,
             "escalation_webhook_test",
-            f"webhook test of site {site.name} to {where}: {outcome} "
-            f"({result.elapsed_ms:.0f} ms)",
+            f"webhook test of site {site.name} to {where}: {outcome} ({result.elapsed_ms:.0f} ms)",
             actor,
             device_id,
         )
