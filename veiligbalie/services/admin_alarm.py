@@ -66,23 +66,28 @@ class LevelDraft:
         return cls(level.delay_seconds, tuple(level.targets), level.webhook)
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("AdminAlarmService", text)
-
-
 def message_of(error: ApiError) -> str:
     """The server's own message for a refusal; plain words where there is none."""
     if error.kind == "offline":
-        return _tr("The server cannot be reached. Try again when the connection is back.")
+        return QCoreApplication.translate(
+            "AdminAlarmService",
+            "The server cannot be reached. Try again when the connection is back.",
+        )
     if error.kind == "certificate":
-        return _tr("The server's certificate is not trusted.")
+        return QCoreApplication.translate(
+            "AdminAlarmService", "The server's certificate is not trusted."
+        )
     if error.kind == "auth":
-        return _tr("Your session has ended. Sign in again.")
+        return QCoreApplication.translate(
+            "AdminAlarmService", "Your session has ended. Sign in again."
+        )
     if error.status == 403:
-        return _tr("Only an administrator may do this.")
+        return QCoreApplication.translate("AdminAlarmService", "Only an administrator may do this.")
     if error.message:
         return error.message
-    return _tr("The server refused this (HTTP status %1).").replace("%1", str(error.status))
+    return QCoreApplication.translate(
+        "AdminAlarmService", "The server refused this (HTTP status %1)."
+    ).replace("%1", str(error.status))
 
 
 class AdminAlarmService(QObject):
@@ -142,7 +147,12 @@ class AdminAlarmService(QObject):
     ) -> bool:
         api, token = self._api(), self._token()
         if api is None or not token:
-            self.failed.emit(what, _tr("Sign in as administrator on a linked workstation first."))
+            self.failed.emit(
+                what,
+                QCoreApplication.translate(
+                    "AdminAlarmService", "Sign in as administrator on a linked workstation first."
+                ),
+            )
             return False
         self.busy.add(what)
 
@@ -191,7 +201,12 @@ class AdminAlarmService(QObject):
             "webhook_secret": new_secret,
         }
         if not levels:  # min_length 1 on the server; its message is a schema one
-            self.failed.emit("save", _tr("Give at least one level, or reset to the default."))
+            self.failed.emit(
+                "save",
+                QCoreApplication.translate(
+                    "AdminAlarmService", "Give at least one level, or reset to the default."
+                ),
+            )
             return False
         return self._call(
             "save",

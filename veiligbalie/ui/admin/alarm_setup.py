@@ -92,7 +92,7 @@ class LevelRow(QWidget):
         self.targets.setAccessibleName(self.tr("Who is alerted"))
         self.targets.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.targets.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.targets.setMinimumWidth(260)
+        self.targets.setMinimumWidth(200)
         menu = QMenu(self.targets)
         self.target_actions: dict[str, QAction] = {}
         for target in (*TARGETS, *[t for t in level.targets if t not in TARGETS]):
@@ -192,7 +192,10 @@ class AlarmSetupPage(QWidget):
         outer.addWidget(scroll)
         body = QWidget(scroll)
         scroll.setWidget(body)
-        self.grid = QGridLayout(body)
+        column = QVBoxLayout(body)
+        self.grid = QGridLayout()
+        column.addLayout(self.grid)
+        column.addStretch(1)
 
         # -- site ---------------------------------------------------------------------------
         top = QHBoxLayout()
@@ -314,7 +317,10 @@ class AlarmSetupPage(QWidget):
         # -- LAN beacon ---------------------------------------------------------------------
         lan = QGroupBox(self.tr("Alarm between workstations (network)"), body)
         lan.setObjectName("lanGroup")
-        lan_form = QFormLayout(lan)
+        lan_column = QVBoxLayout(lan)
+        lan_form = QFormLayout()
+        lan_column.addLayout(lan_form)
+        lan_column.addStretch(1)  # a wrapped label's height hint leaves room: at the bottom
         self.lan_enabled = QCheckBox(self.tr("Workstations of this site alarm each other"), lan)
         self.lan_enabled.setObjectName("lanEnabled")
         self.lan_enabled.setToolTip(
@@ -326,11 +332,13 @@ class AlarmSetupPage(QWidget):
         self.lan_port.setAccessibleName(self.tr("UDP port"))
         self.lan_port.setRange(0, 65535)
         self.lan_port.setSpecialValueText(self.tr("Each workstation's own"))
+        self.lan_port.setMaximumWidth(260)
         lan_form.addRow(self.tr("UDP port"), self.lan_port)
         self.lan_group = QLineEdit(lan)
         self.lan_group.setObjectName("lanGroupAddress")
         self.lan_group.setAccessibleName(self.tr("Multicast group"))
         self.lan_group.setPlaceholderText(self.tr("Each workstation's own, e.g. 239.255.47.47"))
+        self.lan_group.setMaximumWidth(360)
         lan_form.addRow(self.tr("Multicast group"), self.lan_group)
         lan_note = QLabel(
             self.tr(
@@ -340,23 +348,23 @@ class AlarmSetupPage(QWidget):
             lan,
         )
         lan_note.setWordWrap(True)
-        lan_form.addRow("", lan_note)
+        # Wrapped labels below the form, not in it: a form row sizes them for a narrow width.
+        lan_column.insertWidget(1, lan_note)
         lan_buttons = QHBoxLayout()
         lan_buttons.addStretch(1)
         self.lan_save = QPushButton(self.tr("Save network settings"), lan)
         self.lan_save.setObjectName("lanSaveButton")
         self.lan_save.clicked.connect(self.save_lan)
         lan_buttons.addWidget(self.lan_save)
-        lan_form.addRow("", lan_buttons)
+        lan_column.insertLayout(2, lan_buttons)
         self.lan_message = QLabel(lan)
         self.lan_message.setObjectName("lanMessage")
         self.lan_message.setWordWrap(True)
         self.lan_message.setVisible(False)
-        lan_form.addRow("", self.lan_message)
+        lan_column.insertWidget(3, self.lan_message)
         self.grid.addWidget(lan, 3, 0)
         #: The free cell for one more group box (the test-alarm schedule; see add_group).
         self.free_cell = (3, 1)
-        self.grid.setRowStretch(4, 1)
         self.grid.setColumnStretch(0, 3)
         self.grid.setColumnStretch(1, 2)
 
