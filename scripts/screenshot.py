@@ -89,14 +89,105 @@ def _realistic_log(context: object) -> None:
     context.incidents.notify_changed(None)  # type: ignore[attr-defined]
 
 
+def _wait(app: object, done: object, seconds: float = 30.0) -> None:
+    """Turn the event loop until ``done()`` (a request answered) or ``seconds`` passed."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not done() and time.monotonic() < deadline:  # type: ignore[operator]
+        app.processEvents()  # type: ignore[attr-defined]
+        time.sleep(0.02)
+
+
+def _admin_alarm(out: Path, lang: str) -> None:
+    """Beheer, Alarmering against a real server on 127.0.0.1: an administrator's escalation
+    with three levels, the webhook and the answer of "Send test" from a local receiver."""
+    import sys
+
+    sys.path.insert(0, str(ROOT))
+    from PySide6.QtWidgets import QApplication
+
+    from tests.e2e.drivers.sync_kit import PASSWORD, setup_site
+    from tests.support.server import running_server
+    from tests.support.webhook import webhook_receiver
+    from veiligbalie import settings
+    from veiligbalie.app import install_translations
+    from veiligbalie.services.context import AppContext
+    from veiligbalie.store.database import Database
+    from veiligbalie.ui.admin.alarm_setup import AlarmSetupPage
+
+    app = QApplication.instance() or QApplication([])
+    translators = install_translations(app, lang)
+    settings.STATION_NAME.set("beheer-1")
+    answer = b'{"ontvangen": true, "melding": "MK-2291", "dienst": "Meldkamer Beveiliging"}'
+    with tempfile.TemporaryDirectory() as db_dir, webhook_receiver(202, answer) as hook:
+        with running_server(f"sqlite:///{db_dir}/server.sqlite3") as server:
+            site = setup_site(server, 1, (("beheer", "Bea Beheer", "administrator"),))
+            context = AppContext.open(Database.open())
+            session = context.session
+            assert session is not None
+            enrolled: list[object] = []
+            session.enrol_finished.connect(enrolled.append)
+            session.enrol(server.base_url, site.codes[0])
+            _wait(app, lambda: enrolled)
+            signed: list[object] = []
+            session.login_finished.connect(signed.append)
+            session.login("beheer", PASSWORD)
+            _wait(app, lambda: signed)
+            page = AlarmSetupPage(context)
+            page.setWindowTitle("VeiligBalie — Beheer")
+            page.resize(1366, 728)
+            page.show()
+            _wait(app, lambda: page.rows)
+            while len(page.rows) > 1:
+                page.rows[-1].remove.click()
+            page.rows[0].delay.setValue(0)
+            page.rows[0].set_targets(["colleagues"])
+            for delay, targets, webhook in ((30, ["security", "team_lead"], False),
+                                            (120, ["security"], True)):  # fmt: skip
+                row = page.add_level()
+                assert row is not None
+                row.delay.setValue(delay)
+                row.set_targets(targets)
+                row.webhook.setChecked(webhook)
+            page.webhook_url.setText(hook.url)
+            page.secret.setText("voorbeeld-geheim")
+            page.save_button.click()
+            _wait(app, lambda: "save" not in page.service.busy and page.secret.text() == "")
+            page.lan_port.setValue(47470)
+            page.lan_group.setText("239.255.47.47")
+            page.lan_save.click()
+            _wait(app, lambda: "lan_save" not in page.service.busy)
+            page.test_button.click()
+            _wait(app, lambda: "test" not in page.service.busy)
+            for _ in range(5):
+                app.processEvents()
+            page.grab().save(str(out / "screenshot-admin-escalation.png"))
+            page.close()
+            context.close()
+    del translators
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default=str(ROOT / "docs"))
     parser.add_argument("--all", action="store_true", help="one PNG per area as well")
     parser.add_argument("--lang", default="nl", choices=("nl", "en"))
+    parser.add_argument(
+        "--admin-alarm",
+        action="store_true",
+        help="only Beheer > Alarmering (starts a server on 127.0.0.1)",
+    )
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    if args.admin_alarm:
+        with tempfile.TemporaryDirectory() as tmp:
+            os.environ["VEILIGBALIE_DATA_DIR"] = tmp
+            os.environ["VEILIGBALIE_SERVER_DATA_DIR"] = tmp
+            _admin_alarm(out, args.lang)
+        print(f"screenshot written to {out}")
+        return 0
 
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["VEILIGBALIE_DATA_DIR"] = tmp

@@ -158,6 +158,27 @@ ALARM_LAN_GROUP = Setting(
     "239.255.47.47",
     QT_TRANSLATE_NOOP("Settings", "Multicast group (empty: broadcast)"),
 )
+# The site's LAN beacon as the administrator set it on the server (Beheer > Alarmering),
+# learnt by heartbeat or stream: a port of 0 or an empty group means "not set there" and the
+# station's own ALARM_LAN_PORT / ALARM_LAN_GROUP apply.
+ALARM_LAN_SITE_PORT = Setting(
+    "alarm/site_lan_port",
+    int,
+    0,
+    QT_TRANSLATE_NOOP("Settings", "UDP port for alarms set by the server"),
+)
+ALARM_LAN_SITE_GROUP = Setting(
+    "alarm/site_lan_group",
+    str,
+    "",
+    QT_TRANSLATE_NOOP("Settings", "Multicast group set by the server"),
+)
+ALARM_LAN_SITE_ENABLED = Setting(
+    "alarm/site_lan_enabled",
+    bool,
+    True,
+    QT_TRANSLATE_NOOP("Settings", "Alarms between workstations allowed by the server"),
+)
 SITE_ID = Setting(
     "station/site_id",
     str,

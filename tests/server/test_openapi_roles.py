@@ -62,6 +62,10 @@ ROLE_TABLE: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/api/v1/admin/stations"): ADMIN,
     ("GET", "/api/v1/admin/sites/{site_id}/escalation"): ADMIN,
     ("PUT", "/api/v1/admin/sites/{site_id}/escalation"): ADMIN,
+    ("DELETE", "/api/v1/admin/sites/{site_id}/escalation"): ADMIN,
+    ("POST", "/api/v1/admin/sites/{site_id}/escalation/webhook-test"): ADMIN,
+    ("GET", "/api/v1/admin/sites/{site_id}/lan"): ADMIN,
+    ("PUT", "/api/v1/admin/sites/{site_id}/lan"): ADMIN,
     ("GET", "/api/v1/guidance/cards"): TOKENS,
     ("PUT", "/api/v1/guidance/cards/{language}/{card_id}"): ADMIN,
     ("GET", "/api/v1/guidance/cards/{language}/{card_id}/history"): ADMIN,
@@ -104,6 +108,8 @@ ALLOWED_STATUS: dict[tuple[str, str], int] = {
     ("POST", "/api/v1/admin/workstations"): 201,
     ("POST", "/api/v1/admin/workstations/{workstation_id}/enrolment-code"): 201,
     ("POST", "/api/v1/admin/users"): 201,
+    # No webhook set for the site (DELETE, sorted first, reset it): nothing to test.
+    ("POST", "/api/v1/admin/sites/{site_id}/escalation/webhook-test"): 409,
     # The cancel target is a closed alarm of the workstation: refused by the alarm's rules
     # (after the role check let the caller through).
     ("POST", "/api/v1/alarms/{alarm_id}/cancel"): 409,
@@ -148,6 +154,7 @@ def bodies(
         ("PUT", "/api/v1/admin/sites/{site_id}/escalation"): lambda: {
             "levels": [{"delay_seconds": 0, "targets": ["colleagues"]}]
         },
+        ("PUT", "/api/v1/admin/sites/{site_id}/lan"): lambda: {"port": 47470},
         ("POST", "/api/v1/enroll"): lambda: {"code": "NOPE-NOPE-NOPE"},
         ("POST", "/api/v1/auth/login"): lambda: {"username": "emp", "password": PASSWORD},
         ("POST", "/api/v1/auth/password"): lambda: {

@@ -38,6 +38,12 @@ from veiligbalie.protocol.lan import (
     LanMessage,
     MessageType,
 )
+from veiligbalie.protocol.site_alarm import (
+    SITE_LAN_EVENT,
+    HeartbeatAnswer,
+    SiteLanEvent,
+    SiteLanOut,
+)
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +71,21 @@ def load_site_key() -> bytes | None:
         log.error("The stored LAN site key has the wrong length; set it again")
         return None
     return key
+
+
+def lan_port() -> int:
+    """The beacon's UDP port: the server's for the site when it set one, else our own."""
+    return settings.ALARM_LAN_SITE_PORT.get() or settings.ALARM_LAN_PORT.get()
+
+
+def lan_group() -> str:
+    """The beacon's multicast group: the server's when set, else our own ("" broadcast)."""
+    return settings.ALARM_LAN_SITE_GROUP.get() or settings.ALARM_LAN_GROUP.get()
+
+
+def lan_set_by_server() -> tuple[bool, bool]:
+    """(port set by the server, group set by the server) for this station's site."""
+    return bool(settings.ALARM_LAN_SITE_PORT.get()), bool(settings.ALARM_LAN_SITE_GROUP.get())
 
 
 def store_site_key(key: bytes) -> None:
@@ -185,6 +206,7 @@ class LanAlarmPath(AlarmPath):
         self.beacon = beacon if beacon is not None else LanBeacon(self)
         self._problem = ""
         self._station_name = ""
+        self._identity: StationIdentity | None = None
         self.beacon.message_received.connect(self._on_message)
         self.beacon.peers_changed.connect(lambda _n: self.changed.emit())
         self.beacon.peer_joined.connect(lambda _p: self.newcomer.emit())
@@ -216,28 +238,52 @@ class LanAlarmPath(AlarmPath):
         return ok
 
     def configure_from_settings(self, identity: StationIdentity) -> bool:
-        """Key from the keyring, interface, port and group from the settings."""
+        """Key from the keyring, interface from the settings; port and group the server's
+        for the site where it set them (:func:`lan_port`, :func:`lan_group`), else ours.
+        Off when the server switched the LAN path off for the site."""
+        self._identity = identity
         key = load_site_key()
         interface = settings.ALARM_LAN_INTERFACE.get()
-        if key is None or not interface:
+        if key is None or not interface or not settings.ALARM_LAN_SITE_ENABLED.get():
             self.beacon.close()
             self._problem = ""
             self.changed.emit()
             return False
         try:
-            return self.configure(
-                key,
-                identity,
-                interface,
-                settings.ALARM_LAN_PORT.get(),
-                settings.ALARM_LAN_GROUP.get(),
-            )
+            return self.configure(key, identity, interface, lan_port(), lan_group())
         except ValueError as error:
             self.beacon.close()
             self._problem = str(error)
             log.error("LAN alarm path not started: %s", error)
             self.changed.emit()
             return False
+
+    def apply_site_lan(self, lan: SiteLanOut) -> bool:
+        """The server told the site's LAN set-up (heartbeat or ``site.lan``): keep it, and
+        restart the beacon at once when what it runs with changes. True when it changed."""
+        wanted = (lan.port or 0, lan.group or "", lan.enabled)
+        current = (
+            settings.ALARM_LAN_SITE_PORT.get(),
+            settings.ALARM_LAN_SITE_GROUP.get(),
+            settings.ALARM_LAN_SITE_ENABLED.get(),
+        )
+        if wanted == current:
+            return False
+        settings.ALARM_LAN_SITE_PORT.set(wanted[0])
+        settings.ALARM_LAN_SITE_GROUP.set(wanted[1])
+        settings.ALARM_LAN_SITE_ENABLED.set(wanted[2])
+        settings.sync()
+        log.info(
+            "LAN set-up of the site from the server: %s, port %s, group %s",
+            "on" if lan.enabled else "off",
+            lan.port or "own",
+            lan.group or "own",
+        )
+        if self._identity is not None:
+            self.configure_from_settings(self._identity)
+        else:
+            self.changed.emit()
+        return True
 
     def close(self) -> None:
         self.beacon.close()
@@ -253,6 +299,8 @@ class LanAlarmPath(AlarmPath):
             return self.tr("Active: %n colleague workstation(s) reachable", "", len(self.peers()))
         if self._problem:
             return fill(self.tr("Not active: %1"), self._problem)
+        if not settings.ALARM_LAN_SITE_ENABLED.get():
+            return self.tr("Off: switched off for this site by the administrator")
         if load_site_key() is None:
             return self.tr("Not set up: no site key on this workstation")
         if not settings.ALARM_LAN_INTERFACE.get():
@@ -382,6 +430,9 @@ class ServerAlarmPath(AlarmPath):
 
     name = "server"
     repeats = False
+    #: The server told the site's LAN beacon set-up (SiteLanOut): by the heartbeat's answer
+    #: on every connect, and by ``site.lan`` when the administrator changes it.
+    site_lan = Signal(SiteLanOut)
 
     def __init__(
         self,
@@ -437,11 +488,13 @@ class ServerAlarmPath(AlarmPath):
             location=_cut(me.location, LOCATION_MAX),
         )
 
-        def done(_result: object, error: ApiError | None) -> None:
+        def done(result: HeartbeatAnswer | None, error: ApiError | None) -> None:
             if error is not None:
                 log.warning("Server did not take the station heartbeat: %s", error)
+            elif result is not None and result.lan is not None:
+                self.site_lan.emit(result.lan)
 
-        self.api.call("POST", HEARTBEAT_PATH, body, ps.StationStatus, done)
+        self.api.call("POST", HEARTBEAT_PATH, body, HeartbeatAnswer, done)
         return True
 
     def _me(self) -> StationIdentity:
@@ -519,6 +572,12 @@ class ServerAlarmPath(AlarmPath):
 
     def _on_event(self, event: dict[str, Any]) -> None:
         kind = event.get("type")
+        if kind == SITE_LAN_EVENT:
+            try:
+                self.site_lan.emit(SiteLanEvent.model_validate(event).lan)
+            except ValidationError as error:
+                log.warning("Ignored a malformed site.lan event (%d errors)", error.error_count())
+            return
         model = _EVENT_MODELS.get(kind) if isinstance(kind, str) else None
         if model is None:
             return

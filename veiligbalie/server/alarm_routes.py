@@ -10,12 +10,13 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Depends, Header, Query, Request, status
 
 from veiligbalie.core.vocabulary import AlarmState, Role
 from veiligbalie.protocol import alarm_server as ps
 from veiligbalie.protocol import alarms as wire
-from veiligbalie.server import alarms, escalation_config, presence
+from veiligbalie.protocol import site_alarm as psa
+from veiligbalie.server import alarms, escalation_config, presence, site_alarm
 from veiligbalie.server.auth import Principal, get_store, require
 from veiligbalie.server.store import ServerStore
 
@@ -33,6 +34,8 @@ AlarmReader = Annotated[
 ]
 Workstation = Annotated[Principal, Depends(require(workstation=True))]
 Administrator = Annotated[Principal, Depends(require(Role.ADMINISTRATOR))]
+#: The caller's device (X-VB-Device): names the station an administrator works from.
+Device = Annotated[uuid.UUID | None, Header()]
 
 _401: dict[int | str, dict[str, Any]] = {
     401: {"description": "no, unknown, expired or revoked token"}
@@ -155,21 +158,24 @@ def alarm_detail(alarm_id: uuid.UUID, principal: AlarmReader, store: Store) -> p
     return alarms.alarm_detail(store, principal, alarm_id)
 
 
-@router.post("/stations/heartbeat", response_model=ps.StationStatus, responses=_403)
+@router.post("/stations/heartbeat", response_model=psa.HeartbeatAnswer, responses=_403)
 def heartbeat(
     principal: Workstation,
     store: Store,
     request: Request,
     body: ps.HeartbeatRequest | None = None,
-) -> ps.StationStatus:
+) -> psa.HeartbeatAnswer:
     """A workstation's sign of life (the stream counts as one too); ``station_id`` tells the
-    server which id the station uses on the alarm paths."""
+    server which id the station uses on the alarm paths. The answer carries the site's LAN
+    beacon set-up (``lan``), which the station takes over."""
     body = body or ps.HeartbeatRequest()
     status_now = presence.heartbeat(store, principal, body)
     runtime = getattr(request.app.state, "alarms", None)
     if runtime is not None:
         runtime.learn(principal, body.station_id)
-    return status_now
+    with store.read() as conn:
+        lan = site_alarm.site_lan(conn, status_now.site_id)
+    return psa.HeartbeatAnswer(**status_now.model_dump(), lan=lan)
 
 
 _admin: dict[int | str, dict[str, Any]] = {
@@ -197,7 +203,63 @@ def get_escalation(site_id: uuid.UUID, _: Administrator, store: Store) -> ps.Esc
     status_code=status.HTTP_200_OK,
 )
 def set_escalation(
-    site_id: uuid.UUID, body: ps.EscalationIn, _: Administrator, store: Store
+    site_id: uuid.UUID,
+    body: ps.EscalationIn,
+    principal: Administrator,
+    store: Store,
+    x_vb_device: Device = None,
 ) -> ps.EscalationOut:
     """Set the site's escalation ladder. The webhook secret is write-only."""
-    return escalation_config.set_escalation(store, site_id, body)
+    return escalation_config.set_escalation(
+        store, site_id, body, actor=principal, device_id=x_vb_device
+    )
+
+
+@adm.delete("/sites/{site_id}/escalation", response_model=ps.EscalationOut)
+def reset_escalation(
+    site_id: uuid.UUID, principal: Administrator, store: Store, x_vb_device: Device = None
+) -> ps.EscalationOut:
+    """Back to the built-in ladder; the webhook URL and secret are removed too."""
+    return escalation_config.reset_escalation(
+        store, site_id, actor=principal, device_id=x_vb_device
+    )
+
+
+@adm.post(
+    "/sites/{site_id}/escalation/webhook-test",
+    response_model=psa.WebhookTestOut,
+    responses={409: {"description": "no webhook URL or signing secret set for the site"}},
+)
+def test_webhook(
+    site_id: uuid.UUID, principal: Administrator, store: Store, x_vb_device: Device = None
+) -> psa.WebhookTestOut:
+    """Send a signed test (``X-VeiligBalie-Event: webhook.test``, ``"test": true``) to the
+    site's webhook and answer the receiver's status, the start of its body and the time
+    taken, or why no answer came. A receiver that fails is a 200 with ``ok`` false."""
+    return site_alarm.send_test_webhook(store, site_id, actor=principal, device_id=x_vb_device)
+
+
+@adm.get("/sites/{site_id}/lan", response_model=psa.SiteLanOut)
+def get_lan(site_id: uuid.UUID, _: Administrator, store: Store) -> psa.SiteLanOut:
+    """The LAN beacon port, group and switch the site's workstations use."""
+    return site_alarm.get_lan(store, site_id)
+
+
+@adm.put("/sites/{site_id}/lan", response_model=psa.SiteLanOut)
+def set_lan(
+    site_id: uuid.UUID,
+    body: psa.SiteLanIn,
+    principal: Administrator,
+    store: Store,
+    request: Request,
+    x_vb_device: Device = None,
+) -> psa.SiteLanOut:
+    """Set the LAN beacon of the site's workstations (null port or group: each keeps its
+    own). The site's connected workstations are told at once (``site.lan``), the others
+    with their next heartbeat."""
+    lan = site_alarm.set_lan(store, site_id, body, actor=principal, device_id=x_vb_device)
+    runtime = getattr(request.app.state, "alarms", None)
+    if runtime is not None:
+        event = psa.SiteLanEvent(lan=lan).model_dump(mode="json")
+        runtime.hub.publish(lan.site_id, event, lambda p: p.is_workstation)
+    return lan

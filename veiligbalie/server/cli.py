@@ -648,6 +648,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--site", required=True)
     p = leaf(esc, "reset", _escalation_reset, "back to the built-in ladder")
     p.add_argument("--site", required=True)
+    from veiligbalie.server.site_alarm import add_cli as add_site_alarm_cli
+
+    add_site_alarm_cli(site, esc, leaf, _Parser)
 
     epoch = areas.add_parser(
         "epoch", help="the database's epoch (after restoring a backup)"

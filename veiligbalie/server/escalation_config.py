@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -20,12 +21,56 @@ from sqlalchemy.engine import Connection
 from veiligbalie.core import alarm as rules
 from veiligbalie.core.vocabulary import Role
 from veiligbalie.protocol import alarm_server as ps
+from veiligbalie.server import audit
 from veiligbalie.server import schema as t
 from veiligbalie.server.admin import find_site
 from veiligbalie.server.errors import EscalationError
 from veiligbalie.server.store import ServerStore
 
+if TYPE_CHECKING:
+    from veiligbalie.server.auth import Principal
+
 log = logging.getLogger(__name__)
+
+
+def record_change(
+    conn: Connection,
+    action: str,
+    detail: str,
+    actor: Principal | None,
+    device_id: uuid.UUID | None = None,
+) -> None:
+    """The audit row of a change to a site's alarm set-up: by the signed-in administrator
+    (``actor``, from the station of ``device_id``) or, ``actor`` None, the command line."""
+    if actor is None:
+        audit.record(
+            conn,
+            actor=None,
+            actor_name=audit.CLI_ACTOR,
+            station=audit.CLI_STATION,
+            action=action,
+            subject=audit.SUBJECT_ALARM,
+            detail=detail,
+        )
+        return
+    audit.record(
+        conn,
+        actor=actor,
+        station=audit.station_of(conn, actor, device_id) or "",
+        action=action,
+        subject=audit.SUBJECT_ALARM,
+        detail=detail,
+    )
+
+
+def describe_levels(levels: Sequence[ps.EscalationLevelModel]) -> str:
+    """``"0s colleagues; 30s security, team_lead; 120s webhook"`` (the audit's words)."""
+    return "; ".join(
+        f"{level.delay_seconds:g}s "
+        + ", ".join([*level.targets, *(["webhook"] if level.webhook else [])])
+        for level in levels
+    )
+
 
 _ROLE_TARGETS = {r.value for r in Role}
 
@@ -111,8 +156,15 @@ def get_escalation(store: ServerStore, site_ref: str | uuid.UUID) -> ps.Escalati
 
 
 def set_escalation(
-    store: ServerStore, site_ref: str | uuid.UUID, body: ps.EscalationIn
+    store: ServerStore,
+    site_ref: str | uuid.UUID,
+    body: ps.EscalationIn,
+    *,
+    actor: Principal | None = None,
+    device_id: uuid.UUID | None = None,
 ) -> ps.EscalationOut:
+    """Validate and store a site's ladder, audited as ``actor``'s change (None: the command
+    line). The webhook secret is kept when ``body.webhook_secret`` is None."""
     levels = _validate_levels(body.levels)
     url = _check_url(body.webhook_url) if body.webhook_url else None
     if body.webhook_secret is not None and "\x00" in body.webhook_secret:
@@ -142,12 +194,40 @@ def set_escalation(
         ).rowcount
         if not updated:
             conn.execute(sa.insert(t.site_escalation).values(site_id=site.id, **values))
+        host = urlsplit(url).hostname if url else None
+        secret_note = (
+            "kept"
+            if body.webhook_secret is None
+            else ("removed" if not body.webhook_secret else "replaced")
+        )
+        record_change(
+            conn,
+            "escalation_set",
+            f"escalation of site {site.name}: {describe_levels(levels)}; webhook "
+            + (f"to {host}, signing secret {secret_note}" if host else "none"),
+            actor,
+            device_id,
+        )
     log.info("escalation of site %s set: %d level(s)", site.name, len(levels))
     return get_escalation(store, site.id)
 
 
-def reset_escalation(store: ServerStore, site_ref: str | uuid.UUID) -> ps.EscalationOut:
+def reset_escalation(
+    store: ServerStore,
+    site_ref: str | uuid.UUID,
+    *,
+    actor: Principal | None = None,
+    device_id: uuid.UUID | None = None,
+) -> ps.EscalationOut:
+    """Back to the built-in ladder (the webhook URL and secret go too), audited."""
     with store.write() as conn:
         site = find_site(conn, site_ref)
         conn.execute(sa.delete(t.site_escalation).where(t.site_escalation.c.site_id == site.id))
+        record_change(
+            conn,
+            "escalation_reset",
+            f"escalation of site {site.name}: back to the built-in default",
+            actor,
+            device_id,
+        )
     return get_escalation(store, site.id)

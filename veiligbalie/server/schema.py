@@ -81,6 +81,11 @@ sites = sa.Table(
     sa.Column("share_log_with_employees", sa.Boolean, nullable=False, default=False),
     sa.Column("lan_key", sa.LargeBinary(32), nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    # The LAN beacon of the site's workstations as the administrator set it (migration
+    # 0010_site_alarm): NULL port or group means each station keeps its own setting.
+    sa.Column("lan_port", sa.Integer),
+    sa.Column("lan_group", sa.String(64)),
+    sa.Column("lan_enabled", sa.Boolean, nullable=False, server_default=sa.true()),
 )
 
 workstations = sa.Table(

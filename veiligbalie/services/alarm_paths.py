@@ -10,6 +10,9 @@ from veiligbalie.net.alarm_paths import (
     SITE_KEY_SECRET,
     LanAlarmPath,
     ServerAlarmPath,
+    lan_group,
+    lan_port,
+    lan_set_by_server,
     load_site_key,
     store_site_key,
 )
@@ -18,6 +21,9 @@ __all__ = [
     "SITE_KEY_SECRET",
     "LanAlarmPath",
     "ServerAlarmPath",
+    "lan_group",
+    "lan_port",
+    "lan_set_by_server",
     "load_site_key",
     "store_site_key",
 ]

@@ -67,6 +67,9 @@ class AppContext:
             Stream(alarms), ServerApi(alarms), alarms, identity=lambda: alarms.identity
         )
         alarms.add_path(server_alarms)
+        # The administrator's LAN port, group and switch for the site (Beheer > Alarmering):
+        # told on every connect and at once when changed; the beacon restarts with them.
+        server_alarms.site_lan.connect(lan.apply_site_lan)
         hotkey = GlobalHotkey(alarms)
         hotkey.activated.connect(lambda: alarms.raise_alarm())
         if QGuiApplication.instance() is not None:

@@ -441,6 +441,10 @@ class Session(QObject):
             secrets.delete_secret(name)
         settings.ALARM_LAN_INTERFACE.reset()  # chosen for this link; the next one chooses anew
         for setting in (
+            # The site's LAN set-up came from this server: the station's own applies again.
+            settings.ALARM_LAN_SITE_PORT,
+            settings.ALARM_LAN_SITE_GROUP,
+            settings.ALARM_LAN_SITE_ENABLED,
             settings.SERVER_URL,
             settings.SERVER_ORG_NAME,
             settings.SERVER_SITE_NAME,

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from veiligbalie import settings
 from veiligbalie.core.text import fill
 from veiligbalie.services import site_key
-from veiligbalie.services.alarm_paths import LanAlarmPath
+from veiligbalie.services.alarm_paths import LanAlarmPath, lan_group, lan_port, lan_set_by_server
 from veiligbalie.services.context import AppContext
 from veiligbalie.services.hotkey import parse_sequence
 
@@ -119,6 +119,13 @@ class AlarmSettings(QGroupBox):
         self.group.setAccessibleName(settings.ALARM_LAN_GROUP.display_title)
         self.group.setPlaceholderText(self.tr("empty: broadcast on the subnet"))
         network.addRow(self.tr("Multicast group"), self.group)
+        # Where the administrator set port or group for the site on the server, that wins:
+        # the fields show the server's values, read-only, and this line says so.
+        self.server_note = QLabel(advanced)
+        self.server_note.setObjectName("alarmLanServerNote")
+        self.server_note.setWordWrap(True)
+        self.server_note.setVisible(False)
+        network.addRow("", self.server_note)
         self.apply_button = QPushButton(self.tr("Apply network settings"), advanced)
         self.apply_button.setObjectName("alarmLanApply")
         self.apply_button.clicked.connect(self.apply)
@@ -159,6 +166,7 @@ class AlarmSettings(QGroupBox):
 
         if self.lan is not None:
             self.lan.changed.connect(self.refresh_status)
+            self.lan.changed.connect(self._show_server_lan)
         self.refresh()
 
     # -- Showing -----------------------------------------------------------------------------
@@ -182,11 +190,37 @@ class AlarmSettings(QGroupBox):
             self.interface.addItem(fill(self.tr("%1 (not found)"), chosen), chosen)
             index = self.interface.count() - 1
         self.interface.setCurrentIndex(max(index, 0))
-        self.port.setValue(settings.ALARM_LAN_PORT.get())
-        self.group.setText(settings.ALARM_LAN_GROUP.get())
+        self.port.setValue(lan_port())
+        self.group.setText(lan_group())
+        self._show_server_lan()
         self.hotkey_edit.setKeySequence(QKeySequence(settings.ALARM_HOTKEY.get()))
         self.test_sound.setChecked(settings.ALARM_TEST_SOUND.get())
         self.refresh_status()
+
+    def _show_server_lan(self) -> None:
+        """Port and group the administrator set for the site on the server win: shown
+        read-only with a line that says so. A field the server lets go shows ours again."""
+        port_by_server, group_by_server = lan_set_by_server()
+        if port_by_server or not self.port.isEnabled():
+            self.port.setValue(lan_port())
+        if group_by_server or not self.group.isEnabled():
+            self.group.setText(lan_group())
+        self.port.setEnabled(not port_by_server)
+        self.group.setEnabled(not group_by_server)
+        notes = []
+        if port_by_server or group_by_server:
+            notes.append(
+                self.tr(
+                    "The administrator sets the port and group of this site on the server "
+                    "(Beheer, Alarmering); your own values apply where the server sets none."
+                )
+            )
+        if not settings.ALARM_LAN_SITE_ENABLED.get():
+            notes.append(
+                self.tr("The administrator switched alarms over the network off for this site.")
+            )
+        self.server_note.setText(" ".join(notes))
+        self.server_note.setVisible(bool(notes))
 
     def refresh_status(self) -> None:
         fingerprint = site_key.fingerprint()
@@ -290,8 +324,10 @@ class AlarmSettings(QGroupBox):
             else:
                 settings.SITE_ID.reset()
         settings.ALARM_LAN_INTERFACE.set(self.interface.currentData() or "")
-        settings.ALARM_LAN_PORT.set(self.port.value())
-        settings.ALARM_LAN_GROUP.set(group)
+        if self.port.isEnabled():  # else the server's value is shown: ours stays as it was
+            settings.ALARM_LAN_PORT.set(self.port.value())
+        if self.group.isEnabled():
+            settings.ALARM_LAN_GROUP.set(group)
         settings.sync()
         if self.lan is None:
             return False
