@@ -1,6 +1,38 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="nl_NL" sourcelanguage="en">
   <context>
+    <name>AdminAlarmService</name>
+    <message>
+      <source>The server cannot be reached. Try again when the connection is back.</source>
+      <extracomment>What a level may alert, in the order the page offers them: every colleague of the site, or one or more roles.</extracomment>
+      <translation>De server is niet bereikbaar. Probeer het opnieuw als de verbinding terug is.</translation>
+    </message>
+    <message>
+      <source>The server's certificate is not trusted.</source>
+      <translation>Het certificaat van de server wordt niet vertrouwd.</translation>
+    </message>
+    <message>
+      <source>Your session has ended. Sign in again.</source>
+      <translation>Je sessie is verlopen. Meld je opnieuw aan.</translation>
+    </message>
+    <message>
+      <source>Only an administrator may do this.</source>
+      <translation>Alleen een beheerder mag dit doen.</translation>
+    </message>
+    <message>
+      <source>The server refused this (HTTP status %1).</source>
+      <translation>De server weigerde dit (HTTP-status %1).</translation>
+    </message>
+    <message>
+      <source>Sign in as administrator on a linked workstation first.</source>
+      <translation>Meld je eerst aan als beheerder op een gekoppelde werkplek.</translation>
+    </message>
+    <message>
+      <source>Give at least one level, or reset to the default.</source>
+      <translation>Geef minstens één niveau, of zet de standaard terug.</translation>
+    </message>
+  </context>
+  <context>
     <name>AftercareAndPrivacy</name>
     <message>
       <source>Colleagues will then not see this report in the shared log.</source>
@@ -334,6 +366,14 @@
       <translation>Uit: geen alarm via het netwerk</translation>
     </message>
     <message>
+      <source>The administrator sets the port and group of this site on the server (Beheer, Alarmering); your own values apply where the server sets none.</source>
+      <translation>De beheerder stelt de poort en groep van deze vestiging in op de server (Beheer, Alarmering); je eigen waarden gelden waar de server niets instelt.</translation>
+    </message>
+    <message>
+      <source>The administrator switched alarms over the network off for this site.</source>
+      <translation>De beheerder heeft alarmen via het netwerk voor deze vestiging uitgezet.</translation>
+    </message>
+    <message>
       <source>Set (fingerprint %1)</source>
       <translation>Ingesteld (vingerafdruk %1)</translation>
     </message>
@@ -400,6 +440,223 @@
     <message>
       <source>Key not usable: %1</source>
       <translation>Toets niet bruikbaar: %1</translation>
+    </message>
+  </context>
+  <context>
+    <name>AlarmSetupPage</name>
+    <message>
+      <source>All colleagues of the site</source>
+      <translation>Alle collega's van de vestiging</translation>
+    </message>
+    <message>
+      <source>Security</source>
+      <translation>Beveiliging</translation>
+    </message>
+    <message>
+      <source>Team leads</source>
+      <translation>Teamleiders</translation>
+    </message>
+    <message>
+      <source>Coordinator aggression and violence</source>
+      <translation>Coördinator agressie en geweld</translation>
+    </message>
+    <message>
+      <source>Peer-support team</source>
+      <translation>Collegiaal opvangteam</translation>
+    </message>
+    <message>
+      <source>Employees</source>
+      <translation>Medewerkers</translation>
+    </message>
+    <message>
+      <source>Administrators</source>
+      <translation>Beheerders</translation>
+    </message>
+    <message>
+      <source>Alarm set-up</source>
+      <translation>Alarmering</translation>
+    </message>
+    <message>
+      <source>Alarm set-up per site</source>
+      <extracomment>Requests sent from a button whose success the page says in words.</extracomment>
+      <translation>Alarmering per vestiging</translation>
+    </message>
+    <message>
+      <source>Site</source>
+      <translation>Vestiging</translation>
+    </message>
+    <message>
+      <source>Reload</source>
+      <translation>Vernieuwen</translation>
+    </message>
+    <message>
+      <source>Escalation</source>
+      <translation>Escalatie</translation>
+    </message>
+    <message>
+      <source>When nobody answers an alarm, the server alerts the next level after its delay (counted from the alarm).</source>
+      <translation>Als niemand op een alarm reageert, waarschuwt de server na de wachttijd het volgende niveau (gerekend vanaf het alarm).</translation>
+    </message>
+    <message>
+      <source>Add level</source>
+      <translation>Niveau toevoegen</translation>
+    </message>
+    <message>
+      <source>Reset to default</source>
+      <translation>Standaard terugzetten</translation>
+    </message>
+    <message>
+      <source>Back to the built-in levels; the webhook address and secret are removed</source>
+      <translation>Terug naar de ingebouwde niveaus; het webhookadres en het geheim worden verwijderd</translation>
+    </message>
+    <message>
+      <source>Save escalation</source>
+      <translation>Escalatie opslaan</translation>
+    </message>
+    <message>
+      <source>Webhook (alarm centre, security desk)</source>
+      <translation>Webhook (meldkamer, beveiligingsdienst)</translation>
+    </message>
+    <message>
+      <source>Webhook address</source>
+      <translation>Webhookadres</translation>
+    </message>
+    <message>
+      <source>Address</source>
+      <translation>Adres</translation>
+    </message>
+    <message>
+      <source>Signing secret</source>
+      <translation>Ondertekengeheim</translation>
+    </message>
+    <message>
+      <source>New signing secret</source>
+      <translation>Nieuw ondertekengeheim</translation>
+    </message>
+    <message>
+      <source>Leave empty to keep the current secret</source>
+      <translation>Leeg laten om het huidige geheim te houden</translation>
+    </message>
+    <message>
+      <source>New secret</source>
+      <translation>Nieuw geheim</translation>
+    </message>
+    <message>
+      <source>Saved with the escalation. The secret is never shown again.</source>
+      <translation>Wordt met de escalatie opgeslagen. Het geheim wordt nooit meer getoond.</translation>
+    </message>
+    <message>
+      <source>Send test</source>
+      <translation>Test versturen</translation>
+    </message>
+    <message>
+      <source>Sends a signed test message, marked as a test, to the saved address</source>
+      <translation>Verstuurt een ondertekend testbericht, gemarkeerd als test, naar het opgeslagen adres</translation>
+    </message>
+    <message>
+      <source>Answer of the webhook test</source>
+      <translation>Antwoord op de webhooktest</translation>
+    </message>
+    <message>
+      <source>Answer</source>
+      <translation>Antwoord</translation>
+    </message>
+    <message>
+      <source>Alarm between workstations (network)</source>
+      <translation>Alarm tussen werkplekken (netwerk)</translation>
+    </message>
+    <message>
+      <source>Workstations of this site alarm each other</source>
+      <translation>Werkplekken van deze vestiging alarmeren elkaar</translation>
+    </message>
+    <message>
+      <source>Also without the server, over the local network (signed UDP)</source>
+      <translation>Ook zonder server, via het lokale netwerk (ondertekende UDP)</translation>
+    </message>
+    <message>
+      <source>UDP port</source>
+      <translation>UDP-poort</translation>
+    </message>
+    <message>
+      <source>Each workstation's own</source>
+      <translation>Eigen instelling per werkplek</translation>
+    </message>
+    <message>
+      <source>Multicast group</source>
+      <translation>Multicastgroep</translation>
+    </message>
+    <message>
+      <source>Each workstation's own, e.g. 239.255.47.47</source>
+      <translation>Eigen instelling per werkplek, bijv. 239.255.47.47</translation>
+    </message>
+    <message>
+      <source>Linked workstations take these over at once, or when they next connect. Empty: each workstation keeps its own setting (Instellingen).</source>
+      <translation>Gekoppelde werkplekken nemen dit meteen over, of zodra ze weer verbinding maken. Leeg: elke werkplek houdt zijn eigen instelling (Instellingen).</translation>
+    </message>
+    <message>
+      <source>Save network settings</source>
+      <translation>Netwerkinstellingen opslaan</translation>
+    </message>
+    <message>
+      <source>No sites yet. Create a site first.</source>
+      <extracomment>The free cell for one more group box (the test-alarm schedule; see add_group).</extracomment>
+      <translation>Nog geen vestigingen. Maak eerst een vestiging aan.</translation>
+    </message>
+    <message>
+      <source>The built-in default applies: this site has no escalation of its own.</source>
+      <translation>De ingebouwde standaard geldt: deze vestiging heeft geen eigen escalatie.</translation>
+    </message>
+    <message>
+      <source>Set for this site.</source>
+      <translation>Ingesteld voor deze vestiging.</translation>
+    </message>
+    <message>
+      <source>Set</source>
+      <translation>Ingesteld</translation>
+    </message>
+    <message>
+      <source>Not set</source>
+      <translation>Niet ingesteld</translation>
+    </message>
+    <message>
+      <source>Saved.</source>
+      <translation>Opgeslagen.</translation>
+    </message>
+    <message>
+      <source>Back to the built-in default.</source>
+      <translation>Terug naar de ingebouwde standaard.</translation>
+    </message>
+    <message>
+      <source>At most 10 levels.</source>
+      <translation>Hoogstens 10 niveaus.</translation>
+    </message>
+    <message>
+      <source>Sending…</source>
+      <translation>Wordt verstuurd…</translation>
+    </message>
+    <message>
+      <source>No answer from %1 after %2 ms: %3</source>
+      <translation>Geen antwoord van %1 na %2 ms: %3</translation>
+    </message>
+    <message>
+      <source>OK</source>
+      <translation>Gelukt</translation>
+    </message>
+    <message>
+      <source>Not OK</source>
+      <translation>Niet gelukt</translation>
+    </message>
+    <message>
+      <source>%1: %2 answered HTTP %3 in %4 ms.</source>
+      <translation>%1: %2 antwoordde HTTP %3 in %4 ms.</translation>
+    </message>
+    <message>
+      <source>Answer: %1</source>
+      <translation>Antwoord: %1</translation>
+    </message>
+    <message>
+      <source>Saved. Linked workstations take it over.</source>
+      <translation>Opgeslagen. Gekoppelde werkplekken nemen het over.</translation>
     </message>
   </context>
   <context>
@@ -2924,6 +3181,10 @@
       <translation>Niet actief: %1</translation>
     </message>
     <message>
+      <source>Off: switched off for this site by the administrator</source>
+      <translation>Uit: voor deze vestiging uitgezet door de beheerder</translation>
+    </message>
+    <message>
       <source>Not set up: no site key on this workstation</source>
       <translation>Niet ingericht: geen vestigingssleutel op deze werkplek</translation>
     </message>
@@ -3104,6 +3365,57 @@
     <message>
       <source>Document not made</source>
       <translation>Document niet gemaakt</translation>
+    </message>
+  </context>
+  <context>
+    <name>LevelRow</name>
+    <message>
+      <source>Delay in seconds</source>
+      <translation>Wachttijd in seconden</translation>
+    </message>
+    <message>
+      <source> s</source>
+      <translation> s</translation>
+    </message>
+    <message>
+      <source>Seconds after the alarm without anyone answering</source>
+      <translation>Seconden na het alarm zonder dat iemand reageert</translation>
+    </message>
+    <message>
+      <source>Who is alerted</source>
+      <translation>Wie gewaarschuwd wordt</translation>
+    </message>
+    <message>
+      <source>Webhook</source>
+      <translation>Webhook</translation>
+    </message>
+    <message>
+      <source>Call the webhook at this level</source>
+      <translation>Op dit niveau de webhook aanroepen</translation>
+    </message>
+    <message>
+      <source>Move level up</source>
+      <translation>Niveau omhoog</translation>
+    </message>
+    <message>
+      <source>Move level down</source>
+      <translation>Niveau omlaag</translation>
+    </message>
+    <message>
+      <source>Remove</source>
+      <translation>Verwijderen</translation>
+    </message>
+    <message>
+      <source>Remove level</source>
+      <translation>Niveau verwijderen</translation>
+    </message>
+    <message>
+      <source>Nobody (choose)</source>
+      <translation>Niemand (kies)</translation>
+    </message>
+    <message>
+      <source>Level %1</source>
+      <translation>Niveau %1</translation>
     </message>
   </context>
   <context>
@@ -4458,6 +4770,18 @@
       <translation>Multicastgroep (leeg: broadcast)</translation>
     </message>
     <message>
+      <source>UDP port for alarms set by the server</source>
+      <translation>UDP-poort voor alarmen, ingesteld door de server</translation>
+    </message>
+    <message>
+      <source>Multicast group set by the server</source>
+      <translation>Multicastgroep, ingesteld door de server</translation>
+    </message>
+    <message>
+      <source>Alarms between workstations allowed by the server</source>
+      <translation>Alarmen tussen werkplekken toegestaan door de server</translation>
+    </message>
+    <message>
       <source>Site (stations of one site alarm each other)</source>
       <translation>Vestiging (werkplekken van één vestiging alarmeren elkaar)</translation>
     </message>
@@ -4763,7 +5087,7 @@
     <name>SyncEngine</name>
     <message>
       <source>The evidence file %1 of a report is no longer on this workstation and cannot be sent to the server</source>
-      <extracomment>The safety-net cycle when the stream is quiet (it nudges on every change anyway). Epoch changes handled within one cycle before giving up until the next (a server that keeps changing its epoch is broken; never loop on it). Device id changes within one cycle, likewise (a fresh id is never taken, so more means a broken server). Notices kept for the sync status in Instellingen.</extracomment>
+      <extracomment>The safety-net cycle when the stream is quiet (it nudges on every change anyway). Epoch changes handled within one cycle before giving up until the next (a server that keeps changing its epoch is broken; never loop on it). Device id changes within one cycle, likewise (a fresh id is never taken, so more means a broken server). Notices kept for the sync status in Instellingen. Goes up when the identity the engine pulls for changes: a page asked for before (the previous person's) never lands in the new identity's replica.</extracomment>
       <translation>Het bewijsbestand %1 van een melding staat niet meer op deze werkplek en kan niet naar de server</translation>
     </message>
     <message>
