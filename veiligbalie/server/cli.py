@@ -772,6 +772,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     leaf(station, "list", _station_list, "list workstations with their online state")
 
+    from veiligbalie.server.backup import add_cli as add_backup_cli
+
+    add_backup_cli(areas, _Parser, _db_options)
     from veiligbalie.server.guidance import add_cli as add_guidance_cli
 
     add_guidance_cli(areas, leaf, _Parser)
@@ -795,4 +798,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    # ``python -m veiligbalie.server.cli``: run the imported module's main, so that modules
+    # importing this one (backup) raise the same CliError class that main catches.
+    from veiligbalie.server.cli import main as _main
+
+    raise SystemExit(_main())
