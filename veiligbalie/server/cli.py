@@ -23,6 +23,7 @@ import getpass
 import json
 import logging
 import os
+import signal
 import sys
 import tomllib
 from collections.abc import Callable, Sequence
@@ -238,6 +239,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     redact_server_logs()  # after the Config, which sets up uvicorn's loggers
     pid_file = server_data_dir(args.data_dir) / PID_NAME
     _write_pid_file(pid_file, store.url)
+    # uvicorn shuts down on SIGTERM and then raises the signal again for the handler that
+    # was there before it: this one ends the process through the finally below (pid file
+    # removed, exit 0 for systemd) instead of the default handler killing it on the spot.
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         uvicorn.Server(config).run()
     finally:
@@ -245,6 +250,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
             pid_file.unlink()
         store.close()
     return 0
+
+
+def _terminated(_signum: int, _frame: object) -> None:
+    raise SystemExit(0)
 
 
 def _write_pid_file(path: Path, url: str) -> None:
