@@ -136,9 +136,7 @@ def test_systemd_analyze_verifies_the_unit(tmp_path: Path) -> None:
     env_file = tmp_path / "server.env"
     env_file.write_text(ENV_EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
     # verify checks that ExecStart exists: point it at this environment's program.
-    text = text.replace(INSTALLED, program()).replace(
-        "/etc/veiligbalie/server.env", str(env_file)
-    )
+    text = text.replace(INSTALLED, program()).replace("/etc/veiligbalie/server.env", str(env_file))
     unit = tmp_path / UNIT.name
     unit.write_text(text, encoding="utf-8")
     result = subprocess.run(

@@ -370,9 +370,9 @@ def restore(
     give the database a new epoch. Refuses while a server runs on the data folder, and over a
     database that holds data unless ``force``."""
     started = time.monotonic()
+    _refuse_running(data_dir, "restoring")
     folder = folder.expanduser().resolve()
     manifest = read_manifest(folder)
-    _refuse_running(data_dir, "restoring")
     backend = make_url(url).get_backend_name()
     if backend != manifest.get("backend"):
         raise BackupError(
@@ -534,9 +534,7 @@ def move_database(
         source_revision = current_revision(source.engine)
         head = migrate(target)
         if head != source_revision:
-            raise BackupError(
-                f"schema revisions differ (source {source_revision}, target {head})"
-            )
+            raise BackupError(f"schema revisions differ (source {source_revision}, target {head})")
         rows = 0
         with source.read() as src, target.connect() as dst, dst.begin():
             sequences = _sqlite_sequences(src) if source.backend == "sqlite" else {}
@@ -745,9 +743,7 @@ def add_cli(
     db_options(p, nested=True)
     p.add_argument("--from", dest="source", required=True, metavar="DIR", help="the backup")
     p.add_argument("--files", metavar="DIR", help="the server's attachments folder")
-    p.add_argument(
-        "--force", action="store_true", help="replace a database that holds data"
-    )
+    p.add_argument("--force", action="store_true", help="replace a database that holds data")
     p.set_defaults(func=_cmd_restore)
 
     p = areas.add_parser(
