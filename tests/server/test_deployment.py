@@ -21,6 +21,7 @@ from tests.support.net import free_tcp_port
 from tests.support.server import ROOT
 from tests.support.waiting import wait_until
 from veiligbalie.server import cli
+from veiligbalie.server.store import PID_NAME
 
 PACKAGING = ROOT / "packaging" / "server"
 UNIT = PACKAGING / "veiligbalie-server.service"
@@ -120,12 +121,12 @@ def test_the_units_command_line_with_its_environment_file_serves_healthz(
         assert answer["database"] == "sqlite"
         assert (data / "veiligbalie-server.sqlite3").exists()  # the data folder of the file
         assert (data / "files").is_dir()
-        assert (data / cli.PID_NAME).exists()  # restore and migrate-database look here
+        assert (data / PID_NAME).exists()  # restore and migrate-database look here
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(20)
     assert process.returncode == 0, log.read_text(errors="replace")[-2000:]  # clean for systemd
-    assert not (data / cli.PID_NAME).exists()
+    assert not (data / PID_NAME).exists()
 
 
 def test_systemd_analyze_verifies_the_unit(tmp_path: Path) -> None:

@@ -42,12 +42,15 @@ import veiligbalie
 from veiligbalie.server import schema
 from veiligbalie.server.review import stored_path
 from veiligbalie.server.store import (
+    PID_NAME,
     DatabaseError,
     ServerStore,
     create_db_engine,
     current_revision,
     default_files_dir,
     migrate,
+    running_server,
+    server_data_dir,
 )
 
 MANIFEST = "manifest.json"
@@ -163,9 +166,6 @@ def _copy_files(
 
 
 def _refuse_running(data_dir: str | None, what: str) -> None:
-    from veiligbalie.server.cli import PID_NAME, running_server
-    from veiligbalie.server.store import server_data_dir
-
     pid = running_server(data_dir)
     if pid is not None:
         pid_file = server_data_dir(data_dir) / PID_NAME
@@ -618,27 +618,19 @@ def _files_dir(args: argparse.Namespace, url: str) -> Path:
 
 
 def _open(url: str) -> ServerStore:
-    from veiligbalie.server.cli import CliError
-
     try:
         return ServerStore(url)
     except DatabaseError as exc:
-        raise CliError(str(exc)) from None
+        raise BackupError(str(exc)) from None
     except sa.exc.OperationalError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "unknown"
-        raise CliError(f"cannot open the database {_safe(url)}: {reason}") from None
+        raise BackupError(f"cannot open the database {_safe(url)}: {reason}") from None
 
 
-def _cmd_backup(args: argparse.Namespace) -> int:
-    from veiligbalie.server.cli import CliError, _say_database, database_choice
-
-    _say_database(args)
-    url, _source = database_choice(args)
+def _cmd_backup(args: argparse.Namespace, url: str) -> int:
     store = _open(url)
     try:
         result = backup(store, _files_dir(args, url), Path(args.to))
-    except BackupError as exc:
-        raise CliError(str(exc)) from None
     finally:
         store.close()
     print(f"backup in {result.folder} ({store.backend}, {result.seconds:.1f} s):")
@@ -649,21 +641,14 @@ def _cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_restore(args: argparse.Namespace) -> int:
-    from veiligbalie.server.cli import CliError, _say_database, database_choice
-
-    _say_database(args)
-    url, _source = database_choice(args)
-    try:
-        result = restore(
-            Path(args.source),
-            url,
-            _files_dir(args, url),
-            force=args.force,
-            data_dir=args.data_dir,
-        )
-    except BackupError as exc:
-        raise CliError(str(exc)) from None
+def _cmd_restore(args: argparse.Namespace, url: str) -> int:
+    result = restore(
+        Path(args.source),
+        url,
+        _files_dir(args, url),
+        force=args.force,
+        data_dir=args.data_dir,
+    )
     print(f"restored into {_safe(url)} ({result.seconds:.1f} s):")
     _print_counts(result.counts)
     print(f"epoch changed from {result.old_epoch} to {result.new_epoch}")
@@ -674,15 +659,8 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_migrate_database(args: argparse.Namespace) -> int:
-    from veiligbalie.server.cli import CliError, _say_database, database_choice
-
-    _say_database(args)
-    url, _source = database_choice(args)
-    try:
-        _refuse_running(args.data_dir, "moving its database")
-    except BackupError as exc:
-        raise CliError(str(exc)) from None
+def _cmd_migrate_database(args: argparse.Namespace, url: str) -> int:
+    _refuse_running(args.data_dir, "moving its database")
     source_files = _files_dir(args, url)
     target_files = (
         Path(args.to_files).expanduser().resolve()
@@ -693,11 +671,11 @@ def _cmd_migrate_database(args: argparse.Namespace) -> int:
     try:
         result = move_database(store, args.to, batch=args.batch, say=lambda _line: None)
         copied = copy_files(source_files, target_files)
-    except BackupError as exc:
-        raise CliError(str(exc)) from None
     except sa.exc.SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        raise CliError(f"the move failed, nothing was committed to the target: {reason}") from None
+        raise BackupError(
+            f"the move failed, nothing was committed to the target: {reason}"
+        ) from None
     finally:
         store.close()
     print(f"rows per table (source, target) after {result.seconds:.1f} s:")
@@ -721,7 +699,10 @@ def add_cli(
     areas: Any,
     parser_class: type,
     db_options: Callable[..., None],
+    with_database: Callable[[Callable[[argparse.Namespace, str], int]], Any],
 ) -> None:
+    """``admin backup``, ``admin restore`` and ``admin migrate-database``; ``with_database``
+    (from the CLI) hands each the database URL and turns a BackupError into one line."""
     p = areas.add_parser(
         "backup",
         help="back the database and attachments up into a new folder (the server may run)",
@@ -731,7 +712,7 @@ def add_cli(
     db_options(p, nested=True)
     p.add_argument("--to", required=True, metavar="DIR", help="a new (or empty) folder")
     p.add_argument("--files", metavar="DIR", help="the server's attachments folder")
-    p.set_defaults(func=_cmd_backup)
+    p.set_defaults(func=with_database(_cmd_backup))
 
     p = areas.add_parser(
         "restore",
@@ -744,7 +725,7 @@ def add_cli(
     p.add_argument("--from", dest="source", required=True, metavar="DIR", help="the backup")
     p.add_argument("--files", metavar="DIR", help="the server's attachments folder")
     p.add_argument("--force", action="store_true", help="replace a database that holds data")
-    p.set_defaults(func=_cmd_restore)
+    p.set_defaults(func=with_database(_cmd_restore))
 
     p = areas.add_parser(
         "migrate-database",
@@ -764,4 +745,4 @@ def add_cli(
         "look for it with the new database; copied when it differs)",
     )
     p.add_argument("--batch", type=int, default=BATCH_DEFAULT, help="rows per insert")
-    p.set_defaults(func=_cmd_migrate_database)
+    p.set_defaults(func=with_database(_cmd_migrate_database))

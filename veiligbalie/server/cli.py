@@ -40,6 +40,7 @@ from veiligbalie.protocol.events import PING_INTERVAL_SECONDS
 from veiligbalie.server import admin, escalation_config, presence
 from veiligbalie.server.errors import EscalationError
 from veiligbalie.server.store import (
+    PID_NAME,
     DatabaseError,
     ServerStore,
     default_database_url,
@@ -66,9 +67,6 @@ ENV_TLS_CERT = "VEILIGBALIE_SERVER_TLS_CERT"
 ENV_TLS_KEY = "VEILIGBALIE_SERVER_TLS_KEY"
 ENV_GC_TUNING = "VEILIGBALIE_SERVER_GC_TUNING"
 ENV_FORWARDED_ALLOW_IPS = "VEILIGBALIE_SERVER_FORWARDED_ALLOW_IPS"
-#: Written by ``serve`` while it runs (its pid and database), so ``admin restore`` and
-#: ``admin migrate-database`` can refuse to work under a running server's feet.
-PID_NAME = "serve.pid"
 
 
 def _env(name: str, fallback: str | None = None) -> str | None:
@@ -263,24 +261,6 @@ def _write_pid_file(path: Path, url: str) -> None:
         logging.getLogger(__name__).warning("cannot write %s: %s", path, exc.strerror)
 
 
-def running_server(data_dir: str | None) -> int | None:
-    """The pid of a ``serve`` still running on this server data folder, or None."""
-    path = server_data_dir(data_dir) / PID_NAME
-    try:
-        pid = int(json.loads(path.read_text(encoding="utf-8"))["pid"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    if pid == os.getpid():
-        return None
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return None
-    except PermissionError:
-        return pid  # alive, another user's
-    return pid
-
-
 def cmd_migrate(args: argparse.Namespace) -> int:
     store = _open_store(args)  # opening runs the migrations
     try:
@@ -355,6 +335,25 @@ def _admin(
         finally:
             store.close()
         return 0
+
+    return run
+
+
+def _with_database(
+    action: Callable[[argparse.Namespace, str], int],
+) -> Callable[[argparse.Namespace], int]:
+    """A command that works on the database ``admin`` chooses (said on stderr) without
+    opening it as a ServerStore first (backup, restore, migrate-database)."""
+
+    def run(args: argparse.Namespace) -> int:
+        from veiligbalie.server.backup import BackupError
+
+        _say_database(args)
+        url, _source = database_choice(args)
+        try:
+            return action(args, url)
+        except BackupError as exc:
+            raise CliError(str(exc)) from None
 
     return run
 
@@ -783,7 +782,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from veiligbalie.server.backup import add_cli as add_backup_cli
 
-    add_backup_cli(areas, _Parser, _db_options)
+    add_backup_cli(areas, _Parser, _db_options, _with_database)
     from veiligbalie.server.guidance import add_cli as add_guidance_cli
 
     add_guidance_cli(areas, leaf, _Parser)
@@ -807,8 +806,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    # ``python -m veiligbalie.server.cli``: run the imported module's main, so that modules
-    # importing this one (backup) raise the same CliError class that main catches.
-    from veiligbalie.server.cli import main as _main
-
-    raise SystemExit(_main())
+    raise SystemExit(main())

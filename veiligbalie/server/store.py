@@ -10,6 +10,7 @@ seq below N is committed too, and a pull can never skip a change committed later
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from collections.abc import Iterator
@@ -48,6 +49,29 @@ def server_data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
 
 def default_database_url(data_dir: str | os.PathLike[str] | None = None) -> str:
     return f"sqlite:///{server_data_dir(data_dir) / 'veiligbalie-server.sqlite3'}"
+
+
+#: Written by ``serve`` in the server data folder while it runs (its pid and database), so
+#: ``admin restore`` and ``admin migrate-database`` refuse to work under its feet.
+PID_NAME = "serve.pid"
+
+
+def running_server(data_dir: str | os.PathLike[str] | None) -> int | None:
+    """The pid of a ``serve`` still running on this server data folder, or None."""
+    path = server_data_dir(data_dir) / PID_NAME
+    try:
+        pid = int(json.loads(path.read_text(encoding="utf-8"))["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if pid == os.getpid():
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:
+        return pid  # alive, another user's
+    return pid
 
 
 ENV_SERVER_FILES = "VEILIGBALIE_SERVER_FILES"
