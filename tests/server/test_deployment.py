@@ -267,3 +267,42 @@ def test_the_container_file_builds() -> None:
         assert "healthz" in inspect.stdout, inspect.stdout + inspect.stderr
     finally:
         subprocess.run([tool, "rmi", "-f", tag], capture_output=True, timeout=120)
+
+
+@pytest.mark.parametrize(("trusted", "counted"), [(None, "203.0.113.7"), ("10.9.9.9", "127.0.0.1")])
+def test_forwarded_for_counts_only_from_a_trusted_proxy(
+    tmp_path: Path, trusted: str | None, counted: str
+) -> None:
+    """Behind the proxy on the same machine (the default) the sign-in throttle counts the
+    counter's address from X-Forwarded-For; from a sender not trusted the header is ignored."""
+    import sqlalchemy as sa
+
+    from tests.support.server import running_server
+    from veiligbalie.server import schema
+    from veiligbalie.server.store import create_db_engine
+
+    url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
+    extra = ["--forwarded-allow-ips", trusted] if trusted else []
+    with running_server(url, data_dir=tmp_path, extra_args=extra) as server:
+        answer = httpx.post(
+            f"{server.base_url}/api/v1/auth/login",
+            json={"username": "niemand", "password": "fout-wachtwoord"},
+            headers={"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"},
+            timeout=30,
+        )
+        assert answer.status_code == 401
+    engine = create_db_engine(url)
+    try:
+        with engine.connect() as conn:
+            keys = (
+                conn.execute(
+                    sa.select(schema.login_throttle.c.key).where(
+                        schema.login_throttle.c.kind == "address"
+                    )
+                )
+                .scalars()
+                .all()
+            )
+    finally:
+        engine.dispose()
+    assert keys == [counted]
