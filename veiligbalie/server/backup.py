@@ -428,7 +428,12 @@ def _restore_sqlite(dump: Path, url: str, *, force: bool) -> str:
     shutil.copyfile(dump, incoming)
     # Upgrade the restored copy to this server's schema and give it its new epoch before it
     # takes the database's place: a half-done restore never looks like a usable database.
-    store = ServerStore(f"sqlite:///{incoming}")
+    try:
+        store = ServerStore(f"sqlite:///{incoming}")
+    except DatabaseError as exc:  # e.g. a backup of a newer server
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{incoming}{suffix}").unlink(missing_ok=True)
+        raise BackupError(f"the backup cannot be used by this server: {exc}") from None
     try:
         new_epoch = store.rotate_epoch()
         with store.engine.connect() as conn:
@@ -475,7 +480,10 @@ def _restore_postgresql(dump: Path, url: str, *, force: bool) -> str:
     )
     if result.returncode != 0:
         raise BackupError(f"pg_restore failed: {result.stderr.strip()[-500:]}")
-    store = ServerStore(url)
+    try:
+        store = ServerStore(url)
+    except DatabaseError as exc:
+        raise BackupError(f"the restored database cannot be used by this server: {exc}") from None
     try:
         return store.rotate_epoch()
     finally:

@@ -354,6 +354,9 @@ def _with_database(
             return action(args, url)
         except BackupError as exc:
             raise CliError(str(exc)) from None
+        except OSError as exc:  # a full disk, a folder without permission
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise CliError(f"{where}{exc.strerror or exc}") from None
 
     return run
 
