@@ -18,9 +18,12 @@ from veiligbalie.server.store import ServerStore
 TUNED = "garbage collections kept out of alarm fan-outs"
 
 
-def test_the_option_and_its_default() -> None:
+def test_the_option_and_its_default(monkeypatch: pytest.MonkeyPatch) -> None:
     parser = cli.build_parser()
-    assert parser.parse_args(["serve"]).gc_tuning is cli.GC_TUNING_DEFAULT
+    monkeypatch.delenv(cli.ENV_GC_TUNING, raising=False)
+    args = parser.parse_args(["serve"])
+    cli._serve_options(args)
+    assert args.gc_tuning is cli.GC_TUNING_DEFAULT
     assert parser.parse_args(["serve", "--gc-tuning"]).gc_tuning is True
     assert parser.parse_args(["serve", "--no-gc-tuning"]).gc_tuning is False
 

@@ -57,7 +57,10 @@ from veiligbalie.protocol.review import (
     PersonOut,
 )
 from veiligbalie.protocol.sync import (
+    API_VERSION,
+    API_VERSION_HEADER,
     PULL_LIMIT_DEFAULT,
+    SERVER_VERSION_HEADER,
     HealthResponse,
     PullResponse,
     PushRequest,
@@ -68,7 +71,7 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T", bound=BaseModel)
 
-ErrorKind = Literal["offline", "auth", "rejected", "epoch", "server", "certificate"]
+ErrorKind = Literal["offline", "auth", "rejected", "epoch", "server", "certificate", "version"]
 DEFAULT_TIMEOUT_MS = 15_000
 API_PREFIX = "/api/v1"
 #: How a list answer is read (``ApiCall`` takes a model class or one of these).
@@ -87,13 +90,23 @@ class ApiError(Exception):
     revoked, or wrong credentials (401); ``rejected``: the server refused the request (4xx);
     ``epoch``: the server's database is another one than the client synced with (409 with an
     epoch; ``epoch`` holds the server's); ``server``: a 5xx or an answer that makes no sense;
-    ``certificate``: the server's TLS certificate is not trusted (never ignored).
+    ``certificate``: the server's TLS certificate is not trusted (never ignored);
+    ``version``: the server speaks another API version (``server_api``, newer or older than
+    API_VERSION; its program version in ``server_version``): the answer is not used, and
+    nothing is dropped on either side.
     """
 
     kind: ErrorKind
     status: int = 0
     message: str = ""
     epoch: str | None = None
+    server_api: int | None = None
+    server_version: str = ""
+
+    @property
+    def server_newer(self) -> bool:
+        """A ``version`` error of a server newer than this client."""
+        return self.kind == "version" and (self.server_api or 0) > API_VERSION
 
     def __str__(self) -> str:
         status = f" {self.status}" if self.status else ""
@@ -218,6 +231,9 @@ class ApiCall(QObject):
                 return None, ApiError("certificate", 0, detail)
             # No HTTP answer at all: refused, unreachable, reset or timed out. Retry later.
             return None, ApiError("offline", 0, reply.errorString())
+        mismatch = _version_mismatch(reply, status)
+        if mismatch is not None:
+            return None, mismatch
         if 200 <= status < 300:
             return self._success(status, body)
         detail, epoch = _error_detail(body)
@@ -320,6 +336,33 @@ class DownloadCall(ApiCall):
         except OSError as exc:
             return None, ApiError("server", status, f"cannot store the file: {exc.strerror}")
         return self._dest, None
+
+
+def _header(reply: QNetworkReply, name: str) -> str:
+    return bytes(reply.rawHeader(name).data()).decode("ascii", "replace").strip()
+
+
+def _version_mismatch(reply: QNetworkReply, status: int) -> ApiError | None:
+    """A ``version`` error when the server says it speaks another API version than this
+    client; None when it speaks ours or says nothing (a server from before the header)."""
+    try:
+        api = int(_header(reply, API_VERSION_HEADER))
+    except ValueError:
+        return None
+    if api == API_VERSION:
+        return None
+    program = _header(reply, SERVER_VERSION_HEADER) or "?"
+    side = "newer" if api > API_VERSION else "older"
+    log.warning("the server %s (API %d) is %s than this client (API %d)", program, api, side,
+                API_VERSION)  # fmt: skip
+    return ApiError(
+        "version",
+        status,
+        f"the server (VeiligBalie {program}, API {api}) is {side} than this workstation "
+        f"(API {API_VERSION})",
+        server_api=api,
+        server_version=program,
+    )
 
 
 def _error_detail(body: bytes) -> tuple[str, str | None]:

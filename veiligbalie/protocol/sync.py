@@ -443,10 +443,23 @@ PAYLOAD_MODELS: dict[str, type[BaseModel]] = {
 }
 
 
+#: The REST API's compatibility number. The server sends it on every HTTP answer (header
+#: API_VERSION_HEADER, with its program version in SERVER_VERSION_HEADER); a client whose
+#: number differs makes no further use of the answer and says whether the server is newer or
+#: older than it. Raise it only for a change one side cannot work with (a route or field
+#: removed or changed in meaning); an added optional field or route keeps it.
+API_VERSION = 1
+API_VERSION_HEADER = "X-VeiligBalie-Api"
+SERVER_VERSION_HEADER = "X-VeiligBalie-Server"
+
+
 class HealthResponse(WireModel):
     status: Literal["ok"] = "ok"
     epoch: str
     database: Literal["sqlite", "postgresql"]
+    #: The server program's version and API_VERSION ("" and 0 from servers before these).
+    version: str = ""
+    api: int = 0
 
 
 # --- what a change adds to the report's timeline ------------------------------------------

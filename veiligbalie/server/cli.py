@@ -9,15 +9,21 @@ in the server data folder, else a SQLite file in that folder.
 ``serve`` keeps the reports' attachments in ``--files`` (or ``$VEILIGBALIE_SERVER_FILES``),
 by default a ``files`` folder next to the SQLite database, or in the server data folder
 when the database is PostgreSQL; it is created at start.
+
+Every option of ``serve`` can also come from the environment (a systemd ``EnvironmentFile``
+or a container's ``--env-file``): ``VEILIGBALIE_SERVER_<OPTION>``, e.g.
+``VEILIGBALIE_SERVER_PORT=8080``; a flag on the command line wins over the environment.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import json
 import logging
 import os
+import signal
 import sys
 import tomllib
 from collections.abc import Callable, Sequence
@@ -34,6 +40,7 @@ from veiligbalie.protocol.events import PING_INTERVAL_SECONDS
 from veiligbalie.server import admin, escalation_config, presence
 from veiligbalie.server.errors import EscalationError
 from veiligbalie.server.store import (
+    PID_NAME,
     DatabaseError,
     ServerStore,
     default_database_url,
@@ -53,6 +60,29 @@ GC_TUNING_DEFAULT = True
 ENV_PING_SECONDS = "VEILIGBALIE_SERVER_PING_SECONDS"
 #: Seconds before the first webhook retry (doubling); tests shorten it.
 ENV_WEBHOOK_BACKOFF = "VEILIGBALIE_SERVER_WEBHOOK_BACKOFF"
+#: ``serve``'s options from the environment (a flag on the command line wins).
+ENV_HOST = "VEILIGBALIE_SERVER_HOST"
+ENV_PORT = "VEILIGBALIE_SERVER_PORT"
+ENV_TLS_CERT = "VEILIGBALIE_SERVER_TLS_CERT"
+ENV_TLS_KEY = "VEILIGBALIE_SERVER_TLS_KEY"
+ENV_GC_TUNING = "VEILIGBALIE_SERVER_GC_TUNING"
+ENV_FORWARDED_ALLOW_IPS = "VEILIGBALIE_SERVER_FORWARDED_ALLOW_IPS"
+
+
+def _env(name: str, fallback: str | None = None) -> str | None:
+    value = os.environ.get(name, "").strip()
+    return value or fallback
+
+
+def _env_flag(name: str, fallback: bool) -> bool:
+    value = _env(name)
+    if value is None:
+        return fallback
+    if value.lower() in ("1", "true", "yes", "on"):
+        return True
+    if value.lower() in ("0", "false", "no", "off"):
+        return False
+    raise CliError(f"${name} must be true or false, not {value!r}")
 
 
 class CliError(Exception):
@@ -124,11 +154,31 @@ def _open_store(args: argparse.Namespace) -> ServerStore:
 # --- serve / migrate --------------------------------------------------------------------
 
 
+def _serve_options(args: argparse.Namespace) -> None:
+    """Fill ``serve``'s options not given on the command line from the environment."""
+    args.host = args.host or _env(ENV_HOST, "127.0.0.1")
+    if args.port is None and _env(ENV_PORT):
+        try:
+            args.port = int(str(_env(ENV_PORT)))
+        except ValueError:
+            raise CliError(f"${ENV_PORT} must be a port number, not {_env(ENV_PORT)!r}") from None
+    if args.port is not None and not 0 < args.port < 65536:
+        raise CliError(f"the port must be 1..65535, not {args.port}")
+    args.tls_cert = args.tls_cert or _env(ENV_TLS_CERT)
+    args.tls_key = args.tls_key or _env(ENV_TLS_KEY)
+    if args.gc_tuning is None:
+        args.gc_tuning = _env_flag(ENV_GC_TUNING, GC_TUNING_DEFAULT)
+    args.forwarded_allow_ips = args.forwarded_allow_ips or _env(
+        ENV_FORWARDED_ALLOW_IPS, "127.0.0.1"
+    )
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from veiligbalie.server.app import create_app
 
+    _serve_options(args)
     if bool(args.tls_cert) != bool(args.tls_key):
         raise CliError("give both --tls-cert and --tls-key, or neither")
     for path in (args.tls_cert, args.tls_key):
@@ -181,11 +231,34 @@ def cmd_serve(args: argparse.Namespace) -> int:
         ssl_keyfile=args.tls_key,
         log_level="info",
         ws=UVICORN_WS,
+        proxy_headers=True,
+        forwarded_allow_ips=args.forwarded_allow_ips,
     )
     redact_server_logs()  # after the Config, which sets up uvicorn's loggers
-    uvicorn.Server(config).run()
-    store.close()
+    pid_file = server_data_dir(args.data_dir) / PID_NAME
+    _write_pid_file(pid_file, store.url)
+    # uvicorn shuts down on SIGTERM and then raises the signal again for the handler that
+    # was there before it: this one ends the process through the finally below (pid file
+    # removed, exit 0 for systemd) instead of the default handler killing it on the spot.
+    signal.signal(signal.SIGTERM, _terminated)
+    try:
+        uvicorn.Server(config).run()
+    finally:
+        with contextlib.suppress(OSError):
+            pid_file.unlink()
+        store.close()
     return 0
+
+
+def _terminated(_signum: int, _frame: object) -> None:
+    raise SystemExit(0)
+
+
+def _write_pid_file(path: Path, url: str) -> None:
+    try:
+        path.write_text(json.dumps({"pid": os.getpid(), "database": _safe_url(url)}) + "\n")
+    except OSError as exc:
+        logging.getLogger(__name__).warning("cannot write %s: %s", path, exc.strerror)
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -262,6 +335,28 @@ def _admin(
         finally:
             store.close()
         return 0
+
+    return run
+
+
+def _with_database(
+    action: Callable[[argparse.Namespace, str], int],
+) -> Callable[[argparse.Namespace], int]:
+    """A command that works on the database ``admin`` chooses (said on stderr) without
+    opening it as a ServerStore first (backup, restore, migrate-database)."""
+
+    def run(args: argparse.Namespace) -> int:
+        from veiligbalie.server.backup import BackupError
+
+        _say_database(args)
+        url, _source = database_choice(args)
+        try:
+            return action(args, url)
+        except BackupError as exc:
+            raise CliError(str(exc)) from None
+        except OSError as exc:  # a full disk, a folder without permission
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise CliError(f"{where}{exc.strerror or exc}") from None
 
     return run
 
@@ -506,12 +601,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    serve = commands.add_parser("serve", help="run the API server")
+    serve = commands.add_parser(
+        "serve",
+        help="run the API server",
+        description="Run the API server. Every option may instead come from the environment "
+        "variable named in its help (e.g. from a systemd EnvironmentFile); a flag given on "
+        "the command line wins over the environment.",
+    )
     _db_options(serve, nested=False)
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, help="default 8443 with TLS, else 8080")
-    serve.add_argument("--tls-cert", metavar="FILE", help="PEM certificate (chain)")
-    serve.add_argument("--tls-key", metavar="FILE", help="PEM private key")
+    serve.add_argument(
+        "--host",
+        help=f"address to listen on (default: ${ENV_HOST}, else 127.0.0.1; behind a TLS "
+        "proxy on the same machine keep 127.0.0.1)",
+    )
+    serve.add_argument(
+        "--port", type=int, help=f"default: ${ENV_PORT}, else 8443 with TLS and 8080 without"
+    )
+    serve.add_argument(
+        "--tls-cert", metavar="FILE", help=f"PEM certificate (chain) (default: ${ENV_TLS_CERT})"
+    )
+    serve.add_argument(
+        "--tls-key", metavar="FILE", help=f"PEM private key (default: ${ENV_TLS_KEY})"
+    )
     serve.add_argument(
         "--files",
         metavar="DIR",
@@ -521,10 +632,18 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--gc-tuning",
         action=argparse.BooleanOptionalAction,
-        default=GC_TUNING_DEFAULT,
+        default=None,
         help="keep Python's full garbage collections out of alarm fan-outs: freeze start-up "
         "objects, collect the oldest generation only when no alarm is going out "
-        "(default: %(default)s)",
+        f"(default: ${ENV_GC_TUNING} as true/false, else {GC_TUNING_DEFAULT})",
+    )
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        metavar="IPS",
+        help="comma-separated addresses of reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto are believed (the client address then counts for the sign-in "
+        f"throttle); '*' trusts every sender (default: ${ENV_FORWARDED_ALLOW_IPS}, else "
+        "127.0.0.1)",
     )
     serve.set_defaults(func=cmd_serve)
 
@@ -667,6 +786,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     leaf(station, "list", _station_list, "list workstations with their online state")
 
+    from veiligbalie.server.backup import add_cli as add_backup_cli
+
+    add_backup_cli(areas, _Parser, _db_options, _with_database)
     from veiligbalie.server.guidance import add_cli as add_guidance_cli
 
     add_guidance_cli(areas, leaf, _Parser)

@@ -17,6 +17,9 @@ import re
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+import veiligbalie
+from veiligbalie.protocol.sync import API_VERSION, API_VERSION_HEADER, SERVER_VERSION_HEADER
+
 HEADERS: list[tuple[bytes, bytes]] = [
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
@@ -28,6 +31,12 @@ STRICT_CSP = b"default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form
 #: The interactive documentation page loads its script and style from a CDN.
 DOCS_PATHS = frozenset({"/docs", "/redoc", "/docs/oauth2-redirect"})
 HSTS = b"max-age=31536000"
+#: On every answer: which API and program answered, so a client can tell "the server is
+#: newer/older than I am" from a plain failure (protocol.sync.API_VERSION).
+VERSION_HEADERS: list[tuple[bytes, bytes]] = [
+    (API_VERSION_HEADER.lower().encode(), str(API_VERSION).encode()),
+    (SERVER_VERSION_HEADER.lower().encode(), veiligbalie.__version__.encode()),
+]
 
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
@@ -88,7 +97,7 @@ class SecurityHeadersMiddleware:
 
 
 def _security_headers(present: set[bytes], tls: bool, path: str) -> list[tuple[bytes, bytes]]:
-    extra = [(n, v) for n, v in HEADERS if n not in present]
+    extra = [(n, v) for n, v in HEADERS + VERSION_HEADERS if n not in present]
     if b"cache-control" not in present:
         extra.append((b"cache-control", b"no-store"))
     if path not in DOCS_PATHS and b"content-security-policy" not in present:

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response, status
 
+import veiligbalie
 from veiligbalie.core.vocabulary import Role
 from veiligbalie.protocol import admin as pa
 from veiligbalie.protocol import auth as pauth
@@ -38,7 +39,12 @@ api = APIRouter(prefix="/api/v1")
 @router.get("/healthz", response_model=ps.HealthResponse, tags=["health"])
 def healthz(store: Store) -> ps.HealthResponse:
     # The store refuses any backend but these two when it opens; its attribute is a plain str.
-    return ps.HealthResponse(epoch=store.epoch, database=store.backend)  # type: ignore[arg-type]  # sqlite or postgresql
+    return ps.HealthResponse(
+        epoch=store.epoch,
+        database=store.backend,  # type: ignore[arg-type]  # sqlite or postgresql
+        version=veiligbalie.__version__,
+        api=ps.API_VERSION,
+    )
 
 
 # --- enrolment and sign-in --------------------------------------------------------------

@@ -10,8 +10,10 @@ seq below N is committed too, and a pull can never skip a change committed later
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -48,6 +50,47 @@ def server_data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
 
 def default_database_url(data_dir: str | os.PathLike[str] | None = None) -> str:
     return f"sqlite:///{server_data_dir(data_dir) / 'veiligbalie-server.sqlite3'}"
+
+
+#: Written by ``serve`` in the server data folder while it runs (its pid and database), so
+#: ``admin restore`` and ``admin migrate-database`` refuse to work under its feet.
+PID_NAME = "serve.pid"
+
+
+def running_server(data_dir: str | os.PathLike[str] | None) -> int | None:
+    """The pid of a ``serve`` still running on this server data folder, or None."""
+    path = server_data_dir(data_dir) / PID_NAME
+    try:
+        pid = int(json.loads(path.read_text(encoding="utf-8"))["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if pid == os.getpid() or pid <= 0:
+        return None
+    return pid if _alive(pid) else None
+
+
+def _alive(pid: int) -> bool:
+    if sys.platform == "win32":
+        # os.kill(pid, 0) would send CTRL_C_EVENT on Windows: ask the process's exit code.
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return False
+        code = ctypes.c_ulong()
+        try:
+            found = kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        finally:
+            kernel32.CloseHandle(handle)
+        return bool(found) and code.value == 259  # STILL_ACTIVE
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, another user's
+    return True
 
 
 ENV_SERVER_FILES = "VEILIGBALIE_SERVER_FILES"

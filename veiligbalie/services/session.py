@@ -68,6 +68,8 @@ class Problem(enum.Enum):
     SESSION_ENDED = "session-ended"
     BAD_ANSWER = "bad-answer"  # the server's answer makes no sense (e.g. a bad site key)
     SERVER = "server"  # a fault on the server's side
+    SERVER_NEWER = "server-newer"  # the server speaks a newer API: update this workstation
+    SERVER_OLDER = "server-older"  # the server speaks an older API: upgrade the server
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,8 @@ def classify(error: ApiError, during: str = "") -> Problem:
     "" (sync). Also used for the sync engine's last error."""
     if error.kind == "offline":
         return Problem.OFFLINE
+    if error.kind == "version":
+        return Problem.SERVER_NEWER if error.server_newer else Problem.SERVER_OLDER
     if error.kind == "certificate":
         return Problem.NOT_SECURE
     if during == "enrol" and error.kind in ("rejected", "auth"):

@@ -389,7 +389,7 @@ class SyncEngine(QObject):
             self._emit_pending()
             self._upload_step()
             return
-        if error.kind in ("auth", "certificate"):
+        if error.kind in ("auth", "certificate", "version"):
             self._fail(error)
             return
         if error.transient:

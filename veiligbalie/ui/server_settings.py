@@ -342,6 +342,16 @@ class ServerSettings(QWidget):
                 "The server reported a problem. Try again later; if it keeps happening, "
                 "tell the administrator."
             ),
+            Problem.SERVER_NEWER: self.tr(
+                "The server runs a newer version of VeiligBalie than this workstation. Ask the "
+                "administrator to update VeiligBalie here. Until then nothing is sent or "
+                "received; what you save stays on this workstation and is sent afterwards."
+            ),
+            Problem.SERVER_OLDER: self.tr(
+                "The server runs an older version of VeiligBalie than this workstation. Ask "
+                "the administrator to upgrade the server. Until then nothing is sent or "
+                "received; what you save stays on this workstation and is sent afterwards."
+            ),
         }
         return texts[problem]
 
