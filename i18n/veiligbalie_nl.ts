@@ -4567,6 +4567,14 @@
       <translation>De server meldde een probleem. Probeer het later opnieuw; blijft het gebeuren, meld het dan de beheerder.</translation>
     </message>
     <message>
+      <source>The server runs a newer version of VeiligBalie than this workstation. Ask the administrator to update VeiligBalie here. Until then nothing is sent or received; what you save stays on this workstation and is sent afterwards.</source>
+      <translation>De server draait een nieuwere versie van VeiligBalie dan deze werkplek. Vraag de beheerder om VeiligBalie hier bij te werken. Tot dan wordt er niets verzonden of ontvangen; wat je opslaat blijft op deze werkplek en wordt daarna verzonden.</translation>
+    </message>
+    <message>
+      <source>The server runs an older version of VeiligBalie than this workstation. Ask the administrator to upgrade the server. Until then nothing is sent or received; what you save stays on this workstation and is sent afterwards.</source>
+      <translation>De server draait een oudere versie van VeiligBalie dan deze werkplek. Vraag de beheerder om de server bij te werken. Tot dan wordt er niets verzonden of ontvangen; wat je opslaat blijft op deze werkplek en wordt daarna verzonden.</translation>
+    </message>
+    <message>
       <source>The link of this workstation is kept in the operating system (keyring).</source>
       <translation>De koppeling van deze werkplek wordt bewaard in het besturingssysteem (sleutelbos).</translation>
     </message>
