@@ -124,6 +124,10 @@ class AlarmRuntime:
         """A workstation told its alarm-path station id (thread-safe)."""
         self.online.learn(principal, station_id)
 
+    def relocated(self, workstation_id: uuid.UUID, location: str) -> None:
+        """An administrator moved a workstation within its site (thread-safe)."""
+        self.online.relocated(workstation_id, location)
+
     # -- the stream's hooks --------------------------------------------------------------------
     async def describe(self, sub: Subscriber) -> None:
         await self.online.describe(sub)
