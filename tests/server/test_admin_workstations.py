@@ -12,12 +12,12 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
+from tests.server.conftest import World
 from veiligbalie.server import admin, auth
 from veiligbalie.server import schema as t
 from veiligbalie.server.admin import AdminError
 from veiligbalie.server.cli import main as cli_main
 from veiligbalie.server.store import ServerStore
-from tests.server.conftest import World
 
 
 def audit_rows(store: ServerStore, action: str) -> list[dict[str, Any]]:
@@ -186,7 +186,9 @@ def test_mistakes_are_4xx_with_the_cli_message(
     h = world.h("admin")
     admin.create_workstation(world.store, world.site_b, "balie1", "Noord 1")
     nobody = "00000000-0000-0000-0000-000000000000"
-    missing = client.patch(f"/api/v1/admin/workstations/{nobody}", headers=h, json={"location": "X"})
+    missing = client.patch(
+        f"/api/v1/admin/workstations/{nobody}", headers=h, json={"location": "X"}
+    )
     assert missing.status_code == 404 and "no workstation" in missing.json()["detail"]
     blank = client.patch(
         f"/api/v1/admin/workstations/{world.workstation}", headers=h, json={"location": "   "}

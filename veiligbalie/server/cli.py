@@ -486,8 +486,7 @@ def _station_list(store: ServerStore, args: argparse.Namespace) -> None:
             state = "revoked"
         version = f" v{st.client_version}" if st.client_version else ""
         print(
-            f"{st.workstation_id}  {state}  {st.name}  {st.location}  seen {seen} {st.via}"
-            f"{version}"
+            f"{st.workstation_id}  {state}  {st.name}  {st.location}  seen {seen} {st.via}{version}"
         )
 
 
