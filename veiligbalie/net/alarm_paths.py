@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 from PySide6.QtCore import QObject, Signal
 
-from veiligbalie import secrets, settings
+from veiligbalie import __version__, secrets, settings
 from veiligbalie.core.alarm_types import Alarm, Responder, StationIdentity
 from veiligbalie.core.limits import LOCATION_MAX, NAME_MAX, SITE_ID_MAX
 from veiligbalie.core.text import fill
@@ -382,6 +382,8 @@ class ServerAlarmPath(AlarmPath):
 
     name = "server"
     repeats = False
+    #: Where the server says this station stands (the administrator may move it).
+    location_heard = Signal(str)
 
     def __init__(
         self,
@@ -435,11 +437,14 @@ class ServerAlarmPath(AlarmPath):
             station_id=me.station_id,
             station_name=_cut(me.name, NAME_MAX),
             location=_cut(me.location, LOCATION_MAX),
+            client_version=__version__[: ps.CLIENT_VERSION_MAX],
         )
 
-        def done(_result: object, error: ApiError | None) -> None:
+        def done(result: object, error: ApiError | None) -> None:
             if error is not None:
                 log.warning("Server did not take the station heartbeat: %s", error)
+            elif isinstance(result, ps.StationStatus) and result.location:
+                self.location_heard.emit(result.location)
 
         self.api.call("POST", HEARTBEAT_PATH, body, ps.StationStatus, done)
         return True
@@ -531,6 +536,9 @@ class ServerAlarmPath(AlarmPath):
             me = self._me().station_id
             self._stations = {s.station_id for s in parsed.stations if s.station_id != me}
             self.changed.emit()
+            own = next((s for s in parsed.stations if s.station_id == me), None)
+            if own is not None and own.location:
+                self.location_heard.emit(own.location)
         elif isinstance(parsed, wire.AlarmDeliveredEvent):
             self.received.emit(
                 InboundEvent(
