@@ -26,6 +26,9 @@ from veiligbalie.protocol.alarm_server import StationStatus
 if TYPE_CHECKING:
     from veiligbalie.services.session import Session
 
+#: A site as the server lists it (re-exported: widgets depend on the service only).
+SiteOut = pa.SiteOut
+
 STATIONS = TypeAdapter(list[StationStatus])
 SITES = TypeAdapter(list[pa.SiteOut])
 

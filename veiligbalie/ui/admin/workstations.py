@@ -34,10 +34,10 @@ from PySide6.QtWidgets import (
 )
 
 from veiligbalie.core.text import fill
-from veiligbalie.protocol.admin import SiteOut
 from veiligbalie.services.admin_stations import (
     AdminStations,
     EnrolmentCode,
+    SiteOut,
     StationRow,
     qr_matrix,
 )
