@@ -108,9 +108,18 @@ def test_add_move_revoke_through_the_page(
     assert "Valid once, until" in shown.expiry.text()
     pixmap = shown.qr.pixmap()
     assert not pixmap.isNull() and pixmap.width() >= 150
-    # The QR holds the code itself (a scanner types it into the link field).
-    assert qr_matrix(code) == qr_matrix(shown.code.code)
+    # The QR holds the code itself (a scanner types it into the link field): every module
+    # of the code's QR matrix is painted dark or light where it belongs.
+    matrix = qr_matrix(code)
     image = pixmap.toImage()
+    scale = image.width() // len(matrix)
+    assert image.width() == scale * len(matrix) and scale >= 3
+    painted = [
+        [image.pixelColor(x * scale + scale // 2, y * scale + scale // 2).name() == "#000000"
+         for x in range(len(matrix))]
+        for y in range(len(matrix))
+    ]  # fmt: skip
+    assert painted == matrix
     assert image.pixelColor(0, 0).name() == "#ffffff"  # the quiet zone is light
     shown.copy_button.click()
     assert QApplication.clipboard().text() == code
