@@ -58,12 +58,13 @@ def _when(at: datetime | None) -> str:
 
 
 def state_text(row: StationRow) -> str:
-    tr = QCoreApplication.translate
     if row.revoked:
-        return tr("WorkstationsPage", "Revoked")
+        return QCoreApplication.translate("WorkstationsPage", "Revoked")
     if not row.enrolled:
-        return tr("WorkstationsPage", "Waiting for linking")
-    return tr("WorkstationsPage", "Online") if row.online else tr("WorkstationsPage", "Offline")
+        return QCoreApplication.translate("WorkstationsPage", "Waiting for linking")
+    if row.online:
+        return QCoreApplication.translate("WorkstationsPage", "Online")
+    return QCoreApplication.translate("WorkstationsPage", "Offline")
 
 
 def qr_pixmap(text: str, size: int) -> QPixmap:
