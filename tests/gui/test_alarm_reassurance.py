@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from tests.e2e.drivers.sync_kit import PASSWORD
 from tests.gui.conftest import site_server
+from tests.support.pdf import dutch_with_pending
 from tests.support.processes import JsonLinesProcess
 from tests.support.server import RunningServer
 from veiligbalie import settings
@@ -83,6 +85,11 @@ def test_nobody_reachable_then_someone_comes(
     assert button.property("lonely") == "true" and button.property("connected") == "true"
     assert "No colleague reachable" in button.accessibleDescription()
     assert lone.alarms.nobody_reachable()
+    with dutch_with_pending(QApplication.instance()):
+        button.update_face()
+        assert button.text().split("\n")[-1] == "Geen collega bereikbaar"
+        assert "Geen collega bereikbaar" in button.accessibleDescription()
+    button.update_face()
 
     # Pressed: sent to the server, received by nobody, and the indicator says so.
     button.click()
@@ -92,6 +99,8 @@ def test_nobody_reachable_then_someone_comes(
     assert "Nobody has received the alarm" in indicator.status_text()
     assert "colleague(s) on the way" not in indicator.status_text()
     assert indicator.property("failed") == "true"
+    with dutch_with_pending(QApplication.instance()):
+        assert "Niemand heeft het alarm ontvangen" in indicator.status_text()
     kinds = [e.kind for e in lone.alarms.log_of(alarm.id)]
     assert "unreached" in kinds and "undelivered" not in kinds
 
