@@ -5,6 +5,7 @@ through REST and the CLI, 403 for everyone but the administrator."""
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from typing import Any
 
@@ -246,3 +247,30 @@ def test_cli_move_and_revoke(world: World, db_url: str, capsys: pytest.CaptureFi
     )
     assert moved[0]["actor"] == "administrator (command line)"
     assert revoked[0]["station"] == "server console"
+
+
+@pytest.mark.parametrize("how", ["revoke", "move to another site"])
+def test_ending_the_link_closes_the_stream_at_once(
+    client: TestClient, world: World, how: str
+) -> None:
+    """Not at the stream's next token check (15 s): the revoked station is off the
+    stations.online list of its site at once."""
+    from starlette.websockets import WebSocketDisconnect
+
+    from veiligbalie.protocol import events
+
+    url = f"/api/v1/admin/workstations/{world.workstation}"
+    with client.websocket_connect(events.STREAM_PATH, headers=world.h("ws")) as ws:
+        assert ws.receive_json()["type"] == "hello"
+        started = time.monotonic()
+        if how == "revoke":
+            answer = client.post(f"{url}/revoke", headers=world.h("admin"))
+        else:
+            body = {"location": "Loket 1", "site_id": str(world.site_b)}
+            answer = client.patch(url, headers=world.h("admin"), json=body)
+        assert answer.status_code == 200, answer.text
+        with pytest.raises(WebSocketDisconnect) as closed:
+            while True:
+                ws.receive_json()
+    assert closed.value.code == events.CLOSE_UNAUTHORIZED
+    assert time.monotonic() - started < 5

@@ -128,6 +128,10 @@ class AlarmRuntime:
         """An administrator moved a workstation within its site (thread-safe)."""
         self.online.relocated(workstation_id, location)
 
+    def ended(self, workstation_id: uuid.UUID) -> None:
+        """An administrator ended a workstation's link: its streams close (thread-safe)."""
+        self.online.ended(workstation_id)
+
     # -- the stream's hooks --------------------------------------------------------------------
     async def describe(self, sub: Subscriber) -> None:
         await self.online.describe(sub)

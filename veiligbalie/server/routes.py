@@ -303,16 +303,22 @@ def move_workstation(
     runtime = getattr(request.app.state, "alarms", None)
     if runtime is not None and moved.enrolment is None:
         runtime.relocated(moved.workstation.id, moved.workstation.location)
+    elif runtime is not None:
+        runtime.ended(moved.workstation.id)  # its link ended: to be linked at the new site
     return moved
 
 
 @adm.post("/workstations/{workstation_id}/revoke", response_model=pa.WorkstationRevoked)
 def revoke_workstation(
-    workstation_id: uuid.UUID, principal: Administrator, store: Store
+    workstation_id: uuid.UUID, principal: Administrator, store: Store, request: Request
 ) -> pa.WorkstationRevoked:
     """Revoke a workstation: its tokens end (its stream closes), its unused codes are
     removed, and no code issued before now links it again."""
-    return admin.revoke_workstation(store, workstation_id, by=principal)
+    revoked = admin.revoke_workstation(store, workstation_id, by=principal)
+    runtime = getattr(request.app.state, "alarms", None)
+    if runtime is not None:
+        runtime.ended(revoked.workstation.id)
+    return revoked
 
 
 @adm.post(
