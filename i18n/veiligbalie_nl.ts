@@ -33,6 +33,34 @@
     </message>
   </context>
   <context>
+    <name>AdminStations</name>
+    <message>
+      <source>Sign in as administrator to manage workstations.</source>
+      <extracomment>A site as the server lists it (re-exported: widgets depend on the service only).</extracomment>
+      <translation>Meld u aan als beheerder om werkplekken te beheren.</translation>
+    </message>
+    <message>
+      <source>Only an administrator may manage workstations.</source>
+      <translation>Alleen een beheerder mag werkplekken beheren.</translation>
+    </message>
+    <message>
+      <source>The server cannot be reached. Try again later.</source>
+      <translation>De server is niet bereikbaar. Probeer het later opnieuw.</translation>
+    </message>
+    <message>
+      <source>Your session has ended: sign in again.</source>
+      <translation>Uw sessie is beëindigd: meld u opnieuw aan.</translation>
+    </message>
+    <message>
+      <source>%1 moved to %2.</source>
+      <translation>%1 verplaatst naar %2.</translation>
+    </message>
+    <message>
+      <source>%1 revoked: it can no longer reach the server.</source>
+      <translation>%1 ingetrokken: de werkplek kan de server niet meer bereiken.</translation>
+    </message>
+  </context>
+  <context>
     <name>AftercareAndPrivacy</name>
     <message>
       <source>Colleagues will then not see this report in the shared log.</source>
@@ -72,6 +100,10 @@
       <source>Press for help</source>
       <translation>Druk voor hulp</translation>
     </message>
+    <message>
+      <source>No colleague reachable</source>
+      <translation>Geen collega bereikbaar</translation>
+    </message>
     <message numerus="yes">
       <source>%n reachable</source>
       <translation>
@@ -98,6 +130,10 @@
     <message>
       <source>Raises a silent alarm at once. Key: %1</source>
       <translation>Geeft direct een stil alarm. Toets: %1</translation>
+    </message>
+    <message>
+      <source>No colleague reachable: no other workstation of this site is online now, so an alarm would be recorded but nobody would receive it. In danger, call for help another way (a colleague, security, 112).</source>
+      <translation>Geen collega bereikbaar: er is nu geen andere werkplek van deze vestiging online, dus een alarm wordt wel vastgelegd maar door niemand ontvangen. Roep bij gevaar op een andere manier hulp in (een collega, beveiliging, 112).</translation>
     </message>
     <message>
       <source>This alarm reached nobody: this workstation has no connection to the server or to colleagues' workstations.</source>
@@ -215,6 +251,10 @@
     <message>
       <source>Alarm NOT delivered: call for help another way</source>
       <translation>Alarm NIET afgeleverd: vraag op een andere manier om hulp</translation>
+    </message>
+    <message>
+      <source>Nobody has received the alarm: call for help another way</source>
+      <translation>Niemand heeft het alarm ontvangen: roep op een andere manier hulp in</translation>
     </message>
     <message>
       <source>waiting for a colleague</source>
@@ -1877,6 +1917,41 @@
     </message>
   </context>
   <context>
+    <name>EnrolmentCodeDialog</name>
+    <message>
+      <source>Link code for %1</source>
+      <translation>Koppelcode voor %1</translation>
+    </message>
+    <message>
+      <source>Link code</source>
+      <translation>Koppelcode</translation>
+    </message>
+    <message>
+      <source>Enter this one-time code on workstation %1 under Settings &gt; Link with server, or scan the QR code there. It is shown only now.</source>
+      <translation>Voer deze eenmalige code in op werkplek %1 onder Instellingen &gt; Koppelen met server, of scan daar de QR-code. De code wordt alleen nu getoond.</translation>
+    </message>
+    <message>
+      <source>Valid once, until %1</source>
+      <translation>Eenmalig geldig, tot %1</translation>
+    </message>
+    <message>
+      <source>Link code as QR code</source>
+      <translation>Koppelcode als QR-code</translation>
+    </message>
+    <message>
+      <source>Copy code</source>
+      <translation>Code kopiëren</translation>
+    </message>
+    <message>
+      <source>Copy the link code</source>
+      <translation>De koppelcode kopiëren</translation>
+    </message>
+    <message>
+      <source>Copied</source>
+      <translation>Gekopieerd</translation>
+    </message>
+  </context>
+  <context>
     <name>EvaluationDialog</name>
     <message>
       <source>1. Risk</source>
@@ -2467,6 +2542,10 @@
     <message>
       <source>Reached nobody at the moment of the press</source>
       <translation>Bereikte niemand op het moment van het alarm</translation>
+    </message>
+    <message>
+      <source>Sent, but no colleague was reachable at the moment of the press</source>
+      <translation>Verzonden, maar op het moment van drukken was geen collega bereikbaar</translation>
     </message>
     <message>
       <source>Type changed by %1</source>
@@ -4830,6 +4909,11 @@
       <translation>Werkplek-id op de server</translation>
     </message>
     <message>
+      <source>Location set on the server</source>
+      <extracomment>The location the administrator last gave this workstation on the server: a different one heard from the server is a move (Beheer &gt; Werkplekken), and replaces the local location.</extracomment>
+      <translation>Locatie volgens de server</translation>
+    </message>
+    <message>
       <source>Signed-in user (reporter name)</source>
       <translation>Ingelogde gebruiker (naam als melder)</translation>
     </message>
@@ -5526,6 +5610,153 @@
     <message>
       <source>Reopened</source>
       <translation>Heropend</translation>
+    </message>
+  </context>
+  <context>
+    <name>WorkstationDialog</name>
+    <message>
+      <source>Move %1</source>
+      <translation>%1 verplaatsen</translation>
+    </message>
+    <message>
+      <source>Add workstation</source>
+      <translation>Werkplek toevoegen</translation>
+    </message>
+    <message>
+      <source>Site</source>
+      <translation>Vestiging</translation>
+    </message>
+    <message>
+      <source>Workstation name</source>
+      <translation>Naam van de werkplek</translation>
+    </message>
+    <message>
+      <source>e.g. balie-3</source>
+      <translation>bijv. balie-3</translation>
+    </message>
+    <message>
+      <source>Location</source>
+      <translation>Locatie</translation>
+    </message>
+    <message>
+      <source>e.g. Balie 3, ground floor</source>
+      <translation>bijv. Balie 3, begane grond</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>Naam</translation>
+    </message>
+    <message>
+      <source>A workstation moved to another site must be linked again: you get a new link code for it.</source>
+      <translation>Een werkplek die naar een andere vestiging gaat, moet opnieuw gekoppeld worden: u krijgt er een nieuwe koppelcode voor.</translation>
+    </message>
+    <message>
+      <source>Move</source>
+      <translation>Verplaatsen</translation>
+    </message>
+    <message>
+      <source>Add</source>
+      <translation>Toevoegen</translation>
+    </message>
+  </context>
+  <context>
+    <name>WorkstationsPage</name>
+    <message>
+      <source>never</source>
+      <extracomment>How often the list asks again while it is shown (online/offline follows within this).</extracomment>
+      <translation>nooit</translation>
+    </message>
+    <message>
+      <source>Revoked</source>
+      <translation>Ingetrokken</translation>
+    </message>
+    <message>
+      <source>Waiting for linking</source>
+      <translation>Wacht op koppelen</translation>
+    </message>
+    <message>
+      <source>Online</source>
+      <translation>Online</translation>
+    </message>
+    <message>
+      <source>Offline</source>
+      <translation>Offline</translation>
+    </message>
+    <message>
+      <source>Workstations</source>
+      <translation>Werkplekken</translation>
+    </message>
+    <message>
+      <source>Site</source>
+      <translation>Vestiging</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>Naam</translation>
+    </message>
+    <message>
+      <source>Location</source>
+      <translation>Locatie</translation>
+    </message>
+    <message>
+      <source>State</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>Last heartbeat</source>
+      <translation>Laatste teken van leven</translation>
+    </message>
+    <message>
+      <source>Version</source>
+      <translation>Versie</translation>
+    </message>
+    <message>
+      <source>Add workstation…</source>
+      <translation>Werkplek toevoegen…</translation>
+    </message>
+    <message>
+      <source>Add workstation</source>
+      <translation>Werkplek toevoegen</translation>
+    </message>
+    <message>
+      <source>New link code</source>
+      <translation>Nieuwe koppelcode</translation>
+    </message>
+    <message>
+      <source>Move…</source>
+      <translation>Verplaatsen…</translation>
+    </message>
+    <message>
+      <source>Move</source>
+      <translation>Verplaatsen</translation>
+    </message>
+    <message>
+      <source>Revoke…</source>
+      <translation>Intrekken…</translation>
+    </message>
+    <message>
+      <source>Revoke</source>
+      <translation>Intrekken</translation>
+    </message>
+    <message>
+      <source>Refresh</source>
+      <translation>Vernieuwen</translation>
+    </message>
+    <message>
+      <source>Refresh the list</source>
+      <translation>De lijst vernieuwen</translation>
+    </message>
+    <message>
+      <source>Create a site first (Beheer &gt; Organisation).</source>
+      <translation>Maak eerst een vestiging aan (Beheer &gt; Organisatie).</translation>
+    </message>
+    <message>
+      <source>Revoke workstation</source>
+      <translation>Werkplek intrekken</translation>
+    </message>
+    <message>
+      <source>Revoke %1? It can then no longer reach the server or receive alarms through it, and its old link codes stop working.</source>
+      <translation>%1 intrekken? De werkplek kan dan de server niet meer bereiken en daarlangs geen alarmen meer ontvangen, en oude koppelcodes werken niet meer.</translation>
     </message>
   </context>
 </TS>

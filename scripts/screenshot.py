@@ -89,12 +89,14 @@ def _realistic_log(context: object) -> None:
     context.incidents.notify_changed(None)  # type: ignore[attr-defined]
 
 
-def _wait(app: object, done: object, seconds: float = 30.0) -> None:
-    """Turn the event loop until ``done()`` (a request answered) or ``seconds`` passed."""
+def _pump(app: object, done: object, what: str, seconds: float = 30.0) -> None:
+    """Run the event loop until ``done()`` holds (the client's calls are asynchronous)."""
     import time
 
     deadline = time.monotonic() + seconds
-    while not done() and time.monotonic() < deadline:  # type: ignore[operator]
+    while not done():  # type: ignore[operator]
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"screenshot: gave up waiting for {what}")
         app.processEvents()  # type: ignore[attr-defined]
         time.sleep(0.02)
 
@@ -129,16 +131,16 @@ def _admin_alarm(out: Path, lang: str) -> None:
             enrolled: list[object] = []
             session.enrol_finished.connect(enrolled.append)
             session.enrol(server.base_url, site.codes[0])
-            _wait(app, lambda: enrolled)
+            _pump(app, lambda: enrolled, "the server")
             signed: list[object] = []
             session.login_finished.connect(signed.append)
             session.login("beheer", PASSWORD)
-            _wait(app, lambda: signed)
+            _pump(app, lambda: signed, "the server")
             page = AlarmSetupPage(context)
             page.setWindowTitle("VeiligBalie — Beheer")
             page.resize(1366, 728)
             page.show()
-            _wait(app, lambda: page.rows)
+            _pump(app, lambda: page.rows, "the server")
             while len(page.rows) > 1:
                 page.rows[-1].remove.click()
             page.rows[0].delay.setValue(0)
@@ -153,19 +155,123 @@ def _admin_alarm(out: Path, lang: str) -> None:
             page.webhook_url.setText(hook.url)
             page.secret.setText("voorbeeld-geheim")
             page.save_button.click()
-            _wait(app, lambda: "save" not in page.service.busy and page.secret.text() == "")
+            _pump(
+                app,
+                lambda: "save" not in page.service.busy and page.secret.text() == "",
+                "the server",
+            )
             page.lan_port.setValue(47470)
             page.lan_group.setText("239.255.47.47")
             page.lan_save.click()
-            _wait(app, lambda: "lan_save" not in page.service.busy)
+            _pump(app, lambda: "lan_save" not in page.service.busy, "the server")
             page.test_button.click()
-            _wait(app, lambda: "test" not in page.service.busy)
+            _pump(app, lambda: "test" not in page.service.busy, "the server")
             for _ in range(5):
                 app.processEvents()
             page.grab().save(str(out / "screenshot-admin-escalation.png"))
             page.close()
             context.close()
     del translators
+
+
+def admin_workstations(out: Path, lang: str) -> None:
+    """Beheer > Werkplekken on a real server (throwaway SQLite): a few workstations, this one
+    online, one linked but offline, one waiting, one revoked; with the Koppelcode dialog of
+    a workstation just added on top. Writes docs/screenshot-admin-workstations.png."""
+    import sys
+
+    import httpx
+    import keyring
+    from PySide6.QtCore import QPoint, QRect, Qt
+    from PySide6.QtGui import QColor, QPainter
+    from PySide6.QtWidgets import QApplication
+    from websockets.sync.client import connect
+
+    sys.path.insert(0, str(ROOT))
+    from tests.e2e.drivers.sync_kit import PASSWORD, admin, setup_site
+    from tests.support.pdf import dutch_with_pending
+    from tests.support.server import running_server
+    from veiligbalie import settings
+    from veiligbalie.app import install_translations
+    from veiligbalie.secrets import MemoryKeyring
+    from veiligbalie.services.context import AppContext
+    from veiligbalie.store.database import Database
+    from veiligbalie.ui.admin.workstations import WorkstationsPage
+
+    app = QApplication.instance() or QApplication([])
+    keyring.set_keyring(MemoryKeyring())
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        running_server(f"sqlite:///{Path(tmp) / 'server.sqlite3'}") as server,
+    ):
+        site = setup_site(
+            server, workstations=4, users=(("beheer", "Bea Beheer", "administrator"),)
+        )
+        admin(server, "site", "create", "--name", "Wijkkantoor Noord")
+        admin(server, "workstation", "create", "--site", "Wijkkantoor Noord", "--name",
+              "loket-1", "--location", "Loket 1, entree")  # fmt: skip
+        base = server.base_url
+        # balie-2: linked, its last heartbeat a while ago, now offline (stream gone).
+        linked = httpx.post(f"{base}/api/v1/enroll", json={"code": site.codes[1]}).json()
+        bearer = {"Authorization": f"Bearer {linked['token']}"}
+        httpx.post(f"{base}/api/v1/stations/heartbeat", headers=bearer,
+                   json={"client_version": "0.1.0"})  # fmt: skip
+        with connect(base.replace("http", "ws", 1) + "/api/v1/stream",
+                     additional_headers=bearer) as stream:  # fmt: skip
+            for _ in range(2):  # hello, then the site's online list: it joined, then leaves
+                stream.recv()
+        # balie-4: revoked.
+        admin(server, "workstation", "revoke", "--workstation", "balie-4")
+
+        settings.ALARM_LAN_INTERFACE.set("")
+        settings.ALARM_SOUND.set(False)
+        context = AppContext.open(Database.open())
+        session = context.session
+        assert session is not None
+        failed: list[object] = []
+        session.enrol_finished.connect(lambda e: failed.append(e))
+        session.enrol(base, site.codes[0])
+        _pump(app, lambda: failed, "linking")
+        session.login_finished.connect(lambda e: failed.append(e))
+        session.login("beheer", PASSWORD)
+        _pump(app, lambda: len(failed) == 2, "sign-in")
+        translators = install_translations(app, lang)  # type: ignore[arg-type]
+        with dutch_with_pending(app) if lang == "nl" else tempfile.TemporaryDirectory():
+            page = WorkstationsPage(context)
+            page.resize(1366, 728)
+            page.show()
+            _pump(app, lambda: any(r.online and r.name == "balie-1" for r in page.service.rows),
+                  "balie-1 online")  # fmt: skip
+            noord = next(s.id for s in page.service.sites if s.name == "Wijkkantoor Noord")
+            page.service.add(noord, "loket-2", "Loket 2, eerste verdieping")
+            _pump(app, lambda: page.code_dialog is not None, "the link code")
+            _pump(app, lambda: any(r.name == "loket-2" for r in page.service.rows), "the list")
+            page.select(next(r.workstation_id for r in page.service.rows if r.name == "balie-1"))
+            for _ in range(5):
+                app.processEvents()
+            shot = page.grab()
+            dialog = page.code_dialog
+            assert dialog is not None
+            dialog.adjustSize()
+            for _ in range(3):
+                app.processEvents()
+            box = dialog.grab()
+            painter = QPainter(shot)
+            bar = 28  # the dialog's title bar, as a window manager would draw it
+            at = QPoint((shot.width() - box.width()) // 2, (shot.height() - box.height()) // 2)
+            painter.fillRect(shot.rect(), QColor(0, 0, 0, 70))  # the page behind the dialog
+            frame = QRect(at.x() - 1, at.y() - bar - 1, box.width() + 2, box.height() + bar + 2)
+            painter.fillRect(frame, QColor("#455a64"))
+            painter.setPen(QColor("white"))
+            title = QRect(at.x() + 10, at.y() - bar, box.width() - 20, bar)
+            painter.drawText(title, Qt.AlignmentFlag.AlignVCenter, dialog.windowTitle())
+            painter.drawPixmap(at, box)
+            painter.end()
+            shot.save(str(out / "screenshot-admin-workstations.png"))
+            dialog.close()
+            page.close()
+        context.close()
+        del translators
 
 
 def main() -> int:
@@ -178,6 +284,11 @@ def main() -> int:
         action="store_true",
         help="only Beheer > Alarmering (starts a server on 127.0.0.1)",
     )
+    parser.add_argument(
+        "--workstations",
+        action="store_true",
+        help="only Beheer > Werkplekken, on a throwaway real server",
+    )
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -187,6 +298,12 @@ def main() -> int:
             os.environ["VEILIGBALIE_SERVER_DATA_DIR"] = tmp
             _admin_alarm(out, args.lang)
         print(f"screenshot written to {out}")
+        return 0
+    if args.workstations:
+        with tempfile.TemporaryDirectory() as tmp:
+            os.environ["VEILIGBALIE_DATA_DIR"] = tmp
+            admin_workstations(out, args.lang)
+        print(f"screenshot written to {out / 'screenshot-admin-workstations.png'}")
         return 0
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -214,6 +214,11 @@ SERVER_SITE_ID = Setting(
 SERVER_WORKSTATION_ID = Setting(
     "server/workstation_id", str, "", QT_TRANSLATE_NOOP("Settings", "Workstation id on the server")
 )
+#: The location the administrator last gave this workstation on the server: a different one
+#: heard from the server is a move (Beheer > Werkplekken), and replaces the local location.
+SERVER_LOCATION = Setting(
+    "server/location", str, "", QT_TRANSLATE_NOOP("Settings", "Location set on the server")
+)
 
 # -- Session (the signed-in user; the token itself is in the keyring) -------------------------
 LOGGED_IN_USER = Setting(

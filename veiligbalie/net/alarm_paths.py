@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 from PySide6.QtCore import QObject, Signal
 
-from veiligbalie import secrets, settings
+from veiligbalie import __version__, secrets, settings
 from veiligbalie.core.alarm_types import Alarm, Responder, StationIdentity
 from veiligbalie.core.limits import LOCATION_MAX, NAME_MAX, SITE_ID_MAX
 from veiligbalie.core.text import fill
@@ -433,6 +433,8 @@ class ServerAlarmPath(AlarmPath):
     #: The server told the site's LAN beacon set-up (SiteLanOut): by the heartbeat's answer
     #: on every connect, and by ``site.lan`` when the administrator changes it.
     site_lan = Signal(SiteLanOut)
+    #: Where the server says this station stands (the administrator may move it).
+    location_heard = Signal(str)
 
     def __init__(
         self,
@@ -486,13 +488,19 @@ class ServerAlarmPath(AlarmPath):
             station_id=me.station_id,
             station_name=_cut(me.name, NAME_MAX),
             location=_cut(me.location, LOCATION_MAX),
+            client_version=__version__[: ps.CLIENT_VERSION_MAX],
         )
 
         def done(result: HeartbeatAnswer | None, error: ApiError | None) -> None:
             if error is not None:
                 log.warning("Server did not take the station heartbeat: %s", error)
-            elif result is not None and result.lan is not None:
+                return
+            if result is None:
+                return
+            if result.lan is not None:
                 self.site_lan.emit(result.lan)
+            if result.location:
+                self.location_heard.emit(result.location)
 
         self.api.call("POST", HEARTBEAT_PATH, body, HeartbeatAnswer, done)
         return True
@@ -590,6 +598,9 @@ class ServerAlarmPath(AlarmPath):
             me = self._me().station_id
             self._stations = {s.station_id for s in parsed.stations if s.station_id != me}
             self.changed.emit()
+            own = next((s for s in parsed.stations if s.station_id == me), None)
+            if own is not None and own.location:
+                self.location_heard.emit(own.location)
         elif isinstance(parsed, wire.AlarmDeliveredEvent):
             self.received.emit(
                 InboundEvent(

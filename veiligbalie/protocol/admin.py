@@ -20,6 +20,9 @@ __all__ = [
     "SiteUpdate",
     "WorkstationIn",
     "WorkstationCreated",
+    "WorkstationMove",
+    "WorkstationMoved",
+    "WorkstationRevoked",
     "EnrolmentCodeOut",
     "UserIn",
     "UserOut",
@@ -72,6 +75,27 @@ class EnrolmentCodeOut(CheckedModel):
 class WorkstationCreated(CheckedModel):
     workstation: WorkstationOut
     enrolment: EnrolmentCodeOut
+
+
+class WorkstationMove(CheckedModel):
+    """Move a workstation to another location, and optionally to another site. A move to
+    another site ends the workstation's link (the other site's LAN key is handed out only
+    at enrolment): the answer then carries a new enrolment code."""
+
+    location: str = Field(min_length=1, max_length=200)
+    site_id: uuid.UUID | None = None
+    expires_hours: int = Field(default=24, ge=1, le=24 * 30)
+
+
+class WorkstationMoved(CheckedModel):
+    workstation: WorkstationOut
+    #: Set when the move was to another site: the code to link the workstation again.
+    enrolment: EnrolmentCodeOut | None = None
+
+
+class WorkstationRevoked(CheckedModel):
+    workstation: WorkstationOut
+    tokens_revoked: int
 
 
 #: Roles that work at one site and so need one (the others work across the organisation).

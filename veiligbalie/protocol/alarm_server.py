@@ -36,6 +36,7 @@ WEBHOOK_EVENT_HEADER = "X-VeiligBalie-Event"
 #: The escalation target that means "every station and user of the site".
 COLLEAGUES = "colleagues"
 TargetName = Annotated[str, Field(max_length=32)]
+CLIENT_VERSION_MAX = 64
 
 
 class ServerRaiseRequest(RaiseAlarmRequest):
@@ -92,14 +93,19 @@ class HeartbeatRequest(FrozenWireModel):
     station_id: uuid.UUID | None = None
     station_name: Name = ""
     location: Location = ""
+    #: The client's version (``veiligbalie.__version__``), shown to the administrator.
+    client_version: Annotated[str, Field(max_length=CLIENT_VERSION_MAX)] = ""
 
-    @field_validator("station_name", "location")
+    @field_validator("station_name", "location", "client_version")
     @classmethod
     def _plain_text(cls, value: str) -> str:
         return reject_nul(value)
 
 
 class StationStatus(FrozenWireModel):
+    """A workstation and its presence. ``location`` is the one the administrator set: a
+    station learns a move from its heartbeat answer (and its own entry of stations.online)."""
+
     workstation_id: uuid.UUID
     site_id: uuid.UUID
     name: str
@@ -108,6 +114,9 @@ class StationStatus(FrozenWireModel):
     online: bool
     via: str = ""  # stream | heartbeat, how it was last seen
     last_seen_at: datetime | None = None
+    client_version: str = ""  # as its last heartbeat said; "" before one
+    enrolled: bool = False  # an enrolment code was used for it
+    revoked: bool = False  # an administrator revoked it (tokens ended)
 
 
 class EscalationLevelModel(FrozenWireModel):

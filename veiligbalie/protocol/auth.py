@@ -70,6 +70,7 @@ class WorkstationOut(CheckedModel):
     enrolled: bool
     device_name: str | None = None
     last_seen_at: datetime | None = None
+    revoked: bool = False  # revoked by an administrator: no token, old codes refused
 
 
 class MeResponse(CheckedModel):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
@@ -19,11 +19,16 @@ from veiligbalie.protocol.admin import (
     OrganisationOut,
     SiteOut,
     WorkstationCreated,
+    WorkstationMoved,
+    WorkstationRevoked,
 )
 from veiligbalie.protocol.auth import UserOut, WorkstationOut
 from veiligbalie.server import audit, login_throttle, security
 from veiligbalie.server import schema as t
 from veiligbalie.server.store import ServerStore
+
+if TYPE_CHECKING:  # auth imports this module: the class is only named here
+    from veiligbalie.server.auth import Principal
 
 ENROLMENT_HOURS_DEFAULT = 24
 ENROLMENT_HOURS_MAX = 24 * 30
@@ -154,6 +159,7 @@ def workstation_out(row: Row[*tuple[Any, ...]]) -> WorkstationOut:
         enrolled=row.enrolled_at is not None,
         device_name=row.device_name,
         last_seen_at=row.last_seen_at,
+        revoked=row.revoked_at is not None,
     )
 
 
@@ -193,12 +199,36 @@ def _issue_code(conn: Connection, workstation_id: uuid.UUID, hours: int) -> Enro
     return EnrolmentCodeOut(workstation_id=workstation_id, code=code, expires_at=expires)
 
 
+def _audit_workstation(
+    conn: Connection,
+    action: str,
+    ws: Row[*tuple[Any, ...]],
+    by: Principal | None,
+    **detail: Any,
+) -> None:
+    """One audit row of a change to a workstation, by ``by`` (None: the command line)."""
+    audit.record(
+        conn,
+        actor=by,
+        actor_name=audit.CLI_ACTOR if by is None else None,
+        action=action,
+        subject=audit.SUBJECT_WORKSTATION,
+        detail=json.dumps(
+            {"workstation_id": str(ws.id), "name": ws.name, **detail}, ensure_ascii=False
+        ),
+        station=audit.CLI_STATION if by is None else None,
+        at=_now(),
+    )
+
+
 def create_workstation(
     store: ServerStore,
     site_ref: str | uuid.UUID,
     name: str,
     location: str,
     expires_hours: int = ENROLMENT_HOURS_DEFAULT,
+    *,
+    by: Principal | None = None,
 ) -> WorkstationCreated:
     name = _text(name, "the workstation name")
     location = _text(location, "the location")
@@ -219,15 +249,138 @@ def create_workstation(
         )
         code = _issue_code(conn, ws_id, expires_hours)
         row = find_workstation(conn, ws_id)
+        _audit_workstation(
+            conn,
+            "workstation_created",
+            row,
+            by,
+            site=site.name,
+            location=location,
+            code_expires_at=code.expires_at.isoformat(),
+        )
     return WorkstationCreated(workstation=workstation_out(row), enrolment=code)
 
 
 def new_enrolment_code(
-    store: ServerStore, workstation_ref: str | uuid.UUID, expires_hours: int = 24
+    store: ServerStore,
+    workstation_ref: str | uuid.UUID,
+    expires_hours: int = 24,
+    *,
+    by: Principal | None = None,
 ) -> EnrolmentCodeOut:
+    """A new one-time code (earlier unused ones stop working). For a revoked workstation it
+    is the administrator's deliberate way back: enrolling with it lifts the revocation."""
     with store.write() as conn:
         ws = find_workstation(conn, workstation_ref)
-        return _issue_code(conn, ws.id, expires_hours)
+        code = _issue_code(conn, ws.id, expires_hours)
+        _audit_workstation(
+            conn,
+            "workstation_code_issued",
+            ws,
+            by,
+            code_expires_at=code.expires_at.isoformat(),
+            revoked=ws.revoked_at is not None,
+        )
+        return code
+
+
+def move_workstation(
+    store: ServerStore,
+    workstation_ref: str | uuid.UUID,
+    location: str,
+    site_ref: str | uuid.UUID | None = None,
+    expires_hours: int = ENROLMENT_HOURS_DEFAULT,
+    *,
+    by: Principal | None = None,
+) -> WorkstationMoved:
+    """Give a workstation another location, and optionally another site.
+
+    Within its site the station keeps its link and learns the new location from the server
+    (its heartbeat answer and its own entry of ``stations.online``). A move to another
+    site needs that site's LAN key, which only enrolment hands out: the workstation's
+    tokens are revoked and the answer carries a new enrolment code to link it again."""
+    location = _text(location, "the location")
+    with store.write() as conn:
+        ws = find_workstation(conn, workstation_ref)
+        if ws.revoked_at is not None:
+            raise AdminError(
+                f"workstation {ws.name!r} is revoked; give it a new code to use it again", 409
+            )
+        site = find_site(conn, ws.site_id)
+        if site_ref is not None and str(site_ref).strip():
+            site = find_site(conn, site_ref)
+        other_site = site.id != ws.site_id
+        if not other_site and location == ws.location:
+            return WorkstationMoved(workstation=workstation_out(ws))
+        if other_site:
+            taken = conn.execute(
+                sa.select(t.workstations.c.id).where(
+                    t.workstations.c.site_id == site.id, t.workstations.c.name == ws.name
+                )
+            ).first()
+            if taken:
+                raise AdminError(
+                    f"site {site.name!r} already has a workstation named {ws.name!r}", 409
+                )
+        conn.execute(
+            sa.update(t.workstations)
+            .where(t.workstations.c.id == ws.id)
+            .values(location=location, site_id=site.id)
+        )
+        code = None
+        revoked = 0
+        if other_site:
+            revoked = _revoke(conn, t.tokens.c.workstation_id == ws.id)
+            conn.execute(
+                sa.update(t.station_presence)
+                .where(t.station_presence.c.workstation_id == ws.id)
+                .values(site_id=site.id, online=False)
+            )
+            code = _issue_code(conn, ws.id, expires_hours)
+        old_site = find_site(conn, ws.site_id)
+        _audit_workstation(
+            conn,
+            "workstation_moved",
+            ws,
+            by,
+            old_location=ws.location,
+            new_location=location,
+            old_site=old_site.name,
+            new_site=site.name,
+            tokens_revoked=revoked,
+        )
+        row = find_workstation(conn, ws.id)
+    return WorkstationMoved(workstation=workstation_out(row), enrolment=code)
+
+
+def revoke_workstation(
+    store: ServerStore, workstation_ref: str | uuid.UUID, *, by: Principal | None = None
+) -> WorkstationRevoked:
+    """Revoke a workstation: every token ends, every unused code is removed, and it is marked
+    revoked so no code issued before now enrols it again. Revoking twice changes nothing."""
+    with store.write() as conn:
+        ws = find_workstation(conn, workstation_ref)
+        if ws.revoked_at is not None:
+            return WorkstationRevoked(workstation=workstation_out(ws), tokens_revoked=0)
+        now = _now()
+        revoked = _revoke(conn, t.tokens.c.workstation_id == ws.id)
+        conn.execute(
+            sa.delete(t.enrolment_codes).where(
+                t.enrolment_codes.c.workstation_id == ws.id,
+                t.enrolment_codes.c.used_at.is_(None),
+            )
+        )
+        conn.execute(
+            sa.update(t.workstations).where(t.workstations.c.id == ws.id).values(revoked_at=now)
+        )
+        conn.execute(
+            sa.update(t.station_presence)
+            .where(t.station_presence.c.workstation_id == ws.id)
+            .values(online=False)
+        )
+        _audit_workstation(conn, "workstation_revoked", ws, by, tokens_revoked=revoked)
+        row = find_workstation(conn, ws.id)
+    return WorkstationRevoked(workstation=workstation_out(row), tokens_revoked=revoked)
 
 
 def list_workstations(store: ServerStore) -> list[WorkstationOut]:

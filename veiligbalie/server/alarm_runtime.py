@@ -124,6 +124,14 @@ class AlarmRuntime:
         """A workstation told its alarm-path station id (thread-safe)."""
         self.online.learn(principal, station_id)
 
+    def relocated(self, workstation_id: uuid.UUID, location: str) -> None:
+        """An administrator moved a workstation within its site (thread-safe)."""
+        self.online.relocated(workstation_id, location)
+
+    def ended(self, workstation_id: uuid.UUID) -> None:
+        """An administrator ended a workstation's link: its streams close (thread-safe)."""
+        self.online.ended(workstation_id)
+
     # -- the stream's hooks --------------------------------------------------------------------
     async def describe(self, sub: Subscriber) -> None:
         await self.online.describe(sub)

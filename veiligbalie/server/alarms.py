@@ -512,7 +512,10 @@ def acknowledge(
             .where(t.alarms.c.id == alarm_id)
             .values(state=new_state.value, updated_at=now)
         )
-        station_name = _clean(body.station_name, NAME_MAX)
+        # Who is coming, by name: a workstation that sent none is named as the server knows it.
+        station_name = _clean(body.station_name, NAME_MAX) or (
+            _clean(principal.display_name, NAME_MAX) if principal.is_workstation else ""
+        )
         log_event(
             conn,
             alarm_id,

@@ -82,6 +82,8 @@ def authenticate(conn: Connection, token: str) -> Principal:
         ).first()
         if ws is None:
             raise AuthError("the workstation no longer exists")
+        if ws.revoked_at is not None:
+            raise AuthError("the workstation was revoked")
         return Principal(
             kind="workstation",
             token_id=row.id,
@@ -171,12 +173,18 @@ def enroll(
             raise AuthError(
                 "this enrolment code has expired; ask for a new one", status.HTTP_400_BAD_REQUEST
             )
-        conn.execute(
-            sa.update(t.enrolment_codes).where(t.enrolment_codes.c.id == row.id).values(used_at=now)
-        )
         ws = conn.execute(
             sa.select(t.workstations).where(t.workstations.c.id == row.workstation_id)
         ).one()
+        if ws.revoked_at is not None and row.created_at <= ws.revoked_at:
+            # Revocation removes unused codes; this guards a code made before it all the same.
+            raise AuthError(
+                "this workstation was revoked; ask the administrator for a new code",
+                status.HTTP_400_BAD_REQUEST,
+            )
+        conn.execute(
+            sa.update(t.enrolment_codes).where(t.enrolment_codes.c.id == row.id).values(used_at=now)
+        )
         site = conn.execute(sa.select(t.sites).where(t.sites.c.id == ws.site_id)).one()
         org = conn.execute(
             sa.select(t.organisations).where(t.organisations.c.id == site.organisation_id)
@@ -195,6 +203,7 @@ def enroll(
             .values(
                 enrolled_at=now,
                 last_seen_at=now,
+                revoked_at=None,  # a new code from the administrator brings it back
                 device_name=(device_name or "").strip()[:200] or None,
                 device_id=device_id,
             )

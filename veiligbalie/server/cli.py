@@ -418,6 +418,24 @@ def _ws_code(store: ServerStore, args: argparse.Namespace) -> None:
     _print_code(admin.new_enrolment_code(store, args.workstation, args.expires_hours))
 
 
+def _ws_move(store: ServerStore, args: argparse.Namespace) -> None:
+    moved = admin.move_workstation(
+        store, args.workstation, args.location, args.to_site, args.expires_hours
+    )
+    ws = moved.workstation
+    sites = {s.id: s.name for s in admin.list_sites(store)}
+    print(f"workstation {ws.name} is now at {ws.location} ({sites.get(ws.site_id, '?')})")
+    if moved.enrolment is not None:
+        print("it moved to another site: its link ended; link it again with this code")
+        _print_code(moved.enrolment)
+
+
+def _ws_revoke(store: ServerStore, args: argparse.Namespace) -> None:
+    revoked = admin.revoke_workstation(store, args.workstation)
+    ws = revoked.workstation
+    print(f"workstation {ws.name} revoked ({revoked.tokens_revoked} token(s) ended)")
+
+
 def _ws_list(store: ServerStore, args: argparse.Namespace) -> None:
     sites = {s.id: s.name for s in admin.list_sites(store)}
     stations = admin.list_workstations(store)
@@ -425,6 +443,8 @@ def _ws_list(store: ServerStore, args: argparse.Namespace) -> None:
         print("no workstations")
     for w in stations:
         state = "enrolled" if w.enrolled else "waiting for enrolment"
+        if w.revoked:
+            state = "revoked"
         seen = w.last_seen_at.strftime("%Y-%m-%d %H:%M") if w.last_seen_at else "never"
         print(f"{w.id}  {sites.get(w.site_id, '?')}  {w.name}  {w.location}  {state}  seen {seen}")
 
@@ -557,7 +577,12 @@ def _station_list(store: ServerStore, args: argparse.Namespace) -> None:
     for st in stations:
         seen = st.last_seen_at.strftime("%Y-%m-%d %H:%M:%S") if st.last_seen_at else "never"
         state = "ONLINE " if st.online else "offline"
-        print(f"{st.workstation_id}  {state}  {st.name}  {st.location}  seen {seen} {st.via}")
+        if st.revoked:
+            state = "revoked"
+        version = f" v{st.client_version}" if st.client_version else ""
+        print(
+            f"{st.workstation_id}  {state}  {st.name}  {st.location}  seen {seen} {st.via}{version}"
+        )
 
 
 # --- parser -----------------------------------------------------------------------------
@@ -706,6 +731,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = leaf(ws, "code", _ws_code, "print a new enrolment code for a workstation")
     _target(p, "workstation", "workstation name or id", "--name")
     p.add_argument("--expires-hours", type=int, default=admin.ENROLMENT_HOURS_DEFAULT)
+    p = leaf(ws, "move", _ws_move, "move a workstation to another location (and site)")
+    _target(p, "workstation", "workstation name or id", "--name")
+    p.add_argument("--location", required=True, help="where it stands now, e.g. 'Balie 4'")
+    p.add_argument(
+        "--to-site",
+        help="site name or id to move it to (its link ends: a new code is printed)",
+    )
+    p.add_argument("--expires-hours", type=int, default=admin.ENROLMENT_HOURS_DEFAULT)
+    p = leaf(ws, "revoke", _ws_revoke, "revoke a workstation: its tokens and codes end")
+    _target(p, "workstation", "workstation name or id", "--name")
     leaf(ws, "list", _ws_list, "list workstations")
 
     user = areas.add_parser("user", help="users").add_subparsers(

@@ -106,6 +106,35 @@ class OnlineStations:
 
         loop.call_soon_threadsafe(apply)
 
+    def relocated(self, workstation_id: uuid.UUID, location: str) -> None:
+        """An administrator moved a workstation within its site: its live subscribers carry
+        the new location, and the site's list (the station's own entry too) goes out again.
+        Thread-safe (the admin route calls it after its commit)."""
+        loop = self._loop
+        if loop is None:
+            return
+
+        def apply() -> None:
+            for sub in self.hub.of_workstation(workstation_id):
+                sub.location = location
+                if sub.principal.site_id is not None:
+                    self.schedule(sub.principal.site_id)
+
+        loop.call_soon_threadsafe(apply)
+
+    def ended(self, workstation_id: uuid.UUID) -> None:
+        """An administrator ended a workstation's link (revoked, or moved to another site):
+        close its streams here now rather than at their next token check. Thread-safe."""
+        loop = self._loop
+        if loop is None:
+            return
+
+        def apply() -> None:
+            for sub in self.hub.of_workstation(workstation_id):
+                sub.put(Message(""))  # the writer closes: "the token was revoked or expired"
+
+        loop.call_soon_threadsafe(apply)
+
     # -- the list ----------------------------------------------------------------------------
     def schedule(self, site_id: uuid.UUID) -> None:
         """Send the site's list soon: one list per interval at most, longer for big sites

@@ -46,6 +46,7 @@ def upsert_presence(
     via: str = "stream",
     station_id: uuid.UUID | None = None,
     at: datetime | None = None,
+    client_version: str | None = None,
 ) -> None:
     """The one way presence is written: every workstation of ``sites`` (workstation -> its
     site) seen ``at`` (now) through ``via``; ``station_id``, when given, is remembered too.
@@ -59,6 +60,8 @@ def upsert_presence(
     values: dict[str, Any] = {"online": online, "via": via, "last_seen_at": at}
     if station_id is not None:
         values["station_id"] = station_id
+    if client_version:
+        values["client_version"] = client_version
     upsert = insert.on_conflict_do_update(
         index_elements=[table.c.workstation_id],
         set_={name: insert.excluded[name] for name in values},
@@ -96,7 +99,13 @@ def heartbeat(
     if ws is None or site is None:
         raise AlarmError("heartbeats come from workstations", 403)
     with store.write() as conn:
-        upsert_presence(conn, {ws: site}, via="heartbeat", station_id=body.station_id)
+        upsert_presence(
+            conn,
+            {ws: site},
+            via="heartbeat",
+            station_id=body.station_id,
+            client_version=body.client_version.strip() or None,
+        )
         (status,) = _statuses(conn, t.workstations.c.id == ws)
     return status
 
@@ -132,6 +141,9 @@ def _statuses(conn: Connection, *where: Any, limit: int | None = None) -> list[p
             t.station_presence.c.online,
             t.station_presence.c.via,
             t.station_presence.c.last_seen_at,
+            t.station_presence.c.client_version,
+            t.workstations.c.enrolled_at,
+            t.workstations.c.revoked_at,
         )
         .select_from(
             t.workstations.outerjoin(
@@ -150,9 +162,15 @@ def _statuses(conn: Connection, *where: Any, limit: int | None = None) -> list[p
             name=r.name,
             location=r.location,
             station_id=r.station_id,
-            online=bool(r.online) and r.last_seen_at is not None and r.last_seen_at >= fresh,
+            online=bool(r.online)
+            and r.revoked_at is None
+            and r.last_seen_at is not None
+            and r.last_seen_at >= fresh,
             via=r.via or "",
             last_seen_at=r.last_seen_at,
+            client_version=r.client_version or "",
+            enrolled=r.enrolled_at is not None,
+            revoked=r.revoked_at is not None,
         )
         for r in rows
     ]

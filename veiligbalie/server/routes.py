@@ -285,11 +285,46 @@ def list_workstations(_: Administrator, store: Store) -> list[pauth.WorkstationO
 
 @adm.post("/workstations", response_model=pa.WorkstationCreated, status_code=201)
 def create_workstation(
-    body: pa.WorkstationIn, _: Administrator, store: Store
+    body: pa.WorkstationIn, principal: Administrator, store: Store
 ) -> pa.WorkstationCreated:
     return admin.create_workstation(
-        store, body.site_id, body.name, body.location, body.expires_hours
+        store, body.site_id, body.name, body.location, body.expires_hours, by=principal
     )
+
+
+@adm.patch("/workstations/{workstation_id}", response_model=pa.WorkstationMoved)
+def move_workstation(
+    workstation_id: uuid.UUID,
+    body: pa.WorkstationMove,
+    principal: Administrator,
+    store: Store,
+    request: Request,
+) -> pa.WorkstationMoved:
+    """Move a workstation to another location (and site). Within its site the station
+    keeps its link and hears its new location at once; a move to another site ends the
+    link and answers a new enrolment code (the other site's LAN key comes with enrolment)."""
+    moved = admin.move_workstation(
+        store, workstation_id, body.location, body.site_id, body.expires_hours, by=principal
+    )
+    runtime = getattr(request.app.state, "alarms", None)
+    if runtime is not None and moved.enrolment is None:
+        runtime.relocated(moved.workstation.id, moved.workstation.location)
+    elif runtime is not None:
+        runtime.ended(moved.workstation.id)  # its link ended: to be linked at the new site
+    return moved
+
+
+@adm.post("/workstations/{workstation_id}/revoke", response_model=pa.WorkstationRevoked)
+def revoke_workstation(
+    workstation_id: uuid.UUID, principal: Administrator, store: Store, request: Request
+) -> pa.WorkstationRevoked:
+    """Revoke a workstation: its tokens end (its stream closes), its unused codes are
+    removed, and no code issued before now links it again."""
+    revoked = admin.revoke_workstation(store, workstation_id, by=principal)
+    runtime = getattr(request.app.state, "alarms", None)
+    if runtime is not None:
+        runtime.ended(revoked.workstation.id)
+    return revoked
 
 
 @adm.post(
@@ -299,11 +334,11 @@ def create_workstation(
 )
 def new_enrolment_code(
     workstation_id: uuid.UUID,
-    _: Administrator,
+    principal: Administrator,
     store: Store,
     expires_hours: Annotated[int, Query(ge=1, le=admin.ENROLMENT_HOURS_MAX)] = 24,
 ) -> pa.EnrolmentCodeOut:
-    return admin.new_enrolment_code(store, workstation_id, expires_hours)
+    return admin.new_enrolment_code(store, workstation_id, expires_hours, by=principal)
 
 
 @adm.get("/users", response_model=list[pauth.UserOut])

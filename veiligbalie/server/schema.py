@@ -102,6 +102,8 @@ workstations = sa.Table(
     sa.Column("enrolled_at", UTCDateTime),
     sa.Column("last_seen_at", UTCDateTime),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    # Revoked by an administrator: tokens ended, codes issued before this never enrol it.
+    sa.Column("revoked_at", UTCDateTime),
     sa.UniqueConstraint("site_id", "name", name="uq_workstations_site_id_name"),
 )
 
@@ -321,6 +323,8 @@ station_presence = sa.Table(
     sa.Column("online", sa.Boolean, nullable=False),
     sa.Column("via", sa.String(16), nullable=False),  # stream | heartbeat
     sa.Column("last_seen_at", UTCDateTime, nullable=False),
+    # The client version its last heartbeat reported (Beheer > Werkplekken).
+    sa.Column("client_version", sa.String(64)),
 )
 
 site_escalation = sa.Table(

@@ -121,6 +121,9 @@ class AlarmService(QObject):
         self._early: dict[uuid.UUID, list[InboundEvent]] = {}
         self._closed_ids: dict[uuid.UUID, float] = {}  # closed here or heard closed (monotonic)
         self._lingering: dict[uuid.UUID, float] = {}  # closes we repeat on the LAN
+        # Our open alarms sent while no colleague was reachable, that nobody has received
+        # yet (no delivery by the server, no LAN peer it went to, no answer).
+        self._unreached: set[uuid.UUID] = set()
         self._last_connected = False
         self._load_own_open_alarms()
 
@@ -160,6 +163,24 @@ class AlarmService(QObject):
     @property
     def connected(self) -> bool:
         return any(path.is_connected() for path in self._paths)
+
+    def nobody_reachable(self) -> bool:
+        """Connected (the server is up, or a LAN peer heard) but no colleague's station is
+        reachable: an alarm would be recorded and sent, yet nobody would receive it now."""
+        return self.connected and self.reachable_responders() == 0
+
+    def nobody_received(self, alarm_id: uuid.UUID) -> bool:
+        """Our alarm went out while nobody was reachable and nobody has received it since."""
+        return alarm_id in self._unreached
+
+    def _received(self, alarm_id: uuid.UUID) -> None:
+        """Someone has our alarm now (a delivery, a LAN peer it went to, an answer)."""
+        if alarm_id in self._unreached:
+            self._unreached.discard(alarm_id)
+            alarm = self._alarms.get(alarm_id)
+            if alarm is not None:
+                log.warning("Alarm %s received after all", alarm_id)
+                self.updated.emit(alarm)
 
     def reachable_responders(self) -> int:
         """Distinct stations reachable now on any path (a station heard both ways counts once)."""
@@ -258,6 +279,10 @@ class AlarmService(QObject):
         self._alarms[alarm.id] = alarm
         sent = self._send_everywhere(alarm, lambda path: path.send_raise(alarm))
         delivered = any(path.is_connected() for path in sent)
+        if delivered and self.reachable_responders() == 0:
+            # The server took it, but no colleague's station is there to receive it.
+            self._unreached.add(alarm.id)
+            self._repo.add_event(alarm.id, "unreached", me.name, "local", datetime.now(UTC), {})
         log.warning(
             "Alarm %s raised (%s, %s%s), delivered: %s",
             alarm.id,
@@ -363,6 +388,8 @@ class AlarmService(QObject):
             at=responder.at,
         )
         self._alarms[alarm.id] = alarm
+        if alarm.id in self._unreached:
+            self._unreached.discard(alarm.id)  # an answer: it was received
         self.updated.emit(alarm)
         return alarm
 
@@ -371,6 +398,7 @@ class AlarmService(QObject):
         self._repo.set_state(alarm.id, state)
         self._log(alarm, state.value, by, "local", {"station_name": self.identity.name}, at=at)
         self._alarms[alarm.id] = alarm
+        self._unreached.discard(alarm.id)
         self._remember_closed(alarm.id)
         self._lingering[alarm.id] = time.monotonic()
         self._send_everywhere(alarm, lambda path: path.send_close(alarm))
@@ -443,7 +471,8 @@ class AlarmService(QObject):
             try:
                 if alarm.is_open:
                     if alarm.mine:
-                        path.send_raise(alarm)
+                        if path.send_raise(alarm) and path.reachable_stations():
+                            self._received(alarm.id)  # a LAN peer has it now
                     own = self._own_response(alarm)
                     if own is not None:
                         path.send_acknowledge(alarm, own)
@@ -502,6 +531,7 @@ class AlarmService(QObject):
             elif inbound.kind == InboundKind.DELIVERED:
                 alarm = self._alarms.get(inbound.alarm_id)
                 if alarm is not None:
+                    self._received(alarm.id)
                     # Who it reached and how fast: what a weekly test alarm is read for.
                     after_ms = round((inbound.at - alarm.raised_at).total_seconds() * 1000)
                     self._log(

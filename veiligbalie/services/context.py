@@ -40,7 +40,7 @@ class AppContext:
     server_alarms: ServerAlarmPath | None = field(default=None)
     # What the LAN beacon was last started with (station id, site, key), to restart it
     # only when enrolment changed one of them.
-    _lan_started: tuple[uuid.UUID, str, bytes | None] | None = field(default=None, repr=False)
+    _lan_started: tuple[uuid.UUID, str, bytes | None, str] | None = field(default=None, repr=False)
     # Hulp: shipped and organisation cards, refresher, prevention; their own small sync.
     guidance: GuidanceLibrary | None = field(default=None)
     guidance_sync: GuidanceSync | None = field(default=None)
@@ -124,8 +124,15 @@ class AppContext:
             server_alarms=server_alarms,
             attachments=AttachmentService(db, engine.api, engine),
             followup=followup,
-            _lan_started=(identity.station_id, identity.site_id, load_site_key()),
+            _lan_started=(
+                identity.station_id,
+                identity.site_id,
+                load_site_key(),
+                identity.location,
+            ),
         )
+        # The administrator moved this workstation: the server says so, the station follows.
+        server_alarms.location_heard.connect(session.adopt_server_location)
         context.dossier = DossierService.from_context(context)
         followup.dossier = context.dossier
         context.wire_sync()
@@ -187,7 +194,7 @@ class AppContext:
 
     def apply_alarm_link(self) -> None:
         """Enrolment changed: the server alarm path follows the workstation's token, and
-        the LAN beacon restarts when the station id, site or site key changed."""
+        the LAN beacon restarts when the station id, site, site key or location changed."""
         session = self.session
         if self.server_alarms is not None and session is not None:
             try:
@@ -198,7 +205,7 @@ class AppContext:
                 self.server_alarms.configure("", None)
         if self.lan_alarms is not None:
             identity = self.alarms.identity
-            wanted = (identity.station_id, identity.site_id, load_site_key())
+            wanted = (identity.station_id, identity.site_id, load_site_key(), identity.location)
             if wanted != self._lan_started:
                 self._lan_started = wanted
                 self.lan_alarms.configure_from_settings(identity)

@@ -356,6 +356,7 @@ class Session(QObject):
         # station that used another id on the LAN would count itself as a colleague.
         settings.STATION_ID.set(str(answer.workstation_id))
         settings.STATION_LOCATION.set(answer.location)
+        settings.SERVER_LOCATION.set(answer.location)
         if answer.workstation_name:
             # The name colleagues see with an alarm: the one the administrator gave it.
             settings.STATION_NAME.set(answer.workstation_name)
@@ -454,11 +455,26 @@ class Session(QObject):
             settings.SERVER_SITE_NAME,
             settings.SERVER_SITE_ID,
             settings.SERVER_WORKSTATION_ID,
+            settings.SERVER_LOCATION,
         ):
             setting.reset()
         self._forget_user_settings()
         settings.sync()
         self.changed.emit()
+
+    def adopt_server_location(self, location: str) -> bool:
+        """The server says where this workstation stands (heartbeat answer, stations.online):
+        when the administrator moved it since we last heard, the new location replaces the
+        local one (alarms and new reports name it). True when it changed."""
+        location = location.strip()
+        if not location or not self.enrolled or location == settings.SERVER_LOCATION.get():
+            return False
+        log.info("The administrator moved this workstation to %r", location)
+        settings.SERVER_LOCATION.set(location)
+        settings.STATION_LOCATION.set(location)
+        settings.sync()
+        self.changed.emit()
+        return True
 
     # -- Signing in and out ----------------------------------------------------------------
     def login(self, username: str, password: str) -> None:

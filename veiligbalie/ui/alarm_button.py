@@ -40,6 +40,7 @@ QPushButton#alarmButton:hover { background: #d32f2f; }
 QPushButton#alarmButton:pressed { background: #8e0000; }
 QPushButton#alarmButton:focus { border: 4px solid #ffd54f; }
 QPushButton#alarmButton[connected="false"] { border: 4px dashed #ffd54f; }
+QPushButton#alarmButton[lonely="true"] { background: #b23c17; border: 4px solid #ffb300; }
 """
 
 
@@ -121,18 +122,29 @@ class AlarmButton(QPushButton):
             self.setToolTip(self.accessibleDescription())
             return
         connected = self.service.connected
-        if connected:
-            reachable = self.service.reachable_responders()
+        reachable = self.service.reachable_responders() if connected else 0
+        # The server is up but no colleague's station is: say so before the press, never
+        # "0 reachable" (a count that reads like a working alarm).
+        lonely = connected and reachable == 0
+        if lonely:
+            detail = self.tr("Press for help") + "\n" + self.tr("No colleague reachable")
+        elif connected:
             detail = self.tr("Press for help") + "\n" + self.tr("%n reachable", "", reachable)
         else:
             detail = self.tr("Alarm not connected")
         self.setText(self.tr("ALARM") + "\n" + detail)
         self.setProperty("connected", "true" if connected else "false")
-        self.setAccessibleDescription(
-            fill(self.tr("Raises a silent alarm at once. Key: %1"), hotkey)
-            + ("" if connected else " " + self.tr("Alarm not connected") + ". ")
-            + ("" if connected else not_connected_help())
-        )
+        self.setProperty("lonely", "true" if lonely else "false")
+        description = fill(self.tr("Raises a silent alarm at once. Key: %1"), hotkey)
+        if lonely:
+            description += " " + self.tr(
+                "No colleague reachable: no other workstation of this site is online now, so "
+                "an alarm would be recorded but nobody would receive it. In danger, call for "
+                "help another way (a colleague, security, 112)."
+            )
+        elif not connected:
+            description += " " + self.tr("Alarm not connected") + ". " + not_connected_help()
+        self.setAccessibleDescription(description)
         self.setToolTip(self.accessibleDescription())
         self.style().unpolish(self)
         self.style().polish(self)

@@ -167,6 +167,9 @@ class AlarmIndicator(QFrame):
             return ""
         if self._failed and not alarm.responding:
             text = self.tr("Alarm NOT delivered: call for help another way")
+        elif self.service.nobody_received(alarm.id):
+            # Sent, but no colleague's station was there to take it: not "0 on the way".
+            text = self.tr("Nobody has received the alarm: call for help another way")
         else:
             count = alarm.responding
             if count == 0:
@@ -196,7 +199,8 @@ class AlarmIndicator(QFrame):
         self.text.setText(self.status_text())
         self.setToolTip(self.text.text())
         self.setProperty("open", "true" if alarm.kind == AlarmKind.OPEN else "false")
-        self.setProperty("failed", "true" if self._failed and not alarm.responding else "false")
+        warn = (self._failed and not alarm.responding) or self.service.nobody_received(alarm.id)
+        self.setProperty("failed", "true" if warn else "false")
         index = self.type_choice.findData(alarm.type.value)
         self.type_choice.setCurrentIndex(max(index, 0))
         self.style().unpolish(self)

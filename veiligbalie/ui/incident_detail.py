@@ -691,6 +691,8 @@ class IncidentDetailView(QWidget):
             return fill(self.tr("Cancelled by %1 (a mistake), after %2"), who, after)
         if kind == "undelivered":
             return self.tr("Reached nobody at the moment of the press")
+        if kind == "unreached":
+            return self.tr("Sent, but no colleague was reachable at the moment of the press")
         if kind == "type_changed":
             return fill(self.tr("Type changed by %1"), who)
         return fill(self.tr("%1 by %2 over %3"), kind, who, path)
