@@ -600,7 +600,9 @@ class ClosingDaysTab(QWidget):
         service.failed.connect(self._failed)
 
     def days(self) -> list[date]:
-        return [self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count())]
+        items = (self.list.item(i) for i in range(self.list.count()))
+        found = (item.data(Qt.ItemDataRole.UserRole) for item in items if item is not None)
+        return [day for day in found if isinstance(day, date)]
 
     def _loaded(self, days: list[pd.ClosingDayOut]) -> None:
         self.add.setEnabled(True)
