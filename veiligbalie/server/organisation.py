@@ -397,14 +397,16 @@ def post_closing_day(
 
 @router.delete(
     "/admin/organisation/closing-days/{day}",
-    status_code=204,
+    response_model=pd.ClosingDayList,
     responses={404: {"description": "not a closing day"}, **_400},
 )
 def delete_closing_day(
     day: date, principal: Administrator, store: Store, request: Request, device: Device = None
-) -> None:
+) -> pd.ClosingDayList:
+    """Remove a closing day; answers the days that remain."""
     remove_closing_day(store, day, request_who(store, principal, device))
     _nudge(request)
+    return pd.ClosingDayList(days=list_closing_days(store))
 
 
 # --- admin CLI --------------------------------------------------------------------------
