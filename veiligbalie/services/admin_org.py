@@ -37,6 +37,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EXAMPLE_HEAD",
+    "ClosingDayOut",
+    "GuidanceCardOut",
+    "LetterTemplateOut",
+    "OrganisationProfileIn",
+    "OrganisationProfileOut",
+    "PurgePreview",
+    "RetentionOut",
     "LOGO_MAX",
     "AdminOrgService",
     "example_letter",
@@ -86,6 +93,15 @@ EXAMPLE_FIELDS = {
 }
 
 _CLOSING_DAYS = TypeAdapter(pd.ClosingDayList)
+
+# What the Beheer pages show and send (the widgets name them through this service).
+OrganisationProfileIn = pd.OrganisationProfileIn
+OrganisationProfileOut = pd.OrganisationProfileOut
+LetterTemplateOut = pd.LetterTemplateOut
+ClosingDayOut = pd.ClosingDayOut
+GuidanceCardOut = pg.GuidanceCardOut
+RetentionOut = pp.RetentionOut
+PurgePreview = pp.PurgePreview
 
 
 def example_letter(kind: LetterKind, language: str, template: str) -> str:

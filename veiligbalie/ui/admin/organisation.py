@@ -35,8 +35,7 @@ from PySide6.QtWidgets import (
 from veiligbalie.core.letters import LETTER_LANGUAGES, LetterKind, TemplateError
 from veiligbalie.core.text import fill
 from veiligbalie.guidance import GuidanceError
-from veiligbalie.protocol import documents as pd
-from veiligbalie.protocol import guidance as pg
+from veiligbalie.services import admin_org as pd
 from veiligbalie.services.admin_org import (
     LOGO_MAX,
     AdminOrgService,
@@ -409,7 +408,7 @@ class CardsTab(QWidget):
         if not self.service.save_card(source.language, source.id, self.editor.toPlainText()):
             self.save.setEnabled(True)
 
-    def _saved(self, out: pg.GuidanceCardOut) -> None:
+    def _saved(self, out: pd.GuidanceCardOut) -> None:
         self.save.setEnabled(True)
         self.sources = [
             CardSource(out.id, out.language, out.title, out.markdown, out.version, out.changed_by)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from veiligbalie.core.text import fill
-from veiligbalie.protocol import privacy as pp
+from veiligbalie.services import admin_org as pp
 from veiligbalie.services.admin_org import AdminOrgService
 from veiligbalie.services.audit import OFFICE_TZ, AuditService
 from veiligbalie.services.context import AppContext
