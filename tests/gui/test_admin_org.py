@@ -138,6 +138,7 @@ def test_letterhead_saved_and_read_back(qtbot: Any, signed_in: Any, tmp_path: Pa
     )
     assert organisation.letterhead().logo == logo.read_bytes()
     # A file that is not an image is refused before anything is sent.
+    page.grab().save("/tmp/admin-org-letterhead.png")
     text = tmp_path / "logo.png.txt"
     text.write_text("geen plaatje")
     tab.choose_file = lambda _parent: text
@@ -192,6 +193,7 @@ def test_letter_template_preview_and_refusal(qtbot: Any, signed_in: Any) -> None
     assert "namens het college" in letters.preview.toPlainText()
     qtbot.mouseClick(letters.save, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "version 1" in letters.status.text(), timeout=WAIT)
+    page.grab().save("/tmp/admin-org-letters.png")
     organisation = context.organisation
     assert organisation is not None
     from veiligbalie.core.letters import LetterKind

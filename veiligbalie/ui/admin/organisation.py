@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QSize, Qt
+from PySide6.QtCore import QDate, QLocale, QSize, Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -608,7 +608,8 @@ class ClosingDaysTab(QWidget):
         self.remove.setEnabled(True)
         self.list.clear()
         for item in days:
-            text = QDate(item.day.year, item.day.month, item.day.day).toString("dddd d MMMM yyyy")
+            day = QDate(item.day.year, item.day.month, item.day.day)
+            text = QLocale().toString(day, "dddd d MMMM yyyy")
             if item.reason:
                 text += f" — {item.reason}"
             row = QListWidgetItem(text, self.list)
