@@ -463,9 +463,15 @@ class LettersTab(QWidget):
         picker.addWidget(self.language)
         layout.addLayout(picker)
         fields = QLabel(
-            self.tr(
-                "Fields such as {org_name}, {recipient}, {behaviour} or {ban_start} are filled "
-                "in when a letter is made. The preview fills them with a fictitious example."
+            fill(
+                self.tr(
+                    "Fields such as %1, %2, %3 or %4 are filled in when a letter is made. "
+                    "The preview fills them with a fictitious example."
+                ),
+                "{org_name}",
+                "{recipient}",
+                "{behaviour}",
+                "{ban_start}",
             ),
             self,
         )
