@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QLocale, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QDate, QLocale, QSize, Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -58,9 +58,9 @@ HOUSE_RULES_CARD = "huisregels"
 def _ask_logo(parent: QWidget) -> Path | None:
     chosen, _ = QFileDialog.getOpenFileName(
         parent,
-        parent.tr("Choose the logo"),
+        QCoreApplication.translate("LetterheadTab", "Choose the logo"),
         str(Path.home()),
-        parent.tr("Images (*.png *.jpg *.jpeg)"),
+        QCoreApplication.translate("LetterheadTab", "Images (*.png *.jpg *.jpeg)"),
     )
     return Path(chosen) if chosen else None
 
