@@ -191,6 +191,14 @@ def test_letter_template_preview_and_refusal(qtbot: Any, signed_in: Any) -> None
     good = good.replace("Met vriendelijke groet,", "Met vriendelijke groet, namens het college,")
     letters.editor.setPlainText(good)
     assert "namens het college" in letters.preview.toPlainText()
+    # The printed page: the example letter laid out by reportlab, rendered with QtPdf.
+    letters.views.setCurrentIndex(1)
+    qtbot.waitUntil(
+        lambda: letters.page.pixmap() is not None and not letters.page.pixmap().isNull(),
+        timeout=WAIT,
+    )
+    assert letters.pdf_pages == 1 and letters.page.pixmap().width() >= 400
+    page.grab().save("/tmp/admin-org-letter-page.png")
     qtbot.mouseClick(letters.save, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "version 1" in letters.status.text(), timeout=WAIT)
     page.grab().save("/tmp/admin-org-letters.png")

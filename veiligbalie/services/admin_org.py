@@ -13,6 +13,7 @@ What the editors preview is made by the same code as the real thing: a card thro
 from __future__ import annotations
 
 import base64
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, TypeAdapter
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from veiligbalie.core.letters import LetterKind
 from veiligbalie.guidance import Card, GuidanceError, parse_card
@@ -29,7 +30,12 @@ from veiligbalie.protocol import documents as pd
 from veiligbalie.protocol import guidance as pg
 from veiligbalie.protocol import privacy as pp
 from veiligbalie.reports.common import Letterhead
-from veiligbalie.reports.letters import letter_text, shipped_template, standard_values
+from veiligbalie.reports.letters import (
+    build_letter,
+    letter_text,
+    shipped_template,
+    standard_values,
+)
 from veiligbalie.services.guidance import shipped_dir
 
 if TYPE_CHECKING:
@@ -114,6 +120,43 @@ def example_letter(kind: LetterKind, language: str, template: str) -> str:
     return letter_text(kind, template, values)
 
 
+EXAMPLE_RECIPIENT_ADDRESS = "Voorbeeldstraat 1\n9999 ZZ Voorbeeldstad"
+
+
+def example_letter_pdf(kind: LetterKind, language: str, template: str) -> bytes:
+    """The PDF of :func:`example_letter`, laid out exactly as a real letter (reportlab)."""
+    values = standard_values(
+        EXAMPLE_HEAD, EXAMPLE_REFERENCE, EXAMPLE_INCIDENT_AT, EXAMPLE_LETTER_AT, language
+    )
+    values.update(EXAMPLE_FIELDS["en" if language == "en" else "nl"])
+    out = io.BytesIO()
+    build_letter(kind, template, values, EXAMPLE_HEAD, language, out, EXAMPLE_RECIPIENT_ADDRESS)
+    return out.getvalue()
+
+
+class _PdfSignals(QObject):
+    done = Signal(bytes)
+    failed = Signal(str)
+
+
+class _ExamplePdfJob(QRunnable):
+    """Lays out the example letter off the GUI thread."""
+
+    def __init__(self, kind: LetterKind, language: str, template: str) -> None:
+        super().__init__()
+        self.signals = _PdfSignals()
+        self._args = (kind, language, template)
+        self.setAutoDelete(False)
+
+    def run(self) -> None:
+        try:
+            data = example_letter_pdf(*self._args)
+        except Exception as exc:  # a bad template names its field; said, never lost
+            self.signals.failed.emit(str(exc) or type(exc).__name__)
+            return
+        self.signals.done.emit(data)
+
+
 def preview_card(markdown: str, language: str, card_id: str) -> Card:
     """The card as the guidance reader will show it; GuidanceError names the line."""
     card = parse_card(markdown, language, f"{language}/{card_id}.md")
@@ -173,6 +216,8 @@ class AdminOrgService(QObject):
     retention_loaded = Signal(object)  # pp.RetentionOut
     retention_saved = Signal(object)
     preview_loaded = Signal(object)  # pp.PurgePreview
+    #: The example letter as a PDF (bytes), made off the GUI thread.
+    example_pdf_ready = Signal(bytes)
     failed = Signal(str, str)
 
     def __init__(
@@ -187,6 +232,7 @@ class AdminOrgService(QObject):
         self._token = token
         self._organisation_changed = organisation_changed or (lambda: None)
         self.templates: dict[tuple[str, str], pd.LetterTemplateOut] = {}
+        self._pdf_jobs: set[_ExamplePdfJob] = set()
 
     @classmethod
     def from_context(cls, context: AppContext, parent: QObject | None = None) -> AdminOrgService:
@@ -333,6 +379,28 @@ class AdminOrgService(QObject):
             "template", "PUT", f"/admin/letters/{language}/{kind.value}",
             pd.LetterTemplateIn(text=text), pd.LetterTemplateOut, saved,
         )  # fmt: skip
+
+    def make_example_pdf(self, kind: LetterKind, language: str, template: str) -> None:
+        """Lay out the example letter as a PDF; ``example_pdf_ready`` or
+        ``failed("pdf", message)`` follows."""
+        job = _ExamplePdfJob(kind, language, template)
+        self._pdf_jobs.add(job)
+        # Bound methods of this GUI-thread object: the answers are queued to its thread.
+        job.signals.done.connect(self._pdf_done)
+        job.signals.failed.connect(self._pdf_failed)
+        QThreadPool.globalInstance().start(job)
+
+    def _forget_job(self) -> None:
+        sender = self.sender()
+        self._pdf_jobs = {j for j in self._pdf_jobs if j.signals is not sender}
+
+    def _pdf_done(self, data: bytes) -> None:
+        self._forget_job()
+        self.example_pdf_ready.emit(data)
+
+    def _pdf_failed(self, message: str) -> None:
+        self._forget_job()
+        self.failed.emit("pdf", message)
 
     # -- closing days ----------------------------------------------------------------------
     def load_closing_days(self) -> bool:

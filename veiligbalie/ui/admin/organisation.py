@@ -9,12 +9,14 @@ field it is about.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QDate, QLocale, QSize, Qt
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QImage, QPainter, QPixmap
+from PySide6.QtPdf import QPdfDocument
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -482,12 +485,24 @@ class LettersTab(QWidget):
         self.editor.setObjectName("letterTemplateEditor")
         self.editor.setAccessibleName(self.tr("Text of the letter template"))
         self.editor.setTabChangesFocus(True)
-        self.preview = QPlainTextEdit(split)
+        self.views = QTabWidget(split)
+        self.views.setObjectName("letterTemplateViews")
+        self.preview = QPlainTextEdit(self.views)
         self.preview.setObjectName("letterTemplatePreview")
         self.preview.setAccessibleName(self.tr("The letter for the example"))
         self.preview.setReadOnly(True)
+        self.page = QLabel(self.views)
+        self.page.setObjectName("letterTemplatePage")
+        self.page.setAccessibleName(self.tr("The example letter as printed"))
+        self.page.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        pages = QScrollArea(self.views)
+        pages.setWidget(self.page)
+        pages.setWidgetResizable(True)
+        self.views.addTab(self.preview, self.tr("Text"))
+        self.views.addTab(pages, self.tr("Printed page"))
+        self.pdf_pages = 0
         split.addWidget(self.editor)
-        split.addWidget(self.preview)
+        split.addWidget(self.views)
         layout.addWidget(split, 1)
         self.message = FieldMessage("letterTemplateMessage", self)
         layout.addWidget(self.message)
@@ -503,8 +518,10 @@ class LettersTab(QWidget):
         self.language.currentIndexChanged.connect(self._chosen)
         self.editor.textChanged.connect(self.update_preview)
         self.save.clicked.connect(self.submit)
+        self.views.currentChanged.connect(lambda _index: self.update_page())
         service.templates_loaded.connect(lambda _templates: self._chosen())
         service.template_saved.connect(self._saved)
+        service.example_pdf_ready.connect(self._show_pdf)
         service.failed.connect(self._failed)
         self._chosen()
 
@@ -534,6 +551,36 @@ class LettersTab(QWidget):
             return
         self.message.clear_message()
         self.preview.setPlainText(text)
+        self.update_page()
+
+    def update_page(self) -> None:
+        """The printed page, laid out off the GUI thread, when that view is shown."""
+        if self.views.currentIndex() != 1 or self.message.isVisibleTo(self):
+            return
+        self.service.make_example_pdf(
+            self.letter_kind(), self.letter_language(), self.editor.toPlainText()
+        )
+
+    def _show_pdf(self, data: bytes) -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "voorbeeld.pdf"
+            path.write_bytes(data)
+            document = QPdfDocument(self)
+            if document.load(str(path)) != QPdfDocument.Error.None_:
+                self.page.setText(fill(self.tr("The printed page cannot be shown: %1"), "PDF"))
+                return
+            self.pdf_pages = document.pageCount()
+            size = document.pagePointSize(0)
+            width = max(400, self.views.width() - 40)
+            height = round(width * size.height() / max(1.0, size.width()))
+            image = document.render(0, QSize(width, height))
+            document.close()
+        paper = QImage(image.size(), QImage.Format.Format_RGB32)
+        paper.fill(Qt.GlobalColor.white)  # the page is rendered transparent
+        painter = QPainter(paper)
+        painter.drawImage(0, 0, image)
+        painter.end()
+        self.page.setPixmap(QPixmap.fromImage(paper))
 
     def submit(self) -> None:
         self.save.setEnabled(False)
@@ -548,6 +595,9 @@ class LettersTab(QWidget):
         self.status.setText(fill(self.tr("Saved as version %1."), str(out.version)))
 
     def _failed(self, what: str, message: str) -> None:
+        if what == "pdf":
+            self.page.setText(fill(self.tr("The printed page cannot be shown: %1"), message))
+            return
         if what != "template":
             return
         self.save.setEnabled(True)
