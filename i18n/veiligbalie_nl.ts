@@ -33,6 +33,26 @@
     </message>
   </context>
   <context>
+    <name>AdminOrgService</name>
+    <message>
+      <source>Not signed in at a server.</source>
+      <extracomment>The largest logo the server takes, and the image types it knows by their first bytes. The example a letter template is previewed on: clearly fictitious, never a real person. The example letter as a PDF (bytes), made off the GUI thread.</extracomment>
+      <translation>Niet aangemeld bij een server.</translation>
+    </message>
+    <message>
+      <source>The server cannot be reached; try again later.</source>
+      <translation>De server is niet bereikbaar; probeer het later opnieuw.</translation>
+    </message>
+    <message>
+      <source>Only an administrator may change this.</source>
+      <translation>Alleen een beheerder mag dit wijzigen.</translation>
+    </message>
+    <message>
+      <source>Your sign-in has expired: sign in again.</source>
+      <translation>Je aanmelding is verlopen: meld je opnieuw aan.</translation>
+    </message>
+  </context>
+  <context>
     <name>AdminStations</name>
     <message>
       <source>Sign in as administrator to manage workstations.</source>
@@ -1019,6 +1039,132 @@
       <source>See also</source>
       <extracomment>Card text is read under stress: a size larger than the rest of the interface.</extracomment>
       <translation>Zie ook</translation>
+    </message>
+  </context>
+  <context>
+    <name>CardsTab</name>
+    <message>
+      <source>Language of the card</source>
+      <translation>Taal van de kaart</translation>
+    </message>
+    <message>
+      <source>Dutch</source>
+      <translation>Nederlands</translation>
+    </message>
+    <message>
+      <source>English</source>
+      <translation>Engels</translation>
+    </message>
+    <message>
+      <source>Guidance card</source>
+      <translation>Hulpkaart</translation>
+    </message>
+    <message>
+      <source>&amp;House rules</source>
+      <translation>&amp;Huisregels</translation>
+    </message>
+    <message>
+      <source>Edit the house rules</source>
+      <translation>De huisregels bewerken</translation>
+    </message>
+    <message>
+      <source>C&amp;ard</source>
+      <translation>&amp;Kaart</translation>
+    </message>
+    <message>
+      <source>La&amp;nguage</source>
+      <translation>&amp;Taal</translation>
+    </message>
+    <message>
+      <source>Markdown of the card</source>
+      <translation>Markdown van de kaart</translation>
+    </message>
+    <message>
+      <source>Preview of the card</source>
+      <translation>Voorbeeld van de kaart</translation>
+    </message>
+    <message>
+      <source>&amp;Save card</source>
+      <translation>Kaart &amp;opslaan</translation>
+    </message>
+    <message>
+      <source>Save the card</source>
+      <translation>De kaart opslaan</translation>
+    </message>
+    <message>
+      <source>%1 (organisation, version %2)</source>
+      <translation>%1 (organisatie, versie %2)</translation>
+    </message>
+    <message>
+      <source>Version %1, by %2.</source>
+      <translation>Versie %1, door %2.</translation>
+    </message>
+    <message>
+      <source>The shipped card: saving makes it the organisation's own.</source>
+      <translation>De meegeleverde kaart: opslaan maakt hem de eigen kaart van de organisatie.</translation>
+    </message>
+    <message>
+      <source>Saving…</source>
+      <translation>Opslaan…</translation>
+    </message>
+    <message>
+      <source>Saved as version %1.</source>
+      <translation>Opgeslagen als versie %1.</translation>
+    </message>
+    <message>
+      <source>Not saved.</source>
+      <translation>Niet opgeslagen.</translation>
+    </message>
+  </context>
+  <context>
+    <name>ClosingDaysTab</name>
+    <message>
+      <source>Weekends and public holidays never count as working days. Add the days the organisation is closed as well (such as the Friday after Ascension Day): deadlines in working days, like the police report within 2 working days, skip them.</source>
+      <translation>Weekenden en feestdagen tellen nooit als werkdag. Voeg ook de dagen toe waarop de organisatie gesloten is (zoals de vrijdag na Hemelvaart): termijnen in werkdagen, zoals de aangifte binnen 2 werkdagen, slaan ze over.</translation>
+    </message>
+    <message>
+      <source>Closing days</source>
+      <translation>Sluitingsdagen</translation>
+    </message>
+    <message>
+      <source>Closing day</source>
+      <translation>Sluitingsdag</translation>
+    </message>
+    <message>
+      <source>Reason</source>
+      <translation>Reden</translation>
+    </message>
+    <message>
+      <source>e.g. bridge day</source>
+      <translation>bijv. brugdag</translation>
+    </message>
+    <message>
+      <source>&amp;Add</source>
+      <translation>&amp;Toevoegen</translation>
+    </message>
+    <message>
+      <source>Add the closing day</source>
+      <translation>De sluitingsdag toevoegen</translation>
+    </message>
+    <message>
+      <source>&amp;Remove</source>
+      <translation>&amp;Verwijderen</translation>
+    </message>
+    <message>
+      <source>Remove the chosen closing day</source>
+      <translation>De gekozen sluitingsdag verwijderen</translation>
+    </message>
+    <message>
+      <source>&amp;Day</source>
+      <translation>&amp;Dag</translation>
+    </message>
+    <message>
+      <source>No closing days: weekends and public holidays only.</source>
+      <translation>Geen sluitingsdagen: alleen weekenden en feestdagen.</translation>
+    </message>
+    <message>
+      <source>Choose a closing day in the list first.</source>
+      <translation>Kies eerst een sluitingsdag in de lijst.</translation>
     </message>
   </context>
   <context>
@@ -3447,6 +3593,236 @@
     </message>
   </context>
   <context>
+    <name>LetterheadTab</name>
+    <message>
+      <source>Choose the logo</source>
+      <translation>Kies het logo</translation>
+    </message>
+    <message>
+      <source>Images (*.png *.jpg *.jpeg)</source>
+      <translation>Afbeeldingen (*.png *.jpg *.jpeg)</translation>
+    </message>
+    <message>
+      <source>What letters and police-report sheets show at the top: the organisation's name and postal address (never an employee's), the contact person and the logo.</source>
+      <translation>Wat bovenaan brieven en aangifteformulieren staat: de naam en het postadres van de organisatie (nooit dat van een medewerker), de contactpersoon en het logo.</translation>
+    </message>
+    <message>
+      <source>Organisation name</source>
+      <translation>Naam van de organisatie</translation>
+    </message>
+    <message>
+      <source>&amp;Name</source>
+      <translation>&amp;Naam</translation>
+    </message>
+    <message>
+      <source>Postal address</source>
+      <translation>Postadres</translation>
+    </message>
+    <message>
+      <source>Contact person</source>
+      <translation>Contactpersoon</translation>
+    </message>
+    <message>
+      <source>Function of the contact person</source>
+      <translation>Functie van de contactpersoon</translation>
+    </message>
+    <message>
+      <source>Phone of the contact person</source>
+      <translation>Telefoonnummer van de contactpersoon</translation>
+    </message>
+    <message>
+      <source>E-mail of the contact person</source>
+      <translation>E-mailadres van de contactpersoon</translation>
+    </message>
+    <message>
+      <source>&amp;Contact person</source>
+      <translation>&amp;Contactpersoon</translation>
+    </message>
+    <message>
+      <source>&amp;Function</source>
+      <translation>&amp;Functie</translation>
+    </message>
+    <message>
+      <source>&amp;Phone</source>
+      <translation>&amp;Telefoon</translation>
+    </message>
+    <message>
+      <source>&amp;E-mail</source>
+      <translation>&amp;E-mail</translation>
+    </message>
+    <message>
+      <source>Logo</source>
+      <translation>Logo</translation>
+    </message>
+    <message>
+      <source>Choose &amp;logo…</source>
+      <translation>&amp;Logo kiezen…</translation>
+    </message>
+    <message>
+      <source>Choose a logo</source>
+      <translation>Een logo kiezen</translation>
+    </message>
+    <message>
+      <source>&amp;Remove logo</source>
+      <translation>Logo &amp;verwijderen</translation>
+    </message>
+    <message>
+      <source>Remove the logo</source>
+      <translation>Het logo verwijderen</translation>
+    </message>
+    <message>
+      <source>PNG or JPEG, at most %1 KB.</source>
+      <translation>PNG of JPEG, hoogstens %1 kB.</translation>
+    </message>
+    <message>
+      <source>&amp;Save letterhead</source>
+      <translation>Briefhoofd &amp;opslaan</translation>
+    </message>
+    <message>
+      <source>Save the letterhead</source>
+      <translation>Het briefhoofd opslaan</translation>
+    </message>
+    <message>
+      <source>No logo</source>
+      <translation>Geen logo</translation>
+    </message>
+    <message>
+      <source>This file cannot be the logo (%1).</source>
+      <translation>Dit bestand kan niet het logo zijn (%1).</translation>
+    </message>
+    <message>
+      <source>This image cannot be read.</source>
+      <translation>Deze afbeelding is niet te lezen.</translation>
+    </message>
+    <message>
+      <source>New logo chosen: save to use it.</source>
+      <translation>Nieuw logo gekozen: sla op om het te gebruiken.</translation>
+    </message>
+    <message>
+      <source>Logo removed: save to confirm.</source>
+      <translation>Logo verwijderd: sla op om dit te bevestigen.</translation>
+    </message>
+    <message>
+      <source>Saving…</source>
+      <translation>Opslaan…</translation>
+    </message>
+    <message>
+      <source>Letterhead saved.</source>
+      <translation>Briefhoofd opgeslagen.</translation>
+    </message>
+    <message>
+      <source>Not saved.</source>
+      <translation>Niet opgeslagen.</translation>
+    </message>
+    <message>
+      <source>Not saved: %1</source>
+      <translation>Niet opgeslagen: %1</translation>
+    </message>
+  </context>
+  <context>
+    <name>LettersTab</name>
+    <message>
+      <source>Kind of letter</source>
+      <translation>Soort brief</translation>
+    </message>
+    <message>
+      <source>Warning letter</source>
+      <translation>Waarschuwingsbrief</translation>
+    </message>
+    <message>
+      <source>Invitation to a conversation about conduct</source>
+      <translation>Uitnodiging voor een gesprek over gedrag</translation>
+    </message>
+    <message>
+      <source>Access ban</source>
+      <translation>Toegangsverbod</translation>
+    </message>
+    <message>
+      <source>Language of the letter</source>
+      <translation>Taal van de brief</translation>
+    </message>
+    <message>
+      <source>Dutch</source>
+      <translation>Nederlands</translation>
+    </message>
+    <message>
+      <source>English</source>
+      <translation>Engels</translation>
+    </message>
+    <message>
+      <source>&amp;Letter</source>
+      <translation>&amp;Brief</translation>
+    </message>
+    <message>
+      <source>La&amp;nguage</source>
+      <translation>&amp;Taal</translation>
+    </message>
+    <message>
+      <source>Fields such as %1, %2, %3 or %4 are filled in when a letter is made. The preview fills them with a fictitious example.</source>
+      <translation>Velden zoals %1, %2, %3 of %4 worden ingevuld als een brief wordt gemaakt. Het voorbeeld vult ze met een verzonnen voorbeeld.</translation>
+    </message>
+    <message>
+      <source>Text of the letter template</source>
+      <translation>Tekst van het briefsjabloon</translation>
+    </message>
+    <message>
+      <source>The letter for the example</source>
+      <translation>De brief voor het voorbeeld</translation>
+    </message>
+    <message>
+      <source>The example letter as printed</source>
+      <translation>De voorbeeldbrief zoals hij wordt afgedrukt</translation>
+    </message>
+    <message>
+      <source>Text</source>
+      <translation>Tekst</translation>
+    </message>
+    <message>
+      <source>Printed page</source>
+      <translation>Afgedrukte pagina</translation>
+    </message>
+    <message>
+      <source>&amp;Save letter</source>
+      <translation>Brief &amp;opslaan</translation>
+    </message>
+    <message>
+      <source>Save the letter template</source>
+      <translation>Het briefsjabloon opslaan</translation>
+    </message>
+    <message>
+      <source>The organisation's version %1.</source>
+      <translation>Versie %1 van de organisatie.</translation>
+    </message>
+    <message>
+      <source>The shipped letter: saving makes it the organisation's own.</source>
+      <translation>De meegeleverde brief: opslaan maakt hem de eigen brief van de organisatie.</translation>
+    </message>
+    <message>
+      <source>This template cannot be used: %1</source>
+      <translation>Dit sjabloon is niet bruikbaar: %1</translation>
+    </message>
+    <message>
+      <source>The printed page cannot be shown: %1</source>
+      <translation>De afgedrukte pagina kan niet worden getoond: %1</translation>
+    </message>
+    <message>
+      <source>Saving…</source>
+      <translation>Opslaan…</translation>
+    </message>
+    <message>
+      <source>Saved as version %1.</source>
+      <translation>Opgeslagen als versie %1.</translation>
+    </message>
+    <message>
+      <source>Not saved.</source>
+      <translation>Niet opgeslagen.</translation>
+    </message>
+    <message>
+      <source>The server refused the template: %1</source>
+      <translation>De server weigert het sjabloon: %1</translation>
+    </message>
+  </context>
+  <context>
     <name>LevelRow</name>
     <message>
       <source>Delay in seconds</source>
@@ -4078,6 +4454,29 @@
     </message>
   </context>
   <context>
+    <name>OrganisationPage</name>
+    <message>
+      <source>Organisation</source>
+      <translation>Organisatie</translation>
+    </message>
+    <message>
+      <source>Letterhead</source>
+      <translation>Briefhoofd</translation>
+    </message>
+    <message>
+      <source>House rules and guidance cards</source>
+      <translation>Huisregels en hulpkaarten</translation>
+    </message>
+    <message>
+      <source>Letters</source>
+      <translation>Brieven</translation>
+    </message>
+    <message>
+      <source>Closing days</source>
+      <translation>Sluitingsdagen</translation>
+    </message>
+  </context>
+  <context>
     <name>OverviewView</name>
     <message>
       <source>Overview</source>
@@ -4363,6 +4762,76 @@
     </message>
   </context>
   <context>
+    <name>PrivacyPage</name>
+    <message>
+      <source>Privacy</source>
+      <translation>Privacy</translation>
+    </message>
+  </context>
+  <context>
+    <name>PurgePreviewBox</name>
+    <message>
+      <source>Next purge</source>
+      <translation>Volgende opschoning</translation>
+    </message>
+    <message>
+      <source>What the next purge removes</source>
+      <translation>Wat de volgende opschoning verwijdert</translation>
+    </message>
+    <message>
+      <source>What</source>
+      <translation>Wat</translation>
+    </message>
+    <message>
+      <source>How many</source>
+      <translation>Aantal</translation>
+    </message>
+    <message>
+      <source>Oldest</source>
+      <translation>Oudste</translation>
+    </message>
+    <message>
+      <source>&amp;Count again</source>
+      <translation>Opnieuw &amp;tellen</translation>
+    </message>
+    <message>
+      <source>Count what the next purge removes</source>
+      <translation>Tellen wat de volgende opschoning verwijdert</translation>
+    </message>
+    <message>
+      <source>Reports (made anonymous)</source>
+      <translation>Meldingen (anoniem gemaakt)</translation>
+    </message>
+    <message>
+      <source>Reports with perpetrator details</source>
+      <translation>Meldingen met gegevens van daders</translation>
+    </message>
+    <message>
+      <source>Reports with files</source>
+      <translation>Meldingen met bestanden</translation>
+    </message>
+    <message>
+      <source>Dossier persons</source>
+      <translation>Personen in het dossier</translation>
+    </message>
+    <message>
+      <source>Signaleringen</source>
+      <translation>Signaleringen</translation>
+    </message>
+    <message>
+      <source>The purge runs next on %1.</source>
+      <translation>De volgende opschoning is op %1.</translation>
+    </message>
+    <message>
+      <source>The purge runs daily; counted for now.</source>
+      <translation>De opschoning draait dagelijks; geteld voor nu.</translation>
+    </message>
+    <message>
+      <source>No retention period set: nothing is removed.</source>
+      <translation>Geen bewaartermijn ingesteld: er wordt niets verwijderd.</translation>
+    </message>
+  </context>
+  <context>
     <name>RefresherReminder</name>
     <message>
       <source>Time for a refresher (Help)</source>
@@ -4453,6 +4922,61 @@
     <message>
       <source>Make a letter to the perpetrator</source>
       <translation>Een brief aan de dader maken</translation>
+    </message>
+  </context>
+  <context>
+    <name>RetentionBox</name>
+    <message>
+      <source>Retention periods</source>
+      <translation>Bewaartermijnen</translation>
+    </message>
+    <message>
+      <source>How long data is kept, in months from the day of the incident. After that, the daily purge removes it: a report becomes an anonymous count, perpetrator details and files are removed.</source>
+      <translation>Hoe lang gegevens bewaard blijven, in maanden vanaf de dag van het incident. Daarna verwijdert de dagelijkse opschoning ze: een melding wordt een anonieme telling, gegevens van daders en bestanden worden verwijderd.</translation>
+    </message>
+    <message>
+      <source>&amp;Reports</source>
+      <translation>&amp;Meldingen</translation>
+    </message>
+    <message>
+      <source>&amp;Perpetrator details and dossier</source>
+      <translation>&amp;Gegevens van daders en dossier</translation>
+    </message>
+    <message>
+      <source>&amp;Files (photos, screenshots)</source>
+      <translation>&amp;Bestanden (foto's, schermafdrukken)</translation>
+    </message>
+    <message>
+      <source>kept (no period set)</source>
+      <translation>bewaard (geen termijn)</translation>
+    </message>
+    <message>
+      <source> months</source>
+      <translation> maanden</translation>
+    </message>
+    <message>
+      <source>&amp;Save periods</source>
+      <translation>Termijnen &amp;opslaan</translation>
+    </message>
+    <message>
+      <source>Save the retention periods</source>
+      <translation>De bewaartermijnen opslaan</translation>
+    </message>
+    <message>
+      <source>Nothing changed.</source>
+      <translation>Er is niets gewijzigd.</translation>
+    </message>
+    <message>
+      <source>Saving…</source>
+      <translation>Opslaan…</translation>
+    </message>
+    <message>
+      <source>Retention periods saved.</source>
+      <translation>Bewaartermijnen opgeslagen.</translation>
+    </message>
+    <message>
+      <source>Not saved.</source>
+      <translation>Niet opgeslagen.</translation>
     </message>
   </context>
   <context>

@@ -2,7 +2,10 @@
 
     make screenshot            (offscreen; or run under xvfb-run for the platform's style)
 
-Writes docs/screenshot-main.png (and, with --all, one PNG per area).
+Writes docs/screenshot-main.png (and, with --all, one PNG per area). With --admin-org:
+Beheer → Organisatie (the card editor with its live preview) and Privacy, against a real
+throwaway server with an administrator signed in (docs/screenshot-admin-organisation.png,
+docs/screenshot-admin-privacy.png; texts still in i18n/pending/*.json included).
 """
 
 from __future__ import annotations
@@ -89,7 +92,9 @@ def _realistic_log(context: object) -> None:
     context.incidents.notify_changed(None)  # type: ignore[attr-defined]
 
 
-def _pump(app: object, done: object, what: str, seconds: float = 30.0) -> None:
+def _pump(
+    app: object, done: object, what: str = "the server's answer", seconds: float = 30.0
+) -> None:
     """Run the event loop until ``done()`` holds (the client's calls are asynchronous)."""
     import time
 
@@ -274,6 +279,91 @@ def admin_workstations(out: Path, lang: str) -> None:
         del translators
 
 
+def _admin_org_screens(out: Path) -> None:
+    """Beheer → Organisatie and Privacy as an administrator at a linked counter sees them."""
+    import sys
+    from datetime import UTC, datetime
+
+    sys.path.insert(0, str(ROOT))
+    import keyring
+    from PySide6.QtCore import QDate
+    from PySide6.QtWidgets import QApplication
+
+    from tests.e2e.drivers.sync_kit import PASSWORD, admin, setup_site
+    from tests.support.pdf import dutch_with_pending
+    from tests.support.server import running_server
+    from veiligbalie.core.incident import Incident
+    from veiligbalie.core.vocabulary import Category
+    from veiligbalie.secrets import MemoryKeyring
+    from veiligbalie.services.context import AppContext
+    from veiligbalie.store.database import Database
+    from veiligbalie.ui.admin.organisation import OrganisationPage
+    from veiligbalie.ui.admin.privacy import PrivacyPage
+
+    keyring.set_keyring(MemoryKeyring())
+    app = QApplication.instance() or QApplication([])
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        running_server(f"sqlite:///{Path(folder) / 'server.sqlite3'}") as server,
+        dutch_with_pending(app),
+    ):
+        site = setup_site(server, workstations=1)
+        admin(server, "user", "create", "--username", "beheer", "--display-name",
+              "Bea Beheer", "--role", "administrator", "--password", PASSWORD)  # fmt: skip
+        admin(server, "org", "closing-day", "add", "2026-05-15", "--reason", "brugdag")
+        admin(server, "retention", "set", "--reports-months", "36", "--attachments-months", "12")
+        context = AppContext.open(Database.open())
+        session = context.session
+        assert session is not None
+        session.enrol(server.base_url, site.codes[0])
+        _pump(app, lambda: session.enrolled)
+        session.login("beheer", PASSWORD)
+        _pump(app, lambda: session.logged_in and session.role is not None)
+        context.incidents.save(
+            Incident(
+                description="Beller schold een medewerker uit.",
+                categories=frozenset({Category.VERBAL_AGGRESSION}),
+                occurred_at=datetime(2022, 3, 8, 10, 0, tzinfo=UTC),
+                location="Balie 1",
+                reporter="Bea Beheer",
+            )
+        )
+        engine = context.sync
+        assert engine is not None
+        _pump(app, lambda: engine.pending == 0)
+
+        page = OrganisationPage(context)
+        page.resize(1366, 768)
+        page.show()
+        cards = page.cards
+        page.tabs.setCurrentWidget(cards)
+        _pump(app, lambda: cards.card.count() > 0)
+        cards.select("huisregels")
+        cards.editor.setPlainText(
+            cards.editor.toPlainText().rstrip()
+            + "\n\n**Wie scheldt of dreigt, krijgt een toegangsverbod van drie maanden.**\n"
+        )
+        for _ in range(5):
+            app.processEvents()
+        page.grab().save(str(out / "screenshot-admin-organisation.png"))
+        page.close()
+
+        privacy = PrivacyPage(context)
+        privacy.resize(1366, 768)
+        privacy.show()
+        _pump(app, lambda: privacy.preview.table.rowCount() > 0)
+        audit = privacy.audit
+        audit.use_period.setChecked(True)
+        audit.since.setDate(QDate.currentDate().addDays(-7))
+        audit.run()
+        _pump(app, lambda: audit.search.isEnabled() and audit.model.rowCount() > 0)
+        for _ in range(5):
+            app.processEvents()
+        privacy.grab().save(str(out / "screenshot-admin-privacy.png"))
+        privacy.close()
+        context.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default=str(ROOT / "docs"))
@@ -288,6 +378,9 @@ def main() -> int:
         "--workstations",
         action="store_true",
         help="only Beheer > Werkplekken, on a throwaway real server",
+    )
+    parser.add_argument(
+        "--admin-org", action="store_true", help="only Beheer → Organisatie and Privacy"
     )
     args = parser.parse_args()
     out = Path(args.out)
@@ -304,6 +397,12 @@ def main() -> int:
             os.environ["VEILIGBALIE_DATA_DIR"] = tmp
             admin_workstations(out, args.lang)
         print(f"screenshot written to {out / 'screenshot-admin-workstations.png'}")
+        return 0
+    if args.admin_org:
+        with tempfile.TemporaryDirectory() as tmp:
+            os.environ["VEILIGBALIE_DATA_DIR"] = tmp
+            _admin_org_screens(out)
+        print(f"screenshots written to {out}")
         return 0
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -79,6 +79,12 @@ ROLE_TABLE: dict[tuple[str, str], frozenset[str]] = {
     ("PUT", "/api/v1/admin/organisation/profile"): ADMIN,
     ("GET", "/api/v1/letters/templates"): TOKENS,
     ("PUT", "/api/v1/admin/letters/{language}/{kind}"): ADMIN,
+    ("GET", "/api/v1/organisation/closing-days"): TOKENS,
+    ("POST", "/api/v1/admin/organisation/closing-days"): ADMIN,
+    ("DELETE", "/api/v1/admin/organisation/closing-days/{day}"): ADMIN,
+    ("GET", "/api/v1/admin/retention"): ADMIN,
+    ("PUT", "/api/v1/admin/retention"): ADMIN,
+    ("GET", "/api/v1/admin/retention/preview"): ADMIN,
     ("PUT", "/api/v1/guidance/refresher"): USERS,
     ("GET", "/api/v1/people"): REVIEW,
     ("GET", "/api/v1/incidents/{incident_id}/attachments"): INCIDENT_ROLES,
@@ -100,6 +106,7 @@ ROLE_TABLE: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/v1/persons/{person_id}/signaleringen/{signalering_id}/state"): REVIEW,
     ("GET", "/api/v1/measures"): TOKENS,
 }
+CLOSING_DAY = "2027-03-02"  # a Tuesday, no holiday
 GUIDANCE_CHECK = uuid.UUID("01930000-0000-7000-8000-000000000001")
 
 #: What an allowed caller gets with the bodies below (a business answer, not an auth one).
@@ -132,6 +139,9 @@ ALLOWED_STATUS: dict[tuple[str, str], int] = {
     ("PUT", "/api/v1/persons/{person_id}/signaleringen/{signalering_id}"): 404,
     ("POST", "/api/v1/persons/{person_id}/signaleringen/{signalering_id}/state"): 404,
     ("GET", "/api/v1/measures"): 422,
+    # No closing day yet when it is removed (DELETE sorts before POST); then one is added.
+    ("DELETE", "/api/v1/admin/organisation/closing-days/{day}"): 404,
+    ("POST", "/api/v1/admin/organisation/closing-days"): 201,
 }
 
 
@@ -209,6 +219,8 @@ def bodies(
             "text": "Onderwerp\n\n{org_name}: {behaviour} op {incident_date}."
         },
         ("POST", "/api/v1/alarms/{alarm_id}/followup"): lambda: {"reason": "Vals alarm"},
+        ("POST", "/api/v1/admin/organisation/closing-days"): lambda: {"day": CLOSING_DAY},
+        ("PUT", "/api/v1/admin/retention"): lambda: {"reports_months": 60},
         ("POST", "/api/v1/persons"): lambda: {"display_name": "Bekende"},
         ("PATCH", "/api/v1/persons/{person_id}"): lambda: {"description": "x"},
         ("POST", "/api/v1/persons/{person_id}/signaleringen"): lambda: {"measure": "access_ban"},
@@ -268,6 +280,7 @@ def test_every_route_against_the_role_table(live: Live) -> None:
         "sha256": "0" * 64,
         "person_id": str(uuid7()),
         "signalering_id": str(uuid7()),
+        "day": CLOSING_DAY,
     }
     # Revoking the workstation the other calls speak as would spoil them: another one.
     spare = admin.create_workstation(w.store, w.site_a, "spare", "Achter").workstation.id

@@ -586,14 +586,17 @@ class ServerApi(QObject):
         until: str = "",
         limit: int = 200,
         offset: int = 0,
+        bearer: str | None = None,
     ) -> ApiCall:
         """One page of the audit log, newest first (403 for every other role); ``since``
-        and ``until`` are ISO instants with their time zone."""
+        and ``until`` are ISO instants with their time zone; ``bearer``: the signed-in
+        person's token when this api speaks as the station."""
         query: dict[str, Any] = {"limit": limit, "offset": offset}
         for key, value in (("user", user), ("person", person), ("since", since), ("until", until)):
             if value:
                 query[key] = str(value)
-        return self.call("GET", f"/audit?{urlencode(query)}", None, AuditPage, callback)
+        path = f"/audit?{urlencode(query)}"
+        return self.call("GET", path, None, AuditPage, callback, bearer=bearer)
 
     # -- The perpetrator dossier (reviewers) and the counter's measure lookup --------------
     def dossier_persons(

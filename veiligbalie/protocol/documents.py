@@ -3,7 +3,7 @@ letter templates."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import Field
 
@@ -25,11 +25,15 @@ class OrganisationProfileOut(WireModel):
     logo_base64: str = ""
     logo_mime: str = ""
     changed_at: datetime | None = None
+    #: The organisation's extra non-working days (bridge days, its own closing days):
+    #: working-day deadlines skip them on the server and on every workstation.
+    closing_days: list[date] = Field(default_factory=list)
 
 
 class OrganisationProfileIn(CheckedModel):
     """Only the fields given are changed; ``logo_base64`` "" removes the logo."""
 
+    name: str | None = Field(default=None, max_length=200)
     address: str | None = Field(default=None, max_length=1000)
     contact_name: str | None = Field(default=None, max_length=200)
     contact_function: str | None = Field(default=None, max_length=200)
@@ -53,3 +57,19 @@ class LetterTemplateList(WireModel):
 
 class LetterTemplateIn(CheckedModel):
     text: str = Field(min_length=1, max_length=TEMPLATE_MAX)
+
+
+class ClosingDayOut(WireModel):
+    day: date
+    reason: str = ""
+    changed_by: str = ""
+    changed_at: datetime | None = None
+
+
+class ClosingDayList(WireModel):
+    days: list[ClosingDayOut]
+
+
+class ClosingDayIn(CheckedModel):
+    day: date
+    reason: str = Field(default="", max_length=200)

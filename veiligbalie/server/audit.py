@@ -37,6 +37,8 @@ SUBJECT_RETENTION = "retention"
 SUBJECT_ALARM = "alarm"
 SUBJECT_ACCOUNT = "account"
 SUBJECT_WORKSTATION = "workstation"
+#: The organisation's profile, closing days, letter templates and guidance cards.
+SUBJECT_ORGANISATION = "organisation"
 SUBJECTS = frozenset(
     {
         SUBJECT_INCIDENT,
@@ -48,6 +50,7 @@ SUBJECTS = frozenset(
         SUBJECT_ALARM,
         SUBJECT_ACCOUNT,
         SUBJECT_WORKSTATION,
+        SUBJECT_ORGANISATION,
     }
 )
 
@@ -55,6 +58,47 @@ MAX_DETAIL = 2000
 #: Who and where for what an administrator does with ``veiligbalie-server admin``.
 CLI_ACTOR = "administrator (command line)"
 CLI_STATION = "server console"
+
+
+@dataclass(frozen=True, slots=True)
+class Who:
+    """Who makes an administrative change, for its audit row: a signed-in administrator
+    (``actor``, with the station their request came from) or the command line."""
+
+    actor: Principal | None = None
+    actor_name: str | None = None
+    station: str | None = None
+
+    @property
+    def name(self) -> str:
+        """The name kept with a stored version ("changed_by")."""
+        if self.actor is not None:
+            return self.actor.username or self.actor.display_name or "?"
+        return self.actor_name or "server"
+
+
+#: A change made with ``veiligbalie-server admin``.
+CLI_WHO = Who(None, CLI_ACTOR, CLI_STATION)
+
+
+def as_who(who: Who | str) -> Who:
+    """``who`` itself, or a plain name (the ``--changed-by`` of a command) as the console."""
+    return who if isinstance(who, Who) else Who(None, who, CLI_STATION)
+
+
+def record_change(
+    conn: Connection, who: Who, action: str, detail: str, subject: str = SUBJECT_ORGANISATION
+) -> uuid.UUID:
+    """One audit row for an administrative change made by ``who``."""
+    return record(
+        conn,
+        actor=who.actor,
+        action=action,
+        subject=subject,
+        detail=detail,
+        station=who.station,
+        actor_name=who.actor_name,
+    )
 
 
 def may_read(principal: Principal) -> bool:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Header, Request
 from sqlalchemy.engine import Connection
 
 from veiligbalie.core.vocabulary import Role
@@ -30,6 +30,7 @@ from veiligbalie.guidance import (
     read_folder,
 )
 from veiligbalie.protocol import guidance as pg
+from veiligbalie.server import audit
 from veiligbalie.server import schema as t
 from veiligbalie.server.admin import AdminError
 from veiligbalie.server.auth import ANY_USER, Principal, get_store, require
@@ -64,10 +65,12 @@ def _known_ids(conn: Connection) -> set[str]:
 
 
 def store_cards(
-    store: ServerStore, files: Iterable[tuple[Card, str]], changed_by: str
+    store: ServerStore, files: Iterable[tuple[Card, str]], changed_by: audit.Who | str
 ) -> list[tuple[Card, int]]:
     """Store new versions of the ``(card, markdown)`` pairs in one transaction (an unchanged
-    text keeps its version); raises AdminError when a related link points nowhere."""
+    text keeps its version), each new version audited; raises AdminError when a related
+    link points nowhere."""
+    who = audit.as_who(changed_by)
     files = list(files)
     cards = [card for card, _ in files]
     now = _now()
@@ -91,7 +94,7 @@ def store_cards(
                 "version": version,
                 "title": card.title[:200],
                 "markdown": markdown,
-                "changed_by": changed_by,
+                "changed_by": who.name,
                 "changed_at": now,
             }
             if current is None:
@@ -106,9 +109,12 @@ def store_cards(
                     language=card.language,
                     version=version,
                     markdown=markdown,
-                    changed_by=changed_by,
+                    changed_by=who.name,
                     changed_at=now,
                 )
+            )
+            audit.record_change(
+                conn, who, "guidance.card", f"{card.language}/{card.id}: version {version}"
             )
             stored.append((card, version))
     return stored
@@ -171,6 +177,7 @@ def put_card(
     principal: Administrator,
     store: Store,
     request: Request,
+    device: Annotated[uuid.UUID | None, Header(alias="X-VB-Device")] = None,
 ) -> pg.GuidanceCardOut:
     source = f"{language}/{card_id}.md"
     if language not in LANGUAGES:
@@ -183,7 +190,9 @@ def put_card(
         raise AdminError(
             f"{source}:{card.lines.get('id', 1)}: id {card.id!r} differs from the path"
         )
-    store_cards(store, [(card, body.markdown)], _who(principal))
+    with store.read() as conn:
+        station = audit.station_of(conn, principal, device)
+    store_cards(store, [(card, body.markdown)], audit.Who(principal, None, station))
     _publish_changed(request)
     return next(c for c in list_cards(store) if (c.id, c.language) == (card_id, language))
 

@@ -536,6 +536,8 @@ class DailyPurge:
         self.first_delay = first_delay
         self._task: asyncio.Task[None] | None = None
         self.runs = 0
+        #: When the purge runs next (in the purge clock's time); None when not started.
+        self.next_run: datetime | None = None
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._loop(), name="retention-purge")
@@ -546,8 +548,10 @@ class DailyPurge:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        self.next_run = None
 
     async def _loop(self) -> None:
+        self.next_run = self.clock() + timedelta(seconds=self.first_delay)
         await asyncio.sleep(self.first_delay)
         while True:
             try:
@@ -555,4 +559,5 @@ class DailyPurge:
                 self.runs += 1
             except Exception:  # keep the server up; try again tomorrow
                 log.exception("retention purge failed")
+            self.next_run = self.clock() + self.interval
             await asyncio.sleep(self.interval.total_seconds())

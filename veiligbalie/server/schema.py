@@ -545,3 +545,16 @@ login_throttle = sa.Table(
     sa.Column("blocked_until", UTCDateTime),
     sa.Column("locked_at", UTCDateTime),  # set: only an administrator lifts it
 )
+
+# --- organisation closing days (migration 0010) ---------------------------------------------
+
+#: The organisation's extra non-working days (the Friday after Ascension Day, bridge days,
+#: its own closing days): working-day deadlines skip them like public holidays.
+closing_days = sa.Table(
+    "closing_days",
+    metadata,
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("reason", sa.String(200), nullable=False, server_default=""),
+    sa.Column("changed_by", sa.String(200), nullable=False),
+    sa.Column("changed_at", UTCDateTime, nullable=False),
+)

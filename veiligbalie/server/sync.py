@@ -23,7 +23,7 @@ import logging
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -304,6 +304,13 @@ class _Batch:
         self._site_names: dict[uuid.UUID, str] = {}
         # {year: (last number given, whether its counter row exists)}
         self.counters: dict[int, tuple[int, bool]] = {}
+        self._closed: frozenset[date] | None = None
+
+    def closed_days(self) -> frozenset[date]:
+        """The organisation's closing days (read once per push): deadlines skip them."""
+        if self._closed is None:
+            self._closed = frozenset(self.conn.execute(sa.select(t.closing_days.c.day)).scalars())
+        return self._closed
 
     def load(self, changes: list[p.Change]) -> None:
         ids = list({c.entity_id for c in changes})
@@ -652,7 +659,7 @@ class _Batch:
         self._load_tasks(inc.id)
         have = self.task_kinds.get(inc.id, set())
         try:
-            plan = default_plan(incident_from_dict(inc.data))
+            plan = default_plan(incident_from_dict(inc.data), self.closed_days())
         except (KeyError, ValueError, TypeError):
             return
         todo = [task for task in plan if task.kind not in have]

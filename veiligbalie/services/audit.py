@@ -67,10 +67,14 @@ class AuditService(QObject):
         api: Callable[[], ServerApi | None],
         role: Callable[[], Role | None],
         parent: QObject | None = None,
+        bearer: Callable[[], str | None] | None = None,
     ) -> None:
         super().__init__(parent)
         self._api = api
         self._role = role
+        # The signed-in person's token: sync (and so ``api``) speaks as the station for an
+        # administrator or privacy officer signed in at a counter.
+        self._bearer = bearer or (lambda: None)
         self.busy = False
 
     @classmethod
@@ -85,7 +89,10 @@ class AuditService(QObject):
         def role() -> Role | None:
             return session.role if session is not None else None
 
-        return cls(api, role, parent)
+        def bearer() -> str | None:
+            return session.token() if session is not None and session.logged_in else None
+
+        return cls(api, role, parent, bearer)
 
     def may_read(self) -> bool:
         return self._role() in READERS and self._api() is not None
@@ -107,6 +114,7 @@ class AuditService(QObject):
             until=_instant(query.until + timedelta(days=1)) if query.until else "",
             limit=PAGE,
             offset=query.offset,
+            bearer=self._bearer(),
         )
 
     def _answered(self, page: AuditPage | None, error: ApiError | None) -> None:

@@ -103,6 +103,9 @@ class AppContext:
         )
         # Each finished sync also brings the letterhead and the letter templates up to date.
         engine.synced.connect(lambda: organisation.refresh(force=False))
+        # Working-day deadlines planned here skip the organisation's closing days.
+        incidents.closed_days = organisation.closing_days
+        engine.logic.pulled.closed_days = organisation.closing_days
         documents = LetterheadService(
             incidents,
             organisation,

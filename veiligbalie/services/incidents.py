@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable, Collection, Sequence
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -102,6 +102,9 @@ class IncidentService(QObject):
         self._live_drafts: set[uuid.UUID] = set()
         self._user: str | None = None
         self._link = Link.LOCAL
+        #: The organisation's closing days (from the cached organisation profile): the
+        #: follow-up deadlines of a new report skip them, as the server's do.
+        self.closed_days: Callable[[], Collection[date]] = tuple
 
     # -- Who and where ---------------------------------------------------------------------
     def set_user(self, name: str | None) -> None:
@@ -196,7 +199,9 @@ class IncidentService(QObject):
         Raises ValueError when the report does not pass core validation.
         """
         # Its follow-up plan is stored with it (the server makes the same plan on receipt).
-        stored = self._incidents.save_new(incident, attachments, plan=True)
+        stored = self._incidents.save_new(
+            incident, attachments, plan=True, extra_closed=self.closed_days()
+        )
         log.info("incident %s saved as %s", stored.id, stored.reference)
         self.saved.emit(stored)
         return stored
@@ -207,7 +212,7 @@ class IncidentService(QObject):
 
     def follow_up_plan(self, incident: Incident) -> list[FollowUpTask]:
         """The follow-up steps the norm sets for this report, earliest deadline first."""
-        return default_plan(incident)
+        return default_plan(incident, self.closed_days())
 
     def get(self, incident_id: uuid.UUID) -> Incident | None:
         return self._incidents.get(incident_id)

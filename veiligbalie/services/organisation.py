@@ -1,7 +1,9 @@
 """OrganisationProfile: the organisation's letterhead and letter templates, fetched from the
 server on each sync and cached on this workstation so documents work offline.
 
-The cache is a small folder in the data folder (profile.json, the logo, letters/{nl,en}/*.txt).
+The cache is a small folder in the data folder (profile.json, the logo, letters/{nl,en}/*.txt);
+profile.json also holds the organisation's closing days, which the follow-up planning of this
+workstation skips like the server's.
 Without a server (or before the first fetch) the letterhead has the organisation's name and
 address from Instellingen; without those, documents say plainly that the organisation has
 not filled in its address yet. An employee's own details are never used.
@@ -16,6 +18,7 @@ import logging
 import os
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +95,18 @@ class OrganisationProfile(QObject):
             )
         name = settings.ORGANISATION_NAME.get().strip() or settings.SERVER_ORG_NAME.get().strip()
         return Letterhead(name=name, address=settings.ORGANISATION_ADDRESS.get().strip())
+
+    def closing_days(self) -> frozenset[date]:
+        """The organisation's extra non-working days as last fetched from the server (none
+        before the first fetch): this workstation's follow-up deadlines skip them."""
+        cached = self._cached() or {}
+        days: set[date] = set()
+        for text in cached.get("closing_days") or ():
+            try:
+                days.add(date.fromisoformat(str(text)))
+            except ValueError:
+                continue
+        return frozenset(days)
 
     def template(self, kind: LetterKind, language: str) -> str:
         """The organisation's version when the server gave one, else the shipped one. It is

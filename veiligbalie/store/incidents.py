@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -286,11 +286,13 @@ class IncidentRepository:
         attachments: Sequence[AttachmentInfo] = (),
         *,
         plan: bool = False,
+        extra_closed: Collection[date] = (),
     ) -> Incident:
         """Save a new report with its next reference number and its outbox change, all in
         one BEGIN IMMEDIATE transaction; returns the report with ``reference`` set.
         ``plan``: its follow-up plan is stored in the same transaction, as planned events
-        with deterministic ids and no outbox rows (the server makes the same plan).
+        with deterministic ids and no outbox rows (the server makes the same plan);
+        ``extra_closed`` are the organisation's closing days its deadlines skip.
 
         Raises :class:`IncidentValidationError` (a ValueError) when the report breaks a
         rule, AttachmentError for too many files, :class:`IncidentExistsError` when the id
@@ -339,7 +341,7 @@ class IncidentRepository:
                 payload["attachments"] = [info.to_dict() for info in unique.values()]
                 self._outbox.enqueue(session, "incident.created", saved.id, payload)
                 if plan:
-                    store_plan(conn, saved, now)
+                    store_plan(conn, saved, now, extra_closed)
         except IntegrityError as exc:
             if "incidents.id" in str(exc.orig):
                 raise IncidentExistsError(f"The report {incident.id} was saved before.") from exc

@@ -10,9 +10,9 @@ from __future__ import annotations
 import contextlib
 import json
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, TypedDict
@@ -488,6 +488,8 @@ class PulledData:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        #: The organisation's closing days, for reports that arrive without a plan.
+        self.closed_days: Callable[[], Collection[date]] = tuple
 
     def apply(
         self,
@@ -523,7 +525,7 @@ class PulledData:
                 self._apply_events(conn, events, result, now)
             if result.new_ids:  # after the page's events: a plan that came with it counts
                 fresh = [r for r in reports if uuid.UUID(r["id"]) in result.new_ids]
-                plan_missing(conn, fresh, now)
+                plan_missing(conn, fresh, now, self.closed_days())
             stored: list[str] = []
             if purges:
                 stored = apply_purges(conn, purges, result, now)

@@ -18,9 +18,9 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Row, String, delete, select, type_coerce
@@ -294,11 +294,14 @@ def plan_rows(incident: Incident, plan: Sequence[FollowUpTask]) -> list[dict[str
     return rows
 
 
-def store_plan(conn: Connection, incident: Incident, now: datetime) -> set[uuid.UUID]:
+def store_plan(
+    conn: Connection, incident: Incident, now: datetime, extra_closed: Collection[date] = ()
+) -> set[uuid.UUID]:
     """Store the default plan of ``incident`` as planned events (no outbox rows: the server
     makes the same plan) and fold them; an event already here stays as it is, a done task
-    stays done. Returns the task ids."""
-    rows = plan_rows(incident, default_plan(incident))
+    stays done. ``extra_closed``: the organisation's closing days (deadlines skip them, as
+    on the server). Returns the task ids."""
+    rows = plan_rows(incident, default_plan(incident, extra_closed))
     if not rows:
         return set()
     stmt = sqlite_insert(incident_events).on_conflict_do_nothing(index_elements=["id"])
@@ -309,7 +312,12 @@ def store_plan(conn: Connection, incident: Incident, now: datetime) -> set[uuid.
     return fold(conn, events, now)
 
 
-def plan_missing(conn: Connection, reports: Sequence[Mapping[str, Any]], now: datetime) -> int:
+def plan_missing(
+    conn: Connection,
+    reports: Sequence[Mapping[str, Any]],
+    now: datetime,
+    extra_closed: Collection[date] = (),
+) -> int:
     """Plan the reports (stored rows of :class:`veiligbalie.store.pulled.IncidentRow`) that
     arrived without any task (from a server that does not plan). Returns how many."""
     ids = [str(r["id"]) for r in reports]
@@ -327,7 +335,7 @@ def plan_missing(conn: Connection, reports: Sequence[Mapping[str, Any]], now: da
         except (KeyError, ValueError, TypeError):
             log.warning("pulled report %s cannot be planned", report["id"])
             continue
-        store_plan(conn, incident, now)
+        store_plan(conn, incident, now, extra_closed)
         planned += 1
     return planned
 
