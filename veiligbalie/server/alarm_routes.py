@@ -115,8 +115,9 @@ async def raise_alarm(
     panic-button gateway may send ``{}`` with its workstation token.
 
     The stations get the alarm before it is committed, the sender its answer only after:
-    an answered raise is stored, and one the server loses before its commit was never
-    answered, so the sender's station (which stored it first) sends it again."""
+    an answered raise is stored. One the server loses before its commit (a crash) was never
+    answered; the sender's station stored it first and sends its open alarms again when its
+    stream reconnects (stations de-duplicate by id; the repeat is stored once)."""
     runtime: AlarmRuntime | None = getattr(request.app.state, "alarms", None)
     now = request.app.state.clock()
 
