@@ -11,11 +11,16 @@ and exits non-zero.
 Prints, for N = 500 and N = 2000::
 
     {"bench": "alarm_fanout", "stations": 500, "alarms": 100, "p50_ms": ..., "p99_ms": ...,
-     "p99_last_ms": ..., "p50_first_ms": ..., "path": "server"}
+     "p99_last_ms": ..., "p50_first_ms": ..., "floor_p50_ms": ..., "floor_p99_ms": ...,
+     "floor_first_ms": ..., "ratio_p99": ..., "first_over_floor_ms": ..., "path": "server"}
 
 ``p50_ms``/``p99_ms`` are over every (alarm, station) delivery; ``p99_last_ms`` is the p99
 over alarms of the time until the LAST station had it, ``p50_first_ms`` the median until the
-FIRST had it (the request's own path before the fan-out).
+FIRST had it (the request's own path before the fan-out). The ``floor_*`` figures are the
+same, measured in the same run with the same stations against a bare fan-out server
+(tests/bench/floor_fanout.py: same uvicorn stack, no authentication, no database);
+``ratio_p99`` is ``p99_ms`` over ``floor_p99_ms`` and ``first_over_floor_ms`` the first
+station's median beyond the floor's. ``--stations``/``--alarms`` make a quick run.
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -37,7 +44,9 @@ from typing import Any
 import httpx
 import sqlalchemy as sa
 
+from tests.support.net import free_tcp_port
 from tests.support.server import ROOT, running_server
+from tests.support.waiting import wait_until
 from veiligbalie.core.ids import uuid7
 from veiligbalie.server import admin, auth
 from veiligbalie.server import schema as t
@@ -131,61 +140,83 @@ class Child:
         self.proc.wait()
 
 
-def run(stations: int, children: int = CHILDREN) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="vb-bench-fanout-") as tmp:
-        url = f"sqlite:///{Path(tmp) / 'server.sqlite3'}"
-        store = ServerStore(url)
-        sender, tokens = seed(store, stations)
-        store.close()
-        env = {"VEILIGBALIE_SERVER_PING_SECONDS": "300"}
-        with running_server(url, env=env) as server:
-            share = [tokens[i::children] for i in range(children)]
-            procs: list[Child] = []
+@contextmanager
+def floor_server() -> Iterator[int]:
+    """The bare fan-out server (tests/bench/floor_fanout.py) on a free port."""
+    port = free_tcp_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.bench.floor_fanout", str(port)],
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+    )
+    try:
+
+        def answers() -> bool:
+            if proc.poll() is not None:
+                raise BenchFailure(f"floor server ended (exit {proc.returncode})")
             try:
-                for i, part in enumerate(share):
-                    token_file = Path(tmp) / f"tokens{i}.json"
-                    token_file.write_text(json.dumps(part))
-                    procs.append(Child("127.0.0.1", server.port, token_file))
-                for child, part in zip(procs, share, strict=True):
-                    if child.line(CONNECT_SECONDS) != f"READY {len(part)}":
-                        raise BenchFailure("stations did not all connect")
-                # Let the debounced online-stations lists settle before timing.
-                time.sleep(max(2.0, stations / 200 + 1.5))
+                return httpx.get(f"http://127.0.0.1:{port}/", timeout=1.0).status_code == 404
+            except httpx.HTTPError:
+                return False
+
+        wait_until(answers, 30, what="the floor server to answer")
+        yield port
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def measure(port: int, sender: str, tokens: list[str], tmp: Path, children: int) -> dict[str, Any]:
+    """Connect the stations to the server on ``port``, raise ALARMS alarms one after the
+    other and return the latency figures (every station must get every alarm once)."""
+    stations = len(tokens)
+    share = [tokens[i::children] for i in range(children)]
+    procs: list[Child] = []
+    try:
+        for i, part in enumerate(share):
+            token_file = tmp / f"tokens{port}-{i}.json"
+            token_file.write_text(json.dumps(part))
+            procs.append(Child("127.0.0.1", port, token_file))
+        for child, part in zip(procs, share, strict=True):
+            if child.line(CONNECT_SECONDS) != f"READY {len(part)}":
+                raise BenchFailure("stations did not all connect")
+        # Let the debounced online-stations lists settle before timing.
+        time.sleep(max(2.0, stations / 200 + 1.5))
+        for child in procs:
+            child.tell("mark")
+        sent: dict[str, float] = {}
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
+            headers = {"Authorization": f"Bearer {sender}"}
+            for _ in range(ALARMS):
+                alarm_id = str(uuid.uuid4())
+                body = {"id": alarm_id, "test": True}
+                start = time.monotonic()
+                r = http.post("/api/v1/alarms", json=body, headers=headers)
+                sent[alarm_id] = start
+                r.raise_for_status()
                 for child in procs:
-                    child.tell("mark")
-                sent: dict[str, float] = {}
-                with httpx.Client(base_url=server.base_url, timeout=30) as http:
-                    headers = {"Authorization": f"Bearer {sender}"}
-                    for _ in range(ALARMS):
-                        alarm_id = str(uuid.uuid4())
-                        body = {"id": alarm_id, "test": True}
-                        start = time.monotonic()
-                        r = http.post("/api/v1/alarms", json=body, headers=headers)
-                        sent[alarm_id] = start
-                        r.raise_for_status()
-                        for child in procs:
-                            done = child.line(ALARM_SECONDS)
-                            if done != f"DONE {alarm_id}":
-                                raise BenchFailure(f"unexpected from stations: {done!r}")
-                        time.sleep(0.05)
-                arrivals: dict[str, list[float]] = {}
-                kernel: dict[str, list[float]] = {}
-                online = messages = 0
-                cpu = user = 0.0
-                for child in procs:
-                    child.tell("report")
-                    report = json.loads(child.line(ALARM_SECONDS))
-                    online += report["online"]
-                    messages += report["messages"]
-                    cpu += report["cpu"]
-                    user += report["user"]
-                    for alarm_id, times in report["arrivals"].items():
-                        arrivals.setdefault(alarm_id, []).extend(times)
-                    for alarm_id, times in report["kernel"].items():
-                        kernel.setdefault(alarm_id, []).extend(times)
-            finally:
-                for child in procs:
-                    child.stop()
+                    done = child.line(ALARM_SECONDS)
+                    if done != f"DONE {alarm_id}":
+                        raise BenchFailure(f"unexpected from stations: {done!r}")
+                time.sleep(0.05)
+        arrivals: dict[str, list[float]] = {}
+        kernel: dict[str, list[float]] = {}
+        online = messages = 0
+        cpu = user = 0.0
+        for child in procs:
+            child.tell("report")
+            report = json.loads(child.line(ALARM_SECONDS))
+            online += report["online"]
+            messages += report["messages"]
+            cpu += report["cpu"]
+            user += report["user"]
+            for alarm_id, times in report["arrivals"].items():
+                arrivals.setdefault(alarm_id, []).extend(times)
+            for alarm_id, times in report["kernel"].items():
+                kernel.setdefault(alarm_id, []).extend(times)
+    finally:
+        for child in procs:
+            child.stop()
     check(sent, arrivals, stations)
     print(
         f"stations: {messages} messages ({online} online lists), "
@@ -198,21 +229,41 @@ def run(stations: int, children: int = CHILDREN) -> dict[str, Any]:
     first = [(min(times) - sent[a]) * 1000 for a, times in arrivals.items()]
     # The same from the kernel's receive stamps, when every delivery had one.
     wire = [(at - sent[a]) * 1000 for a, times in kernel.items() for at in times]
-    figures = {}
-    if len(wire) == len(every):
-        figures = {
-            "p50_rx_ms": round(statistics.median(wire), 2),
-            "p99_rx_ms": round(percentile(wire, 99), 2),
-        }
-    return {
-        "bench": "alarm_fanout",
-        "stations": stations,
-        "alarms": ALARMS,
+    figures = {
         "p50_ms": round(statistics.median(every), 2),
         "p99_ms": round(percentile(every, 99), 2),
         "p99_last_ms": round(percentile(last, 99), 2),
         "p50_first_ms": round(statistics.median(first), 2),
-        **figures,
+    }
+    if len(wire) == len(every):
+        figures["p50_rx_ms"] = round(statistics.median(wire), 2)
+        figures["p99_rx_ms"] = round(percentile(wire, 99), 2)
+    return figures
+
+
+def run(stations: int, children: int = CHILDREN) -> dict[str, Any]:
+    """The real server, then the floor with the same stations, in one run."""
+    with tempfile.TemporaryDirectory(prefix="vb-bench-fanout-") as tmp:
+        url = f"sqlite:///{Path(tmp) / 'server.sqlite3'}"
+        store = ServerStore(url)
+        sender, tokens = seed(store, stations)
+        store.close()
+        env = {"VEILIGBALIE_SERVER_PING_SECONDS": "300"}
+        with running_server(url, env=env) as server:
+            real = measure(server.port, sender, tokens, Path(tmp), children)
+        with floor_server() as port:
+            floor = measure(port, sender, tokens, Path(tmp), children)
+    return {
+        "bench": "alarm_fanout",
+        "stations": stations,
+        "alarms": ALARMS,
+        **real,
+        "floor_p50_ms": floor["p50_ms"],
+        "floor_p99_ms": floor["p99_ms"],
+        "floor_first_ms": floor["p50_first_ms"],
+        "ratio_p99": round(real["p99_ms"] / floor["p99_ms"], 2),
+        "ratio_p50": round(real["p50_ms"] / floor["p50_ms"], 2),
+        "first_over_floor_ms": round(real["p50_first_ms"] - floor["p50_first_ms"], 2),
         "path": "server",
     }
 
@@ -231,10 +282,13 @@ def check(sent: dict[str, float], arrivals: dict[str, list[float]], stations: in
 
 
 def main(argv: list[str]) -> int:
+    global ALARMS
     parser = argparse.ArgumentParser()
     parser.add_argument("--stations", type=int, nargs="*", default=list(SIZES))
     parser.add_argument("--children", type=int, default=CHILDREN)
+    parser.add_argument("--alarms", type=int, default=ALARMS)
     args = parser.parse_args(argv)
+    ALARMS = args.alarms
     for n in args.stations:
         try:
             figure = run(n, args.children)

@@ -15,6 +15,7 @@ import json
 import os
 import random
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -89,17 +90,111 @@ def receiver(port: int, group: str, count: int) -> int:
             return 2
         beacons.append(beacon)
 
+    floor: list[tuple[str, int, int]] = []
+    sockets: list[socket.socket] = []
+    notifiers: list[QSocketNotifier] = []
+    pending = b""
+
+    def open_floor(port: int, group: str) -> None:
+        """K bare multicast sockets (no Qt network, no decoding): the floor's receivers."""
+        for index in range(count):
+            sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_UDP)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+            sock.bind((group, port))
+            membership = struct.pack("4s4s", socket.inet_aton(group), socket.inet_aton(LOOPBACK))
+            sock.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, membership)
+            sock.setblocking(False)
+
+            def readable(sock: socket.socket = sock, index: int = index) -> None:
+                while True:
+                    try:
+                        data = sock.recv(65536)
+                    except BlockingIOError:
+                        return
+                    floor.append((str(uuid.UUID(bytes=data[:16])), index, time.monotonic_ns()))
+
+            notifier = QSocketNotifier(sock.fileno(), QSocketNotifier.Type.Read)
+            notifier.activated.connect(lambda *_, readable=readable: readable())
+            sockets.append(sock)
+            notifiers.append(notifier)
+
     def on_stdin() -> None:
-        if os.read(sys.stdin.fileno(), 4096):
-            print(json.dumps({"arrivals": arrivals}), flush=True)
-        app.quit()
+        nonlocal pending
+        data = os.read(sys.stdin.fileno(), 4096)
+        if not data:
+            app.quit()
+            return
+        pending += data
+        while b"\n" in pending:
+            line, _, pending = pending.partition(b"\n")
+            words = line.decode().split()
+            if words and words[0] == "floor":
+                open_floor(int(words[1]), words[2])
+                print(json.dumps({"floor": len(sockets)}), flush=True)
+            elif words and words[0] == "dump":
+                print(json.dumps({"arrivals": arrivals, "floor": floor}), flush=True)
+                app.quit()
+                return
 
     notifier = QSocketNotifier(sys.stdin.fileno(), QSocketNotifier.Type.Read)
     notifier.activated.connect(on_stdin)
     app.exec()
+    for sock in sockets:
+        sock.close()
     for beacon in beacons:
         beacon.close()
     return 0
+
+
+def packet_size(key: bytes) -> int:
+    """The bytes of the benchmark's alarm as the beacon sends it."""
+    body = {"kind": "silent", "location": "Publiekshal", "station_name": "Balie 1"}
+    message = lan.new_message(SITE, uuid.uuid4(), MessageType.ALARM_RAISED, uuid.uuid4(), body)
+    return len(lan.encode_fitting(message, key))
+
+
+def floor_phase(children: list[subprocess.Popen[str]], size: int) -> dict[str, int]:
+    """The floor in the same processes: bare multicast datagrams of the same size (the
+    alarm id, then padding) from a plain socket to plain sockets, no Qt, no crypto."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.bind((LOOPBACK, 0))
+        port = probe.getsockname()[1]
+    group = f"239.255.{random.randint(0, 255)}.{random.randint(1, 254)}"
+    for child in children:
+        assert child.stdin is not None
+        child.stdin.write(f"floor {port} {group}\n")
+        child.stdin.flush()
+    for child in children:
+        assert child.stdout is not None
+        json.loads(child.stdout.readline())
+    sent_at: dict[str, int] = {}
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_UDP) as sock:
+        sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
+        sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, 1)
+        sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton(LOOPBACK))
+        for _ in range(ALARMS):
+            alarm_id = uuid.uuid4()
+            data = alarm_id.bytes + bytes(max(0, size - 16))
+            sent_at[str(alarm_id)] = time.monotonic_ns()
+            sock.sendto(data, (group, port))
+            spin_for(SPACING_MS / 1000)
+    spin_for(0.5)
+    return sent_at
+
+
+def figures(
+    sent_at: dict[str, int], arrivals: list[tuple[str, int, int]], stations: int
+) -> tuple[list[float], list[float]]:
+    """(time until every station had each alarm, every single receipt), in ms."""
+    receipts = [(at - sent_at[alarm]) / 1e6 for alarm, _, at in arrivals if alarm in sent_at]
+    latest: dict[str, float] = {}
+    reached: dict[str, int] = {}
+    for alarm, _, at in arrivals:
+        if alarm in sent_at:
+            latest[alarm] = max(latest.get(alarm, 0.0), (at - sent_at[alarm]) / 1e6)
+            reached[alarm] = reached.get(alarm, 0) + 1
+    return [latest[a] for a in sent_at if reached.get(a) == stations], receipts
 
 
 def sender(stations: int, processes: int) -> int:
@@ -146,22 +241,24 @@ def sender(stations: int, processes: int) -> int:
             beacon.send(MessageType.ALARM_RAISED, alarm_id, body)
             spin_for(SPACING_MS / 1000)
         spin_for(0.5)
+        floor_sent = floor_phase(children, packet_size(key))
     finally:
         beacon.close()
         outputs = [child.communicate("dump\n", timeout=30)[0] for child in children]
 
     arrivals: list[tuple[str, int, int]] = []
+    floor_arrivals: list[tuple[str, int, int]] = []
     for child_index, output in enumerate(outputs):
-        for alarm, station, at in json.loads(output.strip().splitlines()[-1])["arrivals"]:
+        dumped = json.loads(output.strip().splitlines()[-1])
+        for alarm, station, at in dumped["arrivals"]:
             arrivals.append((alarm, child_index * 1000 + station, at))
-    receipts = [(at - sent_at[alarm]) / 1e6 for alarm, _, at in arrivals if alarm in sent_at]
-    latest: dict[str, float] = {}
-    reached: dict[str, int] = {}
-    for alarm, _, at in arrivals:
-        if alarm in sent_at:
-            latest[alarm] = max(latest.get(alarm, 0.0), (at - sent_at[alarm]) / 1e6)
-            reached[alarm] = reached.get(alarm, 0) + 1
-    everyone = [latest[a] for a in sent_at if reached.get(a) == stations]
+        for alarm, station, at in dumped["floor"]:
+            floor_arrivals.append((alarm, child_index * 1000 + station, at))
+    everyone, receipts = figures(sent_at, arrivals, stations)
+    floor_everyone, floor_receipts = figures(floor_sent, floor_arrivals, stations)
+    ratio = None
+    if everyone and floor_everyone:
+        ratio = round(percentile(everyone, 0.99) / percentile(floor_everyone, 0.99), 2)
     print(
         json.dumps(
             {
@@ -175,6 +272,11 @@ def sender(stations: int, processes: int) -> int:
                 "receipt_p99_ms": round(percentile(receipts, 0.99), 3),
                 "receiver_processes": processes,
                 "missed_receipts": ALARMS * stations - len(receipts),
+                "floor_p50_ms": round(percentile(floor_everyone, 0.50), 3),
+                "floor_p99_ms": round(percentile(floor_everyone, 0.99), 3),
+                "floor_receipt_p99_ms": round(percentile(floor_receipts, 0.99), 3),
+                "ratio_p99": ratio,
+                "packet_bytes": packet_size(key),
             }
         ),
         flush=True,

@@ -35,8 +35,10 @@ from veiligbalie.services.sync import SyncEngine  # noqa: E402
 from veiligbalie.store.database import Database  # noqa: E402
 from veiligbalie.store.incidents import IncidentRepository  # noqa: E402
 
-PUSH_INCIDENTS = 10_000
-PULL_INCIDENTS = 100_000
+#: ``VB_BENCH_SCALE`` (default 1) scales the counts down for a quick run.
+SCALE = float(os.environ.get("VB_BENCH_SCALE", "1"))
+PUSH_INCIDENTS = max(100, int(10_000 * SCALE))
+PULL_INCIDENTS = max(1000, int(100_000 * SCALE))
 
 
 def _wait(done: Any, timeout_s: float) -> None:
@@ -134,8 +136,12 @@ def main() -> int:
         os.environ[paths.ENV_DATA_DIR] = str(folder / "data")
         app = QCoreApplication.instance() or QCoreApplication(sys.argv)
         backends = ["sqlite"] + (["postgresql"] if pg_bin_dir() is not None else [])
+        only = os.environ.get("VB_BENCH_BACKENDS")  # e.g. "sqlite" for a quick run
+        if only:
+            backends = [b for b in backends if b in only.split(",")]
+        wanted = os.environ.get("VB_BENCH_ONLY", "push,pull").split(",")
         for backend in backends:
-            for bench in (bench_push, bench_pull):
+            for bench in [b for b in (bench_push, bench_pull) if b.__name__[6:] in wanted]:
                 with ExitStack() as stack, database(backend, stack, folder) as url:
                     print(json.dumps(bench(folder, backend, url)), flush=True)
         del app

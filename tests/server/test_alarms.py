@@ -5,6 +5,7 @@ heartbeats and the online list, escalation settings with a write-only secret, an
 from __future__ import annotations
 
 import io
+import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -289,3 +290,79 @@ def test_a_user_or_station_of_another_site_cannot_see_the_log(
     alarm_id = raise_(client, world, who)["id"]
     r = client.get(f"{API}/alarms/{alarm_id}", headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 404
+
+
+def _stream_until_raised(ws: Any, alarm_id: str) -> dict[str, Any]:
+    while True:
+        event = ws.receive_json()
+        if event.get("type") == "alarm.raised" and event["alarm"]["id"] == alarm_id:
+            return event
+
+
+def _stored(store: ServerStore, alarm_id: str) -> int:
+    with store.read() as conn:
+        query = sa.select(sa.func.count()).where(t.alarms.c.id == uuid.UUID(alarm_id))
+        return int(conn.execute(query).scalar_one())
+
+
+def test_a_raise_reaches_the_stations_before_its_commit_and_the_sender_after_it(
+    client: TestClient, world: World, store: ServerStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fan-out does not wait for the database; the sender's answer ("sent") does."""
+    from veiligbalie.server import alarms
+
+    real_store_raise = alarms.store_raise
+    release = threading.Event()
+
+    def slow_store_raise(*args: Any) -> Any:
+        assert release.wait(10)
+        return real_store_raise(*args)
+
+    monkeypatch.setattr(alarms, "store_raise", slow_store_raise)
+    alarm_id = str(uuid7())
+    answers: list[Any] = []
+    with client.websocket_connect(f"{API}/stream", headers=world.h("emp")) as ws:
+        assert ws.receive_json()["type"] == "hello"
+        sender = threading.Thread(
+            target=lambda: answers.append(
+                client.post(f"{API}/alarms", json={"id": alarm_id}, headers=world.h("ws"))
+            )
+        )
+        sender.start()
+        try:
+            event = _stream_until_raised(ws, alarm_id)
+            assert event["alarm"]["state"] == "raised"
+            assert answers == [] and _stored(store, alarm_id) == 0  # not committed, not answered
+        finally:
+            release.set()
+            sender.join(10)
+    assert answers[0].status_code == 200, answers[0].text
+    assert _stored(store, alarm_id) == 1
+    assert log_kinds(client, world, alarm_id)[0] == "raised"
+
+
+def test_a_raise_whose_commit_fails_is_not_answered_as_sent_and_its_retry_is_stored(
+    client: TestClient, world: World, store: ServerStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server losing a raise after its fan-out: the sender hears no "sent" and sends it
+    again from its own store (idempotent by id); the stations de-duplicate by id."""
+    from veiligbalie.server import alarms
+
+    real_store_raise = alarms.store_raise
+
+    def failing_store_raise(*args: Any) -> Any:
+        raise sa.exc.OperationalError("INSERT", {}, Exception("disk I/O error"))
+
+    alarm_id = str(uuid7())
+    with client.websocket_connect(f"{API}/stream", headers=world.h("emp")) as ws:
+        assert ws.receive_json()["type"] == "hello"
+        monkeypatch.setattr(alarms, "store_raise", failing_store_raise)
+        r = client.post(f"{API}/alarms", json={"id": alarm_id}, headers=world.h("ws"))
+        assert r.status_code == 503
+        _stream_until_raised(ws, alarm_id)  # the stations had it all the same
+        assert _stored(store, alarm_id) == 0
+        monkeypatch.setattr(alarms, "store_raise", real_store_raise)
+        again = raise_(client, world, "ws", id=alarm_id)
+        assert again["id"] == alarm_id and _stored(store, alarm_id) == 1
+        assert raise_(client, world, "ws", id=alarm_id)["id"] == alarm_id  # a repeat: stored once
+    assert _stored(store, alarm_id) == 1

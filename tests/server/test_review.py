@@ -160,6 +160,45 @@ def test_a_hidden_report_its_files_and_follow_up_reach_no_colleague(review: Revi
         assert [i["id"] for i in by_number.json()["items"]] == [incident_id], who
 
 
+def test_the_plan_of_a_new_report_is_not_sent_back_to_the_station_that_pushed_it(
+    review: Review,
+) -> None:
+    """The reporter's station planned the same tasks when it saved the report: its own pull
+    leaves them out. The team lead (and the reporter's other devices) get them; a plan made
+    after an edit goes to every device, the pushing one too."""
+    r = review
+    created = report(categories=frozenset({Category.VERBAL_AGGRESSION}))
+    incident_id = created["entity_id"]
+    device = uuid.uuid4()
+    r.push("emp", [created], device)
+
+    def pulled(who: str, device: uuid.UUID | None) -> list[dict[str, Any]]:
+        headers = r.h(who) | ({"X-VB-Device": str(device)} if device else {})
+        got = r.http.get(f"{API}/sync/pull?cursor=0&limit=1000", headers=headers)
+        assert got.status_code == 200, got.text
+        return [c for c in got.json()["changes"] if c["entity_id"] == incident_id]
+
+    own = pulled("emp", device)
+    assert [c["kind"] for c in own] == ["incident.created"]
+    assert any(c["kind"] == "incident.followup" for c in pulled("emp", uuid.uuid4()))
+    first_plan = {
+        c["payload"]["kind"] for c in pulled("lead", None) if c["kind"] == "incident.followup"
+    }
+    assert first_plan
+    edit = change(
+        2,
+        "incident.field_edited",
+        uuid.UUID(incident_id),
+        {"event_id": str(uuid7()), "field": "categories", "value": ["threat"]},
+        base_revision=1,
+    )
+    assert r.push("emp", [edit], device)["accepted"] == [2]
+    after = {
+        c["payload"]["kind"] for c in pulled("emp", device) if c["kind"] == "incident.followup"
+    }
+    assert FollowUpKind.POLICE_REPORT.value in after and not after & first_plan
+
+
 def test_the_server_plans_follow_up_once_and_after_an_edit(review: Review) -> None:
     r = review
     created = report(categories=frozenset({Category.VERBAL_AGGRESSION}))

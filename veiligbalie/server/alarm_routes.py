@@ -1,30 +1,57 @@
 """REST routes of the alarm: raise, acknowledge, resolve, cancel, read (with the log),
 station heartbeats, and the administrator's station list and escalation ladder.
 
-Every change is committed first, then published to the stream (and, on PostgreSQL, to the
-other server processes) by the app's :class:`~veiligbalie.server.alarm_runtime.AlarmRuntime`.
+A raise is fanned out to the stream before its commit and answered after it (see
+:func:`raise_alarm`); every other change is committed first, then published to the stream
+(and, on PostgreSQL, to the other server processes) by the app's
+:class:`~veiligbalie.server.alarm_runtime.AlarmRuntime`.
 """
 
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, status
+from starlette.concurrency import run_in_threadpool
 
 from veiligbalie.core.vocabulary import AlarmState, Role
 from veiligbalie.protocol import alarm_server as ps
 from veiligbalie.protocol import alarms as wire
 from veiligbalie.protocol import site_alarm as psa
 from veiligbalie.server import alarms, escalation_config, presence, site_alarm
-from veiligbalie.server.auth import Principal, get_store, require
+from veiligbalie.server.auth import (
+    BearerCredentials,
+    Principal,
+    admit,
+    get_store,
+    principal_of,
+    require,
+)
 from veiligbalie.server.store import ServerStore
+from veiligbalie.server.stream import Message
+
+if TYPE_CHECKING:
+    from veiligbalie.server.alarm_runtime import AlarmRuntime
 
 Store = Annotated[ServerStore, Depends(get_store)]
 #: Alarms are raised and answered by workstations and by the site's users.
-AlarmCaller = Annotated[
-    Principal, Depends(require(Role.EMPLOYEE, Role.TEAM_LEAD, Role.SECURITY, workstation=True))
-]
+_CALLERS = frozenset((Role.EMPLOYEE, Role.TEAM_LEAD, Role.SECURITY))
+AlarmCaller = Annotated[Principal, Depends(require(*_CALLERS, workstation=True))]
+
+
+async def _raiser(request: Request, credentials: BearerCredentials) -> Principal:
+    """AlarmCaller for the raise, without a hop to the thread pool on SQLite (see
+    :meth:`ServerStore.reads_inline`): the first thing on the alarm's path."""
+    store: ServerStore = request.app.state.store
+
+    def check() -> Principal:
+        return admit(principal_of(store, credentials), _CALLERS, workstation=True)
+
+    return check() if store.reads_inline() else await run_in_threadpool(check)
+
+
+AlarmRaiser = Annotated[Principal, Depends(_raiser)]
 #: Reading one alarm with its log: also the coördinator (every site's), for the review.
 AlarmReader = Annotated[
     Principal,
@@ -83,14 +110,50 @@ def _publish(
         **_403,
     },
 )
-def raise_alarm(
-    body: ps.ServerRaiseRequest, principal: AlarmCaller, store: Store, request: Request
+async def raise_alarm(
+    body: ps.ServerRaiseRequest, principal: AlarmRaiser, store: Store, request: Request
 ) -> wire.AlarmBody:
     """Raise an alarm. Idempotent by ``id``: a repeat (after a lost answer, a reconnect or
     through another path) answers the stored alarm and notifies nobody again. A hardware
-    panic-button gateway may send ``{}`` with its workstation token."""
-    outcome = alarms.raise_alarm(store, principal, body, request.app.state.clock())
-    return _publish(request, outcome, principal, body.station_id)
+    panic-button gateway may send ``{}`` with its workstation token.
+
+    The stations get the alarm before it is committed, the sender its answer only after:
+    an answered raise is stored. One the server loses before its commit (a crash) was never
+    answered; the sender's station stored it first and sends its open alarms again when its
+    stream reconnects (stations de-duplicate by id; the repeat is stored once)."""
+    runtime: AlarmRuntime | None = getattr(request.app.state, "alarms", None)
+    now = request.app.state.clock()
+
+    def prepare() -> tuple[alarms.Outcome | alarms.PreparedRaise, Message | None]:
+        # The read-only checks and the event serialised once, in one step.
+        prepared = alarms.prepare_raise(store, principal, body, now)
+        if isinstance(prepared, alarms.Outcome):
+            return prepared, None
+        return prepared, Message.of(prepared.event)
+
+    # SQLite reads are local and short (WAL: never waiting for a writer): done on the loop
+    # they cost less than the two thread switches a hop to the pool takes, as long as an
+    # idle connection is there to take. A network database is read from the pool.
+    if store.reads_inline():
+        prepared, message = prepare()
+    else:
+        prepared, message = await run_in_threadpool(prepare)
+    if isinstance(prepared, alarms.Outcome):  # a repeat: nobody is notified again
+        if runtime is not None:
+            runtime.learn(principal, body.station_id)
+        return prepared.alarm
+    if runtime is not None and message is not None:
+        runtime.fan_out_raise(prepared, message)
+    try:
+        outcome = await run_in_threadpool(alarms.store_raise, store, prepared)
+    except BaseException:
+        if runtime is not None:
+            runtime.raise_failed(prepared)
+        raise
+    if runtime is not None:
+        runtime.learn(principal, body.station_id)
+        await runtime.raise_stored(prepared, outcome)
+    return outcome.alarm
 
 
 @router.post(

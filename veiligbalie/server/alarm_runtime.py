@@ -67,6 +67,7 @@ class AlarmRuntime:
         self.escalator = Escalator(store, hub, self.bridge.escalated, webhook)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._tasks: list[asyncio.Task[None]] = []
+        self._watching: set[asyncio.Task[None]] = set()
 
     # -- lifecycle ---------------------------------------------------------------------------
     async def start(self) -> None:
@@ -119,6 +120,33 @@ class AlarmRuntime:
             level = int(outcome.extra.get("escalation_level", -1))
             pending = alarms.Pending(outcome.alarm.id, outcome.site_id, outcome.created_at, level)
             asyncio.run_coroutine_threadsafe(self.escalator.watch(pending), self._loop)
+
+    # -- the raise route (on the loop; see alarm_routes.raise_alarm) -----------------------------
+    def fan_out_raise(self, prepared: alarms.PreparedRaise, message: Message) -> None:
+        """A new alarm's frame to this process's stations before its commit."""
+        self.fanout.raise_now(
+            prepared.site_id, prepared.alarm_id, message, prepared.principal.workstation_id
+        )
+
+    async def raise_stored(self, prepared: alarms.PreparedRaise, outcome: alarms.Outcome) -> None:
+        """After the raise's commit: its delivered log may be written, the other processes
+        are told (they read the stored row) and escalation is watched. An ``outcome`` without
+        an event (the id was stored meanwhile) only releases the log."""
+        self.deliveries.release(prepared.alarm_id, stored=True)
+        if outcome.event is None:
+            return
+        if self.bridge.enabled:
+            await run_in_threadpool(self.bridge.alarm_changed, outcome.alarm.id, outcome.kind)
+        if outcome.created_at is not None:
+            level = int(outcome.extra.get("escalation_level", -1))
+            pending = alarms.Pending(outcome.alarm.id, outcome.site_id, outcome.created_at, level)
+            task = asyncio.create_task(self.escalator.watch(pending))
+            self._watching.add(task)
+            task.add_done_callback(self._watching.discard)
+
+    def raise_failed(self, prepared: alarms.PreparedRaise) -> None:
+        """The raise's transaction failed after its fan-out: forget its deliveries."""
+        self.deliveries.release(prepared.alarm_id, stored=False)
 
     def learn(self, principal: Principal, station_id: uuid.UUID | None) -> None:
         """A workstation told its alarm-path station id (thread-safe)."""

@@ -343,6 +343,23 @@ def record_deliveries(store: ServerStore, deliveries: Iterable[Delivery]) -> int
 # --- changing ---------------------------------------------------------------------------
 
 
+@dataclass
+class PreparedRaise:
+    """A new alarm checked and built but not stored yet: what the raise route fans out
+    before the commit (see :mod:`~veiligbalie.server.alarm_routes`), then stores."""
+
+    principal: Principal
+    body: ps.ServerRaiseRequest
+    site_id: uuid.UUID
+    values: dict[str, Any]
+    alarm: wire.AlarmBody
+    event: dict[str, Any]
+
+    @property
+    def alarm_id(self) -> uuid.UUID:
+        return self.alarm.id
+
+
 def raise_alarm(
     store: ServerStore,
     principal: Principal,
@@ -353,75 +370,126 @@ def raise_alarm(
 
     ``raised_at`` is when the server received it (``now``); the client's ``raised_at`` is
     kept as its claim and refused when far from the server's clock."""
+    prepared = prepare_raise(store, principal, body, now)
+    if isinstance(prepared, Outcome):
+        return prepared
+    return store_raise(store, prepared)
+
+
+def _stored_outcome(
+    conn: Connection, existing: Row[*tuple[Any, ...]], site_id: uuid.UUID
+) -> Outcome:
+    if existing.site_id != site_id:
+        raise AlarmError("this alarm id belongs to another site", 409)
+    return Outcome(
+        alarm=_body(existing, _responders(conn, [existing.id])[existing.id]),
+        site_id=site_id,
+        workstation_id=existing.workstation_id,
+        created_at=existing.created_at,
+    )
+
+
+def prepare_raise(
+    store: ServerStore,
+    principal: Principal,
+    body: ps.ServerRaiseRequest,
+    now: datetime | None = None,
+) -> Outcome | PreparedRaise:
+    """The read-only half of a raise: the stored alarm's Outcome (no event) when the id is
+    known, else the new alarm and its ``alarm.raised`` event, built without writing."""
+    with store.read() as conn:
+        return prepare_raise_on(conn, principal, body, now)
+
+
+def prepare_raise_on(
+    conn: Connection,
+    principal: Principal,
+    body: ps.ServerRaiseRequest,
+    now: datetime | None = None,
+) -> Outcome | PreparedRaise:
+    """:func:`prepare_raise` on an open read transaction (the route's, which authenticated
+    the caller on it too)."""
     site_id = _site_of(principal)
     alarm_id = body.id or uuid7()
     now = now or _now()
+    existing = _row(conn, alarm_id)
+    if existing is not None:
+        return _stored_outcome(conn, existing, site_id)
+    check_claim(body.raised_at, now, "raised_at")
+    station_name = _clean(body.station_name, NAME_MAX)
+    location = _clean(body.location, LOCATION_MAX)
+    if principal.workstation_id is not None:
+        # The workstation's name and location as enrolled, read with its token.
+        station_name = station_name or _clean(principal.display_name, NAME_MAX)
+        location = location or _clean(principal.location, LOCATION_MAX)
+    raised_by = _clean(body.raised_by, NAME_MAX) or _clean(principal.display_name, NAME_MAX)
+    station_id = body.station_id or principal.workstation_id
+    location = location or station_name
+    values: dict[str, Any] = {
+        "id": alarm_id,
+        "site_id": site_id,
+        "workstation_id": principal.workstation_id,
+        "raised_by_user_id": principal.user_id,
+        "station_id": station_id,
+        "station_name": station_name,
+        "kind": body.kind.value,
+        "type": body.type.value,
+        "location": location,
+        "raised_by": raised_by,
+        "raised_at": now,
+        "raised_at_claimed": body.raised_at,
+        "state": AlarmState.RAISED.value,
+        "test": body.test,
+        "escalation_level": -1,
+        "created_at": now,
+        "updated_at": now,
+    }
+    alarm = wire.AlarmBody(
+        id=alarm_id,
+        kind=body.kind,
+        type=body.type,
+        station_id=station_id,
+        station_name=station_name,
+        location=location,
+        site_id=str(site_id),
+        raised_by=raised_by,
+        raised_at=now,
+        test=body.test,
+        state=AlarmState.RAISED,
+        responders=[],
+    )
+    event = wire.AlarmRaisedEvent(alarm=alarm).model_dump(mode="json")
+    return PreparedRaise(principal, body, site_id, values, alarm, event)
+
+
+def store_raise(store: ServerStore, prepared: PreparedRaise) -> Outcome:
+    """The writing half: the alarm, its "raised" log line and the levels that fire with it,
+    in one transaction. When the id was stored meanwhile (the same raise over two paths at
+    once) the stored alarm is answered and nothing is written."""
+    principal, body, values = prepared.principal, prepared.body, prepared.values
+    alarm_id, site_id, now = prepared.alarm_id, prepared.site_id, values["created_at"]
     with store.write() as conn:
         existing = _row(conn, alarm_id)
         if existing is not None:
-            if existing.site_id != site_id:
-                raise AlarmError("this alarm id belongs to another site", 409)
-            return Outcome(
-                alarm=_body(existing, _responders(conn, [alarm_id])[alarm_id]),
-                site_id=site_id,
-                workstation_id=existing.workstation_id,
-                created_at=existing.created_at,
-            )
-        check_claim(body.raised_at, now, "raised_at")
-        station_name = _clean(body.station_name, NAME_MAX)
-        location = _clean(body.location, LOCATION_MAX)
-        if principal.workstation_id is not None:
-            ws = conn.execute(
-                sa.select(t.workstations.c.name, t.workstations.c.location).where(
-                    t.workstations.c.id == principal.workstation_id
-                )
-            ).one()
-            station_name = station_name or _clean(ws.name, NAME_MAX)
-            location = location or _clean(ws.location, LOCATION_MAX)
-        raised_by = _clean(body.raised_by, NAME_MAX) or _clean(principal.display_name, NAME_MAX)
-        station_id = body.station_id or principal.workstation_id
-        raised_at = now
-        values = {
-            "id": alarm_id,
-            "site_id": site_id,
-            "workstation_id": principal.workstation_id,
-            "raised_by_user_id": principal.user_id,
-            "station_id": station_id,
-            "station_name": station_name,
-            "kind": body.kind.value,
-            "type": body.type.value,
-            "location": location or station_name,
-            "raised_by": raised_by,
-            "raised_at": raised_at,
-            "raised_at_claimed": body.raised_at,
-            "state": AlarmState.RAISED.value,
-            "test": body.test,
-            "escalation_level": -1,
-            "created_at": now,
-            "updated_at": now,
-        }
+            return _stored_outcome(conn, existing, site_id)
         conn.execute(sa.insert(t.alarms).values(**values))
         log_event(
             conn,
             alarm_id,
             "raised",
-            actor=raised_by or station_name,
+            actor=values["raised_by"] or values["station_name"],
             workstation_id=principal.workstation_id,
-            station_id=station_id,
-            data={"station_name": station_name, "test": body.test},
-            at=raised_at,
+            station_id=values["station_id"],
+            data={"station_name": values["station_name"], "test": body.test},
+            at=now,
             claimed_at=body.raised_at,
         )
         learn_station(conn, principal, body.station_id)
-        _fire_with_raise(conn, alarm_id, site_id)
-        row = _row(conn, alarm_id)
-        assert row is not None
-        escalation_level = row.escalation_level
-        alarm = _body(row, [])
+        escalation_level = _fire_with_raise(conn, alarm_id, site_id)
     return Outcome(
-        alarm=alarm,
+        alarm=prepared.alarm,
         site_id=site_id,
-        event=wire.AlarmRaisedEvent(alarm=alarm).model_dump(mode="json"),
+        event=prepared.event,
         kind="raised",
         workstation_id=principal.workstation_id,
         created_at=now,
@@ -429,9 +497,10 @@ def raise_alarm(
     )
 
 
-def _fire_with_raise(conn: Connection, alarm_id: uuid.UUID, site_id: uuid.UUID) -> None:
+def _fire_with_raise(conn: Connection, alarm_id: uuid.UUID, site_id: uuid.UUID) -> int:
     """The leading "colleagues at once" levels are the raise's own fan-out: logged as fired
-    in the raise's transaction, so the escalator starts at the first level that waits."""
+    in the raise's transaction, so the escalator starts at the first level that waits.
+    Returns the level the alarm is at now (-1: none fired)."""
     fired = -1
     for number, level in enumerate(site_escalation(conn, site_id).levels):
         if level.delay_seconds > 0 or level.webhook or level.targets != [ps.COLLEAGUES]:
@@ -455,6 +524,7 @@ def _fire_with_raise(conn: Connection, alarm_id: uuid.UUID, site_id: uuid.UUID) 
         conn.execute(
             sa.update(t.alarms).where(t.alarms.c.id == alarm_id).values(escalation_level=fired)
         )
+    return fired
 
 
 def _load_for_change(

@@ -227,10 +227,12 @@ def create_app(
     app.state.hub = hub
     app.state.ping_interval = ping_interval
     app.state.alarms = alarms
-    app.include_router(router)
-    # Before the alarm routes: /alarms/followup must not be read as /alarms/{alarm_id}.
+    # The alarm routes first: requests are matched against the routes in order, and the
+    # raise is the one whose every microsecond counts. Before them the review's routes:
+    # /alarms/followup must not be read as /alarms/{alarm_id}.
     app.include_router(review_router)
     app.include_router(alarm_router)
+    app.include_router(router)
     app.include_router(alarm_admin_router)
     app.include_router(stream_router)
     app.include_router(guidance_router)

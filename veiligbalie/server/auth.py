@@ -8,10 +8,10 @@ import base64
 import json
 import os
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Annotated, Literal
 
 import sqlalchemy as sa
 from fastapi import Depends, HTTPException, Request, status
@@ -51,6 +51,8 @@ class Principal:
     username: str | None = None
     display_name: str = ""
     workstation_id: uuid.UUID | None = None
+    #: A workstation's location as enrolled (the alarm's default location).
+    location: str = ""
 
     @property
     def is_workstation(self) -> bool:
@@ -92,6 +94,7 @@ def authenticate(conn: Connection, token: str) -> Principal:
             share_log_with_employees=ws.share_log_with_employees,
             display_name=ws.name,
             workstation_id=ws.id,
+            location=ws.location or "",
         )
     user = conn.execute(sa.select(t.users).where(t.users.c.id == row.user_id)).first()
     if user is None:
@@ -403,9 +406,12 @@ def describe(store: ServerStore, principal: Principal) -> MeResponse:
 # --- FastAPI dependencies ---------------------------------------------------------------
 
 _bearer = HTTPBearer(auto_error=False, description="A user token (login) or workstation token")
+#: The bearer credentials of a request as given (checked later by :func:`principal_of`).
+BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
-def get_store(request: Request) -> ServerStore:
+async def get_store(request: Request) -> ServerStore:
+    # async: no I/O here, so FastAPI runs it on the loop instead of a thread-pool hop.
     store: ServerStore = request.app.state.store  # set by create_app
     return store
 
@@ -414,13 +420,18 @@ def current_principal(
     request: Request,
     credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),  # noqa: B008
 ) -> Principal:
+    return principal_of(request.app.state.store, credentials)
+
+
+def principal_of(store: ServerStore, credentials: HTTPAuthorizationCredentials | None) -> Principal:
+    """The caller of a request with these credentials (401 when there is none or it is not
+    valid): :func:`current_principal`'s work, for a dependency that runs it itself."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             "a bearer token is required",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    store: ServerStore = request.app.state.store
     try:
         with store.read() as conn:
             return authenticate(conn, credentials.credentials)
@@ -430,17 +441,24 @@ def current_principal(
         ) from None
 
 
-def require(*roles: Role, workstation: bool = False) -> Callable[[Principal], Principal]:
+def admit(principal: Principal, roles: frozenset[Role], workstation: bool) -> Principal:
+    """``principal`` when it is a user with one of ``roles`` (or a workstation, if
+    ``workstation``); else 403."""
+    if principal.is_workstation:
+        if workstation:
+            return principal
+    elif principal.role in roles:
+        return principal
+    raise HTTPException(status.HTTP_403_FORBIDDEN, "your role may not do this")
+
+
+def require(*roles: Role, workstation: bool = False) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency admitting users with one of ``roles`` (and workstations if asked)."""
     allowed = frozenset(roles)
 
-    def dependency(principal: Principal = Depends(current_principal)) -> Principal:  # noqa: B008
-        if principal.is_workstation:
-            if workstation:
-                return principal
-        elif principal.role in allowed:
-            return principal
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "your role may not do this")
+    # async: a check without I/O, run on the loop (a sync one costs a thread-pool hop).
+    async def dependency(principal: Principal = Depends(current_principal)) -> Principal:  # noqa: B008
+        return admit(principal, allowed, workstation)
 
     return dependency
 

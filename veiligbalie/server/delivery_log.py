@@ -34,12 +34,32 @@ class DeliveryLog:
         self.hub = hub
         self.flush_interval = flush_interval
         self._pending: list[alarms.Delivery] = []
+        #: Alarms fanned out before their commit: their deliveries wait (the log's rows
+        #: refer to the alarm's row) until :meth:`release`.
+        self._held: set[uuid.UUID] = set()
         self._seen: OrderedDict[tuple[uuid.UUID, uuid.UUID], None] = OrderedDict()
         self._kick: asyncio.Event | None = None
 
     def start(self) -> None:
         """On the loop, before the hook and ``run`` are used."""
         self._kick = asyncio.Event()
+
+    def hold(self, alarm_id: uuid.UUID) -> None:
+        """On the loop: keep the alarm's deliveries in memory until it is committed."""
+        self._held.add(alarm_id)
+
+    def release(self, alarm_id: uuid.UUID, stored: bool) -> None:
+        """On the loop, after the raise's transaction: write its deliveries (``stored``), or
+        forget them when the alarm was not stored (the sender retries; that raise's fan-out
+        logs them again)."""
+        self._held.discard(alarm_id)
+        if stored:
+            if self._pending and self._kick is not None:
+                self._kick.set()
+            return
+        self._pending = [d for d in self._pending if d[0] != alarm_id]
+        for key in [k for k in self._seen if k[0] == alarm_id]:
+            del self._seen[key]
 
     def hook(self, alarm_id: uuid.UUID, raiser: uuid.UUID | None) -> OnSent:
         """What runs, on the loop, with the subscribers an alarm was written to: after every
@@ -63,7 +83,7 @@ class DeliveryLog:
             while len(seen) > _DELIVERED_MEMORY:
                 seen.popitem(last=False)
             self._pending.extend(batch)
-            if self._kick is not None:
+            if self._kick is not None and alarm_id not in self._held:
                 self._kick.set()
             senders = self.hub.of_workstation(raiser) if raiser is not None else []
             if senders:
@@ -107,6 +127,11 @@ class DeliveryLog:
         await run_in_threadpool(self._write, self._take())
 
     def _take(self) -> list[alarms.Delivery]:
+        if self._held:
+            held = self._held
+            batch = [d for d in self._pending if d[0] not in held]
+            self._pending = [d for d in self._pending if d[0] in held]
+            return batch
         batch, self._pending = self._pending, []
         return batch
 

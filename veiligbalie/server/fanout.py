@@ -45,6 +45,16 @@ class FanOut:
             on_sent = self.deliveries.hook(uuid.UUID(str(event["alarm"]["id"])), raiser)
         self.hub.publish(site_id, event, on_sent=on_sent, wait=wait)
 
+    def raise_now(
+        self, site_id: uuid.UUID, alarm_id: uuid.UUID, message: Message, raiser: uuid.UUID | None
+    ) -> None:
+        """On the loop: the ``alarm.raised`` frame of an alarm not committed yet, out to the
+        site's subscribers now; its delivered log waits for :meth:`DeliveryLog.release`."""
+        self._last = time.monotonic()
+        self.deliveries.hold(alarm_id)
+        message.on_sent = self.deliveries.hook(alarm_id, raiser)
+        self.hub.deliver(site_id, message)
+
     def busy(self) -> bool:
         """True while alarms are going out (a fan-out less than QUIET_SECONDS ago)."""
         return time.monotonic() - self._last < QUIET_SECONDS

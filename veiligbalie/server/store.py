@@ -214,6 +214,15 @@ class ServerStore:
             raise DatabaseError("the database has no epoch")
         self.epoch: str = epoch
 
+    def reads_inline(self) -> bool:
+        """Whether a short read may run on the event loop itself: SQLite (a local file; in
+        WAL mode a reader never waits for a writer) with an idle pooled connection, so that
+        taking one cannot block."""
+        if self.backend != "sqlite":
+            return False
+        checkedin = getattr(self.engine.pool, "checkedin", None)
+        return callable(checkedin) and int(checkedin()) > 0
+
     @contextmanager
     def read(self) -> Iterator[Connection]:
         """A read transaction (one snapshot on SQLite)."""

@@ -335,6 +335,11 @@ class StreamHub:
         if done is not None:
             done.wait(wait)
 
+    def deliver(self, site_id: uuid.UUID | None, message: Message) -> None:
+        """On the loop: write an already serialised ``message`` to the site's subscribers
+        now (the raise route's fan-out, which serialised it in its thread-pool step)."""
+        self._deliver(site_id, message, None, None)
+
     def _deliver(
         self,
         site_id: uuid.UUID | None,

@@ -1151,6 +1151,24 @@ def audit(
             )
 
 
+#: How the payload of a task the server planned for a new report starts and goes on
+#: (:meth:`_Batch._plan`, compact JSON in that key order): ``revision`` 1 is the report as
+#: created; a plan after an edit (a later revision) is not made by the station itself.
+_PLANNED_MARK = '"action":"planned",'
+_FIRST_REVISION_MARK = f'"author":{json.dumps(SYSTEM_AUTHOR)},"revision":1,'
+
+
+def _planned_on_save(kind: str, payload_text: str) -> bool:
+    """Whether a change is a follow-up task the server planned on receipt of a new report:
+    the station that pushed the report planned the very same task (deterministic ids, see
+    core.followup) when it saved it, so it is not sent back to that device."""
+    return (
+        kind == p.INCIDENT_FOLLOWUP
+        and _PLANNED_MARK in payload_text
+        and _FIRST_REVISION_MARK in payload_text
+    )
+
+
 def pull(
     store: ServerStore,
     pr: Principal,
@@ -1195,6 +1213,8 @@ def pull(
     audited: list[uuid.UUID] = []
     for r in rows:
         payload_text = r.payload
+        if device_id and r.origin_device == device_id and _planned_on_save(r.kind, payload_text):
+            continue  # the station planned it itself when it saved the report
         if r.restricted:
             vis = Visibility(r.site_id, r.reporter_user_id, r.workstation_id, r.team_lead_only)
             if not may_read_restricted(pr, vis):

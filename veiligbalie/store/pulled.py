@@ -523,9 +523,11 @@ class PulledData:
                     _INSERT_ATTACHMENTS.run(conn, kept)
             if events:
                 self._apply_events(conn, events, result, now)
-            if result.new_ids:  # after the page's events: a plan that came with it counts
-                fresh = [r for r in reports if uuid.UUID(r["id"]) in result.new_ids]
-                plan_missing(conn, fresh, now, self.closed_days())
+            if reports:  # after the page's events: a plan that came with it counts
+                # New reports, and our own coming back: the server does not send a station
+                # the plan it made of a report that station pushed (the station plans when
+                # it saves), so one saved without its plan gets it here.
+                plan_missing(conn, reports, now, self.closed_days())
             stored: list[str] = []
             if purges:
                 stored = apply_purges(conn, purges, result, now)
