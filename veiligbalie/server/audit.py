@@ -36,6 +36,7 @@ SUBJECT_AUDIT = "audit"
 SUBJECT_RETENTION = "retention"
 SUBJECT_ALARM = "alarm"
 SUBJECT_ACCOUNT = "account"
+SUBJECT_TEAM = "team"
 SUBJECTS = frozenset(
     {
         SUBJECT_INCIDENT,
@@ -46,6 +47,7 @@ SUBJECTS = frozenset(
         SUBJECT_RETENTION,
         SUBJECT_ALARM,
         SUBJECT_ACCOUNT,
+        SUBJECT_TEAM,
     }
 )
 

@@ -23,7 +23,13 @@ from veiligbalie.core.vocabulary import Role
 from veiligbalie.protocol.auth import EnrollResponse, LoginResponse, MeResponse
 from veiligbalie.server import audit, devices, login_throttle, security
 from veiligbalie.server import schema as t
-from veiligbalie.server.admin import find_user, find_workstation, user_out, workstation_out
+from veiligbalie.server.admin import (
+    find_user,
+    find_workstation,
+    foreign_led_teams,
+    user_out,
+    workstation_out,
+)
 from veiligbalie.server.store import ServerStore
 
 USER_TOKEN_HOURS = float(os.environ.get("VEILIGBALIE_SERVER_USER_TOKEN_HOURS", "12"))
@@ -51,6 +57,12 @@ class Principal:
     username: str | None = None
     display_name: str = ""
     workstation_id: uuid.UUID | None = None
+    #: The one-time password of an administrator's reset is still in use: every route but
+    #: the password change, sign-out and ``/me`` refuses this principal.
+    must_change_password: bool = False
+    #: A team lead: the teams led by others but not by them (server.sync hides the reports
+    #: only team leads see of these teams' members).
+    foreign_led_teams: frozenset[uuid.UUID] = frozenset()
 
     @property
     def is_workstation(self) -> bool:
@@ -103,16 +115,21 @@ def authenticate(conn: Connection, token: str) -> Principal:
                 sa.select(t.sites.c.share_log_with_employees).where(t.sites.c.id == user.site_id)
             ).scalar()
         )
+    role = Role(user.role)
     return Principal(
         kind="user",
         token_id=row.id,
         expires_at=row.expires_at,
         site_id=user.site_id,
         share_log_with_employees=share,
-        role=Role(user.role),
+        role=role,
         user_id=user.id,
         username=user.username,
         display_name=user.display_name,
+        must_change_password=bool(user.must_change_password),
+        foreign_led_teams=(
+            foreign_led_teams(conn, user.id) if role is Role.TEAM_LEAD else frozenset()
+        ),
     )
 
 
@@ -353,7 +370,7 @@ def change_password(
         conn.execute(
             sa.update(t.users)
             .where(t.users.c.id == user.id)
-            .values(password_hash=new_hash, password_changed_at=_now())
+            .values(password_hash=new_hash, password_changed_at=_now(), must_change_password=False)
         )
         conn.execute(
             sa.update(t.tokens)
@@ -421,8 +438,15 @@ def current_principal(
         ) from None
 
 
-def require(*roles: Role, workstation: bool = False) -> Callable[[Principal], Principal]:
-    """A dependency admitting users with one of ``roles`` (and workstations if asked)."""
+PASSWORD_CHANGE_FIRST = "change your one-time password first"
+
+
+def require(
+    *roles: Role, workstation: bool = False, pending_password: bool = False
+) -> Callable[[Principal], Principal]:
+    """A dependency admitting users with one of ``roles`` (and workstations if asked). A
+    user whose one-time password must still be changed is refused (403) unless
+    ``pending_password`` (the password change and sign-out)."""
     allowed = frozenset(roles)
 
     def dependency(principal: Principal = Depends(current_principal)) -> Principal:  # noqa: B008
@@ -430,6 +454,8 @@ def require(*roles: Role, workstation: bool = False) -> Callable[[Principal], Pr
             if workstation:
                 return principal
         elif principal.role in allowed:
+            if principal.must_change_password and not pending_password:
+                raise HTTPException(status.HTTP_403_FORBIDDEN, PASSWORD_CHANGE_FIRST)
             return principal
         raise HTTPException(status.HTTP_403_FORBIDDEN, "your role may not do this")
 

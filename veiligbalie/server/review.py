@@ -160,7 +160,11 @@ def _visible_incident(
         if row is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, "no such incident")
         vis = sync.Visibility(
-            row.site_id, row.reporter_user_id, row.workstation_id, row.team_lead_only
+            row.site_id,
+            row.reporter_user_id,
+            row.workstation_id,
+            row.team_lead_only,
+            team_id=row.team_id,
         )
         if not sync.may_see(principal, vis):
             raise HTTPException(status.HTTP_404_NOT_FOUND, "no such incident")
