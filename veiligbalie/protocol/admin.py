@@ -106,6 +106,8 @@ class UserIn(CheckedModel):
     site_id: uuid.UUID | None = None
     password: str = Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)
     team_id: uuid.UUID | None = None  # a team of the user's site
+    #: The password is a first, one-time one: changed at the first sign-in.
+    must_change_password: StrictBool = False
 
     @model_validator(mode="after")
     def _site_for_site_roles(self) -> UserIn:

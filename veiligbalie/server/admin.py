@@ -278,9 +278,11 @@ def create_user(
     password: str,
     team_ref: str | uuid.UUID | None = None,
     *,
+    must_change_password: bool = False,
     by: uuid.UUID | None = None,
 ) -> UserOut:
-    """A new user; with ``team_ref`` also their team (a team of their site)."""
+    """A new user; with ``team_ref`` also their team (a team of their site);
+    ``must_change_password``: the password is a first one, changed at the first sign-in."""
     username = _text(username, "the username")
     if not all(ch.isalnum() or ch in "._@-" for ch in username):
         raise AdminError("the username may hold letters, digits and . _ @ - only")
@@ -325,6 +327,7 @@ def create_user(
                 password_hash=password_hash,
                 created_at=now,
                 password_changed_at=now,
+                must_change_password=must_change_password,
             )
         )
         user = find_user(conn, user_id)
@@ -336,6 +339,7 @@ def create_user(
             role=role.value,
             site_id=str(site_id) if site_id else None,
             team_id=str(team_id) if team_id else None,
+            must_change_password=must_change_password,
         )
         return user_out(user)
 

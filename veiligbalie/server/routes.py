@@ -315,6 +315,7 @@ def create_user(body: pa.UserIn, principal: Administrator, store: Store) -> paut
         body.site_id,
         body.password,
         body.team_id,
+        must_change_password=body.must_change_password,
         by=principal.user_id,
     )
 
