@@ -529,7 +529,7 @@ class PeoplePage(QWidget):
         self.table.setObjectName("peopleTable")
         self.table.setAccessibleName(self.tr("People"))
         self.table.setModel(self.model)
-        self._table_look(self.table)
+        self._table_look(self.table, 0)
         column.addWidget(self.table, 3)
 
         person_row = QHBoxLayout()
@@ -574,7 +574,7 @@ class PeoplePage(QWidget):
         self.teams_table.setObjectName("teamsTable")
         self.teams_table.setAccessibleName(self.tr("Teams"))
         self.teams_table.setModel(self.teams_model)
-        self._table_look(self.teams_table)
+        self._table_look(self.teams_table, 2)
         teams_column.addWidget(self.teams_table, 1)
         team_row = QHBoxLayout()
         self.add_team_button = self._button(
@@ -622,7 +622,9 @@ class PeoplePage(QWidget):
         return button
 
     @staticmethod
-    def _table_look(table: QTableView) -> None:
+    def _table_look(table: QTableView, stretch: int) -> None:
+        """Rows selected whole; every column as wide as its content, ``stretch`` takes the
+        rest (a name, not a yes/no column)."""
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -630,7 +632,8 @@ class PeoplePage(QWidget):
         table.verticalHeader().hide()
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
 
     def _say(self, text: str, ok: bool = False) -> None:
         self.message.setText(text)
@@ -876,6 +879,10 @@ class PeoplePage(QWidget):
                     )
                 )
                 self.one_time_password.setText(result.one_time_password)
+                metrics = self.one_time_password.fontMetrics()
+                self.one_time_password.setMinimumWidth(
+                    metrics.horizontalAdvance(result.one_time_password) + 24
+                )
                 self.one_time.show()
             elif action == "reset_password":
                 self.one_time.hide()
