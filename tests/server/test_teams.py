@@ -334,3 +334,54 @@ def _team_id(store: ServerStore, name: str) -> uuid.UUID:
         return uuid.UUID(
             str(conn.execute(sa.select(t.teams.c.id).where(t.teams.c.name == name)).scalar())
         )
+
+
+def test_people_lists_the_reporters_team_leads_first_or_only(
+    client: TestClient, world: World
+) -> None:
+    """``GET /people?incident=``: for a report only team leads see, of a team with a lead,
+    only that lead among the team leads; a normal report lists the team's lead first. An
+    assignment to another team lead is refused."""
+    store = world.store
+    lead2 = add_user(store, "lead2", Role.TEAM_LEAD, world.site_a)
+    coord = add_user(store, "coord", Role.COORDINATOR, None)
+    h = world.h("admin")
+    team = client.post(
+        f"{ADMIN}/teams", headers=h, json={"site_id": str(world.site_a), "name": "Loket"}
+    ).json()
+    assert client.put(f"{ADMIN}/teams/{team['id']}/leads/{lead2}", headers=h).is_success
+    member = {"team_id": team["id"]}
+    assert client.put(f"{ADMIN}/users/{world.users['emp']}/team", headers=h, json=member).is_success
+    private = incident_payload(id=uuid7(), team_lead_only=True)
+    normal = incident_payload(id=uuid7())
+    _push(client, user_token(store, world.users["emp"]), uuid.uuid4(), [private, normal])
+    coord_h = {"Authorization": f"Bearer {user_token(store, coord)}"}
+
+    def people(incident: dict[str, Any]) -> list[tuple[str, bool]]:
+        r = client.get(f"{API}/people?incident={incident['id']}", headers=coord_h)
+        assert r.status_code == 200, r.text
+        return [(p["display_name"], p["leads_reporters_team"]) for p in r.json()
+                if p["role"] == "team_lead"]  # fmt: skip
+
+    assert people(private) == [("Lead2", True)]
+    assert people(normal)[0] == ("Lead2", True) and ("Lead", False) in people(normal)
+    # The lead of the site who is not the team's lead cannot see it, nor be given it.
+    lead_h = world.h("lead")
+    assert client.get(f"{API}/people?incident={private['id']}", headers=lead_h).status_code == 404
+    assign = change(
+        1,
+        kind="incident.assigned",
+        entity_id=uuid.UUID(str(private["id"])),
+        payload={
+            "event_id": str(uuid.uuid4()),
+            "assignee_user_id": str(world.users["lead"]),
+            "assignee_name": "Lead",
+        },
+    )
+    r = client.post(
+        f"{API}/sync/push",
+        headers=coord_h,
+        json={"device_id": str(uuid.uuid4()), "changes": [assign]},
+    )
+    assert r.status_code == 200
+    assert "team leads of the reporter's team" in r.json()["rejected"][0]["reason"]

@@ -112,6 +112,17 @@ class Visibility:
     team_id: uuid.UUID | None = None
 
 
+def visibility_of(row: Any) -> Visibility:
+    """The visibility of an ``incidents`` row (summary level)."""
+    return Visibility(
+        row.site_id,
+        row.reporter_user_id,
+        row.workstation_id,
+        row.team_lead_only,
+        team_id=row.team_id,
+    )
+
+
 def is_owner(pr: Principal, vis: Visibility) -> bool:
     if pr.is_workstation:
         return vis.workstation_id is not None and vis.workstation_id == pr.workstation_id
@@ -558,6 +569,17 @@ class _Batch:
         row = self._user(user_id) if user_id is not None else None
         return row.team_id if row is not None else None
 
+    def _lead_sees(self, inc: _Incident, user_id: uuid.UUID) -> bool:
+        """Whether the team lead ``user_id`` may see ``inc`` (a report only team leads see,
+        of a team with team leads, is for those leads only)."""
+        if not inc.team_lead_only or inc.team_id is None or inc.reporter_user_id == user_id:
+            return True
+        tl = t.team_leads.c
+        leads = set(
+            self.conn.execute(sa.select(tl.user_id).where(tl.team_id == inc.team_id)).scalars()
+        )
+        return not leads or user_id in leads
+
     def _is_peer(self, user_id: uuid.UUID | None) -> bool:
         if user_id is None:
             return False
@@ -572,6 +594,10 @@ class _Batch:
         if row is None:
             raise _Reject(f"{p.REASON_INVALID}: the assignee is not a user of this server")
         role = Role(row.role)
+        if role is Role.TEAM_LEAD and not self._lead_sees(inc, row.id):
+            raise _Reject(
+                f"{p.REASON_INVALID}: this report is for the team leads of the reporter's team"
+            )
         if role is Role.COORDINATOR or (role is Role.TEAM_LEAD and row.site_id == inc.site_id):
             return payload.assignee_name or str(row.display_name)
         raise _Reject(
@@ -586,6 +612,10 @@ class _Batch:
         if row is None:
             raise _Reject(f"{p.REASON_INVALID}: the assignee is not a user of this server")
         role = Role(row.role)
+        if role is Role.TEAM_LEAD and not self._lead_sees(inc, row.id):
+            raise _Reject(
+                f"{p.REASON_INVALID}: this report is for the team leads of the reporter's team"
+            )
         if role is Role.PEER_SUPPORT:
             if payload.kind not in AFTERCARE_KINDS:
                 raise _Reject(
