@@ -9,6 +9,7 @@ server's own one-line message.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -138,7 +139,7 @@ class AdminPeopleService(QObject):
             ("teams", "/admin/teams", TEAMS),
             ("sites", "/admin/sites", SITES),
         ):
-            self._send("GET", path, None, model, lambda answer, k=key: part(k, answer), "load")
+            self._send("GET", path, None, model, functools.partial(part, key), "load")
 
     # -- People ----------------------------------------------------------------------------
     def add_user(

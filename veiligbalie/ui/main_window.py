@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import logging
 import uuid
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QRect, QSize, Qt, Signal
@@ -69,7 +70,7 @@ QScrollArea#navigationScroll, QWidget#navigationItems { background: transparent;
 """
 
 
-def _supervision_class() -> type[QWidget] | None:
+def _supervision_class() -> Callable[..., QWidget] | None:
     """``ui.supervision.SupervisionView`` when this build has it (another part of #15)."""
     name = "veiligbalie.ui.supervision"
     try:
@@ -78,7 +79,7 @@ def _supervision_class() -> type[QWidget] | None:
         if exc.name != name:
             raise
         return None
-    view: type[QWidget] = module.SupervisionView
+    view: Callable[..., QWidget] = module.SupervisionView
     return view
 
 

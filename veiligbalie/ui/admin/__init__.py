@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
@@ -51,7 +52,7 @@ _TITLES = (
 )
 
 
-def section_class(module: str, cls: str) -> type[QWidget] | None:
+def section_class(module: str, cls: str) -> Callable[..., QWidget] | None:
     """The page class of ``veiligbalie.ui.admin.<module>``; None when that module does not
     exist (another part of Beheer not installed). Any other import error is a bug and is
     raised."""
@@ -62,7 +63,7 @@ def section_class(module: str, cls: str) -> type[QWidget] | None:
         if exc.name != name:
             raise
         return None
-    page: type[QWidget] = getattr(found, cls)
+    page: Callable[..., QWidget] = getattr(found, cls)
     return page
 
 

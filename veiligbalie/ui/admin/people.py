@@ -710,6 +710,7 @@ class PeoplePage(QWidget):
     # -- people ----------------------------------------------------------------------------
     def open_add(self) -> QDialog:
         def send(d: PersonDialog) -> None:
+            assert d.team is not None
             self.service.add_user(
                 d.username.text(),
                 d.name.text(),
