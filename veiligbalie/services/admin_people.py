@@ -21,10 +21,22 @@ from PySide6.QtCore import QObject, Signal
 from veiligbalie.core.vocabulary import Role
 from veiligbalie.net.api import ApiError, ServerApi
 from veiligbalie.protocol.admin import PasswordResetOut, SiteOut, TeamOut
-from veiligbalie.protocol.auth import Message, UserOut
+from veiligbalie.protocol.auth import PASSWORD_MIN, Message, UserOut
 
 if TYPE_CHECKING:
     from veiligbalie.services.context import AppContext
+
+#: What the screens read (the server's answers as they come).
+__all__ = [
+    "PASSWORD_MIN",
+    "ROLES",
+    "SITE_ROLES",
+    "AdminPeopleService",
+    "Directory",
+    "PasswordResetOut",
+    "TeamOut",
+    "UserOut",
+]
 
 USERS = TypeAdapter(list[UserOut])
 TEAMS = TypeAdapter(list[TeamOut])

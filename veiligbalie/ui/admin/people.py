@@ -41,9 +41,16 @@ from PySide6.QtWidgets import (
 
 from veiligbalie.core.text import fill
 from veiligbalie.core.vocabulary import Role
-from veiligbalie.protocol.admin import PasswordResetOut, TeamOut
-from veiligbalie.protocol.auth import PASSWORD_MIN, UserOut
-from veiligbalie.services.admin_people import ROLES, SITE_ROLES, AdminPeopleService, Directory
+from veiligbalie.services.admin_people import (
+    PASSWORD_MIN,
+    ROLES,
+    SITE_ROLES,
+    AdminPeopleService,
+    Directory,
+    PasswordResetOut,
+    TeamOut,
+    UserOut,
+)
 from veiligbalie.ui.widgets import buddy_label, line_edit
 
 if TYPE_CHECKING:
