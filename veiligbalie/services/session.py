@@ -443,6 +443,7 @@ class Session(QObject):
 
     def unlink(self) -> None:
         """Forget the server: tokens and key leave the keyring; local data stays."""
+        self._pending = None
         for name in (USER_TOKEN, WORKSTATION_TOKEN, LAN_KEY):
             secrets.delete_secret(name)
         settings.ALARM_LAN_INTERFACE.reset()  # chosen for this link; the next one chooses anew
@@ -526,6 +527,7 @@ class Session(QObject):
     def logout(self) -> None:
         """Sign out: the token is deleted here at once, and revoked on the server when it
         can be reached (a failure there changes nothing here)."""
+        self.cancel_pending_login()
         token = secrets.get_secret(USER_TOKEN)
         secrets.delete_secret(USER_TOKEN)
         self._forget_user_settings()

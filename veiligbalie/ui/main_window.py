@@ -1,6 +1,7 @@
 """The main window: the alarm button always in sight, and the areas of the application.
 
-Areas: Melden (new incident), Mijn meldingen, Hulp, Logboek (team lead), Instellingen.
+Areas: Melden (new incident), Mijn meldingen, Hulp, Logboek (team lead), Toezicht (security,
+team leads), Beheer (the administrator), Instellingen.
 The window only listens to services and calls them; it never touches the store itself.
 """
 
