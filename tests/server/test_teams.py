@@ -385,3 +385,25 @@ def test_people_lists_the_reporters_team_leads_first_or_only(
     )
     assert r.status_code == 200
     assert "team leads of the reporter's team" in r.json()["rejected"][0]["reason"]
+
+
+def test_the_stream_refuses_a_one_time_password_token(live: Live) -> None:
+    """Nothing before the one-time password is changed: not the event stream either."""
+    from websockets.exceptions import ConnectionClosed
+    from websockets.sync.client import connect
+
+    from veiligbalie.server import admin
+
+    store = live.world.store
+    one_time = admin.reset_password(store, "emp").one_time_password
+    assert one_time
+    with httpx.Client(base_url=live.url, timeout=20) as http:
+        login = http.post(f"{API}/auth/login", json={"username": "emp", "password": one_time})
+    bearer = {"Authorization": f"Bearer {login.json()['token']}"}
+    with connect(
+        f"{live.server.ws_url}/api/v1/stream", open_timeout=10, additional_headers=bearer
+    ) as ws:
+        with pytest.raises(ConnectionClosed) as closed:
+            ws.recv(timeout=10)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
+    assert "one-time password" in closed.value.rcvd.reason
