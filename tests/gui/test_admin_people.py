@@ -298,3 +298,39 @@ def test_create_a_team_and_assign_its_lead(
     with qtbot.waitSignal(page.service.failed, timeout=15000):
         qtbot.mouseClick(box.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
     assert "already has a team named 'Burgerzaken'" in page.message.text()
+
+
+def test_the_shell_leaves_out_sections_whose_module_is_missing(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each section is a module of ``veiligbalie.ui.admin``; one that is not there is left
+    out, and a module that fails to import for another reason is a bug that shows."""
+    import importlib.util
+
+    from veiligbalie.ui import admin as shell
+
+    present = [
+        key
+        for key, module, _cls, _title in shell.SECTIONS
+        if importlib.util.find_spec(f"veiligbalie.ui.admin.{module}") is not None
+    ]
+    assert "people" in present
+    assert shell.section_class("no_such_section", "Page") is None
+    context = AppContext.open(Database.open())
+    try:
+        view = AdminView(context)
+        qtbot.addWidget(view)
+        assert view.keys() == present
+        assert view.sections.count() == len(present)
+        assert view.current_section() == present[0]
+        view.show_section("people")
+        assert view.stack.currentWidget() is view.pages["people"]
+
+        def broken(name: str, *args: Any) -> Any:
+            raise ModuleNotFoundError("No module named 'qrcode'", name="qrcode")
+
+        monkeypatch.setattr(shell.importlib, "import_module", broken)
+        with pytest.raises(ModuleNotFoundError):
+            shell.section_class("people", "PeoplePage")
+    finally:
+        context.close()
