@@ -297,6 +297,8 @@ class PersonDialog(_Dialog, _SiteRoleMixin):
             self.role.addItem(role_label(role), role.value)
         self.site = _combo(self, "personSite", self.tr("Site"))
         self._fill_sites(self)
+        if directory.sites:  # most people work at a site: the first one, not "no site"
+            self.site.setCurrentIndex(1)
         self.team = _combo(self, "personTeam", self.tr("Team"))
         self.password = line_edit(
             self, "personPassword", self.tr("First password"), max_length=1024
