@@ -79,10 +79,13 @@ def _ok(qtbot: Any, dialog: QDialog, service: AdminPeopleService, action: str) -
     box = dialog.findChild(QDialogButtonBox)
     assert box is not None
     button = box.button(QDialogButtonBox.StandardButton.Ok)
+    failed: list[str] = []
+    service.failed.connect(lambda _a, message: failed.append(message))
     with qtbot.waitSignal(
         service.done, timeout=15000, check_params_cb=lambda a, _r: a == action
     ) as signal:
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert not failed, failed
     qtbot.waitUntil(lambda: service.busy == 0, timeout=15000)  # and the list asked anew
     return signal.args[1]
 
@@ -288,6 +291,18 @@ def test_create_a_team_and_assign_its_lead(
     burgerzaken = next(t for t in teams if t["name"] == "Burgerzaken")
     assert [x["username"] for x in burgerzaken["leads"]] == ["lleider"]
     assert burgerzaken["members"] == 1
+
+    # Another role: Marieke becomes security (the server signs her out everywhere).
+    page.select_user("mdewit")
+    qtbot.mouseClick(page.role_button, Qt.MouseButton.LeftButton)
+    role = page.dialog
+    assert role is not None and role.objectName() == "roleDialog"
+    role.role.setCurrentIndex(role.role.findData("security"))
+    changed = _ok(qtbot, role, page.service, "set_role")
+    assert changed.role is Role.SECURITY
+    row = page.model.row_of(changed.id)
+    assert page.model.index(row, 2).data() == "Security"
+    assert page.service.directory.user(changed.id).role is Role.SECURITY  # type: ignore[union-attr]
 
     # A mistake the server finds is shown with its own message.
     qtbot.mouseClick(page.add_team_button, Qt.MouseButton.LeftButton)

@@ -242,8 +242,14 @@ def _combo(parent: QWidget, name: str, accessible: str) -> QComboBox:
     return combo
 
 
+def _id(combo: QComboBox) -> uuid.UUID | None:
+    """The id chosen (items carry ids as text: Qt compares Python objects by identity)."""
+    data = combo.currentData()
+    return uuid.UUID(str(data)) if data else None
+
+
 def _choose(combo: QComboBox, value: object) -> None:
-    index = combo.findData(value)
+    index = combo.findData(str(value) if isinstance(value, uuid.UUID) else value)
     if index >= 0:
         combo.setCurrentIndex(index)
 
@@ -259,15 +265,15 @@ class _SiteRoleMixin:
     def _fill_sites(self, parent: QWidget) -> None:
         self.site.addItem(QCoreApplication.translate("PeoplePage", "No site"), None)
         for s in self.directory.sites:
-            self.site.addItem(s.name, s.id)
+            self.site.addItem(s.name, str(s.id))
 
     def _fill_teams(self) -> None:
         if self.team is None:
             return
         self.team.clear()
         self.team.addItem(QCoreApplication.translate("PeoplePage", "No team"), None)
-        for team in self.directory.teams_of(self.site.currentData()):
-            self.team.addItem(team.name, team.id)
+        for team in self.directory.teams_of(_id(self.site)):
+            self.team.addItem(team.name, str(team.id))
 
     def chosen_role(self) -> Role:
         return Role(self.role.currentData())
@@ -371,7 +377,7 @@ class TeamChoiceDialog(_Dialog):
         self.team = _combo(self, "teamChoice", self.tr("Team"))
         self.team.addItem(self.tr("No team"), None)
         for team in directory.teams_of(user.site_id):
-            self.team.addItem(team.name, team.id)
+            self.team.addItem(team.name, str(team.id))
         _choose(self.team, user.team_id)
         self.form.addRow(QLabel(fill(self.tr("The team of %1:"), user.display_name), self))
         self.form.addRow(*buddy_label(self.tr("&Team"), self.team))
@@ -439,7 +445,7 @@ class TeamDialog(_Dialog):
         super().__init__("teamNameDialog", title, parent)
         self.site = _combo(self, "teamSite", self.tr("Site"))
         for s in directory.sites:
-            self.site.addItem(s.name, s.id)
+            self.site.addItem(s.name, str(s.id))
         self.name = line_edit(self, "teamName", self.tr("Team name"), max_length=_FIELD_MAX)
         if team is not None:
             _choose(self.site, team.site_id)
@@ -466,7 +472,7 @@ class LeadDialog(_Dialog):
         super().__init__("leadDialog", title, parent)
         self.lead = _combo(self, "leadChoice", self.tr("Team lead"))
         for name, user_id in candidates:
-            self.lead.addItem(name, user_id)
+            self.lead.addItem(name, str(user_id))
         self.form.addRow(*buddy_label(self.tr("&Team lead"), self.lead))
         self.finish_form()
 
@@ -724,8 +730,8 @@ class PeoplePage(QWidget):
                 d.username.text(),
                 d.name.text(),
                 d.chosen_role(),
-                d.site.currentData(),
-                d.team.currentData(),
+                _id(d.site),
+                _id(d.team),
                 d.password.text(),
                 d.must_change.isChecked(),
             )
@@ -738,7 +744,7 @@ class PeoplePage(QWidget):
             return None
 
         def send(d: RoleDialog) -> None:
-            self.service.set_role(user.id, d.chosen_role(), d.site.currentData())
+            self.service.set_role(user.id, d.chosen_role(), _id(d.site))
 
         return self._open(RoleDialog(self.service.directory, user, self), send)
 
@@ -748,7 +754,7 @@ class PeoplePage(QWidget):
             return None
 
         def send(d: TeamChoiceDialog) -> None:
-            self.service.set_team(user.id, d.team.currentData())
+            self.service.set_team(user.id, _id(d.team))
 
         return self._open(TeamChoiceDialog(self.service.directory, user, self), send)
 
@@ -793,7 +799,9 @@ class PeoplePage(QWidget):
     # -- teams -----------------------------------------------------------------------------
     def open_new_team(self) -> QDialog:
         def send(d: TeamDialog) -> None:
-            self.service.create_team(d.site.currentData(), d.name.text())
+            site = _id(d.site)
+            assert site is not None  # the dialog's check
+            self.service.create_team(site, d.name.text())
 
         return self._open(TeamDialog(self.service.directory, None, self), send)
 
@@ -836,7 +844,9 @@ class PeoplePage(QWidget):
         ]
 
         def send(d: LeadDialog) -> None:
-            self.service.set_lead(team.id, d.lead.currentData(), True)
+            lead = _id(d.lead)
+            assert lead is not None  # the dialog's check
+            self.service.set_lead(team.id, lead, True)
 
         title = fill(self.tr("Add a team lead to %1"), team.name)
         return self._open(LeadDialog(candidates, title, self), send)
@@ -848,7 +858,9 @@ class PeoplePage(QWidget):
         candidates = [(lead.display_name, lead.user_id) for lead in team.leads]
 
         def send(d: LeadDialog) -> None:
-            self.service.set_lead(team.id, d.lead.currentData(), False)
+            lead = _id(d.lead)
+            assert lead is not None  # the dialog's check
+            self.service.set_lead(team.id, lead, False)
 
         title = fill(self.tr("Remove a team lead from %1"), team.name)
         return self._open(LeadDialog(candidates, title, self), send)
