@@ -81,6 +81,38 @@
     </message>
   </context>
   <context>
+    <name>AdminView</name>
+    <message>
+      <source>Workstations</source>
+      <extracomment>(key, module, class, English title) in the order the section list shows them.</extracomment>
+      <translation>Werkplekken</translation>
+    </message>
+    <message>
+      <source>People</source>
+      <translation>Mensen</translation>
+    </message>
+    <message>
+      <source>Alarm set-up</source>
+      <translation>Alarmering</translation>
+    </message>
+    <message>
+      <source>Organisation</source>
+      <translation>Organisatie</translation>
+    </message>
+    <message>
+      <source>Privacy</source>
+      <translation>Privacy</translation>
+    </message>
+    <message>
+      <source>Administration</source>
+      <translation>Beheer</translation>
+    </message>
+    <message>
+      <source>Administration sections</source>
+      <translation>Onderdelen van Beheer</translation>
+    </message>
+  </context>
+  <context>
     <name>AftercareAndPrivacy</name>
     <message>
       <source>Colleagues will then not see this report in the shared log.</source>
@@ -3450,6 +3482,21 @@
     </message>
   </context>
   <context>
+    <name>LeadDialog</name>
+    <message>
+      <source>Team lead</source>
+      <translation>Teamleider</translation>
+    </message>
+    <message>
+      <source>&amp;Team lead</source>
+      <translation>&amp;Teamleider</translation>
+    </message>
+    <message>
+      <source>There is no team lead to choose.</source>
+      <translation>Er is geen teamleider om te kiezen.</translation>
+    </message>
+  </context>
+  <context>
     <name>LetterDialog</name>
     <message>
       <source>Make letter</source>
@@ -4173,7 +4220,7 @@
     <name>MainWindow</name>
     <message>
       <source>Starting…</source>
-      <extracomment>The size the window opens at when the screen has room; smaller screens get what they have. Small enough for 1366x768 at 150 % scaling (about 910x485 logical pixels available). What the window manager adds around the window (title bar, borders) before it is shown. One calm look for the shell: a quiet navigation column, the selected area marked by a tint and a bar at its left edge, the same type size everywhere in the column. A notification was given (tray message, or the status bar without a tray): its text. Every area, in navigation order; :meth:`visible_areas` is what the person behind the workstation may open now. The areas of those who review reports (role-based; see :meth:`visible_areas`).</extracomment>
+      <extracomment>The size the window opens at when the screen has room; smaller screens get what they have. Small enough for 1366x768 at 150 % scaling (about 910x485 logical pixels available). What the window manager adds around the window (title bar, borders) before it is shown. One calm look for the shell: a quiet navigation column, the selected area marked by a tint and a bar at its left edge, the same type size everywhere in the column. A notification was given (tray message, or the status bar without a tray): its text. Every area, in navigation order; :meth:`visible_areas` is what the person behind the workstation may open now. The areas of those who review reports (role-based; see :meth:`visible_areas`). Areas only a linked workstation has, for some roles: Toezicht (security, team leads, coördinators) and Beheer (the administrator). Built when first shown.</extracomment>
       <translation>Bezig met starten…</translation>
     </message>
     <message>
@@ -4203,6 +4250,14 @@
     <message>
       <source>Overview</source>
       <translation>Overzicht</translation>
+    </message>
+    <message>
+      <source>Supervision</source>
+      <translation>Toezicht</translation>
+    </message>
+    <message>
+      <source>Administration</source>
+      <translation>Beheer</translation>
     </message>
     <message>
       <source>Settings</source>
@@ -4616,12 +4671,24 @@
     <name>PasswordDialog</name>
     <message>
       <source>Change password</source>
-      <extracomment>Longest server address, code, CA path, username or password the form takes.</extracomment>
       <translation>Wachtwoord wijzigen</translation>
+    </message>
+    <message>
+      <source>Choose your own password</source>
+      <extracomment>Longest server address, code, CA path, username or password the form takes.</extracomment>
+      <translation>Kies je eigen wachtwoord</translation>
+    </message>
+    <message>
+      <source>An administrator gave you a one-time password. Choose your own password now; you are signed in once it is changed.</source>
+      <translation>Een beheerder heeft je een eenmalig wachtwoord gegeven. Kies nu je eigen wachtwoord; zodra het gewijzigd is, ben je aangemeld.</translation>
     </message>
     <message>
       <source>Current password</source>
       <translation>Huidig wachtwoord</translation>
+    </message>
+    <message>
+      <source>One-time password</source>
+      <translation>Eenmalig wachtwoord</translation>
     </message>
     <message>
       <source>New password</source>
@@ -4634,6 +4701,10 @@
     <message>
       <source>&amp;Current password</source>
       <translation>&amp;Huidig wachtwoord</translation>
+    </message>
+    <message>
+      <source>&amp;One-time password</source>
+      <translation>&amp;Eenmalig wachtwoord</translation>
     </message>
     <message>
       <source>&amp;New password</source>
@@ -4661,6 +4732,311 @@
     <message>
       <source>Only visible to team leads. Write only what is needed to follow up.</source>
       <translation>Alleen zichtbaar voor teamleiders. Schrijf alleen op wat nodig is voor de opvolging.</translation>
+    </message>
+  </context>
+  <context>
+    <name>PeoplePage</name>
+    <message>
+      <source>Employee</source>
+      <translation>Medewerker</translation>
+    </message>
+    <message>
+      <source>Team lead</source>
+      <translation>Teamleider</translation>
+    </message>
+    <message>
+      <source>Coordinator aggression and violence</source>
+      <translation>Coördinator agressie en geweld</translation>
+    </message>
+    <message>
+      <source>Peer-support member</source>
+      <translation>Lid collegiaal opvangteam</translation>
+    </message>
+    <message>
+      <source>Security</source>
+      <translation>Beveiliging</translation>
+    </message>
+    <message>
+      <source>Administrator</source>
+      <translation>Beheerder</translation>
+    </message>
+    <message>
+      <source>Privacy officer</source>
+      <translation>Functionaris gegevensbescherming</translation>
+    </message>
+    <message>
+      <source>yes</source>
+      <translation>ja</translation>
+    </message>
+    <message>
+      <source>no</source>
+      <translation>nee</translation>
+    </message>
+    <message>
+      <source>No site</source>
+      <translation>Geen vestiging</translation>
+    </message>
+    <message>
+      <source>No team</source>
+      <translation>Geen team</translation>
+    </message>
+    <message>
+      <source>An employee, a team lead and security work at one site: choose it.</source>
+      <translation>Een medewerker, een teamleider en beveiliging werken op één vestiging: kies die.</translation>
+    </message>
+    <message>
+      <source>People</source>
+      <translation>Mensen</translation>
+    </message>
+    <message>
+      <source>One-time password</source>
+      <translation>Eenmalig wachtwoord</translation>
+    </message>
+    <message>
+      <source>Add person…</source>
+      <translation>Persoon toevoegen…</translation>
+    </message>
+    <message>
+      <source>Change role…</source>
+      <translation>Rol wijzigen…</translation>
+    </message>
+    <message>
+      <source>Team…</source>
+      <translation>Team…</translation>
+    </message>
+    <message>
+      <source>Reset password…</source>
+      <translation>Wachtwoord opnieuw instellen…</translation>
+    </message>
+    <message>
+      <source>Deactivate</source>
+      <translation>Deactiveren</translation>
+    </message>
+    <message>
+      <source>Unlock</source>
+      <translation>Deblokkeren</translation>
+    </message>
+    <message>
+      <source>Teams and their team leads</source>
+      <translation>Teams en hun teamleiders</translation>
+    </message>
+    <message>
+      <source>A report marked "only my team lead" goes to the team leads of the reporter's team. A team without a team lead, or a person without a team: every team lead of the site.</source>
+      <translation>Een melding met "alleen mijn teamleider" gaat naar de teamleiders van het team van de melder. Een team zonder teamleider, of iemand zonder team: elke teamleider van de vestiging.</translation>
+    </message>
+    <message>
+      <source>Teams</source>
+      <translation>Teams</translation>
+    </message>
+    <message>
+      <source>New team…</source>
+      <translation>Nieuw team…</translation>
+    </message>
+    <message>
+      <source>Rename…</source>
+      <translation>Hernoemen…</translation>
+    </message>
+    <message>
+      <source>Remove team</source>
+      <translation>Team verwijderen</translation>
+    </message>
+    <message>
+      <source>Add team lead…</source>
+      <translation>Teamleider toevoegen…</translation>
+    </message>
+    <message>
+      <source>Remove team lead…</source>
+      <translation>Teamleider weghalen…</translation>
+    </message>
+    <message>
+      <source>Sign in as administrator on a linked workstation to manage people.</source>
+      <translation>Meld je aan als beheerder op een gekoppelde werkplek om mensen te beheren.</translation>
+    </message>
+    <message>
+      <source>Activate</source>
+      <translation>Activeren</translation>
+    </message>
+    <message>
+      <source>Deactivate %1? They can no longer sign in and are signed out everywhere. Their reports and history stay.</source>
+      <translation>%1 deactiveren? Diegene kan niet meer aanmelden en wordt overal afgemeld. Meldingen en geschiedenis blijven bewaard.</translation>
+    </message>
+    <message>
+      <source>Remove team %1? Its members stay, without a team.</source>
+      <translation>Team %1 verwijderen? De leden blijven, zonder team.</translation>
+    </message>
+    <message>
+      <source>Add a team lead to %1</source>
+      <translation>Teamleider toevoegen aan %1</translation>
+    </message>
+    <message>
+      <source>Remove a team lead from %1</source>
+      <translation>Teamleider weghalen bij %1</translation>
+    </message>
+    <message>
+      <source>%1 was added.</source>
+      <translation>%1 is toegevoegd.</translation>
+    </message>
+    <message>
+      <source>%1 is now %2 and was signed out everywhere.</source>
+      <translation>%1 is nu %2 en is overal afgemeld.</translation>
+    </message>
+    <message>
+      <source>The team of %1 was changed.</source>
+      <translation>Het team van %1 is gewijzigd.</translation>
+    </message>
+    <message>
+      <source>%1 was deactivated and signed out everywhere; the history stays.</source>
+      <translation>%1 is gedeactiveerd en overal afgemeld; de geschiedenis blijft bewaard.</translation>
+    </message>
+    <message>
+      <source>%1 can sign in again.</source>
+      <translation>%1 kan weer aanmelden.</translation>
+    </message>
+    <message>
+      <source>The password of %1 was reset; they must choose their own at the next sign-in.</source>
+      <translation>Het wachtwoord van %1 is opnieuw ingesteld; bij de volgende aanmelding moet diegene een eigen wachtwoord kiezen.</translation>
+    </message>
+    <message>
+      <source>One-time password for %1 (shown once; hand it over in person):</source>
+      <translation>Eenmalig wachtwoord voor %1 (wordt één keer getoond; geef het persoonlijk door):</translation>
+    </message>
+    <message>
+      <source>Team %1 was created.</source>
+      <translation>Team %1 is aangemaakt.</translation>
+    </message>
+    <message>
+      <source>The team is now called %1.</source>
+      <translation>Het team heet nu %1.</translation>
+    </message>
+    <message>
+      <source>The team leads of %1 were changed.</source>
+      <translation>De teamleiders van %1 zijn gewijzigd.</translation>
+    </message>
+    <message>
+      <source>The team was removed; its members have no team now.</source>
+      <translation>Het team is verwijderd; de leden hebben nu geen team.</translation>
+    </message>
+    <message>
+      <source>The account was unlocked.</source>
+      <translation>Het account is gedeblokkeerd.</translation>
+    </message>
+    <message>
+      <source>The server cannot be reached, or you are not signed in as administrator.</source>
+      <translation>De server is niet bereikbaar, of je bent niet aangemeld als beheerder.</translation>
+    </message>
+    <message>
+      <source>The server refused: only an administrator may do this.</source>
+      <translation>De server weigert: alleen een beheerder mag dit.</translation>
+    </message>
+    <message>
+      <source>The server refused: %1</source>
+      <translation>De server weigert: %1</translation>
+    </message>
+  </context>
+  <context>
+    <name>PeopleTableModel</name>
+    <message>
+      <source>Name</source>
+      <translation>Naam</translation>
+    </message>
+    <message>
+      <source>Username</source>
+      <translation>Gebruikersnaam</translation>
+    </message>
+    <message>
+      <source>Role</source>
+      <translation>Rol</translation>
+    </message>
+    <message>
+      <source>Site</source>
+      <translation>Vestiging</translation>
+    </message>
+    <message>
+      <source>Team</source>
+      <translation>Team</translation>
+    </message>
+    <message>
+      <source>Active</source>
+      <translation>Actief</translation>
+    </message>
+    <message>
+      <source>Locked</source>
+      <translation>Geblokkeerd</translation>
+    </message>
+    <message>
+      <source>Must choose a new password at the next sign-in</source>
+      <translation>Moet bij de volgende aanmelding een nieuw wachtwoord kiezen</translation>
+    </message>
+  </context>
+  <context>
+    <name>PersonDialog</name>
+    <message>
+      <source>Add person</source>
+      <translation>Persoon toevoegen</translation>
+    </message>
+    <message>
+      <source>Username</source>
+      <translation>Gebruikersnaam</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>Naam</translation>
+    </message>
+    <message>
+      <source>Role</source>
+      <translation>Rol</translation>
+    </message>
+    <message>
+      <source>Site</source>
+      <translation>Vestiging</translation>
+    </message>
+    <message>
+      <source>Team</source>
+      <translation>Team</translation>
+    </message>
+    <message>
+      <source>First password</source>
+      <translation>Eerste wachtwoord</translation>
+    </message>
+    <message>
+      <source>Must be changed at the first sign-in</source>
+      <translation>Moet bij de eerste aanmelding gewijzigd worden</translation>
+    </message>
+    <message>
+      <source>&amp;Username</source>
+      <translation>&amp;Gebruikersnaam</translation>
+    </message>
+    <message>
+      <source>&amp;Name</source>
+      <translation>&amp;Naam</translation>
+    </message>
+    <message>
+      <source>&amp;Role</source>
+      <translation>&amp;Rol</translation>
+    </message>
+    <message>
+      <source>&amp;Site</source>
+      <translation>&amp;Vestiging</translation>
+    </message>
+    <message>
+      <source>&amp;Team</source>
+      <translation>&amp;Team</translation>
+    </message>
+    <message>
+      <source>First &amp;password</source>
+      <translation>Eerste &amp;wachtwoord</translation>
+    </message>
+    <message>
+      <source>Enter a username.</source>
+      <translation>Vul een gebruikersnaam in.</translation>
+    </message>
+    <message>
+      <source>Enter the person's name.</source>
+      <translation>Vul de naam van de persoon in.</translation>
+    </message>
+    <message>
+      <source>The password needs at least %1 characters.</source>
+      <translation>Het wachtwoord moet minstens %1 tekens hebben.</translation>
     </message>
   </context>
   <context>
@@ -4898,6 +5274,37 @@
     </message>
   </context>
   <context>
+    <name>ResetPasswordDialog</name>
+    <message>
+      <source>Reset password</source>
+      <translation>Wachtwoord opnieuw instellen</translation>
+    </message>
+    <message>
+      <source>%1 gets a one-time password and is signed out everywhere. At the next sign-in they must choose their own password before anything else.</source>
+      <translation>%1 krijgt een eenmalig wachtwoord en wordt overal afgemeld. Bij de volgende aanmelding moet diegene eerst een eigen wachtwoord kiezen.</translation>
+    </message>
+    <message>
+      <source>Let the server make one up</source>
+      <translation>Laat de server er een bedenken</translation>
+    </message>
+    <message>
+      <source>Type one</source>
+      <translation>Zelf intypen</translation>
+    </message>
+    <message>
+      <source>One-time password</source>
+      <translation>Eenmalig wachtwoord</translation>
+    </message>
+    <message>
+      <source>&amp;One-time password</source>
+      <translation>&amp;Eenmalig wachtwoord</translation>
+    </message>
+    <message>
+      <source>The password needs at least %1 characters.</source>
+      <translation>Het wachtwoord moet minstens %1 tekens hebben.</translation>
+    </message>
+  </context>
+  <context>
     <name>ResponseDialog</name>
     <message>
       <source>Measure</source>
@@ -4977,6 +5384,33 @@
     <message>
       <source>Not saved.</source>
       <translation>Niet opgeslagen.</translation>
+    </message>
+  </context>
+  <context>
+    <name>RoleDialog</name>
+    <message>
+      <source>Change role</source>
+      <translation>Rol wijzigen</translation>
+    </message>
+    <message>
+      <source>%1 is signed out everywhere when the role or site changes.</source>
+      <translation>%1 wordt overal afgemeld als de rol of vestiging verandert.</translation>
+    </message>
+    <message>
+      <source>Role</source>
+      <translation>Rol</translation>
+    </message>
+    <message>
+      <source>Site</source>
+      <translation>Vestiging</translation>
+    </message>
+    <message>
+      <source>&amp;Role</source>
+      <translation>&amp;Rol</translation>
+    </message>
+    <message>
+      <source>&amp;Site</source>
+      <translation>&amp;Vestiging</translation>
     </message>
   </context>
   <context>
@@ -5162,6 +5596,10 @@
       <translation>Op dit adres antwoordt geen VeiligBalie-server. Controleer het adres.</translation>
     </message>
     <message>
+      <source>Your password was reset by an administrator. Choose your own password to finish signing in.</source>
+      <translation>Een beheerder heeft je wachtwoord opnieuw ingesteld. Kies je eigen wachtwoord om het aanmelden af te ronden.</translation>
+    </message>
+    <message>
       <source>The server gave an answer this workstation cannot use. Ask the administrator.</source>
       <translation>De server gaf een antwoord waar deze werkplek niets mee kan. Vraag het de beheerder.</translation>
     </message>
@@ -5248,6 +5686,10 @@
     <message>
       <source>Signed in.</source>
       <translation>Ingelogd.</translation>
+    </message>
+    <message>
+      <source>Not signed in: the password was not changed.</source>
+      <translation>Niet aangemeld: het wachtwoord is niet gewijzigd.</translation>
     </message>
     <message>
       <source>Signed out.</source>
@@ -5713,6 +6155,83 @@
     <message>
       <source>This workstation took a new sync identity (another copy of it used the old one); every unsent change is sent again</source>
       <translation>Deze werkplek heeft een nieuwe synchronisatie-identiteit gekregen (een kopie ervan gebruikte de oude); alle nog niet verzonden wijzigingen worden opnieuw verstuurd</translation>
+    </message>
+  </context>
+  <context>
+    <name>TeamChoiceDialog</name>
+    <message>
+      <source>Team</source>
+      <translation>Team</translation>
+    </message>
+    <message>
+      <source>No team</source>
+      <translation>Geen team</translation>
+    </message>
+    <message>
+      <source>The team of %1:</source>
+      <translation>Het team van %1:</translation>
+    </message>
+    <message>
+      <source>&amp;Team</source>
+      <translation>&amp;Team</translation>
+    </message>
+  </context>
+  <context>
+    <name>TeamDialog</name>
+    <message>
+      <source>Rename team</source>
+      <translation>Team hernoemen</translation>
+    </message>
+    <message>
+      <source>New team</source>
+      <translation>Nieuw team</translation>
+    </message>
+    <message>
+      <source>Site</source>
+      <translation>Vestiging</translation>
+    </message>
+    <message>
+      <source>Team name</source>
+      <translation>Teamnaam</translation>
+    </message>
+    <message>
+      <source>&amp;Site</source>
+      <translation>&amp;Vestiging</translation>
+    </message>
+    <message>
+      <source>Team &amp;name</source>
+      <translation>Team&amp;naam</translation>
+    </message>
+    <message>
+      <source>Add a site first (Organisation).</source>
+      <translation>Voeg eerst een vestiging toe (Organisatie).</translation>
+    </message>
+    <message>
+      <source>Enter the team's name.</source>
+      <translation>Vul de naam van het team in.</translation>
+    </message>
+  </context>
+  <context>
+    <name>TeamsTableModel</name>
+    <message>
+      <source>Team</source>
+      <translation>Team</translation>
+    </message>
+    <message>
+      <source>Site</source>
+      <translation>Vestiging</translation>
+    </message>
+    <message>
+      <source>Team leads</source>
+      <translation>Teamleiders</translation>
+    </message>
+    <message>
+      <source>Members</source>
+      <translation>Leden</translation>
+    </message>
+    <message>
+      <source>every team lead of the site</source>
+      <translation>elke teamleider van de vestiging</translation>
     </message>
   </context>
   <context>

@@ -71,17 +71,17 @@ def test_default_size_comes_from_the_screen(qtbot: Any, window: MainWindow) -> N
 
 
 def test_navigation_shows_where_you_are(qtbot: Any, window: MainWindow) -> None:
-    buttons = {key: window.findChild(QPushButton, f"nav_{key}") for key in window.AREAS}
+    buttons = {key: window.findChild(QPushButton, f"nav_{key}") for key in window.visible_areas()}
     for key, button in buttons.items():
         assert not button.icon().isNull(), key  # icon and text
         assert button.text() and button.accessibleName() == button.text()
-    for key in window.AREAS:
+    for key in window.visible_areas():
         window.show_area(key)
         checked = [k for k, b in buttons.items() if b.isChecked()]
         assert checked == [key]
         assert window.alarm_button.isVisible()  # the alarm button is always in sight
     # The scroll areas that keep small screens usable are no extra Tab stops.
-    holders = [window.findChild(QScrollArea, f"area_{key}") for key in window.AREAS]
+    holders = [window.findChild(QScrollArea, f"area_{key}") for key in window.visible_areas()]
     for holder in [*holders, window.findChild(QScrollArea, "navigationScroll")]:
         assert holder is not None and holder.focusPolicy() == Qt.FocusPolicy.NoFocus
     assert window.alarm_button.objectName() == "alarmButton"

@@ -441,7 +441,7 @@ class _FakeApi:
         self._people, self._detail, self._error = people, detail, error
         self.asked: list[str] = []
 
-    def people(self, callback) -> None:  # noqa: ANN001
+    def people(self, callback, incident_id=None) -> None:  # noqa: ANN001
         self.asked.append("people")
         callback(None if self._error else self._people, self._error)
 

@@ -55,6 +55,13 @@ ROLE_TABLE: dict[tuple[str, str], frozenset[str]] = {
     ("PUT", "/api/v1/admin/users/{user_id}/role"): ADMIN,
     ("PUT", "/api/v1/admin/users/{user_id}/active"): ADMIN,
     ("POST", "/api/v1/admin/users/unlock"): ADMIN,
+    ("PUT", "/api/v1/admin/users/{user_id}/team"): ADMIN,
+    ("GET", "/api/v1/admin/teams"): ADMIN,
+    ("POST", "/api/v1/admin/teams"): ADMIN,
+    ("PATCH", "/api/v1/admin/teams/{team_id}"): ADMIN,
+    ("DELETE", "/api/v1/admin/teams/{team_id}"): ADMIN,
+    ("PUT", "/api/v1/admin/teams/{team_id}/leads/{user_id}"): ADMIN,
+    ("DELETE", "/api/v1/admin/teams/{team_id}/leads/{user_id}"): ADMIN,
     ("POST", "/api/v1/alarms"): ALARM_ROLES,
     ("GET", "/api/v1/alarms"): ALARM_ROLES,
     ("GET", "/api/v1/alarms/{alarm_id}"): ALARM_ROLES,
@@ -120,6 +127,12 @@ ALLOWED_STATUS: dict[tuple[str, str], int] = {
     ("POST", "/api/v1/admin/users"): 201,
     # No webhook set for the site (DELETE, sorted first, reset it): nothing to test.
     ("POST", "/api/v1/admin/sites/{site_id}/escalation/webhook-test"): 409,
+    # A team nobody made (the role check comes first): 404 for the administrator.
+    ("POST", "/api/v1/admin/teams"): 201,
+    ("PATCH", "/api/v1/admin/teams/{team_id}"): 404,
+    ("DELETE", "/api/v1/admin/teams/{team_id}"): 404,
+    ("PUT", "/api/v1/admin/teams/{team_id}/leads/{user_id}"): 404,
+    ("DELETE", "/api/v1/admin/teams/{team_id}/leads/{user_id}"): 404,
     # The cancel target is a closed alarm of the workstation: refused by the alarm's rules
     # (after the role check let the caller through).
     ("POST", "/api/v1/alarms/{alarm_id}/cancel"): 409,
@@ -203,6 +216,12 @@ def bodies(
             "site_id": str(w.site_a),
         },
         ("PUT", "/api/v1/admin/users/{user_id}/active"): lambda: {"active": True},
+        ("PUT", "/api/v1/admin/users/{user_id}/team"): lambda: {"team_id": None},
+        ("POST", "/api/v1/admin/teams"): lambda: {
+            "site_id": str(w.site_a),
+            "name": f"team-{uuid.uuid4().hex[:8]}",
+        },
+        ("PATCH", "/api/v1/admin/teams/{team_id}"): lambda: {"name": "Anders"},
         ("POST", "/api/v1/admin/users/unlock"): lambda: {"username": "nobody"},
         ("PUT", "/api/v1/guidance/cards/{language}/{card_id}"): lambda: {
             "markdown": "---\nid: huisregels\ntitle: Huisregels\nsituation: tijdens\n---\nTekst\n"
@@ -281,6 +300,7 @@ def test_every_route_against_the_role_table(live: Live) -> None:
         "person_id": str(uuid7()),
         "signalering_id": str(uuid7()),
         "day": CLOSING_DAY,
+        "team_id": str(uuid7()),
     }
     # Revoking the workstation the other calls speak as would spoil them: another one.
     spare = admin.create_workstation(w.store, w.site_a, "spare", "Achter").workstation.id

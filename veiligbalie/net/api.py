@@ -480,10 +480,15 @@ class ServerApi(QObject):
 
     # -- Review: people, attachments, alarm follow-up ---------------------------------------
     def people(
-        self, callback: Callable[[list[PersonOut] | None, ApiError | None], None]
+        self,
+        callback: Callable[[list[PersonOut] | None, ApiError | None], None],
+        incident_id: uuid.UUID | None = None,
     ) -> ApiCall:
-        """Whom a report or task can be assigned to (reviewers only; others get 403)."""
-        return self.call("GET", "/people", None, PEOPLE, callback)
+        """Whom a report or task can be assigned to (reviewers only; others get 403); with
+        ``incident_id`` the team leads of the reporter's team come first (and, for a report
+        only team leads see, are the only team leads)."""
+        path = f"/people?incident={incident_id}" if incident_id is not None else "/people"
+        return self.call("GET", path, None, PEOPLE, callback)
 
     def incident_detail(
         self,

@@ -30,6 +30,13 @@ __all__ = [
     "PasswordResetRequest",
     "TokenRevokeRequest",
     "TokenRevokeResponse",
+    "PasswordResetOut",
+    "TeamIn",
+    "TeamRename",
+    "TeamLeadOut",
+    "TeamOut",
+    "TeamLeadRequest",
+    "UserTeamUpdate",
 ]
 
 
@@ -122,6 +129,9 @@ class UserIn(CheckedModel):
     role: Role
     site_id: uuid.UUID | None = None
     password: str = Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)
+    team_id: uuid.UUID | None = None  # a team of the user's site
+    #: The password is a first, one-time one: changed at the first sign-in.
+    must_change_password: StrictBool = False
 
     @model_validator(mode="after")
     def _site_for_site_roles(self) -> UserIn:
@@ -131,7 +141,16 @@ class UserIn(CheckedModel):
 
 
 class PasswordResetRequest(CheckedModel):
-    password: str = Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)
+    """A one-time password the user must change at the next sign-in; left out, the server
+    makes one up and answers it once (``PasswordResetOut.one_time_password``)."""
+
+    password: str | None = Field(default=None, min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)
+
+
+class PasswordResetOut(UserOut):
+    """The user after a reset; ``one_time_password`` only when the server made it up."""
+
+    one_time_password: str | None = None
 
 
 class UserRoleUpdate(CheckedModel):
@@ -174,3 +193,40 @@ class TokenRevokeRequest(CheckedModel):
 
 class TokenRevokeResponse(CheckedModel):
     revoked: int
+
+
+class UserTeamUpdate(CheckedModel):
+    """The user's team (a team of the user's own site), or null for none."""
+
+    team_id: uuid.UUID | None = None
+
+
+class TeamIn(CheckedModel):
+    site_id: uuid.UUID
+    name: str = Field(min_length=1, max_length=200)
+
+
+class TeamRename(CheckedModel):
+    name: str = Field(min_length=1, max_length=200)
+
+
+class TeamLeadRequest(CheckedModel):
+    """A team lead of the team's site who reviews the team's reports."""
+
+    user_id: uuid.UUID
+
+
+class TeamLeadOut(CheckedModel):
+    user_id: uuid.UUID
+    username: str
+    display_name: str
+
+
+class TeamOut(CheckedModel):
+    id: uuid.UUID
+    site_id: uuid.UUID
+    site_name: str
+    name: str
+    #: Who reviews the team's reports; none: every team lead of the site (as without teams).
+    leads: list[TeamLeadOut] = Field(default_factory=list)
+    members: int = 0

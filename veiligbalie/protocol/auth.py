@@ -49,6 +49,12 @@ class UserOut(CheckedModel):
     role: Role
     site_id: uuid.UUID | None
     active: bool = True  # False: deactivated (cannot sign in; kept for the history)
+    team_id: uuid.UUID | None = None  # the user's team (teams of a site; see admin teams)
+    #: An administrator reset the password to a one-time one: the user must change it
+    #: before anything else (the server refuses every other route until then).
+    must_change_password: bool = False
+    #: Sign-in locked after repeated failures (only the administrator's list says so).
+    locked: bool = False
 
 
 class LoginResponse(CheckedModel):

@@ -26,6 +26,9 @@ class PersonOut(WireModel):
     display_name: str
     role: Role
     site_id: uuid.UUID | None = None
+    #: A team lead of the team of the report asked about (``GET /people?incident=``): listed
+    #: first, and for a report only team leads see, the only team leads listed.
+    leads_reporters_team: bool = False
 
 
 class AttachmentOut(WireModel):

@@ -17,7 +17,10 @@ from veiligbalie.core.vocabulary import Role
 from veiligbalie.protocol.admin import (
     EnrolmentCodeOut,
     OrganisationOut,
+    PasswordResetOut,
     SiteOut,
+    TeamLeadOut,
+    TeamOut,
     WorkstationCreated,
     WorkstationMoved,
     WorkstationRevoked,
@@ -401,7 +404,7 @@ SITELESS_ROLES = frozenset(
 )
 
 
-def user_out(row: Row[*tuple[Any, ...]]) -> UserOut:
+def user_out(row: Row[*tuple[Any, ...]], locked: bool = False) -> UserOut:
     return UserOut(
         id=row.id,
         username=row.username,
@@ -409,6 +412,9 @@ def user_out(row: Row[*tuple[Any, ...]]) -> UserOut:
         role=Role(row.role),
         site_id=row.site_id,
         active=bool(row.active),
+        team_id=row.team_id,
+        must_change_password=bool(row.must_change_password),
+        locked=locked,
     )
 
 
@@ -423,7 +429,13 @@ def create_user(
     role: Role | str,
     site_ref: str | uuid.UUID | None,
     password: str,
+    team_ref: str | uuid.UUID | None = None,
+    *,
+    must_change_password: bool = False,
+    by: uuid.UUID | None = None,
 ) -> UserOut:
+    """A new user; with ``team_ref`` also their team (a team of their site);
+    ``must_change_password``: the password is a first one, changed at the first sign-in."""
     username = _text(username, "the username")
     if not all(ch.isalnum() or ch in "._@-" for ch in username):
         raise AdminError("the username may hold letters, digits and . _ @ - only")
@@ -450,6 +462,11 @@ def create_user(
         ).first()
         if taken:
             raise AdminError(f"the username {username!r} is taken", 409)
+        team_id = None
+        if team_ref is not None and str(team_ref).strip():
+            team = find_team(conn, team_ref, site_id)
+            _check_team_site(team, site_id, username)
+            team_id = team.id
         user_id = uuid7()
         now = _now()
         conn.execute(
@@ -459,16 +476,40 @@ def create_user(
                 display_name=display_name,
                 role=role.value,
                 site_id=site_id,
+                team_id=team_id,
                 password_hash=password_hash,
                 created_at=now,
                 password_changed_at=now,
+                must_change_password=must_change_password,
             )
         )
-        return user_out(find_user(conn, user_id))
+        user = find_user(conn, user_id)
+        _audit_user(
+            conn,
+            "user_created",
+            user,
+            by,
+            role=role.value,
+            site_id=str(site_id) if site_id else None,
+            team_id=str(team_id) if team_id else None,
+            must_change_password=must_change_password,
+        )
+        return user_out(user)
 
 
-def reset_password(store: ServerStore, user_ref: str | uuid.UUID, password: str) -> UserOut:
-    """Set a new password and sign the user out everywhere."""
+def reset_password(
+    store: ServerStore,
+    user_ref: str | uuid.UUID,
+    password: str | None = None,
+    *,
+    by: uuid.UUID | None = None,
+) -> PasswordResetOut:
+    """Set a one-time password and sign the user out everywhere: they must change it at
+    their next sign-in before anything else. Without ``password`` the server makes one up
+    and answers it (once: only its hash is kept)."""
+    made_up = None
+    if password is None:
+        password = made_up = security.new_one_time_password()
     try:
         password_hash = security.hash_password(password)
     except security.WeakPasswordError as exc:
@@ -478,20 +519,45 @@ def reset_password(store: ServerStore, user_ref: str | uuid.UUID, password: str)
         conn.execute(
             sa.update(t.users)
             .where(t.users.c.id == user.id)
-            .values(password_hash=password_hash, password_changed_at=_now())
+            .values(
+                password_hash=password_hash, password_changed_at=_now(), must_change_password=True
+            )
         )
-        _revoke(conn, t.tokens.c.user_id == user.id)
-        return user_out(user)
+        revoked = _revoke(conn, t.tokens.c.user_id == user.id)
+        _audit_user(
+            conn,
+            "user_password_reset",
+            user,
+            by,
+            generated=made_up is not None,
+            tokens_revoked=revoked,
+        )
+        out = user_out(find_user(conn, user.id))
+    return PasswordResetOut(**out.model_dump(), one_time_password=made_up)
 
 
-def _audit_account(conn: Connection, action: str, by: uuid.UUID | None, **detail: Any) -> None:
+def _actor_name(conn: Connection, by: uuid.UUID | None) -> str:
+    """Who made an admin change, by name: the administrator's username (or the CLI)."""
+    if by is None:
+        return audit.CLI_ACTOR
+    name = conn.execute(sa.select(t.users.c.username).where(t.users.c.id == by)).scalar()
+    return str(name) if name else f"administrator {by}"
+
+
+def _audit_account(
+    conn: Connection,
+    action: str,
+    by: uuid.UUID | None,
+    subject: str = audit.SUBJECT_ACCOUNT,
+    **detail: Any,
+) -> None:
     """One audit row of an account change (who: ``by``, None from the command line)."""
     audit.record(
         conn,
         actor=None,
-        actor_name=audit.CLI_ACTOR if by is None else f"administrator {by}",
+        actor_name=_actor_name(conn, by),
         action=action,
-        subject="account",
+        subject=subject,
         detail=json.dumps(detail),
         station=audit.CLI_STATION if by is None else "",
         at=_now(),
@@ -534,11 +600,21 @@ def set_role(
             raise AdminError(f"a user with role {role.value} needs a site (--site)")
         if role.value == user.role and site_id == user.site_id:
             return user_out(user)
+        # A team belongs to a site; who leads a team is a team lead of that site.
+        team_id = user.team_id if site_id == user.site_id else None
         conn.execute(
             sa.update(t.users)
             .where(t.users.c.id == user.id)
-            .values(role=role.value, site_id=site_id)
+            .values(role=role.value, site_id=site_id, team_id=team_id)
         )
+        led = 0
+        if role is not Role.TEAM_LEAD or site_id != user.site_id:
+            led = int(
+                conn.execute(
+                    sa.delete(t.team_leads).where(t.team_leads.c.user_id == user.id)
+                ).rowcount
+                or 0
+            )
         revoked = _revoke(conn, t.tokens.c.user_id == user.id)
         _audit_user(
             conn,
@@ -549,6 +625,8 @@ def set_role(
             new_role=role.value,
             old_site_id=str(user.site_id) if user.site_id else None,
             new_site_id=str(site_id) if site_id else None,
+            team_left=team_id != user.team_id,
+            teams_no_longer_led=led,
             tokens_revoked=revoked,
         )
         return user_out(find_user(conn, user.id))
@@ -587,9 +665,19 @@ def unlock_user(store: ServerStore, username: str, *, by: uuid.UUID | None = Non
 
 
 def list_users(store: ServerStore) -> list[UserOut]:
+    """Every user, with whether their sign-in is locked (the lock is on the lower-cased
+    name)."""
+    lt = t.login_throttle.c
     with store.read() as conn:
         rows = conn.execute(sa.select(t.users).order_by(t.users.c.username)).all()
-    return [user_out(r) for r in rows]
+        locked = set(
+            conn.execute(
+                sa.select(lt.key).where(
+                    lt.kind == login_throttle.ACCOUNT, lt.locked_at.is_not(None)
+                )
+            ).scalars()
+        )
+    return [user_out(r, login_throttle.account_key(r.username) in locked) for r in rows]
 
 
 # --- tokens -----------------------------------------------------------------------------
@@ -621,3 +709,259 @@ def revoke_tokens(
             ws = find_workstation(conn, workstation)
             return _revoke(conn, t.tokens.c.workstation_id == ws.id)
         return _revoke(conn, sa.true())
+
+
+# --- teams ------------------------------------------------------------------------------
+
+
+def find_team(
+    conn: Connection, ref: str | uuid.UUID, site_id: uuid.UUID | None = None
+) -> Row[*tuple[Any, ...]]:
+    """A team by id, or by name (within ``site_id`` when given; a name two sites both use
+    needs the site or the id)."""
+    as_id = ref if isinstance(ref, uuid.UUID) else _as_uuid(ref)
+    tc = t.teams.c
+    if as_id is not None:
+        rows = conn.execute(sa.select(t.teams).where(tc.id == as_id)).all()
+    else:
+        query = sa.select(t.teams).where(tc.name == str(ref).strip())
+        if site_id is not None:
+            query = query.where(tc.site_id == site_id)
+        rows = conn.execute(query).all()
+    if not rows:
+        raise AdminError(f"no team {str(ref)!r}; see `admin team list`", 404)
+    if len(rows) > 1:
+        raise AdminError(f"several sites have a team named {str(ref)!r}; give --site", 409)
+    return rows[0]
+
+
+def _site_name_of(conn: Connection, site_id: uuid.UUID | None) -> str:
+    if site_id is None:
+        return "no site"
+    name = conn.execute(sa.select(t.sites.c.name).where(t.sites.c.id == site_id)).scalar()
+    return str(name or site_id)
+
+
+def _check_team_site(team: Row[*tuple[Any, ...]], site_id: uuid.UUID | None, who: str) -> None:
+    """A team belongs to one site: only people of that site join or lead it."""
+    if site_id != team.site_id:
+        raise AdminError(
+            f"{who} does not work at the site of team {team.name!r}; a team has people of "
+            "its own site only"
+        )
+
+
+def _team_out(conn: Connection, team: Row[*tuple[Any, ...]]) -> TeamOut:
+    u, tl = t.users.c, t.team_leads.c
+    leads = conn.execute(
+        sa.select(u.id, u.username, u.display_name)
+        .join(t.team_leads, tl.user_id == u.id)
+        .where(tl.team_id == team.id)
+        .order_by(u.display_name, u.id)
+    ).all()
+    members = conn.execute(
+        sa.select(sa.func.count()).select_from(t.users).where(u.team_id == team.id)
+    ).scalar()
+    return TeamOut(
+        id=team.id,
+        site_id=team.site_id,
+        site_name=_site_name_of(conn, team.site_id),
+        name=team.name,
+        leads=[
+            TeamLeadOut(user_id=r.id, username=r.username, display_name=r.display_name)
+            for r in leads
+        ],
+        members=int(members or 0),
+    )
+
+
+def _audit_team(
+    conn: Connection,
+    action: str,
+    team: Row[*tuple[Any, ...]],
+    by: uuid.UUID | None,
+    **detail: Any,
+) -> None:
+    _audit_account(
+        conn,
+        action,
+        by,
+        audit.SUBJECT_TEAM,
+        team_id=str(team.id),
+        team=team.name,
+        site_id=str(team.site_id),
+        **detail,
+    )
+
+
+def list_teams(store: ServerStore, site_ref: str | uuid.UUID | None = None) -> list[TeamOut]:
+    """The teams (of one site when given), by site and name, with their leads."""
+    with store.read() as conn:
+        query = (
+            sa.select(t.teams)
+            .join(t.sites, t.sites.c.id == t.teams.c.site_id)
+            .order_by(t.sites.c.name, t.teams.c.name)
+        )
+        if site_ref is not None and str(site_ref).strip():
+            query = query.where(t.teams.c.site_id == find_site(conn, site_ref).id)
+        return [_team_out(conn, row) for row in conn.execute(query).all()]
+
+
+def get_team(store: ServerStore, team_ref: str | uuid.UUID) -> TeamOut:
+    with store.read() as conn:
+        return _team_out(conn, find_team(conn, team_ref))
+
+
+def _name_free(conn: Connection, site_id: uuid.UUID, name: str, site_name: str) -> None:
+    taken = conn.execute(
+        sa.select(t.teams.c.id).where(t.teams.c.site_id == site_id, t.teams.c.name == name)
+    ).first()
+    if taken:
+        raise AdminError(f"site {site_name!r} already has a team named {name!r}", 409)
+
+
+def create_team(
+    store: ServerStore, site_ref: str | uuid.UUID, name: str, *, by: uuid.UUID | None = None
+) -> TeamOut:
+    name = _text(name, "the team name")
+    with store.write() as conn:
+        site = find_site(conn, site_ref)
+        _name_free(conn, site.id, name, site.name)
+        team_id = uuid7()
+        conn.execute(
+            sa.insert(t.teams).values(id=team_id, site_id=site.id, name=name, created_at=_now())
+        )
+        team = find_team(conn, team_id)
+        _audit_team(conn, "team_created", team, by)
+        return _team_out(conn, team)
+
+
+def rename_team(
+    store: ServerStore,
+    team_ref: str | uuid.UUID,
+    name: str,
+    *,
+    site_ref: str | uuid.UUID | None = None,
+    by: uuid.UUID | None = None,
+) -> TeamOut:
+    name = _text(name, "the team name")
+    with store.write() as conn:
+        team = find_team(conn, team_ref, _site_id(conn, site_ref))
+        if name == team.name:
+            return _team_out(conn, team)
+        _name_free(conn, team.site_id, name, _site_name_of(conn, team.site_id))
+        conn.execute(sa.update(t.teams).where(t.teams.c.id == team.id).values(name=name))
+        _audit_team(conn, "team_renamed", team, by, new_name=name)
+        return _team_out(conn, find_team(conn, team.id))
+
+
+def delete_team(
+    store: ServerStore,
+    team_ref: str | uuid.UUID,
+    *,
+    site_ref: str | uuid.UUID | None = None,
+    by: uuid.UUID | None = None,
+) -> int:
+    """Remove a team: its members keep working without a team (their reports only team
+    leads see go to every team lead of the site again). Answers how many members it had."""
+    with store.write() as conn:
+        team = find_team(conn, team_ref, _site_id(conn, site_ref))
+        members = int(
+            conn.execute(
+                sa.update(t.users).where(t.users.c.team_id == team.id).values(team_id=None)
+            ).rowcount
+            or 0
+        )
+        conn.execute(sa.delete(t.team_leads).where(t.team_leads.c.team_id == team.id))
+        conn.execute(sa.delete(t.teams).where(t.teams.c.id == team.id))
+        _audit_team(conn, "team_deleted", team, by, members=members)
+        return members
+
+
+def _site_id(conn: Connection, site_ref: str | uuid.UUID | None) -> uuid.UUID | None:
+    if site_ref is None or not str(site_ref).strip():
+        return None
+    site_id: uuid.UUID = find_site(conn, site_ref).id
+    return site_id
+
+
+def set_team_lead(
+    store: ServerStore,
+    team_ref: str | uuid.UUID,
+    user_ref: str | uuid.UUID,
+    lead: bool = True,
+    *,
+    site_ref: str | uuid.UUID | None = None,
+    by: uuid.UUID | None = None,
+) -> TeamOut:
+    """Make ``user_ref`` a reviewer of the team (``lead``) or no longer. Only an active team
+    lead of the team's own site can lead it."""
+    with store.write() as conn:
+        team = find_team(conn, team_ref, _site_id(conn, site_ref))
+        user = find_user(conn, user_ref)
+        tl = t.team_leads.c
+        current = conn.execute(
+            sa.select(tl.user_id).where(tl.team_id == team.id, tl.user_id == user.id)
+        ).first()
+        if not lead:
+            if current is None:
+                raise AdminError(f"{user.username} does not lead team {team.name!r}", 409)
+            conn.execute(
+                sa.delete(t.team_leads).where(tl.team_id == team.id, tl.user_id == user.id)
+            )
+            _audit_team(conn, "team_lead_removed", team, by, user=user.username)
+            return _team_out(conn, team)
+        if user.role != Role.TEAM_LEAD.value:
+            raise AdminError(
+                f"{user.username} is not a team lead (role {user.role}); give them the role "
+                "team_lead first"
+            )
+        if not user.active:
+            raise AdminError(f"{user.username} is deactivated")
+        _check_team_site(team, user.site_id, user.username)
+        if current is None:
+            conn.execute(
+                sa.insert(t.team_leads).values(team_id=team.id, user_id=user.id, assigned_at=_now())
+            )
+            _audit_team(conn, "team_lead_added", team, by, user=user.username)
+        return _team_out(conn, team)
+
+
+def set_user_team(
+    store: ServerStore,
+    user_ref: str | uuid.UUID,
+    team_ref: str | uuid.UUID | None,
+    *,
+    by: uuid.UUID | None = None,
+) -> UserOut:
+    """Put a user in a team of their own site, or in none (``team_ref`` None or empty)."""
+    with store.write() as conn:
+        user = find_user(conn, user_ref)
+        team_id = None
+        team_name = None
+        if team_ref is not None and str(team_ref).strip():
+            team = find_team(conn, team_ref, user.site_id)
+            _check_team_site(team, user.site_id, user.username)
+            team_id, team_name = team.id, team.name
+        if team_id == user.team_id:
+            return user_out(user)
+        conn.execute(sa.update(t.users).where(t.users.c.id == user.id).values(team_id=team_id))
+        _audit_user(
+            conn,
+            "user_team_changed",
+            user,
+            by,
+            old_team_id=str(user.team_id) if user.team_id else None,
+            new_team_id=str(team_id) if team_id else None,
+            new_team=team_name,
+        )
+        return user_out(find_user(conn, user.id))
+
+
+def foreign_led_teams(conn: Connection, user_id: uuid.UUID) -> frozenset[uuid.UUID]:
+    """The teams that have a lead, but not ``user_id``: a report only team leads see, made
+    by a member of one of these, is not for this team lead (server.sync)."""
+    tl = t.team_leads.c
+    mine = sa.select(tl.team_id).where(tl.user_id == user_id)
+    rows = conn.execute(sa.select(tl.team_id).where(tl.team_id.not_in(mine)).distinct())
+    return frozenset(rows.scalars())

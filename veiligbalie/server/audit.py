@@ -39,6 +39,7 @@ SUBJECT_ACCOUNT = "account"
 SUBJECT_WORKSTATION = "workstation"
 #: The organisation's profile, closing days, letter templates and guidance cards.
 SUBJECT_ORGANISATION = "organisation"
+SUBJECT_TEAM = "team"
 SUBJECTS = frozenset(
     {
         SUBJECT_INCIDENT,
@@ -51,6 +52,7 @@ SUBJECTS = frozenset(
         SUBJECT_ACCOUNT,
         SUBJECT_WORKSTATION,
         SUBJECT_ORGANISATION,
+        SUBJECT_TEAM,
     }
 )
 

@@ -23,7 +23,13 @@ from veiligbalie.core.vocabulary import Role
 from veiligbalie.protocol.auth import EnrollResponse, LoginResponse, MeResponse
 from veiligbalie.server import audit, devices, login_throttle, security
 from veiligbalie.server import schema as t
-from veiligbalie.server.admin import find_user, find_workstation, user_out, workstation_out
+from veiligbalie.server.admin import (
+    find_user,
+    find_workstation,
+    foreign_led_teams,
+    user_out,
+    workstation_out,
+)
 from veiligbalie.server.store import ServerStore
 
 USER_TOKEN_HOURS = float(os.environ.get("VEILIGBALIE_SERVER_USER_TOKEN_HOURS", "12"))
@@ -53,6 +59,12 @@ class Principal:
     workstation_id: uuid.UUID | None = None
     #: A workstation's location as enrolled (the alarm's default location).
     location: str = ""
+    #: The one-time password of an administrator's reset is still in use: every route but
+    #: the password change, sign-out and ``/me`` refuses this principal.
+    must_change_password: bool = False
+    #: A team lead: the teams led by others but not by them (server.sync hides the reports
+    #: only team leads see of these teams' members).
+    foreign_led_teams: frozenset[uuid.UUID] = frozenset()
 
     @property
     def is_workstation(self) -> bool:
@@ -108,16 +120,21 @@ def authenticate(conn: Connection, token: str) -> Principal:
                 sa.select(t.sites.c.share_log_with_employees).where(t.sites.c.id == user.site_id)
             ).scalar()
         )
+    role = Role(user.role)
     return Principal(
         kind="user",
         token_id=row.id,
         expires_at=row.expires_at,
         site_id=user.site_id,
         share_log_with_employees=share,
-        role=Role(user.role),
+        role=role,
         user_id=user.id,
         username=user.username,
         display_name=user.display_name,
+        must_change_password=bool(user.must_change_password),
+        foreign_led_teams=(
+            foreign_led_teams(conn, user.id) if role is Role.TEAM_LEAD else frozenset()
+        ),
     )
 
 
@@ -365,7 +382,7 @@ def change_password(
         conn.execute(
             sa.update(t.users)
             .where(t.users.c.id == user.id)
-            .values(password_hash=new_hash, password_changed_at=_now())
+            .values(password_hash=new_hash, password_changed_at=_now(), must_change_password=False)
         )
         conn.execute(
             sa.update(t.tokens)
@@ -441,24 +458,35 @@ def principal_of(store: ServerStore, credentials: HTTPAuthorizationCredentials |
         ) from None
 
 
-def admit(principal: Principal, roles: frozenset[Role], workstation: bool) -> Principal:
+PASSWORD_CHANGE_FIRST = "change your one-time password first"
+
+
+def admit(
+    principal: Principal, roles: frozenset[Role], workstation: bool, pending_password: bool = False
+) -> Principal:
     """``principal`` when it is a user with one of ``roles`` (or a workstation, if
-    ``workstation``); else 403."""
+    ``workstation``); else 403. A user whose one-time password must still be changed is
+    refused unless ``pending_password`` (the password change and sign-out)."""
     if principal.is_workstation:
         if workstation:
             return principal
     elif principal.role in roles:
+        if principal.must_change_password and not pending_password:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, PASSWORD_CHANGE_FIRST)
         return principal
     raise HTTPException(status.HTTP_403_FORBIDDEN, "your role may not do this")
 
 
-def require(*roles: Role, workstation: bool = False) -> Callable[[Principal], Awaitable[Principal]]:
-    """A dependency admitting users with one of ``roles`` (and workstations if asked)."""
+def require(
+    *roles: Role, workstation: bool = False, pending_password: bool = False
+) -> Callable[[Principal], Awaitable[Principal]]:
+    """A dependency admitting users with one of ``roles`` (and workstations if asked); see
+    :func:`admit` for the one-time password."""
     allowed = frozenset(roles)
 
     # async: a check without I/O, run on the loop (a sync one costs a thread-pool hop).
     async def dependency(principal: Principal = Depends(current_principal)) -> Principal:  # noqa: B008
-        return admit(principal, allowed, workstation)
+        return admit(principal, allowed, workstation, pending_password)
 
     return dependency
 

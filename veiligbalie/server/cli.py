@@ -34,7 +34,7 @@ import sqlalchemy.exc
 from sqlalchemy.engine import make_url
 
 from veiligbalie.core.vocabulary import Role
-from veiligbalie.protocol.admin import EnrolmentCodeOut
+from veiligbalie.protocol.admin import EnrolmentCodeOut, TeamOut
 from veiligbalie.protocol.alarm_server import EscalationIn, EscalationLevelModel, EscalationOut
 from veiligbalie.protocol.events import PING_INTERVAL_SECONDS
 from veiligbalie.server import admin, escalation_config, presence
@@ -452,15 +452,68 @@ def _ws_list(store: ServerStore, args: argparse.Namespace) -> None:
 def _user_create(store: ServerStore, args: argparse.Namespace) -> None:
     password = _read_password(args)
     user = admin.create_user(
-        store, args.username, args.display_name, args.role, args.site, password
+        store, args.username, args.display_name, args.role, args.site, password, args.team
     )
     print(f"user {user.username} ({user.role.value}) created ({user.id})")
 
 
 def _user_reset(store: ServerStore, args: argparse.Namespace) -> None:
-    password = _read_password(args)
+    if args.generate and (args.password is not None or args.password_stdin):
+        raise CliError("give --generate or a password, not both")
+    password = None if args.generate else _read_password(args)
     user = admin.reset_password(store, args.user, password)
-    print(f"password of {user.username} reset; their sessions were signed out")
+    if user.one_time_password:
+        print(f"one-time password: {user.one_time_password}")
+    print(
+        f"password of {user.username} reset; their sessions were signed out; they must "
+        "change it at their next sign-in"
+    )
+
+
+def _user_set_team(store: ServerStore, args: argparse.Namespace) -> None:
+    user = admin.set_user_team(store, args.user, None if args.none else args.team)
+    if user.team_id is None:
+        print(f"{user.username} is in no team")
+    else:
+        print(f"{user.username} is now in team {admin.get_team(store, user.team_id).name}")
+
+
+def _print_team(team: TeamOut) -> None:
+    leads = ", ".join(lead.username for lead in team.leads) or "every team lead of the site"
+    print(f"{team.id}  {team.site_name}  {team.name}  members={team.members}  leads: {leads}")
+
+
+def _team_list(store: ServerStore, args: argparse.Namespace) -> None:
+    teams = admin.list_teams(store, args.site)
+    if not teams:
+        print("no teams")
+    for team in teams:
+        _print_team(team)
+
+
+def _team_create(store: ServerStore, args: argparse.Namespace) -> None:
+    team = admin.create_team(store, args.site, args.name)
+    print(f"team {team.name} created at {team.site_name} ({team.id})")
+
+
+def _team_rename(store: ServerStore, args: argparse.Namespace) -> None:
+    team = admin.rename_team(store, args.team, args.new_name, site_ref=args.site)
+    print(f"team renamed to {team.name}")
+
+
+def _team_delete(store: ServerStore, args: argparse.Namespace) -> None:
+    members = admin.delete_team(store, args.team, site_ref=args.site)
+    print(f"team removed; {members} member(s) now have no team")
+
+
+def _team_lead(store: ServerStore, args: argparse.Namespace) -> None:
+    team = admin.set_team_lead(store, args.team, args.user, True, site_ref=args.site)
+    _print_team(team)
+
+
+def _team_unlead(store: ServerStore, args: argparse.Namespace) -> None:
+    team = admin.set_team_lead(store, args.team, args.user, False, site_ref=args.site)
+    _print_team(team)
 
 
 def _user_set_role(store: ServerStore, args: argparse.Namespace) -> None:
@@ -485,13 +538,17 @@ def _user_unlock(store: ServerStore, args: argparse.Namespace) -> None:
 
 def _user_list(store: ServerStore, args: argparse.Namespace) -> None:
     sites = {s.id: s.name for s in admin.list_sites(store)}
+    teams = {team.id: team.name for team in admin.list_teams(store)}
     users = admin.list_users(store)
     if not users:
         print("no users")
     for u in users:
         site = sites.get(u.site_id, "-") if u.site_id else "-"
+        team = f"  team {teams.get(u.team_id, '?')}" if u.team_id else ""
         state = "" if u.active else "  (deactivated)"
-        print(f"{u.id}  {u.username}  {u.display_name}  {u.role.value}  {site}{state}")
+        state += "  (locked)" if u.locked else ""
+        state += "  (must change password)" if u.must_change_password else ""
+        print(f"{u.id}  {u.username}  {u.display_name}  {u.role.value}  {site}{team}{state}")
 
 
 def _token_revoke(store: ServerStore, args: argparse.Namespace) -> None:
@@ -755,10 +812,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="site name or id (not needed for administrators, coordinators, peer support and "
         "privacy officers)",
     )
+    p.add_argument("--team", help="team name (of the site) or id")
     _password_options(p)
-    p = leaf(user, "reset-password", _user_reset, "set a new password; signs the user out")
+    p = leaf(
+        user,
+        "reset-password",
+        _user_reset,
+        "set a one-time password (changed at the next sign-in); signs the user out",
+    )
     _target(p, "user", "username", "--username")
     _password_options(p)
+    p.add_argument(
+        "--generate", action="store_true", help="let the server make one up and print it"
+    )
+    p = leaf(user, "set-team", _user_set_team, "put a user in a team of their site, or none")
+    _target(p, "user", "username", "--username")
+    which_team = p.add_mutually_exclusive_group(required=True)
+    which_team.add_argument("--team", help="team name (of the user's site) or id")
+    which_team.add_argument("--none", action="store_true", help="no team")
     leaf(user, "list", _user_list, "list users")
     p = leaf(user, "set-role", _user_set_role, "give a user another role; signs the user out")
     _target(p, "user", "username", "--username")
@@ -770,6 +841,30 @@ def build_parser() -> argparse.ArgumentParser:
     _target(p, "user", "username", "--username")
     p = leaf(user, "unlock", _user_unlock, "lift the lockout after failed sign-ins")
     _target(p, "user", "username", "--username")
+
+    team = areas.add_parser(
+        "team", help="teams of a site and the team leads who review them"
+    ).add_subparsers(dest="action", required=True, parser_class=_Parser)
+    p = leaf(team, "list", _team_list, "list teams with their leads")
+    p.add_argument("--site", help="only this site (name or id)")
+    p = leaf(team, "create", _team_create, "create a team at a site")
+    p.add_argument("--site", required=True, help="site name or id")
+    p.add_argument("--name", required=True)
+    p = leaf(team, "rename", _team_rename, "give a team another name")
+    _target(p, "team", "team name or id")
+    p.add_argument("--site", help="the team's site, when two sites use its name")
+    p.add_argument("--new-name", required=True)
+    p = leaf(team, "delete", _team_delete, "remove a team (its members stay, without a team)")
+    _target(p, "team", "team name or id")
+    p.add_argument("--site", help="the team's site, when two sites use its name")
+    for name, func, text in (
+        ("lead", _team_lead, "let a team lead of the site review the team's reports"),
+        ("unlead", _team_unlead, "stop a team lead reviewing the team"),
+    ):
+        p = leaf(team, name, func, text)
+        _target(p, "team", "team name or id")
+        p.add_argument("--user", required=True, help="the team lead's username")
+        p.add_argument("--site", help="the team's site, when two sites use its name")
 
     token = areas.add_parser("token", help="tokens").add_subparsers(
         dest="action", required=True, parser_class=_Parser

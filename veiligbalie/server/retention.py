@@ -299,6 +299,7 @@ class _Purge:
                 origin_device=None,
                 created_at=self.now,
                 assignee_user_id=None,
+                team_id=r.team_id,
             )
         )
 

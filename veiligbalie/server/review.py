@@ -23,7 +23,7 @@ from typing import Annotated, Any
 from urllib.parse import unquote
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Depends, Header, HTTPException, Request, status
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, status
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
@@ -99,24 +99,56 @@ def _files(request: Request) -> Path:
 
 
 @router.get("/people", response_model=list[pr_.PersonOut], tags=["review"], responses=_403)
-def people(principal: Reviewer, store: Store) -> list[pr_.PersonOut]:
+def people(
+    principal: Reviewer,
+    store: Store,
+    incident: Annotated[uuid.UUID | None, Query()] = None,
+) -> list[pr_.PersonOut]:
     """Whom a report or task can be given to: the team leads of your site (a coordinator:
-    of every site), the coordinators and the peer-support team. Reviewers only."""
+    of every site), the coordinators and the peer-support team. Reviewers only.
+
+    With ``incident`` (a report you may see): the team leads of the reporter's team come
+    first (``leads_reporters_team``); for a report marked "only my team lead" by a member
+    of a team with team leads, they are the only team leads listed."""
     u = t.users.c
     leads = u.role == Role.TEAM_LEAD.value
     if principal.role is not Role.COORDINATOR:
         leads = sa.and_(leads, u.site_id == principal.site_id)
     clause = sa.or_(leads, u.role.in_([Role.COORDINATOR.value, Role.PEER_SUPPORT.value]))
+    team_leads: set[uuid.UUID] = set()
+    only_team = False
     with store.read() as conn:
+        if incident is not None:
+            row = conn.execute(sa.select(t.incidents).where(t.incidents.c.id == incident)).first()
+            if row is None or not sync.may_see(principal, sync.visibility_of(row)):
+                raise HTTPException(status.HTTP_404_NOT_FOUND, "no such incident")
+            if row.team_id is not None:
+                team_leads = set(
+                    conn.execute(
+                        sa.select(t.team_leads.c.user_id).where(
+                            t.team_leads.c.team_id == row.team_id
+                        )
+                    ).scalars()
+                )
+                only_team = bool(row.team_lead_only and team_leads)
         rows = conn.execute(
             sa.select(u.id, u.display_name, u.role, u.site_id)
             .where(clause)
             .order_by(u.role, u.display_name, u.id)
         ).all()
-    return [
-        pr_.PersonOut(id=r.id, display_name=r.display_name, role=Role(r.role), site_id=r.site_id)
+    found = [
+        pr_.PersonOut(
+            id=r.id,
+            display_name=r.display_name,
+            role=Role(r.role),
+            site_id=r.site_id,
+            leads_reporters_team=r.id in team_leads,
+        )
         for r in rows
+        if not (only_team and r.role == Role.TEAM_LEAD.value and r.id not in team_leads)
     ]
+    found.sort(key=lambda person: not person.leads_reporters_team)  # stable: then as before
+    return found
 
 
 # --- attachments ------------------------------------------------------------------------
@@ -159,9 +191,7 @@ def _visible_incident(
         row = conn.execute(sa.select(t.incidents).where(t.incidents.c.id == incident_id)).first()
         if row is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, "no such incident")
-        vis = sync.Visibility(
-            row.site_id, row.reporter_user_id, row.workstation_id, row.team_lead_only
-        )
+        vis = sync.visibility_of(row)
         if not sync.may_see(principal, vis):
             raise HTTPException(status.HTTP_404_NOT_FOUND, "no such incident")
         uploaded = set(

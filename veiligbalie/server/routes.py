@@ -20,7 +20,7 @@ from veiligbalie.server.store import ServerStore
 
 Store = Annotated[ServerStore, Depends(get_store)]
 AnyToken = Annotated[Principal, Depends(auth.current_principal)]
-AnyUser = Annotated[Principal, Depends(require(*auth.ANY_USER))]
+AnyUser = Annotated[Principal, Depends(require(*auth.ANY_USER, pending_password=True))]
 SyncCaller = Annotated[Principal, Depends(require(*INCIDENT_READERS, workstation=True))]
 Administrator = Annotated[Principal, Depends(require(Role.ADMINISTRATOR))]
 
@@ -347,17 +347,77 @@ def list_users(_: Administrator, store: Store) -> list[pauth.UserOut]:
 
 
 @adm.post("/users", response_model=pauth.UserOut, status_code=201)
-def create_user(body: pa.UserIn, _: Administrator, store: Store) -> pauth.UserOut:
+def create_user(body: pa.UserIn, principal: Administrator, store: Store) -> pauth.UserOut:
     return admin.create_user(
-        store, body.username, body.display_name, body.role, body.site_id, body.password
+        store,
+        body.username,
+        body.display_name,
+        body.role,
+        body.site_id,
+        body.password,
+        body.team_id,
+        must_change_password=body.must_change_password,
+        by=principal.user_id,
     )
 
 
-@adm.post("/users/{user_id}/password", response_model=pauth.UserOut)
+@adm.post("/users/{user_id}/password", response_model=pa.PasswordResetOut)
 def reset_password(
-    user_id: uuid.UUID, body: pa.PasswordResetRequest, _: Administrator, store: Store
+    user_id: uuid.UUID, body: pa.PasswordResetRequest, principal: Administrator, store: Store
+) -> pa.PasswordResetOut:
+    """Set a one-time password (made up by the server when none is given, and answered
+    once); the user is signed out everywhere and must change it at the next sign-in."""
+    return admin.reset_password(store, user_id, body.password, by=principal.user_id)
+
+
+@adm.put("/users/{user_id}/team", response_model=pauth.UserOut)
+def set_user_team(
+    user_id: uuid.UUID, body: pa.UserTeamUpdate, principal: Administrator, store: Store
 ) -> pauth.UserOut:
-    return admin.reset_password(store, user_id, body.password)
+    """Put a user in a team of their own site, or in none (null)."""
+    return admin.set_user_team(store, user_id, body.team_id, by=principal.user_id)
+
+
+@adm.get("/teams", response_model=list[pa.TeamOut])
+def list_teams(
+    _: Administrator, store: Store, site_id: Annotated[uuid.UUID | None, Query()] = None
+) -> list[pa.TeamOut]:
+    return admin.list_teams(store, site_id)
+
+
+@adm.post("/teams", response_model=pa.TeamOut, status_code=201)
+def create_team(body: pa.TeamIn, principal: Administrator, store: Store) -> pa.TeamOut:
+    return admin.create_team(store, body.site_id, body.name, by=principal.user_id)
+
+
+@adm.patch("/teams/{team_id}", response_model=pa.TeamOut)
+def rename_team(
+    team_id: uuid.UUID, body: pa.TeamRename, principal: Administrator, store: Store
+) -> pa.TeamOut:
+    return admin.rename_team(store, team_id, body.name, by=principal.user_id)
+
+
+@adm.delete("/teams/{team_id}", response_model=pauth.Message)
+def delete_team(team_id: uuid.UUID, principal: Administrator, store: Store) -> pauth.Message:
+    """Remove a team; its members stay, without a team."""
+    members = admin.delete_team(store, team_id, by=principal.user_id)
+    return pauth.Message(detail=f"team removed; {members} member(s) now have no team")
+
+
+@adm.put("/teams/{team_id}/leads/{user_id}", response_model=pa.TeamOut)
+def add_team_lead(
+    team_id: uuid.UUID, user_id: uuid.UUID, principal: Administrator, store: Store
+) -> pa.TeamOut:
+    """A team lead of the team's site reviews the team: a member's report marked "only my
+    team lead" goes to the team's leads (and coordinators), not every lead of the site."""
+    return admin.set_team_lead(store, team_id, user_id, True, by=principal.user_id)
+
+
+@adm.delete("/teams/{team_id}/leads/{user_id}", response_model=pa.TeamOut)
+def remove_team_lead(
+    team_id: uuid.UUID, user_id: uuid.UUID, principal: Administrator, store: Store
+) -> pa.TeamOut:
+    return admin.set_team_lead(store, team_id, user_id, False, by=principal.user_id)
 
 
 @adm.put("/users/{user_id}/role", response_model=pauth.UserOut)

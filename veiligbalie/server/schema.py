@@ -132,6 +132,31 @@ users = sa.Table(
     # A deactivated user cannot sign in and holds no live token; never deleted (history).
     sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.Column("deactivated_at", UTCDateTime),
+    # Migration 0013_teams: the user's team (teams.id; checked in server.teams), and a
+    # one-time password set by an administrator that must be changed at the next sign-in.
+    sa.Column("team_id", sa.Uuid, index=True),
+    sa.Column("must_change_password", sa.Boolean, nullable=False, server_default=sa.false()),
+)
+
+#: Teams of a site (migration 0013_teams): a name unique per site.
+teams = sa.Table(
+    "teams",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("site_id", sa.Uuid, sa.ForeignKey("sites.id"), nullable=False, index=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("site_id", "name", name="uq_teams_site_id_name"),
+)
+
+#: Which team lead(s) review which team: a report a member marks "only my team lead" goes
+#: to these people (and coordinators), not to every team lead of the site.
+team_leads = sa.Table(
+    "team_leads",
+    metadata,
+    sa.Column("team_id", sa.Uuid, sa.ForeignKey("teams.id"), primary_key=True),
+    sa.Column("user_id", sa.Uuid, sa.ForeignKey("users.id"), primary_key=True, index=True),
+    sa.Column("assigned_at", UTCDateTime, nullable=False),
 )
 
 tokens = sa.Table(
@@ -179,6 +204,9 @@ incidents = sa.Table(
     sa.Column("purged_at", UTCDateTime),
     # When its attachments were removed by retention (the files are gone from disk).
     sa.Column("attachments_purged_at", UTCDateTime),
+    # Migration 0013_teams: the reporter's team when the report arrived (who leads it
+    # decides which team leads see a report marked "only my team lead").
+    sa.Column("team_id", sa.Uuid),
 )
 sa.Index("ix_incidents_reference", incidents.c.reference)
 
@@ -217,6 +245,8 @@ changes = sa.Table(
     # Migration 0005: set on follow-up changes of a task assigned to a peer-support member,
     # who pulls exactly these changes and nothing else.
     sa.Column("assignee_user_id", sa.Uuid, index=True),
+    # Migration 0013_teams: the report's team (copied from incidents.team_id).
+    sa.Column("team_id", sa.Uuid),
     sqlite_autoincrement=True,
 )
 sa.Index("ix_changes_site_id_seq", changes.c.site_id, changes.c.seq)

@@ -77,6 +77,13 @@ def new_enrolment_code() -> str:
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
+def new_one_time_password() -> str:
+    """A password an administrator hands over once (read aloud or written down), changed by
+    its user at the next sign-in: 16 letters and digits (~79 bits) as ``abcd-efgh-jkmn-pqrs``."""
+    raw = "".join(secrets.choice(CODE_ALPHABET.lower()) for _ in range(16))
+    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
+
+
 def normalise_code(code: str) -> str:
     return "".join(ch for ch in code.upper() if ch.isalnum())
 

@@ -398,7 +398,10 @@ async def _authenticate(ws: WebSocket, store: ServerStore) -> Principal | None:
 
     def check() -> Principal:
         with store.read() as conn:
-            return authenticate(conn, token)
+            principal = authenticate(conn, token)
+        if principal.must_change_password:  # nothing before the one-time password is changed
+            raise AuthError("change your one-time password first")
+        return principal
 
     try:
         return await run_in_threadpool(check)

@@ -382,6 +382,7 @@ def _field_edit(conn: Connection, r: Any, name: str, value: str, now: datetime) 
             origin_device=None,
             created_at=now,
             assignee_user_id=None,
+            team_id=r.team_id,
         )
     )
     conn.execute(

@@ -107,6 +107,20 @@ class Visibility:
     audience: str = SUMMARY
     #: A peer-support member a follow-up change is logged for (``changes.assignee_user_id``).
     assignee_user_id: uuid.UUID | None = None
+    #: The reporter's team when the report arrived (``incidents.team_id``): a report only
+    #: team leads see goes to that team's leads when it has any (:func:`lead_may_see`).
+    team_id: uuid.UUID | None = None
+
+
+def visibility_of(row: Any) -> Visibility:
+    """The visibility of an ``incidents`` row (summary level)."""
+    return Visibility(
+        row.site_id,
+        row.reporter_user_id,
+        row.workstation_id,
+        row.team_lead_only,
+        team_id=row.team_id,
+    )
 
 
 def is_owner(pr: Principal, vis: Visibility) -> bool:
@@ -122,7 +136,7 @@ def may_see(pr: Principal, vis: Visibility) -> bool:
     if pr.role is Role.COORDINATOR:
         return True
     if pr.role is Role.TEAM_LEAD:
-        return vis.site_id == pr.site_id
+        return vis.site_id == pr.site_id and lead_may_see(pr, vis)
     if pr.role is Role.PEER_SUPPORT:
         return vis.assignee_user_id is not None and vis.assignee_user_id == pr.user_id
     if pr.role is Role.SECURITY:
@@ -145,6 +159,28 @@ def may_see(pr: Principal, vis: Visibility) -> bool:
             and vis.audience in (SUMMARY, ALL)
         )
     return False  # administrators manage, they do not read incidents
+
+
+def lead_may_see(pr: Principal, vis: Visibility) -> bool:
+    """A team lead of the site sees every report of it, except one marked "only my team
+    lead" by a member of a team that has other team leads (not this one): that is for the
+    team's own leads (and coordinators). No team, or a team without a lead: every team lead
+    of the site, as before teams existed. Mirrors :func:`_lead_clause`."""
+    if not vis.team_lead_only or vis.team_id is None or is_owner(pr, vis):
+        return True
+    return vis.team_id not in pr.foreign_led_teams
+
+
+def _lead_clause(pr: Principal, c: Any) -> sa.ColumnElement[bool]:
+    """SQL form of :func:`lead_may_see` (the teams come with the principal: one query)."""
+    if not pr.foreign_led_teams:
+        return sa.true()
+    return sa.or_(
+        c.team_lead_only.is_(False),
+        c.team_id.is_(None),
+        c.team_id.not_in(sorted(pr.foreign_led_teams)),
+        c.reporter_user_id == pr.user_id,
+    )
 
 
 def reviews(pr: Principal, site_id: uuid.UUID) -> bool:
@@ -174,7 +210,7 @@ def visibility_clause(pr: Principal, table: sa.Table) -> sa.ColumnElement[bool]:
     if pr.role is Role.COORDINATOR:
         return sa.true()
     if pr.role is Role.TEAM_LEAD:
-        return c.site_id == pr.site_id
+        return sa.and_(c.site_id == pr.site_id, _lead_clause(pr, c))
     if pr.role is Role.PEER_SUPPORT:
         # Only the change log names them; never a report itself.
         if table is t.changes and pr.user_id is not None:
@@ -225,6 +261,7 @@ class _Incident:
     assignee_user_id: uuid.UUID | None = None
     assignee_name: str = ""
     alarm_id: uuid.UUID | None = None
+    team_id: uuid.UUID | None = None
     new: bool = False
     dirty: bool = False
     team_lead_only_changed: bool = False
@@ -236,6 +273,7 @@ class _Incident:
             self.workstation_id,
             self.team_lead_only,
             audience,
+            team_id=self.team_id,
         )
 
 
@@ -336,6 +374,7 @@ class _Batch:
                     assignee_user_id=r.assignee_user_id,
                     assignee_name=r.assignee_name or "",
                     alarm_id=r.alarm_id,
+                    team_id=r.team_id,
                 )
         event_ids: list[uuid.UUID] = []
         for c in changes:
@@ -523,10 +562,30 @@ class _Batch:
         if user_id not in self._users:
             self._users[user_id] = self.conn.execute(
                 sa.select(
-                    t.users.c.id, t.users.c.role, t.users.c.site_id, t.users.c.display_name
+                    t.users.c.id,
+                    t.users.c.role,
+                    t.users.c.site_id,
+                    t.users.c.display_name,
+                    t.users.c.team_id,
                 ).where(t.users.c.id == user_id)
             ).first()
         return self._users[user_id]
+
+    def _team_of(self, user_id: uuid.UUID | None) -> uuid.UUID | None:
+        """The reporter's team as the report arrives (kept on the report and its changes)."""
+        row = self._user(user_id) if user_id is not None else None
+        return row.team_id if row is not None else None
+
+    def _lead_sees(self, inc: _Incident, user_id: uuid.UUID) -> bool:
+        """Whether the team lead ``user_id`` may see ``inc`` (a report only team leads see,
+        of a team with team leads, is for those leads only)."""
+        if not inc.team_lead_only or inc.team_id is None or inc.reporter_user_id == user_id:
+            return True
+        tl = t.team_leads.c
+        leads = set(
+            self.conn.execute(sa.select(tl.user_id).where(tl.team_id == inc.team_id)).scalars()
+        )
+        return not leads or user_id in leads
 
     def _is_peer(self, user_id: uuid.UUID | None) -> bool:
         if user_id is None:
@@ -542,6 +601,10 @@ class _Batch:
         if row is None:
             raise _Reject(f"{p.REASON_INVALID}: the assignee is not a user of this server")
         role = Role(row.role)
+        if role is Role.TEAM_LEAD and not self._lead_sees(inc, row.id):
+            raise _Reject(
+                f"{p.REASON_INVALID}: this report is for the team leads of the reporter's team"
+            )
         if role is Role.COORDINATOR or (role is Role.TEAM_LEAD and row.site_id == inc.site_id):
             return payload.assignee_name or str(row.display_name)
         raise _Reject(
@@ -556,6 +619,10 @@ class _Batch:
         if row is None:
             raise _Reject(f"{p.REASON_INVALID}: the assignee is not a user of this server")
         role = Role(row.role)
+        if role is Role.TEAM_LEAD and not self._lead_sees(inc, row.id):
+            raise _Reject(
+                f"{p.REASON_INVALID}: this report is for the team leads of the reporter's team"
+            )
         if role is Role.PEER_SUPPORT:
             if payload.kind not in AFTERCARE_KINDS:
                 raise _Reject(
@@ -797,6 +864,7 @@ class _Batch:
             reporter=str(data["reporter"]),
             provisional_reference=provisional,
             alarm_id=uuid.UUID(str(alarm)) if alarm else None,
+            team_id=self._team_of(pr.user_id),
             new=True,
         )
         self.incidents[inc.id] = inc
@@ -841,6 +909,7 @@ class _Batch:
                 "origin_device": self.device,
                 "created_at": self.now,
                 "assignee_user_id": assignee,
+                "team_id": inc.team_id,
             }
         )
         vis = inc.vis(audience)
@@ -852,6 +921,7 @@ class _Batch:
                 vis.team_lead_only,
                 audience,
                 assignee,
+                inc.team_id,
             )
         self.visibilities.append(vis)
 
@@ -883,6 +953,7 @@ class _Batch:
                         "assignee_user_id": i.assignee_user_id,
                         "assignee_name": i.assignee_name,
                         "alarm_id": i.alarm_id,
+                        "team_id": i.team_id,
                     }
                     for i in new
                 ],
@@ -1202,6 +1273,7 @@ def pull(
                 c.workstation_id,
                 c.team_lead_only,
                 c.audience,
+                c.team_id,
             )
             .where(c.seq > cursor, c.seq <= newest, visibility_clause(pr, t.changes))
             .order_by(c.seq)
@@ -1216,13 +1288,15 @@ def pull(
         if device_id and r.origin_device == device_id and _planned_on_save(r.kind, payload_text):
             continue  # the station planned it itself when it saved the report
         if r.restricted:
-            vis = Visibility(r.site_id, r.reporter_user_id, r.workstation_id, r.team_lead_only)
+            vis = Visibility(
+                r.site_id, r.reporter_user_id, r.workstation_id, r.team_lead_only, team_id=r.team_id
+            )
             if not may_read_restricted(pr, vis):
                 payload_text = json.dumps(_strip(r.kind, json.loads(payload_text)))
             elif audited_read(pr, vis):
                 audited.append(r.entity_id)
         elif r.team_lead_only and audited_read(
-            pr, Visibility(r.site_id, r.reporter_user_id, r.workstation_id, True)
+            pr, Visibility(r.site_id, r.reporter_user_id, r.workstation_id, True, team_id=r.team_id)
         ):
             # A report only team leads see is restricted as a whole: its reads are audited.
             audited.append(r.entity_id)
@@ -1310,7 +1384,9 @@ def incident_detail(
         r = conn.execute(sa.select(t.incidents).where(t.incidents.c.id == incident_id)).first()
         if r is None:
             raise KeyError(incident_id)
-        vis = Visibility(r.site_id, r.reporter_user_id, r.workstation_id, r.team_lead_only)
+        vis = Visibility(
+            r.site_id, r.reporter_user_id, r.workstation_id, r.team_lead_only, team_id=r.team_id
+        )
         if not may_see(pr, vis):
             raise KeyError(incident_id)
         events = conn.execute(
@@ -1327,7 +1403,12 @@ def incident_detail(
     timeline: list[TimelineEventOut] = []
     for e in events:
         evis = Visibility(
-            r.site_id, r.reporter_user_id, r.workstation_id, r.team_lead_only, e.audience
+            r.site_id,
+            r.reporter_user_id,
+            r.workstation_id,
+            r.team_lead_only,
+            e.audience,
+            team_id=r.team_id,
         )
         if not may_see(pr, evis):
             continue

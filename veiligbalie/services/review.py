@@ -87,6 +87,8 @@ class Person:
     role: str = ""
     #: The signed-in reviewer (or the one local reviewer without a server): "Ikzelf".
     me: bool = False
+    #: A team lead of the reporter's team (listed right after "Ikzelf").
+    leads_team: bool = False
 
 
 @dataclass(frozen=True)
@@ -252,7 +254,7 @@ class ReviewService(QObject):
             notes=tuple(e for e in timeline if e.kind == TimelineKind.NOTE.value),
         )
 
-    def people(self, callback: PeopleCallback) -> None:
+    def people(self, callback: PeopleCallback, incident_id: uuid.UUID | None = None) -> None:
         """Who the report can be assigned to: the server's reviewers and peer-support
         members when linked, else the one local reviewer. ``callback(people, error)`` runs
         once, possibly before this returns; on an error it gets the local reviewer."""
@@ -273,15 +275,21 @@ class ReviewService(QObject):
                     person.display_name,
                     str(getattr(person.role, "value", person.role)),
                     me=person.id == me.user_id,
+                    leads_team=bool(getattr(person, "leads_reporters_team", False)),
                 )
                 for person in found
             ]
             if not any(person.me for person in people):
                 people.insert(0, me)
-            people.sort(key=lambda person: (not person.me, person.name.casefold()))
+            people.sort(
+                key=lambda person: (not person.me, not person.leads_team, person.name.casefold())
+            )
             callback(people, None)
 
-        ask(answered)
+        if incident_id is None:
+            ask(answered)
+        else:
+            ask(answered, incident_id)
 
     def alarm(self, alarm_id: uuid.UUID, callback: AlarmCallback) -> None:
         """The linked alarm with its log: the server's when it can tell, else this

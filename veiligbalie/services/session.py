@@ -66,6 +66,9 @@ class Problem(enum.Enum):
     WRONG_PASSWORD = "wrong-password"  # the current password, when changing it
     PASSWORD_REFUSED = "password-refused"
     SESSION_ENDED = "session-ended"
+    #: Signed in with a one-time password an administrator set: a new password is needed
+    #: before the sign-in completes (``Session.password_change_pending``).
+    MUST_CHANGE_PASSWORD = "must-change-password"
     BAD_ANSWER = "bad-answer"  # the server's answer makes no sense (e.g. a bad site key)
     SERVER = "server"  # a fault on the server's side
     SERVER_NEWER = "server-newer"  # the server speaks a newer API: update this workstation
@@ -194,6 +197,9 @@ class Session(QObject):
         self.api.setParent(self)
         self._busy = False
         self._device_id = device_id
+        # A sign-in with a one-time password, held until the user chose their own: the
+        # token lives here only (no keyring, no settings, no sync) until then.
+        self._pending: LoginResponse | None = None
 
     # -- State -----------------------------------------------------------------------------
     @property
@@ -442,6 +448,7 @@ class Session(QObject):
 
     def unlink(self) -> None:
         """Forget the server: tokens and key leave the keyring; local data stays."""
+        self._pending = None
         for name in (USER_TOKEN, WORKSTATION_TOKEN, LAN_KEY):
             secrets.delete_secret(name)
         settings.ALARM_LAN_INTERFACE.reset()  # chosen for this link; the next one chooses anew
@@ -495,6 +502,31 @@ class Session(QObject):
             self.login_finished.emit(_failed(error, "login"))
             return
         assert answer is not None
+        if answer.user.must_change_password:
+            # Nothing else before the one-time password is replaced: not signed in yet.
+            self._pending = answer
+            log.info("Signed in with a one-time password: a new one is needed first")
+            self.login_finished.emit(SessionError(Problem.MUST_CHANGE_PASSWORD))
+            return
+        self._complete_login(answer)
+
+    @property
+    def password_change_pending(self) -> bool:
+        """A sign-in waits for the user to replace the one-time password."""
+        return self._pending is not None
+
+    def cancel_pending_login(self) -> None:
+        """Give up a sign-in that waits for a new password: its token is revoked."""
+        pending, self._pending = self._pending, None
+        if pending is not None and self.server_url:
+            self.api.logout(pending.token, lambda _answer, _error: None)
+
+    def user_token(self) -> str | None:
+        """The signed-in person's own token (the administrator's routes need it; sync may
+        run in the station's name)."""
+        return secrets.get_secret(USER_TOKEN) if self.logged_in else None
+
+    def _complete_login(self, answer: LoginResponse) -> None:
         secrets.set_secret(USER_TOKEN, answer.token)
         settings.LOGGED_IN_USER.set(answer.user.display_name)
         settings.LOGGED_IN_USERNAME.set(answer.user.username)
@@ -519,6 +551,7 @@ class Session(QObject):
     def logout(self) -> None:
         """Sign out: the token is deleted here at once, and revoked on the server when it
         can be reached (a failure there changes nothing here)."""
+        self.cancel_pending_login()
         token = secrets.get_secret(USER_TOKEN)
         secrets.delete_secret(USER_TOKEN)
         self._forget_user_settings()
@@ -554,8 +587,9 @@ class Session(QObject):
 
     def change_password(self, old_password: str, new_password: str) -> None:
         """``password_finished`` tells the outcome. Raises ValueError when nobody is signed in
-        or the new password breaks the length rule (checked again by the server)."""
-        token = secrets.get_secret(USER_TOKEN)
+        or the new password breaks the length rule (checked again by the server). A sign-in
+        waiting for a new password completes once the change succeeded."""
+        token = self._pending.token if self._pending else secrets.get_secret(USER_TOKEN)
         if not token:
             raise ValueError("nobody is signed in")
         request = PasswordChangeRequest(old_password=old_password, new_password=new_password)
@@ -567,6 +601,10 @@ class Session(QObject):
 
     def _on_password_changed(self, _answer: object, error: ApiError | None) -> None:
         self._busy = False
+        if error is None and self._pending is not None:
+            answer, self._pending = self._pending, None
+            answer.user.must_change_password = False
+            self._complete_login(answer)
         self.password_finished.emit(None if error is None else _failed(error, "password"))
 
     @staticmethod

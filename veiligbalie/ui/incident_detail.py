@@ -385,7 +385,7 @@ class IncidentDetailView(QWidget):
             return False
         self._show(detail)
         if detail.can_act:
-            self.review.people(self._fill_people)
+            self.review.people(self._fill_people, incident_id)
         if detail.received_now:
             self._say(self.tr("The reporter now sees that you received the report."))
         return True

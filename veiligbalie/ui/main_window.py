@@ -1,13 +1,16 @@
 """The main window: the alarm button always in sight, and the areas of the application.
 
-Areas: Melden (new incident), Mijn meldingen, Hulp, Logboek (team lead), Instellingen.
+Areas: Melden (new incident), Mijn meldingen, Hulp, Logboek (team lead), Toezicht (security,
+team leads), Beheer (the administrator), Instellingen.
 The window only listens to services and calls them; it never touches the store itself.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 import uuid
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QRect, QSize, Qt, Signal
@@ -31,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from veiligbalie import settings
 from veiligbalie.core.text import fill
+from veiligbalie.core.vocabulary import Role
 from veiligbalie.ui.alarm_button import AlarmButton, show_not_connected_box
 from veiligbalie.ui.labels import status_label
 from veiligbalie.ui.resources import icon
@@ -67,6 +71,19 @@ QScrollArea#navigationScroll, QWidget#navigationItems { background: transparent;
 """
 
 
+def _supervision_class() -> Callable[..., QWidget] | None:
+    """``ui.supervision.SupervisionView`` when this build has it (another part of #15)."""
+    name = "veiligbalie.ui.supervision"
+    try:
+        module = importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise
+        return None
+    view: Callable[..., QWidget] = module.SupervisionView
+    return view
+
+
 class MainWindow(QMainWindow):
     """The station's window. Closing it hides it to the tray when a tray exists, because an
     alarm must still reach this workstation; "Afsluiten" in the tray quits.
@@ -91,10 +108,16 @@ class MainWindow(QMainWindow):
         "log",
         "followup",
         "overview",
+        "supervision",
+        "admin",
         "settings",
     )
     #: The areas of those who review reports (role-based; see :meth:`visible_areas`).
     REVIEW_AREAS = ("log", "followup", "overview")
+    #: Areas only a linked workstation has, for some roles: Toezicht (security, team leads,
+    #: coördinators) and Beheer (the administrator). Built when first shown.
+    LINKED_AREAS = ("supervision", "admin")
+    SUPERVISION_ROLES = frozenset({Role.SECURITY, Role.TEAM_LEAD, Role.COORDINATOR})
 
     def __init__(self, context: AppContext | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -153,6 +176,8 @@ class MainWindow(QMainWindow):
             "log": self.tr("Log"),
             "followup": self.tr("Follow-up"),
             "overview": self.tr("Overview"),
+            "supervision": self.tr("Supervision"),
+            "admin": self.tr("Administration"),
             "settings": self.tr("Settings"),
         }
         titles = {key: titles[key] for key in self.AREAS}
@@ -337,7 +362,8 @@ class MainWindow(QMainWindow):
         coördinator sees every area; security the Logboek; an employee the Logboek only
         where the site shares its log with employees; nobody signed in: no Logboek."""
         if self.context is None:
-            return tuple(k for k in self.AREAS if k not in self.REVIEW_AREAS)
+            hidden = (*self.REVIEW_AREAS, *self.LINKED_AREAS)
+            return tuple(k for k in self.AREAS if k not in hidden)
         viewer = self.log_service.viewer()
         shown = []
         for key in self.AREAS:
@@ -347,8 +373,48 @@ class MainWindow(QMainWindow):
                 continue
             if key in self.REVIEW_AREAS and key not in self._pages:
                 continue
+            if key in self.LINKED_AREAS and not self._linked_area_shown(key):
+                continue
             shown.append(key)
         return tuple(shown)
+
+    def _linked_area_shown(self, key: str) -> bool:
+        """Beheer for a signed-in administrator, Toezicht for security, team leads and
+        coördinators; only on a linked workstation, and only where the area's module is
+        part of this build."""
+        session = self.context.session if self.context is not None else None
+        if session is None or not session.enrolled or not session.logged_in:
+            return False
+        role = session.role
+        if key == "admin":
+            return role is Role.ADMINISTRATOR
+        return role in self.SUPERVISION_ROLES and _supervision_class() is not None
+
+    def _ensure_page(self, key: str) -> bool:
+        """Build Beheer or Toezicht the first time it is shown; False when it cannot be."""
+        if key in self._pages:
+            return True
+        if key not in self.LINKED_AREAS or self.context is None:
+            return False
+        if key == "admin":
+            from veiligbalie.ui.admin import AdminView
+
+            page: QWidget = AdminView(self.context, self)
+        else:
+            view = _supervision_class()
+            if view is None:
+                return False
+            page = view(self.context, self)
+        self._pages[key] = page
+        holder = QScrollArea(self.stack)
+        holder.setObjectName(f"area_{key}")
+        holder.setWidgetResizable(True)
+        holder.setFrameShape(QFrame.Shape.NoFrame)
+        holder.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        holder.setWidget(page)
+        self._holders[key] = holder
+        self.stack.addWidget(holder)
+        return True
 
     def apply_roles(self) -> None:
         """Show the areas the current person may open; Ctrl+1 … follow what is shown."""
@@ -363,6 +429,9 @@ class MainWindow(QMainWindow):
 
     # -- Areas -----------------------------------------------------------------------------
     def show_area(self, key: str) -> None:
+        if key in self.LINKED_AREAS and self.context is not None:
+            if key not in self.visible_areas() or not self._ensure_page(key):
+                return
         if key not in self._pages:  # still starting: go there once the areas exist
             self._pending_area = key
             self._nav_buttons[key].setChecked(True)

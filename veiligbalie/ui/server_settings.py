@@ -48,17 +48,35 @@ _OK_STYLE = "color: #1b5e20;"
 
 
 class PasswordDialog(QDialog):
-    """*Wachtwoord wijzigen*: the current password and the new one twice."""
+    """*Wachtwoord wijzigen*: the current password and the new one twice. With ``first``:
+    the sign-in after an administrator's reset, which completes only with a new password."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, first: bool = False) -> None:
         super().__init__(parent)
-        self.setObjectName("changePasswordDialog")
-        self.setWindowTitle(self.tr("Change password"))
+        self.setObjectName("firstPasswordDialog" if first else "changePasswordDialog")
+        self.setWindowTitle(
+            self.tr("Choose your own password") if first else self.tr("Change password")
+        )
         form = QFormLayout(self)
-        self.old = self._field("oldPassword", self.tr("Current password"))
+        if first:
+            intro = QLabel(
+                self.tr(
+                    "An administrator gave you a one-time password. Choose your own password "
+                    "now; you are signed in once it is changed."
+                ),
+                self,
+            )
+            intro.setObjectName("firstPasswordIntro")
+            intro.setWordWrap(True)
+            form.addRow(intro)
+        self.old = self._field(
+            "oldPassword", self.tr("One-time password") if first else self.tr("Current password")
+        )
         self.new = self._field("newPassword", self.tr("New password"))
         self.repeat = self._field("repeatPassword", self.tr("New password again"))
-        form.addRow(self.tr("&Current password"), self.old)
+        form.addRow(
+            self.tr("&One-time password") if first else self.tr("&Current password"), self.old
+        )
         form.addRow(self.tr("&New password"), self.new)
         form.addRow(self.tr("New password &again"), self.repeat)
         self.message = QLabel(self)
@@ -335,6 +353,10 @@ class ServerSettings(QWidget):
                 "a common password."
             ),
             Problem.SESSION_ENDED: self.tr("Your session has ended. Sign in again."),
+            Problem.MUST_CHANGE_PASSWORD: self.tr(
+                "Your password was reset by an administrator. Choose your own password to "
+                "finish signing in."
+            ),
             Problem.BAD_ANSWER: self.tr(
                 "The server gave an answer this workstation cannot use. Ask the administrator."
             ),
@@ -478,6 +500,26 @@ class ServerSettings(QWidget):
         self.login_button.setEnabled(True)
         self._answer(self.login_message, error, self.tr("Signed in."))
         self.refresh()
+        if error is not None and error.problem is Problem.MUST_CHANGE_PASSWORD:
+            self._ask_first_password()
+
+    def _ask_first_password(self) -> None:
+        """The one-time password must be replaced before anything else: the dialog opens at
+        once (window-modal); cancelling it gives up the sign-in."""
+        dialog = PasswordDialog(self, first=True)
+        self.first_password_dialog = dialog
+        dialog.accepted.connect(
+            lambda: self.submit_password_change(dialog.old.text(), dialog.new.text())
+        )
+        dialog.rejected.connect(self._first_password_cancelled)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def _first_password_cancelled(self) -> None:
+        if self.session is not None:
+            self.session.cancel_pending_login()
+        self._say(self.login_message, self.tr("Not signed in: the password was not changed."))
+        self.refresh()
 
     def logout(self) -> None:
         if self.session is not None:
@@ -504,6 +546,9 @@ class ServerSettings(QWidget):
 
     def _on_password_changed(self, error: SessionError | None) -> None:
         self._answer(self.login_message, error, self.tr("The password was changed."))
+        if error is not None and self.session is not None and self.session.password_change_pending:
+            self._ask_first_password()  # still the one-time password: ask again
+        self.refresh()
 
     def _sync_now(self) -> None:
         if self.engine is not None:

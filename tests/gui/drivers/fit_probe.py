@@ -137,7 +137,7 @@ def main(argv: list[str]) -> int:
             "horizontal_scroll": [],
         }
         problems: list[str] = []
-        for area in window.AREAS:
+        for area in window.visible_areas():
             window.show_area(area)
             for _ in range(3):
                 app.processEvents()

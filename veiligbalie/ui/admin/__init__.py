@@ -1,0 +1,153 @@
+"""Beheer: the administrator's area. A list of sections on the left and one page per section
+(Werkplekken, Mensen, Alarmering, Organisatie, Privacy), each a module of this package that
+exposes one QWidget class built as ``Cls(context, parent)``.
+
+Sections are imported by module name; a section whose module is not there (yet) is simply
+left out, so the area works with whichever sections exist.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+if TYPE_CHECKING:
+    from veiligbalie.services.context import AppContext
+
+log = logging.getLogger(__name__)
+
+
+def _title(text: str) -> str:
+    return QCoreApplication.translate("AdminView", text)
+
+
+#: (key, module, class, English title) in the order the section list shows them.
+SECTIONS: tuple[tuple[str, str, str, str], ...] = (
+    ("workstations", "workstations", "WorkstationsPage", "Workstations"),
+    ("people", "people", "PeoplePage", "People"),
+    ("alarm", "alarm_setup", "AlarmSetupPage", "Alarm set-up"),
+    ("organisation", "organisation", "OrganisationPage", "Organisation"),
+    ("privacy", "privacy", "PrivacyPage", "Privacy"),
+)
+# For lupdate: the section titles as they are translated (context AdminView).
+_TITLES = (
+    QCoreApplication.translate("AdminView", "Workstations"),
+    QCoreApplication.translate("AdminView", "People"),
+    QCoreApplication.translate("AdminView", "Alarm set-up"),
+    QCoreApplication.translate("AdminView", "Organisation"),
+    QCoreApplication.translate("AdminView", "Privacy"),
+)
+
+
+def section_class(module: str, cls: str) -> Callable[..., QWidget] | None:
+    """The page class of ``veiligbalie.ui.admin.<module>``; None when that module does not
+    exist (another part of Beheer not installed). Any other import error is a bug and is
+    raised."""
+    name = f"{__name__}.{module}"
+    try:
+        found = importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise
+        return None
+    page: Callable[..., QWidget] = getattr(found, cls)
+    return page
+
+
+class AdminView(QWidget):
+    """*Beheer* (objectName ``adminView``): section list ``adminSections`` and a stacked page
+    per section (objectName ``adminPage_<key>``)."""
+
+    section_changed = Signal(str)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setObjectName("adminView")
+        self.setAccessibleName(self.tr("Administration"))
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(12)
+
+        left = QVBoxLayout()
+        heading = QLabel(self.tr("Administration"), self)
+        heading.setObjectName("adminHeading")
+        font = heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        heading.setFont(font)
+        left.addWidget(heading)
+        self.sections = QListWidget(self)
+        self.sections.setObjectName("adminSections")
+        self.sections.setAccessibleName(self.tr("Administration sections"))
+        self.sections.setFixedWidth(180)
+        left.addWidget(self.sections, 1)
+        row.addLayout(left)
+
+        self.stack = QStackedWidget(self)
+        self.stack.setObjectName("adminStack")
+        row.addWidget(self.stack, 1)
+
+        self.pages: dict[str, QWidget] = {}
+        for key, module, cls, title in SECTIONS:
+            page_class = section_class(module, cls)
+            if page_class is None:
+                log.debug("Beheer: no section %s here", module)
+                continue
+            page = page_class(context, self.stack)
+            if not page.objectName():
+                page.setObjectName(f"adminPage_{key}")
+            self.pages[key] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem(_title(title), self.sections)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, _title(title))
+        self.sections.currentRowChanged.connect(self._on_row)
+        if self.sections.count():
+            self.sections.setCurrentRow(0)
+
+    def keys(self) -> list[str]:
+        """The sections shown, in order."""
+        return list(self.pages)
+
+    def show_section(self, key: str) -> None:
+        for row in range(self.sections.count()):
+            if self.sections.item(row).data(Qt.ItemDataRole.UserRole) == key:
+                self.sections.setCurrentRow(row)
+                return
+        raise KeyError(key)
+
+    def current_section(self) -> str:
+        item = self.sections.currentItem()
+        return str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else ""
+
+    def _on_row(self, row: int) -> None:
+        if row < 0:
+            return
+        key = str(self.sections.item(row).data(Qt.ItemDataRole.UserRole))
+        page = self.pages[key]
+        self.stack.setCurrentWidget(page)
+        refresh = getattr(page, "refresh", None)
+        if callable(refresh):
+            refresh()
+        self.section_changed.emit(key)
+
+    def refresh(self) -> None:
+        """The area is shown again: the current section asks the server anew."""
+        page = self.stack.currentWidget()
+        refresh = getattr(page, "refresh", None)
+        if callable(refresh):
+            refresh()
