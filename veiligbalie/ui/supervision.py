@@ -60,6 +60,13 @@ def _seconds(value: float) -> str:
     return f"{value:.0f} s" if value < 120 else f"{value / 60:.0f} min"
 
 
+def sender_text(person: str, station: str) -> str:
+    """ "Marieke de Wit (balie-2)", or whichever of the two is known."""
+    if person and station and person != station:
+        return f"{person} ({station})"
+    return person or station
+
+
 def _table(parent: QWidget, name: str, accessible: str, headers: list[str]) -> QTableWidget:
     table = QTableWidget(0, len(headers), parent)
     table.setObjectName(name)
@@ -278,7 +285,7 @@ class AlarmLog(QWidget):
                 _item(_local(a.raised_at)),
                 _item(kind),
                 _item(a.location),
-                _item(a.raised_by or a.station_name),
+                _item(sender_text(a.raised_by, a.station_name)),
                 _item(str(len({d.station_name for d in story.deliveries}))),
                 _item(
                     fill(self.tr("%1 after %2"), first.responder, _seconds(first.seconds))
@@ -334,6 +341,19 @@ class AlarmLog(QWidget):
             "lan": self.tr("LAN"),
             "webhook": self.tr("webhook"),
         }.get(path, path)
+
+    def kind_text(self, kind: str) -> str:
+        """A line of the alarm's log, named as the people reading it say it."""
+        return {
+            "raised": self.tr("raised"),
+            "delivered": self.tr("received"),
+            "acknowledged": self.tr("answered"),
+            "escalated": self.tr("escalated"),
+            "webhook_sent": self.tr("webhook sent"),
+            "webhook_failed": self.tr("webhook failed"),
+            "resolved": self.tr("resolved"),
+            "cancelled": self.tr("cancelled (mistake)"),
+        }.get(kind, kind)
 
     def story_html(self, story: sv.AlarmStory) -> str:
         a = story.alarm
@@ -423,7 +443,7 @@ class AlarmLog(QWidget):
             out.append(f"<p><b>{e(self.tr('Log'))}</b></p><table cellspacing='4'>")
             for line in story.log:
                 out.append(
-                    f"<tr><td>{e(_local(line.at, False))}</td><td>{e(line.kind)}</td>"
+                    f"<tr><td>{e(_local(line.at, False))}</td><td>{e(self.kind_text(line.kind))}</td>"
                     f"<td>{e(line.actor)}</td><td>{e(self.path_text(line.path))}</td></tr>"
                 )
             out.append("</table>")
