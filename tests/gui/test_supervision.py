@@ -24,6 +24,7 @@ from typing import Any
 
 import httpx
 import pytest
+from PySide6.QtCore import Qt, QTime
 
 from tests.e2e.drivers.sync_kit import PASSWORD, admin, login, setup_site
 from tests.e2e.test_alarm_server_clients import AppStation
@@ -315,13 +316,8 @@ def test_who_may_see_the_board(
 def test_a_coordinator_chooses_the_site(
     qtbot: Any, office: Office, opened: list[tuple[AppContext, MainWindow]]
 ) -> None:
-    out = admin(
-        office.server, "workstation", "create", "--site", "Stadswinkel Noord",
-        "--name", "noord-1", "--location", "Noord, balie 1",
-    )  # fmt: skip
-    code = re.search(r"enrolment code: (\S+)", out)
-    assert code, out
-    context, window = viewer(qtbot, office, "cagg", code.group(1), opened)
+    code = fresh_code(office, "Stadswinkel Noord", "noord-1")
+    context, window = viewer(qtbot, office, "cagg", code, opened)
     view = SupervisionView(context, window)
     qtbot.waitUntil(lambda: view.site.count() == 2, timeout=20000)
     assert view.site.isVisibleTo(view)
@@ -331,3 +327,61 @@ def test_a_coordinator_chooses_the_site(
         view.site.setCurrentIndex(view.site.findText("Stadswinkel Noord"))
     qtbot.waitUntil(lambda: set(board_rows(view)) == {"noord-1"}, timeout=15000)
     assert "Stadswinkel Noord" in view.board.summary.text()
+
+
+def fresh_code(office: Office, site: str, name: str) -> str:
+    out = admin(
+        office.server, "workstation", "create", "--site", site,
+        "--name", name, "--location", f"{name}, publiekshal",
+    )  # fmt: skip
+    code = re.search(r"enrolment code: (\S+)", out)
+    assert code, out
+    return code.group(1)
+
+
+def test_the_administrator_sets_opening_hours_and_the_test_schedule(
+    qtbot: Any, office: Office, opened: list[tuple[AppContext, MainWindow]]
+) -> None:
+    from veiligbalie.ui.supervision_settings import SiteScheduleEditor
+
+    sites = office.api("GET", "/admin/sites", "beheer").json()
+    north = uuid.UUID(next(s["id"] for s in sites if s["name"] == "Stadswinkel Noord"))
+    context, window = viewer(
+        qtbot, office, "beheer", fresh_code(office, "Stadhuis", "beheer-1"), opened
+    )
+    editor = SiteScheduleEditor(context, north, window)
+    assert editor.objectName() == "siteScheduleEditor"
+    qtbot.waitUntil(lambda: editor.current is not None, timeout=15000)
+    assert editor.current is not None and editor.current.default
+    assert [box.isChecked() for box in editor.open_boxes] == [True] * 5 + [False] * 2
+    # Saturday morning too, Friday until midnight; tested weekly on Wednesday.
+    editor.open_boxes[5].setChecked(True)
+    editor.opens[5].setTime(QTime(9, 0))
+    editor.closes[5].setTime(QTime(12, 30))
+    editor.closes[4].setTime(QTime(0, 0))
+    editor.mode.setCurrentIndex(editor.MODES.index("weekly"))
+    editor.weekday.setCurrentIndex(2)
+    with qtbot.waitSignal(editor.service.saved, timeout=15000):
+        qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert editor.status.text() == editor.tr("Saved.")
+    stored = office.api("GET", f"/admin/sites/{north}/supervision", "beheer").json()
+    assert {"weekday": 5, "opens": "09:00", "closes": "12:30"} in stored["opening_hours"]
+    assert {"weekday": 4, "opens": "08:00", "closes": "24:00"} in stored["opening_hours"]
+    assert stored["test_weekday"] == 2 and stored["updated_by"] == "beheer"
+    audit = office.api("GET", "/audit", "beheer", params={"limit": 50})
+    assert "site_supervision_set" in audit.text
+    # A closing time before the opening time: the server's message, nothing stored.
+    editor.opens[0].setTime(QTime(17, 0))
+    editor.closes[0].setTime(QTime(9, 0))
+    with qtbot.waitSignal(editor.service.failed, timeout=15000):
+        editor.save()
+    assert "is not after opening time" in editor.status.text()
+    # A team lead is refused by the server (403), and the editor says so.
+    lead, lead_window = viewer(
+        qtbot, office, "tleider", fresh_code(office, "Stadhuis", "lead-1"), opened
+    )
+    refused = SiteScheduleEditor(lead, north, lead_window)
+    qtbot.waitUntil(lambda: bool(refused.status.text()), timeout=15000)
+    assert "may not" in refused.status.text()
+    answer = office.api("PUT", f"/admin/sites/{north}/supervision", "tleider", json={})
+    assert answer.status_code == 403

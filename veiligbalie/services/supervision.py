@@ -86,10 +86,12 @@ class SupervisionService(QObject):
         *,
         stream: Stream | None = None,
         peers: Callable[[], list[PeerInfo]] | None = None,
+        bearer: Callable[[], str | None] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._api = api
+        self._bearer = bearer or (lambda: None)
         self._role = role
         self._peers = peers or (lambda: [])
         self.site_id: uuid.UUID | None = None
@@ -124,8 +126,11 @@ class SupervisionService(QObject):
         def peers() -> list[PeerInfo]:
             return lan.peers() if lan is not None else []
 
+        def bearer() -> str | None:
+            return session.token() if session is not None and session.logged_in else None
+
         stream = engine.stream if engine is not None else None
-        return cls(api, role, stream=stream, peers=peers, parent=parent)
+        return cls(api, role, stream=stream, peers=peers, bearer=bearer, parent=parent)
 
     # -- who ---------------------------------------------------------------------------------
     def may_supervise(self) -> bool:
@@ -179,7 +184,7 @@ class SupervisionService(QObject):
                 return
             done(result)
 
-        api.call("GET", path, None, model, answered)
+        api.call("GET", path, None, model, answered, bearer=self._bearer())
 
     # -- answers -----------------------------------------------------------------------------
     def _on_sites(self, sites: sv.SupervisionSites) -> None:
@@ -283,3 +288,69 @@ def _message(error: ApiError | None) -> str:
     if error.status == 403 and not error.message:
         return _tr("Your role may not see supervision.")
     return error.message or str(error)
+
+
+class SiteScheduleService(QObject):
+    """The administrator's side: a site's opening hours and test schedule, read and set
+    through ``/admin/sites/{id}/supervision`` (the server checks, audits and refuses)."""
+
+    loaded = Signal(object)  # SupervisionSettingsOut
+    saved = Signal(object)  # SupervisionSettingsOut as stored
+    failed = Signal(str)  # the server's message
+
+    def __init__(
+        self,
+        api: Callable[[], ServerApi | None],
+        parent: QObject | None = None,
+        *,
+        bearer: Callable[[], str | None] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._api = api
+        self._bearer = bearer or (lambda: None)
+
+    @classmethod
+    def from_context(
+        cls, context: AppContext, parent: QObject | None = None
+    ) -> SiteScheduleService:
+        engine, session = context.sync, context.session
+
+        def api() -> ServerApi | None:
+            if engine is None or session is None or not engine.configured:
+                return None
+            return engine.api if session.logged_in else None
+
+        def bearer() -> str | None:
+            # The administrator's own token: sync speaks as the station for them.
+            return session.token() if session is not None and session.logged_in else None
+
+        return cls(api, parent, bearer=bearer)
+
+    def load(self, site_id: uuid.UUID) -> None:
+        self._send("GET", site_id, None, self.loaded)
+
+    def save(self, site_id: uuid.UUID, body: sv.SupervisionSettingsIn) -> None:
+        self._send("PUT", site_id, body, self.saved)
+
+    def _send(
+        self, method: str, site_id: uuid.UUID, body: sv.SupervisionSettingsIn | None, done: Any
+    ) -> None:
+        api = self._api()
+        if api is None:
+            self.failed.emit(_tr("Sign in as administrator on a linked workstation."))
+            return
+
+        def answered(result: Any, error: ApiError | None) -> None:
+            if error is not None or result is None:
+                self.failed.emit(_message(error))
+                return
+            done.emit(result)
+
+        api.call(
+            method,
+            sv.admin_path(site_id),
+            body,
+            sv.SupervisionSettingsOut,
+            answered,
+            bearer=self._bearer(),
+        )

@@ -442,10 +442,13 @@ class AlarmLog(QWidget):
         if story.log:
             out.append(f"<p><b>{e(self.tr('Log'))}</b></p><table cellspacing='4'>")
             for line in story.log:
-                out.append(
-                    f"<tr><td>{e(_local(line.at, False))}</td><td>{e(self.kind_text(line.kind))}</td>"
-                    f"<td>{e(line.actor)}</td><td>{e(self.path_text(line.path))}</td></tr>"
+                cells = (
+                    _local(line.at, False),
+                    self.kind_text(line.kind),
+                    line.actor,
+                    self.path_text(line.path),
                 )
+                out.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in cells) + "</tr>")
             out.append("</table>")
         return "".join(out)
 
