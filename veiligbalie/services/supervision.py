@@ -46,10 +46,6 @@ SLOW_REFRESH_MS = 30_000
 TOLD_MAX = 500
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("SupervisionService", text)
-
-
 @dataclass(frozen=True)
 class BoardRow:
     """One station as the board shows it: the server's view and this station's LAN."""
@@ -175,7 +171,11 @@ class SupervisionService(QObject):
     def _get(self, path: str, model: type[Any], done: Callable[[Any], None]) -> None:
         api = self._api()
         if api is None:
-            self.failed.emit(_tr("Sign in with a linked workstation to see supervision."))
+            self.failed.emit(
+                QCoreApplication.translate(
+                    "SupervisionService", "Sign in with a linked workstation to see supervision."
+                )
+            )
             return
 
         def answered(result: Any, error: ApiError | None) -> None:
@@ -253,9 +253,11 @@ class SupervisionService(QObject):
             if dropout is not None and f"dropout:{dropout.id}" not in known:
                 fresh.append(f"dropout:{dropout.id}")
                 self.notice.emit(
-                    _tr("Workstation dropped out"),
+                    QCoreApplication.translate("SupervisionService", "Workstation dropped out"),
                     fill(
-                        _tr("%1 (%2) went offline during opening hours at %3."),
+                        QCoreApplication.translate(
+                            "SupervisionService", "%1 (%2) went offline during opening hours at %3."
+                        ),
                         station.name,
                         station.location or board.site_name,
                         dropout.since.astimezone().strftime("%H:%M"),
@@ -265,9 +267,12 @@ class SupervisionService(QObject):
             if due is not None and _due_key(station.workstation_id, due) not in known:
                 fresh.append(_due_key(station.workstation_id, due))
                 self.notice.emit(
-                    _tr("Test alarm due"),
+                    QCoreApplication.translate("SupervisionService", "Test alarm due"),
                     fill(
-                        _tr("%1 was not tested within the schedule: send a test alarm there."),
+                        QCoreApplication.translate(
+                            "SupervisionService",
+                            "%1 was not tested within the schedule: send a test alarm there.",
+                        ),
                         station.name,
                     ),
                 )
@@ -282,11 +287,16 @@ def _due_key(workstation_id: uuid.UUID, due: date) -> str:
 
 def _message(error: ApiError | None) -> str:
     if error is None:
-        return _tr("The server gave no answer.")
+        return QCoreApplication.translate("SupervisionService", "The server gave no answer.")
     if error.kind == "offline":
-        return _tr("The server cannot be reached; the lists show what was last known.")
+        return QCoreApplication.translate(
+            "SupervisionService",
+            "The server cannot be reached; the lists show what was last known.",
+        )
     if error.status == 403 and not error.message:
-        return _tr("Your role may not see supervision.")
+        return QCoreApplication.translate(
+            "SupervisionService", "Your role may not see supervision."
+        )
     return error.message or str(error)
 
 
@@ -337,7 +347,11 @@ class SiteScheduleService(QObject):
     ) -> None:
         api = self._api()
         if api is None:
-            self.failed.emit(_tr("Sign in as administrator on a linked workstation."))
+            self.failed.emit(
+                QCoreApplication.translate(
+                    "SupervisionService", "Sign in as administrator on a linked workstation."
+                )
+            )
             return
 
         def answered(result: Any, error: ApiError | None) -> None:

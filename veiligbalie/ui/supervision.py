@@ -197,8 +197,13 @@ def weekday_names() -> list[str]:
     from PySide6.QtCore import QCoreApplication
 
     return [
-        QCoreApplication.translate("SupervisionView", name)
-        for name in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+        QCoreApplication.translate("SupervisionView", "Mon"),
+        QCoreApplication.translate("SupervisionView", "Tue"),
+        QCoreApplication.translate("SupervisionView", "Wed"),
+        QCoreApplication.translate("SupervisionView", "Thu"),
+        QCoreApplication.translate("SupervisionView", "Fri"),
+        QCoreApplication.translate("SupervisionView", "Sat"),
+        QCoreApplication.translate("SupervisionView", "Sun"),
     ]
 
 
@@ -210,20 +215,6 @@ def opening_hours_text(settings: sv.SupervisionSettingsOut) -> str:
         f"{days[p.weekday]} {p.opens}–{p.closes}" for p in settings.opening_hours
     ) or QCoreApplication.translate("SupervisionView", "none")
     return fill(QCoreApplication.translate("SupervisionView", "Opening hours: %1"), hours)
-
-
-def schedule_text(settings: sv.SupervisionSettingsOut) -> str:
-    from PySide6.QtCore import QCoreApplication
-
-    tr = QCoreApplication.translate
-    if settings.test_every_days is not None:
-        return tr("SupervisionView", "Test schedule: every %n day(s)", "", settings.test_every_days)
-    if settings.test_weekday is not None:
-        return fill(
-            tr("SupervisionView", "Test schedule: weekly on %1"),
-            weekday_names()[settings.test_weekday],
-        )
-    return tr("SupervisionView", "Test schedule: none set")
 
 
 class AlarmLog(QWidget):
@@ -487,8 +478,17 @@ class TestAlarms(QWidget):
             "missed": self.tr("Missed: nobody received it"),
         }[result]
 
+    def schedule_text(self, settings: sv.SupervisionSettingsOut) -> str:
+        if settings.test_every_days is not None:
+            return self.tr("Test schedule: every %n day(s)", "", settings.test_every_days)
+        if settings.test_weekday is not None:
+            return fill(
+                self.tr("Test schedule: weekly on %1"), weekday_names()[settings.test_weekday]
+            )
+        return self.tr("Test schedule: none set")
+
     def show_tests(self, overview: sv.TestOverview) -> None:
-        self.schedule.setText(schedule_text(overview.settings))
+        self.schedule.setText(self.schedule_text(overview.settings))
         self.table.setRowCount(len(overview.stations))
         for number, station in enumerate(overview.stations):
             last = station.last_test
