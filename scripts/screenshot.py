@@ -94,6 +94,11 @@ def main() -> int:
     parser.add_argument("--out", default=str(ROOT / "docs"))
     parser.add_argument("--all", action="store_true", help="one PNG per area as well")
     parser.add_argument("--lang", default="nl", choices=("nl", "en"))
+    parser.add_argument(
+        "--supervision",
+        action="store_true",
+        help="only Toezicht: the station board and alarm log, from a real server",
+    )
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -112,6 +117,14 @@ def main() -> int:
 
         app = QApplication.instance() or QApplication([])
         translators = install_translations(app, args.lang)
+        if args.supervision:
+            import screenshot_supervision
+
+            if args.lang == "nl":
+                translators.append(screenshot_supervision.pending_translator(app, Path(tmp)))
+            screenshot_supervision.shoot(out, app, Path(tmp))
+            print(f"screenshots written to {out}")
+            return 0
         settings.STATION_NAME.set("balie-3")
         settings.REPORTER_NAME.set("Marieke de Wit")
         settings.STATION_LOCATION.set("Stadskantoor, begane grond, balie 3")

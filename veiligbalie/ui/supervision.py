@@ -251,8 +251,9 @@ class AlarmLog(QWidget):
         self.story.setOpenLinks(False)
         split.addWidget(self.table)
         split.addWidget(self.story)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 1)
+        split.setSizes([820, 300])
         column.addWidget(split, 1)
         self.empty = QLabel(self.tr("No alarms at this site yet."), self)
         self.empty.setObjectName("alarmLogEmpty")
@@ -276,10 +277,10 @@ class AlarmLog(QWidget):
                 _item(_local(a.raised_at)),
                 _item(kind),
                 _item(a.location),
-                _item(sender_text(a.raised_by, a.station_name)),
+                _item(a.raised_by or a.station_name, sender_text(a.raised_by, a.station_name)),
                 _item(str(len({d.station_name for d in story.deliveries}))),
                 _item(
-                    fill(self.tr("%1 after %2"), first.responder, _seconds(first.seconds))
+                    fill(self.tr("%1, %2"), first.responder, _seconds(first.seconds))
                     if first
                     else self.tr("nobody")
                 ),
@@ -333,6 +334,15 @@ class AlarmLog(QWidget):
             "webhook": self.tr("webhook"),
         }.get(path, path)
 
+    def target_text(self, target: str) -> str:
+        """Whom an escalation level alerted."""
+        return {
+            "colleagues": self.tr("colleagues"),
+            "security": self.tr("security"),
+            "team_lead": self.tr("team leads"),
+            "coordinator": self.tr("coördinators"),
+        }.get(target, target)
+
     def kind_text(self, kind: str) -> str:
         """A line of the alarm's log, named as the people reading it say it."""
         return {
@@ -349,7 +359,18 @@ class AlarmLog(QWidget):
     def story_html(self, story: sv.AlarmStory) -> str:
         a = story.alarm
         e = html.escape
-        kind = type_label(AlarmType(a.type)) + (f" ({self.tr('test')})" if a.test else "")
+        kind = type_label(AlarmType(a.type))
+        if a.test:
+            kind = fill(self.tr("%1 (test)"), kind)
+        heading = {
+            "received": self.tr("Received"),
+            "answered": self.tr("Answered"),
+            "escalation": self.tr("Escalation"),
+            "report": self.tr("Report"),
+            "log": self.tr("Log"),
+        }
+        nobody_received = self.tr("No other station received it over the server.")
+        nobody_answered = self.tr("Nobody answered.")
         out = [
             f"<h3>{e(kind)} — {e(a.location or a.station_name)}</h3>",
             "<p>"
@@ -362,7 +383,7 @@ class AlarmLog(QWidget):
                 )
             )
             + "</p>",
-            f"<p><b>{e(self.tr('Received'))}</b></p><ul>",
+            f"<p><b>{e(heading['received'])}</b></p><ul>",
         ]
         if story.deliveries:
             for d in story.deliveries:
@@ -379,8 +400,8 @@ class AlarmLog(QWidget):
                     + "</li>"
                 )
         else:
-            out.append(f"<li>{e(self.tr('No other station received it over the server.'))}</li>")
-        out.append(f"</ul><p><b>{e(self.tr('Answered'))}</b></p><ul>")
+            out.append(f"<li>{e(nobody_received)}</li>")
+        out.append(f"</ul><p><b>{e(heading['answered'])}</b></p><ul>")
         if story.answers:
             for answer in story.answers:
                 who = answer.responder or answer.station_name
@@ -398,12 +419,13 @@ class AlarmLog(QWidget):
                     + "</li>"
                 )
         else:
-            out.append(f"<li>{e(self.tr('Nobody answered.'))}</li>")
+            out.append(f"<li>{e(nobody_answered)}</li>")
         out.append("</ul>")
         if story.escalations:
-            out.append(f"<p><b>{e(self.tr('Escalation'))}</b></p><ul>")
+            out.append(f"<p><b>{e(heading['escalation'])}</b></p><ul>")
             for step in story.escalations:
-                targets = ", ".join(step.targets + (["webhook"] if step.webhook else []))
+                names = [self.target_text(x) for x in step.targets]
+                targets = ", ".join(names + ([self.path_text("webhook")] if step.webhook else []))
                 out.append(
                     "<li>"
                     + e(
@@ -429,9 +451,9 @@ class AlarmLog(QWidget):
                 )
                 + "</p>"
             )
-        out.append(f"<p><b>{e(self.tr('Report'))}:</b> {e(self._report_text(story))}</p>")
+        out.append(f"<p><b>{e(heading['report'])}:</b> {e(self._report_text(story))}</p>")
         if story.log:
-            out.append(f"<p><b>{e(self.tr('Log'))}</b></p><table cellspacing='4'>")
+            out.append(f"<p><b>{e(heading['log'])}</b></p><table cellspacing='4'>")
             for line in story.log:
                 cells = (
                     _local(line.at, False),
