@@ -28,6 +28,9 @@ from veiligbalie.core.vocabulary import Role
 from veiligbalie.net.api import ApiError, ServerApi
 from veiligbalie.protocol import supervision as sv
 
+#: The wire models the Toezicht widgets show (they import them from here, not from protocol).
+wire = sv
+
 if TYPE_CHECKING:
     from veiligbalie.net.lan import PeerInfo
     from veiligbalie.net.stream import Stream

@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
 
 from veiligbalie.core.text import fill
 from veiligbalie.core.vocabulary import AlarmType
-from veiligbalie.protocol import supervision as sv
 from veiligbalie.services.supervision import BoardRow, SupervisionService
+from veiligbalie.services.supervision import wire as sv
 from veiligbalie.ui.alarm_popup import type_label
 
 if TYPE_CHECKING:

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from veiligbalie.core.text import fill
-from veiligbalie.protocol import supervision as sv
 from veiligbalie.services.supervision import SiteScheduleService
+from veiligbalie.services.supervision import wire as sv
 from veiligbalie.ui.supervision import weekday_names
 
 if TYPE_CHECKING:
