@@ -169,6 +169,9 @@ def board_rows(view: SupervisionView) -> dict[str, dict[str, str]]:
     }
 
 
+_CLOSED: list[MainWindow] = []
+
+
 def dropped(texts: list[str], name: str) -> list[str]:
     """The drop-out notices of one station."""
     return [text for text in texts if name in text and "went offline" in text]
@@ -182,7 +185,9 @@ def close(context: AppContext, window: MainWindow) -> None:
     window.alarm_popup.close()
     context.close()
     window.context = None
-    window.deleteLater()
+    # Kept, not deleted: a closed engine may still finish a request and tell the window's
+    # settings page, which must still be there.
+    _CLOSED.append(window)
 
 
 def test_board_flags_a_killed_station_once_and_the_logs_tell_the_story(

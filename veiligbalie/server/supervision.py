@@ -555,11 +555,15 @@ def sweep(
 ) -> list[Told]:
     """One look at every workstation's presence: keep each one's "since" up to date, write a
     drop-out for a station offline since opening hours longer than ``grace`` seconds, close
-    the drop-out of one that is back. Answers the events to tell."""
+    the drop-out of one that is back. Answers the events to tell.
+
+    Decided in a read transaction; a write transaction only when something changed (most
+    looks change nothing, and must not take SQLite's write lock from the alarm path)."""
     now = now or _now()
     fresh = now - presence.PRESENCE_TIMEOUT
     told: list[Told] = []
-    with store.write() as conn:
+    changes: list[Any] = []
+    with store.read() as conn:
         rows = conn.execute(
             sa.select(
                 t.workstations.c.id,
@@ -582,13 +586,13 @@ def sweep(
             online = bool(r.online) and r.last_seen_at >= fresh
             up = uptime.get(r.id)
             if up is None:
-                conn.execute(
+                changes.append(
                     sa.insert(t.station_uptime).values(
                         workstation_id=r.id, online=online, since=now if online else r.last_seen_at
                     )
                 )
             elif bool(up.online) != online:
-                conn.execute(
+                changes.append(
                     sa.update(t.station_uptime)
                     .where(t.station_uptime.c.workstation_id == r.id)
                     .values(online=online, since=now if online else r.last_seen_at)
@@ -596,7 +600,7 @@ def sweep(
             open_one = dropouts.get(r.id)
             if online:
                 if open_one is not None:
-                    conn.execute(
+                    changes.append(
                         sa.update(t.station_dropouts)
                         .where(t.station_dropouts.c.id == open_one.id)
                         .values(back_at=now)
@@ -625,7 +629,7 @@ def sweep(
             if exists is not None:
                 continue
             dropout_id = uuid7()
-            conn.execute(
+            changes.append(
                 sa.insert(t.station_dropouts).values(
                     id=dropout_id,
                     site_id=r.site_id,
@@ -644,6 +648,10 @@ def sweep(
                 since=last_seen,
             )
             told.append(Told(r.site_id, _event(body)))
+    if changes:
+        with store.write() as conn:
+            for statement in changes:
+                conn.execute(statement)
     return told
 
 
