@@ -138,12 +138,21 @@ class SupervisionService(QObject):
     # -- asking ------------------------------------------------------------------------------
     def start(self) -> None:
         """Ask for the sites, then everything of the chosen one; keep the board fresh."""
-        self._slow.start()
+        if self._slow.interval() > 0:
+            self._slow.start()
         self._get(f"{sv.SUPERVISION_PATH}/sites", sv.SupervisionSites, self._on_sites)
 
     def stop(self) -> None:
         self._slow.stop()
         self._due.stop()
+
+    def set_slow_refresh(self, ms: int) -> None:
+        """How often the board is asked without an event (0: only on events)."""
+        self._slow.setInterval(max(ms, 0))
+        if ms <= 0:
+            self._slow.stop()
+        elif not self._slow.isActive():
+            self._slow.start()
 
     def choose_site(self, site_id: uuid.UUID | None) -> None:
         self.site_id = site_id
