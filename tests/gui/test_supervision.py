@@ -249,6 +249,7 @@ def test_board_flags_a_killed_station_once_and_the_logs_tell_the_story(
     assert board_rows(again)["balie-3"]["status"] == board.tr("Dropped out")
     assert not dropped([text for _, text in again.notices], "balie-3")
     assert len(dropped(notified, "balie-3")) == 1
+    again.service.stop()
 
     # Alarms: one answered after an escalation, one answered at once, one test.
     sender = office.stations["balie-2"]
@@ -305,6 +306,12 @@ def test_board_flags_a_killed_station_once_and_the_logs_tell_the_story(
     assert "balie-1" in tests.item(rows_t["balie-2"], 3).text()
     assert tests.item(rows_t["balie-4"], 1).text() == view.test_alarms.tr("never")
     assert tests.item(rows_t["balie-4"], 5).text()  # the reminder
+    # Signing out takes the site's picture away.
+    assert context.session is not None
+    with qtbot.waitSignal(context.session.logout_finished, timeout=15000):
+        context.session.logout()
+    qtbot.waitUntil(lambda: view.board.table.rowCount() == 0, timeout=5000)
+    assert view.alarm_log.table.rowCount() == 0 and not view.message.isHidden()
 
 
 def test_who_may_see_the_board(

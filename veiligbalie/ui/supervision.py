@@ -611,6 +611,13 @@ class SupervisionView(QWidget):
             self.service.start()
         else:
             self.service.stop()
+            # Signed out (or another role): nothing of the site stays on screen.
+            for table in (self.board.table, self.alarm_log.table, self.test_alarms.table):
+                table.setRowCount(0)
+            self.alarm_log.story.clear()
+            self.board.summary.clear()
+            self.site.clear()
+            self.site.hide()
             self._failed(
                 self.tr(
                     "Supervision is for security, team leads and coördinators who are signed in."
