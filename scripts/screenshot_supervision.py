@@ -319,7 +319,7 @@ def shoot(out: Path, app: Any, folder: Path) -> None:
         window.grab().save(str(out / "screenshot-alarm-log.png"))
         view.tabs.setCurrentWidget(view.test_alarms)
         pump(1)
-        window.grab().save(str(folder / "screenshot-test-alarms.png"))
+        window.grab().save(str(out / "screenshot-test-alarms.png"))
         window._quitting = True
         window.close()
         window.alarm_popup.close()
