@@ -391,6 +391,12 @@ def test_the_administrator_sets_opening_hours_and_the_test_schedule(
     with qtbot.waitSignal(editor.service.failed, timeout=15000):
         editor.save()
     assert "is not after opening time" in editor.status.text()
+    # Alarmering's site chooser: another site's settings.
+    town = uuid.UUID(next(s["id"] for s in sites if s["name"] == "Stadhuis"))
+    editor.set_site(town)
+    qtbot.waitUntil(lambda: editor.current is not None, timeout=15000)
+    assert editor.current is not None and editor.current.site_name == "Stadhuis"
+    assert all(box.isChecked() for box in editor.open_boxes)  # open all week (the fixture)
     # A team lead is refused by the server (403), and the editor says so.
     lead, lead_window = viewer(
         qtbot, office, "tleider", fresh_code(office, "Stadhuis", "lead-1"), opened

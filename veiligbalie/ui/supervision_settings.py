@@ -154,7 +154,16 @@ class SiteScheduleEditor(QWidget):
         self._mode_changed()
         service.load(site_id)
 
+    def set_site(self, site_id: uuid.UUID) -> None:
+        """Show another site's hours and schedule (Alarmering's site chooser)."""
+        self.site_id = site_id
+        self.current = None
+        self.status.clear()
+        self.service.load(site_id)
+
     def show_settings(self, settings: sv.SupervisionSettingsOut) -> None:
+        if settings.site_id != self.site_id:
+            return  # the answer for the site shown before
         self.current = settings
         first: dict[int, sv.OpeningPeriodBody] = {}
         for period in settings.opening_hours:
