@@ -337,6 +337,188 @@
     </message>
   </context>
   <context>
+    <name>AlarmLog</name>
+    <message>
+      <source>Alarm log</source>
+      <translation>Alarmlogboek</translation>
+    </message>
+    <message>
+      <source>Alarms of the site</source>
+      <translation>Alarmen van de vestiging</translation>
+    </message>
+    <message>
+      <source>When</source>
+      <translation>Wanneer</translation>
+    </message>
+    <message>
+      <source>Type</source>
+      <translation>Soort</translation>
+    </message>
+    <message>
+      <source>Place</source>
+      <translation>Plaats</translation>
+    </message>
+    <message>
+      <source>Sender</source>
+      <translation>Melder</translation>
+    </message>
+    <message>
+      <source>Received by</source>
+      <translation>Ontvangen</translation>
+    </message>
+    <message>
+      <source>First answer</source>
+      <translation>Antwoord</translation>
+    </message>
+    <message>
+      <source>Escalated</source>
+      <translation>Geëscaleerd</translation>
+    </message>
+    <message>
+      <source>Report</source>
+      <translation>Melding</translation>
+    </message>
+    <message>
+      <source>The alarm's story</source>
+      <translation>Het verloop van het alarm</translation>
+    </message>
+    <message>
+      <source>No alarms at this site yet.</source>
+      <translation>Nog geen alarmen op deze vestiging.</translation>
+    </message>
+    <message>
+      <source>%1 (test)</source>
+      <translation>%1 (test)</translation>
+    </message>
+    <message>
+      <source>%1, %2</source>
+      <translation>%1, %2</translation>
+    </message>
+    <message>
+      <source>nobody</source>
+      <translation>niemand</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n step(s)</source>
+      <translation>
+        <numerusform>%n stap</numerusform>
+        <numerusform>%n stappen</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>no report</source>
+      <translation>geen melding</translation>
+    </message>
+    <message>
+      <source>report made</source>
+      <translation>melding gemaakt</translation>
+    </message>
+    <message>
+      <source>server</source>
+      <translation>server</translation>
+    </message>
+    <message>
+      <source>LAN</source>
+      <translation>LAN</translation>
+    </message>
+    <message>
+      <source>webhook</source>
+      <translation>webhook</translation>
+    </message>
+    <message>
+      <source>colleagues</source>
+      <translation>collega's</translation>
+    </message>
+    <message>
+      <source>security</source>
+      <translation>beveiliging</translation>
+    </message>
+    <message>
+      <source>team leads</source>
+      <translation>teamleiders</translation>
+    </message>
+    <message>
+      <source>coördinators</source>
+      <translation>coördinatoren</translation>
+    </message>
+    <message>
+      <source>raised</source>
+      <translation>alarm gegeven</translation>
+    </message>
+    <message>
+      <source>received</source>
+      <translation>ontvangen</translation>
+    </message>
+    <message>
+      <source>answered</source>
+      <translation>beantwoord</translation>
+    </message>
+    <message>
+      <source>escalated</source>
+      <translation>geëscaleerd</translation>
+    </message>
+    <message>
+      <source>webhook sent</source>
+      <translation>webhook verstuurd</translation>
+    </message>
+    <message>
+      <source>webhook failed</source>
+      <translation>webhook mislukt</translation>
+    </message>
+    <message>
+      <source>resolved</source>
+      <translation>afgehandeld</translation>
+    </message>
+    <message>
+      <source>cancelled (mistake)</source>
+      <translation>ingetrokken (vergissing)</translation>
+    </message>
+    <message>
+      <source>Received</source>
+      <translation>Ontvangen</translation>
+    </message>
+    <message>
+      <source>Answered</source>
+      <translation>Beantwoord</translation>
+    </message>
+    <message>
+      <source>Escalation</source>
+      <translation>Escalatie</translation>
+    </message>
+    <message>
+      <source>Log</source>
+      <translation>Logboek</translation>
+    </message>
+    <message>
+      <source>No other station received it over the server.</source>
+      <translation>Geen andere werkplek ontving het via de server.</translation>
+    </message>
+    <message>
+      <source>Nobody answered.</source>
+      <translation>Niemand antwoordde.</translation>
+    </message>
+    <message>
+      <source>Raised by %1 at %2 from %3.</source>
+      <translation>Alarm van %1 om %2 vanaf %3.</translation>
+    </message>
+    <message>
+      <source>%1 over the %2 at %3</source>
+      <translation>%1 via de %2 om %3</translation>
+    </message>
+    <message>
+      <source>%1: “I'm coming” after %2</source>
+      <translation>%1: „Ik kom eraan” na %2</translation>
+    </message>
+    <message>
+      <source>Level %1 at %2: %3</source>
+      <translation>Niveau %1 om %2: %3</translation>
+    </message>
+    <message>
+      <source>Closed by %1 at %2.</source>
+      <translation>Afgesloten door %1 om %2.</translation>
+    </message>
+  </context>
+  <context>
     <name>AlarmPopup</name>
     <message>
       <source>Alarm from a colleague</source>
@@ -5905,6 +6087,11 @@
       <extracomment>The Logboek's saved filters, per user: JSON {"&lt;user&gt;": {"&lt;name&gt;": {filter}}}.</extracomment>
       <translation>Bewaarde filters van het logboek</translation>
     </message>
+    <message>
+      <source>Supervision notices already given</source>
+      <extracomment>Drop-outs and test reminders already told on this station ("dropout:&lt;id&gt;", "test:&lt;workstation&gt;:&lt;date&gt;"): each is told once, also across restarts.</extracomment>
+      <translation>Toezichtmeldingen die al gegeven zijn</translation>
+    </message>
   </context>
   <context>
     <name>SettingsView</name>
@@ -6142,6 +6329,315 @@
     </message>
   </context>
   <context>
+    <name>SiteScheduleEditor</name>
+    <message>
+      <source>Opening hours and test alarms</source>
+      <extracomment>A closing time of 00:00 means midnight (24:00): open until the end of the day.</extracomment>
+      <translation>Openingstijden en testalarmen</translation>
+    </message>
+    <message>
+      <source>Opening hours</source>
+      <translation>Openingstijden</translation>
+    </message>
+    <message>
+      <source>Open</source>
+      <translation>Open</translation>
+    </message>
+    <message>
+      <source>From</source>
+      <translation>Van</translation>
+    </message>
+    <message>
+      <source>Until</source>
+      <translation>Tot</translation>
+    </message>
+    <message>
+      <source>Open on %1</source>
+      <translation>Open op %1</translation>
+    </message>
+    <message>
+      <source>Opens on %1</source>
+      <translation>Opent op %1</translation>
+    </message>
+    <message>
+      <source>Closes on %1</source>
+      <translation>Sluit op %1</translation>
+    </message>
+    <message>
+      <source>00:00 means until midnight</source>
+      <translation>00:00 betekent tot middernacht</translation>
+    </message>
+    <message>
+      <source>Test alarms</source>
+      <translation>Testalarmen</translation>
+    </message>
+    <message>
+      <source>How often each workstation is tested</source>
+      <translation>Hoe vaak elke werkplek getest wordt</translation>
+    </message>
+    <message>
+      <source>No schedule</source>
+      <translation>Geen schema</translation>
+    </message>
+    <message>
+      <source>Every number of days</source>
+      <translation>Om de zoveel dagen</translation>
+    </message>
+    <message>
+      <source>Weekly on a weekday</source>
+      <translation>Wekelijks op een vaste dag</translation>
+    </message>
+    <message>
+      <source>Schedule</source>
+      <translation>Schema</translation>
+    </message>
+    <message>
+      <source>Days between tests</source>
+      <translation>Dagen tussen tests</translation>
+    </message>
+    <message>
+      <source>Test day</source>
+      <translation>Testdag</translation>
+    </message>
+    <message>
+      <source>Save</source>
+      <translation>Opslaan</translation>
+    </message>
+    <message>
+      <source>Save opening hours and test schedule</source>
+      <translation>Openingstijden en testschema opslaan</translation>
+    </message>
+    <message>
+      <source>Times in %1.</source>
+      <translation>Tijden in %1.</translation>
+    </message>
+    <message>
+      <source>Not set yet: the defaults apply (weekdays 08:00–17:00).</source>
+      <translation>Nog niet ingesteld: de standaard geldt (werkdagen 08:00–17:00).</translation>
+    </message>
+    <message>
+      <source>Last changed by %1 on %2.</source>
+      <translation>Laatst gewijzigd door %1 op %2.</translation>
+    </message>
+    <message>
+      <source>Saving…</source>
+      <translation>Opslaan…</translation>
+    </message>
+    <message>
+      <source>Saved.</source>
+      <translation>Opgeslagen.</translation>
+    </message>
+  </context>
+  <context>
+    <name>StationBoard</name>
+    <message>
+      <source>Station board</source>
+      <translation>Werkplekkenbord</translation>
+    </message>
+    <message>
+      <source>Workstations of the site</source>
+      <translation>Werkplekken van de vestiging</translation>
+    </message>
+    <message>
+      <source>Workstation</source>
+      <translation>Werkplek</translation>
+    </message>
+    <message>
+      <source>Location</source>
+      <translation>Locatie</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>Since</source>
+      <translation>Sinds</translation>
+    </message>
+    <message>
+      <source>Reachable via</source>
+      <translation>Bereikbaar via</translation>
+    </message>
+    <message>
+      <source>Client version</source>
+      <translation>Versie</translation>
+    </message>
+    <message>
+      <source>Last test</source>
+      <translation>Laatste test</translation>
+    </message>
+    <message>
+      <source>Server and LAN</source>
+      <translation>Beide (server en LAN)</translation>
+    </message>
+    <message>
+      <source>Server</source>
+      <translation>Server</translation>
+    </message>
+    <message>
+      <source>LAN only</source>
+      <translation>Alleen LAN</translation>
+    </message>
+    <message>
+      <source>Not reachable</source>
+      <translation>Niet bereikbaar</translation>
+    </message>
+    <message>
+      <source>Dropped out</source>
+      <translation>Uitgevallen</translation>
+    </message>
+    <message>
+      <source>Online</source>
+      <translation>Online</translation>
+    </message>
+    <message>
+      <source>Offline</source>
+      <translation>Offline</translation>
+    </message>
+    <message>
+      <source>Test overdue</source>
+      <translation>Test te laat</translation>
+    </message>
+    <message>
+      <source>open now</source>
+      <translation>nu open</translation>
+    </message>
+    <message>
+      <source>closed now</source>
+      <translation>nu gesloten</translation>
+    </message>
+    <message>
+      <source>&lt;b&gt;%1&lt;/b&gt; — %2</source>
+      <translation>&lt;b&gt;%1&lt;/b&gt; — %2</translation>
+    </message>
+    <message>
+      <source>%1 of %2 workstations online</source>
+      <translation>%1 van %2 werkplekken online</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n dropped out during opening hours</source>
+      <translation>
+        <numerusform>%n uitgevallen tijdens openingstijden</numerusform>
+        <numerusform>%n uitgevallen tijdens openingstijden</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n not tested within the schedule</source>
+      <translation>
+        <numerusform>%n niet getest volgens schema</numerusform>
+        <numerusform>%n niet getest volgens schema</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>SupervisionService</name>
+    <message>
+      <source>Sign in with a linked workstation to see supervision.</source>
+      <extracomment>The wire models the Toezicht widgets show (they import them from here, not from protocol). Events that make a list ask again, and which. What no event announces (a station seen by heartbeat only going stale) shows this late. How many told drop-outs and reminders are remembered.</extracomment>
+      <translation>Meld u aan op een gekoppelde werkplek om Toezicht te zien.</translation>
+    </message>
+    <message>
+      <source>Workstation dropped out</source>
+      <translation>Werkplek uitgevallen</translation>
+    </message>
+    <message>
+      <source>%1 (%2) went offline during opening hours at %3.</source>
+      <translation>%1 (%2) is om %3 offline gegaan tijdens openingstijden.</translation>
+    </message>
+    <message>
+      <source>Test alarm due</source>
+      <translation>Testalarm nodig</translation>
+    </message>
+    <message>
+      <source>%1 was not tested within the schedule: send a test alarm there.</source>
+      <translation>%1 is niet volgens schema getest: geef daar een testalarm.</translation>
+    </message>
+    <message>
+      <source>The server gave no answer.</source>
+      <translation>De server gaf geen antwoord.</translation>
+    </message>
+    <message>
+      <source>The server cannot be reached; the lists show what was last known.</source>
+      <translation>De server is niet bereikbaar; de lijsten tonen wat het laatst bekend was.</translation>
+    </message>
+    <message>
+      <source>Your role may not see supervision.</source>
+      <translation>Uw rol mag Toezicht niet zien.</translation>
+    </message>
+    <message>
+      <source>Sign in as administrator on a linked workstation.</source>
+      <translation>Meld u aan als beheerder op een gekoppelde werkplek.</translation>
+    </message>
+  </context>
+  <context>
+    <name>SupervisionView</name>
+    <message>
+      <source>Mon</source>
+      <translation>ma</translation>
+    </message>
+    <message>
+      <source>Tue</source>
+      <translation>di</translation>
+    </message>
+    <message>
+      <source>Wed</source>
+      <translation>wo</translation>
+    </message>
+    <message>
+      <source>Thu</source>
+      <translation>do</translation>
+    </message>
+    <message>
+      <source>Fri</source>
+      <translation>vr</translation>
+    </message>
+    <message>
+      <source>Sat</source>
+      <translation>za</translation>
+    </message>
+    <message>
+      <source>Sun</source>
+      <translation>zo</translation>
+    </message>
+    <message>
+      <source>none</source>
+      <translation>geen</translation>
+    </message>
+    <message>
+      <source>Opening hours: %1</source>
+      <translation>Openingstijden: %1</translation>
+    </message>
+    <message>
+      <source>Supervision</source>
+      <translation>Toezicht</translation>
+    </message>
+    <message>
+      <source>Site</source>
+      <translation>Vestiging</translation>
+    </message>
+    <message>
+      <source>Refresh</source>
+      <translation>Vernieuwen</translation>
+    </message>
+    <message>
+      <source>Station board</source>
+      <translation>Werkplekkenbord</translation>
+    </message>
+    <message>
+      <source>Alarm log</source>
+      <translation>Alarmlogboek</translation>
+    </message>
+    <message>
+      <source>Test alarms</source>
+      <translation>Testalarmen</translation>
+    </message>
+    <message>
+      <source>Supervision is for security, team leads and coördinators who are signed in.</source>
+      <extracomment>The notices given (title, text), also when no main window shows them.</extracomment>
+      <translation>Toezicht is voor beveiliging, teamleiders en coördinatoren die zijn aangemeld.</translation>
+    </message>
+  </context>
+  <context>
     <name>SyncEngine</name>
     <message>
       <source>The evidence file %1 of a report is no longer on this workstation and cannot be sent to the server</source>
@@ -6232,6 +6728,76 @@
     <message>
       <source>every team lead of the site</source>
       <translation>elke teamleider van de vestiging</translation>
+    </message>
+  </context>
+  <context>
+    <name>TestAlarms</name>
+    <message>
+      <source>Test alarms</source>
+      <translation>Testalarmen</translation>
+    </message>
+    <message>
+      <source>Test results per workstation</source>
+      <translation>Testresultaten per werkplek</translation>
+    </message>
+    <message>
+      <source>Workstation</source>
+      <translation>Werkplek</translation>
+    </message>
+    <message>
+      <source>Last test</source>
+      <translation>Laatste test</translation>
+    </message>
+    <message>
+      <source>Result</source>
+      <translation>Resultaat</translation>
+    </message>
+    <message>
+      <source>Heard by</source>
+      <translation>Gehoord door</translation>
+    </message>
+    <message>
+      <source>Answered by</source>
+      <translation>Beantwoord door</translation>
+    </message>
+    <message>
+      <source>Reminder</source>
+      <translation>Herinnering</translation>
+    </message>
+    <message>
+      <source>Answered</source>
+      <translation>Beantwoord</translation>
+    </message>
+    <message>
+      <source>Heard, not answered</source>
+      <translation>Gehoord, niet beantwoord</translation>
+    </message>
+    <message>
+      <source>Missed: nobody received it</source>
+      <translation>Gemist: niemand ontving het</translation>
+    </message>
+    <message numerus="yes">
+      <source>Test schedule: every %n day(s)</source>
+      <translation>
+        <numerusform>Testschema: elke dag</numerusform>
+        <numerusform>Testschema: elke %n dagen</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>Test schedule: weekly on %1</source>
+      <translation>Testschema: wekelijks op %1</translation>
+    </message>
+    <message>
+      <source>Test schedule: none set</source>
+      <translation>Testschema: niet ingesteld</translation>
+    </message>
+    <message>
+      <source>Not tested within the schedule (since %1)</source>
+      <translation>Niet volgens schema getest (sinds %1)</translation>
+    </message>
+    <message>
+      <source>never</source>
+      <translation>nooit</translation>
     </message>
   </context>
   <context>

@@ -457,6 +457,11 @@ def main() -> int:
     parser.add_argument(
         "--admin-people", action="store_true", help="Beheer > Mensen against a local server"
     )
+    parser.add_argument(
+        "--supervision",
+        action="store_true",
+        help="only Toezicht: the station board and alarm log, from a real server",
+    )
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -494,6 +499,14 @@ def main() -> int:
 
         app = QApplication.instance() or QApplication([])
         translators = install_translations(app, args.lang)
+        if args.supervision:
+            import screenshot_supervision
+
+            if args.lang == "nl":
+                translators.append(screenshot_supervision.pending_translator(app, Path(tmp)))
+            screenshot_supervision.shoot(out, app, Path(tmp))
+            print(f"screenshots written to {out}")
+            return 0
         settings.STATION_NAME.set("balie-3")
         settings.REPORTER_NAME.set("Marieke de Wit")
         settings.STATION_LOCATION.set("Stadskantoor, begane grond, balie 3")

@@ -252,6 +252,16 @@ GUIDANCE_REFRESH_MONTHS = Setting(
     "guidance/refresh_months", int, 6, "Months between refreshers (one reminder)"
 )
 
+# -- Toezicht ---------------------------------------------------------------------------------
+#: Drop-outs and test reminders already told on this station ("dropout:<id>",
+#: "test:<workstation>:<date>"): each is told once, also across restarts.
+SUPERVISION_TOLD = Setting(
+    "supervision/told",
+    list,
+    list,
+    QT_TRANSLATE_NOOP("Settings", "Supervision notices already given"),
+)
+
 ALL: tuple[Setting[Any], ...] = tuple(
     value for value in globals().values() if isinstance(value, Setting)
 )

@@ -105,6 +105,9 @@ def test_levels_edited_saved_and_refused_with_the_servers_message(
 ) -> None:
     running, _ = server
     assert "built-in default" in page.source.text()
+    # The site's opening hours and test schedule sit on the same page, for the same site.
+    assert page.schedule is not None and page.schedule.site_id == page.current_site()
+    qtbot.waitUntil(lambda: page.schedule is not None and page.schedule.current is not None)
     assert page.secret_state.text() == "Not set"
     while len(page.rows) > 1:
         _click(qtbot, page.rows[-1].remove)

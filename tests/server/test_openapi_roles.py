@@ -25,6 +25,8 @@ ALARM_ROLES = frozenset({"employee", "team_lead", "security", "workstation"})
 WORKSTATION = frozenset({"workstation"})
 #: Team leads and coordinators (the coordinator is not among the callers walked here).
 REVIEW = frozenset({"team_lead"})
+#: Supervision: security and team leads (and coordinators, not walked here).
+SUPERVISION = frozenset({"team_lead", "security"})
 
 #: (method, path) -> who may call it. Everyone else: 401 without a token, 403 with one.
 ROLE_TABLE: dict[tuple[str, str], frozenset[str]] = {
@@ -76,6 +78,13 @@ ROLE_TABLE: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/v1/admin/sites/{site_id}/escalation/webhook-test"): ADMIN,
     ("GET", "/api/v1/admin/sites/{site_id}/lan"): ADMIN,
     ("PUT", "/api/v1/admin/sites/{site_id}/lan"): ADMIN,
+    ("GET", "/api/v1/admin/sites/{site_id}/supervision"): ADMIN,
+    ("PUT", "/api/v1/admin/sites/{site_id}/supervision"): ADMIN,
+    ("GET", "/api/v1/supervision/sites"): SUPERVISION,
+    ("GET", "/api/v1/supervision/board"): SUPERVISION,
+    ("GET", "/api/v1/supervision/alarms"): SUPERVISION,
+    ("GET", "/api/v1/supervision/alarms/{alarm_id}"): SUPERVISION,
+    ("GET", "/api/v1/supervision/tests"): SUPERVISION,
     ("GET", "/api/v1/guidance/cards"): TOKENS,
     ("PUT", "/api/v1/guidance/cards/{language}/{card_id}"): ADMIN,
     ("GET", "/api/v1/guidance/cards/{language}/{card_id}/history"): ADMIN,
@@ -181,6 +190,9 @@ def bodies(
             "levels": [{"delay_seconds": 0, "targets": ["colleagues"]}]
         },
         ("PUT", "/api/v1/admin/sites/{site_id}/lan"): lambda: {"port": 47470},
+        ("PUT", "/api/v1/admin/sites/{site_id}/supervision"): lambda: {
+            "opening_hours": [{"weekday": 0, "opens": "08:00", "closes": "17:00"}]
+        },
         ("POST", "/api/v1/enroll"): lambda: {"code": "NOPE-NOPE-NOPE"},
         ("POST", "/api/v1/auth/login"): lambda: {"username": "emp", "password": PASSWORD},
         ("POST", "/api/v1/auth/password"): lambda: {

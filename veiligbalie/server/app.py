@@ -42,6 +42,9 @@ from veiligbalie.server.routes import router
 from veiligbalie.server.store import ServerStore, default_files_dir
 from veiligbalie.server.stream import RawSendMiddleware, StreamHub
 from veiligbalie.server.stream import router as stream_router
+from veiligbalie.server.supervision import DropoutWatch
+from veiligbalie.server.supervision import adm as supervision_admin_router
+from veiligbalie.server.supervision import router as supervision_router
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 5 * 1024 * 1024
@@ -200,15 +203,19 @@ def create_app(
     files = prepare_files_dir(Path(files_dir or default_files_dir(store.url)))
     # Retention: the purge of expired personal data, once a day (``purge_clock`` for tests).
     daily_purge = DailyPurge(store, files, purge_clock, first_delay=purge_first_delay)
+    # Supervision: stations that drop out during opening hours, written and told once.
+    dropout_watch = DropoutWatch(store, hub)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         hub.attach_loop(asyncio.get_running_loop())
         await alarms.start()
         await daily_purge.start()
+        await dropout_watch.start()
         try:
             yield
         finally:
+            await dropout_watch.stop()
             await daily_purge.stop()
             await alarms.stop()
 
@@ -224,6 +231,7 @@ def create_app(
     app.state.login_policy = login_policy or ThrottlePolicy.from_environment()
     app.state.files_dir = files
     app.state.daily_purge = daily_purge
+    app.state.dropout_watch = dropout_watch
     app.state.hub = hub
     app.state.ping_interval = ping_interval
     app.state.alarms = alarms
@@ -239,6 +247,8 @@ def create_app(
     app.include_router(privacy_router)
     app.include_router(dossier_router)
     app.include_router(organisation_router)
+    app.include_router(supervision_router)
+    app.include_router(supervision_admin_router)
     # After every router: each route's documented answers include the common ones.
     _document_common_answers(app, max_body_bytes)
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)

@@ -776,6 +776,9 @@ def build_parser() -> argparse.ArgumentParser:
     _target(p, "site", "site name or id", "--name")
     p.add_argument("share", choices=["on", "off"])
     leaf(site, "list", _site_list, "list sites")
+    from veiligbalie.server.supervision import add_cli as add_supervision_cli
+
+    add_supervision_cli(site, leaf)
 
     ws = areas.add_parser("workstation", help="counter workstations").add_subparsers(
         dest="action", required=True, parser_class=_Parser

@@ -576,7 +576,7 @@ login_throttle = sa.Table(
     sa.Column("locked_at", UTCDateTime),  # set: only an administrator lifts it
 )
 
-# --- organisation closing days (migration 0010) ---------------------------------------------
+# --- organisation closing days (migration 0012) ---------------------------------------------
 
 #: The organisation's extra non-working days (the Friday after Ascension Day, bridge days,
 #: its own closing days): working-day deadlines skip them like public holidays.
@@ -587,4 +587,45 @@ closing_days = sa.Table(
     sa.Column("reason", sa.String(200), nullable=False, server_default=""),
     sa.Column("changed_by", sa.String(200), nullable=False),
     sa.Column("changed_at", UTCDateTime, nullable=False),
+)
+
+# --- supervision (migration 0014_supervision) --------------------------------------------
+
+#: A site's opening hours and test-alarm schedule, as the administrator set them (no row:
+#: the defaults of server.supervision apply).
+site_supervision = sa.Table(
+    "site_supervision",
+    metadata,
+    sa.Column("site_id", sa.Uuid, sa.ForeignKey("sites.id"), primary_key=True),
+    sa.Column("timezone", sa.String(64), nullable=False),
+    # [{"weekday": 0, "opens": "08:30", "closes": "17:00"}, ...]
+    sa.Column("opening_hours", sa.JSON, nullable=False),
+    sa.Column("test_every_days", sa.Integer),
+    sa.Column("test_weekday", sa.Integer),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Column("updated_by", sa.String(200), nullable=False, server_default=""),
+)
+
+#: A station that went offline during opening hours (``since``: when it was last seen) and
+#: when it came back (``back_at``); one row per drop-out, never two for the same one.
+station_dropouts = sa.Table(
+    "station_dropouts",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("site_id", sa.Uuid, sa.ForeignKey("sites.id"), nullable=False, index=True),
+    sa.Column("workstation_id", sa.Uuid, sa.ForeignKey("workstations.id"), nullable=False),
+    sa.Column("since", UTCDateTime, nullable=False),
+    sa.Column("back_at", UTCDateTime),
+    sa.Column("recorded_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("workstation_id", "since", name="uq_station_dropouts_workstation_since"),
+)
+
+#: Since when each workstation is online (or offline) without a break, as the supervision
+#: watch saw its presence change.
+station_uptime = sa.Table(
+    "station_uptime",
+    metadata,
+    sa.Column("workstation_id", sa.Uuid, sa.ForeignKey("workstations.id"), primary_key=True),
+    sa.Column("online", sa.Boolean, nullable=False),
+    sa.Column("since", UTCDateTime, nullable=False),
 )

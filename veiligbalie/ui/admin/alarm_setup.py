@@ -44,6 +44,7 @@ from veiligbalie.services.admin_alarm import (
     WebhookTestOut,
 )
 from veiligbalie.services.context import AppContext
+from veiligbalie.ui.supervision_settings import SiteScheduleEditor
 
 MAX_LEVELS = 10
 
@@ -374,6 +375,9 @@ class AlarmSetupPage(QWidget):
         s.lan_loaded.connect(self._show_lan)
         s.webhook_tested.connect(self._show_test)
         s.failed.connect(self._show_failure)
+        #: Opening hours and the test-alarm schedule of the chosen site (Toezicht reads them).
+        self.schedule: SiteScheduleEditor | None = None
+        self.site_changed.connect(self._show_schedule)
         self._enable(False)
         self.reload()
 
@@ -385,6 +389,13 @@ class AlarmSetupPage(QWidget):
 
     def current_site(self) -> uuid.UUID | None:
         return self._site
+
+    def _show_schedule(self, site_id: uuid.UUID) -> None:
+        if self.schedule is None:
+            self.schedule = SiteScheduleEditor(self.context, site_id, self)
+            self.add_group(self.schedule)
+        else:
+            self.schedule.set_site(site_id)
 
     # -- loading ----------------------------------------------------------------------------
     def reload(self) -> None:
