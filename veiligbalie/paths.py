@@ -8,6 +8,7 @@ folder when it was overridden (tests, portable installs), else in the user log f
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
 from platformdirs import user_data_path, user_log_path
@@ -55,13 +56,28 @@ def attachments_dir() -> Path:
     return path
 
 
-#: The source checkout (or the frozen bundle's root): holds resources/ and i18n/.
+#: The source checkout: holds resources/ and i18n/ at its top level.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def shipped_dir(name: str) -> Path:
+    """A folder of shipped files (``resources`` or ``i18n``), found through the package.
+
+    A built wheel and the frozen bundle carry them inside the package
+    (``veiligbalie/resources``, ``veiligbalie/i18n``: the build maps the repository's
+    top-level folders in, see setup.py); a source checkout or editable install has them at
+    the repository's top level. Qt and reportlab want real file names, so the package must
+    live on the file system (a wheel installs that way; PyInstaller's one-folder build too).
+    """
+    packaged = resources.files(__package__ or "veiligbalie") / name
+    if isinstance(packaged, Path) and packaged.is_dir():
+        return packaged
+    return PROJECT_ROOT / name
+
+
 def resources_dir() -> Path:
-    return PROJECT_ROOT / "resources"
+    return shipped_dir("resources")
 
 
 def i18n_dir() -> Path:
-    return PROJECT_ROOT / "i18n"
+    return shipped_dir("i18n")
