@@ -11,11 +11,14 @@ import os
 from importlib import resources
 from pathlib import Path
 
-from platformdirs import user_data_path, user_log_path
+from platformdirs import site_config_path, user_data_path, user_log_path
 
 APP_NAME = "VeiligBalie"
 APP_AUTHOR = "VeiligBalie"
 ENV_DATA_DIR = "VEILIGBALIE_DATA_DIR"
+#: Another system-wide presets file (tests; IT trying a file before rolling it out).
+ENV_PRESETS = "VEILIGBALIE_PRESETS"
+PRESETS_FILE = "presets.ini"
 
 _override: Path | None = None
 
@@ -48,6 +51,17 @@ def log_dir() -> Path:
 
 def database_path() -> Path:
     return data_dir() / "veiligbalie.sqlite3"
+
+
+def presets_path() -> Path:
+    """The system-wide presets file IT puts on every workstation (read before the user's own
+    settings, see veiligbalie.settings): ``$VEILIGBALIE_PRESETS``, else
+    ``/etc/xdg/VeiligBalie/presets.ini`` on Linux (the first folder of ``$XDG_CONFIG_DIRS``)
+    and ``%PROGRAMDATA%\\VeiligBalie\\presets.ini`` on Windows."""
+    env = os.environ.get(ENV_PRESETS)
+    if env:
+        return Path(env).expanduser()
+    return site_config_path(APP_NAME, appauthor=False) / PRESETS_FILE
 
 
 def attachments_dir() -> Path:

@@ -31,6 +31,7 @@ from veiligbalie.services import site_key
 from veiligbalie.services.alarm_paths import LanAlarmPath
 from veiligbalie.services.context import AppContext
 from veiligbalie.services.hotkey import parse_sequence
+from veiligbalie.ui.presets import preset_note, show_lock
 
 log = logging.getLogger(__name__)
 
@@ -137,6 +138,8 @@ class AlarmSettings(QGroupBox):
         self.hotkey_edit.setMaximumSequenceLength(1)
         self.hotkey_edit.editingFinished.connect(self._hotkey_edited)
         form.addRow(self.tr("Global alarm key"), self.hotkey_edit)
+        self.hotkey_preset = preset_note(self, "alarmHotkeyPreset")
+        form.addRow("", self.hotkey_preset)
         self.hotkey_status = QLabel(self)
         self.hotkey_status.setObjectName("alarmHotkeyStatus")
         self.hotkey_status.setWordWrap(True)
@@ -185,6 +188,7 @@ class AlarmSettings(QGroupBox):
         self.port.setValue(settings.ALARM_LAN_PORT.get())
         self.group.setText(settings.ALARM_LAN_GROUP.get())
         self.hotkey_edit.setKeySequence(QKeySequence(settings.ALARM_HOTKEY.get()))
+        show_lock(settings.ALARM_HOTKEY, [self.hotkey_edit], self.hotkey_preset)
         self.test_sound.setChecked(settings.ALARM_TEST_SOUND.get())
         self.refresh_status()
 
