@@ -271,7 +271,9 @@ def smoke_check(language: str) -> list[str]:
     problems: list[str] = []
 
     def check(what: str, ok: bool, detail: str) -> None:
-        print(f"smoke: {'ok  ' if ok else 'FAIL'} {what}: {detail}", flush=True)
+        line = f"smoke: {'ok  ' if ok else 'FAIL'} {what}: {detail}"
+        print(line, flush=True)  # a windowed Windows build has no stdout: the log has it too
+        log.info("%s", line)
         if not ok:
             problems.append(what)
 
@@ -296,7 +298,9 @@ def smoke_check(language: str) -> list[str]:
     qm = paths.i18n_dir() / "veiligbalie_nl.qm"
     check("translations", QTranslator().load(str(qm)), str(qm))
     check("keyring", True, secrets.backend_description())
-    print(f"smoke: language {language}; {'passed' if not problems else 'FAILED'}", flush=True)
+    verdict = f"smoke: language {language}; {'passed' if not problems else 'FAILED'}"
+    print(verdict, flush=True)
+    log.info("%s", verdict)
     return problems
 
 
