@@ -45,7 +45,7 @@ wheel: setup $(PACKAGE_STAMP)
 # and the .deb installed with apt in a clean Debian root (debootstrap; skipped, saying
 # why, where that cannot run). See packaging/README.md, also for Windows.
 package: setup $(PACKAGE_STAMP)
-	@sh packaging/build-linux.sh
+	@PY=$(PY) sh packaging/build-linux.sh
 	@QT_QPA_PLATFORM=offscreen VEILIGBALIE_DEB="$$(ls dist/veiligbalie_*.deb 2>/dev/null | tail -1)" \
 	  $(PY) -m pytest tests/packaging -p no:cacheprovider $(PYTEST_ARGS)
 
