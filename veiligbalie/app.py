@@ -288,6 +288,11 @@ def smoke_check(language: str) -> list[str]:
     )
     check("sound", (resources / "sounds" / "alarm.wav").is_file(), "sounds/alarm.wav")
     check("fonts", (resources / "fonts" / "DejaVuSans.ttf").is_file(), "fonts/DejaVuSans.ttf")
+    from PySide6.QtMultimedia import QMediaFormat  # the alarm sound's backend (a Qt plugin)
+
+    decodes = QMediaFormat().supportedFileFormats(QMediaFormat.ConversionMode.Decode)
+    wave = QMediaFormat.FileFormat.Wave in decodes
+    check("multimedia", wave, f"{len(decodes)} formats, WAVE {'among them' if wave else 'missing'}")
     try:
         cards = sum(len(v) for v in read_folder(resources / "guidance").cards.values())
     except (OSError, GuidanceError) as exc:  # reported, not raised: the smoke test says what

@@ -65,7 +65,7 @@ def test_smoke_test_flag_starts_checks_shipped_files_and_exits_0(tmp_path: Path)
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     assert "FAIL" not in done.stdout
-    for check in ("window", "database", "icon", "sound", "guidance", "translations"):
+    for check in ("window", "database", "icon", "sound", "multimedia", "guidance", "translations"):
         assert f"smoke: ok   {check}:" in done.stdout
     assert (tmp_path / "veiligbalie.sqlite3").exists()
     assert "smoke:" in (tmp_path / "logs" / "veiligbalie.log").read_text("utf-8")

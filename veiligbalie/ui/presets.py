@@ -36,6 +36,8 @@ def show_lock(setting: Setting[Any], controls: Iterable[QWidget], note: QLabel |
     for control in controls:
         if isinstance(control, QLineEdit):
             control.setReadOnly(locked)
+            # Read-only should look it: the window's colour instead of a field's white.
+            control.setStyleSheet("QLineEdit { background: palette(window); }" if locked else "")
         elif isinstance(control, QAbstractButton | QComboBox | QWidget):
             control.setEnabled(not locked)
         control.setToolTip(locked_text() if locked else "")
