@@ -11,7 +11,8 @@ PIP_QUIET := --quiet --disable-pip-version-check
 TS := $(wildcard i18n/*.ts)
 QM := $(TS:.ts=.qm)
 
-.PHONY: setup run test bench lint typecheck format translations sysdeps screenshot upgrade clean
+.PHONY: setup run test bench lint typecheck format translations sysdeps screenshot upgrade clean \
+	wheel package
 
 setup: $(STAMP) translations
 
@@ -28,6 +29,25 @@ $(STAMP): pyproject.toml $(CONSTRAINTS) | $(PY)
 	@echo "Dependencies installed."
 
 translations: $(QM)
+
+# The tools of `make wheel` and `make package` (the `package` extra: build, PyInstaller).
+PACKAGE_STAMP := $(VENV)/.package-stamp
+$(PACKAGE_STAMP): pyproject.toml $(CONSTRAINTS) | $(STAMP)
+	@$(PY) -m pip install $(PIP_QUIET) -c $(CONSTRAINTS) -e '.[server,dev,package]'
+	@touch $@
+
+# dist/veiligbalie-<version>-py3-none-any.whl: resources/ and the translations inside.
+wheel: setup $(PACKAGE_STAMP)
+	@$(PY) -m build --wheel --outdir dist . && rm -rf build/lib build/bdist.*
+
+# Linux: the wheel, the PyInstaller one-folder build (dist/veiligbalie/) with its smoke
+# test, the .deb; then tests/packaging: the wheel in a fresh venv outside the repository
+# and the .deb installed with apt in a clean Debian root (debootstrap; skipped, saying
+# why, where that cannot run). See packaging/README.md, also for Windows.
+package: setup $(PACKAGE_STAMP)
+	@PY=$(PY) sh packaging/build-linux.sh
+	@QT_QPA_PLATFORM=offscreen VEILIGBALIE_DEB="$$(ls dist/veiligbalie_*.deb 2>/dev/null | tail -1)" \
+	  $(PY) -m pytest tests/packaging -p no:cacheprovider $(PYTEST_ARGS)
 
 i18n/%.qm: i18n/%.ts | $(STAMP)
 	@$(VENV)/bin/pyside6-lrelease -silent $< -qm $@
@@ -78,4 +98,4 @@ upgrade:
 	@git diff --stat -- $(CONSTRAINTS) 2>/dev/null || true
 
 clean:
-	rm -rf $(VENV) $(VENV)-upgrade i18n/*.qm build dist *.egg-info
+	rm -rf $(VENV) $(VENV)-upgrade i18n/*.qm build dist dist.wheel.log *.egg-info

@@ -873,7 +873,7 @@
     </message>
     <message>
       <source>No sites yet. Create a site first.</source>
-      <extracomment>The free cell for one more group box (the test-alarm schedule; see add_group).</extracomment>
+      <extracomment>The free cell for one more group box (the test-alarm schedule; see add_group). Opening hours and the test-alarm schedule of the chosen site (Toezicht reads them).</extracomment>
       <translation>Nog geen vestigingen. Maak eerst een vestiging aan.</translation>
     </message>
     <message>
@@ -5246,6 +5246,13 @@
     <message>
       <source>Prepare police report</source>
       <translation>Aangifte voorbereiden</translation>
+    </message>
+  </context>
+  <context>
+    <name>Presets</name>
+    <message>
+      <source>Set by your organisation; ask your IT department to change it.</source>
+      <translation>Ingesteld door uw organisatie; vraag uw IT-afdeling om dit te wijzigen.</translation>
     </message>
   </context>
   <context>

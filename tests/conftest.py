@@ -30,6 +30,15 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture(autouse=True)
+def no_presets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No system-wide IT presets (a machine's /etc/xdg/VeiligBalie/presets.ini stays out of
+    the tests): the path points at a file a test may write."""
+    path = tmp_path / "presets.ini"
+    monkeypatch.setenv(paths.ENV_PRESETS, str(path))
+    return path
+
+
+@pytest.fixture(autouse=True)
 def server_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh server data folder too (``last-served.json``, the default database and files
     folder), so a server run by hand on this machine never changes what a test sees."""

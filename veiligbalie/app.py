@@ -39,6 +39,14 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--lang", choices=("nl", "en"), help="language of the interface")
     parser.add_argument("--version", action="version", version=f"VeiligBalie {__version__}")
     parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="start, open the database, show the main window, check the shipped files "
+        "(icons, sound, translations, guidance, fonts), print what was found and exit: 0 when "
+        "all is well. Offscreen unless QT_QPA_PLATFORM says otherwise; use with --data-dir "
+        "on a throwaway folder (installers and packaging tests)",
+    )
+    parser.add_argument(
         "--no-single-instance",
         action="store_true",
         help=argparse.SUPPRESS,  # several stations on one machine for tests use --data-dir
@@ -171,6 +179,9 @@ def has_display() -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.smoke_test:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        args.no_single_instance = True
     if not has_display():
         print(
             "VeiligBalie needs a display, and none was found (DISPLAY and WAYLAND_DISPLAY are "
@@ -231,6 +242,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("READY", flush=True)
             app.quit()
             return
+        if args.smoke_test:
+            problems = smoke_check(language)
+            app.exit(0 if not problems else 4)
+            return
         window.offer_draft_recovery()
 
     QTimer.singleShot(0, start_services)
@@ -241,6 +256,57 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings.sync()
     del translators, server
     return status
+
+
+def smoke_check(language: str) -> list[str]:
+    """What ``--smoke-test`` checks once the window shows and the services run: the shipped
+    files are found through the package, the database opened. Prints one line per check and
+    returns the problems (empty: all is well)."""
+    from PySide6.QtGui import QIcon
+
+    from veiligbalie import secrets
+    from veiligbalie.guidance import GuidanceError, read_folder
+
+    resources = paths.resources_dir()
+    problems: list[str] = []
+
+    def check(what: str, ok: bool, detail: str) -> None:
+        line = f"smoke: {'ok  ' if ok else 'FAIL'} {what}: {detail}"
+        print(line, flush=True)  # a windowed Windows build has no stdout: the log has it too
+        log.info("%s", line)
+        if not ok:
+            problems.append(what)
+
+    check("window", True, "main window shown")
+    database = paths.database_path()
+    check("database", database.exists(), str(database))
+    check("resources", resources.is_dir(), str(resources))
+    check(
+        "icon",
+        not QIcon(str(resources / "icons" / "veiligbalie.svg")).isNull(),
+        "icons/veiligbalie.svg",
+    )
+    check("sound", (resources / "sounds" / "alarm.wav").is_file(), "sounds/alarm.wav")
+    check("fonts", (resources / "fonts" / "DejaVuSans.ttf").is_file(), "fonts/DejaVuSans.ttf")
+    from PySide6.QtMultimedia import QMediaFormat  # the alarm sound's backend (a Qt plugin)
+
+    decodes = QMediaFormat().supportedFileFormats(QMediaFormat.ConversionMode.Decode)
+    wave = QMediaFormat.FileFormat.Wave in decodes
+    check("multimedia", wave, f"{len(decodes)} formats, WAVE {'among them' if wave else 'missing'}")
+    try:
+        cards = sum(len(v) for v in read_folder(resources / "guidance").cards.values())
+    except (OSError, GuidanceError) as exc:  # reported, not raised: the smoke test says what
+        cards, detail = 0, str(exc)
+    else:
+        detail = f"{cards} cards"
+    check("guidance", cards > 0, detail)
+    qm = paths.i18n_dir() / "veiligbalie_nl.qm"
+    check("translations", QTranslator().load(str(qm)), str(qm))
+    check("keyring", True, secrets.backend_description())
+    verdict = f"smoke: language {language}; {'passed' if not problems else 'FAILED'}"
+    print(verdict, flush=True)
+    log.info("%s", verdict)
+    return problems
 
 
 def open_services(app: QApplication) -> AppContext | None:

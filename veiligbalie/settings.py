@@ -4,10 +4,20 @@ The rest of the code reads and writes settings through these declarations, never
 ``QSettings`` with a string key. Values live in an INI file in the data folder, so a
 ``--data-dir`` gives a fully separate station (tests, several stations on one machine).
 Secrets never live here: see :mod:`veiligbalie.secrets`.
+
+**IT presets.** A system-wide ``presets.ini`` (:func:`veiligbalie.paths.presets_path`) is
+read before the user's own settings: its value is the default the user may change. Its
+sections and keys are the settings' own (``[server] url = …``, ``[alarm] hotkey = …``), and
+a key named in ``[locked]`` with its slash as an underscore (``server_url = true``) wins over
+the user's value: Instellingen then shows it read-only, with a line saying the organisation
+set it. The file is plain INI read with :mod:`configparser` (a Windows path needs no escaping).
 """
 
 from __future__ import annotations
 
+import configparser
+import logging
+import os
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +28,8 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QCoreApplication, QSet
 from veiligbalie import paths
 
 T = TypeVar("T")
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -34,13 +46,23 @@ class Setting(Generic[T]):
         return QCoreApplication.translate("Settings", str(self.title)) if self.title else ""
 
     def is_set(self) -> bool:
-        """True once a value was stored (even an empty one): someone chose it."""
-        return store().contains(self.key)
+        """True once a value was stored (even an empty one) or IT preset one: someone chose it."""
+        return store().contains(self.key) or presets().value(self.key) is not None
+
+    @property
+    def locked(self) -> bool:
+        """IT set this one for the whole computer; the user's own value does not count."""
+        return presets().is_locked(self.key)
 
     def default_value(self) -> T:
-        return self.default() if callable(self.default) else self.default
+        """IT's preset where there is one, else the built-in default."""
+        builtin = self.default() if callable(self.default) else self.default
+        preset = presets().value(self.key)
+        return builtin if preset is None else _convert(preset, self.type, builtin)
 
     def get(self) -> T:
+        if self.locked:
+            return self.default_value()
         raw = store().value(self.key)
         if raw is None:
             return self.default_value()
@@ -48,6 +70,9 @@ class Setting(Generic[T]):
         return value
 
     def set(self, value: T) -> None:
+        if self.locked:
+            log.info("Setting %s is locked by the organisation's presets; not changed", self.key)
+            return
         store().setValue(self.key, value)
 
     def reset(self) -> None:
@@ -71,6 +96,59 @@ def _convert(raw: Any, kind: type, fallback: Any) -> Any:
         return kind(raw)
     except (TypeError, ValueError):
         return fallback
+
+
+@dataclass(frozen=True)
+class Presets:
+    """The system-wide presets file as read: values by setting key, and the locked keys."""
+
+    path: str = ""
+    values: dict[str, str] | None = None
+    locked_keys: frozenset[str] = frozenset()
+
+    def value(self, key: str) -> str | None:
+        return (self.values or {}).get(key)
+
+    def is_locked(self, key: str) -> bool:
+        return key in self.locked_keys and self.value(key) is not None
+
+
+_presets: tuple[tuple[str, int], Presets] | None = None
+
+
+def _read_presets(path: str) -> Presets:
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            parser.read_file(handle)
+    except (OSError, UnicodeDecodeError, configparser.Error) as exc:
+        log.warning("Presets file %s not used: %s", path, exc)
+        return Presets(path)
+    values: dict[str, str] = {}
+    locked: set[str] = set()
+    for section in parser.sections():
+        for name, raw in parser.items(section):
+            if section == "locked":
+                if _convert(raw, bool, False):
+                    locked.add(name.replace("_", "/", 1))
+            else:
+                values[f"{section}/{name}"] = raw.strip()
+    return Presets(path, values, frozenset(locked))
+
+
+def presets() -> Presets:
+    """The presets file of this computer, read again when it changes (cheap: one stat)."""
+    global _presets
+    path = str(paths.presets_path())
+    try:
+        stamp = (path, os.stat(path).st_mtime_ns)
+    except OSError:
+        return Presets(path)
+    if _presets is None or _presets[0] != stamp:
+        _presets = (stamp, _read_presets(path))
+        if _presets[1].values:
+            log.info("Presets from %s: %s", path, ", ".join(sorted(_presets[1].values)))
+    return _presets[1]
 
 
 _settings: QSettings | None = None

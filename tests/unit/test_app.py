@@ -49,3 +49,41 @@ def test_data_dir_option_and_one_instance_per_folder(tmp_path: Path) -> None:
 def test_unknown_language_is_refused() -> None:
     with pytest.raises(SystemExit):
         parse_args(["--lang", "de"])
+
+
+def test_smoke_test_flag_starts_checks_shipped_files_and_exits_0(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VEILIGBALIE_")}
+    env.update(PYTHONPATH=str(root), QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run(
+        [sys.executable, "-m", "veiligbalie.app", "--smoke-test", "--data-dir", str(tmp_path)],
+        capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "FAIL" not in done.stdout
+    for check in ("window", "database", "icon", "sound", "multimedia", "guidance", "translations"):
+        assert f"smoke: ok   {check}:" in done.stdout
+    assert (tmp_path / "veiligbalie.sqlite3").exists()
+    assert "smoke:" in (tmp_path / "logs" / "veiligbalie.log").read_text("utf-8")
+
+
+def test_presets_file_location(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv(paths.ENV_PRESETS, str(tmp_path / "it.ini"))
+    assert paths.presets_path() == tmp_path / "it.ini"
+    monkeypatch.delenv(paths.ENV_PRESETS)
+    monkeypatch.setenv("XDG_CONFIG_DIRS", "/etc/xdg")
+    import sys
+
+    if sys.platform.startswith("linux"):
+        assert paths.presets_path() == Path("/etc/xdg/VeiligBalie/presets.ini")
+
+
+def test_shipped_files_are_found_in_the_checkout() -> None:
+    # A checkout (or editable install) has no veiligbalie/resources: the top-level folders.
+    assert paths.resources_dir() == paths.PROJECT_ROOT / "resources"
+    assert (paths.resources_dir() / "sounds" / "alarm.wav").is_file()
+    assert paths.i18n_dir() == paths.PROJECT_ROOT / "i18n"

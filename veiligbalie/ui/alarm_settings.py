@@ -31,6 +31,7 @@ from veiligbalie.services import site_key
 from veiligbalie.services.alarm_paths import LanAlarmPath, lan_group, lan_port, lan_set_by_server
 from veiligbalie.services.context import AppContext
 from veiligbalie.services.hotkey import parse_sequence
+from veiligbalie.ui.presets import preset_note, show_lock
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +145,8 @@ class AlarmSettings(QGroupBox):
         self.hotkey_edit.setMaximumSequenceLength(1)
         self.hotkey_edit.editingFinished.connect(self._hotkey_edited)
         form.addRow(self.tr("Global alarm key"), self.hotkey_edit)
+        self.hotkey_preset = preset_note(self, "alarmHotkeyPreset")
+        form.addRow("", self.hotkey_preset)
         self.hotkey_status = QLabel(self)
         self.hotkey_status.setObjectName("alarmHotkeyStatus")
         self.hotkey_status.setWordWrap(True)
@@ -194,6 +197,7 @@ class AlarmSettings(QGroupBox):
         self.group.setText(lan_group())
         self._show_server_lan()
         self.hotkey_edit.setKeySequence(QKeySequence(settings.ALARM_HOTKEY.get()))
+        show_lock(settings.ALARM_HOTKEY, [self.hotkey_edit], self.hotkey_preset)
         self.test_sound.setChecked(settings.ALARM_TEST_SOUND.get())
         self.refresh_status()
 

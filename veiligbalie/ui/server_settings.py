@@ -39,6 +39,7 @@ from veiligbalie.services.session import (
 from veiligbalie.services.sync import CONNECTED, LOCAL
 from veiligbalie.ui import labels
 from veiligbalie.ui.conflict_dialog import ConflictDialog, value_text
+from veiligbalie.ui.presets import preset_note, show_lock
 from veiligbalie.ui.widgets import buddy_label, line_edit
 
 #: Longest server address, code, CA path, username or password the form takes.
@@ -140,6 +141,8 @@ class ServerSettings(QWidget):
         )
         self.server_url.setPlaceholderText("https://veiligbalie.gemeente.nl")
         form.addRow(*buddy_label(self.tr("Server &address"), self.server_url))
+        self.server_url_preset = preset_note(link, "serverUrlPreset")
+        form.addRow("", self.server_url_preset)
         self.enrol_code = line_edit(
             link, "enrolmentCode", self.tr("Enrolment code"), max_length=_FIELD_MAX
         )
@@ -156,7 +159,7 @@ class ServerSettings(QWidget):
         buttons.addWidget(self.enrol_button)
         buttons.addStretch(1)
         form.addRow(buttons)
-        self._link_rows = (self.server_url, self.enrol_code, buttons)
+        self._link_rows = (self.server_url, self.server_url_preset, self.enrol_code, buttons)
         self.enrol_message = self._message(link, "enrolMessage")
         form.addRow(self.enrol_message)
         self.storage_note = self._message(link, "credentialStorage")
@@ -182,6 +185,8 @@ class ServerSettings(QWidget):
         ca_label = QLabel(self.tr("CA &certificate"), advanced)
         ca_label.setBuddy(self.ca_file)
         form4.addRow(ca_label, ca_row)
+        self.ca_file_preset = preset_note(advanced, "caFilePreset")
+        form4.addRow("", self.ca_file_preset)
         self.unlink_button = QPushButton(self.tr("Unlink this workstation"), advanced)
         self.unlink_button.setObjectName("unlinkButton")
         self.unlink_button.clicked.connect(self.unlink)
@@ -599,14 +604,19 @@ class ServerSettings(QWidget):
             self.link_state.setText(
                 self.tr("Not linked: VeiligBalie works locally on this workstation.")
             )
-        if not self.server_url.text():
+        # A value IT locked always shows as it is; otherwise what the user typed stays.
+        if show_lock(settings.SERVER_URL, [self.server_url], None) or not self.server_url.text():
             self.server_url.setText(settings.SERVER_URL.get())
-        if not self.ca_file.text():
+        if show_lock(settings.SERVER_CA_FILE, [self.ca_file, self.ca_button], self.ca_file_preset):
+            self.ca_file.setText(settings.SERVER_CA_FILE.get())
+        elif not self.ca_file.text():
             self.ca_file.setText(settings.SERVER_CA_FILE.get())
         self.unlink_button.setEnabled(enrolled)
         # Linked: the form would only invite a second link; unlinking is under Geavanceerd.
         for row in self._link_rows:
             self._link_form.setRowVisible(row, not enrolled)
+        if not enrolled:
+            self._link_form.setRowVisible(self.server_url_preset, settings.SERVER_URL.locked)
         note, warn = self.storage_text()
         # Warned where linking happens; where it is kept shows under "Storage and security".
         self._say(self.storage_note, note if warn else "")

@@ -25,6 +25,7 @@ from veiligbalie.services.audit import AuditService
 from veiligbalie.services.context import AppContext
 from veiligbalie.ui.alarm_settings import AlarmSettings
 from veiligbalie.ui.audit_view import AuditView
+from veiligbalie.ui.presets import preset_note, show_lock
 from veiligbalie.ui.server_settings import ServerSettings
 from veiligbalie.ui.widgets import CollapsibleSection, buddy_label, line_edit
 
@@ -70,10 +71,14 @@ class SettingsView(QScrollArea):
         self.language.addItem("English", "en")
         self.language.addItem(self.tr("Automatic (system language)"), "system")
         form2.addRow(*buddy_label(self.tr("&Language (after restart)"), self.language))
+        self.language_preset = preset_note(you, "languagePreset")
+        form2.addRow("", self.language_preset)
         self.alarm_sound = QCheckBox(self.tr("Play a sound when a colleague raises an alarm"), you)
         self.alarm_sound.setObjectName("alarmSound")
         self.alarm_sound.setAccessibleName(self.alarm_sound.text())
         form2.addRow(self.alarm_sound)
+        self.alarm_sound_preset = preset_note(you, "alarmSoundPreset")
+        form2.addRow(self.alarm_sound_preset)
         self.alarm_settings = AlarmSettings(context, body)
 
         # Link and sign-in first: what a person at the counter looks for.
@@ -179,6 +184,8 @@ class SettingsView(QScrollArea):
         index = self.language.findData(settings.LANGUAGE.get())
         self.language.setCurrentIndex(max(index, 0))
         self.alarm_sound.setChecked(settings.ALARM_SOUND.get())
+        show_lock(settings.LANGUAGE, [self.language], self.language_preset)
+        show_lock(settings.ALARM_SOUND, [self.alarm_sound], self.alarm_sound_preset)
         self.keyring_state.setText(self.server_settings.storage_text()[0])
         self.audit.setVisible(self.audit.service.may_read())
         self.saved_note.clear()
