@@ -204,10 +204,11 @@ def shoot(out: Path, app: Any, folder: Path) -> None:
             for name, token in tokens.items()
         }
 
-        view = SupervisionView(context, window)
-        window.stack.addWidget(view)
-        window.stack.setCurrentWidget(view)
         window.show()
+        pump(10, lambda: "supervision" in window.visible_areas())
+        window.show_area("supervision")
+        view = window.findChild(SupervisionView, "supervisionView")
+        assert view is not None
         pump(
             15,
             lambda: (

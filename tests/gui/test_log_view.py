@@ -323,12 +323,6 @@ def linked(request: pytest.FixtureRequest) -> tuple[str | None, bool]:
     return role, shares
 
 
-def _supervision_class() -> object:
-    from veiligbalie.ui.main_window import _supervision_class as found
-
-    return found()
-
-
 def visible(window: MainWindow) -> list[str]:
     return [key for key in window.AREAS if window._nav_buttons[key].isVisibleTo(window)]
 
@@ -355,12 +349,8 @@ def test_navigation_follows_the_role(
 ) -> None:
     window = main_window
     role = linked[0]
-    # Toezicht: security, team leads and coördinators, where this build has it.
-    supervision = (
-        ["supervision"]
-        if role in ("security", "team_lead", "coordinator") and _supervision_class() is not None
-        else []
-    )
+    # Toezicht: security, team leads and coördinators.
+    supervision = ["supervision"] if role in ("security", "team_lead", "coordinator") else []
     expected = [*BASE, *(k for k in review if k in window.AREAS), *supervision, "settings"]
     assert visible(window) == expected
     # Ctrl+number follows what is shown.

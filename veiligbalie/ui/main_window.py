@@ -7,10 +7,8 @@ The window only listens to services and calls them; it never touches the store i
 
 from __future__ import annotations
 
-import importlib
 import logging
 import uuid
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QRect, QSize, Qt, Signal
@@ -69,19 +67,6 @@ QPushButton[nav="true"]:focus { border: 2px solid #ffb300; border-left: 4px soli
 QLabel#alarmHelpLink { font-size: 13px; padding: 2px 4px; }
 QScrollArea#navigationScroll, QWidget#navigationItems { background: transparent; }
 """
-
-
-def _supervision_class() -> Callable[..., QWidget] | None:
-    """``ui.supervision.SupervisionView`` when this build has it (another part of #15)."""
-    name = "veiligbalie.ui.supervision"
-    try:
-        module = importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != name:
-            raise
-        return None
-    view: Callable[..., QWidget] = module.SupervisionView
-    return view
 
 
 class MainWindow(QMainWindow):
@@ -380,15 +365,14 @@ class MainWindow(QMainWindow):
 
     def _linked_area_shown(self, key: str) -> bool:
         """Beheer for a signed-in administrator, Toezicht for security, team leads and
-        coördinators; only on a linked workstation, and only where the area's module is
-        part of this build."""
+        coördinators; only on a linked workstation."""
         session = self.context.session if self.context is not None else None
         if session is None or not session.enrolled or not session.logged_in:
             return False
         role = session.role
         if key == "admin":
             return role is Role.ADMINISTRATOR
-        return role in self.SUPERVISION_ROLES and _supervision_class() is not None
+        return role in self.SUPERVISION_ROLES
 
     def _ensure_page(self, key: str) -> bool:
         """Build Beheer or Toezicht the first time it is shown; False when it cannot be."""
@@ -401,10 +385,9 @@ class MainWindow(QMainWindow):
 
             page: QWidget = AdminView(self.context, self)
         else:
-            view = _supervision_class()
-            if view is None:
-                return False
-            page = view(self.context, self)
+            from veiligbalie.ui.supervision import SupervisionView
+
+            page = SupervisionView(self.context, self)
         self._pages[key] = page
         holder = QScrollArea(self.stack)
         holder.setObjectName(f"area_{key}")

@@ -94,6 +94,8 @@ class AdminView(QWidget):
         self.sections.setObjectName("adminSections")
         self.sections.setAccessibleName(self.tr("Administration sections"))
         self.sections.setFixedWidth(180)
+        # Room to aim at: the sections are the area's navigation, not a dense list.
+        self.sections.setStyleSheet("QListWidget#adminSections::item { padding: 6px 8px; }")
         left.addWidget(self.sections, 1)
         row.addLayout(left)
 
