@@ -1,5 +1,6 @@
 """A workstation created in Beheer > Werkplekken enrols with its code on a SECOND client
-process and shows online in the list; when that process is killed its row turns offline.
+process and shows online in the list and on security's station board (Toezicht); when that
+process is killed its row turns offline on both.
 
 The administrator's side is the real page (WorkstationsPage over AdminStations) in this
 process, signed in at a linked workstation of a real server (SQLite); the new workstation is
@@ -22,7 +23,9 @@ from tests.e2e.drivers.sync_kit import PASSWORD, login, setup_site
 from tests.support.processes import JsonLinesProcess
 from tests.support.server import RunningServer
 from veiligbalie import __version__
+from veiligbalie.core.vocabulary import Role
 from veiligbalie.services.context import AppContext
+from veiligbalie.services.supervision import SupervisionService
 from veiligbalie.store.database import Database
 from veiligbalie.ui.admin.workstations import WorkstationsPage
 
@@ -30,12 +33,13 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 
 DRIVER = Path(__file__).resolve().parent / "drivers" / "alarm_station.py"
 ADMIN = ("beheer", "Bea Beheer", "administrator")
+SECURITY = ("veilig", "Vera Veilig", "security")
 
 
 @pytest.fixture
 def page(qtbot: Any, server: RunningServer) -> Iterator[WorkstationsPage]:
     """Beheer > Werkplekken, signed in as the administrator at a linked workstation."""
-    site = setup_site(server, workstations=1, users=(ADMIN,))
+    site = setup_site(server, workstations=1, users=(ADMIN, SECURITY))
     context = AppContext.open(Database.open())
     with qtbot.waitSignal(context.session.enrol_finished, timeout=15000):
         context.session.enrol(server.base_url, site.codes[0])
@@ -56,6 +60,12 @@ def state_of(page: WorkstationsPage, name: str) -> str:
         if table.item(row, 1).text() == name:
             return table.item(row, 3).text()
     return ""
+
+
+def board_state(board: SupervisionService, name: str) -> bool | None:
+    """Whether the station board shows ``name`` online (None: not on the board)."""
+    row = next((r for r in board.rows if r.station.name == name), None)
+    return None if row is None else row.station.online
 
 
 def api_row(server: RunningServer, token: str, name: str) -> dict[str, Any]:
@@ -103,6 +113,17 @@ def test_created_in_beheer_enrols_on_a_second_process_and_goes_online_then_offli
             row = api_row(server, token, "balie-9")
             assert row["online"] is True and row["enrolled"] is True
             assert row["location"] == "Balie 9, publiekshal"
+
+            # Security's station board (Toezicht) has it online too, over the server.
+            security = login(server, SECURITY[0])
+            board = SupervisionService(
+                lambda: page.context.sync.api,
+                lambda: Role.SECURITY,
+                bearer=lambda: security,
+                parent=page,
+            )
+            board.refresh_board()
+            qtbot.waitUntil(lambda: board_state(board, "balie-9") is True, timeout=15000)
             qtbot.waitUntil(
                 lambda: api_row(server, token, "balie-9")["client_version"] == __version__,
                 timeout=15000,
@@ -114,5 +135,11 @@ def test_created_in_beheer_enrols_on_a_second_process_and_goes_online_then_offli
             page.service.refresh()
             qtbot.waitUntil(lambda: state_of(page, "balie-9") == "Offline", timeout=30000)
             assert api_row(server, token, "balie-9")["online"] is False
+
+            def board_offline() -> bool:
+                board.refresh_board()
+                return board_state(board, "balie-9") is False
+
+            qtbot.waitUntil(board_offline, timeout=30000)
         finally:
             station.stop()
