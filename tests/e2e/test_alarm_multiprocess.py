@@ -1,26 +1,35 @@
 """Two real server processes on ONE PostgreSQL database (LISTEN/NOTIFY carrying ids): an
 alarm raised through process A reaches the stations on process B and back, an escalation
 level fires once although both processes watch it, and after process A is killed with
-SIGKILL a station that was on A moves to B and still receives the open alarm on hello."""
+SIGKILL a station that was on A moves to B and still receives the open alarm on hello.
+
+The administrative events travel the same way: a site's LAN set-up changed through A
+reaches the site's station on B (``site.lan``), a station on B moved by an administrator on
+A learns its new location and one revoked on A has its stream closed by B at once, and a
+drop-out that both processes' watches see is written once and told once to the viewers on
+either process."""
 
 from __future__ import annotations
 
 import json
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
+from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
 from tests.server.conftest import World, seed_world
 from tests.support.postgres import MISSING_REASON, create_database, pg_bin_dir, postgres_cluster
 from tests.support.server import RunningServer, running_server
 from veiligbalie.server import admin, auth
+from veiligbalie.server import schema as t
 from veiligbalie.server.store import ServerStore
 
 pytestmark = pytest.mark.postgres
@@ -66,6 +75,37 @@ class Station:
             except TimeoutError:
                 continue
 
+    def until(
+        self, match: Callable[[dict[str, Any]], bool], what: str, timeout: float = 10
+    ) -> dict[str, Any]:
+        """The first event (seen or still to come) that ``match`` admits."""
+        deadline = time.monotonic() + timeout
+        checked = 0
+        while True:
+            for event in self.seen[checked:]:
+                if match(event):
+                    return event
+            checked = len(self.seen)
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"no {what}; got {self.seen}")
+            try:
+                self._next(left)
+            except TimeoutError:
+                continue
+
+    def closed_within(self, seconds: float) -> bool:
+        """Whether the server closes this stream within ``seconds``."""
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                self._next(left)
+            except TimeoutError:
+                return False
+            except ConnectionClosed:
+                return True
+        return False
+
     def count(self, kind: str, seconds: float) -> int:
         deadline = time.monotonic() + seconds
         while (left := deadline - time.monotonic()) > 0:
@@ -76,8 +116,11 @@ class Station:
         return sum(1 for e in self.seen if e["type"] == kind)
 
 
-def post(server: RunningServer, token: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
-    r = httpx.post(
+def post(
+    server: RunningServer, token: str, path: str, body: dict[str, Any], method: str = "POST"
+) -> dict[str, Any]:
+    r = httpx.request(
+        method,
         f"{server.base_url}/api/v1{path}",
         json=body,
         headers={"Authorization": f"Bearer {token}"},
@@ -152,3 +195,76 @@ def test_two_server_processes_share_alarms(cluster: str) -> None:
         close = {"alarm_id": alarm["id"], "by": "Piet", "at": datetime.now(UTC).isoformat()}
         post(b, tokens["balie2"], f"/alarms/{alarm['id']}/resolve", close)
         assert moved.wait("alarm.resolved", alarm["id"])["by"]["by"] == "Piet"
+
+
+def test_administrative_changes_reach_the_stations_and_viewers_on_the_other_process(
+    cluster: str,
+) -> None:
+    url = create_database(cluster)
+    store = ServerStore(url)
+    world: World = seed_world(store)
+    tokens = dict(world.tokens)
+    created = admin.create_workstation(store, world.site_a, "balie2", "Balie 2")
+    tokens["balie2"] = auth.enroll(store, created.enrolment.code).token
+    balie3 = admin.create_workstation(store, world.site_a, "balie3", "Balie 3")
+    tokens["balie3"] = auth.enroll(store, balie3.enrolment.code).token
+    store.close()
+    assert world.workstation is not None
+    # The token check on ping would close a revoked station's stream too: not within this test.
+    env = {
+        "VEILIGBALIE_SERVER_PING_SECONDS": "60",
+        "VEILIGBALIE_SUPERVISION_INTERVAL_SECONDS": "0.2",
+        "VEILIGBALIE_DROPOUT_GRACE_SECONDS": "1",
+    }
+    admin_token = tokens["admin"]
+    site = world.site_a
+
+    with ExitStack() as stack:
+        a = stack.enter_context(running_server(url, env=env))
+        b = stack.enter_context(running_server(url, env=env))
+        hours = [{"weekday": d, "opens": "00:00", "closes": "24:00"} for d in range(7)]
+        post(a, admin_token, f"/admin/sites/{site}/supervision", {"opening_hours": hours}, "PUT")
+        station = Station(b, tokens["ws"], stack)  # balie1 on B
+        moving = Station(b, tokens["balie3"], stack)
+        leaving = stack.enter_context(ExitStack())
+        Station(b, tokens["balie2"], leaving)  # balie2 on B, until it leaves
+        security = Station(a, tokens["sec"], stack)
+        lead = Station(b, tokens["lead"], stack)
+
+        # The LAN set-up, changed through A: the station on B is told at once.
+        lan = {"port": 47123, "group": "239.255.47.99", "enabled": True}
+        post(a, admin_token, f"/admin/sites/{site}/lan", lan, "PUT")
+        told = station.until(lambda e: e["type"] == "site.lan", "site.lan")
+        assert told["lan"] == {"site_id": str(site), **lan}
+
+        # Moved within its site through A: the station on B hears its new location.
+        path = f"/admin/workstations/{world.workstation}"
+        post(a, admin_token, path, {"location": "Balie 9 (achter)"}, "PATCH")
+
+        def relocated(event: dict[str, Any]) -> bool:
+            return event["type"] == "stations.online" and any(
+                s["location"] == "Balie 9 (achter)" for s in event["stations"]
+            )
+
+        station.until(relocated, "the new location in stations.online")
+
+        # balie2 leaves B during opening hours: both processes' watches see it; one writes
+        # the drop-out and each process tells its own viewers, once.
+        leaving.close()
+        for viewer in (security, lead):
+            got = viewer.until(lambda e: e["type"] == "station.dropout", "station.dropout")
+            assert got["dropout"]["name"] == "balie2" and got["dropout"]["back_at"] is None
+        assert security.count("station.dropout", 2.0) == 1
+        assert lead.count("station.dropout", 0.1) == 1
+        with ServerStore(url).read() as conn:
+            rows = conn.execute(sa.select(t.station_dropouts)).all()
+        assert len(rows) == 1 and rows[0].workstation_id == created.workstation.id
+
+        # Revoked through A: B closes the station's stream now, not at its next token check;
+        # moved to another site through A: its link ended, B closes its stream too.
+        post(a, admin_token, f"/admin/workstations/{world.workstation}/revoke", {})
+        assert station.closed_within(5)
+        to_b = {"location": "Balie 1", "site_id": str(world.site_b)}
+        moved = post(a, admin_token, f"/admin/workstations/{balie3.workstation.id}", to_b, "PATCH")
+        assert moved["enrolment"] is not None
+        assert moving.closed_within(5)

@@ -5,7 +5,9 @@ story, and the test result per station with the reminder when one is overdue."""
 
 from __future__ import annotations
 
+import contextlib
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -176,6 +178,53 @@ def test_a_drop_out_during_opening_hours_is_written_once_and_closed_on_return(
     with store.read() as conn:
         rows = conn.execute(sa.select(t.station_dropouts)).all()
     assert len(rows) == 1 and rows[0].back_at is not None
+
+
+class _Racing:
+    """The store as a second server process sees it: between this sweep's look (read) and
+    its write, ``meanwhile`` runs (the other process's whole sweep)."""
+
+    def __init__(self, store: ServerStore, meanwhile: Any) -> None:
+        self._store = store
+        self._meanwhile = meanwhile
+        self.read = store.read
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Any]:
+        self._meanwhile()
+        with self._store.write() as conn:
+            yield conn
+
+
+def test_two_processes_sweeping_at_once_write_and_tell_a_drop_out_once(
+    client: TestClient, world: World, store: ServerStore
+) -> None:
+    assert set_hours(client, world, world.site_a, opening_hours=ALL_WEEK).status_code == 200
+    start = datetime.now(UTC)
+    _seen(store, world, start)
+    assert supervision.sweep(store, start, grace=10) == []
+    _seen(store, world, start + timedelta(seconds=1), online=False)
+    other: list[supervision.Told] = []
+    late = start + timedelta(seconds=12)
+
+    def other_process() -> None:
+        other.extend(supervision.sweep(store, late, grace=10))
+
+    # Both decided "a new drop-out" on the same look; the other wrote first.
+    mine = supervision.sweep(_Racing(store, other_process), late, grace=10)  # type: ignore[arg-type]
+    assert len(other) == 1 and mine == []
+    with store.read() as conn:
+        assert len(conn.execute(sa.select(t.station_dropouts)).all()) == 1
+    # Told again from its row alone (what a third process reads on the NOTIFY): the same.
+    again = supervision.told_again(store, other[0].dropout_id)
+    assert again is not None and again.event == other[0].event
+    # The return, closed by both at once: told once.
+    _seen(store, world, start + timedelta(seconds=30))
+    back = start + timedelta(seconds=31)
+    other.clear()
+    mine = supervision.sweep(_Racing(store, other_process), back, grace=10)  # type: ignore[arg-type]
+    assert len(other) == 1 and mine == []
+    assert other[0].event["dropout"]["back_at"] is not None
 
 
 def test_outside_opening_hours_going_offline_is_normal(

@@ -323,6 +323,5 @@ def set_lan(
     lan = site_alarm.set_lan(store, site_id, body, actor=principal, device_id=x_vb_device)
     runtime = getattr(request.app.state, "alarms", None)
     if runtime is not None:
-        event = psa.SiteLanEvent(lan=lan).model_dump(mode="json")
-        runtime.hub.publish(lan.site_id, event, lambda p: p.is_workstation)
+        runtime.site_lan(lan)
     return lan

@@ -10,6 +10,12 @@ app's lifespan. It wires the parts that each do one job on the event loop:
 
 Routes call :meth:`AlarmRuntime.published` and :meth:`AlarmRuntime.learn` after their
 commit; the stream calls its hooks for each subscriber.
+
+Other changes the stream tells (a site's LAN set-up, a workstation moved or its link ended,
+a drop-out) reach the other processes in one way: whoever made the change tells its own
+clients and calls :meth:`AlarmRuntime.changed` with the row's id; each other process runs
+the handler registered for that topic with :meth:`AlarmRuntime.on_change`, which reads the
+row and tells its clients. On SQLite (one process) ``changed`` does nothing.
 """
 
 from __future__ import annotations
@@ -18,17 +24,27 @@ import asyncio
 import contextlib
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 
 from starlette.concurrency import run_in_threadpool
 
-from veiligbalie.server import alarms
+from veiligbalie.protocol import site_alarm as psa
+from veiligbalie.server import alarms, site_alarm
 from veiligbalie.server.auth import Principal
 from veiligbalie.server.delivery_log import DeliveryLog
 from veiligbalie.server.escalation import Escalator, WebhookPolicy
 from veiligbalie.server.fanout import FAN_OUT_WAIT_SECONDS, FanOut
 from veiligbalie.server.gc_tuning import collect_when_quiet
 from veiligbalie.server.online import OnlineStations
-from veiligbalie.server.pg_bridge import ESCALATED, PRESENCE, Note, NotifyBridge
+from veiligbalie.server.pg_bridge import (
+    CHANGED,
+    ESCALATED,
+    PRESENCE,
+    SITE_LAN,
+    WORKSTATION,
+    Note,
+    NotifyBridge,
+)
 from veiligbalie.server.store import ServerStore
 from veiligbalie.server.stream import Message, StreamHub, Subscriber
 
@@ -36,6 +52,9 @@ log = logging.getLogger(__name__)
 
 #: How long start-up waits for LISTEN before serving anyway (notes then come a bit later).
 LISTEN_WAIT_SECONDS = 10.0
+
+#: Tells this process's stream clients of a row another process changed (reads it first).
+OnChange = Callable[[uuid.UUID], Awaitable[None]]
 
 
 class AlarmRuntime:
@@ -68,6 +87,9 @@ class AlarmRuntime:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._watching: set[asyncio.Task[None]] = set()
+        self._on_change: dict[str, OnChange] = {}
+        self.on_change(SITE_LAN, self._site_lan_elsewhere)
+        self.on_change(WORKSTATION, self.online.reread)
 
     # -- lifecycle ---------------------------------------------------------------------------
     async def start(self) -> None:
@@ -153,12 +175,48 @@ class AlarmRuntime:
         self.online.learn(principal, station_id)
 
     def relocated(self, workstation_id: uuid.UUID, location: str) -> None:
-        """An administrator moved a workstation within its site (thread-safe)."""
+        """An administrator moved a workstation within its site (from a thread, after the
+        commit): its streams here and on the other processes learn the new location."""
         self.online.relocated(workstation_id, location)
+        self.changed(WORKSTATION, workstation_id)
 
     def ended(self, workstation_id: uuid.UUID) -> None:
-        """An administrator ended a workstation's link: its streams close (thread-safe)."""
+        """An administrator ended a workstation's link (from a thread, after the commit):
+        its streams close, here and on the other processes."""
         self.online.ended(workstation_id)
+        self.changed(WORKSTATION, workstation_id)
+
+    def site_lan(self, lan: psa.SiteLanOut) -> None:
+        """An administrator changed a site's LAN set-up (from a thread, after the commit):
+        the site's connected workstations are told (``site.lan``), on every process."""
+        self._tell_lan(lan)
+        self.changed(SITE_LAN, lan.site_id)
+
+    def _tell_lan(self, lan: psa.SiteLanOut) -> None:
+        event = psa.SiteLanEvent(lan=lan).model_dump(mode="json")
+        self.hub.publish(lan.site_id, event, lambda p: p.is_workstation)
+
+    async def _site_lan_elsewhere(self, site_id: uuid.UUID) -> None:
+        def read() -> psa.SiteLanOut | None:
+            with self.store.read() as conn:
+                return site_alarm.site_lan(conn, site_id)
+
+        lan = await run_in_threadpool(read)
+        if lan is not None:
+            self._tell_lan(lan)
+
+    # -- changes other processes tell (see the module's doc) ------------------------------------
+    def on_change(self, topic: str, handler: OnChange) -> None:
+        """``handler(row_id)`` tells this process's clients of a row of ``topic`` (one of
+        pg_bridge.CHANGE_TOPICS) another process changed."""
+        self._on_change[topic] = handler
+
+    def changed(self, topic: str, row_id: uuid.UUID) -> None:
+        """After the commit that changed row ``row_id`` of ``topic`` (its clients here are
+        told by the caller): the other processes read it and tell theirs. Blocking: call
+        from a thread. Nothing on SQLite."""
+        if self.bridge.enabled:
+            self.bridge.changed(topic, row_id)
 
     # -- the stream's hooks --------------------------------------------------------------------
     async def describe(self, sub: Subscriber) -> None:
@@ -179,6 +237,11 @@ class AlarmRuntime:
 
     # -- the other processes (PostgreSQL) ------------------------------------------------------
     async def _on_note(self, note: Note) -> None:
+        if note.event == CHANGED:
+            handler = self._on_change.get(note.topic)
+            if handler is not None and note.row_id is not None:
+                await handler(note.row_id)
+            return
         if note.event == PRESENCE:
             if note.site_id is not None:
                 self.online.schedule(note.site_id)

@@ -204,7 +204,7 @@ def create_app(
     # Retention: the purge of expired personal data, once a day (``purge_clock`` for tests).
     daily_purge = DailyPurge(store, files, purge_clock, first_delay=purge_first_delay)
     # Supervision: stations that drop out during opening hours, written and told once.
-    dropout_watch = DropoutWatch(store, hub)
+    dropout_watch = DropoutWatch(store, hub, runtime=alarms)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -111,29 +111,50 @@ class OnlineStations:
         the new location, and the site's list (the station's own entry too) goes out again.
         Thread-safe (the admin route calls it after its commit)."""
         loop = self._loop
-        if loop is None:
-            return
-
-        def apply() -> None:
-            for sub in self.hub.of_workstation(workstation_id):
-                sub.location = location
-                if sub.principal.site_id is not None:
-                    self.schedule(sub.principal.site_id)
-
-        loop.call_soon_threadsafe(apply)
+        if loop is not None:
+            loop.call_soon_threadsafe(self._relocate, workstation_id, location)
 
     def ended(self, workstation_id: uuid.UUID) -> None:
         """An administrator ended a workstation's link (revoked, or moved to another site):
         close its streams here now rather than at their next token check. Thread-safe."""
         loop = self._loop
-        if loop is None:
+        if loop is not None:
+            loop.call_soon_threadsafe(self._end, workstation_id)
+
+    async def reread(self, workstation_id: uuid.UUID) -> None:
+        """Another server process changed the workstation's row (moved it, or ended its
+        link): read it and do here what that process did for its own streams."""
+        if not self.hub.of_workstation(workstation_id):
             return
 
-        def apply() -> None:
-            for sub in self.hub.of_workstation(workstation_id):
-                sub.put(Message(""))  # the writer closes: "the token was revoked or expired"
+        def read() -> Any:
+            with self.store.read() as conn:
+                return conn.execute(
+                    sa.select(
+                        t.workstations.c.site_id,
+                        t.workstations.c.location,
+                        t.workstations.c.revoked_at,
+                    ).where(t.workstations.c.id == workstation_id)
+                ).first()
 
-        loop.call_soon_threadsafe(apply)
+        row = await run_in_threadpool(read)
+        subs = self.hub.of_workstation(workstation_id)
+        if row is None or row.revoked_at is not None:
+            self._end(workstation_id)
+        elif any(sub.principal.site_id != row.site_id for sub in subs):
+            self._end(workstation_id)  # moved to another site: linked again there
+        elif any(sub.location != (row.location or "") for sub in subs):
+            self._relocate(workstation_id, row.location or "")
+
+    def _relocate(self, workstation_id: uuid.UUID, location: str) -> None:
+        for sub in self.hub.of_workstation(workstation_id):
+            sub.location = location
+            if sub.principal.site_id is not None:
+                self.schedule(sub.principal.site_id)
+
+    def _end(self, workstation_id: uuid.UUID) -> None:
+        for sub in self.hub.of_workstation(workstation_id):
+            sub.put(Message(""))  # the writer closes: "the token was revoked or expired"
 
     # -- the list ----------------------------------------------------------------------------
     def schedule(self, site_id: uuid.UUID) -> None:

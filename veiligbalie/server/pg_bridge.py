@@ -1,7 +1,13 @@
 """Alarms between server processes sharing one PostgreSQL database: NOTIFY after a commit,
 LISTEN for the others' notes. A note carries ids only (``{"event", "origin", ...}``); the
 receiving process reads the rows and publishes to its own stream clients. On SQLite (one
-process) the bridge does nothing."""
+process) the bridge does nothing.
+
+Besides the alarm notes, any row whose change the stream tells (a site's LAN set-up, a
+workstation's link or location, a drop-out) travels as a *change* note: one of
+:data:`CHANGE_TOPICS` and the row's id (``{"event": "changed", "topic", "id"}``). The
+process that made the change tells its own clients itself; the others read the row and tell
+theirs (see ``AlarmRuntime.on_change`` / ``AlarmRuntime.changed``)."""
 
 from __future__ import annotations
 
@@ -25,17 +31,25 @@ NOTIFY_CHANNEL = "veiligbalie_alarms"
 ALARM_CHANGES = ("raised", "acknowledged", "resolved", "cancelled")
 ESCALATED = "escalated"
 PRESENCE = "presence"
+CHANGED = "changed"
+#: Rows whose change other processes pass on to their own stream clients.
+SITE_LAN = "site.lan"  # a site's row: its LAN beacon port, group or switch
+WORKSTATION = "workstation"  # a workstation's row: moved, or its link ended
+DROPOUT = "station.dropout"  # a station_dropouts row: written, or closed on return
+CHANGE_TOPICS = frozenset({SITE_LAN, WORKSTATION, DROPOUT})
 
 
 @dataclass(frozen=True)
 class Note:
-    """What another process announced: an alarm change, an escalation level it fired, or a
-    change of which stations it holds (``site_id``)."""
+    """What another process announced: an alarm change, an escalation level it fired, a
+    change of which stations it holds (``site_id``), or a changed row (``topic``, ``row_id``)."""
 
     event: str
     alarm_id: uuid.UUID | None = None
     site_id: uuid.UUID | None = None
     level: int = -1
+    topic: str = ""
+    row_id: uuid.UUID | None = None
 
     @classmethod
     def parse(cls, payload: str, own_origin: str) -> Note | None:
@@ -50,6 +64,11 @@ class Note:
         try:
             if event == PRESENCE:
                 return cls(PRESENCE, site_id=uuid.UUID(str(note.get("site_id"))))
+            if event == CHANGED:
+                topic = note.get("topic")
+                if topic not in CHANGE_TOPICS:
+                    return None
+                return cls(CHANGED, topic=str(topic), row_id=uuid.UUID(str(note.get("id"))))
             alarm_id = uuid.UUID(str(note.get("alarm_id")))
             if event == ESCALATED:
                 return cls(ESCALATED, alarm_id, level=int(note.get("level", -1)))
@@ -79,6 +98,13 @@ class NotifyBridge:
 
     def presence_changed(self, site_id: uuid.UUID) -> None:
         self._notify(PRESENCE, site_id=str(site_id))
+
+    def changed(self, topic: str, row_id: uuid.UUID) -> None:
+        """The row ``row_id`` of ``topic`` (one of CHANGE_TOPICS) changed: the other
+        processes read it and tell their own stream clients."""
+        if topic not in CHANGE_TOPICS:
+            raise ValueError(f"unknown change topic {topic!r}")
+        self._notify(CHANGED, topic=topic, id=str(row_id))
 
     def _notify(self, event: str, **fields: Any) -> None:
         if not self.enabled:

@@ -7,7 +7,9 @@ nothing in how presence is written). A station that went offline during the site
 hours and stayed away longer than the grace period is written to ``station_dropouts`` once
 (unique per workstation and the moment it was last seen, so several server processes write
 it once) and a ``station.dropout`` event goes to security, team leads and coördinators of
-the site; its return closes the row and is told the same way.
+the site; its return closes the row and is told the same way. With several server processes
+each runs the watch: only the one whose write took effect tells, its own stream clients
+directly and the others' through the NOTIFY bridge (the drop-out's id; they read the row).
 """
 
 from __future__ import annotations
@@ -21,11 +23,12 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import sqlalchemy as sa
 import sqlalchemy.exc
 from fastapi import APIRouter, Depends, Query, Request
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from starlette.concurrency import run_in_threadpool
 
@@ -38,8 +41,12 @@ from veiligbalie.server import alarms, audit, presence
 from veiligbalie.server import schema as t
 from veiligbalie.server.admin import AdminError, find_site
 from veiligbalie.server.auth import Principal, get_store, require
+from veiligbalie.server.pg_bridge import DROPOUT
 from veiligbalie.server.store import ServerStore
 from veiligbalie.server.stream import StreamHub
+
+if TYPE_CHECKING:
+    from veiligbalie.server.alarm_runtime import AlarmRuntime
 
 log = logging.getLogger(__name__)
 
@@ -548,6 +555,7 @@ def test_overview(
 class Told:
     site_id: uuid.UUID
     event: dict[str, Any]
+    dropout_id: uuid.UUID
 
 
 def sweep(
@@ -558,12 +566,16 @@ def sweep(
     the drop-out of one that is back. Answers the events to tell.
 
     Decided in a read transaction; a write transaction only when something changed (most
-    looks change nothing, and must not take SQLite's write lock from the alarm path)."""
+    looks change nothing, and must not take SQLite's write lock from the alarm path). Each
+    write is conditional (a drop-out inserted unless there is one, closed only while open),
+    and only those that took effect are told: another server process sweeping at the same
+    moment writes and tells nothing twice."""
     now = now or _now()
     fresh = now - presence.PRESENCE_TIMEOUT
-    told: list[Told] = []
-    changes: list[Any] = []
+    #: Each write, and what to tell when it took effect.
+    changes: list[tuple[Any, Told | None]] = []
     with store.read() as conn:
+        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
         rows = conn.execute(
             sa.select(
                 t.workstations.c.id,
@@ -586,29 +598,35 @@ def sweep(
             online = bool(r.online) and r.last_seen_at >= fresh
             up = uptime.get(r.id)
             if up is None:
-                changes.append(
-                    sa.insert(t.station_uptime).values(
-                        workstation_id=r.id, online=online, since=now if online else r.last_seen_at
-                    )
+                insert = dialect.insert(t.station_uptime).values(
+                    workstation_id=r.id, online=online, since=now if online else r.last_seen_at
                 )
+                changes.append((insert.on_conflict_do_nothing(), None))
             elif bool(up.online) != online:
                 changes.append(
-                    sa.update(t.station_uptime)
-                    .where(t.station_uptime.c.workstation_id == r.id)
-                    .values(online=online, since=now if online else r.last_seen_at)
+                    (
+                        sa.update(t.station_uptime)
+                        .where(t.station_uptime.c.workstation_id == r.id)
+                        .values(online=online, since=now if online else r.last_seen_at),
+                        None,
+                    )
                 )
             open_one = dropouts.get(r.id)
             if online:
                 if open_one is not None:
-                    changes.append(
+                    close = (
                         sa.update(t.station_dropouts)
-                        .where(t.station_dropouts.c.id == open_one.id)
+                        .where(
+                            t.station_dropouts.c.id == open_one.id,
+                            t.station_dropouts.c.back_at.is_(None),
+                        )
                         .values(back_at=now)
+                        .returning(t.station_dropouts.c.id)
                     )
                     body = _dropout_body(open_one, r.name, r.location).model_copy(
                         update={"back_at": now}
                     )
-                    told.append(Told(r.site_id, _event(body)))
+                    changes.append((close, Told(r.site_id, _event(body), open_one.id)))
                 continue
             last_seen = r.last_seen_at
             if open_one is not None or (now - last_seen).total_seconds() < grace:
@@ -629,15 +647,13 @@ def sweep(
             if exists is not None:
                 continue
             dropout_id = uuid7()
-            changes.append(
-                sa.insert(t.station_dropouts).values(
-                    id=dropout_id,
-                    site_id=r.site_id,
-                    workstation_id=r.id,
-                    since=last_seen,
-                    back_at=None,
-                    recorded_at=now,
-                )
+            insert = dialect.insert(t.station_dropouts).values(
+                id=dropout_id,
+                site_id=r.site_id,
+                workstation_id=r.id,
+                since=last_seen,
+                back_at=None,
+                recorded_at=now,
             )
             body = sv.DropoutBody(
                 id=dropout_id,
@@ -647,12 +663,44 @@ def sweep(
                 location=r.location,
                 since=last_seen,
             )
-            told.append(Told(r.site_id, _event(body)))
+            # Unique per workstation and "since": a second process's insert does nothing.
+            tells = Told(r.site_id, _event(body), dropout_id)
+            changes.append(
+                (insert.on_conflict_do_nothing().returning(t.station_dropouts.c.id), tells)
+            )
+    told: list[Told] = []
     if changes:
         with store.write() as conn:
-            for statement in changes:
-                conn.execute(statement)
+            for statement, telling in changes:
+                result = conn.execute(statement)
+                # The row's id when the write took effect (RETURNING: rowcount is no
+                # measure on every driver).
+                if telling is not None and result.first() is not None:
+                    told.append(telling)
     return told
+
+
+def told_again(store: ServerStore, dropout_id: uuid.UUID) -> Told | None:
+    """What another server process told of drop-out ``dropout_id`` (written, or closed on
+    the station's return), read from its row."""
+    with store.read() as conn:
+        row = conn.execute(
+            sa.select(
+                t.station_dropouts,
+                t.workstations.c.name.label("ws_name"),
+                t.workstations.c.location.label("ws_location"),
+            )
+            .select_from(
+                t.station_dropouts.join(
+                    t.workstations, t.workstations.c.id == t.station_dropouts.c.workstation_id
+                )
+            )
+            .where(t.station_dropouts.c.id == dropout_id)
+        ).first()
+    if row is None:
+        return None
+    body = _dropout_body(row, row.ws_name, row.ws_location)
+    return Told(row.site_id, _event(body), row.id)
 
 
 def _event(body: sv.DropoutBody) -> dict[str, Any]:
@@ -687,7 +735,9 @@ def _coordinators_of(admit: Callable[[Principal], bool]) -> Callable[[Principal]
 
 
 class DropoutWatch:
-    """The sweep on a timer, off the event loop."""
+    """The sweep on a timer, off the event loop. With ``runtime`` (the process's
+    AlarmRuntime) what it tells reaches the other server processes' clients too, and what
+    theirs tell reaches ours."""
 
     def __init__(
         self,
@@ -696,12 +746,29 @@ class DropoutWatch:
         *,
         interval: float = WATCH_INTERVAL,
         grace: float = DROPOUT_GRACE,
+        runtime: AlarmRuntime | None = None,
     ) -> None:
         self.store = store
         self.hub = hub
         self.interval = interval
         self.grace = grace
+        self.runtime = runtime
         self._task: asyncio.Task[None] | None = None
+        if runtime is not None:
+            runtime.on_change(DROPOUT, self._told_elsewhere)
+
+    def _sweep(self) -> list[Told]:
+        """A sweep, and the other processes told of what it wrote (in its thread)."""
+        told = sweep(self.store, None, self.grace)
+        if self.runtime is not None:
+            for item in told:
+                self.runtime.changed(DROPOUT, item.dropout_id)
+        return told
+
+    async def _told_elsewhere(self, dropout_id: uuid.UUID) -> None:
+        item = await run_in_threadpool(told_again, self.store, dropout_id)
+        if item is not None:
+            tell(self.hub, [item])
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="supervision-watch")
@@ -717,7 +784,7 @@ class DropoutWatch:
         while True:
             await asyncio.sleep(self.interval)
             try:
-                told = await run_in_threadpool(sweep, self.store, None, self.grace)
+                told = await run_in_threadpool(self._sweep)
             except sqlalchemy.exc.IntegrityError:
                 continue  # another server process wrote the same drop-out first
             except Exception as exc:
