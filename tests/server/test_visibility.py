@@ -152,11 +152,13 @@ def test_restricted_fields_are_stripped_for_others(client: TestClient, world: Wo
 
 
 def audit_rows(world: World) -> list[tuple]:
+    """The audit rows about reports (setting up the world audits its workstations too)."""
+    a = t.audit_log.c
     with world.store.read() as conn:
         return [
             tuple(r)
             for r in conn.execute(
-                sa.select(t.audit_log.c.user_id, t.audit_log.c.action, t.audit_log.c.incident_id)
+                sa.select(a.user_id, a.action, a.incident_id).where(a.subject == "incident")
             )
         ]
 

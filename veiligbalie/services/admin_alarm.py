@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import TypeAdapter
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
+from veiligbalie.core.text import fill
 from veiligbalie.core.vocabulary import Role
 from veiligbalie.net.api import ApiError, ServerApi
 from veiligbalie.protocol.admin import SiteOut
@@ -85,9 +86,12 @@ def message_of(error: ApiError) -> str:
         return QCoreApplication.translate("AdminAlarmService", "Only an administrator may do this.")
     if error.message:
         return error.message
-    return QCoreApplication.translate(
-        "AdminAlarmService", "The server refused this (HTTP status %1)."
-    ).replace("%1", str(error.status))
+    return fill(
+        QCoreApplication.translate(
+            "AdminAlarmService", "The server refused this (HTTP status %1)."
+        ),
+        str(error.status),
+    )
 
 
 class AdminAlarmService(QObject):
