@@ -247,6 +247,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             app.exit(0 if not problems else 4)
             return
         window.offer_draft_recovery()
+        QTimer.singleShot(WARM_UP_DELAY_MS, warm_up_documents)
 
     QTimer.singleShot(0, start_services)
     status = app.exec()
@@ -256,6 +257,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings.sync()
     del translators, server
     return status
+
+
+#: How long after start the document modules are loaded in the background.
+WARM_UP_DELAY_MS = 3000
+
+
+def warm_up_documents() -> None:
+    """Import the PDF modules (reportlab, ~0.2-0.4 s) on a worker thread, once the alarm
+    path is live: start-up does not wait on them, and the first document made later does
+    not pause the GUI thread to import them."""
+    import importlib
+    import threading
+
+    def load() -> None:
+        for name in (
+            "veiligbalie.reports.letters",
+            "veiligbalie.reports.police_sheet",
+            "veiligbalie.reports.incident_report",
+            "veiligbalie.reports.overview_report",
+            "veiligbalie.reports.poster",
+        ):
+            try:
+                importlib.import_module(name)
+            except Exception:  # the document itself will say what is wrong
+                log.exception("Loading %s in the background failed", name)
+
+    threading.Thread(target=load, name="warm-up-documents", daemon=True).start()
 
 
 def smoke_check(language: str) -> list[str]:

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 from veiligbalie import settings
 from veiligbalie.core.text import fill
 from veiligbalie.guidance import SITUATIONS, Card
-from veiligbalie.reports.poster import build_poster
 from veiligbalie.services.guidance import GuidanceLibrary
 from veiligbalie.ui.documents import (
     HOUSE_RULES_CARD,
@@ -295,6 +294,8 @@ class HelpView(QWidget):
         document = poster_document(card, not self.library.is_organisation_card(card), size)
 
         def build(path: Path) -> None:
+            from veiligbalie.reports.poster import build_poster
+
             build_poster(path, document)
 
         return self.documents.start(

@@ -39,7 +39,6 @@ from veiligbalie.core.incident import Incident
 from veiligbalie.core.limits import TEXT_MAX
 from veiligbalie.core.text import fill
 from veiligbalie.core.vocabulary import AlarmKind, AlarmType, Category, IncidentStatus
-from veiligbalie.reports.incident_report import build_incident_report
 from veiligbalie.services.dossier import DossierService
 from veiligbalie.services.incidents import AttachmentInfo
 from veiligbalie.services.letterhead import LetterheadService
@@ -290,6 +289,8 @@ class IncidentDetailView(QWidget):
         )
 
         def build(path: Path) -> None:
+            from veiligbalie.reports.incident_report import build_incident_report
+
             build_incident_report(path, document)
 
         name = fill(self.tr("incident report %1"), detail.incident.reference or "")

@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
 
 from veiligbalie import settings
 from veiligbalie.core.text import fill
-from veiligbalie.reports.overview_report import build_overview
 from veiligbalie.services.overview import (
     Compliance,
     Overview,
@@ -318,6 +317,8 @@ class OverviewView(QWidget):
         service = self.service
 
         def build(path: Path) -> None:
+            from veiligbalie.reports.overview_report import build_overview
+
             build_overview(path, overview_document(service.overview(period, site), service.now()))
 
         name = self._period_name(period) + (f" {site}" if site else "")
