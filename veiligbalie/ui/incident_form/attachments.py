@@ -59,7 +59,10 @@ class _CopyJob(QRunnable):
                 results.append((path, self._service.import_attachment(path)))
             except (AttachmentError, OSError) as error:
                 results.append((path, error))
-        self._relay.done.emit(results)
+        try:
+            self._relay.done.emit(results)
+        except RuntimeError:  # the form was closed meanwhile: nothing left to tell
+            log.info("Copied %d file(s) for a form that is gone", len(results))
 
 
 class _TooMany(Exception):
