@@ -193,9 +193,11 @@ class LetterheadService(QObject):
         sheet = self.police_sheet(incident_id)
         language = self.language()
 
-        def build(out: Path, progress: Callable[[int], None]) -> None:
-            from veiligbalie.reports.police_sheet import build_police_sheet
+        # Imported here, on the GUI thread (reportlab is usually warm by now): a worker
+        # never imports the project's modules beside the GUI thread's imports.
+        from veiligbalie.reports.police_sheet import build_police_sheet
 
+        def build(out: Path, progress: Callable[[int], None]) -> None:
             build_police_sheet(sheet, language, out, progress)
 
         job = self._job(build, target)
@@ -220,9 +222,11 @@ class LetterheadService(QObject):
         letter_text(kind, template, values)  # refuse now, on this thread, with the field
         head = self.profile.letterhead()
 
-        def build(out: Path, progress: Callable[[int], None]) -> None:
-            from veiligbalie.reports.letters import build_letter
+        # Imported here, on the GUI thread (reportlab is usually warm by now): a worker
+        # never imports the project's modules beside the GUI thread's imports.
+        from veiligbalie.reports.letters import build_letter
 
+        def build(out: Path, progress: Callable[[int], None]) -> None:
             build_letter(kind, template, values, head, language, out, recipient_address, progress)
 
         job = self._job(build, target)

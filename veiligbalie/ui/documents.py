@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from veiligbalie.reports.poster import PosterDocument
 
 # The report modules import reportlab (~0.2 s): loaded when a document is first made, not
-# at start (app.py warms them on a worker thread once the alarm path is live).
+# at start (app.py warms reportlab on a worker thread once the alarm path is live).
 
 
 def datetime_text(moment: datetime) -> str:

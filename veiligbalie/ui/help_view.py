@@ -293,9 +293,11 @@ class HelpView(QWidget):
             return False
         document = poster_document(card, not self.library.is_organisation_card(card), size)
 
-        def build(path: Path) -> None:
-            from veiligbalie.reports.poster import build_poster
+        # Imported here, on the GUI thread (reportlab is usually warm by now): a worker
+        # never imports the project's modules beside the GUI thread's imports.
+        from veiligbalie.reports.poster import build_poster
 
+        def build(path: Path) -> None:
             build_poster(path, document)
 
         return self.documents.start(

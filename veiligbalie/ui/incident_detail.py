@@ -288,9 +288,11 @@ class IncidentDetailView(QWidget):
             detail, self.review.tasks(detail.incident.id), datetime.now(UTC)
         )
 
-        def build(path: Path) -> None:
-            from veiligbalie.reports.incident_report import build_incident_report
+        # Imported here, on the GUI thread (reportlab is usually warm by now): a worker
+        # never imports the project's modules beside the GUI thread's imports.
+        from veiligbalie.reports.incident_report import build_incident_report
 
+        def build(path: Path) -> None:
             build_incident_report(path, document)
 
         name = fill(self.tr("incident report %1"), detail.incident.reference or "")

@@ -316,9 +316,11 @@ class OverviewView(QWidget):
         site = self.site.currentData()
         service = self.service
 
-        def build(path: Path) -> None:
-            from veiligbalie.reports.overview_report import build_overview
+        # Imported here, on the GUI thread (reportlab is usually warm by now): a worker
+        # never imports the project's modules beside the GUI thread's imports.
+        from veiligbalie.reports.overview_report import build_overview
 
+        def build(path: Path) -> None:
             build_overview(path, overview_document(service.overview(period, site), service.now()))
 
         name = self._period_name(period) + (f" {site}" if site else "")
