@@ -247,6 +247,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             app.exit(0 if not problems else 4)
             return
         window.offer_draft_recovery()
+        QTimer.singleShot(WARM_UP_DELAY_MS, warm_up_documents)
 
     QTimer.singleShot(0, start_services)
     status = app.exec()
@@ -256,6 +257,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings.sync()
     del translators, server
     return status
+
+
+#: How long after start the document modules are loaded in the background.
+WARM_UP_DELAY_MS = 3000
+
+
+#: reportlab's modules the documents use: a third-party library only, so importing it on
+#: another thread cannot meet an import of the GUI thread half-way (the project's own small
+#: report modules are imported where a document is made).
+REPORTLAB_MODULES = (
+    "reportlab.platypus",
+    "reportlab.pdfgen.canvas",
+    "reportlab.lib.styles",
+    "reportlab.pdfbase.ttfonts",
+    "reportlab.graphics.shapes",
+    "reportlab.graphics.charts.barcharts",
+)
+
+
+def warm_up_documents() -> None:
+    """Import reportlab (~0.2-0.4 s) on a worker thread, seconds after the alarm path is
+    live: start-up does not wait on it, and the first document made later does not pause
+    the GUI thread to import it."""
+    import importlib
+    import threading
+
+    def load() -> None:
+        for name in REPORTLAB_MODULES:
+            try:
+                importlib.import_module(name)
+            except Exception:  # the document itself will say what is wrong
+                log.exception("Loading %s in the background failed", name)
+
+    threading.Thread(target=load, name="warm-up-documents", daemon=True).start()
 
 
 def smoke_check(language: str) -> list[str]:

@@ -184,8 +184,59 @@ def _usable(backend: keyring.backend.KeyringBackend) -> bool:
     return True
 
 
+#: The OS keyrings of each platform, most wanted first.
+PLATFORM_BACKENDS = {
+    "linux": (
+        ("keyring.backends.SecretService", "Keyring"),
+        ("keyring.backends.kwallet", "DBusKeyring"),
+        ("keyring.backends.libsecret", "Keyring"),
+    ),
+    "win32": (("keyring.backends.Windows", "WinVaultKeyring"),),
+    "darwin": (("keyring.backends.macOS", "Keyring"),),
+}
+
+
+def _platform_backend() -> keyring.backend.KeyringBackend | None:
+    """This platform's OS keyring, found without keyring's own detection: that imports every
+    backend it ships, and on Linux the macOS one runs ldconfig and gcc to look for a
+    library (~0.1 s at every start). None when none of this platform's is usable."""
+    import importlib
+    import sys
+
+    platform = "linux" if sys.platform.startswith("linux") else sys.platform
+    for module_name, class_name in PLATFORM_BACKENDS.get(platform, ()):
+        try:
+            cls = getattr(importlib.import_module(module_name), class_name)
+            if cls.priority > 0:  # raises (or is <= 0) when the service is not there
+                return cls()  # type: ignore[no-any-return]
+        except Exception as error:  # an absent or broken service: try the next one
+            log.debug("Keyring backend %s.%s not usable: %s", module_name, class_name, error)
+    return None
+
+
+def _choose_backend() -> None:
+    """On first use, pick the platform's keyring directly, unless a backend was set (tests),
+    named in PYTHON_KEYRING_BACKEND or in keyring's configuration file: those keep keyring's
+    own choice."""
+    global _backend_chosen
+    if _backend_chosen:
+        return
+    _backend_chosen = True
+    if getattr(keyring.core, "_keyring_backend", None) is not None:
+        return
+    if os.environ.get("PYTHON_KEYRING_BACKEND") or keyring.core.load_config() is not None:
+        return
+    from keyring.backends import fail  # refused by _usable: the fallback takes over
+
+    keyring.set_keyring(_platform_backend() or fail.Keyring())  # type: ignore[no-untyped-call]
+
+
+_backend_chosen = False
+
+
 def ensure_backend() -> keyring.backend.KeyringBackend:
     """Select the OS keyring, or the fallback when there is none (logged)."""
+    _choose_backend()
     backend = keyring.get_keyring()
     if isinstance(backend, MemoryKeyring):
         return backend

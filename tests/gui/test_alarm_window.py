@@ -65,7 +65,8 @@ def test_settings_turn_the_lan_on_and_list_peers(qtbot, window: MainWindow, tmp_
     panel.port.setValue(port)
     panel.interface.addItem("lo", "127.0.0.1")  # the loopback interface only, by address
     panel.interface.setCurrentIndex(panel.interface.count() - 1)
-    assert panel.set_key_from_passphrase("een lange zin voor de balie")
+    with qtbot.waitSignal(panel.key_derivation.finished, timeout=10000):
+        assert panel.set_key_from_passphrase("een lange zin voor de balie")
     key = load_site_key()
     assert key == lan_protocol.key_from_passphrase("een lange zin voor de balie", "stadhuis")
     assert window.context.lan_alarms.is_active()

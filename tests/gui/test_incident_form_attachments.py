@@ -94,7 +94,7 @@ def test_same_file_twice_is_attached_once(env, tmp_path: Path):
 
 # QDragEnterEvent has only the (deprecated) QPoint constructor in PySide6 6.12.
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
-def test_files_dropped_on_the_form_are_attached(env, tmp_path: Path):
+def test_files_dropped_on_the_form_are_attached(qtbot, env, tmp_path: Path):
     _db, _service, form = env
     mail = tmp_path / "dreigmail.eml"
     mail.write_text("From: x\n\nIk weet waar je woont")
@@ -118,8 +118,9 @@ def test_files_dropped_on_the_form_are_attached(env, tmp_path: Path):
         Qt.KeyboardModifier.NoModifier,
     )
     form.event(event)
-    assert [a.original_name for a in form.attachments()] == ["dreigmail.eml"]
     assert form.sections["evidence"].is_expanded()
+    # The copy runs on a worker; the list follows when it is safe in the data folder.
+    qtbot.waitUntil(lambda: [a.original_name for a in form.attachments()] == ["dreigmail.eml"])
 
 
 def test_remove_takes_a_file_off_the_report(env, tmp_path: Path):

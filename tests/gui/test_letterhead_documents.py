@@ -267,7 +267,8 @@ def test_a_slow_document_shows_progress_and_the_gui_stays_free(
 ) -> None:
     import threading
 
-    from veiligbalie.services import letterhead as documents_module
+    # The service imports the PDF module where the worker builds (not at start).
+    from veiligbalie.reports import police_sheet as documents_module
 
     incident = env.report()
     release = threading.Event()

@@ -392,7 +392,9 @@ class ServerApi(QObject):
         self._base_url = ""
         self._token: str | None = None
         self._device_id: uuid.UUID | None = None
-        self._ssl = QSslConfiguration.defaultConfiguration()
+        # The TLS backend and the system's CA store (~80 ms the first time) are loaded when a
+        # server address is configured or a request made, not when the client starts.
+        self._ssl: QSslConfiguration | None = None
         self.timeout_ms = timeout_ms
 
     # -- Configuration ---------------------------------------------------------------------
@@ -404,8 +406,9 @@ class ServerApi(QObject):
     ) -> None:
         """Raises ValueError for an unusable address or CA file (nothing changes then)."""
         normalised = normalise_base_url(base_url) if base_url else ""
-        config = ssl_configuration(ca_file)
-        if (normalised, _ca_list(config)) != (self._base_url, _ca_list(self._ssl)):
+        config = ssl_configuration(ca_file) if normalised or ca_file else None
+        old = _ca_list(self._ssl) if self._ssl is not None else []
+        if (normalised, _ca_list(config) if config is not None else []) != (self._base_url, old):
             # Qt keeps connections (and their TLS trust) per host: drop them, or a newly
             # trusted CA would only count after the old connection ends.
             self._manager.clearConnectionCache()
@@ -421,6 +424,8 @@ class ServerApi(QObject):
 
     @property
     def ssl(self) -> QSslConfiguration:
+        if self._ssl is None:
+            self._ssl = ssl_configuration(None)
         return self._ssl
 
     def set_token(self, token: str | None) -> None:
@@ -686,7 +691,7 @@ class ServerApi(QObject):
             raise RuntimeError("no server address configured")
         request = QNetworkRequest(QUrl(self._base_url + (API_PREFIX if prefix else "") + path))
         request.setTransferTimeout(self.timeout_ms)
-        request.setSslConfiguration(self._ssl)
+        request.setSslConfiguration(self.ssl)
         request.setRawHeader(QByteArray(b"Accept"), QByteArray(b"application/json"))
         chosen = bearer or (self._token if token else None)
         if chosen:

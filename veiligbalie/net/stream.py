@@ -64,7 +64,9 @@ class Stream(QObject):
         self._rng = random.Random()
         self._url = ""
         self._token: str | None = None
-        self._ssl: QSslConfiguration = QSslConfiguration.defaultConfiguration()
+        # The TLS backend and the system's CA store (~80 ms the first time) are loaded when
+        # an address is configured, not when the stream is built at start.
+        self._ssl: QSslConfiguration | None = None
         self._socket: QWebSocket | None = None
         self._running = False
         self._live = False
@@ -89,7 +91,7 @@ class Stream(QObject):
         """Where to connect and with which token; reconnects when running and changed.
         Raises ValueError for an unusable address or CA file."""
         url = normalise_base_url(base_url) if base_url else ""
-        ssl = ssl_configuration(ca_file)
+        ssl = ssl_configuration(ca_file) if url or ca_file else None
         changed = (url, token) != (self._url, self._token)
         self._url, self._token, self._ssl = url, token, ssl
         if self._running and changed:
@@ -138,6 +140,8 @@ class Stream(QObject):
         if not self._running or not self._url or not self._token:
             return
         self._drop(schedule=False)
+        if self._ssl is None:
+            self._ssl = ssl_configuration(None)
         socket = QWebSocket("", QWebSocketProtocol.Version.VersionLatest, self)
         socket.setSslConfiguration(self._ssl)
         socket.connected.connect(self._on_connected)

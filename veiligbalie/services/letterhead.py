@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QLocale, QObject, QRunnable, QThreadPool, Signal
 
@@ -25,10 +25,14 @@ from veiligbalie.core.letters import LetterKind, TemplateError
 from veiligbalie.core.timeline import TimelineKind
 from veiligbalie.core.vocabulary import FollowUpKind
 from veiligbalie.protocol import sync as p
-from veiligbalie.reports.letters import build_letter, letter_text, standard_values
-from veiligbalie.reports.police_sheet import EvidenceItem, PoliceSheet, build_police_sheet
 from veiligbalie.services.incidents import IncidentService
 from veiligbalie.services.organisation import OrganisationProfile
+
+if TYPE_CHECKING:
+    from veiligbalie.reports.police_sheet import PoliceSheet
+
+# reports.letters and reports.police_sheet (reportlab, ~0.2 s to import) are imported where a
+# document is made: the first alarm after start does not wait on them.
 
 __all__ = [
     "LetterheadJob",
@@ -135,6 +139,8 @@ class LetterheadService(QObject):
 
     # -- What the documents show (GUI thread: reads the store) ---------------------------
     def police_sheet(self, incident_id: uuid.UUID) -> PoliceSheet:
+        from veiligbalie.reports.police_sheet import EvidenceItem, PoliceSheet
+
         incident = self.incidents.get(incident_id)
         if incident is None:
             raise LookupError(f"report {incident_id} is not on this workstation")
@@ -162,6 +168,8 @@ class LetterheadService(QObject):
         incident = self.incidents.get(incident_id)
         if incident is None:
             raise LookupError(f"report {incident_id} is not on this workstation")
+        from veiligbalie.reports.letters import standard_values
+
         values = standard_values(
             self.profile.letterhead(),
             self.reference(incident_id),
@@ -174,6 +182,8 @@ class LetterheadService(QObject):
 
     def preview(self, incident_id: uuid.UUID, kind: LetterKind, fields: Mapping[str, str]) -> str:
         """The letter's text as it will be printed; raises TemplateError naming a field."""
+        from veiligbalie.reports.letters import letter_text
+
         language = self.language()
         template = self.profile.template(kind, language)
         return letter_text(kind, template, self.letter_values(incident_id, fields, language))
@@ -182,6 +192,10 @@ class LetterheadService(QObject):
     def make_police_sheet(self, incident_id: uuid.UUID, target: Path) -> LetterheadJob:
         sheet = self.police_sheet(incident_id)
         language = self.language()
+
+        # Imported here, on the GUI thread (reportlab is usually warm by now): a worker
+        # never imports the project's modules beside the GUI thread's imports.
+        from veiligbalie.reports.police_sheet import build_police_sheet
 
         def build(out: Path, progress: Callable[[int], None]) -> None:
             build_police_sheet(sheet, language, out, progress)
@@ -200,11 +214,17 @@ class LetterheadService(QObject):
     ) -> LetterheadJob:
         """Check the letter (TemplateError names a bad field, before any thread starts),
         make it, and record it on the timeline once the file is written."""
+        from veiligbalie.reports.letters import letter_text
+
         language = self.language()
         template = self.profile.template(kind, language)
         values = self.letter_values(incident_id, fields, language)
         letter_text(kind, template, values)  # refuse now, on this thread, with the field
         head = self.profile.letterhead()
+
+        # Imported here, on the GUI thread (reportlab is usually warm by now): a worker
+        # never imports the project's modules beside the GUI thread's imports.
+        from veiligbalie.reports.letters import build_letter
 
         def build(out: Path, progress: Callable[[int], None]) -> None:
             build_letter(kind, template, values, head, language, out, recipient_address, progress)

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -28,8 +28,12 @@ from veiligbalie import paths, settings
 from veiligbalie.core.letters import LETTER_LANGUAGES, LetterKind
 from veiligbalie.net.api import ApiError, ServerApi
 from veiligbalie.protocol.documents import LetterTemplateList, OrganisationProfileOut
-from veiligbalie.reports.common import Letterhead, language_of
-from veiligbalie.reports.letters import shipped_template
+
+if TYPE_CHECKING:
+    from veiligbalie.reports.common import Letterhead
+
+# reports.* import reportlab (~0.2 s): loaded when a letterhead or template is first asked
+# for, not at start, where nothing of it is needed before the alarm path is live.
 
 __all__ = ["OrganisationProfile"]
 
@@ -76,6 +80,8 @@ class OrganisationProfile(QObject):
         return data if isinstance(data, dict) else None
 
     def letterhead(self) -> Letterhead:
+        from veiligbalie.reports.common import Letterhead
+
         cached = self._cached()
         if cached is not None:
             logo = None
@@ -112,6 +118,9 @@ class OrganisationProfile(QObject):
         """The organisation's version when the server gave one, else the shipped one. It is
         not checked here: making the letter refuses a bad one, naming its field (the
         organisation's letter is never silently swapped for ours)."""
+        from veiligbalie.reports.common import language_of
+        from veiligbalie.reports.letters import shipped_template
+
         lang = language_of(language)
         path = self.folder / "letters" / lang / f"{kind.value}.txt"
         try:

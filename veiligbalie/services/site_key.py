@@ -12,6 +12,8 @@ import enum
 import logging
 from dataclasses import dataclass
 
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
 from veiligbalie import settings
 from veiligbalie.protocol import lan as lan_protocol
 from veiligbalie.services.alarm_paths import load_site_key, store_site_key
@@ -63,17 +65,101 @@ def set_from_passphrase(passphrase: str, site: str) -> None:
     """Derive the key from the site's passphrase, salted with ``site`` (stored too): every
     station of the site that types the same passphrase gets the same key. Takes about a
     second (PBKDF2, on purpose)."""
+    site = _check_passphrase(passphrase, site)
+    _keep(_derive(passphrase, site))
+    settings.SITE_ID.set(site)
+
+
+def _check_passphrase(passphrase: str, site: str) -> str:
+    """The stripped site, or SiteKeyError for what can be refused without deriving."""
     site = site.strip()
     if not site:
         raise SiteKeyError(KeyProblem.NO_SITE)
     if len(passphrase) < MIN_PASSPHRASE_LENGTH:
         raise SiteKeyError(KeyProblem.PASSPHRASE_TOO_SHORT)
+    return site
+
+
+def _derive(passphrase: str, site: str) -> bytes:
     try:
-        key = lan_protocol.key_from_passphrase(passphrase, site)
+        return lan_protocol.key_from_passphrase(passphrase, site)
     except ValueError as error:
         raise SiteKeyError(KeyProblem.NOT_A_KEY, str(error)) from None
-    settings.SITE_ID.set(site)
-    _keep(key)
+
+
+class _Relay(QObject):
+    """Lives on the GUI thread; the worker emits through it (queued across threads)."""
+
+    done = Signal(str)
+    refused = Signal(object)
+
+
+class _DeriveJob(QRunnable):
+    def __init__(self, passphrase: str, site: str, relay: _Relay) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self._passphrase = passphrase
+        self._site = site
+        self._relay = relay
+
+    def run(self) -> None:
+        try:
+            # PBKDF2 (hashlib releases the GIL while it hashes) and the keyring write
+            # both stay off the GUI thread.
+            _keep(_derive(self._passphrase, self._site))
+        except SiteKeyError as error:
+            self._relay.refused.emit(error)
+            return
+        except Exception as exc:  # a keyring that fails must not take the app down
+            log.exception("Storing the derived site key failed")
+            self._relay.refused.emit(SiteKeyError(KeyProblem.NOT_A_KEY, str(exc)))
+            return
+        self._relay.done.emit(self._site)
+
+
+class PassphraseDerivation(QObject):
+    """Derives the site key from a passphrase on a QThreadPool worker (PBKDF2 takes about
+    half a second on purpose: the GUI thread, and with it the alarm button, keeps turning).
+    ``finished`` once the key is stored, ``failed(SiteKeyError)`` when it is refused;
+    ``busy_changed`` for the screen's busy state."""
+
+    finished = Signal()
+    failed = Signal(object)
+    busy_changed = Signal(bool)
+
+    def __init__(self, pool: QThreadPool | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pool = pool or QThreadPool.globalInstance()
+        self._relay = _Relay(self)
+        self._relay.done.connect(self._done)
+        self._relay.refused.connect(self._refused)
+        self._busy = False
+
+    @property
+    def busy(self) -> bool:
+        return self._busy
+
+    def start(self, passphrase: str, site: str) -> None:
+        """Check at once what needs no hashing (SiteKeyError raised here), then derive and
+        store on a worker; returns at once. One derivation at a time."""
+        if self._busy:
+            return
+        site = _check_passphrase(passphrase, site)
+        self._set_busy(True)
+        self._pool.start(_DeriveJob(passphrase, site, self._relay))
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.busy_changed.emit(busy)
+
+    def _done(self, site: str) -> None:
+        settings.SITE_ID.set(site)
+        self._set_busy(False)
+        self.finished.emit()
+
+    def _refused(self, error: SiteKeyError) -> None:
+        self._set_busy(False)
+        self.failed.emit(error)
 
 
 def _keep(key: bytes) -> None:

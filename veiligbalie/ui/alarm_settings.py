@@ -139,6 +139,12 @@ class AlarmSettings(QGroupBox):
         self.message.setWordWrap(True)
         self.message.setVisible(False)
         network.addRow("", self.message)
+        # The passphrase's PBKDF2 takes about half a second: derived on a worker, with the
+        # key buttons off and a line saying so meanwhile (the alarm button keeps working).
+        self.key_derivation = site_key.PassphraseDerivation(parent=self)
+        self.key_derivation.busy_changed.connect(self._show_deriving)
+        self.key_derivation.finished.connect(self._key_set)
+        self.key_derivation.failed.connect(self._key_refused)
 
         self.hotkey_edit = QKeySequenceEdit(self)
         self.hotkey_edit.setObjectName("alarmHotkeyEdit")
@@ -282,15 +288,23 @@ class AlarmSettings(QGroupBox):
         return self._key_set()
 
     def set_key_from_passphrase(self, passphrase: str) -> bool:
+        """Start deriving the key (off the GUI thread); False when refused at once. The
+        outcome arrives through :attr:`key_derivation` (``finished`` / ``failed``)."""
         site = self.site_id.text().strip() or settings.SITE_ID.get()
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            site_key.set_from_passphrase(passphrase, site)
+            self.key_derivation.start(passphrase, site)
         except site_key.SiteKeyError as error:
             return self._key_refused(error)
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        return self._key_set()
+        return True
+
+    def _show_deriving(self, busy: bool) -> None:
+        self.key_file_button.setEnabled(not busy)
+        self.passphrase_button.setEnabled(not busy)
+        self.advanced_group.setCursor(
+            Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor
+        )
+        if busy:
+            self._tell(self.tr("Deriving the site key from the passphrase…"))
 
     def _key_refused(self, error: site_key.SiteKeyError) -> bool:
         reasons = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QDate, QLocale, QObject, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -21,10 +21,6 @@ from veiligbalie.core.incident import Incident
 from veiligbalie.core.text import fill
 from veiligbalie.core.vocabulary import Channel
 from veiligbalie.guidance import Card
-from veiligbalie.reports.incident_report import IncidentReportDocument, Section
-from veiligbalie.reports.layout import datetime_text
-from veiligbalie.reports.overview_report import OverviewDocument
-from veiligbalie.reports.poster import PosterDocument
 from veiligbalie.services.documents import Builder, DocumentService
 from veiligbalie.services.log import CsvColumns, ExportRow
 from veiligbalie.services.overview import OFFICE_TZ, Compliance, Overview, PeriodKind
@@ -38,6 +34,22 @@ from veiligbalie.ui.labels import (
     status_label,
 )
 from veiligbalie.ui.timeline_text import event_heading, event_line, field_label, field_value
+
+if TYPE_CHECKING:
+    from veiligbalie.reports.incident_report import IncidentReportDocument
+    from veiligbalie.reports.overview_report import OverviewDocument
+    from veiligbalie.reports.poster import PosterDocument
+
+# The report modules import reportlab (~0.2 s): loaded when a document is first made, not
+# at start (app.py warms reportlab on a worker thread once the alarm path is live).
+
+
+def datetime_text(moment: datetime) -> str:
+    """reports.layout.datetime_text, imported on first use (reports.layout loads reportlab)."""
+    from veiligbalie.reports.layout import datetime_text as text
+
+    return text(moment)
+
 
 #: How long a document may take before a progress indication shows (ms).
 BLINK_MS = 250
@@ -171,6 +183,8 @@ def _compliance_row(item: Compliance) -> list[str]:
 
 
 def overview_document(overview: Overview, now: datetime, page: str = "A4") -> OverviewDocument:
+    from veiligbalie.reports.overview_report import OverviewDocument
+
     """The overview in words: labels in the UI language, figures only, never a name."""
     locale = QLocale()
     name = period_name(overview)
@@ -375,6 +389,8 @@ def incident_report_document(
 ) -> IncidentReportDocument:
     """The incident report in words: every field with its label, the perpetrator fields only
     when the reader may see them, notes, evidence, timeline and follow-up tasks."""
+    from veiligbalie.reports.incident_report import IncidentReportDocument, Section
+
     incident = detail.incident
     restricted = detail.show_restricted
     names = [
@@ -528,6 +544,8 @@ HOUSE_RULES_CARD = "huisregels"
 
 
 def poster_document(card: Card, shipped: bool, page: str) -> PosterDocument:
+    from veiligbalie.reports.poster import PosterDocument
+
     """The card as a poster; the shipped card's first paragraph (a note to the
     organisation that it may replace the text) is left off."""
     body = card.body

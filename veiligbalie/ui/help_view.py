@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 from veiligbalie import settings
 from veiligbalie.core.text import fill
 from veiligbalie.guidance import SITUATIONS, Card
-from veiligbalie.reports.poster import build_poster
 from veiligbalie.services.guidance import GuidanceLibrary
 from veiligbalie.ui.documents import (
     HOUSE_RULES_CARD,
@@ -293,6 +292,10 @@ class HelpView(QWidget):
         if card is None:
             return False
         document = poster_document(card, not self.library.is_organisation_card(card), size)
+
+        # Imported here, on the GUI thread (reportlab is usually warm by now): a worker
+        # never imports the project's modules beside the GUI thread's imports.
+        from veiligbalie.reports.poster import build_poster
 
         def build(path: Path) -> None:
             build_poster(path, document)

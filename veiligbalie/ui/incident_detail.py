@@ -39,7 +39,6 @@ from veiligbalie.core.incident import Incident
 from veiligbalie.core.limits import TEXT_MAX
 from veiligbalie.core.text import fill
 from veiligbalie.core.vocabulary import AlarmKind, AlarmType, Category, IncidentStatus
-from veiligbalie.reports.incident_report import build_incident_report
 from veiligbalie.services.dossier import DossierService
 from veiligbalie.services.incidents import AttachmentInfo
 from veiligbalie.services.letterhead import LetterheadService
@@ -288,6 +287,10 @@ class IncidentDetailView(QWidget):
         document = incident_report_document(
             detail, self.review.tasks(detail.incident.id), datetime.now(UTC)
         )
+
+        # Imported here, on the GUI thread (reportlab is usually warm by now): a worker
+        # never imports the project's modules beside the GUI thread's imports.
+        from veiligbalie.reports.incident_report import build_incident_report
 
         def build(path: Path) -> None:
             build_incident_report(path, document)

@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
 
 from veiligbalie.core.letters import LetterKind
 from veiligbalie.core.text import fill
-from veiligbalie.reports.common import format_date
 from veiligbalie.services.letterhead import (
     LetterheadJob,
     LetterheadService,
@@ -310,6 +309,8 @@ class LetterDialog(QDialog):
         if kind is LetterKind.INVITATION:
             values |= {"talk_date": self.talk_date.text(), "talk_place": self.talk_place.text()}
         if kind is LetterKind.ACCESS_BAN:
+            from veiligbalie.reports.common import format_date  # reportlab: not at start
+
             values |= {
                 "ban_start": format_date(_day(self.ban_start), language),
                 "ban_end": format_date(_day(self.ban_end), language),

@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
 
 from veiligbalie import settings
 from veiligbalie.core.text import fill
-from veiligbalie.reports.overview_report import build_overview
 from veiligbalie.services.overview import (
     Compliance,
     Overview,
@@ -316,6 +315,10 @@ class OverviewView(QWidget):
             return False
         site = self.site.currentData()
         service = self.service
+
+        # Imported here, on the GUI thread (reportlab is usually warm by now): a worker
+        # never imports the project's modules beside the GUI thread's imports.
+        from veiligbalie.reports.overview_report import build_overview
 
         def build(path: Path) -> None:
             build_overview(path, overview_document(service.overview(period, site), service.now()))

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -32,6 +32,47 @@ from veiligbalie.ui.widgets import FieldMessage, FlowLayout, vbox
 log = logging.getLogger(__name__)
 
 
+#: What importing one file came to: its copy, or why not (AttachmentError or OSError).
+Imported = tuple[Path, AttachmentInfo | Exception]
+
+
+class _Relay(QObject):
+    """Lives on the GUI thread; the copying worker emits through it (queued)."""
+
+    done = Signal(object)
+
+
+class _CopyJob(QRunnable):
+    """Copies (and hashes, and fsyncs) files into the data folder off the GUI thread."""
+
+    def __init__(self, service: IncidentService, files: list[Path], relay: _Relay) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self._service = service
+        self._files = files
+        self._relay = relay
+
+    def run(self) -> None:
+        results: list[Imported] = []
+        for path in self._files:
+            try:
+                results.append((path, self._service.import_attachment(path)))
+            except (AttachmentError, OSError) as error:
+                results.append((path, error))
+        try:
+            self._relay.done.emit(results)
+        except RuntimeError:  # the form was closed meanwhile: nothing left to tell
+            log.info("Copied %d file(s) for a form that is gone", len(results))
+
+
+class _TooMany(Exception):
+    """A file past the count limit: refused before it is copied."""
+
+
+def _copies(results: list[Imported]) -> int:
+    return sum(1 for _, outcome in results if not isinstance(outcome, Exception))
+
+
 def format_size(size: int) -> str:
     if size >= 1024 * 1024:
         return f"{size / (1024 * 1024):.1f} MB"
@@ -43,11 +84,16 @@ class AttachmentsBox(QWidget):
     copied into the data folder by the service as soon as they are added."""
 
     changed = Signal()
+    #: True while files are being copied on a worker (:meth:`add_files_in_background`).
+    copying_changed = Signal(bool)
 
     def __init__(self, service: IncidentService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._service = service
         self._infos: list[AttachmentInfo] = []
+        self._copying = 0
+        self._relay = _Relay(self)
+        self._relay.done.connect(self._copied)
         layout = vbox(self, (0, 0, 0, 0), 4)
         hint = QLabel(
             fill(
@@ -73,6 +119,10 @@ class AttachmentsBox(QWidget):
         layout.addWidget(self.list)
         self.message = FieldMessage("error_attachments", self)
         layout.addWidget(self.message)
+        self.copying_label = QLabel(self.tr("Copying files…"), self)
+        self.copying_label.setObjectName("attachCopying")
+        self.copying_label.setVisible(False)
+        layout.addWidget(self.copying_label)
         row = QWidget(self)
         flow = FlowLayout(row)
         self.add_button = QPushButton(self.tr("Add file…"), row)
@@ -131,21 +181,65 @@ class AttachmentsBox(QWidget):
         return self.list
 
     # -- Adding and removing ---------------------------------------------------------------
+    @property
+    def copying(self) -> bool:
+        return self._copying > 0
+
     def add_files(self, files: Iterable[str | Path]) -> list[AttachmentInfo]:
-        """Import files as evidence; refused files are named with the reason under the list."""
-        added: list[AttachmentInfo] = []
-        problems: list[str] = []
-        for raw in files:
-            path = Path(raw)
-            if len(self._infos) >= MAX_ATTACHMENTS:
-                problems.append(self._too_many(path))
+        """Import files as evidence, here and now; refused files are named with the reason
+        under the list. The dialog and a drop use :meth:`add_files_in_background`."""
+        results: list[Imported] = []
+        for path in [Path(raw) for raw in files]:
+            if len(self._infos) + _copies(results) >= MAX_ATTACHMENTS:
+                results.append((path, _TooMany()))  # refused without copying a byte
                 continue
             try:
-                info = self._service.import_attachment(path)
-            except AttachmentError as error:
-                problems.append(self.problem(error, path))
+                results.append((path, self._service.import_attachment(path)))
+            except (AttachmentError, OSError) as error:
+                results.append((path, error))
+        return self._take(results)
+
+    def add_files_in_background(self, files: Iterable[str | Path]) -> None:
+        """Copy the files on a worker (a large video takes longer than a frame to copy and
+        fsync): "Copying files…" shows meanwhile and :attr:`copying` is True; the list
+        follows when the copies are safe."""
+        paths = [Path(raw) for raw in files]
+        if not paths:
+            return
+        room = max(0, MAX_ATTACHMENTS - len(self._infos))
+        if len(paths) > room:  # refused at once, without copying a byte
+            self._take([(path, _TooMany()) for path in paths[room:]])
+            paths = paths[:room]
+            if not paths:
+                return
+        self._copying += 1
+        if self._copying == 1:
+            self._show_copying(True)
+        QThreadPool.globalInstance().start(_CopyJob(self._service, paths, self._relay))
+
+    def _copied(self, results: list[Imported]) -> None:
+        self._copying -= 1
+        if self._copying == 0:
+            self._show_copying(False)
+        self._take(results)
+
+    def _show_copying(self, busy: bool) -> None:
+        self.copying_label.setVisible(busy)
+        self.copying_changed.emit(busy)
+
+    def _take(self, results: list[Imported]) -> list[AttachmentInfo]:
+        """Add what was copied (within the count limit, once per checksum); name the rest."""
+        added: list[AttachmentInfo] = []
+        problems: list[str] = []
+        for path, outcome in results:
+            if isinstance(outcome, _TooMany) or len(self._infos) >= MAX_ATTACHMENTS:
+                problems.append(self._too_many(path))
                 continue
-            except OSError as error:
+            if isinstance(outcome, AttachmentError):
+                problems.append(self.problem(outcome, path))
+                continue
+            if isinstance(outcome, Exception):
+                error = outcome if isinstance(outcome, OSError) else OSError(str(outcome))
                 log.warning("attachment could not be copied: %s", error.strerror)
                 problems.append(
                     fill(
@@ -155,6 +249,7 @@ class AttachmentsBox(QWidget):
                     )
                 )
                 continue
+            info = outcome
             if any(a.sha256 == info.sha256 for a in self._infos):
                 problems.append(fill(self.tr("“%1” is already attached."), path.name))
                 continue
@@ -194,7 +289,7 @@ class AttachmentsBox(QWidget):
             ),
         )
         if files:
-            self.add_files(files)
+            self.add_files_in_background(files)
 
     def problem(self, error: AttachmentError, path: Path) -> str:
         name = path.name

@@ -362,6 +362,13 @@ class IncidentForm(QWidget):
         if not self._editing():
             return None
         self._validation.clear()
+        box = self._attachments_box()
+        if box.copying:  # the report waits for its evidence; nothing typed is lost
+            self.sections["evidence"].set_expanded(True)
+            box.message.show_message(
+                self.tr("Files are still being copied; save again in a moment.")
+            )
+            return None
         incident, problems = self._collect()
         if problems:
             self._validation.show(problems)
@@ -599,7 +606,7 @@ class IncidentForm(QWidget):
         if files:
             event.acceptProposedAction()
             self.sections["evidence"].set_expanded(True)
-            self.add_files(files)
+            self._attachments_box().add_files_in_background(files)
 
 
 def offer_recovery(form: IncidentForm, parent: QWidget | None = None) -> bool:
