@@ -684,6 +684,10 @@
       <translation>De wachtzin van deze vestiging (op elke werkplek dezelfde):</translation>
     </message>
     <message>
+      <source>Deriving the site key from the passphrase…</source>
+      <translation>Vestigingssleutel wordt uit de wachtzin afgeleid…</translation>
+    </message>
+    <message>
       <source>the file cannot be read.</source>
       <translation>het bestand kan niet worden gelezen.</translation>
     </message>
@@ -986,6 +990,7 @@
     <name>App</name>
     <message>
       <source>The local database was written by a newer version of VeiligBalie. It has not been changed. Install the newer version to continue.</source>
+      <extracomment>How long after start the document modules are loaded in the background. reportlab's modules the documents use: a third-party library only, so importing it on another thread cannot meet an import of the GUI thread half-way (the project's own small report modules are imported where a document is made).</extracomment>
       <translation>De lokale database is geschreven door een nieuwere versie van VeiligBalie. Er is niets aan veranderd. Installeer de nieuwere versie om verder te gaan.</translation>
     </message>
     <message>
@@ -1059,11 +1064,16 @@
     <name>AttachmentsBox</name>
     <message>
       <source>Photos, screenshots, PDF, text, e-mail, sound, video or Word files; at most %1 files of %2 MB each. You can also drag files onto this form.</source>
+      <extracomment>What importing one file came to: its copy, or why not (AttachmentError or OSError). True while files are being copied on a worker (:meth:`add_files_in_background`).</extracomment>
       <translation>Foto's, schermafbeeldingen, pdf, tekst, e-mail, geluid, video of Word-bestanden; hoogstens %1 bestanden van elk %2 MB. Je kunt bestanden ook op dit formulier slepen.</translation>
     </message>
     <message>
       <source>Attached files</source>
       <translation>Toegevoegde bestanden</translation>
+    </message>
+    <message>
+      <source>Copying files…</source>
+      <translation>Bestanden worden gekopieerd…</translation>
     </message>
     <message>
       <source>Add file…</source>
@@ -3014,6 +3024,10 @@
     <message>
       <source>Save report</source>
       <translation>Melding opslaan</translation>
+    </message>
+    <message>
+      <source>Files are still being copied; save again in a moment.</source>
+      <translation>De bestanden worden nog gekopieerd; sla zo meteen opnieuw op.</translation>
     </message>
     <message>
       <source>Filled in from your alarm of %1 — complete it and save.</source>
