@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -193,6 +194,51 @@ def migrate(engine: Engine) -> str:
                 sa.insert(schema.server_meta).values(key="epoch", value=secrets.token_hex(16))
             )
     return head
+
+
+_Processor = Callable[[Any], Any] | None
+_Insert = tuple[str, list[tuple[str, _Processor]]]
+_INSERTS: dict[tuple[str, str, tuple[str, ...]], _Insert] = {}
+_NAMED = re.compile(r"%\((\w+)\)s")
+
+
+def _compiled_insert(dialect: sa.Dialect, table: sa.Table, keys: tuple[str, ...]) -> _Insert:
+    """The driver-level INSERT of ``keys`` into ``table`` with positional parameters, and per
+    parameter (in the statement's order) its key and the column's bind processor; compiled
+    once per dialect, table and keys."""
+    cache_key = (dialect.name, table.name, keys)
+    found = _INSERTS.get(cache_key)
+    if found is not None:
+        return found
+    compiled = sa.insert(table).compile(dialect=dialect, column_keys=list(keys))
+    sql = compiled.string
+    if dialect.paramstyle == "pyformat":  # psycopg: %(name)s::TYPE -> %s::TYPE
+        names = _NAMED.findall(sql)
+        sql = _NAMED.sub("%s", sql)
+    elif dialect.paramstyle == "qmark":  # sqlite
+        names = list(compiled.positiontup or ())
+    else:
+        raise DatabaseError(f"unexpected parameter style {dialect.paramstyle}")
+    if sorted(names) != sorted(keys):
+        raise DatabaseError(f"cannot compile a bulk insert into {table.name}")
+    columns = [(k, table.c[k].type.dialect_impl(dialect).bind_processor(dialect)) for k in names]
+    found = _INSERTS[cache_key] = (sql, columns)
+    return found
+
+
+def bulk_insert(conn: Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert ``rows`` (dicts with the same keys, Python values as for ``sa.insert``) with one
+    driver ``executemany`` of a statement compiled once: each value goes through its column's
+    own bind processor (UUIDs, UTC datetimes, JSON stored exactly as SQLAlchemy stores them)
+    without SQLAlchemy's per-row parameter handling. Rows are inserted in list order, so
+    ``changes.seq`` follows it."""
+    if not rows:
+        return
+    sql, columns = _compiled_insert(conn.dialect, table, tuple(rows[0]))
+    params = [
+        tuple(row[k] if proc is None else proc(row[k]) for k, proc in columns) for row in rows
+    ]
+    conn.exec_driver_sql(sql, params)
 
 
 class ServerStore:

@@ -58,9 +58,12 @@ from veiligbalie.server import audit as audit_log
 from veiligbalie.server import devices
 from veiligbalie.server import schema as t
 from veiligbalie.server.auth import Principal
-from veiligbalie.server.store import ServerStore
+from veiligbalie.server.store import ServerStore, bulk_insert
 
 log = logging.getLogger(__name__)
+#: Compact JSON text of a change's payload (one encoder: json.dumps with arguments builds a
+#: new JSONEncoder per call, a fifth of a push's time once).
+_compact = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 # Who may see a change or timeline event of an incident they can see at all:
 SUMMARY = "summary"  # the report and its status: everyone who sees the incident (also security)
@@ -899,7 +902,7 @@ class _Batch:
             {
                 "entity_id": inc.id,
                 "kind": kind,
-                "payload": json.dumps(payload, separators=(",", ":"), ensure_ascii=False),
+                "payload": _compact(payload),
                 "site_id": inc.site_id,
                 "reporter_user_id": inc.reporter_user_id,
                 "workstation_id": inc.workstation_id,
@@ -929,8 +932,9 @@ class _Batch:
         conn = self.conn
         new = [i for i in self.incidents.values() if i.new]
         if new:
-            conn.execute(
-                sa.insert(t.incidents),
+            bulk_insert(
+                conn,
+                t.incidents,
                 [
                     {
                         "id": i.id,
@@ -978,11 +982,11 @@ class _Batch:
         self._flush_counters()
         self._flush_aliases()
         if self.event_rows:
-            conn.execute(sa.insert(t.incident_events), self.event_rows)
+            bulk_insert(conn, t.incident_events, self.event_rows)
         self._flush_tasks()
         # executemany keeps list order, so seq follows the order changes were applied.
         if self.change_rows:
-            conn.execute(sa.insert(t.changes), self.change_rows)
+            bulk_insert(conn, t.changes, self.change_rows)
         for i in self.incidents.values():
             if i.team_lead_only_changed:
                 conn.execute(
@@ -1010,7 +1014,7 @@ class _Batch:
                 taken.add(alias["reference"])
                 rows.append(alias)
         if rows:
-            self.conn.execute(sa.insert(t.reference_aliases), rows)
+            bulk_insert(self.conn, t.reference_aliases, rows)
 
     def _flush_tasks(self) -> None:
         new: list[dict[str, Any]] = []
@@ -1040,7 +1044,7 @@ class _Batch:
                 new.append({"id": task_id, **values})
                 self.tasks_stored.add(task_id)
         if new:
-            self.conn.execute(sa.insert(t.followup_tasks), new)
+            bulk_insert(self.conn, t.followup_tasks, new)
 
     def _flush_counters(self) -> None:
         rc = t.reference_counters.c
@@ -1153,7 +1157,7 @@ def push(store: ServerStore, pr: Principal, req: p.PushRequest) -> PushOutcome:
                 )
         batch.flush()
         if recorded:
-            conn.execute(sa.insert(t.applied_pushes), recorded)
+            bulk_insert(conn, t.applied_pushes, recorded)
         cursor = store.max_seq(conn)
     if collisions:
         log.warning(
