@@ -1118,6 +1118,10 @@ def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
         yield items[start : start + size]
 
 
+#: PostgreSQL's SQLSTATE for a transaction it ended to break a deadlock.
+DEADLOCK_DETECTED = "40P01"
+
+
 def push(store: ServerStore, pr: Principal, req: p.PushRequest) -> PushOutcome:
     """Apply a pushed batch in one transaction; see the module docstring for the policy.
 
@@ -1133,6 +1137,12 @@ def push(store: ServerStore, pr: Principal, req: p.PushRequest) -> PushOutcome:
         try:
             return _push(store, pr, req, late=True)
         except sa.exc.IntegrityError:
+            log.info("push of device %s met a concurrent push: applied again", req.device_id)
+        except sa.exc.OperationalError as exc:
+            # A device's first push binds it before the lock; one of the same device under
+            # the lock may wait for that row (a copied data folder): PostgreSQL ends one.
+            if getattr(exc.orig, "sqlstate", None) != DEADLOCK_DETECTED:
+                raise
             log.info("push of device %s met a concurrent push: applied again", req.device_id)
     return _push(store, pr, req, late=False)
 
@@ -1153,13 +1163,14 @@ def _push(store: ServerStore, pr: Principal, req: p.PushRequest, late: bool) -> 
             )
             return PushOutcome(response, store.max_seq(conn), pr.site_id)
         batch = _Batch(conn, pr, req, now, late_numbers=late)
-        if pr.is_workstation:
-            conn.execute(
-                sa.update(t.workstations)
-                .where(t.workstations.c.id == pr.workstation_id)
-                .values(device_id=req.device_id, last_seen_at=now)
-            )
-        else:
+        seen = (
+            sa.update(t.workstations)
+            .where(t.workstations.c.id == pr.workstation_id)
+            .values(device_id=req.device_id, last_seen_at=now)
+        )
+        if pr.is_workstation and not late:
+            conn.execute(seen)
+        elif not pr.is_workstation:
             # A user signed in at a workstation: its reports are that workstation's too.
             batch.workstation_id = binding.workstation_id
         seqs = list({c.device_seq for c in req.changes})
@@ -1233,6 +1244,8 @@ def _push(store: ServerStore, pr: Principal, req: p.PushRequest, late: bool) -> 
         applied = PreparedInsert(conn.dialect, t.applied_pushes, recorded)
         if late:
             store.lock_change_log(conn)
+            if pr.is_workstation:
+                conn.execute(seen)  # under the lock: see above
         batch.flush()
         applied.run(conn)
         cursor = store.max_seq(conn)
