@@ -1,20 +1,26 @@
 """The server's database: engine set-up for SQLite and PostgreSQL, migrations, epoch, and the
 read/write transaction helpers every route uses.
 
-Cursor consistency of the change log: every transaction that appends to ``changes`` runs
-through :meth:`ServerStore.write` with ``log=True``. On SQLite that is ``BEGIN IMMEDIATE``
-(one writer at a time); on PostgreSQL it takes a transaction-scoped advisory lock first. So
-appends to the log are serialised and commit in seq order: once a reader sees seq N, every
-seq below N is committed too, and a pull can never skip a change committed later.
+Cursor consistency of the change log: every transaction that appends to ``changes`` holds
+the change-log lock from before its first insert into ``changes`` until it ends: it runs
+through :meth:`ServerStore.write` with ``log=True`` (lock taken first), or takes it with
+:meth:`ServerStore.lock_change_log` just before it writes (a push of new reports: its
+reading, checking and row building run outside the lock). On SQLite a write transaction is
+``BEGIN IMMEDIATE`` (one writer at a time); on PostgreSQL the lock is a transaction-scoped
+advisory lock. A seq is drawn only by an insert into ``changes``, so only by the lock's
+holder: seqs are drawn in lock order and each holder commits before the next draws. So the
+log commits in seq order: once a reader sees seq N, every seq below N is committed (or was
+rolled back and never existed), and a pull can never skip a change committed later.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -195,6 +201,94 @@ def migrate(engine: Engine) -> str:
     return head
 
 
+_Processor = Callable[[Any], Any] | None
+_Insert = tuple[str, list[tuple[str, _Processor]]]
+_INSERTS: dict[tuple[str, str, tuple[str, ...]], _Insert] = {}
+_NAMED = re.compile(r"%\((\w+)\)s")
+
+
+def _processor(column: sa.Column[Any], dialect: sa.Dialect) -> _Processor:
+    """The column's bind processor; for a datetime one that remembers its last answers (the
+    rows of one push carry the same few moments: its ``now`` on most of them)."""
+    proc = column.type.dialect_impl(dialect).bind_processor(dialect)
+    impl = getattr(column.type, "impl", column.type)  # a TypeDecorator's (UTCDateTime)
+    if proc is None or not isinstance(impl, sa.DateTime):
+        return proc
+    convert = proc
+    memo: dict[Any, Any] = {}
+
+    def remembered(value: Any) -> Any:
+        try:
+            return memo[value]
+        except KeyError:
+            if len(memo) > 64:
+                memo.clear()
+            found = memo[value] = convert(value)
+            return found
+
+    return remembered
+
+
+def _compiled_insert(dialect: sa.Dialect, table: sa.Table, keys: tuple[str, ...]) -> _Insert:
+    """The driver-level INSERT of ``keys`` into ``table`` with positional parameters, and per
+    parameter (in the statement's order) its key and the column's bind processor; compiled
+    once per dialect, table and keys."""
+    cache_key = (dialect.name, table.name, keys)
+    found = _INSERTS.get(cache_key)
+    if found is not None:
+        return found
+    compiled = sa.insert(table).compile(dialect=dialect, column_keys=list(keys))
+    sql = compiled.string
+    if dialect.paramstyle == "pyformat":  # psycopg: %(name)s::TYPE -> %s::TYPE
+        names = _NAMED.findall(sql)
+        sql = _NAMED.sub("%s", sql)
+    elif dialect.paramstyle == "qmark":  # sqlite
+        names = list(compiled.positiontup or ())
+    else:
+        raise DatabaseError(f"unexpected parameter style {dialect.paramstyle}")
+    if sorted(names) != sorted(keys):
+        raise DatabaseError(f"cannot compile a bulk insert into {table.name}")
+    columns = [(k, _processor(table.c[k], dialect)) for k in names]
+    found = _INSERTS[cache_key] = (sql, columns)
+    return found
+
+
+class PreparedInsert:
+    """Rows of one table made ready for the driver (bind processors applied) ahead of the
+    moment they are inserted, e.g. before a lock is taken; :meth:`run` inserts them."""
+
+    def __init__(self, dialect: sa.Dialect, table: sa.Table, rows: Sequence[Mapping[str, Any]]):
+        self.sql = ""
+        self.keys: list[str] = []
+        self.params: list[tuple[Any, ...]] = []
+        if not rows:
+            return
+        self.sql, columns = _compiled_insert(dialect, table, tuple(rows[0]))
+        self.keys = [k for k, _ in columns]
+        self.params = [
+            tuple(row[k] if proc is None else proc(row[k]) for k, proc in columns) for row in rows
+        ]
+
+    def set(self, index: int, key: str, value: Any) -> None:
+        """Fill in one value of row ``index`` (of a column without a bind processor)."""
+        row = list(self.params[index])
+        row[self.keys.index(key)] = value
+        self.params[index] = tuple(row)
+
+    def run(self, conn: Connection) -> None:
+        if self.params:
+            conn.exec_driver_sql(self.sql, self.params)
+
+
+def bulk_insert(conn: Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert ``rows`` (dicts with the same keys, Python values as for ``sa.insert``) with one
+    driver ``executemany`` of a statement compiled once: each value goes through its column's
+    own bind processor (UUIDs, UTC datetimes, JSON stored exactly as SQLAlchemy stores them)
+    without SQLAlchemy's per-row parameter handling. Rows are inserted in list order, so
+    ``changes.seq`` follows it."""
+    PreparedInsert(conn.dialect, table, rows).run(conn)
+
+
 class ServerStore:
     """One server database. Thread-safe: routes run in FastAPI's thread pool."""
 
@@ -236,11 +330,16 @@ class ServerStore:
             if self.backend == "sqlite":
                 conn = conn.execution_options(sqlite_immediate=True)
             with conn.begin():
-                if log and self.backend == "postgresql":
-                    conn.execute(
-                        sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": CHANGE_LOG_LOCK_KEY}
-                    )
+                if log:
+                    self.lock_change_log(conn)
                 yield conn
+
+    def lock_change_log(self, conn: Connection) -> None:
+        """Take the change-log lock in ``conn``'s write transaction, held until it ends: a
+        transaction appends to ``changes`` only while it holds it (see the module docstring).
+        On SQLite the write transaction itself (``BEGIN IMMEDIATE``) is that lock."""
+        if self.backend == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": CHANGE_LOG_LOCK_KEY})
 
     def rotate_epoch(self) -> str:
         """Give the database a new epoch, after restoring it from a backup.

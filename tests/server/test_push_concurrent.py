@@ -1,0 +1,150 @@
+"""Pushes of new reports that meet: they are read and checked outside the change-log lock and
+written under it, so two of them can have read the same state before either wrote. The
+second then finds the first's rows (same device pushing twice at once, one report from two
+stations) and is applied again under the lock; numbers stay unique and consecutive and the
+change log stays complete for a puller."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+
+from tests.server.conftest import World, change, pull_all
+from tests.support.waiting import wait_until
+from veiligbalie.protocol.sync import PushRequest, PushResponse
+from veiligbalie.server import auth, sync
+from veiligbalie.server import schema as t
+
+
+def _principal(world: World, who: str) -> auth.Principal:
+    with world.store.read() as conn:
+        return auth.authenticate(conn, world.tokens[who])
+
+
+def _waiting_for_the_lock(world: World) -> int:
+    with world.store.read() as conn:
+        return int(
+            conn.execute(
+                sa.text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+            ).scalar_one()
+        )
+
+
+def _at_once(world: World, pushes: list[Callable[[], PushResponse]]) -> list[PushResponse]:
+    """Run ``pushes`` in threads while the change-log lock is held, so that on PostgreSQL
+    each has read and checked its batch before any writes; then let them go."""
+    answers: list[Any] = [None] * len(pushes)
+    errors: list[BaseException] = []
+
+    def run(i: int) -> None:
+        try:
+            answers[i] = pushes[i]()
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(pushes))]
+    with world.store.write(log=True):
+        for thread in threads:
+            thread.start()
+        if world.store.backend == "postgresql":
+            wait_until(lambda: _waiting_for_the_lock(world) == len(pushes), 30, what="lock waits")
+    for thread in threads:
+        thread.join(60)
+    assert not errors, errors
+    return answers
+
+
+def _references(world: World) -> list[str]:
+    with world.store.read() as conn:
+        return sorted(conn.execute(sa.select(t.incidents.c.reference)).scalars())
+
+
+def test_one_device_pushing_the_same_batch_twice_at_once_is_applied_once(world: World) -> None:
+    pr = _principal(world, "emp")
+    device = uuid.uuid4()
+    sync.push(world.store, pr, PushRequest.model_validate({"device_id": device, "changes": []}))
+    batch = [change(i + 1) for i in range(5)]
+    req = PushRequest.model_validate({"device_id": device, "changes": batch})
+    first, second = _at_once(world, [lambda: sync.push(world.store, pr, req).response] * 2)
+    assert first.accepted == second.accepted == [1, 2, 3, 4, 5]
+    assert sorted(r.reference for r in first.references) == _references(world)
+    assert _references(world) == [f"VB-{y}-{n:06d}" for y, n in _years_and_numbers(world, 5)]
+    with world.store.read() as conn:
+        created = conn.execute(
+            sa.select(sa.func.count()).where(t.changes.c.kind == "incident.created")
+        ).scalar_one()
+        recorded = conn.execute(sa.select(sa.func.count()).select_from(t.applied_pushes))
+        assert created == 5 and recorded.scalar_one() == 5
+
+
+def test_one_report_from_two_stations_at_once_is_stored_once(world: World) -> None:
+    one = change(1)
+    again = dict(one, change_id=str(uuid.uuid4()))
+    pushes = [
+        lambda who=who, c=c: (
+            sync.push(
+                world.store,
+                _principal(world, who),
+                PushRequest.model_validate({"device_id": uuid.uuid4(), "changes": [c]}),
+            ).response
+        )
+        for who, c in (("emp", one), ("emp2", again))
+    ]
+    answers = _at_once(world, pushes)
+    assert sorted(len(a.accepted) for a in answers) == [0, 1]
+    refused = next(a for a in answers if not a.accepted).rejected[0]
+    assert refused.permanent and refused.reason.startswith("duplicate_entity")
+    assert len(_references(world)) == 1
+
+
+def test_pushes_of_many_stations_at_once_number_and_log_every_report(world: World) -> None:
+    stations = ["emp", "emp2", "lead", "sec", "ws"]
+    pushes = [
+        lambda who=who: (
+            sync.push(
+                world.store,
+                _principal(world, who),
+                PushRequest.model_validate(
+                    {"device_id": uuid.uuid4(), "changes": [change(i + 1) for i in range(4)]}
+                ),
+            ).response
+        )
+        for who in stations
+    ]
+    answers = _at_once(world, pushes)
+    assert all(a.accepted == [1, 2, 3, 4] for a in answers)
+    given = sorted(r.reference for a in answers for r in a.references)
+    assert given == _references(world)
+    assert given == [f"VB-{y}-{n:06d}" for y, n in _years_and_numbers(world, 20)]
+
+
+def test_a_puller_never_misses_a_change_of_concurrent_pushes(client: Any, world: World) -> None:
+    pushes = [
+        lambda who=who: (
+            sync.push(
+                world.store,
+                _principal(world, who),
+                PushRequest.model_validate(
+                    {"device_id": uuid.uuid4(), "changes": [change(i + 1) for i in range(3)]}
+                ),
+            ).response
+        )
+        for who in ("emp", "emp2", "lead")
+    ]
+    _at_once(world, pushes)
+    seen = pull_all(client, world.h("lead"), limit=2)
+    with world.store.read() as conn:
+        seqs = list(conn.execute(sa.select(t.changes.c.seq).order_by(t.changes.c.seq)).scalars())
+    assert [c["seq"] for c in seen] == seqs
+    assert sum(1 for c in seen if c["kind"] == "incident.created") == 9
+
+
+def _years_and_numbers(world: World, count: int) -> list[tuple[int, int]]:
+    """The consecutive numbers 1..count of the year the reports were numbered in."""
+    with world.store.read() as conn:
+        year = conn.execute(sa.select(t.reference_counters.c.year)).scalar_one()
+    return [(year, n) for n in range(1, count + 1)]
