@@ -629,7 +629,7 @@ def active_measures(
 @router.get(
     "/measures",
     response_model=pd.MeasuresOut,
-    responses=_401,
+    responses={403: {"description": "a one-time password must be changed first"}, **_401},
 )
 def measures(
     principal: Counter,

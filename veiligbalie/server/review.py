@@ -98,7 +98,7 @@ def _files(request: Request) -> Path:
 # --- people -----------------------------------------------------------------------------
 
 
-@router.get("/people", response_model=list[pr_.PersonOut], tags=["review"], responses=_403)
+@router.get("/people", response_model=list[pr_.PersonOut], tags=["review"], responses=_404)
 def people(
     principal: Reviewer,
     store: Store,
