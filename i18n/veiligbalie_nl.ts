@@ -84,7 +84,7 @@
     <name>AdminView</name>
     <message>
       <source>Workstations</source>
-      <extracomment>(key, module, class, English title) in the order the section list shows them.</extracomment>
+      <extracomment>(key, page class, English title) in the order the section list shows them.</extracomment>
       <translation>Werkplekken</translation>
     </message>
     <message>

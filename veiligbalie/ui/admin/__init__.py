@@ -1,14 +1,11 @@
 """Beheer: the administrator's area. A list of sections on the left and one page per section
 (Werkplekken, Mensen, Alarmering, Organisatie, Privacy), each a module of this package that
-exposes one QWidget class built as ``Cls(context, parent)``.
-
-Sections are imported by module name; a section whose module is not there (yet) is simply
-left out, so the area works with whichever sections exist.
+exposes one QWidget class built as ``Cls(context, parent)``. The main window imports this
+package only when Beheer is first shown, so none of it is on the start-up path.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -24,6 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from veiligbalie.ui.admin.alarm_setup import AlarmSetupPage
+from veiligbalie.ui.admin.organisation import OrganisationPage
+from veiligbalie.ui.admin.people import PeoplePage
+from veiligbalie.ui.admin.privacy import PrivacyPage
+from veiligbalie.ui.admin.workstations import WorkstationsPage
+
 if TYPE_CHECKING:
     from veiligbalie.services.context import AppContext
 
@@ -34,13 +37,13 @@ def _title(text: str) -> str:
     return QCoreApplication.translate("AdminView", text)
 
 
-#: (key, module, class, English title) in the order the section list shows them.
-SECTIONS: tuple[tuple[str, str, str, str], ...] = (
-    ("workstations", "workstations", "WorkstationsPage", "Workstations"),
-    ("people", "people", "PeoplePage", "People"),
-    ("alarm", "alarm_setup", "AlarmSetupPage", "Alarm set-up"),
-    ("organisation", "organisation", "OrganisationPage", "Organisation"),
-    ("privacy", "privacy", "PrivacyPage", "Privacy"),
+#: (key, page class, English title) in the order the section list shows them.
+SECTIONS: tuple[tuple[str, Callable[..., QWidget], str], ...] = (
+    ("workstations", WorkstationsPage, "Workstations"),
+    ("people", PeoplePage, "People"),
+    ("alarm", AlarmSetupPage, "Alarm set-up"),
+    ("organisation", OrganisationPage, "Organisation"),
+    ("privacy", PrivacyPage, "Privacy"),
 )
 # For lupdate: the section titles as they are translated (context AdminView).
 _TITLES = (
@@ -50,21 +53,6 @@ _TITLES = (
     QCoreApplication.translate("AdminView", "Organisation"),
     QCoreApplication.translate("AdminView", "Privacy"),
 )
-
-
-def section_class(module: str, cls: str) -> Callable[..., QWidget] | None:
-    """The page class of ``veiligbalie.ui.admin.<module>``; None when that module does not
-    exist (another part of Beheer not installed). Any other import error is a bug and is
-    raised."""
-    name = f"{__name__}.{module}"
-    try:
-        found = importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != name:
-            raise
-        return None
-    page: Callable[..., QWidget] = getattr(found, cls)
-    return page
 
 
 class AdminView(QWidget):
@@ -104,11 +92,7 @@ class AdminView(QWidget):
         row.addWidget(self.stack, 1)
 
         self.pages: dict[str, QWidget] = {}
-        for key, module, cls, title in SECTIONS:
-            page_class = section_class(module, cls)
-            if page_class is None:
-                log.debug("Beheer: no section %s here", module)
-                continue
+        for key, page_class, title in SECTIONS:
             page = page_class(context, self.stack)
             if not page.objectName():
                 page.setObjectName(f"adminPage_{key}")
