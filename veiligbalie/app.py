@@ -109,13 +109,23 @@ class QtMnemonicFallback(QTranslator):
         return False
 
 
-def install_translations(app: QApplication, language: str) -> list[QTranslator]:
+def install_translations(
+    app: QApplication, language: str, *, mnemonic_fallback: bool = True
+) -> list[QTranslator]:
     """Our strings and Qt's own (its dialogs: buttons, labels, the file dialog), kept alive
-    by the returned list; dates and numbers follow the language through the default locale."""
+    by the returned list; dates and numbers follow the language through the default locale.
+
+    Install translations before any network thread runs (as ``main`` does): Qt's network
+    threads translate their error texts under the translators' read lock, and a translator
+    written in Python (:class:`QtMnemonicFallback`) then waits for the GIL, while
+    ``installTranslator`` holds the GIL waiting for the write lock. Code that must switch
+    languages while connections are live passes ``mnemonic_fallback=False``: only compiled
+    catalogues, which need no GIL."""
     translators: list[QTranslator] = []
     if language == "en":
         return translators
-    translators.append(QtMnemonicFallback(app))
+    if mnemonic_fallback:
+        translators.append(QtMnemonicFallback(app))
     ours = QTranslator(app)
     if ours.load(str(paths.i18n_dir() / f"veiligbalie_{language}.qm")):
         translators.append(ours)
