@@ -14,7 +14,6 @@ import gc
 import json
 import logging
 import os
-import resource
 import sys
 import tempfile
 import time
@@ -23,7 +22,8 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-SCALE = float(os.environ.get("VB_SOAK_SCALE", "1"))
+from tests.bench.soak import SCALE, print_growth, rss_kib
+
 EVENTS = max(100, int(100_000 * SCALE))
 ALARMS = max(10, int(10_000 * SCALE))
 SAVES = max(10, int(1_000 * SCALE))
@@ -34,16 +34,6 @@ STATIONS = 20
 WARM_UP = float(os.environ.get("VB_SOAK_WARMUP", "0.1"))
 #: VB_SOAK_TYPES=1: also print (stderr) the object types that grew most.
 SHOW_TYPES = bool(os.environ.get("VB_SOAK_TYPES"))
-
-
-def rss_kib() -> int:
-    """The process's resident set now (Linux /proc; else the peak, which only grows)."""
-    try:
-        with open("/proc/self/statm") as statm:
-            pages = int(statm.read().split()[1])
-        return pages * os.sysconf("SC_PAGE_SIZE") // 1024
-    except OSError:
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def live_objects() -> int:
@@ -143,23 +133,7 @@ def main() -> None:
         context.close()
     assert baseline is not None
     rss_start, objects_start = baseline
-    print(
-        json.dumps(
-            {
-                "bench": "soak_client",
-                "scale": SCALE,
-                **counts,
-                "seconds": round(seconds, 1),
-                "rss_start_mib": round(rss_start / 1024, 1),
-                "rss_end_mib": round(rss_end / 1024, 1),
-                "rss_growth_pct": round(100 * (rss_end - rss_start) / rss_start, 2),
-                "objects_start": objects_start,
-                "objects_end": objects_end,
-                "objects_growth": objects_end - objects_start,
-                "target_rss_growth_pct": 10.0,
-            }
-        )
-    )
+    print_growth("soak_client", counts, seconds, (rss_start, rss_end), (objects_start, objects_end))
 
 
 if __name__ == "__main__":

@@ -25,21 +25,16 @@ from pathlib import Path
 import httpx
 
 from tests.bench.bench_alarm_fanout import CONNECT_SECONDS, BenchFailure, Child, seed
+from tests.bench.soak import SCALE, print_growth, rss_kib
 from tests.support.net import free_tcp_port
 from tests.support.server import ROOT
 from tests.support.waiting import wait_until
 from veiligbalie.server.store import ServerStore
 
-SCALE = float(os.environ.get("VB_SOAK_SCALE", "1"))
 STATIONS = int(os.environ.get("VB_SOAK_STATIONS", "500"))
 ALARMS = max(20, int(1_000_000 * SCALE) // STATIONS)
 WARM_UP = 0.1
 ALARM_SECONDS = 30.0
-
-
-def rss_kib(pid: int) -> int:
-    with open(f"/proc/{pid}/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
 
 
 def objects(proc: subprocess.Popen[bytes], probe: Path) -> int:
@@ -128,24 +123,9 @@ def main() -> None:
         top = sorted(grown.items(), key=lambda kv: -kv[1])[:15]
         print(json.dumps(dict(top)), file=sys.stderr)
     rss_start, objects_start = baseline
-    print(
-        json.dumps(
-            {
-                "bench": "soak_server",
-                "scale": SCALE,
-                "stations": STATIONS,
-                "alarms": ALARMS,
-                "frames": ALARMS * STATIONS,
-                "seconds": round(seconds, 1),
-                "rss_start_mib": round(rss_start / 1024, 1),
-                "rss_end_mib": round(rss_end / 1024, 1),
-                "rss_growth_pct": round(100 * (rss_end - rss_start) / rss_start, 2),
-                "objects_start": objects_start,
-                "objects_end": objects_end,
-                "objects_growth": objects_end - objects_start,
-                "target_rss_growth_pct": 10.0,
-            }
-        )
+    figures = {"stations": STATIONS, "alarms": ALARMS, "frames": ALARMS * STATIONS}
+    print_growth(
+        "soak_server", figures, seconds, (rss_start, rss_end), (objects_start, objects_end)
     )
 
 

@@ -226,7 +226,7 @@ class AlarmSetupPage(QWidget):
         self.site_message.setObjectName("alarmSiteMessage")
         self.site_message.setWordWrap(True)
         self.site_message.setVisible(False)
-        self.grid.addWidget(self.site_message, 1, 0, 1, 2)
+        self.grid.addWidget(self.site_message, 1, 0)
 
         # -- escalation ---------------------------------------------------------------------
         escalation = QGroupBox(self.tr("Escalation"), body)
@@ -313,7 +313,7 @@ class AlarmSetupPage(QWidget):
         self.test_result.setWordWrap(True)
         self.test_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow(self.tr("Answer"), self.test_result)
-        self.grid.addWidget(webhook, 2, 1)
+        self.grid.addWidget(webhook, 3, 0)
 
         # -- LAN beacon ---------------------------------------------------------------------
         lan = QGroupBox(self.tr("Alarm between workstations (network)"), body)
@@ -363,11 +363,7 @@ class AlarmSetupPage(QWidget):
         self.lan_message.setWordWrap(True)
         self.lan_message.setVisible(False)
         lan_column.insertWidget(3, self.lan_message)
-        self.grid.addWidget(lan, 3, 0)
-        #: The free cell for one more group box (the test-alarm schedule; see add_group).
-        self.free_cell = (3, 1)
-        self.grid.setColumnStretch(0, 3)
-        self.grid.setColumnStretch(1, 2)
+        self.grid.addWidget(lan, 4, 0)
 
         s = self.service
         s.sites_loaded.connect(self._show_sites)
@@ -381,19 +377,13 @@ class AlarmSetupPage(QWidget):
         self._enable(False)
         self.reload()
 
-    # -- the slot for another helper's group ----------------------------------------------
-    def add_group(self, widget: QWidget) -> None:
-        """Place ``widget`` (a group box) in the page's free cell."""
-        row, column = self.free_cell
-        self.grid.addWidget(widget, row, column)
-
     def current_site(self) -> uuid.UUID | None:
         return self._site
 
     def _show_schedule(self, site_id: uuid.UUID) -> None:
         if self.schedule is None:
             self.schedule = SiteScheduleEditor(self.context, site_id, self)
-            self.add_group(self.schedule)
+            self.grid.addWidget(self.schedule, 5, 0)
         else:
             self.schedule.set_site(site_id)
 
