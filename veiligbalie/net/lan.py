@@ -374,36 +374,51 @@ class LanBeacon(QObject):
 
     # -- Receiving ----------------------------------------------------------------------------
     def _read_datagrams(self) -> None:
+        """Drain every queued datagram in this one wake-up (Qt does not signal readyRead
+        again for datagrams that were already waiting)."""
         socket = self._socket
-        while socket is not None and socket.hasPendingDatagrams():
+        while socket is not None and socket is self._socket and socket.hasPendingDatagrams():
             datagram = socket.receiveDatagram()
             self._stats["received"] += 1
-            address = datagram.senderAddress().toString()
-            port = datagram.senderPort()
-            if self._key is None:
+            key = self._key
+            if key is None:
                 return
+            address = datagram.senderAddress().toString()
             now = self._clock()
             try:
-                message = lan.decode(datagram.data().data(), self._key, now, site_id=self._site_id)
+                message = lan.decode(
+                    datagram.data().data(),
+                    key,
+                    now,
+                    site_id=self._site_id,
+                    sender_address=address,
+                )
                 self._replay.check(message, now)
             except PacketRejected as rejection:
-                self._reject(rejection, address, port)
+                self._reject(rejection, address, datagram.senderPort())
                 continue
-            self._accept(message, address)
+            self._accept(message, now)
 
-    def _accept(self, message: LanMessage, address: str) -> None:
+    def _accept(self, message: LanMessage, now: int) -> None:
         if message.sender_id == self._station_id:
             self._stats["own"] += 1
             return
-        self._note_peer(message, address)
+        self._note_peer(message, now)
         if message.message_type is MessageType.HEARTBEAT:
             return
-        key = (message.alarm_id, message.message_type, message.sender_id, message.nonce)
-        if not self._delivered.add(key, message.timestamp_ms + FRESHNESS_MS + 1, self._clock()):
+        # Both copies of a message share (sender, nonce): only the first is delivered. Plain
+        # ints, str and bytes in the key, as in ReplayGuard (hashed in C, no GC tracking).
+        key = (
+            message.alarm_id.int,
+            message.message_type._value_,
+            message.sender_id.int,
+            message.nonce,
+        )
+        if not self._delivered.add(key, message.timestamp_ms + FRESHNESS_MS + 1, now):
             self._stats["duplicate"] += 1
             return
         self._stats["emitted"] += 1
-        self.message_received.emit(dataclasses.replace(message, sender_address=address))
+        self.message_received.emit(message)
 
     def _reject(self, rejection: PacketRejected, address: str, port: int) -> None:
         reason = rejection.reason.value
@@ -426,7 +441,8 @@ class LanBeacon(QObject):
         self.rejected.emit(reason)
 
     # -- Peers --------------------------------------------------------------------------------
-    def _note_peer(self, message: LanMessage, address: str) -> None:
+    def _note_peer(self, message: LanMessage, now: int) -> None:
+        address = message.sender_address
         known = self._peers.get(message.sender_id)
         body = message.body
         name = getattr(body, "station_name", "") or (known[0].name if known else "")
@@ -434,7 +450,7 @@ class LanBeacon(QObject):
             location = body.location
         else:
             location = known[0].location if known else ""
-        info = PeerInfo(message.sender_id, name, location, self._clock(), address)
+        info = PeerInfo(message.sender_id, name, location, now, address)
         self._peers[message.sender_id] = (info, time.monotonic())
         if known is None:
             log.info("LAN peer %s (%s) reachable at %s", name, message.sender_id, address)

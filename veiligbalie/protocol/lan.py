@@ -28,10 +28,10 @@ from __future__ import annotations
 import base64
 import binascii
 import dataclasses
+import functools
 import hashlib
 import heapq
 import hmac
-import json
 import os
 import secrets
 import struct
@@ -164,6 +164,18 @@ BODY_MODELS: dict[MessageType, type[LanBody]] = {
 }
 
 
+@functools.cache
+def _text_limits(model: type[LanBody]) -> tuple[tuple[str, int], ...]:
+    """(key, max length) of every bounded field of ``model``, under its name and its alias:
+    looked up once per model, not on every message sent."""
+    limits: list[tuple[str, int]] = []
+    for name, info in model.model_fields.items():
+        limit = next((m.max_length for m in info.metadata if hasattr(m, "max_length")), None)
+        if limit is not None:
+            limits.extend((key, limit) for key in dict.fromkeys((name, info.alias)) if key)
+    return tuple(limits)
+
+
 def make_body(
     message_type: MessageType, body: LanBody | dict[str, Any] | None, *, trim: bool = False
 ) -> LanBody:
@@ -172,7 +184,8 @@ def make_body(
     With ``trim``, text longer than a field allows is cut to fit instead of refused: an
     alarm must not fail to go out because a location name is long.
     """
-    model = BODY_MODELS[MessageType(message_type)]
+    kind = message_type if type(message_type) is MessageType else MessageType(message_type)
+    model = BODY_MODELS[kind]
     if body is None:
         return model()
     if isinstance(body, model):
@@ -181,12 +194,10 @@ def make_body(
         raise TypeError(f"{type(body).__name__} is not the body of {message_type}")
     if trim:
         body = dict(body)
-        for name, info in model.model_fields.items():
-            limit = next((m.max_length for m in info.metadata if hasattr(m, "max_length")), None)
-            for key in (name, info.alias):
-                value = body.get(key) if key else None
-                if key and limit is not None and isinstance(value, str) and len(value) > limit:
-                    body[key] = value[:limit]
+        for key, limit in _text_limits(model):
+            value = body.get(key)
+            if isinstance(value, str) and len(value) > limit:
+                body[key] = value[:limit]
     return model.model_validate(body)
 
 
@@ -259,11 +270,9 @@ def encode(message: LanMessage, key: bytes) -> bytes:
     if not 0 <= message.timestamp_ms < 2**64:
         raise ValueError("timestamp out of range")
     body_model = make_body(message.message_type, message.body)
-    body = json.dumps(
-        body_model.model_dump(mode="json", by_alias=True),
-        separators=(",", ":"),
-        ensure_ascii=False,
-    ).encode("utf-8")
+    # Compact UTF-8 JSON, serialised by pydantic-core in one call (byte for byte what
+    # json.dumps(model_dump(mode="json"), separators=(",", ":"), ensure_ascii=False) gives).
+    body = body_model.model_dump_json(by_alias=True).encode("utf-8")
     size = MIN_PACKET_SIZE - 1 + len(site) + len(body)
     if size > MAX_PACKET_SIZE:
         raise PacketTooLarge(f"packet would be {size} bytes; the limit is {MAX_PACKET_SIZE}")
@@ -283,7 +292,7 @@ def encode(message: LanMessage, key: bytes) -> bytes:
             body,
         )
     )
-    return signed + hmac.new(key, signed, hashlib.sha256).digest()
+    return signed + hmac.digest(key, signed, "sha256")
 
 
 def encode_fitting(message: LanMessage, key: bytes) -> bytes:
@@ -309,12 +318,14 @@ def decode(
     now_ms: int,
     *,
     site_id: str | None = None,
+    sender_address: str = "",
 ) -> LanMessage:
     """Verify and parse a packet. Raises :class:`PacketRejected` for anything it cannot trust.
 
     ``site_id``, when given, is our own site: a packet of another site is ``wrong_site``
     (checked before the signature, since another site's key is not ours to verify with).
-    Replays are not detected here; see :class:`ReplayGuard`.
+    Replays are not detected here; see :class:`ReplayGuard`. ``sender_address`` (where the
+    datagram came from, never signed) is put on the message as it is.
     """
     _check_key(key)
     data = bytes(data)
@@ -341,17 +352,18 @@ def decode(
     if site_id is not None and packet_site != site_id:
         raise PacketRejected(RejectReason.WRONG_SITE)
     signed, mac = data[:-MAC_SIZE], data[-MAC_SIZE:]
-    if not hmac.compare_digest(mac, hmac.new(key, signed, hashlib.sha256).digest()):
+    if not hmac.compare_digest(mac, hmac.digest(key, signed, "sha256")):
         raise PacketRejected(RejectReason.BAD_SIGNATURE)
     # From here on the packet is authentic; a failure means a buggy or newer peer.
     message_type = _TYPES_BY_CODE.get(code)
     if message_type is None:
         raise PacketRejected(RejectReason.MALFORMED, f"unknown message type {code}")
     try:
-        raw_body = json.loads(data[body_start : body_start + body_len].decode("utf-8"))
-        if not isinstance(raw_body, dict):
-            raise ValueError("body is not an object")
-        body = BODY_MODELS[message_type].model_validate(raw_body)
+        # Parsed and validated in one pass by pydantic-core: anything but a JSON object of
+        # valid UTF-8 is a ValidationError.
+        body = BODY_MODELS[message_type].model_validate_json(
+            data[body_start : body_start + body_len]
+        )
     except (ValueError, ValidationError, RecursionError):
         raise PacketRejected(RejectReason.MALFORMED, "bad body") from None
     if abs(now_ms - timestamp) > FRESHNESS_MS:
@@ -365,6 +377,7 @@ def decode(
         nonce=nonce,
         body=body,
         copy=copy,
+        sender_address=sender_address,
     )
 
 
@@ -435,7 +448,9 @@ class ReplayGuard:
 
     def check(self, message: LanMessage, now_ms: int) -> None:
         """Remember ``message``; raise PacketRejected(replayed) if it was seen before."""
-        key = (message.sender_id, message.nonce, message.copy)
+        # Plain ints and bytes: hashed in C (a UUID hashes in Python), and a tuple of them is
+        # untracked by the garbage collector, so 30 s of remembered packets cost no GC time.
+        key = (message.sender_id.int, message.nonce, message.copy)
         if not self._seen.add(key, message.timestamp_ms + self.window_ms + 1, now_ms):
             raise PacketRejected(RejectReason.REPLAYED)
 
