@@ -340,3 +340,34 @@ def test_an_alarm_with_overlong_text_still_goes_out_shortened(qtbot, net: Lan) -
     with qtbot.waitSignal(receiver.message_received, timeout=2000) as blocker:
         assert sender.send(MessageType.ALARM_RAISED, uuid.uuid4(), {"location": location})
     assert blocker.args[0].body.location == location[:120]
+
+
+def test_datagrams_queued_together_are_all_handled_in_one_wake_up(
+    qtbot, net: Lan, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Qt signals readyRead once for whatever is waiting: the beacon must drain the socket,
+    # not read one datagram per turn of the event loop (each later one would wait a turn).
+    station = net.station("Balie 2")
+    tap = net.listener()
+    qtbot.wait(100)  # the station's own start-up heartbeat is read and done with
+    drain(tap)
+    wake_ups: list[None] = []
+    station._socket.readyRead.connect(lambda: wake_ups.append(None))  # type: ignore[union-attr]
+    caplog.set_level(logging.WARNING, logger="veiligbalie.net.lan")
+    before = station.stats["received"]
+    alarms = [forge(MessageType.ALARM_RAISED) for _ in range(5)]
+    forged = forge(MessageType.ALARM_RAISED, key=bytes(32))
+    for data in [*alarms[:2], forged, *alarms[2:]]:
+        net.inject(data)  # no event loop runs in between: all six wait in the socket
+    seen: list[bytes] = []
+    qtbot.waitUntil(lambda: bool(seen.extend(drain(tap))) or len(seen) == 6, timeout=3000)
+
+    qtbot.waitUntil(lambda: len(station.received) == 5, timeout=3000)
+    qtbot.wait(50)
+    assert len(wake_ups) == 1
+    assert len(station.received) == 5 and station.stats["received"] - before == 6
+    assert [m.alarm_id.bytes in b"".join(alarms) for m in station.received] == [True] * 5
+    assert all(m.sender_address == LOOPBACK for m in station.received)
+    # The forged one among them is still dropped, counted and logged.
+    assert station.reasons == ["bad_signature"] and station.stats["bad_signature"] == 1
+    assert any("bad_signature" in r.getMessage() for r in caplog.records)

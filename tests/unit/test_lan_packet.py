@@ -159,6 +159,44 @@ def test_encode_refuses_a_bad_key() -> None:
         encode(alarm(), b"short")
 
 
+def test_body_bytes_are_what_json_dumps_gave_before_pydantic_serialised_them() -> None:
+    # The wire stays the same for stations of the previous release: compact UTF-8 JSON, the
+    # wire names, non-ASCII text as UTF-8 (not \u escapes), in field order.
+    message = alarm(
+        body=AlarmRaisedBody(location='Zaal \u00e9\u00e9n \U0001f6a8 "A"', raised_by="Ren\u00e9")
+    )
+    data = encode(message, KEY)
+    start = 5 + data[4] + struct.calcsize(">16sB16sQ12sBH")
+    expected = json.dumps(
+        message.body.model_dump(mode="json", by_alias=True),
+        separators=(",", ":"),
+        ensure_ascii=False,
+    ).encode("utf-8")
+    assert data[start:-32] == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(min_size=32, max_size=32), st.binary(max_size=1300))
+def test_site_mac_is_hmac_sha256_with_the_site_key(key: bytes, data: bytes) -> None:
+    import hmac
+
+    assert lan.SiteMac(key).digest(data) == hmac.digest(key, data, "sha256")
+
+
+def test_a_packet_signed_with_a_site_mac_checks_with_the_key_and_back() -> None:
+    site_mac = lan.SiteMac(KEY)
+    message = alarm()
+    assert encode(message, site_mac) == encode(message, KEY)
+    assert decode(encode(message, site_mac), KEY, NOW, site_id=SITE) == message
+    assert decode(encode(message, KEY), site_mac, NOW, site_id=SITE) == message
+    # Reusing one SiteMac keeps no state between packets: a forgery still fails after a good one.
+    assert reason_of(encode(message, OTHER_KEY), key=site_mac) == "bad_signature"  # type: ignore[arg-type]
+    assert decode(encode(message, KEY), site_mac, NOW, site_id=SITE) == message
+    with pytest.raises(ValueError, match="32 bytes"):
+        lan.SiteMac(b"short")
+    assert KEY.hex() not in repr(site_mac) and "secret" in repr(site_mac)
+
+
 # -- Rejections --------------------------------------------------------------------------------
 
 

@@ -135,6 +135,7 @@ class LanBeacon(QObject):
         self._repeat_delay_ms = repeat_delay_ms
         self._socket: QUdpSocket | None = None
         self._key: bytes | None = None
+        self._mac: lan.SiteMac | None = None  # the key, keyed once for HMAC
         self._site_id = ""
         self._station_id: uuid.UUID | None = None
         self._station_name = ""
@@ -250,6 +251,7 @@ class LanBeacon(QObject):
 
         self._socket = socket
         self._key = bytes(key)
+        self._mac = lan.SiteMac(self._key)
         self._site_id = site_id
         self._station_id = station_id
         self._station_name = station_name
@@ -283,6 +285,7 @@ class LanBeacon(QObject):
             self._socket.deleteLater()
             self._socket = None
         self._key = None
+        self._mac = None
         if self._peers:
             self._peers.clear()
             self.peers_changed.emit(0)
@@ -343,10 +346,10 @@ class LanBeacon(QObject):
         return sent
 
     def _write(self, message: LanMessage) -> bool:
-        if self._socket is None or self._key is None or self._target is None:
+        if self._socket is None or self._mac is None or self._target is None:
             return False  # closed between the first and the repeated copy
         try:
-            data = lan.encode_fitting(message, self._key)
+            data = lan.encode_fitting(message, self._mac)
         except (PacketTooLarge, ValueError) as error:
             log.error("LAN message %s not sent: %s", message.message_type, error)
             self._stats["send_failed"] += 1
@@ -380,7 +383,7 @@ class LanBeacon(QObject):
         while socket is not None and socket is self._socket and socket.hasPendingDatagrams():
             datagram = socket.receiveDatagram()
             self._stats["received"] += 1
-            key = self._key
+            key = self._mac
             if key is None:
                 return
             address = datagram.senderAddress().toString()

@@ -54,6 +54,7 @@ MAX_SITE_ID_BYTES = 64
 KEY_SIZE = 32
 NONCE_SIZE = 12
 MAC_SIZE = 32
+_SHA256_BLOCK = 64
 FRESHNESS_MS = 30_000  # packets whose timestamp is further than this from our clock are stale
 # PBKDF2-HMAC-SHA256 iterations for passphrase-derived site keys (OWASP 2023 recommendation).
 # Changing it changes every derived key, so it is part of the format.
@@ -162,6 +163,8 @@ BODY_MODELS: dict[MessageType, type[LanBody]] = {
     MessageType.ALARM_CANCELLED: AlarmCancelledBody,
     MessageType.HEARTBEAT: HeartbeatBody,
 }
+# By wire code, for the receiver: an int key hashes in C (an enum member hashes in Python).
+_BODY_MODELS_BY_CODE = {code: BODY_MODELS[kind] for kind, code in MESSAGE_CODES.items()}
 
 
 @functools.cache
@@ -252,6 +255,38 @@ def _check_key(key: bytes) -> None:
         raise ValueError(f"the site key must be {KEY_SIZE} bytes")
 
 
+class SiteMac:
+    """HMAC-SHA256 (RFC 2104) with one site key, keyed once.
+
+    The key's inner and outer pads are hashed when the object is made; each packet then
+    costs two SHA-256 copies and updates (about 1.3 us) instead of keying HMAC anew through
+    OpenSSL (about 3 us), which matters on a receiver that checks every packet of the site.
+    The object is as secret as the key itself: never log or persist it.
+    """
+
+    __slots__ = ("_inner", "_outer")
+
+    def __init__(self, key: bytes) -> None:
+        _check_key(key)
+        block = bytes(key).ljust(_SHA256_BLOCK, b"\0")  # a 32-byte key is never hashed first
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
+
+    def __repr__(self) -> str:
+        return "SiteMac(<secret>)"
+
+    def digest(self, data: bytes) -> bytes:
+        inner = self._inner.copy()
+        inner.update(data)
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.digest()
+
+
+def _mac_for(key: bytes | SiteMac) -> SiteMac:
+    return key if isinstance(key, SiteMac) else SiteMac(key)
+
+
 def _site_bytes(site_id: str) -> bytes:
     raw = site_id.encode("utf-8")
     if not 1 <= len(raw) <= MAX_SITE_ID_BYTES:
@@ -259,9 +294,11 @@ def _site_bytes(site_id: str) -> bytes:
     return raw
 
 
-def encode(message: LanMessage, key: bytes) -> bytes:
-    """The signed packet for ``message``. Raises PacketTooLarge, ValueError on bad input."""
-    _check_key(key)
+def encode(message: LanMessage, key: bytes | SiteMac) -> bytes:
+    """The signed packet for ``message``. Raises PacketTooLarge, ValueError on bad input.
+
+    ``key`` is the site key, or a :class:`SiteMac` made from it (faster when reused)."""
+    mac = _mac_for(key)
     site = _site_bytes(message.site_id)
     if len(message.nonce) != NONCE_SIZE:
         raise ValueError(f"the nonce must be {NONCE_SIZE} bytes")
@@ -292,10 +329,10 @@ def encode(message: LanMessage, key: bytes) -> bytes:
             body,
         )
     )
-    return signed + hmac.digest(key, signed, "sha256")
+    return signed + mac.digest(signed)
 
 
-def encode_fitting(message: LanMessage, key: bytes) -> bytes:
+def encode_fitting(message: LanMessage, key: bytes | SiteMac) -> bytes:
     """Like :func:`encode`, but an alarm must never fail to go out because of long text:
     while the packet is too large, every text field of the body is cut in half."""
     for _ in range(8):
@@ -314,7 +351,7 @@ def encode_fitting(message: LanMessage, key: bytes) -> bytes:
 
 def decode(
     data: bytes | bytearray | memoryview,
-    key: bytes,
+    key: bytes | SiteMac,
     now_ms: int,
     *,
     site_id: str | None = None,
@@ -325,9 +362,10 @@ def decode(
     ``site_id``, when given, is our own site: a packet of another site is ``wrong_site``
     (checked before the signature, since another site's key is not ours to verify with).
     Replays are not detected here; see :class:`ReplayGuard`. ``sender_address`` (where the
-    datagram came from, never signed) is put on the message as it is.
+    datagram came from, never signed) is put on the message as it is. ``key`` is the site
+    key, or a :class:`SiteMac` made from it (faster when reused).
     """
-    _check_key(key)
+    site_mac = _mac_for(key)
     data = bytes(data)
     if len(data) > MAX_PACKET_SIZE:
         raise PacketRejected(RejectReason.OVERSIZED, f"{len(data)} bytes")
@@ -352,16 +390,17 @@ def decode(
     if site_id is not None and packet_site != site_id:
         raise PacketRejected(RejectReason.WRONG_SITE)
     signed, mac = data[:-MAC_SIZE], data[-MAC_SIZE:]
-    if not hmac.compare_digest(mac, hmac.digest(key, signed, "sha256")):
+    if not hmac.compare_digest(mac, site_mac.digest(signed)):
         raise PacketRejected(RejectReason.BAD_SIGNATURE)
     # From here on the packet is authentic; a failure means a buggy or newer peer.
     message_type = _TYPES_BY_CODE.get(code)
     if message_type is None:
         raise PacketRejected(RejectReason.MALFORMED, f"unknown message type {code}")
     try:
-        # Parsed and validated in one pass by pydantic-core: anything but a JSON object of
-        # valid UTF-8 is a ValidationError.
-        body = BODY_MODELS[message_type].model_validate_json(
+        # Parsed and validated in one pass by pydantic-core (what model_validate_json does,
+        # without its Python wrapper): anything but a JSON object of valid UTF-8 is a
+        # ValidationError.
+        body = _BODY_MODELS_BY_CODE[code].__pydantic_validator__.validate_json(
             data[body_start : body_start + body_len]
         )
     except (ValueError, ValidationError, RecursionError):
