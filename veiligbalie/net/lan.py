@@ -409,14 +409,8 @@ class LanBeacon(QObject):
         self._note_peer(message, now)
         if message.message_type is MessageType.HEARTBEAT:
             return
-        # Both copies of a message share (sender, nonce): only the first is delivered. Plain
-        # ints, str and bytes in the key, as in ReplayGuard (hashed in C, no GC tracking).
-        key = (
-            message.alarm_id.int,
-            message.message_type._value_,
-            message.sender_id.int,
-            message.nonce,
-        )
+        # Both copies of a message share this key: only the first is delivered.
+        key = lan.message_key(message)
         if not self._delivered.add(key, message.timestamp_ms + FRESHNESS_MS + 1, now):
             self._stats["duplicate"] += 1
             return

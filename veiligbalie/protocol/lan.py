@@ -423,12 +423,20 @@ def decode(
 # -- Replay protection -------------------------------------------------------------------------
 
 
+_ORDER_BITS = 64
+_ORDER_MASK = (1 << _ORDER_BITS) - 1
+
+
 class ExpiringSet:
     """Keys remembered until their own expiry time, bounded in size.
 
     When full, the key closest to expiry is forgotten first. Only authenticated packets
     are added, so filling it takes more genuine traffic than any site produces
     (the default holds 65,536 packets within one freshness window).
+
+    The heap holds plain ints (expiry << 64 | order), not tuples: an int is not tracked by
+    the garbage collector, so remembering every packet of the last 30 s adds nothing for
+    the collector to count or walk (with int keys, as the LAN's are, nothing at all).
     """
 
     def __init__(self, max_entries: int = 65_536) -> None:
@@ -436,8 +444,9 @@ class ExpiringSet:
             raise ValueError("max_entries must be at least 1")
         self.max_entries = max_entries
         self._expiry: dict[Any, int] = {}
-        self._heap: list[tuple[int, int, Any]] = []
-        self._order = 0  # tie-breaker so keys never need to be comparable
+        self._heap: list[int] = []
+        self._keys: dict[int, Any] = {}  # order -> key
+        self._order = 0  # tie-breaker so keys never need to be comparable (2**64 adds: never)
         self.evicted = 0
 
     def __len__(self) -> int:
@@ -446,11 +455,14 @@ class ExpiringSet:
     def __contains__(self, key: object) -> bool:
         return key in self._expiry
 
+    def _forget_oldest(self) -> None:
+        entry = heapq.heappop(self._heap)
+        del self._expiry[self._keys.pop(entry & _ORDER_MASK)]
+
     def purge(self, now_ms: int) -> None:
-        # The heap and the dict always hold the same keys: a key is never re-added while known.
-        while self._heap and self._heap[0][0] <= now_ms:
-            _, _, key = heapq.heappop(self._heap)
-            del self._expiry[key]
+        # The heap and the dicts always hold the same keys: a key is never re-added while known.
+        while self._heap and self._heap[0] >> _ORDER_BITS <= now_ms:
+            self._forget_oldest()
 
     def add(self, key: Any, expires_ms: int, now_ms: int) -> bool:
         """Remember ``key``; False if it was already there (and not yet expired)."""
@@ -458,12 +470,12 @@ class ExpiringSet:
         if key in self._expiry:
             return False
         while len(self._expiry) >= self.max_entries:
-            _, _, old = heapq.heappop(self._heap)
-            del self._expiry[old]
+            self._forget_oldest()
             self.evicted += 1
         self._expiry[key] = expires_ms
         self._order += 1
-        heapq.heappush(self._heap, (expires_ms, self._order, key))
+        self._keys[self._order] = key
+        heapq.heappush(self._heap, expires_ms << _ORDER_BITS | self._order)
         return True
 
 
@@ -487,11 +499,19 @@ class ReplayGuard:
 
     def check(self, message: LanMessage, now_ms: int) -> None:
         """Remember ``message``; raise PacketRejected(replayed) if it was seen before."""
-        # Plain ints and bytes: hashed in C (a UUID hashes in Python), and a tuple of them is
-        # untracked by the garbage collector, so 30 s of remembered packets cost no GC time.
-        key = (message.sender_id.int, message.nonce, message.copy)
+        # (sender, nonce, copy) packed in one int: hashed in C (a UUID hashes in Python) and
+        # not tracked by the garbage collector, so 30 s of remembered packets cost it nothing.
+        key = (message.sender_id.int << 104) | (int.from_bytes(message.nonce) << 8) | message.copy
         if not self._seen.add(key, message.timestamp_ms + self.window_ms + 1, now_ms):
             raise PacketRejected(RejectReason.REPLAYED)
+
+
+def message_key(message: LanMessage) -> int:
+    """(alarm id, type, sender, nonce) packed in one int: what both copies of one message
+    share. Hashed in C and untracked by the garbage collector, as ReplayGuard's keys."""
+    alarm_and_sender = message.alarm_id.int << 128 | message.sender_id.int
+    code = MESSAGE_CODES[message.message_type]
+    return (alarm_and_sender << 96 | int.from_bytes(message.nonce)) << 8 | code
 
 
 # -- Site keys ---------------------------------------------------------------------------------
