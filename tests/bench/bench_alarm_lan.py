@@ -5,12 +5,16 @@ sender to ``message_received`` at each receiver, on the shared monotonic clock.
 Prints ``{"bench": "alarm_lan", "stations": N, "alarms": 100, "p50_ms": ..., "p99_ms": ...,
 "path": "lan"}`` where p50/p99 are over alarms of the time until *every* station had it;
 ``receipt_p50_ms``/``receipt_p99_ms`` are over single (alarm, station) receipts.
+
+Every process freezes what its set-up made out of the garbage collector, as the app does
+once its services are up; the floor is measured in those same processes.
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
+import gc
 import json
 import os
 import random
@@ -90,6 +94,7 @@ def receiver(port: int, group: str, count: int) -> int:
             return 2
         beacons.append(beacon)
 
+    gc.freeze()  # as the app does once its services are up (veiligbalie/app.py)
     floor: list[tuple[str, int, int]] = []
     sockets: list[socket.socket] = []
     notifiers: list[QSocketNotifier] = []
@@ -231,6 +236,7 @@ def sender(stations: int, processes: int) -> int:
         if not spin_until(lambda: beacon.peer_count() == stations, 60):
             print(f"only {beacon.peer_count()} of {stations} stations came up", file=sys.stderr)
             return 2
+        gc.freeze()  # as the app does once its services are up (veiligbalie/app.py)
         spin_for(0.3)  # let the start-up heartbeats settle
 
         sent_at: dict[str, int] = {}
