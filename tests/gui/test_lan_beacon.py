@@ -371,3 +371,15 @@ def test_datagrams_queued_together_are_all_handled_in_one_wake_up(
     # The forged one among them is still dropped, counted and logged.
     assert station.reasons == ["bad_signature"] and station.stats["bad_signature"] == 1
     assert any("bad_signature" in r.getMessage() for r in caplog.records)
+
+
+def test_an_empty_datagram_is_read_and_dropped_as_malformed(qtbot, net: Lan) -> None:
+    # A zero-length datagram has a pending size of 0: it must be taken off the queue (not
+    # read forever) and the alarm behind it still delivered.
+    station = net.station("Balie 2")
+    net.inject(b"")
+    alarm = forge(MessageType.ALARM_RAISED)
+    net.inject(alarm)
+    qtbot.waitUntil(lambda: len(station.received) == 1, timeout=3000)
+    assert station.stats["malformed"] == 1 and station.reasons == ["malformed"]
+    assert station.received[0].alarm_id.bytes in alarm

@@ -378,27 +378,32 @@ class LanBeacon(QObject):
     # -- Receiving ----------------------------------------------------------------------------
     def _read_datagrams(self) -> None:
         """Drain every queued datagram in this one wake-up (Qt does not signal readyRead
-        again for datagrams that were already waiting)."""
+        again for datagrams that were already waiting).
+
+        pendingDatagramSize + readDatagram: one peek and one read per datagram, where
+        hasPendingDatagrams + receiveDatagram peek twice and wrap the datagram in an object.
+        """
         socket = self._socket
-        while socket is not None and socket is self._socket and socket.hasPendingDatagrams():
-            datagram = socket.receiveDatagram()
+        while socket is not None and socket is self._socket:
+            size = socket.pendingDatagramSize()
+            if size < 0:
+                return
+            data, host, port = socket.readDatagram(size)
+            if host.isNull():
+                return  # the read failed: nothing was taken off the queue
             self._stats["received"] += 1
             key = self._mac
             if key is None:
                 return
-            address = datagram.senderAddress().toString()
+            address = host.toString()
             now = self._clock()
             try:
                 message = lan.decode(
-                    datagram.data().data(),
-                    key,
-                    now,
-                    site_id=self._site_id,
-                    sender_address=address,
+                    data.data(), key, now, site_id=self._site_id, sender_address=address
                 )
                 self._replay.check(message, now)
             except PacketRejected as rejection:
-                self._reject(rejection, address, datagram.senderPort())
+                self._reject(rejection, address, port)
                 continue
             self._accept(message, now)
 
