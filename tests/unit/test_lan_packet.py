@@ -319,6 +319,23 @@ def test_second_copy_and_other_senders_are_not_replays() -> None:
     assert len(guard) == 3
 
 
+def test_sender_ids_are_made_once_per_station_and_kept_bounded() -> None:
+    first = decode(encode(alarm(), KEY), KEY, NOW, site_id=SITE)
+    second = decode(encode(alarm(), KEY), KEY, NOW, site_id=SITE)
+    assert first.sender_id == second.sender_id == SENDER
+    assert first.sender_id is second.sender_id
+    for _ in range(lan._SENDER_IDS_MAX + 10):
+        sender = uuid.uuid4()
+        assert (
+            decode(encode(alarm(sender_id=sender), KEY), KEY, NOW, site_id=SITE).sender_id == sender
+        )
+    assert len(lan._SENDER_IDS) <= lan._SENDER_IDS_MAX
+    # A forged packet never gets its sender remembered.
+    stranger = uuid.uuid4()
+    reason_of(encode(alarm(sender_id=stranger), OTHER_KEY))
+    assert stranger.bytes not in lan._SENDER_IDS
+
+
 def test_remembered_packets_give_the_garbage_collector_nothing_to_track() -> None:
     # A receiver remembers every packet of the last 30 s; as tuples of UUIDs these were
     # thousands of tracked objects that made young collections come sooner and last longer.
