@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any
 from pydantic import TypeAdapter
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
-from veiligbalie.core.text import fill
 from veiligbalie.core.vocabulary import Role
 from veiligbalie.net.api import ApiError, ServerApi
 from veiligbalie.protocol.admin import SiteOut
 from veiligbalie.protocol.alarm_server import COLLEAGUES, EscalationLevelModel, EscalationOut
 from veiligbalie.protocol.site_alarm import SiteLanIn, SiteLanOut, WebhookTestOut
+from veiligbalie.services.session import refusal_text
 
 if TYPE_CHECKING:
     from veiligbalie.services.context import AppContext
@@ -67,33 +67,6 @@ class LevelDraft:
         return cls(level.delay_seconds, tuple(level.targets), level.webhook)
 
 
-def message_of(error: ApiError) -> str:
-    """The server's own message for a refusal; plain words where there is none."""
-    if error.kind == "offline":
-        return QCoreApplication.translate(
-            "AdminAlarmService",
-            "The server cannot be reached. Try again when the connection is back.",
-        )
-    if error.kind == "certificate":
-        return QCoreApplication.translate(
-            "AdminAlarmService", "The server's certificate is not trusted."
-        )
-    if error.kind == "auth":
-        return QCoreApplication.translate(
-            "AdminAlarmService", "Your session has ended. Sign in again."
-        )
-    if error.status == 403:
-        return QCoreApplication.translate("AdminAlarmService", "Only an administrator may do this.")
-    if error.message:
-        return error.message
-    return fill(
-        QCoreApplication.translate(
-            "AdminAlarmService", "The server refused this (HTTP status %1)."
-        ),
-        str(error.status),
-    )
-
-
 class AdminAlarmService(QObject):
     """Each request answers with one signal: the result, or ``failed(what, message)`` where
     ``what`` is "sites", "escalation", "save", "reset", "test", "lan" or "lan_save"."""
@@ -117,27 +90,8 @@ class AdminAlarmService(QObject):
 
     @classmethod
     def from_context(cls, context: AppContext, parent: QObject | None = None) -> AdminAlarmService:
-        """Speaks with the signed-in user's own token (never the station's) on a ServerApi
-        of its own, pointed at the linked server."""
-        session = context.session
-        own = ServerApi()
-
-        def api() -> ServerApi | None:
-            if session is None or not session.logged_in:
-                return None
-            try:
-                own.configure(session.server_url, session.ca_file or None)
-            except ValueError:
-                return None
-            return own
-
-        def token() -> str | None:
-            return session.token() if session is not None and session.logged_in else None
-
-        service = cls(api, token, parent)
-        own.setParent(service)
-        own.set_device_id(context.db.device_id)
-        return service
+        """Speaks with the signed-in user's own token (never the station's)."""
+        return cls(context.own_api, context.own_token, parent)
 
     # -- requests ----------------------------------------------------------------------------
     def _call(
@@ -163,7 +117,10 @@ class AdminAlarmService(QObject):
         def answered(result: Any, error: ApiError | None) -> None:
             self.busy.discard(what)
             if error is not None:
-                self.failed.emit(what, message_of(error))
+                forbidden = QCoreApplication.translate(
+                    "AdminAlarmService", "Only an administrator may do this."
+                )
+                self.failed.emit(what, refusal_text(error, forbidden))
                 return
             done(result)
 

@@ -37,6 +37,7 @@ from veiligbalie.reports.letters import (
     standard_values,
 )
 from veiligbalie.services.guidance import shipped_dir
+from veiligbalie.services.session import refusal_text
 
 if TYPE_CHECKING:
     from veiligbalie.services.context import AppContext
@@ -237,21 +238,13 @@ class AdminOrgService(QObject):
     @classmethod
     def from_context(cls, context: AppContext, parent: QObject | None = None) -> AdminOrgService:
         """Through the station's server link, with the signed-in administrator's token."""
-        engine, session, organisation = context.sync, context.session, context.organisation
-
-        def api() -> ServerApi | None:
-            if engine is None or session is None or not engine.configured:
-                return None
-            return engine.api if session.logged_in else None
-
-        def token() -> str | None:
-            return session.token() if session is not None and session.logged_in else None
+        organisation = context.organisation
 
         def refreshed() -> object:
             # The workstation's own cache (letterhead, closing days) follows at once.
             return organisation.refresh() if organisation is not None else None
 
-        return cls(api, token, parent, refreshed)
+        return cls(context.own_api, context.own_token, parent, refreshed)
 
     # -- plumbing --------------------------------------------------------------------------
     def _call(
@@ -270,21 +263,13 @@ class AdminOrgService(QObject):
 
         def answered(result: Any, error: ApiError | None) -> None:
             if error is not None:
-                self.failed.emit(what, self._message(error))
+                forbidden = self.tr("Only an administrator may change this.")
+                self.failed.emit(what, refusal_text(error, forbidden))
                 return
             done(result)
 
         api.call(method, path, body, model, answered, bearer=token)
         return True
-
-    def _message(self, error: ApiError) -> str:
-        if error.kind == "offline":
-            return self.tr("The server cannot be reached; try again later.")
-        if error.status == 403:
-            return self.tr("Only an administrator may change this.")
-        if error.kind == "auth":
-            return self.tr("Your sign-in has expired: sign in again.")
-        return error.message or str(error)
 
     # -- profile ---------------------------------------------------------------------------
     def load_profile(self) -> bool:

@@ -22,6 +22,7 @@ from veiligbalie.core.vocabulary import Role
 from veiligbalie.net.api import ApiError, ServerApi
 from veiligbalie.protocol.admin import PasswordResetOut, SiteOut, TeamOut
 from veiligbalie.protocol.auth import PASSWORD_MIN, Message, UserOut
+from veiligbalie.services.session import refusal_text
 
 if TYPE_CHECKING:
     from veiligbalie.services.context import AppContext
@@ -91,7 +92,7 @@ class Directory:
 class AdminPeopleService(QObject):
     """``loaded(Directory)`` after :meth:`refresh`; ``done(action, result)`` after a change
     the server took (then a refresh follows); ``failed(action, message)`` otherwise, with
-    the server's message (or "offline" / "forbidden" when there is none)."""
+    the server's message, or plain words where it gave none (:func:`refusal_text`)."""
 
     loaded = Signal(object)
     done = Signal(str, object)
@@ -112,21 +113,7 @@ class AdminPeopleService(QObject):
 
     @classmethod
     def from_context(cls, context: AppContext, parent: QObject | None = None) -> AdminPeopleService:
-        session = context.session
-
-        def api() -> ServerApi | None:
-            if session is None or not session.enrolled or not session.logged_in:
-                return None
-            try:
-                session.api.configure(session.server_url, session.ca_file or None)
-            except ValueError:
-                return None
-            return session.api
-
-        def token() -> str | None:
-            return session.user_token() if session is not None else None
-
-        return cls(api, token, parent)
+        return cls(context.own_api, context.own_token, parent)
 
     def available(self) -> bool:
         return self._api() is not None and bool(self._token())
@@ -235,24 +222,19 @@ class AdminPeopleService(QObject):
     ) -> None:
         api, token = self._api(), self._token()
         if api is None or not token:
-            self.failed.emit(action, "offline")
+            self.failed.emit(
+                action,
+                self.tr("The server cannot be reached, or you are not signed in as administrator."),
+            )
             return
         self.busy += 1
 
         def callback(answer: Any, error: ApiError | None) -> None:
             self.busy -= 1
             if error is not None:
-                self.failed.emit(action, _message(error))
+                forbidden = self.tr("Only an administrator may do this.")
+                self.failed.emit(action, refusal_text(error, forbidden))
                 return
             on_answer(answer)
 
         api.call(method, path, body, model, callback, bearer=token)
-
-
-def _message(error: ApiError) -> str:
-    """The server's own sentence; "offline" or "forbidden" when it gave none to show."""
-    if error.kind == "offline":
-        return "offline"
-    if error.status in (401, 403) and not error.message:
-        return "forbidden"
-    return error.message or error.kind

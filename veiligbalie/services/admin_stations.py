@@ -10,6 +10,7 @@ and :attr:`AdminStations.failed` carries its message as it is.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -22,9 +23,10 @@ from veiligbalie.core.text import fill
 from veiligbalie.net.api import ApiError, ServerApi
 from veiligbalie.protocol import admin as pa
 from veiligbalie.protocol.alarm_server import StationStatus
+from veiligbalie.services.session import refusal_text
 
 if TYPE_CHECKING:
-    from veiligbalie.services.session import Session
+    from veiligbalie.services.context import AppContext
 
 #: A site as the server lists it (re-exported: widgets depend on the service only).
 SiteOut = pa.SiteOut
@@ -96,67 +98,60 @@ class AdminStations(QObject):
     failed = Signal(str)
 
     def __init__(
-        self, session: Session, parent: QObject | None = None, api: ServerApi | None = None
+        self,
+        api: Callable[[], ServerApi | None],
+        token: Callable[[], str | None],
+        parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.session = session
-        self.api = api or ServerApi(self)
+        self._api = api
+        self._token = token
         self.rows: list[StationRow] = []
         self.sites: list[pa.SiteOut] = []
         self._names: dict[uuid.UUID, str] = {}
 
-    # -- the link --------------------------------------------------------------------------
-    def _ready(self) -> bool:
-        """Point the API at the server with the signed-in person's token; False (and
-        ``failed``) when nobody is signed in at a linked workstation."""
-        session = self.session
-        token = session.token() if session.logged_in else None
-        if not token:
-            self.failed.emit(self.tr("Sign in as administrator to manage workstations."))
-            return False
-        try:
-            self.api.configure(session.server_url, session.ca_file or None)
-        except ValueError as error:
-            self.failed.emit(str(error))
-            return False
-        self.api.set_token(token)
-        return True
+    @classmethod
+    def from_context(cls, context: AppContext, parent: QObject | None = None) -> AdminStations:
+        """Speaks with the signed-in person's own token."""
+        return cls(context.own_api, context.own_token, parent)
 
-    def _error(self, error: ApiError) -> None:
-        if error.status == 403:
-            message = self.tr("Only an administrator may manage workstations.")
-        elif error.kind == "offline":
-            message = self.tr("The server cannot be reached. Try again later.")
-        elif error.kind == "auth":
-            message = self.tr("Your session has ended: sign in again.")
-        else:
-            message = error.message or str(error)
-        self.failed.emit(message)
+    # -- the link --------------------------------------------------------------------------
+    def _send(
+        self, method: str, path: str, body: Any, model: Any, done: Callable[[Any], None]
+    ) -> None:
+        """Ask the server in the signed-in person's name; ``done(answer)`` on success, else
+        ``failed`` with the server's words (also when nobody is signed in at a linked
+        workstation)."""
+        api, token = self._api(), self._token()
+        if api is None or not token:
+            self.failed.emit(self.tr("Sign in as administrator to manage workstations."))
+            return
+
+        def answered(answer: Any, error: ApiError | None) -> None:
+            if error is not None or answer is None:
+                forbidden = self.tr("Only an administrator may manage workstations.")
+                self.failed.emit(refusal_text(error, forbidden))
+                return
+            done(answer)
+
+        api.call(method, path, body, model, answered, bearer=token)
 
     # -- reading ---------------------------------------------------------------------------
     def refresh(self) -> None:
         """Ask the sites, then the workstations with their presence."""
-        if not self._ready():
-            return
 
-        def got_sites(sites: list[pa.SiteOut] | None, error: ApiError | None) -> None:
-            if error is not None or sites is None:
-                self._error(error or ApiError("server"))
-                return
+        def got_sites(sites: list[pa.SiteOut]) -> None:
             self.sites = list(sites)
-            self.api.call("GET", STATIONS_PATH, None, STATIONS, got_stations)
+            self._send("GET", STATIONS_PATH, None, STATIONS, got_stations)
 
-        def got_stations(stations: list[StationStatus] | None, error: ApiError | None) -> None:
-            if error is not None or stations is None:
-                self._error(error or ApiError("server"))
-                return
+        def got_stations(stations: list[StationStatus]) -> None:
             names = {s.id: s.name for s in self.sites}
             self.rows = [StationRow.of(s, names) for s in stations]
             self.rows.sort(key=lambda r: (r.site_name.lower(), r.name.lower()))
             self._names = {r.workstation_id: r.name for r in self.rows}
             self.loaded.emit(self.rows, self.sites)
 
-        self.api.call("GET", SITES_PATH, None, SITES, got_sites)
+        self._send("GET", SITES_PATH, None, SITES, got_sites)
 
     def row(self, workstation_id: uuid.UUID) -> StationRow | None:
         return next((r for r in self.rows if r.workstation_id == workstation_id), None)
@@ -164,49 +159,34 @@ class AdminStations(QObject):
     # -- changing --------------------------------------------------------------------------
     def add(self, site_id: uuid.UUID, name: str, location: str) -> None:
         """Add a workstation; its code comes with ``code_ready``."""
-        if not self._ready():
-            return
         body = {"site_id": str(site_id), "name": name.strip(), "location": location.strip()}
 
-        def done(created: pa.WorkstationCreated | None, error: ApiError | None) -> None:
-            if error is not None or created is None:
-                self._error(error or ApiError("server"))
-                return
+        def done(created: pa.WorkstationCreated) -> None:
             self._code(created.enrolment, created.workstation.name)
             self.refresh()
 
-        self.api.call("POST", WORKSTATIONS_PATH, body, pa.WorkstationCreated, done)
+        self._send("POST", WORKSTATIONS_PATH, body, pa.WorkstationCreated, done)
 
     def new_code(self, workstation_id: uuid.UUID) -> None:
         """A new one-time code for a workstation (earlier unused ones stop working)."""
-        if not self._ready():
-            return
         name = self._names.get(workstation_id, "")
 
-        def done(code: pa.EnrolmentCodeOut | None, error: ApiError | None) -> None:
-            if error is not None or code is None:
-                self._error(error or ApiError("server"))
-                return
+        def done(code: pa.EnrolmentCodeOut) -> None:
             self._code(code, name)
             self.refresh()
 
         path = f"{WORKSTATIONS_PATH}/{workstation_id}/enrolment-code"
-        self.api.call("POST", path, None, pa.EnrolmentCodeOut, done)
+        self._send("POST", path, None, pa.EnrolmentCodeOut, done)
 
     def move(
         self, workstation_id: uuid.UUID, location: str, site_id: uuid.UUID | None = None
     ) -> None:
         """Move a workstation; to another site it needs a new code (``code_ready``)."""
-        if not self._ready():
-            return
         body: dict[str, Any] = {"location": location.strip()}
         if site_id is not None:
             body["site_id"] = str(site_id)
 
-        def done(moved: pa.WorkstationMoved | None, error: ApiError | None) -> None:
-            if error is not None or moved is None:
-                self._error(error or ApiError("server"))
-                return
+        def done(moved: pa.WorkstationMoved) -> None:
             ws = moved.workstation
             self.changed.emit(fill(self.tr("%1 moved to %2."), ws.name, ws.location))
             if moved.enrolment is not None:
@@ -214,17 +194,12 @@ class AdminStations(QObject):
             self.refresh()
 
         path = f"{WORKSTATIONS_PATH}/{workstation_id}"
-        self.api.call("PATCH", path, body, pa.WorkstationMoved, done)
+        self._send("PATCH", path, body, pa.WorkstationMoved, done)
 
     def revoke(self, workstation_id: uuid.UUID) -> None:
         """Revoke a workstation: its link ends and its old codes stop working."""
-        if not self._ready():
-            return
 
-        def done(revoked: pa.WorkstationRevoked | None, error: ApiError | None) -> None:
-            if error is not None or revoked is None:
-                self._error(error or ApiError("server"))
-                return
+        def done(revoked: pa.WorkstationRevoked) -> None:
             self.changed.emit(
                 fill(
                     self.tr("%1 revoked: it can no longer reach the server."),
@@ -234,7 +209,7 @@ class AdminStations(QObject):
             self.refresh()
 
         path = f"{WORKSTATIONS_PATH}/{workstation_id}/revoke"
-        self.api.call("POST", path, None, pa.WorkstationRevoked, done)
+        self._send("POST", path, None, pa.WorkstationRevoked, done)
 
     def _code(self, code: pa.EnrolmentCodeOut, name: str) -> None:
         self.code_ready.emit(EnrolmentCode(code.workstation_id, name, code.code, code.expires_at))

@@ -23,10 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QUrl, Signal
 from PySide6.QtNetwork import QAbstractSocket, QHostInfo, QNetworkInterface
 
 from veiligbalie import secrets, settings
+from veiligbalie.core.text import fill
 from veiligbalie.core.vocabulary import Role
 from veiligbalie.net.api import ApiError, ServerApi, load_ca_certificates, normalise_base_url
 from veiligbalie.protocol.auth import (
@@ -125,6 +126,34 @@ def classify(error: ApiError, during: str = "") -> Problem:
 def problem_of(error: SessionError | ApiError) -> Problem:
     """The problem of a session error, or of the sync engine's last API error."""
     return error.problem if isinstance(error, SessionError) else classify(error)
+
+
+def refusal_text(error: ApiError | None, forbidden: str = "", offline: str = "") -> str:
+    """What to tell the person when a request in their own name failed: plain words for
+    no answer, an untrusted certificate and an ended session; ``forbidden`` (the caller's
+    own sentence, translated) for a 403; else the server's one-line message, or its status.
+    ``offline`` replaces the sentence for an unreachable server where the caller says more.
+    """
+    if error is None:
+        return QCoreApplication.translate("ServerRequest", "The server gave no answer.")
+    if error.kind == "offline":
+        return offline or QCoreApplication.translate(
+            "ServerRequest", "The server cannot be reached; try again later."
+        )
+    if error.kind == "certificate":
+        return QCoreApplication.translate(
+            "ServerRequest", "The server's certificate is not trusted."
+        )
+    if error.kind == "auth":
+        return QCoreApplication.translate("ServerRequest", "Your session has ended: sign in again.")
+    if error.status == 403 and forbidden:
+        return forbidden
+    if error.message:
+        return error.message
+    return fill(
+        QCoreApplication.translate("ServerRequest", "The server refused this (HTTP status %1)."),
+        str(error.status),
+    )
 
 
 def _failed(error: ApiError, during: str) -> SessionError:

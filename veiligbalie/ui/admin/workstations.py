@@ -221,7 +221,7 @@ class WorkstationsPage(QWidget):
         self.setObjectName("adminWorkstations")
         self.setAccessibleName(self.tr("Workstations"))
         assert context.session is not None, "Beheer needs the server link"
-        self.service = AdminStations(context.session, self)
+        self.service = AdminStations.from_context(context, self)
         self.code_dialog: EnrolmentCodeDialog | None = None
         self.dialog: WorkstationDialog | None = None
         self.confirm: QMessageBox | None = None
