@@ -67,7 +67,8 @@ class BoardRow:
 
     @property
     def flagged(self) -> bool:
-        return self.station.dropout is not None
+        """Dropped out during opening hours (never so for one not linked yet)."""
+        return self.station.enrolled and self.station.dropout is not None
 
 
 class SupervisionService(QObject):

@@ -41,6 +41,7 @@ from veiligbalie.services.admin_stations import (
     StationRow,
     qr_matrix,
 )
+from veiligbalie.ui.labels import workstation_state_label
 
 if TYPE_CHECKING:
     from veiligbalie.services.context import AppContext
@@ -58,13 +59,7 @@ def _when(at: datetime | None) -> str:
 
 
 def state_text(row: StationRow) -> str:
-    if row.revoked:
-        return QCoreApplication.translate("WorkstationsPage", "Revoked")
-    if not row.enrolled:
-        return QCoreApplication.translate("WorkstationsPage", "Waiting for linking")
-    if row.online:
-        return QCoreApplication.translate("WorkstationsPage", "Online")
-    return QCoreApplication.translate("WorkstationsPage", "Offline")
+    return workstation_state_label(row.online, row.enrolled, row.revoked)
 
 
 def qr_pixmap(text: str, size: int) -> QPixmap:
