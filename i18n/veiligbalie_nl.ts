@@ -4,11 +4,11 @@
     <name>AdminAlarmService</name>
     <message>
       <source>Only an administrator may do this.</source>
+      <extracomment>What a level may alert, in the order the page offers them: every colleague of the site, or one or more roles.</extracomment>
       <translation>Alleen een beheerder mag dit doen.</translation>
     </message>
     <message>
       <source>Sign in as administrator on a linked workstation first.</source>
-      <extracomment>What a level may alert, in the order the page offers them: every colleague of the site, or one or more roles.</extracomment>
       <translation>Meld je eerst aan als beheerder op een gekoppelde werkplek.</translation>
     </message>
     <message>
@@ -20,11 +20,11 @@
     <name>AdminOrgService</name>
     <message>
       <source>Not signed in at a server.</source>
-      <extracomment>The largest logo the server takes, and the image types it knows by their first bytes. The example a letter template is previewed on: clearly fictitious, never a real person. The example letter as a PDF (bytes), made off the GUI thread.</extracomment>
       <translation>Niet aangemeld bij een server.</translation>
     </message>
     <message>
       <source>Only an administrator may change this.</source>
+      <extracomment>The largest logo the server takes, and the image types it knows by their first bytes. The example a letter template is previewed on: clearly fictitious, never a real person. The example letter as a PDF (bytes), made off the GUI thread.</extracomment>
       <translation>Alleen een beheerder mag dit wijzigen.</translation>
     </message>
   </context>
@@ -32,11 +32,11 @@
     <name>AdminPeopleService</name>
     <message>
       <source>The server cannot be reached, or you are not signed in as administrator.</source>
-      <extracomment>What the screens read (the server's answers as they come). The roles an administrator gives, in the order the form offers them. Roles that work at one site (the server says so too).</extracomment>
       <translation>De server is niet bereikbaar, of je bent niet aangemeld als beheerder.</translation>
     </message>
     <message>
       <source>Only an administrator may do this.</source>
+      <extracomment>What the screens read (the server's answers as they come). The roles an administrator gives, in the order the form offers them. Roles that work at one site (the server says so too).</extracomment>
       <translation>Alleen een beheerder mag dit doen.</translation>
     </message>
   </context>
@@ -44,11 +44,11 @@
     <name>AdminStations</name>
     <message>
       <source>Sign in as administrator to manage workstations.</source>
-      <extracomment>A site as the server lists it (re-exported: widgets depend on the service only).</extracomment>
       <translation>Meld u aan als beheerder om werkplekken te beheren.</translation>
     </message>
     <message>
       <source>Only an administrator may manage workstations.</source>
+      <extracomment>A site as the server lists it (re-exported: widgets depend on the service only).</extracomment>
       <translation>Alleen een beheerder mag werkplekken beheren.</translation>
     </message>
     <message>

@@ -12,20 +12,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import TypeAdapter
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QCoreApplication, Signal
 
 from veiligbalie.core.vocabulary import Role
-from veiligbalie.net.api import ApiError, ServerApi
 from veiligbalie.protocol.admin import SiteOut
 from veiligbalie.protocol.alarm_server import COLLEAGUES, EscalationLevelModel, EscalationOut
 from veiligbalie.protocol.site_alarm import SiteLanIn, SiteLanOut, WebhookTestOut
-from veiligbalie.services.session import refusal_text
-
-if TYPE_CHECKING:
-    from veiligbalie.services.context import AppContext
+from veiligbalie.services.session import OwnNameService
 
 __all__ = [
     "COLLEAGUES",
@@ -67,7 +63,7 @@ class LevelDraft:
         return cls(level.delay_seconds, tuple(level.targets), level.webhook)
 
 
-class AdminAlarmService(QObject):
+class AdminAlarmService(OwnNameService):
     """Each request answers with one signal: the result, or ``failed(what, message)`` where
     ``what`` is "sites", "escalation", "save", "reset", "test", "lan" or "lan_save"."""
 
@@ -76,22 +72,6 @@ class AdminAlarmService(QObject):
     lan_loaded = Signal(SiteLanOut)  # after a read or a save
     webhook_tested = Signal(WebhookTestOut)
     failed = Signal(str, str)
-
-    def __init__(
-        self,
-        api: Callable[[], ServerApi | None],
-        token: Callable[[], str | None],
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self._api = api
-        self._token = token
-        self.busy: set[str] = set()
-
-    @classmethod
-    def from_context(cls, context: AppContext, parent: QObject | None = None) -> AdminAlarmService:
-        """Speaks with the signed-in user's own token (never the station's)."""
-        return cls(context.own_api, context.own_token, parent)
 
     # -- requests ----------------------------------------------------------------------------
     def _call(
@@ -103,29 +83,20 @@ class AdminAlarmService(QObject):
         model: Any,
         done: Callable[[Any], None],
     ) -> bool:
-        api, token = self._api(), self._token()
-        if api is None or not token:
-            self.failed.emit(
-                what,
-                QCoreApplication.translate(
-                    "AdminAlarmService", "Sign in as administrator on a linked workstation first."
-                ),
-            )
-            return False
-        self.busy.add(what)
-
-        def answered(result: Any, error: ApiError | None) -> None:
-            self.busy.discard(what)
-            if error is not None:
-                forbidden = QCoreApplication.translate(
-                    "AdminAlarmService", "Only an administrator may do this."
-                )
-                self.failed.emit(what, refusal_text(error, forbidden))
-                return
-            done(result)
-
-        api.call(method, f"/admin{path}", body, model, answered, bearer=token)
-        return True
+        return self._ask(
+            method,
+            f"/admin{path}",
+            body,
+            model,
+            done,
+            lambda message: self.failed.emit(what, message),
+            forbidden=QCoreApplication.translate(
+                "AdminAlarmService", "Only an administrator may do this."
+            ),
+            signed_out=QCoreApplication.translate(
+                "AdminAlarmService", "Sign in as administrator on a linked workstation first."
+            ),
+        )
 
     def load_sites(self) -> bool:
         return self._call("sites", "GET", "/sites", None, _SITES, self.sites_loaded.emit)

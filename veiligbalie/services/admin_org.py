@@ -25,7 +25,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from veiligbalie.core.letters import LetterKind
 from veiligbalie.guidance import Card, GuidanceError, parse_card
-from veiligbalie.net.api import ApiError, ServerApi
+from veiligbalie.net.api import ServerApi
 from veiligbalie.protocol import documents as pd
 from veiligbalie.protocol import guidance as pg
 from veiligbalie.protocol import privacy as pp
@@ -37,7 +37,7 @@ from veiligbalie.reports.letters import (
     standard_values,
 )
 from veiligbalie.services.guidance import shipped_dir
-from veiligbalie.services.session import refusal_text
+from veiligbalie.services.session import OwnNameService
 
 if TYPE_CHECKING:
     from veiligbalie.services.context import AppContext
@@ -200,7 +200,7 @@ def _shipped_cards(language: str) -> dict[str, str]:
     return {path.stem: path.read_text("utf-8") for path in sorted(folder.glob("*.md"))}
 
 
-class AdminOrgService(QObject):
+class AdminOrgService(OwnNameService):
     """Loads and saves the Organisatie and Privacy settings; answers arrive as signals.
 
     ``failed(what, message)``: ``what`` names the part ("profile", "card", "template",
@@ -228,9 +228,7 @@ class AdminOrgService(QObject):
         parent: QObject | None = None,
         organisation_changed: Callable[[], object] | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._api = api
-        self._token = token
+        super().__init__(api, token, parent)
         self._organisation_changed = organisation_changed or (lambda: None)
         self.templates: dict[tuple[str, str], pd.LetterTemplateOut] = {}
         self._pdf_jobs: set[_ExamplePdfJob] = set()
@@ -256,20 +254,16 @@ class AdminOrgService(QObject):
         model: type[BaseModel] | TypeAdapter[Any] | None,
         done: Callable[[Any], None],
     ) -> bool:
-        api, token = self._api(), self._token()
-        if api is None or not token:
-            self.failed.emit(what, self.tr("Not signed in at a server."))
-            return False
-
-        def answered(result: Any, error: ApiError | None) -> None:
-            if error is not None:
-                forbidden = self.tr("Only an administrator may change this.")
-                self.failed.emit(what, refusal_text(error, forbidden))
-                return
-            done(result)
-
-        api.call(method, path, body, model, answered, bearer=token)
-        return True
+        return self._ask(
+            method,
+            path,
+            body,
+            model,
+            done,
+            lambda message: self.failed.emit(what, message),
+            forbidden=self.tr("Only an administrator may change this."),
+            signed_out=self.tr("Not signed in at a server."),
+        )
 
     # -- profile ---------------------------------------------------------------------------
     def load_profile(self) -> bool:

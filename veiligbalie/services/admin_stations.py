@@ -13,20 +13,17 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import segno
 from pydantic import TypeAdapter
 from PySide6.QtCore import QObject, Signal
 
 from veiligbalie.core.text import fill
-from veiligbalie.net.api import ApiError, ServerApi
+from veiligbalie.net.api import ServerApi
 from veiligbalie.protocol import admin as pa
 from veiligbalie.protocol.alarm_server import StationStatus
-from veiligbalie.services.session import refusal_text
-
-if TYPE_CHECKING:
-    from veiligbalie.services.context import AppContext
+from veiligbalie.services.session import OwnNameService
 
 #: A site as the server lists it (re-exported: widgets depend on the service only).
 SiteOut = pa.SiteOut
@@ -87,7 +84,7 @@ def qr_matrix(text: str) -> list[list[bool]]:
     return [[bool(module) for module in row] for row in qr.matrix_iter(scale=1, border=4)]
 
 
-class AdminStations(QObject):
+class AdminStations(OwnNameService):
     """``loaded(rows, sites)`` after :meth:`refresh`; ``code_ready(EnrolmentCode)`` after a
     workstation was added, given a new code or moved to another site; ``changed(message)``
     after a move or revocation; ``failed(message)`` with the server's own words."""
@@ -103,38 +100,24 @@ class AdminStations(QObject):
         token: Callable[[], str | None],
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._api = api
-        self._token = token
+        super().__init__(api, token, parent)
         self.rows: list[StationRow] = []
         self.sites: list[pa.SiteOut] = []
         self._names: dict[uuid.UUID, str] = {}
 
-    @classmethod
-    def from_context(cls, context: AppContext, parent: QObject | None = None) -> AdminStations:
-        """Speaks with the signed-in person's own token."""
-        return cls(context.own_api, context.own_token, parent)
-
-    # -- the link --------------------------------------------------------------------------
     def _send(
         self, method: str, path: str, body: Any, model: Any, done: Callable[[Any], None]
     ) -> None:
-        """Ask the server in the signed-in person's name; ``done(answer)`` on success, else
-        ``failed`` with the server's words (also when nobody is signed in at a linked
-        workstation)."""
-        api, token = self._api(), self._token()
-        if api is None or not token:
-            self.failed.emit(self.tr("Sign in as administrator to manage workstations."))
-            return
-
-        def answered(answer: Any, error: ApiError | None) -> None:
-            if error is not None or answer is None:
-                forbidden = self.tr("Only an administrator may manage workstations.")
-                self.failed.emit(refusal_text(error, forbidden))
-                return
-            done(answer)
-
-        api.call(method, path, body, model, answered, bearer=token)
+        self._ask(
+            method,
+            path,
+            body,
+            model,
+            done,
+            self.failed.emit,
+            forbidden=self.tr("Only an administrator may manage workstations."),
+            signed_out=self.tr("Sign in as administrator to manage workstations."),
+        )
 
     # -- reading ---------------------------------------------------------------------------
     def refresh(self) -> None:

@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Self
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QUrl, Signal
@@ -40,6 +41,9 @@ from veiligbalie.protocol.auth import (
     Message,
     PasswordChangeRequest,
 )
+
+if TYPE_CHECKING:
+    from veiligbalie.services.context import AppContext
 
 log = logging.getLogger(__name__)
 
@@ -154,6 +158,61 @@ def refusal_text(error: ApiError | None, forbidden: str = "", offline: str = "")
         QCoreApplication.translate("ServerRequest", "The server refused this (HTTP status %1)."),
         str(error.status),
     )
+
+
+class OwnNameService(QObject):
+    """A service that asks the server in the signed-in person's own name (Beheer): ``api``
+    gives the link (None when nobody is signed in at a linked workstation), ``token`` the
+    person's token. The server decides and audits; a refusal reaches the page as
+    :func:`refusal_text`."""
+
+    def __init__(
+        self,
+        api: Callable[[], ServerApi | None],
+        token: Callable[[], str | None],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._api = api
+        self._token = token
+        self.busy = 0  # requests under way
+
+    @classmethod
+    def from_context(cls, context: AppContext, parent: QObject | None = None) -> Self:
+        return cls(context.own_api, context.own_token, parent)
+
+    def available(self) -> bool:
+        return self._api() is not None and bool(self._token())
+
+    def _ask(
+        self,
+        method: str,
+        path: str,
+        body: Any,
+        model: Any,
+        done: Callable[[Any], None],
+        refused: Callable[[str], None],
+        *,
+        forbidden: str,
+        signed_out: str,
+    ) -> bool:
+        """Send one request; ``done(answer)``, or ``refused(sentence)``: ``signed_out`` at
+        once when there is no link or token, ``forbidden`` for a 403, else the server's."""
+        api, token = self._api(), self._token()
+        if api is None or not token:
+            refused(signed_out)
+            return False
+        self.busy += 1
+
+        def answered(answer: Any, error: ApiError | None) -> None:
+            self.busy -= 1
+            if error is not None:
+                refused(refusal_text(error, forbidden))
+                return
+            done(answer)
+
+        api.call(method, path, body, model, answered, bearer=token)
+        return True
 
 
 def _failed(error: ApiError, during: str) -> SessionError:
