@@ -3,25 +3,9 @@
   <context>
     <name>AdminAlarmService</name>
     <message>
-      <source>The server cannot be reached. Try again when the connection is back.</source>
-      <extracomment>What a level may alert, in the order the page offers them: every colleague of the site, or one or more roles.</extracomment>
-      <translation>De server is niet bereikbaar. Probeer het opnieuw als de verbinding terug is.</translation>
-    </message>
-    <message>
-      <source>The server's certificate is not trusted.</source>
-      <translation>Het certificaat van de server wordt niet vertrouwd.</translation>
-    </message>
-    <message>
-      <source>Your session has ended. Sign in again.</source>
-      <translation>Je sessie is verlopen. Meld je opnieuw aan.</translation>
-    </message>
-    <message>
       <source>Only an administrator may do this.</source>
+      <extracomment>What a level may alert, in the order the page offers them: every colleague of the site, or one or more roles.</extracomment>
       <translation>Alleen een beheerder mag dit doen.</translation>
-    </message>
-    <message>
-      <source>The server refused this (HTTP status %1).</source>
-      <translation>De server weigerde dit (HTTP-status %1).</translation>
     </message>
     <message>
       <source>Sign in as administrator on a linked workstation first.</source>
@@ -36,40 +20,36 @@
     <name>AdminOrgService</name>
     <message>
       <source>Not signed in at a server.</source>
-      <extracomment>The largest logo the server takes, and the image types it knows by their first bytes. The example a letter template is previewed on: clearly fictitious, never a real person. The example letter as a PDF (bytes), made off the GUI thread.</extracomment>
       <translation>Niet aangemeld bij een server.</translation>
     </message>
     <message>
-      <source>The server cannot be reached; try again later.</source>
-      <translation>De server is niet bereikbaar; probeer het later opnieuw.</translation>
-    </message>
-    <message>
       <source>Only an administrator may change this.</source>
+      <extracomment>The largest logo the server takes, and the image types it knows by their first bytes. The example a letter template is previewed on: clearly fictitious, never a real person. The example letter as a PDF (bytes), made off the GUI thread.</extracomment>
       <translation>Alleen een beheerder mag dit wijzigen.</translation>
     </message>
+  </context>
+  <context>
+    <name>AdminPeopleService</name>
     <message>
-      <source>Your sign-in has expired: sign in again.</source>
-      <translation>Je aanmelding is verlopen: meld je opnieuw aan.</translation>
+      <source>The server cannot be reached, or you are not signed in as administrator.</source>
+      <translation>De server is niet bereikbaar, of je bent niet aangemeld als beheerder.</translation>
+    </message>
+    <message>
+      <source>Only an administrator may do this.</source>
+      <extracomment>What the screens read (the server's answers as they come). The roles an administrator gives, in the order the form offers them. Roles that work at one site (the server says so too).</extracomment>
+      <translation>Alleen een beheerder mag dit doen.</translation>
     </message>
   </context>
   <context>
     <name>AdminStations</name>
     <message>
       <source>Sign in as administrator to manage workstations.</source>
-      <extracomment>A site as the server lists it (re-exported: widgets depend on the service only).</extracomment>
       <translation>Meld u aan als beheerder om werkplekken te beheren.</translation>
     </message>
     <message>
       <source>Only an administrator may manage workstations.</source>
+      <extracomment>A site as the server lists it (re-exported: widgets depend on the service only).</extracomment>
       <translation>Alleen een beheerder mag werkplekken beheren.</translation>
-    </message>
-    <message>
-      <source>The server cannot be reached. Try again later.</source>
-      <translation>De server is niet bereikbaar. Probeer het later opnieuw.</translation>
-    </message>
-    <message>
-      <source>Your session has ended: sign in again.</source>
-      <translation>Uw sessie is beëindigd: meld u opnieuw aan.</translation>
     </message>
     <message>
       <source>%1 moved to %2.</source>
@@ -877,7 +857,7 @@
     </message>
     <message>
       <source>No sites yet. Create a site first.</source>
-      <extracomment>The free cell for one more group box (the test-alarm schedule; see add_group). Opening hours and the test-alarm schedule of the chosen site (Toezicht reads them).</extracomment>
+      <extracomment>Opening hours and the test-alarm schedule of the chosen site (Toezicht reads them).</extracomment>
       <translation>Nog geen vestigingen. Maak eerst een vestiging aan.</translation>
     </message>
     <message>
@@ -1129,6 +1109,17 @@
     </message>
   </context>
   <context>
+    <name>AuditService</name>
+    <message>
+      <source>The period ends before it starts.</source>
+      <translation>De periode eindigt voordat hij begint.</translation>
+    </message>
+    <message>
+      <source>Only an administrator or a privacy officer reads the audit log.</source>
+      <translation>Alleen een beheerder of de functionaris gegevensbescherming kan het auditlog inzien.</translation>
+    </message>
+  </context>
+  <context>
     <name>AuditTableModel</name>
     <message>
       <source>When</source>
@@ -1243,18 +1234,6 @@
     <message>
       <source>No rows match.</source>
       <translation>Geen regels gevonden.</translation>
-    </message>
-    <message>
-      <source>Only an administrator or a privacy officer reads the audit log.</source>
-      <translation>Alleen een beheerder of de functionaris gegevensbescherming kan het auditlog inzien.</translation>
-    </message>
-    <message>
-      <source>The period ends before it starts.</source>
-      <translation>De periode eindigt voordat hij begint.</translation>
-    </message>
-    <message>
-      <source>The server cannot be reached; try again later.</source>
-      <translation>De server is niet bereikbaar; probeer het later opnieuw.</translation>
     </message>
   </context>
   <context>
@@ -3459,6 +3438,22 @@
       <translation>eerder: %1</translation>
     </message>
     <message>
+      <source>Revoked</source>
+      <translation>Ingetrokken</translation>
+    </message>
+    <message>
+      <source>Waiting for linking</source>
+      <translation>Wacht op koppelen</translation>
+    </message>
+    <message>
+      <source>Online</source>
+      <translation>Online</translation>
+    </message>
+    <message>
+      <source>Offline</source>
+      <translation>Offline</translation>
+    </message>
+    <message>
       <source>Information added</source>
       <translation>Informatie toegevoegd</translation>
     </message>
@@ -5116,18 +5111,6 @@
       <source>The account was unlocked.</source>
       <translation>Het account is gedeblokkeerd.</translation>
     </message>
-    <message>
-      <source>The server cannot be reached, or you are not signed in as administrator.</source>
-      <translation>De server is niet bereikbaar, of je bent niet aangemeld als beheerder.</translation>
-    </message>
-    <message>
-      <source>The server refused: only an administrator may do this.</source>
-      <translation>De server weigert: alleen een beheerder mag dit.</translation>
-    </message>
-    <message>
-      <source>The server refused: %1</source>
-      <translation>De server weigert: %1</translation>
-    </message>
   </context>
   <context>
     <name>PeopleTableModel</name>
@@ -5614,6 +5597,30 @@
     <message>
       <source>&amp;Site</source>
       <translation>&amp;Vestiging</translation>
+    </message>
+  </context>
+  <context>
+    <name>ServerRequest</name>
+    <message>
+      <source>The server gave no answer.</source>
+      <extracomment>Shortest new password the server takes (checked here first, for a quick answer). Signed in with a one-time password an administrator set: a new password is needed before the sign-in completes (``Session.password_change_pending``).</extracomment>
+      <translation>De server gaf geen antwoord.</translation>
+    </message>
+    <message>
+      <source>The server cannot be reached; try again later.</source>
+      <translation>De server is niet bereikbaar; probeer het later opnieuw.</translation>
+    </message>
+    <message>
+      <source>The server's certificate is not trusted.</source>
+      <translation>Het certificaat van de server wordt niet vertrouwd.</translation>
+    </message>
+    <message>
+      <source>Your session has ended: sign in again.</source>
+      <translation>Uw sessie is beëindigd: meld u opnieuw aan.</translation>
+    </message>
+    <message>
+      <source>The server refused this (HTTP status %1).</source>
+      <translation>De server weigerde dit (HTTP-status %1).</translation>
     </message>
   </context>
   <context>
@@ -6508,14 +6515,6 @@
       <translation>Uitgevallen</translation>
     </message>
     <message>
-      <source>Online</source>
-      <translation>Online</translation>
-    </message>
-    <message>
-      <source>Offline</source>
-      <translation>Offline</translation>
-    </message>
-    <message>
       <source>Test overdue</source>
       <translation>Test te laat</translation>
     </message>
@@ -6572,10 +6571,6 @@
     <message>
       <source>%1 was not tested within the schedule: send a test alarm there.</source>
       <translation>%1 is niet volgens schema getest: geef daar een testalarm.</translation>
-    </message>
-    <message>
-      <source>The server gave no answer.</source>
-      <translation>De server gaf geen antwoord.</translation>
     </message>
     <message>
       <source>The server cannot be reached; the lists show what was last known.</source>
@@ -7295,22 +7290,6 @@
       <source>never</source>
       <extracomment>How often the list asks again while it is shown (online/offline follows within this).</extracomment>
       <translation>nooit</translation>
-    </message>
-    <message>
-      <source>Revoked</source>
-      <translation>Ingetrokken</translation>
-    </message>
-    <message>
-      <source>Waiting for linking</source>
-      <translation>Wacht op koppelen</translation>
-    </message>
-    <message>
-      <source>Online</source>
-      <translation>Online</translation>
-    </message>
-    <message>
-      <source>Offline</source>
-      <translation>Offline</translation>
     </message>
     <message>
       <source>Workstations</source>

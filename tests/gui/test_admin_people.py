@@ -129,7 +129,7 @@ def test_beheer_is_for_the_administrator_only(
     service = AdminPeopleService.from_context(context, window)
     with qtbot.waitSignal(service.failed, timeout=15000) as refused:
         service.refresh()
-    assert refused.args[1] == "your role may not do this"
+    assert refused.args[1] == service.tr("Only an administrator may do this.")
 
     assert _sign_in(qtbot, context, "beheer") is None
     assert context.session.role is Role.ADMINISTRATOR

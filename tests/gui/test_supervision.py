@@ -216,8 +216,12 @@ def test_board_flags_a_killed_station_once_and_the_logs_tell_the_story(
     rows = board_rows(view)
     assert set(rows) == {"balie-1", "balie-2", "balie-3", "balie-4"}
     assert rows["balie-1"]["status"] == board.tr("Online")
-    assert rows["balie-4"]["status"] == board.tr("Offline")  # never started: not a drop-out
+    # balie-4 was added but never linked: waiting, as Beheer says it, and no drop-out.
+    assert rows["balie-4"]["status"] == "Waiting for linking"
     assert rows["balie-4"]["reach"] == board.reach_text("none")
+    waiting = next(r for r in view.service.rows if r.station.name == "balie-4")
+    assert not waiting.station.enrolled and not waiting.flagged
+    assert not dropped(notified, "balie-4")
     assert not dropped(notified, "balie-3")
     # Never tested under a weekly schedule: a reminder, once per station.
     assert len([t for t in notified if "balie-4" in t and "not tested" in t]) == 1

@@ -180,6 +180,31 @@ def test_a_drop_out_during_opening_hours_is_written_once_and_closed_on_return(
     assert len(rows) == 1 and rows[0].back_at is not None
 
 
+def test_a_never_linked_workstation_waits_on_the_board_and_never_drops_out(
+    client: TestClient, world: World, store: ServerStore
+) -> None:
+    """Added by the administrator, its code never used: the board says it is not linked
+    (as Beheer does), and no sweep in opening hours makes it a drop-out."""
+    assert set_hours(client, world, world.site_a, opening_hours=ALL_WEEK).status_code == 200
+    waiting = admin.create_workstation(store, world.site_a, "balie2", "Balie 2").workstation.id
+    start = datetime.now(UTC)
+    for later in (0, 12, 120, 3600):  # balie1 stays online; balie2 never comes
+        at = start + timedelta(seconds=later)
+        _seen(store, world, at)
+        assert supervision.sweep(store, at, grace=10) == []
+    stations = client.get(f"{API}/supervision/board", headers=world.h("sec")).json()["stations"]
+    by_name = {s["name"]: s for s in stations}
+    assert by_name["balie2"]["workstation_id"] == str(waiting)
+    assert by_name["balie2"]["enrolled"] is False and by_name["balie2"]["online"] is False
+    assert by_name["balie2"]["dropout"] is None and by_name["balie2"]["since"] is None
+    assert by_name["balie1"]["enrolled"] is True
+    # The administrator's list says the same of it.
+    listed = client.get(f"{API}/admin/stations", headers=world.h("admin")).json()
+    assert {s["name"]: s["enrolled"] for s in listed} == {"balie1": True, "balie2": False}
+    with store.read() as conn:
+        assert conn.execute(sa.select(t.station_dropouts)).all() == []
+
+
 class _Racing:
     """The store as a second server process sees it: between this sweep's look (read) and
     its write, ``meanwhile`` runs (the other process's whole sweep)."""

@@ -34,3 +34,33 @@ def test_compiled_dutch_translations_load(qapp: QCoreApplication) -> None:
     assert translator.load(str(ROOT / "i18n" / "veiligbalie_nl.qm")), "run 'make setup'"
     assert translator.translate("MainWindow", "Report") == "Melden"
     assert translator.translate("ConnectionStatus", "Local") == "Lokaal"
+
+
+def test_the_board_and_beheer_say_a_never_linked_workstation_alike(qapp: QCoreApplication) -> None:
+    """Toezicht's board and Beheer → Werkplekken share one text (and so one translation)
+    for a workstation that was added but never linked."""
+    import uuid
+
+    from veiligbalie.services.admin_stations import StationRow
+    from veiligbalie.services.supervision import BoardRow, wire
+    from veiligbalie.ui.admin.workstations import state_text
+    from veiligbalie.ui.supervision import StationBoard
+
+    station = wire.BoardStation(
+        workstation_id=uuid.uuid4(), name="balie-9", location="", online=False, enrolled=False
+    )
+    row = StationRow(
+        uuid.uuid4(), uuid.uuid4(), "Stadhuis", "balie-9", "", False, False, False, None, ""
+    )
+    board = StationBoard()
+    translator = QTranslator()
+    assert translator.load(str(ROOT / "i18n" / "veiligbalie_nl.qm")), "run 'make setup'"
+    assert QCoreApplication.installTranslator(translator)
+    try:
+        assert state_text(row) == "Wacht op koppelen"
+        assert board.status_text(BoardRow(station, lan=False)) == "Wacht op koppelen"
+        linked = station.model_copy(update={"enrolled": True})
+        assert board.status_text(BoardRow(linked, lan=False)) == "Offline"
+    finally:
+        QCoreApplication.removeTranslator(translator)
+        board.deleteLater()

@@ -116,6 +116,9 @@ class BoardStation(FrozenWireModel):
     location: str
     station_id: uuid.UUID | None = None
     online: bool
+    #: Linked with its enrolment code; False: added by the administrator, never linked yet
+    #: (it cannot be online or drop out).
+    enrolled: bool = True
     via: str = ""  # stream | heartbeat, how the server last saw it
     #: Online: since when it is connected without a break; offline: when it was last seen.
     since: datetime | None = None

@@ -106,7 +106,7 @@ def heartbeat(
             station_id=body.station_id,
             client_version=body.client_version.strip() or None,
         )
-        (status,) = _statuses(conn, t.workstations.c.id == ws)
+        (status,) = statuses(conn, t.workstations.c.id == ws)
     return status
 
 
@@ -125,36 +125,55 @@ def station_ids(conn: Connection, workstation_ids: Sequence[uuid.UUID]) -> dict[
 def list_stations(store: ServerStore) -> list[ps.StationStatus]:
     """Every workstation with whether it is online now (seen within PRESENCE_TIMEOUT)."""
     with store.read() as conn:
-        return _statuses(conn)
+        return statuses(conn)
 
 
-def _statuses(conn: Connection, *where: Any, limit: int | None = None) -> list[ps.StationStatus]:
-    """Workstations (those ``where`` admits, at most ``limit``) with their presence."""
-    fresh = _now() - PRESENCE_TIMEOUT
-    rows = conn.execute(
+def presence_rows(conn: Connection, *where: Any, limit: int | None = None) -> Sequence[Any]:
+    """Workstations (those ``where`` admits, at most ``limit``) with their presence row (its
+    columns None where there is none), ordered by site and name: the one presence query,
+    read by the station list, the supervision board and the drop-out sweep alike (with
+    :func:`counts_online` for whether each is online)."""
+    presence = t.station_presence.c
+    return conn.execute(
         sa.select(
             t.workstations.c.id,
             t.workstations.c.site_id,
             t.workstations.c.name,
             t.workstations.c.location,
-            t.station_presence.c.station_id,
-            t.station_presence.c.online,
-            t.station_presence.c.via,
-            t.station_presence.c.last_seen_at,
-            t.station_presence.c.client_version,
-            t.workstations.c.enrolled_at,
-            t.workstations.c.revoked_at,
+            presence.station_id,
+            presence.online,
+            presence.via,
+            presence.last_seen_at,
+            presence.client_version,
+            # Whether, not when: a boolean costs less to read than a timestamp per row.
+            t.workstations.c.enrolled_at.is_not(None).label("enrolled"),
+            t.workstations.c.revoked_at.is_not(None).label("revoked"),
         )
         .select_from(
             t.workstations.outerjoin(
-                t.station_presence,
-                t.station_presence.c.workstation_id == t.workstations.c.id,
+                t.station_presence, presence.workstation_id == t.workstations.c.id
             )
         )
         .where(*where)
         .order_by(t.workstations.c.site_id, t.workstations.c.name)
         .limit(limit)
     ).all()
+
+
+def counts_online(row: Any, fresh: datetime) -> bool:
+    """A :func:`presence_rows` row is online: marked so, not revoked, seen since ``fresh``
+    (now minus PRESENCE_TIMEOUT)."""
+    return (
+        bool(row.online)
+        and not row.revoked
+        and row.last_seen_at is not None
+        and row.last_seen_at >= fresh
+    )
+
+
+def statuses(conn: Connection, *where: Any, limit: int | None = None) -> list[ps.StationStatus]:
+    """Workstations (those ``where`` admits, at most ``limit``) with their presence."""
+    fresh = _now() - PRESENCE_TIMEOUT
     return [
         ps.StationStatus(
             workstation_id=r.id,
@@ -162,17 +181,14 @@ def _statuses(conn: Connection, *where: Any, limit: int | None = None) -> list[p
             name=r.name,
             location=r.location,
             station_id=r.station_id,
-            online=bool(r.online)
-            and r.revoked_at is None
-            and r.last_seen_at is not None
-            and r.last_seen_at >= fresh,
+            online=counts_online(r, fresh),
             via=r.via or "",
             last_seen_at=r.last_seen_at,
             client_version=r.client_version or "",
-            enrolled=r.enrolled_at is not None,
-            revoked=r.revoked_at is not None,
+            enrolled=bool(r.enrolled),
+            revoked=bool(r.revoked),
         )
-        for r in rows
+        for r in presence_rows(conn, *where, limit=limit)
     ]
 
 
@@ -189,7 +205,7 @@ def online_elsewhere(
     """Stations of the site online on the stream of any server process (the presence rows
     they keep fresh), at most ``limit``: workstation -> its entry of stations.online."""
     presence = t.station_presence.c
-    found = _statuses(
+    found = statuses(
         conn,
         presence.site_id == site_id,
         presence.online.is_(True),

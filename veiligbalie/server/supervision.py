@@ -267,18 +267,6 @@ def _site_for(
 # --- the station board -------------------------------------------------------------------
 
 
-def _client_versions(conn: Connection, site_id: uuid.UUID) -> dict[uuid.UUID, str]:
-    """The client version each workstation reported, where the schema keeps one (the
-    workstation admin adds it to the heartbeat); empty otherwise."""
-    for table in (t.station_presence, t.workstations):
-        column = table.c.get("client_version")
-        if column is not None:
-            key = table.c.workstation_id if table is t.station_presence else table.c.id
-            rows = conn.execute(sa.select(key, column).where(table.c.site_id == site_id)).all()
-            return {r[0]: r[1] for r in rows if r[1]}
-    return {}
-
-
 def _dropout_body(row: Any, name: str = "", location: str = "") -> sv.DropoutBody:
     return sv.DropoutBody(
         id=row.id,
@@ -305,7 +293,7 @@ def board(
     with store.read() as conn:
         site, name = _site_for(conn, principal, site_id)
         config = site_rules(conn, site, name)
-        statuses = presence._statuses(conn, t.workstations.c.site_id == site)
+        statuses = presence.statuses(conn, t.workstations.c.site_id == site)
         uptime = {
             r.workstation_id: r
             for r in conn.execute(
@@ -315,7 +303,6 @@ def board(
             )
         }
         dropouts = _open_dropouts(conn, site)
-        versions = _client_versions(conn, site)
         tests = _last_tests(conn, site)
     stations = []
     for s in statuses:
@@ -332,9 +319,10 @@ def board(
                 location=s.location,
                 station_id=s.station_id,
                 online=s.online,
+                enrolled=s.enrolled,
                 via=s.via,
                 since=since,
-                client_version=versions.get(s.workstation_id),
+                client_version=s.client_version or None,
                 dropout=_dropout_body(dropout, s.name, s.location) if dropout is not None else None,
                 last_test=last,
                 test_due_since=config.due_since(last.at if last else None, now)
@@ -576,26 +564,17 @@ def sweep(
     changes: list[tuple[Any, Told | None]] = []
     with store.read() as conn:
         dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-        rows = conn.execute(
-            sa.select(
-                t.workstations.c.id,
-                t.workstations.c.site_id,
-                t.workstations.c.name,
-                t.workstations.c.location,
-                t.station_presence.c.online,
-                t.station_presence.c.last_seen_at,
-            ).select_from(
-                t.workstations.join(
-                    t.station_presence,
-                    t.station_presence.c.workstation_id == t.workstations.c.id,
-                )
-            )
-        ).all()
+        # Linked workstations the server has seen (a never-linked one cannot drop out).
+        rows = presence.presence_rows(
+            conn,
+            t.station_presence.c.workstation_id.is_not(None),
+            t.workstations.c.enrolled_at.is_not(None),
+        )
         uptime = {r.workstation_id: r for r in conn.execute(sa.select(t.station_uptime))}
         dropouts = _open_dropouts(conn)
         configs: dict[uuid.UUID, SiteRules] = {}
         for r in rows:
-            online = bool(r.online) and r.last_seen_at >= fresh
+            online = presence.counts_online(r, fresh)
             up = uptime.get(r.id)
             if up is None:
                 insert = dialect.insert(t.station_uptime).values(

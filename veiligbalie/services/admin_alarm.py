@@ -12,20 +12,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import TypeAdapter
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QCoreApplication, Signal
 
-from veiligbalie.core.text import fill
 from veiligbalie.core.vocabulary import Role
-from veiligbalie.net.api import ApiError, ServerApi
 from veiligbalie.protocol.admin import SiteOut
 from veiligbalie.protocol.alarm_server import COLLEAGUES, EscalationLevelModel, EscalationOut
 from veiligbalie.protocol.site_alarm import SiteLanIn, SiteLanOut, WebhookTestOut
-
-if TYPE_CHECKING:
-    from veiligbalie.services.context import AppContext
+from veiligbalie.services.session import OwnNameService
 
 __all__ = [
     "COLLEAGUES",
@@ -67,34 +63,7 @@ class LevelDraft:
         return cls(level.delay_seconds, tuple(level.targets), level.webhook)
 
 
-def message_of(error: ApiError) -> str:
-    """The server's own message for a refusal; plain words where there is none."""
-    if error.kind == "offline":
-        return QCoreApplication.translate(
-            "AdminAlarmService",
-            "The server cannot be reached. Try again when the connection is back.",
-        )
-    if error.kind == "certificate":
-        return QCoreApplication.translate(
-            "AdminAlarmService", "The server's certificate is not trusted."
-        )
-    if error.kind == "auth":
-        return QCoreApplication.translate(
-            "AdminAlarmService", "Your session has ended. Sign in again."
-        )
-    if error.status == 403:
-        return QCoreApplication.translate("AdminAlarmService", "Only an administrator may do this.")
-    if error.message:
-        return error.message
-    return fill(
-        QCoreApplication.translate(
-            "AdminAlarmService", "The server refused this (HTTP status %1)."
-        ),
-        str(error.status),
-    )
-
-
-class AdminAlarmService(QObject):
+class AdminAlarmService(OwnNameService):
     """Each request answers with one signal: the result, or ``failed(what, message)`` where
     ``what`` is "sites", "escalation", "save", "reset", "test", "lan" or "lan_save"."""
 
@@ -103,41 +72,6 @@ class AdminAlarmService(QObject):
     lan_loaded = Signal(SiteLanOut)  # after a read or a save
     webhook_tested = Signal(WebhookTestOut)
     failed = Signal(str, str)
-
-    def __init__(
-        self,
-        api: Callable[[], ServerApi | None],
-        token: Callable[[], str | None],
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self._api = api
-        self._token = token
-        self.busy: set[str] = set()
-
-    @classmethod
-    def from_context(cls, context: AppContext, parent: QObject | None = None) -> AdminAlarmService:
-        """Speaks with the signed-in user's own token (never the station's) on a ServerApi
-        of its own, pointed at the linked server."""
-        session = context.session
-        own = ServerApi()
-
-        def api() -> ServerApi | None:
-            if session is None or not session.logged_in:
-                return None
-            try:
-                own.configure(session.server_url, session.ca_file or None)
-            except ValueError:
-                return None
-            return own
-
-        def token() -> str | None:
-            return session.token() if session is not None and session.logged_in else None
-
-        service = cls(api, token, parent)
-        own.setParent(service)
-        own.set_device_id(context.db.device_id)
-        return service
 
     # -- requests ----------------------------------------------------------------------------
     def _call(
@@ -149,26 +83,20 @@ class AdminAlarmService(QObject):
         model: Any,
         done: Callable[[Any], None],
     ) -> bool:
-        api, token = self._api(), self._token()
-        if api is None or not token:
-            self.failed.emit(
-                what,
-                QCoreApplication.translate(
-                    "AdminAlarmService", "Sign in as administrator on a linked workstation first."
-                ),
-            )
-            return False
-        self.busy.add(what)
-
-        def answered(result: Any, error: ApiError | None) -> None:
-            self.busy.discard(what)
-            if error is not None:
-                self.failed.emit(what, message_of(error))
-                return
-            done(result)
-
-        api.call(method, f"/admin{path}", body, model, answered, bearer=token)
-        return True
+        return self._ask(
+            method,
+            f"/admin{path}",
+            body,
+            model,
+            done,
+            lambda message: self.failed.emit(what, message),
+            forbidden=QCoreApplication.translate(
+                "AdminAlarmService", "Only an administrator may do this."
+            ),
+            signed_out=QCoreApplication.translate(
+                "AdminAlarmService", "Sign in as administrator on a linked workstation first."
+            ),
+        )
 
     def load_sites(self) -> bool:
         return self._call("sites", "GET", "/sites", None, _SITES, self.sites_loaded.emit)

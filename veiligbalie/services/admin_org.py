@@ -25,7 +25,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from veiligbalie.core.letters import LetterKind
 from veiligbalie.guidance import Card, GuidanceError, parse_card
-from veiligbalie.net.api import ApiError, ServerApi
+from veiligbalie.net.api import ServerApi
 from veiligbalie.protocol import documents as pd
 from veiligbalie.protocol import guidance as pg
 from veiligbalie.protocol import privacy as pp
@@ -37,6 +37,7 @@ from veiligbalie.reports.letters import (
     standard_values,
 )
 from veiligbalie.services.guidance import shipped_dir
+from veiligbalie.services.session import OwnNameService
 
 if TYPE_CHECKING:
     from veiligbalie.services.context import AppContext
@@ -199,7 +200,7 @@ def _shipped_cards(language: str) -> dict[str, str]:
     return {path.stem: path.read_text("utf-8") for path in sorted(folder.glob("*.md"))}
 
 
-class AdminOrgService(QObject):
+class AdminOrgService(OwnNameService):
     """Loads and saves the Organisatie and Privacy settings; answers arrive as signals.
 
     ``failed(what, message)``: ``what`` names the part ("profile", "card", "template",
@@ -227,9 +228,7 @@ class AdminOrgService(QObject):
         parent: QObject | None = None,
         organisation_changed: Callable[[], object] | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._api = api
-        self._token = token
+        super().__init__(api, token, parent)
         self._organisation_changed = organisation_changed or (lambda: None)
         self.templates: dict[tuple[str, str], pd.LetterTemplateOut] = {}
         self._pdf_jobs: set[_ExamplePdfJob] = set()
@@ -237,21 +236,13 @@ class AdminOrgService(QObject):
     @classmethod
     def from_context(cls, context: AppContext, parent: QObject | None = None) -> AdminOrgService:
         """Through the station's server link, with the signed-in administrator's token."""
-        engine, session, organisation = context.sync, context.session, context.organisation
-
-        def api() -> ServerApi | None:
-            if engine is None or session is None or not engine.configured:
-                return None
-            return engine.api if session.logged_in else None
-
-        def token() -> str | None:
-            return session.token() if session is not None and session.logged_in else None
+        organisation = context.organisation
 
         def refreshed() -> object:
             # The workstation's own cache (letterhead, closing days) follows at once.
             return organisation.refresh() if organisation is not None else None
 
-        return cls(api, token, parent, refreshed)
+        return cls(context.own_api, context.own_token, parent, refreshed)
 
     # -- plumbing --------------------------------------------------------------------------
     def _call(
@@ -263,28 +254,16 @@ class AdminOrgService(QObject):
         model: type[BaseModel] | TypeAdapter[Any] | None,
         done: Callable[[Any], None],
     ) -> bool:
-        api, token = self._api(), self._token()
-        if api is None or not token:
-            self.failed.emit(what, self.tr("Not signed in at a server."))
-            return False
-
-        def answered(result: Any, error: ApiError | None) -> None:
-            if error is not None:
-                self.failed.emit(what, self._message(error))
-                return
-            done(result)
-
-        api.call(method, path, body, model, answered, bearer=token)
-        return True
-
-    def _message(self, error: ApiError) -> str:
-        if error.kind == "offline":
-            return self.tr("The server cannot be reached; try again later.")
-        if error.status == 403:
-            return self.tr("Only an administrator may change this.")
-        if error.kind == "auth":
-            return self.tr("Your sign-in has expired: sign in again.")
-        return error.message or str(error)
+        return self._ask(
+            method,
+            path,
+            body,
+            model,
+            done,
+            lambda message: self.failed.emit(what, message),
+            forbidden=self.tr("Only an administrator may change this."),
+            signed_out=self.tr("Not signed in at a server."),
+        )
 
     # -- profile ---------------------------------------------------------------------------
     def load_profile(self) -> bool:

@@ -13,18 +13,16 @@ import functools
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import TypeAdapter
 from PySide6.QtCore import QObject, Signal
 
 from veiligbalie.core.vocabulary import Role
-from veiligbalie.net.api import ApiError, ServerApi
+from veiligbalie.net.api import ServerApi
 from veiligbalie.protocol.admin import PasswordResetOut, SiteOut, TeamOut
 from veiligbalie.protocol.auth import PASSWORD_MIN, Message, UserOut
-
-if TYPE_CHECKING:
-    from veiligbalie.services.context import AppContext
+from veiligbalie.services.session import OwnNameService
 
 #: What the screens read (the server's answers as they come).
 __all__ = [
@@ -88,10 +86,10 @@ class Directory:
         ]
 
 
-class AdminPeopleService(QObject):
+class AdminPeopleService(OwnNameService):
     """``loaded(Directory)`` after :meth:`refresh`; ``done(action, result)`` after a change
     the server took (then a refresh follows); ``failed(action, message)`` otherwise, with
-    the server's message (or "offline" / "forbidden" when there is none)."""
+    the server's message, or plain words where it gave none (:func:`refusal_text`)."""
 
     loaded = Signal(object)
     done = Signal(str, object)
@@ -103,33 +101,9 @@ class AdminPeopleService(QObject):
         token: Callable[[], str | None],
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._api = api
-        self._token = token
+        super().__init__(api, token, parent)
         self.directory = Directory()
-        self.busy = 0  # requests under way
         self._generation = 0
-
-    @classmethod
-    def from_context(cls, context: AppContext, parent: QObject | None = None) -> AdminPeopleService:
-        session = context.session
-
-        def api() -> ServerApi | None:
-            if session is None or not session.enrolled or not session.logged_in:
-                return None
-            try:
-                session.api.configure(session.server_url, session.ca_file or None)
-            except ValueError:
-                return None
-            return session.api
-
-        def token() -> str | None:
-            return session.user_token() if session is not None else None
-
-        return cls(api, token, parent)
-
-    def available(self) -> bool:
-        return self._api() is not None and bool(self._token())
 
     # -- Reading ---------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -233,26 +207,15 @@ class AdminPeopleService(QObject):
         on_answer: Callable[[Any], None],
         action: str,
     ) -> None:
-        api, token = self._api(), self._token()
-        if api is None or not token:
-            self.failed.emit(action, "offline")
-            return
-        self.busy += 1
-
-        def callback(answer: Any, error: ApiError | None) -> None:
-            self.busy -= 1
-            if error is not None:
-                self.failed.emit(action, _message(error))
-                return
-            on_answer(answer)
-
-        api.call(method, path, body, model, callback, bearer=token)
-
-
-def _message(error: ApiError) -> str:
-    """The server's own sentence; "offline" or "forbidden" when it gave none to show."""
-    if error.kind == "offline":
-        return "offline"
-    if error.status in (401, 403) and not error.message:
-        return "forbidden"
-    return error.message or error.kind
+        self._ask(
+            method,
+            path,
+            body,
+            model,
+            on_answer,
+            lambda message: self.failed.emit(action, message),
+            forbidden=self.tr("Only an administrator may do this."),
+            signed_out=self.tr(
+                "The server cannot be reached, or you are not signed in as administrator."
+            ),
+        )

@@ -10,21 +10,20 @@ and :attr:`AdminStations.failed` carries its message as it is.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import segno
 from pydantic import TypeAdapter
 from PySide6.QtCore import QObject, Signal
 
 from veiligbalie.core.text import fill
-from veiligbalie.net.api import ApiError, ServerApi
+from veiligbalie.net.api import ServerApi
 from veiligbalie.protocol import admin as pa
 from veiligbalie.protocol.alarm_server import StationStatus
-
-if TYPE_CHECKING:
-    from veiligbalie.services.session import Session
+from veiligbalie.services.session import OwnNameService
 
 #: A site as the server lists it (re-exported: widgets depend on the service only).
 SiteOut = pa.SiteOut
@@ -85,7 +84,7 @@ def qr_matrix(text: str) -> list[list[bool]]:
     return [[bool(module) for module in row] for row in qr.matrix_iter(scale=1, border=4)]
 
 
-class AdminStations(QObject):
+class AdminStations(OwnNameService):
     """``loaded(rows, sites)`` after :meth:`refresh`; ``code_ready(EnrolmentCode)`` after a
     workstation was added, given a new code or moved to another site; ``changed(message)``
     after a move or revocation; ``failed(message)`` with the server's own words."""
@@ -96,67 +95,46 @@ class AdminStations(QObject):
     failed = Signal(str)
 
     def __init__(
-        self, session: Session, parent: QObject | None = None, api: ServerApi | None = None
+        self,
+        api: Callable[[], ServerApi | None],
+        token: Callable[[], str | None],
+        parent: QObject | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.session = session
-        self.api = api or ServerApi(self)
+        super().__init__(api, token, parent)
         self.rows: list[StationRow] = []
         self.sites: list[pa.SiteOut] = []
         self._names: dict[uuid.UUID, str] = {}
 
-    # -- the link --------------------------------------------------------------------------
-    def _ready(self) -> bool:
-        """Point the API at the server with the signed-in person's token; False (and
-        ``failed``) when nobody is signed in at a linked workstation."""
-        session = self.session
-        token = session.token() if session.logged_in else None
-        if not token:
-            self.failed.emit(self.tr("Sign in as administrator to manage workstations."))
-            return False
-        try:
-            self.api.configure(session.server_url, session.ca_file or None)
-        except ValueError as error:
-            self.failed.emit(str(error))
-            return False
-        self.api.set_token(token)
-        return True
-
-    def _error(self, error: ApiError) -> None:
-        if error.status == 403:
-            message = self.tr("Only an administrator may manage workstations.")
-        elif error.kind == "offline":
-            message = self.tr("The server cannot be reached. Try again later.")
-        elif error.kind == "auth":
-            message = self.tr("Your session has ended: sign in again.")
-        else:
-            message = error.message or str(error)
-        self.failed.emit(message)
+    def _send(
+        self, method: str, path: str, body: Any, model: Any, done: Callable[[Any], None]
+    ) -> None:
+        self._ask(
+            method,
+            path,
+            body,
+            model,
+            done,
+            self.failed.emit,
+            forbidden=self.tr("Only an administrator may manage workstations."),
+            signed_out=self.tr("Sign in as administrator to manage workstations."),
+        )
 
     # -- reading ---------------------------------------------------------------------------
     def refresh(self) -> None:
         """Ask the sites, then the workstations with their presence."""
-        if not self._ready():
-            return
 
-        def got_sites(sites: list[pa.SiteOut] | None, error: ApiError | None) -> None:
-            if error is not None or sites is None:
-                self._error(error or ApiError("server"))
-                return
+        def got_sites(sites: list[pa.SiteOut]) -> None:
             self.sites = list(sites)
-            self.api.call("GET", STATIONS_PATH, None, STATIONS, got_stations)
+            self._send("GET", STATIONS_PATH, None, STATIONS, got_stations)
 
-        def got_stations(stations: list[StationStatus] | None, error: ApiError | None) -> None:
-            if error is not None or stations is None:
-                self._error(error or ApiError("server"))
-                return
+        def got_stations(stations: list[StationStatus]) -> None:
             names = {s.id: s.name for s in self.sites}
             self.rows = [StationRow.of(s, names) for s in stations]
             self.rows.sort(key=lambda r: (r.site_name.lower(), r.name.lower()))
             self._names = {r.workstation_id: r.name for r in self.rows}
             self.loaded.emit(self.rows, self.sites)
 
-        self.api.call("GET", SITES_PATH, None, SITES, got_sites)
+        self._send("GET", SITES_PATH, None, SITES, got_sites)
 
     def row(self, workstation_id: uuid.UUID) -> StationRow | None:
         return next((r for r in self.rows if r.workstation_id == workstation_id), None)
@@ -164,49 +142,34 @@ class AdminStations(QObject):
     # -- changing --------------------------------------------------------------------------
     def add(self, site_id: uuid.UUID, name: str, location: str) -> None:
         """Add a workstation; its code comes with ``code_ready``."""
-        if not self._ready():
-            return
         body = {"site_id": str(site_id), "name": name.strip(), "location": location.strip()}
 
-        def done(created: pa.WorkstationCreated | None, error: ApiError | None) -> None:
-            if error is not None or created is None:
-                self._error(error or ApiError("server"))
-                return
+        def done(created: pa.WorkstationCreated) -> None:
             self._code(created.enrolment, created.workstation.name)
             self.refresh()
 
-        self.api.call("POST", WORKSTATIONS_PATH, body, pa.WorkstationCreated, done)
+        self._send("POST", WORKSTATIONS_PATH, body, pa.WorkstationCreated, done)
 
     def new_code(self, workstation_id: uuid.UUID) -> None:
         """A new one-time code for a workstation (earlier unused ones stop working)."""
-        if not self._ready():
-            return
         name = self._names.get(workstation_id, "")
 
-        def done(code: pa.EnrolmentCodeOut | None, error: ApiError | None) -> None:
-            if error is not None or code is None:
-                self._error(error or ApiError("server"))
-                return
+        def done(code: pa.EnrolmentCodeOut) -> None:
             self._code(code, name)
             self.refresh()
 
         path = f"{WORKSTATIONS_PATH}/{workstation_id}/enrolment-code"
-        self.api.call("POST", path, None, pa.EnrolmentCodeOut, done)
+        self._send("POST", path, None, pa.EnrolmentCodeOut, done)
 
     def move(
         self, workstation_id: uuid.UUID, location: str, site_id: uuid.UUID | None = None
     ) -> None:
         """Move a workstation; to another site it needs a new code (``code_ready``)."""
-        if not self._ready():
-            return
         body: dict[str, Any] = {"location": location.strip()}
         if site_id is not None:
             body["site_id"] = str(site_id)
 
-        def done(moved: pa.WorkstationMoved | None, error: ApiError | None) -> None:
-            if error is not None or moved is None:
-                self._error(error or ApiError("server"))
-                return
+        def done(moved: pa.WorkstationMoved) -> None:
             ws = moved.workstation
             self.changed.emit(fill(self.tr("%1 moved to %2."), ws.name, ws.location))
             if moved.enrolment is not None:
@@ -214,17 +177,12 @@ class AdminStations(QObject):
             self.refresh()
 
         path = f"{WORKSTATIONS_PATH}/{workstation_id}"
-        self.api.call("PATCH", path, body, pa.WorkstationMoved, done)
+        self._send("PATCH", path, body, pa.WorkstationMoved, done)
 
     def revoke(self, workstation_id: uuid.UUID) -> None:
         """Revoke a workstation: its link ends and its old codes stop working."""
-        if not self._ready():
-            return
 
-        def done(revoked: pa.WorkstationRevoked | None, error: ApiError | None) -> None:
-            if error is not None or revoked is None:
-                self._error(error or ApiError("server"))
-                return
+        def done(revoked: pa.WorkstationRevoked) -> None:
             self.changed.emit(
                 fill(
                     self.tr("%1 revoked: it can no longer reach the server."),
@@ -234,7 +192,7 @@ class AdminStations(QObject):
             self.refresh()
 
         path = f"{WORKSTATIONS_PATH}/{workstation_id}/revoke"
-        self.api.call("POST", path, None, pa.WorkstationRevoked, done)
+        self._send("POST", path, None, pa.WorkstationRevoked, done)
 
     def _code(self, code: pa.EnrolmentCodeOut, name: str) -> None:
         self.code_ready.emit(EnrolmentCode(code.workstation_id, name, code.code, code.expires_at))

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from veiligbalie.core.vocabulary import Role
 from veiligbalie.net.api import ApiError, ServerApi
 from veiligbalie.protocol.privacy import AuditEntryOut, AuditPage
+from veiligbalie.services.session import refusal_text
 
 if TYPE_CHECKING:
     from veiligbalie.services.context import AppContext
@@ -56,8 +57,8 @@ def _instant(day: date) -> str:
 
 
 class AuditService(QObject):
-    """``loaded(entries, total)`` once a page arrived; ``failed(message_kind)`` otherwise
-    ("forbidden", "offline", "invalid")."""
+    """``loaded(entries, total)`` once a page arrived; ``failed(message)`` otherwise, in
+    plain words (:func:`refusal_text`)."""
 
     loaded = Signal(list, int)
     failed = Signal(str)
@@ -79,20 +80,12 @@ class AuditService(QObject):
 
     @classmethod
     def from_context(cls, context: AppContext, parent: QObject | None = None) -> AuditService:
-        engine, session = context.sync, context.session
-
-        def api() -> ServerApi | None:
-            if engine is None or session is None or not engine.configured:
-                return None
-            return engine.api if session.logged_in else None
+        session = context.session
 
         def role() -> Role | None:
             return session.role if session is not None else None
 
-        def bearer() -> str | None:
-            return session.token() if session is not None and session.logged_in else None
-
-        return cls(api, role, parent, bearer)
+        return cls(context.own_api, role, parent, context.own_token)
 
     def may_read(self) -> bool:
         return self._role() in READERS and self._api() is not None
@@ -100,10 +93,10 @@ class AuditService(QObject):
     def load(self, query: AuditQuery) -> None:
         api = self._api()
         if api is None:
-            self.failed.emit("offline")
+            self.failed.emit(refusal_text(ApiError("offline")))
             return
         if query.since and query.until and query.since > query.until:
-            self.failed.emit("invalid")
+            self.failed.emit(self.tr("The period ends before it starts."))
             return
         self.busy = True
         api.audit(
@@ -120,8 +113,8 @@ class AuditService(QObject):
     def _answered(self, page: AuditPage | None, error: ApiError | None) -> None:
         self.busy = False
         if error is not None or page is None:
-            status = getattr(error, "status", None)
-            self.failed.emit("forbidden" if status in (401, 403) else "offline")
+            forbidden = self.tr("Only an administrator or a privacy officer reads the audit log.")
+            self.failed.emit(refusal_text(error, forbidden))
             return
         entries = [AuditEntry.of(e) for e in page.entries]
         self.loaded.emit(entries, page.total)

@@ -161,6 +161,20 @@ class AppContext:
         self.apply_session()
         incidents.set_link(engine.state)
 
+    def own_api(self) -> ServerApi | None:
+        """The server link for a request in the signed-in person's own name (with
+        :meth:`own_token` as its bearer; sync may speak as the station for them): the sync
+        engine's, so the same server, CA and device header (the audit log names the
+        station). None unless someone is signed in at a linked workstation."""
+        session, engine = self.session, self.sync
+        if session is None or engine is None or not engine.configured:
+            return None
+        return engine.api if session.logged_in else None
+
+    def own_token(self) -> str | None:
+        """The signed-in person's own token; None when nobody is."""
+        return self.session.user_token() if self.session is not None else None
+
     def _on_pulled(self, incident_ids: list[uuid.UUID]) -> None:
         # A few known reports: refresh each (an open detail follows); else one general nudge.
         targets: list[uuid.UUID | None] = [*incident_ids] or [None]

@@ -21,12 +21,14 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Self
 
 import shiboken6
-from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QUrl, Signal
 from PySide6.QtNetwork import QAbstractSocket, QHostInfo, QNetworkInterface
 
 from veiligbalie import secrets, settings
+from veiligbalie.core.text import fill
 from veiligbalie.core.vocabulary import Role
 from veiligbalie.net.api import ApiError, ServerApi, load_ca_certificates, normalise_base_url
 from veiligbalie.protocol.auth import (
@@ -39,6 +41,9 @@ from veiligbalie.protocol.auth import (
     Message,
     PasswordChangeRequest,
 )
+
+if TYPE_CHECKING:
+    from veiligbalie.services.context import AppContext
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +130,89 @@ def classify(error: ApiError, during: str = "") -> Problem:
 def problem_of(error: SessionError | ApiError) -> Problem:
     """The problem of a session error, or of the sync engine's last API error."""
     return error.problem if isinstance(error, SessionError) else classify(error)
+
+
+def refusal_text(error: ApiError | None, forbidden: str = "", offline: str = "") -> str:
+    """What to tell the person when a request in their own name failed: plain words for
+    no answer, an untrusted certificate and an ended session; ``forbidden`` (the caller's
+    own sentence, translated) for a 403; else the server's one-line message, or its status.
+    ``offline`` replaces the sentence for an unreachable server where the caller says more.
+    """
+    if error is None:
+        return QCoreApplication.translate("ServerRequest", "The server gave no answer.")
+    if error.kind == "offline":
+        return offline or QCoreApplication.translate(
+            "ServerRequest", "The server cannot be reached; try again later."
+        )
+    if error.kind == "certificate":
+        return QCoreApplication.translate(
+            "ServerRequest", "The server's certificate is not trusted."
+        )
+    if error.kind == "auth":
+        return QCoreApplication.translate("ServerRequest", "Your session has ended: sign in again.")
+    if error.status == 403 and forbidden:
+        return forbidden
+    if error.message:
+        return error.message
+    return fill(
+        QCoreApplication.translate("ServerRequest", "The server refused this (HTTP status %1)."),
+        str(error.status),
+    )
+
+
+class OwnNameService(QObject):
+    """A service that asks the server in the signed-in person's own name (Beheer): ``api``
+    gives the link (None when nobody is signed in at a linked workstation), ``token`` the
+    person's token. The server decides and audits; a refusal reaches the page as
+    :func:`refusal_text`."""
+
+    def __init__(
+        self,
+        api: Callable[[], ServerApi | None],
+        token: Callable[[], str | None],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._api = api
+        self._token = token
+        self.busy = 0  # requests under way
+
+    @classmethod
+    def from_context(cls, context: AppContext, parent: QObject | None = None) -> Self:
+        return cls(context.own_api, context.own_token, parent)
+
+    def available(self) -> bool:
+        return self._api() is not None and bool(self._token())
+
+    def _ask(
+        self,
+        method: str,
+        path: str,
+        body: Any,
+        model: Any,
+        done: Callable[[Any], None],
+        refused: Callable[[str], None],
+        *,
+        forbidden: str,
+        signed_out: str,
+    ) -> bool:
+        """Send one request; ``done(answer)``, or ``refused(sentence)``: ``signed_out`` at
+        once when there is no link or token, ``forbidden`` for a 403, else the server's."""
+        api, token = self._api(), self._token()
+        if api is None or not token:
+            refused(signed_out)
+            return False
+        self.busy += 1
+
+        def answered(answer: Any, error: ApiError | None) -> None:
+            self.busy -= 1
+            if error is not None:
+                refused(refusal_text(error, forbidden))
+                return
+            done(answer)
+
+        api.call(method, path, body, model, answered, bearer=token)
+        return True
 
 
 def _failed(error: ApiError, during: str) -> SessionError:

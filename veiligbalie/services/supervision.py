@@ -27,6 +27,7 @@ from veiligbalie.core.text import fill
 from veiligbalie.core.vocabulary import Role
 from veiligbalie.net.api import ApiError, ServerApi
 from veiligbalie.protocol import supervision as sv
+from veiligbalie.services.session import refusal_text
 
 #: The wire models the Toezicht widgets show (they import them from here, not from protocol).
 wire = sv
@@ -66,7 +67,8 @@ class BoardRow:
 
     @property
     def flagged(self) -> bool:
-        return self.station.dropout is not None
+        """Dropped out during opening hours (never so for one not linked yet)."""
+        return self.station.enrolled and self.station.dropout is not None
 
 
 class SupervisionService(QObject):
@@ -114,22 +116,21 @@ class SupervisionService(QObject):
     def from_context(cls, context: AppContext, parent: QObject | None = None) -> SupervisionService:
         engine, session, lan = context.sync, context.session, context.lan_alarms
 
-        def api() -> ServerApi | None:
-            if engine is None or session is None or not engine.configured:
-                return None
-            return engine.api if session.logged_in else None
-
         def role() -> Role | None:
             return session.role if session is not None else None
 
         def peers() -> list[PeerInfo]:
             return lan.peers() if lan is not None else []
 
-        def bearer() -> str | None:
-            return session.token() if session is not None and session.logged_in else None
-
         stream = engine.stream if engine is not None else None
-        return cls(api, role, stream=stream, peers=peers, bearer=bearer, parent=parent)
+        return cls(
+            context.own_api,
+            role,
+            stream=stream,
+            peers=peers,
+            bearer=context.own_token,
+            parent=parent,
+        )
 
     # -- who ---------------------------------------------------------------------------------
     def may_supervise(self) -> bool:
@@ -192,7 +193,14 @@ class SupervisionService(QObject):
 
         def answered(result: Any, error: ApiError | None) -> None:
             if error is not None or result is None:
-                self.failed.emit(_message(error))
+                offline = QCoreApplication.translate(
+                    "SupervisionService",
+                    "The server cannot be reached; the lists show what was last known.",
+                )
+                forbidden = QCoreApplication.translate(
+                    "SupervisionService", "Your role may not see supervision."
+                )
+                self.failed.emit(refusal_text(error, forbidden, offline))
                 return
             done(result)
 
@@ -297,21 +305,6 @@ def _due_key(workstation_id: uuid.UUID, due: date) -> str:
     return f"test:{workstation_id}:{due.isoformat()}"
 
 
-def _message(error: ApiError | None) -> str:
-    if error is None:
-        return QCoreApplication.translate("SupervisionService", "The server gave no answer.")
-    if error.kind == "offline":
-        return QCoreApplication.translate(
-            "SupervisionService",
-            "The server cannot be reached; the lists show what was last known.",
-        )
-    if error.status == 403 and not error.message:
-        return QCoreApplication.translate(
-            "SupervisionService", "Your role may not see supervision."
-        )
-    return error.message or str(error)
-
-
 class SiteScheduleService(QObject):
     """The administrator's side: a site's opening hours and test schedule, read and set
     through ``/admin/sites/{id}/supervision`` (the server checks, audits and refuses)."""
@@ -335,18 +328,8 @@ class SiteScheduleService(QObject):
     def from_context(
         cls, context: AppContext, parent: QObject | None = None
     ) -> SiteScheduleService:
-        engine, session = context.sync, context.session
-
-        def api() -> ServerApi | None:
-            if engine is None or session is None or not engine.configured:
-                return None
-            return engine.api if session.logged_in else None
-
-        def bearer() -> str | None:
-            # The administrator's own token: sync speaks as the station for them.
-            return session.token() if session is not None and session.logged_in else None
-
-        return cls(api, parent, bearer=bearer)
+        # The administrator's own token: sync speaks as the station for them.
+        return cls(context.own_api, parent, bearer=context.own_token)
 
     def load(self, site_id: uuid.UUID) -> None:
         self._send("GET", site_id, None, self.loaded)
@@ -368,7 +351,7 @@ class SiteScheduleService(QObject):
 
         def answered(result: Any, error: ApiError | None) -> None:
             if error is not None or result is None:
-                self.failed.emit(_message(error))
+                self.failed.emit(refusal_text(error))  # a 403 in the server's words
                 return
             done.emit(result)
 

@@ -170,6 +170,17 @@ def earlier_reference_text(reference: str) -> str:
     return fill(QCoreApplication.translate("Labels", "earlier: %1"), reference)
 
 
+def workstation_state_label(online: bool, enrolled: bool = True, revoked: bool = False) -> str:
+    """A workstation's state as Beheer → Werkplekken and the Toezicht board both say it."""
+    if revoked:
+        return QCoreApplication.translate("Labels", "Revoked")
+    if not enrolled:
+        return QCoreApplication.translate("Labels", "Waiting for linking")
+    if online:
+        return QCoreApplication.translate("Labels", "Online")
+    return QCoreApplication.translate("Labels", "Offline")
+
+
 def timeline_kind_label(kind: str) -> str:
     labels = {
         "note": QCoreApplication.translate("Labels", "Information added"),

@@ -35,6 +35,7 @@ from veiligbalie.core.vocabulary import AlarmType
 from veiligbalie.services.supervision import BoardRow, SupervisionService
 from veiligbalie.services.supervision import wire as sv
 from veiligbalie.ui.alarm_popup import type_label
+from veiligbalie.ui.labels import workstation_state_label
 
 if TYPE_CHECKING:
     from veiligbalie.services.context import AppContext
@@ -138,7 +139,8 @@ class StationBoard(QWidget):
     def status_text(self, row: BoardRow) -> str:
         if row.flagged:
             return self.tr("Dropped out")
-        return self.tr("Online") if row.station.online else self.tr("Offline")
+        # As Beheer → Werkplekken says it: a never-linked one is waiting, not offline.
+        return workstation_state_label(row.station.online, row.station.enrolled)
 
     def show_board(self, board: sv.StationBoard, rows: list[BoardRow]) -> None:
         self.table.setRowCount(len(rows))

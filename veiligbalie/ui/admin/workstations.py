@@ -41,6 +41,7 @@ from veiligbalie.services.admin_stations import (
     StationRow,
     qr_matrix,
 )
+from veiligbalie.ui.labels import workstation_state_label
 
 if TYPE_CHECKING:
     from veiligbalie.services.context import AppContext
@@ -58,13 +59,7 @@ def _when(at: datetime | None) -> str:
 
 
 def state_text(row: StationRow) -> str:
-    if row.revoked:
-        return QCoreApplication.translate("WorkstationsPage", "Revoked")
-    if not row.enrolled:
-        return QCoreApplication.translate("WorkstationsPage", "Waiting for linking")
-    if row.online:
-        return QCoreApplication.translate("WorkstationsPage", "Online")
-    return QCoreApplication.translate("WorkstationsPage", "Offline")
+    return workstation_state_label(row.online, row.enrolled, row.revoked)
 
 
 def qr_pixmap(text: str, size: int) -> QPixmap:
@@ -221,7 +216,7 @@ class WorkstationsPage(QWidget):
         self.setObjectName("adminWorkstations")
         self.setAccessibleName(self.tr("Workstations"))
         assert context.session is not None, "Beheer needs the server link"
-        self.service = AdminStations(context.session, self)
+        self.service = AdminStations.from_context(context, self)
         self.code_dialog: EnrolmentCodeDialog | None = None
         self.dialog: WorkstationDialog | None = None
         self.confirm: QMessageBox | None = None
