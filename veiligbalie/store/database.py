@@ -199,14 +199,15 @@ class PreparedInsert:
         self.columns = tuple(columns)
 
     @cached_property
-    def _compiled(self) -> tuple[str, list[tuple[str, Callable[[Any], Any] | None]]]:
+    def _compiled(self) -> tuple[str, list[tuple[str, Any]]]:
         # Compiled on first use, not at import (start-up time).
         stmt = insert(self.table).values({name: bindparam(name) for name in self.columns})
         compiled = stmt.compile(dialect=_DIALECT)
         order = compiled.positiontup or []
         if sorted(order) != sorted(self.columns):
             raise ValueError(f"cannot prepare an insert into {self.table.name} of {self.columns}")
-        processors = [
+        # Per column, its type's bind processor (None: the value goes as it is).
+        processors: list[tuple[str, Any]] = [
             (name, self.table.c[name].type.dialect_impl(_DIALECT).bind_processor(_DIALECT))
             for name in order
         ]
