@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from veiligbalie import paths
 from veiligbalie.core.ids import uuid7
-from veiligbalie.store import device
+from veiligbalie.store import checkpoint, device
 from veiligbalie.store.schema import meta
 
 if TYPE_CHECKING:
@@ -156,6 +156,8 @@ def _make_engine(path: Path) -> Engine:
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = FULL")
             cursor.execute("PRAGMA foreign_keys = ON")
+            # Checkpoints run on a thread of their own (store.checkpoint), not in a commit.
+            cursor.execute(f"PRAGMA wal_autocheckpoint = {checkpoint.FALLBACK_PAGES}")
         finally:
             cursor.close()
 
@@ -254,6 +256,11 @@ class Database:
         # write lock is taken up front, so two writers queue (busy_timeout) instead of
         # one failing on lock upgrade.
         self._write_engine = engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
+        self.checkpointer = checkpoint.Checkpointer(path, BUSY_TIMEOUT_MS)
+        event.listen(engine, "commit", self._committed)
+
+    def _committed(self, _conn: Connection) -> None:
+        self.checkpointer.nudge()
 
     def fetch_all(self, query: Select[Any], convert: Callable[[Row[Any]], _T]) -> list[_T]:
         """Every row of ``query``, each turned into a record by ``convert``."""
@@ -367,6 +374,7 @@ class Database:
         return self._write_engine.begin()
 
     def close(self) -> None:
+        self.checkpointer.close()
         self.engine.dispose()
 
     def __enter__(self) -> Database:
