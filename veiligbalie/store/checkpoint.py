@@ -30,7 +30,7 @@ FALLBACK_PAGES = 10_000
 #: Seconds after a commit before checkpointing: the commits of a burst share one.
 DELAY = 0.05
 #: Seconds without a commit after which the thread ends (a new one starts on the next).
-IDLE = 5.0
+IDLE = 60.0
 
 
 class Checkpointer:
