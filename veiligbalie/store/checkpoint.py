@@ -54,7 +54,8 @@ class Checkpointer:
 
     def nudge(self) -> None:
         """Something was (or is being) committed: checkpoint soon."""
-        self._wake.set()
+        if not self._wake.is_set():  # in a burst it mostly is: no lock, no wake-up
+            self._wake.set()
         if self._thread is not None:
             return
         with self._lock:
