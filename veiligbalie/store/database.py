@@ -7,18 +7,32 @@ import logging
 import re
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, closing, contextmanager
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Column, Connection, Engine, Row, Select, Table, create_engine, event, select
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    Row,
+    Select,
+    Table,
+    bindparam,
+    create_engine,
+    event,
+    insert,
+    select,
+)
+from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from veiligbalie import paths
 from veiligbalie.core.ids import uuid7
-from veiligbalie.store import device
+from veiligbalie.store import checkpoint, device
 from veiligbalie.store.schema import meta
 
 if TYPE_CHECKING:
@@ -142,6 +156,8 @@ def _make_engine(path: Path) -> Engine:
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = FULL")
             cursor.execute("PRAGMA foreign_keys = ON")
+            # Checkpoints run on a thread of their own (store.checkpoint), not in a commit.
+            cursor.execute(f"PRAGMA wal_autocheckpoint = {checkpoint.FALLBACK_PAGES}")
         finally:
             cursor.close()
 
@@ -168,6 +184,66 @@ def _transaction(engine: Engine) -> Iterator[Session]:
 
 _T = TypeVar("_T")
 
+_DIALECT = SQLiteDialect_pysqlite()  # the engine's dialect (sqlite+pysqlite)
+
+
+class PreparedInsert:
+    """An INSERT of fixed columns of ``table``, compiled once: its SQL text and, per column,
+    the bind processor of the column's type (the conversions Core applies: UUIDs to text,
+    instants to UTC text, JSON to text). It runs straight on the sqlite3 connection of a
+    transaction from :meth:`Database.write_connection`, without SQLAlchemy's per-statement
+    work (result set-up, events, cache lookup) on hot write paths. Columns left out get
+    their server defaults, as with Core (the store's tables have no Python-side defaults;
+    a test checks that)."""
+
+    def __init__(self, table: Table, columns: Sequence[str]) -> None:
+        self.table = table
+        self.columns = tuple(columns)
+
+    @cached_property
+    def _compiled(self) -> tuple[str, list[tuple[str, Any]]]:
+        # Compiled on first use, not at import (start-up time).
+        stmt = insert(self.table).values({name: bindparam(name) for name in self.columns})
+        compiled = stmt.compile(dialect=_DIALECT)
+        order = compiled.positiontup or []
+        if sorted(order) != sorted(self.columns):
+            raise ValueError(f"cannot prepare an insert into {self.table.name} of {self.columns}")
+        # Per column, its type's bind processor (None: the value goes as it is).
+        processors: list[tuple[str, Any]] = [
+            (name, self.table.c[name].type.dialect_impl(_DIALECT).bind_processor(_DIALECT))
+            for name in order
+        ]
+        return compiled.string, processors
+
+    @property
+    def sql(self) -> str:
+        return self._compiled[0]
+
+    def params(self, row: Mapping[str, Any]) -> tuple[Any, ...]:
+        """The row's values in statement order, converted as Core converts them."""
+        return tuple(
+            row[name] if process is None else process(row[name])
+            for name, process in self._compiled[1]
+        )
+
+    def execute(self, conn: Connection, row: Mapping[str, Any]) -> int:
+        """Insert ``row`` (exactly the prepared columns) inside ``conn``'s transaction;
+        returns the new row's rowid."""
+        sql, _ = self._compiled
+        return int(run(conn, sql, self.params(row)).lastrowid or 0)
+
+
+def run(conn: Connection, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+    """Run ``sql`` (``?`` parameters, already converted) on the sqlite3 connection under
+    ``conn``, inside the same transaction. Errors are raised as SQLAlchemy raises them
+    (IntegrityError, OperationalError, ... wrapping the sqlite3 error), as from Core."""
+    raw = conn.connection.driver_connection
+    assert isinstance(raw, sqlite3.Connection)
+    try:
+        return raw.execute(sql, params)
+    except sqlite3.Error as exc:
+        raise DBAPIError.instance(sql, params, exc, sqlite3.Error) from exc
+
 
 class Database:
     """One open local database file. Create with :meth:`open`."""
@@ -180,6 +256,11 @@ class Database:
         # write lock is taken up front, so two writers queue (busy_timeout) instead of
         # one failing on lock upgrade.
         self._write_engine = engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
+        self.checkpointer = checkpoint.Checkpointer(path, BUSY_TIMEOUT_MS)
+        event.listen(engine, "commit", self._committed)
+
+    def _committed(self, _conn: Connection) -> None:
+        self.checkpointer.nudge()
 
     def fetch_all(self, query: Select[Any], convert: Callable[[Row[Any]], _T]) -> list[_T]:
         """Every row of ``query``, each turned into a record by ``convert``."""
@@ -286,7 +367,14 @@ class Database:
         """A BEGIN IMMEDIATE transaction: commit on success (durable), rollback on error."""
         return _transaction(self._write_engine)
 
+    def write_connection(self) -> AbstractContextManager[Connection]:
+        """Like :meth:`write` on a Core connection without an ORM session, for hot write
+        paths (saving a report): BEGIN IMMEDIATE, commit on success (durable), rollback on
+        error."""
+        return self._write_engine.begin()
+
     def close(self) -> None:
+        self.checkpointer.close()
         self.engine.dispose()
 
     def __enter__(self) -> Database:

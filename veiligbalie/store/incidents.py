@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Row, func, insert, select, text, update
+from sqlalchemy import Connection, Row, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from veiligbalie import paths
@@ -28,7 +28,7 @@ from veiligbalie.core.incident import (
 from veiligbalie.core.timeline import TimelineKind
 from veiligbalie.core.vocabulary import Category, Channel, IncidentStatus, Severity
 from veiligbalie.store.attachments import AttachmentInfo, check_count
-from veiligbalie.store.database import Database
+from veiligbalie.store.database import Database, PreparedInsert, run
 from veiligbalie.store.dossier import forget_dossier
 from veiligbalie.store.outbox import Outbox
 from veiligbalie.store.pulled import SERVER, FieldEdit, apply_field, refresh_assignees
@@ -126,15 +126,49 @@ def _earlier(reference: str, provisional_reference: str | None, provisional: boo
     return provisional_reference
 
 
-_INSERT_INCIDENT = insert(incidents)
 _INSERT_ATTACHMENT = insert(attachments_table)
 _INSERT_EVENT = insert(incident_events)
-# One statement for the yearly counter: creates it at 1 or adds one, under the write lock.
-_NEXT_NUMBER = text(
-    "INSERT INTO meta (key, value) VALUES (:key, '1') "
+# One statement for the yearly counter: creates it at 1 or adds one, under the write lock
+# (run straight on the sqlite3 connection: it is on the path of every save).
+_NEXT_NUMBER = (
+    "INSERT INTO meta (key, value) VALUES (?, '1') "
     "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1 "
     "RETURNING CAST(value AS INTEGER)"
 )
+#: The columns a new report is saved with (the others keep their server defaults):
+#: the wire dict's, plus those the store keeps itself (see :func:`_incident_row`).
+_NEW_COLUMNS = (
+    "id",
+    "reference",
+    "occurred_at",
+    "location",
+    "channel",
+    "categories",
+    "severity",
+    "description",
+    "reporter",
+    "on_behalf_of",
+    "perpetrator_known",
+    "perpetrator_description",
+    "perpetrator_reference",
+    "witnesses",
+    "injury",
+    "damage",
+    "damage_amount_cents",
+    "absence",
+    "police_called",
+    "arrest",
+    "police_report_intended",
+    "aftercare_wanted",
+    "team_lead_only",
+    "alarm_id",
+    "status",
+    "created_at",
+    "origin",
+    "updated_at",
+    "provisional_reference",
+)
+_INSERT_INCIDENT = PreparedInsert(incidents, _NEW_COLUMNS)
 _SUMMARY_COLUMNS = (
     incidents.c.id,
     incidents.c.reference,
@@ -166,9 +200,12 @@ def excerpt(description: str, limit: int = EXCERPT_MAX, cut: bool = False) -> st
     return flat[: limit - 1].rstrip() + "…"
 
 
-def _incident_row(incident: Incident, now: datetime, origin: str) -> dict[str, Any]:
-    """The incidents row: the wire dict, with the columns that keep their own types."""
-    row: dict[str, Any] = incident_to_dict(incident)
+def _incident_row(
+    incident: Incident, now: datetime, origin: str, wire: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The incidents row: the wire dict (``wire``, when the caller has it already), with
+    the columns that keep their own types."""
+    row: dict[str, Any] = dict(wire) if wire is not None else incident_to_dict(incident)
     row.update(
         id=incident.id,
         reference=incident.reference or "",
@@ -309,17 +346,20 @@ class IncidentRepository:
             unique.setdefault(info.sha256, info)  # the same file attached twice counts once
 
         year = incident.created_at.astimezone(OFFICE_TZ).year
+        key = reference_counter_key(year)
         now = datetime.now(UTC)
         try:
-            with self._db.write() as session:
-                conn = session.connection()
-                number = conn.execute(_NEXT_NUMBER, {"key": reference_counter_key(year)})
+            # A Core connection, not an ORM session, and the three statements of every save
+            # compiled once and run on its sqlite3 connection: this runs on the GUI thread.
+            with self._db.write_connection() as conn:
+                (number,) = run(conn, _NEXT_NUMBER, (key,)).fetchone()
                 saved = replace(
                     incident,
-                    reference=format_reference(year, int(number.scalar_one())),
+                    reference=format_reference(year, int(number)),
                     status=IncidentStatus.SAVED_LOCALLY,
                 )
-                conn.execute(_INSERT_INCIDENT, _incident_row(saved, now, LOCAL))
+                payload = incident_to_dict(saved)
+                _INSERT_INCIDENT.execute(conn, _incident_row(saved, now, LOCAL, payload))
                 if unique:
                     conn.execute(
                         _INSERT_ATTACHMENT,
@@ -337,9 +377,8 @@ class IncidentRepository:
                             for info in unique.values()
                         ],
                     )
-                payload = incident_to_dict(saved)
                 payload["attachments"] = [info.to_dict() for info in unique.values()]
-                self._outbox.enqueue(session, "incident.created", saved.id, payload)
+                self._outbox.enqueue(conn, "incident.created", saved.id, payload)
                 if plan:
                     store_plan(conn, saved, now, extra_closed)
         except IntegrityError as exc:

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row, func, insert, select, update
+from sqlalchemy import Connection, Row, func, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from veiligbalie.core.ids import uuid7
-from veiligbalie.store.database import Database
+from veiligbalie.store.database import Database, PreparedInsert
 from veiligbalie.store.schema import meta, outbox
 from veiligbalie.store.types import dumps
 
@@ -52,7 +52,11 @@ _COLUMNS = (
     outbox.c.attempts,
     outbox.c.last_error,
 )
-_INSERT = insert(outbox)
+#: Compiled once: queuing a change is on the path of every save.
+_INSERT = PreparedInsert(
+    outbox,
+    ("id", "kind", "entity_id", "payload", "base_revision", "state", "attempts", "created_at"),
+)
 
 
 def _item(row: Row[*tuple[Any, ...]]) -> OutboxItem:
@@ -75,13 +79,14 @@ class Outbox:
 
     def enqueue(
         self,
-        session: Session,
+        session: Session | Connection,
         kind: str,
         entity_id: uuid.UUID,
         payload: dict[str, Any],
         base_revision: int | None = None,
     ) -> OutboxItem:
-        """Queue a change inside the caller's transaction (use :meth:`Database.write`).
+        """Queue a change inside the caller's transaction (a session of
+        :meth:`Database.write` or a connection of :meth:`Database.write_connection`).
 
         Raises TypeError/ValueError when ``payload`` cannot be JSON-encoded; the caller's
         transaction then rolls back and nothing of the change is kept.
@@ -91,8 +96,9 @@ class Outbox:
         encoded = dumps(payload)
         item_id = uuid7()
         now = datetime.now(UTC)
-        result = session.connection().execute(
-            _INSERT,
+        conn = session if isinstance(session, Connection) else session.connection()
+        device_seq = _INSERT.execute(
+            conn,
             {
                 "id": item_id,
                 "kind": kind,
@@ -104,8 +110,7 @@ class Outbox:
                 "created_at": now,
             },
         )
-        (device_seq,) = result.inserted_primary_key or (None,)
-        if device_seq is None:
+        if not device_seq:
             raise RuntimeError("SQLite did not report the outbox sequence number")
         return OutboxItem(
             id=item_id,

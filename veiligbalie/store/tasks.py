@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row, String, delete, select, type_coerce
+from sqlalchemy import Connection, Row, String, bindparam, delete, select, type_coerce
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from veiligbalie.core.followup import (
@@ -54,6 +54,22 @@ _FOLLOWUP = TimelineKind.FOLLOWUP.value
 _CHUNK = 500
 _INCIDENT_ID = type_coerce(incidents.c.id, String)
 _EVENT_INCIDENT = type_coerce(incident_events.c.incident_id, String)
+# The statements of every fold, built once (saving a report folds its plan on the GUI
+# thread; building them anew each time cost more than running them).
+_TIMELINE_EVENTS = select(
+    incident_events.c.id,
+    incident_events.c.incident_id,
+    incident_events.c.created_at,
+    incident_events.c.text,
+    incident_events.c.data,
+).where(incident_events.c.kind == _FOLLOWUP, _EVENT_INCIDENT.in_(bindparam("ids", expanding=True)))
+_ORPHAN_EVENTS = select(meta.c.value).where(meta.c.key == bindparam("key"))
+_INSERT_TASKS = sqlite_insert(followup_tasks)
+_UPSERT_TASKS = _INSERT_TASKS.on_conflict_do_update(
+    index_elements=["id"],
+    set_={c.name: _INSERT_TASKS.excluded[c.name] for c in followup_tasks.c if c.name != "id"},
+)
+_INSERT_PLANNED = sqlite_insert(incident_events).on_conflict_do_nothing(index_elements=["id"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,9 +183,7 @@ def _existing_tasks(conn: Connection, task_ids: Sequence[uuid.UUID]) -> set[uuid
 
 
 def _orphan_events(conn: Connection, task_id: uuid.UUID) -> list[FoldEvent]:
-    raw = conn.execute(
-        select(meta.c.value).where(meta.c.key == ORPHAN_PREFIX + str(task_id))
-    ).scalar()
+    raw = conn.execute(_ORPHAN_EVENTS, {"key": ORPHAN_PREFIX + str(task_id)}).scalar()
     if not raw:
         return []
     try:
@@ -185,15 +199,8 @@ def _timeline_events(
     """The stored ``followup`` events of these reports, per task."""
     found: dict[uuid.UUID, list[FoldEvent]] = {}
     ids = sorted({str(i) for i in incident_ids})
-    query = select(
-        incident_events.c.id,
-        incident_events.c.incident_id,
-        incident_events.c.created_at,
-        incident_events.c.text,
-        incident_events.c.data,
-    ).where(incident_events.c.kind == _FOLLOWUP)
     for start in range(0, len(ids), _CHUNK):
-        rows = conn.execute(query.where(_EVENT_INCIDENT.in_(ids[start : start + _CHUNK])))
+        rows = conn.execute(_TIMELINE_EVENTS, {"ids": ids[start : start + _CHUNK]})
         for row in rows:
             event = FoldEvent(str(row.id), row.incident_id, row.created_at, row.text, row.data)
             task_id = event.task_id()
@@ -213,9 +220,7 @@ def _refold(conn: Connection, touched: Mapping[uuid.UUID, uuid.UUID], now: datet
         if state is not None:
             rows.append(_task_row(state, now))
     if rows:
-        stmt = sqlite_insert(followup_tasks)
-        columns = {c.name: stmt.excluded[c.name] for c in followup_tasks.c if c.name != "id"}
-        conn.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=columns), rows)
+        conn.execute(_UPSERT_TASKS, rows)
 
 
 def _fold_task(incident_id: uuid.UUID, events: Sequence[FoldEvent]) -> TaskState | None:
@@ -304,8 +309,7 @@ def store_plan(
     rows = plan_rows(incident, default_plan(incident, extra_closed))
     if not rows:
         return set()
-    stmt = sqlite_insert(incident_events).on_conflict_do_nothing(index_elements=["id"])
-    conn.execute(stmt, rows)
+    conn.execute(_INSERT_PLANNED, rows)
     events = [
         FoldEvent(str(r["id"]), incident.id, r["created_at"], r["text"], r["data"]) for r in rows
     ]
