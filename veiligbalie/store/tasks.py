@@ -21,11 +21,13 @@ import uuid
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Connection, Row, String, bindparam, delete, select, type_coerce
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.types import TypeDecorator
 
 from veiligbalie.core.followup import (
     DUE_SOON,
@@ -248,9 +250,14 @@ def _upsert_statement() -> tuple[str, list[tuple[str, Any]]]:
     order = list(compiled.positiontup or [])
     assert sorted(order) == sorted(c.name for c in followup_tasks.c)
     dialect = sqlite.dialect()
-    return str(compiled), [
-        (name, followup_tasks.c[name].type.bind_processor(dialect)) for name in order
-    ]
+    converters: list[tuple[str, Any]] = []
+    for name in order:
+        kind = followup_tasks.c[name].type
+        # The column type's own conversion, called directly (no per-value wrapper); the
+        # plain columns (text) need none.
+        convert = kind.process_bind_param if isinstance(kind, TypeDecorator) else None
+        converters.append((name, None if convert is None else partial(convert, dialect=dialect)))
+    return str(compiled), converters
 
 
 _UPSERT_TASKS_SQL, _UPSERT_TASKS_PARAMS = _upsert_statement()
