@@ -1369,7 +1369,7 @@ def _dashed(value: str) -> str:
     return str(uuid.UUID(value))
 
 
-def _iso_utc(value: Any) -> str:
+def _iso_utc(value: str | datetime) -> str:
     """``created_at`` as the UTCDateTime column reads it, in ISO form."""
     if isinstance(value, str):  # SQLite stores it naive, in UTC
         if len(value) == 26 and value[10] == " " and not value.endswith(".000000"):
