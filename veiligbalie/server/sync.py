@@ -1332,9 +1332,9 @@ def _planned_on_save(kind: str, payload_text: str) -> bool:
     )
 
 
-#: The columns a pull reads, as the driver hands them over (no per-row type processing):
-#: ids as text (PostgreSQL casts them; SQLite stores 32 hex digits), flags as they are.
 def _pull_columns(dialect: str) -> list[sa.ColumnElement[Any]]:
+    """The columns a pull reads, as the driver hands them over (no per-row type processing):
+    ids as text (PostgreSQL casts them; SQLite stores 32 hex digits), flags as they are."""
     c = t.changes.c
 
     def text(col: Any) -> sa.ColumnElement[Any]:
