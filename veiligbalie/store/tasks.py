@@ -45,7 +45,7 @@ from veiligbalie.core.timeline import TimelineKind
 from veiligbalie.core.vocabulary import FollowUpKind, TaskAction
 from veiligbalie.store.database import Database
 from veiligbalie.store.schema import followup_tasks, incident_events, incidents, meta
-from veiligbalie.store.types import dumps
+from veiligbalie.store.types import JSONText, dumps
 
 log = logging.getLogger(__name__)
 
@@ -256,8 +256,20 @@ def _upsert_statement() -> tuple[str, list[tuple[str, Any]]]:
         # The column type's own conversion, called directly (no per-value wrapper); the
         # plain columns (text) need none.
         convert = kind.process_bind_param if isinstance(kind, TypeDecorator) else None
-        converters.append((name, None if convert is None else partial(convert, dialect=dialect)))
+        if isinstance(kind, JSONText):  # most tasks have no details: "{}" without the encoder
+            converters.append((name, _json_text))
+        else:
+            converters.append(
+                (name, None if convert is None else partial(convert, dialect=dialect))
+            )
     return str(compiled), converters
+
+
+def _json_text(value: Any) -> str | None:
+    """What JSONText stores for ``value``."""
+    if value is None:
+        return None
+    return "{}" if type(value) is dict and not value else dumps(value)
 
 
 _UPSERT_TASKS_SQL, _UPSERT_TASKS_PARAMS = _upsert_statement()
