@@ -1302,18 +1302,16 @@ def audit(
         return
     now = datetime.now(UTC)
     with store.write() as conn:
-        station = audit_log.station_of(conn, pr, device_id)
-        for i in ids:
-            audit_log.record(
-                conn,
-                actor=pr,
-                action=action,
-                subject=subject,
-                incident_id=i,
-                detail=f"restricted fields read by {pr.username}",
-                station=station,
-                at=now,
-            )
+        audit_log.record_many(
+            conn,
+            actor=pr,
+            action=action,
+            subject=subject,
+            incident_ids=ids,
+            detail=f"restricted fields read by {pr.username}",
+            station=audit_log.station_of(conn, pr, device_id),
+            at=now,
+        )
 
 
 #: How the payload of a task the server planned for a new report starts and goes on
@@ -1334,6 +1332,58 @@ def _planned_on_save(kind: str, payload_text: str) -> bool:
     )
 
 
+def _pull_columns(dialect: str) -> list[sa.ColumnElement[Any]]:
+    """The columns a pull reads, as the driver hands them over (no per-row type processing):
+    ids as text (PostgreSQL casts them; SQLite stores 32 hex digits), flags as they are."""
+    c = t.changes.c
+
+    def text(col: Any) -> sa.ColumnElement[Any]:
+        if dialect == "postgresql":
+            return sa.cast(col, sa.Text).label(col.name)
+        return sa.type_coerce(col, sa.Text).label(col.name)
+
+    return [
+        c.seq,
+        sa.type_coerce(c.kind, sa.Text).label("kind"),
+        text(c.entity_id),
+        sa.type_coerce(c.payload, sa.Text).label("payload"),
+        sa.type_coerce(c.created_at, sa.DateTime(timezone=True)).label("created_at")
+        if dialect == "postgresql"
+        else sa.type_coerce(c.created_at, sa.Text).label("created_at"),
+        sa.type_coerce(c.restricted, sa.Integer).label("restricted"),
+        sa.type_coerce(c.team_lead_only, sa.Integer).label("team_lead_only"),
+        text(c.site_id),
+        text(c.reporter_user_id),
+        text(c.workstation_id),
+        text(c.team_id),
+    ]
+
+
+def _dashed(value: str) -> str:
+    """The text form of a stored id as ``str(uuid.UUID)`` writes it."""
+    if len(value) == 32:  # SQLite: 32 hex digits
+        v = value.lower()
+        return f"{v[:8]}-{v[8:12]}-{v[12:16]}-{v[16:20]}-{v[20:]}"
+    if len(value) == 36 and value[8] == "-":  # PostgreSQL's text of a uuid: already so
+        return value.lower()
+    return str(uuid.UUID(value))
+
+
+def _iso_utc(value: str | datetime) -> str:
+    """``created_at`` as the UTCDateTime column reads it, in ISO form."""
+    if isinstance(value, str):  # SQLite stores it naive, in UTC
+        if len(value) == 26 and value[10] == " " and not value.endswith(".000000"):
+            return f"{value[:10]}T{value[11:]}+00:00"  # what isoformat() writes for it
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC).isoformat()
+    return value.astimezone(UTC).isoformat()
+
+
+def _uuid_or_none(value: str | None) -> uuid.UUID | None:
+    return None if value is None else uuid.UUID(value)
+
+
 def pull(
     store: ServerStore,
     pr: Principal,
@@ -1347,27 +1397,21 @@ def pull(
     those with restricted fields the caller may not read. ``origin_device`` is given only
     for the pulling device's own changes (``device_id``, its X-VB-Device); it is null for
     every other change, so no station learns another station's device id.
+
+    Rows come from the driver without per-row type processing: the ids are written as
+    text, and only a row with restricted fields or one only team leads see is checked in
+    Python (once per distinct site, reporter, station and team in the page).
     """
     c = t.changes.c
+    own = (c.origin_device == device_id) if device_id is not None else sa.false()
     with store.read() as conn:
         # Read the newest seq first: every seq up to it is committed (see store.py), so the
         # page below is complete up to that bound even on PostgreSQL's per-statement snapshots.
         newest = store.max_seq(conn)
         rows = conn.execute(
             sa.select(
-                c.seq,
-                c.kind,
-                c.entity_id,
-                c.payload,
-                c.created_at,
-                c.origin_device,
-                c.restricted,
-                c.site_id,
-                c.reporter_user_id,
-                c.workstation_id,
-                c.team_lead_only,
-                c.audience,
-                c.team_id,
+                *_pull_columns(store.backend),
+                sa.type_coerce(own, sa.Integer).label("own"),
             )
             .where(c.seq > cursor, c.seq <= newest, visibility_clause(pr, t.changes))
             .order_by(c.seq)
@@ -1377,28 +1421,34 @@ def pull(
     rows = rows[:limit]
     parts: list[str] = []
     audited: list[uuid.UUID] = []
-    for r in rows:
-        payload_text = r.payload
-        if device_id and r.origin_device == device_id and _planned_on_save(r.kind, payload_text):
+    kinds: dict[str, str] = {}
+    # (site, reporter, workstation, team, team_lead_only) -> (may read restricted, audited)
+    decided: dict[tuple[Any, ...], tuple[bool, bool]] = {}
+    own_origin = f'"{device_id}"'
+    for seq, kind, entity, payload_text, created, restricted, lead_only, *who, mine in rows:
+        if mine and _planned_on_save(kind, payload_text):
             continue  # the station planned it itself when it saved the report
-        if r.restricted:
-            vis = Visibility(
-                r.site_id, r.reporter_user_id, r.workstation_id, r.team_lead_only, team_id=r.team_id
-            )
-            if not may_read_restricted(pr, vis):
-                payload_text = json.dumps(_strip(r.kind, json.loads(payload_text)))
-            elif audited_read(pr, vis):
-                audited.append(r.entity_id)
-        elif r.team_lead_only and audited_read(
-            pr, Visibility(r.site_id, r.reporter_user_id, r.workstation_id, True, team_id=r.team_id)
-        ):
-            # A report only team leads see is restricted as a whole: its reads are audited.
-            audited.append(r.entity_id)
-        origin = f'"{device_id}"' if device_id and r.origin_device == device_id else "null"
+        if restricted or lead_only:
+            key = (*who, bool(lead_only))
+            rule = decided.get(key)
+            if rule is None:
+                site, reporter, workstation, team = (_uuid_or_none(v) for v in who)
+                assert site is not None  # changes.site_id is NOT NULL
+                vis = Visibility(site, reporter, workstation, bool(lead_only), team_id=team)
+                rule = decided[key] = (may_read_restricted(pr, vis), audited_read(pr, vis))
+            may_read, audited_by = rule
+            if restricted and not may_read:
+                payload_text = json.dumps(_strip(kind, json.loads(payload_text)))
+            elif audited_by:
+                # A report only team leads see is restricted as a whole: its reads are audited.
+                audited.append(uuid.UUID(entity))
+        kind_text = kinds.get(kind)
+        if kind_text is None:
+            kind_text = kinds[kind] = json.dumps(kind)
         parts.append(
-            f'{{"seq":{r.seq},"kind":{json.dumps(r.kind)},"entity_id":"{r.entity_id}",'
-            f'"payload":{payload_text},"created_at":"{r.created_at.isoformat()}",'
-            f'"origin_device":{origin}}}'
+            f'{{"seq":{seq},"kind":{kind_text},"entity_id":"{_dashed(entity)}",'
+            f'"payload":{payload_text},"created_at":"{_iso_utc(created)}",'
+            f'"origin_device":{own_origin if mine else "null"}}}'
         )
     next_cursor = rows[-1].seq if has_more else max(cursor, newest)
     audit(store, pr, audited, "restricted_read.pull", device_id)

@@ -21,10 +21,13 @@ import uuid
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Connection, Row, String, bindparam, delete, select, type_coerce
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.types import TypeDecorator
 
 from veiligbalie.core.followup import (
     DUE_SOON,
@@ -42,7 +45,7 @@ from veiligbalie.core.timeline import TimelineKind
 from veiligbalie.core.vocabulary import FollowUpKind, TaskAction
 from veiligbalie.store.database import Database
 from veiligbalie.store.schema import followup_tasks, incident_events, incidents, meta
-from veiligbalie.store.types import dumps
+from veiligbalie.store.types import JSONText, dumps
 
 log = logging.getLogger(__name__)
 
@@ -54,21 +57,17 @@ _FOLLOWUP = TimelineKind.FOLLOWUP.value
 _CHUNK = 500
 _INCIDENT_ID = type_coerce(incidents.c.id, String)
 _EVENT_INCIDENT = type_coerce(incident_events.c.incident_id, String)
+_EVENT_ID_TEXT = type_coerce(incident_events.c.id, String)
 # The statements of every fold, built once (saving a report folds its plan on the GUI
-# thread; building them anew each time cost more than running them).
+# thread; building them anew each time cost more than running them). The timeline's
+# follow-up events are read as stored text (the column types' conversions done here).
 _TIMELINE_EVENTS = select(
-    incident_events.c.id,
-    incident_events.c.incident_id,
-    incident_events.c.created_at,
+    _EVENT_ID_TEXT,
+    _EVENT_INCIDENT,
+    type_coerce(incident_events.c.created_at, String),
     incident_events.c.text,
-    incident_events.c.data,
+    type_coerce(incident_events.c.data, String),
 ).where(incident_events.c.kind == _FOLLOWUP, _EVENT_INCIDENT.in_(bindparam("ids", expanding=True)))
-_ORPHAN_EVENTS = select(meta.c.value).where(meta.c.key == bindparam("key"))
-_INSERT_TASKS = sqlite_insert(followup_tasks)
-_UPSERT_TASKS = _INSERT_TASKS.on_conflict_do_update(
-    index_elements=["id"],
-    set_={c.name: _INSERT_TASKS.excluded[c.name] for c in followup_tasks.c if c.name != "id"},
-)
 _INSERT_PLANNED = sqlite_insert(incident_events).on_conflict_do_nothing(index_elements=["id"])
 
 
@@ -149,11 +148,16 @@ def fold_orphans(conn: Connection, events: Iterable[FoldEvent], now: datetime) -
     if not by_task:
         return set()
     known = _existing_tasks(conn, list(by_task))
+    wanted = [
+        task_id
+        for task_id, new in by_task.items()
+        if task_id in known or any(e.data.get("context") for e in new)
+    ]
+    stored = _orphan_events(conn, wanted)
     touched: dict[uuid.UUID, uuid.UUID] = {}
-    for task_id, new in by_task.items():
-        if task_id not in known and not any(e.data.get("context") for e in new):
-            continue
-        kept = {e.id: e for e in _orphan_events(conn, task_id)}
+    for task_id in wanted:
+        new = by_task[task_id]
+        kept = {e.id: e for e in stored.get(task_id, [])}
         before = len(kept)
         kept.update((e.id, e) for e in new if e.id not in kept)
         if len(kept) != before:
@@ -182,27 +186,40 @@ def _existing_tasks(conn: Connection, task_ids: Sequence[uuid.UUID]) -> set[uuid
     return found
 
 
-def _orphan_events(conn: Connection, task_id: uuid.UUID) -> list[FoldEvent]:
-    raw = conn.execute(_ORPHAN_EVENTS, {"key": ORPHAN_PREFIX + str(task_id)}).scalar()
-    if not raw:
-        return []
-    try:
-        return [FoldEvent.from_json(item) for item in json.loads(raw)]
-    except (KeyError, ValueError, TypeError):
-        log.warning("unreadable follow-up events kept for task %s", task_id)
-        return []
+def _orphan_events(
+    conn: Connection, task_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[FoldEvent]]:
+    """The events kept in ``meta`` for these tasks (one query per chunk, not per task)."""
+    found: dict[uuid.UUID, list[FoldEvent]] = {}
+    for start in range(0, len(task_ids), _CHUNK):
+        keys = {ORPHAN_PREFIX + str(i): i for i in task_ids[start : start + _CHUNK]}
+        rows = conn.execute(select(meta.c.key, meta.c.value).where(meta.c.key.in_(list(keys))))
+        for key, raw in rows:
+            if not raw:
+                continue
+            task_id = keys[key]
+            try:
+                found[task_id] = [FoldEvent.from_json(item) for item in json.loads(raw)]
+            except (KeyError, ValueError, TypeError):
+                log.warning("unreadable follow-up events kept for task %s", task_id)
+    return found
 
 
 def _timeline_events(
     conn: Connection, incident_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[FoldEvent]]:
-    """The stored ``followup`` events of these reports, per task."""
+    """The stored ``followup`` events of these reports, per task. Read as the stored text
+    (the column types' conversions done here, once per report for its id)."""
     found: dict[uuid.UUID, list[FoldEvent]] = {}
-    ids = sorted({str(i) for i in incident_ids})
+    reports = {str(i): i for i in incident_ids}
+    ids = sorted(reports)
     for start in range(0, len(ids), _CHUNK):
         rows = conn.execute(_TIMELINE_EVENTS, {"ids": ids[start : start + _CHUNK]})
-        for row in rows:
-            event = FoldEvent(str(row.id), row.incident_id, row.created_at, row.text, row.data)
+        for event_id, incident_id, created_at, text, data in rows:
+            report = reports.get(incident_id)
+            if report is None:  # not the canonical text: as the column type reads it
+                report = reports[incident_id] = uuid.UUID(incident_id)
+            event = FoldEvent(event_id, report, _aware(created_at), text, json.loads(data))
             task_id = event.task_id()
             if task_id is not None:
                 found.setdefault(task_id, []).append(event)
@@ -211,16 +228,62 @@ def _timeline_events(
 
 def _refold(conn: Connection, touched: Mapping[uuid.UUID, uuid.UUID], now: datetime) -> None:
     timeline = _timeline_events(conn, list(touched.values()))
+    orphans = _orphan_events(conn, list(touched))
     rows = []
     for task_id, incident_id in touched.items():
         events = {e.id: e for e in timeline.get(task_id, [])}
-        for orphan in _orphan_events(conn, task_id):
+        for orphan in orphans.get(task_id, ()):
             events.setdefault(orphan.id, orphan)
         state = _fold_task(incident_id, sorted(events.values(), key=_order))
         if state is not None:
             rows.append(_task_row(state, now))
     if rows:
-        conn.execute(_UPSERT_TASKS, rows)
+        conn.exec_driver_sql(_UPSERT_TASKS_SQL, [_upsert_params(row) for row in rows])
+
+
+def _upsert_statement() -> tuple[str, list[tuple[str, Any]]]:
+    """INSERT … ON CONFLICT (id) DO UPDATE of ``followup_tasks``, compiled once; with each
+    parameter's column conversion (what SQLAlchemy would apply per row)."""
+    stmt = sqlite_insert(followup_tasks).values(
+        {c.name: bindparam(c.name) for c in followup_tasks.c}
+    )
+    columns = {c.name: stmt.excluded[c.name] for c in followup_tasks.c if c.name != "id"}
+    compiled = stmt.on_conflict_do_update(index_elements=["id"], set_=columns).compile(
+        dialect=sqlite.dialect()
+    )
+    order = list(compiled.positiontup or [])
+    assert sorted(order) == sorted(c.name for c in followup_tasks.c)
+    dialect = sqlite.dialect()
+    converters: list[tuple[str, Any]] = []
+    for name in order:
+        kind = followup_tasks.c[name].type
+        # The column type's own conversion, called directly (no per-value wrapper); the
+        # plain columns (text) need none.
+        convert = kind.process_bind_param if isinstance(kind, TypeDecorator) else None
+        if isinstance(kind, JSONText):  # most tasks have no details: "{}" without the encoder
+            converters.append((name, _json_text))
+        else:
+            converters.append(
+                (name, None if convert is None else partial(convert, dialect=dialect))
+            )
+    return str(compiled), converters
+
+
+def _json_text(value: Any) -> str | None:
+    """What JSONText stores for ``value``."""
+    if value is None:
+        return None
+    return "{}" if type(value) is dict and not value else dumps(value)
+
+
+_UPSERT_TASKS_SQL, _UPSERT_TASKS_PARAMS = _upsert_statement()
+
+
+def _upsert_params(row: Mapping[str, Any]) -> tuple[Any, ...]:
+    return tuple(
+        row[name] if convert is None else convert(row[name])
+        for name, convert in _UPSERT_TASKS_PARAMS
+    )
 
 
 def _fold_task(incident_id: uuid.UUID, events: Sequence[FoldEvent]) -> TaskState | None:
