@@ -8,7 +8,8 @@ same run on the same database (tests/bench/floor_sync.py: the same payloads over
 HTTP stack, stored or read with one ``executemany``/``SELECT`` and no logic):
 ``floor_seconds`` and ``ratio``. These figures are server + HTTP only
 (``"scope": "server+http"``): applying into a client store is measured by bench_sync_client.
-``VB_BENCH_SCALE`` (default 1) scales every count down for a quick run.
+``VB_BENCH_SCALE`` (default 1) scales every count down for a quick run;
+``VB_BENCH_SYNC`` (e.g. ``push,push_concurrent``) runs only those figures (default: all).
 """
 
 from __future__ import annotations
@@ -305,15 +306,22 @@ def main() -> int:
     only = os.environ.get("VB_BENCH_BACKENDS")  # e.g. "sqlite" for a quick run
     if only:
         backends = [b for b in backends if b in only.split(",")]
+    figures = {"push": bench_push, "pull": bench_pull, "push_concurrent": bench_push_concurrent}
+    chosen = os.environ.get("VB_BENCH_SYNC")  # e.g. "push,push_concurrent"
+    if chosen:
+        unknown = set(chosen.split(",")) - set(figures)
+        if unknown:
+            print(
+                f"VB_BENCH_SYNC: unknown {sorted(unknown)}; know {list(figures)}", file=sys.stderr
+            )
+            return 2
+        figures = {k: v for k, v in figures.items() if k in chosen.split(",")}
     with tempfile.TemporaryDirectory(prefix="vb-bench-sync-") as tmp:
         for backend in backends:
             with ExitStack() as stack:
-                with database(backend, stack, Path(tmp)) as url:
-                    print(json.dumps(bench_push(backend, url)), flush=True)
-                with database(backend, stack, Path(tmp)) as url:
-                    print(json.dumps(bench_pull(backend, url)), flush=True)
-                with database(backend, stack, Path(tmp)) as url:
-                    print(json.dumps(bench_push_concurrent(backend, url)), flush=True)
+                for figure in figures.values():
+                    with database(backend, stack, Path(tmp)) as url:
+                        print(json.dumps(figure(backend, url)), flush=True)
     return 0
 
 
