@@ -1160,19 +1160,37 @@ def push(store: ServerStore, pr: Principal, req: p.PushRequest) -> PushOutcome:
     lock, except that another push may store the same rows meanwhile (one device pushing
     twice at once, one report from two devices): the insert then fails on its key, nothing
     is kept, and the push runs again under the lock from the start, where it sees them.
-    A batch that changes stored reports runs under the lock from the start."""
+    A batch that changes stored reports runs under the lock from the start.
+
+    Such a batch writes its device binding and its push record before the lock; a push of
+    the same device under the lock may wait for those rows while the first waits for the
+    lock (a copied data folder): PostgreSQL ends one of the two as a deadlock, and that one
+    runs again (nothing of it was kept)."""
     if req.changes and all(c.kind == p.INCIDENT_CREATED for c in req.changes):
         try:
             return _push(store, pr, req, late=True)
         except sa.exc.IntegrityError:
             log.info("push of device %s met a concurrent push: applied again", req.device_id)
         except sa.exc.OperationalError as exc:
-            # A device's first push binds it before the lock; one of the same device under
-            # the lock may wait for that row (a copied data folder): PostgreSQL ends one.
-            if getattr(exc.orig, "sqlstate", None) != DEADLOCK_DETECTED:
+            if not _deadlock(exc):
                 raise
             log.info("push of device %s met a concurrent push: applied again", req.device_id)
-    return _push(store, pr, req, late=False)
+    for attempt in range(DEADLOCK_ATTEMPTS):
+        try:
+            return _push(store, pr, req, late=False)
+        except sa.exc.OperationalError as exc:
+            if not _deadlock(exc) or attempt == DEADLOCK_ATTEMPTS - 1:
+                raise
+            log.info("push of device %s met a concurrent push: applied again", req.device_id)
+    raise AssertionError("unreachable")
+
+
+#: How often a push under the lock runs again after PostgreSQL ended it as a deadlock.
+DEADLOCK_ATTEMPTS = 3
+
+
+def _deadlock(exc: sa.exc.OperationalError) -> bool:
+    return getattr(exc.orig, "sqlstate", None) == DEADLOCK_DETECTED
 
 
 def _push(store: ServerStore, pr: Principal, req: p.PushRequest, late: bool) -> PushOutcome:
@@ -1269,13 +1287,14 @@ def _push(store: ServerStore, pr: Principal, req: p.PushRequest, late: bool) -> 
                     device_seq=c.device_seq, reason=str(detail["reason"]), permanent=True
                 )
         batch.prepare()
-        applied = PreparedInsert(conn.dialect, t.applied_pushes, recorded)
+        # The push record draws no seq and refers to nothing: written before the change-log
+        # lock (a concurrent push of the same device meets it on its key, see push()).
+        PreparedInsert(conn.dialect, t.applied_pushes, recorded).run(conn)
         if late:
             store.lock_change_log(conn)
             if pr.is_workstation:
                 conn.execute(seen)  # under the lock: see above
         batch.flush()
-        applied.run(conn)
         cursor = store.max_seq(conn)
     if collisions:
         log.warning(
