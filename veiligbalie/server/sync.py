@@ -878,7 +878,7 @@ class _Batch:
         if pr.site_id is None:
             raise _Reject(f"{p.REASON_FORBIDDEN}: your account has no site")
         incident = _checked_incident(payload, max(self.now, _aware(c.created_at)))
-        data = incident_to_dict(incident)
+        data: dict[str, Any] = incident_to_dict(incident)
         data["status"] = IncidentStatus.SENT.value
         data["revision"] = 1
         data["attachments"] = attachments
