@@ -1,8 +1,8 @@
-"""Pushes of new reports that meet: they are read and checked outside the change-log lock and
-written under it, so two of them can have read the same state before either wrote. The
-second then finds the first's rows (same device pushing twice at once, one report from two
-stations) and is applied again under the lock; numbers stay unique and consecutive and the
-change log stays complete for a puller."""
+"""Pushes of new reports that meet: they are read and checked outside the change-log lock
+(their push record is written there too) and written under it, so two of them can have read
+the same state before either wrote. The second then finds the first's rows (same device
+pushing twice at once, one report from two stations) and is applied again under the lock;
+numbers stay unique and consecutive and the change log stays complete for a puller."""
 
 from __future__ import annotations
 
@@ -26,10 +26,15 @@ def _principal(world: World, who: str) -> auth.Principal:
 
 
 def _waiting_for_the_lock(world: World) -> int:
+    """How many transactions wait: for the change-log lock, or (a push of the same device,
+    whose push record was written before the lock) for a row the other one wrote."""
     with world.store.read() as conn:
         return int(
             conn.execute(
-                sa.text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+                sa.text(
+                    "SELECT count(DISTINCT pid) FROM pg_locks WHERE NOT granted "
+                    "AND locktype IN ('advisory', 'transactionid')"
+                )
             ).scalar_one()
         )
 

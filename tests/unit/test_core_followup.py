@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -11,13 +12,16 @@ from veiligbalie.core.followup import (
     DEFAULT_RULES,
     DIRECT_CHANNELS,
     DUE_SOON,
+    TASK_NAMESPACE,
     FollowUpRule,
     FollowUpTask,
     applicable_steps,
     complete,
     default_plan,
     is_overdue,
+    plan_event_id,
     status,
+    task_id_for,
 )
 from veiligbalie.core.followup import (
     FollowUpReason as Reason,
@@ -341,3 +345,18 @@ def test_naive_now_is_refused() -> None:
         is_overdue(task(DUE), datetime(2026, 12, 1, 12, 0))
     with pytest.raises(ValueError, match="time zone"):
         complete(task(DUE), datetime(2026, 12, 1, 12, 0))
+
+
+def test_task_and_plan_ids_are_uuid5_of_the_task_namespace() -> None:
+    """The fast derivation gives exactly uuid.uuid5's ids (stations and servers of other
+    versions derive them with uuid.uuid5), also from the id's text."""
+    for _ in range(50):
+        incident_id = uuid.uuid4()
+        for kind in FollowUpKind:
+            name = f"{incident_id}/{kind.value}"
+            expected_task = uuid.uuid5(TASK_NAMESPACE, name)
+            expected_event = uuid.uuid5(TASK_NAMESPACE, f"{name}/planned")
+            assert task_id_for(incident_id, kind) == expected_task
+            assert task_id_for(str(incident_id), kind) == expected_task
+            assert plan_event_id(incident_id, kind) == expected_event
+            assert task_id_for(incident_id, kind).version == 5

@@ -17,6 +17,7 @@ Pure data, no I/O: the store and the UI keep and show the tasks this module comp
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
@@ -164,15 +165,29 @@ class FollowUpTask:
         return self.done_at is not None
 
 
-def task_id_for(incident_id: uuid.UUID, kind: FollowUpKind) -> uuid.UUID:
+def task_id_for(incident_id: uuid.UUID | str, kind: FollowUpKind) -> uuid.UUID:
     """The id of ``kind``'s task of a report: the same on every workstation and the server,
-    so a plan made twice (here while offline, and by the server on receipt) is one plan."""
-    return uuid.uuid5(TASK_NAMESPACE, f"{incident_id}/{FollowUpKind(kind).value}")
+    so a plan made twice (here while offline, and by the server on receipt) is one plan.
+    (``incident_id`` may be given as its text, the server's planning does so.)"""
+    return _uuid5(f"{incident_id}/{FollowUpKind(kind).value}")
 
 
-def plan_event_id(incident_id: uuid.UUID, kind: FollowUpKind) -> uuid.UUID:
+def plan_event_id(incident_id: uuid.UUID | str, kind: FollowUpKind) -> uuid.UUID:
     """The id of the timeline event that plans ``kind``'s task (one per report and kind)."""
-    return uuid.uuid5(TASK_NAMESPACE, f"{incident_id}/{FollowUpKind(kind).value}/planned")
+    return _uuid5(f"{incident_id}/{FollowUpKind(kind).value}/planned")
+
+
+_TASK_NAMESPACE_BYTES = TASK_NAMESPACE.bytes
+#: RFC 4122 version 5 and variant bits, set as uuid.UUID(bytes=..., version=5) sets them.
+_V5_CLEAR = ~((0xC000 << 48) | (0xF000 << 64))
+_V5_SET = (0x8000 << 48) | (5 << 76)
+
+
+def _uuid5(name: str) -> uuid.UUID:
+    """``uuid.uuid5(TASK_NAMESPACE, name)`` without its per-call overhead (the server plans
+    a few thousand tasks per push; tests/unit/test_core_followup.py holds them equal)."""
+    digest = hashlib.sha1(_TASK_NAMESPACE_BYTES + name.encode(), usedforsecurity=False).digest()
+    return uuid.UUID(int=(int.from_bytes(digest[:16]) & _V5_CLEAR) | _V5_SET)
 
 
 def _require_aware(moment: datetime, name: str) -> None:

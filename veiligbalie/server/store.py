@@ -22,6 +22,7 @@ import secrets
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -207,14 +208,51 @@ _INSERTS: dict[tuple[str, str, tuple[str, ...]], _Insert] = {}
 _NAMED = re.compile(r"%\((\w+)\)s")
 
 
+class JSONText(str):
+    """A value of a JSON column already written as JSON text (compact, by the caller), which
+    :class:`PreparedInsert` stores as it is instead of encoding it again: a push writes a
+    few thousand follow-up events whose text it builds once for their change-log payload
+    too. Only for JSON columns (elsewhere it is a plain string)."""
+
+    __slots__ = ()
+
+
+def _json_processor(proc: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A JSON column's bind processor that passes :class:`JSONText` through as text (SQLite
+    stores JSON as text; PostgreSQL casts the text parameter with ``::JSON``)."""
+
+    def process(value: Any) -> Any:
+        if value.__class__ is JSONText:
+            return str.__str__(value)
+        return proc(value)
+
+    return process
+
+
+def _sqlite_utc_text(value: datetime | None) -> str | None:
+    """What UTCDateTime and SQLite's DATETIME make of an aware datetime (the UTC moment as
+    ``YYYY-MM-DD HH:MM:SS.ffffff``), in one step: a push binds a few thousand deadlines.
+    tests/server/test_bulk_insert.py holds it equal to SQLAlchemy's own processors."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to the database")
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
 def _processor(column: sa.Column[Any], dialect: sa.Dialect) -> _Processor:
     """The column's bind processor; for a datetime one that remembers its last answers (the
-    rows of one push carry the same few moments: its ``now`` on most of them)."""
+    rows of one push carry the same few moments: its ``now`` on most of them); for JSON one
+    that takes :class:`JSONText` as it is."""
     proc = column.type.dialect_impl(dialect).bind_processor(dialect)
     impl = getattr(column.type, "impl", column.type)  # a TypeDecorator's (UTCDateTime)
+    if proc is not None and isinstance(impl, sa.JSON):
+        return _json_processor(proc)
     if proc is None or not isinstance(impl, sa.DateTime):
         return proc
     convert = proc
+    if isinstance(column.type, schema.UTCDateTime) and dialect.name == "sqlite":
+        convert = _sqlite_utc_text
     memo: dict[Any, Any] = {}
 
     def remembered(value: Any) -> Any:

@@ -32,6 +32,7 @@ from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy.engine import Connection
 
 from veiligbalie.core.followup import (
+    FollowUpTask,
     TaskState,
     apply_task_event,
     default_plan,
@@ -39,6 +40,7 @@ from veiligbalie.core.followup import (
     task_id_for,
 )
 from veiligbalie.core.incident import (
+    Incident,
     format_reference,
     incident_from_dict,
     incident_to_dict,
@@ -58,7 +60,7 @@ from veiligbalie.server import audit as audit_log
 from veiligbalie.server import devices
 from veiligbalie.server import schema as t
 from veiligbalie.server.auth import Principal
-from veiligbalie.server.store import PreparedInsert, ServerStore, bulk_insert
+from veiligbalie.server.store import JSONText, PreparedInsert, ServerStore, bulk_insert
 
 log = logging.getLogger(__name__)
 #: Compact JSON text of a change's payload (one encoder: json.dumps with arguments builds a
@@ -307,6 +309,11 @@ def _first_error(exc: PydanticValidationError) -> str:
 
 def _parse_incident(data: dict[str, Any], now: datetime) -> dict[str, Any]:
     """The canonical incident dict of ``data``; raises _Reject when it is not a valid report."""
+    return incident_to_dict(_checked_incident(data, now))
+
+
+def _checked_incident(data: dict[str, Any], now: datetime) -> Incident:
+    """The report ``data`` describes; raises _Reject when it is not a valid report."""
     try:
         incident = incident_from_dict(data)
     except (KeyError, ValueError, TypeError) as exc:
@@ -317,7 +324,39 @@ def _parse_incident(data: dict[str, Any], now: datetime) -> dict[str, Any]:
         raise _Reject(f"{p.REASON_INVALID}: {text}")
     if len(incident.reporter) > p.NAME_MAX or len(incident.reference or "") > 64:
         raise _Reject(f"{p.REASON_INVALID}: reporter or reference too long")
-    return incident_to_dict(incident)
+    return incident
+
+
+#: The JSON text of SYSTEM_AUTHOR (the planned tasks' author), for :func:`_planned_texts`.
+_SYSTEM_AUTHOR_JSON = json.dumps(SYSTEM_AUTHOR, ensure_ascii=False)
+
+
+def _planned_texts(
+    incident_text: str,
+    event_id: uuid.UUID,
+    task_id: uuid.UUID,
+    task: FollowUpTask,
+    revision: int,
+    now_text: str,
+) -> tuple[JSONText, str]:
+    """The timeline data and the change-log payload of the event planning ``task``, as the
+    compact JSON text that ``_compact`` makes of the dicts ``p.timeline_entry`` would give
+    (same keys, same order; tests/server/test_sync_planned_text.py holds them equal): a push of
+    500 new reports plans a few thousand of these, and the text is built once for both
+    tables. Every value is a UUID, an ISO moment, an enum value or a constant: nothing to
+    escape."""
+    due_from = f'"{task.due_from.isoformat()}"' if task.due_from is not None else "null"
+    fields = (
+        f'"kind":"{task.kind.value}","task_id":"{task_id}","action":"planned",'
+        f'"due":"{task.due.isoformat()}","due_from":{due_from},"reason":"{task.reason.value}",'
+        '"done":false,"done_at":null,"assignee_user_id":null,"assignee_name":"",'
+        '"details":{},"context":null'
+    )
+    payload = (
+        f'{{"incident_id":"{incident_text}","event_id":"{event_id}",{fields},"note":"",'
+        f'"author":{_SYSTEM_AUTHOR_JSON},"revision":{revision},"created_at":"{now_text}"}}'
+    )
+    return JSONText(f"{{{fields}}}"), payload
 
 
 class _Batch:
@@ -335,6 +374,7 @@ class _Batch:
         self.pr = pr
         self.device = req.device_id
         self.now = now
+        self.now_text = now.isoformat()
         self.incidents: dict[uuid.UUID, _Incident] = {}
         self.known_events: set[uuid.UUID] = set()
         self.change_rows: list[dict[str, Any]] = []
@@ -554,7 +594,7 @@ class _Batch:
         kind: str,
         author: str,
         text: str,
-        data: dict[str, Any],
+        data: dict[str, Any] | JSONText,
         audience: str,
         restricted: bool,
     ) -> None:
@@ -739,19 +779,23 @@ class _Batch:
             self.tasks_dirty.add(after.id)
             self.task_kinds.setdefault(incident_id, set()).add(after.kind)
 
-    def _plan(self, inc: _Incident) -> None:
+    def _plan(self, inc: _Incident, incident: Incident | None = None) -> None:
         """Plan every applicable follow-up task the report does not have yet (a task once
-        planned is never removed or moved by this)."""
+        planned is never removed or moved by this). ``incident``: the report as just parsed
+        from ``inc.data`` (a new one), else it is parsed here."""
         self._load_tasks(inc.id)
         have = self.task_kinds.get(inc.id, set())
         try:
-            plan = default_plan(incident_from_dict(inc.data), self.closed_days())
+            if incident is None:
+                incident = incident_from_dict(inc.data)
+            plan = default_plan(incident, self.closed_days())
         except (KeyError, ValueError, TypeError):
             return
         todo = [task for task in plan if task.kind not in have]
         if not todo:
             return
-        ids = [plan_event_id(inc.id, task.kind) for task in todo]
+        incident_text = str(inc.id)
+        ids = [plan_event_id(incident_text, task.kind) for task in todo]
         stored: set[uuid.UUID] = set()
         if not inc.new:  # a report created by this push has no stored events yet
             stored.update(
@@ -759,26 +803,15 @@ class _Batch:
                     sa.select(t.incident_events.c.id).where(t.incident_events.c.id.in_(ids))
                 ).scalars()
             )
+        kinds = self.task_kinds.setdefault(inc.id, set())
         for task, event_id in zip(todo, ids, strict=True):
             if event_id in self.known_events or event_id in stored:
                 continue
-            # What p.timeline_entry makes of the planned FollowUpPayload, built directly
-            # (a push of 500 new reports plans a few thousand of these).
-            task_id = task_id_for(inc.id, task.kind)
-            data: dict[str, Any] = {
-                "kind": task.kind.value,
-                "task_id": str(task_id),
-                "action": TaskAction.PLANNED.value,
-                "due": task.due.isoformat(),
-                "due_from": task.due_from.isoformat() if task.due_from else None,
-                "reason": task.reason.value,
-                "done": False,
-                "done_at": None,
-                "assignee_user_id": None,
-                "assignee_name": "",
-                "details": {},
-                "context": None,
-            }
+            # What p.timeline_entry makes of the planned FollowUpPayload, built directly.
+            task_id = task_id_for(incident_text, task.kind)
+            data, payload = _planned_texts(
+                incident_text, event_id, task_id, task, inc.revision, self.now_text
+            )
             self.tasks[task_id] = TaskState(
                 id=task_id,
                 incident_id=inc.id,
@@ -788,20 +821,11 @@ class _Batch:
                 due_from=task.due_from,
             )
             self.tasks_dirty.add(task_id)
-            self.task_kinds.setdefault(inc.id, set()).add(task.kind)
+            kinds.add(task.kind)
             kind = TimelineKind.FOLLOWUP.value
             self._event(inc, event_id, kind, SYSTEM_AUTHOR, "", data, OWNER, False)
             self.event_rows[-1]["user_id"] = None
-            body = {
-                "incident_id": str(inc.id),
-                "event_id": str(event_id),
-                **data,
-                "note": "",
-                "author": SYSTEM_AUTHOR,
-                "revision": inc.revision,
-                "created_at": self.now.isoformat(),
-            }
-            self._log(p.INCIDENT_FOLLOWUP, inc, body, OWNER, False)
+            self._log(p.INCIDENT_FOLLOWUP, inc, payload, OWNER, False)
 
     # -- numbers ---------------------------------------------------------------------------
 
@@ -853,7 +877,8 @@ class _Batch:
         pr = self.pr
         if pr.site_id is None:
             raise _Reject(f"{p.REASON_FORBIDDEN}: your account has no site")
-        data = _parse_incident(payload, max(self.now, _aware(c.created_at)))
+        incident = _checked_incident(payload, max(self.now, _aware(c.created_at)))
+        data: dict[str, Any] = incident_to_dict(incident)
         data["status"] = IncidentStatus.SENT.value
         data["revision"] = 1
         data["attachments"] = attachments
@@ -895,7 +920,7 @@ class _Batch:
             self._aliases(inc)
             self._log(p.INCIDENT_CREATED, inc, data, SUMMARY, inc.restricted)
         self.tasks_loaded.add(inc.id)  # a new report has no tasks yet
-        self._plan(inc)
+        self._plan(inc, incident)
 
     def _aliases(self, inc: _Incident) -> None:
         for number in (inc.reference, inc.provisional_reference):
@@ -931,17 +956,20 @@ class _Batch:
         self,
         kind: str,
         inc: _Incident,
-        payload: dict[str, Any] | None,
+        payload: dict[str, Any] | str | None,
         audience: str,
         restricted: bool,
         assignee: uuid.UUID | None = None,
     ) -> None:
+        """Append a change (``payload``: a dict, or its compact JSON text already)."""
         self.change_rows.append(
             {
                 "entity_id": inc.id,
                 "kind": kind,
                 # None: filled in when the report gets its number (:meth:`number`).
-                "payload": None if payload is None else _compact(payload),
+                "payload": payload
+                if payload is None or isinstance(payload, str)
+                else _compact(payload),
                 "site_id": inc.site_id,
                 "reporter_user_id": inc.reporter_user_id,
                 "workstation_id": inc.workstation_id,
@@ -1132,19 +1160,37 @@ def push(store: ServerStore, pr: Principal, req: p.PushRequest) -> PushOutcome:
     lock, except that another push may store the same rows meanwhile (one device pushing
     twice at once, one report from two devices): the insert then fails on its key, nothing
     is kept, and the push runs again under the lock from the start, where it sees them.
-    A batch that changes stored reports runs under the lock from the start."""
+    A batch that changes stored reports runs under the lock from the start.
+
+    Such a batch writes its device binding and its push record before the lock; a push of
+    the same device under the lock may wait for those rows while the first waits for the
+    lock (a copied data folder): PostgreSQL ends one of the two as a deadlock, and that one
+    runs again (nothing of it was kept)."""
     if req.changes and all(c.kind == p.INCIDENT_CREATED for c in req.changes):
         try:
             return _push(store, pr, req, late=True)
         except sa.exc.IntegrityError:
             log.info("push of device %s met a concurrent push: applied again", req.device_id)
         except sa.exc.OperationalError as exc:
-            # A device's first push binds it before the lock; one of the same device under
-            # the lock may wait for that row (a copied data folder): PostgreSQL ends one.
-            if getattr(exc.orig, "sqlstate", None) != DEADLOCK_DETECTED:
+            if not _deadlock(exc):
                 raise
             log.info("push of device %s met a concurrent push: applied again", req.device_id)
-    return _push(store, pr, req, late=False)
+    for attempt in range(DEADLOCK_ATTEMPTS):
+        try:
+            return _push(store, pr, req, late=False)
+        except sa.exc.OperationalError as exc:
+            if not _deadlock(exc) or attempt == DEADLOCK_ATTEMPTS - 1:
+                raise
+            log.info("push of device %s met a concurrent push: applied again", req.device_id)
+    raise AssertionError("unreachable")
+
+
+#: How often a push under the lock runs again after PostgreSQL ended it as a deadlock.
+DEADLOCK_ATTEMPTS = 3
+
+
+def _deadlock(exc: sa.exc.OperationalError) -> bool:
+    return getattr(exc.orig, "sqlstate", None) == DEADLOCK_DETECTED
 
 
 def _push(store: ServerStore, pr: Principal, req: p.PushRequest, late: bool) -> PushOutcome:
@@ -1241,13 +1287,14 @@ def _push(store: ServerStore, pr: Principal, req: p.PushRequest, late: bool) -> 
                     device_seq=c.device_seq, reason=str(detail["reason"]), permanent=True
                 )
         batch.prepare()
-        applied = PreparedInsert(conn.dialect, t.applied_pushes, recorded)
+        # The push record draws no seq and refers to nothing: written before the change-log
+        # lock (a concurrent push of the same device meets it on its key, see push()).
+        PreparedInsert(conn.dialect, t.applied_pushes, recorded).run(conn)
         if late:
             store.lock_change_log(conn)
             if pr.is_workstation:
                 conn.execute(seen)  # under the lock: see above
         batch.flush()
-        applied.run(conn)
         cursor = store.max_seq(conn)
     if collisions:
         log.warning(
