@@ -18,7 +18,7 @@ from veiligbalie.core.vocabulary import Category, FollowUpKind
 from veiligbalie.store.database import Database
 from veiligbalie.store.incidents import IncidentRepository, TimelineEvent
 from veiligbalie.store.pulled import SERVER, EventRow, PulledData, PulledEvent
-from veiligbalie.store.tasks import PLAN_AUTHOR, TaskRepository
+from veiligbalie.store.tasks import PLAN_AUTHOR, FoldEvent, TaskRepository, fold
 from veiligbalie.store.types import dumps, utc_text
 
 T0 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
@@ -96,6 +96,34 @@ def test_saving_a_report_here_plans_its_tasks_without_outbox_rows(db: Database) 
     with db.session() as session:
         kinds_sent = session.execute(text("SELECT kind FROM outbox")).scalars().all()
     assert kinds_sent == ["incident.created"]
+
+
+def test_a_new_reports_plan_folded_in_memory_equals_the_fold_from_the_store(
+    db: Database,
+) -> None:
+    """Saving skips reading back the plan it just wrote; folding it again from the stored
+    timeline (as a pull or a re-plan does) must give the very same task rows."""
+    repo = IncidentRepository(db)
+    saved = repo.save_new(violent(), plan=True)
+
+    def task_rows() -> list[tuple[Any, ...]]:
+        with db.session() as session:
+            rows = session.execute(text("SELECT * FROM followup_tasks ORDER BY id")).all()
+        return [tuple(row) for row in rows]
+
+    in_memory = task_rows()
+    assert len(in_memory) >= 2
+    with db.session() as session:
+        session.execute(text("DELETE FROM followup_tasks"))
+    with db.write_connection() as conn:
+        events = [
+            FoldEvent(str(e.id), e.incident_id, e.created_at, e.text, e.data)
+            for e in repo.timeline(saved.id)
+        ]
+        fold(conn, events, datetime.now(UTC))
+    from_store = task_rows()
+    # Every column but the fold's own timestamp (when the row was written) is the same.
+    assert [r[:-1] for r in from_store] == [r[:-1] for r in in_memory]
 
 
 def test_a_done_event_made_here_ticks_the_task_off_in_the_same_write(db: Database) -> None:

@@ -380,7 +380,7 @@ class IncidentRepository:
                 payload["attachments"] = [info.to_dict() for info in unique.values()]
                 self._outbox.enqueue(conn, "incident.created", saved.id, payload)
                 if plan:
-                    store_plan(conn, saved, now, extra_closed)
+                    store_plan(conn, saved, now, extra_closed, new_report=True)
         except IntegrityError as exc:
             if "incidents.id" in str(exc.orig):
                 raise IncidentExistsError(f"The report {incident.id} was saved before.") from exc

@@ -69,6 +69,7 @@ _TIMELINE_EVENTS = select(
     type_coerce(incident_events.c.data, String),
 ).where(incident_events.c.kind == _FOLLOWUP, _EVENT_INCIDENT.in_(bindparam("ids", expanding=True)))
 _INSERT_PLANNED = sqlite_insert(incident_events).on_conflict_do_nothing(index_elements=["id"])
+_ORPHANS = select(meta.c.key, meta.c.value).where(meta.c.key.in_(bindparam("keys", expanding=True)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +194,7 @@ def _orphan_events(
     found: dict[uuid.UUID, list[FoldEvent]] = {}
     for start in range(0, len(task_ids), _CHUNK):
         keys = {ORPHAN_PREFIX + str(i): i for i in task_ids[start : start + _CHUNK]}
-        rows = conn.execute(select(meta.c.key, meta.c.value).where(meta.c.key.in_(list(keys))))
+        rows = conn.execute(_ORPHANS, {"keys": list(keys)})
         for key, raw in rows:
             if not raw:
                 continue
@@ -226,8 +227,17 @@ def _timeline_events(
     return found
 
 
-def _refold(conn: Connection, touched: Mapping[uuid.UUID, uuid.UUID], now: datetime) -> None:
-    timeline = _timeline_events(conn, list(touched.values()))
+def _refold(
+    conn: Connection,
+    touched: Mapping[uuid.UUID, uuid.UUID],
+    now: datetime,
+    timeline: Mapping[uuid.UUID, Sequence[FoldEvent]] | None = None,
+) -> None:
+    """Fold the tasks ``touched`` (task id → report id) from their stored events and the
+    kept orphans. ``timeline``: every timeline event of those tasks when the caller knows
+    them all (a report saved in this very transaction), read from the store otherwise."""
+    if timeline is None:
+        timeline = _timeline_events(conn, list(touched.values()))
     orphans = _orphan_events(conn, list(touched))
     rows = []
     for task_id, incident_id in touched.items():
@@ -363,12 +373,19 @@ def plan_rows(incident: Incident, plan: Sequence[FollowUpTask]) -> list[dict[str
 
 
 def store_plan(
-    conn: Connection, incident: Incident, now: datetime, extra_closed: Collection[date] = ()
+    conn: Connection,
+    incident: Incident,
+    now: datetime,
+    extra_closed: Collection[date] = (),
+    *,
+    new_report: bool = False,
 ) -> set[uuid.UUID]:
     """Store the default plan of ``incident`` as planned events (no outbox rows: the server
     makes the same plan) and fold them; an event already here stays as it is, a done task
     stays done. ``extra_closed``: the organisation's closing days (deadlines skip them, as
-    on the server). Returns the task ids."""
+    on the server). ``new_report``: the report was inserted in this very transaction, so
+    its timeline holds nothing but this plan (events need their report row) and the fold
+    need not read it back (saving a report from the form). Returns the task ids."""
     rows = plan_rows(incident, default_plan(incident, extra_closed))
     if not rows:
         return set()
@@ -376,7 +393,16 @@ def store_plan(
     events = [
         FoldEvent(str(r["id"]), incident.id, r["created_at"], r["text"], r["data"]) for r in rows
     ]
-    return fold(conn, events, now)
+    if not new_report:
+        return fold(conn, events, now)
+    timeline: dict[uuid.UUID, list[FoldEvent]] = {}
+    for event in events:
+        task_id = event.task_id()
+        if task_id is not None:
+            timeline.setdefault(task_id, []).append(event)
+    if timeline:
+        _refold(conn, {task_id: incident.id for task_id in timeline}, now, timeline)
+    return set(timeline)
 
 
 def plan_missing(
