@@ -1,22 +1,47 @@
-"""The GUI thread never waits on the site key's PBKDF2 nor on copying evidence: meanwhile a
-QTimer ticking every 5 ms sees no long gap, the screen shows it is busy, and the alarm
-button still raises an alarm at once."""
+"""The GUI thread never waits on the site key's PBKDF2 nor on copying evidence: the work runs
+on another thread (the real functions, watched for the thread that calls them), the GUI
+thread's timer keeps turning meanwhile, the screen shows it is busy, and the alarm button
+still raises an alarm at once. No assertion depends on how fast the machine is; the longest
+pause between timer ticks is reported in the failure message only."""
 
 from __future__ import annotations
 
 import os
+import threading
 import time
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 
 from veiligbalie.protocol import lan as lan_protocol
 from veiligbalie.services.alarm_paths import load_site_key
+from veiligbalie.store import attachments as attachment_store
 from veiligbalie.store.incidents import IncidentRepository
 from veiligbalie.ui.main_window import MainWindow
 
-#: Longest pause between two 5 ms ticks the test accepts (a frame is 16 ms; the machine
-#: running the tests is shared, hence the margin). The derivation alone takes ~0.5 s.
-MAX_GAP_MS = 50.0
+
+class ThreadWatch:
+    """Wraps a real function: records on which threads it ran and how many GUI-timer ticks
+    happened while it was running (the GUI thread turning during the work)."""
+
+    def __init__(self, real: Callable[..., Any], ticks: TickWatch) -> None:
+        self.real = real
+        self.ticks = ticks
+        self.threads: list[int] = []
+        self.ticks_during: list[int] = []
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self.threads.append(threading.get_ident())
+        before = self.ticks.ticks
+        try:
+            return self.real(*args, **kwargs)
+        finally:
+            self.ticks_during.append(self.ticks.ticks - before)
+
+    def ran_off_the_gui_thread(self) -> bool:
+        gui = threading.main_thread().ident
+        return bool(self.threads) and all(thread != gui for thread in self.threads)
 
 
 class TickWatch:
@@ -45,12 +70,17 @@ class TickWatch:
         self.ticks += 1
 
 
-def test_key_derivation_leaves_the_gui_thread_turning(qtbot, main_window: MainWindow) -> None:
+def test_key_derivation_leaves_the_gui_thread_turning(
+    qtbot,  # noqa: ANN001
+    main_window: MainWindow,
+    monkeypatch,  # noqa: ANN001
+) -> None:
     panel = main_window.settings_view.alarm_settings
     panel.site_id.setText("stadhuis")
     watch = TickWatch()
+    derive = ThreadWatch(lan_protocol.key_from_passphrase, watch)
+    monkeypatch.setattr(lan_protocol, "key_from_passphrase", derive)
     watch.start()
-    started = time.perf_counter()
     with qtbot.waitSignal(panel.key_derivation.finished, timeout=15000):
         assert panel.set_key_from_passphrase("een lange zin voor de balie")
         # The busy state is visible while the worker hashes.
@@ -58,17 +88,15 @@ def test_key_derivation_leaves_the_gui_thread_turning(qtbot, main_window: MainWi
         assert not panel.passphrase_button.isEnabled()
         assert not panel.key_file_button.isEnabled()
         assert panel.message.text() == "Deriving the site key from the passphrase…"
-    elapsed_ms = (time.perf_counter() - started) * 1000
     watch.stop()
 
-    assert load_site_key() == lan_protocol.key_from_passphrase(
-        "een lange zin voor de balie", "stadhuis"
-    )
+    assert derive.ran_off_the_gui_thread(), "the PBKDF2 ran on the GUI thread"
+    # The GUI thread's timer turned while the worker hashed (the hashing takes ~0.5 s).
+    assert derive.ticks_during[0] > 0, f"longest pause {watch.longest_ms:.1f} ms"
+    assert load_site_key() == derive.real("een lange zin voor de balie", "stadhuis")
     assert panel.passphrase_button.isEnabled()
     assert panel.key_file_button.isEnabled()
     assert not panel.key_derivation.busy
-    assert watch.ticks > elapsed_ms / 5 / 4  # the timer really turned meanwhile
-    assert watch.longest_ms < MAX_GAP_MS, f"GUI thread stalled {watch.longest_ms:.1f} ms"
 
 
 def test_the_alarm_button_answers_while_the_key_is_derived(qtbot, main_window: MainWindow) -> None:
@@ -92,7 +120,7 @@ def test_a_too_short_passphrase_is_refused_at_once(qtbot, main_window: MainWindo
     assert load_site_key() is None
 
 
-def test_attachments_are_copied_off_the_gui_thread(qtbot, env, tmp_path) -> None:  # noqa: ANN001
+def test_attachments_are_copied_off_the_gui_thread(qtbot, env, tmp_path, monkeypatch) -> None:  # noqa: ANN001
     """A 20 MB video is copied, hashed and fsynced on a worker: the GUI thread keeps
     turning, "Copying files…" shows, saving waits for it (the report stays as typed) and
     then saves the report with the file."""
@@ -103,6 +131,8 @@ def test_attachments_are_copied_off_the_gui_thread(qtbot, env, tmp_path) -> None
     video.write_bytes(os.urandom(20 * 1024 * 1024))
     box = form._attachments_box()
     watch = TickWatch()
+    copy = ThreadWatch(attachment_store.import_attachment, watch)
+    monkeypatch.setattr(attachment_store, "import_attachment", copy)
     watch.start()
     box.add_files_in_background([video])
     assert box.copying
@@ -114,7 +144,8 @@ def test_attachments_are_copied_off_the_gui_thread(qtbot, env, tmp_path) -> None
     watch.stop()
     assert not box.copying_label.isVisibleTo(box)
     assert [a.original_name for a in form.attachments()] == ["opname.mp4"]
-    assert watch.longest_ms < MAX_GAP_MS, f"GUI thread stalled {watch.longest_ms:.1f} ms"
+    assert copy.ran_off_the_gui_thread(), "the evidence was copied on the GUI thread"
+    assert copy.threads, "nothing was copied"
     saved = form.save()
     assert saved is not None
     names = [a.original_name for a in IncidentRepository(db).attachments(saved.id)]
