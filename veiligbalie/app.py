@@ -245,13 +245,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return
         opened.append(context)
         window.attach(context)
+        if probe:
+            # READY: store open, sync engine started, the alarm paths (LAN beacon, server
+            # stream) configured and the alarm button attached; the area on screen (the form)
+            # is built on the next turn and says FORM.
+            print("READY", flush=True)
+            window.first_area_shown.connect(lambda: (print("FORM", flush=True), app.quit()))
+            return
         from veiligbalie import secrets  # the keyring's import is not needed for the first frame
 
         log.info("Services started; credentials backend: %s", secrets.backend_description())
-        if probe:
-            print("READY", flush=True)
-            app.quit()
-            return
         if args.smoke_test:
             problems = smoke_check(language)
             app.exit(0 if not problems else 4)
