@@ -358,8 +358,9 @@ def smoke_check(language: str) -> list[str]:
 
 
 def open_services(app: QApplication) -> AppContext | None:
-    """Open the local store and build the services; None (after telling the user) when the
-    database cannot be used."""
+    """Open the local store and build the services the first alarm needs (the window builds
+    the rest on the next turn); None (after telling the user) when the database cannot be
+    used."""
     from veiligbalie.services.context import AppContext
     from veiligbalie.store.database import Database, NotADatabaseError, SchemaTooNewError
 
@@ -387,7 +388,8 @@ def open_services(app: QApplication) -> AppContext | None:
             + f"\n\n{paths.database_path()}",
         )
         return None
-    return AppContext.open(db)
+    # What the first alarm needs; the window completes the rest on the next turn.
+    return AppContext.open_alarm_path(db)
 
 
 if __name__ == "__main__":

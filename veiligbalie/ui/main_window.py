@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
         self._area_keys: tuple[str, ...] = ()
         self._pending_area = "report"
         self._first_area_open = False
+        self._services_complete = False
         self._guidance_beside: GuidanceBeside | None = None
         self._incident_detail: IncidentDetailView | None = None
         self._detail_holder: QScrollArea | None = None
@@ -268,13 +269,10 @@ class MainWindow(QMainWindow):
             self.conflict_notifier = ConflictNotifier(
                 context.sync, self.statusBar(), self.tray, self
             )
-        if context.followup is not None:
-            from veiligbalie.ui.worklist_notes import connect_notifications
-
-            # The team lead's notifications: a new report, a task turning due soon.
-            connect_notifications(context.followup, self.notify)
         if context.session is not None:
             context.session.changed.connect(self.apply_roles)
+        if context.completed:  # every service already there (tests, tools): wire them now
+            self._complete_services()
         self.apply_roles()
         # Last: a press made while starting is raised now, with the indicator in place.
         self.alarm_button.attach(context.alarms)
@@ -282,10 +280,26 @@ class MainWindow(QMainWindow):
         # The area on screen, the refresher reminder: on the next turn, the alarm path first.
         QTimer.singleShot(0, self._open_first_area)
 
+    def _complete_services(self) -> None:
+        """The services the first alarm does not need (Hulp, follow-up, documents, evidence,
+        the dossier): built on the turn after attach, or at once when an area needs them."""
+        context = self.context
+        if context is None or self._services_complete:
+            return
+        self._services_complete = True
+        context.complete()
+        if context.followup is not None:
+            from veiligbalie.ui.worklist_notes import connect_notifications
+
+            # The team lead's notifications: a new report, a task turning due soon.
+            connect_notifications(context.followup, self.notify)
+        self.apply_roles()  # Opvolging shows once its service exists
+
     def _open_first_area(self) -> None:
         if self.context is None or self._first_area_open:
             return
         self._first_area_open = True
+        self._complete_services()
         from veiligbalie.ui.guidance_refresher import RefresherReminder
 
         assert self.context.guidance is not None
@@ -360,6 +374,7 @@ class MainWindow(QMainWindow):
             return True
         if self.context is None or key not in self.AREAS:
             return False
+        self._complete_services()
         if key == "followup" and self.context.followup is None:
             return False
         page = self._build_page(key)
@@ -425,6 +440,7 @@ class MainWindow(QMainWindow):
         if self._guidance_beside is None:
             from veiligbalie.ui.guidance_beside import GuidanceBeside
 
+            self._complete_services()
             assert self.context is not None and self.context.guidance is not None
             beside = GuidanceBeside(self.context.guidance, self)
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, beside)
@@ -438,6 +454,7 @@ class MainWindow(QMainWindow):
         """The detail of one report: a page of its own, opened from the log (Enter or a
         double click); Esc or "Terug" goes back where it was opened from."""
         if self._incident_detail is None:
+            self._complete_services()
             from veiligbalie.services.review import ReviewService
             from veiligbalie.ui.incident_detail import IncidentDetailView
 
