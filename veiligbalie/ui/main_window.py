@@ -8,7 +8,6 @@ The window only listens to services and calls them; it never touches the store i
 from __future__ import annotations
 
 import logging
-import uuid
 from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
@@ -34,11 +33,12 @@ from veiligbalie import settings
 from veiligbalie.core.text import fill
 from veiligbalie.core.vocabulary import Role
 from veiligbalie.ui.alarm_button import AlarmButton, show_not_connected_box
-from veiligbalie.ui.labels import status_label
 from veiligbalie.ui.resources import icon
 from veiligbalie.ui.widgets import vbox
 
 if TYPE_CHECKING:
+    import uuid
+
     from veiligbalie.services.alarms import Alarm
     from veiligbalie.services.context import AppContext
     from veiligbalie.ui.guidance_beside import GuidanceBeside
@@ -589,6 +589,8 @@ class MainWindow(QMainWindow):
         if not found:
             return
         if len(found) == 1:
+            from veiligbalie.ui.labels import status_label
+
             incident = found[0]
             text = fill(
                 self.tr("News on your report %1: %2."),
