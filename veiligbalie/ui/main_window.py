@@ -233,8 +233,9 @@ class MainWindow(QMainWindow):
         self.apply_roles()
         self._install_tray()
         self._restore_geometry()
-        if context is not None:
+        if context is not None:  # services already up (tests, tools): the area at once, too
             self.attach(context)
+            self._open_first_area()
 
     def attach(self, context: AppContext) -> None:
         """The services are up: the alarm indicator, pop-up and status at once; the areas
