@@ -115,7 +115,14 @@ def test_start_up_builds_no_area_and_no_later_service_before_the_alarm_path(
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
     env["HOME"] = str(tmp_path)
     before_shown = ["sqlalchemy", "pydantic", "keyring", "veiligbalie.core.followup"]
-    watched = [*AREA_MODULES, *LATER_SERVICES, "veiligbalie.services.context", *before_shown]
+    log_reads = "veiligbalie.services.log"  # the Logboek's reads: with the first area using them
+    watched = [
+        *AREA_MODULES,
+        *LATER_SERVICES,
+        "veiligbalie.services.context",
+        log_reads,
+        *before_shown,
+    ]
     out = subprocess.run(
         [sys.executable, "-c", STAGES, json.dumps(watched)],
         env=env,

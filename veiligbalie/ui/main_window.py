@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
     from veiligbalie.services.alarms import Alarm
     from veiligbalie.services.context import AppContext
+    from veiligbalie.services.log import LogService
     from veiligbalie.ui.guidance_beside import GuidanceBeside
     from veiligbalie.ui.help_view import HelpView
     from veiligbalie.ui.incident_detail import IncidentDetailView
@@ -126,6 +127,7 @@ class MainWindow(QMainWindow):
         self._services_complete = False
         self._guidance_beside: GuidanceBeside | None = None
         self._incident_detail: IncidentDetailView | None = None
+        self._log_service: LogService | None = None
         self._detail_holder: QScrollArea | None = None
         self._detail_return = "log"
         self._holders: dict[str, QScrollArea] = {}
@@ -241,7 +243,6 @@ class MainWindow(QMainWindow):
         """The services are up: the alarm indicator, pop-up and status at once; the areas
         are built on their first visit (the one on screen on the next turn of the event
         loop), so nothing the first alarm does not need runs before its path is live."""
-        from veiligbalie.services.log import LogService
         from veiligbalie.ui.alarm_indicator import AlarmIndicator
         from veiligbalie.ui.alarm_popup import AlarmPopup
         from veiligbalie.ui.connection_status import ConnectionStatus
@@ -253,10 +254,6 @@ class MainWindow(QMainWindow):
         self.alarm_popup = AlarmPopup(context.alarms)
         context.alarms.offer_registration.connect(self._offer_registration)
         self.alarm_popup.guidanceRequested.connect(self.show_card)
-        # Who may see the Logboek decides the navigation, so its reads exist from the start.
-        self.log_service = LogService(
-            context.db, context.incidents, context.session, context.sync, parent=self
-        )
         context.incidents.news.connect(self._on_news)
         context.incidents.private_drafts_removed.connect(self._on_private_drafts_removed)
 
@@ -408,6 +405,19 @@ class MainWindow(QMainWindow):
             self._ensure_page(key)
 
     @property
+    def log_service(self) -> LogService:
+        """The Logboek's reads (built with the first area that reads the log)."""
+        if self._log_service is None:
+            from veiligbalie.services.log import LogService
+
+            context = self.context
+            assert context is not None
+            self._log_service = LogService(
+                context.db, context.incidents, context.session, context.sync, parent=self
+            )
+        return self._log_service
+
+    @property
     def incident_form(self) -> IncidentForm:
         return cast("IncidentForm", self.page("report"))
 
@@ -488,7 +498,9 @@ class MainWindow(QMainWindow):
         if self.context is None:
             hidden = (*self.REVIEW_AREAS, *self.LINKED_AREAS)
             return tuple(k for k in self.AREAS if k not in hidden)
-        viewer = self.log_service.viewer()
+        from veiligbalie.services.viewer import viewer_of
+
+        viewer = viewer_of(self.context.session)
         shown = []
         for key in self.AREAS:
             if key == "log" and not viewer.sees_log:
