@@ -246,19 +246,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             return
         opened.append(context)
         window.attach(context)
+        if probe:
+            # READY: store open, sync engine started, the alarm paths (LAN beacon, server
+            # stream) configured and the alarm button attached; the area on screen (the form)
+            # is built on the next turn and says FORM.
+            print("READY", flush=True)
+            window.first_area_shown.connect(lambda: (print("FORM", flush=True), app.quit()))
+            return
         from veiligbalie import secrets  # the keyring's import is not needed for the first frame
 
         log.info("Services started; credentials backend: %s", secrets.backend_description())
-        # What exists now (modules, widgets, services) lives as long as the app: out of every
-        # collection from here on, so a collection that falls inside an alarm walks only what
-        # was made since, not the whole start-up (seen as a 2-5 ms young collection in the
-        # middle of LAN alarms; the server does the same, veiligbalie/server/gc_tuning.py).
-        # Freezing is O(1); cyclic garbage of the start-up, if any, is kept once.
+        # What exists once the services and the first area are up (modules, widgets,
+        # services) lives as long as the app: out of every collection from then on, so a
+        # collection that falls inside an alarm walks only what was made since, not the whole
+        # start-up (seen as a 2-5 ms young collection in the middle of LAN alarms; the server
+        # does the same, veiligbalie/server/gc_tuning.py). Freezing is O(1); cyclic garbage of
+        # the start-up, if any, is kept once.
         gc.freeze()
-        if probe:
-            print("READY", flush=True)
-            app.quit()
-            return
+        window.first_area_shown.connect(gc.freeze)
         if args.smoke_test:
             problems = smoke_check(language)
             app.exit(0 if not problems else 4)
@@ -362,8 +367,9 @@ def smoke_check(language: str) -> list[str]:
 
 
 def open_services(app: QApplication) -> AppContext | None:
-    """Open the local store and build the services; None (after telling the user) when the
-    database cannot be used."""
+    """Open the local store and build the services the first alarm needs (the window builds
+    the rest on the next turn); None (after telling the user) when the database cannot be
+    used."""
     from veiligbalie.services.context import AppContext
     from veiligbalie.store.database import Database, NotADatabaseError, SchemaTooNewError
 
@@ -391,7 +397,8 @@ def open_services(app: QApplication) -> AppContext | None:
             + f"\n\n{paths.database_path()}",
         )
         return None
-    return AppContext.open(db)
+    # What the first alarm needs; the window completes the rest on the next turn.
+    return AppContext.open_alarm_path(db)
 
 
 if __name__ == "__main__":

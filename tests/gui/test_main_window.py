@@ -12,9 +12,13 @@ import pytest
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
+from tests.e2e.drivers.alarm_station import build_station
+from tests.support.net import LOOPBACK, free_udp_port, random_group
 from tests.support.pulled import pull_report
 from veiligbalie import settings
+from veiligbalie.net.alarm_paths import store_site_key
 from veiligbalie.services.context import AppContext
+from veiligbalie.store.alarms import AlarmRepository
 from veiligbalie.store.database import Database
 from veiligbalie.store.incidents import IncidentRepository
 from veiligbalie.ui.main_window import MainWindow
@@ -202,6 +206,69 @@ def test_alarm_pressed_while_starting_is_raised_once_services_are_up(qtbot, dutc
     shell._quitting = True
     shell.close()
     context.close()
+
+
+def test_alarm_pressed_right_after_shown_is_stored_and_sent_before_the_rest(
+    qtbot, dutch, tmp_path: Path
+) -> None:
+    """Start-up as app.py runs it: the shell on screen, a press, then only what the first
+    alarm needs (``open_alarm_path``). The alarm is stored and reaches a colleague over the
+    LAN while no area and none of the services the alarm does not need exist; they follow
+    on the next turn, and the form is then usable."""
+    key = os.urandom(32)
+    port, group = free_udp_port(), random_group()
+    store_site_key(key)
+    settings.SITE_ID.set("test-site")
+    settings.STATION_NAME.set("Balie 7")
+    settings.ALARM_LAN_INTERFACE.set(LOOPBACK)
+    settings.ALARM_LAN_PORT.set(port)
+    settings.ALARM_LAN_GROUP.set(group)
+    settings.ALARM_SOUND.set(False)
+    colleague = build_station(tmp_path / "colleague", "Balie 2", key, port, group)
+    shell = MainWindow()
+    qtbot.addWidget(shell)
+    shell.show()
+    qtbot.mouseClick(shell.alarm_button, Qt.MouseButton.LeftButton)
+    assert shell.alarm_button.pending_press
+
+    context = AppContext.open_alarm_path(Database.open())
+    try:
+        with qtbot.waitSignal(context.alarms.raised, timeout=2000) as raised:
+            shell.attach(context)
+        alarm = raised.args[0]
+        # Nothing the alarm does not need has run yet: no area, no follow-up, no Hulp.
+        assert not context.completed and context.guidance is None
+        assert shell._pages == {}
+        assert AlarmRepository(context.db).get(alarm.id) is not None
+        assert "lan" in [e.path for e in context.alarms.log_of(alarm.id) if e.kind == "sent"]
+        qtbot.waitUntil(lambda: colleague.service.get(alarm.id) is not None, timeout=5000)
+        assert colleague.service.get(alarm.id).station == "Balie 7"
+        # The next turn: the rest of the services, then the form on screen, usable.
+        qtbot.waitUntil(lambda: shell.current_area() == "report", timeout=5000)
+        assert context.completed and context.followup is not None
+        form = shell.incident_form
+        assert shell.stack.currentWidget().widget() is form
+        assert form.isVisible() and form.isEnabled()
+    finally:
+        shell._quitting = True
+        shell.close()
+        shell.alarm_popup.close()
+        context.close()
+        colleague.close()
+
+
+def test_areas_are_built_on_their_first_visit(qtbot, window: MainWindow) -> None:
+    """Only the area on screen is built at start; another is built (with its objectName)
+    when first shown, and the properties that reach into an area build it too."""
+    qtbot.waitUntil(lambda: window.current_area() == "report", timeout=2000)
+    assert set(window._pages) == {"report"}
+    assert window.findChild(QWidget, "area_log") is None
+    window.show_area("log")
+    assert window.findChild(QWidget, "area_log") is not None
+    assert window.current_area() == "log"
+    assert window.settings_view.objectName()  # built on access, not shown
+    assert window.current_area() == "log"
+    assert set(window._pages) == {"report", "log", "settings"}
 
 
 def test_log_follows_new_and_pulled_reports_without_switching(qtbot, window: MainWindow) -> None:

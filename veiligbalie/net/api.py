@@ -16,8 +16,10 @@ import tempfile
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from urllib.parse import quote, urlencode
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -33,8 +35,6 @@ from PySide6.QtNetwork import (
     QSslSocket,
 )
 
-from veiligbalie.core.dossier import SignaleringState
-from veiligbalie.protocol import dossier as pd
 from veiligbalie.protocol.alarm_server import AlarmDetail
 from veiligbalie.protocol.auth import (
     EnrollRequest,
@@ -44,17 +44,6 @@ from veiligbalie.protocol.auth import (
     MeResponse,
     Message,
     PasswordChangeRequest,
-)
-from veiligbalie.protocol.incidents import IncidentDetail, IncidentList
-from veiligbalie.protocol.privacy import AuditPage
-from veiligbalie.protocol.review import (
-    FILENAME_HEADER,
-    SHA256_HEADER,
-    AlarmFollowUpClose,
-    AlarmFollowUpClosed,
-    AlarmFollowUpOut,
-    AttachmentOut,
-    PersonOut,
 )
 from veiligbalie.protocol.sync import (
     API_VERSION,
@@ -67,6 +56,20 @@ from veiligbalie.protocol.sync import (
     PushResponse,
 )
 
+if TYPE_CHECKING:
+    # The wire models of review, privacy and the dossier: imported by the calls that use
+    # them, so the alarm path and sync (what start-up needs) do not load them.
+    from veiligbalie.core.dossier import SignaleringState
+    from veiligbalie.protocol import dossier as pd
+    from veiligbalie.protocol.incidents import IncidentDetail, IncidentList
+    from veiligbalie.protocol.privacy import AuditPage
+    from veiligbalie.protocol.review import (
+        AlarmFollowUpClosed,
+        AlarmFollowUpOut,
+        AttachmentOut,
+        PersonOut,
+    )
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T", bound=BaseModel)
@@ -74,11 +77,33 @@ T = TypeVar("T", bound=BaseModel)
 ErrorKind = Literal["offline", "auth", "rejected", "epoch", "server", "certificate", "version"]
 DEFAULT_TIMEOUT_MS = 15_000
 API_PREFIX = "/api/v1"
-#: How a list answer is read (``ApiCall`` takes a model class or one of these).
-PEOPLE = TypeAdapter(list[PersonOut])
-ATTACHMENTS = TypeAdapter(list[AttachmentOut])
-ALARM_FOLLOWUPS = TypeAdapter(list[AlarmFollowUpOut])
-DOSSIER_PERSONS = TypeAdapter(list[pd.PersonOut])
+
+
+def _dossier() -> ModuleType:
+    """The dossier's wire models, imported by the first dossier call."""
+    from veiligbalie.protocol import dossier
+
+    return dossier
+
+
+@cache
+def list_of(kind: str) -> TypeAdapter[Any]:
+    """How a list answer is read (``ApiCall`` takes a model class or one of these): made on
+    first use, with its wire model."""
+    if kind == "dossier_persons":
+        from veiligbalie.protocol import dossier as pd
+
+        return TypeAdapter(list[pd.PersonOut])
+    from veiligbalie.protocol import review
+
+    model = {
+        "people": review.PersonOut,
+        "attachments": review.AttachmentOut,
+        "alarm_followups": review.AlarmFollowUpOut,
+    }[kind]
+    return TypeAdapter(list[model])  # type: ignore[valid-type]  # a model class chosen above
+
+
 Decoder = type[BaseModel] | TypeAdapter[Any]
 
 
@@ -257,6 +282,8 @@ class UploadCall(ApiCall):
         callback: Callable[[Any, ApiError | None], None],
         parent: QObject,
     ) -> None:
+        from veiligbalie.protocol.review import AttachmentOut
+
         super().__init__(reply, AttachmentOut, callback, parent)
         self._source = source
         source.setParent(self)
@@ -322,6 +349,8 @@ class DownloadCall(ApiCall):
         return result, error
 
     def _success(self, status: int, body: bytes) -> tuple[Any, ApiError | None]:
+        from veiligbalie.protocol.review import SHA256_HEADER
+
         header = bytes(self._reply.rawHeader(SHA256_HEADER).data()).decode("ascii", "replace")
         digest = self._hash.hexdigest()
         if digest != self._sha256 or (header and header.lower() != self._sha256):
@@ -493,13 +522,15 @@ class ServerApi(QObject):
         ``incident_id`` the team leads of the reporter's team come first (and, for a report
         only team leads see, are the only team leads)."""
         path = f"/people?incident={incident_id}" if incident_id is not None else "/people"
-        return self.call("GET", path, None, PEOPLE, callback)
+        return self.call("GET", path, None, list_of("people"), callback)
 
     def incident_detail(
         self,
         incident_id: uuid.UUID,
         callback: Callable[[IncidentDetail | None, ApiError | None], None],
     ) -> ApiCall:
+        from veiligbalie.protocol.incidents import IncidentDetail
+
         return self.call("GET", f"/incidents/{incident_id}", None, IncidentDetail, callback)
 
     def incident_by_reference(
@@ -508,6 +539,8 @@ class ServerApi(QObject):
         """The reports known by ``reference`` (final or provisional number), the one that has
         it as its final number first."""
         query = urlencode({"reference": reference})
+        from veiligbalie.protocol.incidents import IncidentList
+
         return self.call("GET", f"/incidents?{query}", None, IncidentList, callback)
 
     def attachments(
@@ -516,7 +549,7 @@ class ServerApi(QObject):
         callback: Callable[[list[AttachmentOut] | None, ApiError | None], None],
     ) -> ApiCall:
         return self.call(
-            "GET", f"/incidents/{incident_id}/attachments", None, ATTACHMENTS, callback
+            "GET", f"/incidents/{incident_id}/attachments", None, list_of("attachments"), callback
         )
 
     def upload_attachment(
@@ -534,6 +567,8 @@ class ServerApi(QObject):
         source = QFile(str(path))
         if not source.open(QIODevice.OpenModeFlag.ReadOnly):
             raise OSError(f"cannot read {path}: {source.errorString()}")
+        from veiligbalie.protocol.review import FILENAME_HEADER
+
         request = self._request(f"/incidents/{incident_id}/attachments/{sha256.lower()}")
         request.setHeader(
             QNetworkRequest.KnownHeaders.ContentTypeHeader, mime or "application/octet-stream"
@@ -572,7 +607,7 @@ class ServerApi(QObject):
         self, callback: Callable[[list[AlarmFollowUpOut] | None, ApiError | None], None]
     ) -> ApiCall:
         """Alarms without a report, or cancelled, that no reviewer closed yet."""
-        return self.call("GET", "/alarms/followup", None, ALARM_FOLLOWUPS, callback)
+        return self.call("GET", "/alarms/followup", None, list_of("alarm_followups"), callback)
 
     def close_alarm_followup(
         self,
@@ -580,6 +615,8 @@ class ServerApi(QObject):
         reason: str,
         callback: Callable[[AlarmFollowUpClosed | None, ApiError | None], None],
     ) -> ApiCall:
+        from veiligbalie.protocol.review import AlarmFollowUpClose, AlarmFollowUpClosed
+
         body = AlarmFollowUpClose(reason=reason)
         return self.call(
             "POST", f"/alarms/{alarm_id}/followup", body, AlarmFollowUpClosed, callback
@@ -606,6 +643,8 @@ class ServerApi(QObject):
             if value:
                 query[key] = str(value)
         path = f"/audit?{urlencode(query)}"
+        from veiligbalie.protocol.privacy import AuditPage
+
         return self.call("GET", path, None, AuditPage, callback, bearer=bearer)
 
     # -- The perpetrator dossier (reviewers) and the counter's measure lookup --------------
@@ -624,19 +663,19 @@ class ServerApi(QObject):
         if query:
             params["q"] = query
         suffix = f"?{urlencode(params)}" if params else ""
-        return self.call("GET", f"/persons{suffix}", None, DOSSIER_PERSONS, callback)
+        return self.call("GET", f"/persons{suffix}", None, list_of("dossier_persons"), callback)
 
     def dossier_person(
         self,
         person_id: uuid.UUID,
         callback: Callable[[pd.PersonOut | None, ApiError | None], None],
     ) -> ApiCall:
-        return self.call("GET", f"/persons/{person_id}", None, pd.PersonOut, callback)
+        return self.call("GET", f"/persons/{person_id}", None, _dossier().PersonOut, callback)
 
     def create_person(
         self, body: pd.PersonIn, callback: Callable[[pd.PersonOut | None, ApiError | None], None]
     ) -> ApiCall:
-        return self.call("POST", "/persons", body, pd.PersonOut, callback)
+        return self.call("POST", "/persons", body, _dossier().PersonOut, callback)
 
     def link_person(
         self,
@@ -648,7 +687,7 @@ class ServerApi(QObject):
     ) -> ApiCall:
         method = "DELETE" if unlink else "PUT"
         path = f"/persons/{person_id}/links/{incident_id}"
-        return self.call(method, path, None, pd.PersonOut, callback)
+        return self.call(method, path, None, _dossier().PersonOut, callback)
 
     def save_signalering(
         self,
@@ -660,9 +699,9 @@ class ServerApi(QObject):
         """Propose a new signalering, or replace the facts of ``signalering_id``."""
         if signalering_id is None:
             path = f"/persons/{person_id}/signaleringen"
-            return self.call("POST", path, body, pd.SignaleringOut, callback)
+            return self.call("POST", path, body, _dossier().SignaleringOut, callback)
         path = f"/persons/{person_id}/signaleringen/{signalering_id}"
-        return self.call("PUT", path, body, pd.SignaleringOut, callback)
+        return self.call("PUT", path, body, _dossier().SignaleringOut, callback)
 
     def set_signalering_state(
         self,
@@ -673,15 +712,15 @@ class ServerApi(QObject):
     ) -> ApiCall:
         """Make it active (refused with 400 naming what is missing) or end it."""
         path = f"/persons/{person_id}/signaleringen/{signalering_id}/state"
-        body = pd.SignaleringStateChange(state=state)
-        return self.call("POST", path, body, pd.SignaleringOut, callback)
+        body = _dossier().SignaleringStateChange(state=state)
+        return self.call("POST", path, body, _dossier().SignaleringOut, callback)
 
     def measures(
         self, identifier: str, callback: Callable[[pd.MeasuresOut | None, ApiError | None], None]
     ) -> ApiCall:
         """The counter texts of active measures for the person with ``identifier``."""
         query = urlencode({"identifier": identifier})
-        return self.call("GET", f"/measures?{query}", None, pd.MeasuresOut, callback)
+        return self.call("GET", f"/measures?{query}", None, _dossier().MeasuresOut, callback)
 
     # -- The one request path --------------------------------------------------------------
     def _request(

@@ -1,9 +1,12 @@
-"""The services of one running client, built once by app.py and handed to the UI."""
+"""The services of one running client, built once by app.py and handed to the UI: first what
+the first alarm needs (:meth:`AppContext.open_alarm_path`), then the rest
+(:meth:`AppContext.complete`) on the next turn of the event loop."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QGuiApplication
 
@@ -12,17 +15,20 @@ from veiligbalie.net.alarm_paths import LanAlarmPath, ServerAlarmPath, load_site
 from veiligbalie.net.api import ServerApi
 from veiligbalie.net.stream import Stream
 from veiligbalie.services.alarms import AlarmService
-from veiligbalie.services.attachments import AttachmentService
-from veiligbalie.services.dossier import DossierService
-from veiligbalie.services.followup import FollowUpService
-from veiligbalie.services.guidance import GuidanceLibrary, GuidanceSync
 from veiligbalie.services.hotkey import GlobalHotkey
 from veiligbalie.services.incidents import IncidentService
-from veiligbalie.services.letterhead import LetterheadService
 from veiligbalie.services.organisation import OrganisationProfile
 from veiligbalie.services.session import Session
 from veiligbalie.services.sync import SyncEngine
 from veiligbalie.store.database import Database
+
+if TYPE_CHECKING:
+    # Built by AppContext.complete, after the alarm path is live: imported there.
+    from veiligbalie.services.attachments import AttachmentService
+    from veiligbalie.services.dossier import DossierService
+    from veiligbalie.services.followup import FollowUpService
+    from veiligbalie.services.guidance import GuidanceLibrary, GuidanceSync
+    from veiligbalie.services.letterhead import LetterheadService
 
 
 @dataclass
@@ -56,6 +62,17 @@ class AppContext:
 
     @classmethod
     def open(cls, db: Database) -> AppContext:
+        """Every service at once (tests, tools): :meth:`open_alarm_path` then :meth:`complete`."""
+        context = cls.open_alarm_path(db)
+        context.complete()
+        return context
+
+    @classmethod
+    def open_alarm_path(cls, db: Database) -> AppContext:
+        """What the first alarm needs, live: the local store, the alarm service with its LAN
+        beacon and server stream, the global key, the session and the sync engine (started).
+        The rest (Hulp, follow-up, documents, evidence, the dossier) comes with
+        :meth:`complete`, which the client calls on the next turn of its event loop."""
         # "Ik kom eraan" carries the signed-in person's name where there is one, so the
         # sender and colleagues read "Marieke de Wit (balie-4)", not only the workstation.
         alarms = AlarmService(db, responder_name=lambda: session.user_display_name)
@@ -78,6 +95,55 @@ class AppContext:
         session = Session(alarms, device_id=lambda: db.device_id)
         engine = SyncEngine(db, alarms)
         server_alarms.also_hear(engine.stream)
+        # Before the first pull: working-day deadlines planned here (and for pulled reports)
+        # skip the organisation's closing days.
+        organisation = OrganisationProfile(
+            lambda: engine.api if engine.configured else None, parent=incidents
+        )
+        # Each finished sync also brings the letterhead and the letter templates up to date.
+        engine.synced.connect(lambda: organisation.refresh(force=False))
+        incidents.closed_days = organisation.closing_days
+        engine.logic.pulled.closed_days = organisation.closing_days
+        context = cls(
+            db=db,
+            organisation=organisation,
+            incidents=incidents,
+            alarms=alarms,
+            lan_alarms=lan,
+            hotkey=hotkey,
+            session=session,
+            sync=engine,
+            server_alarms=server_alarms,
+            _lan_started=(
+                identity.station_id,
+                identity.site_id,
+                load_site_key(),
+                identity.location,
+            ),
+        )
+        # The administrator moved this workstation: the server says so, the station follows.
+        server_alarms.location_heard.connect(session.adopt_server_location)
+        context.wire_sync()
+        engine.start()
+        return context
+
+    @property
+    def completed(self) -> bool:
+        return self.followup is not None
+
+    def complete(self) -> None:
+        """Build the services the first alarm does not need (once; their modules are imported
+        now): Hulp and its sync, the follow-up list, documents, evidence, the dossier."""
+        if self.completed:
+            return
+        from veiligbalie.services.attachments import AttachmentService
+        from veiligbalie.services.dossier import DossierService
+        from veiligbalie.services.followup import FollowUpService
+        from veiligbalie.services.guidance import GuidanceLibrary, GuidanceSync
+        from veiligbalie.services.letterhead import LetterheadService
+
+        db, incidents, session, engine = self.db, self.incidents, self.session, self.sync
+        assert session is not None and engine is not None and self.organisation is not None
         guidance = GuidanceLibrary(db)
 
         def reviews() -> bool:
@@ -97,50 +163,20 @@ class AppContext:
             reviews=reviews,
         )
         # A closed alarm may need follow-up (no report yet): the list looks again.
-        alarms.closed.connect(lambda _alarm: followup.refresh_alarms())
-        organisation = OrganisationProfile(
-            lambda: engine.api if engine.configured else None, parent=incidents
-        )
-        # Each finished sync also brings the letterhead and the letter templates up to date.
-        engine.synced.connect(lambda: organisation.refresh(force=False))
-        # Working-day deadlines planned here skip the organisation's closing days.
-        incidents.closed_days = organisation.closing_days
-        engine.logic.pulled.closed_days = organisation.closing_days
-        documents = LetterheadService(
+        self.alarms.closed.connect(lambda _alarm: followup.refresh_alarms())
+        self.documents = LetterheadService(
             incidents,
-            organisation,
+            self.organisation,
             followup=followup,
             author=lambda: session.user_display_name or incidents.reporter_name(),
         )
-        context = cls(
-            db=db,
-            organisation=organisation,
-            documents=documents,
-            guidance=guidance,
-            guidance_sync=GuidanceSync(guidance, engine.stream),
-            incidents=incidents,
-            alarms=alarms,
-            lan_alarms=lan,
-            hotkey=hotkey,
-            session=session,
-            sync=engine,
-            server_alarms=server_alarms,
-            attachments=AttachmentService(db, engine.api, engine),
-            followup=followup,
-            _lan_started=(
-                identity.station_id,
-                identity.site_id,
-                load_site_key(),
-                identity.location,
-            ),
-        )
-        # The administrator moved this workstation: the server says so, the station follows.
-        server_alarms.location_heard.connect(session.adopt_server_location)
-        context.dossier = DossierService.from_context(context)
-        followup.dossier = context.dossier
-        context.wire_sync()
-        engine.start()
-        return context
+        self.guidance = guidance
+        self.guidance_sync = GuidanceSync(guidance, engine.stream)
+        self.attachments = AttachmentService(db, engine.api, engine)
+        self.dossier = DossierService.from_context(self)
+        followup.dossier = self.dossier
+        self.followup = followup
+        self.apply_guidance_link()
 
     def wire_sync(self) -> None:
         """Connect session, sync engine and incident service (called once by :meth:`open`)."""

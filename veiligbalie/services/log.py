@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from veiligbalie import settings
-from veiligbalie.core.vocabulary import Category, IncidentStatus, Role, Severity
+from veiligbalie.core.vocabulary import Category, IncidentStatus, Severity
+from veiligbalie.services.viewer import Viewer, viewer_of
 from veiligbalie.store.database import Database
 from veiligbalie.store.log_query import (
     ExportRow,
@@ -55,45 +56,6 @@ __all__ = [
     "filter_from_json",
     "filter_to_json",
 ]
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """Who reads the log: the signed-in person's role (None: nobody signed in) on a
-    linked workstation, or a workstation without a server (its own log)."""
-
-    linked: bool
-    role: Role | None = None
-    user_id: uuid.UUID | None = None
-    site_shares_log: bool = False
-
-    @property
-    def sees_team_lead_only(self) -> bool:
-        """Reports meant for the team lead only: reviewers, and a workstation without a
-        server (nobody else's reports are on it)."""
-        return not self.linked or (self.role is not None and self.role.reviews)
-
-    @property
-    def reads_restricted(self) -> bool:
-        """The perpetrator fields (restricted data, AVG): reviewers, and a workstation
-        without a server. Never an employee reading the site's shared log."""
-        return not self.linked or (self.role is not None and self.role.reviews)
-
-    @property
-    def sees_log(self) -> bool:
-        if not self.linked:
-            return True
-        if self.role is None:
-            return False
-        if self.role.reviews:
-            return True
-        # Security and employees read the site's log where the site shares it.
-        return self.role in (Role.SECURITY, Role.EMPLOYEE) and self.site_shares_log
-
-    @property
-    def sees_review(self) -> bool:
-        """Opvolging and Overzicht: team leads and coordinators, or no server at all."""
-        return not self.linked or (self.role is not None and self.role.reviews)
 
 
 #: The last columns of the export: restricted data, left out for readers who may not read it.
@@ -202,15 +164,7 @@ class LogService(QObject):
         self.changed.emit()
 
     def viewer(self) -> Viewer:
-        session = self.session
-        if session is None or not session.enrolled:
-            return Viewer(linked=False)
-        return Viewer(
-            linked=True,
-            role=session.role,
-            user_id=session.user_id,
-            site_shares_log=session.site_shares_log,
-        )
+        return viewer_of(self.session)
 
     def linked(self) -> bool:
         """A server is set up: numbers made here are provisional until it gives the final one."""

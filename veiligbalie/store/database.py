@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlalchemy import (
     Column,
     Connection,
+    CursorResult,
     Engine,
+    Executable,
     Row,
     Select,
     Table,
@@ -28,7 +30,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
 
 from veiligbalie import paths
 from veiligbalie.core.ids import uuid7
@@ -169,17 +170,35 @@ def _make_engine(path: Path) -> Engine:
     return engine
 
 
+class Session:
+    """One transaction on the local store, as the store's code uses it: ``execute`` and
+    ``connection()``. A plain Core connection underneath: the client maps no classes, so
+    it does not import SQLAlchemy's ORM (about a tenth of the services' start-up)."""
+
+    __slots__ = ("_conn",)
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def connection(self) -> Connection:
+        return self._conn
+
+    def execute(self, statement: Executable, parameters: Any = None) -> CursorResult[Any]:
+        return self._conn.execute(statement, parameters)
+
+
 @contextmanager
 def _transaction(engine: Engine) -> Iterator[Session]:
-    """A session on ``engine`` (its execution options pick which BEGIN is emitted):
+    """A transaction on ``engine`` (its execution options pick which BEGIN is emitted):
     commit on success, rollback on error."""
-    with Session(engine, expire_on_commit=False) as session:
+    with engine.connect() as conn:
+        transaction = conn.begin()
         try:
-            yield session
-            session.commit()
+            yield Session(conn)
         except BaseException:
-            session.rollback()
+            transaction.rollback()
             raise
+        transaction.commit()
 
 
 _T = TypeVar("_T")

@@ -13,10 +13,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, func, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
 
 from veiligbalie.core.ids import uuid7
-from veiligbalie.store.database import Database, PreparedInsert
+from veiligbalie.store.database import Database, PreparedInsert, Session
 from veiligbalie.store.schema import meta, outbox
 from veiligbalie.store.types import dumps
 

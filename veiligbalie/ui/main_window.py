@@ -8,10 +8,9 @@ The window only listens to services and calls them; it never touches the store i
 from __future__ import annotations
 
 import logging
-import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -34,13 +33,24 @@ from veiligbalie import settings
 from veiligbalie.core.text import fill
 from veiligbalie.core.vocabulary import Role
 from veiligbalie.ui.alarm_button import AlarmButton, show_not_connected_box
-from veiligbalie.ui.labels import status_label
 from veiligbalie.ui.resources import icon
 from veiligbalie.ui.widgets import vbox
 
 if TYPE_CHECKING:
+    import uuid
+
     from veiligbalie.services.alarms import Alarm
     from veiligbalie.services.context import AppContext
+    from veiligbalie.services.log import LogService
+    from veiligbalie.ui.guidance_beside import GuidanceBeside
+    from veiligbalie.ui.help_view import HelpView
+    from veiligbalie.ui.incident_detail import IncidentDetailView
+    from veiligbalie.ui.incident_form import IncidentForm
+    from veiligbalie.ui.log_view import LogView
+    from veiligbalie.ui.my_reports import MyReportsView
+    from veiligbalie.ui.overview import OverviewView
+    from veiligbalie.ui.settings_view import SettingsView
+    from veiligbalie.ui.worklist import WorklistView
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +91,8 @@ class MainWindow(QMainWindow):
 
     area_changed = Signal(str)
     attached = Signal()
+    #: The area on screen was built (on the turn after :meth:`attach`): the form is usable.
+    first_area_shown = Signal()
     #: A notification was given (tray message, or the status bar without a tray): its text.
     notified = Signal(str)
 
@@ -111,6 +123,14 @@ class MainWindow(QMainWindow):
         self._pages: dict[str, QWidget] = {}
         self._area_keys: tuple[str, ...] = ()
         self._pending_area = "report"
+        self._first_area_open = False
+        self._services_complete = False
+        self._guidance_beside: GuidanceBeside | None = None
+        self._incident_detail: IncidentDetailView | None = None
+        self._log_service: LogService | None = None
+        self._detail_holder: QScrollArea | None = None
+        self._detail_return = "log"
+        self._holders: dict[str, QScrollArea] = {}
         self.setObjectName("mainWindow")
         self.setWindowTitle("VeiligBalie")
         self.setWindowIcon(icon("veiligbalie"))
@@ -120,7 +140,7 @@ class MainWindow(QMainWindow):
 
         self.stack = QStackedWidget(self)
         self.stack.setObjectName("areaStack")
-        self._starting = QLabel(self.tr("Starting…"), self.stack)
+        self._starting: QLabel | None = QLabel(self.tr("Starting…"), self.stack)
         self._starting.setObjectName("startingPage")
         self._starting.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stack.addWidget(self._starting)
@@ -215,27 +235,17 @@ class MainWindow(QMainWindow):
         self.apply_roles()
         self._install_tray()
         self._restore_geometry()
-        if context is not None:
+        if context is not None:  # services already up (tests, tools): the area at once, too
             self.attach(context)
+            self._open_first_area()
 
     def attach(self, context: AppContext) -> None:
-        """The services are up: build the areas, the alarm indicator, pop-up and status."""
-        from veiligbalie.services.log import LogService
-        from veiligbalie.services.overview import OverviewService
-        from veiligbalie.services.review import ReviewService
+        """The services are up: the alarm indicator, pop-up and status at once; the areas
+        are built on their first visit (the one on screen on the next turn of the event
+        loop), so nothing the first alarm does not need runs before its path is live."""
         from veiligbalie.ui.alarm_indicator import AlarmIndicator
         from veiligbalie.ui.alarm_popup import AlarmPopup
         from veiligbalie.ui.connection_status import ConnectionStatus
-        from veiligbalie.ui.guidance_beside import GuidanceBeside
-        from veiligbalie.ui.guidance_refresher import RefresherReminder
-        from veiligbalie.ui.help_view import HelpView
-        from veiligbalie.ui.incident_detail import IncidentDetailView
-        from veiligbalie.ui.incident_form import IncidentForm
-        from veiligbalie.ui.log_view import LogView
-        from veiligbalie.ui.my_reports import MyReportsView
-        from veiligbalie.ui.overview import OverviewView
-        from veiligbalie.ui.settings_view import SettingsView
-        from veiligbalie.ui.worklist import WorklistView, connect_notifications
 
         self.context = context
         self.alarm_indicator = AlarmIndicator(context.alarms, self)
@@ -243,66 +253,7 @@ class MainWindow(QMainWindow):
         # Colleagues' alarms: a window of its own that stays on top of every program.
         self.alarm_popup = AlarmPopup(context.alarms)
         context.alarms.offer_registration.connect(self._offer_registration)
-
-        self.incident_form = IncidentForm(context.incidents, self)
-        self.my_reports = MyReportsView(context.incidents, self, documents=context.documents)
-        if context.dossier is not None:  # the counter's measure notice (only the measure)
-            self.incident_form.attach_measures(context.dossier)
-            self.my_reports.attach_measures(context.dossier)
-        assert context.guidance is not None
-        self.help_view = HelpView(context.guidance, self)
-        self.log_service = LogService(
-            context.db, context.incidents, context.session, context.sync, parent=self
-        )
-        self.log_view = LogView(self.log_service, self)
-        self.overview_service = OverviewService(context.db, self.log_service, parent=self)
-        self.overview = OverviewView(self.overview_service, self)
-        self.settings_view = SettingsView(context, self)
-        self._pages = {
-            "report": self.incident_form,
-            "my_reports": self.my_reports,
-            "help": self.help_view,
-            "log": self.log_view,
-            "overview": self.overview,
-            "settings": self.settings_view,
-        }
-        if context.followup is not None:
-            self.worklist = WorklistView(context, self)
-            self._pages["followup"] = self.worklist
-            # The team lead's notifications: a new report, a task turning due soon.
-            connect_notifications(context.followup, self.notify)
-        self._pages = {key: self._pages[key] for key in self.AREAS if key in self._pages}
-        # Each area in a scroll area of its own: on a small or scaled screen an area whose
-        # content is taller or wider than the window scrolls instead of being cut off.
-        self._holders: dict[str, QScrollArea] = {}
-        for key, page in self._pages.items():
-            holder = QScrollArea(self.stack)
-            holder.setObjectName(f"area_{key}")
-            holder.setWidgetResizable(True)
-            holder.setFrameShape(QFrame.Shape.NoFrame)
-            # Not a Tab stop of its own: Tab goes to the controls, and the area scrolls to
-            # the one that has focus.
-            holder.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            holder.setWidget(page)
-            self._holders[key] = holder
-            self.stack.addWidget(holder)
-        # The detail of one report: a page of its own, opened from the log (Enter or a
-        # double click); Esc or "Terug" goes back where it was opened from.
-        self.review = ReviewService.from_context(context)
-        self.incident_detail = IncidentDetailView(
-            self.review, self, dossier=context.dossier, documents=context.documents
-        )
-        self.incident_detail.openRequested.connect(self.open_incident)
-        self._detail_holder = QScrollArea(self.stack)
-        self._detail_holder.setObjectName("area_detail")
-        self._detail_holder.setWidgetResizable(True)
-        self._detail_holder.setFrameShape(QFrame.Shape.NoFrame)
-        self._detail_holder.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self._detail_holder.setWidget(self.incident_detail)
-        self.stack.addWidget(self._detail_holder)
-        self._detail_return = "log"
-        self.incident_detail.backRequested.connect(self.close_incident)
-        self.log_view.openRequested.connect(self.open_incident)
+        self.alarm_popup.guidanceRequested.connect(self.show_card)
         context.incidents.news.connect(self._on_news)
         context.incidents.private_drafts_removed.connect(self._on_private_drafts_removed)
 
@@ -310,34 +261,232 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.connection_status)
         context.alarms.connectivity_changed.connect(self._show_alarm_help)
         self._show_alarm_help(context.alarms.connected)
-        # Guidance at the right moment: beside the form, from the pop-up, a quiet reminder.
-        self.guidance_beside = GuidanceBeside(context.guidance, self)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.guidance_beside)
-        self.guidance_beside.hide()
-        self.guidance_beside.open_in_help.connect(self.show_card)
-        self.refresher_reminder = RefresherReminder(context.guidance, self)
-        self.refresher_reminder.clicked.connect(self.show_refresher)
-        self.statusBar().addWidget(self.refresher_reminder)
-        self.alarm_popup.guidanceRequested.connect(self.show_card)
         if context.sync is not None:  # an edit conflict is said once (Instellingen lists it)
             from veiligbalie.ui.conflict_dialog import ConflictNotifier
 
             self.conflict_notifier = ConflictNotifier(
                 context.sync, self.statusBar(), self.tray, self
             )
-        self.incident_form.guidanceRequested.connect(self.offer_card)
-
-        self.incident_form.cancelled.connect(lambda: self.show_area("my_reports"))
         if context.session is not None:
             context.session.changed.connect(self.apply_roles)
+        if context.completed:  # every service already there (tests, tools): wire them now
+            self._complete_services()
         self.apply_roles()
-        self.incident_form.start_new()
-        self.show_area(self._pending_area)
-        self.stack.removeWidget(self._starting)
-        self._starting.deleteLater()
         # Last: a press made while starting is raised now, with the indicator in place.
         self.alarm_button.attach(context.alarms)
         self.attached.emit()
+        # The area on screen, the refresher reminder: on the next turn, the alarm path first.
+        QTimer.singleShot(0, self._open_first_area)
+
+    def _complete_services(self) -> None:
+        """The services the first alarm does not need (Hulp, follow-up, documents, evidence,
+        the dossier): built on the turn after attach, or at once when an area needs them."""
+        context = self.context
+        if context is None or self._services_complete:
+            return
+        self._services_complete = True
+        context.complete()
+        if context.followup is not None:
+            from veiligbalie.ui.worklist_notes import connect_notifications
+
+            # The team lead's notifications: a new report, a task turning due soon.
+            connect_notifications(context.followup, self.notify)
+        self.apply_roles()  # Opvolging shows once its service exists
+
+    def _open_first_area(self) -> None:
+        if self.context is None or self._first_area_open:
+            return
+        self._first_area_open = True
+        self._complete_services()
+        from veiligbalie.ui.guidance_refresher import RefresherReminder
+
+        assert self.context.guidance is not None
+        self.refresher_reminder = RefresherReminder(self.context.guidance, self)
+        self.refresher_reminder.clicked.connect(self.show_refresher)
+        self.statusBar().addWidget(self.refresher_reminder)
+        self.show_area(self._pending_area)
+        if self._starting is not None:
+            self.stack.removeWidget(self._starting)
+            self._starting.deleteLater()
+            self._starting = None
+        self.first_area_shown.emit()
+
+    # -- Areas, built on their first visit -----------------------------------------------------
+    def _build_page(self, key: str) -> QWidget:
+        """The widget of one area (its UI modules imported now, not at start)."""
+        context = self.context
+        assert context is not None
+        if key == "report":
+            from veiligbalie.ui.incident_form import IncidentForm
+
+            form = IncidentForm(context.incidents, self)
+            if context.dossier is not None:  # the counter's measure notice (only the measure)
+                form.attach_measures(context.dossier)
+            form.guidanceRequested.connect(self.offer_card)
+            form.cancelled.connect(lambda: self.show_area("my_reports"))
+            form.start_new()
+            return form
+        if key == "my_reports":
+            from veiligbalie.ui.my_reports import MyReportsView
+
+            view = MyReportsView(context.incidents, self, documents=context.documents)
+            if context.dossier is not None:
+                view.attach_measures(context.dossier)
+            return view
+        if key == "help":
+            from veiligbalie.ui.help_view import HelpView
+
+            assert context.guidance is not None
+            return HelpView(context.guidance, self)
+        if key == "log":
+            from veiligbalie.ui.log_view import LogView
+
+            log_view = LogView(self.log_service, self)
+            log_view.openRequested.connect(self.open_incident)
+            return log_view
+        if key == "overview":
+            from veiligbalie.services.overview import OverviewService
+            from veiligbalie.ui.overview import OverviewView
+
+            self.overview_service = OverviewService(context.db, self.log_service, parent=self)
+            return OverviewView(self.overview_service, self)
+        if key == "settings":
+            from veiligbalie.ui.settings_view import SettingsView
+
+            return SettingsView(context, self)
+        if key == "followup":
+            from veiligbalie.ui.worklist import WorklistView
+
+            return WorklistView(context, self)
+        if key == "admin":
+            from veiligbalie.ui.admin import AdminView
+
+            return AdminView(context, self)
+        from veiligbalie.ui.supervision import SupervisionView
+
+        return SupervisionView(context, self)
+
+    def _ensure_page(self, key: str) -> bool:
+        """Build an area the first time it is shown; False when it cannot be (yet)."""
+        if key in self._pages:
+            return True
+        if self.context is None or key not in self.AREAS:
+            return False
+        self._complete_services()
+        if key == "followup" and self.context.followup is None:
+            return False
+        page = self._build_page(key)
+        self._pages[key] = page
+        # Each area in a scroll area of its own: on a small or scaled screen an area whose
+        # content is taller or wider than the window scrolls instead of being cut off.
+        holder = QScrollArea(self.stack)
+        holder.setObjectName(f"area_{key}")
+        holder.setWidgetResizable(True)
+        holder.setFrameShape(QFrame.Shape.NoFrame)
+        # Not a Tab stop of its own: Tab goes to the controls, and the area scrolls to the
+        # one that has focus.
+        holder.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        holder.setWidget(page)
+        self._holders[key] = holder
+        self.stack.addWidget(holder)
+        return True
+
+    def page(self, key: str) -> QWidget:
+        """The widget of an area, built now if it was not visited yet (tests and code that
+        reach into an area use this, or the named properties below)."""
+        if not self._ensure_page(key):
+            raise KeyError(f"area {key!r} is not available")
+        return self._pages[key]
+
+    def build_all_areas(self) -> None:
+        """Build every area the workstation has now (tests that look through all of them)."""
+        self._open_first_area()
+        for key in self.visible_areas():
+            self._ensure_page(key)
+
+    @property
+    def log_service(self) -> LogService:
+        """The Logboek's reads (built with the first area that reads the log)."""
+        if self._log_service is None:
+            from veiligbalie.services.log import LogService
+
+            context = self.context
+            assert context is not None
+            self._log_service = LogService(
+                context.db, context.incidents, context.session, context.sync, parent=self
+            )
+        return self._log_service
+
+    @property
+    def incident_form(self) -> IncidentForm:
+        return cast("IncidentForm", self.page("report"))
+
+    @property
+    def my_reports(self) -> MyReportsView:
+        return cast("MyReportsView", self.page("my_reports"))
+
+    @property
+    def help_view(self) -> HelpView:
+        return cast("HelpView", self.page("help"))
+
+    @property
+    def log_view(self) -> LogView:
+        return cast("LogView", self.page("log"))
+
+    @property
+    def overview(self) -> OverviewView:
+        return cast("OverviewView", self.page("overview"))
+
+    @property
+    def settings_view(self) -> SettingsView:
+        return cast("SettingsView", self.page("settings"))
+
+    @property
+    def worklist(self) -> WorklistView:
+        return cast("WorklistView", self.page("followup"))
+
+    @property
+    def guidance_beside(self) -> GuidanceBeside:
+        """Guidance beside the current area (built when first offered)."""
+        if self._guidance_beside is None:
+            from veiligbalie.ui.guidance_beside import GuidanceBeside
+
+            self._complete_services()
+            assert self.context is not None and self.context.guidance is not None
+            beside = GuidanceBeside(self.context.guidance, self)
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, beside)
+            beside.hide()
+            beside.open_in_help.connect(self.show_card)
+            self._guidance_beside = beside
+        return self._guidance_beside
+
+    @property
+    def incident_detail(self) -> IncidentDetailView:
+        """The detail of one report: a page of its own, opened from the log (Enter or a
+        double click); Esc or "Terug" goes back where it was opened from."""
+        if self._incident_detail is None:
+            self._complete_services()
+            from veiligbalie.services.review import ReviewService
+            from veiligbalie.ui.incident_detail import IncidentDetailView
+
+            context = self.context
+            assert context is not None
+            self.review = ReviewService.from_context(context)
+            detail = IncidentDetailView(
+                self.review, self, dossier=context.dossier, documents=context.documents
+            )
+            detail.openRequested.connect(self.open_incident)
+            detail.backRequested.connect(self.close_incident)
+            holder = QScrollArea(self.stack)
+            holder.setObjectName("area_detail")
+            holder.setWidgetResizable(True)
+            holder.setFrameShape(QFrame.Shape.NoFrame)
+            holder.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            holder.setWidget(detail)
+            self.stack.addWidget(holder)
+            self._detail_holder = holder
+            self._incident_detail = detail
+        return self._incident_detail
 
     # -- Who sees what ------------------------------------------------------------------------
     def visible_areas(self) -> tuple[str, ...]:
@@ -349,14 +498,16 @@ class MainWindow(QMainWindow):
         if self.context is None:
             hidden = (*self.REVIEW_AREAS, *self.LINKED_AREAS)
             return tuple(k for k in self.AREAS if k not in hidden)
-        viewer = self.log_service.viewer()
+        from veiligbalie.services.viewer import viewer_of
+
+        viewer = viewer_of(self.context.session)
         shown = []
         for key in self.AREAS:
             if key == "log" and not viewer.sees_log:
                 continue
             if key in ("followup", "overview") and not viewer.sees_review:
                 continue
-            if key in self.REVIEW_AREAS and key not in self._pages:
+            if key == "followup" and self.context.followup is None:
                 continue
             if key in self.LINKED_AREAS and not self._linked_area_shown(key):
                 continue
@@ -374,31 +525,6 @@ class MainWindow(QMainWindow):
             return role is Role.ADMINISTRATOR
         return role in self.SUPERVISION_ROLES
 
-    def _ensure_page(self, key: str) -> bool:
-        """Build Beheer or Toezicht the first time it is shown; False when it cannot be."""
-        if key in self._pages:
-            return True
-        if key not in self.LINKED_AREAS or self.context is None:
-            return False
-        if key == "admin":
-            from veiligbalie.ui.admin import AdminView
-
-            page: QWidget = AdminView(self.context, self)
-        else:
-            from veiligbalie.ui.supervision import SupervisionView
-
-            page = SupervisionView(self.context, self)
-        self._pages[key] = page
-        holder = QScrollArea(self.stack)
-        holder.setObjectName(f"area_{key}")
-        holder.setWidgetResizable(True)
-        holder.setFrameShape(QFrame.Shape.NoFrame)
-        holder.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        holder.setWidget(page)
-        self._holders[key] = holder
-        self.stack.addWidget(holder)
-        return True
-
     def apply_roles(self) -> None:
         """Show the areas the current person may open; Ctrl+1 … follow what is shown."""
         visible = self.visible_areas()
@@ -412,9 +538,12 @@ class MainWindow(QMainWindow):
 
     # -- Areas -----------------------------------------------------------------------------
     def show_area(self, key: str) -> None:
-        if key in self.LINKED_AREAS and self.context is not None:
-            if key not in self.visible_areas() or not self._ensure_page(key):
+        if self.context is not None:
+            if key in self.LINKED_AREAS and key not in self.visible_areas():
                 return
+            if not self._ensure_page(key):
+                return
+            self._pending_area = key  # where the first turn after attach goes, too
         if key not in self._pages:  # still starting: go there once the areas exist
             self._pending_area = key
             self._nav_buttons[key].setChecked(True)
@@ -433,7 +562,7 @@ class MainWindow(QMainWindow):
 
     def current_area(self) -> str:
         current = self.stack.currentWidget()
-        if self.context is not None and current is self._detail_holder:
+        if self._detail_holder is not None and current is self._detail_holder:
             return "detail"
         return next(
             (k for k, holder in self._holders.items() if holder is current), self._pending_area
@@ -451,8 +580,10 @@ class MainWindow(QMainWindow):
         if not self.incident_detail.show_incident(incident_id):
             self.statusBar().showMessage(self.tr("This report is not on this workstation."), 5000)
             return False
-        self.stack.setCurrentWidget(self._detail_holder)
-        self._detail_holder.verticalScrollBar().setValue(0)
+        holder = self._detail_holder
+        assert holder is not None  # built with the detail
+        self.stack.setCurrentWidget(holder)
+        holder.verticalScrollBar().setValue(0)
         self.incident_detail.focus_first()
         self.area_changed.emit("detail")
         return True
@@ -471,6 +602,8 @@ class MainWindow(QMainWindow):
         if not found:
             return
         if len(found) == 1:
+            from veiligbalie.ui.labels import status_label
+
             incident = found[0]
             text = fill(
                 self.tr("News on your report %1: %2."),
@@ -480,7 +613,8 @@ class MainWindow(QMainWindow):
         else:
             text = self.tr("News on %n of your reports.", "", len(found))
         text += " " + self.tr("See My reports.")
-        self.my_reports.refresh()
+        if "my_reports" in self._pages:  # built: show the news now (else on its first visit)
+            self.my_reports.refresh()
         self.notify("VeiligBalie", text)
 
     def _on_private_drafts_removed(self, count: int) -> None:
@@ -666,7 +800,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt naming)
         self.save_geometry()
-        if self.context is not None:
+        if "report" in self._pages:
             self.incident_form.flush_draft()
         if not self._quitting and self.tray.isVisible():
             # An alarm must still reach this station: keep running in the tray.

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import html
 import uuid
-from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QCoreApplication,
     QEvent,
     QModelIndex,
     QObject,
@@ -54,6 +52,7 @@ from veiligbalie.services.letterhead import LetterheadService
 from veiligbalie.ui.followup_dialogs import AlarmCloseDialog, AssignDialog, dialog_for
 from veiligbalie.ui.labels import follow_up_label
 from veiligbalie.ui.letterhead import LetterheadRunner
+from veiligbalie.ui.worklist_notes import due_soon_text, new_report_text
 
 if TYPE_CHECKING:
     from veiligbalie.services.context import AppContext
@@ -76,42 +75,6 @@ def _local(moment: datetime | None, with_time: bool = True) -> str:
     if moment is None:
         return ""
     return moment.astimezone().strftime("%d-%m-%Y %H:%M" if with_time else "%d-%m-%Y")
-
-
-def new_report_text(service: FollowUpService, incident_id: uuid.UUID) -> str:
-    """The notification of a report that came in (for a reviewer)."""
-    reference, location = service.report_label(incident_id)
-    return fill(
-        QCoreApplication.translate("WorklistView", "New report %1 came in (%2)."),
-        reference,
-        location,
-    )
-
-
-def due_soon_text(item: WorkItem) -> str:
-    """The notification of a task that turned due soon."""
-    return fill(
-        QCoreApplication.translate("WorklistView", "%1 for %2 is due %3."),
-        follow_up_label(item.task.kind),
-        item.reference,
-        _local(item.task.due),
-    )
-
-
-def connect_notifications(service: FollowUpService, show: Callable[[str, str], None]) -> None:
-    """Call ``show(title, text)`` (a tray message, a status line) when a report comes in and
-    when a task turns due soon: the team lead's notifications."""
-    service.new_report.connect(
-        lambda incident_id: show(
-            QCoreApplication.translate("WorklistView", "New report"),
-            new_report_text(service, incident_id),
-        )
-    )
-    service.due_soon.connect(
-        lambda item: show(
-            QCoreApplication.translate("WorklistView", "Follow-up due soon"), due_soon_text(item)
-        )
-    )
 
 
 class WorklistModel(QAbstractTableModel):
