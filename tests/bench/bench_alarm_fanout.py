@@ -21,6 +21,30 @@ same, measured in the same run with the same stations against a bare fan-out ser
 (tests/bench/floor_fanout.py: same uvicorn stack, no authentication, no database);
 ``ratio_p99`` is ``p99_ms`` over ``floor_p99_ms`` and ``first_over_floor_ms`` the first
 station's median beyond the floor's. ``--stations``/``--alarms`` make a quick run.
+
+A third line scales past one server: 4,000 stations split evenly over two real server
+processes on ONE PostgreSQL (a throwaway cluster, durable as production runs it;
+tests/support/postgres.py), each half in its own stations' process connected to its own
+server's stream, the alarms POSTed to the two processes in turn (a site's sender may sit on
+either, and each process then pays for half the requests and commits); beside it, in the
+same run on the same cluster (a fresh database each), ONE server process with 2,000::
+
+    {"bench": "alarm_fanout", "stations": 4000, "servers": 2, "backend": "postgresql",
+     "alarms": 100, "post": "alternating", "p50_ms": ..., "p99_ms": ..., "p99_last_ms": ...,
+     "p50_first_ms": ..., "p50_local_ms": ..., "p99_local_ms": ..., "p50_first_local_ms": ...,
+     "p50_remote_ms": ..., "p99_remote_ms": ..., "p50_first_remote_ms": ...,
+     "crossing_p50_ms": ..., "notify_p50_ms": ..., "commit_p50_ms": ...,
+     "one_server_stations": 2000, "one_server_p50_ms": ..., "one_server_p99_ms": ...,
+     "one_server_first_ms": ..., "ratio_to_one_server": ..., "path": "server"}
+
+``local`` are the stations on the process that took the POST, ``remote`` those on the other
+(the alarm crossed through PostgreSQL's NOTIFY); ``crossing_p50_ms`` is the first remote
+station's median beyond the first local one's. ``notify_p50_ms`` (a bare ``pg_notify`` until
+another connection has it) and ``commit_p50_ms`` (a bare insert + commit) are what the
+crossing cannot go below on this cluster. ``ratio_to_one_server`` is ``p99_ms`` over
+``one_server_p99_ms``. Without PostgreSQL's binaries the line is skipped with a loud line on
+stderr (exit 0). ``--pg-stations N`` sets its size (0: no such line), ``--servers`` the
+number of processes; ``--stations`` with no number leaves out the SQLite lines.
 """
 
 from __future__ import annotations
