@@ -14,7 +14,10 @@ import json
 import uuid
 from pathlib import Path
 
+import pytest
+
 from tests.server.conftest import seed_world
+from tests.support.postgres import create_database
 from veiligbalie.protocol import alarm_server as ps
 from veiligbalie.server import alarms, auth, pg_bridge
 from veiligbalie.server.alarm_runtime import AlarmRuntime
@@ -111,3 +114,35 @@ def test_an_early_alarm_goes_out_once_then_to_late_subscribers_and_is_forgotten_
 
     asyncio.run(asyncio.wait_for(run(), 20))
     store.close()
+
+
+@pytest.mark.postgres
+def test_raising_notes_reach_a_listener_and_survive_a_dropped_connection(pg_url: str) -> None:
+    """On PostgreSQL the raising note goes out on a connection of its own; when the database
+    drops that connection the next note opens a new one instead of failing the crossing."""
+    import psycopg
+
+    url = create_database(pg_url)
+    store = ServerStore(url)
+    bridge = pg_bridge.NotifyBridge(store)
+    try:
+        with psycopg.connect(bridge.dsn(), autocommit=True) as listener:
+            listener.execute(f"LISTEN {pg_bridge.NOTIFY_CHANNEL}")
+            frames, sent = [], []
+            for n in range(2):
+                alarm_id = uuid.uuid4()
+                frame = json.dumps({"type": "alarm.raised", "alarm": {"id": str(alarm_id)}})
+                sent.append(frame)
+                assert bridge.raising(alarm_id, uuid.uuid4(), None, frame) is True
+                got = [m.payload for m in listener.notifies(timeout=5.0, stop_after=1)]
+                assert len(got) == 1
+                note = Note.parse(got[0], "another process")
+                assert note is not None and note.alarm_id == alarm_id
+                frames.append(note.text)
+                if n == 0:  # the database ends the note's connection under it
+                    pid = bridge._direct.info.backend_pid
+                    listener.execute("SELECT pg_terminate_backend(%s)", (pid,))
+            assert frames == sent
+    finally:
+        bridge.close()
+        store.close()

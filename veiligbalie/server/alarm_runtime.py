@@ -151,6 +151,7 @@ class AlarmRuntime:
         with contextlib.suppress(Exception):
             await self.deliveries.flush()
         await self.escalator.stop()
+        self.bridge.close()
 
     # -- from the routes (their threads, after the commit) ------------------------------------
     def published(self, outcome: alarms.Outcome) -> None:

@@ -10,17 +10,20 @@ process that made the change tells its own clients itself; the others read the r
 theirs (see ``AlarmRuntime.on_change`` / ``AlarmRuntime.changed``).
 
 A new alarm crosses twice. Before its commit, just before this process writes the frame to
-its own stations (from the raise route's thread), a *raising* note carries the frame itself (``{"event": "raising", "alarm_id",
-"site_id", "raiser", "frame"}``): the others write it to their stations at once, without
-reading anything, and hold its delivered log. After the commit the usual ``raised`` note
+its own stations (from the raise route's thread, on a connection of its own), a *raising*
+note carries the frame itself (``{"event": "raising", "alarm_id", "site_id", "raiser",
+"frame"}``): the others write it to their stations at once, without reading anything, and
+hold its delivered log. After the commit the usual ``raised`` note
 (ids only) releases that log and starts the escalation watch. A frame too long for a note
 (PostgreSQL's 8000 bytes) crosses only after the commit, read from the row as before."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
+import threading
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -40,6 +43,10 @@ ALARM_CHANGES = ("raised", "acknowledged", "resolved", "cancelled")
 RAISING = "raising"
 #: PostgreSQL refuses a NOTIFY payload of 8000 bytes or more.
 NOTIFY_PAYLOAD_MAX = 7999
+#: The raising note's own connection gives up on an unanswered send after this long (libpq's
+#: tcp_user_timeout), and on connecting after CONNECT_SECONDS: it is on the alarm's path.
+SEND_TIMEOUT_MS = 2000
+CONNECT_SECONDS = 2
 RAISED_TYPE = "alarm.raised"
 ESCALATED = "escalated"
 PRESENCE = "presence"
@@ -127,6 +134,26 @@ class NotifyBridge:
         #: Who we are among the processes sharing the database (our own notes are ignored).
         self.origin = uuid.uuid4().hex
         self.listening = asyncio.Event()
+        #: The raising notes' own connection (autocommit: one round trip a note, no pool
+        #: check-out, no BEGIN/COMMIT), opened on first use; one thread at a time.
+        self._direct: Any = None
+        self._direct_lock = threading.Lock()
+
+    def dsn(self) -> str:
+        """The database as a libpq connection string (psycopg, without SQLAlchemy)."""
+        url = make_url(self.store.url).set(drivername="postgresql")
+        return url.render_as_string(hide_password=False)
+
+    def close(self) -> None:
+        """Close the raising notes' connection (at shutdown)."""
+        with self._direct_lock:
+            self._drop_direct()
+
+    def _drop_direct(self) -> None:
+        if self._direct is not None:
+            with contextlib.suppress(Exception):
+                self._direct.close()
+            self._direct = None
 
     # -- NOTIFY (blocking: call from a thread, never on the loop) -----------------------------
     def alarm_changed(self, alarm_id: uuid.UUID, kind: str) -> None:
@@ -138,13 +165,38 @@ class NotifyBridge:
         """A new alarm's frame ``text`` (its ``alarm.raised`` event), before its commit; False
         when it was not sent (SQLite, too long for a note, or the database failed): the
         ``raised`` note after the commit is then the only one."""
-        return self._notify(
-            RAISING,
-            alarm_id=str(alarm_id),
-            site_id=str(site_id),
-            raiser=str(raiser) if raiser is not None else None,
-            frame=text,
-        )
+        if not self.enabled:
+            return False
+        payload = {
+            "event": RAISING,
+            "origin": self.origin,
+            "alarm_id": str(alarm_id),
+            "site_id": str(site_id),
+            "raiser": str(raiser) if raiser is not None else None,
+            "frame": text,
+        }
+        note = json.dumps(payload, separators=(",", ":"))
+        if len(note.encode()) > NOTIFY_PAYLOAD_MAX:
+            return False
+        import psycopg
+
+        with self._direct_lock:
+            for attempt in (1, 2):  # a connection found broken is opened once more
+                try:
+                    if self._direct is None or self._direct.closed:
+                        self._direct = psycopg.connect(
+                            self.dsn(),
+                            autocommit=True,
+                            connect_timeout=CONNECT_SECONDS,
+                            tcp_user_timeout=SEND_TIMEOUT_MS,
+                        )
+                    self._direct.execute("SELECT pg_notify(%s, %s)", (NOTIFY_CHANNEL, note))
+                    return True
+                except psycopg.Error as exc:
+                    self._drop_direct()
+                    if attempt == 2:
+                        log.warning("NOTIFY %s failed: %s", RAISING, type(exc).__name__)
+        return False
 
     def escalated(self, alarm_id: uuid.UUID, level: int) -> None:
         self._notify(ESCALATED, level=level, alarm_id=str(alarm_id))
@@ -182,8 +234,7 @@ class NotifyBridge:
         after a reconnect ``on_reconnect`` catches up with what was missed meanwhile."""
         import psycopg
 
-        conninfo = make_url(self.store.url).set(drivername="postgresql")
-        dsn = conninfo.render_as_string(hide_password=False)
+        dsn = self.dsn()
         first = True
         while True:
             try:
