@@ -129,19 +129,12 @@ async def raise_alarm(
         prepared = alarms.prepare_raise(store, principal, body, now)
         if isinstance(prepared, alarms.Outcome):
             return prepared, None
-        message = Message.of(prepared.event)
-        if runtime is not None and not inline:
-            # PostgreSQL: the other server processes get the frame now (its note is
-            # committed before this step returns, so it reaches them before the one that
-            # follows the raise's commit).
-            runtime.note_raising(prepared, message)
-        return prepared, message
+        return prepared, Message.of(prepared.event)
 
     # SQLite reads are local and short (WAL: never waiting for a writer): done on the loop
     # they cost less than the two thread switches a hop to the pool takes, as long as an
     # idle connection is there to take. A network database is read from the pool.
-    inline = store.reads_inline()
-    if inline:
+    if store.reads_inline():
         prepared, message = prepare()
     else:
         prepared, message = await run_in_threadpool(prepare)

@@ -111,6 +111,8 @@ class AlarmRuntime:
         self._on_change: dict[str, OnChange] = {}
         #: Alarm ids whose alarm.raised this process wrote to its stations (oldest first).
         self._fanned: OrderedDict[uuid.UUID, None] = OrderedDict()
+        #: Our raising notes under way (the raised note after the commit waits for its own).
+        self._notes_out: dict[uuid.UUID, asyncio.Future[bool]] = {}
         #: The other processes' alarms written here before their commit, until stored.
         self._early: dict[uuid.UUID, _Early] = {}
         self.on_change(SITE_LAN, self._site_lan_elsewhere)
@@ -172,27 +174,34 @@ class AlarmRuntime:
             asyncio.run_coroutine_threadsafe(self.escalator.watch(pending), self._loop)
 
     # -- the raise route (on the loop; see alarm_routes.raise_alarm) -----------------------------
-    def note_raising(self, prepared: alarms.PreparedRaise, message: Message) -> None:
-        """From the raise route's thread, once the frame is built and before the fan-out here
-        (PostgreSQL): the frame to the other processes, so that they write it to their
-        stations while this one writes to its own, not after the commit. The sender's
-        answer still waits for the commit, as it does for the stations here."""
-        self.bridge.raising(
-            prepared.alarm_id, prepared.site_id, prepared.principal.workstation_id, message.text
-        )
-
     def fan_out_raise(self, prepared: alarms.PreparedRaise, message: Message) -> None:
-        """A new alarm's frame to this process's stations before its commit."""
-        self._mark_fanned(prepared.alarm_id)
-        self.fanout.raise_now(
-            prepared.site_id, prepared.alarm_id, message, prepared.principal.workstation_id
-        )
+        """A new alarm's frame to this process's stations before its commit. On PostgreSQL
+        the same frame goes to the other processes at the same time: a thread, handed the
+        note before the fan-out here starts, sends it while the loop writes (it needs the
+        interpreter only to start the send), so they write it to their stations now, not
+        after the commit; the sender's answer still waits for the commit, as it does for
+        the stations here."""
+        alarm_id, raiser = prepared.alarm_id, prepared.principal.workstation_id
+        self._mark_fanned(alarm_id)
+        if self.bridge.enabled:
+            # run_in_executor hands it to a thread now (a task would start only after the
+            # fan-out, which does not give the loop back).
+            note = asyncio.get_running_loop().run_in_executor(
+                None, self.bridge.raising, alarm_id, prepared.site_id, raiser, message.text
+            )
+            self._notes_out[alarm_id] = note
+        self.fanout.raise_now(prepared.site_id, alarm_id, message, raiser)
 
     async def raise_stored(self, prepared: alarms.PreparedRaise, outcome: alarms.Outcome) -> None:
         """After the raise's commit: its delivered log may be written, the other processes
         are told (they read the stored row) and escalation is watched. An ``outcome`` without
         an event (the id was stored meanwhile) only releases the log."""
         self.deliveries.release(prepared.alarm_id, stored=True)
+        early = self._notes_out.pop(prepared.alarm_id, None)
+        if early is not None:
+            # The raised note must not overtake the raising one (the others hold its log).
+            with contextlib.suppress(Exception):
+                await early
         if outcome.event is None:
             return
         if self.bridge.enabled:
@@ -207,6 +216,7 @@ class AlarmRuntime:
         a retry of the same id write it again). The other processes that had its raising
         note find the row missing after EARLY_STORE_SECONDS and do the same."""
         self.deliveries.release(prepared.alarm_id, stored=False)
+        self._notes_out.pop(prepared.alarm_id, None)
         self._fanned.pop(prepared.alarm_id, None)
 
     def _keep(self, task: asyncio.Future[Any]) -> None:

@@ -9,11 +9,11 @@ workstation's link or location, a drop-out) travels as a *change* note: one of
 process that made the change tells its own clients itself; the others read the row and tell
 theirs (see ``AlarmRuntime.on_change`` / ``AlarmRuntime.changed``).
 
-A new alarm crosses twice. Before its commit, just before this process writes the frame to
-its own stations (from the raise route's thread, on a connection of its own), a *raising*
-note carries the frame itself (``{"event": "raising", "alarm_id", "site_id", "raiser",
-"frame"}``): the others write it to their stations at once, without reading anything, and
-hold its delivered log. After the commit the usual ``raised`` note
+A new alarm crosses twice. Before its commit, while this process writes the frame to its
+own stations (from a thread handed the note as that fan-out starts, on a connection of its
+own), a *raising* note carries the frame itself (``{"event": "raising", "alarm_id",
+"site_id", "raiser", "frame"}``): the others write it to their stations at once, without
+reading anything, and hold its delivered log. After the commit the usual ``raised`` note
 (ids only) releases that log and starts the escalation watch. A frame too long for a note
 (PostgreSQL's 8000 bytes) crosses only after the commit, read from the row as before."""
 
