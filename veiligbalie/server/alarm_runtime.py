@@ -26,6 +26,7 @@ import logging
 import uuid
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -111,8 +112,10 @@ class AlarmRuntime:
         self._on_change: dict[str, OnChange] = {}
         #: Alarm ids whose alarm.raised this process wrote to its stations (oldest first).
         self._fanned: OrderedDict[uuid.UUID, None] = OrderedDict()
-        #: Our raising notes under way (the raised note after the commit waits for its own).
-        self._notes_out: dict[uuid.UUID, asyncio.Future[bool]] = {}
+        #: Our raising notes under way (the raised note after the commit waits for its own),
+        #: sent one after the other by a thread of their own.
+        self._notes_out: dict[uuid.UUID, Future[bool]] = {}
+        self._notes = ThreadPoolExecutor(1, thread_name_prefix="alarm-notes")
         #: The other processes' alarms written here before their commit, until stored.
         self._early: dict[uuid.UUID, _Early] = {}
         self.on_change(SITE_LAN, self._site_lan_elsewhere)
@@ -153,6 +156,7 @@ class AlarmRuntime:
         with contextlib.suppress(Exception):
             await self.deliveries.flush()
         await self.escalator.stop()
+        self._notes.shutdown(wait=False, cancel_futures=True)
         self.bridge.close()
 
     # -- from the routes (their threads, after the commit) ------------------------------------
@@ -174,22 +178,25 @@ class AlarmRuntime:
             asyncio.run_coroutine_threadsafe(self.escalator.watch(pending), self._loop)
 
     # -- the raise route (on the loop; see alarm_routes.raise_alarm) -----------------------------
+    def note_raising(self, prepared: alarms.PreparedRaise, message: Message) -> None:
+        """From the raise route's read step (its thread on PostgreSQL), once the frame is
+        built: hand the frame to the notes' thread, which sends it to the other processes
+        while the route goes on to the fan-out here. They write it to their stations now,
+        not after the commit; the sender's answer still waits for the commit, as it does for
+        the stations here. Nothing waits for the note on the way to the fan-out."""
+        if self.bridge.enabled:
+            self._notes_out[prepared.alarm_id] = self._notes.submit(
+                self.bridge.raising,
+                prepared.alarm_id,
+                prepared.site_id,
+                prepared.principal.workstation_id,
+                message.text,
+            )
+
     def fan_out_raise(self, prepared: alarms.PreparedRaise, message: Message) -> None:
-        """A new alarm's frame to this process's stations before its commit. On PostgreSQL
-        the same frame goes to the other processes at the same time: a thread, handed the
-        note before the fan-out here starts, sends it while the loop writes (it needs the
-        interpreter only to start the send), so they write it to their stations now, not
-        after the commit; the sender's answer still waits for the commit, as it does for
-        the stations here."""
+        """A new alarm's frame to this process's stations before its commit."""
         alarm_id, raiser = prepared.alarm_id, prepared.principal.workstation_id
         self._mark_fanned(alarm_id)
-        if self.bridge.enabled:
-            # run_in_executor hands it to a thread now (a task would start only after the
-            # fan-out, which does not give the loop back).
-            note = asyncio.get_running_loop().run_in_executor(
-                None, self.bridge.raising, alarm_id, prepared.site_id, raiser, message.text
-            )
-            self._notes_out[alarm_id] = note
         self.fanout.raise_now(prepared.site_id, alarm_id, message, raiser)
 
     async def raise_stored(self, prepared: alarms.PreparedRaise, outcome: alarms.Outcome) -> None:
@@ -201,7 +208,7 @@ class AlarmRuntime:
         if early is not None:
             # The raised note must not overtake the raising one (the others hold its log).
             with contextlib.suppress(Exception):
-                await early
+                await asyncio.wrap_future(early)
         if outcome.event is None:
             return
         if self.bridge.enabled:

@@ -10,7 +10,7 @@ process that made the change tells its own clients itself; the others read the r
 theirs (see ``AlarmRuntime.on_change`` / ``AlarmRuntime.changed``).
 
 A new alarm crosses twice. Before its commit, while this process writes the frame to its
-own stations (from a thread handed the note as that fan-out starts, on a connection of its
+own stations (from a thread handed the note once the frame is built, on a connection of its
 own), a *raising* note carries the frame itself (``{"event": "raising", "alarm_id",
 "site_id", "raiser", "frame"}``): the others write it to their stations at once, without
 reading anything, and hold its delivered log. After the commit the usual ``raised`` note
