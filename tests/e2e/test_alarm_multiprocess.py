@@ -268,3 +268,55 @@ def test_administrative_changes_reach_the_stations_and_viewers_on_the_other_proc
         moved = post(a, admin_token, f"/admin/workstations/{balie3.workstation.id}", to_b, "PATCH")
         assert moved["enrolment"] is not None
         assert moving.closed_within(5)
+
+
+def test_a_new_alarm_crosses_before_its_commit_once_with_its_delivered_log(cluster: str) -> None:
+    """A raise through A reaches B's stations by the note sent before A's commit (with the
+    frame in it): once, although the note after the commit follows; B writes their
+    "delivered" log once A's commit is known; a raise repeated through B notifies nobody."""
+    url = create_database(cluster)
+    store = ServerStore(url)
+    world: World = seed_world(store)
+    tokens = dict(world.tokens)
+    ids: dict[str, str] = {}
+    for name in ("balie2", "balie3"):
+        created = admin.create_workstation(store, world.site_a, name, name.title())
+        tokens[name] = auth.enroll(store, created.enrolment.code).token
+        ids[name] = str(created.workstation.id)
+    store.close()
+    env = {"VEILIGBALIE_SERVER_PING_SECONDS": "5"}
+
+    with ExitStack() as stack:
+        a = stack.enter_context(running_server(url, env=env))
+        b = stack.enter_context(running_server(url, env=env))
+        balie2 = Station(b, tokens["balie2"], stack)
+        balie3 = Station(b, tokens["balie3"], stack)
+        alarm_id = str(uuid.uuid4())
+        alarm = post(a, tokens["ws"], "/alarms", {"id": alarm_id, "test": True})
+        assert alarm["id"] == alarm_id
+        got = balie2.wait("alarm.raised", alarm_id)
+        assert got["alarm"]["location"] == "Balie 1"
+        balie3.wait("alarm.raised", alarm_id)
+        # The same id again, through B: stored already, nobody is told again.
+        again = post(b, tokens["ws"], "/alarms", {"id": alarm_id, "test": True})
+        assert again["id"] == alarm_id
+        assert balie2.count("alarm.raised", 1.5) == 1
+        assert balie3.count("alarm.raised", 0.1) == 1
+
+        def delivered() -> set[str]:
+            r = httpx.get(
+                f"{a.base_url}/api/v1/alarms/{alarm_id}",
+                headers={"Authorization": f"Bearer {tokens['lead']}"},
+            )
+            assert r.status_code == 200, r.text
+            return {
+                station["workstation_id"]
+                for entry in r.json()["log"]
+                if entry["kind"] == "delivered"
+                for station in entry["data"]["stations"]
+            }
+
+        deadline = time.monotonic() + 10
+        while delivered() != {ids["balie2"], ids["balie3"]} and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert delivered() == {ids["balie2"], ids["balie3"]}

@@ -129,7 +129,10 @@ async def raise_alarm(
         prepared = alarms.prepare_raise(store, principal, body, now)
         if isinstance(prepared, alarms.Outcome):
             return prepared, None
-        return prepared, Message.of(prepared.event)
+        message = Message.of(prepared.event)
+        if runtime is not None:
+            runtime.note_raising(prepared, message)  # PostgreSQL: handed to its thread now
+        return prepared, message
 
     # SQLite reads are local and short (WAL: never waiting for a writer): done on the loop
     # they cost less than the two thread switches a hop to the pool takes, as long as an

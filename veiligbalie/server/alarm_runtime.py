@@ -24,7 +24,11 @@ import asyncio
 import contextlib
 import logging
 import uuid
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 
@@ -40,6 +44,7 @@ from veiligbalie.server.pg_bridge import (
     CHANGED,
     ESCALATED,
     PRESENCE,
+    RAISING,
     SITE_LAN,
     WORKSTATION,
     Note,
@@ -55,6 +60,23 @@ LISTEN_WAIT_SECONDS = 10.0
 
 #: Tells this process's stream clients of a row another process changed (reads it first).
 OnChange = Callable[[uuid.UUID], Awaitable[None]]
+
+#: How long another process's alarm, written here before its commit, waits for the note that
+#: it was stored; then this process reads the row itself (the note may have been lost).
+EARLY_STORE_SECONDS = 30.0
+#: New alarms written to this process's stations lately, remembered to write each once.
+FANNED_MAX = 4096
+
+
+@dataclass
+class _Early:
+    """Another process's new alarm written to this process's stations before its commit."""
+
+    site_id: uuid.UUID
+    message: Message
+    #: The site's subscribers when it was written (a later one may have missed it).
+    targets: set[Subscriber]
+    timer: asyncio.TimerHandle
 
 
 class AlarmRuntime:
@@ -86,8 +108,16 @@ class AlarmRuntime:
         self.escalator = Escalator(store, hub, self.bridge.escalated, webhook)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._tasks: list[asyncio.Task[None]] = []
-        self._watching: set[asyncio.Task[None]] = set()
+        self._watching: set[asyncio.Future[object]] = set()
         self._on_change: dict[str, OnChange] = {}
+        #: Alarm ids whose alarm.raised this process wrote to its stations (oldest first).
+        self._fanned: OrderedDict[uuid.UUID, None] = OrderedDict()
+        #: Our raising notes under way (the raised note after the commit waits for its own),
+        #: sent one after the other by a thread of their own.
+        self._notes_out: dict[uuid.UUID, Future[bool]] = {}
+        self._notes = ThreadPoolExecutor(1, thread_name_prefix="alarm-notes")
+        #: The other processes' alarms written here before their commit, until stored.
+        self._early: dict[uuid.UUID, _Early] = {}
         self.on_change(SITE_LAN, self._site_lan_elsewhere)
         self.on_change(WORKSTATION, self.online.reread)
 
@@ -115,6 +145,8 @@ class AlarmRuntime:
         await self.escalator.watch_all()
 
     async def stop(self) -> None:
+        for early in self._early.values():
+            early.timer.cancel()
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -124,6 +156,8 @@ class AlarmRuntime:
         with contextlib.suppress(Exception):
             await self.deliveries.flush()
         await self.escalator.stop()
+        self._notes.shutdown(wait=False, cancel_futures=True)
+        self.bridge.close()
 
     # -- from the routes (their threads, after the commit) ------------------------------------
     def published(self, outcome: alarms.Outcome) -> None:
@@ -144,17 +178,37 @@ class AlarmRuntime:
             asyncio.run_coroutine_threadsafe(self.escalator.watch(pending), self._loop)
 
     # -- the raise route (on the loop; see alarm_routes.raise_alarm) -----------------------------
+    def note_raising(self, prepared: alarms.PreparedRaise, message: Message) -> None:
+        """From the raise route's read step (its thread on PostgreSQL), once the frame is
+        built: hand the frame to the notes' thread, which sends it to the other processes
+        while the route goes on to the fan-out here. They write it to their stations now,
+        not after the commit; the sender's answer still waits for the commit, as it does for
+        the stations here. Nothing waits for the note on the way to the fan-out."""
+        if self.bridge.enabled:
+            self._notes_out[prepared.alarm_id] = self._notes.submit(
+                self.bridge.raising,
+                prepared.alarm_id,
+                prepared.site_id,
+                prepared.principal.workstation_id,
+                message.text,
+            )
+
     def fan_out_raise(self, prepared: alarms.PreparedRaise, message: Message) -> None:
         """A new alarm's frame to this process's stations before its commit."""
-        self.fanout.raise_now(
-            prepared.site_id, prepared.alarm_id, message, prepared.principal.workstation_id
-        )
+        alarm_id, raiser = prepared.alarm_id, prepared.principal.workstation_id
+        self._mark_fanned(alarm_id)
+        self.fanout.raise_now(prepared.site_id, alarm_id, message, raiser)
 
     async def raise_stored(self, prepared: alarms.PreparedRaise, outcome: alarms.Outcome) -> None:
         """After the raise's commit: its delivered log may be written, the other processes
         are told (they read the stored row) and escalation is watched. An ``outcome`` without
         an event (the id was stored meanwhile) only releases the log."""
         self.deliveries.release(prepared.alarm_id, stored=True)
+        early = self._notes_out.pop(prepared.alarm_id, None)
+        if early is not None:
+            # The raised note must not overtake the raising one (the others hold its log).
+            with contextlib.suppress(Exception):
+                await asyncio.wrap_future(early)
         if outcome.event is None:
             return
         if self.bridge.enabled:
@@ -162,13 +216,30 @@ class AlarmRuntime:
         if outcome.created_at is not None:
             level = int(outcome.extra.get("escalation_level", -1))
             pending = alarms.Pending(outcome.alarm.id, outcome.site_id, outcome.created_at, level)
-            task = asyncio.create_task(self.escalator.watch(pending))
-            self._watching.add(task)
-            task.add_done_callback(self._watching.discard)
+            self._keep(asyncio.create_task(self.escalator.watch(pending)))
 
     def raise_failed(self, prepared: alarms.PreparedRaise) -> None:
-        """The raise's transaction failed after its fan-out: forget its deliveries."""
+        """The raise's transaction failed after its fan-out: forget its deliveries (and let
+        a retry of the same id write it again). The other processes that had its raising
+        note find the row missing after EARLY_STORE_SECONDS and do the same."""
         self.deliveries.release(prepared.alarm_id, stored=False)
+        self._notes_out.pop(prepared.alarm_id, None)
+        self._fanned.pop(prepared.alarm_id, None)
+
+    def _keep(self, task: asyncio.Future[Any]) -> None:
+        """Hold a reference to a background task until it ends."""
+        self._watching.add(task)
+        task.add_done_callback(self._watching.discard)
+
+    def _mark_fanned(self, alarm_id: uuid.UUID) -> bool:
+        """Remember that the alarm's alarm.raised went to this process's stations; False when
+        it already had."""
+        if alarm_id in self._fanned:
+            return False
+        self._fanned[alarm_id] = None
+        while len(self._fanned) > FANNED_MAX:
+            self._fanned.popitem(last=False)
+        return True
 
     def learn(self, principal: Principal, station_id: uuid.UUID | None) -> None:
         """A workstation told its alarm-path station id (thread-safe)."""
@@ -252,6 +323,13 @@ class AlarmRuntime:
         if note.event == ESCALATED:
             await self.escalator.relay(alarm_id, note.level)
             return
+        if note.event == RAISING:
+            self._raising_elsewhere(note, alarm_id)
+            return
+        early = self._early.pop(alarm_id, None) if note.event == "raised" else None
+        if early is not None:
+            early.timer.cancel()
+            self._stored_elsewhere(alarm_id, early)
 
         def read() -> alarms.StoredEvent | None:
             with self.store.read() as conn:
@@ -260,7 +338,52 @@ class AlarmRuntime:
         found = await run_in_threadpool(read)
         if found is None:
             return
-        self.fanout.publish(found.site_id, note.event, found.event, found.raiser)
+        if note.event != "raised" or self._mark_fanned(alarm_id):
+            # Not written here yet: no raising note came (too long, or lost).
+            self.fanout.publish(found.site_id, note.event, found.event, found.raiser)
         if note.event == "raised":
             pending = alarms.Pending(alarm_id, found.site_id, found.created_at, -1)
             await self.escalator.watch(pending)
+
+    def _raising_elsewhere(self, note: Note, alarm_id: uuid.UUID) -> None:
+        """Another process's new alarm, before its commit: its frame to the stations here
+        now, its delivered log held until the raised note says it was stored."""
+        site_id, loop = note.site_id, self._loop
+        if site_id is None or loop is None or not self._mark_fanned(alarm_id):
+            return
+        message = Message(note.text)
+        targets = set(self.hub.subscribers(site_id))
+        self.fanout.raise_now(site_id, alarm_id, message, note.raiser)
+        timer = loop.call_later(
+            EARLY_STORE_SECONDS, lambda: self._keep(asyncio.ensure_future(self._settle(alarm_id)))
+        )
+        self._early[alarm_id] = _Early(site_id, message, targets, timer)
+
+    def _stored_elsewhere(self, alarm_id: uuid.UUID, early: _Early) -> None:
+        """The early alarm was stored: write its delivered log, and the frame to the site's
+        stations that subscribed after it went out (their "hello" may have read the open
+        alarms before the commit; a station that had it both ways drops one by its id)."""
+        self.deliveries.release(alarm_id, stored=True)
+        for sub in self.hub.subscribers(early.site_id):
+            if sub not in early.targets:
+                sub.put(early.message)
+
+    async def _settle(self, alarm_id: uuid.UUID) -> None:
+        """No raised note came for an early alarm: look at the row."""
+        early = self._early.pop(alarm_id, None)
+        if early is None:
+            return
+
+        def read() -> alarms.StoredEvent | None:
+            with self.store.read() as conn:
+                return alarms.stored_event(conn, alarm_id, "raised")
+
+        found = await run_in_threadpool(read)
+        if found is None:
+            # Never stored (its sender retries the same id): forget it, as its origin did.
+            self.deliveries.release(alarm_id, stored=False)
+            self._fanned.pop(alarm_id, None)
+            return
+        self._stored_elsewhere(alarm_id, early)
+        pending = alarms.Pending(alarm_id, found.site_id, found.created_at, -1)
+        await self.escalator.watch(pending)

@@ -7,13 +7,23 @@ Besides the alarm notes, any row whose change the stream tells (a site's LAN set
 workstation's link or location, a drop-out) travels as a *change* note: one of
 :data:`CHANGE_TOPICS` and the row's id (``{"event": "changed", "topic", "id"}``). The
 process that made the change tells its own clients itself; the others read the row and tell
-theirs (see ``AlarmRuntime.on_change`` / ``AlarmRuntime.changed``)."""
+theirs (see ``AlarmRuntime.on_change`` / ``AlarmRuntime.changed``).
+
+A new alarm crosses twice. Before its commit, while this process writes the frame to its
+own stations (from a thread handed the note once the frame is built, on a connection of its
+own), a *raising* note carries the frame itself (``{"event": "raising", "alarm_id",
+"site_id", "raiser", "frame"}``): the others write it to their stations at once, without
+reading anything, and hold its delivered log. After the commit the usual ``raised`` note
+(ids only) releases that log and starts the escalation watch. A frame too long for a note
+(PostgreSQL's 8000 bytes) crosses only after the commit, read from the row as before."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
+import threading
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -29,6 +39,15 @@ log = logging.getLogger(__name__)
 NOTIFY_CHANNEL = "veiligbalie_alarms"
 #: Alarm changes a note may announce (the alarm's stream event of that kind).
 ALARM_CHANGES = ("raised", "acknowledged", "resolved", "cancelled")
+#: A new alarm's ``alarm.raised`` frame, sent before its commit (see the module's text).
+RAISING = "raising"
+#: PostgreSQL refuses a NOTIFY payload of 8000 bytes or more.
+NOTIFY_PAYLOAD_MAX = 7999
+#: The raising note's own connection gives up on an unanswered send after this long (libpq's
+#: tcp_user_timeout), and on connecting after CONNECT_SECONDS: it is on the alarm's path.
+SEND_TIMEOUT_MS = 2000
+CONNECT_SECONDS = 2
+RAISED_TYPE = "alarm.raised"
 ESCALATED = "escalated"
 PRESENCE = "presence"
 CHANGED = "changed"
@@ -42,7 +61,8 @@ CHANGE_TOPICS = frozenset({SITE_LAN, WORKSTATION, DROPOUT})
 @dataclass(frozen=True)
 class Note:
     """What another process announced: an alarm change, an escalation level it fired, a
-    change of which stations it holds (``site_id``), or a changed row (``topic``, ``row_id``)."""
+    change of which stations it holds (``site_id``), or a changed row (``topic``, ``row_id``);
+    a new alarm before its commit (``alarm_id``, ``site_id``, ``raiser``, its frame's ``text``)."""
 
     event: str
     alarm_id: uuid.UUID | None = None
@@ -50,6 +70,8 @@ class Note:
     level: int = -1
     topic: str = ""
     row_id: uuid.UUID | None = None
+    raiser: uuid.UUID | None = None
+    text: str = ""
 
     @classmethod
     def parse(cls, payload: str, own_origin: str) -> Note | None:
@@ -70,11 +92,35 @@ class Note:
                     return None
                 return cls(CHANGED, topic=str(topic), row_id=uuid.UUID(str(note.get("id"))))
             alarm_id = uuid.UUID(str(note.get("alarm_id")))
+            if event == RAISING:
+                return cls._raising(note, alarm_id)
             if event == ESCALATED:
                 return cls(ESCALATED, alarm_id, level=int(note.get("level", -1)))
         except (ValueError, TypeError):
             return None
         return cls(event, alarm_id) if event in ALARM_CHANGES else None
+
+    @classmethod
+    def _raising(cls, note: dict[str, Any], alarm_id: uuid.UUID) -> Note | None:
+        """A raising note only when its frame is that alarm's ``alarm.raised`` event."""
+        text = note.get("frame")
+        if not isinstance(text, str):
+            return None
+        site_id = uuid.UUID(str(note.get("site_id")))
+        raiser = note.get("raiser")
+        event = json.loads(text)
+        if not isinstance(event, dict) or event.get("type") != RAISED_TYPE:
+            return None
+        alarm = event.get("alarm")
+        if not isinstance(alarm, dict) or alarm.get("id") != str(alarm_id):
+            return None
+        return cls(
+            RAISING,
+            alarm_id,
+            site_id=site_id,
+            raiser=uuid.UUID(str(raiser)) if raiser is not None else None,
+            text=text,
+        )
 
 
 OnNote = Callable[[Note], Awaitable[None]]
@@ -88,10 +134,69 @@ class NotifyBridge:
         #: Who we are among the processes sharing the database (our own notes are ignored).
         self.origin = uuid.uuid4().hex
         self.listening = asyncio.Event()
+        #: The raising notes' own connection (autocommit: one round trip a note, no pool
+        #: check-out, no BEGIN/COMMIT), opened on first use; one thread at a time.
+        self._direct: Any = None
+        self._direct_lock = threading.Lock()
+
+    def dsn(self) -> str:
+        """The database as a libpq connection string (psycopg, without SQLAlchemy)."""
+        url = make_url(self.store.url).set(drivername="postgresql")
+        return url.render_as_string(hide_password=False)
+
+    def close(self) -> None:
+        """Close the raising notes' connection (at shutdown)."""
+        with self._direct_lock:
+            self._drop_direct()
+
+    def _drop_direct(self) -> None:
+        if self._direct is not None:
+            with contextlib.suppress(Exception):
+                self._direct.close()
+            self._direct = None
 
     # -- NOTIFY (blocking: call from a thread, never on the loop) -----------------------------
     def alarm_changed(self, alarm_id: uuid.UUID, kind: str) -> None:
         self._notify(kind, alarm_id=str(alarm_id))
+
+    def raising(
+        self, alarm_id: uuid.UUID, site_id: uuid.UUID, raiser: uuid.UUID | None, text: str
+    ) -> bool:
+        """A new alarm's frame ``text`` (its ``alarm.raised`` event), before its commit; False
+        when it was not sent (SQLite, too long for a note, or the database failed): the
+        ``raised`` note after the commit is then the only one."""
+        if not self.enabled:
+            return False
+        payload = {
+            "event": RAISING,
+            "origin": self.origin,
+            "alarm_id": str(alarm_id),
+            "site_id": str(site_id),
+            "raiser": str(raiser) if raiser is not None else None,
+            "frame": text,
+        }
+        note = json.dumps(payload, separators=(",", ":"))
+        if len(note.encode()) > NOTIFY_PAYLOAD_MAX:
+            return False
+        import psycopg
+
+        with self._direct_lock:
+            for attempt in (1, 2):  # a connection found broken is opened once more
+                try:
+                    if self._direct is None or self._direct.closed:
+                        self._direct = psycopg.connect(
+                            self.dsn(),
+                            autocommit=True,
+                            connect_timeout=CONNECT_SECONDS,
+                            tcp_user_timeout=SEND_TIMEOUT_MS,
+                        )
+                    self._direct.execute("SELECT pg_notify(%s, %s)", (NOTIFY_CHANNEL, note))
+                    return True
+                except psycopg.Error as exc:
+                    self._drop_direct()
+                    if attempt == 2:
+                        log.warning("NOTIFY %s failed: %s", RAISING, type(exc).__name__)
+        return False
 
     def escalated(self, alarm_id: uuid.UUID, level: int) -> None:
         self._notify(ESCALATED, level=level, alarm_id=str(alarm_id))
@@ -106,20 +211,22 @@ class NotifyBridge:
             raise ValueError(f"unknown change topic {topic!r}")
         self._notify(CHANGED, topic=topic, id=str(row_id))
 
-    def _notify(self, event: str, **fields: Any) -> None:
+    def _notify(self, event: str, **fields: Any) -> bool:
         if not self.enabled:
-            return
+            return False
         payload = {"event": event, "origin": self.origin, **fields}
+        text = json.dumps(payload, separators=(",", ":"))
+        if len(text.encode()) > NOTIFY_PAYLOAD_MAX:
+            return False
         try:
             with self.store.engine.connect() as conn:
-                conn.execute(
-                    sa.text("SELECT pg_notify(:c, :p)"),
-                    {"c": NOTIFY_CHANNEL, "p": json.dumps(payload, separators=(",", ":"))},
-                )
+                conn.execute(sa.text("SELECT pg_notify(:c, :p)"), {"c": NOTIFY_CHANNEL, "p": text})
                 conn.commit()
         except sa.exc.SQLAlchemyError as exc:
             # The other processes catch up on their stations' next connect (hello).
             log.warning("NOTIFY %s failed: %s", event, type(exc).__name__)
+            return False
+        return True
 
     # -- LISTEN (a task on the loop) -----------------------------------------------------------
     async def listen(self, on_note: OnNote, on_reconnect: OnReconnect) -> None:
@@ -127,8 +234,7 @@ class NotifyBridge:
         after a reconnect ``on_reconnect`` catches up with what was missed meanwhile."""
         import psycopg
 
-        conninfo = make_url(self.store.url).set(drivername="postgresql")
-        dsn = conninfo.render_as_string(hide_password=False)
+        dsn = self.dsn()
         first = True
         while True:
             try:

@@ -1,0 +1,148 @@
+"""A new alarm crosses to the other server processes before its commit: the raising note
+carries its own alarm.raised frame (and nothing else passes for one); the receiving process
+writes it to its stations once, holds its delivered log until the raised note after the
+commit, then also writes it to stations that subscribed meanwhile; one that was never
+stored is forgotten, so that the sender's retry of the same id goes out again.
+
+The receiving side is driven in-process on SQLite (the notes are handed to it directly);
+tests/e2e/test_alarm_multiprocess.py runs two real processes on PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.server.conftest import seed_world
+from tests.support.postgres import create_database
+from veiligbalie.protocol import alarm_server as ps
+from veiligbalie.server import alarms, auth, pg_bridge
+from veiligbalie.server.alarm_runtime import AlarmRuntime
+from veiligbalie.server.auth import Principal
+from veiligbalie.server.pg_bridge import RAISING, Note
+from veiligbalie.server.store import ServerStore
+from veiligbalie.server.stream import Message, StreamHub, Subscriber
+
+
+def _raising(alarm_id: uuid.UUID, frame: object, origin: str = "other") -> str:
+    site = str(uuid.uuid4())
+    note = {"event": RAISING, "origin": origin, "alarm_id": str(alarm_id), "site_id": site}
+    return json.dumps({**note, "raiser": None, "frame": frame})
+
+
+def test_a_raising_note_passes_only_with_its_own_alarm_raised_frame() -> None:
+    alarm_id = uuid.uuid4()
+    frame = json.dumps({"type": "alarm.raised", "alarm": {"id": str(alarm_id)}})
+    note = Note.parse(_raising(alarm_id, frame), "me")
+    assert note is not None and note.event == RAISING
+    assert note.alarm_id == alarm_id and note.text == frame and note.raiser is None
+    other = json.dumps({"type": "alarm.raised", "alarm": {"id": str(uuid.uuid4())}})
+    acked = json.dumps({"type": "alarm.acknowledged", "alarm": {"id": str(alarm_id)}})
+    for bad in (other, acked, "not json", {"type": "alarm.raised"}, None):
+        assert Note.parse(_raising(alarm_id, bad), "me") is None
+    assert Note.parse(_raising(alarm_id, frame, origin="me"), "me") is None
+
+
+def test_a_frame_too_long_for_a_note_is_not_sent() -> None:
+    bridge = pg_bridge.NotifyBridge.__new__(pg_bridge.NotifyBridge)
+    bridge.enabled, bridge.origin = True, "me"
+    bridge.store = None  # type: ignore[assignment]  # touching it would fail the test
+    long = "x" * pg_bridge.NOTIFY_PAYLOAD_MAX
+    assert bridge.raising(uuid.uuid4(), uuid.uuid4(), None, long) is False
+
+
+def _principal(store: ServerStore, token: str) -> Principal:
+    with store.read() as conn:
+        return auth.authenticate(conn, token)
+
+
+def test_an_early_alarm_goes_out_once_then_to_late_subscribers_and_is_forgotten_unstored(
+    tmp_path: Path,
+) -> None:
+    store = ServerStore(f"sqlite:///{tmp_path / 'server.sqlite3'}")
+    world = seed_world(store)
+    sender = _principal(store, world.tokens["ws"])
+    viewer = _principal(store, world.tokens["lead"])
+
+    def prepare() -> alarms.PreparedRaise:
+        prepared = alarms.prepare_raise(store, sender, ps.ServerRaiseRequest(id=uuid.uuid4()))
+        assert isinstance(prepared, alarms.PreparedRaise)
+        return prepared
+
+    def note(prepared: alarms.PreparedRaise) -> Note:
+        text = Message.of(prepared.event).text
+        raiser = sender.workstation_id
+        return Note(RAISING, prepared.alarm_id, site_id=world.site_a, raiser=raiser, text=text)
+
+    def frames(sub: Subscriber) -> list[str]:
+        found = []
+        while not sub.queue.empty():
+            found.append(json.loads(sub.queue.get_nowait().text)["alarm"]["id"])
+        return found
+
+    async def run() -> None:
+        hub = StreamHub()
+        runtime = AlarmRuntime(store, hub)
+        await runtime.start()
+        try:
+            early_sub = hub.subscribe(Subscriber(viewer))
+            stored = prepare()
+            await runtime._on_note(note(stored))
+            await runtime._on_note(note(stored))  # a second raising note of the same id
+            assert frames(early_sub) == [str(stored.alarm_id)]
+            assert stored.alarm_id in runtime.deliveries._held
+            late_sub = hub.subscribe(Subscriber(viewer))
+            alarms.store_raise(store, stored)
+            await runtime._on_note(Note("raised", stored.alarm_id))
+            assert frames(early_sub) == []
+            assert frames(late_sub) == [str(stored.alarm_id)]
+            assert stored.alarm_id not in runtime.deliveries._held
+
+            lost = prepare()  # its origin's commit failed: no raised note comes
+            await runtime._on_note(note(lost))
+            assert frames(early_sub) == frames(late_sub) == [str(lost.alarm_id)]
+            await runtime._settle(lost.alarm_id)  # what the timer runs
+            assert lost.alarm_id not in runtime.deliveries._held
+            assert frames(early_sub) == frames(late_sub) == []
+            await runtime._on_note(note(lost))  # the sender's retry goes out again
+            assert frames(early_sub) == [str(lost.alarm_id)]
+        finally:
+            await runtime.stop()
+
+    asyncio.run(asyncio.wait_for(run(), 20))
+    store.close()
+
+
+@pytest.mark.postgres
+def test_raising_notes_reach_a_listener_and_survive_a_dropped_connection(pg_url: str) -> None:
+    """On PostgreSQL the raising note goes out on a connection of its own; when the database
+    drops that connection the next note opens a new one instead of failing the crossing."""
+    import psycopg
+
+    url = create_database(pg_url)
+    store = ServerStore(url)
+    bridge = pg_bridge.NotifyBridge(store)
+    try:
+        with psycopg.connect(bridge.dsn(), autocommit=True) as listener:
+            listener.execute(f"LISTEN {pg_bridge.NOTIFY_CHANNEL}")
+            frames, sent = [], []
+            for n in range(2):
+                alarm_id = uuid.uuid4()
+                frame = json.dumps({"type": "alarm.raised", "alarm": {"id": str(alarm_id)}})
+                sent.append(frame)
+                assert bridge.raising(alarm_id, uuid.uuid4(), None, frame) is True
+                got = [m.payload for m in listener.notifies(timeout=5.0, stop_after=1)]
+                assert len(got) == 1
+                note = Note.parse(got[0], "another process")
+                assert note is not None and note.alarm_id == alarm_id
+                frames.append(note.text)
+                if n == 0:  # the database ends the note's connection under it
+                    pid = bridge._direct.info.backend_pid
+                    listener.execute("SELECT pg_terminate_backend(%s)", (pid,))
+            assert frames == sent
+    finally:
+        bridge.close()
+        store.close()
