@@ -146,3 +146,54 @@ def test_raising_notes_reach_a_listener_and_survive_a_dropped_connection(pg_url:
     finally:
         bridge.close()
         store.close()
+
+
+def test_a_presence_refresh_that_changes_nothing_sends_no_list(tmp_path: Path) -> None:
+    """Another process's presence note comes every refresh although nobody came or went:
+    the site's stations.online list goes out only when it differs from the last one sent;
+    a subscriber that started from a newer list (its hello) gets the next one whatever."""
+    store = ServerStore(f"sqlite:///{tmp_path / 'server.sqlite3'}")
+    world = seed_world(store)
+    station = _principal(store, world.tokens["ws"])
+    viewer = _principal(store, world.tokens["lead"])
+    site = station.site_id
+    assert site is not None
+
+    def lists(sub: Subscriber) -> int:
+        found = 0
+        while not sub.queue.empty():
+            found += json.loads(sub.queue.get_nowait().text)["type"] == "stations.online"
+        return found
+
+    async def run() -> None:
+        hub = StreamHub()
+        runtime = AlarmRuntime(store, hub)
+        await runtime.start()
+        online = runtime.online
+        try:
+            watcher = hub.subscribe(Subscriber(viewer))
+            counter = hub.subscribe(Subscriber(station))
+            await online._send(site)
+            assert lists(watcher) == 1
+            for _ in range(3):  # refresh notes from the other process: nothing changed
+                await online._send(site)
+            assert lists(watcher) == 0
+            hub.unsubscribe(counter)  # the station went away: a new list
+            await online._send(site)
+            assert lists(watcher) == 1
+            # A station comes and goes between two sends; one that subscribed meanwhile
+            # got the list with it in its hello, so the next send goes out although it
+            # says what the last one said.
+            again = hub.subscribe(Subscriber(station))
+            hello = json.loads((await online.message(site)).text)
+            assert len(hello["stations"]) == 1
+            hub.unsubscribe(again)
+            await online._send(site)
+            assert lists(watcher) == 1
+            await online._send(site)
+            assert lists(watcher) == 0
+        finally:
+            await runtime.stop()
+
+    asyncio.run(asyncio.wait_for(run(), 20))
+    store.close()

@@ -52,6 +52,10 @@ class OnlineStations:
         self._changes: dict[uuid.UUID, tuple[uuid.UUID, bool]] = {}
         self._due: dict[uuid.UUID, asyncio.TimerHandle] = {}
         self._last_sent: dict[uuid.UUID, float] = {}
+        #: The list last published to every subscriber of a site (loop only): a send that
+        #: would repeat it is left out (another process's presence refresh every
+        #: ``presence_interval`` asks for a send although nobody came or went).
+        self._published: dict[uuid.UUID, dict[str, Any]] = {}
 
     def start(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -174,11 +178,20 @@ class OnlineStations:
         self._last_sent[site_id] = time.monotonic()
         with contextlib.suppress(Exception):
             await self._flush()
-        self.hub.publish(site_id, await self.event(site_id))
+        event = await self.event(site_id)
+        if self._published.get(site_id) == event:
+            return  # every subscriber holds this very list already
+        self._published[site_id] = event
+        self.hub.publish(site_id, event)
 
     async def message(self, site_id: uuid.UUID) -> Message:
         """The site's list as one message (what follows the open alarms after "hello")."""
-        return Message.of(await self.event(site_id))
+        event = await self.event(site_id)
+        if self._published.get(site_id) != event:
+            # This subscriber starts from a newer list than the others hold: the next send
+            # goes out whatever it says (even the old list again, after a change undone).
+            self._published.pop(site_id, None)
+        return Message.of(event)
 
     async def event(self, site_id: uuid.UUID) -> dict[str, Any]:
         """The site's StationsOnlineEvent, JSON-ready. Built for every hello, so it stops at
