@@ -1,8 +1,10 @@
-"""A new alarm crosses to the other server processes before its commit: the raising note
-carries its own alarm.raised frame (and nothing else passes for one); the receiving process
-writes it to its stations once, holds its delivered log until the raised note after the
-commit, then also writes it to stations that subscribed meanwhile; one that was never
-stored is forgotten, so that the sender's retry of the same id goes out again.
+"""A new alarm goes out before its commit, here and to the other server processes. The
+raising note carries its own alarm.raised frame (and nothing else passes for one); the
+receiving process writes it to its stations once, holds its delivered log until the raised
+note after the commit, then also writes it to stations that subscribed meanwhile, as this
+process does with its own raise; one that was never stored is forgotten, so that the
+sender's retry of the same id goes out again. Another process's presence refresh that
+changes nothing sends no stations.online list.
 
 The receiving side is driven in-process on SQLite (the notes are handed to it directly);
 tests/e2e/test_alarm_multiprocess.py runs two real processes on PostgreSQL."""
@@ -192,6 +194,54 @@ def test_a_presence_refresh_that_changes_nothing_sends_no_list(tmp_path: Path) -
             assert lists(watcher) == 1
             await online._send(site)
             assert lists(watcher) == 0
+        finally:
+            await runtime.stop()
+
+    asyncio.run(asyncio.wait_for(run(), 20))
+    store.close()
+
+
+def test_a_station_subscribing_between_fan_out_and_commit_gets_the_alarm(
+    tmp_path: Path,
+) -> None:
+    """This process's own raise goes out before its commit; a station whose stream opens in
+    between may read its hello's open alarms before the commit, so after the commit the
+    frame goes to every subscriber that did not have it (the others get nothing twice)."""
+    store = ServerStore(f"sqlite:///{tmp_path / 'server.sqlite3'}")
+    world = seed_world(store)
+    sender = _principal(store, world.tokens["ws"])
+    viewer = _principal(store, world.tokens["lead"])
+
+    def ids(sub: Subscriber) -> list[str]:
+        found = []
+        while not sub.queue.empty():
+            found.append(json.loads(sub.queue.get_nowait().text)["alarm"]["id"])
+        return found
+
+    async def run() -> None:
+        hub = StreamHub()
+        runtime = AlarmRuntime(store, hub)
+        await runtime.start()
+        try:
+            early_sub = hub.subscribe(Subscriber(viewer))
+            for commit_fails in (False, True):
+                prepared = alarms.prepare_raise(
+                    store, sender, ps.ServerRaiseRequest(id=uuid.uuid4())
+                )
+                assert isinstance(prepared, alarms.PreparedRaise)
+                runtime.fan_out_raise(prepared, Message.of(prepared.event))
+                late_sub = hub.subscribe(Subscriber(viewer))
+                assert ids(early_sub) == [str(prepared.alarm_id)]
+                if commit_fails:
+                    runtime.raise_failed(prepared)
+                    assert ids(late_sub) == []
+                else:
+                    outcome = alarms.store_raise(store, prepared)
+                    await runtime.raise_stored(prepared, outcome)
+                    assert ids(late_sub) == [str(prepared.alarm_id)]
+                    assert ids(early_sub) == []
+                hub.unsubscribe(late_sub)
+            assert runtime._local == {}
         finally:
             await runtime.stop()
 

@@ -118,6 +118,9 @@ class AlarmRuntime:
         self._notes = ThreadPoolExecutor(1, thread_name_prefix="alarm-notes")
         #: The other processes' alarms written here before their commit, until stored.
         self._early: dict[uuid.UUID, _Early] = {}
+        #: This process's new alarms between their fan-out and their commit: the site, the
+        #: frame and who had it (a station subscribing meanwhile may read "hello" too early).
+        self._local: dict[uuid.UUID, tuple[uuid.UUID, Message, set[Subscriber]]] = {}
         self.on_change(SITE_LAN, self._site_lan_elsewhere)
         self.on_change(WORKSTATION, self.online.reread)
 
@@ -198,12 +201,19 @@ class AlarmRuntime:
         alarm_id, raiser = prepared.alarm_id, prepared.principal.workstation_id
         self._mark_fanned(alarm_id)
         self.fanout.raise_now(prepared.site_id, alarm_id, message, raiser)
+        # Taken after the frames are queued (nothing awaited between: the same subscribers).
+        targets = set(self.hub.subscribers(prepared.site_id))
+        self._local[alarm_id] = (prepared.site_id, message, targets)
 
     async def raise_stored(self, prepared: alarms.PreparedRaise, outcome: alarms.Outcome) -> None:
-        """After the raise's commit: its delivered log may be written, the other processes
-        are told (they read the stored row) and escalation is watched. An ``outcome`` without
-        an event (the id was stored meanwhile) only releases the log."""
+        """After the raise's commit: its delivered log may be written, stations that
+        subscribed since its fan-out get its frame, the other processes are told (they read
+        the stored row) and escalation is watched. An ``outcome`` without an event (the id
+        was stored meanwhile) only releases the log and reaches the late subscribers."""
         self.deliveries.release(prepared.alarm_id, stored=True)
+        local = self._local.pop(prepared.alarm_id, None)
+        if local is not None:
+            self._to_late_subscribers(*local)
         early = self._notes_out.pop(prepared.alarm_id, None)
         if early is not None:
             # The raised note must not overtake the raising one (the others hold its log).
@@ -223,6 +233,7 @@ class AlarmRuntime:
         a retry of the same id write it again). The other processes that had its raising
         note find the row missing after EARLY_STORE_SECONDS and do the same."""
         self.deliveries.release(prepared.alarm_id, stored=False)
+        self._local.pop(prepared.alarm_id, None)
         self._notes_out.pop(prepared.alarm_id, None)
         self._fanned.pop(prepared.alarm_id, None)
 
@@ -364,9 +375,17 @@ class AlarmRuntime:
         stations that subscribed after it went out (their "hello" may have read the open
         alarms before the commit; a station that had it both ways drops one by its id)."""
         self.deliveries.release(alarm_id, stored=True)
-        for sub in self.hub.subscribers(early.site_id):
-            if sub not in early.targets:
-                sub.put(early.message)
+        self._to_late_subscribers(early.site_id, early.message, early.targets)
+
+    def _to_late_subscribers(
+        self, site_id: uuid.UUID, message: Message, targets: set[Subscriber]
+    ) -> None:
+        """After a new alarm's commit: its frame to the site's stations that subscribed after
+        it went out (their "hello" may have read the open alarms before the commit; a station
+        that had it both ways drops one by its id)."""
+        for sub in self.hub.subscribers(site_id):
+            if sub not in targets:
+                sub.put(message)
 
     async def _settle(self, alarm_id: uuid.UUID) -> None:
         """No raised note came for an early alarm: look at the row."""
