@@ -3,7 +3,9 @@ driven with 100,000 stream events, 10,000 alarms (raise, "Ik kom eraan", resolve
 saved reports, interleaved, with the event loop turning between them. After a warm-up (the
 first tenth of the work) it measures the process's RSS and the number of live Python objects
 (after a full collection); at the end again. Target: RSS growth at most 10 % and no steady
-growth in live objects (a leak per signal emit or per alarm shows as thousands).
+growth in live objects (a leak per signal emit or per alarm shows as thousands). The RSS at
+every tenth of the work (``rss_mib_by_tenth``) and its growth over the second half tell a
+leak (climbing to the end) from a cache filling up (levelling off).
 
 ``VB_SOAK_SCALE`` scales every count (0.01 for a quick run).
 """
@@ -107,8 +109,12 @@ def main() -> None:
         counts = {"events": 0, "alarms": 0, "saves": 0}
         baseline: tuple[int, int] | None = None
         warm_step = int(steps * WARM_UP)
+        #: RSS at every tenth of the work: a leak climbs to the end, a cache levels off.
+        tenths: list[float] = []
         started = time.perf_counter()
         for step in range(steps):
+            if step % max(1, steps // 10) == 0:
+                tenths.append(round(rss_kib() / 1024, 1))
             if step == warm_step:
                 app.processEvents()
                 baseline = (rss_kib(), live_objects())
@@ -133,7 +139,15 @@ def main() -> None:
         context.close()
     assert baseline is not None
     rss_start, objects_start = baseline
-    print_growth("soak_client", counts, seconds, (rss_start, rss_end), (objects_start, objects_end))
+    tenths.append(round(rss_end / 1024, 1))
+    half = tenths[len(tenths) // 2]
+    figures = {
+        **counts,
+        "rss_mib_by_tenth": tenths,
+        "rss_growth_second_half_pct": round(100 * (tenths[-1] - half) / half, 2),
+    }
+    rss, objects = (rss_start, rss_end), (objects_start, objects_end)
+    print_growth("soak_client", figures, seconds, rss, objects)
 
 
 if __name__ == "__main__":
