@@ -56,6 +56,14 @@ def test_a_frame_too_long_for_a_note_is_not_sent() -> None:
     assert bridge.raising(uuid.uuid4(), uuid.uuid4(), None, long) is False
 
 
+def _alarm_ids(sub: Subscriber) -> list[str]:
+    """The ids of the alarm frames waiting in ``sub``'s queue (taken off it)."""
+    found = []
+    while not sub.queue.empty():
+        found.append(json.loads(sub.queue.get_nowait().text)["alarm"]["id"])
+    return found
+
+
 def _principal(store: ServerStore, token: str) -> Principal:
     with store.read() as conn:
         return auth.authenticate(conn, token)
@@ -79,12 +87,6 @@ def test_an_early_alarm_goes_out_once_then_to_late_subscribers_and_is_forgotten_
         raiser = sender.workstation_id
         return Note(RAISING, prepared.alarm_id, site_id=world.site_a, raiser=raiser, text=text)
 
-    def frames(sub: Subscriber) -> list[str]:
-        found = []
-        while not sub.queue.empty():
-            found.append(json.loads(sub.queue.get_nowait().text)["alarm"]["id"])
-        return found
-
     async def run() -> None:
         hub = StreamHub()
         runtime = AlarmRuntime(store, hub)
@@ -94,23 +96,23 @@ def test_an_early_alarm_goes_out_once_then_to_late_subscribers_and_is_forgotten_
             stored = prepare()
             await runtime._on_note(note(stored))
             await runtime._on_note(note(stored))  # a second raising note of the same id
-            assert frames(early_sub) == [str(stored.alarm_id)]
+            assert _alarm_ids(early_sub) == [str(stored.alarm_id)]
             assert stored.alarm_id in runtime.deliveries._held
             late_sub = hub.subscribe(Subscriber(viewer))
             alarms.store_raise(store, stored)
             await runtime._on_note(Note("raised", stored.alarm_id))
-            assert frames(early_sub) == []
-            assert frames(late_sub) == [str(stored.alarm_id)]
+            assert _alarm_ids(early_sub) == []
+            assert _alarm_ids(late_sub) == [str(stored.alarm_id)]
             assert stored.alarm_id not in runtime.deliveries._held
 
             lost = prepare()  # its origin's commit failed: no raised note comes
             await runtime._on_note(note(lost))
-            assert frames(early_sub) == frames(late_sub) == [str(lost.alarm_id)]
+            assert _alarm_ids(early_sub) == _alarm_ids(late_sub) == [str(lost.alarm_id)]
             await runtime._settle(lost.alarm_id)  # what the timer runs
             assert lost.alarm_id not in runtime.deliveries._held
-            assert frames(early_sub) == frames(late_sub) == []
+            assert _alarm_ids(early_sub) == _alarm_ids(late_sub) == []
             await runtime._on_note(note(lost))  # the sender's retry goes out again
-            assert frames(early_sub) == [str(lost.alarm_id)]
+            assert _alarm_ids(early_sub) == [str(lost.alarm_id)]
         finally:
             await runtime.stop()
 
@@ -212,12 +214,6 @@ def test_a_station_subscribing_between_fan_out_and_commit_gets_the_alarm(
     sender = _principal(store, world.tokens["ws"])
     viewer = _principal(store, world.tokens["lead"])
 
-    def ids(sub: Subscriber) -> list[str]:
-        found = []
-        while not sub.queue.empty():
-            found.append(json.loads(sub.queue.get_nowait().text)["alarm"]["id"])
-        return found
-
     async def run() -> None:
         hub = StreamHub()
         runtime = AlarmRuntime(store, hub)
@@ -231,15 +227,15 @@ def test_a_station_subscribing_between_fan_out_and_commit_gets_the_alarm(
                 assert isinstance(prepared, alarms.PreparedRaise)
                 runtime.fan_out_raise(prepared, Message.of(prepared.event))
                 late_sub = hub.subscribe(Subscriber(viewer))
-                assert ids(early_sub) == [str(prepared.alarm_id)]
+                assert _alarm_ids(early_sub) == [str(prepared.alarm_id)]
                 if commit_fails:
                     runtime.raise_failed(prepared)
-                    assert ids(late_sub) == []
+                    assert _alarm_ids(late_sub) == []
                 else:
                     outcome = alarms.store_raise(store, prepared)
                     await runtime.raise_stored(prepared, outcome)
-                    assert ids(late_sub) == [str(prepared.alarm_id)]
-                    assert ids(early_sub) == []
+                    assert _alarm_ids(late_sub) == [str(prepared.alarm_id)]
+                    assert _alarm_ids(early_sub) == []
                 hub.unsubscribe(late_sub)
             assert runtime._local == {}
         finally:

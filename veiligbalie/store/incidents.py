@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -135,38 +135,13 @@ _NEXT_NUMBER = (
     "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1 "
     "RETURNING CAST(value AS INTEGER)"
 )
-#: The columns a new report is saved with (the others keep their server defaults):
-#: the wire dict's, plus those the store keeps itself (see :func:`_incident_row`).
-_NEW_COLUMNS = (
-    "id",
-    "reference",
-    "occurred_at",
-    "location",
-    "channel",
-    "categories",
-    "severity",
-    "description",
-    "reporter",
-    "on_behalf_of",
-    "perpetrator_known",
-    "perpetrator_description",
-    "perpetrator_reference",
-    "witnesses",
-    "injury",
-    "damage",
-    "damage_amount_cents",
-    "absence",
-    "police_called",
-    "arrest",
-    "police_report_intended",
-    "aftercare_wanted",
-    "team_lead_only",
-    "alarm_id",
-    "status",
-    "created_at",
-    "origin",
-    "updated_at",
-    "provisional_reference",
+#: The columns a new report is saved with (the others keep their server defaults): the
+#: report's own fields, plus those the store keeps itself (see :func:`_incident_row`).
+_NEW_COLUMNS = tuple(
+    c.name
+    for c in incidents.c
+    if c.name in {f.name for f in fields(Incident)}
+    or c.name in ("origin", "updated_at", "provisional_reference")
 )
 _INSERT_INCIDENT = PreparedInsert(incidents, _NEW_COLUMNS)
 _SUMMARY_COLUMNS = (
