@@ -205,6 +205,27 @@ def test_a_never_linked_workstation_waits_on_the_board_and_never_drops_out(
         assert conn.execute(sa.select(t.station_dropouts)).all() == []
 
 
+def test_a_revoked_workstation_is_revoked_on_the_board_and_never_drops_out(
+    client: TestClient, world: World, store: ServerStore
+) -> None:
+    """The administrator ends a workstation's link during opening hours: it goes offline on
+    purpose, so no sweep makes it a drop-out, and the board says it was revoked."""
+    assert set_hours(client, world, world.site_a, opening_hours=ALL_WEEK).status_code == 200
+    assert world.workstation is not None
+    start = datetime.now(UTC)
+    _seen(store, world, start)
+    assert supervision.sweep(store, start, grace=10) == []
+    admin.revoke_workstation(store, world.workstation)
+    for later in (12, 120, 3600):
+        assert supervision.sweep(store, start + timedelta(seconds=later), grace=10) == []
+    with store.read() as conn:
+        assert conn.execute(sa.select(t.station_dropouts)).all() == []
+    stations = client.get(f"{API}/supervision/board", headers=world.h("sec")).json()["stations"]
+    (station,) = [s for s in stations if s["workstation_id"] == str(world.workstation)]
+    assert station["revoked"] is True and station["online"] is False
+    assert station["dropout"] is None
+
+
 class _Racing:
     """The store as a second server process sees it: between this sweep's look (read) and
     its write, ``meanwhile`` runs (the other process's whole sweep)."""

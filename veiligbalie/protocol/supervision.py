@@ -119,6 +119,8 @@ class BoardStation(FrozenWireModel):
     #: Linked with its enrolment code; False: added by the administrator, never linked yet
     #: (it cannot be online or drop out).
     enrolled: bool = True
+    #: Its link ended by the administrator (it cannot come back or drop out).
+    revoked: bool = False
     via: str = ""  # stream | heartbeat, how the server last saw it
     #: Online: since when it is connected without a break; offline: when it was last seen.
     since: datetime | None = None

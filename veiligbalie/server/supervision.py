@@ -320,6 +320,7 @@ def board(
                 station_id=s.station_id,
                 online=s.online,
                 enrolled=s.enrolled,
+                revoked=s.revoked,
                 via=s.via,
                 since=since,
                 client_version=s.client_version or None,
@@ -564,11 +565,13 @@ def sweep(
     changes: list[tuple[Any, Told | None]] = []
     with store.read() as conn:
         dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-        # Linked workstations the server has seen (a never-linked one cannot drop out).
+        # Linked workstations the server has seen (a never-linked one cannot drop out, nor
+        # one whose link the administrator ended: it went offline on purpose).
         rows = presence.presence_rows(
             conn,
             t.station_presence.c.workstation_id.is_not(None),
             t.workstations.c.enrolled_at.is_not(None),
+            t.workstations.c.revoked_at.is_(None),
         )
         uptime = {r.workstation_id: r for r in conn.execute(sa.select(t.station_uptime))}
         dropouts = _open_dropouts(conn)

@@ -67,8 +67,9 @@ class BoardRow:
 
     @property
     def flagged(self) -> bool:
-        """Dropped out during opening hours (never so for one not linked yet)."""
-        return self.station.enrolled and self.station.dropout is not None
+        """Dropped out during opening hours (never so for one not linked yet or revoked)."""
+        station = self.station
+        return station.enrolled and not station.revoked and station.dropout is not None
 
 
 class SupervisionService(QObject):

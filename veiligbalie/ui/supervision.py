@@ -139,8 +139,10 @@ class StationBoard(QWidget):
     def status_text(self, row: BoardRow) -> str:
         if row.flagged:
             return self.tr("Dropped out")
-        # As Beheer → Werkplekken says it: a never-linked one is waiting, not offline.
-        return workstation_state_label(row.station.online, row.station.enrolled)
+        # As Beheer → Werkplekken says it: a never-linked one is waiting, a revoked one
+        # revoked, not offline.
+        station = row.station
+        return workstation_state_label(station.online, station.enrolled, station.revoked)
 
     def show_board(self, board: sv.StationBoard, rows: list[BoardRow]) -> None:
         self.table.setRowCount(len(rows))
