@@ -13,10 +13,13 @@ os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 os.environ.setdefault("VEILIGBALIE_LANG", "nl")
 
 import keyring  # noqa: E402
+import PySide6.QtCore  # noqa: E402, F401
 import pytest  # noqa: E402
 
-from veiligbalie import paths  # noqa: E402
+from veiligbalie import paths, pyside_hook  # noqa: E402
 from veiligbalie.secrets import MemoryKeyring  # noqa: E402
+
+pyside_hook.install()  # as the client does: the modules tests import pass a cheaper check
 
 
 @pytest.fixture(autouse=True)

@@ -23,7 +23,11 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTra
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from veiligbalie import __version__, paths, settings
+from veiligbalie import pyside_hook
+
+pyside_hook.install()  # before the project's own imports: each one passes PySide6's hook
+
+from veiligbalie import __version__, paths, settings  # noqa: E402
 
 if TYPE_CHECKING:
     from veiligbalie.services.context import AppContext
