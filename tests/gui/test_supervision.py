@@ -223,8 +223,13 @@ def test_board_flags_a_killed_station_once_and_the_logs_tell_the_story(
     assert not waiting.station.enrolled and not waiting.flagged
     assert not dropped(notified, "balie-4")
     assert not dropped(notified, "balie-3")
-    # Never tested under a weekly schedule: a reminder, once per station.
-    assert len([t for t in notified if "balie-4" in t and "not tested" in t]) == 1
+    # Never tested under a weekly schedule: a reminder, once per linked station; balie-4
+    # cannot send a test alarm before it is linked, so it is not late with one.
+    assert len([t for t in notified if "balie-2" in t and "not tested" in t]) == 1
+    assert not [t for t in notified if "balie-4" in t and "not tested" in t]
+    assert rows["balie-2"]["test"] == board.tr("Test overdue")
+    assert rows["balie-4"]["test"] == ""
+    assert "3 not tested within the schedule" in board.summary.text()
 
     # balie-3 dies (SIGKILL: no goodbye) during opening hours. No asking on a timer from
     # here on: what the board shows next comes from the stream's events.
@@ -309,7 +314,8 @@ def test_board_flags_a_killed_station_once_and_the_logs_tell_the_story(
     )
     assert "balie-1" in tests.item(rows_t["balie-2"], 3).text()
     assert tests.item(rows_t["balie-4"], 1).text() == view.test_alarms.tr("never")
-    assert tests.item(rows_t["balie-4"], 5).text()  # the reminder
+    assert tests.item(rows_t["balie-4"], 5).text() == ""  # not linked: no reminder
+    assert tests.item(rows_t["balie-1"], 5).text()  # linked, never tested: the reminder
     # Signing out takes the site's picture away.
     assert context.session is not None
     with qtbot.waitSignal(context.session.logout_finished, timeout=15000):
