@@ -291,8 +291,14 @@ def test_board_flags_a_killed_station_once_and_the_logs_tell_the_story(
     assert table.item(slow_row, 7).text() == log.tr("no report")
     table.selectRow(slow_row)
     # The full story, with the log as the server keeps it.
-    qtbot.waitUntil(lambda: log.kind_text("escalated") in log.story.toPlainText(), timeout=10000)
+    # The log (as the server keeps it, one row per level): level 0 went to the colleagues
+    # with the alarm, level 1 to security and the team leads together: one row each.
+    level_1 = "escalated (level 1: security, team leads)"
+    qtbot.waitUntil(lambda: level_1 in log.story.toPlainText(), timeout=10000)
     story = log.story.toPlainText()
+    assert story.count(level_1) == 1
+    assert story.count("alerted (level 0: colleagues)") == 1
+    assert story.count(log.kind_text("escalated")) == 1
     assert "Tom Leider" in story and log.target_text("security") in story and "balie-1" in story
     assert log.kind_text("raised") in story and log.kind_text("acknowledged") in story
 
