@@ -24,7 +24,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tests.bench.soak import SCALE, print_growth, rss_kib
+from tests.bench.soak import SCALE, RssByTenth, print_growth, rss_kib
 
 EVENTS = max(100, int(100_000 * SCALE))
 ALARMS = max(10, int(10_000 * SCALE))
@@ -109,12 +109,10 @@ def main() -> None:
         counts = {"events": 0, "alarms": 0, "saves": 0}
         baseline: tuple[int, int] | None = None
         warm_step = int(steps * WARM_UP)
-        #: RSS at every tenth of the work: a leak climbs to the end, a cache levels off.
-        tenths: list[float] = []
+        tenths = RssByTenth(steps)
         started = time.perf_counter()
         for step in range(steps):
-            if step % max(1, steps // 10) == 0:
-                tenths.append(round(rss_kib() / 1024, 1))
+            tenths.at(step)
             if step == warm_step:
                 app.processEvents()
                 baseline = (rss_kib(), live_objects())
@@ -139,13 +137,7 @@ def main() -> None:
         context.close()
     assert baseline is not None
     rss_start, objects_start = baseline
-    tenths.append(round(rss_end / 1024, 1))
-    half = tenths[len(tenths) // 2]
-    figures = {
-        **counts,
-        "rss_mib_by_tenth": tenths,
-        "rss_growth_second_half_pct": round(100 * (tenths[-1] - half) / half, 2),
-    }
+    figures = {**counts, **tenths.figures(rss_end)}
     rss, objects = (rss_start, rss_end), (objects_start, objects_end)
     print_growth("soak_client", figures, seconds, rss, objects)
 

@@ -4,7 +4,9 @@ after the other; the stations are the lean ones of bench_alarm_fanout in a proce
 own). After a warm-up (the first tenth of the alarms) it takes the server's RSS
 (/proc/<pid>/statm) and its live Python objects (after a full collection, through
 tests/bench/soak_server_host.py); at the end again. Target: RSS growth at most 10 % and no
-steady growth in live objects.
+steady growth in live objects. The RSS at every tenth of the alarms (``rss_mib_by_tenth``)
+and its growth over the second half tell a leak (climbing to the end) from a cache filling
+up (levelling off), as in bench_soak_client.
 
 ``VB_SOAK_SCALE`` scales the number of alarms (0.01 for a quick run); ``VB_SOAK_STATIONS``
 the stations (500).
@@ -25,7 +27,7 @@ from pathlib import Path
 import httpx
 
 from tests.bench.bench_alarm_fanout import CONNECT_SECONDS, BenchFailure, Child, seed
-from tests.bench.soak import SCALE, print_growth, rss_kib
+from tests.bench.soak import SCALE, RssByTenth, print_growth, rss_kib
 from tests.support.net import free_tcp_port
 from tests.support.server import ROOT
 from tests.support.waiting import wait_until
@@ -91,10 +93,12 @@ def main() -> None:
                 raise BenchFailure("stations did not all connect")
             baseline: tuple[int, int] | None = None
             warm = int(ALARMS * WARM_UP)
+            tenths = RssByTenth(ALARMS, server.pid)
             started = time.perf_counter()
             with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
                 headers = {"Authorization": f"Bearer {sender}"}
                 for i in range(ALARMS):
+                    tenths.at(i)
                     if i == warm:
                         baseline = (rss_kib(server.pid), objects(server, probe))
                     alarm_id = str(uuid.uuid4())
@@ -123,7 +127,12 @@ def main() -> None:
         top = sorted(grown.items(), key=lambda kv: -kv[1])[:15]
         print(json.dumps(dict(top)), file=sys.stderr)
     rss_start, objects_start = baseline
-    figures = {"stations": STATIONS, "alarms": ALARMS, "frames": ALARMS * STATIONS}
+    figures = {
+        "stations": STATIONS,
+        "alarms": ALARMS,
+        "frames": ALARMS * STATIONS,
+        **tenths.figures(rss_end),
+    }
     print_growth(
         "soak_server", figures, seconds, (rss_start, rss_end), (objects_start, objects_end)
     )

@@ -1,5 +1,6 @@
-"""What both soak benchmarks share: the scale, the resident set of a process, and the one
-JSON line they print (growth after warm-up, against the 10 % target)."""
+"""What both soak benchmarks share: the scale, the resident set of a process, its series at
+every tenth of the work, and the one JSON line they print (growth after warm-up, against the
+10 % target)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,30 @@ def rss_kib(pid: int | None = None) -> int:
         if pid is not None:
             raise
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+class RssByTenth:
+    """The RSS (MiB) of ``pid`` (this process when None) at every tenth of ``steps`` steps of
+    work and at the end: a leak climbs to the end, a cache filling up levels off."""
+
+    def __init__(self, steps: int, pid: int | None = None) -> None:
+        self.every = max(1, steps // 10)
+        self.pid = pid
+        self.mib: list[float] = []
+
+    def at(self, step: int) -> None:
+        """Before step ``step`` (0-based) of the work: taken at every tenth."""
+        if step % self.every == 0:
+            self.mib.append(round(rss_kib(self.pid) / 1024, 1))
+
+    def figures(self, rss_end_kib: int) -> dict[str, Any]:
+        """The series with the RSS at the end, and its growth over the second half (%)."""
+        tenths = [*self.mib, round(rss_end_kib / 1024, 1)]
+        half = tenths[len(tenths) // 2]
+        return {
+            "rss_mib_by_tenth": tenths,
+            "rss_growth_second_half_pct": round(100 * (tenths[-1] - half) / half, 2),
+        }
 
 
 def print_growth(

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -239,6 +241,83 @@ def test_a_station_subscribing_between_fan_out_and_commit_gets_the_alarm(
                 hub.unsubscribe(late_sub)
             assert runtime._local == {}
         finally:
+            await runtime.stop()
+
+    asyncio.run(asyncio.wait_for(run(), 20))
+    store.close()
+
+
+def _station(site: uuid.UUID) -> Principal:
+    expires = datetime.now(UTC) + timedelta(hours=1)
+    return Principal("workstation", uuid.uuid4(), expires, site, False, workstation_id=uuid.uuid4())
+
+
+def test_who_subscribed_since_a_mark_is_what_a_copy_of_the_subscribers_told() -> None:
+    """The hub's short list of its latest subscriptions answers what the runtime worked out
+    before from a copy of all the site's subscribers taken at the fan-out: the site's
+    subscribers now that were not in the copy. Random comings and goings on two sites, with
+    marks held across more than RECENT_MAX subscriptions and across a site emptying."""
+    rng = random.Random(17)
+    hub = StreamHub()
+    sites = [uuid.uuid4(), uuid.uuid4()]
+    live: dict[uuid.UUID, list[Subscriber]] = {site: [] for site in sites}
+    held: list[tuple[uuid.UUID, int, set[Subscriber]]] = []
+    checked = past_the_list = emptied = 0
+    for _ in range(6000):
+        roll, site = rng.random(), rng.choice(sites)
+        if roll < 0.45:
+            live[site].append(hub.subscribe(Subscriber(_station(site))))
+        elif roll < 0.85 and live[site]:
+            hub.unsubscribe(live[site].pop(rng.randrange(len(live[site]))))
+            emptied += not live[site] and any(s == site for s, _, _ in held)
+        elif roll < 0.93:
+            held.append((site, hub.mark(), set(hub.subscribers(site))))
+        elif held:
+            site, mark, copy = held.pop(rng.randrange(len(held)))
+            past_the_list += mark < hub._recent_floor.get(site, 0)
+            expected = [s for s in hub.subscribers(site) if s not in copy]
+            got = hub.subscribed_since(site, mark)
+            assert len(got) == len(expected) and set(got) == set(expected)
+            assert [s.epoch for s in got] == sorted(s.epoch for s in got)
+            checked += 1
+    assert checked > 300 and past_the_list > 0 and emptied > 0, (checked, past_the_list, emptied)
+
+
+def test_a_raise_copies_none_of_the_sites_subscribers(tmp_path: Path) -> None:
+    """Between a raise's fan-out and its commit the runtime keeps the hub's mark, not a set
+    of the site's subscribers (which cost O(stations) per raise, after the frames were
+    queued); the station subscribing meanwhile still gets the alarm after the commit."""
+    store = ServerStore(f"sqlite:///{tmp_path / 'server.sqlite3'}")
+    world = seed_world(store)
+    sender = _principal(store, world.tokens["ws"])
+    site = sender.site_id
+    assert site is not None
+
+    async def run() -> None:
+        hub = StreamHub()
+        runtime = AlarmRuntime(store, hub)
+        await runtime.start()
+        copied: list[int] = []
+        whole = hub.subscribers
+
+        def counted(site_id: uuid.UUID | None) -> list[Subscriber]:
+            found = whole(site_id)
+            copied.append(len(found))
+            return found
+
+        try:
+            stations = [hub.subscribe(Subscriber(_station(site))) for _ in range(200)]
+            hub.subscribers = counted  # type: ignore[method-assign]
+            prepared = alarms.prepare_raise(store, sender, ps.ServerRaiseRequest(id=uuid.uuid4()))
+            assert isinstance(prepared, alarms.PreparedRaise)
+            runtime.fan_out_raise(prepared, Message.of(prepared.event))
+            late = hub.subscribe(Subscriber(_station(site)))
+            await runtime.raise_stored(prepared, alarms.store_raise(store, prepared))
+            assert _alarm_ids(late) == [str(prepared.alarm_id)]
+            assert all(_alarm_ids(s) == [str(prepared.alarm_id)] for s in stations)
+            assert copied == []
+        finally:
+            hub.subscribers = whole  # type: ignore[method-assign]
             await runtime.stop()
 
     asyncio.run(asyncio.wait_for(run(), 20))

@@ -226,6 +226,33 @@ def test_a_revoked_workstation_is_revoked_on_the_board_and_never_drops_out(
     assert station["dropout"] is None
 
 
+def test_a_workstation_that_cannot_be_tested_is_never_due_for_a_test(
+    client: TestClient, world: World, store: ServerStore
+) -> None:
+    """Tests every 7 days: a linked workstation never tested is due, but one never linked
+    (Wacht op koppelen) or whose link was ended (Ingetrokken) cannot send a test alarm, so
+    neither the board nor the test overview has it due."""
+    assert set_hours(client, world, world.site_a, test_every_days=7).status_code == 200
+    admin.create_workstation(store, world.site_a, "balie2", "Balie 2")  # never linked
+    ended = admin.create_workstation(store, world.site_a, "balie3", "Balie 3")
+    auth.enroll(store, ended.enrolment.code, "pc-3", uuid.uuid4())
+    admin.revoke_workstation(store, ended.workstation.id)
+    board = client.get(f"{API}/supervision/board", headers=world.h("sec")).json()
+    by_name = {s["name"]: s for s in board["stations"]}
+    assert (by_name["balie2"]["enrolled"], by_name["balie3"]["revoked"]) == (False, True)
+    assert {name: bool(s["test_due_since"]) for name, s in by_name.items()} == {
+        "balie1": True,
+        "balie2": False,
+        "balie3": False,
+    }
+    overview = client.get(f"{API}/supervision/tests", headers=world.h("lead")).json()
+    assert {s["name"]: bool(s["test_due_since"]) for s in overview["stations"]} == {
+        "balie1": True,
+        "balie2": False,
+        "balie3": False,
+    }
+
+
 class _Racing:
     """The store as a second server process sees it: between this sweep's look (read) and
     its write, ``meanwhile`` runs (the other process's whole sweep)."""

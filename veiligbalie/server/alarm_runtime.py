@@ -74,8 +74,8 @@ class _Early:
 
     site_id: uuid.UUID
     message: Message
-    #: The site's subscribers when it was written (a later one may have missed it).
-    targets: set[Subscriber]
+    #: The hub's mark when it was written (a later subscriber may have missed it).
+    mark: int
     timer: asyncio.TimerHandle
 
 
@@ -119,8 +119,9 @@ class AlarmRuntime:
         #: The other processes' alarms written here before their commit, until stored.
         self._early: dict[uuid.UUID, _Early] = {}
         #: This process's new alarms between their fan-out and their commit: the site, the
-        #: frame and who had it (a station subscribing meanwhile may read "hello" too early).
-        self._local: dict[uuid.UUID, tuple[uuid.UUID, Message, set[Subscriber]]] = {}
+        #: frame and the hub's mark after it went out (a station subscribing meanwhile may
+        #: read "hello" too early).
+        self._local: dict[uuid.UUID, tuple[uuid.UUID, Message, int]] = {}
         self.on_change(SITE_LAN, self._site_lan_elsewhere)
         self.on_change(WORKSTATION, self.online.reread)
 
@@ -202,16 +203,15 @@ class AlarmRuntime:
         self._mark_fanned(alarm_id)
         self.fanout.raise_now(prepared.site_id, alarm_id, message, raiser)
         # Taken after the frames are queued (nothing awaited between: the same subscribers).
-        targets = set(self.hub.subscribers(prepared.site_id))
-        self._local[alarm_id] = (prepared.site_id, message, targets)
+        self._local[alarm_id] = (prepared.site_id, message, self.hub.mark())
 
     async def raise_stored(self, prepared: alarms.PreparedRaise, outcome: alarms.Outcome) -> None:
         """After the raise's commit: its delivered log may be written, stations that
         subscribed since its fan-out get its frame, the other processes are told (they read
         the stored row) and escalation is watched. An ``outcome`` without an event (the id
         was stored meanwhile) only releases the log and reaches the late subscribers."""
-        self.deliveries.release(prepared.alarm_id, stored=True)
         local = self._local.pop(prepared.alarm_id, None)
+        self.deliveries.release(prepared.alarm_id, stored=True)
         if local is not None:
             self._to_late_subscribers(*local)
         early = self._notes_out.pop(prepared.alarm_id, None)
@@ -363,29 +363,27 @@ class AlarmRuntime:
         if site_id is None or loop is None or not self._mark_fanned(alarm_id):
             return
         message = Message(note.text)
-        targets = set(self.hub.subscribers(site_id))
+        mark = self.hub.mark()
         self.fanout.raise_now(site_id, alarm_id, message, note.raiser)
         timer = loop.call_later(
             EARLY_STORE_SECONDS, lambda: self._keep(asyncio.ensure_future(self._settle(alarm_id)))
         )
-        self._early[alarm_id] = _Early(site_id, message, targets, timer)
+        self._early[alarm_id] = _Early(site_id, message, mark, timer)
 
     def _stored_elsewhere(self, alarm_id: uuid.UUID, early: _Early) -> None:
         """The early alarm was stored: write its delivered log, and the frame to the site's
         stations that subscribed after it went out (their "hello" may have read the open
         alarms before the commit; a station that had it both ways drops one by its id)."""
         self.deliveries.release(alarm_id, stored=True)
-        self._to_late_subscribers(early.site_id, early.message, early.targets)
+        self._to_late_subscribers(early.site_id, early.message, early.mark)
 
-    def _to_late_subscribers(
-        self, site_id: uuid.UUID, message: Message, targets: set[Subscriber]
-    ) -> None:
+    def _to_late_subscribers(self, site_id: uuid.UUID, message: Message, mark: int) -> None:
         """After a new alarm's commit: its frame to the site's stations that subscribed after
-        it went out (their "hello" may have read the open alarms before the commit; a station
-        that had it both ways drops one by its id)."""
-        for sub in self.hub.subscribers(site_id):
-            if sub not in targets:
-                sub.put(message)
+        it went out, ``mark`` (their "hello" may have read the open alarms before the commit;
+        a station that had it both ways drops one by its id). The hub keeps who subscribed
+        lately: nothing here is per station of the site."""
+        for sub in self.hub.subscribed_since(site_id, mark):
+            sub.put(message)
 
     async def _settle(self, alarm_id: uuid.UUID) -> None:
         """No raised note came for an early alarm: look at the row."""

@@ -18,6 +18,8 @@ import logging
 import struct
 import threading
 import uuid
+import weakref
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -39,6 +41,9 @@ QUEUE_MAX = 5_000
 AUTH_TIMEOUT_SECONDS = 10.0
 #: Close code for a client that stopped reading (it reconnects and is sent everything open).
 CLOSE_TOO_SLOW = 4429
+#: How many of a site's latest subscriptions the hub remembers, so "who subscribed since
+#: this mark" is read from a short list (an older mark reads the site's subscribers).
+RECENT_MAX = 256
 
 
 class Message:
@@ -209,6 +214,8 @@ class Subscriber:
     direct: DirectWriter | None = None
     live: bool = False  # hello and the open alarms are out: direct writes may start
     sending: bool = False  # the writer task is inside a send: a direct write would overtake
+    #: The hub's subscription count when it subscribed (see StreamHub.mark).
+    epoch: int = 0
 
     def write_now(self, message: Message) -> bool:
         """Write at once when the connection can take it and nothing waits before it; True
@@ -251,6 +258,13 @@ class StreamHub:
         self._by_workstation: dict[uuid.UUID, set[Subscriber]] = {}
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
+        #: Subscriptions so far; each subscriber keeps the count it was given.
+        self._epoch = 0
+        #: Per site, its latest subscriptions (oldest first, at most RECENT_MAX), and the
+        #: epoch of the newest one let go of: every live subscriber of the site with a
+        #: larger epoch is in the list.
+        self._recent: dict[uuid.UUID | None, deque[tuple[int, weakref.ref[Subscriber]]]] = {}
+        self._recent_floor: dict[uuid.UUID | None, int] = {}
         #: Frames of published events written straight to the transport (DirectWriter)
         #: and handed to the subscribers' writer tasks instead, since start.
         self.frames_direct = 0
@@ -260,8 +274,15 @@ class StreamHub:
         self._loop = loop
 
     def subscribe(self, sub: Subscriber) -> Subscriber:
+        site = sub.principal.site_id
         with self._lock:
-            self._by_site.setdefault(sub.principal.site_id, set()).add(sub)
+            self._epoch += 1
+            sub.epoch = self._epoch
+            self._by_site.setdefault(site, set()).add(sub)
+            recent = self._recent.setdefault(site, deque())
+            if len(recent) >= RECENT_MAX:
+                self._recent_floor[site] = recent.popleft()[0]
+            recent.append((sub.epoch, weakref.ref(sub)))
             ws = sub.principal.workstation_id
             if ws is not None:
                 self._by_workstation.setdefault(ws, set()).add(sub)
@@ -274,6 +295,9 @@ class StreamHub:
                 group.discard(sub)
                 if not group:
                     del self._by_site[sub.principal.site_id]
+                    # Nobody of the site left: nobody subscribed since any mark either.
+                    self._recent.pop(sub.principal.site_id, None)
+                    self._recent_floor.pop(sub.principal.site_id, None)
             ws = sub.principal.workstation_id
             mine = self._by_workstation.get(ws) if ws is not None else None
             if ws is not None and mine is not None:
@@ -299,6 +323,31 @@ class StreamHub:
     def subscribers(self, site_id: uuid.UUID | None) -> list[Subscriber]:
         with self._lock:
             return list(self._by_site.get(site_id, ()))
+
+    def mark(self) -> int:
+        """A mark to ask :meth:`subscribed_since` with later (the subscriptions so far)."""
+        with self._lock:
+            return self._epoch
+
+    def subscribed_since(self, site_id: uuid.UUID | None, mark: int) -> list[Subscriber]:
+        """The site's subscribers now that subscribed after ``mark`` was taken, oldest
+        first: the short list of the site's latest subscriptions, read from its end (the
+        whole site only when more than RECENT_MAX subscribed since)."""
+        with self._lock:
+            group = self._by_site.get(site_id)
+            if not group:
+                return []
+            if mark < self._recent_floor.get(site_id, 0):
+                return sorted((s for s in group if s.epoch > mark), key=lambda s: s.epoch)
+            found = []
+            for epoch, ref in reversed(self._recent.get(site_id, ())):
+                if epoch <= mark:
+                    break
+                sub = ref()
+                if sub is not None and sub in group:
+                    found.append(sub)
+            found.reverse()
+            return found
 
     def publish(
         self,

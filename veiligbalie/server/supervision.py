@@ -22,7 +22,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import sqlalchemy as sa
@@ -86,8 +86,17 @@ class SiteRules:
     def is_open(self, at: datetime) -> bool:
         return rules.is_open(self.hours, at, rules.zone(self.timezone))
 
-    def due_since(self, last_test: datetime | None, now: datetime) -> Any:
+    def due_since(self, last_test: datetime | None, now: datetime) -> date | None:
         return self.schedule.due_since(last_test, now, rules.zone(self.timezone))
+
+    def test_due(
+        self, last_test: datetime | None, now: datetime, *, enrolled: bool, revoked: bool
+    ) -> date | None:
+        """Since when a workstation is not tested within the schedule (None: in time, no
+        schedule, or it cannot be tested: never linked, or its link ended)."""
+        if not self.schedule.active or not enrolled or revoked:
+            return None
+        return self.due_since(last_test, now)
 
     def out(self) -> sv.SupervisionSettingsOut:
         return sv.SupervisionSettingsOut(
@@ -326,9 +335,9 @@ def board(
                 client_version=s.client_version or None,
                 dropout=_dropout_body(dropout, s.name, s.location) if dropout is not None else None,
                 last_test=last,
-                test_due_since=config.due_since(last.at if last else None, now)
-                if config.schedule.active
-                else None,
+                test_due_since=config.test_due(
+                    last.at if last else None, now, enrolled=s.enrolled, revoked=s.revoked
+                ),
             )
         )
     return sv.StationBoard(
@@ -514,7 +523,13 @@ def test_overview(
         site, name = _site_for(conn, principal, site_id)
         config = site_rules(conn, site, name)
         stations = conn.execute(
-            sa.select(t.workstations.c.id, t.workstations.c.name, t.workstations.c.location)
+            sa.select(
+                t.workstations.c.id,
+                t.workstations.c.name,
+                t.workstations.c.location,
+                t.workstations.c.enrolled_at.is_not(None).label("enrolled"),
+                t.workstations.c.revoked_at.is_not(None).label("revoked"),
+            )
             .where(t.workstations.c.site_id == site)
             .order_by(t.workstations.c.name)
         ).all()
@@ -528,9 +543,12 @@ def test_overview(
                 name=s.name,
                 location=s.location,
                 last_test=tests.get(s.id),
-                test_due_since=config.due_since(tests[s.id].at if s.id in tests else None, now)
-                if config.schedule.active
-                else None,
+                test_due_since=config.test_due(
+                    tests[s.id].at if s.id in tests else None,
+                    now,
+                    enrolled=bool(s.enrolled),
+                    revoked=bool(s.revoked),
+                ),
             )
             for s in stations
         ],

@@ -360,6 +360,21 @@ class AlarmLog(QWidget):
             "cancelled": self.tr("cancelled (mistake)"),
         }.get(kind, kind)
 
+    def line_text(self, kind: str, data: dict[str, Any]) -> str:
+        """A line of the alarm's log; an escalation names its level and whom it went to (one
+        line per level: a level with two targets is one step, not two)."""
+        if kind != "escalated":
+            return self.kind_text(kind)
+        level = str(data.get("level", "?"))
+        names = [self.target_text(str(x)) for x in data.get("targets") or []]
+        if data.get("webhook"):
+            names.append(self.path_text("webhook"))
+        if data.get("with_raise"):
+            return fill(self.tr("alerted (level %1: %2)"), level, ", ".join(names))
+        if names:
+            return fill(self.tr("escalated (level %1: %2)"), level, ", ".join(names))
+        return fill(self.tr("escalated (level %1)"), level)
+
     def story_html(self, story: sv.AlarmStory) -> str:
         a = story.alarm
         e = html.escape
@@ -461,7 +476,7 @@ class AlarmLog(QWidget):
             for line in story.log:
                 cells = (
                     _local(line.at, False),
-                    self.kind_text(line.kind),
+                    self.line_text(line.kind, line.data),
                     line.actor,
                     self.path_text(line.path),
                 )
