@@ -454,6 +454,18 @@
       <translation>ingetrokken (vergissing)</translation>
     </message>
     <message>
+      <source>alerted (level %1: %2)</source>
+      <translation>gealarmeerd (niveau %1: %2)</translation>
+    </message>
+    <message>
+      <source>escalated (level %1: %2)</source>
+      <translation>geëscaleerd (niveau %1: %2)</translation>
+    </message>
+    <message>
+      <source>escalated (level %1)</source>
+      <translation>geëscaleerd (niveau %1)</translation>
+    </message>
+    <message>
       <source>Received</source>
       <translation>Ontvangen</translation>
     </message>
@@ -4411,7 +4423,7 @@
     <name>MainWindow</name>
     <message>
       <source>Starting…</source>
-      <extracomment>The size the window opens at when the screen has room; smaller screens get what they have. Small enough for 1366x768 at 150 % scaling (about 910x485 logical pixels available). What the window manager adds around the window (title bar, borders) before it is shown. One calm look for the shell: a quiet navigation column, the selected area marked by a tint and a bar at its left edge, the same type size everywhere in the column. A notification was given (tray message, or the status bar without a tray): its text. Every area, in navigation order; :meth:`visible_areas` is what the person behind the workstation may open now. The areas of those who review reports (role-based; see :meth:`visible_areas`). Areas only a linked workstation has, for some roles: Toezicht (security, team leads, coördinators) and Beheer (the administrator). Built when first shown.</extracomment>
+      <extracomment>The size the window opens at when the screen has room; smaller screens get what they have. Small enough for 1366x768 at 150 % scaling (about 910x485 logical pixels available). What the window manager adds around the window (title bar, borders) before it is shown. One calm look for the shell: a quiet navigation column, the selected area marked by a tint and a bar at its left edge, the same type size everywhere in the column. The area on screen was built (on the turn after :meth:`attach`): the form is usable. A notification was given (tray message, or the status bar without a tray): its text. Every area, in navigation order; :meth:`visible_areas` is what the person behind the workstation may open now. The areas of those who review reports (role-based; see :meth:`visible_areas`). Areas only a linked workstation has, for some roles: Toezicht (security, team leads, coördinators) and Beheer (the administrator). Built when first shown.</extracomment>
       <translation>Bezig met starten…</translation>
     </message>
     <message>
@@ -7052,6 +7064,7 @@
     <name>WorklistModel</name>
     <message>
       <source>State</source>
+      <extracomment>The most tasks listed at once (earliest due first); a filter narrows the rest. Colours of the states (text on the default background; readable, not only colour: the state is also written out).</extracomment>
       <translation>Stand</translation>
     </message>
     <message>
@@ -7111,7 +7124,6 @@
     <name>WorklistView</name>
     <message>
       <source>New report %1 came in (%2).</source>
-      <extracomment>The most tasks listed at once (earliest due first); a filter narrows the rest. Colours of the states (text on the default background; readable, not only colour: the state is also written out).</extracomment>
       <translation>Nieuwe melding %1 is binnengekomen (%2).</translation>
     </message>
     <message>
