@@ -2889,6 +2889,14 @@
       <translation>%1 antwoordde "Ik kom eraan" via %2, na %3</translation>
     </message>
     <message>
+      <source>Alerted at once with the press (level %1)</source>
+      <translation>Direct bij het indrukken gewaarschuwd (niveau %1)</translation>
+    </message>
+    <message>
+      <source>Escalated to level %1, after %2</source>
+      <translation>Geëscaleerd naar niveau %1, na %2</translation>
+    </message>
+    <message>
       <source>Escalated after %1</source>
       <translation>Opgeschaald na %1</translation>
     </message>

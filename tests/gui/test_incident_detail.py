@@ -527,3 +527,34 @@ def test_people_and_alarm_log_come_from_the_server_when_linked(qtbot, dutch) -> 
     finally:
         service.deleteLater()
         db.close()
+
+
+def test_alarm_log_names_each_escalation_level_once(env) -> None:
+    """The colleagues alerted with the press (level 0) and a later level read as two
+    different steps, not as "escalated" twice."""
+    db, service, review, view = env
+    alarm_id = _seed_alarm(db)
+    repo = AlarmRepository(db)
+    repo.add_event(
+        alarm_id,
+        "escalated",
+        "server",
+        "server",
+        PRESS + timedelta(milliseconds=50),
+        {"level": 0, "targets": ["colleagues"], "with_raise": True},
+    )
+    repo.add_event(
+        alarm_id,
+        "escalated",
+        "server",
+        "server",
+        PRESS + timedelta(seconds=30),
+        {"level": 1, "targets": ["security", "team_leads"]},
+    )
+    saved = service.save(_report(alarm_id=alarm_id))
+    assert view.show_incident(saved.id)
+    log = _texts(view.findChild(QWidget, "detailAlarmLog"))
+    escalations = [line for line in log if "niveau" in line]
+    assert len(escalations) == 2, log
+    assert "Direct bij het indrukken" in escalations[0] and "niveau 0" in escalations[0]
+    assert "Geëscaleerd naar niveau 1" in escalations[1] and "30,0" in escalations[1]

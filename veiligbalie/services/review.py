@@ -103,6 +103,10 @@ class AlarmLogLine:
     path: str
     at: datetime
     after_seconds: float | None
+    #: An escalation's level, and whether it went out with the press itself (level 0: the
+    #: colleagues alerted at once) rather than after nobody answered.
+    level: int | None = None
+    at_once: bool = False
 
 
 @dataclass(frozen=True)
@@ -436,7 +440,17 @@ def _line(
     if kind == "raised":
         after = None
     station = str(data.get("station_name") or "")
-    return AlarmLogLine(kind, actor or "", station, path or "", at, after)
+    level = data.get("level") if kind == "escalated" else None
+    return AlarmLogLine(
+        kind,
+        actor or "",
+        station,
+        path or "",
+        at,
+        after,
+        level if isinstance(level, int) else None,
+        bool(data.get("with_raise")) if kind == "escalated" else False,
+    )
 
 
 def _from_server(detail: Any) -> LinkedAlarm:

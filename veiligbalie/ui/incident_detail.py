@@ -686,6 +686,10 @@ class IncidentDetailView(QWidget):
             return fill(self.tr("Reached %1 over %2, after %3"), who, path, after)
         if kind == "acknowledged":
             return fill(self.tr('%1 answered "I\'m coming" over %2, after %3'), who, path, after)
+        if kind == "escalated" and line.at_once:
+            return fill(self.tr("Alerted at once with the press (level %1)"), line.level or 0)
+        if kind == "escalated" and line.level is not None:
+            return fill(self.tr("Escalated to level %1, after %2"), line.level, after)
         if kind == "escalated":
             return fill(self.tr("Escalated after %1"), after)
         if kind == "resolved":
