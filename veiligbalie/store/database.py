@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import (
     Column,
+    CompoundSelect,
     Connection,
     CursorResult,
     Engine,
@@ -281,7 +282,9 @@ class Database:
     def _committed(self, _conn: Connection) -> None:
         self.checkpointer.nudge()
 
-    def fetch_all(self, query: Select[Any], convert: Callable[[Row[Any]], _T]) -> list[_T]:
+    def fetch_all(
+        self, query: Select[Any] | CompoundSelect[Any], convert: Callable[[Row[Any]], _T]
+    ) -> list[_T]:
         """Every row of ``query``, each turned into a record by ``convert``."""
         with self.engine.connect() as conn:
             return [convert(row) for row in conn.execute(query)]

@@ -24,7 +24,19 @@ from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Connection, Row, String, bindparam, delete, select, type_coerce
+from sqlalchemy import (
+    CompoundSelect,
+    Connection,
+    Row,
+    Select,
+    String,
+    bindparam,
+    delete,
+    literal_column,
+    select,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.types import TypeDecorator
@@ -556,12 +568,6 @@ class TaskRepository:
             incidents.c.occurred_at.label("r_occurred_at"),
             incidents.c.id.label("r_id"),
         ).outerjoin(incidents, incidents.c.id == t.c.incident_id)
-        if state == OPEN:
-            query = query.where(t.c.done_at.is_(None))
-        elif state == OVERDUE:
-            query = query.where(t.c.done_at.is_(None)).where(t.c.due < now)
-        elif state == DONE:
-            query = query.where(t.c.done_at.is_not(None))
         wanted = [FollowUpKind(k).value for k in kinds]
         if wanted:
             query = query.where(t.c.kind.in_(wanted))
@@ -573,7 +579,23 @@ class TaskRepository:
             query = query.where(t.c.assignee_user_id == assignee_user_id)
         elif assignee_name:
             query = query.where(t.c.assignee_name == assignee_name)
-        query = query.order_by(t.c.due, t.c.id).limit(limit)
+        open_ = query.where(t.c.done_at.is_(None))
+        done = query.where(t.c.done_at.is_not(None))
+        ordered: Select[Any] | CompoundSelect[Any]
+        if state == OPEN:
+            ordered = open_.order_by(t.c.due, t.c.id)
+        elif state == OVERDUE:
+            ordered = open_.where(t.c.due < now).order_by(t.c.due, t.c.id)
+        elif state == DONE:
+            ordered = done.order_by(t.c.due, t.c.id)
+        else:
+            # Open and done tasks each in the order of their own index (migration 0006: no
+            # index of every task's due date), merged: every task once, the same order.
+            # (Named with their table: SQLite matches them to the first arm's columns.)
+            ordered = union_all(open_, done).order_by(
+                literal_column("followup_tasks.due"), literal_column("followup_tasks.id")
+            )
+        limited = ordered.limit(limit)
 
         def item(row: Row[Any]) -> WorkItem:
             task = _state(row)
@@ -590,7 +612,7 @@ class TaskRepository:
                 report_here=here,
             )
 
-        return self._db.fetch_all(query, item)
+        return self._db.fetch_all(limited, item)
 
     def earlier_incidents(self, incident_id: uuid.UUID, limit: int = 50) -> list[EarlierIncident]:
         """Other reports about the person of this report (the same non-empty
