@@ -55,7 +55,7 @@ from veiligbalie.core.followup import (
 from veiligbalie.core.incident import Incident, incident_from_dict
 from veiligbalie.core.timeline import TimelineKind
 from veiligbalie.core.vocabulary import FollowUpKind, TaskAction
-from veiligbalie.store.database import Database
+from veiligbalie.store.database import Database, PreparedInsert
 from veiligbalie.store.schema import followup_tasks, incident_events, incidents, meta
 from veiligbalie.store.types import JSONText, dumps
 
@@ -80,7 +80,11 @@ _TIMELINE_EVENTS = select(
     incident_events.c.text,
     type_coerce(incident_events.c.data, String),
 ).where(incident_events.c.kind == _FOLLOWUP, _EVENT_INCIDENT.in_(bindparam("ids", expanding=True)))
-_INSERT_PLANNED = sqlite_insert(incident_events).on_conflict_do_nothing(index_elements=["id"])
+# The plan's events, compiled once and run on the sqlite3 connection (store.database):
+# saving a report stores them on the GUI thread.
+_INSERT_PLANNED = PreparedInsert(
+    incident_events, [c.name for c in incident_events.c], conflict_do_nothing=["id"]
+)
 _ORPHANS = select(meta.c.key, meta.c.value).where(meta.c.key.in_(bindparam("keys", expanding=True)))
 
 
@@ -244,17 +248,19 @@ def _refold(
     touched: Mapping[uuid.UUID, uuid.UUID],
     now: datetime,
     timeline: Mapping[uuid.UUID, Sequence[FoldEvent]] | None = None,
+    orphans: bool = True,
 ) -> None:
     """Fold the tasks ``touched`` (task id → report id) from their stored events and the
     kept orphans. ``timeline``: every timeline event of those tasks when the caller knows
-    them all (a report saved in this very transaction), read from the store otherwise."""
+    them all (a report saved in this very transaction), read from the store otherwise;
+    ``orphans``: False when no kept orphan event can belong to those tasks."""
     if timeline is None:
         timeline = _timeline_events(conn, list(touched.values()))
-    orphans = _orphan_events(conn, list(touched))
+    kept = _orphan_events(conn, list(touched)) if orphans else {}
     rows = []
     for task_id, incident_id in touched.items():
         events = {e.id: e for e in timeline.get(task_id, [])}
-        for orphan in orphans.get(task_id, ()):
+        for orphan in kept.get(task_id, ()):
             events.setdefault(orphan.id, orphan)
         state = _fold_task(incident_id, sorted(events.values(), key=_order))
         if state is not None:
@@ -401,7 +407,7 @@ def store_plan(
     rows = plan_rows(incident, default_plan(incident, extra_closed))
     if not rows:
         return set()
-    conn.execute(_INSERT_PLANNED, rows)
+    _INSERT_PLANNED.execute_many(conn, rows)
     events = [
         FoldEvent(str(r["id"]), incident.id, r["created_at"], r["text"], r["data"]) for r in rows
     ]
@@ -413,7 +419,10 @@ def store_plan(
         if task_id is not None:
             timeline.setdefault(task_id, []).append(event)
     if timeline:
-        _refold(conn, {task_id: incident.id for task_id in timeline}, now, timeline)
+        # Nor are there kept events of its tasks to read: those come from the server for a
+        # report it holds, and this one was only made now (its id is new; saving it twice
+        # fails on that id before this point).
+        _refold(conn, {task_id: incident.id for task_id in timeline}, now, timeline, False)
     return set(timeline)
 
 
