@@ -13,13 +13,16 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Table, insert, text
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
+from veiligbalie.core.followup import default_plan
 from veiligbalie.core.incident import Incident, incident_to_dict
 from veiligbalie.core.vocabulary import Category
 from veiligbalie.store import incidents as incidents_module
 from veiligbalie.store import outbox as outbox_module
 from veiligbalie.store import schema
+from veiligbalie.store import tasks as tasks_module
 from veiligbalie.store.database import Database, PreparedInsert, run
 from veiligbalie.store.incidents import IncidentRepository, reference_counter_key
 
@@ -177,7 +180,7 @@ def stored_the_two_ways(
 def test_tables_written_by_prepared_inserts_have_no_python_side_defaults() -> None:
     # What a prepared insert leaves out gets its server default, as under Core; a Python
     # default (which only Core would apply) would be lost.
-    for table in (schema.incidents, schema.outbox):
+    for table in (schema.incidents, schema.outbox, schema.incident_events):
         assert all(c.default is None and c.onupdate is None for c in table.c), table.name
 
 
@@ -215,3 +218,47 @@ def test_an_outbox_row_is_stored_as_core_stores_it(db: Database, base_revision: 
 def test_prepared_insert_refuses_an_unknown_column() -> None:
     with pytest.raises(Exception, match="nonexistent|cannot prepare"):
         PreparedInsert(schema.outbox, ("id", "nonexistent")).params({"id": uuid.uuid4()})
+
+
+def test_a_plans_events_are_stored_as_core_stores_them(db: Database) -> None:
+    """The planned events of a new report go through a prepared executemany with ON
+    CONFLICT (id) DO NOTHING: the same rows as Core's insert of them, and an event stored
+    before stays as it was."""
+    incident = IncidentRepository(db).save_new(make_incident(), plan=True)
+    stored = raw_rows(db, "SELECT * FROM incident_events ORDER BY id")
+    assert len(stored) >= 2
+    plan = tasks_module.plan_rows(incident, default_plan(incident))
+    core_insert = sqlite_insert(schema.incident_events).on_conflict_do_nothing(
+        index_elements=["id"]
+    )
+    with db.write_connection() as conn:
+        conn.execute(text("DELETE FROM incident_events"))
+        conn.execute(core_insert, plan)
+    assert raw_rows(db, "SELECT * FROM incident_events ORDER BY id") == stored
+    # Again over a timeline that holds one of the events already (with another text): it
+    # stays as it was, the others are stored as before, nothing is doubled.
+    first = min(plan, key=lambda r: str(r["id"]))
+    with db.write_connection() as conn:
+        conn.execute(text("DELETE FROM incident_events"))
+        conn.execute(insert(schema.incident_events), {**first, "text": "eerder"})
+        tasks_module._INSERT_PLANNED.execute_many(conn, plan)
+    again = raw_rows(db, "SELECT * FROM incident_events ORDER BY id")
+    assert again[0][4] == "eerder" and again[1:] == stored[1:]
+    assert again[0][:4] == stored[0][:4]
+
+
+def test_a_new_reports_plan_reads_no_kept_orphan_events(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Kept events of tasks whose report is not here only arrive for reports the server
+    holds; a report saved now cannot have any, so its plan's fold does not look (one
+    statement less per save). The pull path still does."""
+    calls: list[object] = []
+    real = tasks_module._orphan_events
+    monkeypatch.setattr(tasks_module, "_orphan_events", lambda *a: calls.append(a) or real(*a))
+    saved = IncidentRepository(db).save_new(make_incident(), plan=True)
+    assert calls == []
+    assert len(raw_rows(db, "SELECT * FROM followup_tasks")) >= 2
+    with db.write_connection() as conn:
+        tasks_module.store_plan(conn, saved, datetime.now(UTC))
+    assert len(calls) == 1

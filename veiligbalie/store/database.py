@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import (
     Column,
+    CompoundSelect,
     Connection,
     CursorResult,
     Engine,
@@ -25,7 +26,6 @@ from sqlalchemy import (
     bindparam,
     create_engine,
     event,
-    insert,
     select,
 )
 from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
@@ -215,14 +215,23 @@ class PreparedInsert:
     their server defaults, as with Core (the store's tables have no Python-side defaults;
     a test checks that)."""
 
-    def __init__(self, table: Table, columns: Sequence[str]) -> None:
+    def __init__(
+        self, table: Table, columns: Sequence[str], conflict_do_nothing: Sequence[str] = ()
+    ) -> None:
         self.table = table
         self.columns = tuple(columns)
+        #: ``ON CONFLICT (these columns) DO NOTHING``: a row already stored stays as it is.
+        self.conflict_do_nothing = tuple(conflict_do_nothing)
 
     @cached_property
     def _compiled(self) -> tuple[str, list[tuple[str, Any]]]:
         # Compiled on first use, not at import (start-up time).
-        stmt = insert(self.table).values({name: bindparam(name) for name in self.columns})
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        values: dict[str, Any] = {name: bindparam(name) for name in self.columns}
+        stmt = sqlite_insert(self.table).values(values)
+        if self.conflict_do_nothing:
+            stmt = stmt.on_conflict_do_nothing(index_elements=list(self.conflict_do_nothing))
         compiled = stmt.compile(dialect=_DIALECT)
         order = compiled.positiontup or []
         if sorted(order) != sorted(self.columns):
@@ -250,6 +259,18 @@ class PreparedInsert:
         returns the new row's rowid."""
         sql, _ = self._compiled
         return int(run(conn, sql, self.params(row)).lastrowid or 0)
+
+    def execute_many(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Insert ``rows`` (each exactly the prepared columns) inside ``conn``'s transaction,
+        in one ``executemany``."""
+        sql, _ = self._compiled
+        params = [self.params(row) for row in rows]
+        raw = conn.connection.driver_connection
+        assert isinstance(raw, sqlite3.Connection)
+        try:
+            raw.executemany(sql, params)
+        except sqlite3.Error as exc:
+            raise DBAPIError.instance(sql, params, exc, sqlite3.Error) from exc
 
 
 def run(conn: Connection, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
@@ -281,7 +302,9 @@ class Database:
     def _committed(self, _conn: Connection) -> None:
         self.checkpointer.nudge()
 
-    def fetch_all(self, query: Select[Any], convert: Callable[[Row[Any]], _T]) -> list[_T]:
+    def fetch_all(
+        self, query: Select[Any] | CompoundSelect[Any], convert: Callable[[Row[Any]], _T]
+    ) -> list[_T]:
         """Every row of ``query``, each turned into a record by ``convert``."""
         with self.engine.connect() as conn:
             return [convert(row) for row in conn.execute(query)]

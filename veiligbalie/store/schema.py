@@ -100,8 +100,10 @@ incidents = Table(
         "assignee_user_id",
         "categories",
     ),
-    Index("ix_incidents_severity_status", "severity", "status", "team_lead_only"),
-    Index("ix_incidents_status_team_lead_only", "status", "team_lead_only"),
+    # Narrow indexes that count the filters the wide one would count slowly: a status
+    # filter seeks the first (migration 0006 merged two into it; a severity filter alone
+    # scans it), a category filter and the sort by categories read the second.
+    Index("ix_incidents_status_severity_team_lead_only", "status", "severity", "team_lead_only"),
     Index("ix_incidents_categories_team_lead_only", "categories", "team_lead_only"),
     Index("ix_incidents_location_id", "location", "id"),
     Index("ix_incidents_site_name_id", "site_name", "id"),
@@ -168,10 +170,12 @@ followup_tasks = Table(
     # {"reference", "occurred_at", "location", "reporter"} when the report is not here.
     Column("context", JSONText, nullable=True),
     Column("updated_at", UtcDateTime, nullable=False),
-    Index("ix_followup_tasks_due", "due"),
-    Index("ix_followup_tasks_incident_id", "incident_id"),
+    # Done tasks in date order (the worklist's "all", merged with the open ones below, and
+    # "done"); migration 0006: a new task is open, so saving a report writes no page here.
+    Index("ix_followup_tasks_done_due", "due", sqlite_where=text("done_at IS NOT NULL")),
     # The log's "follow-up overdue" filter and the per-report follow-up state (0004).
     Index("ix_followup_tasks_open_due", "due", "incident_id", sqlite_where=text("done_at IS NULL")),
+    # A report's tasks (0004; until 0006 also an index of incident_id alone, its prefix).
     Index("ix_followup_tasks_incident_id_kind", "incident_id", "kind"),
 )
 

@@ -24,7 +24,19 @@ from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Connection, Row, String, bindparam, delete, select, type_coerce
+from sqlalchemy import (
+    CompoundSelect,
+    Connection,
+    Row,
+    Select,
+    String,
+    bindparam,
+    delete,
+    literal_column,
+    select,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.types import TypeDecorator
@@ -43,7 +55,7 @@ from veiligbalie.core.followup import (
 from veiligbalie.core.incident import Incident, incident_from_dict
 from veiligbalie.core.timeline import TimelineKind
 from veiligbalie.core.vocabulary import FollowUpKind, TaskAction
-from veiligbalie.store.database import Database
+from veiligbalie.store.database import Database, PreparedInsert
 from veiligbalie.store.schema import followup_tasks, incident_events, incidents, meta
 from veiligbalie.store.types import JSONText, dumps
 
@@ -68,7 +80,11 @@ _TIMELINE_EVENTS = select(
     incident_events.c.text,
     type_coerce(incident_events.c.data, String),
 ).where(incident_events.c.kind == _FOLLOWUP, _EVENT_INCIDENT.in_(bindparam("ids", expanding=True)))
-_INSERT_PLANNED = sqlite_insert(incident_events).on_conflict_do_nothing(index_elements=["id"])
+# The plan's events, compiled once and run on the sqlite3 connection (store.database):
+# saving a report stores them on the GUI thread.
+_INSERT_PLANNED = PreparedInsert(
+    incident_events, [c.name for c in incident_events.c], conflict_do_nothing=["id"]
+)
 _ORPHANS = select(meta.c.key, meta.c.value).where(meta.c.key.in_(bindparam("keys", expanding=True)))
 
 
@@ -232,17 +248,19 @@ def _refold(
     touched: Mapping[uuid.UUID, uuid.UUID],
     now: datetime,
     timeline: Mapping[uuid.UUID, Sequence[FoldEvent]] | None = None,
+    orphans: bool = True,
 ) -> None:
     """Fold the tasks ``touched`` (task id → report id) from their stored events and the
     kept orphans. ``timeline``: every timeline event of those tasks when the caller knows
-    them all (a report saved in this very transaction), read from the store otherwise."""
+    them all (a report saved in this very transaction), read from the store otherwise;
+    ``orphans``: False when no kept orphan event can belong to those tasks."""
     if timeline is None:
         timeline = _timeline_events(conn, list(touched.values()))
-    orphans = _orphan_events(conn, list(touched))
+    kept = _orphan_events(conn, list(touched)) if orphans else {}
     rows = []
     for task_id, incident_id in touched.items():
         events = {e.id: e for e in timeline.get(task_id, [])}
-        for orphan in orphans.get(task_id, ()):
+        for orphan in kept.get(task_id, ()):
             events.setdefault(orphan.id, orphan)
         state = _fold_task(incident_id, sorted(events.values(), key=_order))
         if state is not None:
@@ -389,7 +407,7 @@ def store_plan(
     rows = plan_rows(incident, default_plan(incident, extra_closed))
     if not rows:
         return set()
-    conn.execute(_INSERT_PLANNED, rows)
+    _INSERT_PLANNED.execute_many(conn, rows)
     events = [
         FoldEvent(str(r["id"]), incident.id, r["created_at"], r["text"], r["data"]) for r in rows
     ]
@@ -401,7 +419,10 @@ def store_plan(
         if task_id is not None:
             timeline.setdefault(task_id, []).append(event)
     if timeline:
-        _refold(conn, {task_id: incident.id for task_id in timeline}, now, timeline)
+        # Nor are there kept events of its tasks to read: those come from the server for a
+        # report it holds, and this one was only made now (its id is new; saving it twice
+        # fails on that id before this point).
+        _refold(conn, {task_id: incident.id for task_id in timeline}, now, timeline, False)
     return set(timeline)
 
 
@@ -556,12 +577,6 @@ class TaskRepository:
             incidents.c.occurred_at.label("r_occurred_at"),
             incidents.c.id.label("r_id"),
         ).outerjoin(incidents, incidents.c.id == t.c.incident_id)
-        if state == OPEN:
-            query = query.where(t.c.done_at.is_(None))
-        elif state == OVERDUE:
-            query = query.where(t.c.done_at.is_(None)).where(t.c.due < now)
-        elif state == DONE:
-            query = query.where(t.c.done_at.is_not(None))
         wanted = [FollowUpKind(k).value for k in kinds]
         if wanted:
             query = query.where(t.c.kind.in_(wanted))
@@ -573,7 +588,23 @@ class TaskRepository:
             query = query.where(t.c.assignee_user_id == assignee_user_id)
         elif assignee_name:
             query = query.where(t.c.assignee_name == assignee_name)
-        query = query.order_by(t.c.due, t.c.id).limit(limit)
+        open_ = query.where(t.c.done_at.is_(None))
+        done = query.where(t.c.done_at.is_not(None))
+        ordered: Select[Any] | CompoundSelect[Any]
+        if state == OPEN:
+            ordered = open_.order_by(t.c.due, t.c.id)
+        elif state == OVERDUE:
+            ordered = open_.where(t.c.due < now).order_by(t.c.due, t.c.id)
+        elif state == DONE:
+            ordered = done.order_by(t.c.due, t.c.id)
+        else:
+            # Open and done tasks each in the order of their own index (migration 0006: no
+            # index of every task's due date), merged: every task once, the same order.
+            # (Named with their table: SQLite matches them to the first arm's columns.)
+            ordered = union_all(open_, done).order_by(
+                literal_column("followup_tasks.due"), literal_column("followup_tasks.id")
+            )
+        limited = ordered.limit(limit)
 
         def item(row: Row[Any]) -> WorkItem:
             task = _state(row)
@@ -590,7 +621,7 @@ class TaskRepository:
                 report_here=here,
             )
 
-        return self._db.fetch_all(query, item)
+        return self._db.fetch_all(limited, item)
 
     def earlier_incidents(self, incident_id: uuid.UUID, limit: int = 50) -> list[EarlierIncident]:
         """Other reports about the person of this report (the same non-empty
