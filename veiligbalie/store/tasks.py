@@ -124,16 +124,34 @@ def _order(event: FoldEvent) -> tuple[datetime, str]:
 # --- folding -----------------------------------------------------------------------------
 
 
-def fold(conn: Connection, events: Iterable[FoldEvent], now: datetime) -> set[uuid.UUID]:
+def fold(
+    conn: Connection,
+    events: Iterable[FoldEvent],
+    now: datetime,
+    complete: Mapping[uuid.UUID, Sequence[FoldEvent]] | None = None,
+) -> set[uuid.UUID]:
     """Fold ``events`` (already stored in ``incident_events``) into their tasks' rows, inside
-    the caller's transaction. Returns the ids of the tasks that were folded."""
+    the caller's transaction. Returns the ids of the tasks that were folded.
+
+    ``complete``: for the reports it lists, *every* stored ``followup`` event (a report
+    that arrived with them in this transaction); only the other reports' events are read
+    from the store."""
     touched: dict[uuid.UUID, uuid.UUID] = {}
     for event in events:
         task_id = event.task_id()
         if task_id is not None:
             touched[task_id] = event.incident_id
     if touched:
-        _refold(conn, touched, now)
+        timeline = None
+        if complete:
+            reports = set(touched.values())
+            timeline = _timeline_events(conn, [i for i in reports if i not in complete])
+            for incident_id in reports & complete.keys():
+                for event in complete[incident_id]:
+                    task_id = event.task_id()
+                    if task_id is not None:
+                        timeline.setdefault(task_id, []).append(event)
+        _refold(conn, touched, now, timeline)
     return set(touched)
 
 
