@@ -70,6 +70,12 @@ _TIMELINE_EVENTS = select(
 ).where(incident_events.c.kind == _FOLLOWUP, _EVENT_INCIDENT.in_(bindparam("ids", expanding=True)))
 _INSERT_PLANNED = sqlite_insert(incident_events).on_conflict_do_nothing(index_elements=["id"])
 _ORPHANS = select(meta.c.key, meta.c.value).where(meta.c.key.in_(bindparam("keys", expanding=True)))
+# Whether any task's events are kept at all (most stores keep none): a range of the key.
+_ANY_ORPHANS = (
+    select(meta.c.key)
+    .where(meta.c.key >= ORPHAN_PREFIX, meta.c.key < ORPHAN_PREFIX[:-1] + "/")
+    .limit(1)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,8 +143,9 @@ def fold(
     that arrived with them in this transaction); only the other reports' events are read
     from the store."""
     touched: dict[uuid.UUID, uuid.UUID] = {}
+    tasks: dict[int, uuid.UUID | None] = {}  # by event object: each event's task, once
     for event in events:
-        task_id = event.task_id()
+        task_id = tasks[id(event)] = event.task_id()
         if task_id is not None:
             touched[task_id] = event.incident_id
     if touched:
@@ -148,7 +155,7 @@ def fold(
             timeline = _timeline_events(conn, [i for i in reports if i not in complete])
             for incident_id in reports & complete.keys():
                 for event in complete[incident_id]:
-                    task_id = event.task_id()
+                    task_id = tasks[id(event)] if id(event) in tasks else event.task_id()
                     if task_id is not None:
                         timeline.setdefault(task_id, []).append(event)
         _refold(conn, touched, now, timeline)
@@ -210,6 +217,8 @@ def _orphan_events(
 ) -> dict[uuid.UUID, list[FoldEvent]]:
     """The events kept in ``meta`` for these tasks (one query per chunk, not per task)."""
     found: dict[uuid.UUID, list[FoldEvent]] = {}
+    if task_ids and conn.execute(_ANY_ORPHANS).first() is None:
+        return found  # none kept: no need to ask for each of thousands of tasks
     for start in range(0, len(task_ids), _CHUNK):
         keys = {ORPHAN_PREFIX + str(i): i for i in task_ids[start : start + _CHUNK]}
         rows = conn.execute(_ORPHANS, {"keys": list(keys)})
@@ -309,8 +318,10 @@ _UPSERT_TASKS_SQL, _UPSERT_TASKS_PARAMS = _upsert_statement()
 
 def _upsert_params(row: Mapping[str, Any]) -> tuple[Any, ...]:
     return tuple(
-        row[name] if convert is None else convert(row[name])
-        for name, convert in _UPSERT_TASKS_PARAMS
+        [
+            row[name] if convert is None else convert(row[name])
+            for name, convert in _UPSERT_TASKS_PARAMS
+        ]
     )
 
 
