@@ -11,7 +11,6 @@ from typing import Any
 from sqlalchemy import Dialect, String, Text
 from sqlalchemy.types import TypeDecorator
 
-
 # What ``json.dumps`` with these options builds anew on every call (a pull stores a JSON
 # text for every event and report): one encoder, which keeps no state between calls.
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
