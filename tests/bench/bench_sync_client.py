@@ -5,6 +5,26 @@ against a real server process:
 - sync_pull: 100,000 incidents seeded on the server (not timed) pulled into a fresh store.
 
 Prints one JSON line per figure with ``"scope": "client+server"``. Never asserts on time.
+
+The pull also prints the client's own CPU time (``client_cpu_seconds``: this process, the
+server runs in another; per change ``client_cpu_us_per_change``) and a floor for the
+client's apply (``floor_seconds``, ``ratio`` = client apply / floor). The client apply is
+the engine's run minus the time the same pages take to come from the server
+(``fetch_seconds``: every page fetched again afterwards with the same cursor and limit,
+bytes only). On a busy machine the CPU figures say more: ``apply_cpu_seconds`` is this
+process's CPU in parsing and applying the pages, ``cpu_ratio`` that over the floor's CPU
+(``floor_cpu_seconds``).
+
+The floor stores those same bytes, parsed with ``json.loads``, into a fresh client store
+of the same schema (its indexes and its search-index triggers included), one
+``executemany`` per table per page and one transaction per page as the apply does, with no
+logic: an ``incidents`` row is the created report's payload picked by column name (lists
+as JSON text, the columns the payload lacks constant), an ``incident_events`` row is a
+timeline change's payload (its JSON text as ``data``), a ``followup_tasks`` row is a
+follow-up change's payload put in place of the task's earlier row (``INSERT OR REPLACE`` by
+task id, no fold). The client's rows can be made this way, so the floor writes the same
+tables rather than one table of (seq, kind, entity_id, payload) as the server's floor does:
+it pays the same index and full-text upkeep the real apply pays.
 """
 
 from __future__ import annotations
@@ -22,6 +42,7 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import httpx  # noqa: E402
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer  # noqa: E402
 
 from tests.bench.bench_sync import database, seed_incidents, seed_people  # noqa: E402
@@ -30,10 +51,12 @@ from tests.support.server import running_server  # noqa: E402
 from veiligbalie import paths  # noqa: E402
 from veiligbalie.core.incident import Incident  # noqa: E402
 from veiligbalie.core.vocabulary import Category  # noqa: E402
+from veiligbalie.protocol import sync as p  # noqa: E402
 from veiligbalie.server.store import ServerStore  # noqa: E402
-from veiligbalie.services.sync import SyncEngine  # noqa: E402
+from veiligbalie.services.sync import PULL_PAGE, SyncEngine  # noqa: E402
 from veiligbalie.store.database import Database  # noqa: E402
 from veiligbalie.store.incidents import IncidentRepository  # noqa: E402
+from veiligbalie.store.schema import followup_tasks, incident_events, incidents  # noqa: E402
 
 #: ``VB_BENCH_SCALE`` (default 1) scales the counts down for a quick run.
 SCALE = float(os.environ.get("VB_BENCH_SCALE", "1"))
@@ -101,6 +124,136 @@ def bench_push(folder: Path, backend: str, url: str) -> dict[str, Any]:
     }
 
 
+def _fetch_pages(base_url: str, token: str, device: uuid.UUID) -> list[bytes]:
+    """The answers the engine got, asked for again: the same cursors, the same limit."""
+    pages: list[bytes] = []
+    cursor = 0
+    headers = {"Authorization": f"Bearer {token}", "X-VB-Device": str(device)}
+    with httpx.Client(base_url=base_url, timeout=300) as http:
+        while True:
+            answer = http.get(
+                "/api/v1/sync/pull", params={"cursor": cursor, "limit": PULL_PAGE}, headers=headers
+            )
+            answer.raise_for_status()
+            pages.append(answer.content)
+            page = json.loads(answer.content)
+            cursor = page["cursor"]
+            if not page["has_more"]:
+                return pages
+
+
+def _insert(table: Any, columns: list[str], verb: str = "INSERT") -> str:
+    marks = ", ".join("?" for _ in columns)
+    return f"{verb} INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"
+
+
+_INCIDENT_COLUMNS = [c.name for c in incidents.c]
+_INCIDENT_CONSTANT = {
+    "status": "sent",
+    "revision": 1,
+    "unread": False,
+    "origin": "server",
+    "provisional_reference": None,
+    "assignee_user_id": None,
+    "assignee_name": None,
+}
+_EVENT_COLUMNS = [c.name for c in incident_events.c]
+_TASK_COLUMNS = [c.name for c in followup_tasks.c]
+_TIMELINE = {kind: value.value for kind, value in p.TIMELINE_KINDS.items()}
+
+
+def floor_apply(path: Path, pages: list[bytes]) -> tuple[float, float, int]:
+    """The floor of the client's apply (module docstring): seconds, CPU seconds of this
+    process and changes stored."""
+    db = Database.open(path)
+    insert_incidents = _insert(incidents, _INCIDENT_COLUMNS)
+    insert_events = _insert(incident_events, _EVENT_COLUMNS)
+    replace_tasks = _insert(followup_tasks, _TASK_COLUMNS, "INSERT OR REPLACE")
+    stored = 0
+    cpu = time.process_time()
+    started = time.perf_counter()
+    for body in pages:
+        page = json.loads(body)
+        reports, events, tasks = [], [], []
+        for change in page["changes"]:
+            d, kind, at = change["payload"], change["kind"], change["created_at"]
+            if kind == p.INCIDENT_CREATED:
+                row = {**d, **_INCIDENT_CONSTANT, "updated_at": at}
+                row["created_at"] = d.get("created_at") or at
+                row["categories"] = json.dumps(d["categories"])
+                row["witnesses"] = json.dumps(d["witnesses"])
+                reports.append(tuple(row.get(name) for name in _INCIDENT_COLUMNS))
+            elif kind in _TIMELINE:
+                text = d.get("text") or d.get("note") or d.get("conclusion") or ""
+                events.append(
+                    (
+                        d["event_id"],
+                        change["entity_id"],
+                        _TIMELINE[kind],
+                        d.get("author") or "",
+                        text,
+                        json.dumps(d),
+                        d.get("created_at") or at,
+                        "server",
+                    )
+                )
+                if kind == p.INCIDENT_FOLLOWUP:
+                    tasks.append(
+                        (
+                            d["task_id"],
+                            change["entity_id"],
+                            d["kind"],
+                            d.get("reason") or "",
+                            d["due"],
+                            d.get("due_from"),
+                            d.get("done_at"),
+                            d.get("note") or "",
+                            d.get("assignee_user_id"),
+                            d.get("assignee_name"),
+                            json.dumps(d.get("details") or {}),
+                            None,
+                            at,
+                        )
+                    )
+        with db.write_connection() as conn:
+            for sql, rows in ((insert_incidents, reports), (insert_events, events)):
+                if rows:
+                    conn.exec_driver_sql(sql, rows)
+            if tasks:
+                conn.exec_driver_sql(replace_tasks, tasks)
+        stored += len(page["changes"])
+    seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu
+    with db.session() as session:
+        count = session.connection().exec_driver_sql("SELECT count(*) FROM incidents").scalar()
+    db.close()
+    if count != PULL_INCIDENTS:
+        raise RuntimeError(f"the floor stored {count} incidents, expected {PULL_INCIDENTS}")
+    return seconds, cpu, stored
+
+
+def _count_cpu(engine: SyncEngine) -> list[float]:
+    """This process's CPU time in what the floor does too: parsing each pulled page (the
+    net layer's ``PullResponse.model_validate_json``) and applying it (``apply_pull``);
+    not the HTTP exchange. Wall-clock on a busy machine says little, this does."""
+    spent = [0.0]
+    apply_pull = engine.logic.apply_pull
+
+    def timed(call: Any) -> Any:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            started = time.process_time()
+            try:
+                return call(*args, **kwargs)
+            finally:
+                spent[0] += time.process_time() - started
+
+        return run
+
+    engine.logic.apply_pull = timed(apply_pull)  # type: ignore[method-assign]
+    p.PullResponse.model_validate_json = timed(p.PullResponse.model_validate_json)  # type: ignore[method-assign]
+    return spent
+
+
 def bench_pull(folder: Path, backend: str, url: str) -> dict[str, Any]:
     store = ServerStore(url)
     tokens = seed_people(store)
@@ -112,19 +265,38 @@ def bench_pull(folder: Path, backend: str, url: str) -> dict[str, Any]:
         engine = _engine(db, server.base_url, tokens["lead"], f"user:lead-{uuid.uuid4()}")
         finished: list[bool] = []
         engine.synced.connect(lambda: finished.append(True))
+        apply_cpu = _count_cpu(engine)
+        cpu = time.process_time()
         started = time.perf_counter()
         engine.start()
         _wait(lambda: bool(finished), 600)
         seconds = time.perf_counter() - started
+        cpu = time.process_time() - cpu
         engine.stop()
+        del p.PullResponse.model_validate_json  # BaseModel's own again
+        fetch_started = time.perf_counter()
+        pages = _fetch_pages(server.base_url, tokens["lead"], db.device_id)
+        fetch_seconds = time.perf_counter() - fetch_started
     count = repo.count()
     db.close()
     if count != PULL_INCIDENTS:
         raise RuntimeError(f"pulled {count} incidents, expected {PULL_INCIDENTS}")
+    floor_seconds, floor_cpu, changes = floor_apply(folder / f"pull-floor-{backend}.sqlite3", pages)
+    apply_seconds = max(seconds - fetch_seconds, 0.0)
     return {
         "bench": "sync_pull",
         "incidents": PULL_INCIDENTS,
+        "changes": changes,
         "seconds": round(seconds, 3),
+        "fetch_seconds": round(fetch_seconds, 3),
+        "apply_seconds": round(apply_seconds, 3),
+        "client_cpu_seconds": round(cpu, 3),
+        "client_cpu_us_per_change": round(cpu / max(changes, 1) * 1e6, 1),
+        "apply_cpu_seconds": round(apply_cpu[0], 3),
+        "floor_seconds": round(floor_seconds, 3),
+        "floor_cpu_seconds": round(floor_cpu, 3),
+        "cpu_ratio": round(apply_cpu[0] / floor_cpu, 2) if floor_cpu else None,
+        "ratio": round(apply_seconds / floor_seconds, 2) if floor_seconds else None,
         "backend": backend,
         "scope": "client+server",
     }

@@ -320,6 +320,8 @@ def _pulled_event(change: p.ServerChange, own: bool) -> PulledEvent:
         kind=entry.kind.value,
         author=str(d.get("author") or ""),
         text=entry.text,
+        # The entry's data is plain JSON (parsed from the wire): the store's text of it
+        # reads back equal, so the fold and the news check take the dict itself.
         data=dumps(entry.data),
         created_at=stored_time(d.get("created_at"), change.created_at),
         origin=SERVER,
@@ -332,4 +334,4 @@ def _pulled_event(change: p.ServerChange, own: bool) -> PulledEvent:
         if name in p.EDITABLE_FIELDS and not d.get("restricted_stripped"):
             revision = d.get("revision")
             edit = FieldEdit(name, entry.data["value"], int(revision) if revision else None)
-    return PulledEvent(row, int(d.get("revision") or 0), own, status, edit)
+    return PulledEvent(row, int(d.get("revision") or 0), own, status, edit, entry.data)

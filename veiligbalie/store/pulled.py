@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import uuid
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -135,6 +136,9 @@ class PulledEvent:
     status: IncidentStatus | None = None
     #: A field edit to apply to the report itself.
     edit: FieldEdit | None = None
+    #: ``row["data"]`` as parsed (what ``json.loads`` of it gives), when the caller has it:
+    #: the fold and the news check then need not parse the stored text again.
+    data: Mapping[str, Any] | None = None
 
 
 @dataclass
@@ -259,7 +263,15 @@ def stored_time(value: Any, fallback: datetime) -> str:
     return utc_text(_instant(value, fallback))
 
 
+#: A UUID already in its canonical text (what ``str(uuid.UUID(text))`` gives back unchanged).
+_CANONICAL_UUID = re.compile(
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+).fullmatch
+
+
 def stored_uuid(value: Any) -> str:
+    if type(value) is str and _CANONICAL_UUID(value):
+        return value  # the wire's usual form: no parsing (one per pulled event)
     return str(value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)))
 
 
@@ -389,15 +401,23 @@ def _is_task(event: PulledEvent) -> bool:
     return event.row["kind"] == TimelineKind.FOLLOWUP.value
 
 
-def _fold_event(event: PulledEvent) -> FoldEvent:
+def _fold_event(event: PulledEvent, reports: dict[str, uuid.UUID]) -> FoldEvent:
+    """``reports``: the page's report ids parsed so far (one UUID per report, not per event)."""
     row = event.row
+    incident_id = reports.get(row["incident_id"])
+    if incident_id is None:
+        incident_id = reports[row["incident_id"]] = uuid.UUID(row["incident_id"])
     return FoldEvent(
         row["id"],
-        uuid.UUID(row["incident_id"]),
+        incident_id,
         _instant(row["created_at"], datetime.now(UTC)),
         row["text"],
-        json.loads(row["data"]),
+        _data(event),
     )
+
+
+def _data(event: PulledEvent) -> Mapping[str, Any]:
+    return event.data if event.data is not None else json.loads(event.row["data"])
 
 
 def apply_field(
@@ -571,8 +591,11 @@ class PulledData:
         known = _existing(conn, sorted({e.row["incident_id"] for e in events}))
         kept = [e for e in events if e.row["incident_id"] in known]
         result.skipped_events = len(events) - len(kept)
+        reports: dict[str, uuid.UUID] = {}
         orphans = [
-            _fold_event(e) for e in events if e.row["incident_id"] not in known and _is_task(e)
+            _fold_event(e, reports)
+            for e in events
+            if e.row["incident_id"] not in known and _is_task(e)
         ]
         if orphans:
             result.tasks |= fold_orphans(conn, orphans, now)
@@ -581,9 +604,26 @@ class PulledData:
         present = _existing_events(conn, [e.row["id"] for e in kept])
         _INSERT_EVENTS.run(conn, [e.row for e in kept])
         # Tasks follow their events in this transaction; new events only (idempotent).
-        new_tasks = [_fold_event(e) for e in kept if e.row["id"] not in present and _is_task(e)]
+        fresh = [e for e in kept if e.row["id"] not in present]
+        new_tasks: list[FoldEvent] = []
+        # The stored follow-up events of each report new in this page are exactly those of
+        # this page the insert stored (a report that was not here had no events; an id
+        # already stored, or met before in the page, was not stored again): the fold takes
+        # them from here instead of reading back what was just written.
+        complete: dict[uuid.UUID, list[FoldEvent]] = {i: [] for i in result.new_ids}
+        new_reports = {str(i) for i in result.new_ids}
+        seen: set[str] = set()
+        for event in fresh:
+            first = event.row["id"] not in seen
+            seen.add(event.row["id"])
+            if not _is_task(event):
+                continue
+            folded = _fold_event(event, reports)
+            new_tasks.append(folded)
+            if first and event.row["incident_id"] in new_reports:
+                complete[folded.incident_id].append(folded)
         if new_tasks:
-            result.tasks |= fold(conn, new_tasks, now)
+            result.tasks |= fold(conn, new_tasks, now, complete)
         # Status only moves forward, revision only up: news may come late or twice.
         best: dict[str, tuple[IncidentStatus, int]] = {}
         for event in kept:
@@ -601,13 +641,12 @@ class PulledData:
         if assigned:
             refresh_assignees(conn, assigned)
         unread: set[str] = set()
-        for event in kept:
-            if event.row["id"] in present:
-                continue
-            result.changed.add(uuid.UUID(event.row["incident_id"]))
+        for event in fresh:
+            incident_id = event.row["incident_id"]
+            result.changed.add(reports.get(incident_id) or uuid.UUID(incident_id))
             if event.own or event.row["kind"] not in NEWS_KINDS:
                 continue
-            if is_news(event.row["kind"], json.loads(event.row["data"])):
+            if is_news(event.row["kind"], _data(event)):
                 unread.add(event.row["incident_id"])
         if unread:
             conn.execute(

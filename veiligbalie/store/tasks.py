@@ -86,6 +86,12 @@ _INSERT_PLANNED = PreparedInsert(
     incident_events, [c.name for c in incident_events.c], conflict_do_nothing=["id"]
 )
 _ORPHANS = select(meta.c.key, meta.c.value).where(meta.c.key.in_(bindparam("keys", expanding=True)))
+# Whether any task's events are kept at all (most stores keep none): a range of the key.
+_ANY_ORPHANS = (
+    select(meta.c.key)
+    .where(meta.c.key >= ORPHAN_PREFIX, meta.c.key < ORPHAN_PREFIX[:-1] + "/")
+    .limit(1)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,16 +146,35 @@ def _order(event: FoldEvent) -> tuple[datetime, str]:
 # --- folding -----------------------------------------------------------------------------
 
 
-def fold(conn: Connection, events: Iterable[FoldEvent], now: datetime) -> set[uuid.UUID]:
+def fold(
+    conn: Connection,
+    events: Iterable[FoldEvent],
+    now: datetime,
+    complete: Mapping[uuid.UUID, Sequence[FoldEvent]] | None = None,
+) -> set[uuid.UUID]:
     """Fold ``events`` (already stored in ``incident_events``) into their tasks' rows, inside
-    the caller's transaction. Returns the ids of the tasks that were folded."""
+    the caller's transaction. Returns the ids of the tasks that were folded.
+
+    ``complete``: for the reports it lists, *every* stored ``followup`` event (a report
+    that arrived with them in this transaction); only the other reports' events are read
+    from the store."""
     touched: dict[uuid.UUID, uuid.UUID] = {}
+    tasks: dict[int, uuid.UUID | None] = {}  # by event object: each event's task, once
     for event in events:
-        task_id = event.task_id()
+        task_id = tasks[id(event)] = event.task_id()
         if task_id is not None:
             touched[task_id] = event.incident_id
     if touched:
-        _refold(conn, touched, now)
+        timeline = None
+        if complete:
+            reports = set(touched.values())
+            timeline = _timeline_events(conn, [i for i in reports if i not in complete])
+            for incident_id in reports & complete.keys():
+                for event in complete[incident_id]:
+                    task_id = tasks[id(event)] if id(event) in tasks else event.task_id()
+                    if task_id is not None:
+                        timeline.setdefault(task_id, []).append(event)
+        _refold(conn, touched, now, timeline)
     return set(touched)
 
 
@@ -208,6 +233,8 @@ def _orphan_events(
 ) -> dict[uuid.UUID, list[FoldEvent]]:
     """The events kept in ``meta`` for these tasks (one query per chunk, not per task)."""
     found: dict[uuid.UUID, list[FoldEvent]] = {}
+    if task_ids and conn.execute(_ANY_ORPHANS).first() is None:
+        return found  # none kept: no need to ask for each of thousands of tasks
     for start in range(0, len(task_ids), _CHUNK):
         keys = {ORPHAN_PREFIX + str(i): i for i in task_ids[start : start + _CHUNK]}
         rows = conn.execute(_ORPHANS, {"keys": list(keys)})
@@ -309,8 +336,10 @@ _UPSERT_TASKS_SQL, _UPSERT_TASKS_PARAMS = _upsert_statement()
 
 def _upsert_params(row: Mapping[str, Any]) -> tuple[Any, ...]:
     return tuple(
-        row[name] if convert is None else convert(row[name])
-        for name, convert in _UPSERT_TASKS_PARAMS
+        [
+            row[name] if convert is None else convert(row[name])
+            for name, convert in _UPSERT_TASKS_PARAMS
+        ]
     )
 
 

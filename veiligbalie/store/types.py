@@ -11,10 +11,14 @@ from typing import Any
 from sqlalchemy import Dialect, String, Text
 from sqlalchemy.types import TypeDecorator
 
+# What ``json.dumps`` with these options builds anew on every call (a pull stores a JSON
+# text for every event and report): one encoder, which keeps no state between calls.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+
 
 def dumps(value: Any) -> str:
     """Compact JSON; NaN and infinities are refused because other parsers reject them."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return _ENCODE(value)
 
 
 def utc_text(value: datetime) -> str:
