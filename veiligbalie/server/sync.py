@@ -1193,8 +1193,13 @@ def _deadlock(exc: sa.exc.OperationalError) -> bool:
     return getattr(exc.orig, "sqlstate", None) == DEADLOCK_DETECTED
 
 
+def _now() -> datetime:
+    """The moment a push is applied at (one reading per push; a test holds it still)."""
+    return datetime.now(UTC)
+
+
 def _push(store: ServerStore, pr: Principal, req: p.PushRequest, late: bool) -> PushOutcome:
-    now = datetime.now(UTC)
+    now = _now()
     accepted: dict[int, None] = {}
     rejected: dict[int, p.Rejection] = {}
     conflicts: dict[int, p.Conflict] = {}
