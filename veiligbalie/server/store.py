@@ -307,6 +307,34 @@ class PreparedInsert:
             tuple(row[k] if proc is None else proc(row[k]) for k, proc in columns) for row in rows
         ]
 
+    @classmethod
+    def ready(
+        cls,
+        dialect: sa.Dialect,
+        table: sa.Table,
+        keys: tuple[str, ...],
+        params: list[tuple[Any, ...]],
+    ) -> PreparedInsert:
+        """Rows already in driver form, each a tuple of ``keys``' values in that order, which
+        must be the table's column order (as the compiled statement binds them)."""
+        made = cls(dialect, table, ())
+        if not params:
+            return made
+        made.sql, columns = _compiled_insert(dialect, table, keys)
+        made.keys = [k for k, _ in columns]
+        if tuple(made.keys) != keys:
+            raise DatabaseError(f"{table.name}: give the values in the statement's order")
+        made.params = params
+        return made
+
+    @staticmethod
+    def processors(
+        dialect: sa.Dialect, table: sa.Table, keys: tuple[str, ...]
+    ) -> dict[str, _Processor]:
+        """The bind processor of each of ``keys`` as :meth:`ready`'s statement applies none:
+        the caller turns its values into driver form with these (or knows the form)."""
+        return dict(_compiled_insert(dialect, table, keys)[1])
+
     def set(self, index: int, key: str, value: Any) -> None:
         """Fill in one value of row ``index`` (of a column without a bind processor)."""
         row = list(self.params[index])
