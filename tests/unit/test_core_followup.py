@@ -367,6 +367,12 @@ def test_task_and_plan_ids_are_uuid5_of_the_task_namespace() -> None:
             assert task_id_for(str(incident_id), kind) == expected_task
             assert plan_event_id(incident_id, kind) == expected_event
             assert task_id_for(incident_id, kind).version == 5
+            made = plan_event_id(str(incident_id), kind.value)
+            assert made == expected_event and hash(made) == hash(expected_event)
+            assert str(made) == str(expected_event) and made.is_safe == expected_event.is_safe
+            assert {made: 1}[expected_event] == 1 and made.hex == expected_event.hex
+    with pytest.raises(ValueError):
+        task_id_for(uuid.uuid4(), "no_such_kind")  # type: ignore[arg-type]
 
 
 def _schedule_counted_each_time(

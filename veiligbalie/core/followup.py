@@ -181,12 +181,22 @@ def task_id_for(incident_id: uuid.UUID | str, kind: FollowUpKind) -> uuid.UUID:
     """The id of ``kind``'s task of a report: the same on every workstation and the server,
     so a plan made twice (here while offline, and by the server on receipt) is one plan.
     (``incident_id`` may be given as its text, the server's planning does so.)"""
-    return _uuid5(f"{incident_id}/{FollowUpKind(kind).value}")
+    return _uuid5(f"{incident_id}/{_kind_text(kind)}")
 
 
 def plan_event_id(incident_id: uuid.UUID | str, kind: FollowUpKind) -> uuid.UUID:
     """The id of the timeline event that plans ``kind``'s task (one per report and kind)."""
-    return _uuid5(f"{incident_id}/{FollowUpKind(kind).value}/planned")
+    return _uuid5(f"{incident_id}/{_kind_text(kind)}/planned")
+
+
+#: A kind's text by member or by text (an Enum member hashes by its name, not its value).
+_KIND_TEXTS = {**{k: k.value for k in FollowUpKind}, **{k.value: k.value for k in FollowUpKind}}
+
+
+def _kind_text(kind: FollowUpKind | str) -> str:
+    """``FollowUpKind(kind).value`` (ValueError for an unknown kind), looked up."""
+    found = _KIND_TEXTS.get(kind)
+    return found if found is not None else FollowUpKind(kind).value
 
 
 _TASK_NAMESPACE_BYTES = TASK_NAMESPACE.bytes
@@ -199,7 +209,15 @@ def _uuid5(name: str) -> uuid.UUID:
     """``uuid.uuid5(TASK_NAMESPACE, name)`` without its per-call overhead (the server plans
     a few thousand tasks per push; tests/unit/test_core_followup.py holds them equal)."""
     digest = hashlib.sha1(_TASK_NAMESPACE_BYTES + name.encode(), usedforsecurity=False).digest()
-    return uuid.UUID(int=(int.from_bytes(digest[:16]) & _V5_CLEAR) | _V5_SET)
+    made = _new_uuid(uuid.UUID)
+    _set_slot(made, "int", (int.from_bytes(digest[:16]) & _V5_CLEAR) | _V5_SET)
+    _set_slot(made, "is_safe", uuid.SafeUUID.unknown)
+    return made
+
+
+# uuid.UUID(int=...) sets these two slots after checks a value made here always passes.
+_new_uuid = object.__new__
+_set_slot = object.__setattr__
 
 
 def _require_aware(moment: datetime, name: str) -> None:
