@@ -445,6 +445,14 @@ _PUSH_KEYS = ("device_id", "device_seq", "change_id", "outcome", "detail", "appl
 _uuid_order = attrgetter("int")  # sorts UUIDs as UUID.__lt__ does, without its Python call
 
 
+def _json_text(value: Any) -> str:
+    """The text a JSON column stores for ``value`` by default (``json.dumps``, its default
+    separators and ASCII escapes); :class:`JSONText` is that text already."""
+    if value.__class__ is JSONText:
+        return str.__str__(value)
+    return json.dumps(value)
+
+
 class _DriverForm:
     """Python values in the form the driver takes them for the push's columns: what each
     column's bind processor makes of them (ids as 32 hex digits on SQLite, as they are on
@@ -457,7 +465,11 @@ class _DriverForm:
         moment, json_value = procs["due"], procs["details"]
         assert moment is not None and json_value is not None
         self.moment = moment
-        self.json = json_value
+        # JSON as its text on both backends when the engine keeps the default encoder: what
+        # SQLite stores, and what psycopg's Json wrapper would encode the value to at every
+        # row (a PostgreSQL json column keeps the text as given, cast from ``%s::JSON``).
+        default = getattr(dialect, "_json_serializer", None) is None
+        self.json = _json_text if default else json_value
 
     def uid(self, value: uuid.UUID | None) -> Any:
         if value is None or not self.sqlite:
