@@ -472,9 +472,10 @@ class _DriverForm:
         self.json = _json_text if default else json_value
 
     def uid(self, value: uuid.UUID | None) -> Any:
-        if value is None or not self.sqlite:
+        """An id as SQLite stores it (32 hex digits), or its text for PostgreSQL's uuid."""
+        if value is None:
             return value
-        return value.hex
+        return value.hex if self.sqlite else str(value)
 
     def flag(self, value: bool) -> Any:
         return int(value) if self.sqlite else bool(value)
