@@ -339,6 +339,8 @@ def _checked_incident(data: dict[str, Any], now: datetime) -> Incident:
     return incident
 
 
+#: The timeline kind of a follow-up event (as text).
+_FOLLOWUP_EVENT = TimelineKind.FOLLOWUP.value
 #: The JSON text of SYSTEM_AUTHOR (the planned tasks' author), for :func:`_planned_texts`.
 _SYSTEM_AUTHOR_JSON = json.dumps(SYSTEM_AUTHOR, ensure_ascii=False)
 
@@ -728,9 +730,8 @@ class _Batch:
         audience: str,
         restricted: bool,
         created_at: datetime | None = None,
-        by_user: bool = True,
     ) -> None:
-        """A timeline event (``by_user=False``: the server's own, with no user)."""
+        """A timeline event by the caller (the server's planned ones: :meth:`_plan`)."""
         self.known_events.add(event_id)
         db = self.db
         self.event_rows.append(
@@ -743,7 +744,7 @@ class _Batch:
                 db.json(data),
                 audience,
                 db.flag(restricted),
-                self._user_db if by_user else None,
+                self._user_db,
                 self._device_db,
                 self._now_db if created_at is None else self._moment(created_at),
             )
@@ -961,6 +962,13 @@ class _Batch:
                 ).scalars()
             )
         kinds = self.task_kinds.setdefault(inc.id, set())
+        # The rows of :meth:`_event` and :meth:`_log` for a planned task, built here at once
+        # (a push of 500 new reports plans a few thousand).
+        db = self.db
+        key, site, reporter, workstation, team = self._keys(inc)
+        unrestricted = db.flag(False)
+        lead_only = db.flag(inc.team_lead_only)
+        vis = inc.vis(OWNER)
         for task, event_id in zip(todo, ids, strict=True):
             if event_id in self.known_events or event_id in stored:
                 continue
@@ -979,9 +987,40 @@ class _Batch:
             )
             self.tasks_dirty.add(task_id)
             kinds.add(task.kind)
-            kind = TimelineKind.FOLLOWUP.value
-            self._event(inc, event_id, kind, SYSTEM_AUTHOR, "", data, OWNER, False, by_user=False)
-            self._log(p.INCIDENT_FOLLOWUP, inc, payload, OWNER, False)
+            self.known_events.add(event_id)
+            self.event_rows.append(
+                (
+                    db.uid(event_id),
+                    key,
+                    _FOLLOWUP_EVENT,
+                    SYSTEM_AUTHOR,
+                    "",
+                    str.__str__(data),
+                    OWNER,
+                    unrestricted,
+                    None,
+                    self._device_db,
+                    self._now_db,
+                )
+            )
+            self.change_rows.append(
+                (
+                    key,
+                    p.INCIDENT_FOLLOWUP,
+                    payload,
+                    site,
+                    reporter,
+                    workstation,
+                    lead_only,
+                    unrestricted,
+                    OWNER,
+                    self._device_db,
+                    self._now_db,
+                    None,
+                    team,
+                )
+            )
+            self.visibilities.append(vis)
 
     # -- numbers ---------------------------------------------------------------------------
 
