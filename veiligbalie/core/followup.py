@@ -189,8 +189,8 @@ def plan_event_id(incident_id: uuid.UUID | str, kind: FollowUpKind) -> uuid.UUID
     return _uuid5(f"{incident_id}/{_kind_text(kind)}/planned")
 
 
-#: A kind's text by member or by text (an Enum member hashes by its name, not its value).
-_KIND_TEXTS = {**{k: k.value for k in FollowUpKind}, **{k.value: k.value for k in FollowUpKind}}
+#: A kind's text, found by the member or by its text (a StrEnum member hashes as its text).
+_KIND_TEXTS: dict[str, str] = {k.value: k.value for k in FollowUpKind}
 
 
 def _kind_text(kind: FollowUpKind | str) -> str:
