@@ -13,7 +13,13 @@ import pytest
 import sqlalchemy as sa
 
 from veiligbalie.server import schema as t
-from veiligbalie.server.store import JSONText, PreparedInsert, _processor
+from veiligbalie.server.store import (
+    COPY_FROM_ROWS,
+    JSONText,
+    PreparedInsert,
+    ServerStore,
+    _processor,
+)
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 MOMENTS = [
@@ -71,3 +77,42 @@ def test_json_text_is_stored_as_given_and_reads_back(tmp_path: Path) -> None:
     assert found[ids[0]] == found[ids[1]] == {"kind": "evaluation", "details": {}}
     assert raw == '{"kind":"evaluation","details":{}}'  # as given, not encoded twice
     assert when == MOMENTS[1].astimezone(UTC)
+
+
+def test_rows_in_driver_form_that_break_a_key_raise_integrity_error(store: ServerStore) -> None:
+    """The push's rows in driver form go to PostgreSQL by COPY from COPY_FROM_ROWS rows on: a
+    key they break is raised as SQLAlchemy raises it for a statement (the push runs again
+    under the lock on an IntegrityError), and nothing of the transaction stays."""
+    device = uuid.uuid4()
+    now = datetime.now(UTC)
+    sqlite = store.backend == "sqlite"
+    rows = [
+        (
+            device.hex if sqlite else str(device),
+            seq,
+            uuid.uuid4().hex if sqlite else str(uuid.uuid4()),
+            "accepted",
+            "null",
+            now.replace(tzinfo=None).isoformat(" ") if sqlite else now,
+        )
+        for seq in range(COPY_FROM_ROWS + 5)
+    ]
+    keys = ("device_id", "device_seq", "change_id", "outcome", "detail", "applied_at")
+    insert = PreparedInsert.ready(store.engine.dialect, t.applied_pushes, keys, rows)
+    assert (insert.copy_sql is not None) == (store.backend == "postgresql")
+    with pytest.raises(sa.exc.IntegrityError):
+        with store.write() as conn:
+            insert.run(conn)
+            insert.run(conn)
+    with store.read() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(t.applied_pushes)).scalar() == 0
+    with store.write() as conn:
+        insert.run(conn)
+    with store.read() as conn:
+        stored = conn.execute(
+            sa.select(t.applied_pushes.c.device_seq, t.applied_pushes.c.applied_at).order_by(
+                t.applied_pushes.c.device_seq
+            )
+        ).all()
+    assert [r.device_seq for r in stored] == list(range(COPY_FROM_ROWS + 5))
+    assert {r.applied_at for r in stored} == {now}

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 
 from tests.server.conftest import World, change, pull_all
@@ -68,22 +69,25 @@ def _references(world: World) -> list[str]:
         return sorted(conn.execute(sa.select(t.incidents.c.reference)).scalars())
 
 
-def test_one_device_pushing_the_same_batch_twice_at_once_is_applied_once(world: World) -> None:
+@pytest.mark.parametrize("size", [5, 40])  # 40: written with COPY on PostgreSQL
+def test_one_device_pushing_the_same_batch_twice_at_once_is_applied_once(
+    world: World, size: int
+) -> None:
     pr = _principal(world, "emp")
     device = uuid.uuid4()
     sync.push(world.store, pr, PushRequest.model_validate({"device_id": device, "changes": []}))
-    batch = [change(i + 1) for i in range(5)]
+    batch = [change(i + 1) for i in range(size)]
     req = PushRequest.model_validate({"device_id": device, "changes": batch})
     first, second = _at_once(world, [lambda: sync.push(world.store, pr, req).response] * 2)
-    assert first.accepted == second.accepted == [1, 2, 3, 4, 5]
+    assert first.accepted == second.accepted == list(range(1, size + 1))
     assert sorted(r.reference for r in first.references) == _references(world)
-    assert _references(world) == [f"VB-{y}-{n:06d}" for y, n in _years_and_numbers(world, 5)]
+    assert _references(world) == [f"VB-{y}-{n:06d}" for y, n in _years_and_numbers(world, size)]
     with world.store.read() as conn:
         created = conn.execute(
             sa.select(sa.func.count()).where(t.changes.c.kind == "incident.created")
         ).scalar_one()
         recorded = conn.execute(sa.select(sa.func.count()).select_from(t.applied_pushes))
-        assert created == 5 and recorded.scalar_one() == 5
+        assert created == size and recorded.scalar_one() == size
 
 
 def test_one_report_from_two_stations_at_once_is_stored_once(world: World) -> None:

@@ -28,7 +28,14 @@ from veiligbalie.core.followup import (
 )
 from veiligbalie.core.incident import Incident
 from veiligbalie.core.vocabulary import Category, Channel, FollowUpKind
-from veiligbalie.core.workdays import AMSTERDAM, end_of_day
+from veiligbalie.core.workdays import (
+    AMSTERDAM,
+    add_working_days,
+    end_of_day,
+    local_date,
+    next_working_day,
+    start_of_day,
+)
 
 K = FollowUpKind
 #: Friday 27 November 2026, 15:30 in Amsterdam.
@@ -360,3 +367,61 @@ def test_task_and_plan_ids_are_uuid5_of_the_task_namespace() -> None:
             assert task_id_for(str(incident_id), kind) == expected_task
             assert plan_event_id(incident_id, kind) == expected_event
             assert task_id_for(incident_id, kind).version == 5
+            made = plan_event_id(str(incident_id), kind.value)
+            assert made == expected_event and hash(made) == hash(expected_event)
+            assert str(made) == str(expected_event) and made.is_safe == expected_event.is_safe
+            assert {made: 1}[expected_event] == 1 and made.hex == expected_event.hex
+    with pytest.raises(ValueError):
+        task_id_for(uuid.uuid4(), "no_such_kind")  # type: ignore[arg-type]
+
+
+def _schedule_counted_each_time(
+    rule: FollowUpRule, occurred_at: datetime, closed: frozenset[date]
+) -> tuple[datetime | None, datetime]:
+    """FollowUpRule.schedule as it was before the day-based deadlines were remembered."""
+    due_from = None
+    if rule.window_from_days is not None:
+        due_from = start_of_day(local_date(occurred_at) + timedelta(days=rule.window_from_days))
+    if rule.within is not None:
+        due = (occurred_at.astimezone(UTC) + rule.within).astimezone(AMSTERDAM)
+    elif rule.working_days is not None:
+        due = add_working_days(occurred_at, rule.working_days, closed)
+    else:
+        last = local_date(occurred_at) + timedelta(days=rule.calendar_days or 0)
+        due = end_of_day(next_working_day(last, closed))
+    return due_from, due
+
+
+def test_remembered_deadlines_are_the_ones_counted_each_time() -> None:
+    """Day-based deadlines are remembered per (rule, local day, closing days): for incidents
+    at every hour of 15 months (DST changes, holidays, an organisation's closing days, late
+    evening UTC being the next local day) they equal the deadline counted afresh, in
+    schedule() and in default_plan()."""
+    closed_sets = [frozenset(), frozenset({date(2026, 5, 15), date(2026, 12, 24)})]
+    rules = list(DEFAULT_RULES.values())
+    moment = datetime(2026, 1, 1, 0, 17, tzinfo=UTC)
+    checked = 0
+    while moment < datetime(2027, 4, 1, tzinfo=UTC):
+        for closed in closed_sets:
+            for rule in rules:
+                expected = _schedule_counted_each_time(rule, moment, closed)
+                got = rule.schedule(moment, closed)
+                assert got == expected and [str(x) for x in got] == [str(x) for x in expected]
+                checked += 1
+            incident = Incident(
+                description="x",
+                categories=frozenset({Category.PHYSICAL_VIOLENCE, Category.PROPERTY_DAMAGE}),
+                occurred_at=moment,
+                location="Balie",
+                reporter="Jan",
+                aftercare_wanted=True,
+                perpetrator_known=True,
+            )
+            plan = default_plan(incident, closed)
+            by_kind = {t.kind: (t.due_from, t.due) for t in plan}
+            assert by_kind == {
+                k: _schedule_counted_each_time(DEFAULT_RULES[k], moment, closed) for k in by_kind
+            }
+            assert len(by_kind) == 7
+        moment += timedelta(hours=5, minutes=13)
+    assert checked > 25_000

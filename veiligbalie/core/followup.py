@@ -23,6 +23,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Literal
 
@@ -107,19 +108,30 @@ class FollowUpRule:
     ) -> tuple[datetime | None, datetime]:
         """``(due_from, due)`` for an incident at ``occurred_at`` (aware), in Amsterdam time."""
         _require_aware(occurred_at, "occurred_at")
-        due_from = None
-        if self.window_from_days is not None:
-            due_from = start_of_day(local_date(occurred_at) + timedelta(days=self.window_from_days))
         if self.within is not None:
             # Through UTC: a deadline in hours is real elapsed time, also across a DST change.
-            due = (occurred_at.astimezone(UTC) + self.within).astimezone(AMSTERDAM)
-        elif self.working_days is not None:
-            due = add_working_days(occurred_at, self.working_days, extra_closed)
-        else:
-            # __post_init__ guarantees calendar_days is the one set here.
-            last = local_date(occurred_at) + timedelta(days=self.calendar_days or 0)
-            due = end_of_day(next_working_day(last, extra_closed))
-        return due_from, due
+            # (A window needs calendar_days: no due_from here.)
+            return None, (occurred_at.astimezone(UTC) + self.within).astimezone(AMSTERDAM)
+        return _dated_schedule(self, local_date(occurred_at), frozenset(extra_closed))
+
+
+@lru_cache(maxsize=8192)
+def _dated_schedule(
+    rule: FollowUpRule, day: date, closed: frozenset[date]
+) -> tuple[datetime | None, datetime]:
+    """``(due_from, due)`` of a rule counted in days from the local ``day`` of the incident:
+    the same for every incident of that day (remembered: the server plans a few thousand
+    tasks per push, most on a few hundred distinct days)."""
+    due_from = None
+    if rule.window_from_days is not None:
+        due_from = start_of_day(day + timedelta(days=rule.window_from_days))
+    if rule.working_days is not None:
+        due = add_working_days(day, rule.working_days, closed)
+    else:
+        # FollowUpRule.__post_init__ guarantees calendar_days is the one set here.
+        last = day + timedelta(days=rule.calendar_days or 0)
+        due = end_of_day(next_working_day(last, closed))
+    return due_from, due
 
 
 #: The defaults. Those from the norm's guidance: reaction to the perpetrator within 24 h,
@@ -169,12 +181,22 @@ def task_id_for(incident_id: uuid.UUID | str, kind: FollowUpKind) -> uuid.UUID:
     """The id of ``kind``'s task of a report: the same on every workstation and the server,
     so a plan made twice (here while offline, and by the server on receipt) is one plan.
     (``incident_id`` may be given as its text, the server's planning does so.)"""
-    return _uuid5(f"{incident_id}/{FollowUpKind(kind).value}")
+    return _uuid5(f"{incident_id}/{_kind_text(kind)}")
 
 
 def plan_event_id(incident_id: uuid.UUID | str, kind: FollowUpKind) -> uuid.UUID:
     """The id of the timeline event that plans ``kind``'s task (one per report and kind)."""
-    return _uuid5(f"{incident_id}/{FollowUpKind(kind).value}/planned")
+    return _uuid5(f"{incident_id}/{_kind_text(kind)}/planned")
+
+
+#: A kind's text, found by the member or by its text (a StrEnum member hashes as its text).
+_KIND_TEXTS: dict[str, str] = {k.value: k.value for k in FollowUpKind}
+
+
+def _kind_text(kind: FollowUpKind | str) -> str:
+    """``FollowUpKind(kind).value`` (ValueError for an unknown kind), looked up."""
+    found = _KIND_TEXTS.get(kind)
+    return found if found is not None else FollowUpKind(kind).value
 
 
 _TASK_NAMESPACE_BYTES = TASK_NAMESPACE.bytes
@@ -187,7 +209,15 @@ def _uuid5(name: str) -> uuid.UUID:
     """``uuid.uuid5(TASK_NAMESPACE, name)`` without its per-call overhead (the server plans
     a few thousand tasks per push; tests/unit/test_core_followup.py holds them equal)."""
     digest = hashlib.sha1(_TASK_NAMESPACE_BYTES + name.encode(), usedforsecurity=False).digest()
-    return uuid.UUID(int=(int.from_bytes(digest[:16]) & _V5_CLEAR) | _V5_SET)
+    made = _new_uuid(uuid.UUID)
+    _set_slot(made, "int", (int.from_bytes(digest[:16]) & _V5_CLEAR) | _V5_SET)
+    _set_slot(made, "is_safe", uuid.SafeUUID.unknown)
+    return made
+
+
+# uuid.UUID(int=...) sets these two slots after checks a value made here always passes.
+_new_uuid = object.__new__
+_set_slot = object.__setattr__
 
 
 def _require_aware(moment: datetime, name: str) -> None:
@@ -256,18 +286,26 @@ def default_plan(
     replaces some or all of :data:`DEFAULT_RULES` (organisation settings).
     """
     _require_aware(incident.occurred_at, "occurred_at")
-    table = {**DEFAULT_RULES, **(rules or {})}
+    table = {**DEFAULT_RULES, **rules} if rules else DEFAULT_RULES
     closed = frozenset(extra_closed)
+    occurred_at = incident.occurred_at
+    day = local_date(occurred_at)
     tasks = []
     for kind, reason in applicable_steps(incident).items():
         rule = table[kind]
         if rule.kind is not kind:
             raise ValueError(f"rule for {kind} is declared for {rule.kind}")
-        due_from, due = rule.schedule(incident.occurred_at, closed)
+        if rule.within is not None:
+            due_from, due = rule.schedule(occurred_at, closed)
+        else:
+            due_from, due = _dated_schedule(rule, day, closed)
         tasks.append(FollowUpTask(kind, due, reason, due_from, incident.id))
-    order = list(FollowUpKind)
-    tasks.sort(key=lambda t: (t.due, order.index(t.kind)))
+    tasks.sort(key=lambda t: (t.due, _KIND_ORDER[t.kind]))
     return tasks
+
+
+#: The order of equal deadlines in a plan: the kinds' declaration order.
+_KIND_ORDER = {kind: index for index, kind in enumerate(FollowUpKind)}
 
 
 def complete(task: FollowUpTask, at: datetime) -> FollowUpTask:

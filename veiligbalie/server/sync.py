@@ -24,6 +24,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from operator import attrgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -270,16 +271,27 @@ class _Incident:
     new: bool = False
     dirty: bool = False
     team_lead_only_changed: bool = False
+    #: Driver form of (id, site_id, reporter_user_id, workstation_id, team_id), made once
+    #: (:meth:`_Batch._keys`): a new report is on ~16 rows of its push.
+    db: tuple[Any, ...] | None = None
+    _visibilities: dict[tuple[Any, ...], Visibility] = field(default_factory=dict)
 
-    def vis(self, audience: str = SUMMARY) -> Visibility:
-        return Visibility(
-            self.site_id,
-            self.reporter_user_id,
-            self.workstation_id,
-            self.team_lead_only,
-            audience,
-            team_id=self.team_id,
-        )
+    def vis(self, audience: str = SUMMARY, assignee: uuid.UUID | None = None) -> Visibility:
+        """The visibility of a change or event of this report (one object per distinct
+        answer: a push logs ~5 changes per new report, each with its visibility)."""
+        key = (audience, assignee, self.team_lead_only)
+        found = self._visibilities.get(key)
+        if found is None:
+            found = self._visibilities[key] = Visibility(
+                self.site_id,
+                self.reporter_user_id,
+                self.workstation_id,
+                self.team_lead_only,
+                audience,
+                assignee,
+                self.team_id,
+            )
+        return found
 
 
 @dataclass
@@ -327,6 +339,8 @@ def _checked_incident(data: dict[str, Any], now: datetime) -> Incident:
     return incident
 
 
+#: The timeline kind of a follow-up event (as text).
+_FOLLOWUP_EVENT = TimelineKind.FOLLOWUP.value
 #: The JSON text of SYSTEM_AUTHOR (the planned tasks' author), for :func:`_planned_texts`.
 _SYSTEM_AUTHOR_JSON = json.dumps(SYSTEM_AUTHOR, ensure_ascii=False)
 
@@ -359,6 +373,116 @@ def _planned_texts(
     return JSONText(f"{{{fields}}}"), payload
 
 
+#: The columns a push writes, each tuple in its table's column order: the push builds its rows
+#: as tuples of driver values in this order (:class:`_Batch`), one ``executemany`` per table
+#: and push; tests/server/test_push_equality.py holds the stored rows equal to what
+#: SQLAlchemy's own processing of the same values stored.
+_CHANGE_KEYS = (
+    "entity_id",
+    "kind",
+    "payload",
+    "site_id",
+    "reporter_user_id",
+    "workstation_id",
+    "team_lead_only",
+    "restricted",
+    "audience",
+    "origin_device",
+    "created_at",
+    "assignee_user_id",
+    "team_id",
+)
+_EVENT_KEYS = (
+    "id",
+    "incident_id",
+    "kind",
+    "author",
+    "text",
+    "data",
+    "audience",
+    "restricted",
+    "user_id",
+    "device_id",
+    "created_at",
+)
+_TASK_KEYS = (
+    "id",
+    "incident_id",
+    "kind",
+    "reason",
+    "due",
+    "due_from",
+    "done_at",
+    "note",
+    "assignee_user_id",
+    "assignee_name",
+    "details",
+    "context",
+    "updated_at",
+)
+_INCIDENT_KEYS = (
+    "id",
+    "site_id",
+    "reference",
+    "reporter",
+    "reporter_user_id",
+    "workstation_id",
+    "origin_device",
+    "team_lead_only",
+    "restricted",
+    "status",
+    "revision",
+    "field_revisions",
+    "data",
+    "occurred_at",
+    "created_at",
+    "received_at",
+    "provisional_reference",
+    "assignee_user_id",
+    "assignee_name",
+    "alarm_id",
+    "team_id",
+)
+_PUSH_KEYS = ("device_id", "device_seq", "change_id", "outcome", "detail", "applied_at")
+_uuid_order = attrgetter("int")  # sorts UUIDs as UUID.__lt__ does, without its Python call
+
+
+def _json_text(value: Any) -> str:
+    """The text a JSON column stores for ``value`` by default (``json.dumps``, its default
+    separators and ASCII escapes); :class:`JSONText` is that text already."""
+    if value.__class__ is JSONText:
+        return str.__str__(value)
+    return json.dumps(value)
+
+
+class _DriverForm:
+    """Python values in the form the driver takes them for the push's columns: what each
+    column's bind processor makes of them (ids as 32 hex digits on SQLite, as they are on
+    PostgreSQL; flags as 0/1 on SQLite; UTC moments and JSON through the columns' own
+    processors), so that rows are built as tuples once instead of processed per value."""
+
+    def __init__(self, dialect: sa.Dialect) -> None:
+        self.sqlite = dialect.name == "sqlite"
+        procs = PreparedInsert.processors(dialect, t.followup_tasks, _TASK_KEYS)
+        moment, json_value = procs["due"], procs["details"]
+        assert moment is not None and json_value is not None
+        self.moment = moment
+        # JSON as its text on both backends when the engine keeps the default encoder: what
+        # SQLite stores, and what psycopg's Json wrapper would encode the value to at every
+        # row (a PostgreSQL json column keeps the text as given, cast from ``%s::JSON``).
+        default = getattr(dialect, "_json_serializer", None) is None
+        self.json = _json_text if default else json_value
+
+    def uid(self, value: uuid.UUID | None) -> Any:
+        """An id as SQLite stores it (32 hex digits), or its text for PostgreSQL's uuid."""
+        if value is None:
+            return value
+        return value.hex if self.sqlite else str(value)
+
+    def flag(self, value: bool) -> Any:
+        return int(value) if self.sqlite else bool(value)
+
+
 class _Batch:
     """The state of one push while it is applied (all inside one transaction)."""
 
@@ -377,8 +501,16 @@ class _Batch:
         self.now_text = now.isoformat()
         self.incidents: dict[uuid.UUID, _Incident] = {}
         self.known_events: set[uuid.UUID] = set()
-        self.change_rows: list[dict[str, Any]] = []
-        self.event_rows: list[dict[str, Any]] = []
+        # Rows in driver form (tuples of _CHANGE_KEYS and _EVENT_KEYS), see _DriverForm.
+        self.db = _DriverForm(conn.dialect)
+        self._now_db = self.db.moment(now)
+        self._device_db = self.db.uid(self.device)
+        self._user_db = self.db.uid(pr.user_id)
+        self._no_details = self.db.json({})
+        self._no_context = self.db.json(None)
+        self._moments: dict[datetime, Any] = {}
+        self.change_rows: list[tuple[Any, ...]] = []
+        self.event_rows: list[tuple[Any, ...]] = []
         self.workstation_id = pr.workstation_id
         self.visibilities: list[Visibility] = []
         # Follow-up tasks of the incidents touched (loaded on first use), and those changed.
@@ -560,8 +692,8 @@ class _Batch:
         body["revision"] = inc.revision
         body["created_at"] = created_at.isoformat()
         audience = KIND_AUDIENCE[c.kind]
-        self._event(inc, event_id, entry.kind.value, author, text, data, audience, restricted)
-        self.event_rows[-1]["created_at"] = created_at
+        kind_text = entry.kind.value
+        self._event(inc, event_id, kind_text, author, text, data, audience, restricted, created_at)
         self._log(c.kind, inc, body, audience, restricted, peer)
         if isinstance(payload, p.FollowUpPayload) and payload.action is TaskAction.ASSIGNED:
             before = task.assignee_user_id if task is not None else None
@@ -597,23 +729,49 @@ class _Batch:
         data: dict[str, Any] | JSONText,
         audience: str,
         restricted: bool,
+        created_at: datetime | None = None,
     ) -> None:
+        """A timeline event by the caller (the server's planned ones: :meth:`_plan`)."""
         self.known_events.add(event_id)
+        db = self.db
         self.event_rows.append(
-            {
-                "id": event_id,
-                "incident_id": inc.id,
-                "kind": kind,
-                "author": author[: p.NAME_MAX],
-                "text": text,
-                "data": data,
-                "audience": audience,
-                "restricted": restricted,
-                "user_id": self.pr.user_id,
-                "device_id": self.device,
-                "created_at": self.now,
-            }
+            (
+                db.uid(event_id),
+                self._keys(inc)[0],
+                kind,
+                author[: p.NAME_MAX],
+                text,
+                db.json(data),
+                audience,
+                db.flag(restricted),
+                self._user_db,
+                self._device_db,
+                self._now_db if created_at is None else self._moment(created_at),
+            )
         )
+
+    def _keys(self, inc: _Incident) -> tuple[Any, ...]:
+        """Driver form of the report's id, site, reporter, workstation and team."""
+        found = inc.db
+        if found is None:
+            uid = self.db.uid
+            found = inc.db = (
+                uid(inc.id),
+                uid(inc.site_id),
+                uid(inc.reporter_user_id),
+                uid(inc.workstation_id),
+                uid(inc.team_id),
+            )
+        return found
+
+    def _moment(self, value: datetime | None) -> Any:
+        """Driver form of a UTC moment (remembered for the push: deadlines repeat)."""
+        if value is None:
+            return None
+        found = self._moments.get(value)
+        if found is None:
+            found = self._moments[value] = self.db.moment(value)
+        return found
 
     # -- people ----------------------------------------------------------------------------
 
@@ -804,6 +962,13 @@ class _Batch:
                 ).scalars()
             )
         kinds = self.task_kinds.setdefault(inc.id, set())
+        # The rows of :meth:`_event` and :meth:`_log` for a planned task, built here at once
+        # (a push of 500 new reports plans a few thousand).
+        db = self.db
+        key, site, reporter, workstation, team = self._keys(inc)
+        unrestricted = db.flag(False)
+        lead_only = db.flag(inc.team_lead_only)
+        vis = inc.vis(OWNER)
         for task, event_id in zip(todo, ids, strict=True):
             if event_id in self.known_events or event_id in stored:
                 continue
@@ -822,10 +987,40 @@ class _Batch:
             )
             self.tasks_dirty.add(task_id)
             kinds.add(task.kind)
-            kind = TimelineKind.FOLLOWUP.value
-            self._event(inc, event_id, kind, SYSTEM_AUTHOR, "", data, OWNER, False)
-            self.event_rows[-1]["user_id"] = None
-            self._log(p.INCIDENT_FOLLOWUP, inc, payload, OWNER, False)
+            self.known_events.add(event_id)
+            self.event_rows.append(
+                (
+                    db.uid(event_id),
+                    key,
+                    _FOLLOWUP_EVENT,
+                    SYSTEM_AUTHOR,
+                    "",
+                    str.__str__(data),
+                    OWNER,
+                    unrestricted,
+                    None,
+                    self._device_db,
+                    self._now_db,
+                )
+            )
+            self.change_rows.append(
+                (
+                    key,
+                    p.INCIDENT_FOLLOWUP,
+                    payload,
+                    site,
+                    reporter,
+                    workstation,
+                    lead_only,
+                    unrestricted,
+                    OWNER,
+                    self._device_db,
+                    self._now_db,
+                    None,
+                    team,
+                )
+            )
+            self.visibilities.append(vis)
 
     # -- numbers ---------------------------------------------------------------------------
 
@@ -935,10 +1130,9 @@ class _Batch:
             inc.reference = number
             inc.data["reference"] = payload["reference"] = number
             self._aliases(inc)
-            if self._changes is not None:
-                self._changes.set(index, "payload", _compact(payload))
-            else:
-                self.change_rows[index]["payload"] = _compact(payload)
+            # _changes (once prepared) holds this very list of rows.
+            row = self.change_rows[index]
+            self.change_rows[index] = (*row[:2], _compact(payload), *row[3:])
         self.unnumbered.clear()
 
     def _applied_by(self, device_id: uuid.UUID, change_id: uuid.UUID) -> bool:
@@ -961,84 +1155,70 @@ class _Batch:
         restricted: bool,
         assignee: uuid.UUID | None = None,
     ) -> None:
-        """Append a change (``payload``: a dict, or its compact JSON text already)."""
+        """Append a change (``payload``: a dict, or its compact JSON text already; None: filled
+        in when the report gets its number, :meth:`number`)."""
+        key, site, reporter, workstation, team = self._keys(inc)
+        db = self.db
         self.change_rows.append(
-            {
-                "entity_id": inc.id,
-                "kind": kind,
-                # None: filled in when the report gets its number (:meth:`number`).
-                "payload": payload
-                if payload is None or isinstance(payload, str)
-                else _compact(payload),
-                "site_id": inc.site_id,
-                "reporter_user_id": inc.reporter_user_id,
-                "workstation_id": inc.workstation_id,
-                "team_lead_only": inc.team_lead_only,
-                "restricted": restricted,
-                "audience": audience,
-                "origin_device": self.device,
-                "created_at": self.now,
-                "assignee_user_id": assignee,
-                "team_id": inc.team_id,
-            }
-        )
-        vis = inc.vis(audience)
-        if assignee is not None:
-            vis = Visibility(
-                vis.site_id,
-                vis.reporter_user_id,
-                vis.workstation_id,
-                vis.team_lead_only,
+            (
+                key,
+                kind,
+                payload if payload is None or isinstance(payload, str) else _compact(payload),
+                site,
+                reporter,
+                workstation,
+                db.flag(inc.team_lead_only),
+                db.flag(restricted),
                 audience,
-                assignee,
-                inc.team_id,
+                self._device_db,
+                self._now_db,
+                db.uid(assignee),
+                team,
             )
-        self.visibilities.append(vis)
+        )
+        self.visibilities.append(inc.vis(audience, assignee))
 
     def prepare(self) -> None:
         """Make the bulk rows ready for the driver ahead of :meth:`flush` (outside the
         change-log lock when the numbers are given late)."""
         dialect = self.conn.dialect
-        self._events = PreparedInsert(dialect, t.incident_events, self.event_rows)
-        self._changes = PreparedInsert(dialect, t.changes, self.change_rows)
+        self._events = PreparedInsert.ready(
+            dialect, t.incident_events, _EVENT_KEYS, self.event_rows
+        )
+        self._changes = PreparedInsert.ready(dialect, t.changes, _CHANGE_KEYS, self.change_rows)
         self._prepare_tasks()
 
     def flush(self) -> None:
         """Write the push (with the change-log lock held): numbers first, then every row."""
         conn = self.conn
         self.number()
-        new = [i for i in self.incidents.values() if i.new]
-        if new:
-            bulk_insert(
-                conn,
-                t.incidents,
-                [
-                    {
-                        "id": i.id,
-                        "site_id": i.site_id,
-                        "reference": i.reference,
-                        "reporter": i.reporter,
-                        "reporter_user_id": i.reporter_user_id,
-                        "workstation_id": i.workstation_id,
-                        "origin_device": i.origin_device,
-                        "team_lead_only": i.team_lead_only,
-                        "restricted": i.restricted,
-                        "status": i.status,
-                        "revision": i.revision,
-                        "field_revisions": i.field_revisions,
-                        "data": i.data,
-                        "occurred_at": i.occurred_at,
-                        "created_at": i.created_at,
-                        "received_at": self.now,
-                        "provisional_reference": i.provisional_reference,
-                        "assignee_user_id": i.assignee_user_id,
-                        "assignee_name": i.assignee_name,
-                        "alarm_id": i.alarm_id,
-                        "team_id": i.team_id,
-                    }
-                    for i in new
-                ],
+        db = self.db
+        new = [
+            (
+                *self._keys(i)[:2],
+                i.reference,
+                i.reporter,
+                *self._keys(i)[2:4],
+                db.uid(i.origin_device),
+                db.flag(i.team_lead_only),
+                db.flag(i.restricted),
+                i.status,
+                i.revision,
+                db.json(i.field_revisions),
+                db.json(i.data),
+                db.moment(i.occurred_at),
+                db.moment(i.created_at),
+                self._now_db,
+                i.provisional_reference,
+                db.uid(i.assignee_user_id),
+                i.assignee_name,
+                db.uid(i.alarm_id),
+                self._keys(i)[4],
             )
+            for i in self.incidents.values()
+            if i.new
+        ]
+        PreparedInsert.ready(conn.dialect, t.incidents, _INCIDENT_KEYS, new).run(conn)
         for i in self.incidents.values():
             if i.dirty and not i.new:
                 conn.execute(
@@ -1105,10 +1285,31 @@ class _Batch:
         self._tasks.run(self.conn)
 
     def _prepare_tasks(self) -> None:
-        new: list[dict[str, Any]] = []
+        new: list[tuple[Any, ...]] = []
         self._task_updates = []
-        for task_id in sorted(self.tasks_dirty):
+        db = self.db
+        for task_id in sorted(self.tasks_dirty, key=_uuid_order):
             s = self.tasks[task_id]
+            if task_id not in self.tasks_stored:
+                new.append(
+                    (
+                        db.uid(task_id),
+                        db.uid(s.incident_id),
+                        s.kind.value,
+                        s.reason[:32],
+                        self._moment(s.due),
+                        self._moment(s.due_from),
+                        self._moment(s.done_at),
+                        s.note,
+                        db.uid(s.assignee_user_id),
+                        s.assignee_name[: p.NAME_MAX],
+                        db.json(dict(s.details)) if s.details else self._no_details,
+                        db.json(dict(s.context)) if s.context else self._no_context,
+                        self._now_db,
+                    )
+                )
+                self.tasks_stored.add(task_id)
+                continue
             values = {
                 "incident_id": s.incident_id,
                 "kind": s.kind.value,
@@ -1123,12 +1324,8 @@ class _Batch:
                 "context": dict(s.context) if s.context else None,
                 "updated_at": self.now,
             }
-            if task_id in self.tasks_stored:
-                self._task_updates.append((task_id, values))
-            else:
-                new.append({"id": task_id, **values})
-                self.tasks_stored.add(task_id)
-        self._tasks = PreparedInsert(self.conn.dialect, t.followup_tasks, new)
+            self._task_updates.append((task_id, values))
+        self._tasks = PreparedInsert.ready(self.conn.dialect, t.followup_tasks, _TASK_KEYS, new)
 
     def _flush_counters(self) -> None:
         rc = t.reference_counters.c
@@ -1193,8 +1390,13 @@ def _deadlock(exc: sa.exc.OperationalError) -> bool:
     return getattr(exc.orig, "sqlstate", None) == DEADLOCK_DETECTED
 
 
+def _now() -> datetime:
+    """The moment a push is applied at (one reading per push; a test holds it still)."""
+    return datetime.now(UTC)
+
+
 def _push(store: ServerStore, pr: Principal, req: p.PushRequest, late: bool) -> PushOutcome:
-    now = datetime.now(UTC)
+    now = _now()
     accepted: dict[int, None] = {}
     rejected: dict[int, p.Rejection] = {}
     conflicts: dict[int, p.Conflict] = {}
@@ -1238,7 +1440,8 @@ def _push(store: ServerStore, pr: Principal, req: p.PushRequest, late: bool) -> 
                 done[r.device_seq] = (r.outcome, r.detail)
                 done_ids[r.device_seq] = r.change_id
         batch.load(req.changes)
-        recorded: list[dict[str, Any]] = []
+        recorded: list[tuple[Any, ...]] = []
+        device_db = batch.db.uid(req.device_id)
         for c in req.changes:
             known = done_ids.get(c.device_seq)
             if known is not None and known != c.change_id:
@@ -1268,14 +1471,14 @@ def _push(store: ServerStore, pr: Principal, req: p.PushRequest, late: bool) -> 
                 done[c.device_seq] = outcome
                 done_ids[c.device_seq] = c.change_id
                 recorded.append(
-                    {
-                        "device_id": req.device_id,
-                        "device_seq": c.device_seq,
-                        "change_id": c.change_id,
-                        "outcome": outcome[0],
-                        "detail": outcome[1],
-                        "applied_at": now,
-                    }
+                    (
+                        device_db,
+                        c.device_seq,
+                        batch.db.uid(c.change_id),
+                        outcome[0],
+                        batch.db.json(outcome[1]),
+                        batch._now_db,
+                    )
                 )
             kind, detail = done[c.device_seq]
             if kind == "accepted":
@@ -1289,7 +1492,7 @@ def _push(store: ServerStore, pr: Principal, req: p.PushRequest, late: bool) -> 
         batch.prepare()
         # The push record draws no seq and refers to nothing: written before the change-log
         # lock (a concurrent push of the same device meets it on its key, see push()).
-        PreparedInsert(conn.dialect, t.applied_pushes, recorded).run(conn)
+        PreparedInsert.ready(conn.dialect, t.applied_pushes, _PUSH_KEYS, recorded).run(conn)
         if late:
             store.lock_change_log(conn)
             if pr.is_workstation:
