@@ -91,3 +91,20 @@ class JsonLinesProcess:
             except (OSError, subprocess.TimeoutExpired):
                 self.proc.kill()
         return self.proc.wait(timeout=timeout)
+
+
+def python_json(code: str, *args: str, env: dict[str, str] | None = None) -> Any:
+    """Run ``code`` with this Python (``python -c``; offscreen Qt and the repository on the
+    path unless ``env`` says otherwise) and return the JSON of the last line it prints."""
+    if env is None:
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])

@@ -3,11 +3,9 @@ own answer, and the client installs it before its own modules are imported."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.support.processes import python_json
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -30,23 +28,8 @@ print(json.dumps({"before": before, "after": after, "installed": [first, again],
 """
 
 
-def probe() -> dict[str, object]:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
-    out = subprocess.run(
-        [sys.executable, "-c", PROBE],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    result: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
-    return result
-
-
 def test_the_bytes_check_answers_as_pyside6_does() -> None:
-    result = probe()
+    result = python_json(PROBE)
     assert result["installed"] == [True, True]
     assert result["replaced"] is True
     # built-in, extension, standard-library source, and the project's own with and without Qt

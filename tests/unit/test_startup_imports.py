@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
+
+from tests.support.processes import python_json
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -37,16 +38,7 @@ def test_start_up_imports_no_pdf_library_nor_foreign_keyring(tmp_path: Path) -> 
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
     env.pop("PYTHON_KEYRING_BACKEND", None)
     env["HOME"] = str(tmp_path)  # no keyring configuration file of the person running tests
-    out = subprocess.run(
-        [sys.executable, "-c", PROBE],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    loaded = json.loads(out.stdout.strip().splitlines()[-1])
+    loaded = python_json(PROBE, env=env)
     if sys.platform.startswith("linux"):
         assert loaded == []
     else:
@@ -123,16 +115,7 @@ def test_start_up_builds_no_area_and_no_later_service_before_the_alarm_path(
         log_reads,
         *before_shown,
     ]
-    out = subprocess.run(
-        [sys.executable, "-c", STAGES, json.dumps(watched)],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    stages = json.loads(out.stdout.strip().splitlines()[-1])
+    stages = python_json(STAGES, json.dumps(watched), env=env)
     assert stages["shown"] == []
     ready = set(stages["ready"]) - set(before_shown)
     assert ready == {"veiligbalie.services.context"}
