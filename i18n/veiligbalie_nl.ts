@@ -406,22 +406,6 @@
       <translation>webhook</translation>
     </message>
     <message>
-      <source>colleagues</source>
-      <translation>collega's</translation>
-    </message>
-    <message>
-      <source>security</source>
-      <translation>beveiliging</translation>
-    </message>
-    <message>
-      <source>team leads</source>
-      <translation>teamleiders</translation>
-    </message>
-    <message>
-      <source>coördinators</source>
-      <translation>coördinatoren</translation>
-    </message>
-    <message>
       <source>raised</source>
       <translation>alarm gegeven</translation>
     </message>
@@ -3472,6 +3456,22 @@
     <message>
       <source>Offline</source>
       <translation>Offline</translation>
+    </message>
+    <message>
+      <source>colleagues</source>
+      <translation>collega's</translation>
+    </message>
+    <message>
+      <source>security</source>
+      <translation>beveiliging</translation>
+    </message>
+    <message>
+      <source>team leads</source>
+      <translation>teamleiders</translation>
+    </message>
+    <message>
+      <source>coördinators</source>
+      <translation>coördinatoren</translation>
     </message>
     <message>
       <source>Information added</source>

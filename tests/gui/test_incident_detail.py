@@ -549,7 +549,7 @@ def test_alarm_log_names_each_escalation_level_once(env) -> None:
         "server",
         "server",
         PRESS + timedelta(seconds=30),
-        {"level": 1, "targets": ["security", "team_leads"]},
+        {"level": 1, "targets": ["security", "team_lead"]},
     )
     saved = service.save(_report(alarm_id=alarm_id))
     assert view.show_incident(saved.id)
@@ -557,4 +557,6 @@ def test_alarm_log_names_each_escalation_level_once(env) -> None:
     escalations = [line for line in log if "niveau" in line]
     assert len(escalations) == 2, log
     assert "Direct bij het indrukken" in escalations[0] and "niveau 0" in escalations[0]
-    assert "Geëscaleerd naar niveau 1" in escalations[1] and "30,0" in escalations[1]
+    assert "niveau 0: collega's" in escalations[0]
+    assert "Geëscaleerd naar niveau 1: beveiliging, teamleiders" in escalations[1]
+    assert "30,0" in escalations[1]

@@ -107,6 +107,8 @@ class AlarmLogLine:
     #: colleagues alerted at once) rather than after nobody answered.
     level: int | None = None
     at_once: bool = False
+    #: Whom the escalation alerted (the server's names: colleagues, security, team_lead, …).
+    targets: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -441,6 +443,7 @@ def _line(
         after = None
     station = str(data.get("station_name") or "")
     level = data.get("level") if kind == "escalated" else None
+    targets = data.get("targets") if kind == "escalated" else None
     return AlarmLogLine(
         kind,
         actor or "",
@@ -450,6 +453,7 @@ def _line(
         after,
         level if isinstance(level, int) else None,
         bool(data.get("with_raise")) if kind == "escalated" else False,
+        tuple(str(t) for t in targets) if isinstance(targets, list) else (),
     )
 
 

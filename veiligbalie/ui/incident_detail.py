@@ -686,10 +686,14 @@ class IncidentDetailView(QWidget):
             return fill(self.tr("Reached %1 over %2, after %3"), who, path, after)
         if kind == "acknowledged":
             return fill(self.tr('%1 answered "I\'m coming" over %2, after %3'), who, path, after)
-        if kind == "escalated" and line.at_once:
-            return fill(self.tr("Alerted at once with the press (level %1)"), line.level or 0)
         if kind == "escalated" and line.level is not None:
-            return fill(self.tr("Escalated to level %1, after %2"), line.level, after)
+            level = str(line.level)
+            if line.targets:
+                names = ", ".join(labels.escalation_target_label(t) for t in line.targets)
+                level = f"{level}: {names}"
+            if line.at_once:
+                return fill(self.tr("Alerted at once with the press (level %1)"), level)
+            return fill(self.tr("Escalated to level %1, after %2"), level, after)
         if kind == "escalated":
             return fill(self.tr("Escalated after %1"), after)
         if kind == "resolved":

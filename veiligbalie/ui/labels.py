@@ -181,6 +181,17 @@ def workstation_state_label(online: bool, enrolled: bool = True, revoked: bool =
     return QCoreApplication.translate("Labels", "Offline")
 
 
+def escalation_target_label(target: str) -> str:
+    """Whom an escalation level of an alarm alerted (the server's target names)."""
+    labels = {
+        "colleagues": QCoreApplication.translate("Labels", "colleagues"),
+        "security": QCoreApplication.translate("Labels", "security"),
+        "team_lead": QCoreApplication.translate("Labels", "team leads"),
+        "coordinator": QCoreApplication.translate("Labels", "coördinators"),
+    }
+    return labels.get(target, target)
+
+
 def timeline_kind_label(kind: str) -> str:
     labels = {
         "note": QCoreApplication.translate("Labels", "Information added"),

@@ -35,7 +35,7 @@ from veiligbalie.core.vocabulary import AlarmType
 from veiligbalie.services.supervision import BoardRow, SupervisionService
 from veiligbalie.services.supervision import wire as sv
 from veiligbalie.ui.alarm_popup import type_label
-from veiligbalie.ui.labels import workstation_state_label
+from veiligbalie.ui.labels import escalation_target_label, workstation_state_label
 
 if TYPE_CHECKING:
     from veiligbalie.services.context import AppContext
@@ -340,12 +340,7 @@ class AlarmLog(QWidget):
 
     def target_text(self, target: str) -> str:
         """Whom an escalation level alerted."""
-        return {
-            "colleagues": self.tr("colleagues"),
-            "security": self.tr("security"),
-            "team_lead": self.tr("team leads"),
-            "coordinator": self.tr("coördinators"),
-        }.get(target, target)
+        return escalation_target_label(target)
 
     def kind_text(self, kind: str) -> str:
         """A line of the alarm's log, named as the people reading it say it."""
