@@ -136,6 +136,9 @@ class AppContext:
         now): Hulp and its sync, the follow-up list, documents, evidence, the dossier."""
         if self.completed:
             return
+        from veiligbalie.protocol.base import build_deferred
+
+        build_deferred()  # the wire schemas a client start-up left to now (app.py)
         from veiligbalie.services.attachments import AttachmentService
         from veiligbalie.services.dossier import DossierService
         from veiligbalie.services.followup import FollowUpService
