@@ -762,7 +762,10 @@ class _Batch:
             inc.data["reference"] = payload["reference"] = number
             self._aliases(inc)
             if self._changes is not None:
-                self._changes.set(index, "payload", _compact(payload))
+                # (PreparedInsert.set, which only this reference used: one value of a row.)
+                row = list(self._changes.params[index])
+                row[self._changes.keys.index("payload")] = _compact(payload)
+                self._changes.params[index] = tuple(row)
             else:
                 self.change_rows[index]["payload"] = _compact(payload)
         self.unnumbered.clear()

@@ -338,12 +338,6 @@ class PreparedInsert:
         the caller turns its values into driver form with these (or knows the form)."""
         return dict(_compiled_insert(dialect, table, keys)[1])
 
-    def set(self, index: int, key: str, value: Any) -> None:
-        """Fill in one value of row ``index`` (of a column without a bind processor)."""
-        row = list(self.params[index])
-        row[self.keys.index(key)] = value
-        self.params[index] = tuple(row)
-
     def run(self, conn: Connection) -> None:
         if not self.params:
             return

@@ -1192,32 +1192,7 @@ class _Batch:
         """Write the push (with the change-log lock held): numbers first, then every row."""
         conn = self.conn
         self.number()
-        db = self.db
-        new = [
-            (
-                *self._keys(i)[:2],
-                i.reference,
-                i.reporter,
-                *self._keys(i)[2:4],
-                db.uid(i.origin_device),
-                db.flag(i.team_lead_only),
-                db.flag(i.restricted),
-                i.status,
-                i.revision,
-                db.json(i.field_revisions),
-                db.json(i.data),
-                db.moment(i.occurred_at),
-                db.moment(i.created_at),
-                self._now_db,
-                i.provisional_reference,
-                db.uid(i.assignee_user_id),
-                i.assignee_name,
-                db.uid(i.alarm_id),
-                self._keys(i)[4],
-            )
-            for i in self.incidents.values()
-            if i.new
-        ]
+        new = [self._new_row(i) for i in self.incidents.values() if i.new]
         PreparedInsert.ready(conn.dialect, t.incidents, _INCIDENT_KEYS, new).run(conn)
         for i in self.incidents.values():
             if i.dirty and not i.new:
@@ -1283,6 +1258,34 @@ class _Batch:
             )
         assert self._tasks is not None
         self._tasks.run(self.conn)
+
+    def _new_row(self, i: _Incident) -> tuple[Any, ...]:
+        """A new report's row of ``incidents``, in driver form (_INCIDENT_KEYS)."""
+        db = self.db
+        key, site, reporter, workstation, team = self._keys(i)
+        return (
+            key,
+            site,
+            i.reference,
+            i.reporter,
+            reporter,
+            workstation,
+            db.uid(i.origin_device),
+            db.flag(i.team_lead_only),
+            db.flag(i.restricted),
+            i.status,
+            i.revision,
+            db.json(i.field_revisions),
+            db.json(i.data),
+            db.moment(i.occurred_at),
+            db.moment(i.created_at),
+            self._now_db,
+            i.provisional_reference,
+            db.uid(i.assignee_user_id),
+            i.assignee_name,
+            db.uid(i.alarm_id),
+            team,
+        )
 
     def _prepare_tasks(self) -> None:
         new: list[tuple[Any, ...]] = []

@@ -264,23 +264,20 @@ class PreparedInsert:
         """Insert ``rows`` (each exactly the prepared columns) inside ``conn``'s transaction,
         in one ``executemany``."""
         sql, _ = self._compiled
-        params = [self.params(row) for row in rows]
-        raw = conn.connection.driver_connection
-        assert isinstance(raw, sqlite3.Connection)
-        try:
-            raw.executemany(sql, params)
-        except sqlite3.Error as exc:
-            raise DBAPIError.instance(sql, params, exc, sqlite3.Error) from exc
+        run(conn, sql, [self.params(row) for row in rows], many=True)
 
 
-def run(conn: Connection, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+def run(
+    conn: Connection, sql: str, params: Sequence[Any] = (), *, many: bool = False
+) -> sqlite3.Cursor:
     """Run ``sql`` (``?`` parameters, already converted) on the sqlite3 connection under
-    ``conn``, inside the same transaction. Errors are raised as SQLAlchemy raises them
-    (IntegrityError, OperationalError, ... wrapping the sqlite3 error), as from Core."""
+    ``conn``, inside the same transaction; ``many``: ``params`` is a list of rows, run with
+    one ``executemany``. Errors are raised as SQLAlchemy raises them (IntegrityError,
+    OperationalError, ... wrapping the sqlite3 error), as from Core."""
     raw = conn.connection.driver_connection
     assert isinstance(raw, sqlite3.Connection)
     try:
-        return raw.execute(sql, params)
+        return raw.executemany(sql, params) if many else raw.execute(sql, params)
     except sqlite3.Error as exc:
         raise DBAPIError.instance(sql, params, exc, sqlite3.Error) from exc
 
