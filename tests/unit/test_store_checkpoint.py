@@ -99,3 +99,33 @@ def test_an_idle_thread_ends_and_the_next_commit_starts_one(
         )
     finally:
         db.close()
+
+
+def test_deferred_work_that_fails_is_logged_and_checkpoints_go_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(checkpoint, "QUIET", 0.02)
+    path = tmp_path / "failing.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("CREATE TABLE t (x)")
+    calls: list[bool] = []
+
+    def failing(conn: sqlite3.Connection, keep_going: object) -> None:
+        calls.append(True)
+        conn.execute("BEGIN IMMEDIATE")
+        raise sqlite3.OperationalError("disk I/O error")
+
+    worker = checkpoint.Checkpointer(path, 1000, failing)
+    try:
+        worker.nudge()
+        wait_until(lambda: calls, what="the deferred work to run")
+        wait_until(lambda: "Deferred work" in caplog.text, what="the failure to be logged")
+        runs = worker.runs
+        worker.nudge()  # the thread (or a new one) still checkpoints and tries again
+        wait_until(lambda: worker.runs > runs and len(calls) >= 2, what="a checkpoint after it")
+        # It rolled back: another writer can take the lock.
+        with sqlite3.connect(path, timeout=2) as conn:
+            conn.execute("INSERT INTO t VALUES (1)")
+    finally:
+        worker.close()

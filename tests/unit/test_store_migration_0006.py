@@ -9,12 +9,14 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from alembic import command
 
 from tests.support.log_data import fill
 from veiligbalie.core.ids import uuid7
 from veiligbalie.core.incident import Incident
 from veiligbalie.core.vocabulary import Category
+from veiligbalie.store import search_index
 from veiligbalie.store.database import Database, _make_engine, alembic_config, head_revision
 from veiligbalie.store.incidents import IncidentRepository
 from veiligbalie.store.log_query import LogFilter, LogQueries, LogQuery
@@ -73,7 +75,11 @@ def test_a_store_of_the_previous_schema_migrates_with_its_data(tmp_path: Path) -
         )
         saved.append(repo.save_new(incident, plan=i % 2 == 0))
     repo.add_note(saved[3].id, "anna", "De camerabeelden zijn veiliggesteld.")
-    fill(db, 40, NOW)
+    with pytest.MonkeyPatch.context() as patch:
+        # The schema before 0007 makes the search entries in its insert trigger and has no
+        # list of pending ones for the pull to work off.
+        patch.setattr(search_index, "index_chunk", lambda *_a, **_k: False)
+        fill(db, 40, NOW)
     db.close()
     before_rows = dump(path)
     before_indexes = indexes(path)
@@ -97,11 +103,15 @@ def test_a_store_of_the_previous_schema_migrates_with_its_data(tmp_path: Path) -
         }
         assert indexes(path) == declared
         assert indexes(path) != before_indexes
-        # The search table without per-report sizes, kept by the same triggers as before.
+        # The search table without per-report sizes, kept by the same triggers as before
+        # (but for a new report's, which 0007 defers: tests/unit/test_store_search_index.py).
         tables = schema_of(path, "table")
         assert "columnsize = 0" in tables["incident_search"]
         assert "incident_search_docsize" not in tables
-        assert schema_of(path, "trigger") == before_triggers
+        triggers = schema_of(path, "trigger")
+        assert "search_pending" in triggers.pop("incident_search_insert")
+        assert "incident_search" in before_triggers.pop("incident_search_insert")
+        assert triggers == before_triggers
 
         queries = LogQueries(migrated)
         by_note = LogQuery(LogFilter(text="camerabeelden zijn veilig"))

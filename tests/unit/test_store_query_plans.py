@@ -98,7 +98,10 @@ def shapes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[object, 
 
         @event.listens_for(db.engine, "before_cursor_execute")
         def grab(_c: object, _cur: object, sql: str, params: object, *_a: object) -> None:
-            if sql.lstrip().upper().startswith("SELECT") and "sqlite_master" not in sql:
+            # (The search's catch-up reads a table of 0007, which the schema before 0006
+            # does not have: tests/unit/test_store_search_index.py covers it.)
+            skip = "sqlite_master" in sql or "search_pending" in sql
+            if sql.lstrip().upper().startswith("SELECT") and not skip:
                 seen.setdefault(sql, tuple(params) if params else ())  # type: ignore[arg-type]
 
         _run_reads(db)

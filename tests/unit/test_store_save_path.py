@@ -51,7 +51,7 @@ def raw_rows(db: Database, sql: str) -> list[tuple[Any, ...]]:
 
 
 def counts(db: Database) -> dict[str, int]:
-    names = ("incidents", "outbox", "incident_events", "followup_tasks", "incident_search")
+    names = ("incidents", "outbox", "incident_events", "followup_tasks", "search_pending")
     return {name: raw_rows(db, f"SELECT count(*) FROM {name}")[0][0] for name in names}
 
 
@@ -61,7 +61,9 @@ def counter(db: Database) -> str | None:
     return found[0][0] if found else None
 
 
-def test_a_save_commits_one_report_one_outbox_row_and_its_search_entry(db: Database) -> None:
+def test_a_save_commits_one_report_one_outbox_row_and_its_pending_search_entry(
+    db: Database,
+) -> None:
     repo = IncidentRepository(db)
     saved = repo.save_new(make_incident())
     # Committed: another connection sees exactly one of each.
@@ -70,7 +72,7 @@ def test_a_save_commits_one_report_one_outbox_row_and_its_search_entry(db: Datab
         "outbox": 1,
         "incident_events": 0,
         "followup_tasks": 0,
-        "incident_search": 1,
+        "search_pending": 1,  # the entry itself is made after the save (search_index)
     }
     [(kind, entity, payload, state)] = raw_rows(
         db, "SELECT kind, entity_id, payload, state FROM outbox"

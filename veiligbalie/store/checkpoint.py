@@ -13,6 +13,10 @@ write after a checkpoint that copied everything, which needs a moment without co
 moment: then the writer's own automatic checkpoint, raised to :data:`FALLBACK_PAGES`,
 takes over; it finds most pages copied already by this thread. Durability does not
 change: a commit is durable when its WAL frames are synced, before any checkpoint.
+
+The same thread does the store's deferred work (``idle_work``: the search entries of new
+reports, store/search_index.py) once no commit came for :data:`QUIET` seconds, and leaves
+it between two steps as soon as one does.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -31,14 +36,21 @@ FALLBACK_PAGES = 10_000
 DELAY = 0.05
 #: Seconds without a commit after which the thread ends (a new one starts on the next).
 IDLE = 60.0
+#: Seconds without a commit before the deferred work starts: a burst of saves is over.
+QUIET = 1.0
+
+#: Deferred work: runs on the thread's connection while the callable it is given says so
+#: (no commit came meanwhile, not closing).
+IdleWork = Callable[[sqlite3.Connection, Callable[[], bool]], object]
 
 
 class Checkpointer:
     """Checkpoints one database file on a thread of its own after commits (:meth:`nudge`)."""
 
-    def __init__(self, path: Path, busy_timeout_ms: int) -> None:
+    def __init__(self, path: Path, busy_timeout_ms: int, idle_work: IdleWork | None = None) -> None:
         self._path = path
         self._busy_timeout_ms = busy_timeout_ms
+        self._idle_work = idle_work
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -74,6 +86,24 @@ class Checkpointer:
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout=30)
 
+    def _undisturbed(self) -> bool:
+        """No commit came and no close since the deferred work began."""
+        return not self._wake.is_set()
+
+    def _deferred(self, conn: sqlite3.Connection) -> None:
+        assert self._idle_work is not None
+        try:
+            self._idle_work(conn, self._undisturbed)
+        except sqlite3.Error:
+            # Not fatal either: it is tried again after the next commit (and a search
+            # does its own part first).
+            log.warning("Deferred work on %s failed", self._path, exc_info=True)
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            return
+        if self._undisturbed():
+            self._checkpoint(conn)  # what the deferred work wrote
+
     def _checkpoint(self, conn: sqlite3.Connection) -> None:
         _busy, frames, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
         self.runs += 1
@@ -98,6 +128,8 @@ class Checkpointer:
                     return
                 self._wake.clear()
                 self._checkpoint(conn)
+                if self._idle_work is not None and not self._wake.wait(QUIET):
+                    self._deferred(conn)
         except sqlite3.Error:
             # Not fatal: the writers' own automatic checkpoint (FALLBACK_PAGES) takes over.
             log.warning("WAL checkpoint of %s failed", self._path, exc_info=True)

@@ -33,7 +33,7 @@ from sqlalchemy.exc import DBAPIError
 
 from veiligbalie import paths
 from veiligbalie.core.ids import uuid7
-from veiligbalie.store import checkpoint, device
+from veiligbalie.store import checkpoint, device, search_index
 from veiligbalie.store.schema import meta
 
 if TYPE_CHECKING:
@@ -293,7 +293,8 @@ class Database:
         # write lock is taken up front, so two writers queue (busy_timeout) instead of
         # one failing on lock upgrade.
         self._write_engine = engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
-        self.checkpointer = checkpoint.Checkpointer(path, BUSY_TIMEOUT_MS)
+        # Its thread also makes the search entries of new reports when the store is idle.
+        self.checkpointer = checkpoint.Checkpointer(path, BUSY_TIMEOUT_MS, search_index.index_while)
         event.listen(engine, "commit", self._committed)
 
     def _committed(self, _conn: Connection) -> None:

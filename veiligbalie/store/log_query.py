@@ -19,6 +19,7 @@ from enum import StrEnum
 from typing import Any
 
 from veiligbalie.core.vocabulary import Category, IncidentStatus, Severity
+from veiligbalie.store import search_index
 from veiligbalie.store.database import Database
 from veiligbalie.store.incidents import excerpt
 from veiligbalie.store.schema import SEARCH_TABLE
@@ -338,6 +339,13 @@ class LogQueries:
     def __init__(self, db: Database) -> None:
         self._db = db
 
+    def _connect(self, query: LogQuery) -> Any:
+        """A read connection for ``query``; a search first has the search entries of
+        reports saved a moment ago made (store/search_index.py)."""
+        if search_terms(query.filter.text):
+            search_index.catch_up(self._db)
+        return self._db.engine.connect()
+
     def _many(self, conn: Any, query: LogQuery, now: datetime, found: int | None) -> frozenset[str]:
         """Which subquery filters match more reports than are worth looking up one by one
         (``found``: the search's matches; the plan only changes speed, never the answer)."""
@@ -357,7 +365,7 @@ class LogQueries:
         """The first ``limit`` rows and how many match in all: one connection, one plan,
         and a search asked of the index once (its matches kept in a temporary table that
         both the page and the count read)."""
-        with self._db.engine.connect() as conn:
+        with self._connect(query) as conn:
             found = _collect_matches(conn, query)
             many = self._many(conn, query, now, found)
             rows = self._page(conn, query, now, limit, 0, many, found is not None)
@@ -377,13 +385,13 @@ class LogQueries:
         offset: int = 0,
     ) -> list[LogRow]:
         """``limit`` rows from ``offset`` in the query's order, with their follow-up state."""
-        with self._db.engine.connect() as conn:
+        with self._connect(query) as conn:
             found = _collect_matches(conn, query)
             many = self._many(conn, query, now, found)
             return self._page(conn, query, now, limit, offset, many, found is not None)
 
     def count(self, query: LogQuery, now: datetime) -> int:
-        with self._db.engine.connect() as conn:
+        with self._connect(query) as conn:
             found = _collect_matches(conn, query)
             if found is not None and _text_only(query):
                 return found
@@ -427,7 +435,7 @@ class LogQueries:
         """Every row under ``query`` in its order, streamed ``batch`` rows at a time (never
         the whole log in memory), with the columns a spreadsheet wants; the perpetrator
         fields only when ``restricted`` (the reader may read them), else empty."""
-        with self._db.engine.connect() as conn:
+        with self._connect(query) as conn:
             found = _collect_matches(conn, query)
             many = self._many(conn, query, now, found)
             where, params = _where(query, now, many, found is not None)

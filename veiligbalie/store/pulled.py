@@ -36,6 +36,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from veiligbalie import paths
 from veiligbalie.core.timeline import NEWS_KINDS, TimelineKind, is_news
 from veiligbalie.core.vocabulary import IncidentStatus
+from veiligbalie.store import search_index
 from veiligbalie.store.database import Database
 from veiligbalie.store.outbox import META_SYNC_CURSOR
 from veiligbalie.store.schema import attachments as attachments_table
@@ -551,6 +552,10 @@ class PulledData:
             stored: list[str] = []
             if purges:
                 stored = apply_purges(conn, purges, result, now)
+            if result.new_incidents:
+                # Their search entries in this transaction, after the page's notes: not
+                # left for a search on the GUI thread (search_index).
+                search_index.index_chunk(conn.exec_driver_sql, limit=-1)
             if cursor is not None:
                 conn.execute(_UPSERT_META, {"key": META_SYNC_CURSOR, "value": str(cursor)})
         remove_stored_files(stored)

@@ -202,10 +202,19 @@ alarm_followups = Table(
 
 #: Free-text search of the log (migration 0004): an FTS5 table with the trigram tokenizer,
 #: one row per report at the report's rowid (its description and its notes), kept by
-#: triggers on ``incidents`` and ``incident_events``. SQLAlchemy cannot describe a virtual
+#: triggers on ``incidents`` and ``incident_events`` (a new report's entry is made later,
+#: see ``search_pending``). SQLAlchemy cannot describe a virtual
 #: table: it is queried as text (store/log_query.py) and left out of the comparison with
 #: the migrations.
 SEARCH_TABLE = "incident_search"
+#: The reports whose search entry is still to be made (migration 0007): a save notes its
+#: report's rowid here (one short row) and store/search_index.py indexes it off the save's
+#: path, in idle moments and before any search.
+search_pending = Table(
+    "search_pending",
+    metadata,
+    Column("report_rowid", Integer, primary_key=True, autoincrement=False),
+)
 #: FTS5 keeps the index in shadow tables named after the virtual table.
 _SEARCH_SHADOWS = frozenset(
     f"{SEARCH_TABLE}_{part}" for part in ("data", "idx", "content", "docsize", "config")
