@@ -90,10 +90,9 @@ class Checkpointer:
         """No commit came and no close since the deferred work began."""
         return not self._wake.is_set()
 
-    def _deferred(self, conn: sqlite3.Connection) -> None:
-        assert self._idle_work is not None
+    def _deferred(self, work: IdleWork, conn: sqlite3.Connection) -> None:
         try:
-            self._idle_work(conn, self._undisturbed)
+            work(conn, self._undisturbed)
         except sqlite3.Error:
             # Not fatal either: it is tried again after the next commit (and a search
             # does its own part first).
@@ -128,8 +127,9 @@ class Checkpointer:
                     return
                 self._wake.clear()
                 self._checkpoint(conn)
-                if self._idle_work is not None and not self._wake.wait(QUIET):
-                    self._deferred(conn)
+                work = self._idle_work
+                if work is not None and not self._wake.wait(QUIET):
+                    self._deferred(work, conn)
         except sqlite3.Error:
             # Not fatal: the writers' own automatic checkpoint (FALLBACK_PAGES) takes over.
             log.warning("WAL checkpoint of %s failed", self._path, exc_info=True)
