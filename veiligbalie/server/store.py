@@ -19,7 +19,9 @@ import json
 import os
 import re
 import secrets
+import sqlite3
 import sys
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -129,6 +131,10 @@ def _parse_url(url: str) -> URL:
     return parsed
 
 
+#: Seconds a writer waits for SQLite's write lock before it fails ("database is locked").
+SQLITE_WRITE_WAIT = 30.0
+
+
 def create_db_engine(url: str) -> Engine:
     parsed = _parse_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -146,7 +152,7 @@ def create_db_engine(url: str) -> Engine:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=FULL")
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute(f"PRAGMA busy_timeout={SQLITE_WRITE_WAIT * 1000:.0f}")
             cur.close()
 
         @event.listens_for(engine, "begin")
@@ -386,6 +392,7 @@ class ServerStore:
         self.url = url
         self.engine = create_db_engine(url)
         self.backend: str = self.engine.dialect.name
+        self._writer = threading.Lock()
         if run_migrations:
             migrate(self.engine)
         elif current_revision(self.engine) != head_revision():
@@ -415,14 +422,31 @@ class ServerStore:
 
     @contextmanager
     def write(self, *, log: bool = False) -> Iterator[Connection]:
-        """A write transaction; ``log=True`` when it may append to the change log."""
-        with self.engine.connect() as conn:
-            if self.backend == "sqlite":
-                conn = conn.execution_options(sqlite_immediate=True)
-            with conn.begin():
-                if log:
-                    self.lock_change_log(conn)
-                yield conn
+        """A write transaction; ``log=True`` when it may append to the change log.
+
+        On SQLite the writers of this process take their turn on a lock of their own before
+        ``BEGIN IMMEDIATE``: SQLite's busy handler makes a waiting writer sleep in steps of
+        up to 100 ms and try again, so with many writers at once (every station pushing
+        after the server was away) the database stood idle between them; a waiter on the
+        lock starts the moment the writer before it ends. Another process (the command
+        line, a backup) still meets the busy handler as before."""
+        if self.backend == "sqlite":
+            if not self._writer.acquire(timeout=SQLITE_WRITE_WAIT):
+                raise sa.exc.OperationalError(
+                    "BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked")
+                )
+            try:
+                with self.engine.connect() as conn:
+                    conn = conn.execution_options(sqlite_immediate=True)
+                    with conn.begin():
+                        yield conn
+            finally:
+                self._writer.release()
+            return
+        with self.engine.connect() as conn, conn.begin():
+            if log:
+                self.lock_change_log(conn)
+            yield conn
 
     def lock_change_log(self, conn: Connection) -> None:
         """Take the change-log lock in ``conn``'s write transaction, held until it ends: a
