@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from tests.support.pulled import pull_report
 from tests.unit.test_store_incidents import make_incident
@@ -295,3 +295,31 @@ def test_a_peer_support_member_ticks_off_a_task_without_its_report(db: Database)
         local_followup(
             repo, uuid.uuid4(), done_at, followup_data(kind, "done", done_at=done_at.isoformat())
         )
+
+
+def test_due_soon_is_announced_once_per_task_with_one_statement_for_any_number(
+    db: Database,
+) -> None:
+    """The check every minute asks which of the tasks due soon were announced: the same SQL
+    text for any number of tasks (an IN list per count filled the connection's statement
+    cache with ever longer statements: memory that grew for a client running for weeks)."""
+    tasks = TaskRepository(db)
+    first = [uuid.uuid4() for _ in range(3)]
+    more = [uuid.uuid4() for _ in range(700)]  # past any chunk size of an IN list
+    texts: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        if "FROM meta" in statement:
+            texts.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        assert tasks.unannounced(first) == set(first)
+        assert tasks.unannounced(first) == set()
+        assert tasks.unannounced([*first, *more]) == set(more)
+        assert tasks.unannounced(reversed([*first, *more])) == set()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert tasks.unannounced([]) == set()
+    assert len(texts) == 4
+    assert len(set(texts)) == 1

@@ -86,6 +86,11 @@ _INSERT_PLANNED = PreparedInsert(
     incident_events, [c.name for c in incident_events.c], conflict_do_nothing=["id"]
 )
 _ORPHANS = select(meta.c.key, meta.c.value).where(meta.c.key.in_(bindparam("keys", expanding=True)))
+# Which of these tasks' "due soon" was announced: the keys go in as one JSON array, so the
+# statement's text is the same for any number of them. (An IN list of the keys made a new
+# statement for every count; checked every minute over every task due soon, they filled the
+# connection's statement cache with ever longer copies: the soak's growth in memory.)
+_ANNOUNCED = "SELECT key FROM meta WHERE key IN (SELECT value FROM json_each(?))"
 # Whether any task's events are kept at all (most stores keep none): a range of the key.
 _ANY_ORPHANS = (
     select(meta.c.key)
@@ -706,10 +711,7 @@ class TaskRepository:
         with self._db.write() as session:
             conn = session.connection()
             keys = [ANNOUNCED_PREFIX + t for t in sorted(wanted)]
-            done: set[str] = set()
-            for start in range(0, len(keys), _CHUNK):
-                chunk = keys[start : start + _CHUNK]
-                done.update(conn.execute(select(meta.c.key).where(meta.c.key.in_(chunk))).scalars())
+            done = set(conn.exec_driver_sql(_ANNOUNCED, (json.dumps(keys),)).scalars())
             fresh = [k for k in keys if k not in done]
             if fresh:
                 conn.execute(
