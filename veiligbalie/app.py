@@ -274,7 +274,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         gc.freeze()
         window.first_area_shown.connect(gc.freeze)
         if args.smoke_test:
-            problems = smoke_check(language)
+            try:
+                problems = smoke_check(language)
+            except Exception:  # a check that cannot even run fails the test, never hangs it
+                log.exception("smoke: a check failed to run")
+                print("smoke: FAILED (a check failed to run; see the log)", flush=True)
+                problems = ["smoke check"]
             app.exit(0 if not problems else 4)
             return
         window.offer_draft_recovery()
@@ -354,11 +359,15 @@ def smoke_check(language: str) -> list[str]:
     )
     check("sound", (resources / "sounds" / "alarm.wav").is_file(), "sounds/alarm.wav")
     check("fonts", (resources / "fonts" / "DejaVuSans.ttf").is_file(), "fonts/DejaVuSans.ttf")
-    from PySide6.QtMultimedia import QMediaFormat  # the alarm sound's backend (a Qt plugin)
-
-    decodes = QMediaFormat().supportedFileFormats(QMediaFormat.ConversionMode.Decode)
-    wave = QMediaFormat.FileFormat.Wave in decodes
-    check("multimedia", wave, f"{len(decodes)} formats, WAVE {'among them' if wave else 'missing'}")
+    try:  # the alarm sound's backend (a Qt plugin and the system's sound libraries)
+        from PySide6.QtMultimedia import QMediaFormat
+    except ImportError as exc:  # e.g. libpulse.so.0 missing on a Linux machine
+        check("multimedia", False, f"QtMultimedia cannot be loaded: {exc}")
+    else:
+        decodes = QMediaFormat().supportedFileFormats(QMediaFormat.ConversionMode.Decode)
+        wave = QMediaFormat.FileFormat.Wave in decodes
+        formats = f"{len(decodes)} formats, WAVE {'among them' if wave else 'missing'}"
+        check("multimedia", wave, formats)
     try:
         cards = sum(len(v) for v in read_folder(resources / "guidance").cards.values())
     except (OSError, GuidanceError) as exc:  # reported, not raised: the smoke test says what

@@ -71,6 +71,25 @@ def test_smoke_test_flag_starts_checks_shipped_files_and_exits_0(tmp_path: Path)
     assert "smoke:" in (tmp_path / "logs" / "veiligbalie.log").read_text("utf-8")
 
 
+def test_smoke_test_fails_and_names_a_sound_backend_that_cannot_load(
+    qapp: object, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A machine without the system's sound library (libpulse on Linux) cannot import
+    QtMultimedia: the smoke test says so and fails (it used to stop with the traceback and
+    never exit)."""
+    import sys
+
+    from veiligbalie.app import smoke_check
+
+    monkeypatch.setitem(sys.modules, "PySide6.QtMultimedia", None)  # import raises
+    problems = smoke_check("nl")
+    out = capsys.readouterr().out
+    assert "multimedia" in problems
+    assert "smoke: FAIL multimedia: QtMultimedia cannot be loaded" in out
+    assert "smoke: ok   guidance:" in out  # the checks after it still ran
+    assert out.rstrip().endswith("FAILED")
+
+
 def test_presets_file_location(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv(paths.ENV_PRESETS, str(tmp_path / "it.ini"))
     assert paths.presets_path() == tmp_path / "it.ini"
