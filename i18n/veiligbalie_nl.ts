@@ -3306,6 +3306,14 @@
       <translation>Afgesloten</translation>
     </message>
     <message>
+      <source>On this workstation</source>
+      <translation>Op deze werkplek</translation>
+    </message>
+    <message>
+      <source>Received</source>
+      <translation>Ontvangen</translation>
+    </message>
+    <message>
       <source>Your report is safe on this workstation and will be sent as soon as the server can be reached.</source>
       <translation>Opgeslagen op deze werkplek; je melding wordt verzonden zodra de server bereikbaar is.</translation>
     </message>

@@ -24,6 +24,7 @@ from veiligbalie.core.vocabulary import Category, FollowUpKind, IncidentStatus, 
 from veiligbalie.services.log import LogService
 from veiligbalie.store.database import Database
 from veiligbalie.store.incidents import IncidentRepository
+from veiligbalie.ui import labels
 from veiligbalie.ui.log_view import LogModel, LogView, SortKey
 from veiligbalie.ui.main_window import MainWindow
 
@@ -130,6 +131,27 @@ def test_everything_shows_with_its_columns(view: LogView, ids: dict[str, uuid.UU
     assert "Bezoeker schreeuwde" in model.index(shout, column[SortKey.CATEGORIES]).data()
     # Several sites: the site filter and column show.
     assert view.site.isVisibleTo(view) and not view.table.isColumnHidden(column[SortKey.SITE])
+
+
+def test_status_and_severity_cells_show_whole_labels(
+    view: LogView, ids: dict[str, uuid.UUID]
+) -> None:
+    """A table cell shows the status short enough to fit and the full one as its tooltip;
+    the Status and Severity columns are as wide as their longest label."""
+    model = view.model
+    column = {key: LogModel.COLUMNS.index(key) for key in LogModel.COLUMNS}
+    here = next(r for r in range(model.rowCount()) if model.row(r).id == ids["here"])
+    cell = model.index(here, column[SortKey.STATUS])
+    assert cell.data() == "On this workstation"
+    assert cell.data(Qt.ItemDataRole.ToolTipRole) == "Saved on this workstation"
+    metrics = view.table.fontMetrics()
+    header = view.table.horizontalHeader()
+    for key, texts in (
+        (SortKey.STATUS, [labels.status_short_label(s) for s in IncidentStatus]),
+        (SortKey.SEVERITY, [labels.severity_label(s) for s in Severity]),
+    ):
+        widest = max(metrics.horizontalAdvance(text) for text in texts)
+        assert header.sectionSize(column[key]) >= widest + 8, key
 
 
 def everything(total: int) -> str:

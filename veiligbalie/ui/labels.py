@@ -81,6 +81,16 @@ def status_label(status: IncidentStatus) -> str:
     return labels[status]
 
 
+def status_short_label(status: IncidentStatus) -> str:
+    """The status in a table cell, where the full label does not fit beside the rest (the
+    full one is the cell's tooltip)."""
+    if status is IncidentStatus.SAVED_LOCALLY:
+        return QCoreApplication.translate("Labels", "On this workstation")
+    if status is IncidentStatus.RECEIVED:
+        return QCoreApplication.translate("Labels", "Received")
+    return status_label(status)
+
+
 def status_explanation(status: IncidentStatus) -> str:
     """One sentence on what the status means for the reporter."""
     labels = {

@@ -57,6 +57,7 @@ from veiligbalie.ui.labels import (
     reference_text,
     severity_label,
     status_label,
+    status_short_label,
 )
 from veiligbalie.ui.widgets import FlowLayout
 
@@ -64,6 +65,8 @@ PAGE = 200
 #: Typing pauses this long before the search runs (one query per pause, not per key).
 SEARCH_DEBOUNCE_MS = 150
 OFFICE_TZ = ZoneInfo("Europe/Amsterdam")
+# Pixels beside a cell's text (its margins), for columns sized to their labels.
+CELL_PADDING = 16
 AnyIndex = QModelIndex | QPersistentModelIndex
 E = TypeVar("E", bound=StrEnum)
 
@@ -212,6 +215,8 @@ class LogModel(QAbstractTableModel):
             if column is SortKey.CATEGORIES:
                 labels = [category_label(c) for c in CATEGORY_ORDER if c in item.categories]
                 return ", ".join(labels) + "\n\n" + item.excerpt
+            if column is SortKey.STATUS:
+                return status_label(item.status)
             return self._texts(index.row())[index.column()]
         return None
 
@@ -240,7 +245,7 @@ class LogModel(QAbstractTableModel):
         if column is SortKey.LOCATION:
             return item.location
         if column is SortKey.STATUS:
-            return status_label(item.status)
+            return status_short_label(item.status)
         if column is SortKey.ASSIGNEE:
             return item.assignee_name
         if column is SortKey.FOLLOWUP:
@@ -375,6 +380,15 @@ class LogView(QWidget):
             SortKey.FOLLOWUP: 122,
             SortKey.SITE: 110,
         }
+        # Columns of a few fixed labels are as wide as their longest label in the language
+        # shown ("Levensbedreigend" is wider than "Life-threatening").
+        metrics = self.table.fontMetrics()
+        for key, labels in (
+            (SortKey.STATUS, [status_short_label(s) for s in IncidentStatus]),
+            (SortKey.SEVERITY, [severity_label(s) for s in Severity]),
+        ):
+            widest = max(metrics.horizontalAdvance(label) for label in labels)
+            widths[key] = max(widths[key], widest + CELL_PADDING)
         for column, key in enumerate(LogModel.COLUMNS):
             if key in widths:
                 header.resizeSection(column, widths[key])
