@@ -298,3 +298,67 @@ def test_acknowledgement_stops_escalation(site: Site, receiver: Receiver) -> Non
     assert receiver.received == []
     kinds = [(e["kind"], e["data"].get("level")) for e in log_of(site, alarm["id"])]
     assert ("escalated", 1) not in kinds and ("escalated", 2) not in kinds
+
+
+@pytest.mark.postgres
+def test_an_alarm_goes_round_while_every_shared_worker_waits_on_a_push(
+    site: Site, db_url: str
+) -> None:
+    """Every station pushing at once (the server was away) holds all of the shared thread
+    pool's workers: the alarm's reads, writes and threads are its own, so it is fanned out,
+    answered and acknowledged while forty-five pushes wait (here: for the change-log lock,
+    held by the test), and a station whose stream opens then is on the alarm path at once.
+    Before, the raise waited for a free worker until the pushes ended."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("the change-log lock a test can hold from outside is PostgreSQL's")
+    import sqlalchemy as sa
+
+    from tests.server.conftest import change
+    from veiligbalie.server.store import CHANGE_LOG_LOCK_KEY
+
+    engine = sa.create_engine(db_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    pushes = 45
+    answered: list[int] = []
+
+    def push() -> None:
+        device = str(uuid.uuid4())
+        body = {"device_id": device, "changes": [change(i + 1) for i in range(3)]}
+        r = httpx.post(f"{site.url}/api/v1/sync/push", json=body, headers=site.h("emp"), timeout=60)
+        answered.append(r.status_code)
+
+    threads = [threading.Thread(target=push) for _ in range(pushes)]
+    try:
+        with ExitStack() as stack, engine.connect() as holder:
+            holder.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": CHANGE_LOG_LOCK_KEY})
+            sec = Stream(site, "sec", stack)
+            for thread in threads:
+                thread.start()
+
+            def waiting_at_the_lock() -> int:
+                with engine.connect() as conn:
+                    return int(
+                        conn.execute(
+                            sa.text(
+                                "SELECT count(*) FROM pg_locks "
+                                "WHERE locktype = 'advisory' AND NOT granted"
+                            )
+                        ).scalar_one()
+                    )
+
+            assert wait_until(lambda: waiting_at_the_lock() >= 1, 30)
+            time.sleep(1.0)  # the other pushes take the remaining workers
+            assert answered == []  # every push still waits
+            late = Stream(site, "ws2", stack)  # a station whose stream opens in the storm
+            alarm = post(site, "ws", "/alarms", {"id": str(uuid.uuid4())})
+            assert sec.wait("alarm.raised", id=alarm["id"])["alarm"]["state"] == "raised"
+            assert late.wait("alarm.raised", id=alarm["id"])["alarm"]["state"] == "raised"
+            ack = {"alarm_id": alarm["id"], "at": datetime.now(UTC).isoformat()}
+            post(site, "ws2", f"/alarms/{alarm['id']}/acknowledge", ack)
+            assert sec.wait("alarm.acknowledged")["alarm"]["id"] == alarm["id"]
+            assert answered == []  # the pushes were waiting all along
+            holder.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": CHANGE_LOG_LOCK_KEY})
+        for thread in threads:
+            thread.join(60)
+        assert answered == [200] * pushes
+    finally:
+        engine.dispose()

@@ -7,6 +7,7 @@ numbers stay unique and consecutive and the change log stays complete for a pull
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -19,6 +20,13 @@ from tests.support.waiting import wait_until
 from veiligbalie.protocol.sync import PushRequest, PushResponse
 from veiligbalie.server import auth, sync
 from veiligbalie.server import schema as t
+
+
+@pytest.fixture(autouse=True)
+def every_push_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests hold all their pushes at the change-log lock at once: the server's
+    throttle (sync.PUSHES_AT_ONCE, its own test below) would keep all but two from reading."""
+    monkeypatch.setattr(sync, "_pushing", threading.BoundedSemaphore(16))
 
 
 def _principal(world: World, who: str) -> auth.Principal:
@@ -157,3 +165,46 @@ def _years_and_numbers(world: World, count: int) -> list[tuple[int, int]]:
     with world.store.read() as conn:
         year = conn.execute(sa.select(t.reference_counters.c.year)).scalar_one()
     return [(year, n) for n in range(1, count + 1)]
+
+
+def test_a_server_applies_at_most_two_pushes_at_once_and_every_one_lands(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every station pushing at once (the server was away): two are applied at a time, the
+    others wait their turn before they take a connection, and all are stored."""
+    monkeypatch.setattr(sync, "_pushing", threading.BoundedSemaphore(sync.PUSHES_AT_ONCE))
+    running, most = 0, 0
+    count = threading.Lock()
+    apply = sync._apply
+
+    def counted(*args: Any) -> Any:
+        nonlocal running, most
+        with count:
+            running += 1
+            most = max(most, running)
+        try:
+            time.sleep(0.2)  # long enough for every thread to be at the door
+            return apply(*args)
+        finally:
+            with count:
+                running -= 1
+
+    monkeypatch.setattr(sync, "_apply", counted)
+    stations = ["emp", "emp2", "lead", "sec", "ws", "emp"]
+    answers: list[PushResponse] = []
+
+    def one(who: str) -> None:
+        req = PushRequest.model_validate(
+            {"device_id": uuid.uuid4(), "changes": [change(i + 1) for i in range(3)]}
+        )
+        answers.append(sync.push(world.store, _principal(world, who), req).response)
+
+    threads = [threading.Thread(target=one, args=(who,)) for who in stations]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert most == sync.PUSHES_AT_ONCE == 2
+    assert len(answers) == len(stations)
+    assert all(a.accepted == [1, 2, 3] for a in answers)
+    assert len(_references(world)) == 3 * len(stations)

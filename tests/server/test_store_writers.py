@@ -107,3 +107,52 @@ def test_a_writer_that_waits_too_long_fails_like_sqlite_and_the_turn_goes_on(
         keys = set(conn.execute(sa.select(t.server_meta.c.key)).scalars())
     assert {"held", "after"} <= keys
     assert "rolled back" not in keys
+
+
+def test_an_urgent_writer_goes_before_the_ordinary_ones_already_waiting(
+    sqlite_store: ServerStore,
+) -> None:
+    """An alarm's write waits for the writer holding the turn, not for every push queued."""
+    order: list[str] = []
+    errors: list[BaseException] = []
+
+    def writer(name: str, urgent: bool) -> None:
+        try:
+            with sqlite_store.write(urgent=urgent) as conn:
+                order.append(name)
+                conn.execute(sa.insert(t.server_meta).values(key=name, value="1"))
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    ordinary = [threading.Thread(target=writer, args=(f"push{i}", False)) for i in range(3)]
+    alarm = threading.Thread(target=writer, args=("alarm", True))
+    with sqlite_store.write() as conn:
+        conn.execute(sa.insert(t.server_meta).values(key="holder", value="1"))
+        for thread in ordinary:
+            thread.start()
+        for thread in ordinary:
+            thread.join(0.2)  # all three are waiting for the turn
+        alarm.start()
+        alarm.join(0.2)
+        assert order == []
+    for thread in [*ordinary, alarm]:
+        thread.join(10)
+    assert errors == []
+    assert order[0] == "alarm"
+    assert sorted(order[1:]) == ["push0", "push1", "push2"]
+
+
+def test_the_alarms_reads_and_writes_have_a_pool_of_their_own(sqlite_store: ServerStore) -> None:
+    """Every connection of the shared pool taken: the alarm still reads and writes."""
+    held = [sqlite_store.engine.connect() for _ in range(18)]  # pool 8 + overflow 10
+    try:
+        assert sqlite_store.reads_inline()
+        with sqlite_store.read(urgent=True) as conn:
+            assert _epoch(conn) == sqlite_store.epoch
+        with sqlite_store.write(urgent=True) as conn:
+            conn.execute(sa.insert(t.server_meta).values(key="alarm", value="1"))
+    finally:
+        for conn in held:
+            conn.close()
+    with sqlite_store.read() as conn:
+        assert "alarm" in set(conn.execute(sa.select(t.server_meta.c.key)).scalars())

@@ -13,7 +13,6 @@ import uuid
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, status
-from starlette.concurrency import run_in_threadpool
 
 from veiligbalie.core.vocabulary import AlarmState, Role
 from veiligbalie.protocol import alarm_server as ps
@@ -28,7 +27,7 @@ from veiligbalie.server.auth import (
     principal_of,
     require,
 )
-from veiligbalie.server.store import ServerStore
+from veiligbalie.server.store import ServerStore, in_urgent_thread
 from veiligbalie.server.stream import Message
 
 if TYPE_CHECKING:
@@ -40,18 +39,20 @@ _CALLERS = frozenset((Role.EMPLOYEE, Role.TEAM_LEAD, Role.SECURITY))
 AlarmCaller = Annotated[Principal, Depends(require(*_CALLERS, workstation=True))]
 
 
-async def _raiser(request: Request, credentials: BearerCredentials) -> Principal:
-    """AlarmCaller for the raise, without a hop to the thread pool on SQLite (see
-    :meth:`ServerStore.reads_inline`): the first thing on the alarm's path."""
+async def _alarm_caller(request: Request, credentials: BearerCredentials) -> Principal:
+    """AlarmCaller for raising and answering an alarm: the token read on the loop itself on
+    SQLite (see :meth:`ServerStore.reads_inline`), else on the alarm's own worker threads
+    (never behind the other routes' work in the shared pool)."""
     store: ServerStore = request.app.state.store
 
     def check() -> Principal:
-        return admit(principal_of(store, credentials), _CALLERS, workstation=True)
+        return admit(principal_of(store, credentials, urgent=True), _CALLERS, workstation=True)
 
-    return check() if store.reads_inline() else await run_in_threadpool(check)
+    return check() if store.reads_inline() else await in_urgent_thread(check)
 
 
-AlarmRaiser = Annotated[Principal, Depends(_raiser)]
+#: Raising and answering an alarm: the caller found without waiting for the shared pool.
+AlarmPathCaller = Annotated[Principal, Depends(_alarm_caller)]
 #: Reading one alarm with its log: also the coördinator (every site's), for the review.
 AlarmReader = Annotated[
     Principal,
@@ -111,7 +112,7 @@ def _publish(
     },
 )
 async def raise_alarm(
-    body: ps.ServerRaiseRequest, principal: AlarmRaiser, store: Store, request: Request
+    body: ps.ServerRaiseRequest, principal: AlarmPathCaller, store: Store, request: Request
 ) -> wire.AlarmBody:
     """Raise an alarm. Idempotent by ``id``: a repeat (after a lost answer, a reconnect or
     through another path) answers the stored alarm and notifies nobody again. A hardware
@@ -140,7 +141,7 @@ async def raise_alarm(
     if store.reads_inline():
         prepared, message = prepare()
     else:
-        prepared, message = await run_in_threadpool(prepare)
+        prepared, message = await in_urgent_thread(prepare)
     if isinstance(prepared, alarms.Outcome):  # a repeat: nobody is notified again
         if runtime is not None:
             runtime.learn(principal, body.station_id)
@@ -148,7 +149,7 @@ async def raise_alarm(
     if runtime is not None and message is not None:
         runtime.fan_out_raise(prepared, message)
     try:
-        outcome = await run_in_threadpool(alarms.store_raise, store, prepared)
+        outcome = await in_urgent_thread(alarms.store_raise, store, prepared)
     except BaseException:
         if runtime is not None:
             runtime.raise_failed(prepared)
@@ -162,11 +163,16 @@ async def raise_alarm(
 @router.post(
     f"{wire.ALARMS_PATH}/{{alarm_id}}/acknowledge", response_model=wire.AlarmBody, responses=_change
 )
-def acknowledge(
-    alarm_id: uuid.UUID, body: wire.AckBody, principal: AlarmCaller, store: Store, request: Request
+async def acknowledge(
+    alarm_id: uuid.UUID,
+    body: wire.AckBody,
+    principal: AlarmPathCaller,
+    store: Store,
+    request: Request,
 ) -> wire.AlarmBody:
     """ "Ik kom eraan". The same station again changes nothing; escalation stops."""
-    outcome = alarms.acknowledge(store, principal, alarm_id, body, request.app.state.clock())
+    now = request.app.state.clock()
+    outcome = await in_urgent_thread(alarms.acknowledge, store, principal, alarm_id, body, now)
     return _publish(request, outcome, principal, body.station_id)
 
 
@@ -174,14 +180,15 @@ def _close_route(name: str, to: AlarmState, doc: str) -> None:
     """``POST /alarms/{id}/<name>``: the two ways to close an alarm differ only in the
     state they close it to, so one endpoint body serves both routes."""
 
-    def close(
+    async def close(
         alarm_id: uuid.UUID,
         body: wire.CloseBody,
-        principal: AlarmCaller,
+        principal: AlarmPathCaller,
         store: Store,
         request: Request,
     ) -> wire.AlarmBody:
-        outcome = alarms.close(store, principal, alarm_id, body, to, request.app.state.clock())
+        now = request.app.state.clock()
+        outcome = await in_urgent_thread(alarms.close, store, principal, alarm_id, body, to, now)
         return _publish(request, outcome, principal, body.station_id)
 
     close.__name__ = close.__qualname__ = name

@@ -30,8 +30,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
-
 from veiligbalie.protocol import site_alarm as psa
 from veiligbalie.server import alarms, site_alarm
 from veiligbalie.server.auth import Principal
@@ -50,10 +48,11 @@ from veiligbalie.server.pg_bridge import (
     Note,
     NotifyBridge,
 )
-from veiligbalie.server.store import ServerStore
+from veiligbalie.server.store import ServerStore, in_urgent_thread
 from veiligbalie.server.stream import Message, StreamHub, Subscriber
 
 log = logging.getLogger(__name__)
+
 
 #: How long start-up waits for LISTEN before serving anyway (notes then come a bit later).
 LISTEN_WAIT_SECONDS = 10.0
@@ -222,7 +221,7 @@ class AlarmRuntime:
         if outcome.event is None:
             return
         if self.bridge.enabled:
-            await run_in_threadpool(self.bridge.alarm_changed, outcome.alarm.id, outcome.kind)
+            await in_urgent_thread(self.bridge.alarm_changed, outcome.alarm.id, outcome.kind)
         if outcome.created_at is not None:
             level = int(outcome.extra.get("escalation_level", -1))
             pending = alarms.Pending(outcome.alarm.id, outcome.site_id, outcome.created_at, level)
@@ -280,10 +279,10 @@ class AlarmRuntime:
 
     async def _site_lan_elsewhere(self, site_id: uuid.UUID) -> None:
         def read() -> psa.SiteLanOut | None:
-            with self.store.read() as conn:
+            with self.store.read(urgent=True) as conn:
                 return site_alarm.site_lan(conn, site_id)
 
-        lan = await run_in_threadpool(read)
+        lan = await in_urgent_thread(read)
         if lan is not None:
             self._tell_lan(lan)
 
@@ -343,10 +342,10 @@ class AlarmRuntime:
             self._stored_elsewhere(alarm_id, early)
 
         def read() -> alarms.StoredEvent | None:
-            with self.store.read() as conn:
+            with self.store.read(urgent=True) as conn:
                 return alarms.stored_event(conn, alarm_id, note.event)
 
-        found = await run_in_threadpool(read)
+        found = await in_urgent_thread(read)
         if found is None:
             return
         if note.event != "raised" or self._mark_fanned(alarm_id):
@@ -392,10 +391,10 @@ class AlarmRuntime:
             return
 
         def read() -> alarms.StoredEvent | None:
-            with self.store.read() as conn:
+            with self.store.read(urgent=True) as conn:
                 return alarms.stored_event(conn, alarm_id, "raised")
 
-        found = await run_in_threadpool(read)
+        found = await in_urgent_thread(read)
         if found is None:
             # Never stored (its sender retries the same id): forget it, as its origin did.
             self.deliveries.release(alarm_id, stored=False)

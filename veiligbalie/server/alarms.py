@@ -339,7 +339,7 @@ def record_deliveries(store: ServerStore, deliveries: Iterable[Delivery]) -> int
         }
         for alarm_id, stations in by_alarm.items()
     ]
-    with store.write() as conn:
+    with store.write(urgent=True) as conn:
         conn.execute(sa.insert(t.alarm_events), rows)
     return sum(len(stations) for stations in by_alarm.values())
 
@@ -401,7 +401,7 @@ def prepare_raise(
 ) -> Outcome | PreparedRaise:
     """The read-only half of a raise: the stored alarm's Outcome (no event) when the id is
     known, else the new alarm and its ``alarm.raised`` event, built without writing."""
-    with store.read() as conn:
+    with store.read(urgent=True) as conn:
         return prepare_raise_on(conn, principal, body, now)
 
 
@@ -472,7 +472,7 @@ def store_raise(store: ServerStore, prepared: PreparedRaise) -> Outcome:
     once) the stored alarm is answered and nothing is written."""
     principal, body, values = prepared.principal, prepared.body, prepared.values
     alarm_id, site_id, now = prepared.alarm_id, prepared.site_id, values["created_at"]
-    with store.write() as conn:
+    with store.write(urgent=True) as conn:
         existing = _row(conn, alarm_id)
         if existing is not None:
             return _stored_outcome(conn, existing, site_id)
@@ -548,7 +548,7 @@ def _changing(
     and the alarm (locked in an open write) belongs to the caller's site."""
     if body_alarm_id != alarm_id:
         raise AlarmError("alarm_id in the body differs from the path", 400)
-    with store.write() as conn:
+    with store.write(urgent=True) as conn:
         yield conn, _load_for_change(conn, principal, alarm_id)
 
 
@@ -718,7 +718,7 @@ def claim_level(
     """Fire ``level`` of the alarm: True only for the one caller (of any server process)
     whose conditional update hit the row while nobody had acknowledged. Logs the step."""
     now = _now()
-    with store.write() as conn:
+    with store.write(urgent=True) as conn:
         row = _row(conn, alarm_id)
         if row is None:
             return False

@@ -460,9 +460,12 @@ def current_principal(
     return principal_of(request.app.state.store, credentials)
 
 
-def principal_of(store: ServerStore, credentials: HTTPAuthorizationCredentials | None) -> Principal:
+def principal_of(
+    store: ServerStore, credentials: HTTPAuthorizationCredentials | None, urgent: bool = False
+) -> Principal:
     """The caller of a request with these credentials (401 when there is none or it is not
-    valid): :func:`current_principal`'s work, for a dependency that runs it itself."""
+    valid): :func:`current_principal`'s work, for a dependency that runs it itself
+    (``urgent``: on the alarm path, read from its own pool)."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
@@ -470,7 +473,7 @@ def principal_of(store: ServerStore, credentials: HTTPAuthorizationCredentials |
             headers={"WWW-Authenticate": "Bearer"},
         )
     try:
-        with store.read() as conn:
+        with store.read(urgent=urgent) as conn:
             return authenticate(conn, credentials.credentials)
     except AuthError as exc:
         raise HTTPException(

@@ -12,12 +12,10 @@ import uuid
 from collections import OrderedDict
 from datetime import UTC, datetime
 
-from starlette.concurrency import run_in_threadpool
-
 from veiligbalie.core.limits import NAME_MAX
 from veiligbalie.protocol import alarms as wire
 from veiligbalie.server import alarms
-from veiligbalie.server.store import ServerStore
+from veiligbalie.server.store import ServerStore, in_urgent_thread
 from veiligbalie.server.stream import Message, OnSent, StreamHub, Subscriber
 
 log = logging.getLogger(__name__)
@@ -118,13 +116,13 @@ class DeliveryLog:
             if not self._pending:
                 continue
             try:
-                await run_in_threadpool(self._write, self._take())
+                await in_urgent_thread(self._write, self._take())
             except Exception as exc:
                 log.warning("delivery log not written: %s", type(exc).__name__)
 
     async def flush(self) -> None:
         """Write what is left (at shutdown)."""
-        await run_in_threadpool(self._write, self._take())
+        await in_urgent_thread(self._write, self._take())
 
     def _take(self) -> list[alarms.Delivery]:
         if self._held:

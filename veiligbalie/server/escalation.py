@@ -26,14 +26,13 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
-from starlette.concurrency import run_in_threadpool
 
 from veiligbalie.core.vocabulary import Role
 from veiligbalie.protocol import alarm_server as ps
 from veiligbalie.server import alarms
 from veiligbalie.server.auth import Principal
 from veiligbalie.server.escalation_config import SiteEscalation, site_escalation
-from veiligbalie.server.store import ServerStore
+from veiligbalie.server.store import ServerStore, in_urgent_thread
 from veiligbalie.server.stream import StreamHub
 
 log = logging.getLogger(__name__)
@@ -92,10 +91,10 @@ class Escalator:
 
     async def _read(self, fn: Callable[..., T], *args: Any) -> T:
         def read() -> T:
-            with self.store.read() as conn:
+            with self.store.read(urgent=True) as conn:
                 return fn(conn, *args)
 
-        return await run_in_threadpool(read)
+        return await in_urgent_thread(read)
 
     async def watch_all(self) -> None:
         """Watch every unanswered alarm in the database (at start, and after missing the
@@ -153,12 +152,12 @@ class Escalator:
             "webhook": level.webhook,
             "alerts": alerts,
         }
-        claimed = await run_in_threadpool(alarms.claim_level, self.store, alarm_id, number, detail)
+        claimed = await in_urgent_thread(alarms.claim_level, self.store, alarm_id, number, detail)
         if claimed:
             log.info("alarm %s escalated to level %d", alarm_id, number)
             if alerts:
                 await self.relay(alarm_id, number, config=config)
-            await run_in_threadpool(self.tell_others, alarm_id, number)
+            await in_urgent_thread(self.tell_others, alarm_id, number)
             if level.webhook:
                 task = asyncio.create_task(self._send_webhook(alarm_id, number, config))
                 self._webhooks.add(task)
@@ -204,7 +203,7 @@ class Escalator:
         url, secret, http = config.webhook_url, config.webhook_secret, self._http
         if not url or not secret or http is None:
             data: dict[str, Any] = {"level": number, "error": "no webhook set"}
-            await run_in_threadpool(self._log, alarm_id, "webhook_failed", data)
+            await in_urgent_thread(self._log, alarm_id, "webhook_failed", data)
             return
         alarm = await self._read(alarms.alarm_body, alarm_id)
         if alarm is None:
@@ -228,12 +227,12 @@ class Escalator:
                 answer = await http.post(url, content=body, headers=headers)
                 data["status"] = answer.status_code
                 if 200 <= answer.status_code < 300:
-                    await run_in_threadpool(self._log, alarm_id, "webhook_sent", data)
+                    await in_urgent_thread(self._log, alarm_id, "webhook_sent", data)
                     return
                 data["error"] = f"HTTP {answer.status_code}"
             except httpx.HTTPError as exc:
                 data["error"] = type(exc).__name__
-            await run_in_threadpool(self._log, alarm_id, "webhook_failed", data)
+            await in_urgent_thread(self._log, alarm_id, "webhook_failed", data)
             log.warning(
                 "webhook of alarm %s to %s failed (attempt %d): %s",
                 alarm_id,
@@ -245,5 +244,5 @@ class Escalator:
                 await asyncio.sleep(policy.backoff * 2 ** (attempt - 1))
 
     def _log(self, alarm_id: uuid.UUID, kind: str, data: dict[str, Any]) -> None:
-        with self.store.write() as conn:
+        with self.store.write(urgent=True) as conn:
             alarms.log_event(conn, alarm_id, kind, actor="server", path="webhook", data=data)

@@ -8,12 +8,10 @@ import time
 import uuid
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
-
 from veiligbalie.protocol import alarms as wire
 from veiligbalie.server import alarms
 from veiligbalie.server.delivery_log import DeliveryLog
-from veiligbalie.server.store import ServerStore
+from veiligbalie.server.store import ServerStore, in_urgent_thread
 from veiligbalie.server.stream import Message, StreamHub
 
 #: How long a route's thread waits for its fan-out on the loop (see StreamHub.publish).
@@ -64,11 +62,11 @@ class FanOut:
         oldest first, each logged as delivered when it is written."""
 
         def read() -> tuple[list[wire.AlarmBody], dict[uuid.UUID, uuid.UUID | None]]:
-            with self.store.read() as conn:
+            with self.store.read(urgent=True) as conn:
                 found = alarms.open_alarms(conn, site_id)
                 return found, alarms.raisers(conn, [a.id for a in found])
 
-        open_now, raisers = await run_in_threadpool(read)
+        open_now, raisers = await in_urgent_thread(read)
         return [
             Message.of(
                 wire.AlarmRaisedEvent(alarm=alarm).model_dump(mode="json"),

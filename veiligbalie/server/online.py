@@ -20,7 +20,7 @@ from veiligbalie.server import presence
 from veiligbalie.server import schema as t
 from veiligbalie.server.auth import Principal
 from veiligbalie.server.pg_bridge import NotifyBridge
-from veiligbalie.server.store import ServerStore
+from veiligbalie.server.store import ServerStore, in_urgent_thread
 from veiligbalie.server.stream import Message, StreamHub, Subscriber
 
 log = logging.getLogger(__name__)
@@ -68,14 +68,14 @@ class OnlineStations:
             return
 
         def read() -> tuple[uuid.UUID | None, str]:
-            with self.store.read() as conn:
+            with self.store.read(urgent=True) as conn:  # a station coming on the alarm path
                 ids = presence.station_ids(conn, [ws])
                 where = conn.execute(
                     sa.select(t.workstations.c.location).where(t.workstations.c.id == ws)
                 ).scalar()
             return ids.get(ws), where or ""
 
-        sub.station_id, sub.location = await run_in_threadpool(read)
+        sub.station_id, sub.location = await in_urgent_thread(read)
 
     def joined(self, sub: Subscriber) -> None:
         ws, site = sub.principal.workstation_id, sub.principal.site_id
@@ -207,11 +207,12 @@ class OnlineStations:
                     break
         if self.bridge.enabled and len(found) < ONLINE_LIST_MAX:
             # Stations connected to the other server processes.
+            # On the alarm's share: a new stream's hello waits for this list.
             def read() -> dict[uuid.UUID, wire.StationBody]:
-                with self.store.read() as conn:
+                with self.store.read(urgent=True) as conn:
                     return presence.online_elsewhere(conn, site_id, ONLINE_LIST_MAX)
 
-            for ws, body in (await run_in_threadpool(read)).items():
+            for ws, body in (await in_urgent_thread(read)).items():
                 found.setdefault(ws, body)
         stations = list(found.values())[:ONLINE_LIST_MAX]
         event = wire.StationsOnlineEvent(site_id=str(site_id), stations=stations)

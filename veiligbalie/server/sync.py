@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -1350,7 +1351,22 @@ def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
 DEADLOCK_DETECTED = "40P01"
 
 
+#: Pushes applied at once in one server process; the others wait their turn before they
+#: take a connection. Applying is Python work under one GIL: with every station pushing at
+#: once (after the server was away) forty threads took turns on it and the event loop got
+#: it so rarely that an alarm raised then reached the stations a second late. Two keep the
+#: database busy (one writes while the next is made ready) and leave the loop its share.
+PUSHES_AT_ONCE = 2
+_pushing = threading.BoundedSemaphore(PUSHES_AT_ONCE)
+
+
 def push(store: ServerStore, pr: Principal, req: p.PushRequest) -> PushOutcome:
+    """Apply a pushed batch (at most PUSHES_AT_ONCE at a time)."""
+    with _pushing:
+        return _apply(store, pr, req)
+
+
+def _apply(store: ServerStore, pr: Principal, req: p.PushRequest) -> PushOutcome:
     """Apply a pushed batch in one transaction; see the module docstring for the policy.
 
     A batch of new reports only (what a station sends most, and in bulk) is read, checked
