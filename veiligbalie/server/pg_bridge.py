@@ -218,8 +218,8 @@ class NotifyBridge:
         text = json.dumps(payload, separators=(",", ":"))
         if len(text.encode()) > NOTIFY_PAYLOAD_MAX:
             return False
-        try:
-            with self.store.engine.connect() as conn:
+        try:  # through the alarm's own pool (see ServerStore.urgent_engine)
+            with self.store.urgent_engine.connect() as conn:
                 conn.execute(sa.text("SELECT pg_notify(:c, :p)"), {"c": NOTIFY_CHANNEL, "p": text})
                 conn.commit()
         except sa.exc.SQLAlchemyError as exc:
