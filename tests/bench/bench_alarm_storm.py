@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import sys
 import tempfile
 import threading
@@ -32,7 +31,7 @@ from typing import Any
 import httpx
 
 from tests.bench.bench_alarm_fanout import Child, percentile, seed
-from tests.bench.bench_sync import incident_change, station_tokens
+from tests.bench.bench_sync import push_once, station_pushes, station_tokens
 from tests.support.postgres import create_database, pg_bin_dir, postgres_cluster
 from tests.support.server import running_server
 from veiligbalie.server.store import ServerStore
@@ -82,11 +81,7 @@ def run(backend: str, url: str, tmp: Path) -> dict[str, Any]:
     sender, listeners = seed(store, LISTENERS)
     pushers = station_tokens(store, PUSHERS)
     store.close()
-    rng = random.Random(5)
-    pushes = [
-        (token, str(uuid.uuid4()), [incident_change(i + 1, rng) for i in range(REPORTS_EACH)])
-        for token in pushers
-    ]
+    pushes = station_pushes(pushers, REPORTS_EACH, seed=5)
     with running_server(url) as server, httpx.Client(base_url=server.base_url, timeout=120) as http:
         port = int(server.base_url.rsplit(":", 1)[1])
         tokens = tmp / f"listeners-{backend}.json"
@@ -102,20 +97,13 @@ def run(backend: str, url: str, tmp: Path) -> dict[str, Any]:
                 idle.append(raise_one(http, child, sender))
                 time.sleep(SPACING_SECONDS)
 
-            def push(item: tuple[str, str, list[dict[str, Any]]]) -> None:
-                token, device, changes = item
-                headers = {"Authorization": f"Bearer {token}", "X-VB-Device": device}
-                body = {"device_id": device, "epoch": None, "changes": changes}
-                with httpx.Client(base_url=server.base_url, timeout=600) as client:
-                    r = client.post("/api/v1/sync/push", json=body, headers=headers)
-                    r.raise_for_status()
-                    if len(r.json()["accepted"]) != len(changes):
-                        raise RuntimeError("a push was not accepted whole")
-
             storm: list[tuple[float, float]] = []
             with ThreadPoolExecutor(PUSHERS) as pool:
                 started = time.monotonic()
-                futures = [pool.submit(push, item) for item in pushes]
+                futures = [
+                    pool.submit(push_once, server.base_url, "/api/v1/sync/push", item)
+                    for item in pushes
+                ]
                 time.sleep(0.3)
                 while not all(f.done() for f in futures):
                     storm.append(raise_one(http, child, sender))

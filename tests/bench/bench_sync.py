@@ -258,6 +258,32 @@ def station_tokens(store: ServerStore, count: int) -> list[str]:
     return tokens
 
 
+#: One station's push: its token, its device id and its changes.
+StationPush = tuple[str, str, list[dict[str, Any]]]
+
+
+def station_pushes(tokens: list[str], reports_each: int, seed: int) -> list[StationPush]:
+    """A push of ``reports_each`` new reports for each station token, each its own device."""
+    rng = random.Random(seed)
+    return [
+        (token, str(uuid.uuid4()), [incident_change(i + 1, rng) for i in range(reports_each)])
+        for token in tokens
+    ]
+
+
+def push_once(base: str, path: str, push: StationPush, real: bool = True) -> None:
+    """POST one station's push to ``base`` + ``path``; ``real``: check every change was
+    accepted (the floor answers only a count)."""
+    token, device, changes = push
+    headers = {"Authorization": f"Bearer {token}", "X-VB-Device": device}
+    body = {"device_id": device, "epoch": None, "changes": changes}
+    with httpx.Client(base_url=base, timeout=600) as http:
+        r = http.post(path, json=body, headers=headers)
+        r.raise_for_status()
+        if real and len(r.json()["accepted"]) != len(changes):
+            raise RuntimeError(f"not all accepted: {r.json()['rejected'][:3]}")
+
+
 def bench_push_concurrent(backend: str, url: str) -> dict[str, Any]:
     """CONCURRENT_STATIONS stations push CONCURRENT_REPORTS new reports each, all at once:
     the time until the last push is answered."""
@@ -265,26 +291,12 @@ def bench_push_concurrent(backend: str, url: str) -> dict[str, Any]:
     seed_people(store)
     tokens = station_tokens(store, CONCURRENT_STATIONS)
     store.close()
-    rng = random.Random(3)
-    pushes = [
-        (token, str(uuid.uuid4()), [incident_change(i + 1, rng) for i in range(CONCURRENT_REPORTS)])
-        for token in tokens
-    ]
+    pushes = station_pushes(tokens, CONCURRENT_REPORTS, seed=3)
 
     def at_once(base: str, path: str, real: bool) -> float:
-        def one(push: tuple[str, str, list[dict[str, Any]]]) -> None:
-            token, device, changes = push
-            headers = {"Authorization": f"Bearer {token}", "X-VB-Device": device}
-            body = {"device_id": device, "epoch": None, "changes": changes}
-            with httpx.Client(base_url=base, timeout=600) as http:
-                r = http.post(path, json=body, headers=headers)
-                r.raise_for_status()
-                if real and len(r.json()["accepted"]) != len(changes):
-                    raise RuntimeError(f"not all accepted: {r.json()['rejected'][:3]}")
-
         with ThreadPoolExecutor(len(pushes)) as pool:
             started = time.perf_counter()
-            list(pool.map(one, pushes))
+            list(pool.map(lambda push: push_once(base, path, push, real), pushes))
             return time.perf_counter() - started
 
     with running_server(url) as server:
