@@ -89,7 +89,7 @@ _change: dict[int | str, dict[str, Any]] = {
 router = APIRouter(prefix="/api/v1", tags=["alarms"])
 
 
-def _publish(
+def _publish(  # on a worker thread (it may wait for the fan-out, see FanOut.publish)
     request: Request,
     outcome: alarms.Outcome,
     principal: Principal,
@@ -171,9 +171,13 @@ async def acknowledge(
     request: Request,
 ) -> wire.AlarmBody:
     """ "Ik kom eraan". The same station again changes nothing; escalation stops."""
-    now = request.app.state.clock()
-    outcome = await in_urgent_thread(alarms.acknowledge, store, principal, alarm_id, body, now)
-    return _publish(request, outcome, principal, body.station_id)
+
+    def change() -> wire.AlarmBody:
+        now = request.app.state.clock()
+        outcome = alarms.acknowledge(store, principal, alarm_id, body, now)
+        return _publish(request, outcome, principal, body.station_id)
+
+    return await in_urgent_thread(change)
 
 
 def _close_route(name: str, to: AlarmState, doc: str) -> None:
@@ -187,9 +191,12 @@ def _close_route(name: str, to: AlarmState, doc: str) -> None:
         store: Store,
         request: Request,
     ) -> wire.AlarmBody:
-        now = request.app.state.clock()
-        outcome = await in_urgent_thread(alarms.close, store, principal, alarm_id, body, to, now)
-        return _publish(request, outcome, principal, body.station_id)
+        def change() -> wire.AlarmBody:
+            now = request.app.state.clock()
+            outcome = alarms.close(store, principal, alarm_id, body, to, now)
+            return _publish(request, outcome, principal, body.station_id)
+
+        return await in_urgent_thread(change)
 
     close.__name__ = close.__qualname__ = name
     close.__doc__ = doc

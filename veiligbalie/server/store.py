@@ -413,8 +413,8 @@ def bulk_insert(conn: Connection, table: sa.Table, rows: Sequence[Mapping[str, A
 
 
 class WriterTurn:
-    """One writer at a time, in the order they come, except that an urgent writer goes
-    before every ordinary one still waiting."""
+    """One writer at a time; an urgent writer goes before every ordinary one still waiting
+    (the ordinary ones among themselves in no set order, as with SQLite's own lock)."""
 
     def __init__(self) -> None:
         self._changed = threading.Condition()
