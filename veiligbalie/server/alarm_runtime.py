@@ -278,11 +278,7 @@ class AlarmRuntime:
         self.hub.publish(lan.site_id, event, lambda p: p.is_workstation)
 
     async def _site_lan_elsewhere(self, site_id: uuid.UUID) -> None:
-        def read() -> psa.SiteLanOut | None:
-            with self.store.read(urgent=True) as conn:
-                return site_alarm.site_lan(conn, site_id)
-
-        lan = await in_urgent_thread(read)
+        lan = await self.store.read_urgently(site_alarm.site_lan, site_id)
         if lan is not None:
             self._tell_lan(lan)
 
@@ -341,11 +337,7 @@ class AlarmRuntime:
             early.timer.cancel()
             self._stored_elsewhere(alarm_id, early)
 
-        def read() -> alarms.StoredEvent | None:
-            with self.store.read(urgent=True) as conn:
-                return alarms.stored_event(conn, alarm_id, note.event)
-
-        found = await in_urgent_thread(read)
+        found = await self.store.read_urgently(alarms.stored_event, alarm_id, note.event)
         if found is None:
             return
         if note.event != "raised" or self._mark_fanned(alarm_id):
@@ -390,11 +382,7 @@ class AlarmRuntime:
         if early is None:
             return
 
-        def read() -> alarms.StoredEvent | None:
-            with self.store.read(urgent=True) as conn:
-                return alarms.stored_event(conn, alarm_id, "raised")
-
-        found = await in_urgent_thread(read)
+        found = await self.store.read_urgently(alarms.stored_event, alarm_id, "raised")
         if found is None:
             # Never stored (its sender retries the same id): forget it, as its origin did.
             self.deliveries.release(alarm_id, stored=False)

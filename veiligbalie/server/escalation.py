@@ -22,7 +22,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -36,7 +36,6 @@ from veiligbalie.server.store import ServerStore, in_urgent_thread
 from veiligbalie.server.stream import StreamHub
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 
 def _now() -> datetime:
@@ -89,22 +88,15 @@ class Escalator:
             await self._http.aclose()
             self._http = None
 
-    async def _read(self, fn: Callable[..., T], *args: Any) -> T:
-        def read() -> T:
-            with self.store.read(urgent=True) as conn:
-                return fn(conn, *args)
-
-        return await in_urgent_thread(read)
-
     async def watch_all(self) -> None:
         """Watch every unanswered alarm in the database (at start, and after missing the
         other processes' notes for a while)."""
-        for item in await self._read(alarms.pending_alarms):
+        for item in await self.store.read_urgently(alarms.pending_alarms):
             await self.watch(item)
 
     async def watch(self, pending: alarms.Pending) -> None:
         """Schedule the next level of ``pending`` after its ``escalation_level``."""
-        config = await self._read(site_escalation, pending.site_id)
+        config = await self.store.read_urgently(site_escalation, pending.site_id)
         number = pending.escalation_level + 1
         if number >= len(config.levels):
             return
@@ -133,13 +125,13 @@ class Escalator:
                 log.exception("escalation level %d of alarm %s failed", number, alarm_id)
 
     async def _fire(self, alarm_id: uuid.UUID, number: int) -> None:
-        pending = await self._read(alarms.pending_alarm, alarm_id)
+        pending = await self.store.read_urgently(alarms.pending_alarm, alarm_id)
         if pending is None:
             return  # acknowledged or closed: escalation stops
         if pending.escalation_level >= number:  # another process fired it
             await self.watch(pending)
             return
-        config = await self._read(site_escalation, pending.site_id)
+        config = await self.store.read_urgently(site_escalation, pending.site_id)
         if number >= len(config.levels):
             return
         level = config.levels[number]
@@ -171,12 +163,12 @@ class Escalator:
         config: SiteEscalation | None = None,
     ) -> None:
         """Publish ``alarm.escalated`` of level ``number`` to its targets on this process."""
-        alarm = await self._read(alarms.alarm_body, alarm_id)
+        alarm = await self.store.read_urgently(alarms.alarm_body, alarm_id)
         if alarm is None:
             return
         site_id = uuid.UUID(alarm.site_id)
         if config is None:
-            config = await self._read(site_escalation, site_id)
+            config = await self.store.read_urgently(site_escalation, site_id)
         if not 0 <= number < len(config.levels):
             return
         level = config.levels[number]
@@ -205,7 +197,7 @@ class Escalator:
             data: dict[str, Any] = {"level": number, "error": "no webhook set"}
             await in_urgent_thread(self._log, alarm_id, "webhook_failed", data)
             return
-        alarm = await self._read(alarms.alarm_body, alarm_id)
+        alarm = await self.store.read_urgently(alarms.alarm_body, alarm_id)
         if alarm is None:
             return
         body = (

@@ -8,10 +8,12 @@ import time
 import uuid
 from typing import Any
 
+from sqlalchemy.engine import Connection
+
 from veiligbalie.protocol import alarms as wire
 from veiligbalie.server import alarms
 from veiligbalie.server.delivery_log import DeliveryLog
-from veiligbalie.server.store import ServerStore, in_urgent_thread
+from veiligbalie.server.store import ServerStore
 from veiligbalie.server.stream import Message, StreamHub
 
 #: How long a route's thread waits for its fan-out on the loop (see StreamHub.publish).
@@ -61,12 +63,7 @@ class FanOut:
         """Every open alarm of the site as its ``alarm.raised`` message (for "hello"),
         oldest first, each logged as delivered when it is written."""
 
-        def read() -> tuple[list[wire.AlarmBody], dict[uuid.UUID, uuid.UUID | None]]:
-            with self.store.read(urgent=True) as conn:
-                found = alarms.open_alarms(conn, site_id)
-                return found, alarms.raisers(conn, [a.id for a in found])
-
-        open_now, raisers = await in_urgent_thread(read)
+        open_now, raisers = await self.store.read_urgently(_open_with_raisers, site_id)
         return [
             Message.of(
                 wire.AlarmRaisedEvent(alarm=alarm).model_dump(mode="json"),
@@ -74,3 +71,11 @@ class FanOut:
             )
             for alarm in open_now
         ]
+
+
+def _open_with_raisers(
+    conn: Connection, site_id: uuid.UUID
+) -> tuple[list[wire.AlarmBody], dict[uuid.UUID, uuid.UUID | None]]:
+    """The site's open alarms, oldest first, and who raised each."""
+    found = alarms.open_alarms(conn, site_id)
+    return found, alarms.raisers(conn, [a.id for a in found])

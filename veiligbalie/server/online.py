@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 from starlette.concurrency import run_in_threadpool
 
 from veiligbalie.protocol import alarms as wire
@@ -20,7 +21,7 @@ from veiligbalie.server import presence
 from veiligbalie.server import schema as t
 from veiligbalie.server.auth import Principal
 from veiligbalie.server.pg_bridge import NotifyBridge
-from veiligbalie.server.store import ServerStore, in_urgent_thread
+from veiligbalie.server.store import ServerStore
 from veiligbalie.server.stream import Message, StreamHub, Subscriber
 
 log = logging.getLogger(__name__)
@@ -67,15 +68,8 @@ class OnlineStations:
         if ws is None:
             return
 
-        def read() -> tuple[uuid.UUID | None, str]:
-            with self.store.read(urgent=True) as conn:  # a station coming on the alarm path
-                ids = presence.station_ids(conn, [ws])
-                where = conn.execute(
-                    sa.select(t.workstations.c.location).where(t.workstations.c.id == ws)
-                ).scalar()
-            return ids.get(ws), where or ""
-
-        sub.station_id, sub.location = await in_urgent_thread(read)
+        # On the alarm's share: a station coming on the alarm path.
+        sub.station_id, sub.location = await self.store.read_urgently(_station_and_place, ws)
 
     def joined(self, sub: Subscriber) -> None:
         ws, site = sub.principal.workstation_id, sub.principal.site_id
@@ -208,11 +202,10 @@ class OnlineStations:
         if self.bridge.enabled and len(found) < ONLINE_LIST_MAX:
             # Stations connected to the other server processes.
             # On the alarm's share: a new stream's hello waits for this list.
-            def read() -> dict[uuid.UUID, wire.StationBody]:
-                with self.store.read(urgent=True) as conn:
-                    return presence.online_elsewhere(conn, site_id, ONLINE_LIST_MAX)
-
-            for ws, body in (await in_urgent_thread(read)).items():
+            elsewhere = await self.store.read_urgently(
+                presence.online_elsewhere, site_id, ONLINE_LIST_MAX
+            )
+            for ws, body in elsewhere.items():
                 found.setdefault(ws, body)
         stations = list(found.values())[:ONLINE_LIST_MAX]
         event = wire.StationsOnlineEvent(site_id=str(site_id), stations=stations)
@@ -255,3 +248,12 @@ class OnlineStations:
         presence.set_presence(self.store, seen, gone)
         for site in {site for site, _ in changes.values()}:
             self.bridge.presence_changed(site)
+
+
+def _station_and_place(conn: Connection, ws: uuid.UUID) -> tuple[uuid.UUID | None, str]:
+    """A workstation's station id (None before its first stream) and its location."""
+    ids = presence.station_ids(conn, [ws])
+    where = conn.execute(
+        sa.select(t.workstations.c.location).where(t.workstations.c.id == ws)
+    ).scalar()
+    return ids.get(ws), where or ""

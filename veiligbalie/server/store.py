@@ -488,6 +488,17 @@ class ServerStore:
         with engine.connect() as conn, conn.begin():
             yield conn
 
+    async def read_urgently(self, fn: Callable[..., _T], *args: Any) -> _T:
+        """``fn(conn, *args)`` in a read transaction of the alarm's own pool, on the alarm's
+        own worker threads (:func:`in_urgent_thread`): from the event loop, never behind the
+        other routes' work."""
+
+        def read() -> _T:
+            with self.read(urgent=True) as conn:
+                return fn(conn, *args)
+
+        return await in_urgent_thread(read)
+
     @contextmanager
     def write(self, *, log: bool = False, urgent: bool = False) -> Iterator[Connection]:
         """A write transaction; ``log=True`` when it may append to the change log;

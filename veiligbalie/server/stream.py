@@ -31,7 +31,7 @@ from websockets.protocol import State
 
 from veiligbalie.protocol import events
 from veiligbalie.server.auth import AuthError, Principal, authenticate, token_is_live
-from veiligbalie.server.store import ServerStore, in_urgent_thread
+from veiligbalie.server.store import ServerStore
 
 if TYPE_CHECKING:
     from veiligbalie.server.alarm_runtime import AlarmRuntime
@@ -447,15 +447,11 @@ async def _authenticate(ws: WebSocket, store: ServerStore) -> Principal | None:
 
     # On the alarm's own share: every station coming back at once after the server was away
     # (while their pushes fill the shared pool) is on the alarm path again soonest.
-    def check() -> Principal:
-        with store.read(urgent=True) as conn:
-            principal = authenticate(conn, token)
+    try:
+        principal = await store.read_urgently(authenticate, token)
         if principal.must_change_password:  # nothing before the one-time password is changed
             raise AuthError("change your one-time password first")
         return principal
-
-    try:
-        return await in_urgent_thread(check)
     except AuthError as exc:
         await ws.close(events.CLOSE_UNAUTHORIZED, str(exc))
         return None
@@ -479,12 +475,10 @@ async def stream(ws: WebSocket) -> None:
     # at worst (receivers de-duplicate by id), never not at all.
     hub.subscribe(sub)
 
-    def newest() -> int:
-        with store.read(urgent=True) as conn:
-            return store.max_seq(conn)
-
     try:
-        hello = events.HelloEvent(epoch=store.epoch, cursor=await in_urgent_thread(newest))
+        hello = events.HelloEvent(
+            epoch=store.epoch, cursor=await store.read_urgently(store.max_seq)
+        )
         await ws.send_json(hello.model_dump())
         if alarms is not None:
             for message in await alarms.hello_items(sub):
