@@ -12,8 +12,10 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 import pytest
 import sqlalchemy as sa
+from fastapi.testclient import TestClient
 
 from tests.server.conftest import World, change, pull_all
 from tests.support.waiting import wait_until
@@ -26,7 +28,7 @@ from veiligbalie.server import schema as t
 def every_push_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """These tests hold all their pushes at the change-log lock at once: the server's
     throttle (sync.PUSHES_AT_ONCE, its own test below) would keep all but two from reading."""
-    monkeypatch.setattr(sync, "_pushing", threading.BoundedSemaphore(16))
+    monkeypatch.setattr(sync, "push_turns", threading.BoundedSemaphore(16))
 
 
 def _principal(world: World, who: str) -> auth.Principal:
@@ -160,6 +162,29 @@ def test_a_puller_never_misses_a_change_of_concurrent_pushes(client: Any, world:
     assert sum(1 for c in seen if c["kind"] == "incident.created") == 9
 
 
+class CountedTurns:
+    """The push turns as the server has them, counting how many pushes hold one at once;
+    each holds its turn 0.2 s longer (long enough for every thread to be at the door)."""
+
+    def __init__(self, size: int) -> None:
+        self._turns = threading.BoundedSemaphore(size)
+        self._count = threading.Lock()
+        self.running = 0
+        self.most = 0
+
+    def __enter__(self) -> None:
+        self._turns.acquire()
+        with self._count:
+            self.running += 1
+            self.most = max(self.most, self.running)
+        time.sleep(0.2)
+
+    def __exit__(self, *exc: object) -> None:
+        with self._count:
+            self.running -= 1
+        self._turns.release()
+
+
 def _years_and_numbers(world: World, count: int) -> list[tuple[int, int]]:
     """The consecutive numbers 1..count of the year the reports were numbered in."""
     with world.store.read() as conn:
@@ -172,24 +197,8 @@ def test_a_server_applies_at_most_two_pushes_at_once_and_every_one_lands(
 ) -> None:
     """Every station pushing at once (the server was away): two are applied at a time, the
     others wait their turn before they take a connection, and all are stored."""
-    monkeypatch.setattr(sync, "_pushing", threading.BoundedSemaphore(sync.PUSHES_AT_ONCE))
-    running, most = 0, 0
-    count = threading.Lock()
-    apply = sync._apply
-
-    def counted(*args: Any) -> Any:
-        nonlocal running, most
-        with count:
-            running += 1
-            most = max(most, running)
-        try:
-            time.sleep(0.2)  # long enough for every thread to be at the door
-            return apply(*args)
-        finally:
-            with count:
-                running -= 1
-
-    monkeypatch.setattr(sync, "_apply", counted)
+    turns = CountedTurns(sync.PUSHES_AT_ONCE)
+    monkeypatch.setattr(sync, "push_turns", turns)
     stations = ["emp", "emp2", "lead", "sec", "ws", "emp"]
     answers: list[PushResponse] = []
 
@@ -204,7 +213,36 @@ def test_a_server_applies_at_most_two_pushes_at_once_and_every_one_lands(
         thread.start()
     for thread in threads:
         thread.join(60)
-    assert most == sync.PUSHES_AT_ONCE == 2
+    assert turns.most == sync.PUSHES_AT_ONCE == 2
     assert len(answers) == len(stations)
     assert all(a.accepted == [1, 2, 3] for a in answers)
     assert len(_references(world)) == 3 * len(stations)
+
+
+def test_a_push_is_read_in_its_turn_on_a_worker_thread_while_the_loop_answers_others(
+    client: TestClient, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A push's body is checked in the push's turn, not on the event loop before it: while
+    every turn is taken (other stations' pushes), a push waits unanswered, even a malformed
+    one, and the server answers other requests meanwhile; in its turn it gets its 422."""
+    turns = threading.BoundedSemaphore(1)
+    monkeypatch.setattr(sync, "push_turns", turns)
+    headers = {**world.h("emp"), "Content-Type": "application/json"}
+    answers: list[httpx.Response] = []
+    turns.acquire()  # another station's push is being applied
+    try:
+        waiting = threading.Thread(
+            target=lambda: answers.append(
+                client.post("/api/v1/sync/push", content=b"{not json", headers=headers)
+            )
+        )
+        waiting.start()
+        time.sleep(0.3)
+        assert answers == []
+        assert client.get("/healthz").status_code == 200
+        assert answers == []
+    finally:
+        turns.release()
+    waiting.join(10)
+    assert answers[0].status_code == 422
+    assert answers[0].json()["detail"][0]["loc"][0] == "body"

@@ -38,7 +38,7 @@ from veiligbalie.server.privacy import router as privacy_router
 from veiligbalie.server.retention import Clock, DailyPurge, system_clock
 from veiligbalie.server.review import UPLOAD_PATH, prepare_files_dir
 from veiligbalie.server.review import router as review_router
-from veiligbalie.server.routes import router
+from veiligbalie.server.routes import documented_only, router
 from veiligbalie.server.store import ServerStore, default_files_dir
 from veiligbalie.server.stream import RawSendMiddleware, StreamHub
 from veiligbalie.server.stream import router as stream_router
@@ -150,7 +150,7 @@ def _document_common_answers(app: FastAPI, max_body_bytes: int) -> None:
             title=app.title,
             version=app.version,
             description=app.description,
-            routes=app.routes,
+            routes=[*app.routes, *documented_only.routes],
         )
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
