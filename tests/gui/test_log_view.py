@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QPoint, Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QPushButton, QStyle
 
 from tests.e2e.drivers.sync_kit import PASSWORD
 from tests.gui.conftest import site_server
@@ -24,7 +24,7 @@ from veiligbalie.core.vocabulary import Category, FollowUpKind, IncidentStatus, 
 from veiligbalie.services.log import LogService
 from veiligbalie.store.database import Database
 from veiligbalie.store.incidents import IncidentRepository
-from veiligbalie.ui import labels
+from veiligbalie.ui import labels, log_view
 from veiligbalie.ui.log_view import LogModel, LogView, SortKey
 from veiligbalie.ui.main_window import MainWindow
 
@@ -152,6 +152,29 @@ def test_status_and_severity_cells_show_whole_labels(
     ):
         widest = max(metrics.horizontalAdvance(text) for text in texts)
         assert header.sectionSize(column[key]) >= widest + 8, key
+
+
+def test_site_names_show_whole_up_to_a_limit_and_filter_arrows_clear_their_text(
+    view: LogView, db: Database
+) -> None:
+    """Two sites that differ at their end ("Stadswinkel Noord", "Stadswinkel Noordoost")
+    must not both read "Stadswinkel N...": the Vestiging column fits the longest site name,
+    up to FITTED_MAX (a longer one is cut, whole in its tooltip). The filter buttons of
+    several choices leave room for their menu arrow beside their text."""
+    metrics = view.table.fontMetrics()
+    header = view.table.horizontalHeader()
+    site = LogModel.COLUMNS.index(SortKey.SITE)
+    assert header.sectionSize(site) >= metrics.horizontalAdvance("Stadswinkel Noord") + 8
+    long_name = "Klantcontactcentrum en Stadswinkel Zuidoost, locatie Amstelveen"
+    pull(db, report("Bezoeker weigerde te vertrekken.", 3), site=long_name)
+    view.refresh()
+    assert header.sectionSize(site) == log_view.FITTED_MAX
+    model = view.model
+    row = next(r for r in range(model.rowCount()) if model.row(r).site_name == long_name)
+    assert model.index(row, site).data(Qt.ItemDataRole.ToolTipRole) == long_name
+    for button in (view.category, view.severity, view.status):
+        room = button.sizeHint().width() - button.fontMetrics().horizontalAdvance(button.text())
+        assert room >= button.style().pixelMetric(QStyle.PixelMetric.PM_MenuButtonIndicator)
 
 
 def everything(total: int) -> str:

@@ -25,6 +25,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QSize,
     Qt,
     QTimer,
     Signal,
@@ -41,6 +42,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QStackedWidget,
+    QStyle,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -67,6 +69,8 @@ SEARCH_DEBOUNCE_MS = 150
 OFFICE_TZ = ZoneInfo("Europe/Amsterdam")
 # Pixels beside a cell's text (its margins), for columns sized to their labels.
 CELL_PADDING = 16
+#: The widest a column of names (sites, locations) grows to fit its longest name.
+FITTED_MAX = 220
 AnyIndex = QModelIndex | QPersistentModelIndex
 E = TypeVar("E", bound=StrEnum)
 
@@ -294,6 +298,12 @@ class ChoiceButton(QToolButton):
         self.setMenu(menu)
         self._update_text()
 
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt naming)
+        # Room for the menu's arrow, which the style draws in the corner over the text.
+        hint = super().sizeHint()
+        indicator = self.style().pixelMetric(QStyle.PixelMetric.PM_MenuButtonIndicator, None, self)
+        return QSize(hint.width() + indicator, hint.height())
+
     def chosen(self) -> frozenset[StrEnum]:
         return frozenset(v for v, a in self.actions_by_value.items() if a.isChecked())
 
@@ -392,6 +402,7 @@ class LogView(QWidget):
         for column, key in enumerate(LogModel.COLUMNS):
             if key in widths:
                 header.resizeSection(column, widths[key])
+        self._fitted: dict[SortKey, tuple[str, ...]] = {}
         header.setSectionResizeMode(
             LogModel.COLUMNS.index(SortKey.CATEGORIES), QHeaderView.ResizeMode.Stretch
         )
@@ -572,6 +583,22 @@ class LogView(QWidget):
             QWidget.setTabOrder(before, after)
         self._fill_saved()
 
+    def _fit_column(self, key: SortKey, values: list[str]) -> None:
+        """Widen a column of names (sites, locations) to its longest name, up to
+        :data:`FITTED_MAX` (longer ones are cut and shown whole in their tooltip); only
+        when the names changed, so a reader's own width stays."""
+        names = tuple(values)
+        if self._fitted.get(key) == names:
+            return
+        self._fitted[key] = names
+        metrics = self.table.fontMetrics()
+        widest = max((metrics.horizontalAdvance(name) for name in names), default=0)
+        header = self.table.horizontalHeader()
+        column = LogModel.COLUMNS.index(key)
+        wanted = min(widest + CELL_PADDING, FITTED_MAX)
+        if wanted > header.sectionSize(column):
+            header.resizeSection(column, wanted)
+
     def _fill_choices(self, combo: QComboBox, everything: str, values: list[str]) -> None:
         current = combo.currentData()
         combo.blockSignals(True)
@@ -738,7 +765,10 @@ class LogView(QWidget):
         self._fill_choices(self.site, self.tr("Every site"), sites)
         self.site.setVisible(len(sites) > 1)
         self.table.setColumnHidden(LogModel.COLUMNS.index(SortKey.SITE), len(sites) <= 1)
-        self._fill_choices(self.location, self.tr("Every location"), self.service.locations())
+        locations = self.service.locations()
+        self._fill_choices(self.location, self.tr("Every location"), locations)
+        self._fit_column(SortKey.SITE, sites)
+        self._fit_column(SortKey.LOCATION, locations)
         # Follow-up is for those who review: an employee reading a shared log sees the
         # reports, not their follow-up nor who handles them.
         review = viewer.sees_review
