@@ -4,7 +4,6 @@
     <name>AdminAlarmService</name>
     <message>
       <source>Only an administrator may do this.</source>
-      <extracomment>What a level may alert, in the order the page offers them: every colleague of the site, or one or more roles.</extracomment>
       <translation>Alleen een beheerder mag dit doen.</translation>
     </message>
     <message>
@@ -24,7 +23,6 @@
     </message>
     <message>
       <source>Only an administrator may change this.</source>
-      <extracomment>The largest logo the server takes, and the image types it knows by their first bytes. The example a letter template is previewed on: clearly fictitious, never a real person. The example letter as a PDF (bytes), made off the GUI thread.</extracomment>
       <translation>Alleen een beheerder mag dit wijzigen.</translation>
     </message>
   </context>
@@ -36,7 +34,6 @@
     </message>
     <message>
       <source>Only an administrator may do this.</source>
-      <extracomment>What the screens read (the server's answers as they come). The roles an administrator gives, in the order the form offers them. Roles that work at one site (the server says so too).</extracomment>
       <translation>Alleen een beheerder mag dit doen.</translation>
     </message>
   </context>
@@ -48,7 +45,6 @@
     </message>
     <message>
       <source>Only an administrator may manage workstations.</source>
-      <extracomment>A site as the server lists it (re-exported: widgets depend on the service only).</extracomment>
       <translation>Alleen een beheerder mag werkplekken beheren.</translation>
     </message>
     <message>
@@ -64,7 +60,6 @@
     <name>AdminView</name>
     <message>
       <source>Workstations</source>
-      <extracomment>(key, page class, English title) in the order the section list shows them.</extracomment>
       <translation>Werkplekken</translation>
     </message>
     <message>
@@ -732,7 +727,6 @@
     </message>
     <message>
       <source>Alarm set-up per site</source>
-      <extracomment>Requests sent from a button whose success the page says in words.</extracomment>
       <translation>Alarmering per vestiging</translation>
     </message>
     <message>
@@ -853,7 +847,6 @@
     </message>
     <message>
       <source>No sites yet. Create a site first.</source>
-      <extracomment>Opening hours and the test-alarm schedule of the chosen site (Toezicht reads them).</extracomment>
       <translation>Nog geen vestigingen. Maak eerst een vestiging aan.</translation>
     </message>
     <message>
@@ -917,7 +910,6 @@
     <name>AlarmTexts</name>
     <message>
       <source>Aggression</source>
-      <extracomment>The pop-up is raised again this often, in case another window covered it. A cancelled alarm stays visible this long, so responders see it was a mistake.</extracomment>
       <translation>Agressie</translation>
     </message>
     <message>
@@ -930,7 +922,6 @@
     </message>
     <message>
       <source>All colleagues of the site alerted</source>
-      <extracomment>The escalation target meaning every station of the site (as in protocol.alarm_server).</extracomment>
       <translation>Alle collega's van de locatie gewaarschuwd</translation>
     </message>
     <message>
@@ -966,7 +957,6 @@
     <name>App</name>
     <message>
       <source>The local database was written by a newer version of VeiligBalie. It has not been changed. Install the newer version to continue.</source>
-      <extracomment>How long after start the document modules are loaded in the background. reportlab's modules the documents use: a third-party library only, so importing it on another thread cannot meet an import of the GUI thread half-way (the project's own small report modules are imported where a document is made).</extracomment>
       <translation>De lokale database is geschreven door een nieuwere versie van VeiligBalie. Er is niets aan veranderd. Installeer de nieuwere versie om verder te gaan.</translation>
     </message>
     <message>
@@ -1040,7 +1030,6 @@
     <name>AttachmentsBox</name>
     <message>
       <source>Photos, screenshots, PDF, text, e-mail, sound, video or Word files; at most %1 files of %2 MB each. You can also drag files onto this form.</source>
-      <extracomment>What importing one file came to: its copy, or why not (AttachmentError or OSError). True while files are being copied on a worker (:meth:`add_files_in_background`).</extracomment>
       <translation>Foto's, schermafbeeldingen, pdf, tekst, e-mail, geluid, video of Word-bestanden; hoogstens %1 bestanden van elk %2 MB. Je kunt bestanden ook op dit formulier slepen.</translation>
     </message>
     <message>
@@ -1236,7 +1225,6 @@
     <name>CardReader</name>
     <message>
       <source>See also</source>
-      <extracomment>Card text is read under stress: a size larger than the rest of the interface.</extracomment>
       <translation>Zie ook</translation>
     </message>
   </context>
@@ -1612,7 +1600,6 @@
     </message>
     <message>
       <source>Making the document</source>
-      <extracomment>How long a document may take before a progress indication shows (ms). Seams: (parent, title, suggested file name, filters) -&gt; chosen path or None; and path -&gt; None.</extracomment>
       <translation>Document wordt gemaakt</translation>
     </message>
     <message>
@@ -2229,7 +2216,6 @@
     </message>
     <message>
       <source>Unsaved report restored from %1.</source>
-      <extracomment>Typing without a pause still reaches the disk this often: at most this much is at risk.</extracomment>
       <translation>Niet-opgeslagen melding van %1 teruggezet.</translation>
     </message>
     <message>
@@ -2343,7 +2329,6 @@
     <name>FollowUpDialog</name>
     <message>
       <source>Tick off: %1</source>
-      <extracomment>Makes the police-report sheet or a letter from this task (None: not here).</extracomment>
       <translation>Afvinken: %1</translation>
     </message>
     <message>
@@ -2387,7 +2372,6 @@
     <name>FollowUpService</name>
     <message>
       <source>This task is no longer on this workstation.</source>
-      <extracomment>How often the worklist looks at the clock (due soon, overdue). How often the server's list of alarms to follow up is asked for (besides on demand). Pulled reports older than this are history, not news, when they arrive (a first pull). A task turned due soon (once per task, also across restarts): the WorkItem. A report arrived from the server (for a reviewer: something new to look at). The people tasks can be assigned to were (re)loaded: list[Person]. The perpetrator dossier (set by the application context): its linked reports are earlier incidents with the person too.</extracomment>
       <translation>Deze taak staat niet meer op deze werkplek.</translation>
     </message>
     <message>
@@ -2536,7 +2520,6 @@
     <name>IncidentDetailView</name>
     <message>
       <source>Report detail</source>
-      <extracomment>After an action: the report's id (the log and Mijn meldingen refresh by themselves). A report the dossier section wants opened (another report about the same person). Police-report sheet and letters of this report (None: no documents here). How a file is opened (tests replace it; the desktop's viewer by default).</extracomment>
       <translation>Melding in detail</translation>
     </message>
     <message>
@@ -2565,7 +2548,6 @@
     </message>
     <message>
       <source>Prepare police report</source>
-      <extracomment>The incident report for the file (made off the GUI thread, saved, opened).</extracomment>
       <translation>Aangifte voorbereiden</translation>
     </message>
     <message>
@@ -2981,7 +2963,6 @@
     <name>IncidentForm</name>
     <message>
       <source>Report an incident</source>
-      <extracomment>Guidance cards the form asks for when a field makes them relevant. Fields whose default is who and where this workstation is (they follow sign-in, linking). A guidance card (by id) became relevant: the police report, online abuse.</extracomment>
       <translation>Een incident melden</translation>
     </message>
     <message>
@@ -3070,7 +3051,6 @@
     </message>
     <message>
       <source>&amp;People involved</source>
-      <extracomment>The sections that open on demand, with their (untranslated) header titles; the mnemonics are unique on the form.</extracomment>
       <translation>&amp;Personen en getuigen</translation>
     </message>
     <message>
@@ -3210,7 +3190,6 @@
     <name>Labels</name>
     <message>
       <source>Verbal aggression</source>
-      <extracomment>The order categories appear in the form; their number key is the position + 1.</extracomment>
       <translation>Verbale agressie</translation>
     </message>
     <message>
@@ -3646,7 +3625,6 @@
     <name>LanAlarmPath</name>
     <message numerus="yes">
       <source>Active: %n colleague workstation(s) reachable</source>
-      <extracomment>The keyring entry of the site's LAN key (base64 of 32 bytes), written by enrolment or by the administrator in the alarm settings.</extracomment>
       <translation>
         <numerusform>Actief: %n werkplek van een collega bereikbaar</numerusform>
         <numerusform>Actief: %n werkplekken van collega's bereikbaar</numerusform>
@@ -3830,7 +3808,6 @@
     <name>LetterheadRunner</name>
     <message>
       <source>Save police-report sheet</source>
-      <extracomment>Wait this long before showing a progress dialog (a blink: most documents are done).</extracomment>
       <translation>Aangifteblad opslaan</translation>
     </message>
     <message>
@@ -4143,7 +4120,6 @@
     <name>LogModel</name>
     <message>
       <source>Reference</source>
-      <extracomment>Typing pauses this long before the search runs (one query per pause, not per key).</extracomment>
       <translation>Kenmerk</translation>
     </message>
     <message>
@@ -4201,7 +4177,6 @@
     <name>LogView</name>
     <message>
       <source>Log</source>
-      <extracomment>Enter or a double click on a report: open it (the detail view).</extracomment>
       <translation>Logboek</translation>
     </message>
     <message>
@@ -4439,7 +4414,6 @@
     <name>MainWindow</name>
     <message>
       <source>Starting…</source>
-      <extracomment>The size the window opens at when the screen has room; smaller screens get what they have. Small enough for 1366x768 at 150 % scaling (about 910x485 logical pixels available). What the window manager adds around the window (title bar, borders) before it is shown. One calm look for the shell: a quiet navigation column, the selected area marked by a tint and a bar at its left edge, the same type size everywhere in the column. The area on screen was built (on the turn after :meth:`attach`): the form is usable. A notification was given (tray message, or the status bar without a tray): its text. Every area, in navigation order; :meth:`visible_areas` is what the person behind the workstation may open now. The areas of those who review reports (role-based; see :meth:`visible_areas`). Areas only a linked workstation has, for some roles: Toezicht (security, team leads, coördinators) and Beheer (the administrator). Built when first shown.</extracomment>
       <translation>Bezig met starten…</translation>
     </message>
     <message>
@@ -4572,7 +4546,6 @@
     <name>MyReportsView</name>
     <message>
       <source>My reports</source>
-      <extracomment>Makes the police-report sheet of the selected report (None: no documents here).</extracomment>
       <translation>Mijn meldingen</translation>
     </message>
     <message>
@@ -4754,7 +4727,6 @@
     <name>OverviewView</name>
     <message>
       <source>Overview</source>
-      <extracomment>How many periods back the period list offers.</extracomment>
       <translation>Overzicht</translation>
     </message>
     <message>
@@ -4894,7 +4866,6 @@
     </message>
     <message>
       <source>Choose your own password</source>
-      <extracomment>Longest server address, code, CA path, username or password the form takes.</extracomment>
       <translation>Kies je eigen wachtwoord</translation>
     </message>
     <message>
@@ -5436,7 +5407,6 @@
     <name>RefresherView</name>
     <message>
       <source>Refresher</source>
-      <extracomment>How often the reminder looks whether the refresher became due (it is shown only once).</extracomment>
       <translation>Opfrisser</translation>
     </message>
     <message>
@@ -5631,7 +5601,6 @@
     <name>ServerRequest</name>
     <message>
       <source>The server gave no answer.</source>
-      <extracomment>Shortest new password the server takes (checked here first, for a quick answer). Signed in with a one-time password an administrator set: a new password is needed before the sign-in completes (``Session.password_change_pending``).</extracomment>
       <translation>De server gaf geen antwoord.</translation>
     </message>
     <message>
@@ -6013,7 +5982,6 @@
     <name>Settings</name>
     <message>
       <source>Workstation name</source>
-      <extracomment>English, marked with QT_TRANSLATE_NOOP("Settings", ...); see :attr:`display_title`.</extracomment>
       <translation>Naam van de werkplek</translation>
     </message>
     <message>
@@ -6114,7 +6082,6 @@
     </message>
     <message>
       <source>Location set on the server</source>
-      <extracomment>The location the administrator last gave this workstation on the server: a different one heard from the server is a move (Beheer &gt; Werkplekken), and replaces the local location.</extracomment>
       <translation>Locatie volgens de server</translation>
     </message>
     <message>
@@ -6135,17 +6102,14 @@
     </message>
     <message>
       <source>The site shares its log with employees</source>
-      <extracomment>From the server's /me answer at sign-in: employees of this site may read its log.</extracomment>
       <translation>De vestiging deelt haar logboek met medewerkers</translation>
     </message>
     <message>
       <source>Saved filters of the log</source>
-      <extracomment>The Logboek's saved filters, per user: JSON {"&lt;user&gt;": {"&lt;name&gt;": {filter}}}.</extracomment>
       <translation>Bewaarde filters van het logboek</translation>
     </message>
     <message>
       <source>Supervision notices already given</source>
-      <extracomment>Drop-outs and test reminders already told on this station ("dropout:&lt;id&gt;", "test:&lt;workstation&gt;:&lt;date&gt;"): each is told once, also across restarts.</extracomment>
       <translation>Toezichtmeldingen die al gegeven zijn</translation>
     </message>
   </context>
@@ -6153,7 +6117,6 @@
     <name>SettingsView</name>
     <message>
       <source>Settings</source>
-      <extracomment>Longest workstation name, location or reporter name the form takes.</extracomment>
       <translation>Instellingen</translation>
     </message>
     <message>
@@ -6388,7 +6351,6 @@
     <name>SiteScheduleEditor</name>
     <message>
       <source>Opening hours and test alarms</source>
-      <extracomment>A closing time of 00:00 means midnight (24:00): open until the end of the day.</extracomment>
       <translation>Openingstijden en testalarmen</translation>
     </message>
     <message>
@@ -6581,7 +6543,6 @@
     <name>SupervisionService</name>
     <message>
       <source>Sign in with a linked workstation to see supervision.</source>
-      <extracomment>The wire models the Toezicht widgets show (they import them from here, not from protocol). Events that make a list ask again, and which. What no event announces (a station seen by heartbeat only going stale) shows this late. How many told drop-outs and reminders are remembered.</extracomment>
       <translation>Meld u aan op een gekoppelde werkplek om Toezicht te zien.</translation>
     </message>
     <message>
@@ -6677,7 +6638,6 @@
     </message>
     <message>
       <source>Supervision is for security, team leads and coördinators who are signed in.</source>
-      <extracomment>The notices given (title, text), also when no main window shows them.</extracomment>
       <translation>Toezicht is voor beveiliging, teamleiders en coördinatoren die zijn aangemeld.</translation>
     </message>
   </context>
@@ -6685,7 +6645,6 @@
     <name>SyncEngine</name>
     <message>
       <source>The evidence file %1 of a report is no longer on this workstation and cannot be sent to the server</source>
-      <extracomment>The safety-net cycle when the stream is quiet (it nudges on every change anyway). Epoch changes handled within one cycle before giving up until the next (a server that keeps changing its epoch is broken; never loop on it). Device id changes within one cycle, likewise (a fresh id is never taken, so more means a broken server). Notices kept for the sync status in Instellingen. Goes up when the identity the engine pulls for changes: a page asked for before (the previous person's) never lands in the new identity's replica.</extracomment>
       <translation>Het bewijsbestand %1 van een melding staat niet meer op deze werkplek en kan niet naar de server</translation>
     </message>
     <message>
@@ -6848,7 +6807,6 @@
     <name>TimelineText</name>
     <message>
       <source>When</source>
-      <extracomment>Fields holding restricted (perpetrator) data: their edits show no value to others.</extracomment>
       <translation>Wanneer</translation>
     </message>
     <message>
@@ -7024,7 +6982,6 @@
     <name>WhatHappened</name>
     <message>
       <source>Number of characters</source>
-      <extracomment>Where a section hands each widget it made (the form keeps them by field key).</extracomment>
       <translation>Aantal tekens</translation>
     </message>
     <message>
@@ -7044,7 +7001,6 @@
     <name>WhenPicker</name>
     <message>
       <source>Just now</source>
-      <extracomment>The translation context of the table's texts (the form's, as before the split).</extracomment>
       <translation>Zojuist</translation>
     </message>
     <message>
@@ -7080,7 +7036,6 @@
     <name>WorklistModel</name>
     <message>
       <source>State</source>
-      <extracomment>The most tasks listed at once (earliest due first); a filter narrows the rest. Colours of the states (text on the default background; readable, not only colour: the state is also written out).</extracomment>
       <translation>Stand</translation>
     </message>
     <message>
@@ -7156,7 +7111,6 @@
     </message>
     <message>
       <source>Follow-up</source>
-      <extracomment>Police-report sheet and letters from the task dialogs (None: no documents here).</extracomment>
       <translation>Opvolging</translation>
     </message>
     <message>
@@ -7316,7 +7270,6 @@
     <name>WorkstationsPage</name>
     <message>
       <source>never</source>
-      <extracomment>How often the list asks again while it is shown (online/offline follows within this).</extracomment>
       <translation>nooit</translation>
     </message>
     <message>

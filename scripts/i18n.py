@@ -3,6 +3,10 @@
     python scripts/i18n.py update   # lupdate over the package, then merge i18n/pending/*.json
     python scripts/i18n.py check    # exit 1 when a source string is missing or unfinished
 
+lupdate takes a ``#:`` comment above a ``tr()`` call for a note to the translator; in this
+project ``#:`` documents the attribute below it (Sphinx style), so ``update`` drops those
+notes (a note meant for the translator goes in ``tr()``'s disambiguation argument).
+
 A pending JSON file maps ``{"Context": {"English source": "Dutch"}}``; it is how work done
 in parallel hands in its translations. ``update`` merges it and removes it once every
 entry has landed in the .ts file.
@@ -61,6 +65,9 @@ def update() -> int:
     root.set("language", "nl_NL")
     root.set("sourcelanguage", "en")
     table = messages(tree)
+    for message in table.values():
+        for note in message.findall("extracomment"):
+            message.remove(note)
     merged = 0
     for pending in sorted(PENDING.glob("*.json")) if PENDING.exists() else []:
         data = json.loads(pending.read_text(encoding="utf-8"))
