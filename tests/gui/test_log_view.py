@@ -154,24 +154,33 @@ def test_status_and_severity_cells_show_whole_labels(
         assert header.sectionSize(column[key]) >= widest + 8, key
 
 
-def test_site_names_show_whole_up_to_a_limit_and_filter_arrows_clear_their_text(
+def test_site_names_show_whole_as_far_as_the_table_allows_and_arrows_clear_their_text(
     view: LogView, db: Database
 ) -> None:
     """Two sites that differ at their end ("Stadswinkel Noord", "Stadswinkel Noordoost")
     must not both read "Stadswinkel N...": the Vestiging column fits the longest site name,
-    up to FITTED_MAX (a longer one is cut, whole in its tooltip). The filter buttons of
-    several choices leave room for their menu arrow beside their text."""
+    up to FITTED_MAX and only while "what happened" keeps STRETCH_MIN (a name cut is whole
+    in its tooltip). The filter buttons of several choices leave room for their arrow."""
     metrics = view.table.fontMetrics()
     header = view.table.horizontalHeader()
     site = LogModel.COLUMNS.index(SortKey.SITE)
+    what = LogModel.COLUMNS.index(SortKey.CATEGORIES)
     assert header.sectionSize(site) >= metrics.horizontalAdvance("Stadswinkel Noord") + 8
     long_name = "Klantcontactcentrum en Stadswinkel Zuidoost, locatie Amstelveen"
     pull(db, report("Bezoeker weigerde te vertrekken.", 3), site=long_name)
     view.refresh()
+    view.resize(1500, 700)  # a wide screen: the long name gets the most it may have
+    QCoreApplication.processEvents()
     assert header.sectionSize(site) == log_view.FITTED_MAX
+    assert header.sectionSize(what) >= log_view.STRETCH_MIN
     model = view.model
     row = next(r for r in range(model.rowCount()) if model.row(r).site_name == long_name)
     assert model.index(row, site).data(Qt.ItemDataRole.ToolTipRole) == long_name
+    # A narrower window: "what happened" keeps its least, the site names give way.
+    view.resize(900, 700)
+    QCoreApplication.processEvents()
+    assert header.sectionSize(what) >= log_view.STRETCH_MIN
+    assert log_view.SITE_WIDTH <= header.sectionSize(site) < log_view.FITTED_MAX
     for button in (view.category, view.severity, view.status):
         room = button.sizeHint().width() - button.fontMetrics().horizontalAdvance(button.text())
         assert room >= button.style().pixelMetric(QStyle.PixelMetric.PM_MenuButtonIndicator)

@@ -69,8 +69,11 @@ SEARCH_DEBOUNCE_MS = 150
 OFFICE_TZ = ZoneInfo("Europe/Amsterdam")
 # Pixels beside a cell's text (its margins), for columns sized to their labels.
 CELL_PADDING = 16
-#: The widest a column of names (sites, locations) grows to fit its longest name.
+#: The Vestiging column: its width before it fits the names, and the widest it grows.
+SITE_WIDTH = 110
 FITTED_MAX = 220
+#: The least "what happened" (the column that takes the rest) keeps when site names widen.
+STRETCH_MIN = 110
 AnyIndex = QModelIndex | QPersistentModelIndex
 E = TypeVar("E", bound=StrEnum)
 
@@ -388,7 +391,7 @@ class LogView(QWidget):
             SortKey.STATUS: 120,
             SortKey.ASSIGNEE: 100,
             SortKey.FOLLOWUP: 122,
-            SortKey.SITE: 110,
+            SortKey.SITE: SITE_WIDTH,
         }
         # Columns of a few fixed labels are as wide as their longest label in the language
         # shown ("Levensbedreigend" is wider than "Life-threatening").
@@ -402,7 +405,7 @@ class LogView(QWidget):
         for column, key in enumerate(LogModel.COLUMNS):
             if key in widths:
                 header.resizeSection(column, widths[key])
-        self._fitted: dict[SortKey, tuple[str, ...]] = {}
+        self._site_names: tuple[str, ...] = ()
         header.setSectionResizeMode(
             LogModel.COLUMNS.index(SortKey.CATEGORIES), QHeaderView.ResizeMode.Stretch
         )
@@ -410,6 +413,7 @@ class LogView(QWidget):
         self.table.doubleClicked.connect(self._open_index)
         self.openRequested.connect(self._open_in_window)
         self.table.installEventFilter(self)
+        self.table.viewport().installEventFilter(self)  # its width: the site column fits
 
         self.empty = QLabel(self)
         self.empty.setObjectName("logEmpty")
@@ -583,21 +587,26 @@ class LogView(QWidget):
             QWidget.setTabOrder(before, after)
         self._fill_saved()
 
-    def _fit_column(self, key: SortKey, values: list[str]) -> None:
-        """Widen a column of names (sites, locations) to its longest name, up to
-        :data:`FITTED_MAX` (longer ones are cut and shown whole in their tooltip); only
-        when the names changed, so a reader's own width stays."""
-        names = tuple(values)
-        if self._fitted.get(key) == names:
+    def _fit_sites(self) -> None:
+        """Widen the Vestiging column to its longest site name ("Stadswinkel Noord" and
+        "Stadswinkel Noordoost" must not both read "Stadswinkel N..."), up to
+        :data:`FITTED_MAX` and only as far as "what happened" keeps :data:`STRETCH_MIN`;
+        a name cut still shows whole in its tooltip. Again when the names or the width of
+        the table change."""
+        column = LogModel.COLUMNS.index(SortKey.SITE)
+        if self.table.isColumnHidden(column):
             return
-        self._fitted[key] = names
-        metrics = self.table.fontMetrics()
-        widest = max((metrics.horizontalAdvance(name) for name in names), default=0)
         header = self.table.horizontalHeader()
-        column = LogModel.COLUMNS.index(key)
-        wanted = min(widest + CELL_PADDING, FITTED_MAX)
-        if wanted > header.sectionSize(column):
-            header.resizeSection(column, wanted)
+        stretch = LogModel.COLUMNS.index(SortKey.CATEGORIES)
+        metrics = self.table.fontMetrics()
+        widest = max((metrics.horizontalAdvance(n) for n in self._site_names), default=0)
+        others = sum(
+            header.sectionSize(c)
+            for c in range(header.count())
+            if c not in (column, stretch) and not header.isSectionHidden(c)
+        )
+        room = self.table.viewport().width() - others - STRETCH_MIN
+        header.resizeSection(column, max(SITE_WIDTH, min(widest + CELL_PADDING, FITTED_MAX, room)))
 
     def _fill_choices(self, combo: QComboBox, everything: str, values: list[str]) -> None:
         current = combo.currentData()
@@ -736,6 +745,8 @@ class LogView(QWidget):
         self.search.selectAll()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Resize and watched is self.table.viewport():
+            self._fit_sites()
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             key = event.key()
             if watched is self.search and key == Qt.Key.Key_Escape and self.search.text():
@@ -765,15 +776,14 @@ class LogView(QWidget):
         self._fill_choices(self.site, self.tr("Every site"), sites)
         self.site.setVisible(len(sites) > 1)
         self.table.setColumnHidden(LogModel.COLUMNS.index(SortKey.SITE), len(sites) <= 1)
-        locations = self.service.locations()
-        self._fill_choices(self.location, self.tr("Every location"), locations)
-        self._fit_column(SortKey.SITE, sites)
-        self._fit_column(SortKey.LOCATION, locations)
+        self._fill_choices(self.location, self.tr("Every location"), self.service.locations())
         # Follow-up is for those who review: an employee reading a shared log sees the
         # reports, not their follow-up nor who handles them.
         review = viewer.sees_review
         for key in (SortKey.FOLLOWUP, SortKey.ASSIGNEE):
             self.table.setColumnHidden(LogModel.COLUMNS.index(key), not review)
+        self._site_names = tuple(sites)
+        self._fit_sites()
         self.overdue.setVisible(review)
         self.mine.setVisible(review and viewer.user_id is not None)
         self._total = self.service.total()  # the "of N": changes with the data, not a filter
