@@ -12,23 +12,17 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+import anyio.to_thread
 import httpx
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from tests.server.conftest import World, change, pull_all
+from tests.server.conftest import World, change, pull_all, push
 from tests.support.waiting import wait_until
 from veiligbalie.protocol.sync import PushRequest, PushResponse
 from veiligbalie.server import auth, sync
 from veiligbalie.server import schema as t
-
-
-@pytest.fixture(autouse=True)
-def every_push_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These tests hold all their pushes at the change-log lock at once: the server's
-    throttle (sync.PUSHES_AT_ONCE, its own test below) would keep all but two from reading."""
-    monkeypatch.setattr(sync, "push_turns", threading.BoundedSemaphore(16))
 
 
 def _principal(world: World, who: str) -> auth.Principal:
@@ -162,29 +156,6 @@ def test_a_puller_never_misses_a_change_of_concurrent_pushes(client: Any, world:
     assert sum(1 for c in seen if c["kind"] == "incident.created") == 9
 
 
-class CountedTurns:
-    """The push turns as the server has them, counting how many pushes hold one at once;
-    each holds its turn 0.2 s longer (long enough for every thread to be at the door)."""
-
-    def __init__(self, size: int) -> None:
-        self._turns = threading.BoundedSemaphore(size)
-        self._count = threading.Lock()
-        self.running = 0
-        self.most = 0
-
-    def __enter__(self) -> None:
-        self._turns.acquire()
-        with self._count:
-            self.running += 1
-            self.most = max(self.most, self.running)
-        time.sleep(0.2)
-
-    def __exit__(self, *exc: object) -> None:
-        with self._count:
-            self.running -= 1
-        self._turns.release()
-
-
 def _years_and_numbers(world: World, count: int) -> list[tuple[int, int]]:
     """The consecutive numbers 1..count of the year the reports were numbered in."""
     with world.store.read() as conn:
@@ -192,31 +163,60 @@ def _years_and_numbers(world: World, count: int) -> list[tuple[int, int]]:
     return [(year, n) for n in range(1, count + 1)]
 
 
-def test_a_server_applies_at_most_two_pushes_at_once_and_every_one_lands(
-    world: World, monkeypatch: pytest.MonkeyPatch
+def _shared_threads(client: TestClient, count: int) -> None:
+    """Give the server's shared worker-thread pool ``count`` threads (FastAPI's 40 by default)."""
+
+    def size() -> None:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = count
+
+    assert client.portal is not None
+    client.portal.call(size)
+
+
+def test_pushes_take_two_turns_at_once_and_the_waiting_hold_no_shared_thread(
+    client: TestClient, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Every station pushing at once (the server was away): two are applied at a time, the
-    others wait their turn before they take a connection, and all are stored."""
-    turns = CountedTurns(sync.PUSHES_AT_ONCE)
-    monkeypatch.setattr(sync, "push_turns", turns)
-    stations = ["emp", "emp2", "lead", "sec", "ws", "emp"]
-    answers: list[PushResponse] = []
+    others wait their turn without a worker thread of the shared pool, so other routes
+    still answer meanwhile, and all are stored. (With the waiting pushes on shared threads,
+    six of them filled a pool of four and the health check waited for a push to end.)"""
+    running, most = 0, 0
+    count = threading.Lock()
+    apply = sync.push
 
-    def one(who: str) -> None:
-        req = PushRequest.model_validate(
-            {"device_id": uuid.uuid4(), "changes": [change(i + 1) for i in range(3)]}
-        )
-        answers.append(sync.push(world.store, _principal(world, who), req).response)
+    def counted(*args: Any) -> Any:
+        nonlocal running, most
+        with count:
+            running += 1
+            most = max(most, running)
+        try:
+            time.sleep(0.3)  # long enough for every push to be at the door
+            return apply(*args)
+        finally:
+            with count:
+                running -= 1
 
-    threads = [threading.Thread(target=one, args=(who,)) for who in stations]
+    monkeypatch.setattr(sync, "push", counted)
+    _shared_threads(client, 4)
+    answers: list[httpx.Response] = []
+
+    def one(i: int) -> None:
+        changes = [change(j + 1) for j in range(3)]
+        answers.append(push(client, world.h("emp"), uuid.uuid4(), changes))
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(6)]
     for thread in threads:
         thread.start()
+    assert wait_until(lambda: running == sync.PUSHES_AT_ONCE, timeout=10)
+    time.sleep(0.1)  # the other four are waiting for their turn
+    assert client.get("/healthz").status_code == 200
+    assert answers == []  # answered while every push still waited or was being applied
     for thread in threads:
         thread.join(60)
-    assert turns.most == sync.PUSHES_AT_ONCE == 2
-    assert len(answers) == len(stations)
-    assert all(a.accepted == [1, 2, 3] for a in answers)
-    assert len(_references(world)) == 3 * len(stations)
+    assert most == sync.PUSHES_AT_ONCE == 2
+    assert [a.status_code for a in answers] == [200] * 6
+    assert all(a.json()["accepted"] == [1, 2, 3] for a in answers)
+    assert len(_references(world)) == 3 * 6
 
 
 def test_a_push_is_read_in_its_turn_on_a_worker_thread_while_the_loop_answers_others(
@@ -225,11 +225,12 @@ def test_a_push_is_read_in_its_turn_on_a_worker_thread_while_the_loop_answers_ot
     """A push's body is checked in the push's turn, not on the event loop before it: while
     every turn is taken (other stations' pushes), a push waits unanswered, even a malformed
     one, and the server answers other requests meanwhile; in its turn it gets its 422."""
-    turns = threading.BoundedSemaphore(1)
+    turns = anyio.CapacityLimiter(1)
     monkeypatch.setattr(sync, "push_turns", turns)
+    assert client.portal is not None
+    client.portal.call(turns.acquire_on_behalf_of, "another station")
     headers = {**world.h("emp"), "Content-Type": "application/json"}
     answers: list[httpx.Response] = []
-    turns.acquire()  # another station's push is being applied
     try:
         waiting = threading.Thread(
             target=lambda: answers.append(
@@ -242,7 +243,7 @@ def test_a_push_is_read_in_its_turn_on_a_worker_thread_while_the_loop_answers_ot
         assert client.get("/healthz").status_code == 200
         assert answers == []
     finally:
-        turns.release()
+        client.portal.call(turns.release_on_behalf_of, "another station")
     waiting.join(10)
     assert answers[0].status_code == 422
     assert answers[0].json()["detail"][0]["loc"][0] == "body"

@@ -6,10 +6,10 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any, TypeVar
 
+import anyio.to_thread
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
-from starlette.concurrency import run_in_threadpool
 
 import veiligbalie
 from veiligbalie.core.vocabulary import Role
@@ -166,21 +166,19 @@ async def push(
     request: Request,
     x_vb_device: Annotated[uuid.UUID | None, Header()] = None,
 ) -> Response:
-    """The body is read here and checked on the push's worker thread in its turn (see
-    :func:`sync.push_received`), not on the event loop as a declared body would be: when
-    every station pushes at once, an alarm does not wait behind their checking. The
-    document describes it by :func:`push_as_documented`."""
+    """The body is read here and checked and applied on a push's own worker thread, in its
+    turn (:data:`sync.push_turns`): not on the event loop, as a declared body would be, nor
+    on a thread of the shared pool while waiting. When every station pushes at once after
+    an outage, an alarm does not wait behind their checking and the other routes keep their
+    threads. The document describes it by :func:`push_as_documented`."""
     raw = await request.body()
 
-    def read() -> ps.PushRequest:
+    def apply() -> Response:
         body = wire_body(ps.PushRequest, raw)
         if x_vb_device is not None and x_vb_device != body.device_id:
             raise HTTPException(status.HTTP_400_BAD_REQUEST, "X-VB-Device differs from device_id")
-        return body
-
-    def apply() -> Response:
         try:
-            outcome = sync.push_received(store, principal, read)
+            outcome = sync.push(store, principal, body)
         except sync.EpochMismatchError as exc:
             return _epoch_mismatch(exc)
         if outcome.visibilities:
@@ -200,7 +198,7 @@ async def push(
             outcome.response.model_dump_json(by_alias=True), media_type="application/json"
         )
 
-    return await run_in_threadpool(apply)
+    return await anyio.to_thread.run_sync(apply, limiter=sync.push_turns)
 
 
 #: Routes that read their own body are described in /openapi.json by a twin declared the

@@ -20,15 +20,15 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from operator import attrgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import anyio
 import sqlalchemy as sa
 from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy.engine import Connection
@@ -1351,30 +1351,21 @@ def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
 DEADLOCK_DETECTED = "40P01"
 
 
-#: Pushes applied at once in one server process; the others wait their turn before they
-#: take a connection. Applying is Python work under one GIL: with every station pushing at
-#: once (after the server was away) forty threads took turns on it and the event loop got
-#: it so rarely that an alarm raised then reached the stations a second late. Two keep the
-#: database busy (one writes while the next is made ready) and leave the loop its share.
+#: Pushes applied at once in one server process. Applying is Python work under one GIL: with
+#: every station pushing at once (after the server was away) forty threads took turns on it
+#: and the event loop got it so rarely that an alarm raised then reached the stations a
+#: second late. Two keep the database busy (one writes while the next is made ready) and
+#: leave the loop its share.
 PUSHES_AT_ONCE = 2
-#: The turns of this process's pushes (a test that holds many pushes at once widens it).
-push_turns = threading.BoundedSemaphore(PUSHES_AT_ONCE)
+#: The worker threads of this process's pushes (routes.push): a push waits for one on the
+#: event loop, holding no thread of the shared pool, no connection, and no time of the loop
+#: for reading its body. A test that holds many pushes at once widens it.
+push_turns = anyio.CapacityLimiter(PUSHES_AT_ONCE)
 
 
 def push(store: ServerStore, pr: Principal, req: p.PushRequest) -> PushOutcome:
-    """Apply a pushed batch in its turn (at most PUSHES_AT_ONCE at a time)."""
-    return push_received(store, pr, lambda: req)
-
-
-def push_received(
-    store: ServerStore, pr: Principal, read: Callable[[], p.PushRequest]
-) -> PushOutcome:
-    """Like :func:`push` for a batch still to be read: ``read()`` makes it from the request
-    (checking its wire form, ~10 ms for 200 reports) in the push's turn as well, on the
-    caller's worker thread. Fifty stations pushing at once are then neither checked on the
-    event loop, where an alarm waited behind them, nor by fifty threads at once."""
-    with push_turns:
-        return _apply(store, pr, read())
+    """Apply a pushed batch on this thread; the route runs it on one of :data:`push_turns`."""
+    return _apply(store, pr, req)
 
 
 def _apply(store: ServerStore, pr: Principal, req: p.PushRequest) -> PushOutcome:
