@@ -206,3 +206,11 @@ def test_0005_fills_alarm_links_number_counters_and_tasks(db_url: str) -> None:
             assert abs((task.due - due).total_seconds()) < 1
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])
+def test_an_in_memory_database_is_refused_with_a_reason(url: str) -> None:
+    """Each pool and thread of the server would open its own empty in-memory database:
+    reports pushed on one connection would be missing on the next."""
+    with pytest.raises(DatabaseError, match="database file"):
+        ServerStore(url)

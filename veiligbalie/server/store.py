@@ -449,6 +449,13 @@ class ServerStore:
     """One server database. Thread-safe: routes run in FastAPI's thread pool."""
 
     def __init__(self, url: str, *, run_migrations: bool = True) -> None:
+        parsed = _parse_url(url)
+        if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
+            # Two pools (below) and many threads: each connection would have its own database.
+            raise DatabaseError(
+                "the server needs a database file (sqlite:///FILE) or PostgreSQL, "
+                "not an in-memory SQLite database"
+            )
         self.url = url
         self.engine = create_db_engine(url)
         # The alarm path's own pool: a storm of other requests (every station pushing and
