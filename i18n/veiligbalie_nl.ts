@@ -2069,6 +2069,22 @@
       <translation>Voor welke persoon</translation>
     </message>
     <message>
+      <source>Correct person…</source>
+      <translation>Gegevens corrigeren…</translation>
+    </message>
+    <message>
+      <source>Correct the chosen person</source>
+      <translation>De gegevens van de gekozen persoon corrigeren</translation>
+    </message>
+    <message>
+      <source>Unlink from this report</source>
+      <translation>Ontkoppelen van deze melding</translation>
+    </message>
+    <message>
+      <source>Unlink the chosen person from this report</source>
+      <translation>De gekozen persoon ontkoppelen van deze melding</translation>
+    </message>
+    <message>
       <source>Propose signalering…</source>
       <translation>Signalering voorstellen…</translation>
     </message>
@@ -2194,6 +2210,26 @@
     <message>
       <source>Give the new person a name first.</source>
       <translation>Geef de nieuwe persoon eerst een naam.</translation>
+    </message>
+    <message>
+      <source>Nothing was changed.</source>
+      <translation>Er is niets gewijzigd.</translation>
+    </message>
+    <message>
+      <source>The record of %1 is corrected.</source>
+      <translation>De gegevens van %1 zijn gecorrigeerd.</translation>
+    </message>
+    <message>
+      <source>The record of %1 is corrected (now: %2).</source>
+      <translation>De gegevens van %1 zijn gecorrigeerd (nu: %2).</translation>
+    </message>
+    <message>
+      <source>The correction was not saved: a text is too long.</source>
+      <translation>De correctie is niet opgeslagen: een tekst is te lang.</translation>
+    </message>
+    <message>
+      <source>%1 is no longer linked to this report; search to link again.</source>
+      <translation>%1 is niet meer gekoppeld aan deze melding; zoek om opnieuw te koppelen.</translation>
     </message>
     <message>
       <source>An ended signalering is kept as it was.</source>
@@ -5215,6 +5251,62 @@
     <message>
       <source>The password needs at least %1 characters.</source>
       <translation>Het wachtwoord moet minstens %1 tekens hebben.</translation>
+    </message>
+    <message>
+      <source>Correct person</source>
+      <translation>Persoon corrigeren</translation>
+    </message>
+    <message>
+      <source>Correct what is recorded of this person. Every change is kept in the server's log with your name.</source>
+      <translation>Corrigeer wat er van deze persoon is vastgelegd. Elke wijziging wordt met je naam bewaard in het logboek van de server.</translation>
+    </message>
+    <message>
+      <source>&amp;Name:</source>
+      <translation>&amp;Naam:</translation>
+    </message>
+    <message>
+      <source>Description</source>
+      <translation>Beschrijving</translation>
+    </message>
+    <message>
+      <source>&amp;Description:</source>
+      <translation>&amp;Beschrijving:</translation>
+    </message>
+    <message>
+      <source>Identifiers</source>
+      <translation>Kenmerken</translation>
+    </message>
+    <message>
+      <source>Kind</source>
+      <translation>Soort</translation>
+    </message>
+    <message>
+      <source>Value</source>
+      <translation>Waarde</translation>
+    </message>
+    <message>
+      <source>&amp;Identifiers:</source>
+      <translation>&amp;Kenmerken:</translation>
+    </message>
+    <message>
+      <source>Empty a row to remove that identifier.</source>
+      <translation>Maak een regel leeg om dat kenmerk te verwijderen.</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>Annuleren</translation>
+    </message>
+    <message>
+      <source>Save correction</source>
+      <translation>Correctie opslaan</translation>
+    </message>
+    <message>
+      <source>Each identifier needs a kind and a value.</source>
+      <translation>Elk kenmerk heeft een soort en een waarde nodig.</translation>
+    </message>
+    <message>
+      <source>A person needs a name.</source>
+      <translation>Een persoon heeft een naam nodig.</translation>
     </message>
   </context>
   <context>

@@ -14,8 +14,16 @@ from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QTableWidgetItem,
+    QWidget,
+)
 
 from tests.server.conftest import Live
 from tests.support.pulled import pull_report
@@ -24,6 +32,7 @@ from veiligbalie.app import install_translations
 from veiligbalie.core.incident import Incident, incident_to_dict
 from veiligbalie.core.vocabulary import Category, Role, Severity
 from veiligbalie.net.api import ServerApi
+from veiligbalie.server import schema as t
 from veiligbalie.services.dossier import DossierService
 from veiligbalie.services.incidents import IncidentService
 from veiligbalie.services.review import ReviewService
@@ -274,3 +283,107 @@ def test_dialog_explains_missing_items(qtbot: Any, dutch: None) -> None:
     dialog.start.setDate(QDate(today.year, today.month, today.day))
     dialog.end.setDate(QDate(today.year, today.month, today.day).addDays(-3))
     assert "einddatum na de begindatum" in dialog.missing.text()
+
+
+def test_a_reviewer_corrects_a_person_and_undoes_a_wrong_link(
+    qtbot: Any, live: Live, dutch: None
+) -> None:
+    """A person recorded with a misspelt name and a wrong client number is corrected from
+    the report's Betrokkene section (only what changed is sent; the server's log names it);
+    a half-filled identifier or an empty name is refused in the dialog and nothing is sent;
+    a report linked to the wrong person is unlinked and says so."""
+    w = live.world
+    report = _report(2, {Category.THREAT})
+    with httpx.Client(base_url=live.url, timeout=30) as http:
+        pushed = http.post(
+            f"{API}/sync/push",
+            json={
+                "device_id": str(w.device),
+                "changes": [
+                    {
+                        "change_id": str(uuid.uuid4()),
+                        "device_seq": 1,
+                        "kind": "incident.created",
+                        "entity_id": str(report.id),
+                        "payload": incident_to_dict(report),
+                        "base_revision": None,
+                        "created_at": datetime.now(UTC).isoformat(),
+                    }
+                ],
+            },
+            headers=w.h("ws"),
+        ).json()
+        assert pushed["accepted"] == [1]
+        made = http.post(
+            f"{API}/persons",
+            json={
+                "display_name": "Piet Pietresen",
+                "description": "Lange man",
+                "identifiers": {"klantnummer": "K-4717"},
+                "incident_id": str(report.id),
+            },
+            headers=w.h("lead"),
+        ).json()
+
+    db = Database.open()
+    pull_report(db, report)
+    lead_api = _api(live, "lead")
+    dossier = DossierService(db, api=lambda: lead_api, role=lambda: Role.TEAM_LEAD)
+    view = IncidentDetailView(ReviewService(IncidentService(db), db), dossier=dossier)
+    qtbot.addWidget(view)
+    view.resize(1280, 1000)
+    view.show()
+    assert view.show_incident(report.id)
+    section = view.dossier
+    assert section is not None
+    qtbot.waitUntil(lambda: "Piet Pietresen" in section.person.text(), timeout=15_000)
+    assert section.correct_button.isVisible() and section.unlink_button.isVisible()
+
+    section.correct_button.click()
+    dialog = section.person_dialog
+    assert dialog is not None and dialog.name.text() == "Piet Pietresen"
+    table = dialog.identifiers
+    assert (table.item(0, 0).text(), table.item(0, 1).text()) == ("klantnummer", "K-4717")
+    # Refused in the dialog: an empty name, an identifier without its value.
+    dialog.name.setText("  ")
+    dialog.save_button.click()
+    assert dialog.isVisible() and "naam" in dialog.error.text()
+    dialog.name.setText(NAME)
+    table.setItem(1, 0, QTableWidgetItem("dossiernummer"))
+    dialog.save_button.click()
+    assert dialog.isVisible() and "soort en een waarde" in dialog.error.text()
+    table.setItem(1, 1, QTableWidgetItem("D-12"))
+    table.item(0, 1).setText(CLIENT)
+    dialog.save_button.click()
+    assert not dialog.isVisible()
+    qtbot.waitUntil(lambda: NAME in section.person.text(), timeout=15_000)
+    assert "dossiernummer: D-12, klantnummer: K-4711" in section.person.text()
+    assert "Lange man" in section.person.text()
+    assert "gecorrigeerd" in section.message.text() and NAME in section.message.text()
+    with httpx.Client(base_url=live.url, timeout=30) as http:
+        stored = http.get(f"{API}/persons/{made['id']}", headers=w.h("lead")).json()
+    assert stored["display_name"] == NAME
+    assert stored["identifiers"] == {"klantnummer": CLIENT, "dossiernummer": "D-12"}
+    assert stored["description"] == "Lange man"
+    with live.world.store.read() as conn:
+        details = (
+            conn.execute(
+                sa.select(t.audit_log.c.detail).where(
+                    t.audit_log.c.action == "dossier.person_changed"
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert details == ["changed: name, identifiers"]  # the description was left as it was
+
+    # Linked by mistake: unlinked, and the section says the report has no known person.
+    section.unlink_button.click()
+    status = section.findChild(QLabel, "dossierStatus")
+    qtbot.waitUntil(lambda: "niet gekoppeld" in status.text(), timeout=15_000)
+    assert NAME in section.message.text() and "niet meer gekoppeld" in section.message.text()
+    assert not section.correct_button.isVisible()
+    with httpx.Client(base_url=live.url, timeout=30) as http:
+        stored = http.get(f"{API}/persons/{made['id']}", headers=w.h("lead")).json()
+    assert stored["links"] == []
+    db.close()

@@ -677,6 +677,16 @@ class ServerApi(QObject):
     ) -> ApiCall:
         return self.call("POST", "/persons", body, _dossier().PersonOut, callback)
 
+    def update_person(
+        self,
+        person_id: uuid.UUID,
+        body: pd.PersonUpdate,
+        callback: Callable[[pd.PersonOut | None, ApiError | None], None],
+    ) -> ApiCall:
+        """Correct a person's name, description or identifiers (the fields set in ``body``)."""
+        path = f"/persons/{person_id}"
+        return self.call("PATCH", path, body, _dossier().PersonOut, callback)
+
     def link_person(
         self,
         person_id: uuid.UUID,

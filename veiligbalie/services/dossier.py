@@ -30,10 +30,12 @@ from veiligbalie.core.vocabulary import Role
 from veiligbalie.net.api import ApiCall, ApiError, ServerApi
 from veiligbalie.protocol import dossier as pd
 from veiligbalie.protocol.dossier import (
+    NAME_MAX,
     LinkedReport,
     MeasureOut,
     PersonIn,
     PersonOut,
+    PersonUpdate,
     SignaleringIn,
     SignaleringOut,
 )
@@ -52,9 +54,11 @@ __all__ = [
     "DossierService",
     "LinkedReport",
     "MeasureOut",
+    "NAME_MAX",
     "PeopleOfReport",
     "PersonIn",
     "PersonOut",
+    "PersonUpdate",
     "SignaleringIn",
     "SignaleringOut",
 ]
@@ -248,6 +252,35 @@ class DossierService(QObject):
             lambda api, cb: api.create_person(body, cb),
             done,
             lambda _p: self._refresh(body.incident_id),
+        )
+
+    def correct(
+        self,
+        person: PersonOut,
+        name: str,
+        description: str,
+        identifiers: dict[str, str],
+        done: Done[PersonOut],
+        incident_id: uuid.UUID | None = None,
+    ) -> None:
+        """Correct what is recorded of a person: only the fields that differ are sent (the
+        server's audit log names them). Raises pydantic's ValidationError for an empty name,
+        text too long, or an identifier without a name or a value; nothing is sent then."""
+        changes: dict[str, Any] = {}
+        if name.strip() != person.display_name:
+            changes["display_name"] = name.strip()
+        if description.strip() != person.description:
+            changes["description"] = description.strip()
+        if identifiers != person.identifiers:
+            changes["identifiers"] = identifiers
+        body = PersonUpdate.model_validate(changes)
+        if not changes:
+            done(person, None)
+            return
+        self._send(
+            lambda api, cb: api.update_person(person.id, body, cb),
+            done,
+            lambda _p: self._refresh(incident_id),
         )
 
     def link(

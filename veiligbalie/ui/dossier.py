@@ -30,12 +30,15 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from veiligbalie.core.dossier import (
     COUNTER_TEXT_MAX,
+    IDENTIFIERS_MAX,
     InformedHow,
     Missing,
     SignaleringFacts,
@@ -334,6 +337,109 @@ class SignaleringDialog(QDialog):
 # --- the detail view's section ---------------------------------------------------------------
 
 
+class PersonDialog(QDialog):
+    """Correct what is recorded of a known person: the name, the description and the
+    identifiers (a client number, a file number). What is recorded must be right: a wrong
+    name or number makes a signalering reach the wrong visitor."""
+
+    def __init__(self, person: pd.PersonOut, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("personDialog")
+        self.setWindowTitle(self.tr("Correct person"))
+        self.setAccessibleName(self.tr("Correct person"))
+        self.setMinimumWidth(520)
+        self.person = person
+        outer = vbox(self, (12, 12, 12, 12), 8)
+        intro = QLabel(
+            self.tr(
+                "Correct what is recorded of this person. Every change is kept in the "
+                "server's log with your name."
+            ),
+            self,
+        )
+        intro.setWordWrap(True)
+        outer.addWidget(intro)
+        form = QFormLayout()
+        outer.addLayout(form)
+        self.name = line_edit(self, "personName", self.tr("Name"), max_length=pd.NAME_MAX)
+        self.name.setText(person.display_name)
+        form.addRow(self.tr("&Name:"), self.name)
+        self.description = QPlainTextEdit(self)
+        self.description.setObjectName("personDescription")
+        self.description.setAccessibleName(self.tr("Description"))
+        self.description.setTabChangesFocus(True)
+        self.description.setFixedHeight(self.fontMetrics().lineSpacing() * 4)
+        self.description.setPlainText(person.description)
+        form.addRow(self.tr("&Description:"), self.description)
+        self.identifiers = QTableWidget(self)
+        self.identifiers.setObjectName("personIdentifiers")
+        self.identifiers.setAccessibleName(self.tr("Identifiers"))
+        self.identifiers.setColumnCount(2)
+        self.identifiers.setHorizontalHeaderLabels([self.tr("Kind"), self.tr("Value")])
+        self.identifiers.horizontalHeader().setStretchLastSection(True)
+        self.identifiers.verticalHeader().setVisible(False)
+        self.identifiers.setTabKeyNavigation(False)  # Tab leaves the table: keyboard-first
+        known = sorted(person.identifiers.items())
+        self.identifiers.setRowCount(min(len(known) + 2, IDENTIFIERS_MAX))
+        for row, (kind, value) in enumerate(known):
+            self.identifiers.setItem(row, 0, QTableWidgetItem(kind))
+            self.identifiers.setItem(row, 1, QTableWidgetItem(value))
+        self.identifiers.setColumnWidth(0, self.fontMetrics().horizontalAdvance("klantnummer") * 2)
+        rows = self.identifiers.rowCount() + 1
+        self.identifiers.setFixedHeight(
+            self.identifiers.verticalHeader().defaultSectionSize() * rows + 4
+        )
+        form.addRow(self.tr("&Identifiers:"), self.identifiers)
+        hint = QLabel(self.tr("Empty a row to remove that identifier."), self)
+        hint.setObjectName("personIdentifiersHint")
+        form.addRow("", hint)
+        self.error = FieldMessage("personError", self)
+        outer.addWidget(self.error)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.cancel_button = QPushButton(self.tr("Cancel"), self)
+        self.cancel_button.setObjectName("personCancelButton")
+        self.cancel_button.clicked.connect(self.reject)
+        buttons.addWidget(self.cancel_button)
+        self.save_button = QPushButton(self.tr("Save correction"), self)
+        self.save_button.setObjectName("personSaveButton")
+        self.save_button.setAccessibleName(self.tr("Save correction"))
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self._save)
+        buttons.addWidget(self.save_button)
+        outer.addLayout(buttons)
+
+    def identifier_values(self) -> dict[str, str]:
+        """The identifiers as filled in; raises ValueError for a row with only one half."""
+        found: dict[str, str] = {}
+        for row in range(self.identifiers.rowCount()):
+            cells = [self.identifiers.item(row, c) for c in (0, 1)]
+            kind, value = (cell.text().strip() if cell is not None else "" for cell in cells)
+            if not kind and not value:
+                continue
+            if not kind or not value:
+                raise ValueError(self.tr("Each identifier needs a kind and a value."))
+            found[kind] = value
+        return found
+
+    def _save(self) -> None:
+        if not self.name.text().strip():
+            self.error.show_message(self.tr("A person needs a name."))
+            self.name.setFocus()
+            return
+        try:
+            self.identifier_values()
+        except ValueError as exc:
+            self.error.show_message(str(exc))
+            self.identifiers.setFocus()
+            return
+        self.error.clear_message()
+        self.accept()
+
+    def show_error(self, text: str) -> None:
+        self.error.show_message(text)
+
+
 class DossierSection(QFrame):
     """ "Betrokkene": the known person(s) a report concerns, for reviewers."""
 
@@ -347,6 +453,7 @@ class DossierSection(QFrame):
         self._incident: Incident | None = None
         self._persons: list[pd.PersonOut] = []
         self.dialog: SignaleringDialog | None = None
+        self.person_dialog: PersonDialog | None = None
         column = vbox(self, (0, 0, 0, 0), 6)
         heading = QLabel(self.tr("Person involved"), self)
         heading.setProperty("heading", True)
@@ -362,6 +469,23 @@ class DossierSection(QFrame):
         self.person.setWordWrap(True)
         self.person.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         column.addWidget(self.person)
+        person_row = QHBoxLayout()
+        self.person_choice = QComboBox(self)
+        self.person_choice.setObjectName("dossierPersonChoice")
+        self.person_choice.setAccessibleName(self.tr("For which person"))
+        person_row.addWidget(self.person_choice)
+        self.correct_button = QPushButton(self.tr("Correct person…"), self)
+        self.correct_button.setObjectName("dossierCorrectButton")
+        self.correct_button.setAccessibleName(self.tr("Correct the chosen person"))
+        self.correct_button.clicked.connect(self.correct_person)
+        person_row.addWidget(self.correct_button)
+        self.unlink_button = QPushButton(self.tr("Unlink from this report"), self)
+        self.unlink_button.setObjectName("dossierUnlinkButton")
+        self.unlink_button.setAccessibleName(self.tr("Unlink the chosen person from this report"))
+        self.unlink_button.clicked.connect(self.unlink_person)
+        person_row.addWidget(self.unlink_button)
+        person_row.addStretch(1)
+        column.addLayout(person_row)
         self.others_heading = QLabel(self.tr("Other reports about this person"), self)
         self.others_heading.setObjectName("dossierOthersHeading")
         column.addWidget(self.others_heading)
@@ -380,10 +504,6 @@ class DossierSection(QFrame):
         self.signaleringen.itemActivated.connect(lambda _i: self.edit_selected())
         column.addWidget(self.signaleringen)
         row = QHBoxLayout()
-        self.person_choice = QComboBox(self)
-        self.person_choice.setObjectName("dossierPersonChoice")
-        self.person_choice.setAccessibleName(self.tr("For which person"))
-        row.addWidget(self.person_choice)
         self.propose_button = QPushButton(self.tr("Propose signalering…"), self)
         self.propose_button.setObjectName("dossierProposeButton")
         self.propose_button.setAccessibleName(self.tr("Propose signalering"))
@@ -529,6 +649,8 @@ class DossierSection(QFrame):
         for w in (self.others_heading, self.others, self.signals_heading, self.signaleringen):
             w.setVisible(linked)
         self.propose_button.setVisible(linked)
+        self.correct_button.setVisible(linked)
+        self.unlink_button.setVisible(linked)
         self.edit_button.setVisible(linked and bool(self.signaleringen.count()))
         self.end_button.setVisible(linked and bool(self.signaleringen.count()))
 
@@ -629,6 +751,76 @@ class DossierSection(QFrame):
             return
         self.new_name.clear()
         self.service.create(body, self._answer)
+
+    # -- the person -------------------------------------------------------------------------
+    def chosen_person(self) -> pd.PersonOut | None:
+        """The person the buttons act on: the one chosen when there are several."""
+        chosen = self.person_choice.currentData()
+        for p in self._persons:
+            if chosen is None or str(p.id) == chosen:
+                return p
+        return None
+
+    def correct_person(self) -> None:
+        person = self.chosen_person()
+        if person is None:
+            return
+        dialog = PersonDialog(person, self)
+        self.person_dialog = dialog
+        dialog.accepted.connect(lambda: self._correct_done(dialog))
+        dialog.finished.connect(lambda _r: setattr(self, "person_dialog", None))
+        dialog.open()
+
+    def _correct_done(self, dialog: PersonDialog) -> None:
+        def saved(person: pd.PersonOut | None, error: DossierError | None) -> None:
+            if error is not None:
+                self.message.show_message(error_text(error))
+                return
+            if person is dialog.person:  # nothing differed: nothing was sent
+                self.message.show_message(self.tr("Nothing was changed."))
+                return
+            self.message.show_message(
+                fill(self.tr("The record of %1 is corrected."), dialog.person.display_name)
+                if person is None or person.display_name == dialog.person.display_name
+                else fill(
+                    self.tr("The record of %1 is corrected (now: %2)."),
+                    dialog.person.display_name,
+                    person.display_name,
+                )
+            )
+
+        try:
+            self.service.correct(
+                dialog.person,
+                dialog.name.text(),
+                dialog.description.toPlainText(),
+                dialog.identifier_values(),
+                saved,
+                self._incident.id if self._incident else None,
+            )
+        except (ValueError, ValidationError):
+            # The dialog checked name and identifiers; what is left is text too long.
+            self.message.show_message(self.tr("The correction was not saved: a text is too long."))
+
+    def unlink_person(self) -> None:
+        """Take the chosen person off this report (linked by mistake); linking again is a
+        search away, so no question is asked first."""
+        person = self.chosen_person()
+        if person is None or self._incident is None:
+            return
+
+        def unlinked(_result: pd.PersonOut | None, error: DossierError | None) -> None:
+            if error is not None:
+                self.message.show_message(error_text(error))
+                return
+            self.message.show_message(
+                fill(
+                    self.tr("%1 is no longer linked to this report; search to link again."),
+                    person.display_name,
+                )
+            )
+
+        self.service.link(person.id, self._incident.id, unlinked, unlink=True)
 
     # -- signaleringen -----------------------------------------------------------------------
     def _selected(self) -> tuple[uuid.UUID, pd.SignaleringOut] | None:
