@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tests.server.conftest import Live
+from tests.server.conftest import Live, change
 from tests.support.pulled import pull_report
 from veiligbalie import settings
 from veiligbalie.app import install_translations
@@ -91,18 +91,7 @@ def test_betrokkene_signalering_and_counter(qtbot: Any, live: Live, dutch: None)
         _report(12, {Category.THREAT}),
         _report(0, {Category.VERBAL_AGGRESSION, Category.INTIMIDATION}),
     ]
-    changes = [
-        {
-            "change_id": str(uuid.uuid4()),
-            "device_seq": n + 1,
-            "kind": "incident.created",
-            "entity_id": str(r.id),
-            "payload": incident_to_dict(r),
-            "base_revision": None,
-            "created_at": datetime.now(UTC).isoformat(),
-        }
-        for n, r in enumerate(reports)
-    ]
+    changes = [change(n + 1, payload=incident_to_dict(r)) for n, r in enumerate(reports)]
     with httpx.Client(base_url=live.url, timeout=30) as http:
         pushed = http.post(
             f"{API}/sync/push",
@@ -299,17 +288,7 @@ def test_a_reviewer_corrects_a_person_and_undoes_a_wrong_link(
             f"{API}/sync/push",
             json={
                 "device_id": str(w.device),
-                "changes": [
-                    {
-                        "change_id": str(uuid.uuid4()),
-                        "device_seq": 1,
-                        "kind": "incident.created",
-                        "entity_id": str(report.id),
-                        "payload": incident_to_dict(report),
-                        "base_revision": None,
-                        "created_at": datetime.now(UTC).isoformat(),
-                    }
-                ],
+                "changes": [change(1, payload=incident_to_dict(report))],
             },
             headers=w.h("ws"),
         ).json()
