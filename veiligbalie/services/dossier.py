@@ -273,10 +273,10 @@ class DossierService(QObject):
             changes["description"] = description.strip()
         if identifiers != person.identifiers:
             changes["identifiers"] = identifiers
-        body = PersonUpdate.model_validate(changes)
         if not changes:
             done(person, None)
             return
+        body = PersonUpdate.model_validate(changes)
         self._send(
             lambda api, cb: api.update_person(person.id, body, cb),
             done,

@@ -777,7 +777,7 @@ class DossierSection(QFrame):
                 self.message.show_message(error_text(error))
                 return
             if person is dialog.person:  # nothing differed: nothing was sent
-                self.message.show_message(self.tr("Nothing was changed."))
+                self.message.show_message(self.tr("Nothing was changed."), done=True)
                 return
             self.message.show_message(
                 fill(self.tr("The record of %1 is corrected."), dialog.person.display_name)
@@ -786,7 +786,8 @@ class DossierSection(QFrame):
                     self.tr("The record of %1 is corrected (now: %2)."),
                     dialog.person.display_name,
                     person.display_name,
-                )
+                ),
+                done=True,
             )
 
         try:
@@ -798,7 +799,7 @@ class DossierSection(QFrame):
                 saved,
                 self._incident.id if self._incident else None,
             )
-        except (ValueError, ValidationError):
+        except ValueError:  # pydantic's ValidationError too
             # The dialog checked name and identifiers; what is left is text too long.
             self.message.show_message(self.tr("The correction was not saved: a text is too long."))
 
@@ -817,7 +818,8 @@ class DossierSection(QFrame):
                 fill(
                     self.tr("%1 is no longer linked to this report; search to link again."),
                     person.display_name,
-                )
+                ),
+                done=True,
             )
 
         self.service.link(person.id, self._incident.id, unlinked, unlink=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QPalette
+from PySide6.QtGui import QColor, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -245,6 +245,11 @@ def _first_focusable(root: QWidget) -> QWidget | None:
     return None
 
 
+#: A FieldMessage's colours: a problem, and an action that succeeded.
+PROBLEM_COLOUR = QColor(Qt.GlobalColor.darkRed)
+DONE_COLOUR = QColor("#1b5e20")
+
+
 class FieldMessage(QLabel):
     """The plain-language message under a field; hidden while the field is fine."""
 
@@ -254,12 +259,13 @@ class FieldMessage(QLabel):
         self.setWordWrap(True)
         self.setVisible(False)
         self.setTextFormat(Qt.TextFormat.PlainText)
-        palette = self.palette()
-        # Dark red keeps a contrast ratio above 4.5:1 on a light background (WCAG AA).
-        palette.setColor(QPalette.ColorRole.WindowText, Qt.GlobalColor.darkRed)
-        self.setPalette(palette)
 
-    def show_message(self, text: str) -> None:
+    def show_message(self, text: str, *, done: bool = False) -> None:
+        """Say what is wrong, or with ``done`` that an action succeeded: dark red or dark
+        green, both above a 4.5:1 contrast ratio on a light background (WCAG AA)."""
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, DONE_COLOUR if done else PROBLEM_COLOUR)
+        self.setPalette(palette)
         self.setText(text)
         self.setAccessibleName(text)
         self.setVisible(bool(text))
