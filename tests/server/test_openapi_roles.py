@@ -70,6 +70,7 @@ ROLE_TABLE: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/v1/alarms/{alarm_id}/acknowledge"): ALARM_ROLES,
     ("POST", "/api/v1/alarms/{alarm_id}/resolve"): ALARM_ROLES,
     ("POST", "/api/v1/alarms/{alarm_id}/cancel"): ALARM_ROLES,
+    ("POST", "/api/v1/alarms/{alarm_id}/late"): ALARM_ROLES,
     ("POST", "/api/v1/stations/heartbeat"): WORKSTATION,
     ("GET", "/api/v1/admin/stations"): ADMIN,
     ("GET", "/api/v1/admin/sites/{site_id}/escalation"): ADMIN,
@@ -185,6 +186,13 @@ def bodies(
         ("POST", "/api/v1/alarms/{alarm_id}/cancel"): lambda: {
             "alarm_id": str(closed_id),
             "at": now(),
+        },
+        # The closed alarm reported again: answered as the server has it.
+        ("POST", "/api/v1/alarms/{alarm_id}/late"): lambda: {
+            "alarm": {"id": str(closed_id)},
+            "state": "resolved",
+            "closed": {"alarm_id": str(closed_id), "at": now()},
+            "sent_at": now(),
         },
         ("PUT", "/api/v1/admin/sites/{site_id}/escalation"): lambda: {
             "levels": [{"delay_seconds": 0, "targets": ["colleagues"]}]
@@ -331,7 +339,7 @@ def test_every_route_against_the_role_table(live: Live) -> None:
     with httpx.Client(base_url=base, timeout=20) as http:
         for method, path in sorted(ROLE_TABLE):
             url = path.format(
-                **params, alarm_id=closed_id if path.endswith("/cancel") else alarm_id
+                **params, alarm_id=closed_id if path.endswith(("/cancel", "/late")) else alarm_id
             )
             if path.endswith("/revoke") and "/workstations/" in path:
                 url = url.replace(str(w.workstation), str(spare))

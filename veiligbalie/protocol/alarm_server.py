@@ -27,7 +27,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, ConfigDict, Field, StrictBool, field_validator, model_validator
 
-from veiligbalie.protocol.alarms import AlarmBody, RaiseAlarmRequest
+from veiligbalie.protocol.alarms import AlarmBody, LateAlarmReport, RaiseAlarmRequest
 from veiligbalie.protocol.base import FrozenWireModel, Location, Name, reject_nul
 
 WEBHOOK_SIGNATURE_HEADER = "X-VeiligBalie-Signature"
@@ -50,6 +50,13 @@ class ServerRaiseRequest(RaiseAlarmRequest):
     @classmethod
     def _plain_text(cls, value: str) -> str:
         return reject_nul(value)
+
+
+class ServerLateAlarmReport(LateAlarmReport):
+    """``POST /api/v1/alarms/{id}/late`` as the server takes it: the alarm's texts checked
+    as a raise's are (its ``id`` must be there and name the path's alarm)."""
+
+    alarm: ServerRaiseRequest
 
 
 class AlarmList(FrozenWireModel):

@@ -7,6 +7,14 @@ Routes (all idempotent by alarm id, so a client may repeat them after a reconnec
     POST /api/v1/alarms/{id}/acknowledge     AckBody           -> AlarmBody
     POST /api/v1/alarms/{id}/resolve         CloseBody         -> AlarmBody
     POST /api/v1/alarms/{id}/cancel          CloseBody         -> AlarmBody
+    POST /api/v1/alarms/{id}/late            LateAlarmReport   -> AlarmBody
+
+Every request may carry ``sent_at``, the sender's clock when the request left it. Without
+it a claimed time (``raised_at``, ``at``) must lie within 5 minutes of the server's clock.
+With it the server measures the sender's clock against its own on ``sent_at`` (within
+5 minutes) and takes the claimed time as a moment that long before the sending: an alarm
+raised, answered or closed while the server could not be reached is logged at the moment
+it happened, up to LATE_MAX ago, and marked as reported late.
 
 Stream events (server -> client), one JSON object each::
 
@@ -21,7 +29,7 @@ Stream events (server -> client), one JSON object each::
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from pydantic import AwareDatetime, Field, StrictBool
@@ -30,6 +38,13 @@ from veiligbalie.core.vocabulary import AlarmKind, AlarmState, AlarmType
 from veiligbalie.protocol.base import FrozenWireModel, Location, Name, SiteId
 
 ALARMS_PATH = "/alarms"
+#: How long ago an alarm may have happened and still be reported to the server.
+LATE_MAX = timedelta(days=30)
+
+
+def sent_now() -> datetime:
+    """The ``sent_at`` of a request leaving now."""
+    return datetime.now(UTC)
 
 
 class AckBody(FrozenWireModel):
@@ -40,6 +55,7 @@ class AckBody(FrozenWireModel):
     station_id: uuid.UUID | None = None
     station_name: Name = ""
     at: AwareDatetime
+    sent_at: AwareDatetime | None = None  # see the module's text
 
 
 class CloseBody(FrozenWireModel):
@@ -50,6 +66,7 @@ class CloseBody(FrozenWireModel):
     station_id: uuid.UUID | None = None
     station_name: Name = ""
     at: AwareDatetime
+    sent_at: AwareDatetime | None = None  # see the module's text
 
 
 class _AlarmHead(FrozenWireModel):
@@ -73,9 +90,25 @@ class RaiseAlarmRequest(_AlarmHead):
     the workstation token."""
 
     # The press by the sender's clock: kept as its claim (the server logs its own receipt
-    # time) and refused when more than 5 minutes from the server's clock.
+    # time) and refused when more than 5 minutes from the server's clock, unless the
+    # request says when it was sent (``sent_at``, see the module's text).
     raised_at: AwareDatetime | None = None
     test: StrictBool = False
+    sent_at: AwareDatetime | None = None
+
+
+class LateAlarmReport(FrozenWireModel):
+    """Body of ``POST /api/v1/alarms/{id}/late``: an alarm the station raised and that was
+    closed before the server could be told (the server was away; colleagues may have come
+    over the LAN). The server stores it with its answers and its close as they happened,
+    tells no station (it is over) and starts no escalation. Idempotent by the alarm's id: an
+    alarm the server knows open is closed by it; one it knows closed is answered as it is."""
+
+    alarm: RaiseAlarmRequest
+    state: Literal[AlarmState.RESOLVED, AlarmState.CANCELLED]
+    closed: CloseBody
+    responders: list[AckBody] = Field(default_factory=list, max_length=500)
+    sent_at: AwareDatetime
 
 
 class AlarmBody(_AlarmHead):
@@ -85,6 +118,9 @@ class AlarmBody(_AlarmHead):
     test: bool = False
     state: AlarmState = AlarmState.RAISED
     responders: list[AckBody] = Field(default_factory=list, max_length=500)
+    #: Raised while the server could not be reached and reported when it could again
+    #: (``raised_at`` is then the moment of the press, before the server heard of it).
+    late: bool = False
 
 
 class StationBody(FrozenWireModel):
@@ -154,3 +190,7 @@ def resolve_path(alarm_id: uuid.UUID) -> str:
 
 def cancel_path(alarm_id: uuid.UUID) -> str:
     return f"{ALARMS_PATH}/{alarm_id}/cancel"
+
+
+def late_path(alarm_id: uuid.UUID) -> str:
+    return f"{ALARMS_PATH}/{alarm_id}/late"

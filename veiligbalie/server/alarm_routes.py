@@ -75,7 +75,8 @@ _403: dict[int | str, dict[str, Any]] = {
 _CLAIM_422: dict[int | str, dict[str, Any]] = {
     422: {
         "description": "an invalid body, or a claimed time (`raised_at`, `at`) more than "
-        "5 minutes from the server's clock"
+        "5 minutes from the server's clock (with `sent_at`: `sent_at` more than 5 minutes "
+        "from it, or the claim after `sent_at` or more than 30 days before it)"
     }
 }
 _change: dict[int | str, dict[str, Any]] = {
@@ -215,6 +216,29 @@ _close_route(
     AlarmState.CANCELLED,
     """ "Vergissing": only the station (or user) that raised it, within the cancel window.""",
 )
+
+
+@router.post(
+    f"{wire.ALARMS_PATH}/{{alarm_id}}/late", response_model=wire.AlarmBody, responses=_change
+)
+async def report_late(
+    alarm_id: uuid.UUID,
+    body: ps.ServerLateAlarmReport,
+    principal: AlarmPathCaller,
+    store: Store,
+    request: Request,
+) -> wire.AlarmBody:
+    """An alarm the station raised and that was closed before the server could be told
+    (the server was away): stored with its answers and its close as they happened (marked
+    as reported late), told to no station, never escalated. Idempotent by the alarm's id; an
+    alarm the server has open is closed by it (and the stations are told)."""
+
+    def change() -> wire.AlarmBody:
+        now = request.app.state.clock()
+        outcome = alarms.report_late(store, principal, alarm_id, body, now)
+        return _publish(request, outcome, principal, body.alarm.station_id)
+
+    return await in_urgent_thread(change)
 
 
 @router.get(wire.ALARMS_PATH, response_model=ps.AlarmList, responses=_403)

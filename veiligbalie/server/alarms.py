@@ -81,6 +81,48 @@ def check_claim(claimed: datetime | None, now: datetime, what: str) -> None:
         )
 
 
+@dataclass(frozen=True)
+class Moment:
+    """When a client's change happened, on the server's clock."""
+
+    at: datetime
+    late: bool  # it happened while the server could not be told (more than the tolerance ago)
+
+
+def claimed_moment(
+    claimed: datetime | None,
+    sent_at: datetime | None,
+    now: datetime,
+    what: str,
+    *,
+    exact: bool = False,
+) -> Moment:
+    """The server's moment for a change the client claims at ``claimed``.
+
+    Without ``sent_at`` the claim must be within CLAIM_TOLERANCE of ``now`` and the moment is
+    the receipt (``now``). With it, ``sent_at`` is held to that tolerance instead (the
+    station's clock is right) and the claim to being no later than the sending and no more
+    than LATE_MAX before it: a change that old is logged at ``now`` minus its age by the
+    client's own clock, as reported late (``exact``: a change of any age is, as for an alarm
+    reported only after it was over). Refusals are 422 with the reason."""
+    if sent_at is None or claimed is None:
+        check_claim(claimed, now, what)
+        return Moment(now, False)
+    check_claim(sent_at, now, "sent_at")
+    age = sent_at - claimed
+    if age < -CLAIM_TOLERANCE:
+        raise AlarmError(f"{what} ({claimed.isoformat()}) is after sent_at", 422)
+    if age > wire.LATE_MAX:
+        raise AlarmError(
+            f"{what} ({claimed.isoformat()}) is more than {wire.LATE_MAX.days} days before it "
+            "was sent; too old to report as an alarm (register it as an incident)",
+            422,
+        )
+    if age <= CLAIM_TOLERANCE and not exact:
+        return Moment(now, False)
+    return Moment(min(now, now - age), age > CLAIM_TOLERANCE)
+
+
 def _responders(
     conn: Connection, alarm_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[wire.AckBody]]:
@@ -121,6 +163,7 @@ def _body(row: Row[*tuple[Any, ...]], responders: list[wire.AckBody]) -> wire.Al
         test=row.test,
         state=row.state,
         responders=responders,
+        late=row.created_at - row.raised_at > CLAIM_TOLERANCE,
     )
 
 
@@ -419,7 +462,7 @@ def prepare_raise_on(
     existing = _row(conn, alarm_id)
     if existing is not None:
         return _stored_outcome(conn, existing, site_id)
-    check_claim(body.raised_at, now, "raised_at")
+    moment = claimed_moment(body.raised_at, body.sent_at, now, "raised_at")
     station_name = _clean(body.station_name, NAME_MAX)
     location = _clean(body.location, LOCATION_MAX)
     if principal.workstation_id is not None:
@@ -440,7 +483,7 @@ def prepare_raise_on(
         "type": body.type.value,
         "location": location,
         "raised_by": raised_by,
-        "raised_at": now,
+        "raised_at": moment.at,
         "raised_at_claimed": body.raised_at,
         "state": AlarmState.RAISED.value,
         "test": body.test,
@@ -457,10 +500,11 @@ def prepare_raise_on(
         location=location,
         site_id=str(site_id),
         raised_by=raised_by,
-        raised_at=now,
+        raised_at=moment.at,
         test=body.test,
         state=AlarmState.RAISED,
         responders=[],
+        late=moment.late,
     )
     event = wire.AlarmRaisedEvent(alarm=alarm).model_dump(mode="json")
     return PreparedRaise(principal, body, site_id, values, alarm, event)
@@ -484,8 +528,8 @@ def store_raise(store: ServerStore, prepared: PreparedRaise) -> Outcome:
             actor=values["raised_by"] or values["station_name"],
             workstation_id=principal.workstation_id,
             station_id=values["station_id"],
-            data={"station_name": values["station_name"], "test": body.test},
-            at=now,
+            data=_raised_data(values, body.test, prepared.alarm.late),
+            at=values["raised_at"],
             claimed_at=body.raised_at,
         )
         learn_station(conn, principal, body.station_id)
@@ -499,6 +543,19 @@ def store_raise(store: ServerStore, prepared: PreparedRaise) -> Outcome:
         created_at=now,
         extra={"escalation_level": escalation_level},
     )
+
+
+def _late(data: dict[str, Any], moment: Moment) -> dict[str, Any]:
+    """A log line's data, marked when the change is reported late."""
+    return {**data, "late": True} if moment.late else data
+
+
+def _raised_data(values: dict[str, Any], test: bool, late: bool) -> dict[str, Any]:
+    """The "raised" log line's data; ``late`` only when it is (the line stays as it was)."""
+    data: dict[str, Any] = {"station_name": values["station_name"], "test": test}
+    if late:
+        data["late"] = True
+    return data
 
 
 def _fire_with_raise(conn: Connection, alarm_id: uuid.UUID, site_id: uuid.UUID) -> int:
@@ -577,7 +634,7 @@ def acknowledge(
             raise AlarmError(f"the alarm is already {state.value}; nobody needs to come", 409)
         if principal.workstation_id is not None and principal.workstation_id == row.workstation_id:
             raise AlarmError("the station that raised the alarm cannot acknowledge it", 409)
-        check_claim(body.at, now, "at")
+        moment = claimed_moment(body.at, body.sent_at, now, "at")
         new_state = state
         if rules.can_transition(state, AlarmState.ACKNOWLEDGED):
             new_state = rules.transition(state, AlarmState.ACKNOWLEDGED)
@@ -597,8 +654,8 @@ def acknowledge(
             actor=actor,
             workstation_id=principal.workstation_id,
             station_id=station_id,
-            data={"station_name": station_name},
-            at=now,
+            data=_late({"station_name": station_name}, moment),
+            at=moment.at,
             claimed_at=body.at,
         )
         learn_station(conn, principal, body.station_id)
@@ -634,7 +691,7 @@ def close(
             return Outcome(
                 alarm=_body(row, _responders(conn, [alarm_id])[alarm_id]), site_id=row.site_id
             )
-        check_claim(body.at, now, "at")
+        moment = claimed_moment(body.at, body.sent_at, now, "at")
         try:
             if to == AlarmState.CANCELLED:
                 sender = (
@@ -643,7 +700,7 @@ def close(
                 ) or (principal.user_id is not None and principal.user_id == row.raised_by_user_id)
                 if not sender:
                     raise AlarmError("only the station that raised the alarm may cancel it", 409)
-                new_state = rules.cancel(state, row.raised_at, now)
+                new_state = rules.cancel(state, row.raised_at, moment.at)
             else:
                 new_state = rules.transition(state, to)
         except rules.InvalidTransition as exc:
@@ -661,8 +718,8 @@ def close(
             actor=by,
             workstation_id=principal.workstation_id,
             station_id=body.station_id or principal.workstation_id,
-            data={"station_name": _clean(body.station_name, NAME_MAX)},
-            at=now,
+            data=_late({"station_name": _clean(body.station_name, NAME_MAX)}, moment),
+            at=moment.at,
             claimed_at=body.at,
         )
         learn_station(conn, principal, body.station_id)
@@ -679,6 +736,109 @@ def close(
         kind=new_state.value,
         workstation_id=row.workstation_id,
     )
+
+
+def report_late(
+    store: ServerStore,
+    principal: Principal,
+    alarm_id: uuid.UUID,
+    body: ps.ServerLateAlarmReport,
+    now: datetime | None = None,
+) -> Outcome:
+    """An alarm raised and closed while the server was away (see LateAlarmReport): stored
+    with its answers and its close at the moments they happened, told to nobody, never
+    escalated. An alarm stored open meanwhile is closed as :func:`close` does; one stored
+    closed is answered as it is."""
+    if (
+        body.alarm.id != alarm_id
+        or body.closed.alarm_id != alarm_id
+        or any(r.alarm_id != alarm_id for r in body.responders)
+    ):
+        raise AlarmError("alarm_id in the body differs from the path", 400)
+    now = now or _now()
+    closing = body.closed.model_copy(update={"sent_at": body.sent_at})
+    outcome = _store_late(store, principal, alarm_id, body, closing, now)
+    if outcome is None:  # the server has it open: the report closes it
+        return close(store, principal, alarm_id, closing, AlarmState(body.state), now)
+    return outcome
+
+
+def _store_late(
+    store: ServerStore,
+    principal: Principal,
+    alarm_id: uuid.UUID,
+    body: ps.ServerLateAlarmReport,
+    closing: wire.CloseBody,
+    now: datetime,
+) -> Outcome | None:
+    """:func:`report_late`'s one transaction; None when the alarm is stored and open."""
+    with store.write(urgent=True) as conn:
+        existing = _row(conn, alarm_id, lock=True)
+        if existing is not None:
+            stored = _stored_outcome(conn, existing, _site_of(principal))  # 409: another site
+            return None if AlarmState(existing.state).is_open else stored
+        prepared = prepare_raise_on(
+            conn, principal, body.alarm.model_copy(update={"sent_at": body.sent_at}), now
+        )
+        assert isinstance(prepared, PreparedRaise)  # not stored: read under the same lock
+        values = prepared.values
+
+        def moment(claimed: datetime | None, what: str) -> datetime:
+            return claimed_moment(claimed, body.sent_at, now, what, exact=True).at
+
+        raised_at = values["raised_at"] = moment(body.alarm.raised_at, "alarm.raised_at")
+        answers = [(r, max(raised_at, moment(r.at, "responders.at"))) for r in body.responders]
+        closed_at = max(raised_at, moment(closing.at, "closed.at"))
+        try:
+            if body.state == AlarmState.CANCELLED:
+                before = AlarmState.ACKNOWLEDGED if answers else AlarmState.RAISED
+                state = rules.cancel(before, raised_at, closed_at)
+            else:
+                state = AlarmState.RESOLVED
+        except rules.InvalidTransition as exc:
+            raise AlarmError(str(exc), 409) from None
+        conn.execute(sa.insert(t.alarms).values(**{**values, "state": state.value}))
+        marked = {"late": True}
+        log_event(
+            conn,
+            alarm_id,
+            "raised",
+            actor=values["raised_by"] or values["station_name"],
+            workstation_id=principal.workstation_id,
+            station_id=values["station_id"],
+            data={**_raised_data(values, body.alarm.test, False), **marked},
+            at=raised_at,
+            claimed_at=body.alarm.raised_at,
+        )
+        for answer, at in answers:
+            log_event(
+                conn,
+                alarm_id,
+                "acknowledged",
+                actor=_clean(answer.responder, NAME_MAX),
+                station_id=answer.station_id,
+                path="lan",  # heard by the sender's station while the server was away
+                data={"station_name": _clean(answer.station_name, NAME_MAX), **marked},
+                at=at,
+                claimed_at=answer.at,
+            )
+        log_event(
+            conn,
+            alarm_id,
+            state.value,
+            actor=_clean(closing.by, NAME_MAX) or _clean(principal.display_name, NAME_MAX),
+            workstation_id=principal.workstation_id,
+            station_id=closing.station_id or principal.workstation_id,
+            data={"station_name": _clean(closing.station_name, NAME_MAX), **marked},
+            at=closed_at,
+            claimed_at=closing.at,
+        )
+        learn_station(conn, principal, body.alarm.station_id)
+        alarm = alarm_body(conn, alarm_id)
+        assert alarm is not None
+    log.info("Alarm %s reported late (%s, raised %s)", alarm_id, state.value, raised_at)
+    # No event: the alarm is over, no station needs to be told or to show it.
+    return Outcome(alarm=alarm, site_id=prepared.site_id, workstation_id=principal.workstation_id)
 
 
 # --- escalation progress -------------------------------------------------------------------

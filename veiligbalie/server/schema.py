@@ -310,7 +310,9 @@ alarms = sa.Table(
     sa.Column("type", sa.String(16), nullable=False),
     sa.Column("location", sa.String(120), nullable=False),
     sa.Column("raised_by", sa.String(80), nullable=False),
-    # When the server received the raise (the Vergissing window counts from here).
+    # When the server received the raise (the Vergissing window counts from here); for an
+    # alarm raised while the server was away, the press on the server's clock (created_at
+    # is then the receipt, and the alarm is marked as reported late).
     sa.Column("raised_at", UTCDateTime, nullable=False),
     # The press by the sender's clock, kept only as its claim (migration 0008).
     sa.Column("raised_at_claimed", UTCDateTime),
