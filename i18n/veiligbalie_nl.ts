@@ -366,6 +366,10 @@
       <translation>%1 (test)</translation>
     </message>
     <message>
+      <source>%1 (reported afterwards)</source>
+      <translation>%1 (achteraf gemeld)</translation>
+    </message>
+    <message>
       <source>%1, %2</source>
       <translation>%1, %2</translation>
     </message>
@@ -471,6 +475,10 @@
     <message>
       <source>Raised by %1 at %2 from %3.</source>
       <translation>Alarm van %1 om %2 vanaf %3.</translation>
+    </message>
+    <message>
+      <source>The server could not be reached when it was raised: the station reported it afterwards, with the times it kept.</source>
+      <translation>De server was niet bereikbaar toen het alarm werd gegeven: de werkplek heeft het achteraf gemeld, met de tijden die zij bijhield.</translation>
     </message>
     <message>
       <source>%1 over the %2 at %3</source>
@@ -2875,8 +2883,24 @@
       <translation> en </translation>
     </message>
     <message>
+      <source>Pressed by %1 (the server heard of it afterwards)</source>
+      <translation>Gegeven door %1 (de server hoorde het achteraf)</translation>
+    </message>
+    <message>
       <source>Pressed by %1</source>
       <translation>Gegeven door %1</translation>
+    </message>
+    <message>
+      <source>Reported to the server afterwards: it could not be reached then</source>
+      <translation>Achteraf aan de server gemeld: die was toen niet bereikbaar</translation>
+    </message>
+    <message>
+      <source>Stored on the server</source>
+      <translation>Op de server vastgelegd</translation>
+    </message>
+    <message>
+      <source>The server refused it: %1</source>
+      <translation>De server weigerde het: %1</translation>
     </message>
     <message>
       <source>Sent over %1</source>

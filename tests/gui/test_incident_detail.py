@@ -560,3 +560,30 @@ def test_alarm_log_names_each_escalation_level_once(env) -> None:
     assert "niveau 0: collega's" in escalations[0]
     assert "Geëscaleerd naar niveau 1: beveiliging, teamleiders" in escalations[1]
     assert "30,0" in escalations[1]
+
+
+def test_alarm_log_says_the_server_heard_of_it_afterwards_or_refused_it(env) -> None:
+    """The workstation's own notes of what the server did with its alarm: reported
+    afterwards (the server was away) reads as such, the close's bookkeeping is not shown,
+    and a refusal gives the server's reason."""
+    db, service, review, view = env
+    alarm_id = _seed_alarm(db)
+    repo = AlarmRepository(db)
+    later = PRESS + timedelta(minutes=40)
+    repo.add_event(alarm_id, "stored", "server", "server", later, {"late": True})
+    repo.add_event(alarm_id, "close_stored", "server", "server", later, {"late": True})
+    saved = service.save(_report(alarm_id=alarm_id))
+    assert view.show_incident(saved.id)
+    log = _texts(view.findChild(QWidget, "detailAlarmLog"))
+    assert len(log) == 6, log  # the five of the story and the report afterwards
+    assert any("Achteraf aan de server gemeld" in line for line in log), log
+    assert not any("close_stored" in line for line in log), log
+
+    other = _seed_alarm(db)
+    reason = "the alarm id belongs to another site"
+    refusal = {"what": "raised", "reason": reason}
+    repo.add_event(other, "refused", "server", "server", later, refusal)
+    again = service.save(_report(alarm_id=other))
+    assert view.show_incident(again.id)
+    log = _texts(view.findChild(QWidget, "detailAlarmLog"))
+    assert any(f"De server weigerde het: {reason}" in line for line in log), log

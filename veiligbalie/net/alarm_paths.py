@@ -94,6 +94,11 @@ def store_site_key(key: bytes) -> None:
     secrets.set_secret(SITE_KEY_SECRET, base64.b64encode(key).decode("ascii"))
 
 
+#: The server's answers that refuse a change of an alarm for what it is (the body does not
+#: fit, no such alarm, the alarm's rules or another site's id).
+_REFUSED_FOR_GOOD = frozenset((400, 404, 409))
+
+
 def _cut(text: str, limit: int) -> str:
     return text[:limit]
 
@@ -144,6 +149,11 @@ class AlarmPath(QObject):
     # Qt carries a Python class as PyObject: the type names what is sent, not a check.
     received = Signal(InboundEvent)
     newcomer = Signal()  # a station became reachable: tell it about open alarms now
+    #: A path with memory (the server) stored our change of an alarm: (alarm id, what), what
+    #: being "raised", "closed" or "reported" (raised and closed, reported afterwards).
+    stored = Signal(object, str)
+    #: It refused the change for good (not a lost connection): (alarm id, what, its reason).
+    refused = Signal(object, str, str)
 
     name = "path"
     # True for a path that keeps no state (the LAN): open alarms are announced repeatedly.
@@ -163,6 +173,11 @@ class AlarmPath(QObject):
         return False
 
     def send_close(self, alarm: Alarm) -> bool:
+        return False
+
+    def send_late(self, alarm: Alarm) -> bool:
+        """Report our alarm that was closed before this path could be told (a path with
+        memory only: the others have no use for an alarm that is over)."""
         return False
 
     def _answered(
@@ -516,9 +531,11 @@ class ServerAlarmPath(AlarmPath):
     def reachable_stations(self) -> set[uuid.UUID]:
         return set(self._stations)
 
-    def send_raise(self, alarm: Alarm) -> bool:
+    # Every request says when it left (sent_at): the server then places a change made
+    # while it was away at the moment it happened instead of refusing an old time.
+    def _raise_request(self, alarm: Alarm, sent_at: datetime) -> wire.RaiseAlarmRequest:
         me = self._me()
-        body = wire.RaiseAlarmRequest(
+        return wire.RaiseAlarmRequest(
             id=alarm.id,
             kind=alarm.kind,
             type=alarm.type,
@@ -529,42 +546,75 @@ class ServerAlarmPath(AlarmPath):
             raised_by=_cut(alarm.raised_by, NAME_MAX),
             raised_at=alarm.raised_at,
             test=alarm.test,
+            sent_at=sent_at,
         )
-        return self._post(wire.ALARMS_PATH, body, alarm.id)
 
-    def send_acknowledge(self, alarm: Alarm, responder: Responder) -> bool:
-        body = wire.AckBody(
+    def _ack_body(self, alarm: Alarm, responder: Responder, sent_at: datetime) -> wire.AckBody:
+        return wire.AckBody(
             alarm_id=alarm.id,
             responder=_cut(responder.name, NAME_MAX),
             station_id=responder.station_id,
             station_name=_cut(responder.station_name, NAME_MAX),
             at=responder.at,
+            sent_at=sent_at,
         )
+
+    def _close_body(self, alarm: Alarm, sent_at: datetime) -> wire.CloseBody:
+        me = self._me()
+        return wire.CloseBody(
+            alarm_id=alarm.id,
+            by=_cut(alarm.closed_by, NAME_MAX),
+            station_id=me.station_id,
+            station_name=_cut(me.name, NAME_MAX),
+            at=alarm.closed_at or sent_at,
+            sent_at=sent_at,
+        )
+
+    def send_raise(self, alarm: Alarm) -> bool:
+        body = self._raise_request(alarm, wire.sent_now())
+        return self._post(wire.ALARMS_PATH, body, alarm.id, "raised")
+
+    def send_acknowledge(self, alarm: Alarm, responder: Responder) -> bool:
+        body = self._ack_body(alarm, responder, wire.sent_now())
         return self._post(wire.acknowledge_path(alarm.id), body, alarm.id)
 
     def send_close(self, alarm: Alarm) -> bool:
         state = AlarmState(alarm.state)
         if state not in _CLOSE_TYPES:
             return False
-        me = self._me()
-        body = wire.CloseBody(
-            alarm_id=alarm.id,
-            by=_cut(alarm.closed_by, NAME_MAX),
-            station_id=me.station_id,
-            station_name=_cut(me.name, NAME_MAX),
-            at=alarm.closed_at or datetime.now(UTC),
-        )
+        body = self._close_body(alarm, wire.sent_now())
         route = wire.resolve_path if state == AlarmState.RESOLVED else wire.cancel_path
-        return self._post(route(alarm.id), body, alarm.id)
+        return self._post(route(alarm.id), body, alarm.id, "closed")
 
-    def _post(self, route: str, body: Any, alarm_id: uuid.UUID) -> bool:
+    def send_late(self, alarm: Alarm) -> bool:
+        state = AlarmState(alarm.state)
+        if state not in (AlarmState.RESOLVED, AlarmState.CANCELLED):
+            return False
+        sent_at = wire.sent_now()
+        body = wire.LateAlarmReport(
+            alarm=self._raise_request(alarm, sent_at),
+            state=AlarmState.RESOLVED if state == AlarmState.RESOLVED else AlarmState.CANCELLED,
+            closed=self._close_body(alarm, sent_at),
+            responders=[self._ack_body(alarm, r, sent_at) for r in alarm.responders][:500],
+            sent_at=sent_at,
+        )
+        return self._post(wire.late_path(alarm.id), body, alarm.id, "reported")
+
+    def _post(self, route: str, body: Any, alarm_id: uuid.UUID, what: str = "") -> bool:
         if not self.is_connected():
             return False
 
         def done(_result: object, error: ApiError | None) -> None:
-            if error is not None:
-                # Not lost: the service sends our open alarms again when the stream is back.
-                log.warning("Server did not take %s for alarm %s: %s", route, alarm_id, error)
+            if error is None:
+                if what:
+                    self.stored.emit(alarm_id, what)
+                return
+            log.warning("Server did not take %s for alarm %s: %s", route, alarm_id, error)
+            if what and error.kind == "rejected" and error.status in _REFUSED_FOR_GOOD:
+                # Refused for what it is: sending it again would be refused again. Anything
+                # else (a lost connection; a 422 over the station's clock, which may be set
+                # right) is sent again on the next connect.
+                self.refused.emit(alarm_id, what, error.message or str(error))
 
         self.api.call("POST", route, body, wire.AlarmBody, done)
         return True

@@ -30,7 +30,15 @@ from veiligbalie.core.alarm_types import Alarm, Responder, StationIdentity
 from veiligbalie.core.ids import uuid7
 from veiligbalie.core.vocabulary import AlarmKind, AlarmState, AlarmType, Category, Channel
 from veiligbalie.net.alarm_paths import AlarmPath, InboundEvent, InboundKind
-from veiligbalie.store.alarms import AlarmRecord, AlarmRepository
+from veiligbalie.protocol.alarms import LATE_MAX
+from veiligbalie.store.alarms import (
+    CLOSE_STORED,
+    REFUSED,
+    STORED,
+    AlarmEventRecord,
+    AlarmRecord,
+    AlarmRepository,
+)
 from veiligbalie.store.database import Database
 
 log = logging.getLogger(__name__)
@@ -52,6 +60,9 @@ CLOSE_LINGER = timedelta(seconds=30)
 #: Acknowledgements heard before their alarm (a late station) are kept this many per alarm.
 _EARLY_LIMIT = 50
 _CLOSED_MEMORY = 1_000
+#: At most this many of our alarms that ended while the server was away are reported to it
+#: per connect (oldest first; the rest on the next): a station's catch-up, not a flood.
+REPORT_LIMIT = 100
 
 #: The alarm state a closing message from elsewhere puts an alarm in.
 _CLOSING = {
@@ -155,6 +166,8 @@ class AlarmService(QObject):
         path.received.connect(self._on_inbound)
         path.changed.connect(lambda p=path: self._on_path_changed(p))
         path.newcomer.connect(lambda p=path: self._announce_on(p))
+        path.stored.connect(self._on_stored)
+        path.refused.connect(self._on_refused)
         self._on_path_changed(path)
 
     def paths(self) -> list[AlarmPath]:
@@ -196,8 +209,10 @@ class AlarmService(QObject):
         was_connected = self._path_connected.get(id(path), False)
         self._path_connected[id(path)] = now_connected
         if now_connected and not was_connected and not path.repeats:
-            # A path with memory (the server) that comes back learns what it missed.
+            # A path with memory (the server) that comes back learns what it missed: our
+            # open alarms and answers, and our alarms that ended while it was away.
             self._announce_on(path)
+            self._report_ended(path)
         connected = self.connected
         if connected != self._last_connected:
             self._last_connected = connected
@@ -443,17 +458,18 @@ class AlarmService(QObject):
 
     def _log(
         self,
-        alarm: Alarm,
+        alarm: Alarm | uuid.UUID,
         kind: str,
         actor: str,
         path: str,
         data: dict[str, Any],
         at: datetime | None = None,
     ) -> None:
+        alarm_id = alarm.id if isinstance(alarm, Alarm) else alarm
         try:
-            self._repo.add_event(alarm.id, kind, actor, path[:16], at or datetime.now(UTC), data)
+            self._repo.add_event(alarm_id, kind, actor, path[:16], at or datetime.now(UTC), data)
         except Exception:  # the log must never stop an alarm from being shown or sent
-            log.exception("Alarm log entry %s for %s not stored", kind, alarm.id)
+            log.exception("Alarm log entry %s for %s not stored", kind, alarm_id)
 
     # -- Internals: announcing ----------------------------------------------------------------
     def announce(self) -> None:
@@ -485,26 +501,28 @@ class AlarmService(QObject):
         """After a restart our own open alarms are announced again (a colleague's come back
         by their sender's announcements)."""
         for record in self._repo.open_alarms():
-            events = self._repo.events(record.id)
-            raised = next((e for e in events if e.kind == "raised" and e.path == "local"), None)
-            if raised is None:
-                continue
-            alarm = self._from_record(record, raised.data, raised.actor)
-            responders = tuple(
-                Responder(
-                    e.actor,
-                    _uuid_or_none(e.data.get("station_id")),
-                    str(e.data.get("station_name") or ""),
-                    e.at,
-                    e.path,
-                )
-                for e in events
-                if e.kind == "acknowledged"
-            )
-            self._alarms[alarm.id] = dataclasses.replace(alarm, responders=responders)
+            alarm = self._own_alarm(record, self._repo.events(record.id))
+            if alarm is not None:
+                self._alarms[alarm.id] = alarm
 
     @staticmethod
-    def _from_record(record: AlarmRecord, data: dict[str, Any], actor: str) -> Alarm:
+    def _own_alarm(record: AlarmRecord, events: list[AlarmEventRecord]) -> Alarm | None:
+        """Our alarm as its local log tells it (None: it was not pressed here)."""
+        raised = next((e for e in events if e.kind == "raised" and e.path == "local"), None)
+        if raised is None:
+            return None
+        responders = tuple(
+            Responder(
+                e.actor,
+                _uuid_or_none(e.data.get("station_id")),
+                str(e.data.get("station_name") or ""),
+                e.at,
+                e.path,
+            )
+            for e in events
+            if e.kind == "acknowledged"
+        )
+        closing = next((e for e in reversed(events) if e.kind == record.state.value), None)
         return Alarm(
             id=record.id,
             kind=record.kind,
@@ -514,10 +532,70 @@ class AlarmService(QObject):
             raised_at=record.raised_at,
             state=record.state,
             test=record.test,
-            station_id=_uuid_or_none(data.get("station_id")),
-            raised_by=actor,
+            station_id=_uuid_or_none(raised.data.get("station_id")),
+            raised_by=raised.actor,
             mine=True,
+            responders=responders,
+            closed_by=closing.actor if closing is not None else "",
+            closed_at=closing.at if closing is not None else None,
         )
+
+    # -- Internals: what the server stored ---------------------------------------------------
+    def _report_ended(self, path: AlarmPath) -> None:
+        """Our alarms that ended while ``path`` (the server) did not hear of it: the close of
+        one it stored, or the whole alarm (raised, answered, closed) reported afterwards."""
+        since = datetime.now(UTC) - LATE_MAX
+        for record, events in self._repo.own_closed_unsettled(since, REPORT_LIMIT):
+            alarm = self._own_alarm(record, events)
+            if alarm is None:
+                continue
+            try:
+                if any(e.kind == STORED for e in events):
+                    path.send_close(alarm)
+                else:
+                    path.send_late(alarm)
+            except Exception:  # one alarm's report must not keep the others from going
+                log.exception("Reporting alarm %s to %s failed", alarm.id, path.name)
+
+    def _own_events(self, alarm_id: uuid.UUID) -> list[AlarmEventRecord] | None:
+        """The local log of our own alarm (None: not ours, or not known here)."""
+        if alarm_id in self._alarms and not self._alarms[alarm_id].mine:
+            return None
+        try:
+            events = self._repo.events(alarm_id)
+        except Exception:
+            log.exception("Alarm log of %s not read", alarm_id)
+            return None
+        own = any(e.kind == "raised" and e.path == "local" for e in events)
+        return events if own else None
+
+    def _on_stored(self, alarm_id: object, what: str) -> None:
+        """The server stored our raise, our close, or the whole alarm reported afterwards:
+        noted once in the local log, so it is not reported again."""
+        if not isinstance(alarm_id, uuid.UUID):
+            return
+        events = self._own_events(alarm_id)
+        if events is None:
+            return
+        have = {e.kind for e in events}
+        late = {"late": True} if what == "reported" else {}
+        kinds = {"raised": (STORED,), "closed": (STORED, CLOSE_STORED)}.get(
+            what, (STORED, CLOSE_STORED)
+        )
+        for kind in kinds:
+            if kind not in have:
+                self._log(alarm_id, kind, "server", "server", late)
+
+    def _on_refused(self, alarm_id: object, what: str, reason: str) -> None:
+        """The server refused our raise or close for good (its reason is kept): not sent
+        again. Our open alarm stays open here and on the LAN all the same."""
+        events = self._own_events(alarm_id) if isinstance(alarm_id, uuid.UUID) else None
+        if events is None or any(e.kind == REFUSED and e.data.get("what") == what for e in events):
+            return
+        assert isinstance(alarm_id, uuid.UUID)
+        log.warning("Server refused %s of our alarm %s: %s", what, alarm_id, reason)
+        self._log(alarm_id, REFUSED, "server", "server", {"what": what, "reason": reason[:500]})
+
 
     # -- Internals: receiving -----------------------------------------------------------------
     def _on_inbound(self, inbound: InboundEvent) -> None:

@@ -34,7 +34,7 @@ from veiligbalie.services.incidents import (
     IncidentService,
     TimelineEvent,
 )
-from veiligbalie.store.alarms import AlarmRepository
+from veiligbalie.store.alarms import CLOSE_STORED, AlarmRepository
 from veiligbalie.store.database import Database
 from veiligbalie.store.tasks import TaskRepository
 
@@ -109,6 +109,10 @@ class AlarmLogLine:
     at_once: bool = False
     #: Whom the escalation alerted (the server's names: colleagues, security, team_lead, …).
     targets: tuple[str, ...] = ()
+    #: The server heard of it afterwards (it could not be reached at the time).
+    late: bool = False
+    #: Why the server refused it (a "refused" line of the workstation's own log).
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -321,6 +325,7 @@ class ReviewService(QObject):
         lines = tuple(
             _line(e.kind, e.actor, e.path, e.at, e.data, record.raised_at)
             for e in self._alarms.events(alarm_id)
+            if e.kind not in _UNTOLD
         )
         return LinkedAlarm(
             id=record.id,
@@ -454,7 +459,13 @@ def _line(
         level if isinstance(level, int) else None,
         bool(data.get("with_raise")) if kind == "escalated" else False,
         tuple(str(t) for t in targets) if isinstance(targets, list) else (),
+        bool(data.get("late")),
+        str(data.get("reason") or ""),
     )
+
+
+#: Lines of the workstation's own log that are its bookkeeping, not part of the story.
+_UNTOLD = frozenset((CLOSE_STORED,))
 
 
 def _from_server(detail: Any) -> LinkedAlarm:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import Row, and_, exists, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from veiligbalie.core.alarm_types import AlarmFacts
@@ -18,6 +18,11 @@ from veiligbalie.store.database import Database
 from veiligbalie.store.schema import alarm_events, alarms
 
 _OPEN_STATES = tuple(s.value for s in AlarmState if s.is_open)
+#: The local log's lines of what the server did with our own alarm: it stored the raise,
+#: the close, or it refused one of them for good (then it is not sent again).
+STORED = "stored"
+CLOSE_STORED = "close_stored"
+REFUSED = "refused"
 
 
 @dataclass(frozen=True)
@@ -157,6 +162,32 @@ class AlarmRepository:
             .order_by(alarms.c.raised_at, alarms.c.id)
         )
         return self._db.fetch_all(query, _alarm)
+
+    def own_closed_unsettled(
+        self, since: datetime, limit: int
+    ) -> list[tuple[AlarmRecord, list[AlarmEventRecord]]]:
+        """Our own alarms (pressed here) raised since ``since`` and closed, whose close the
+        server has neither stored nor refused, oldest first, each with its log: what the
+        server has yet to hear of when it can be reached again."""
+
+        def has(*kinds: str, path: str | None = None) -> Any:
+            found = and_(alarm_events.c.alarm_id == alarms.c.id, alarm_events.c.kind.in_(kinds))
+            if path is not None:
+                found = and_(found, alarm_events.c.path == path)
+            return exists().where(found)
+
+        query = (
+            select(alarms)
+            .where(
+                alarms.c.raised_at >= since,
+                alarms.c.state.not_in(_OPEN_STATES),
+                has("raised", path="local"),
+                ~has(CLOSE_STORED, REFUSED),
+            )
+            .order_by(alarms.c.raised_at, alarms.c.id)
+            .limit(limit)
+        )
+        return [(record, self.events(record.id)) for record in self._db.fetch_all(query, _alarm)]
 
     def events(self, alarm_id: uuid.UUID) -> list[AlarmEventRecord]:
         """What happened to the alarm, in order."""

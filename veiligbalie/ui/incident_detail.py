@@ -678,8 +678,16 @@ class IncidentDetailView(QWidget):
         after = self._seconds(line.after_seconds)
         path = self._path(line.path)
         kind = line.kind
+        if kind == "raised" and line.late:
+            return fill(self.tr("Pressed by %1 (the server heard of it afterwards)"), who)
         if kind == "raised":
             return fill(self.tr("Pressed by %1"), who)
+        if kind == "stored" and line.late:
+            return self.tr("Reported to the server afterwards: it could not be reached then")
+        if kind == "stored":
+            return self.tr("Stored on the server")
+        if kind == "refused":
+            return fill(self.tr("The server refused it: %1"), line.reason)
         if kind == "sent":
             return fill(self.tr("Sent over %1"), path)
         if kind in ("delivered", "received"):

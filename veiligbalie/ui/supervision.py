@@ -277,8 +277,11 @@ class AlarmLog(QWidget):
             kind = type_label(AlarmType(a.type))
             if a.test:
                 kind = fill(self.tr("%1 (test)"), kind)
+            when = _local(a.raised_at)
+            if a.late:
+                when = fill(self.tr("%1 (reported afterwards)"), when)
             cells = [
-                _item(_local(a.raised_at)),
+                _item(when),
                 _item(kind),
                 _item(a.location),
                 _item(a.raised_by or a.station_name, sender_text(a.raised_by, a.station_name)),
@@ -358,6 +361,8 @@ class AlarmLog(QWidget):
     def line_text(self, kind: str, data: dict[str, Any]) -> str:
         """A line of the alarm's log; an escalation names its level and whom it went to (one
         line per level: a level with two targets is one step, not two)."""
+        if kind != "escalated" and data.get("late"):
+            return fill(self.tr("%1 (reported afterwards)"), self.kind_text(kind))
         if kind != "escalated":
             return self.kind_text(kind)
         level = str(data.get("level", "?"))
@@ -397,8 +402,14 @@ class AlarmLog(QWidget):
                 )
             )
             + "</p>",
-            f"<p><b>{e(heading['received'])}</b></p><ul>",
         ]
+        if a.late:
+            afterwards = self.tr(
+                "The server could not be reached when it was raised: the station reported it "
+                "afterwards, with the times it kept."
+            )
+            out.append(f"<p><i>{e(afterwards)}</i></p>")
+        out.append(f"<p><b>{e(heading['received'])}</b></p><ul>")
         if story.deliveries:
             for d in story.deliveries:
                 out.append(
