@@ -4,7 +4,8 @@ docs/screenshot-alarm-log.png (run by ``scripts/screenshot.py --supervision``).
 A throwaway server with one site of six workstations: this station (balie-1, security
 signed in), balie-2 as a client process on the server and the loopback LAN, three counters
 on the server's stream, one of which drops out during opening hours, and the reception
-never started; alarms answered by colleagues, one escalated, one with a report, tests.
+never started; alarms answered by colleagues, one escalated, one with a report, one reported
+afterwards (the server was away), tests.
 """
 
 from __future__ import annotations
@@ -290,6 +291,39 @@ def shoot(out: Path, app: Any, folder: Path) -> None:
             tokens["spreekkamer-1"],
             {"device_id": devices["spreekkamer-1"], "changes": [change]},
         )
+        # Earlier this afternoon the server was away: balie-4's alarm went over the LAN,
+        # balie-3 came, it was resolved; balie-4 reported it when the server was back.
+        late_id = str(uuid7())
+        pressed = datetime.now(UTC) - timedelta(minutes=52)
+        post(
+            f"/alarms/{late_id}/late",
+            tokens["balie-4"],
+            {
+                "alarm": {
+                    "id": late_id,
+                    "station_name": "balie-4",
+                    "location": "Balie 4",
+                    "raised_by": "Joost Bakker",
+                    "raised_at": pressed.isoformat(),
+                },
+                "state": "resolved",
+                "closed": {
+                    "alarm_id": late_id,
+                    "by": "Joost Bakker",
+                    "station_name": "balie-4",
+                    "at": (pressed + timedelta(minutes=6)).isoformat(),
+                },
+                "responders": [
+                    {
+                        "alarm_id": late_id,
+                        "responder": "Ahmed El Amrani",
+                        "station_name": "balie-3",
+                        "at": (pressed + timedelta(seconds=21)).isoformat(),
+                    }
+                ],
+                "sent_at": datetime.now(UTC).isoformat(),
+            },
+        )
         # A medical alarm at balie-4, answered at once.
         medical = post(
             "/alarms",
@@ -303,7 +337,6 @@ def shoot(out: Path, app: Any, folder: Path) -> None:
         )
         pump(1.0)
         ack(medical, tokens["balie-3"], "Ahmed El Amrani", "balie-3")
-        _ = uuid7
         # balie-4's program stops during opening hours: a drop-out.
         streams["balie-4"].close()
         pump(20, lambda: any(r.flagged for r in view.service.rows))
