@@ -200,6 +200,11 @@ def test_an_alarm_over_before_the_server_heard_of_it_is_stored_whole_and_told_to
         minutes=9
     )
 
+    # The team lead's follow-up lists it (no report yet), closed when it was.
+    followup = client.get(f"{API}/alarms/followup", headers=world.h("lead")).json()
+    listed = next(f for f in followup if f["id"] == alarm_id)
+    assert datetime.fromisoformat(listed["closed_at"]) == pressed + timedelta(minutes=9)
+
     # Sent again (the answer was lost): the stored alarm, nothing logged twice.
     again = client.post(f"{API}/alarms/{alarm_id}/late", json=body, headers=world.h("ws"))
     assert again.status_code == 200 and again.json() == alarm

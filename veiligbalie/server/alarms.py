@@ -797,7 +797,10 @@ def _store_late(
                 state = AlarmState.RESOLVED
         except rules.InvalidTransition as exc:
             raise AlarmError(str(exc), 409) from None
-        conn.execute(sa.insert(t.alarms).values(**{**values, "state": state.value}))
+        # Its last change is its close (what the follow-up list shows as "closed at").
+        conn.execute(
+            sa.insert(t.alarms).values(**{**values, "state": state.value, "updated_at": closed_at})
+        )
         marked = {"late": True}
         log_event(
             conn,

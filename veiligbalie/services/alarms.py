@@ -596,7 +596,6 @@ class AlarmService(QObject):
         log.warning("Server refused %s of our alarm %s: %s", what, alarm_id, reason)
         self._log(alarm_id, REFUSED, "server", "server", {"what": what, "reason": reason[:500]})
 
-
     # -- Internals: receiving -----------------------------------------------------------------
     def _on_inbound(self, inbound: InboundEvent) -> None:
         try:
