@@ -8,6 +8,8 @@ the pop-up and the sender's indicator on an offscreen QApplication.
     packets forged or replayed on the LAN afterwards are ignored;
 (b) the server SIGKILLed before the press: the LAN still delivers and carries the
     acknowledgement; after a restart the server learns the alarm and the acknowledgement;
+(b') an alarm raised, answered and resolved over the LAN while the server was down reaches
+    the server's log whole once it is back (reported by the sender, told to nobody);
 (c) two stations on the server path only each count one colleague (not themselves); a test
     alarm's log says who got it and how fast; a station that connects late still gets the
     open alarm; an escalation reaches the stations and shows on pop-up and indicator.
@@ -363,6 +365,42 @@ def test_server_killed_before_the_press_learns_alarm_and_ack_after_restart(offic
     )
     for station in (first, second):
         assert station.wait("closed", 5, alarm_id=alarm_id)["state"] == "resolved"
+
+
+def test_an_alarm_over_while_the_server_was_down_reaches_its_log_after_restart(
+    office: Office,
+) -> None:
+    """Raised, answered and resolved over the LAN while the server was down: when it is
+    back, the sender reports the whole alarm (not shown to anyone again, not escalated)."""
+    sender, colleague = office.started("Balie 1", "Balie 2")
+    for station in (sender, colleague):
+        station.until_status(both_paths([s for s in (sender, colleague) if s is not station]))
+    office.server.kill()
+    for station in (sender, colleague):
+        station.until_status(lambda s: s["paths"] == {"lan": True, "server": False}, 10)
+
+    alarm_id = sender.ask("raise silent aggression", "sent")["alarm_id"]
+    colleague.wait("raised", 3, alarm_id=alarm_id)
+    colleague.command(f"ack {alarm_id}")
+    sender.wait("updated", 3, alarm_id=alarm_id, responding=1)
+    sender.command(f"resolve {alarm_id}")
+    assert colleague.wait("closed", 5, alarm_id=alarm_id)["state"] == "resolved"
+
+    office.server.start()
+    token = office.lead_token()
+    detail = wait_until(
+        lambda: office.detail(alarm_id, token), 20, what="the server to hear of the alarm"
+    )
+    assert detail["alarm"]["state"] == "resolved"
+    assert detail["alarm"]["station_id"] == sender.station_id
+    assert [r["station_id"] for r in detail["alarm"]["responders"]] == [colleague.station_id]
+    kinds = [k for k in log_kinds(detail) if k != "delivered"]
+    assert kinds == ["raised", "acknowledged", "resolved"], kinds
+    assert all(e["data"].get("late") for e in detail["log"])
+    entries = sender.ask(f"log {alarm_id}", "log")["entries"]
+    assert [e["data"] for e in entries if e["kind"] == "stored"] == [{"late": True}]
+    # The colleague's station was not told again of an alarm that is over.
+    assert len(colleague.find("raised", alarm_id=alarm_id)) == 1
 
 
 def test_server_path_only_counts_colleagues_logs_a_test_alarm_and_serves_a_late_station(
