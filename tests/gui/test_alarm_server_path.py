@@ -271,3 +271,25 @@ def test_same_alarm_by_lan_and_server_is_shown_once(qtbot, server, stations, tmp
         timeout=3000,
     )
     assert len(seen) == 1
+
+
+def test_a_server_without_the_late_route_is_asked_again_not_given_up(
+    qtbot,  # noqa: ANN001
+    server,  # noqa: ANN001
+    stations,  # noqa: ANN001
+    tmp_path,  # noqa: ANN001
+) -> None:
+    """The stand-in keeps to the older contract (no ``/late``): its 404 is no refusal of
+    the alarm, which is reported again once the server knows the route."""
+    _stand_in, url = server
+    desk = station(stations, tmp_path, "Balie 1")
+    path = attach_server(desk, url, start=False)
+    alarm = desk.service.raise_alarm()
+    desk.service.resolve(alarm.id)
+    path.stream.start()
+    qtbot.waitUntil(path.is_connected, timeout=5000)
+    answered: list[object] = []
+    path.api.call("GET", "/api/v1/nothing", None, None, lambda *a: answered.append(a))
+    qtbot.waitUntil(lambda: bool(answered), timeout=5000)  # the report's answer came before
+    kinds = [e.kind for e in desk.service.log_of(alarm.id)]
+    assert "refused" not in kinds and "stored" not in kinds

@@ -95,8 +95,14 @@ def store_site_key(key: bytes) -> None:
 
 
 #: The server's answers that refuse a change of an alarm for what it is (the body does not
-#: fit, no such alarm, the alarm's rules or another site's id).
-_REFUSED_FOR_GOOD = frozenset((400, 404, 409))
+#: fit, the alarm's rules or another site's id; for a close, no such alarm). A 404 for a
+#: report is a server without the route (older than this client): asked again after its
+#: update, not given up.
+_REFUSED_FOR_GOOD = {
+    "raised": frozenset((400, 409)),
+    "closed": frozenset((400, 404, 409)),
+    "reported": frozenset((400, 409)),
+}
 
 
 def _cut(text: str, limit: int) -> str:
@@ -610,7 +616,7 @@ class ServerAlarmPath(AlarmPath):
                     self.stored.emit(alarm_id, what)
                 return
             log.warning("Server did not take %s for alarm %s: %s", route, alarm_id, error)
-            if what and error.kind == "rejected" and error.status in _REFUSED_FOR_GOOD:
+            if what and error.kind == "rejected" and error.status in _REFUSED_FOR_GOOD[what]:
                 # Refused for what it is: sending it again would be refused again. Anything
                 # else (a lost connection; a 422 over the station's clock, which may be set
                 # right) is sent again on the next connect.

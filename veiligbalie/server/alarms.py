@@ -521,17 +521,7 @@ def store_raise(store: ServerStore, prepared: PreparedRaise) -> Outcome:
         if existing is not None:
             return _stored_outcome(conn, existing, site_id)
         conn.execute(sa.insert(t.alarms).values(**values))
-        log_event(
-            conn,
-            alarm_id,
-            "raised",
-            actor=values["raised_by"] or values["station_name"],
-            workstation_id=principal.workstation_id,
-            station_id=values["station_id"],
-            data=_raised_data(values, body.test, prepared.alarm.late),
-            at=values["raised_at"],
-            claimed_at=body.raised_at,
-        )
+        _log_raised(conn, prepared, prepared.alarm.late)
         learn_station(conn, principal, body.station_id)
         escalation_level = _fire_with_raise(conn, alarm_id, site_id)
     return Outcome(
@@ -550,12 +540,24 @@ def _late(data: dict[str, Any], moment: Moment) -> dict[str, Any]:
     return {**data, "late": True} if moment.late else data
 
 
-def _raised_data(values: dict[str, Any], test: bool, late: bool) -> dict[str, Any]:
-    """The "raised" log line's data; ``late`` only when it is (the line stays as it was)."""
-    data: dict[str, Any] = {"station_name": values["station_name"], "test": test}
+def _log_raised(conn: Connection, prepared: PreparedRaise, late: bool) -> None:
+    """The "raised" line of the log, at the alarm's moment; ``late`` marked only when it is
+    (the line of a live raise stays as it was)."""
+    values, body = prepared.values, prepared.body
+    data: dict[str, Any] = {"station_name": values["station_name"], "test": body.test}
     if late:
         data["late"] = True
-    return data
+    log_event(
+        conn,
+        prepared.alarm_id,
+        "raised",
+        actor=values["raised_by"] or values["station_name"],
+        workstation_id=prepared.principal.workstation_id,
+        station_id=values["station_id"],
+        data=data,
+        at=values["raised_at"],
+        claimed_at=body.raised_at,
+    )
 
 
 def _fire_with_raise(conn: Connection, alarm_id: uuid.UUID, site_id: uuid.UUID) -> int:
@@ -802,17 +804,7 @@ def _store_late(
             sa.insert(t.alarms).values(**{**values, "state": state.value, "updated_at": closed_at})
         )
         marked = {"late": True}
-        log_event(
-            conn,
-            alarm_id,
-            "raised",
-            actor=values["raised_by"] or values["station_name"],
-            workstation_id=principal.workstation_id,
-            station_id=values["station_id"],
-            data={**_raised_data(values, body.alarm.test, False), **marked},
-            at=raised_at,
-            claimed_at=body.alarm.raised_at,
-        )
+        _log_raised(conn, prepared, True)
         for answer, at in answers:
             log_event(
                 conn,
