@@ -154,3 +154,19 @@ def test_enroll_and_login_reject_wrong_shapes(client: TestClient, world: World) 
         == 422
     )
     assert client.post("/api/v1/auth/login", content=b"username=a&password=b").status_code == 422
+
+
+def test_a_nul_anywhere_in_a_pushed_payload_is_refused_and_its_look_alike_is_not(
+    client: TestClient, world: World
+) -> None:
+    """The push skips the NUL walk only for bytes without the ``\\u0000`` escape (the one
+    way JSON carries a NUL): a NUL in a nested key is found; the six characters
+    ``\\u0000`` written as text are no NUL and are kept."""
+    payload = incident_payload(id=uuid.uuid4())
+    payload["extra"] = {"notes": [{"ke\x00y": "waarde"}]}
+    r = push(client, world.h("emp"), world.device, [change(1, payload=payload)])
+    assert r.status_code == 422 and "NUL" in r.text
+    look_alike = incident_payload(id=uuid.uuid4())
+    look_alike["description"] = "Typte \\u0000 in het formulier"
+    r = push(client, world.h("emp"), world.device, [change(1, payload=look_alike)])
+    assert r.status_code == 200 and r.json()["accepted"] == [1], r.text

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from veiligbalie.core import limits
 
@@ -25,6 +25,24 @@ def reject_nul(value: _V) -> _V:
         for item in value:
             reject_nul(item)
     return value
+
+
+#: Validation context a body's reader sets when its raw JSON cannot hold a NUL: JSON carries
+#: one only as the escape ``\u0000`` (a raw control character is invalid JSON), so bytes
+#: without that escape need no walk through every value (see :func:`reject_nul_unless_free`).
+NUL_FREE = "nul_free"
+
+
+def nul_free_context(raw: bytes) -> dict[str, bool] | None:
+    """The validation context for ``raw`` JSON: NUL_FREE when it has no ``\\u0000``."""
+    return None if b"\\u0000" in raw else {NUL_FREE: True}
+
+
+def reject_nul_unless_free(value: _V, info: ValidationInfo) -> _V:
+    """:func:`reject_nul` as a field validator, skipped for a body known to be NUL-free."""
+    if info.context and info.context.get(NUL_FREE):
+        return value
+    return reject_nul(value)
 
 
 class WireModel(BaseModel):

@@ -10,7 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
 from veiligbalie.core.limits import AUTHOR_MAX, LOCATION_MAX, TEXT_MAX
 from veiligbalie.core.timeline import TimelineKind
@@ -22,7 +22,7 @@ from veiligbalie.core.vocabulary import (
     ResponseMeasure,
     TaskAction,
 )
-from veiligbalie.protocol.base import WireModel, reject_nul
+from veiligbalie.protocol.base import WireModel, reject_nul_unless_free
 
 #: The largest page a pull may ask for.
 PULL_LIMIT_MAX = 5000
@@ -150,8 +150,8 @@ class Change(WireModel):
 
     @field_validator("payload", "kind")
     @classmethod
-    def _no_nul(cls, value: Any) -> Any:
-        return reject_nul(value)
+    def _no_nul(cls, value: Any, info: ValidationInfo) -> Any:
+        return reject_nul_unless_free(value, info)
 
 
 class PushRequest(WireModel):

@@ -16,6 +16,7 @@ from veiligbalie.core.vocabulary import Role
 from veiligbalie.protocol import admin as pa
 from veiligbalie.protocol import auth as pauth
 from veiligbalie.protocol import sync as ps
+from veiligbalie.protocol.base import nul_free_context
 from veiligbalie.protocol.incidents import IncidentDetail, IncidentList
 from veiligbalie.server import admin, auth, sync
 from veiligbalie.server.auth import INCIDENT_READERS, Principal, get_store, require
@@ -221,7 +222,8 @@ def wire_body(model: type[_Wire], raw: bytes) -> _Wire:
     """A request body read by the route itself, checked as FastAPI checks a declared one:
     what does not fit ``model`` is answered 422 with the same kind of detail."""
     try:
-        return model.model_validate_json(raw)
+        # A body without a NUL escape skips the NUL walk of every payload (~2 % of a push).
+        return model.model_validate_json(raw, context=nul_free_context(raw))
     except ValidationError as exc:
         errors = [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]
         raise RequestValidationError(errors) from None
