@@ -155,9 +155,10 @@ class AlarmPath(QObject):
     # Qt carries a Python class as PyObject: the type names what is sent, not a check.
     received = Signal(InboundEvent)
     newcomer = Signal()  # a station became reachable: tell it about open alarms now
-    #: A path with memory (the server) stored our change of an alarm: (alarm id, what), what
-    #: being "raised", "closed" or "reported" (raised and closed, reported afterwards).
-    stored = Signal(object, str)
+    #: A path with memory (the server) stored our change of an alarm: (alarm id, what, late),
+    #: what being "raised", "closed" or "reported" (raised and closed, reported afterwards),
+    #: late that the server places the alarm before it heard of it (AlarmBody.late).
+    stored = Signal(object, str, bool)
     #: It refused the change for good (not a lost connection): (alarm id, what, its reason).
     refused = Signal(object, str, str)
 
@@ -610,10 +611,10 @@ class ServerAlarmPath(AlarmPath):
         if not self.is_connected():
             return False
 
-        def done(_result: object, error: ApiError | None) -> None:
+        def done(result: object, error: ApiError | None) -> None:
             if error is None:
                 if what:
-                    self.stored.emit(alarm_id, what)
+                    self.stored.emit(alarm_id, what, bool(getattr(result, "late", False)))
                 return
             log.warning("Server did not take %s for alarm %s: %s", route, alarm_id, error)
             if what and error.kind == "rejected" and error.status in _REFUSED_FOR_GOOD[what]:

@@ -569,22 +569,23 @@ class AlarmService(QObject):
         own = any(e.kind == "raised" and e.path == "local" for e in events)
         return events if own else None
 
-    def _on_stored(self, alarm_id: object, what: str) -> None:
+    def _on_stored(self, alarm_id: object, what: str, late: bool) -> None:
         """The server stored our raise, our close, or the whole alarm reported afterwards:
-        noted once in the local log, so it is not reported again."""
+        noted once in the local log (``late``: the server heard of it only afterwards), so
+        it is not reported again."""
         if not isinstance(alarm_id, uuid.UUID):
             return
         events = self._own_events(alarm_id)
         if events is None:
             return
         have = {e.kind for e in events}
-        late = {"late": True} if what == "reported" else {}
+        data = {"late": True} if late else {}
         kinds = {"raised": (STORED,), "closed": (STORED, CLOSE_STORED)}.get(
             what, (STORED, CLOSE_STORED)
         )
         for kind in kinds:
             if kind not in have:
-                self._log(alarm_id, kind, "server", "server", late)
+                self._log(alarm_id, kind, "server", "server", data)
 
     def _on_refused(self, alarm_id: object, what: str, reason: str) -> None:
         """The server refused our raise or close for good (its reason is kept): not sent
