@@ -38,6 +38,10 @@ def descriptions_in_file_alone(db: Database, folder: Path) -> list[str]:
     except sqlite3.OperationalError as exc:  # not even the schema copied yet
         assert "no such table" in str(exc)
         return []
+    except sqlite3.DatabaseError as exc:
+        # Copied while the thread was writing pages into the file: a torn copy, asked again.
+        assert "malformed" in str(exc)
+        return []
     finally:
         conn.close()
 
