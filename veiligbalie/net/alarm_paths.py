@@ -595,14 +595,14 @@ class ServerAlarmPath(AlarmPath):
 
     def send_late(self, alarm: Alarm) -> bool:
         state = AlarmState(alarm.state)
-        if state not in (AlarmState.RESOLVED, AlarmState.CANCELLED):
+        if state not in _CLOSE_TYPES:
             return False
         sent_at = wire.sent_now()
         body = wire.LateAlarmReport(
             alarm=self._raise_request(alarm, sent_at),
-            state=AlarmState.RESOLVED if state == AlarmState.RESOLVED else AlarmState.CANCELLED,
+            state=state,  # type: ignore[arg-type]  # resolved or cancelled: checked above
             closed=self._close_body(alarm, sent_at),
-            responders=[self._ack_body(alarm, r, sent_at) for r in alarm.responders][:500],
+            responders=[self._ack_body(alarm, r, sent_at) for r in alarm.responders[:500]],
             sent_at=sent_at,
         )
         return self._post(wire.late_path(alarm.id), body, alarm.id, "reported")

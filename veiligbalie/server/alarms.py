@@ -535,18 +535,16 @@ def store_raise(store: ServerStore, prepared: PreparedRaise) -> Outcome:
     )
 
 
-def _late(data: dict[str, Any], moment: Moment) -> dict[str, Any]:
-    """A log line's data, marked when the change is reported late."""
-    return {**data, "late": True} if moment.late else data
+def _late(data: dict[str, Any], late: bool) -> dict[str, Any]:
+    """A log line's data, marked when the change is reported late (a line of a live change
+    stays as it was)."""
+    return {**data, "late": True} if late else data
 
 
 def _log_raised(conn: Connection, prepared: PreparedRaise, late: bool) -> None:
-    """The "raised" line of the log, at the alarm's moment; ``late`` marked only when it is
-    (the line of a live raise stays as it was)."""
+    """The "raised" line of the log, at the alarm's moment."""
     values, body = prepared.values, prepared.body
-    data: dict[str, Any] = {"station_name": values["station_name"], "test": body.test}
-    if late:
-        data["late"] = True
+    data = _late({"station_name": values["station_name"], "test": body.test}, late)
     log_event(
         conn,
         prepared.alarm_id,
@@ -656,7 +654,7 @@ def acknowledge(
             actor=actor,
             workstation_id=principal.workstation_id,
             station_id=station_id,
-            data=_late({"station_name": station_name}, moment),
+            data=_late({"station_name": station_name}, moment.late),
             at=moment.at,
             claimed_at=body.at,
         )
@@ -720,7 +718,7 @@ def close(
             actor=by,
             workstation_id=principal.workstation_id,
             station_id=body.station_id or principal.workstation_id,
-            data=_late({"station_name": _clean(body.station_name, NAME_MAX)}, moment),
+            data=_late({"station_name": _clean(body.station_name, NAME_MAX)}, moment.late),
             at=moment.at,
             claimed_at=body.at,
         )
@@ -777,8 +775,10 @@ def _store_late(
     with store.write(urgent=True) as conn:
         existing = _row(conn, alarm_id, lock=True)
         if existing is not None:
-            stored = _stored_outcome(conn, existing, _site_of(principal))  # 409: another site
-            return None if AlarmState(existing.state).is_open else stored
+            site_id = _site_of(principal)
+            if existing.site_id == site_id and AlarmState(existing.state).is_open:
+                return None
+            return _stored_outcome(conn, existing, site_id)  # 409: another site's id
         prepared = prepare_raise_on(
             conn, principal, body.alarm.model_copy(update={"sent_at": body.sent_at}), now
         )
@@ -806,7 +806,6 @@ def _store_late(
         # Late as a live raise would be: heard of more than the tolerance after the press
         # (one the LAN carried through a short outage reads as on time, everywhere).
         late = now - raised_at > CLAIM_TOLERANCE
-        marked = {"late": True} if late else {}
         _log_raised(conn, prepared, late)
         for answer, at in answers:
             log_event(
@@ -816,7 +815,7 @@ def _store_late(
                 actor=_clean(answer.responder, NAME_MAX),
                 station_id=answer.station_id,
                 path="lan",  # heard by the sender's station while the server was away
-                data={"station_name": _clean(answer.station_name, NAME_MAX), **marked},
+                data=_late({"station_name": _clean(answer.station_name, NAME_MAX)}, late),
                 at=at,
                 claimed_at=answer.at,
             )
@@ -827,7 +826,7 @@ def _store_late(
             actor=_clean(closing.by, NAME_MAX) or _clean(principal.display_name, NAME_MAX),
             workstation_id=principal.workstation_id,
             station_id=closing.station_id or principal.workstation_id,
-            data={"station_name": _clean(closing.station_name, NAME_MAX), **marked},
+            data=_late({"station_name": _clean(closing.station_name, NAME_MAX)}, late),
             at=closed_at,
             claimed_at=closing.at,
         )

@@ -508,7 +508,7 @@ class AlarmService(QObject):
     @staticmethod
     def _own_alarm(record: AlarmRecord, events: list[AlarmEventRecord]) -> Alarm | None:
         """Our alarm as its local log tells it (None: it was not pressed here)."""
-        raised = next((e for e in events if e.kind == "raised" and e.path == "local"), None)
+        raised = _pressed_here(events)
         if raised is None:
             return None
         responders = tuple(
@@ -557,45 +557,42 @@ class AlarmService(QObject):
             except Exception:  # one alarm's report must not keep the others from going
                 log.exception("Reporting alarm %s to %s failed", alarm.id, path.name)
 
-    def _own_events(self, alarm_id: uuid.UUID) -> list[AlarmEventRecord] | None:
+    def _own_events(self, alarm_id: object) -> list[AlarmEventRecord] | None:
         """The local log of our own alarm (None: not ours, or not known here)."""
-        if alarm_id in self._alarms and not self._alarms[alarm_id].mine:
+        if not isinstance(alarm_id, uuid.UUID):
+            return None
+        known = self._alarms.get(alarm_id)
+        if known is not None and not known.mine:
             return None
         try:
             events = self._repo.events(alarm_id)
         except Exception:
             log.exception("Alarm log of %s not read", alarm_id)
             return None
-        own = any(e.kind == "raised" and e.path == "local" for e in events)
-        return events if own else None
+        return events if _pressed_here(events) is not None else None
 
     def _on_stored(self, alarm_id: object, what: str, late: bool) -> None:
         """The server stored our raise, our close, or the whole alarm reported afterwards:
         noted once in the local log (``late``: the server heard of it only afterwards), so
         it is not reported again."""
-        if not isinstance(alarm_id, uuid.UUID):
-            return
         events = self._own_events(alarm_id)
         if events is None:
             return
         have = {e.kind for e in events}
         data = {"late": True} if late else {}
-        kinds = {"raised": (STORED,), "closed": (STORED, CLOSE_STORED)}.get(
-            what, (STORED, CLOSE_STORED)
-        )
-        for kind in kinds:
+        for kind in (STORED,) if what == "raised" else (STORED, CLOSE_STORED):
             if kind not in have:
-                self._log(alarm_id, kind, "server", "server", data)
+                self._log(events[0].alarm_id, kind, "server", "server", data)
 
     def _on_refused(self, alarm_id: object, what: str, reason: str) -> None:
         """The server refused our raise or close for good (its reason is kept): not sent
         again. Our open alarm stays open here and on the LAN all the same."""
-        events = self._own_events(alarm_id) if isinstance(alarm_id, uuid.UUID) else None
+        events = self._own_events(alarm_id)
         if events is None or any(e.kind == REFUSED and e.data.get("what") == what for e in events):
             return
-        assert isinstance(alarm_id, uuid.UUID)
         log.warning("Server refused %s of our alarm %s: %s", what, alarm_id, reason)
-        self._log(alarm_id, REFUSED, "server", "server", {"what": what, "reason": reason[:500]})
+        refusal = {"what": what, "reason": reason[:500]}
+        self._log(events[0].alarm_id, REFUSED, "server", "server", refusal)
 
     # -- Internals: receiving -----------------------------------------------------------------
     def _on_inbound(self, inbound: InboundEvent) -> None:
@@ -809,6 +806,11 @@ class AlarmService(QObject):
             # We own it: keep repeating the close so every station lets go of it.
             self._lingering[alarm.id] = time.monotonic()
         self._closed(alarm)
+
+
+def _pressed_here(events: list[AlarmEventRecord]) -> AlarmEventRecord | None:
+    """The "raised" line of an alarm pressed at this workstation (None: a colleague's)."""
+    return next((e for e in events if e.kind == "raised" and e.path == "local"), None)
 
 
 def _uuid_or_none(value: object) -> uuid.UUID | None:
