@@ -431,3 +431,49 @@ def test_the_administrator_sets_opening_hours_and_the_test_schedule(
     assert "may not" in refused.status.text()
     answer = office.api("PUT", f"/admin/sites/{north}/supervision", "tleider", json={})
     assert answer.status_code == 403
+
+
+def test_the_story_stays_readable_in_a_narrow_pane(qtbot) -> None:  # noqa: ANN001
+    """The story's log is two columns (time; what, with who and the path under it), the
+    pane keeps room to read, and what the server did itself says "server" once."""
+    from veiligbalie.protocol import supervision as sv
+    from veiligbalie.services.supervision import SupervisionService
+    from veiligbalie.ui.supervision import AlarmLog
+
+    at = datetime(2026, 12, 3, 9, 30, tzinfo=UTC).isoformat()
+    alarm_id = str(uuid.uuid4())
+    story = sv.AlarmStory.model_validate(
+        {
+            "alarm": {"id": alarm_id, "station_name": "balie-2", "raised_at": at},
+            "log": [
+                {"kind": "raised", "actor": "Sanne de Vries", "at": at, "recorded_at": at},
+                {
+                    "kind": "escalated",
+                    "actor": "server",
+                    "data": {"level": 1},
+                    "at": at,
+                    "recorded_at": at,
+                },
+                {
+                    "kind": "acknowledged",
+                    "actor": "Tom Leider",
+                    "path": "lan",
+                    "at": at,
+                    "recorded_at": at,
+                },
+            ],
+        }
+    )
+    view = AlarmLog(SupervisionService(api=lambda: None, role=lambda: Role.TEAM_LEAD))
+    qtbot.addWidget(view)
+    view.resize(500, 400)
+    view.show_alarms([story])
+    view.table.selectRow(0)
+    assert view.story.minimumWidth() >= 260
+    text = view.story_html(story)
+    rows = re.findall(r"<tr>(.*?)</tr>", text)
+    assert len(rows) == 3 and all(row.count("<td") == 2 for row in rows)
+    lines = view.story.toPlainText()
+    assert "Sanne de Vries · server" in lines
+    assert "Tom Leider · LAN" in lines
+    assert "server · server" not in lines

@@ -253,6 +253,9 @@ class AlarmLog(QWidget):
         self.story.setObjectName("alarmStory")
         self.story.setAccessibleName(self.tr("The alarm's story"))
         self.story.setOpenLinks(False)
+        # The table scrolls sideways; the story only wraps, so it keeps room to read.
+        self.story.setMinimumWidth(260)
+        split.setChildrenCollapsible(False)
         split.addWidget(self.table)
         split.addWidget(self.story)
         split.setStretchFactor(0, 2)
@@ -478,15 +481,21 @@ class AlarmLog(QWidget):
             )
         out.append(f"<p><b>{e(heading['report'])}:</b> {e(self._report_text(story))}</p>")
         if story.log:
-            out.append(f"<p><b>{e(heading['log'])}</b></p><table cellspacing='4'>")
+            # Two columns, the time and what happened with who and over which path under
+            # it: the pane is narrow (beside the table, and narrower still with Hulp docked),
+            # and four columns broke words in the middle.
+            out.append(f"<p><b>{e(heading['log'])}</b></p><table cellspacing='3'>")
             for line in story.log:
-                cells = (
-                    _local(line.at, False),
-                    self.line_text(line.kind, line.data),
-                    line.actor,
-                    self.path_text(line.path),
+                over = self.path_text(line.path)
+                # What the server did itself has "server" as its actor: said once.
+                who = "" if line.actor in (line.path, over) else line.actor
+                by = " · ".join(x for x in (who, over) if x)
+                out.append(
+                    f"<tr><td style='white-space:nowrap'>{e(_local(line.at, False))}</td>"
+                    f"<td>{e(self.line_text(line.kind, line.data))}"
+                    + (f"<br><span style='color:#546e7a'>{e(by)}</span>" if by else "")
+                    + "</td></tr>"
                 )
-                out.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in cells) + "</tr>")
             out.append("</table>")
         return "".join(out)
 
