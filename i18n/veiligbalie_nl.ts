@@ -7327,8 +7327,16 @@
       <translation>alarm zonder melding</translation>
     </message>
     <message>
+      <source>%1 (reported afterwards)</source>
+      <translation>%1 (achteraf gemeld)</translation>
+    </message>
+    <message>
       <source>%1 · %2 · %3</source>
       <translation>%1 · %2 · %3</translation>
+    </message>
+    <message>
+      <source>The server could not be reached when it was raised: the station reported it afterwards, with the times it kept. Colleagues nearby may have had it over the local network.</source>
+      <translation>De server was niet bereikbaar toen het alarm werd gegeven: de werkplek heeft het achteraf gemeld, met de tijden die zij bijhield. Collega's in de buurt kunnen het via het lokale netwerk hebben gekregen.</translation>
     </message>
     <message>
       <source>Reopened</source>

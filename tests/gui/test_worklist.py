@@ -4,6 +4,7 @@ ended without a report is listed until it is closed with a reason or a report li
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -357,6 +358,44 @@ def test_an_alarm_without_a_report_is_listed_until_closed_or_linked(env: Env, qt
     env.report(alarm_id=first)
     qtbot.waitUntil(lambda: not env.view.alarm_box.isVisible())
     assert env.service.alarm_items() == []
+
+
+def test_an_alarm_the_station_reported_afterwards_says_so_on_the_list(env: Env, qtbot: Any) -> None:
+    """The server's list (its wire form) marks an alarm reported after the fact; the list
+    keeps the mark in the station's copy and shows it beside the time."""
+    from veiligbalie.protocol.review import AlarmFollowUpOut
+
+    site = str(uuid.uuid4())
+    late, live = uuid.uuid4(), uuid.uuid4()
+    answer = [
+        AlarmFollowUpOut.model_validate_json(
+            json.dumps(
+                {
+                    "id": str(alarm_id),
+                    "site_id": site,
+                    "station_name": "balie-4",
+                    "location": "Balie 4",
+                    "raised_by": "Joost Bakker",
+                    "raised_at": (T0 - timedelta(hours=hours)).isoformat(),
+                    "state": "resolved",
+                    "closed_at": (T0 - timedelta(hours=hours - 1)).isoformat(),
+                    **extra,
+                }
+            )
+        )
+        for alarm_id, hours, extra in ((late, 5, {"late": True}), (live, 3, {}))
+    ]
+    env.service._on_alarm_list(answer, None)
+    qtbot.waitUntil(lambda: env.view.alarm_list.count() == 2)
+    items = {
+        env.view.alarm_list.item(i).data(Qt.ItemDataRole.UserRole).id: env.view.alarm_list.item(i)
+        for i in range(2)
+    }
+    assert "(reported afterwards)" in items[late].text()
+    assert "reported it afterwards" in items[late].toolTip()
+    assert "afterwards" not in items[live].text() and not items[live].toolTip()
+    # Kept with the station's copy (read again from the store, as after a restart).
+    assert {a.id: a.late for a in env.service.alarm_items()} == {late: True, live: False}
 
 
 def test_make_a_report_from_an_alarm_opens_the_form_filled_in(qtbot: Any, env: Env) -> None:

@@ -204,6 +204,7 @@ def test_an_alarm_over_before_the_server_heard_of_it_is_stored_whole_and_told_to
     followup = client.get(f"{API}/alarms/followup", headers=world.h("lead")).json()
     listed = next(f for f in followup if f["id"] == alarm_id)
     assert datetime.fromisoformat(listed["closed_at"]) == pressed + timedelta(minutes=9)
+    assert listed["late"] is True
 
     # Sent again (the answer was lost): the stored alarm, nothing logged twice.
     again = client.post(f"{API}/alarms/{alarm_id}/late", json=body, headers=world.h("ws"))

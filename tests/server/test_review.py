@@ -569,6 +569,7 @@ def test_alarms_without_a_report_wait_for_a_reviewer(review: Review) -> None:
     items = {a["id"]: a for a in listed.json()}
     assert set(items) == {resolved, cancelled}
     assert items[cancelled]["state"] == "cancelled" and items[resolved]["location"] == "Balie 2"
+    assert items[resolved]["late"] is False  # raised live: not reported afterwards
     everywhere = r.http.get(f"{API}/alarms/followup", headers=r.h("coord")).json()
     assert {a["id"] for a in everywhere} == {resolved, cancelled, other_site}
     for who in ("emp", "sec", "ws", "peer", "admin"):

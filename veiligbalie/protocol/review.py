@@ -53,6 +53,9 @@ class AlarmFollowUpOut(WireModel):
     state: AlarmState
     #: When the alarm was resolved or cancelled.
     closed_at: datetime
+    #: The station reported it after the fact (the server could not be reached then): its
+    #: times are the station's own.
+    late: bool = False
 
 
 class AlarmFollowUpClose(WireModel):

@@ -149,6 +149,12 @@ def _responders(
     return found
 
 
+def reported_late(row: Row[*tuple[Any, ...]]) -> bool:
+    """An ``alarms`` row the server heard of only after the fact: stored more than the
+    tolerance after the press (a station reported it once the server could be reached)."""
+    return bool(row.created_at - row.raised_at > CLAIM_TOLERANCE)
+
+
 def _body(row: Row[*tuple[Any, ...]], responders: list[wire.AckBody]) -> wire.AlarmBody:
     return wire.AlarmBody(
         id=row.id,
@@ -163,7 +169,7 @@ def _body(row: Row[*tuple[Any, ...]], responders: list[wire.AckBody]) -> wire.Al
         test=row.test,
         state=row.state,
         responders=responders,
-        late=row.created_at - row.raised_at > CLAIM_TOLERANCE,
+        late=reported_late(row),
     )
 
 

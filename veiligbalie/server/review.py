@@ -34,6 +34,7 @@ from veiligbalie.protocol import review as pr_
 from veiligbalie.server import audit as audit_log
 from veiligbalie.server import schema as t
 from veiligbalie.server import sync
+from veiligbalie.server.alarms import reported_late
 from veiligbalie.server.auth import INCIDENT_READERS, REVIEWERS, Principal, get_store, require
 from veiligbalie.server.store import ServerStore
 
@@ -425,6 +426,7 @@ def _followup_out(r: Any) -> pr_.AlarmFollowUpOut:
         raised_at=r.raised_at,
         state=AlarmState(r.state),
         closed_at=r.updated_at,
+        late=reported_late(r),
     )
 
 

@@ -335,6 +335,7 @@ class FollowUpService(QObject):
                         raised_at=raw.raised_at,
                         state=str(getattr(raw.state, "value", raw.state)),
                         closed_at=raw.closed_at,
+                        late=bool(getattr(raw, "late", False)),
                     )
                 )
             except (AttributeError, TypeError, ValueError):

@@ -37,6 +37,8 @@ class AlarmFollowUp:
     raised_at: datetime
     state: AlarmState  # resolved | cancelled
     closed_at: datetime | None
+    #: The station reported it to the server after the fact: the times are the station's.
+    late: bool = False
 
     @property
     def cancelled(self) -> bool:
@@ -54,6 +56,7 @@ class ServerItem:
     raised_at: datetime
     state: str
     closed_at: datetime | None
+    late: bool = False
 
 
 def _item(row: Row[Any]) -> AlarmFollowUp:
@@ -65,6 +68,7 @@ def _item(row: Row[Any]) -> AlarmFollowUp:
         raised_at=row.raised_at,
         state=AlarmState(row.state),
         closed_at=row.closed_at,
+        late=row.late,
     )
 
 
@@ -136,6 +140,7 @@ class AlarmFollowUpRepository:
                     "raised_at": item.raised_at,
                     "state": item.state,
                     "closed_at": item.closed_at,
+                    "late": item.late,
                     "updated_at": now,
                 }
                 stmt = sqlite_insert(t).values(id=item.id, **values)

@@ -192,6 +192,8 @@ alarm_followups = Table(
     Column("raised_at", UtcDateTime, nullable=False),
     Column("state", String(16), nullable=False),  # resolved | cancelled
     Column("closed_at", UtcDateTime, nullable=True),
+    #: Reported to the server after the fact (migration 0008).
+    Column("late", Boolean, nullable=False, server_default=text("0")),
     Column("handled_at", UtcDateTime, nullable=True),
     Column("handled_by", Text, nullable=True),
     Column("handled_reason", Text, nullable=True),

@@ -397,10 +397,21 @@ class WorklistView(QWidget):
             else self.tr("alarm without a report")
         )
         where = alarm.location or alarm.station
-        text = fill(self.tr("%1 · %2 · %3"), what.capitalize(), _local(alarm.raised_at), where)
+        when = _local(alarm.raised_at)
+        if alarm.late:
+            when = fill(self.tr("%1 (reported afterwards)"), when)
+        text = fill(self.tr("%1 · %2 · %3"), what.capitalize(), when, where)
         if alarm.raised_by and alarm.raised_by != where:
             text += f" ({alarm.raised_by})"
         item = QListWidgetItem(text)
+        if alarm.late:
+            item.setToolTip(
+                self.tr(
+                    "The server could not be reached when it was raised: the station reported "
+                    "it afterwards, with the times it kept. Colleagues nearby may have had it "
+                    "over the local network."
+                )
+            )
         item.setData(Qt.ItemDataRole.UserRole, alarm)
         return item
 
