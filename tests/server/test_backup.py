@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.support.server import ROOT
-from veiligbalie.server import admin, backup, schema
+from veiligbalie.server import admin, audit, backup, schema
 from veiligbalie.server.review import stored_path
 from veiligbalie.server.store import PID_NAME, ServerStore
 
@@ -38,6 +38,18 @@ def populate(store: ServerStore, files: Path) -> str:
     return sha
 
 
+def database_lines(store: ServerStore) -> list[tuple[str, str, str]]:
+    """The audit log's rows about the database as a whole: (action, actor, detail)."""
+    log = schema.audit_log.c
+    with store.read() as conn:
+        rows = conn.execute(
+            sa.select(log.action, log.actor, log.detail)
+            .where(log.subject == audit.SUBJECT_DATABASE)
+            .order_by(log.at)
+        ).all()
+    return [(r.action, r.actor, r.detail) for r in rows]
+
+
 def test_backup_and_restore_on_each_backend(
     store: ServerStore, tmp_path: Path, request: pytest.FixtureRequest, backend: str
 ) -> None:
@@ -48,6 +60,12 @@ def test_backup_and_restore_on_each_backend(
     assert manifest["backend"] == backend and manifest["epoch"] == store.epoch
     assert manifest["counts"]["users"] == 1 and manifest["counts"]["sites"] == 1
     assert manifest["files"] == [{"sha256": sha, "size": len(CONTENT)}]
+    # The backup is in the log (after the copy: the backup itself does not hold the row).
+    with store.read() as conn:
+        assert backup.table_counts(conn)["audit_log"] == manifest["counts"]["audit_log"] + 1
+    [made_line] = database_lines(store)
+    assert made_line[0] == "database.backup_made" and made_line[1] == audit.CLI_ACTOR
+    assert str(made.folder) in made_line[2] and "1 attachment(s)" in made_line[2]
     with pytest.raises(backup.BackupError, match="not an empty folder"):
         backup.backup(store, files, tmp_path / "bk")
 
@@ -66,7 +84,13 @@ def test_backup_and_restore_on_each_backend(
     try:
         assert restored.epoch == done.new_epoch
         with restored.read() as conn:
-            assert backup.table_counts(conn) == manifest["counts"]
+            counts = backup.table_counts(conn)
+        # The same rows, and one audit row that says where they came from.
+        assert counts == {**manifest["counts"], "audit_log": manifest["counts"]["audit_log"] + 1}
+        [restored_line] = database_lines(restored)
+        assert restored_line[0] == "database.restored" and restored_line[1] == audit.CLI_ACTOR
+        assert str(made.folder) in restored_line[2] and manifest["created_at"] in restored_line[2]
+        assert restored_line[2].endswith(f"new epoch {done.new_epoch}")
     finally:
         restored.close()
     # Over a database that now holds data: only with force (and a new epoch again).
@@ -149,6 +173,9 @@ def test_move_refuses_a_target_with_data_and_copies_every_row(tmp_path: Path) ->
         target = ServerStore(f"sqlite:///{tmp_path / 'c.sqlite3'}")
         try:
             assert target.epoch == source.epoch  # a move, not a restore
+            [moved_line] = database_lines(target)
+            assert moved_line[0] == "database.moved" and "a.sqlite3" in moved_line[2]
+            assert database_lines(source) == []  # the old database stays as it was
             with target.read() as conn:
                 names = conn.execute(sa.select(schema.users.c.username)).scalars().all()
             assert names == ["mdewit"]

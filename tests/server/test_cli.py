@@ -12,10 +12,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
 from tests.support.net import free_tcp_port
 from tests.support.server import ROOT
-from veiligbalie.server import admin
+from veiligbalie.server import admin, audit, schema
 from veiligbalie.server.cli import main
 from veiligbalie.server.store import ServerStore, head_revision
 
@@ -387,6 +388,13 @@ def test_epoch_rotate_after_restore(capsys: pytest.CaptureFixture[str], db_url: 
     try:
         assert reopened.epoch != before
         assert reopened.epoch in out
+        log = schema.audit_log.c
+        with reopened.read() as conn:
+            line = conn.execute(
+                sa.select(log.action, log.actor, log.detail).where(log.subject == "database")
+            ).one()
+        assert line.action == "database.epoch_rotated" and line.actor == audit.CLI_ACTOR
+        assert line.detail == f"epoch {before} replaced by {reopened.epoch}"
     finally:
         reopened.close()
 

@@ -42,6 +42,8 @@ SUBJECT_WORKSTATION = "workstation"
 #: The organisation's profile, closing days, letter templates and guidance cards.
 SUBJECT_ORGANISATION = "organisation"
 SUBJECT_TEAM = "team"
+#: The database as a whole: a backup made, a restore, a move to another database, a new epoch.
+SUBJECT_DATABASE = "database"
 SUBJECTS = frozenset(
     {
         SUBJECT_INCIDENT,
@@ -55,6 +57,7 @@ SUBJECTS = frozenset(
         SUBJECT_WORKSTATION,
         SUBJECT_ORGANISATION,
         SUBJECT_TEAM,
+        SUBJECT_DATABASE,
     }
 )
 

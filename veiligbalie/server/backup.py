@@ -39,7 +39,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, make_url
 
 import veiligbalie
-from veiligbalie.server import schema
+from veiligbalie.server import audit, schema
 from veiligbalie.server.review import stored_path
 from veiligbalie.server.store import (
     PID_NAME,
@@ -188,6 +188,13 @@ class BackupResult:
     seconds: float
 
 
+def _audit(conn: Connection, action: str, detail: str) -> None:
+    """One audit row by the console about the database as a whole: a backup holds every
+    report and person, and a restore or a move changes what the log itself goes back to, so
+    the privacy officer reads each of them in the log (``admin`` runs them, nobody signs in)."""
+    audit.record_change(conn, audit.CLI_WHO, action, detail, subject=audit.SUBJECT_DATABASE)
+
+
 def backup(store: ServerStore, files_dir: Path, dest: Path, say: Say = print) -> BackupResult:
     """Back the server's database and attachments up into the new folder ``dest`` while the
     server may keep running."""
@@ -233,6 +240,13 @@ def backup(store: ServerStore, files_dir: Path, dest: Path, say: Say = print) ->
         dest.rmdir()  # empty (checked above)
     os.replace(work, dest)
     total = sum(int(e["size"]) for e in entries)
+    with store.write() as conn:
+        _audit(
+            conn,
+            "database.backup_made",
+            f"backup in {dest}: {counts.get('incidents', 0)} report(s), {len(entries)} "
+            f"attachment(s), epoch {epoch}",
+        )
     return BackupResult(dest, counts, len(entries), total, missing, time.monotonic() - started)
 
 
@@ -386,10 +400,14 @@ def restore(
         path = stored_path(folder / FILES_NAME, str(entry["sha256"]))
         if not path.is_file() or path.stat().st_size != int(entry["size"]):
             raise BackupError(f"the backup's file {path} is missing or has another size")
+    origin = (
+        f"restored from the backup in {folder} made {manifest.get('created_at', '?')} "
+        f"(epoch {manifest.get('epoch', '?')})"
+    )
     if backend == "sqlite":
-        new_epoch = _restore_sqlite(dump, url, force=force)
+        new_epoch = _restore_sqlite(dump, url, force=force, origin=origin)
     else:
-        new_epoch = _restore_postgresql(dump, url, force=force)
+        new_epoch = _restore_postgresql(dump, url, force=force, origin=origin)
     copied = 0
     for entry in manifest.get("files", []):
         sha = str(entry["sha256"])
@@ -409,7 +427,16 @@ def restore(
     )
 
 
-def _restore_sqlite(dump: Path, url: str, *, force: bool) -> str:
+def _new_epoch(store: ServerStore, origin: str) -> str:
+    """The restored database's new epoch, with the audit row that says where it came from
+    (what the log held after the backup was made is not in it)."""
+    new_epoch = store.rotate_epoch()
+    with store.write() as conn:
+        _audit(conn, "database.restored", f"{origin}; new epoch {new_epoch}")
+    return new_epoch
+
+
+def _restore_sqlite(dump: Path, url: str, *, force: bool, origin: str) -> str:
     target = _sqlite_file(url)
     assert target is not None
     if target.exists():
@@ -435,7 +462,7 @@ def _restore_sqlite(dump: Path, url: str, *, force: bool) -> str:
             Path(f"{incoming}{suffix}").unlink(missing_ok=True)
         raise BackupError(f"the backup cannot be used by this server: {exc}") from None
     try:
-        new_epoch = store.rotate_epoch()
+        new_epoch = _new_epoch(store, origin)
         with store.engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
@@ -447,7 +474,7 @@ def _restore_sqlite(dump: Path, url: str, *, force: bool) -> str:
     return new_epoch
 
 
-def _restore_postgresql(dump: Path, url: str, *, force: bool) -> str:
+def _restore_postgresql(dump: Path, url: str, *, force: bool, origin: str) -> str:
     pg_restore = shutil.which("pg_restore")
     if pg_restore is None:
         raise BackupError(
@@ -485,7 +512,7 @@ def _restore_postgresql(dump: Path, url: str, *, force: bool) -> str:
     except DatabaseError as exc:
         raise BackupError(f"the restored database cannot be used by this server: {exc}") from None
     try:
-        return store.rotate_epoch()
+        return _new_epoch(store, origin)
     finally:
         store.close()
 
@@ -557,6 +584,9 @@ def move_database(
             before = table_counts(src)
         with target.connect() as dst:
             after = table_counts(dst)
+        # Said in the new database's log, after the counts that compare it with the source.
+        with target.begin() as dst:
+            _audit(dst, "database.moved", f"moved from {_safe(source.url)}: {rows} row(s)")
     finally:
         target.dispose()
     return MoveResult(before, after, rows, time.monotonic() - started)

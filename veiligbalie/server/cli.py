@@ -37,7 +37,7 @@ from veiligbalie.core.vocabulary import Role
 from veiligbalie.protocol.admin import EnrolmentCodeOut, TeamOut
 from veiligbalie.protocol.alarm_server import EscalationIn, EscalationLevelModel, EscalationOut
 from veiligbalie.protocol.events import PING_INTERVAL_SECONDS
-from veiligbalie.server import admin, escalation_config, presence
+from veiligbalie.server import admin, audit, escalation_config, presence
 from veiligbalie.server.errors import EscalationError
 from veiligbalie.server.store import (
     PID_NAME,
@@ -364,6 +364,14 @@ def _with_database(
 def _epoch_rotate(store: ServerStore, args: argparse.Namespace) -> None:
     old = store.epoch
     new = store.rotate_epoch()
+    with store.write() as conn:
+        audit.record_change(
+            conn,
+            audit.CLI_WHO,
+            "database.epoch_rotated",
+            f"epoch {old} replaced by {new}",
+            subject=audit.SUBJECT_DATABASE,
+        )
     print(f"epoch changed from {old} to {new}")
     print("clients upload what they hold again and pull from the start at their next sync")
 
