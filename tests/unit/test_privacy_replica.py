@@ -6,6 +6,7 @@ and SyncEngine."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -26,6 +27,7 @@ from veiligbalie.services.sync import SyncEngine
 from veiligbalie.store import schema as local
 from veiligbalie.store.attachments import import_attachment
 from veiligbalie.store.database import Database
+from veiligbalie.store.dossier import KEEP_DAYS, DossierCache
 from veiligbalie.store.incidents import IncidentRepository
 from veiligbalie.store.log_query import overview_counts
 from veiligbalie.store.types import utc_text
@@ -102,6 +104,19 @@ def test_a_purged_report_is_forgotten_on_the_stations_and_still_counted(
         cached = cache_dir() / photo.sha256[:2] / f"{photo.sha256}.jpg"
         cached.parent.mkdir(parents=True, exist_ok=True)
         cached.write_bytes(source.read_bytes())
+        # The team lead read the report's dossier (kept for offline reading), another
+        # report's, and a third one's long ago.
+        other, old = uuid.uuid4(), uuid.uuid4()
+        cache = DossierCache(lead_db)
+        for report_id in (incident.id, other, old):
+            cache.put(report_id, [{"display_name": "Man, rode jas"}])
+        with lead_db.write() as session:
+            session.connection().execute(
+                sa.update(local.dossier_cache)
+                .where(local.dossier_cache.c.incident_id == old)
+                .values(fetched_at=now - timedelta(days=KEEP_DAYS + 1))
+            )
+        assert cache.get(old) is None  # too old to show, even before it is removed
         tasks_before = _count(lead_db, local.followup_tasks)
         assert tasks_before > 0 and _count(lead_db, local.attachments) == 1
         edges = [utc_text(occurred - timedelta(days=40)), utc_text(occurred + timedelta(days=40))]
@@ -146,6 +161,11 @@ def test_a_purged_report_is_forgotten_on_the_stations_and_still_counted(
         with lead_db.engine.connect() as conn:
             notes = conn.execute(sa.select(local.followup_tasks.c.note)).scalars().all()
         assert set(notes) == {""}
+        # The dossier's copy went with the report's data; the other stays, the old one went.
+        with lead_db.engine.connect() as conn:
+            kept = conn.execute(sa.select(local.dossier_cache.c.incident_id)).scalars().all()
+        assert kept == [other]
+        assert cache.get(incident.id) is None and cache.get(other) is not None
     finally:
         for engine, db in ((reporter, reporter_db), (lead, lead_db)):
             engine.stop()

@@ -38,6 +38,7 @@ from veiligbalie.core.timeline import NEWS_KINDS, TimelineKind, is_news
 from veiligbalie.core.vocabulary import IncidentStatus
 from veiligbalie.store import search_index
 from veiligbalie.store.database import Database
+from veiligbalie.store.dossier import forget_expired, forget_reports
 from veiligbalie.store.outbox import META_SYNC_CURSOR
 from veiligbalie.store.schema import attachments as attachments_table
 from veiligbalie.store.schema import followup_tasks, incident_events, incidents, meta
@@ -552,6 +553,7 @@ class PulledData:
             stored: list[str] = []
             if purges:
                 stored = apply_purges(conn, purges, result, now)
+            forget_expired(conn, now)  # the dossier's offline copy, KEEP_DAYS after its read
             if result.new_incidents:
                 # Their search entries in this transaction, after the page's notes: not
                 # left for a search on the GUI thread (search_index).
@@ -693,6 +695,12 @@ def apply_purges(
     """Forget what the server purged, in ``conn``'s transaction; answers the stored paths of
     files no report here references any more (remove them after the commit)."""
     here = _existing(conn, sorted({p.incident_id for p in purges}))
+    # The dossier's copy of the persons linked to a report goes with its personal or
+    # perpetrator data, whether or not the report itself is here.
+    forget_reports(
+        conn,
+        {uuid.UUID(p.incident_id) for p in purges if p.scope in (PURGE_REPORT, PURGE_PERPETRATOR)},
+    )
     gone_files: list[tuple[str, str]] = []
     for purge in purges:
         incident_id = purge.incident_id
