@@ -91,3 +91,28 @@ def test_a_privacy_officer_reads_it_too(qtbot: Any, qapp: Any, server: RunningSe
     view.use_period.setChecked(True)
     qtbot.mouseClick(view.search, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.search.isEnabled() and view.model.rowCount() > 0, timeout=20000)
+
+
+def test_the_period_ends_today_as_the_office_counts_it(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Half past eleven at night in UTC is already tomorrow in Amsterdam: the default period
+    ends on the office's today, so what was just logged is inside it whatever zone the
+    machine is set to (a server or a test machine on UTC missed the last hours)."""
+    from datetime import UTC, datetime
+
+    from PySide6.QtCore import QDate
+
+    from veiligbalie.ui import widgets
+
+    class LateEvening(datetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> LateEvening:  # type: ignore[override]
+            moment = datetime(2026, 12, 3, 23, 30, tzinfo=UTC)
+            return cls.fromtimestamp(moment.timestamp(), tz)
+
+    monkeypatch.setattr(widgets, "datetime", LateEvening)
+    view = AuditView(AuditService(lambda: None, lambda: Role.ADMINISTRATOR))
+    qtbot.addWidget(view)
+    assert view.until.date() == QDate(2026, 12, 4)
+    assert view.since.date() == QDate(2026, 11, 4)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, TypeAdapter
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, Signal
 
 from veiligbalie.core.letters import LetterKind
 from veiligbalie.guidance import Card, GuidanceError, parse_card
@@ -36,6 +36,7 @@ from veiligbalie.reports.letters import (
     shipped_template,
     standard_values,
 )
+from veiligbalie.services import background
 from veiligbalie.services.guidance import shipped_dir
 from veiligbalie.services.session import OwnNameService
 
@@ -135,29 +136,6 @@ def example_letter_pdf(kind: LetterKind, language: str, template: str) -> bytes:
     return out.getvalue()
 
 
-class _PdfSignals(QObject):
-    done = Signal(bytes)
-    failed = Signal(str)
-
-
-class _ExamplePdfJob(QRunnable):
-    """Lays out the example letter off the GUI thread."""
-
-    def __init__(self, kind: LetterKind, language: str, template: str) -> None:
-        super().__init__()
-        self.signals = _PdfSignals()
-        self._args = (kind, language, template)
-        self.setAutoDelete(False)
-
-    def run(self) -> None:
-        try:
-            data = example_letter_pdf(*self._args)
-        except Exception as exc:  # a bad template names its field; said, never lost
-            self.signals.failed.emit(str(exc) or type(exc).__name__)
-            return
-        self.signals.done.emit(data)
-
-
 def preview_card(markdown: str, language: str, card_id: str) -> Card:
     """The card as the guidance reader will show it; GuidanceError names the line."""
     card = parse_card(markdown, language, f"{language}/{card_id}.md")
@@ -231,7 +209,6 @@ class AdminOrgService(OwnNameService):
         super().__init__(api, token, parent)
         self._organisation_changed = organisation_changed or (lambda: None)
         self.templates: dict[tuple[str, str], pd.LetterTemplateOut] = {}
-        self._pdf_jobs: set[_ExamplePdfJob] = set()
 
     @classmethod
     def from_context(cls, context: AppContext, parent: QObject | None = None) -> AdminOrgService:
@@ -360,26 +337,14 @@ class AdminOrgService(OwnNameService):
         )  # fmt: skip
 
     def make_example_pdf(self, kind: LetterKind, language: str, template: str) -> None:
-        """Lay out the example letter as a PDF; ``example_pdf_ready`` or
-        ``failed("pdf", message)`` follows."""
-        job = _ExamplePdfJob(kind, language, template)
-        self._pdf_jobs.add(job)
-        # Bound methods of this GUI-thread object: the answers are queued to its thread.
-        job.signals.done.connect(self._pdf_done)
-        job.signals.failed.connect(self._pdf_failed)
-        QThreadPool.globalInstance().start(job)
-
-    def _forget_job(self) -> None:
-        sender = self.sender()
-        self._pdf_jobs = {j for j in self._pdf_jobs if j.signals is not sender}
-
-    def _pdf_done(self, data: bytes) -> None:
-        self._forget_job()
-        self.example_pdf_ready.emit(data)
-
-    def _pdf_failed(self, message: str) -> None:
-        self._forget_job()
-        self.failed.emit("pdf", message)
+        """Lay out the example letter as a PDF on a worker; ``example_pdf_ready`` or
+        ``failed("pdf", message)`` follows (a bad template names its field)."""
+        task = background.start(
+            f"example letter {kind.value} ({language})",
+            lambda _progress: example_letter_pdf(kind, language, template),
+        )
+        task.finished.connect(self.example_pdf_ready.emit)
+        task.failed.connect(lambda error: self.failed.emit("pdf", background.message(error)))
 
     # -- closing days ----------------------------------------------------------------------
     def load_closing_days(self) -> bool:

@@ -9,11 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, Signal
 
 from veiligbalie.core.vocabulary import Role
+from veiligbalie.core.workdays import AMSTERDAM as OFFICE_TZ
 from veiligbalie.net.api import ApiError, ServerApi
 from veiligbalie.protocol.privacy import AuditEntryOut, AuditPage
 from veiligbalie.services.session import refusal_text
@@ -21,7 +21,6 @@ from veiligbalie.services.session import refusal_text
 if TYPE_CHECKING:
     from veiligbalie.services.context import AppContext
 
-OFFICE_TZ = ZoneInfo("Europe/Amsterdam")
 READERS = frozenset({Role.ADMINISTRATOR, Role.PRIVACY_OFFICER})
 PAGE = 200
 

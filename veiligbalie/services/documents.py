@@ -1,10 +1,10 @@
 """DocumentService: every PDF or CSV is made off the GUI thread.
 
-``make(kind, builder, path)`` runs ``builder(path)`` on a QThreadPool worker; the result comes
-back on the GUI thread as ``finished(path)`` or ``failed(message)``. While a
+``make(kind, builder, path)`` runs ``builder(path)`` on a worker (services.background); the
+result comes back on the GUI thread as ``finished(path)`` or ``failed(message)``. While a
 document is being made ``busy`` says so (the UI shows a progress indication when that takes
 longer than a blink). Builders are plain functions: they read what they need and write
-``path``; a builder that raises leaves no half file behind.
+``path``; a builder that raises leaves no half file behind (background.write_file).
 """
 
 from __future__ import annotations
@@ -14,40 +14,13 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QThreadPool, Signal
+
+from veiligbalie.services import background
 
 log = logging.getLogger(__name__)
 
 Builder = Callable[[Path], object]
-
-
-class _Relay(QObject):
-    """Lives on the GUI thread; the worker emits through it (queued across threads)."""
-
-    done = Signal(str, str)
-    error = Signal(str, str)
-
-
-class _Job(QRunnable):
-    def __init__(self, kind: str, builder: Builder, path: Path, relay: _Relay) -> None:
-        super().__init__()
-        self.setAutoDelete(True)
-        self._kind = kind
-        self._builder = builder
-        self._path = path
-        self._relay = relay
-
-    def run(self) -> None:
-        partial = self._path.with_name(self._path.name + ".part")
-        try:
-            self._builder(partial)
-            os.replace(partial, self._path)
-        except Exception as exc:  # a document failing must never take the app down
-            log.exception("Making %s at %s failed", self._kind, self._path)
-            partial.unlink(missing_ok=True)
-            self._relay.error.emit(self._kind, str(exc) or type(exc).__name__)
-            return
-        self._relay.done.emit(self._kind, str(self._path))
 
 
 class DocumentService(QObject):
@@ -62,10 +35,7 @@ class DocumentService(QObject):
 
     def __init__(self, pool: QThreadPool | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._pool = pool or QThreadPool.globalInstance()
-        self._relay = _Relay(self)
-        self._relay.done.connect(self._done)
-        self._relay.error.connect(self._error)
+        self._pool = pool
         self._running = 0
 
     @property
@@ -78,7 +48,13 @@ class DocumentService(QObject):
         self._running += 1
         if self._running == 1:
             self.busy_changed.emit(True)
-        self._pool.start(_Job(kind, builder, target, self._relay))
+        task = background.start(
+            f"making {kind} at {target}",
+            lambda _progress: background.write_file(builder, target),
+            self._pool,
+        )
+        task.finished.connect(lambda made: self._done(kind, made))
+        task.failed.connect(self._error)
 
     def _settle(self) -> None:
         self._running -= 1
@@ -90,6 +66,6 @@ class DocumentService(QObject):
         log.info("Made %s at %s", kind, path)
         self.finished.emit(path)
 
-    def _error(self, kind: str, message: str) -> None:
+    def _error(self, error: Exception) -> None:
         self._settle()
-        self.failed.emit(message)
+        self.failed.emit(background.message(error))

@@ -1,7 +1,7 @@
 """LetterheadService: the police-report sheet and the letters to the perpetrator for one report.
 
 What a document shows is gathered on the GUI thread (it reads the local store); the PDF is
-laid out on a worker thread of the QThreadPool and the result comes back through a signal.
+laid out on a worker (services.background) and the result comes back through its task.
 Making a letter records it on the report's timeline as a follow-up step of the
 perpetrator-response task (which letter, when, by whom; the task ticked with the matching
 measure), through the same ``incident.followup`` change the worklist uses, so it syncs.
@@ -10,7 +10,6 @@ measure), through the same ``incident.followup`` change the worklist uses, so it
 from __future__ import annotations
 
 import logging
-import traceback
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -18,13 +17,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QLocale, QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QLocale, QObject, QThreadPool, Signal
 
 from veiligbalie import settings
 from veiligbalie.core.letters import LetterKind, TemplateError
 from veiligbalie.core.timeline import TimelineKind
 from veiligbalie.core.vocabulary import FollowUpKind
 from veiligbalie.protocol import sync as p
+from veiligbalie.services import background
 from veiligbalie.services.incidents import IncidentService
 from veiligbalie.services.organisation import OrganisationProfile
 
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 # document is made: the first alarm after start does not wait on them.
 
 __all__ = [
-    "LetterheadJob",
     "LetterheadService",
     "LetterMade",
     "TemplateError",
@@ -62,35 +61,6 @@ def _ui_language() -> str:
     """The interface language: documents follow it ("system": the system's language)."""
     chosen = str(settings.LANGUAGE.get() or "nl")
     return QLocale.system().name() if chosen == "system" else chosen
-
-
-class _Signals(QObject):
-    progress = Signal(int)
-    finished = Signal(str)  # the file written
-    failed = Signal(str)
-
-
-class LetterheadJob(QRunnable):
-    """Lays out one PDF off the GUI thread; ``signals`` report back to the GUI thread."""
-
-    def __init__(self, build: Callable[[Path, Callable[[int], None]], None], target: Path) -> None:
-        super().__init__()
-        self.signals = _Signals()
-        self._build = build
-        self.target = target
-        self.setAutoDelete(False)  # the caller keeps it until finished/failed
-
-    def run(self) -> None:
-        tmp = self.target.with_name(self.target.name + ".part")
-        try:
-            self._build(tmp, self.signals.progress.emit)
-            tmp.replace(self.target)
-        except Exception as exc:  # reported to the user, never lost in the pool
-            log.error("document %s failed: %s", self.target, traceback.format_exc())
-            tmp.unlink(missing_ok=True)
-            self.signals.failed.emit(str(exc) or type(exc).__name__)
-            return
-        self.signals.finished.emit(str(self.target))
 
 
 @dataclass(frozen=True)
@@ -127,8 +97,7 @@ class LetterheadService(QObject):
         self._author = author or incidents.reporter_name
         self._language = language or _ui_language
         self._clock = clock or (lambda: datetime.now(UTC))
-        self._pool = pool or QThreadPool.globalInstance()
-        self._running: set[LetterheadJob] = set()
+        self._pool = pool
 
     def language(self) -> str:
         return self._language()
@@ -189,7 +158,8 @@ class LetterheadService(QObject):
         return letter_text(kind, template, self.letter_values(incident_id, fields, language))
 
     # -- Making them (worker thread) ------------------------------------------------------
-    def make_police_sheet(self, incident_id: uuid.UUID, target: Path) -> LetterheadJob:
+    def make_police_sheet(self, incident_id: uuid.UUID, target: Path) -> background.Task:
+        """Lay the sheet out at ``target`` on a worker; the task answers the path."""
         sheet = self.police_sheet(incident_id)
         language = self.language()
 
@@ -197,12 +167,12 @@ class LetterheadService(QObject):
         # never imports the project's modules beside the GUI thread's imports.
         from veiligbalie.reports.police_sheet import build_police_sheet
 
-        def build(out: Path, progress: Callable[[int], None]) -> None:
-            build_police_sheet(sheet, language, out, progress)
+        def build(progress: background.Progress) -> str:
+            return background.write_file(
+                lambda out: build_police_sheet(sheet, language, out, progress), target
+            )
 
-        job = self._job(build, target)
-        self._pool.start(job)
-        return job
+        return background.start(f"police-report sheet {target}", build, self._pool)
 
     def make_letter(
         self,
@@ -211,7 +181,7 @@ class LetterheadService(QObject):
         fields: Mapping[str, str],
         target: Path,
         recipient_address: str = "",
-    ) -> LetterheadJob:
+    ) -> background.Task:
         """Check the letter (TemplateError names a bad field, before any thread starts),
         make it, and record it on the timeline once the file is written."""
         from veiligbalie.reports.letters import letter_text
@@ -226,22 +196,17 @@ class LetterheadService(QObject):
         # never imports the project's modules beside the GUI thread's imports.
         from veiligbalie.reports.letters import build_letter
 
-        def build(out: Path, progress: Callable[[int], None]) -> None:
-            build_letter(kind, template, values, head, language, out, recipient_address, progress)
+        def build(progress: background.Progress) -> str:
+            return background.write_file(
+                lambda out: build_letter(
+                    kind, template, values, head, language, out, recipient_address, progress
+                ),
+                target,
+            )
 
-        job = self._job(build, target)
-        job.signals.finished.connect(lambda _path: self._record_safely(incident_id, kind))
-        self._pool.start(job)
-        return job
-
-    def _job(
-        self, build: Callable[[Path, Callable[[int], None]], None], target: Path
-    ) -> LetterheadJob:
-        job = LetterheadJob(build, target)
-        self._running.add(job)
-        job.signals.finished.connect(lambda _path: self._running.discard(job))
-        job.signals.failed.connect(lambda _msg: self._running.discard(job))
-        return job
+        task = background.start(f"letter {kind.value} {target}", build, self._pool)
+        task.finished.connect(lambda _path: self._record_safely(incident_id, kind))
+        return task
 
     # -- The timeline ----------------------------------------------------------------------
     def _record_safely(self, incident_id: uuid.UUID, kind: LetterKind) -> None:

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, Signal
 
 from veiligbalie.core.vocabulary import Category, FollowUpKind, Severity
+from veiligbalie.core.workdays import AMSTERDAM as OFFICE_TZ
 from veiligbalie.store.database import Database
 from veiligbalie.store.log_query import LogQueries, overview_counts
 from veiligbalie.store.types import utc_text
@@ -28,7 +28,6 @@ from veiligbalie.store.types import utc_text
 if TYPE_CHECKING:
     from veiligbalie.services.log import LogService
 
-OFFICE_TZ = ZoneInfo("Europe/Amsterdam")
 #: The deadlines whose keeping the overview shows, in the order shown.
 COMPLIANCE_KINDS = (
     FollowUpKind.AFTERCARE_TALK,

@@ -12,10 +12,11 @@ import enum
 import logging
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from veiligbalie import settings
 from veiligbalie.protocol import lan as lan_protocol
+from veiligbalie.services import background
 from veiligbalie.services.alarm_paths import load_site_key, store_site_key
 
 log = logging.getLogger(__name__)
@@ -87,34 +88,11 @@ def _derive(passphrase: str, site: str) -> bytes:
         raise SiteKeyError(KeyProblem.NOT_A_KEY, str(error)) from None
 
 
-class _Relay(QObject):
-    """Lives on the GUI thread; the worker emits through it (queued across threads)."""
-
-    done = Signal(str)
-    refused = Signal(object)
-
-
-class _DeriveJob(QRunnable):
-    def __init__(self, passphrase: str, site: str, relay: _Relay) -> None:
-        super().__init__()
-        self.setAutoDelete(True)
-        self._passphrase = passphrase
-        self._site = site
-        self._relay = relay
-
-    def run(self) -> None:
-        try:
-            # PBKDF2 (hashlib releases the GIL while it hashes) and the keyring write
-            # both stay off the GUI thread.
-            _keep(_derive(self._passphrase, self._site))
-        except SiteKeyError as error:
-            self._relay.refused.emit(error)
-            return
-        except Exception as exc:  # a keyring that fails must not take the app down
-            log.exception("Storing the derived site key failed")
-            self._relay.refused.emit(SiteKeyError(KeyProblem.NOT_A_KEY, str(exc)))
-            return
-        self._relay.done.emit(self._site)
+def _derive_and_keep(passphrase: str, site: str) -> str:
+    """On the worker: PBKDF2 (hashlib releases the GIL while it hashes) and the keyring
+    write both stay off the GUI thread. Answers the site."""
+    _keep(_derive(passphrase, site))
+    return site
 
 
 class PassphraseDerivation(QObject):
@@ -129,10 +107,7 @@ class PassphraseDerivation(QObject):
 
     def __init__(self, pool: QThreadPool | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._pool = pool or QThreadPool.globalInstance()
-        self._relay = _Relay(self)
-        self._relay.done.connect(self._done)
-        self._relay.refused.connect(self._refused)
+        self._pool = pool
         self._busy = False
 
     @property
@@ -146,7 +121,13 @@ class PassphraseDerivation(QObject):
             return
         site = _check_passphrase(passphrase, site)
         self._set_busy(True)
-        self._pool.start(_DeriveJob(passphrase, site, self._relay))
+        task = background.start(
+            "deriving the site key",
+            lambda _progress: _derive_and_keep(passphrase, site),
+            self._pool,
+        )
+        task.finished.connect(self._done)
+        task.failed.connect(self._refused)
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
@@ -157,8 +138,10 @@ class PassphraseDerivation(QObject):
         self._set_busy(False)
         self.finished.emit()
 
-    def _refused(self, error: SiteKeyError) -> None:
+    def _refused(self, error: Exception) -> None:
         self._set_busy(False)
+        if not isinstance(error, SiteKeyError):  # e.g. a keyring that fails
+            error = SiteKeyError(KeyProblem.NOT_A_KEY, background.message(error))
         self.failed.emit(error)
 
 

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Row, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -27,6 +26,7 @@ from veiligbalie.core.incident import (
 )
 from veiligbalie.core.timeline import TimelineKind
 from veiligbalie.core.vocabulary import Category, Channel, IncidentStatus, Severity
+from veiligbalie.core.workdays import AMSTERDAM as OFFICE_TZ
 from veiligbalie.store.attachments import AttachmentInfo, check_count
 from veiligbalie.store.database import Database, PreparedInsert, run
 from veiligbalie.store.dossier import forget_dossier
@@ -39,7 +39,6 @@ from veiligbalie.store.tasks import FoldEvent, fold, fold_orphans, forget_orphan
 log = logging.getLogger(__name__)
 
 #: The reference year is the calendar year at the office, not in UTC (New Year's Eve).
-OFFICE_TZ = ZoneInfo("Europe/Amsterdam")
 EXCERPT_MAX = 120
 LOCAL = "local"
 _CHUNK = 500  # ids per IN list

@@ -8,7 +8,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QDate,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -29,8 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from veiligbalie.core.text import fill
-from veiligbalie.services.audit import OFFICE_TZ, AuditEntry, AuditQuery, AuditService
-from veiligbalie.ui.widgets import buddy_label, line_edit
+from veiligbalie.core.workdays import AMSTERDAM as OFFICE_TZ
+from veiligbalie.services.audit import AuditEntry, AuditQuery, AuditService
+from veiligbalie.ui.widgets import buddy_label, line_edit, office_today
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -120,7 +120,7 @@ class AuditView(QGroupBox):
         self.use_period = QCheckBox(self.tr("&Period"), self)
         self.use_period.setObjectName("auditUsePeriod")
         self.use_period.setAccessibleName(self.tr("Filter by period"))
-        today = QDate.currentDate()
+        today = office_today()
         self.since = QDateEdit(today.addMonths(-1), self)
         self.since.setObjectName("auditSince")
         self.since.setAccessibleName(self.tr("From"))

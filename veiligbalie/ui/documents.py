@@ -20,10 +20,11 @@ from veiligbalie.core.followup import TaskState
 from veiligbalie.core.incident import Incident
 from veiligbalie.core.text import fill
 from veiligbalie.core.vocabulary import Channel
+from veiligbalie.core.workdays import AMSTERDAM as OFFICE_TZ
 from veiligbalie.guidance import Card
 from veiligbalie.services.documents import Builder, DocumentService
 from veiligbalie.services.log import CsvColumns, ExportRow
-from veiligbalie.services.overview import OFFICE_TZ, Compliance, Overview, PeriodKind
+from veiligbalie.services.overview import Compliance, Overview, PeriodKind
 from veiligbalie.services.review import ReportDetail
 from veiligbalie.ui.labels import (
     CATEGORY_ORDER,

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QObject, QStandardPaths, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QObject, QStandardPaths, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
@@ -33,12 +33,13 @@ from PySide6.QtWidgets import (
 
 from veiligbalie.core.letters import LetterKind
 from veiligbalie.core.text import fill
+from veiligbalie.services import background
 from veiligbalie.services.letterhead import (
-    LetterheadJob,
     LetterheadService,
     TemplateError,
     default_file_name,
 )
+from veiligbalie.ui.widgets import office_today
 
 __all__ = ["LetterheadRunner", "LetterDialog"]
 
@@ -82,7 +83,7 @@ class LetterheadRunner(QObject):
         self._widget = parent
         self.choose_path = choose_path or _ask_path
         self.open_file = open_file or _open_in_viewer
-        self.job: LetterheadJob | None = None
+        self.job: background.Task | None = None
         self.progress: QProgressDialog | None = None
         self.failure_box: QMessageBox | None = None
         self._awaiting_letter = False
@@ -91,7 +92,7 @@ class LetterheadRunner(QObject):
     def busy(self) -> bool:
         return self.job is not None
 
-    def police_sheet(self, incident_id: uuid.UUID) -> LetterheadJob | None:
+    def police_sheet(self, incident_id: uuid.UUID) -> background.Task | None:
         name = default_file_name("police_sheet", self.documents.reference(incident_id))
         target = self.choose_path(self._widget, self.tr("Save police-report sheet"), name)
         if target is None:
@@ -104,7 +105,7 @@ class LetterheadRunner(QObject):
         kind: LetterKind,
         fields: dict[str, str],
         recipient_address: str = "",
-    ) -> LetterheadJob | None:
+    ) -> background.Task | None:
         """Raises TemplateError (naming the field) before asking where to save."""
         self.documents.preview(incident_id, kind, fields)
         name = default_file_name(kind.value, self.documents.reference(incident_id))
@@ -115,10 +116,10 @@ class LetterheadRunner(QObject):
         self._awaiting_letter = True
         return self._follow(job)
 
-    def _follow(self, job: LetterheadJob) -> LetterheadJob:
+    def _follow(self, job: background.Task) -> background.Task:
         self.job = job
-        job.signals.finished.connect(self._on_finished)
-        job.signals.failed.connect(self._on_failed)
+        job.finished.connect(self._on_finished)
+        job.failed.connect(self._on_failed)
         QTimer.singleShot(PROGRESS_DELAY_MS, self._show_progress)
         return job
 
@@ -158,8 +159,9 @@ class LetterheadRunner(QObject):
                 )
             )
 
-    def _on_failed(self, message: str) -> None:
+    def _on_failed(self, error: Exception) -> None:
         self._done()
+        message = background.message(error)
         self._say(fill(self.tr("The document could not be saved: %1"), message))
         self.failed.emit(message)
 
@@ -244,7 +246,7 @@ class LetterDialog(QDialog):
         self.talk_date = line("letterTalkDate", self.tr("Date and time of the talk"))
         self.talk_place = line("letterTalkPlace", self.tr("Place of the talk"))
 
-        today = QDate.currentDate()
+        today = office_today()
         self.ban_start = QDateEdit(today.addDays(1), self)
         self.ban_end = QDateEdit(today.addMonths(3), self)
         period = QHBoxLayout()
@@ -391,7 +393,7 @@ class LetterDialog(QDialog):
         if job is None:
             return  # the user cancelled choosing where to save
         self.make_button.setEnabled(False)
-        job.signals.finished.connect(lambda _path: self.accept())
+        job.finished.connect(lambda _path: self.accept())
 
     def _failed(self, message: str) -> None:
         self.make_button.setEnabled(True)

@@ -17,7 +17,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import TypeVar
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -51,6 +50,7 @@ from PySide6.QtWidgets import (
 
 from veiligbalie.core.text import fill
 from veiligbalie.core.vocabulary import Category, IncidentStatus, Severity
+from veiligbalie.core.workdays import AMSTERDAM as OFFICE_TZ
 from veiligbalie.services.log import LogFilter, LogRow, LogService, SortKey
 from veiligbalie.ui.documents import DocumentRunner, csv_columns, suggested_name
 from veiligbalie.ui.labels import (
@@ -66,7 +66,6 @@ from veiligbalie.ui.widgets import FlowLayout
 PAGE = 200
 #: Typing pauses this long before the search runs (one query per pause, not per key).
 SEARCH_DEBOUNCE_MS = 150
-OFFICE_TZ = ZoneInfo("Europe/Amsterdam")
 # Pixels beside a cell's text (its margins), for columns sized to their labels.
 CELL_PADDING = 16
 #: The Vestiging column: its width before it fits the names, and the widest it grows.

@@ -5,8 +5,9 @@ line-edit/label pair."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QFrame,
@@ -21,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
     QWidgetItem,
 )
+
+from veiligbalie.core.workdays import local_date
 
 
 class FlowLayout(QLayout):
@@ -274,6 +277,13 @@ class FieldMessage(QLabel):
         self.setText("")
         self.setAccessibleName("")
         self.setVisible(False)
+
+
+def office_today() -> QDate:
+    """Today as the office counts it (Europe/Amsterdam), whatever zone this machine is set to:
+    the date fields' defaults, and the periods they give, are office days."""
+    day = local_date(datetime.now(UTC))
+    return QDate(day.year, day.month, day.day)
 
 
 def line_edit(parent: QWidget, name: str, accessible: str, *, max_length: int) -> QLineEdit:

@@ -50,7 +50,7 @@ from veiligbalie.services.admin_org import (
 from veiligbalie.services.context import AppContext
 from veiligbalie.services.guidance import GuidanceLibrary
 from veiligbalie.ui.guidance_reader import CardReader
-from veiligbalie.ui.widgets import FieldMessage, line_edit
+from veiligbalie.ui.widgets import FieldMessage, line_edit, office_today
 
 __all__ = ["OrganisationPage"]
 
@@ -629,7 +629,7 @@ class ClosingDaysTab(QWidget):
         self.list.setAccessibleName(self.tr("Closing days"))
         layout.addWidget(self.list, 1)
         row = QHBoxLayout()
-        self.day = QDateEdit(QDate.currentDate(), self)
+        self.day = QDateEdit(office_today(), self)
         self.day.setObjectName("closingDayDate")
         self.day.setAccessibleName(self.tr("Closing day"))
         self.day.setCalendarPopup(True)

@@ -20,9 +20,10 @@ from PySide6.QtWidgets import (
 )
 
 from veiligbalie.core.text import fill
+from veiligbalie.core.workdays import AMSTERDAM as OFFICE_TZ
 from veiligbalie.services import admin_org as pp
 from veiligbalie.services.admin_org import AdminOrgService
-from veiligbalie.services.audit import OFFICE_TZ, AuditService
+from veiligbalie.services.audit import AuditService
 from veiligbalie.services.context import AppContext
 from veiligbalie.ui.audit_view import AuditView
 from veiligbalie.ui.widgets import FieldMessage

@@ -11,7 +11,6 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication, QRect, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPixmap, QShowEvent
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from veiligbalie.core.text import fill
+from veiligbalie.core.workdays import AMSTERDAM as OFFICE_TZ
 from veiligbalie.services.admin_stations import (
     AdminStations,
     EnrolmentCode,
@@ -46,7 +46,6 @@ from veiligbalie.ui.labels import workstation_state_label
 if TYPE_CHECKING:
     from veiligbalie.services.context import AppContext
 
-OFFICE_TZ = ZoneInfo("Europe/Amsterdam")
 #: How often the list asks again while it is shown (online/offline follows within this).
 REFRESH_MS = 10_000
 COLUMNS = ("site", "name", "location", "state", "seen", "version")

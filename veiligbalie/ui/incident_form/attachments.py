@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from veiligbalie.core.text import fill
+from veiligbalie.services import background
 from veiligbalie.services.incidents import (
     ALLOWED_SUFFIXES,
     MAX_ATTACHMENT_BYTES,
@@ -36,33 +37,16 @@ log = logging.getLogger(__name__)
 Imported = tuple[Path, AttachmentInfo | Exception]
 
 
-class _Relay(QObject):
-    """Lives on the GUI thread; the copying worker emits through it (queued)."""
-
-    done = Signal(object)
-
-
-class _CopyJob(QRunnable):
-    """Copies (and hashes, and fsyncs) files into the data folder off the GUI thread."""
-
-    def __init__(self, service: IncidentService, files: list[Path], relay: _Relay) -> None:
-        super().__init__()
-        self.setAutoDelete(True)
-        self._service = service
-        self._files = files
-        self._relay = relay
-
-    def run(self) -> None:
-        results: list[Imported] = []
-        for path in self._files:
-            try:
-                results.append((path, self._service.import_attachment(path)))
-            except (AttachmentError, OSError) as error:
-                results.append((path, error))
+def _copy_all(service: IncidentService, files: list[Path]) -> list[Imported]:
+    """On a worker: copy (and hash, and fsync) each file into the data folder, or say why
+    not."""
+    results: list[Imported] = []
+    for path in files:
         try:
-            self._relay.done.emit(results)
-        except RuntimeError:  # the form was closed meanwhile: nothing left to tell
-            log.info("Copied %d file(s) for a form that is gone", len(results))
+            results.append((path, service.import_attachment(path)))
+        except (AttachmentError, OSError) as error:
+            results.append((path, error))
+    return results
 
 
 class _TooMany(Exception):
@@ -92,8 +76,6 @@ class AttachmentsBox(QWidget):
         self._service = service
         self._infos: list[AttachmentInfo] = []
         self._copying = 0
-        self._relay = _Relay(self)
-        self._relay.done.connect(self._copied)
         layout = vbox(self, (0, 0, 0, 0), 4)
         hint = QLabel(
             fill(
@@ -215,7 +197,12 @@ class AttachmentsBox(QWidget):
         self._copying += 1
         if self._copying == 1:
             self._show_copying(True)
-        QThreadPool.globalInstance().start(_CopyJob(self._service, paths, self._relay))
+        service = self._service
+        task = background.start(
+            f"copying {len(paths)} file(s)", lambda _progress: _copy_all(service, paths)
+        )
+        task.finished.connect(self._copied)
+        task.failed.connect(lambda error: self._copied([(p, error) for p in paths]))
 
     def _copied(self, results: list[Imported]) -> None:
         self._copying -= 1
