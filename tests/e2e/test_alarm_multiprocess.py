@@ -320,3 +320,43 @@ def test_a_new_alarm_crosses_before_its_commit_once_with_its_delivered_log(clust
         while delivered() != {ids["balie2"], ids["balie3"]} and time.monotonic() < deadline:
             time.sleep(0.1)
         assert delivered() == {ids["balie2"], ids["balie3"]}
+
+
+def test_alarms_of_a_gap_in_the_listen_connection_reach_the_other_process_afterwards(
+    cluster: str,
+) -> None:
+    """The database drops the processes' LISTEN connections (a restart of PostgreSQL, a
+    network blip); an alarm raised through A meanwhile, and answered there, never crossed
+    as a note. B, listening again, sends its station what changed since it last heard:
+    the alarm and its answer."""
+    url = create_database(cluster)
+    store = ServerStore(url)
+    world: World = seed_world(store)
+    tokens = dict(world.tokens)
+    created = admin.create_workstation(store, world.site_a, "balie2", "Balie 2")
+    tokens["balie2"] = auth.enroll(store, created.enrolment.code).token
+    store.close()
+    env = {"VEILIGBALIE_SERVER_PING_SECONDS": "5"}
+    engine = sa.create_engine(url)
+
+    with ExitStack() as stack:
+        a = stack.enter_context(running_server(url, env=env))
+        b = stack.enter_context(running_server(url, env=env))
+        balie2 = Station(b, tokens["balie2"], stack)
+        with engine.connect() as conn:
+            dropped = conn.execute(
+                sa.text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE query LIKE 'LISTEN %' AND pid <> pg_backend_pid()"
+                )
+            ).all()
+        assert len(dropped) == 2  # A's and B's; each waits a second before listening again
+        alarm = post(a, tokens["ws"], "/alarms", {"id": str(uuid.uuid4())})
+        ack = {"alarm_id": alarm["id"], "responder": "Sam", "at": datetime.now(UTC).isoformat()}
+        post(a, tokens["sec"], f"/alarms/{alarm['id']}/acknowledge", ack)
+        assert balie2.wait("alarm.raised", alarm["id"], timeout=15)["alarm"]["location"]
+        assert balie2.wait("alarm.acknowledged", alarm["id"])["ack"]["responder"] == "Sam"
+        # It came by the catch-up, not by a note (none could arrive while B was deaf).
+        assert "LISTEN connection lost" in b.log()
+        assert "2 alarm event(s) since" in b.log()
+    engine.dispose()

@@ -19,11 +19,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from tests.server.conftest import seed_world
 from tests.support.postgres import create_database
+from veiligbalie.core.vocabulary import AlarmState
 from veiligbalie.protocol import alarm_server as ps
-from veiligbalie.server import alarms, auth, pg_bridge
+from veiligbalie.protocol import alarms as wire
+from veiligbalie.server import alarms, auth, pg_bridge, schema
 from veiligbalie.server.alarm_runtime import AlarmRuntime
 from veiligbalie.server.auth import Principal
 from veiligbalie.server.pg_bridge import RAISING, Note
@@ -318,6 +321,78 @@ def test_a_raise_copies_none_of_the_sites_subscribers(tmp_path: Path) -> None:
             assert copied == []
         finally:
             hub.subscribers = whole  # type: ignore[method-assign]
+            await runtime.stop()
+
+    asyncio.run(asyncio.wait_for(run(), 20))
+    store.close()
+
+
+def test_after_a_lost_listen_connection_what_changed_meanwhile_goes_out_again(
+    tmp_path: Path,
+) -> None:
+    """Notes sent while this process's LISTEN connection was down are gone: on reconnect
+    every alarm of a site with stations here that changed since it last heard goes out as
+    it is stored now (raised and answered; resolved), nothing older, nothing of other
+    sites."""
+    store = ServerStore(f"sqlite:///{tmp_path / 'server.sqlite3'}")
+    world = seed_world(store)
+    sender = _principal(store, world.tokens["ws"])
+    viewer = _principal(store, world.tokens["lead"])
+    helper = _principal(store, world.tokens["sec"])
+    other_site = _principal(store, world.tokens["emp_b"])
+
+    def raised_elsewhere(who: Principal) -> uuid.UUID:
+        prepared = alarms.prepare_raise(store, who, ps.ServerRaiseRequest(id=uuid.uuid4()))
+        assert isinstance(prepared, alarms.PreparedRaise)
+        alarms.store_raise(store, prepared)  # by another process: no note reaches us
+        return prepared.alarm_id
+
+    def frames(sub: Subscriber) -> list[tuple[str, str]]:
+        found = []
+        while not sub.queue.empty():
+            event = json.loads(sub.queue.get_nowait().text)
+            if event["type"].startswith("alarm."):
+                found.append((event["type"], event["alarm"]["id"]))
+        return found
+
+    async def run() -> None:
+        hub = StreamHub()
+        runtime = AlarmRuntime(store, hub)
+        await runtime.start()
+        try:
+            station = hub.subscribe(Subscriber(viewer))
+            before = raised_elsewhere(sender)  # changed long before the connection went
+            with store.write() as conn:
+                conn.execute(
+                    sa.update(schema.alarms)
+                    .where(schema.alarms.c.id == before)
+                    .values(updated_at=datetime.now(UTC) - timedelta(hours=2))
+                )
+            heard = datetime.now(UTC) - timedelta(minutes=10)
+            answered = raised_elsewhere(sender)
+            alarms.acknowledge(
+                store,
+                helper,
+                answered,
+                wire.AckBody(alarm_id=answered, at=datetime.now(UTC), responder="Sam"),
+            )
+            ended = raised_elsewhere(sender)
+            alarms.close(
+                store,
+                viewer,
+                ended,
+                wire.CloseBody(alarm_id=ended, by="Tom", at=datetime.now(UTC)),
+                AlarmState.RESOLVED,
+            )
+            raised_elsewhere(other_site)  # no station of that site here
+            assert frames(station) == []
+            await runtime._caught_up(heard)
+            assert frames(station) == [
+                ("alarm.raised", str(answered)),
+                ("alarm.acknowledged", str(answered)),
+                ("alarm.resolved", str(ended)),
+            ]
+        finally:
             await runtime.stop()
 
     asyncio.run(asyncio.wait_for(run(), 20))

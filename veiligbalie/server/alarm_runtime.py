@@ -28,6 +28,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from veiligbalie.protocol import site_alarm as psa
@@ -56,6 +57,9 @@ log = logging.getLogger(__name__)
 
 #: How long start-up waits for LISTEN before serving anyway (notes then come a bit later).
 LISTEN_WAIT_SECONDS = 10.0
+#: After a lost LISTEN connection, alarms changed this long before it last heard a note go
+#: out again too: the processes' clocks (which write ``updated_at``) may differ a little.
+CATCH_UP_MARGIN = timedelta(minutes=1)
 
 #: Tells this process's stream clients of a row another process changed (reads it first).
 OnChange = Callable[[uuid.UUID], Awaitable[None]]
@@ -141,7 +145,7 @@ class AlarmRuntime:
             busy = self.fanout.busy
             self._tasks.append(asyncio.create_task(collect_when_quiet(busy), name="alarm-gc"))
         if self.bridge.enabled:
-            listen = self.bridge.listen(self._on_note, self.escalator.watch_all)
+            listen = self.bridge.listen(self._on_note, self._caught_up)
             self._tasks.append(asyncio.create_task(listen, name="alarm-listen"))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.bridge.listening.wait(), LISTEN_WAIT_SECONDS)
@@ -313,6 +317,30 @@ class AlarmRuntime:
         self.online.left(sub)
 
     # -- the other processes (PostgreSQL) ------------------------------------------------------
+    async def _caught_up(self, heard: datetime) -> None:
+        """The LISTEN connection was lost and listens again: the other processes' notes in
+        between are gone, and with them alarms raised, answered or ended elsewhere that this
+        process's stations never got. Every alarm of a site with stations here that changed
+        since the lost connection last heard (less a margin for the processes' clocks) goes
+        out again as it is stored now, as its notes would have brought it (a station takes
+        what it already has once, as after its own hello); the board's online lists are
+        sent again; escalation watches every open alarm."""
+        sites = [site for site in self.hub.sites() if site is not None]
+        since = heard - CATCH_UP_MARGIN
+        changed = await self.store.read_urgently(alarms.changed_since, sites, since)
+        for kind, found in changed:
+            self.fanout.publish(found.site_id, kind, found.event, found.raiser)
+        for site in sites:
+            self.online.schedule(site)
+        if changed:
+            log.warning(
+                "LISTEN connection back: %d alarm event(s) since %s sent again to this "
+                "process's stations",
+                len(changed),
+                since.isoformat(timespec="seconds"),
+            )
+        await self.escalator.watch_all()
+
     async def _on_note(self, note: Note) -> None:
         if note.event == CHANGED:
             handler = self._on_change.get(note.topic)

@@ -259,6 +259,32 @@ def stored_event(conn: Connection, alarm_id: uuid.UUID, kind: str) -> StoredEven
     return StoredEvent(row.site_id, event, row.workstation_id, row.created_at)
 
 
+def changed_since(
+    conn: Connection, site_ids: Sequence[uuid.UUID], since: datetime
+) -> list[tuple[str, StoredEvent]]:
+    """Every alarm of these sites changed at or after ``since``, oldest first, as the events
+    that bring a station up to it: an open one's ``raised`` (with its answers so far) and,
+    once answered, its last ``acknowledged``; a closed one's ``resolved`` or ``cancelled``.
+    Each with its kind (what a process sends after notes were lost, see AlarmRuntime)."""
+    if not site_ids:
+        return []
+    a = t.alarms.c
+    rows = conn.execute(
+        sa.select(a.id, a.state)
+        .where(a.site_id.in_(list(site_ids)), a.updated_at >= since)
+        .order_by(a.created_at, a.id)
+    ).all()
+    out: list[tuple[str, StoredEvent]] = []
+    for row in rows:
+        state = AlarmState(row.state)
+        kinds = ["raised", "acknowledged"] if state.is_open else [state.value]
+        for kind in kinds:
+            found = stored_event(conn, row.id, kind)
+            if found is not None:
+                out.append((kind, found))
+    return out
+
+
 def _visible(principal: Principal, site_id: uuid.UUID) -> bool:
     if principal.role in (Role.ADMINISTRATOR, Role.COORDINATOR):
         return True  # the coördinator agressie en geweld follows every site's alarms

@@ -5,7 +5,6 @@ the alarm's sender (``alarm.delivered``) so its indicator can count who has it."
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 import uuid
@@ -15,6 +14,7 @@ from datetime import UTC, datetime
 from veiligbalie.core.limits import NAME_MAX
 from veiligbalie.protocol import alarms as wire
 from veiligbalie.server import alarms
+from veiligbalie.server.aio import wait_at_most
 from veiligbalie.server.store import ServerStore, in_urgent_thread
 from veiligbalie.server.stream import Message, OnSent, StreamHub, Subscriber
 
@@ -110,8 +110,7 @@ class DeliveryLog:
         kick = self._kick
         assert kick is not None, "start() first"
         while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(kick.wait(), self.flush_interval)
+            await wait_at_most(kick, self.flush_interval)
             kick.clear()
             if not self._pending:
                 continue

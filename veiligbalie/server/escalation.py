@@ -11,7 +11,6 @@ event to their own stream clients.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import heapq
 import hmac
@@ -30,6 +29,7 @@ import httpx
 from veiligbalie.core.vocabulary import Role
 from veiligbalie.protocol import alarm_server as ps
 from veiligbalie.server import alarms
+from veiligbalie.server.aio import wait_at_most
 from veiligbalie.server.auth import Principal
 from veiligbalie.server.escalation_config import SiteEscalation, site_escalation
 from veiligbalie.server.store import ServerStore, in_urgent_thread
@@ -115,8 +115,7 @@ class Escalator:
             wait = (due - _now()).total_seconds()
             if wait > 0:
                 self._wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), wait)
+                await wait_at_most(self._wake, wait)
                 continue
             _, _, alarm_id, number = heapq.heappop(self._heap)
             try:

@@ -27,6 +27,7 @@ import threading
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -124,7 +125,8 @@ class Note:
 
 
 OnNote = Callable[[Note], Awaitable[None]]
-OnReconnect = Callable[[], Awaitable[None]]
+#: Called with the moment the lost connection was last known to be listening.
+OnReconnect = Callable[[datetime], Awaitable[None]]
 
 
 class NotifyBridge:
@@ -231,21 +233,24 @@ class NotifyBridge:
     # -- LISTEN (a task on the loop) -----------------------------------------------------------
     async def listen(self, on_note: OnNote, on_reconnect: OnReconnect) -> None:
         """Hand every note of the other processes to ``on_note``, reconnecting for ever;
-        after a reconnect ``on_reconnect`` catches up with what was missed meanwhile."""
+        after a reconnect ``on_reconnect`` catches up with what was missed meanwhile (it is
+        given the moment the lost connection last handed a note or began listening: what
+        changed since may have been told to nobody here)."""
         import psycopg
 
         dsn = self.dsn()
-        first = True
+        heard: datetime | None = None  # None until the first connection listens
         while True:
             try:
                 conn = await psycopg.AsyncConnection.connect(dsn, autocommit=True)
                 async with conn:
                     await conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
                     self.listening.set()
-                    if not first:
-                        await on_reconnect()
-                    first = False
+                    if heard is not None:
+                        await on_reconnect(heard)
+                    heard = datetime.now(UTC)
                     async for message in conn.notifies():
+                        heard = datetime.now(UTC)
                         note = Note.parse(message.payload, self.origin)
                         if note is None:
                             continue
