@@ -8,10 +8,12 @@ import shutil
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
 
+from tests.support.pdf import dutch_with_pending
 from veiligbalie.core.incident import Incident
 from veiligbalie.core.letters import LetterKind, TemplateError, check_template, fill_template
 from veiligbalie.core.vocabulary import Category, Channel
@@ -158,6 +160,17 @@ def test_a_bad_template_is_refused_naming_the_field() -> None:
     with pytest.raises(TemplateError) as empty:
         fill_template(LetterKind.ACCESS_BAN, good, ban_values() | {"locations": " "})
     assert empty.value.field == "locations"
+
+
+def test_a_letter_numbers_its_pages_in_its_own_language_not_the_uis(qapp: Any) -> None:
+    # The footer is the reports' one, which numbers pages in the UI language: a letter in
+    # English made while the UI speaks Dutch must still say "page 1 of 1".
+    out = io.BytesIO()
+    with dutch_with_pending(qapp):
+        template = shipped_template(LetterKind.WARNING, "en")
+        build_letter(LetterKind.WARNING, template, ban_values("en"), HEAD, "en", out)
+    text = flat(text_of(out.getvalue()))
+    assert "page 1 of 1" in text and "pagina" not in text
 
 
 def test_dates_in_dutch_and_english() -> None:

@@ -1,5 +1,7 @@
-"""What every VeiligBalie document shares: the embedded DejaVu Sans font (renders ë é € ĳ),
-the organisation's letterhead, Dutch or English dates, and "pagina 1 van 3" page numbers.
+"""What the documents on the organisation's letterhead (letters to the perpetrator, the
+police-report sheet) add to :mod:`veiligbalie.reports.layout`: the letterhead, their own
+paragraph styles and A4 margins, and dates and page numbers in the document's language,
+which the caller chooses (a letter may go out in English while the UI speaks Dutch).
 
 Reports depend on ``core`` only: the caller (a service) hands in plain data.
 """
@@ -11,27 +13,27 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
-from reportlab.lib.fonts import addMapping
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Image, Paragraph, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus import Flowable, Image, Paragraph, Table, TableStyle
 
-from veiligbalie import paths
+from veiligbalie.reports.layout import (
+    FONT,
+    FONT_BOLD,
+    Footer,
+    build_document,
+    escape,
+    register_fonts,
+)
 
-FONT = "DejaVuSans"
-FONT_BOLD = "DejaVuSans-Bold"
 LOCAL_ZONE = ZoneInfo("Europe/Amsterdam")
-FONTS_DIR = paths.resources_dir() / "fonts"
+#: The side margins of a letterhead document: its tables are sized for the 170 mm between.
+SIDE = 20 * mm
 
 _MONTHS = {
     "nl": (
@@ -41,7 +43,7 @@ _MONTHS = {
         "January February March April May June July August September October November December"
     ).split(),
 }
-_PAGE = {"nl": "pagina {page} van {pages}", "en": "page {page} of {pages}"}
+_PAGE = {"nl": "pagina %1 van %2", "en": "page %1 of %2"}
 _NO_ADDRESS = {
     "nl": "Deze organisatie heeft haar postadres nog niet ingevuld.",
     "en": "This organisation has not filled in its postal address yet.",
@@ -54,22 +56,12 @@ def language_of(code: str) -> str:
     return "en" if code.lower().startswith("en") else "nl"
 
 
-def register_fonts() -> None:
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    pdfmetrics.registerFont(TTFont(FONT, str(FONTS_DIR / "DejaVuSans.ttf")))
-    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(FONTS_DIR / "DejaVuSans-Bold.ttf")))
-    pdfmetrics.registerFontFamily(
-        FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD
-    )
-    # No italic face is shipped: italic falls back to upright, and the upright faces are
-    # mapped last so <b> inside a paragraph finds the bold face (not "bold italic").
-    addMapping(FONT, 0, 0, FONT)
-    addMapping(FONT, 1, 0, FONT_BOLD)
-
-
 def format_date(moment: date, language: str, with_time: bool = False) -> str:
-    """'2 december 2026' (or '2 December 2026'), '…, 14:05' with the time, local time."""
+    """'2 december 2026' (or '2 December 2026'), '…, 14:05' with the time, in Dutch time.
+
+    Not :func:`veiligbalie.reports.layout.date_text`: a letter's date is written out in
+    words, in the letter's language rather than the UI's, and in the time zone of the
+    organisation rather than of the machine that happens to print it."""
     lang = language_of(language)
     if not isinstance(moment, datetime):
         return f"{moment.day} {_MONTHS[lang][moment.month - 1]} {moment.year}"
@@ -125,12 +117,6 @@ class Styles:
         self.label = ParagraphStyle("label", parent=self.body, fontName=FONT_BOLD)
 
 
-def escape(text: str) -> str:
-    """Plain text for a Paragraph: markup characters escaped, line breaks kept."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return text.replace("\n", "<br/>")
-
-
 def letterhead_block(head: Letterhead, styles: Styles, language: str) -> Table:
     """Logo on the left; name, postal address and contact person on the right."""
     lines = [f"<b>{escape(head.name)}</b>"] + [escape(x) for x in head.address_lines(language)]
@@ -162,39 +148,6 @@ def letterhead_block(head: Letterhead, styles: Styles, language: str) -> Table:
     return table
 
 
-def _numbered_canvas(language: str) -> type[Canvas]:
-    lang = language_of(language)
-
-    class NumberedCanvas(Canvas):  # type: ignore[misc]
-        """Draws "pagina n van m" on each page once the total is known."""
-
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            # Only the embedded font: no reference to a viewer's Helvetica.
-            kwargs.setdefault("initialFontName", FONT)
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
-
-        def showPage(self) -> None:  # noqa: N802 (reportlab's name)
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self.setFont(FONT, 8)
-                self.setFillColor(colors.grey)
-                self.drawRightString(
-                    A4[0] - 20 * mm,
-                    12 * mm,
-                    _PAGE[lang].format(page=self._pageNumber, pages=total),
-                )
-                super().showPage()
-            super().save()
-
-    return NumberedCanvas
-
-
 def build_pdf(
     story: Sequence[Flowable],
     language: str,
@@ -203,20 +156,10 @@ def build_pdf(
     progress: Callable[[int], None] | None = None,
 ) -> None:
     """Lay out ``story`` on A4 pages with page numbers and write it to ``target``."""
-    register_fonts()
-    doc = SimpleDocTemplate(
-        str(target) if isinstance(target, Path) else target,
-        pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=18 * mm,
-        bottomMargin=20 * mm,
-        title=title,
-        author="VeiligBalie",
-    )
+    footer = Footer(page_text=_PAGE[language_of(language)], baseline=12 * mm)
     if progress is not None:
         progress(50)
-    doc.build(list(story), canvasmaker=_numbered_canvas(language))
+    build_document(target, story, title, footer, side=SIDE, top=18 * mm, bottom=20 * mm)
     if progress is not None:
         progress(100)
 

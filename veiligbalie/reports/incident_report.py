@@ -12,16 +12,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportlab.lib import colors
-from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Table, TableStyle
 
 from veiligbalie.reports.layout import (
     FONT,
-    MARGIN,
-    PAGE_SIZES,
+    Footer,
+    build_document,
     escape,
-    numbered_canvas,
     styles,
+    text_width,
+    title_block,
 )
 
 
@@ -79,13 +79,9 @@ def _grid(section: Section, width: float) -> Table:
 
 def build_incident_report(path: str | Path, doc: IncidentReportDocument) -> None:
     style = styles()
-    size = PAGE_SIZES[doc.page]
-    width = size[0] - 2 * MARGIN
+    width = text_width(doc.page)
     story: list[object] = [
-        Paragraph(escape(doc.title), style["title"]),
-        Paragraph(escape(doc.subtitle), style["body"]),
-        Paragraph(escape(doc.made), style["muted"]),
-        Spacer(1, 4 * mm),
+        *title_block(doc.title, doc.subtitle, doc.made),
         _grid(Section("", doc.fields, (0.3, 0.7)), width),
         Paragraph(escape(doc.description_heading), style["h2"]),
         Paragraph(escape(doc.description), style["body"]),
@@ -97,14 +93,4 @@ def build_incident_report(path: str | Path, doc: IncidentReportDocument) -> None
             story.append(_grid(section, width))
         else:
             story.append(Paragraph(escape(section.empty), style["muted"]))
-    template = SimpleDocTemplate(
-        str(path),
-        pagesize=size,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN + 4 * mm,
-        title=doc.title,
-        author="VeiligBalie",
-    )
-    template.build(story, canvasmaker=numbered_canvas(doc.footer))
+    build_document(path, story, doc.title, Footer(doc.footer), page=doc.page)

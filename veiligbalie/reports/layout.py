@@ -1,22 +1,27 @@
-"""What every VeiligBalie document without a letterhead shares: the embedded font (DejaVu
-Sans, shipped under resources/fonts so ë, é, € and ĳ print the same on every machine), A4
-and A3 page set-up, "pagina 1 van 3" footers and dates the way the UI language writes them.
+"""What every VeiligBalie document shares: the embedded font (DejaVu Sans, shipped under
+resources/fonts so ë, é, € and ĳ print the same on every machine), text escaped for
+reportlab's paragraph markup, A4 and A3 page set-up with "pagina 1 van 3" footers, and dates
+the way the UI language writes them. The documents on the organisation's letterhead (letters,
+the police-report sheet) add their own layer in :mod:`veiligbalie.reports.common`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from PySide6.QtCore import QCoreApplication, QLocale
+from reportlab.lib.fonts import addMapping
 from reportlab.lib.pagesizes import A3, A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 
 from veiligbalie import paths
 from veiligbalie.core.text import fill
@@ -44,6 +49,10 @@ def register_fonts() -> None:
     pdfmetrics.registerFontFamily(
         FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD
     )
+    # No italic face is shipped: italic falls back to upright, and the upright faces are
+    # mapped last so <b> inside a paragraph finds the bold face (not "bold italic").
+    addMapping(FONT, 0, 0, FONT)
+    addMapping(FONT, 1, 0, FONT_BOLD)
 
 
 def styles(scale: float = 1.0) -> dict[str, ParagraphStyle]:
@@ -115,12 +124,36 @@ def escape(text: Any) -> str:
     )
 
 
-class NumberedCanvas(Canvas):  # type: ignore[misc]  # Canvas is untyped (Any)
-    """A canvas that knows the page count when it closes: "pagina 1 van 3" on each page."""
+@dataclass(frozen=True)
+class Footer:
+    """The line under every page: ``left`` at the left, "page 1 of 3" at the right
+    (``page_text`` when the document's language is not the UI's, as for a letter;
+    ``numbered=False`` for a one-page poster), ``baseline`` above the bottom edge."""
 
-    footer_left = ""
+    left: str = ""
+    #: "page %1 of %2" in the document's own language; empty: in the UI language.
+    page_text: str = ""
+    numbered: bool = True
+    baseline: float = 10 * mm
+    font_size: float = 8.0
+
+
+class NumberedCanvas(Canvas):  # type: ignore[misc]  # Canvas is untyped (Any)
+    """A canvas that knows the page count when it closes: "pagina 1 van 3" on each page.
+
+    :func:`build_document` sets the footer and the side margin it lines up with on a
+    subclass per document (class attributes, since reportlab makes the canvas itself).
+    """
+
+    footer = Footer()
+    margin = MARGIN
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Only the embedded font: no reference to a viewer's Helvetica. (The document
+        # template passes initialFontName=None, so a mere default would not hold.)
+        if not kwargs.get("initialFontName"):
+            register_fonts()
+            kwargs["initialFontName"] = FONT
         super().__init__(*args, **kwargs)
         self._saved: list[dict[str, Any]] = []
 
@@ -138,16 +171,60 @@ class NumberedCanvas(Canvas):  # type: ignore[misc]  # Canvas is untyped (Any)
 
     def _footer(self, total: int) -> None:
         width, _height = self._pagesize
-        self.setFont(FONT, 8)
+        footer = self.footer
+        self.setFont(FONT, footer.font_size)
         self.setFillColor(MUTED)
-        page = fill(
-            QCoreApplication.translate("Documents", "page %1 of %2"), self._pageNumber, total
-        )
-        self.drawRightString(width - MARGIN, 10 * mm, page)
-        if self.footer_left:
-            self.drawString(MARGIN, 10 * mm, self.footer_left)
+        if footer.numbered:
+            text = footer.page_text or QCoreApplication.translate("Documents", "page %1 of %2")
+            page = fill(text, self._pageNumber, total)
+            self.drawRightString(width - self.margin, footer.baseline, page)
+        if footer.left:
+            self.drawString(self.margin, footer.baseline, footer.left)
 
 
-def numbered_canvas(footer_left: str) -> Callable[..., NumberedCanvas]:
-    """A canvas class for ``doc.build(..., canvasmaker=...)`` with this footer text."""
-    return type("FooteredCanvas", (NumberedCanvas,), {"footer_left": footer_left})
+def title_block(
+    title: str, subtitle: str, made: str, subtitle_style: str = "body"
+) -> list[Flowable]:
+    """A report's opening lines: the title, what it covers (in ``subtitle_style``, a key of
+    :func:`styles`), when it was made."""
+    style = styles()
+    return [
+        Paragraph(escape(title), style["title"]),
+        Paragraph(escape(subtitle), style[subtitle_style]),
+        Paragraph(escape(made), style["muted"]),
+        Spacer(1, 4 * mm),
+    ]
+
+
+def text_width(page: str) -> float:
+    """The width between the default side margins of :func:`build_document`."""
+    return float(PAGE_SIZES[page][0] - 2 * MARGIN)
+
+
+def build_document(
+    target: str | Path | IO[bytes],
+    story: Sequence[Flowable],
+    title: str,
+    footer: Footer,
+    *,
+    page: str = "A4",
+    side: float = MARGIN,
+    top: float = MARGIN,
+    bottom: float = MARGIN + 4 * mm,
+) -> None:
+    """Lay out ``story`` on ``page`` ("A4" or "A3") pages with ``footer`` under each and
+    write the PDF to ``target`` (a path or a binary file). The default margins leave room
+    for the footer under the text; the footer keeps to the text's side margins."""
+    register_fonts()
+    canvasmaker = type("FooteredCanvas", (NumberedCanvas,), {"footer": footer, "margin": side})
+    template = SimpleDocTemplate(
+        str(target) if isinstance(target, (str, Path)) else target,
+        pagesize=PAGE_SIZES[page],
+        leftMargin=side,
+        rightMargin=side,
+        topMargin=top,
+        bottomMargin=bottom,
+        title=title,
+        author="VeiligBalie",
+    )
+    template.build(list(story), canvasmaker=canvasmaker)

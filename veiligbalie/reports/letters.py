@@ -20,11 +20,11 @@ from veiligbalie.reports.common import (
     Letterhead,
     Styles,
     build_pdf,
-    escape,
     format_date,
     language_of,
     letterhead_block,
 )
+from veiligbalie.reports.layout import escape
 
 __all__ = [
     "LETTERS_DIR",

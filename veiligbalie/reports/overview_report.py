@@ -16,18 +16,19 @@ from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarC
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from veiligbalie.reports.layout import (
     ACCENT,
     FONT,
     FONT_BOLD,
-    MARGIN,
     MUTED,
-    PAGE_SIZES,
+    Footer,
+    build_document,
     escape,
-    numbered_canvas,
     styles,
+    text_width,
+    title_block,
 )
 
 
@@ -124,13 +125,9 @@ def _table(rows: Sequence[Sequence[str]], widths: Sequence[float], header: bool)
 def build_overview(path: str | Path, doc: OverviewDocument) -> None:
     """Write the overview to ``path``."""
     style = styles()
-    size = PAGE_SIZES[doc.page]
-    width = size[0] - 2 * MARGIN
+    width = text_width(doc.page)
     story: list[object] = [
-        Paragraph(escape(doc.title), style["title"]),
-        Paragraph(escape(doc.subtitle), style["h2"]),
-        Paragraph(escape(doc.made), style["muted"]),
-        Spacer(1, 4 * mm),
+        *title_block(doc.title, doc.subtitle, doc.made, subtitle_style="h2"),
         _table(doc.key_figures, [width * 0.7, width * 0.3], header=False),
     ]
     for heading, values in doc.charts:
@@ -159,14 +156,4 @@ def build_overview(path: str | Path, doc: OverviewDocument) -> None:
     if doc.footnotes:
         story.append(Spacer(1, 4 * mm))
         story += [Paragraph(escape(note), style["muted"]) for note in doc.footnotes]
-    template = SimpleDocTemplate(
-        str(path),
-        pagesize=size,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN + 4 * mm,
-        title=doc.title,
-        author="VeiligBalie",
-    )
-    template.build(story, canvasmaker=numbered_canvas(doc.footer))
+    build_document(path, story, doc.title, Footer(doc.footer), page=doc.page)

@@ -17,16 +17,15 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from veiligbalie.core.incident import Incident
 from veiligbalie.reports.common import (
-    FONT,
     Letterhead,
     Styles,
     build_pdf,
-    escape,
     format_date,
     key_value_table,
     language_of,
     letterhead_block,
 )
+from veiligbalie.reports.layout import FONT, escape
 
 __all__ = ["EvidenceItem", "PoliceSheet", "build_police_sheet"]
 

@@ -12,16 +12,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import (
-    KeepInFrame,
-    ListFlowable,
-    ListItem,
-    Paragraph,
-    SimpleDocTemplate,
-    Spacer,
-)
+from reportlab.platypus import KeepInFrame, ListFlowable, ListItem, Paragraph, Spacer
 
-from veiligbalie.reports.layout import FONT, FONT_BOLD, PAGE_SIZES, escape, styles
+from veiligbalie.reports.layout import (
+    FONT,
+    FONT_BOLD,
+    PAGE_SIZES,
+    Footer,
+    build_document,
+    escape,
+    styles,
+)
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _NUMBERED = re.compile(r"^\d+[.)]\s+")
@@ -102,21 +103,15 @@ def build_poster(path: str | Path, doc: PosterDocument) -> None:
     height = size[1] - 2 * margin - 8 * mm
     frame = KeepInFrame(width, height, story, mode="shrink")
 
-    def footer(canvas: object, _doc: object) -> None:
-        canvas.saveState()  # type: ignore[attr-defined]
-        canvas.setFont(FONT, 8 * scale)  # type: ignore[attr-defined]
-        canvas.setFillColor("#52606d")  # type: ignore[attr-defined]
-        canvas.drawString(margin, margin * 0.6, doc.footer)  # type: ignore[attr-defined]
-        canvas.restoreState()  # type: ignore[attr-defined]
-
-    template = SimpleDocTemplate(
-        str(path),
-        pagesize=size,
-        leftMargin=margin,
-        rightMargin=margin,
-        topMargin=margin,
-        bottomMargin=margin + 8 * mm,
-        title=doc.title,
-        author="VeiligBalie",
+    # One page: the footer line, but no page number.
+    footer = Footer(doc.footer, numbered=False, baseline=margin * 0.6, font_size=8 * scale)
+    build_document(
+        path,
+        [frame],
+        doc.title,
+        footer,
+        page=doc.page,
+        side=margin,
+        top=margin,
+        bottom=margin + 8 * mm,
     )
-    template.build([frame], onFirstPage=footer, onLaterPages=footer)
