@@ -95,3 +95,20 @@ def test_a_colleague_reading_the_shared_log_gets_no_perpetrator_data(qtbot: Any,
     text = pdf_text(target)
     assert "VB-2026-000042" in text and "uitkering" in text
     assert "Klantnummer 448812" not in text and "grijze jas" not in text
+
+
+def test_a_note_longer_than_a_page_flows_onto_the_next(qtbot: Any, env: Any) -> None:
+    """The longest note the timeline takes, in short lines: its row splits over pages
+    (it used to fail the whole report with reportlab's LayoutError)."""
+    from veiligbalie.core.limits import TEXT_MAX
+
+    db, service, review, view, target, opened = env
+    lines = [f"Regel {n}: hij stond weer bij de ingang te roepen." for n in range(1, 200)]
+    note = "\n".join(lines)[:TEXT_MAX].rsplit("\n", 1)[0]
+    saved = service.save(_report())
+    service.add_note(saved.id, "Sanne de Vries", note)
+    assert view.show_incident(saved.id)
+    make(qtbot, view)
+    assert opened == [str(target)]
+    text = pdf_text(target)
+    assert "Regel 1: hij stond" in text and note.splitlines()[-1] in text

@@ -82,3 +82,38 @@ def test_the_shipped_card_without_its_note_to_the_organisation(qtbot: Any, env: 
     text = pdf_text(target["path"])
     assert "We behandelen elkaar met respect" in text
     assert "standaard van VeiligBalie" not in text
+
+
+def test_a_numbered_rule_keeps_room_between_its_number_and_its_text(
+    qapp: Any, tmp_path: Path
+) -> None:
+    """On the poster "1." stood against "U krijgt…" (the number's bold width was wider than
+    the list's indent): now a gap of a third of the letter size at least, on A4 and A3."""
+    from pypdf import PdfReader
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from veiligbalie.reports.layout import FONT_BOLD
+    from veiligbalie.reports.poster import PosterDocument, build_poster
+
+    body = "**Wat er gebeurt**\n1. U krijgt een waarschuwing.\n2. U moet het gebouw verlaten.\n"
+    for page in ("A4", "A3"):
+        target = tmp_path / f"poster-{page}.pdf"
+        build_poster(target, PosterDocument("Huisregels", body, "Gemeente Test", page))
+        found: dict[str, tuple[float, float]] = {}
+
+        def seen(
+            text: str,
+            cm: Any,
+            tm: Any,
+            _font: Any,
+            size: float,
+            found: dict[str, tuple[float, float]] = found,
+        ) -> None:
+            if text.strip():
+                found[text.strip()] = (cm[0] * tm[4] + cm[4], size * cm[0])
+
+        PdfReader(str(target)).pages[0].extract_text(visitor_text=seen)
+        number_x, size = found["1."]
+        text_x, _ = found["U krijgt een waarschuwing."]
+        gap = text_x - (number_x + stringWidth("1.", FONT_BOLD, size))
+        assert gap >= size / 3, (page, gap, size)

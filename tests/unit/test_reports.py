@@ -3,6 +3,7 @@ pypdf: what must be on them is there, and the employee's private details are now
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import shutil
 import subprocess
@@ -14,7 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from tests.support.pdf import dutch_with_pending
-from veiligbalie.core.incident import Incident
+from veiligbalie.core.incident import DESCRIPTION_MAX, Incident
 from veiligbalie.core.letters import LetterKind, TemplateError, check_template, fill_template
 from veiligbalie.core.vocabulary import Category, Channel
 from veiligbalie.reports.common import Letterhead, format_date
@@ -107,6 +108,32 @@ def test_police_sheet_has_the_organisation_vpt_and_checksums_not_the_employee() 
     assert "pagina 1 van" in text
     for private in PRIVATE:
         assert private not in text
+
+
+def test_a_description_longer_than_a_page_flows_onto_the_next() -> None:
+    """The longest description the form takes, in short lines, and a long note: every
+    word is on the sheet (the row splits over pages; it used to fail with LayoutError)."""
+    lines = [f"Regel {n}: de klant bleef roepen en sloeg op de balie." for n in range(1, 200)]
+    description = "\n".join(lines)[:DESCRIPTION_MAX]
+    assert len(description) == DESCRIPTION_MAX
+    kept = description.splitlines()[-1]
+    long_note = " ".join(["Camerabeelden opgevraagd en bekeken met de teamleider."] * 60)
+    out = io.BytesIO()
+    incident = dataclasses.replace(INCIDENT, description=description)
+    build_police_sheet(
+        PoliceSheet(
+            incident,
+            HEAD,
+            "VB-2026-000013",
+            notes=[(datetime(2026, 11, 30, 10, 0, tzinfo=UTC), long_note + " Einde notitie.")],
+        ),
+        "nl",
+        out,
+    )
+    reader = PdfReader(io.BytesIO(out.getvalue()))
+    text = flat(text_of(out.getvalue()))
+    assert len(reader.pages) >= 3
+    assert "Regel 1: de klant" in text and flat(kept) in text and "Einde notitie." in text
 
 
 def test_police_sheet_without_address_says_so_in_english() -> None:

@@ -172,7 +172,9 @@ def key_value_table(rows: Sequence[tuple[str, Flowable | str]], styles: Styles) 
         ]
         for k, v in rows
     ]
-    table = Table(data, colWidths=[45 * mm, 119 * mm], hAlign="LEFT")
+    # A value may be longer than a page (a description of 4,000 characters in short lines,
+    # a long note): its row splits across pages instead of failing the whole document.
+    table = Table(data, colWidths=[45 * mm, 119 * mm], hAlign="LEFT", splitInRow=1)
     table.setStyle(
         TableStyle(
             [

@@ -61,6 +61,7 @@ def _grid(section: Section, width: float) -> Table:
         colWidths=[width * share for share in section.widths],
         hAlign="LEFT",
         repeatRows=1 if section.header else 0,
+        splitInRow=1,  # a note longer than a page flows on, as in the police sheet
     )
     table.setStyle(
         TableStyle(

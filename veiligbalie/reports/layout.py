@@ -105,14 +105,6 @@ def datetime_text(moment: datetime) -> str:
     return f"{date_text(local)} {local:%H:%M}"
 
 
-def month_text(day: date, short: bool = False) -> str:
-    """A month's name in the UI language ("december 2026"; short: "dec")."""
-    locale = _locale()
-    fmt = QLocale.FormatType.ShortFormat if short else QLocale.FormatType.LongFormat
-    name = locale.standaloneMonthName(day.month, fmt)
-    return name if short else f"{name} {day.year}"
-
-
 def escape(text: Any) -> str:
     """Plain text for a reportlab Paragraph (its markup is XML-like)."""
     return (

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import KeepInFrame, ListFlowable, ListItem, Paragraph, Spacer
 
 from veiligbalie.reports.layout import (
@@ -87,16 +88,23 @@ def build_poster(path: str | Path, doc: PosterDocument) -> None:
             items = [
                 ListItem(Paragraph(_inline(text), body), spaceAfter=3 * scale) for text in lines
             ]
+            numbers = kind == "numbers"
+            # The marker starts 2 points in; after the widest one ("12.") a gap of almost
+            # half the letter size, so "1." never touches its text.
+            marker = f"{len(lines)}." if numbers else "•"
+            font = FONT_BOLD if numbers else FONT
+            room = 2 * scale + stringWidth(marker, font, body.fontSize) + 0.45 * body.fontSize
+            indent = max(10 * scale, room)
             story.append(
                 ListFlowable(
                     items,
-                    bulletType="1" if kind == "numbers" else "bullet",
-                    start="1" if kind == "numbers" else "•",
-                    bulletFormat="%s." if kind == "numbers" else None,
-                    bulletFontName=FONT_BOLD if kind == "numbers" else FONT,
+                    bulletType="1" if numbers else "bullet",
+                    start="1" if numbers else "•",
+                    bulletFormat="%s." if numbers else None,
+                    bulletFontName=font,
                     bulletFontSize=body.fontSize,
-                    leftIndent=10 * scale,
-                    bulletDedent=8 * scale,
+                    leftIndent=indent,
+                    bulletDedent=indent - 2 * scale,
                 )
             )
     width = size[0] - 2 * margin
