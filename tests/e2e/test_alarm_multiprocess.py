@@ -16,6 +16,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -130,15 +131,35 @@ def post(
     return r.json()
 
 
-def test_two_server_processes_share_alarms(cluster: str) -> None:
+@dataclass
+class Office:
+    """A fresh database on the cluster: the seeded world and its tokens, with the extra
+    workstations of site A enrolled (their ids by name)."""
+
+    url: str
+    world: World
+    tokens: dict[str, str]
+    ids: dict[str, uuid.UUID]
+
+
+def office(cluster: str, *stations: tuple[str, str]) -> Office:
+    """``stations``: (name, location) of each extra workstation."""
     url = create_database(cluster)
     store = ServerStore(url)
     world: World = seed_world(store)
     tokens = dict(world.tokens)
-    for name in ("balie2", "balie3"):
-        created = admin.create_workstation(store, world.site_a, name, name.title())
+    ids: dict[str, uuid.UUID] = {}
+    for name, location in stations:
+        created = admin.create_workstation(store, world.site_a, name, location)
         tokens[name] = auth.enroll(store, created.enrolment.code).token
+        ids[name] = created.workstation.id
     store.close()
+    return Office(url, world, tokens, ids)
+
+
+def test_two_server_processes_share_alarms(cluster: str) -> None:
+    made = office(cluster, ("balie2", "Balie2"), ("balie3", "Balie3"))
+    url, world, tokens = made.url, made.world, made.tokens
     env = {"VEILIGBALIE_SERVER_PING_SECONDS": "5"}
 
     with ExitStack() as stack:
@@ -200,15 +221,8 @@ def test_two_server_processes_share_alarms(cluster: str) -> None:
 def test_administrative_changes_reach_the_stations_and_viewers_on_the_other_process(
     cluster: str,
 ) -> None:
-    url = create_database(cluster)
-    store = ServerStore(url)
-    world: World = seed_world(store)
-    tokens = dict(world.tokens)
-    created = admin.create_workstation(store, world.site_a, "balie2", "Balie 2")
-    tokens["balie2"] = auth.enroll(store, created.enrolment.code).token
-    balie3 = admin.create_workstation(store, world.site_a, "balie3", "Balie 3")
-    tokens["balie3"] = auth.enroll(store, balie3.enrolment.code).token
-    store.close()
+    made = office(cluster, ("balie2", "Balie 2"), ("balie3", "Balie 3"))
+    url, world, tokens = made.url, made.world, made.tokens
     assert world.workstation is not None
     # The token check on ping would close a revoked station's stream too: not within this test.
     env = {
@@ -258,14 +272,14 @@ def test_administrative_changes_reach_the_stations_and_viewers_on_the_other_proc
         assert lead.count("station.dropout", 0.1) == 1
         with ServerStore(url).read() as conn:
             rows = conn.execute(sa.select(t.station_dropouts)).all()
-        assert len(rows) == 1 and rows[0].workstation_id == created.workstation.id
+        assert len(rows) == 1 and rows[0].workstation_id == made.ids["balie2"]
 
         # Revoked through A: B closes the station's stream now, not at its next token check;
         # moved to another site through A: its link ended, B closes its stream too.
         post(a, admin_token, f"/admin/workstations/{world.workstation}/revoke", {})
         assert station.closed_within(5)
         to_b = {"location": "Balie 1", "site_id": str(world.site_b)}
-        moved = post(a, admin_token, f"/admin/workstations/{balie3.workstation.id}", to_b, "PATCH")
+        moved = post(a, admin_token, f"/admin/workstations/{made.ids['balie3']}", to_b, "PATCH")
         assert moved["enrolment"] is not None
         assert moving.closed_within(5)
 
@@ -274,16 +288,9 @@ def test_a_new_alarm_crosses_before_its_commit_once_with_its_delivered_log(clust
     """A raise through A reaches B's stations by the note sent before A's commit (with the
     frame in it): once, although the note after the commit follows; B writes their
     "delivered" log once A's commit is known; a raise repeated through B notifies nobody."""
-    url = create_database(cluster)
-    store = ServerStore(url)
-    world: World = seed_world(store)
-    tokens = dict(world.tokens)
-    ids: dict[str, str] = {}
-    for name in ("balie2", "balie3"):
-        created = admin.create_workstation(store, world.site_a, name, name.title())
-        tokens[name] = auth.enroll(store, created.enrolment.code).token
-        ids[name] = str(created.workstation.id)
-    store.close()
+    made = office(cluster, ("balie2", "Balie2"), ("balie3", "Balie3"))
+    url, tokens = made.url, made.tokens
+    ids = {name: str(made.ids[name]) for name in ("balie2", "balie3")}
     env = {"VEILIGBALIE_SERVER_PING_SECONDS": "5"}
 
     with ExitStack() as stack:
@@ -329,13 +336,8 @@ def test_alarms_of_a_gap_in_the_listen_connection_reach_the_other_process_afterw
     network blip); an alarm raised through A meanwhile, and answered there, never crossed
     as a note. B, listening again, sends its station what changed since it last heard:
     the alarm and its answer."""
-    url = create_database(cluster)
-    store = ServerStore(url)
-    world: World = seed_world(store)
-    tokens = dict(world.tokens)
-    created = admin.create_workstation(store, world.site_a, "balie2", "Balie 2")
-    tokens["balie2"] = auth.enroll(store, created.enrolment.code).token
-    store.close()
+    made = office(cluster, ("balie2", "Balie 2"))
+    url, tokens = made.url, made.tokens
     env = {"VEILIGBALIE_SERVER_PING_SECONDS": "5"}
     engine = sa.create_engine(url)
 

@@ -12,9 +12,11 @@ tests/e2e/test_alarm_multiprocess.py runs two real processes on PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import random
 import uuid
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -69,6 +71,18 @@ def _alarm_ids(sub: Subscriber) -> list[str]:
     return found
 
 
+@contextlib.asynccontextmanager
+async def live_runtime(store: ServerStore) -> AsyncIterator[tuple[StreamHub, AlarmRuntime]]:
+    """This process's alarm runtime on ``store`` with a hub of its own, started and stopped."""
+    hub = StreamHub()
+    runtime = AlarmRuntime(store, hub)
+    await runtime.start()
+    try:
+        yield hub, runtime
+    finally:
+        await runtime.stop()
+
+
 def _principal(store: ServerStore, token: str) -> Principal:
     with store.read() as conn:
         return auth.authenticate(conn, token)
@@ -93,10 +107,7 @@ def test_an_early_alarm_goes_out_once_then_to_late_subscribers_and_is_forgotten_
         return Note(RAISING, prepared.alarm_id, site_id=world.site_a, raiser=raiser, text=text)
 
     async def run() -> None:
-        hub = StreamHub()
-        runtime = AlarmRuntime(store, hub)
-        await runtime.start()
-        try:
+        async with live_runtime(store) as (hub, runtime):
             early_sub = hub.subscribe(Subscriber(viewer))
             stored = prepare()
             await runtime._on_note(note(stored))
@@ -118,8 +129,6 @@ def test_an_early_alarm_goes_out_once_then_to_late_subscribers_and_is_forgotten_
             assert _alarm_ids(early_sub) == _alarm_ids(late_sub) == []
             await runtime._on_note(note(lost))  # the sender's retry goes out again
             assert _alarm_ids(early_sub) == [str(lost.alarm_id)]
-        finally:
-            await runtime.stop()
 
     asyncio.run(asyncio.wait_for(run(), 20))
     store.close()
@@ -175,11 +184,8 @@ def test_a_presence_refresh_that_changes_nothing_sends_no_list(tmp_path: Path) -
         return found
 
     async def run() -> None:
-        hub = StreamHub()
-        runtime = AlarmRuntime(store, hub)
-        await runtime.start()
-        online = runtime.online
-        try:
+        async with live_runtime(store) as (hub, runtime):
+            online = runtime.online
             watcher = hub.subscribe(Subscriber(viewer))
             counter = hub.subscribe(Subscriber(station))
             await online._send(site)
@@ -201,8 +207,6 @@ def test_a_presence_refresh_that_changes_nothing_sends_no_list(tmp_path: Path) -
             assert lists(watcher) == 1
             await online._send(site)
             assert lists(watcher) == 0
-        finally:
-            await runtime.stop()
 
     asyncio.run(asyncio.wait_for(run(), 20))
     store.close()
@@ -220,10 +224,7 @@ def test_a_station_subscribing_between_fan_out_and_commit_gets_the_alarm(
     viewer = _principal(store, world.tokens["lead"])
 
     async def run() -> None:
-        hub = StreamHub()
-        runtime = AlarmRuntime(store, hub)
-        await runtime.start()
-        try:
+        async with live_runtime(store) as (hub, runtime):
             early_sub = hub.subscribe(Subscriber(viewer))
             for commit_fails in (False, True):
                 prepared = alarms.prepare_raise(
@@ -243,8 +244,6 @@ def test_a_station_subscribing_between_fan_out_and_commit_gets_the_alarm(
                     assert _alarm_ids(early_sub) == []
                 hub.unsubscribe(late_sub)
             assert runtime._local == {}
-        finally:
-            await runtime.stop()
 
     asyncio.run(asyncio.wait_for(run(), 20))
     store.close()
@@ -356,10 +355,7 @@ def test_after_a_lost_listen_connection_what_changed_meanwhile_goes_out_again(
         return found
 
     async def run() -> None:
-        hub = StreamHub()
-        runtime = AlarmRuntime(store, hub)
-        await runtime.start()
-        try:
+        async with live_runtime(store) as (hub, runtime):
             station = hub.subscribe(Subscriber(viewer))
             before = raised_elsewhere(sender)  # changed long before the connection went
             with store.write() as conn:
@@ -392,8 +388,6 @@ def test_after_a_lost_listen_connection_what_changed_meanwhile_goes_out_again(
                 ("alarm.acknowledged", str(answered)),
                 ("alarm.resolved", str(ended)),
             ]
-        finally:
-            await runtime.stop()
 
     asyncio.run(asyncio.wait_for(run(), 20))
     store.close()

@@ -108,6 +108,13 @@ def record_change(
     )
 
 
+def record_database(conn: Connection, action: str, detail: str) -> uuid.UUID:
+    """One audit row by the console about the database as a whole (a backup, a restore, a
+    move, a new epoch): a backup holds every report and person, and a restore or a move
+    changes what the log itself goes back to, so the privacy officer reads each of them."""
+    return record_change(conn, CLI_WHO, action, detail, subject=SUBJECT_DATABASE)
+
+
 def may_read(principal: Principal) -> bool:
     """Administrators and privacy officers read the audit log; nobody else, no workstation."""
     return not principal.is_workstation and principal.role in (

@@ -188,13 +188,6 @@ class BackupResult:
     seconds: float
 
 
-def _audit(conn: Connection, action: str, detail: str) -> None:
-    """One audit row by the console about the database as a whole: a backup holds every
-    report and person, and a restore or a move changes what the log itself goes back to, so
-    the privacy officer reads each of them in the log (``admin`` runs them, nobody signs in)."""
-    audit.record_change(conn, audit.CLI_WHO, action, detail, subject=audit.SUBJECT_DATABASE)
-
-
 def backup(store: ServerStore, files_dir: Path, dest: Path, say: Say = print) -> BackupResult:
     """Back the server's database and attachments up into the new folder ``dest`` while the
     server may keep running."""
@@ -241,7 +234,7 @@ def backup(store: ServerStore, files_dir: Path, dest: Path, say: Say = print) ->
     os.replace(work, dest)
     total = sum(int(e["size"]) for e in entries)
     with store.write() as conn:
-        _audit(
+        audit.record_database(
             conn,
             "database.backup_made",
             f"backup in {dest}: {counts.get('incidents', 0)} report(s), {len(entries)} "
@@ -432,7 +425,7 @@ def _new_epoch(store: ServerStore, origin: str) -> str:
     (what the log held after the backup was made is not in it)."""
     new_epoch = store.rotate_epoch()
     with store.write() as conn:
-        _audit(conn, "database.restored", f"{origin}; new epoch {new_epoch}")
+        audit.record_database(conn, "database.restored", f"{origin}; new epoch {new_epoch}")
     return new_epoch
 
 
@@ -586,7 +579,8 @@ def move_database(
             after = table_counts(dst)
         # Said in the new database's log, after the counts that compare it with the source.
         with target.begin() as dst:
-            _audit(dst, "database.moved", f"moved from {_safe(source.url)}: {rows} row(s)")
+            moved = f"moved from {_safe(source.url)}: {rows} row(s)"
+            audit.record_database(dst, "database.moved", moved)
     finally:
         target.dispose()
     return MoveResult(before, after, rows, time.monotonic() - started)

@@ -365,13 +365,7 @@ def _epoch_rotate(store: ServerStore, args: argparse.Namespace) -> None:
     old = store.epoch
     new = store.rotate_epoch()
     with store.write() as conn:
-        audit.record_change(
-            conn,
-            audit.CLI_WHO,
-            "database.epoch_rotated",
-            f"epoch {old} replaced by {new}",
-            subject=audit.SUBJECT_DATABASE,
-        )
+        audit.record_database(conn, "database.epoch_rotated", f"epoch {old} replaced by {new}")
     print(f"epoch changed from {old} to {new}")
     print("clients upload what they hold again and pull from the start at their next sync")
 

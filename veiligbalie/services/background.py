@@ -8,9 +8,9 @@ worker emits through the task; Qt queues the call to the thread the task lives i
 is kept alive here until it settles, so a caller need not hold it. What the work needs from
 the calling thread's objects (the store, the settings, widgets) is gathered there first.
 
-:func:`write_file` is how a worker writes a document: into ``name.part`` beside the target,
-moved into place only when whole, so a failed or interrupted build never leaves half a file
-under the name the user chose.
+:func:`make_file` runs a document's build so (:func:`write_file`): into ``name.part`` beside the
+target, moved into place only when whole, so a failed or interrupted build never leaves half
+a file under the name the user chose.
 """
 
 from __future__ import annotations
@@ -114,6 +114,19 @@ def write_file(build: Callable[[Path], object], target: Path) -> str:
         partial.unlink(missing_ok=True)
         raise
     return str(target)
+
+
+def make_file(
+    what: str,
+    build: Callable[[Path, Progress], object],
+    target: Path,
+    pool: QThreadPool | None = None,
+) -> Task:
+    """Run ``build(part, progress)`` on a worker through :func:`write_file`; the task answers
+    the target's path."""
+    return start(
+        what, lambda progress: write_file(lambda part: build(part, progress), target), pool
+    )
 
 
 def message(error: object) -> str:

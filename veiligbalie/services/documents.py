@@ -4,7 +4,7 @@
 result comes back on the GUI thread as ``finished(path)`` or ``failed(message)``. While a
 document is being made ``busy`` says so (the UI shows a progress indication when that takes
 longer than a blink). Builders are plain functions: they read what they need and write
-``path``; a builder that raises leaves no half file behind (background.write_file).
+``path``; a builder that raises leaves no half file behind (background.make_file).
 """
 
 from __future__ import annotations
@@ -48,10 +48,8 @@ class DocumentService(QObject):
         self._running += 1
         if self._running == 1:
             self.busy_changed.emit(True)
-        task = background.start(
-            f"making {kind} at {target}",
-            lambda _progress: background.write_file(builder, target),
-            self._pool,
+        task = background.make_file(
+            f"making {kind} at {target}", lambda part, _progress: builder(part), target, self._pool
         )
         task.finished.connect(lambda made: self._done(kind, made))
         task.failed.connect(self._error)

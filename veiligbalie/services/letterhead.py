@@ -167,12 +167,10 @@ class LetterheadService(QObject):
         # never imports the project's modules beside the GUI thread's imports.
         from veiligbalie.reports.police_sheet import build_police_sheet
 
-        def build(progress: background.Progress) -> str:
-            return background.write_file(
-                lambda out: build_police_sheet(sheet, language, out, progress), target
-            )
+        def build(out: Path, progress: background.Progress) -> None:
+            build_police_sheet(sheet, language, out, progress)
 
-        return background.start(f"police-report sheet {target}", build, self._pool)
+        return background.make_file(f"police-report sheet {target}", build, target, self._pool)
 
     def make_letter(
         self,
@@ -196,15 +194,10 @@ class LetterheadService(QObject):
         # never imports the project's modules beside the GUI thread's imports.
         from veiligbalie.reports.letters import build_letter
 
-        def build(progress: background.Progress) -> str:
-            return background.write_file(
-                lambda out: build_letter(
-                    kind, template, values, head, language, out, recipient_address, progress
-                ),
-                target,
-            )
+        def build(out: Path, progress: background.Progress) -> None:
+            build_letter(kind, template, values, head, language, out, recipient_address, progress)
 
-        task = background.start(f"letter {kind.value} {target}", build, self._pool)
+        task = background.make_file(f"letter {kind.value} {target}", build, target, self._pool)
         task.finished.connect(lambda _path: self._record_safely(incident_id, kind))
         return task
 
